@@ -1,0 +1,14 @@
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Tests that start a CLI as a child process run the built JavaScript, so the build must be current.
+ * `tsc -b` is incremental: after `npm run typecheck` it is a no-op.
+ */
+export default function setup(): void {
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  execFileSync(process.execPath, [fileURLToPath(new URL('../node_modules/typescript/bin/tsc', import.meta.url)), '-b'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+}

@@ -1,0 +1,31 @@
+import { defineConfig } from 'vitest/config';
+import { fileURLToPath } from 'node:url';
+
+const src = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
+
+/** Every workspace's tests run from the root; packages resolve to their sources, so no build is needed first. */
+export default defineConfig({
+  resolve: {
+    alias: {
+      '@jarvis/protocol': src('./protocol/src/index.ts'),
+      '@jarvis/hub': src('./hub/src/index.ts'),
+      '@jarvis/edge-agent': src('./edge-agent/src/index.ts'),
+      '@jarvis/wearable': src('./wearable-ts-bridge/src/index.ts'),
+      '@jarvis/worker': src('./worker-node/src/index.ts'),
+    },
+  },
+  test: {
+    include: ['*/test/**/*.test.ts', 'tests/**/*.test.ts'],
+    globals: false,
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+    globalSetup: ['./tests/global-setup.ts'],
+    coverage: {
+      provider: 'v8',
+      include: ['protocol/src/**/*.ts'],
+      exclude: ['protocol/src/generated/**'],
+      thresholds: { lines: 95 },
+    },
+  },
+});
