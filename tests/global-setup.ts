@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
  * `tsc -b` is incremental: after `npm run typecheck` it is a no-op.
  */
 export default function setup(): void {
+  // Helpers iterating on one folder may skip the build (their tests must not spawn CLIs then); CI never sets this.
+  if (process.env['JARVIS_SKIP_BUILD'] === '1') return;
   const root = fileURLToPath(new URL('..', import.meta.url));
   execFileSync(process.execPath, [fileURLToPath(new URL('../node_modules/typescript/bin/tsc', import.meta.url)), '-b'], {
     cwd: root,

@@ -1,0 +1,7 @@
+import type { CliCommand } from './types.js';
+
+/**
+ * Every `jarvis` sub-command. Each part of the hub keeps its commands beside its code
+ * (`hub/src/<part>/cli.ts` or `hub/src/cli/<name>.ts`) and adds them here: one import, one spread.
+ */
+export const commands: readonly CliCommand[] = [];
