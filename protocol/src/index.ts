@@ -1,2 +1,3 @@
 export * from './constants.js';
 export * from './bundle.js';
+export * from './worker-proto.js';
