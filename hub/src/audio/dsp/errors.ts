@@ -1,0 +1,23 @@
+/** Stable codes of the audio front end's errors (CONVENTIONS.md 7). */
+export const AUDIO_ERROR_CODES = {
+  JARVIS_AUDIO_BAD_WAV: 'a WAV file or buffer is not 16-bit PCM RIFF/WAVE, or is truncated',
+  JARVIS_AUDIO_BAD_RATE: 'a sample rate is not one the DSP chain supports',
+  JARVIS_AUDIO_BAD_FRAME: 'a frame handed to a DSP stage has the wrong rate or length',
+  JARVIS_AUDIO_NOT_READY: 'a stage was used before its WebAssembly module finished loading',
+  JARVIS_AUDIO_BAD_CONFIG: 'a front-end option (hangover, pre-roll, window, threshold) is out of range',
+  JARVIS_WAKE_ENROLL_FAILED: 'wake templates could not be synthesised (espeak-ng missing or failed)',
+  JARVIS_WAKE_BAD_TEMPLATE: 'a wake template is empty or its features have the wrong shape',
+} as const;
+
+/** One of the audio front end's error codes. */
+export type AudioErrorCode = keyof typeof AUDIO_ERROR_CODES;
+
+/** An error of the audio front end, with a stable code; the message says what and where. */
+export class AudioError extends Error {
+  readonly code: AudioErrorCode;
+  constructor(code: AudioErrorCode, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'AudioError';
+    this.code = code;
+  }
+}

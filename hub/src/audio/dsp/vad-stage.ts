@@ -1,0 +1,107 @@
+import { AudioError } from './errors.js';
+import { energyDb, type DspFrame, type DspStage } from './frame.js';
+
+/** Options of the energy VAD. */
+export interface EnergyVadOptions {
+  /** dB above the tracked noise floor that counts as speech. */
+  marginDb?: number;
+  /** Absolute floor below which nothing is speech, dBFS. */
+  minDb?: number;
+}
+
+/**
+ * Energy VAD with a minimum-statistics noise floor: the floor is the quietest smoothed frame of the last
+ * second, which speech never fills completely (there are always gaps between syllables), so the floor
+ * follows the noise and not the talker. Best placed after RNNoise, which removes most stationary noise.
+ */
+export class EnergyVadStage implements DspStage {
+  readonly name = 'vad-energy';
+  private readonly history = new Float64Array(100).fill(Infinity);
+  private at = 0;
+  private smoothed: number | undefined;
+  private readonly marginDb: number;
+  private readonly minDb: number;
+
+  constructor(options: EnergyVadOptions = {}) {
+    this.marginDb = options.marginDb ?? 10;
+    this.minDb = options.minDb ?? -60;
+    if (!(this.marginDb > 0 && this.marginDb < 60)) throw new AudioError('JARVIS_AUDIO_BAD_CONFIG', `vad marginDb ${this.marginDb} is outside (0, 60)`);
+  }
+
+  process(frame: DspFrame): DspFrame {
+    const db = energyDb(frame.samples);
+    this.smoothed = this.smoothed === undefined ? db : 0.6 * this.smoothed + 0.4 * db;
+    this.history[this.at] = this.smoothed;
+    this.at = (this.at + 1) % this.history.length;
+    let floor = Infinity;
+    for (const v of this.history) if (v < floor) floor = v;
+    const speech = db > this.minDb && db > floor + this.marginDb;
+    return { ...frame, speech };
+  }
+
+  close(): void {}
+}
+
+/** Options of the RNNoise-probability VAD. */
+export interface ProbVadOptions {
+  /** Probability above which a frame starts speech. */
+  onThreshold?: number;
+  /** Probability below which speech stops (hysteresis). */
+  offThreshold?: number;
+}
+
+/**
+ * VAD on RNNoise's own per-frame voice probability, with hysteresis. It needs the RNNoise stage
+ * earlier in the chain (it reads `voiceProb`).
+ */
+export class RnnoiseProbVadStage implements DspStage {
+  readonly name = 'vad-rnnoise';
+  private inSpeech = false;
+  private smoothed = 0;
+  private readonly on: number;
+  private readonly off: number;
+
+  constructor(options: ProbVadOptions = {}) {
+    this.on = options.onThreshold ?? 0.6;
+    this.off = options.offThreshold ?? 0.3;
+    if (!(this.off > 0 && this.off <= this.on && this.on < 1)) {
+      throw new AudioError('JARVIS_AUDIO_BAD_CONFIG', `vad thresholds need 0 < off (${this.off}) <= on (${this.on}) < 1`);
+    }
+  }
+
+  process(frame: DspFrame): DspFrame {
+    if (frame.voiceProb === undefined) throw new AudioError('JARVIS_AUDIO_BAD_FRAME', 'vad-rnnoise needs voiceProb: put the rnnoise stage before it');
+    // A light one-pole smoother: RNNoise's probability flickers inside words.
+    this.smoothed = 0.5 * this.smoothed + 0.5 * frame.voiceProb;
+    this.inSpeech = this.inSpeech ? this.smoothed > this.off : this.smoothed > this.on;
+    return { ...frame, speech: this.inSpeech };
+  }
+
+  close(): void {}
+}
+
+/**
+ * Both signals: speech when RNNoise is confident, or when the denoised energy stands well above the
+ * floor and RNNoise at least leans towards speech.
+ */
+export class HybridVadStage implements DspStage {
+  readonly name = 'vad-hybrid';
+  private readonly energy: EnergyVadStage;
+  private readonly prob: RnnoiseProbVadStage;
+
+  constructor(energy: EnergyVadOptions = {}, prob: ProbVadOptions = {}) {
+    this.energy = new EnergyVadStage(energy);
+    this.prob = new RnnoiseProbVadStage(prob);
+  }
+
+  process(frame: DspFrame): DspFrame {
+    const e = this.energy.process(frame).speech === true;
+    const p = this.prob.process(frame).speech === true;
+    return { ...frame, speech: p || (e && (frame.voiceProb ?? 0) > 0.15) };
+  }
+
+  close(): void {}
+}
+
+/** Raw energy in dBFS of a frame, for callers that want it without a VAD. */
+export { energyDb };
