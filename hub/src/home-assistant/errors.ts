@@ -1,0 +1,28 @@
+/** Every error code of the Home Assistant part, with the one line that explains it (documented in TRY-IT.md). */
+export const HOME_ASSISTANT_ERROR_CODES = {
+  JARVIS_HA_BAD_SNAPSHOT: 'a registry snapshot file is not valid JSON or does not match the snapshot schema',
+  JARVIS_HA_AUTH_INVALID: 'Home Assistant rejected the access token',
+  JARVIS_HA_CANNOT_CONNECT: 'Home Assistant could not be reached',
+  JARVIS_HA_CONNECTION_LOST: 'the connection dropped while a command was in flight; it was not retried',
+  JARVIS_HA_STALE_COMMAND: 'a command waited longer than the stale limit for the connection and was dropped, never sent late',
+  JARVIS_HA_NOT_CONNECTED: 'the client was stopped or never started',
+  JARVIS_HA_NOT_EXPOSED: 'the entity is not exposed to Jarvis (or is a lock/alarm/door cover without opt-in)',
+  JARVIS_HA_SERVICE_FAILED: 'Home Assistant answered a service call with an error',
+  JARVIS_HA_BAD_ARGS: 'a `jarvis ha` command got an unknown flag or a bad value',
+} as const;
+
+/** A stable, documented Home Assistant error code. */
+export type HomeAssistantErrorCode = keyof typeof HOME_ASSISTANT_ERROR_CODES;
+
+/** An error of the Home Assistant part; `code` is stable, `message` says what and where. */
+export class HomeAssistantError extends Error {
+  override readonly name = 'HomeAssistantError';
+  constructor(
+    readonly code: HomeAssistantErrorCode,
+    message: string,
+    /** Home Assistant's own error code (`not_found`, `invalid_format`, ...) when it sent one. */
+    readonly haCode?: string,
+  ) {
+    super(message);
+  }
+}
