@@ -3,16 +3,13 @@
 
 #include <string.h>
 
-/* Standard IMA-ADPCM tables (IMA Digital Audio Focus and Technical Working Groups, 1992). */
-static const int16_t k_step_table[JARVIS_ADPCM_MAX_STEP_INDEX + 1] = {
-    7,     8,     9,     10,    11,    12,    13,    14,    16,    17,    19,    21,    23,    25,    28,
-    31,    34,    37,    41,    45,    50,    55,    60,    66,    73,    80,    88,    97,    107,   118,
-    130,   143,   157,   173,   190,   209,   230,   253,   279,   307,   337,   371,   408,   449,   494,
-    544,   598,   658,   724,   796,   876,   963,   1060,  1166,  1282,  1411,  1552,  1707,  1878,  2066,
-    2272,  2499,  2749,  3024,  3327,  3660,  4026,  4428,  4871,  5358,  5894,  6484,  7132,  7845,  8630,
-    9493,  10442, 11487, 12635, 13899, 15289, 16818, 18500, 20350, 22385, 24623, 27086, 29794, 32767};
+/* The standard IMA-ADPCM tables, generated from @jarvis/protocol so both sides use the same numbers. */
+static const int16_t k_step_table[JARVIS_ADPCM_STEP_TABLE_SIZE] = JARVIS_ADPCM_STEP_TABLE;
+static const int8_t k_index_table[16] = JARVIS_ADPCM_INDEX_TABLE;
+static const char *const k_error_names[JARVIS_ERROR_COUNT] = JARVIS_ERROR_NAMES;
 
-static const int8_t k_index_table[16] = {-1, -1, -1, -1, 2, 4, 6, 8, -1, -1, -1, -1, 2, 4, 6, 8};
+/* The generated table must cover every step index the coder can reach. */
+typedef char jarvis_step_table_covers_max_index[JARVIS_ADPCM_STEP_TABLE_SIZE == JARVIS_ADPCM_MAX_STEP_INDEX + 1 ? 1 : -1];
 
 static const uint16_t k_sample_rates[JARVIS_SAMPLE_RATE_COUNT] = JARVIS_SAMPLE_RATES;
 
@@ -32,6 +29,9 @@ static void put_u64(uint8_t *p, uint64_t v) {
   put_u32(p + 4, (uint32_t)(v >> 32));
 }
 
+/* Timestamps reach the hub as JavaScript numbers, so they must stay exact there [UDP-2.12]. */
+#define JARVIS_MAX_TIMESTAMP ((((uint64_t)1) << 53) - 1u)
+
 static int sample_rate_ok(uint16_t rate) {
   size_t i;
   for (i = 0; i < JARVIS_SAMPLE_RATE_COUNT; i++) {
@@ -40,17 +40,21 @@ static int sample_rate_ok(uint16_t rate) {
   return 0;
 }
 
-/* Refuses what the hub's decoder would refuse, so a firmware bug shows up on the device, not as drops. */
-static int check_payload_for_codec(uint8_t codec, size_t payload_len) {
+/*
+ * The payload rules of SPEC §2.3 and §3, in the order @jarvis/protocol checks them, so the firmware
+ * refuses on the device exactly what the hub would drop.
+ */
+static int check_payload(uint8_t type, uint8_t codec, const uint8_t *payload, size_t payload_len) {
+  if (type == JARVIS_MESSAGE_TYPE_KEEPALIVE && codec != JARVIS_CODEC_NONE) return JARVIS_E_BAD_CODEC;
   switch (codec) {
     case JARVIS_CODEC_NONE:
       return payload_len == 0 ? JARVIS_OK : JARVIS_E_BAD_LENGTH;
     case JARVIS_CODEC_PCM16LE:
-      return (payload_len % 2u) == 0 ? JARVIS_OK : JARVIS_E_BAD_LENGTH;
-    case JARVIS_CODEC_IMA_ADPCM:
-      return payload_len >= JARVIS_ADPCM_BLOCK_HEADER_BYTES ? JARVIS_OK : JARVIS_E_BAD_LENGTH;
-    default:
-      return JARVIS_E_BAD_CODEC;
+      return (payload_len != 0 && payload_len % 2u == 0) ? JARVIS_OK : JARVIS_E_BAD_LENGTH;
+    default: /* JARVIS_CODEC_IMA_ADPCM; the header check already refused unknown codecs */
+      if (payload_len <= JARVIS_ADPCM_BLOCK_HEADER_BYTES) return JARVIS_E_BAD_LENGTH;
+      if (payload[2] > JARVIS_ADPCM_MAX_STEP_INDEX || payload[3] != 0) return JARVIS_E_BAD_ADPCM;
+      return JARVIS_OK;
   }
 }
 
@@ -63,11 +67,17 @@ int jarvis_encode_frame(const jarvis_frame_header *header, const uint8_t *payloa
   if (header->type != JARVIS_MESSAGE_TYPE_AUDIO && header->type != JARVIS_MESSAGE_TYPE_KEEPALIVE) {
     return JARVIS_E_BAD_TYPE;
   }
+  if (header->stream_id == 0) return JARVIS_E_BAD_FIELD;
+  if (header->timestamp > JARVIS_MAX_TIMESTAMP) return JARVIS_E_BAD_FIELD;
   if ((header->flags & (uint16_t)~JARVIS_FRAME_FLAGS_MASK) != 0) return JARVIS_E_BAD_FLAGS;
+  if (header->codec != JARVIS_CODEC_NONE && header->codec != JARVIS_CODEC_PCM16LE &&
+      header->codec != JARVIS_CODEC_IMA_ADPCM) {
+    return JARVIS_E_BAD_CODEC;
+  }
   if (!sample_rate_ok(header->sample_rate)) return JARVIS_E_BAD_SAMPLE_RATE;
-  rc = check_payload_for_codec(header->codec, payload_len);
-  if (rc != JARVIS_OK) return rc;
   if (payload_len > JARVIS_AUDIO_MAX_PAYLOAD_BYTES) return JARVIS_E_TOO_LARGE;
+  rc = check_payload(header->type, header->codec, payload, payload_len);
+  if (rc != JARVIS_OK) return rc;
   total = JARVIS_AUDIO_HEADER_BYTES + payload_len + JARVIS_AUDIO_TAG_BYTES;
   if (out_cap < total) return JARVIS_E_TRUNCATED;
 
@@ -203,7 +213,8 @@ int jarvis_adpcm_encode(jarvis_adpcm_state *state, const int16_t *samples, size_
   size_t i;
   size_t bytes;
   if (state == NULL || out == NULL || (samples == NULL && n_samples != 0)) return JARVIS_E_BAD_ARGUMENT;
-  if ((n_samples % 2u) != 0 || state->step_index > JARVIS_ADPCM_MAX_STEP_INDEX) return JARVIS_E_BAD_ADPCM;
+  if (n_samples == 0 || (n_samples % 2u) != 0) return JARVIS_E_BAD_LENGTH;
+  if (state->step_index > JARVIS_ADPCM_MAX_STEP_INDEX) return JARVIS_E_BAD_ADPCM;
   bytes = jarvis_adpcm_payload_bytes(n_samples);
   if (bytes > JARVIS_AUDIO_MAX_PAYLOAD_BYTES) return JARVIS_E_TOO_LARGE;
   if (out_cap < bytes) return JARVIS_E_TRUNCATED;
@@ -233,9 +244,8 @@ int jarvis_adpcm_decode(const uint8_t *payload, size_t len, int16_t *out, size_t
   size_t n;
   size_t i;
   if (payload == NULL || (out == NULL && out_cap != 0)) return JARVIS_E_BAD_ARGUMENT;
-  if (len < JARVIS_ADPCM_BLOCK_HEADER_BYTES) return JARVIS_E_TRUNCATED;
-  if (payload[2] > JARVIS_ADPCM_MAX_STEP_INDEX) return JARVIS_E_BAD_ADPCM;
-  if (payload[3] != 0) return JARVIS_E_RESERVED;
+  if (len <= JARVIS_ADPCM_BLOCK_HEADER_BYTES) return JARVIS_E_BAD_ADPCM;
+  if (payload[2] > JARVIS_ADPCM_MAX_STEP_INDEX || payload[3] != 0) return JARVIS_E_BAD_ADPCM;
   n = 2u * (len - JARVIS_ADPCM_BLOCK_HEADER_BYTES);
   if (out_cap < n) return JARVIS_E_TRUNCATED;
   predictor = (int16_t)(uint16_t)(payload[0] | (payload[1] << 8));
@@ -250,23 +260,9 @@ int jarvis_adpcm_decode(const uint8_t *payload, size_t len, int16_t *out, size_t
 }
 
 const char *jarvis_strerror(int code) {
-  switch (code) {
-    case JARVIS_OK: return "JARVIS_OK";
-    case JARVIS_E_TRUNCATED: return "JARVIS_PROTO_TRUNCATED";
-    case JARVIS_E_BAD_MAGIC: return "JARVIS_PROTO_BAD_MAGIC";
-    case JARVIS_E_BAD_VERSION: return "JARVIS_PROTO_BAD_VERSION";
-    case JARVIS_E_BAD_TYPE: return "JARVIS_PROTO_BAD_TYPE";
-    case JARVIS_E_BAD_FLAGS: return "JARVIS_PROTO_BAD_FLAGS";
-    case JARVIS_E_BAD_CODEC: return "JARVIS_PROTO_BAD_CODEC";
-    case JARVIS_E_BAD_SAMPLE_RATE: return "JARVIS_PROTO_BAD_SAMPLE_RATE";
-    case JARVIS_E_BAD_LENGTH: return "JARVIS_PROTO_BAD_LENGTH";
-    case JARVIS_E_RESERVED: return "JARVIS_PROTO_RESERVED";
-    case JARVIS_E_TOO_LARGE: return "JARVIS_PROTO_TOO_LARGE";
-    case JARVIS_E_BAD_TAG: return "JARVIS_PROTO_BAD_TAG";
-    case JARVIS_E_BAD_KEY: return "JARVIS_PROTO_BAD_KEY";
-    case JARVIS_E_BAD_ADPCM: return "JARVIS_PROTO_BAD_ADPCM";
-    case JARVIS_E_CRYPTO: return "JARVIS_FW_CRYPTO";
-    case JARVIS_E_BAD_ARGUMENT: return "JARVIS_FW_BAD_ARGUMENT";
-    default: return "UNKNOWN";
-  }
+  if (code == JARVIS_OK) return "JARVIS_OK";
+  if (code == JARVIS_E_CRYPTO) return "JARVIS_FW_CRYPTO";
+  if (code == JARVIS_E_BAD_ARGUMENT) return "JARVIS_FW_BAD_ARGUMENT";
+  if (code < 0 && code >= -JARVIS_ERROR_COUNT) return k_error_names[-code - 1];
+  return "UNKNOWN";
 }

@@ -20,32 +20,23 @@
 extern "C" {
 #endif
 
-/* Error codes: negative, each named after the TypeScript code it mirrors (JARVIS_PROTO_<NAME>). */
+/*
+ * Error codes: JARVIS_OK, the negative JARVIS_E_* codes generated from @jarvis/protocol's
+ * PROTOCOL_ERROR_CODES (jarvis_proto_gen.h: JARVIS_E_BAD_CODEC mirrors JARVIS_PROTO_BAD_CODEC), and two
+ * firmware-only codes the TypeScript side never sees.
+ */
 #define JARVIS_OK 0
-#define JARVIS_E_TRUNCATED (-1)        /* JARVIS_PROTO_TRUNCATED: output buffer or input too short */
-#define JARVIS_E_BAD_MAGIC (-2)        /* JARVIS_PROTO_BAD_MAGIC */
-#define JARVIS_E_BAD_VERSION (-3)      /* JARVIS_PROTO_BAD_VERSION */
-#define JARVIS_E_BAD_TYPE (-4)         /* JARVIS_PROTO_BAD_TYPE */
-#define JARVIS_E_BAD_FLAGS (-5)        /* JARVIS_PROTO_BAD_FLAGS: undefined flag bits set */
-#define JARVIS_E_BAD_CODEC (-6)        /* JARVIS_PROTO_BAD_CODEC */
-#define JARVIS_E_BAD_SAMPLE_RATE (-7)  /* JARVIS_PROTO_BAD_SAMPLE_RATE */
-#define JARVIS_E_BAD_LENGTH (-8)       /* JARVIS_PROTO_BAD_LENGTH: payload length does not fit the codec */
-#define JARVIS_E_RESERVED (-9)         /* JARVIS_PROTO_RESERVED */
-#define JARVIS_E_TOO_LARGE (-10)       /* JARVIS_PROTO_TOO_LARGE: datagram would exceed the maximum */
-#define JARVIS_E_BAD_TAG (-11)         /* JARVIS_PROTO_BAD_TAG */
-#define JARVIS_E_BAD_KEY (-12)         /* JARVIS_PROTO_BAD_KEY: key missing or not DEVICE_KEY_BYTES long */
-#define JARVIS_E_BAD_ADPCM (-13)       /* JARVIS_PROTO_BAD_ADPCM: odd sample count, bad state or payload */
-#define JARVIS_E_CRYPTO (-14)          /* mbedTLS failed (no TypeScript twin: the host never sees it) */
-#define JARVIS_E_BAD_ARGUMENT (-15)    /* NULL pointer where one is required (no TypeScript twin) */
+#define JARVIS_E_CRYPTO (-100)       /* mbedTLS failed */
+#define JARVIS_E_BAD_ARGUMENT (-101) /* NULL pointer where one is required */
 
 /* The datagram header fields a sender chooses; magic, reserved and payload_len are filled in. */
 typedef struct jarvis_frame_header {
   uint8_t version;      /* JARVIS_AUDIO_VERSION */
   uint8_t type;         /* JARVIS_MESSAGE_TYPE_* */
   uint32_t device_id;   /* assigned at provisioning */
-  uint32_t stream_id;   /* random per boot, never 0 */
+  uint32_t stream_id;   /* random per boot, never 0 (JARVIS_E_BAD_FIELD) */
   uint32_t seq;         /* +1 per datagram, wraps */
-  uint64_t timestamp;   /* capture time of the first sample, in samples since stream start (< 2^53) */
+  uint64_t timestamp;   /* capture time of the first sample, in samples since stream start; < 2^53 */
   uint16_t flags;       /* JARVIS_FRAME_FLAG_* */
   uint8_t codec;        /* JARVIS_CODEC_* */
   uint16_t sample_rate; /* one of JARVIS_SAMPLE_RATES */
@@ -85,7 +76,7 @@ int jarvis_signer_init(jarvis_signer *signer, const uint8_t *key, size_t key_len
 int jarvis_signer_sign(jarvis_signer *signer, uint8_t *datagram, size_t len);
 void jarvis_signer_free(jarvis_signer *signer);
 
-/* Returns the size of an ADPCM payload for n samples (n even): block header + n / 2 bytes. */
+/* Returns the size of an ADPCM payload for n samples (n even, non-zero): block header + n / 2 bytes. */
 size_t jarvis_adpcm_payload_bytes(size_t n_samples);
 
 /*
@@ -99,7 +90,7 @@ int jarvis_adpcm_encode(jarvis_adpcm_state *state, const int16_t *samples, size_
 /* Decodes one ADPCM payload into out (out_cap samples); returns the sample count or a negative code. */
 int jarvis_adpcm_decode(const uint8_t *payload, size_t len, int16_t *out, size_t out_cap);
 
-/* Name of an error code as in TypeScript ("JARVIS_PROTO_BAD_CODEC"), or "JARVIS_OK" / "UNKNOWN". */
+/* Name of a code as in TypeScript ("JARVIS_PROTO_BAD_CODEC"), "JARVIS_OK", "JARVIS_FW_*" or "UNKNOWN". */
 const char *jarvis_strerror(int code);
 
 #ifdef __cplusplus

@@ -1,1 +1,12 @@
-export {};
+export { simulateWearable, parseHostPort, SIMULATOR_FIRMWARE } from './simulator.js';
+export type { SimulateWearableOptions, SimulationReport, ReceivedCommand, MuteSignal } from './simulator.js';
+export { parseWav, readWav, encodeWav } from './wav.js';
+export type { WavAudio } from './wav.js';
+export { WearableError, ERROR_CODES } from './errors.js';
+export type { WearableErrorCode } from './errors.js';
+export { renderProtoHeader, GENERATED_HEADER_PATH } from './gen-header.js';
+export { runWearableCli, wearableCommands } from './cli-main.js';
+export { readBundle } from './simulate-command.js';
+export { seededRng } from './rng.js';
+export type { Rng } from './rng.js';
+export type { CliIO, WearableCommand } from './cli-types.js';

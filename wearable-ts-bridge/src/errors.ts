@@ -1,0 +1,28 @@
+/** Error codes of @jarvis/wearable; every one is documented in `ERROR_CODES` below. */
+export type WearableErrorCode =
+  | 'JARVIS_WEARABLE_BAD_WAV'
+  | 'JARVIS_WEARABLE_BAD_BUNDLE'
+  | 'JARVIS_WEARABLE_BAD_OPTION'
+  | 'JARVIS_WEARABLE_MQTT'
+  | 'JARVIS_WEARABLE_UDP';
+
+/** What each code means, for `--help` texts and the documentation test. */
+export const ERROR_CODES: Record<WearableErrorCode, string> = {
+  JARVIS_WEARABLE_BAD_WAV: 'the WAV file is missing, not RIFF/WAVE PCM16, or uses an unsupported sample rate',
+  JARVIS_WEARABLE_BAD_BUNDLE: 'the provisioning bundle is missing, not JSON, or fails deviceBundleSchema',
+  JARVIS_WEARABLE_BAD_OPTION: 'a command-line flag or simulator option has an invalid value',
+  JARVIS_WEARABLE_MQTT: 'the MQTT broker refused or dropped the connection',
+  JARVIS_WEARABLE_UDP: 'the UDP socket could not send to the hub address',
+};
+
+/** An error the user can fix (bad file, bad flag, unreachable broker); the CLI prints it and exits non-zero. */
+export class WearableError extends Error {
+  /** Stable code, e.g. `JARVIS_WEARABLE_BAD_WAV`. */
+  readonly code: WearableErrorCode;
+
+  constructor(code: WearableErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'WearableError';
+    this.code = code;
+  }
+}
