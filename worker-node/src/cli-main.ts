@@ -1,0 +1,138 @@
+import { parseArgs } from 'node:util';
+import { pino, type LevelWithSilent } from 'pino';
+import { WorkerAgent } from './agent.js';
+import { detectCapabilities } from './capabilities.js';
+import { enroll } from './enroll.js';
+import { WorkerError } from './errors.js';
+import { builtinHandlers, loadPlugin } from './handlers.js';
+import { resolveStateDir, saveIdentity } from './state.js';
+
+/** Streams and environment of one CLI invocation, injectable for tests. */
+export interface WorkerCliIO {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  env: NodeJS.ProcessEnv;
+  /** Registers a handler for SIGTERM/SIGINT; the CLI uses it to drain. */
+  onSignal?: (handler: (signal: NodeJS.Signals) => void) => void;
+}
+
+/** `jarvis-worker --help`. */
+export const WORKER_HELP = `Usage: jarvis-worker <command> [flags]
+
+Commands:
+  enroll   Join a hub with a one-time token (checks the hub's CA against the token first)
+  run      Pull and run tasks until SIGTERM (then drain: finish held tasks, take nothing new)
+
+jarvis-worker enroll --hub HOST:PORT --token TOKEN [--name NAME] [--state-dir DIR] [--json]
+jarvis-worker run [--state-dir DIR] [--concurrency N] [--models-dir DIR] [--plugin FILE ...]
+                  [--hub HOST:PORT --token TOKEN]   (enroll first when not enrolled yet)
+                  [--log-level info|debug|warn|error|silent] [--pull-wait-ms MS]
+
+State dir default: $JARVIS_WORKER_STATE_DIR or ~/.local/share/jarvis-worker
+Exit codes: 0 ok, 1 failure, 2 bad arguments.
+`;
+
+function fail(io: WorkerCliIO, err: unknown): number {
+  if (err instanceof WorkerError) {
+    io.stderr.write(`error ${err.code}: ${err.message}\n`);
+    return err.code === 'JARVIS_WORKER_BAD_ARGS' ? 2 : 1;
+  }
+  const e = err as { code?: string; message?: string };
+  if (e?.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || e?.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' || e?.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
+    io.stderr.write(`error JARVIS_WORKER_BAD_ARGS: ${e.message}\n\n${WORKER_HELP}`);
+    return 2;
+  }
+  io.stderr.write(`error: ${e?.message ?? String(err)}\n`);
+  return 1;
+}
+
+function positiveInt(name: string, text: string | undefined, max: number): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0 || n > max) throw new WorkerError('JARVIS_WORKER_BAD_ARGS', `--${name} must be an integer 0..${max}, got "${text}"`);
+  return n;
+}
+
+const LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+/** Runs `jarvis-worker` with `argv` (without node and script); resolves to the exit code. */
+export async function runWorkerCli(argv: string[], io: WorkerCliIO): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (!command || command === '--help' || command === '-h' || command === 'help') {
+      io.stdout.write(WORKER_HELP);
+      return command ? 0 : 2;
+    }
+    if (command === 'enroll') {
+      const { values } = parseArgs({
+        args: rest,
+        strict: true,
+        options: { hub: { type: 'string' }, token: { type: 'string' }, name: { type: 'string' }, 'state-dir': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' } },
+      });
+      if (values.help) {
+        io.stdout.write(WORKER_HELP);
+        return 0;
+      }
+      if (!values.hub || !values.token) throw new WorkerError('JARVIS_WORKER_BAD_ARGS', 'enroll needs --hub HOST:PORT and --token TOKEN');
+      const stateDir = resolveStateDir(values['state-dir'], io.env);
+      const handlers = builtinHandlers();
+      const id = await enroll({ hub: values.hub, token: values.token, name: values.name, capabilities: await detectCapabilities([...handlers.keys()]) });
+      await saveIdentity(stateDir, id);
+      if (values.json) io.stdout.write(`${JSON.stringify({ workerId: id.workerId, hub: id.hub, stateDir, labels: id.labels })}\n`);
+      else io.stdout.write(`enrolled as worker ${id.workerId} with hub ${id.hub}; state in ${stateDir}\nnext: jarvis-worker run --state-dir ${stateDir}\n`);
+      return 0;
+    }
+    if (command === 'run') {
+      const { values } = parseArgs({
+        args: rest,
+        strict: true,
+        options: {
+          'state-dir': { type: 'string' },
+          concurrency: { type: 'string' },
+          'models-dir': { type: 'string' },
+          plugin: { type: 'string', multiple: true },
+          hub: { type: 'string' },
+          token: { type: 'string' },
+          name: { type: 'string' },
+          'log-level': { type: 'string' },
+          'pull-wait-ms': { type: 'string' },
+          help: { type: 'boolean' },
+        },
+      });
+      if (values.help) {
+        io.stdout.write(WORKER_HELP);
+        return 0;
+      }
+      const level = values['log-level'] ?? 'info';
+      if (!LEVELS.has(level)) throw new WorkerError('JARVIS_WORKER_BAD_ARGS', `--log-level must be one of ${[...LEVELS].join(', ')}`);
+      const concurrency = positiveInt('concurrency', values.concurrency, 256);
+      if (concurrency === 0) throw new WorkerError('JARVIS_WORKER_BAD_ARGS', '--concurrency must be at least 1');
+      const pullWaitMs = positiveInt('pull-wait-ms', values['pull-wait-ms'], 60_000);
+      if ((values.hub === undefined) !== (values.token === undefined)) throw new WorkerError('JARVIS_WORKER_BAD_ARGS', '--hub and --token go together');
+      const handlers = builtinHandlers();
+      for (const p of values.plugin ?? []) for (const [type, fn] of await loadPlugin(p)) handlers.set(type, fn);
+      const agent = new WorkerAgent({
+        stateDir: resolveStateDir(values['state-dir'], io.env),
+        handlers,
+        concurrency,
+        pullWaitMs,
+        modelsDir: values['models-dir'],
+        logger: pino({ level: level as LevelWithSilent, base: { facility: 'worker' } }, io.stdout),
+        ...(values.hub && values.token ? { enroll: { hub: values.hub, token: values.token, name: values.name } } : {}),
+      });
+      let signals = 0;
+      io.onSignal?.(() => {
+        signals++;
+        if (signals === 1) void agent.drain();
+        else void agent.stop();
+      });
+      await agent.start();
+      await agent.stopped();
+      if (agent.fatalError) return fail(io, agent.fatalError);
+      return 0;
+    }
+    throw new WorkerError('JARVIS_WORKER_BAD_ARGS', `unknown command "${command}" (try --help)`);
+  } catch (err) {
+    return fail(io, err);
+  }
+}

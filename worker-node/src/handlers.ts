@@ -1,0 +1,65 @@
+import { isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { setTimeout as delay } from 'node:timers/promises';
+import { WorkerError } from './errors.js';
+
+/** What a handler gets for one attempt of one task. */
+export interface TaskContext {
+  taskId: string;
+  type: string;
+  /** Parsed JSON payload. */
+  payload: unknown;
+  /** 1 for the first attempt. */
+  attempt: number;
+  /** Aborted when the hub cancels the task, the lease is lost, or the worker stops. */
+  signal: AbortSignal;
+}
+
+/** Runs one task; resolves to the JSON-serialisable result. Throw a WorkerError with `retryable=false` to fail for good. */
+export type TaskHandler = (ctx: TaskContext) => Promise<unknown>;
+
+/** A plugin module: `export const handlers = { 'my.type': async (ctx) => ... }` (or the same as default export). */
+export interface HandlerPlugin {
+  handlers: Record<string, TaskHandler>;
+}
+
+/** `echo`: returns its payload; for tests and smoke checks. */
+export const echoHandler: TaskHandler = async (ctx) => ctx.payload;
+
+/** `sleep`: waits `{ ms }` (at most 10 minutes) unless cancelled; returns `{ sleptMs }`. */
+export const sleepHandler: TaskHandler = async (ctx) => {
+  const ms = (ctx.payload as { ms?: unknown } | null)?.ms;
+  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0 || ms > 600_000) {
+    throw new WorkerError('JARVIS_WORKER_BAD_PAYLOAD', 'sleep needs {"ms": 0..600000}', false);
+  }
+  await delay(ms, undefined, { signal: ctx.signal });
+  return { sleptMs: ms };
+};
+
+/** The handlers every worker has. `llm.generate` and `stt.transcribe` are not built yet (see the report). */
+export function builtinHandlers(): Map<string, TaskHandler> {
+  return new Map<string, TaskHandler>([
+    ['echo', echoHandler],
+    ['sleep', sleepHandler],
+  ]);
+}
+
+/** Loads a plugin module by path and returns its handlers; throws JARVIS_WORKER_BAD_PLUGIN. */
+export async function loadPlugin(path: string): Promise<Map<string, TaskHandler>> {
+  const url = pathToFileURL(isAbsolute(path) ? path : resolve(path)).href;
+  let mod: { handlers?: unknown; default?: { handlers?: unknown } };
+  try {
+    mod = (await import(url)) as typeof mod;
+  } catch (err) {
+    throw new WorkerError('JARVIS_WORKER_BAD_PLUGIN', `cannot load plugin ${path}: ${(err as Error).message}`);
+  }
+  const handlers = mod.handlers ?? mod.default?.handlers;
+  if (!handlers || typeof handlers !== 'object') throw new WorkerError('JARVIS_WORKER_BAD_PLUGIN', `plugin ${path} exports no "handlers" object`);
+  const out = new Map<string, TaskHandler>();
+  for (const [type, fn] of Object.entries(handlers)) {
+    if (!/^[a-z][a-z0-9_.-]{0,63}$/.test(type)) throw new WorkerError('JARVIS_WORKER_BAD_PLUGIN', `plugin ${path}: "${type}" is not a valid task type`);
+    if (typeof fn !== 'function') throw new WorkerError('JARVIS_WORKER_BAD_PLUGIN', `plugin ${path}: handler "${type}" is not a function`);
+    out.set(type, fn as TaskHandler);
+  }
+  return out;
+}
