@@ -1,4 +1,5 @@
 import type { Migration } from '../migration.js';
+import { migration0020 } from './0020-todos.js';
 import { migration0010 } from './0010-tasks.js';
 import { migration0011 } from './0011-workers.js';
 

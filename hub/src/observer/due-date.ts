@@ -1,0 +1,138 @@
+import * as chrono from 'chrono-node';
+import { isoDate, localFields, localIsoDate, zonedInstant, zoneOffsetMinutes, type LocalFields } from './zoned-time.js';
+
+/** When a to-do is due: its local calendar date, and the instant when a time of day was said too. */
+export interface DueDate {
+  /** `YYYY-MM-DD` in the hub's time zone. */
+  date: string;
+  /** ms since epoch when a time of day was said ("at six"), else null. */
+  at: number | null;
+}
+
+/** A due date found in a phrase, with the words that said it (so they can be cut from the to-do text). */
+export interface DueMatch {
+  due: DueDate;
+  /** The words that said it, as they appear in the input. */
+  text: string;
+}
+
+const NUMBER_WORDS: Record<string, number> = {
+  one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11,
+  twelve: 12, fifteen: 15, twenty: 20, thirty: 30, forty: 40, 'forty-five': 45, fifty: 50, sixty: 60,
+  'a couple of': 2, 'a couple': 2,
+};
+const NUMBER_WORD_RE = new RegExp(`\\b(at|around|by|in)\\s+(${Object.keys(NUMBER_WORDS).sort((a, b) => b.length - a.length).join('|')})\\b`, 'gi');
+const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+
+function addDays(f: LocalFields, days: number): LocalFields {
+  const d = new Date(Date.UTC(f.year, f.month - 1, f.day + days));
+  return { ...f, year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
+}
+function dateOf(f: LocalFields): DueDate {
+  return { date: isoDate(f.year, f.month, f.day), at: null };
+}
+function lastDayOfMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+function weekday(f: LocalFields): number {
+  return new Date(Date.UTC(f.year, f.month - 1, f.day)).getUTCDay();
+}
+
+/** Phrases people use for deadlines that chrono-node does not read, or reads in a way people do not mean. */
+const CUSTOM: { re: RegExp; resolve: (m: RegExpExecArray, now: LocalFields) => DueDate }[] = [
+  { re: /\b(?:by |before )?(?:the )?end of (?:the )?(?:day|business)\b|\beod\b|\bafter (?:lunch|dinner|work)\b|\blater today\b/i, resolve: (_m, now) => dateOf(now) },
+  {
+    re: /\b(?:by |before )?(?:the )?end of (?:the |this )?(week|month|year)\b/i,
+    resolve: (m, now) => {
+      const unit = m[1]!.toLowerCase();
+      if (unit === 'year') return { date: isoDate(now.year, 12, 31), at: null };
+      if (unit === 'month') return { date: isoDate(now.year, now.month, lastDayOfMonth(now.year, now.month)), at: null };
+      return dateOf(addDays(now, (5 - weekday(now) + 7) % 7));
+    },
+  },
+  {
+    re: new RegExp(`\\b(?:by |before )?(?:the )?end of (${MONTHS.join('|')})\\b`, 'i'),
+    resolve: (m, now) => {
+      const month = MONTHS.indexOf(m[1]!.toLowerCase()) + 1;
+      const year = month < now.month ? now.year + 1 : now.year;
+      return { date: isoDate(year, month, lastDayOfMonth(year, month)), at: null };
+    },
+  },
+  { re: /\b(?:before|by) (?:the )?new year(?:'s)?(?: day| eve)?\b/i, resolve: (_m, now) => ({ date: isoDate(now.year, 12, 31), at: null }) },
+  {
+    re: /\b(this|next) weekend\b/i,
+    resolve: (m, now) => {
+      const wd = weekday(now);
+      const toSat = wd === 6 ? 0 : wd === 0 ? -1 : 6 - wd;
+      return dateOf(addDays(now, toSat + (m[1]!.toLowerCase() === 'next' ? 7 : 0)));
+    },
+  },
+  {
+    re: /\b(?:sometime |some time )?next week\b/i,
+    resolve: (_m, now) => dateOf(addDays(now, ((8 - weekday(now)) % 7) || 7)),
+  },
+  {
+    re: /\b(?:on|by|before|until|for) the (\d{1,2})(?:st|nd|rd|th)\b/i,
+    resolve: (m, now) => {
+      const day = Number(m[1]);
+      let { year, month } = now;
+      if (day < now.day || day > lastDayOfMonth(year, month)) {
+        month += 1;
+        if (month > 12) { month = 1; year += 1; }
+      }
+      return { date: isoDate(year, month, Math.min(day, lastDayOfMonth(year, month))), at: null };
+    },
+  },
+];
+
+/**
+ * Finds the first due date in `text`, read relative to `saidAt` in `timeZone` (the hub's zone), with
+ * chrono-node for the general case and a few rules for phrases it misses ("end of day", "on the 22nd",
+ * "at six"). Dates are read forward: "Thursday" is the next Thursday, a bare hour already past today is
+ * read as the evening, then as tomorrow.
+ */
+export function findDueDate(text: string, saidAt: number, timeZone: string): DueMatch | null {
+  const now = localFields(saidAt, timeZone);
+  let best: { index: number; match: DueMatch } | null = null;
+  for (const { re, resolve } of CUSTOM) {
+    const m = re.exec(text);
+    if (m && (!best || m.index < best.index)) best = { index: m.index, match: { due: resolve(m, now), text: m[0] } };
+  }
+  const digits = text.replace(NUMBER_WORD_RE, (_all, prep: string, word: string) => `${prep} ${NUMBER_WORDS[word.toLowerCase()]}`);
+  const results = chrono.casual.parse(digits, { instant: new Date(saidAt), timezone: zoneOffsetMinutes(saidAt, timeZone) }, { forwardDate: true });
+  const r = results[0];
+  if (r && (!best || r.index < best.index)) {
+    const said = text.includes(r.text) ? r.text : originalSpan(text, r.text);
+    best = { index: r.index, match: { due: fromChrono(r, saidAt, now, timeZone), text: said } };
+  }
+  return best?.match ?? null;
+}
+
+/** The words of `text` that chrono read as `rewritten` (where number words were turned into digits). */
+function originalSpan(text: string, rewritten: string): string {
+  const pattern = rewritten.trim().split(/\s+/)
+    .map((w) => (/^\d+$/.test(w) ? '[\\w-]+(?: of)?' : w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('\\s+');
+  return new RegExp(pattern, 'i').exec(text)?.[0] ?? rewritten;
+}
+
+function fromChrono(r: chrono.ParsedResult, saidAt: number, now: LocalFields, timeZone: string): DueDate {
+  const s = r.start;
+  const hour = s.get('hour') ?? 12;
+  const minute = s.get('minute') ?? 0;
+  const timeOnly = !s.isCertain('day') && !s.isCertain('weekday') && !s.isCertain('month') && s.isCertain('hour');
+  if (timeOnly) {
+    // "at six" said in the morning means this evening, not six tomorrow morning.
+    const candidates = [hour];
+    if (!s.isCertain('meridiem') && hour < 12) candidates.push(hour + 12);
+    for (const h of candidates) {
+      const at = zonedInstant({ year: now.year, month: now.month, day: now.day, hour: h, minute }, timeZone);
+      if (at > saidAt) return { date: isoDate(now.year, now.month, now.day), at };
+    }
+    const t = addDays(now, 1);
+    return { date: isoDate(t.year, t.month, t.day), at: zonedInstant({ year: t.year, month: t.month, day: t.day, hour, minute }, timeZone) };
+  }
+  const instant = s.date().getTime();
+  const date = localIsoDate(instant, timeZone);
+  return { date, at: s.isCertain('hour') ? instant : null };
+}

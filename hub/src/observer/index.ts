@@ -1,0 +1,12 @@
+/** The observer part: rolling transcript buffer, to-do extraction, de-duplication, the to-do API. */
+export { ObserverComponent, type ObserverComponentOptions, type Unsubscribe } from './component.js';
+export { Observer, TODO_LLM_SCHEMA, type ObserverOptions, type TodoLlm, type ObserverStats } from './observer.js';
+export { RollingBuffer, DEFAULT_WINDOW_MS, DEFAULT_MUTE_TAIL_MS, type TranscriptSegment, type RollingBufferOptions } from './rolling-buffer.js';
+export { TodoService, noticeFor, type Notify, type TodoServiceOptions } from './todo-service.js';
+export { HaTodoSync, syncMarker, type HaTodoGateway, type HaServiceCaller, type HaTodoLister, type HaTodoItem } from './ha-sync.js';
+export { todoRoutes, todoJson } from './routes.js';
+export { analyseUtterance, type Finding, type ExtractedTodo, type Utterance, type ExtractOptions } from './extract.js';
+export { findDueDate, type DueDate } from './due-date.js';
+export { HashedNgramEmbedder, type TextEmbedder } from './embedding.js';
+export { observeCommand } from './cli.js';
+export { ObserverError, OBSERVER_ERROR_CODES, type ObserverErrorCode } from './errors.js';
