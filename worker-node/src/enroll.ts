@@ -1,3 +1,4 @@
+import 'reflect-metadata'; // @peculiar/x509 needs the Reflect metadata polyfill loaded first
 import { createHash, webcrypto } from 'node:crypto';
 import { hostname } from 'node:os';
 import { isIP } from 'node:net';

@@ -1,3 +1,4 @@
+import 'reflect-metadata'; // @peculiar/x509 needs the Reflect metadata polyfill loaded first
 import { createHash, randomBytes, webcrypto } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';

@@ -121,15 +121,19 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   return r.data;
 }
 
-/** A certificate provider that hands grpc-js fixed PEMs; grpc-js only exposes "ask for a client cert but do not require one" through providers. */
+/**
+ * A certificate provider that hands grpc-js fixed PEMs; grpc-js only exposes "ask for a client cert but
+ * do not require one" through providers. Updates are delivered on the next tick because grpc-js
+ * registers its own watcher only after subscribing to the provider.
+ */
 class StaticCertificateProvider implements grpc.experimental.CertificateProvider {
   constructor(private readonly ca: Buffer, private readonly cert: Buffer, private readonly key: Buffer) {}
   addCaCertificateListener(listener: grpc.experimental.CaCertificateUpdateListener): void {
-    listener({ caCertificate: this.ca });
+    process.nextTick(() => listener({ caCertificate: this.ca }));
   }
   removeCaCertificateListener(): void {}
   addIdentityCertificateListener(listener: grpc.experimental.IdentityCertificateUpdateListener): void {
-    listener({ certificate: this.cert, privateKey: this.key });
+    process.nextTick(() => listener({ certificate: this.cert, privateKey: this.key }));
   }
   removeIdentityCertificateListener(): void {}
 }
