@@ -14,8 +14,11 @@ export const HUB_PUBLISHED_TOPICS = ['cmd/say', 'cmd/led', 'cmd/config'] as cons
 export const DEVICE_TOPICS = [...DEVICE_PUBLISHED_TOPICS, ...HUB_PUBLISHED_TOPICS] as const;
 /** A per-device topic suffix. */
 export type DeviceTopic = (typeof DEVICE_TOPICS)[number];
-/** Topics whose messages are published with the retain flag. [MQTT-6.4] */
-export const RETAINED_TOPICS: readonly DeviceTopic[] = ['status', 'state/mute'];
+/**
+ * Topics whose messages are published with the retain flag: device state, and the device's desired
+ * config (always published whole). Commands and events are never retained. [MQTT-6.4]
+ */
+export const RETAINED_TOPICS: readonly DeviceTopic[] = ['status', 'state/mute', 'cmd/config'];
 
 const TOPIC_SET: ReadonlySet<string> = new Set(DEVICE_TOPICS);
 const DEVICE_ID_TEXT = /^[0-9a-f]{8}$/;
@@ -56,7 +59,7 @@ export function parseTopic(topic: string): { deviceId: string; topic: DeviceTopi
   return { deviceId, topic: name };
 }
 
-/** True when messages on this topic are retained (device status and mute state). [MQTT-6.4] */
+/** True when messages on this topic are published retained. [MQTT-6.4] */
 export function isRetainedTopic(topic: DeviceTopic): boolean {
   return RETAINED_TOPICS.includes(topic);
 }

@@ -45,8 +45,8 @@ describe('[MQTT-6.1] topic names', () => {
 });
 
 describe('[MQTT-6.4] retained topics', () => {
-  it('are status and state/mute only', () => {
-    expect(DEVICE_TOPICS.filter(isRetainedTopic)).toEqual(['status', 'state/mute']);
+  it('are status, state/mute and cmd/config only', () => {
+    expect(DEVICE_TOPICS.filter(isRetainedTopic)).toEqual(['status', 'state/mute', 'cmd/config']);
   });
 });
 
