@@ -15,7 +15,7 @@ import type { WorkerRecord, WorkersRepository } from '../store/workers-repositor
 import type { CertificateAuthority, KeyCertPem } from './ca.js';
 import { TaskError, issuesToDetails, type TaskErrorCode } from './errors.js';
 import { capabilityTags, MAX_PAYLOAD_BYTES, type Lease, type SqliteTaskQueue } from './queue.js';
-import type { JoinTokens } from './tokens.js';
+import { parseTokenOrThrow, type JoinTokens } from './tokens.js';
 
 /** Everything the worker gRPC server needs. */
 export interface WorkerGrpcServerOptions {
@@ -231,6 +231,7 @@ export class WorkerGrpcServer {
     return {
       Enroll: this.unary('Enroll', async (call) => {
         const req = parse(enrollSchema, call.request);
+        parseTokenOrThrow(req.token);
         const workerId = randomBytes(8).toString('hex');
         // Sign first (async WebCrypto), then redeem the token and store the worker in one synchronous
         // transaction: a refused token leaves no worker, and the unused certificate is simply dropped.
