@@ -1,0 +1,353 @@
+import { domainOf, type RegistrySnapshot, type SnapshotArea, type SnapshotEntity, type SnapshotFloor } from '../home-assistant/registry-snapshot.js';
+import { editDistance, fuzzBudget, nameTokens, singular } from './normalize.js';
+
+/** A spoken word for a kind of entity: "lights" → light, "garage door" → cover/garage, "door" → cover/door or lock. */
+export interface DomainWord {
+  phrase: string;
+  kinds: Array<{ domain: string; deviceClass?: string }>;
+}
+
+/** The domain and device-class words tier 0 understands (also used to expand grammar phrases). */
+export const DOMAIN_WORDS: readonly DomainWord[] = [
+  { phrase: 'light', kinds: [{ domain: 'light' }] },
+  { phrase: 'lamp', kinds: [{ domain: 'light' }] },
+  { phrase: 'lighting', kinds: [{ domain: 'light' }] },
+  { phrase: 'bulb', kinds: [{ domain: 'light' }] },
+  { phrase: 'fan', kinds: [{ domain: 'fan' }] },
+  { phrase: 'switch', kinds: [{ domain: 'switch' }] },
+  { phrase: 'plug', kinds: [{ domain: 'switch' }] },
+  { phrase: 'socket', kinds: [{ domain: 'switch' }] },
+  { phrase: 'outlet', kinds: [{ domain: 'switch', deviceClass: 'outlet' }] },
+  { phrase: 'blind', kinds: [{ domain: 'cover', deviceClass: 'blind' }] },
+  { phrase: 'shade', kinds: [{ domain: 'cover', deviceClass: 'shade' }] },
+  { phrase: 'shutter', kinds: [{ domain: 'cover', deviceClass: 'shutter' }] },
+  { phrase: 'curtain', kinds: [{ domain: 'cover', deviceClass: 'curtain' }] },
+  { phrase: 'awning', kinds: [{ domain: 'cover', deviceClass: 'awning' }] },
+  { phrase: 'window', kinds: [{ domain: 'cover', deviceClass: 'window' }] },
+  { phrase: 'garage door', kinds: [{ domain: 'cover', deviceClass: 'garage' }] },
+  { phrase: 'garage', kinds: [{ domain: 'cover', deviceClass: 'garage' }] },
+  { phrase: 'gate', kinds: [{ domain: 'cover', deviceClass: 'gate' }] },
+  { phrase: 'door', kinds: [{ domain: 'cover', deviceClass: 'door' }, { domain: 'lock' }] },
+  { phrase: 'cover', kinds: [{ domain: 'cover' }] },
+  { phrase: 'tv', kinds: [{ domain: 'media_player', deviceClass: 'tv' }] },
+  { phrase: 'television', kinds: [{ domain: 'media_player', deviceClass: 'tv' }] },
+  { phrase: 'speaker', kinds: [{ domain: 'media_player', deviceClass: 'speaker' }] },
+  { phrase: 'music', kinds: [{ domain: 'media_player' }] },
+  { phrase: 'media', kinds: [{ domain: 'media_player' }] },
+  { phrase: 'media player', kinds: [{ domain: 'media_player' }] },
+  { phrase: 'radio', kinds: [{ domain: 'media_player' }] },
+  { phrase: 'thermostat', kinds: [{ domain: 'climate' }] },
+  { phrase: 'heating', kinds: [{ domain: 'climate' }] },
+  { phrase: 'radiator', kinds: [{ domain: 'climate' }] },
+  { phrase: 'air conditioning', kinds: [{ domain: 'climate' }] },
+  { phrase: 'temperature', kinds: [{ domain: 'sensor', deviceClass: 'temperature' }, { domain: 'climate' }] },
+  { phrase: 'humidity', kinds: [{ domain: 'sensor', deviceClass: 'humidity' }] },
+  { phrase: 'lock', kinds: [{ domain: 'lock' }] },
+  { phrase: 'alarm', kinds: [{ domain: 'alarm_control_panel' }] },
+  { phrase: 'scene', kinds: [{ domain: 'scene' }] },
+  { phrase: 'list', kinds: [{ domain: 'todo' }] },
+];
+
+/** Words that carry no meaning inside a target ("the", "in", ...). */
+const FILLERS = new Set(['the', 'a', 'an', 'my', 'our', 'in', 'on', 'at', 'of', 'for', 'to', 'from', 'and', 'please', 'that', 'this', 'those', 'these', 'inside']);
+/** Left over after a place is taken out ("the first floor" → floor). */
+const PLACE_LEFTOVERS = new Set(['floor', 'room', 'level', 'area', 'storey']);
+
+function phraseTokens(name: string): string[] {
+  return nameTokens(name).filter((t) => !FILLERS.has(t));
+}
+const ALL_WORDS = new Set(['all', 'every', 'everything', 'everywhere', 'both', 'whole', 'entire']);
+const HOUSE_WORDS = new Set(['house', 'home', 'everywhere', 'apartment', 'flat']);
+const HERE_WORDS = new Set(['here']);
+
+/** The result of resolving the words of a target. */
+export interface ResolvedTarget {
+  /** Every matching entity, before the allowlist (so unexposed ones can be refused by name). */
+  entities: SnapshotEntity[];
+  slots: { name?: string; area?: string; floor?: string; domain?: string; device_class?: string };
+  /** How many spoken words were taken as misrecognitions of a known word. */
+  fuzzy: number;
+  /** The speaking device's area filled in for an unnamed place. */
+  usedContextArea: boolean;
+}
+
+/** Why a target could not be resolved, with words fit to speak. */
+export interface TargetFailure {
+  failure: 'unknown' | 'ambiguous' | 'no_area';
+  message: string;
+}
+
+/** What the intent allows a target to be. */
+export interface TargetConstraints {
+  /** Entity domains the intent acts on; undefined = any. */
+  domains?: readonly string[];
+  /** Domains meant when only a place is named ("turn on the kitchen" → light). */
+  defaultDomains?: readonly string[];
+  /** Area id of the speaking device. */
+  contextAreaId?: string | undefined;
+}
+
+interface Phrase<T> {
+  tokens: string[];
+  value: T;
+}
+
+interface Span<T> {
+  start: number;
+  end: number;
+  value: T;
+  fuzzy: number;
+}
+
+/**
+ * A precompiled index of names, aliases, areas, floors and domain words for one registry snapshot, so tier 0
+ * resolves a target in microseconds. Rebuild it when the registry changes.
+ */
+export class EntityIndex {
+  readonly areasById = new Map<string, SnapshotArea>();
+  readonly floorsById = new Map<string, SnapshotFloor>();
+  private readonly areaPhrases: Array<Phrase<SnapshotArea>> = [];
+  private readonly floorPhrases: Array<Phrase<SnapshotFloor>> = [];
+  private readonly domainPhrases: Array<Phrase<DomainWord>> = [];
+  private readonly entityPhrases: Array<Phrase<SnapshotEntity>> = [];
+  /** token → indexes into entityPhrases that contain it. */
+  private readonly tokenToPhrases = new Map<string, number[]>();
+  /** Known tokens bucketed by length, for the fuzzy fallback. */
+  private readonly vocabulary = new Map<number, string[]>();
+  private readonly fuzzyCache = new Map<string, string | null>();
+  private readonly entitiesByArea = new Map<string | null, SnapshotEntity[]>();
+
+  constructor(readonly snapshot: RegistrySnapshot) {
+    for (const f of snapshot.floors) {
+      this.floorsById.set(f.floor_id, f);
+      for (const n of [f.name, ...f.aliases]) this.floorPhrases.push({ tokens: phraseTokens(n), value: f });
+    }
+    for (const a of snapshot.areas) {
+      this.areasById.set(a.area_id, a);
+      for (const n of [a.name, ...a.aliases]) this.areaPhrases.push({ tokens: phraseTokens(n), value: a });
+    }
+    for (const d of DOMAIN_WORDS) this.domainPhrases.push({ tokens: phraseTokens(d.phrase), value: d });
+    for (const e of snapshot.entities) {
+      for (const n of [e.name, ...e.aliases]) {
+        const idx = this.entityPhrases.push({ tokens: phraseTokens(n), value: e }) - 1;
+        for (const t of new Set(this.entityPhrases[idx]!.tokens)) {
+          const list = this.tokenToPhrases.get(t);
+          if (list) list.push(idx);
+          else this.tokenToPhrases.set(t, [idx]);
+        }
+      }
+      const list = this.entitiesByArea.get(e.area_id);
+      if (list) list.push(e);
+      else this.entitiesByArea.set(e.area_id, [e]);
+    }
+    const words = new Set<string>([...this.tokenToPhrases.keys()]);
+    for (const p of [...this.areaPhrases, ...this.floorPhrases, ...this.domainPhrases]) for (const t of p.tokens) words.add(t);
+    for (const w of words) {
+      const bucket = this.vocabulary.get(w.length);
+      if (bucket) bucket.push(w);
+      else this.vocabulary.set(w.length, [w]);
+    }
+  }
+
+  /** Finds an area by id, name or alias (case-insensitive); undefined when none. */
+  findArea(text: string): SnapshotArea | undefined {
+    const byId = this.areasById.get(text);
+    if (byId) return byId;
+    const tokens = phraseTokens(text);
+    return this.areaPhrases.find((p) => p.tokens.join(' ') === tokens.join(' '))?.value;
+  }
+
+  /** Entities of an area (all domains). */
+  entitiesInArea(areaId: string | null): readonly SnapshotEntity[] {
+    return this.entitiesByArea.get(areaId) ?? [];
+  }
+
+  /** Entities on a floor. */
+  entitiesOnFloor(floorId: string): SnapshotEntity[] {
+    return this.snapshot.areas.filter((a) => a.floor_id === floorId).flatMap((a) => this.entitiesInArea(a.area_id));
+  }
+
+  /** The known word a spoken token stands for: itself, or the closest known word within its edit budget. */
+  private canonical(token: string): { word: string; fuzzy: boolean } | undefined {
+    if (this.tokenToPhrases.has(token) || FILLERS.has(token)) return { word: token, fuzzy: false };
+    const budget = fuzzBudget(token);
+    if (budget === 0) return undefined;
+    let cached = this.fuzzyCache.get(token);
+    if (cached === undefined) {
+      cached = null;
+      let best = budget + 1;
+      for (let len = token.length - budget; len <= token.length + budget; len++) {
+        for (const w of this.vocabulary.get(len) ?? []) {
+          if (fuzzBudget(w) === 0) continue;
+          const d = editDistance(token, w, Math.min(budget, best - 1));
+          if (d < best) {
+            best = d;
+            cached = w;
+          }
+        }
+      }
+      if (this.fuzzyCache.size > 10_000) this.fuzzyCache.clear();
+      this.fuzzyCache.set(token, cached);
+    }
+    return cached === null ? undefined : { word: cached, fuzzy: cached !== token };
+  }
+
+  /** Longest phrase matching at each position, exact before fuzzy, without overlaps. */
+  private findSpans<T>(tokens: string[], phrases: Array<Phrase<T>>, allowFuzzy: boolean): Array<Span<T>> {
+    const spans: Array<Span<T>> = [];
+    let i = 0;
+    while (i < tokens.length) {
+      let best: Span<T> | undefined;
+      for (const p of phrases) {
+        const n = p.tokens.length;
+        if (n === 0 || i + n > tokens.length || (best && n <= best.end - best.start && best.fuzzy === 0)) continue;
+        let fuzzy = 0;
+        let ok = true;
+        for (let k = 0; k < n && ok; k++) {
+          const spoken = tokens[i + k]!;
+          const want = p.tokens[k]!;
+          if (spoken === want) continue;
+          if (allowFuzzy && fuzzBudget(spoken) > 0 && fuzzBudget(want) > 0 && editDistance(spoken, want, fuzzBudget(spoken)) <= fuzzBudget(spoken)) fuzzy++;
+          else ok = false;
+        }
+        if (!ok) continue;
+        if (!best || n > best.end - best.start || (n === best.end - best.start && fuzzy < best.fuzzy)) best = { start: i, end: i + n, value: p.value, fuzzy };
+      }
+      if (best) {
+        spans.push(best);
+        i = best.end;
+      } else i++;
+    }
+    return spans;
+  }
+
+  /** Resolves the words of a target ("the kitchen lights", "bedside lamp", "upstairs", "lights in here"). */
+  resolve(text: string, constraints: TargetConstraints): ResolvedTarget | TargetFailure {
+    const raw = text.split(' ').filter(Boolean);
+    const tokens = raw.map(singular);
+    const allFlag = tokens.some((t) => ALL_WORDS.has(t));
+    const house = tokens.some((t) => HOUSE_WORDS.has(t));
+    const here = tokens.some((t) => HERE_WORDS.has(t));
+    const meaningful = tokens.filter((t) => !FILLERS.has(t) && !ALL_WORDS.has(t) && !HOUSE_WORDS.has(t) && !HERE_WORDS.has(t));
+    const domainOk = (e: SnapshotEntity): boolean => !constraints.domains || constraints.domains.includes(domainOf(e.entity_id));
+
+    // A place named in the target: exact first, fuzzy only when nothing matched exactly.
+    const placeTokens = meaningful;
+    let floorSpans = this.findSpans(placeTokens, this.floorPhrases, false);
+    let areaSpans = this.findSpans(placeTokens, this.areaPhrases, false);
+    if (floorSpans.length === 0 && areaSpans.length === 0) {
+      floorSpans = this.findSpans(placeTokens, this.floorPhrases, true);
+      areaSpans = this.findSpans(placeTokens, this.areaPhrases, true);
+    }
+    const area = areaSpans[0];
+    const floor = area ? undefined : floorSpans[0];
+    const placeSpan = area ?? floor;
+    const rest = (placeSpan ? [...placeTokens.slice(0, placeSpan.start), ...placeTokens.slice(placeSpan.end)] : placeTokens).filter((t) => !PLACE_LEFTOVERS.has(t));
+    let fuzzy = placeSpan?.fuzzy ?? 0;
+
+    const contextArea = constraints.contextAreaId ? this.areasById.get(constraints.contextAreaId) : undefined;
+    const scope = (): { entities: readonly SnapshotEntity[]; slots: ResolvedTarget['slots']; usedContext: boolean } | TargetFailure => {
+      if (area) return { entities: this.entitiesInArea(area.value.area_id), slots: { area: area.value.name }, usedContext: false };
+      if (floor) return { entities: this.entitiesOnFloor(floor.value.floor_id), slots: { floor: floor.value.name }, usedContext: false };
+      if ((allFlag || house) && !here) return { entities: this.snapshot.entities, slots: {}, usedContext: false };
+      if (contextArea) return { entities: this.entitiesInArea(contextArea.area_id), slots: { area: contextArea.name }, usedContext: true };
+      return { failure: 'no_area', message: 'Which room do you mean?' };
+    };
+
+    // Only a place: the intent's default domains there.
+    if (rest.length === 0) {
+      if (!placeSpan && !allFlag && !house && !here) return { failure: 'unknown', message: 'I did not catch what to act on.' };
+      const s = scope();
+      if ('failure' in s) return s;
+      const defaults = constraints.defaultDomains ?? constraints.domains;
+      const entities = s.entities.filter((e) => !defaults || defaults.includes(domainOf(e.entity_id)));
+      const slots = { ...s.slots, ...(defaults && defaults.length === 1 ? { domain: defaults[0]! } : {}) };
+      return { entities, slots, fuzzy, usedContextArea: s.usedContext };
+    }
+
+    // The rest is a kind of thing ("lights", "garage door"): that kind in the place.
+    const restText = rest.join(' ');
+    const domainWord = this.domainPhrases.find((p) => p.tokens.join(' ') === restText)?.value;
+    const spokenPlural = raw.some((r) => singular(r) !== r && rest.includes(singular(r)));
+    if (domainWord) {
+      const kinds = domainWord.kinds.filter((k) => !constraints.domains || constraints.domains.includes(k.domain));
+      // A singular word with a name that matches exactly ("kitchen light") is a name, handled below.
+      const exactName = !spokenPlural ? this.matchNames(meaningful, domainOk, false) : undefined;
+      if (kinds.length > 0 && !(exactName && exactName.score === 1 && exactName.entities.length === 1)) {
+        const s = scope();
+        if ('failure' in s) return s;
+        const matches = (e: SnapshotEntity): boolean =>
+          kinds.some((k) => domainOf(e.entity_id) === k.domain && (!k.deviceClass || e.device_class === k.deviceClass || (k.domain === 'media_player' && !e.device_class)));
+        const entities = s.entities.filter(matches);
+        const slots: ResolvedTarget['slots'] = { ...s.slots, domain: kinds[0]!.domain };
+        if (kinds.length === 1 && kinds[0]!.deviceClass) slots.device_class = kinds[0]!.deviceClass;
+        if (entities.length > 0 || placeSpan || kinds.length > 0) return { entities, slots, fuzzy, usedContextArea: s.usedContext };
+      }
+    }
+
+    // A name or alias: within the named place if any, else anywhere (the speaker's area breaks ties).
+    const inPlace = (e: SnapshotEntity): boolean =>
+      area ? e.area_id === area.value.area_id : floor ? this.areasById.get(e.area_id ?? '')?.floor_id === floor.value.floor_id : true;
+    let named = placeSpan ? this.matchNames(rest, (e) => domainOk(e) && inPlace(e), true) : undefined;
+    let placeInName = false;
+    if (!named || named.score < 1) {
+      // Names often contain the place ("Kitchen Light"): try the whole target too.
+      const whole = this.matchNames(meaningful, domainOk, true);
+      if (whole && (!named || whole.score > named.score)) {
+        named = whole;
+        fuzzy = 0;
+        placeInName = true;
+      }
+    }
+    if (!named) return { failure: 'unknown', message: `I don't know any device called ${restText}.` };
+    fuzzy += named.fuzzy;
+    let entities = named.entities;
+    if (entities.length > 1 && contextArea) {
+      const local = entities.filter((e) => e.area_id === contextArea.area_id);
+      if (local.length > 0) entities = local;
+    }
+    const names = new Set(entities.map((e) => e.name.toLowerCase()));
+    if (names.size > 1) {
+      return { failure: 'ambiguous', message: `Did you mean ${entities.slice(0, 3).map((e) => `the ${e.name}`).join(' or ')}?` };
+    }
+    const slots: ResolvedTarget['slots'] = { name: entities[0]!.name };
+    if (area && !placeInName) slots.area = area.value.name;
+    if (floor && !placeInName) slots.floor = floor.value.name;
+    return { entities, slots, fuzzy, usedContextArea: false };
+  }
+
+  /**
+   * Entities whose name or alias best covers the spoken tokens: every spoken word must belong to the name
+   * (misrecognitions allowed); score 1 means the whole name was said.
+   */
+  private matchNames(spoken: string[], accept: (e: SnapshotEntity) => boolean, allowFuzzy: boolean): { entities: SnapshotEntity[]; score: number; fuzzy: number } | undefined {
+    if (spoken.length === 0) return undefined;
+    const words: string[] = [];
+    let fuzzy = 0;
+    for (const t of spoken) {
+      const c = allowFuzzy ? this.canonical(t) : this.tokenToPhrases.has(t) ? { word: t, fuzzy: false } : undefined;
+      if (!c) return undefined;
+      if (c.fuzzy) fuzzy++;
+      words.push(c.word);
+    }
+    const candidates = this.tokenToPhrases.get(words[0]!) ?? [];
+    let bestScore = 0;
+    let best: SnapshotEntity[] = [];
+    for (const idx of candidates) {
+      const phrase = this.entityPhrases[idx]!;
+      if (!accept(phrase.value)) continue;
+      // Spoken words in order as a subsequence of the name's words.
+      let k = 0;
+      for (const t of phrase.tokens) if (k < words.length && t === words[k]) k++;
+      if (k < words.length) continue;
+      const score = words.length / phrase.tokens.length;
+      if (score > bestScore) {
+        bestScore = score;
+        best = [phrase.value];
+      } else if (score === bestScore && !best.includes(phrase.value)) best.push(phrase.value);
+    }
+    if (best.length === 0) return undefined;
+    // A partial name ("lamp" for "Reading Lamp") must at least be a whole word of a single name.
+    return { entities: best, score: bestScore, fuzzy };
+  }
+}

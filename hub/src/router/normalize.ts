@@ -1,0 +1,174 @@
+/** Text normalisation shared by the tier-0 matcher, its templates and the grammar expansion. */
+
+const UNITS: Record<string, number> = {
+  zero: 0, oh: 0, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
+  eleven: 11, twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18, nineteen: 19,
+};
+const TENS: Record<string, number> = { twenty: 20, thirty: 30, forty: 40, fourty: 40, fifty: 50, sixty: 60, seventy: 70, eighty: 80, ninety: 90 };
+const UNIT_WORDS = Object.keys(UNITS);
+const TENS_WORDS = Object.keys(TENS);
+
+/** English words for 0–999, as a speech recogniser outputs them ("twenty one"); for grammar expansion. */
+export function numberToWords(n: number): string {
+  if (!Number.isInteger(n) || n < 0 || n > 999) throw new RangeError(`numberToWords supports 0-999, got ${n}`);
+  if (n < 20) return UNIT_WORDS.find((w) => UNITS[w] === n && w !== 'oh')!;
+  if (n < 100) {
+    const tens = TENS_WORDS.find((w) => TENS[w] === Math.floor(n / 10) * 10 && w !== 'fourty')!;
+    return n % 10 ? `${tens} ${numberToWords(n % 10)}` : tens;
+  }
+  const rest = n % 100;
+  return `${numberToWords(Math.floor(n / 100))} hundred${rest ? ` ${numberToWords(rest)}` : ''}`;
+}
+
+/** Replaces number words with digits: "twenty one point five" → "21.5", "a hundred" → "100". Leaves "one" alone before a noun-less context no better. */
+function wordsToDigits(tokens: string[]): string[] {
+  const out: string[] = [];
+  let i = 0;
+  const readInt = (): number | undefined => {
+    let value: number | undefined;
+    const start = i;
+    const tok = tokens[i];
+    if (tok === undefined) return undefined;
+    if ((tok === 'a' || tok === 'one') && tokens[i + 1] === 'hundred') {
+      i += 2;
+      value = 100;
+    } else if (tok in UNITS && tok !== 'oh') {
+      value = UNITS[tok]!;
+      i++;
+      if (tokens[i] === 'hundred') {
+        value *= 100;
+        i++;
+      }
+    } else if (tok in TENS) {
+      value = TENS[tok]!;
+      i++;
+    } else if (/^\d+$/.test(tok) && tokens[i + 1] === 'hundred') {
+      value = Number(tok) * 100;
+      i += 2;
+    } else return undefined;
+    if (value >= 100) {
+      if (tokens[i] === 'and' && tokens[i + 1] !== undefined && (tokens[i + 1]! in UNITS || tokens[i + 1]! in TENS)) i++;
+      const t = tokens[i];
+      if (t !== undefined && t in TENS) {
+        value += TENS[t]!;
+        i++;
+      } else if (t !== undefined && t in UNITS && t !== 'oh' && t !== 'zero') {
+        value += UNITS[t]!;
+        i++;
+        return value;
+      }
+    }
+    if (value % 100 >= 20 && value % 10 === 0) {
+      const t = tokens[i];
+      if (t !== undefined && t in UNITS && UNITS[t]! > 0 && UNITS[t]! < 10) {
+        value += UNITS[t]!;
+        i++;
+      }
+    }
+    return i > start ? value : undefined;
+  };
+  while (i < tokens.length) {
+    const before = i;
+    const n = readInt();
+    if (n === undefined) {
+      out.push(tokens[i]!);
+      i = before + 1;
+      continue;
+    }
+    let text = String(n);
+    if (tokens[i] === 'point' && tokens[i + 1] !== undefined && (tokens[i + 1]! in UNITS)) {
+      i++;
+      let frac = '';
+      while (tokens[i] !== undefined && tokens[i]! in UNITS && UNITS[tokens[i]!]! < 10) frac += String(UNITS[tokens[i++]!]);
+      text += `.${frac}`;
+    }
+    out.push(text);
+  }
+  return out;
+}
+
+const PHRASE_FIXES: Array<[RegExp, string]> = [
+  [/\b(\d+(?:\.\d+)?)\s*%/g, '$1 percent '],
+  [/°\s*[cf]?\b/g, ' degrees '],
+  [/\bper cent\b/g, 'percent'],
+  [/\bwhat's\b/g, 'what is'],
+  [/\bit's\b/g, 'it is'],
+  [/\bhow's\b/g, 'how is'],
+  [/\bwhere's\b/g, 'where is'],
+  [/\bwe're\b/g, 'we are'],
+  [/\bi'd\b/g, 'i would'],
+  [/\b(\w+)'s\b/g, '$1'],
+  [/\bturnoff\b/g, 'turn off'],
+  [/\bturnon\b/g, 'turn on'],
+  [/\bswitchoff\b/g, 'switch off'],
+  [/\bnever mind\b/g, 'nevermind'],
+  [/\bhalf an hour\b/g, '30 minutes'],
+  [/\ban hour and a half\b/g, '90 minutes'],
+  [/\ba couple of\b/g, 'two'],
+  [/\bt v\b/g, 'tv'],
+];
+
+const POLITE_PREFIX = /^(?:(?:hey|ok|okay|hi)\s+)?(?:jarvis\s+)?(?:please\s+|could you(?: please)?\s+|can you(?: please)?\s+|would you(?: please)?\s+|will you\s+|i want you to\s+|i would like you to\s+|kindly\s+)*/;
+const POLITE_SUFFIX = /(?:\s+(?:please|for me|thanks|thank you|jarvis|now|right now))+$/;
+
+/**
+ * Lower-case, punctuation-free text with number words turned into digits and politeness stripped:
+ * "Hey Jarvis, please set the lights to Fifty percent!" → "set the lights to 50 percent".
+ */
+export function normalizeText(text: string): string {
+  let s = text.toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
+  s = s.replace(/[’`]/g, "'");
+  for (const [re, to] of PHRASE_FIXES) s = s.replace(re, to);
+  s = s.replace(/(\d),(\d{3})/g, '$1$2');
+  s = s.replace(/[^a-z0-9.\s-]/g, ' ').replace(/(?<!\d)\.|\.(?!\d)/g, ' ').replace(/-/g, ' ');
+  const tokens = s.split(/\s+/).filter(Boolean);
+  s = wordsToDigits(tokens).join(' ');
+  s = s.replace(POLITE_PREFIX, '').replace(POLITE_SUFFIX, '');
+  return s.trim();
+}
+
+/** Plural-insensitive form of one token ("lights" → "light", "blinds" → "blind", "switches" → "switch"). */
+export function singular(token: string): string {
+  if (token.length <= 3 || /\d/.test(token)) return token;
+  if (token.endsWith('ies') && token.length > 4) return `${token.slice(0, -3)}y`;
+  if (/(?:ch|sh|x|ss)es$/.test(token)) return token.slice(0, -2);
+  if (token.endsWith('s') && !token.endsWith('ss') && !token.endsWith('us') && !token.endsWith('is')) return token.slice(0, -1);
+  return token;
+}
+
+/** Tokens of a name as the index stores them: normalised, singular. */
+export function nameTokens(name: string): string[] {
+  return normalizeText(name).split(' ').filter(Boolean).map(singular);
+}
+
+/**
+ * Damerau–Levenshtein distance (optimal string alignment), giving up early once it exceeds `max`
+ * (returns max + 1 then). Recognition errors are mostly one or two letters.
+ */
+export function editDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  const n = b.length;
+  let prev2 = new Array<number>(n + 1).fill(0);
+  let prev = Array.from({ length: n + 1 }, (_, j) => j);
+  let cur = new Array<number>(n + 1).fill(0);
+  for (let i = 1; i <= a.length; i++) {
+    cur[0] = i;
+    let rowMin = cur[0];
+    for (let j = 1; j <= n; j++) {
+      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
+      let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2]! + 1);
+      cur[j] = v;
+      if (v < rowMin) rowMin = v;
+    }
+    if (rowMin > max) return max + 1;
+    [prev2, prev, cur] = [prev, cur, prev2];
+  }
+  return prev[n]!;
+}
+
+/** How many edits a token of this length may have and still count as a misrecognition of another. */
+export function fuzzBudget(token: string): number {
+  if (token.length <= 3 || /\d/.test(token)) return 0;
+  return token.length <= 5 ? 1 : 2;
+}
