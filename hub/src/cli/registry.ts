@@ -1,3 +1,5 @@
+import { deviceCommands } from './device.js';
+import { hubCommand } from './hub.js';
 import type { CliCommand } from './types.js';
 import { observeCommand } from '../observer/cli.js';
 
@@ -5,4 +7,8 @@ import { observeCommand } from '../observer/cli.js';
  * Every `jarvis` sub-command. Each part of the hub keeps its commands beside its code
  * (`hub/src/<part>/cli.ts` or `hub/src/cli/<name>.ts`) and adds them here: one import, one spread.
  */
-export const commands: readonly CliCommand[] = [observeCommand];
+export const commands: readonly CliCommand[] = [
+  hubCommand,
+  ...deviceCommands,
+  observeCommand,
+];

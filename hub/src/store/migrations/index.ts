@@ -1,7 +1,10 @@
 import type { Migration } from '../migration.js';
-import { migration0020 } from './0020-todos.js';
+import { migration0001 } from './0001-devices.js';
+import { migration0002 } from './0002-mute.js';
+import { migration0003 } from './0003-api-tokens.js';
 import { migration0010 } from './0010-tasks.js';
 import { migration0011 } from './0011-workers.js';
+import { migration0020 } from './0020-todos.js';
 
 /**
  * Every migration, in order. Ranges are reserved per part so parts can add theirs independently:
@@ -9,6 +12,10 @@ import { migration0011 } from './0011-workers.js';
  * router, 40–49 voice runs. Append an import and an entry; never renumber.
  */
 export const migrations: readonly Migration[] = [
+  migration0001,
+  migration0002,
+  migration0003,
   migration0010,
   migration0011,
+  migration0020,
 ];

@@ -1,0 +1,25 @@
+/** Stable codes of HTTP API errors; the body is always `{ error: { code, message } }`. */
+export const API_ERROR_CODES = [
+  'JARVIS_API_UNAUTHORIZED',
+  'JARVIS_API_NOT_FOUND',
+  'JARVIS_API_BAD_REQUEST',
+  'JARVIS_API_UNSUPPORTED_MEDIA_TYPE',
+  'JARVIS_API_PAYLOAD_TOO_LARGE',
+  'JARVIS_API_NOT_READY',
+  'JARVIS_API_INTERNAL',
+] as const;
+
+/** One of {@link API_ERROR_CODES}, or a code another part registers for its routes. */
+export type ApiErrorCode = (typeof API_ERROR_CODES)[number] | (string & {});
+
+/** An error a route throws on purpose: the handler turns it into a JSON error with this status and code. */
+export class ApiError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: ApiErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}

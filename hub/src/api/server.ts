@@ -1,0 +1,163 @@
+import { createHash } from 'node:crypto';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyPluginAsync, type FastifyRequest } from 'fastify';
+import type { Registry } from 'prom-client';
+import type { Component } from '../core/component.js';
+import type { Logger } from '../core/logger.js';
+import { ApiError } from './errors.js';
+
+/** A route plugin mounted under `/api/v1`, behind bearer-token auth. */
+export type ApiRoutes = FastifyPluginAsync;
+
+/** Construction parameters of {@link ApiServer}. */
+export interface ApiServerOptions {
+  host: string;
+  port: number;
+  logger: Logger;
+  metrics: Registry;
+  /** Resolves a bearer token to its name, or undefined when it is not valid. */
+  verifyToken: (token: string) => Promise<string | undefined>;
+  /** Serve `/metrics` without a token. */
+  publicMetrics: boolean;
+  /** Readiness checks by name; `/readyz` fails while any returns false. */
+  readiness?: Record<string, () => boolean>;
+}
+
+function errorBody(code: string, message: string): { error: { code: string; message: string } } {
+  return { error: { code, message } };
+}
+
+/**
+ * The HTTP API (fastify 5): `/healthz`, `/readyz`, `/metrics`, and `/api/v1/*` behind a bearer token.
+ * Other parts add their routes with {@link ApiServer.addRoutes} before `start()`; every error leaves as
+ * `{ error: { code, message } }` with a stable code.
+ */
+export class ApiServer implements Component {
+  readonly name = 'api';
+  private app: FastifyInstance | undefined;
+  private readonly routes: { plugin: ApiRoutes; prefix: string }[] = [];
+  private readonly readiness: Record<string, () => boolean>;
+  private readonly tokenCache = new Map<string, string>();
+  private boundPort: number | undefined;
+
+  constructor(private readonly options: ApiServerOptions) {
+    this.readiness = { ...(options.readiness ?? {}) };
+  }
+
+  /** The bound port (after `start()`). */
+  get port(): number {
+    if (this.boundPort === undefined) throw new Error('api is not started');
+    return this.boundPort;
+  }
+
+  /** Adds routes under `/api/v1` + `prefix` (e.g. `/tasks`); must be called before `start()`. */
+  addRoutes(plugin: ApiRoutes, prefix = ''): void {
+    if (this.app) throw new Error('api routes must be added before the api starts');
+    this.routes.push({ plugin, prefix });
+  }
+
+  /** Adds a readiness check shown in `/readyz`. */
+  addReadiness(name: string, check: () => boolean): void {
+    this.readiness[name] = check;
+  }
+
+  /** The fastify instance, for `inject()` in tests (after `start()`, or after `build()`). */
+  get fastify(): FastifyInstance {
+    if (!this.app) throw new Error('api is not built');
+    return this.app;
+  }
+
+  /** Builds the fastify instance with every route, without listening. */
+  async build(): Promise<FastifyInstance> {
+    if (this.app) return this.app;
+    const app: FastifyInstance = Fastify({ loggerInstance: this.options.logger as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), forceCloseConnections: true, bodyLimit: 1024 * 1024 });
+    app.setErrorHandler((err: FastifyError | ApiError, req, reply) => {
+      if (err instanceof ApiError) return reply.status(err.statusCode).send(errorBody(err.code, err.message));
+      const status = err.statusCode ?? 500;
+      if (status >= 500) {
+        req.log.error({ err }, 'api request failed');
+        return reply.status(500).send(errorBody('JARVIS_API_INTERNAL', 'internal error'));
+      }
+      const code =
+        err.validation ? 'JARVIS_API_BAD_REQUEST'
+        : status === 415 ? 'JARVIS_API_UNSUPPORTED_MEDIA_TYPE'
+        : status === 413 ? 'JARVIS_API_PAYLOAD_TOO_LARGE'
+        : status === 404 ? 'JARVIS_API_NOT_FOUND'
+        : 'JARVIS_API_BAD_REQUEST';
+      return reply.status(status).send(errorBody(code, err.message));
+    });
+    app.setNotFoundHandler((req, reply) =>
+      reply.status(404).send(errorBody('JARVIS_API_NOT_FOUND', `no route ${req.method} ${req.url.split('?')[0]}`)),
+    );
+
+    app.get('/healthz', async () => ({ status: 'ok' }));
+    app.get('/readyz', async (_req, reply) => {
+      const checks = Object.fromEntries(Object.entries(this.readiness).map(([n, c]) => [n, safe(c)]));
+      const ready = Object.values(checks).every(Boolean);
+      return reply.status(ready ? 200 : 503).send(ready ? { status: 'ready', checks } : { ...errorBody('JARVIS_API_NOT_READY', 'not ready'), checks });
+    });
+    app.get('/metrics', async (req, reply) => {
+      if (!this.options.publicMetrics) await this.authenticate(req);
+      return reply.header('content-type', this.options.metrics.contentType).send(await this.options.metrics.metrics());
+    });
+
+    await app.register(
+      async (scope) => {
+        scope.addHook('onRequest', async (req) => {
+          req.tokenName = await this.authenticate(req);
+        });
+        for (const { plugin, prefix } of this.routes) await scope.register(plugin, { prefix });
+      },
+      { prefix: '/api/v1' },
+    );
+    this.app = app;
+    return app;
+  }
+
+  async start(): Promise<void> {
+    if (this.boundPort !== undefined) return;
+    const app = await this.build();
+    await app.listen({ host: this.options.host, port: this.options.port });
+    const address = app.server.address();
+    this.boundPort = typeof address === 'object' && address ? address.port : this.options.port;
+    this.options.logger.info({ port: this.boundPort, host: this.options.host }, 'http api listening');
+  }
+
+  async stop(): Promise<void> {
+    const app = this.app;
+    this.app = undefined;
+    this.boundPort = undefined;
+    if (app) await app.close();
+  }
+
+  /** Resolves the request's bearer token to its name or throws `JARVIS_API_UNAUTHORIZED`. */
+  private async authenticate(req: FastifyRequest): Promise<string> {
+    const header = req.headers.authorization;
+    const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+    if (!match?.[1]) throw new ApiError(401, 'JARVIS_API_UNAUTHORIZED', 'missing bearer token (Authorization: Bearer <token>)');
+    const token = match[1];
+    // scrypt costs ~50 ms; remember tokens already proven, keyed by a digest so the map holds no secret.
+    const digest = createHash('sha256').update(token).digest('hex');
+    const cached = this.tokenCache.get(digest);
+    if (cached) return cached;
+    const name = await this.options.verifyToken(token);
+    if (!name) throw new ApiError(401, 'JARVIS_API_UNAUTHORIZED', 'invalid bearer token');
+    if (this.tokenCache.size > 100) this.tokenCache.clear();
+    this.tokenCache.set(digest, name);
+    return name;
+  }
+}
+
+function safe(check: () => boolean): boolean {
+  try {
+    return check();
+  } catch {
+    return false;
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Name of the API token the request authenticated with. */
+    tokenName?: string;
+  }
+}

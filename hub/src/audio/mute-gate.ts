@@ -1,0 +1,90 @@
+import type { MuteSource, MuteTransition } from './types.js';
+
+/** Where mute transitions are recorded (the `mute_audit` table in the hub). */
+export type MuteAuditSink = (transition: MuteTransition) => void;
+
+interface DeviceMute {
+  mqtt: boolean;
+  frame: boolean;
+}
+
+/**
+ * The absolute mute of DESIGN.md §5: a device is muted when its latest MQTT mute state says so OR its
+ * newest frame carries MUTED. Holds both inputs per device and emits a {@link MuteTransition} whenever
+ * the combined state flips; listeners run synchronously, before the next datagram is looked at.
+ */
+export class MuteGate {
+  private readonly states = new Map<string, DeviceMute>();
+  private readonly listeners = new Set<(t: MuteTransition) => void>();
+
+  constructor(
+    private readonly audit: MuteAuditSink = () => {},
+    private readonly now: () => number = Date.now,
+    /** A listener that throws must not keep the others from hearing about the mute. */
+    private readonly onListenerError: (err: unknown) => void = () => {},
+  ) {}
+
+  /** Seeds MQTT mute states remembered from before a restart, without emitting transitions. */
+  restore(mqttMuted: ReadonlyMap<string, boolean>): void {
+    for (const [deviceId, muted] of mqttMuted) this.state(deviceId).mqtt = muted;
+  }
+
+  isMuted(deviceId: string): boolean {
+    const s = this.states.get(deviceId);
+    return s !== undefined && (s.mqtt || s.frame);
+  }
+
+  /** Both inputs, for the API and tests. */
+  inputs(deviceId: string): { mqtt: boolean; frame: boolean } {
+    const s = this.states.get(deviceId);
+    return { mqtt: s?.mqtt ?? false, frame: s?.frame ?? false };
+  }
+
+  /** The retained MQTT `state/mute` of the device changed. */
+  setMqttMuted(deviceId: string, muted: boolean): MuteTransition | undefined {
+    return this.update(deviceId, 'mqtt', muted);
+  }
+
+  /** The newest frame of the device does (or does not) carry MUTED. */
+  setFrameMuted(deviceId: string, muted: boolean): MuteTransition | undefined {
+    return this.update(deviceId, 'frame', muted);
+  }
+
+  /** Forgets a removed device. */
+  forget(deviceId: string): void {
+    this.states.delete(deviceId);
+  }
+
+  /** Subscribes to transitions; returns the unsubscribe function. */
+  onMute(listener: (t: MuteTransition) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private state(deviceId: string): DeviceMute {
+    let s = this.states.get(deviceId);
+    if (!s) {
+      s = { mqtt: false, frame: false };
+      this.states.set(deviceId, s);
+    }
+    return s;
+  }
+
+  private update(deviceId: string, source: MuteSource, muted: boolean): MuteTransition | undefined {
+    const s = this.state(deviceId);
+    const before = s.mqtt || s.frame;
+    s[source] = muted;
+    const after = s.mqtt || s.frame;
+    if (before === after) return undefined;
+    const t: MuteTransition = { deviceId, muted: after, source, at: this.now() };
+    this.audit(t);
+    for (const l of this.listeners) {
+      try {
+        l(t);
+      } catch (err) {
+        this.onListenerError(err);
+      }
+    }
+    return t;
+  }
+}

@@ -1,0 +1,229 @@
+import { createSocket, type Socket } from 'node:dgram';
+import { decodeAudioFrame, formatDeviceId, isProtocolError, peekDeviceId, verifyAudioFrame } from '@jarvis/protocol';
+import type { Counter, Gauge, Registry } from 'prom-client';
+import { Counter as PromCounter, Gauge as PromGauge } from 'prom-client';
+import type { Component } from '../core/component.js';
+import type { Logger } from '../core/logger.js';
+import { DeviceStream, type DatagramResult, type DeviceStreamOptions, type DeviceStreamStats } from './device-stream.js';
+import type { MuteGate } from './mute-gate.js';
+import type { DeviceAudioChunk } from './types.js';
+
+/** Looks up a device's UDP key by its numeric id; undefined for an unknown device. */
+export type DeviceKeyLookup = (deviceId: number) => Uint8Array | undefined;
+
+/** Construction parameters of {@link UdpIngest}. */
+export interface UdpIngestOptions {
+  host: string;
+  port: number;
+  receiveBufferBytes?: number;
+  stream: DeviceStreamOptions;
+  keyFor: DeviceKeyLookup;
+  gate: MuteGate;
+  logger: Logger;
+  metrics?: Registry;
+  /** Interval of the play-out timer that releases frames stuck behind a lost one. */
+  pollIntervalMs?: number;
+  now?: () => number;
+}
+
+/** The Prometheus series the ingest maintains (names fixed by issue 3). */
+interface IngestMetrics {
+  datagrams: Counter<'device' | 'result'>;
+  forwarded: Counter<'device'>;
+  concealed: Counter<'device'>;
+  muted: Gauge<'device'>;
+}
+
+function createMetrics(registry: Registry | undefined): IngestMetrics {
+  const registers = registry ? [registry] : [];
+  return {
+    datagrams: new PromCounter({
+      name: 'jarvis_udp_datagrams_total',
+      help: 'UDP audio datagrams by device and what became of them',
+      labelNames: ['device', 'result'] as const,
+      registers,
+    }),
+    forwarded: new PromCounter({
+      name: 'jarvis_audio_samples_forwarded_total',
+      help: 'Samples passed past the mute gate to the audio front end (real and concealed)',
+      labelNames: ['device'] as const,
+      registers,
+    }),
+    concealed: new PromCounter({
+      name: 'jarvis_audio_concealed_samples_total',
+      help: 'Samples synthesised to conceal lost datagrams',
+      labelNames: ['device'] as const,
+      registers,
+    }),
+    muted: new PromGauge({ name: 'jarvis_device_muted', help: '1 while the device is muted', labelNames: ['device'] as const, registers }),
+  };
+}
+
+/**
+ * The UDP audio port (DESIGN.md §2): authenticates every datagram with the sender's key (peek id →
+ * key → verify → decode), then hands it to that device's {@link DeviceStream}. Anything bad is dropped,
+ * counted under `jarvis_udp_datagrams_total{result}` and logged at debug level with the peer.
+ */
+export class UdpIngest implements Component {
+  readonly name = 'udp';
+  private socket: Socket | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly streams = new Map<number, DeviceStream>();
+  private readonly listeners = new Set<(chunk: DeviceAudioChunk) => void>();
+  private readonly metrics: IngestMetrics;
+  private unsubscribeMute: (() => void) | undefined;
+  private boundPort: number | undefined;
+  private readonly now: () => number;
+
+  constructor(private readonly options: UdpIngestOptions) {
+    this.metrics = createMetrics(options.metrics);
+    this.now = options.now ?? Date.now;
+  }
+
+  /** The bound port (after `start()`). */
+  get port(): number {
+    if (this.boundPort === undefined) throw new Error('udp ingest is not started');
+    return this.boundPort;
+  }
+
+  async start(): Promise<void> {
+    if (this.socket) return;
+    this.unsubscribeMute = this.options.gate.onMute((t) => {
+      this.metrics.muted.set({ device: t.deviceId }, t.muted ? 1 : 0);
+      if (t.muted) {
+        const stream = [...this.streams.values()].find((s) => s.deviceId === t.deviceId);
+        stream?.muted();
+      }
+    });
+    const socket = createSocket({ type: this.options.host.includes(':') ? 'udp6' : 'udp4' });
+    socket.on('message', (msg, rinfo) => this.handleDatagram(msg, `${rinfo.address}:${rinfo.port}`));
+    socket.on('error', (err) => this.options.logger.error({ err }, 'udp socket error'));
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject);
+      socket.bind(this.options.port, this.options.host, () => {
+        socket.off('error', reject);
+        resolve();
+      });
+    });
+    if (this.options.receiveBufferBytes) {
+      try {
+        socket.setRecvBufferSize(this.options.receiveBufferBytes);
+      } catch (err) {
+        this.options.logger.warn({ err }, 'could not enlarge the UDP receive buffer');
+      }
+    }
+    this.socket = socket;
+    this.boundPort = socket.address().port;
+    this.timer = setInterval(() => this.poll(), this.options.pollIntervalMs ?? 10);
+    this.timer.unref();
+    this.options.logger.info({ port: this.boundPort, host: this.options.host }, 'udp audio ingest listening');
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    this.unsubscribeMute?.();
+    this.unsubscribeMute = undefined;
+    const socket = this.socket;
+    this.socket = undefined;
+    if (socket) await new Promise<void>((resolve) => socket.close(() => resolve()));
+  }
+
+  /** Subscribes to audio that passed the mute gate; returns the unsubscribe function. */
+  onAudio(listener: (chunk: DeviceAudioChunk) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Marks a device muted in the gauge from the start (restored state). */
+  publishMuteGauge(deviceId: string, muted: boolean): void {
+    this.metrics.muted.set({ device: deviceId }, muted ? 1 : 0);
+  }
+
+  /** Live stats of every device heard since start. */
+  allStats(): DeviceStreamStats[] {
+    return [...this.streams.values()].map((s) => ({ ...s.stats, datagrams: { ...s.stats.datagrams } }));
+  }
+
+  /** Live stats of one device, by text id. */
+  statsFor(deviceId: string): DeviceStreamStats | undefined {
+    const s = [...this.streams.values()].find((x) => x.deviceId === deviceId);
+    return s ? { ...s.stats, datagrams: { ...s.stats.datagrams } } : undefined;
+  }
+
+  /** Forgets a removed device's stream. */
+  forget(numericId: number): void {
+    this.streams.delete(numericId);
+  }
+
+  /** Processes one datagram as if it arrived from `peer`; the socket calls this, tests and benchmarks may too. */
+  handleDatagram(datagram: Uint8Array, peer = 'local'): DatagramResult {
+    const now = this.now();
+    let numericId: number;
+    try {
+      numericId = peekDeviceId(datagram);
+    } catch (err) {
+      return this.reject('malformed', 'unknown', peer, err);
+    }
+    const key = this.options.keyFor(numericId);
+    if (!key) return this.reject('unknown_device', 'unknown', peer, undefined, numericId);
+    const deviceId = formatDeviceId(numericId);
+    const stream = this.streamFor(numericId, deviceId);
+    try {
+      verifyAudioFrame(datagram, key);
+    } catch (err) {
+      const result = isProtocolError(err, 'JARVIS_PROTO_BAD_TAG') ? 'bad_tag' : 'malformed';
+      stream.count(result);
+      return this.reject(result, deviceId, peer, err);
+    }
+    let frame;
+    try {
+      frame = decodeAudioFrame(datagram);
+    } catch (err) {
+      stream.count('malformed');
+      return this.reject('malformed', deviceId, peer, err);
+    }
+    const result = stream.handle(frame, now);
+    this.metrics.datagrams.inc({ device: deviceId, result });
+    return result;
+  }
+
+  /** Releases frames that waited long enough for a missing one. */
+  poll(): void {
+    const now = this.now();
+    for (const s of this.streams.values()) s.poll(now);
+  }
+
+  private streamFor(numericId: number, deviceId: string): DeviceStream {
+    let s = this.streams.get(numericId);
+    if (!s) {
+      s = new DeviceStream(deviceId, this.options.stream, this.options.gate, (chunk) => this.deliver(chunk));
+      this.streams.set(numericId, s);
+    }
+    return s;
+  }
+
+  private deliver(chunk: DeviceAudioChunk): void {
+    this.metrics.forwarded.inc({ device: chunk.deviceId }, chunk.samples.length);
+    if (chunk.concealed > 0) this.metrics.concealed.inc({ device: chunk.deviceId }, chunk.concealed);
+    for (const l of this.listeners) {
+      try {
+        l(chunk);
+      } catch (err) {
+        this.options.logger.error({ err, device: chunk.deviceId }, 'audio listener failed');
+      }
+    }
+  }
+
+  private reject(result: DatagramResult, device: string, peer: string, err: unknown, claimedId?: number): DatagramResult {
+    this.metrics.datagrams.inc({ device, result });
+    if (this.options.logger.isLevelEnabled('debug')) {
+      const code = isProtocolError(err) ? err.code : result === 'unknown_device' ? 'JARVIS_UDP_UNKNOWN_DEVICE' : 'JARVIS_UDP_MALFORMED';
+      this.options.logger.debug(
+        { peer, device, claimedId, code, reason: err instanceof Error ? err.message : undefined },
+        `dropped datagram: ${result}`,
+      );
+    }
+    return result;
+  }
+}

@@ -1,0 +1,12 @@
+export { configSchema, LOG_LEVELS, type JarvisConfig } from './schema.js';
+export {
+  loadConfig,
+  resolveDataDir,
+  configFlagOptions,
+  CONFIG_FLAGS_HELP,
+  CONFIG_FILE_NAME,
+  type ConfigFlags,
+  type LoadConfigInput,
+} from './load.js';
+export { ConfigError, CONFIG_ERROR_CODES, type ConfigErrorCode } from './errors.js';
+export { envBindings, type EnvBinding } from './env.js';
