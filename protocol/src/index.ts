@@ -5,6 +5,7 @@ export * from './device-id.js';
 export * from './pcm16.js';
 export * from './ima-adpcm.js';
 export * from './audio-frame.js';
+export * from './sequence.js';
 export * from './topics.js';
 export * from './payloads.js';
 export * from './worker-proto.js';

@@ -245,3 +245,27 @@ describe('[UDP-4.3] peekDeviceId', () => {
     expect(decodeAudioFrame(big.subarray(5, 5 + d.length)).seq).toBe(7);
   });
 });
+
+describe('[UDP-2.14] check order', () => {
+  it('reports the first failure in the documented order', () => {
+    const good = encodeAudioFrame(base);
+    // Bad type, flags, codec and sample rate at once: type (byte 3) is reported.
+    const many = patched(good, (v, d) => {
+      d[3] = 9;
+      v.setUint16(24, 0x100, true);
+      d[26] = 9;
+      v.setUint16(28, 1, true);
+    });
+    expect(codeOf(() => decodeAudioFrame(many))).toBe('JARVIS_PROTO_BAD_TYPE');
+    // Header fields come before the length framing.
+    const rateAndLength = patched(good, (v) => {
+      v.setUint16(28, 1, true);
+      v.setUint16(30, 2, true);
+    });
+    expect(codeOf(() => decodeAudioFrame(rateAndLength))).toBe('JARVIS_PROTO_BAD_SAMPLE_RATE');
+    // Version before the maximum length.
+    const big = new Uint8Array(1500);
+    big.set([0x4a, 0x56, 7]);
+    expect(codeOf(() => decodeAudioFrame(big))).toBe('JARVIS_PROTO_BAD_VERSION');
+  });
+});
