@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import {
@@ -53,7 +54,10 @@ export function hubCredentials(caPem: string, client?: { keyPem: string; certCha
 /** A client of the worker service at `address` (`host:port`). */
 export function createWorkerClient(address: string, credentials: grpc.ChannelCredentials, options: grpc.ChannelOptions = {}): WorkerServiceClient {
   const Ctor = clientCtor();
+  const host = /^\[?([^\]]+?)\]?:\d+$/.exec(address)?.[1] ?? address;
   return new Ctor(address, credentials, {
+    // TLS must not send an IP address as SNI (Node warns, DEP0123); the name is not checked anyway.
+    ...(isIP(host) ? { 'grpc.ssl_target_name_override': 'jarvis-hub' } : {}),
     'grpc.initial_reconnect_backoff_ms': 200,
     'grpc.max_reconnect_backoff_ms': 2_000,
     ...options,

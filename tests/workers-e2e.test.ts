@@ -1,0 +1,135 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as delay } from 'node:timers/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { TaskRecord } from '../hub/src/tasks/queue.js';
+import { startTestHub, tempDir, type TestHub } from './workers-helpers.js';
+
+// Runs the built worker (`npx tsc -b worker-node` or the global setup builds it).
+const cli = fileURLToPath(new URL('../worker-node/dist/cli.js', import.meta.url));
+
+function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+async function until(what: string, predicate: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await delay(20);
+  }
+}
+
+let hub: TestHub | undefined;
+const children: ChildProcess[] = [];
+const dirs: (() => void)[] = [];
+afterEach(async () => {
+  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  await hub?.close();
+  hub = undefined;
+  for (const d of dirs.splice(0)) d();
+});
+
+describe('200 tasks across 3 worker processes [GRPC-5.9]', () => {
+  it('all complete exactly once while a worker is SIGKILLed mid-task and the hub restarts', async () => {
+    hub = await startTestHub({ leaseMs: 1_500 });
+    const h = hub;
+    const workers: { id: string; child: ChildProcess; log: string[] }[] = [];
+    for (let i = 0; i < 3; i++) {
+      const state = tempDir('jarvis-worker-');
+      dirs.push(state.remove);
+      const { token } = h.tasks.tokens.create();
+      const enrolled = await runCli(['enroll', '--hub', h.address, '--token', token, '--name', `w${i}`, '--state-dir', state.dir, '--json']);
+      expect(enrolled.stderr).toBe('');
+      expect(enrolled.code).toBe(0);
+      const id = (JSON.parse(readFileSync(join(state.dir, 'worker.json'), 'utf8')) as { workerId: string }).workerId;
+      const child = spawn(process.execPath, [cli, 'run', '--state-dir', state.dir, '--concurrency', '4', '--pull-wait-ms', '500'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const log: string[] = [];
+      child.stdout!.on('data', (d: Buffer) => log.push(d.toString()));
+      child.stderr!.on('data', (d: Buffer) => log.push(d.toString()));
+      children.push(child);
+      workers.push({ id, child, log });
+    }
+
+    const settledCount = new Map<string, number>();
+    const count = (t: TaskRecord): void => {
+      settledCount.set(t.id, (settledCount.get(t.id) ?? 0) + 1);
+    };
+    let off = h.tasks.queue.onSettled(count);
+    const ids = Array.from({ length: 200 }, (_, i) => h.tasks.queue.enqueue({ type: 'sleep', payload: { ms: 60 + (i % 5) * 10 } }).id);
+    const succeeded = (): number => h.tasks.queue.counts().succeeded;
+
+    // Kill worker 0 while it holds at least one task.
+    const victim = workers[0]!;
+    await until('worker 0 to hold a task', () => h.tasks.queue.list({ state: 'leased', limit: 500 }).some((t) => t.leaseOwner === victim.id));
+    victim.child.kill('SIGKILL');
+    const heldByVictim = h.tasks.queue.list({ state: 'leased', limit: 500 }).filter((t) => t.leaseOwner === victim.id).map((t) => t.id);
+
+    // Restart the hub's task server mid-run (same port, same database).
+    await until('some progress', () => succeeded() >= 60);
+    off();
+    await h.restart();
+    off = h.tasks.queue.onSettled(count);
+
+    await until('all 200 tasks to succeed', () => succeeded() === 200, 90_000);
+    off();
+
+    const tasks = ids.map((id) => h.tasks.queue.get(id)!);
+    expect(tasks.every((t) => t.state === 'succeeded')).toBe(true);
+    for (const t of tasks) expect(t.result).toEqual({ sleptMs: (t.payload as { ms: number }).ms });
+    // Each task settled exactly once.
+    expect([...settledCount.values()].every((n) => n === 1)).toBe(true);
+    expect(settledCount.size).toBe(200);
+    // The tasks the killed worker held were run again after their lease expired.
+    expect(heldByVictim.length).toBeGreaterThan(0);
+    for (const id of heldByVictim) {
+      const t = h.tasks.queue.get(id)!;
+      expect(t.attempts).toBeGreaterThanOrEqual(2);
+      expect(t.errors.some((e) => e.code === 'JARVIS_LEASE_EXPIRED' && e.workerId === victim.id)).toBe(true);
+    }
+    // Survivors logged their reconnect and kept running.
+    for (const w of workers.slice(1)) expect(w.child.exitCode).toBeNull();
+    const survivorLog = workers[1]!.log.join('');
+    expect(survivorLog).toContain('worker state connecting -> ready');
+
+    // SIGTERM drains and exits 0.
+    const exits = workers.slice(1).map((w) => new Promise<number | null>((r) => w.child.on('exit', (code) => r(code))));
+    for (const w of workers.slice(1)) w.child.kill('SIGTERM');
+    expect(await Promise.all(exits)).toEqual([0, 0]);
+    expect(workers[1]!.log.join('')).toContain('-> draining');
+  }, 120_000);
+});
+
+describe('jarvis-worker CLI errors', () => {
+  it('unknown flags and missing arguments exit 2 with a coded error', async () => {
+    const unknown = await runCli(['run', '--bogus']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('JARVIS_WORKER_BAD_ARGS');
+    const missing = await runCli(['enroll', '--hub', '127.0.0.1:1']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('--token');
+    const badConc = await runCli(['run', '--concurrency', 'many']);
+    expect(badConc.code).toBe(2);
+    const help = await runCli(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('jarvis-worker enroll --hub HOST:PORT --token TOKEN');
+  });
+
+  it('run without enrollment exits 1 naming the fix', async () => {
+    const state = tempDir('jarvis-worker-');
+    dirs.push(state.remove);
+    const r = await runCli(['run', '--state-dir', state.dir, '--log-level', 'silent']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('JARVIS_WORKER_NOT_ENROLLED');
+    expect(r.stderr).toContain('jarvis-worker enroll');
+  });
+});
