@@ -135,6 +135,8 @@ export class DeviceStream {
       this.gate.setFrameMuted(this.deviceId, (frame.flags & FrameFlag.MUTED) !== 0);
     }
     if (this.gate.isMuted(this.deviceId)) {
+      // Normally done by the mute listener at the transition; repeated here so no path can keep queued audio.
+      if (this.buffer.depth > 0 || this.lastSamples) this.muted();
       if (this.mutedFloor === undefined || seqDiff(frame.seq, this.mutedFloor) > 0) this.mutedFloor = frame.seq;
       return 'muted';
     }

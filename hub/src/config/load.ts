@@ -144,7 +144,7 @@ export function loadConfig(input: LoadConfigInput = {}): JarvisConfig {
   for (const [flag, { path, number }] of Object.entries(FLAG_PATHS)) {
     const raw = flags[flag as keyof ConfigFlags];
     if (raw === undefined) continue;
-    setPath(flagLayer, path, number && /^\d+$/.test(raw) ? Number(raw) : raw);
+    setPath(flagLayer, path, number && /^-?\d+$/.test(raw) ? Number(raw) : raw);
     sources.set(path.join('.'), `--${flag}`);
   }
 

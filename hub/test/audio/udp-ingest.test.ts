@@ -1,0 +1,161 @@
+import { createSocket } from 'node:dgram';
+import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { FrameFlag, encodeSignedAudioFrame } from '@jarvis/protocol';
+import { Registry } from 'prom-client';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MuteGate } from '../../src/audio/mute-gate.js';
+import type { DeviceAudioChunk, MuteTransition } from '../../src/audio/types.js';
+import { UdpIngest } from '../../src/audio/udp-ingest.js';
+import { createLogger } from '../../src/core/logger.js';
+import { datagram, frameFields, mutedKeepalive, rampSamples, testDevice, type TestDevice } from '../helpers/frames.js';
+
+const STREAM = { jitterTargetFrames: 3, maxWaitMs: 120, maxConcealMs: 1000, concealment: 'repeat-fade' as const, replayWindow: 1024 };
+
+let ingest: UdpIngest | undefined;
+afterEach(async () => {
+  await ingest?.stop();
+  ingest = undefined;
+});
+
+function setup(devices: TestDevice[], opts: { now?: () => number } = {}) {
+  const lines: string[] = [];
+  const logger = createLogger({ level: 'debug', destination: new Writable({ write: (c, _e, cb) => (lines.push(String(c)), cb()) }) });
+  const audits: MuteTransition[] = [];
+  const gate = new MuteGate((t) => audits.push(t));
+  const metrics = new Registry();
+  const keys = new Map(devices.map((d) => [d.id, d.key]));
+  ingest = new UdpIngest({ host: '127.0.0.1', port: 0, stream: STREAM, keyFor: (id) => keys.get(id), gate, logger, metrics, now: opts.now });
+  const chunks: DeviceAudioChunk[] = [];
+  ingest.onAudio((c) => chunks.push(c));
+  return { ingest, gate, metrics, chunks, audits, lines };
+}
+
+async function started(devices: TestDevice[]) {
+  const s = setup(devices);
+  await s.ingest.start();
+  return s;
+}
+
+async function metricValue(metrics: Registry, name: string, labels: Record<string, string>): Promise<number> {
+  const m = await metrics.getSingleMetric(name)?.get();
+  const v = m?.values.find((x) => Object.entries(labels).every(([k, val]) => x.labels[k] === val));
+  return v?.value ?? 0;
+}
+
+describe('UdpIngest over a real socket', () => {
+  it('authenticates datagrams sent to its port and forwards the audio', async () => {
+    const dev = testDevice();
+    const { ingest, chunks, metrics } = setup([dev]);
+    await ingest.start();
+    const sock = createSocket('udp4');
+    for (let seq = 0; seq < 5; seq++) sock.send(datagram(dev, seq), ingest.port, '127.0.0.1');
+    await expect.poll(() => chunks.length, { timeout: 2000 }).toBe(5);
+    sock.close();
+    expect(chunks.map((c) => c.timestamp)).toEqual([0, 320, 640, 960, 1280]);
+    expect(chunks[2]?.samples).toEqual(rampSamples(640, 320));
+    expect(await metricValue(metrics, 'jarvis_udp_datagrams_total', { device: '0000002a', result: 'accepted' })).toBe(5);
+    expect(await metricValue(metrics, 'jarvis_audio_samples_forwarded_total', { device: '0000002a' })).toBe(1600);
+  });
+
+  it('drops random datagrams, unknown devices and wrong tags, and keeps serving a good device', async () => {
+    const good = testDevice(0x2a);
+    const stranger = testDevice(0x99);
+    const { ingest, chunks, metrics, lines } = setup([good]);
+    for (let i = 0; i < 200; i++) expect(['malformed', 'unknown_device']).toContain(ingest.handleDatagram(randomBytes(1 + (i * 7) % 1500)));
+    expect(ingest.handleDatagram(datagram(stranger, 0, { deviceId: 0x99 }))).toBe('unknown_device');
+    const forged = encodeSignedAudioFrame(frameFields(0, { deviceId: 0x2a }), randomBytes(32));
+    expect(ingest.handleDatagram(forged)).toBe('bad_tag');
+    const flipped = datagram(good, 1);
+    flipped[40] = (flipped[40] as number) ^ 1;
+    expect(ingest.handleDatagram(flipped)).toBe('bad_tag');
+    expect(ingest.handleDatagram(datagram(good, 2))).toBe('accepted');
+    expect(chunks).toHaveLength(1);
+    expect(await metricValue(metrics, 'jarvis_udp_datagrams_total', { device: '0000002a', result: 'bad_tag' })).toBe(2);
+    expect(await metricValue(metrics, 'jarvis_udp_datagrams_total', { device: 'unknown', result: 'unknown_device' })).toBeGreaterThanOrEqual(1);
+    expect(lines.some((l) => l.includes('JARVIS_PROTO_BAD_TAG') && l.includes('dropped datagram: bad_tag'))).toBe(true);
+    expect(lines.some((l) => l.includes('JARVIS_UDP_UNKNOWN_DEVICE'))).toBe(true);
+  });
+
+  it('rejects replays: duplicates in the window, frames older than it, and superseded streams', () => {
+    const dev = testDevice();
+    const { ingest, chunks } = setup([dev]);
+    const first = datagram(dev, 2000);
+    expect(ingest.handleDatagram(first)).toBe('accepted');
+    expect(ingest.handleDatagram(first)).toBe('duplicate');
+    expect(ingest.handleDatagram(datagram(dev, 2001))).toBe('accepted');
+    expect(ingest.handleDatagram(datagram(dev, 2000 - 1024))).toBe('replay');
+    // The device reboots: a new stream id; the old stream's datagrams are replays from now on.
+    expect(ingest.handleDatagram(datagram(dev, 0, { streamId: 8 }))).toBe('accepted');
+    expect(ingest.handleDatagram(datagram(dev, 2002))).toBe('replay');
+    expect(ingest.statsFor('0000002a')?.restarts).toBe(1);
+    expect(chunks.map((c) => c.streamId)).toEqual([7, 7, 8]);
+  });
+
+  it('conceals a lost frame with the configured fill and counts it', async () => {
+    const dev = testDevice();
+    const { ingest, chunks, metrics } = setup([dev]);
+    for (const seq of [0, 1, 3, 4, 5]) ingest.handleDatagram(datagram(dev, seq));
+    const total = chunks.reduce((n, c) => n + c.samples.length, 0);
+    expect(total).toBe(6 * 320);
+    const gap = chunks.find((c) => c.concealed > 0);
+    expect(gap?.timestamp).toBe(640);
+    expect(gap?.concealed).toBe(320);
+    expect(ingest.statsFor('0000002a')?.lostFrames).toBe(1);
+    expect(await metricValue(metrics, 'jarvis_audio_concealed_samples_total', { device: '0000002a' })).toBe(320);
+    // A late copy of the lost frame no longer fits.
+    expect(ingest.handleDatagram(datagram(dev, 2))).toBe('late');
+  });
+
+  it('drops every frame carrying MUTED before the buffer and discards queued audio on mute', async () => {
+    const dev = testDevice();
+    const { ingest, gate, chunks, audits } = await started([dev]);
+    ingest.handleDatagram(datagram(dev, 0));
+    ingest.handleDatagram(datagram(dev, 2)); // queued behind the missing seq 1
+    expect(ingest.handleDatagram(datagram(dev, 3, { flags: FrameFlag.MUTED }))).toBe('muted');
+    expect(gate.isMuted('0000002a')).toBe(true);
+    expect(ingest.statsFor('0000002a')?.bufferDepth).toBe(0);
+    expect(ingest.handleDatagram(mutedKeepalive(dev, 4, 1280))).toBe('muted');
+    // A delayed frame from before the mute, arriving while muted, is dropped too.
+    expect(ingest.handleDatagram(datagram(dev, 1))).toBe('muted');
+    expect(ingest.handleDatagram(datagram(dev, 5))).toBe('accepted');
+    expect(gate.isMuted('0000002a')).toBe(false);
+    expect(chunks.map((c) => c.timestamp)).toEqual([0, 1600]);
+    expect(audits.map((a) => [a.muted, a.source])).toEqual([[true, 'frame'], [false, 'frame']]);
+  });
+
+  it('obeys the MQTT mute even when frames do not carry MUTED', async () => {
+    const dev = testDevice();
+    const { ingest, gate, chunks } = await started([dev]);
+    ingest.handleDatagram(datagram(dev, 0));
+    gate.setMqttMuted('0000002a', true);
+    expect(ingest.handleDatagram(datagram(dev, 1))).toBe('muted');
+    gate.setMqttMuted('0000002a', false);
+    expect(ingest.handleDatagram(datagram(dev, 2))).toBe('accepted');
+    expect(chunks.map((c) => c.timestamp)).toEqual([0, 640]);
+    expect(chunks.every((c) => c.concealed === 0)).toBe(true);
+  });
+
+  it('an older unmuted frame arriving late does not lift a frame mute', () => {
+    const dev = testDevice();
+    const { ingest, gate } = setup([dev]);
+    ingest.handleDatagram(datagram(dev, 0));
+    ingest.handleDatagram(datagram(dev, 2, { flags: FrameFlag.MUTED }));
+    expect(ingest.handleDatagram(datagram(dev, 1))).toBe('muted');
+    expect(gate.isMuted('0000002a')).toBe(true);
+  });
+
+  it('decodes IMA-ADPCM and counts a malformed payload', async () => {
+    const { encodeImaAdpcm, Codec, signAudioFrame } = await import('@jarvis/protocol');
+    const dev = testDevice();
+    const { ingest, chunks } = setup([dev]);
+    const { payload } = encodeImaAdpcm(rampSamples(0, 320));
+    expect(ingest.handleDatagram(datagram(dev, 0, { codec: Codec.IMA_ADPCM, payload }))).toBe('accepted');
+    expect(chunks[0]?.samples.length).toBe(320);
+    const bad = datagram(dev, 1, { codec: Codec.IMA_ADPCM, payload });
+    bad[32 + 2] = 200; // step index out of range, then signed again so only the payload is wrong
+    signAudioFrame(bad, dev.key);
+    const result = ingest.handleDatagram(bad);
+    expect(result).toBe('malformed');
+  });
+});
