@@ -86,6 +86,11 @@ export async function loadDsp(): Promise<void> {
  */
 export async function createDefaultChain(inputRate: number, options: DefaultChainOptions = {}): Promise<DspChain> {
   await loadDsp();
+  return buildDefaultChain(inputRate, await loadRnnoise(), options);
+}
+
+/** `createDefaultChain` without the wait, for callers that already awaited `loadDsp()`. */
+export function buildDefaultChain(inputRate: number, rnnoise: Awaited<ReturnType<typeof loadRnnoise>>, options: DefaultChainOptions = {}): DspChain {
   const vad = options.vad ?? 'hybrid';
   const q = options.resamplerQuality ?? 5;
   const stages: DspStage[] = [];
@@ -94,7 +99,7 @@ export async function createDefaultChain(inputRate: number, options: DefaultChai
     if (inputRate !== OUTPUT_RATE) stages.push(new ResampleStage(inputRate, OUTPUT_RATE, q));
   } else {
     if (inputRate !== RNNOISE_RATE) stages.push(new ResampleStage(inputRate, RNNOISE_RATE, q));
-    stages.push(await RnnoiseStage.create());
+    stages.push(new RnnoiseStage(rnnoise));
     stages.push(new ResampleStage(RNNOISE_RATE, OUTPUT_RATE, q));
   }
   stages.push(vad === 'energy' ? new EnergyVadStage() : vad === 'rnnoise' ? new RnnoiseProbVadStage() : new HybridVadStage());

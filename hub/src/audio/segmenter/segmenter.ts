@@ -1,0 +1,291 @@
+import { FrameFlag } from '@jarvis/protocol';
+import { AudioError } from '../dsp/errors.js';
+import { FRAME_MS, type DspFrame } from '../dsp/frame.js';
+import type { ArbitrationVerdict, WakeArbiter, WakeCandidate } from '../wake/arbiter.js';
+import { newRunId, VoiceRun, type RunEndReason, type VoiceEventSink } from '../../voice/events.js';
+import type { CommandTrigger, Utterance, UtteranceEndReason } from './utterance.js';
+
+/** Segmenter options (ms). */
+export interface SegmenterOptions {
+  /** Silence after the last voiced frame that ends an utterance (default 300). */
+  hangoverMs?: number;
+  /** Audio kept before the start of speech or the trigger (default 300). */
+  preRollMs?: number;
+  /** Longest command utterance (default 15000). */
+  maxCommandMs?: number;
+  /** Longest passive segment; longer talk is cut into several (default 30000). */
+  maxPassiveMs?: number;
+  /** A trigger with no speech after it for this long ends the run as `no-speech` (default 4000). */
+  noSpeechTimeoutMs?: number;
+  /** Passive speech shorter than this is dropped as a blip (default 200). */
+  minPassiveSpeechMs?: number;
+  /** Consecutive voiced ms that open a passive segment (default 30). */
+  onsetMs?: number;
+}
+
+/** Where utterances and run events go. */
+export interface SegmenterSinks {
+  onUtterance(utterance: Utterance): void;
+  onEvent: VoiceEventSink;
+}
+
+interface Open {
+  kind: 'command' | 'passive';
+  trigger?: CommandTrigger;
+  run: VoiceRun;
+  frames: Float32Array[];
+  audioStartTs: number;
+  speechStartTs?: number;
+  lastSpeechEnd?: number;
+  voicedMs: number;
+  /** For commands: voiced ms since the trigger (speech before a wake phrase ends belongs to the phrase). */
+  voicedSinceTrigger: number;
+  triggerTs: number;
+  wakeScore?: number;
+  candidate?: WakeCandidate;
+  speechPow: number;
+  speechFrames: number;
+}
+
+const dbToPow = (db: number): number => 10 ** (db / 10);
+
+function check(name: string, value: number, min: number, max: number): number {
+  if (!Number.isFinite(value) || value < min || value > max) throw new AudioError('JARVIS_AUDIO_BAD_CONFIG', `segmenter ${name} ${value} is outside ${min}..${max}`);
+  return value;
+}
+
+/**
+ * Cuts one device's 16 kHz VAD-labelled frames into utterances (issue 4 §2). Commands start on PTT,
+ * a button, a device WAKE or a hub-side wake phrase and end after the silence hangover; all other
+ * speech becomes passive segments. `mute()` discards whatever is open.
+ */
+export class Segmenter {
+  private readonly hangoverMs: number;
+  private readonly preRollFrames: number;
+  private readonly maxCommandMs: number;
+  private readonly maxPassiveMs: number;
+  private readonly noSpeechTimeoutMs: number;
+  private readonly minPassiveSpeechMs: number;
+  private readonly onsetFrames: number;
+  private readonly preRoll: DspFrame[] = [];
+  private open: Open | undefined;
+  private onsetRun = 0;
+  private lastFlags = 0;
+  private noisePow = dbToPow(-60);
+  private pendingTrigger: { trigger: CommandTrigger; at: number; score?: number } | undefined;
+
+  constructor(
+    readonly deviceId: string,
+    private readonly sinks: SegmenterSinks,
+    options: SegmenterOptions = {},
+    private readonly arbiter?: WakeArbiter,
+  ) {
+    this.hangoverMs = check('hangoverMs', options.hangoverMs ?? 300, 30, 5000);
+    this.preRollFrames = Math.round(check('preRollMs', options.preRollMs ?? 300, 0, 2000) / FRAME_MS);
+    this.maxCommandMs = check('maxCommandMs', options.maxCommandMs ?? 15000, 500, 120000);
+    this.maxPassiveMs = check('maxPassiveMs', options.maxPassiveMs ?? 30000, 500, 600000);
+    this.noSpeechTimeoutMs = check('noSpeechTimeoutMs', options.noSpeechTimeoutMs ?? 4000, 100, 60000);
+    this.minPassiveSpeechMs = check('minPassiveSpeechMs', options.minPassiveSpeechMs ?? 200, 0, 10000);
+    this.onsetFrames = Math.max(1, Math.round(check('onsetMs', options.onsetMs ?? 30, 0, 1000) / FRAME_MS));
+  }
+
+  /** Current speech-to-noise estimate of the raw signal, dB. */
+  snrDb(): number {
+    const o = this.open;
+    const speech = o && o.speechFrames > 0 ? o.speechPow / o.speechFrames : this.noisePow;
+    return 10 * Math.log10(speech / this.noisePow);
+  }
+
+  /** True while an utterance is open (for tests and the dashboard). */
+  get openKind(): 'command' | 'passive' | undefined {
+    return this.open?.kind;
+  }
+
+  /**
+   * A trigger from outside the audio (an MQTT button or wake event, or the hub's wake detector). It
+   * takes effect on the next frame, so the command starts in audio order.
+   */
+  trigger(trigger: CommandTrigger, at: number, score?: number): void {
+    this.pendingTrigger = score === undefined ? { trigger, at } : { trigger, at, score };
+  }
+
+  /** Processes one 16 kHz frame that the VAD labelled. */
+  push(frame: DspFrame): void {
+    if (frame.sampleRate !== 16000 || frame.samples.length !== 160 || frame.speech === undefined) {
+      throw new AudioError('JARVIS_AUDIO_BAD_FRAME', `segmenter needs 160 VAD-labelled samples at 16 kHz, got ${frame.samples.length} at ${frame.sampleRate} Hz${frame.speech === undefined ? ' without a VAD decision' : ''}`);
+    }
+    const end = frame.ts + FRAME_MS;
+    const rising = frame.flags & ~this.lastFlags;
+    const falling = this.lastFlags & ~frame.flags;
+    this.lastFlags = frame.flags;
+    if (rising & FrameFlag.PTT) this.startCommand('ptt', frame.ts);
+    if (rising & FrameFlag.WAKE) this.startCommand('device-wake', frame.ts, 1);
+    if (this.pendingTrigger) {
+      const t = this.pendingTrigger;
+      this.pendingTrigger = undefined;
+      this.startCommand(t.trigger, t.at, t.score);
+    }
+    if (!frame.speech) this.noisePow = 0.98 * this.noisePow + 0.02 * dbToPow(frame.rawDb);
+
+    const o = this.open;
+    if (!o) {
+      this.onsetRun = frame.speech ? this.onsetRun + 1 : 0;
+      this.remember(frame);
+      if (this.onsetRun >= this.onsetFrames) {
+        // Open with the pre-roll; the onset frames are already in it and count as speech.
+        const onsetStart = frame.ts - (this.onsetFrames - 1) * FRAME_MS;
+        this.openSegment('passive', undefined, onsetStart, onsetStart);
+        const opened = this.open as Open | undefined;
+        if (opened) {
+          opened.speechStartTs = onsetStart;
+          opened.lastSpeechEnd = end;
+          opened.voicedMs = this.onsetFrames * FRAME_MS;
+          opened.run.emit('speech-start', undefined, onsetStart);
+        }
+      }
+      return;
+    }
+    o.frames.push(frame.samples);
+    if (frame.speech) {
+      if (o.speechStartTs === undefined) {
+        o.speechStartTs = frame.ts;
+        o.run.emit('speech-start', undefined, frame.ts);
+      }
+      o.lastSpeechEnd = end;
+      o.voicedMs += FRAME_MS;
+      if (frame.ts >= o.triggerTs) o.voicedSinceTrigger += FRAME_MS;
+      o.speechPow += dbToPow(frame.rawDb);
+      o.speechFrames++;
+    }
+    if (o.candidate && this.arbiter) {
+      const verdict: ArbitrationVerdict = this.arbiter.verdict(o.candidate, frame.ts);
+      if (verdict === 'lost') {
+        this.discard('arbitration-lost', end);
+        return;
+      }
+    }
+    const length = end - o.audioStartTs;
+    const held = (frame.flags & FrameFlag.PTT) !== 0;
+    if (o.kind === 'command') {
+      if (frame.flags & FrameFlag.END) return this.close('end-flag', end);
+      if ((falling & FrameFlag.PTT) && o.trigger === 'ptt' && o.voicedSinceTrigger > 0) return this.close('ptt-release', end);
+      if (length >= this.maxCommandMs) return this.close('max-length', end);
+      // Speech that straddles the trigger is the wake phrase itself; the command proper must start after it.
+      const commandSpoken = o.voicedSinceTrigger >= 100;
+      if (commandSpoken && !held && o.lastSpeechEnd !== undefined && end - o.lastSpeechEnd >= this.hangoverMs) return this.close('silence', end);
+      if (!commandSpoken && !held && end - o.triggerTs >= this.noSpeechTimeoutMs) return this.discard('no-speech', end);
+      return;
+    }
+    if (length >= this.maxPassiveMs) return this.close('max-length', end);
+    if (o.lastSpeechEnd !== undefined && end - o.lastSpeechEnd >= this.hangoverMs) {
+      if (o.voicedMs < this.minPassiveSpeechMs) return this.discard('too-short', end);
+      return this.close('silence', end);
+    }
+  }
+
+  /** The device was muted: drop the open utterance and the pre-roll (DESIGN.md §5). */
+  mute(at: number): void {
+    this.preRoll.length = 0;
+    this.onsetRun = 0;
+    this.pendingTrigger = undefined;
+    if (this.open) this.discard('muted', at);
+  }
+
+  /** Ends any open run without an utterance (the hub is stopping). */
+  dispose(at: number): void {
+    if (this.open) this.discard('error', at);
+  }
+
+  private remember(frame: DspFrame): void {
+    this.preRoll.push(frame);
+    if (this.preRoll.length > Math.max(this.preRollFrames, this.onsetFrames)) this.preRoll.shift();
+  }
+
+  private startCommand(trigger: CommandTrigger, at: number, score?: number): void {
+    const o = this.open;
+    if (o?.kind === 'command') return;
+    if (o) {
+      // A wake phrase inside passive speech turns that segment into the command; it keeps its audio.
+      o.kind = 'command';
+      o.trigger = trigger;
+      o.triggerTs = at;
+      o.voicedSinceTrigger = 0;
+    } else {
+      this.openSegment('command', trigger, at, at);
+    }
+    const opened = this.open as Open | undefined;
+    if (!opened) return;
+    if (score !== undefined) opened.wakeScore = score;
+    if (trigger === 'device-wake' || trigger === 'hub-wake') {
+      opened.run.emit('wake', { trigger, score: score ?? null }, at);
+      if (this.arbiter) opened.candidate = this.arbiter.propose({ deviceId: this.deviceId, at, score: score ?? 1, snrDb: () => this.snrDb() });
+    } else {
+      opened.run.emit('wake', { trigger }, at);
+    }
+  }
+
+  private openSegment(kind: 'command' | 'passive', trigger: CommandTrigger | undefined, at: number, triggerTs: number): void {
+    const roll = this.preRoll.slice(-Math.max(this.preRollFrames, kind === 'passive' ? this.onsetFrames : 0));
+    const audioStartTs = roll[0]?.ts ?? at;
+    const run = new VoiceRun(newRunId(), this.deviceId, this.sinks.onEvent, () => at);
+    run.emit('run-start', { kind }, at);
+    run.emit('capture-start', undefined, audioStartTs);
+    this.open = {
+      kind,
+      run,
+      frames: roll.map((f) => f.samples),
+      audioStartTs,
+      voicedMs: 0,
+      voicedSinceTrigger: 0,
+      triggerTs,
+      speechPow: roll.filter((f) => f.speech).reduce((s, f) => s + dbToPow(f.rawDb), 0),
+      speechFrames: roll.filter((f) => f.speech).length,
+      ...(trigger ? { trigger } : {}),
+    };
+    this.preRoll.length = 0;
+    this.onsetRun = 0;
+  }
+
+  private close(reason: UtteranceEndReason, at: number): void {
+    const o = this.open as Open;
+    this.open = undefined;
+    if (o.candidate && this.arbiter) {
+      const verdict = this.arbiter.verdict(o.candidate, at);
+      this.arbiter.release(o.candidate);
+      if (verdict === 'lost') {
+        o.run.end('arbitration-lost', at);
+        return;
+      }
+    }
+    const endTs = o.lastSpeechEnd ?? at;
+    const startTs = o.speechStartTs ?? o.triggerTs;
+    o.run.emit('speech-end', { reason }, at);
+    // Keep 100 ms after the last voiced frame: word-final consonants fall under the VAD.
+    const keepFrames = Math.min(o.frames.length, Math.round((endTs + 100 - o.audioStartTs) / FRAME_MS));
+    const pcm16k = new Float32Array(keepFrames * 160);
+    for (let i = 0; i < keepFrames; i++) pcm16k.set(o.frames[i] as Float32Array, i * 160);
+    o.run.emit('capture-end', { ms: keepFrames * FRAME_MS }, at);
+    const utterance: Utterance = {
+      run: o.run,
+      deviceId: this.deviceId,
+      kind: o.kind,
+      pcm16k,
+      audioStartTs: o.audioStartTs,
+      startTs,
+      endTs,
+      endReason: reason,
+      snrDb: o.speechFrames > 0 ? 10 * Math.log10(o.speechPow / o.speechFrames / this.noisePow) : 0,
+      events: [...o.run.events],
+      ...(o.trigger ? { trigger: o.trigger } : {}),
+      ...(o.wakeScore !== undefined ? { wakeScore: o.wakeScore } : {}),
+    };
+    this.sinks.onUtterance(utterance);
+  }
+
+  private discard(reason: RunEndReason, at: number): void {
+    const o = this.open as Open;
+    this.open = undefined;
+    if (o.candidate && this.arbiter) this.arbiter.release(o.candidate);
+    o.run.end(reason, at);
+  }
+}
