@@ -1,0 +1,60 @@
+/**
+ * Observer figures: `observer.segments_per_s` (transcript segments through the whole observer —
+ * buffer, rules, chrono dates, sqlite-vec de-duplication, in-memory SQLite — per second, one core)
+ * and `observer.f1` (with precision, recall and due-date accuracy) on the development and held-out sets.
+ */
+import { fileURLToPath } from 'node:url';
+import { loadEvalCases, predict, score } from '../hub/src/observer/evaluation.js';
+import { Observer } from '../hub/src/observer/observer.js';
+import { RollingBuffer } from '../hub/src/observer/rolling-buffer.js';
+import { TodoService } from '../hub/src/observer/todo-service.js';
+import { openDatabase } from '../hub/src/store/database.js';
+import { migration0020 } from '../hub/src/store/migrations/0020-todos.js';
+import { TodosRepository } from '../hub/src/store/todos-repository.js';
+import type { Benchmark } from './lib.js';
+
+const fixture = (name: string): string => fileURLToPath(new URL(`../tests/fixtures/observer/${name}`, import.meta.url));
+
+async function segmentsPerSecond(): Promise<{ rate: number; n: number; todos: number }> {
+  const cases = loadEvalCases(fixture('eval.jsonl'));
+  const lines = cases.flatMap((c) => c.transcript.split('\n').map((l) => ({ speaker: l.slice(0, l.indexOf(':')), text: l.slice(l.indexOf(':') + 1).trim() })));
+  const db = openDatabase(':memory:', { migrations: [migration0020] });
+  let now = Date.parse('2025-03-12T13:00:00Z');
+  const clock = (): number => now;
+  const buffer = new RollingBuffer({ clock });
+  const todos = new TodoService({ repository: new TodosRepository(db), clock });
+  const observer = new Observer({ timeZone: 'America/New_York', buffer, todos, clock });
+  const rounds = 5;
+  const t0 = process.hrtime.bigint();
+  for (let r = 0; r < rounds; r++) {
+    for (const [i, l] of lines.entries()) {
+      const startedAt = now;
+      now += 3_000;
+      observer.ingest({ deviceId: (i % 4).toString(16).padStart(8, '0'), speaker: l.speaker, text: l.text, startedAt, endedAt: now - 500 });
+    }
+    await observer.whenIdle();
+  }
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const stored = todos.list({ limit: 10_000 }).length;
+  db.close();
+  return { rate: (rounds * lines.length) / seconds, n: rounds * lines.length, todos: stored };
+}
+
+export const benchmarks: Benchmark[] = [
+  {
+    name: 'observer.',
+    async run(emit) {
+      const speed = await segmentsPerSecond();
+      emit({ name: 'observer.segments_per_s', value: Math.round(speed.rate), unit: 'segments/s', n: speed.n, stored_todos: speed.todos });
+      for (const [set, file] of [['eval', 'eval.jsonl'], ['holdout', 'holdout.jsonl']] as const) {
+        const cases = loadEvalCases(fixture(file));
+        const s = score(cases, await predict(cases, 'America/New_York'));
+        const r = (x: number): number => Math.round(x * 1000) / 1000;
+        emit({
+          name: set === 'eval' ? 'observer.f1' : 'observer.f1_holdout', value: r(s.f1), unit: 'ratio', set: file,
+          precision: r(s.precision), recall: r(s.recall), due_accuracy: r(s.dueAccuracy), cases: s.cases, expected: s.expected, predicted: s.predicted,
+        });
+      }
+    },
+  },
+];
