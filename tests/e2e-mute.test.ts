@@ -1,0 +1,75 @@
+import { simulateWearable, type MuteSignal } from '@jarvis/wearable';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { DeviceAudioChunk, MuteTransition } from '../hub/src/audio/types.js';
+import { startTestHub, type TestHub } from '../hub/test/helpers/test-hub.js';
+
+let t: TestHub;
+beforeEach(async () => {
+  t = await startTestHub();
+});
+afterEach(async () => {
+  await t.close();
+});
+
+function source(n: number): Int16Array {
+  const s = new Int16Array(n);
+  for (let i = 0; i < n; i++) s[i] = (i % 30000) + 1;
+  return s;
+}
+
+describe('end to end: the mute switch is absolute', () => {
+  it.each<MuteSignal>(['both', 'flag'])('not one sample of a muted interval passes (mute signal: %s)', async (muteSignal) => {
+    const bundle = t.addDevice(`wearable-${muteSignal}`);
+    const chunks: DeviceAudioChunk[] = [];
+    const transitions: MuteTransition[] = [];
+    t.hub.context.onAudio((c) => chunks.push(c));
+    t.hub.context.onMute((m) => transitions.push(m));
+    const audio = source(16000 * 3);
+    const report = await simulateWearable({
+      bundle, audio: { samples: audio, sampleRate: 16000 }, muteAt: [0.8], unmuteAt: [1.9], muteSignal, reorder: 0.05, jitterMs: 10, speed: 4, seed: 5,
+    });
+    expect(report.mutedRanges).toHaveLength(1);
+    const muted = report.mutedRanges[0] as { start: number; end: number };
+    await expect.poll(() => chunks.reduce((n, c) => n + c.samples.length, 0), { timeout: 3000 }).toBe(report.totalSamples - (muted.end - muted.start));
+
+    // No chunk overlaps the muted interval, and no sample value from inside it reached the consumer.
+    for (const c of chunks) expect(c.timestamp + c.samples.length <= muted.start || c.timestamp >= muted.end).toBe(true);
+    const forbidden = new Set<number>();
+    for (let i = muted.start; i < muted.end; i++) forbidden.add(audio[i] as number);
+    const allowed = new Set<number>();
+    for (let i = 0; i < audio.length; i++) if (i < muted.start || i >= muted.end) allowed.add(audio[i] as number);
+    for (const c of chunks) for (const s of c.samples) if (!allowed.has(s)) expect(forbidden.has(s)).toBe(false);
+
+    const stats = t.hub.context.ingest.statsFor(bundle.deviceId);
+    expect(stats?.forwardedSamples).toBe(report.totalSamples - (muted.end - muted.start));
+    expect(stats?.datagrams.muted).toBeGreaterThan(0);
+
+    const audit = t.hub.context.devices.muteAudit(bundle.deviceId);
+    expect(audit.map((a) => a.muted)).toEqual([true, false]);
+    expect(transitions.map((m) => m.muted)).toEqual([true, false]);
+    if (muteSignal === 'flag') expect(audit.map((a) => a.source)).toEqual(['frame', 'frame']);
+    else expect(['mqtt', 'frame']).toContain(audit[0]?.source);
+  });
+
+  it('the retained MQTT state, the gate, the audit and the discovery entity agree while muted', async () => {
+    const bundle = t.addDevice('wearable-held');
+    const ac = new AbortController();
+    const run = simulateWearable({
+      bundle, audio: { samples: source(16000), sampleRate: 16000 }, muteAt: [0.2], speed: 4, loop: true, signal: ac.signal, seed: 9,
+    });
+    await expect.poll(() => t.hub.context.gate.isMuted(bundle.deviceId), { timeout: 5000 }).toBe(true);
+    await expect.poll(() => t.hub.context.mqtt.stateOf(bundle.deviceId).muted, { timeout: 5000 }).toBe(true);
+    expect(t.hub.context.devices.mqttMuteStates().get(bundle.deviceId)).toBe(true);
+    const { discoveryMessages } = await import('../hub/src/mqtt/discovery.js');
+    const cfg = discoveryMessages(t.hub.context.registry.byTextId(bundle.deviceId)!, 'homeassistant').find((m) => m.topic.endsWith('/muted/config'));
+    expect(JSON.parse(cfg?.payload ?? '{}')['state_topic']).toBe(`jarvis/v1/device/${bundle.deviceId}/state/mute`);
+    const res = await t.hub.context.api.fastify.inject({ url: `/api/v1/devices/${bundle.deviceId}`, headers: { authorization: `Bearer ${(await import('node:fs')).readFileSync(`${t.dataDir}/admin-token`, 'utf8').trim()}` } });
+    expect(res.json().device.muted).toBe(true);
+    expect(res.json().device.mute).toEqual({ mqtt: true, frame: true });
+    const forwardedBefore = t.hub.context.ingest.statsFor(bundle.deviceId)?.forwardedSamples;
+    await new Promise((r) => setTimeout(r, 300));
+    expect(t.hub.context.ingest.statsFor(bundle.deviceId)?.forwardedSamples).toBe(forwardedBefore);
+    ac.abort();
+    await run;
+  });
+});
