@@ -1,6 +1,8 @@
 import { deviceCommands } from './device.js';
 import { hubCommand } from './hub.js';
 import type { CliCommand } from './types.js';
+import { haCommands } from '../home-assistant/cli.js';
+import { routeCommand } from '../router/cli.js';
 import { observeCommand } from '../observer/cli.js';
 
 /**
@@ -11,4 +13,6 @@ export const commands: readonly CliCommand[] = [
   hubCommand,
   ...deviceCommands,
   observeCommand,
+  ...haCommands,
+  routeCommand,
 ];

@@ -1,0 +1,38 @@
+import type { Component } from '../core/component.js';
+import { silentLogger, type Logger } from '../core/logger.js';
+import { Allowlist } from './allowlist.js';
+import { HomeAssistantClient } from './client.js';
+import type { HomeAssistantConfig } from './config.js';
+
+/**
+ * The Home Assistant part for `main.ts`: owns the client (connection, caches, service calls) and the allowlist.
+ * Without a URL and token it stays off and says how to turn it on; a down HA never blocks the hub's start.
+ */
+export class HomeAssistantComponent implements Component {
+  readonly name = 'home-assistant';
+  /** The client, present when configured. */
+  readonly client: HomeAssistantClient | undefined;
+  /** What Jarvis may act on. */
+  readonly allowlist: Allowlist;
+  private readonly log: Logger;
+
+  constructor(config: HomeAssistantConfig, logger: Logger = silentLogger()) {
+    this.log = logger;
+    this.allowlist = new Allowlist(config.allowlist);
+    this.client = config.url && config.token
+      ? new HomeAssistantClient({ url: config.url, token: config.token, staleAfterMs: config.staleAfterMs, backoffInitialMs: config.backoffInitialMs, backoffMaxMs: config.backoffMaxMs, logger })
+      : undefined;
+  }
+
+  async start(): Promise<void> {
+    if (!this.client) {
+      this.log.warn('Home Assistant control is off: set homeAssistant.url and JARVIS_HOMEASSISTANT_TOKEN (or try `jarvis ha simulate`)');
+      return;
+    }
+    await this.client.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.client?.stop();
+  }
+}
