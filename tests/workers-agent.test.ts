@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as grpc from '@grpc/grpc-js';
-import { builtinHandlers, call, createWorkerClient, enroll, hubCredentials, saveIdentity, WorkerAgent, WorkerError, type TaskHandler, type WorkerIdentity } from '@jarvis/worker';
+import type { WorkerError} from '@jarvis/worker';
+import { builtinHandlers, call, createWorkerClient, enroll, hubCredentials, saveIdentity, WorkerAgent, type TaskHandler, type WorkerIdentity } from '@jarvis/worker';
 import type { TaskRecord } from '../hub/src/tasks/queue.js';
 import { startTestHub, tempDir, type TestHub } from './workers-helpers.js';
 

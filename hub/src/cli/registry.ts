@@ -3,6 +3,7 @@ import { hubCommand } from './hub.js';
 import type { CliCommand } from './types.js';
 import { haCommands } from '../home-assistant/cli.js';
 import { routeCommand } from '../router/cli.js';
+import { taskCommands } from '../tasks/cli.js';
 import { observeCommand } from '../observer/cli.js';
 
 /**
@@ -13,6 +14,7 @@ export const commands: readonly CliCommand[] = [
   hubCommand,
   ...deviceCommands,
   observeCommand,
+  ...taskCommands,
   ...haCommands,
   routeCommand,
 ];
