@@ -332,6 +332,9 @@ export async function simulateWearable(options: SimulateWearableOptions): Promis
       }
       queue.shift();
       await send(head.bytes);
+      // Without a turn of the event loop between datagrams, a burst overflows a receiver's socket buffer
+      // (in-process receivers never get to read at all).
+      if (!realtime) await new Promise<void>((resolve) => setImmediate(resolve));
     }
   };
 

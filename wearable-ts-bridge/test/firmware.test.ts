@@ -160,6 +160,7 @@ describe('firmware C library: golden vectors', () => {
 
   it('rejects every negative ima-adpcm vector with the code TypeScript uses', () => {
     const vectors = loadVectors('ima-adpcm').filter((v) => v.error);
+    expect(vectors.length, `no negative vectors in ${vectorsDir}ima-adpcm`).toBeGreaterThan(0);
     const answers = drive(vectors.map((v) => `adpcm-decode ${v.hex.length === 0 ? '-' : v.hex}`));
     vectors.forEach((v, i) => expect(answers[i], v.file).toBe(`err ${v.error}`));
   });
