@@ -228,8 +228,8 @@ export class HomeAssistantClient extends EventEmitter implements ServiceCaller {
           this.pending.add(call);
           return;
         }
-        const e = err as { code?: number | string; message?: string };
-        if (e && e.code === ERR_CONNECTION_LOST) {
+        const e = err as { code?: number | string; message?: string; error?: { code?: number | string; message?: string } };
+        if (e && (e.code === ERR_CONNECTION_LOST || e.error?.code === ERR_CONNECTION_LOST)) {
           call.reject(new HomeAssistantError('JARVIS_HA_CONNECTION_LOST', `${call.domain}.${call.service}: connection lost while the call was in flight; not retried (it may have run)`));
           return;
         }

@@ -121,3 +121,19 @@ describe('HomeAssistantClient', () => {
     expect(client.state).toBe('stopped');
   });
 });
+
+describe('HomeAssistantClient in-flight loss', () => {
+  it('reports a call lost in flight as JARVIS_HA_CONNECTION_LOST and does not retry it', async () => {
+    client = makeClient();
+    await client.start();
+    await client.waitUntilConnected();
+    const call = client.callService('light', 'turn_on', undefined, { entity_id: 'light.kitchen' });
+    sim.dropConnections(true);
+    const outcome = await call.then(() => 'sent', (e: { code: string }) => e.code);
+    // Either it reached HA before the drop, or it is reported lost; never queued for a late retry.
+    expect(['sent', 'JARVIS_HA_CONNECTION_LOST']).toContain(outcome);
+    sim.acceptConnections();
+    await waitForState(client, 'connected');
+    expect(sim.serviceCalls.length).toBeLessThanOrEqual(1);
+  });
+});
