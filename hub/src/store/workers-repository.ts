@@ -41,6 +41,8 @@ const toWorker = (r: WorkerRow): WorkerRecord => ({
 
 /** SQL for `join_tokens` and `workers`. */
 export class WorkersRepository {
+  private byId: ReturnType<Db['prepare']> | undefined;
+
   constructor(readonly db: Db) {}
 
   /** Stores a new token. */
@@ -87,7 +89,9 @@ export class WorkersRepository {
 
   /** A worker by id, or undefined. */
   getWorker(id: string): WorkerRecord | undefined {
-    const r = this.db.prepare('SELECT * FROM workers WHERE id = ?').get(id) as WorkerRow | undefined;
+    // Looked up on every worker call (revocation must bite at once), so the statement is kept.
+    this.byId ??= this.db.prepare('SELECT * FROM workers WHERE id = ?');
+    const r = this.byId.get(id) as WorkerRow | undefined;
     return r && toWorker(r);
   }
 
