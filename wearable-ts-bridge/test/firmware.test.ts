@@ -3,9 +3,7 @@
  * golden vectors and a seeded random signal through a line-based driver (test/firmware/driver.c).
  * gcc and libmbedtls-dev are CI requirements (`.ci/run` installs them), so their absence fails the test.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,43 +20,13 @@ import {
 } from '@jarvis/protocol';
 import type { AdpcmState, AudioFrameInput } from '@jarvis/protocol';
 import { seededRng } from '../src/rng.js';
+import { buildFirmwareDriver, runFirmwareDriver } from './firmware/build-driver.js';
 
-const pkg = fileURLToPath(new URL('..', import.meta.url));
 const vectorsDir = fileURLToPath(new URL('../../protocol/vectors/', import.meta.url));
-const CI_HINT = 'gcc and libmbedtls-dev are required by the test suite: run `bash .ci/run` (or apt-get install build-essential libmbedtls-dev)';
 
 let dir = '';
 let driver = '';
-
-function compileDriver(): void {
-  const gcc = spawnSync('gcc', ['--version'], { encoding: 'utf8' });
-  if (gcc.error || gcc.status !== 0) throw new Error(`gcc not found. ${CI_HINT}`);
-  dir = mkdtempSync(join(tmpdir(), 'jarvis-fw-'));
-  driver = join(dir, 'driver');
-  const cc = spawnSync(
-    'gcc',
-    [
-      '-std=c99', '-Wall', '-Wextra', '-Werror', '-pedantic', '-O2',
-      `-I${join(pkg, 'firmware')}`,
-      ...readdirSync(join(pkg, 'firmware')).filter((f) => f.endsWith('.c')).map((f) => join(pkg, 'firmware', f)),
-      join(pkg, 'test', 'firmware', 'driver.c'),
-      '-lmbedcrypto',
-      '-o', driver,
-    ],
-    { encoding: 'utf8' },
-  );
-  if (cc.status !== 0) {
-    const missingMbed = /mbedtls\/md\.h|lmbedcrypto/.test(cc.stderr);
-    throw new Error(`${missingMbed ? `mbedTLS headers or library missing. ${CI_HINT}\n` : ''}gcc failed:\n${cc.stderr}`);
-  }
-}
-
-/** Runs the driver on some command lines and returns its answer lines. */
-function drive(lines: readonly string[]): string[] {
-  const run = spawnSync(driver, [], { input: `${lines.join('\n')}\n`, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (run.status !== 0) throw new Error(`driver exited with ${String(run.status)}: ${run.stderr}`);
-  return run.stdout.trimEnd().split('\n');
-}
+const drive = (lines: readonly string[]): string[] => runFirmwareDriver(driver, lines);
 
 const toHex = (bytes: Uint8Array): string => (bytes.length === 0 ? '-' : Buffer.from(bytes).toString('hex'));
 const fromHex = (hex: string): Uint8Array => new Uint8Array(hex === '-' ? [] : Buffer.from(hex, 'hex'));
@@ -110,7 +78,9 @@ function randomSignal(seed: number, n: number, rate: number): Int16Array {
 
 const KEY = '000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f';
 
-beforeAll(() => compileDriver());
+beforeAll(() => {
+  ({ driver, dir } = buildFirmwareDriver());
+});
 afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
