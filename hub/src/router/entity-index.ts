@@ -272,7 +272,7 @@ export class EntityIndex {
     if (domainWord) {
       const kinds = domainWord.kinds.filter((k) => !constraints.domains || constraints.domains.includes(k.domain));
       // A singular word with a name that matches exactly ("kitchen light") is a name, handled below.
-      const exactName = !spokenPlural ? this.matchNames(meaningful, domainOk, false) : undefined;
+      const exactName = !spokenPlural ? this.matchNames(meaningful, domainOk, true) : undefined;
       if (kinds.length > 0 && !(exactName && exactName.score === 1 && exactName.entities.length === 1)) {
         const s = scope();
         if ('failure' in s) return s;
