@@ -94,7 +94,10 @@ int jarvis_encode_frame(const jarvis_frame_header *header, const uint8_t *payloa
   out[27] = 0; /* reserved */
   put_u16(out + 28, header->sample_rate);
   put_u16(out + 30, (uint16_t)payload_len);
-  if (payload_len != 0) memcpy(out + JARVIS_AUDIO_HEADER_BYTES, payload, payload_len);
+  /* The payload may already sit in place (encoded straight into out + header): then there is nothing to copy. */
+  if (payload_len != 0 && payload != out + JARVIS_AUDIO_HEADER_BYTES) {
+    memmove(out + JARVIS_AUDIO_HEADER_BYTES, payload, payload_len);
+  }
   memset(out + JARVIS_AUDIO_HEADER_BYTES + payload_len, 0, JARVIS_AUDIO_TAG_BYTES);
   return (int)total;
 }

@@ -50,8 +50,9 @@ typedef struct jarvis_adpcm_state {
 
 /*
  * Writes header + payload + a zero tag into out (out_cap bytes) and returns the datagram length, or a
- * negative code. payload may be NULL only when payload_len is 0. The tag is left zero: sign it with
- * jarvis_sign_frame / jarvis_signer_sign before sending.
+ * negative code. payload may be NULL only when payload_len is 0. To avoid a copy, encode the payload
+ * straight into out + JARVIS_AUDIO_HEADER_BYTES and pass that pointer. The tag is left zero: sign it
+ * with jarvis_sign_frame / jarvis_signer_sign before sending.
  */
 int jarvis_encode_frame(const jarvis_frame_header *header, const uint8_t *payload, size_t payload_len,
                         uint8_t *out, size_t out_cap);

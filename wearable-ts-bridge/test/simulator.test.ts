@@ -189,11 +189,12 @@ describe('simulateWearable: lifecycle and commands', () => {
 
   it('receives hub commands on its own cmd topics, validating each one', async () => {
     const controller = new AbortController();
-    const done = run({ loop: true, speed: 1, signal: controller.signal }, 0.1);
+    const lines: string[] = [];
+    const done = run({ loop: true, speed: 1, signal: controller.signal, log: (l) => lines.push(l) }, 0.1);
     await new Promise<void>((resolve) => plane.broker.once('subscribe', () => resolve()));
     await mqttPublish(plane.broker, topicFor('0000002a', 'cmd/say'), JSON.stringify({ text: 'hello' }));
     await mqttPublish(plane.broker, topicFor('0000002a', 'cmd/led'), JSON.stringify({ pattern: 'rainbow' }));
-    await new Promise((r) => setTimeout(r, 100));
+    await plane.until(() => lines.some((l) => l.includes('cmd/say')) && lines.some((l) => l.includes('rejected')));
     controller.abort();
     const report = await done;
     expect(report.commands).toEqual([{ topic: 'cmd/say', payload: { text: 'hello' } }]);

@@ -200,7 +200,9 @@ static void cmd_stream(void) {
     h.timestamp = off;
     h.flags = off + count >= (size_t)n ? JARVIS_FRAME_FLAG_END : 0;
     if (h.codec == JARVIS_CODEC_IMA_ADPCM) {
-      plen = jarvis_adpcm_encode(&st, samples_a + off, count, payload, sizeof payload);
+      /* The zero-copy path the firmware uses: encode straight into the datagram after the header. */
+      plen = jarvis_adpcm_encode(&st, samples_a + off, count, datagram + JARVIS_AUDIO_HEADER_BYTES,
+                                 sizeof datagram - JARVIS_AUDIO_HEADER_BYTES - JARVIS_AUDIO_TAG_BYTES);
     } else {
       for (i = 0; i < count; i++) {
         payload[2 * i] = (uint8_t)((uint16_t)samples_a[off + i] & 0xffu);
@@ -208,7 +210,9 @@ static void cmd_stream(void) {
       }
       plen = (int)(2 * count);
     }
-    rc = plen < 0 ? plen : jarvis_encode_frame(&h, payload, (size_t)plen, datagram, sizeof datagram);
+    rc = plen < 0 ? plen
+                  : jarvis_encode_frame(&h, h.codec == JARVIS_CODEC_IMA_ADPCM ? datagram + JARVIS_AUDIO_HEADER_BYTES : payload,
+                                        (size_t)plen, datagram, sizeof datagram);
     if (rc >= 0) {
       int sign_rc = jarvis_signer_sign(&signer, datagram, (size_t)rc);
       if (sign_rc < 0) rc = sign_rc;
