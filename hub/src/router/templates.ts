@@ -318,3 +318,55 @@ export function numberWordsRange(from: number, to: number, step = 1): string[] {
   for (let n = from; n <= to; n += step) out.push(numberToWords(n));
   return out;
 }
+
+/** Options of {@link expandCommandPhrases}. */
+export interface ExpandPhrasesOptions {
+  /** Most phrases per template sentence (default 2000). */
+  perSentence?: number;
+  /** Extra or replacement slot values (e.g. `item: ['milk', 'bread']` to cover shopping phrases). */
+  values?: SlotValues;
+}
+
+/**
+ * Every phrase the templates accept for a registry, in words as a recogniser hears them ("turn on the kitchen
+ * lights", "set the bedroom to fifty percent"), for a grammar-based recogniser (PocketSphinx JSGF/FSG).
+ * Target slots take entity names and aliases, area and floor names, and area + domain words; numbers are
+ * spelled out; free-text slots (item, timer name) are left out unless `values` gives them.
+ */
+export function expandCommandPhrases(
+  registry: { floors: ReadonlyArray<{ name: string; aliases: readonly string[] }>; areas: ReadonlyArray<{ name: string; aliases: readonly string[] }>; entities: ReadonlyArray<{ name: string; aliases: readonly string[]; entity_id: string }> },
+  options: ExpandPhrasesOptions = {},
+): string[] {
+  const lower = (s: string): string => s.toLowerCase().replace(/[^a-z0-9 ]/g, ' ').replace(/\s+/g, ' ').trim();
+  const places = [...registry.areas, ...registry.floors].flatMap((p) => [p.name, ...p.aliases]).map(lower);
+  const names = registry.entities.flatMap((e) => [e.name, ...e.aliases]).map(lower);
+  const kinds = ['lights', 'light', 'lamps', 'fans', 'blinds', 'curtains', 'windows', 'tv', 'speaker', 'music', 'heating', 'thermostat'];
+  const target = [...new Set([
+    ...names.map((n) => `the ${n}`), ...names,
+    ...kinds.map((k) => `the ${k}`),
+    ...places.flatMap((p) => [`the ${p}`, p, ...kinds.slice(0, 3).map((k) => `the ${p} ${k}`), ...kinds.slice(0, 3).map((k) => `the ${k} in the ${p}`)]),
+  ])];
+  const lists = registry.entities.filter((e) => e.entity_id.startsWith('todo.')).flatMap((e) => [e.name, ...e.aliases]).map(lower);
+  const small = numberWordsRange(1, 10).concat(['fifteen', 'twenty', 'thirty', 'forty five', 'sixty', 'ninety']);
+  const values: SlotValues = {
+    target,
+    brightness: numberWordsRange(0, 100, 5),
+    position: numberWordsRange(0, 100, 5),
+    volume_level: numberWordsRange(0, 100, 5),
+    temperature: numberWordsRange(10, 30),
+    color: Object.keys(COLORS),
+    state: STATE_WORDS,
+    name: [...lists, ...registry.entities.filter((e) => e.entity_id.startsWith('weather.')).map((e) => lower(e.name))],
+    duration: small.flatMap((n) => [`${n} minutes`, `${n} seconds`]).concat(['one minute', 'one hour', 'two hours', 'an hour']),
+    ...options.values,
+  };
+  const out = new Set<string>();
+  for (const t of commandTemplates) {
+    for (const s of t.sentences) {
+      const slotsUsed = [...s.matchAll(/\{([a-z_]+)\}/g)].map((m) => m[1]!);
+      if (slotsUsed.some((slot) => (values[slot] ?? []).length === 0)) continue;
+      for (const p of expandTemplate(s, values, options.perSentence ?? 2000)) out.add(p);
+    }
+  }
+  return [...out];
+}

@@ -64,3 +64,17 @@ describe('durations', () => {
     expect(describeDuration(3725)).toBe('1 hour, 2 minutes and 5 seconds');
   });
 });
+
+describe('expandCommandPhrases', () => {
+  it('expands the templates with the registry names, in words, and each phrase routes', async () => {
+    const { expandCommandPhrases } = await import('../../src/router/templates.js');
+    const { fixtureHome } = await import('../home-assistant/helpers.js');
+    const { Tier0Router } = await import('../../src/router/tier0.js');
+    const phrases = expandCommandPhrases(fixtureHome(), { perSentence: 300 });
+    expect(phrases).toContain('turn on the kitchen lights');
+    expect(phrases).toContain('set the brightness to fifty percent');
+    expect(phrases.every((p) => !/\d/.test(p))).toBe(true);
+    const router = new Tier0Router(fixtureHome());
+    expect(router.route('turn on the kitchen lights').intent).toBe('HassTurnOn');
+  });
+});

@@ -1,0 +1,10 @@
+export { HomeAssistantClient, type HaConnectionState, type HomeAssistantClientOptions, type ServiceCaller, type ServiceTarget, type ServiceCallResult, type CallServiceOptions } from './client.js';
+export { HomeAssistantComponent } from './component.js';
+export { homeAssistantSection, type HomeAssistantConfig } from './config.js';
+export { Allowlist, allowlistConfigSchema, isSensitive, type AllowlistConfig, type RefusalReason } from './allowlist.js';
+export { HomeAssistantError, HOME_ASSISTANT_ERROR_CODES, type HomeAssistantErrorCode } from './errors.js';
+export { registrySnapshotSchema, parseRegistrySnapshot, loadRegistrySnapshot, domainOf, type RegistrySnapshot, type SnapshotEntity, type SnapshotArea, type SnapshotFloor } from './registry-snapshot.js';
+export { generateRegistry } from './registry-generator.js';
+export { fetchRegistrySnapshot, fetchLiveRegistry, buildRegistrySnapshot } from './live-registry.js';
+export { HomeAssistantSimulator, type ReceivedServiceCall, type HomeAssistantSimulatorOptions } from './simulator/ha-simulator.js';
+export { haCommands } from './cli.js';
