@@ -1,1 +1,23 @@
-export {};
+/** @jarvis/edge-agent: the Raspberry Pi satellite (`jarvis-edge`). */
+export { EdgeAgent, EDGE_FIRMWARE, type EdgeAgentOptions, type EdgeAgentStats } from './agent.js';
+export { loadBundle, parseBundle, parseHostPort } from './bundle.js';
+export { AudioStreamer, type AudioStreamerOptions, type CodecName, type StreamerStats } from './capture/audio-streamer.js';
+export { PcmAssembler } from './capture/pcm.js';
+export { ArecordSource, FileSource, StreamSource, type AudioSource, type SamplesListener } from './capture/sources.js';
+export { decodeWav, encodeWav, type WavAudio } from './capture/wav.js';
+export { checkCommand, runChecks, type CheckResult } from './check-command.js';
+export { edgeCommands, edgeUsage, runEdgeCli } from './cli-main.js';
+export { EXIT, type EdgeCliIO, type EdgeCommand } from './cli-types.js';
+export { edgeConfigSchema, frameProblem, loadEdgeConfig, parseEdgeConfig, readConfigFile, type EdgeConfig, type EdgeConfigInput } from './config.js';
+export { parseWirelessRssi, readCpuTempC, readWifiRssi } from './control/health.js';
+export { LedController, LogLedDriver, type LedCommand, type LedDriver } from './control/led.js';
+export { connectMqtt, type ConnectMqttOptions } from './control/mqtt-connect.js';
+export { AplayPlayer, chooseSynthesizer, EspeakSynthesizer, PiperSynthesizer, scaleWavVolume, Speaker, type Player, type SayCommand, type Synthesizer } from './control/speaker.js';
+export { EDGE_ERROR_CODES, EdgeError, isEdgeError, type EdgeErrorCode } from './errors.js';
+export { findExecutable } from './executables.js';
+export { Debouncer } from './gpio/debouncer.js';
+export { GpioSwitch } from './gpio/gpio-switch.js';
+export { FileGpioInput, LibgpiodInput, parseGpioLine, parseGpiogetOutput, type GpioInput } from './gpio/inputs.js';
+export { createEdgeLogger, forFacility, silentEdgeLogger, type Logger } from './logger.js';
+export { runCommand } from './run-command.js';
+export { Backoff, EDGE_STATES, EDGE_TRANSITIONS, EdgeStateMachine, type BackoffOptions, type EdgeState, type EdgeTransition } from './state-machine.js';
