@@ -1,0 +1,206 @@
+// Node-API binding for PocketSphinx 0.8 (sphinxbase API). One Decoder object owns one ps_decoder_t.
+// Searches (JSGF grammars, the phone loop) are registered by name; decode() runs one search over a
+// 16 kHz mono int16 utterance on the libuv thread pool so the event loop never waits on it.
+// The decoder is not thread-safe: the JavaScript wrapper serialises every call on one queue.
+#include <napi.h>
+#include <pocketsphinx.h>
+#include <sphinxbase/err.h>
+#include <cstring>
+#include <string>
+#include <vector>
+
+namespace {
+
+class Decoder : public Napi::ObjectWrap<Decoder> {
+ public:
+  static Napi::Object Init(Napi::Env env, Napi::Object exports) {
+    Napi::Function fn = DefineClass(env, "Decoder", {
+      InstanceMethod("setJsgf", &Decoder::SetJsgf),
+      InstanceMethod("setAllphone", &Decoder::SetAllphone),
+      InstanceMethod("lookupWord", &Decoder::LookupWord),
+      InstanceMethod("addWord", &Decoder::AddWord),
+      InstanceMethod("decode", &Decoder::Decode),
+      InstanceMethod("free", &Decoder::Free),
+    });
+    exports.Set("Decoder", fn);
+    return exports;
+  }
+
+  // new Decoder(["-hmm", path, "-dict", path, ...]) — arguments as for the pocketsphinx command line.
+  explicit Decoder(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Decoder>(info) {
+    Napi::Env env = info.Env();
+    if (info.Length() < 1 || !info[0].IsArray()) {
+      throw Napi::TypeError::New(env, "JARVIS_STT_BAD_ARGUMENT: Decoder expects an array of strings");
+    }
+    Napi::Array args = info[0].As<Napi::Array>();
+    std::vector<std::string> storage;
+    for (uint32_t i = 0; i < args.Length(); i++) {
+      Napi::Value v = args.Get(i);
+      if (!v.IsString()) throw Napi::TypeError::New(env, "JARVIS_STT_BAD_ARGUMENT: Decoder arguments must be strings");
+      storage.push_back(v.As<Napi::String>().Utf8Value());
+    }
+    std::vector<char*> argv;
+    argv.push_back(const_cast<char*>("pocketsphinx"));
+    for (auto& s : storage) argv.push_back(const_cast<char*>(s.c_str()));
+    err_set_logfp(nullptr);
+    config_ = cmd_ln_parse_r(nullptr, ps_args(), static_cast<int32>(argv.size()), argv.data(), FALSE);
+    if (config_ == nullptr) throw Napi::Error::New(env, "JARVIS_STT_ENGINE_INIT: pocketsphinx rejected its arguments");
+    ps_ = ps_init(config_);
+    if (ps_ == nullptr) {
+      cmd_ln_free_r(config_);
+      config_ = nullptr;
+      throw Napi::Error::New(env, "JARVIS_STT_ENGINE_INIT: pocketsphinx could not load its model (check -hmm and -dict)");
+    }
+  }
+
+  ~Decoder() override { Release(); }
+
+  ps_decoder_t* ps() const { return ps_; }
+
+ private:
+  void Release() {
+    if (ps_ != nullptr) ps_free(ps_);
+    if (config_ != nullptr) cmd_ln_free_r(config_);
+    ps_ = nullptr;
+    config_ = nullptr;
+  }
+
+  void CheckOpen(Napi::Env env) const {
+    if (ps_ == nullptr) throw Napi::Error::New(env, "JARVIS_STT_ENGINE_CLOSED: the decoder was freed");
+  }
+
+  // setJsgf(name, jsgfText): compiles a JSGF grammar into a named search. Throws when it does not parse
+  // or uses words missing from the dictionary.
+  Napi::Value SetJsgf(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    CheckOpen(env);
+    std::string name = info[0].As<Napi::String>().Utf8Value();
+    std::string text = info[1].As<Napi::String>().Utf8Value();
+    if (ps_set_jsgf_string(ps_, name.c_str(), text.c_str()) != 0) {
+      throw Napi::Error::New(env, "JARVIS_STT_BAD_GRAMMAR: pocketsphinx could not compile the JSGF grammar");
+    }
+    return env.Undefined();
+  }
+
+  // setAllphone(name, phoneLmPath): a phone-loop search, the garbage model that out-of-grammar speech is scored against.
+  Napi::Value SetAllphone(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    CheckOpen(env);
+    std::string name = info[0].As<Napi::String>().Utf8Value();
+    std::string path = info[1].As<Napi::String>().Utf8Value();
+    if (ps_set_allphone_file(ps_, name.c_str(), path.c_str()) != 0) {
+      throw Napi::Error::New(env, "JARVIS_STT_ENGINE_INIT: pocketsphinx could not load the phone language model");
+    }
+    return env.Undefined();
+  }
+
+  // lookupWord(word): the word's phones ("HH EH L OW") or null when the dictionary lacks it.
+  Napi::Value LookupWord(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    CheckOpen(env);
+    std::string word = info[0].As<Napi::String>().Utf8Value();
+    char* phones = ps_lookup_word(ps_, word.c_str());
+    if (phones == nullptr) return env.Null();
+    Napi::String out = Napi::String::New(env, phones);
+    ckd_free(phones);
+    return out;
+  }
+
+  // addWord(word, phones): adds a pronunciation to the live dictionary.
+  Napi::Value AddWord(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    CheckOpen(env);
+    std::string word = info[0].As<Napi::String>().Utf8Value();
+    std::string phones = info[1].As<Napi::String>().Utf8Value();
+    if (ps_add_word(ps_, word.c_str(), phones.c_str(), TRUE) < 0) {
+      throw Napi::Error::New(env, "JARVIS_STT_BAD_PRONUNCIATION: pocketsphinx rejected the phones for '" + word + "': " + phones);
+    }
+    return env.Undefined();
+  }
+
+  Napi::Value Decode(const Napi::CallbackInfo& info);
+
+  Napi::Value Free(const Napi::CallbackInfo& info) {
+    Release();
+    return info.Env().Undefined();
+  }
+
+  cmd_ln_t* config_ = nullptr;
+  ps_decoder_t* ps_ = nullptr;
+};
+
+class DecodeWorker : public Napi::AsyncWorker {
+ public:
+  DecodeWorker(Napi::Env env, Decoder* decoder, Napi::Object keepAlive, std::string search, const int16_t* data, size_t n)
+      : Napi::AsyncWorker(env), deferred_(Napi::Promise::Deferred::New(env)), decoder_(decoder), search_(std::move(search)),
+        samples_(data, data + n) {
+    keep_.Reset(keepAlive, 1);
+  }
+
+  Napi::Promise Promise() { return deferred_.Promise(); }
+
+  void Execute() override {
+    ps_decoder_t* ps = decoder_->ps();
+    if (ps == nullptr) return SetError("JARVIS_STT_ENGINE_CLOSED: the decoder was freed");
+    if (ps_set_search(ps, search_.c_str()) != 0) return SetError("JARVIS_STT_NO_SEARCH: no search named '" + search_ + "'");
+    if (ps_start_utt(ps) < 0) return SetError("JARVIS_STT_DECODE_FAILED: ps_start_utt failed");
+    if (!samples_.empty() && ps_process_raw(ps, samples_.data(), samples_.size(), FALSE, TRUE) < 0) {
+      ps_end_utt(ps);
+      return SetError("JARVIS_STT_DECODE_FAILED: ps_process_raw failed");
+    }
+    if (ps_end_utt(ps) < 0) return SetError("JARVIS_STT_DECODE_FAILED: ps_end_utt failed");
+    int32 score = 0;
+    const char* hyp = ps_get_hyp(ps, &score);
+    hasHyp_ = hyp != nullptr;
+    if (hyp != nullptr) hyp_ = hyp;
+    score_ = score;
+    frames_ = ps_get_n_frames(ps);
+  }
+
+  void OnOK() override {
+    Napi::Env env = Env();
+    Napi::Object out = Napi::Object::New(env);
+    out.Set("hyp", hasHyp_ ? Napi::Value(Napi::String::New(env, hyp_)) : env.Null());
+    out.Set("score", Napi::Number::New(env, score_));
+    out.Set("frames", Napi::Number::New(env, frames_));
+    deferred_.Resolve(out);
+  }
+
+  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
+
+ private:
+  Napi::Promise::Deferred deferred_;
+  Decoder* decoder_;
+  Napi::ObjectReference keep_;
+  std::string search_;
+  std::vector<int16_t> samples_;
+  bool hasHyp_ = false;
+  std::string hyp_;
+  int32 score_ = 0;
+  int32 frames_ = 0;
+};
+
+// decode(searchName, Int16Array) → Promise<{ hyp: string | null, score, frames }>; score is the best
+// path's acoustic+language log score in pocketsphinx's log base (larger is better).
+Napi::Value Decoder::Decode(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  CheckOpen(env);
+  if (info.Length() < 2 || !info[0].IsString() || !info[1].IsTypedArray()) {
+    throw Napi::TypeError::New(env, "JARVIS_STT_BAD_ARGUMENT: decode(search, Int16Array)");
+  }
+  Napi::TypedArray ta = info[1].As<Napi::TypedArray>();
+  if (ta.TypedArrayType() != napi_int16_array) {
+    throw Napi::TypeError::New(env, "JARVIS_STT_BAD_ARGUMENT: decode expects an Int16Array of 16 kHz samples");
+  }
+  Napi::Int16Array pcm = ta.As<Napi::Int16Array>();
+  auto* worker = new DecodeWorker(env, this, Value(), info[0].As<Napi::String>().Utf8Value(), pcm.Data(), pcm.ElementLength());
+  Napi::Promise promise = worker->Promise();
+  worker->Queue();
+  return promise;
+}
+
+Napi::Object InitAll(Napi::Env env, Napi::Object exports) { return Decoder::Init(env, exports); }
+
+}  // namespace
+
+NODE_API_MODULE(jarvis_pocketsphinx, InitAll)

@@ -1,0 +1,78 @@
+/** The one interface every speech-to-text engine implements (DESIGN.md §3 `stt/`). */
+
+/** Which engine produced a transcript. */
+export type EngineName = 'whisper' | 'grammar';
+
+/** Options of one transcription. */
+export interface TranscribeOptions {
+  /** Names of the user's entities and areas: whisper's initial prompt. */
+  vocabulary?: readonly string[];
+  /** Cancels the work if it has not started yet. */
+  signal?: AbortSignal;
+}
+
+/** A timed piece of a transcript (milliseconds from the start of the audio). */
+export interface TranscriptSegment {
+  text: string;
+  startMs: number;
+  endMs: number;
+  confidence: number;
+}
+
+/** Where the time of one transcription went, in milliseconds. */
+export interface TranscriptTimings {
+  /** Waiting for the engine (queue). */
+  queueMs: number;
+  /** Inside the native decoder. */
+  decodeMs: number;
+  totalMs: number;
+}
+
+/** The result of transcribing one utterance. Empty text means nothing was heard or it was rejected. */
+export interface Transcript {
+  text: string;
+  /** 0..1; for the grammar engine, how far the command beat the open phone loop. */
+  confidence: number;
+  segments: TranscriptSegment[];
+  engine: EngineName;
+  timings: TranscriptTimings;
+  /** Why the text is empty, when it is: `non-speech`, `phantom`, `out-of-grammar`. */
+  rejected?: 'non-speech' | 'phantom' | 'out-of-grammar';
+  /** Grammar engine only: per-frame log-score margin of the command over a free phone loop. */
+  margin?: number;
+}
+
+/** A partial result of a streaming transcription. */
+export interface PartialTranscript {
+  /** Text two consecutive passes agreed on; it never changes once emitted. */
+  committed: string;
+  /** The rest of the latest pass, which may still change. */
+  tentative: string;
+}
+
+/** A streaming transcription of one open utterance. */
+export interface TranscriptStream {
+  /** Appends 16 kHz mono samples; partial results arrive through `onPartial`. */
+  push(samples: Float32Array): void;
+  /** Speech ended: one final pass over the whole utterance. */
+  end(): Promise<Transcript>;
+  /** Drops the utterance (e.g. the device muted). */
+  abort(): void;
+}
+
+/** Options of a streaming transcription. */
+export interface StreamOptions extends TranscribeOptions {
+  onPartial?: (partial: PartialTranscript) => void;
+}
+
+/** A speech-to-text engine: 16 kHz mono float PCM in, text out; loaded by `start()`. */
+export interface SttEngine {
+  readonly name: EngineName;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  transcribe(pcm16k: Float32Array, options?: TranscribeOptions): Promise<Transcript>;
+  stream(options?: StreamOptions): TranscriptStream;
+}
+
+/** Sample rate every engine takes. */
+export const STT_SAMPLE_RATE = 16_000;

@@ -1,0 +1,44 @@
+/** Stable codes of speech-to-text and model errors (CONVENTIONS.md 7); each is documented in {@link STT_ERROR_CODES}. */
+export const STT_ERROR_CODES = {
+  JARVIS_STT_BAD_AUDIO: 'the audio is not mono float PCM at 16 kHz, or holds NaN/Infinity',
+  JARVIS_STT_BAD_WAV: 'a WAV file is truncated, not RIFF/WAVE, or not 16-bit PCM',
+  JARVIS_STT_BAD_ARGUMENT: 'a native call got arguments of the wrong type',
+  JARVIS_STT_NATIVE_MISSING: 'a native addon is not built; `npm rebuild -w hub` builds it',
+  JARVIS_STT_MODEL_MISSING: 'a model file is absent; the message names the `jarvis models pull` command',
+  JARVIS_STT_ENGINE_INIT: 'the engine could not load its model',
+  JARVIS_STT_ENGINE_CLOSED: 'the engine was used before start() or after stop()',
+  JARVIS_STT_DECODE_FAILED: 'the native decoder failed on an utterance',
+  JARVIS_STT_NO_SEARCH: 'the grammar recogniser has no compiled grammar yet',
+  JARVIS_STT_BAD_GRAMMAR: 'a command template or name could not be compiled into a grammar',
+  JARVIS_STT_BAD_PRONUNCIATION: 'a pronunciation was rejected by the recogniser',
+  JARVIS_STT_QUEUE_FULL: 'passive transcription dropped a segment because its backlog was full',
+  JARVIS_STT_CANCELLED: 'the job was cancelled because the scheduler stopped',
+  JARVIS_STT_BAD_REGISTRY: 'a registry snapshot file does not parse or validate',
+  JARVIS_MODEL_UNKNOWN: 'no catalogue entry has that name',
+  JARVIS_MODEL_HASH_MISMATCH: 'a downloaded file does not have the catalogue SHA-256; it was discarded',
+  JARVIS_MODEL_SIZE_MISMATCH: 'a download ended at a size other than the catalogue size',
+  JARVIS_MODEL_HTTP: 'the model server answered with an HTTP error',
+  JARVIS_MODEL_NETWORK: 'the download was interrupted; running the command again resumes it',
+} as const;
+
+/** One of the stable error codes of the stt and models parts. */
+export type SttErrorCode = keyof typeof STT_ERROR_CODES;
+
+/** An error of the speech-to-text part with a stable code; the message says what and where. */
+export class SttError extends Error {
+  readonly code: SttErrorCode;
+  constructor(code: SttErrorCode, message: string, options?: { cause?: unknown }) {
+    super(`${code}: ${message}`, options);
+    this.name = 'SttError';
+    this.code = code;
+  }
+}
+
+/** Re-labels an error thrown by a native addon (its message starts with a code) as an {@link SttError}. */
+export function fromNativeError(err: unknown, fallback: SttErrorCode): SttError {
+  if (err instanceof SttError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  const m = /^(JARVIS_STT_[A-Z_]+): (.*)$/s.exec(message);
+  if (m && m[1]! in STT_ERROR_CODES) return new SttError(m[1] as SttErrorCode, m[2]!, { cause: err });
+  return new SttError(fallback, message, { cause: err });
+}

@@ -1,0 +1,214 @@
+import { existsSync } from 'node:fs';
+import type { Logger } from '../core/logger.js';
+import { silentLogger } from '../core/logger.js';
+import type { Component } from '../core/component.js';
+import { assertPcm, looksLikeSpeech } from './audio.js';
+import type { StreamOptions, SttEngine, Transcript, TranscribeOptions, TranscriptSegment, TranscriptStream } from './engine.js';
+import { STT_SAMPLE_RATE } from './engine.js';
+import { SttError, fromNativeError } from './errors.js';
+import { PHANTOM_PHRASES, cleanWhisperText, isPhantom } from './hallucination.js';
+import { LocalAgreement } from './local-agreement.js';
+import { loadAddon } from './native.js';
+import { SerialQueue } from './serial-queue.js';
+
+interface NativeSegment { from: number; to: number; text: string; confidence?: number }
+interface NativeModel { readonly handle: unknown; free(): Promise<void> }
+interface WhisperAddon {
+  WhisperModel: { load(path: string, gpu: boolean): Promise<NativeModel> };
+  transcribe(handle: unknown, pcm: Float32Array, params: Record<string, unknown>, done: (segments: NativeSegment[] | Error) => void, progress: (s: NativeSegment) => void): void;
+}
+
+/** Options of the whisper.cpp engine. */
+export interface WhisperEngineOptions {
+  /** A ggml model file (`$JARVIS_DATA_DIR/models/ggml-tiny.en.bin`). */
+  modelPath: string;
+  /** Catalogue name of the model, for the "pull it" message when the file is missing. */
+  modelName?: string;
+  /** Threads per pass; the hub's target is a 2-core CPU. */
+  threads?: number;
+  /** Trim the encoder window to the audio (`audio_ctx`); false decodes the full 30 s window. */
+  trimWindow?: boolean;
+  /** Names always put in the initial prompt (entity and area names). */
+  vocabulary?: readonly string[];
+  phantomPhrases?: readonly string[];
+  /** Re-decode interval of streaming, in milliseconds of audio. */
+  streamIntervalMs?: number;
+  logger?: Logger;
+}
+
+/** Encoder frames per second of audio (whisper: 1500 frames for 30 s). */
+const CTX_PER_SECOND = 50;
+const FULL_CTX = 1500;
+
+/**
+ * The encoder window for `samples` of audio: the audio plus about 1.3 s of margin, in steps of 64
+ * frames, at least 2.5 s. Shorter windows than the audio cut words; the margin keeps the last word whole.
+ */
+export function audioContextFor(samples: number): number {
+  const frames = Math.ceil((samples / STT_SAMPLE_RATE) * CTX_PER_SECOND) + 64;
+  return Math.min(FULL_CTX, Math.max(128, Math.ceil(frames / 64) * 64));
+}
+
+/** The initial prompt: whisper spells names it has "seen" in the prompt the way the prompt does. */
+export function initialPrompt(names: readonly string[]): string | undefined {
+  const unique = [...new Set(names.map((n) => n.trim()).filter((n) => n !== ''))];
+  if (unique.length === 0) return undefined;
+  // whisper keeps only the last ~224 prompt tokens; a short list of names stays well inside that.
+  return `${unique.slice(0, 60).join(', ')}.`;
+}
+
+/** whisper.cpp through node-addon-api (smart-whisper's binding, built with AVX2/FMA/F16C), inference on the libuv pool. */
+export class WhisperEngine implements SttEngine, Component {
+  readonly name = 'whisper' as const;
+  private model: NativeModel | undefined;
+  private addon: WhisperAddon | undefined;
+  private readonly queue = new SerialQueue();
+  private readonly log: Logger;
+
+  constructor(private readonly options: WhisperEngineOptions) {
+    this.log = options.logger ?? silentLogger();
+  }
+
+  async start(): Promise<void> {
+    if (this.model) return;
+    const { modelPath } = this.options;
+    if (!existsSync(modelPath)) {
+      const name = this.options.modelName ?? 'tiny.en';
+      throw new SttError('JARVIS_STT_MODEL_MISSING', `whisper model ${modelPath} is missing; transcription is off until you run \`jarvis models pull ${name}\``);
+    }
+    this.addon = loadAddon<WhisperAddon>('whisper');
+    const t0 = performance.now();
+    try {
+      this.model = await this.addon.WhisperModel.load(modelPath, false);
+    } catch (err) {
+      throw new SttError('JARVIS_STT_ENGINE_INIT', `whisper could not load ${modelPath}: ${(err as Error).message}`, { cause: err });
+    }
+    this.log.info({ modelPath, ms: Math.round(performance.now() - t0) }, 'whisper model loaded');
+  }
+
+  async stop(): Promise<void> {
+    const model = this.model;
+    if (!model) return;
+    this.model = undefined;
+    // Let a running pass finish before freeing the context it uses.
+    await this.queue.run(() => model.free());
+  }
+
+  transcribe(pcm16k: Float32Array, options: TranscribeOptions = {}): Promise<Transcript> {
+    return this.transcribeWith(pcm16k, options, this.options.trimWindow ?? true);
+  }
+
+  /** One pass with an explicit window choice (the benchmark compares both). */
+  async transcribeWith(pcm16k: Float32Array, options: TranscribeOptions, trimWindow: boolean): Promise<Transcript> {
+    assertPcm(pcm16k);
+    const queued = performance.now();
+    const empty = (rejected: Transcript['rejected'], decodeMs = 0): Transcript => ({
+      text: '', confidence: 0, segments: [], engine: 'whisper', rejected,
+      timings: { queueMs: 0, decodeMs, totalMs: performance.now() - queued },
+    });
+    if (!looksLikeSpeech(pcm16k)) return empty('non-speech');
+    return this.queue.run(async () => {
+      options.signal?.throwIfAborted();
+      const model = this.model;
+      const addon = this.addon;
+      if (!model || !addon) throw new SttError('JARVIS_STT_ENGINE_CLOSED', 'whisper engine is not started');
+      const started = performance.now();
+      // whisper needs at least 1 s of input; pad short utterances with silence.
+      const input = pcm16k.length >= STT_SAMPLE_RATE ? pcm16k : padTo(pcm16k, STT_SAMPLE_RATE + 1600);
+      const prompt = initialPrompt([...(this.options.vocabulary ?? []), ...(options.vocabulary ?? [])]);
+      const params: Record<string, unknown> = {
+        language: 'en', n_threads: this.options.threads ?? 2, strategy: 0, format: 'detail',
+        no_context: true, single_segment: false, suppress_blank: true, suppress_non_speech_tokens: true,
+        temperature: 0, temperature_inc: 0, audio_ctx: trimWindow ? audioContextFor(input.length) : 0,
+      };
+      if (prompt) params['initial_prompt'] = prompt;
+      let raw: NativeSegment[];
+      try {
+        raw = await new Promise<NativeSegment[]>((resolve, reject) => {
+          addon.transcribe(model.handle, input, params, (out) => (out instanceof Error ? reject(out) : resolve(out)), () => undefined);
+        });
+      } catch (err) {
+        throw fromNativeError(err, 'JARVIS_STT_DECODE_FAILED');
+      }
+      const decodeMs = performance.now() - started;
+      const segments: TranscriptSegment[] = raw
+        .map((s) => ({ text: cleanWhisperText(s.text), startMs: s.from, endMs: s.to, confidence: s.confidence ?? 0 }))
+        .filter((s) => s.text !== '');
+      const text = segments.map((s) => s.text).join(' ').trim();
+      const timings = { queueMs: started - queued, decodeMs, totalMs: performance.now() - queued };
+      if (text === '') return { ...empty(undefined, decodeMs), timings };
+      if (isPhantom(text, this.options.phantomPhrases ?? PHANTOM_PHRASES)) return { ...empty('phantom', decodeMs), timings };
+      const confidence = segments.reduce((a, s) => a + s.confidence, 0) / segments.length;
+      return { text, confidence, segments, engine: 'whisper', timings };
+    });
+  }
+
+  stream(options: StreamOptions = {}): TranscriptStream {
+    return new WhisperStream(this, options, this.options.streamIntervalMs ?? 500);
+  }
+}
+
+function padTo(pcm: Float32Array, length: number): Float32Array {
+  const out = new Float32Array(length);
+  out.set(pcm);
+  return out;
+}
+
+/**
+ * Re-decodes the open utterance each time another `intervalMs` of audio has arrived (never two passes at
+ * once) and commits what two consecutive passes agree on; `end()` runs the final pass over everything.
+ */
+class WhisperStream implements TranscriptStream {
+  private chunks: Float32Array[] = [];
+  private length = 0;
+  private lastPassAt = 0;
+  private inFlight: Promise<void> | undefined;
+  private readonly agreement = new LocalAgreement();
+  private readonly aborter = new AbortController();
+  private closed = false;
+
+  constructor(private readonly engine: WhisperEngine, private readonly options: StreamOptions, private readonly intervalMs: number) {}
+
+  push(samples: Float32Array): void {
+    if (this.closed) return;
+    assertPcm(samples);
+    this.chunks.push(samples);
+    this.length += samples.length;
+    if (!this.inFlight && this.length - this.lastPassAt >= (this.intervalMs * STT_SAMPLE_RATE) / 1000) this.pass();
+  }
+
+  private audio(): Float32Array {
+    const out = new Float32Array(this.length);
+    let at = 0;
+    for (const c of this.chunks) { out.set(c, at); at += c.length; }
+    this.chunks = [out];
+    return out;
+  }
+
+  private pass(): void {
+    this.lastPassAt = this.length;
+    const pcm = this.audio();
+    this.inFlight = this.engine
+      .transcribe(pcm, { ...this.options, signal: this.aborter.signal })
+      .then((t) => {
+        if (this.closed) return;
+        this.agreement.update(t.text);
+        this.options.onPartial?.({ committed: this.agreement.committed, tentative: this.agreement.tentative });
+      })
+      .catch(() => undefined) // a failed partial pass is superseded by the next one and by the final pass
+      .finally(() => { this.inFlight = undefined; });
+  }
+
+  async end(): Promise<Transcript> {
+    if (this.closed) throw new SttError('JARVIS_STT_ENGINE_CLOSED', 'stream already ended');
+    await this.inFlight;
+    this.closed = true;
+    return this.engine.transcribe(this.audio(), this.options);
+  }
+
+  abort(): void {
+    this.closed = true;
+    this.chunks = [];
+    this.aborter.abort();
+  }
+}

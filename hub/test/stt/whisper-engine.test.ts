@@ -1,0 +1,70 @@
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { WhisperEngine, audioContextFor, initialPrompt } from '../../src/stt/whisper-engine.js';
+import { describeSttEngine, tone } from './engine-suite.js';
+
+const MODEL = '/work/shared/models/for-tests-ggml-tiny.en.bin';
+const haveModel = existsSync(MODEL);
+if (!haveModel) console.warn(`whisper tests skipped: model file ${MODEL} is absent`);
+
+describe('whisper window and prompt', () => {
+  it('trims the encoder window to the audio plus margin, in 64-frame steps, capped at 30 s', () => {
+    expect(audioContextFor(2 * 16000)).toBe(192); // 100 frames + 64 → 192
+    expect(audioContextFor(10 * 16000)).toBe(576);
+    expect(audioContextFor(60 * 16000)).toBe(1500);
+    expect(audioContextFor(100)).toBe(128);
+  });
+  it('builds the initial prompt from unique names and leaves it out when there are none', () => {
+    expect(initialPrompt(['Kitchen Light', ' Kitchen Light ', 'Office'])).toBe('Kitchen Light, Office.');
+    expect(initialPrompt([])).toBeUndefined();
+  });
+});
+
+describe('WhisperEngine without a model file', () => {
+  it('reports the missing model with the command that fetches it', async () => {
+    const engine = new WhisperEngine({ modelPath: '/nonexistent/ggml-base.en.bin', modelName: 'base.en' });
+    await expect(engine.start()).rejects.toThrow(/JARVIS_STT_MODEL_MISSING.*jarvis models pull base\.en/);
+  });
+});
+
+describe.skipIf(!haveModel)('WhisperEngine with the test model (no weights: empty text)', () => {
+  describeSttEngine('whisper', { create: () => new WhisperEngine({ modelPath: MODEL, threads: 2, vocabulary: ['Kitchen Light'] }) });
+
+  it('runs end to end on a voiced clip, full and trimmed window, and streams partials off the event loop', async () => {
+    const engine = new WhisperEngine({ modelPath: MODEL, threads: 2, streamIntervalMs: 500 });
+    await engine.start();
+    try {
+      let ticks = 0;
+      const timer = setInterval(() => ticks++, 5);
+      const full = await engine.transcribeWith(tone(2), {}, false);
+      clearInterval(timer);
+      // The event loop kept running while whisper decoded on the thread pool.
+      expect(ticks).toBeGreaterThan(3);
+      expect(full.text).toBe('');
+      expect(full.engine).toBe('whisper');
+      expect(full.timings.decodeMs).toBeGreaterThan(0);
+      const partials: unknown[] = [];
+      const stream = engine.stream({ onPartial: (p) => partials.push(p) });
+      const clip = tone(1.2);
+      for (let i = 0; i < clip.length; i += 1600) stream.push(clip.subarray(i, i + 1600));
+      const final = await stream.end();
+      expect(final.text).toBe('');
+      expect(partials.length).toBeGreaterThanOrEqual(1);
+    } finally {
+      await engine.stop();
+    }
+  });
+
+  it('does not run whisper at all on non-speech (no hallucinations from silence or steady hum)', async () => {
+    const engine = new WhisperEngine({ modelPath: MODEL });
+    await engine.start();
+    try {
+      const hum = new Float32Array(32000).map((_, i) => 0.2 * Math.sin(i / 5));
+      const t = await engine.transcribe(hum);
+      expect(t.rejected).toBe('non-speech');
+      expect(t.timings.decodeMs).toBe(0);
+    } finally {
+      await engine.stop();
+    }
+  });
+});
