@@ -53,14 +53,14 @@ export function speak(text: string): string {
 
 /**
  * A noisy copy of a clean WAV at `snrDb` (speech power over the voiced frames vs noise power): white
- * noise from sox, scaled here so the ratio is exact.
+ * noise from sox in repeatable mode (`-R`, the same noise every run), scaled here so the ratio is exact.
  */
 export function withNoise(cleanPath: string, snrDb: number): string {
   const out = cleanPath.replace(/\.wav$/, `.snr${snrDb}.wav`);
   if (existsSync(out)) return out;
   const clean = decodeWav(readFileSync(cleanPath)).samples;
   const noisePath = `${out}.noise.wav`;
-  execFileSync('sox', ['-n', '-r', '16000', '-c', '1', '-b', '16', noisePath, 'synth', String(clean.length / 16000), 'whitenoise', 'vol', '0.5']);
+  execFileSync('sox', ['-R', '-n', '-r', '16000', '-c', '1', '-b', '16', noisePath, 'synth', String(clean.length / 16000), 'whitenoise', 'vol', '0.5']);
   const noise = decodeWav(readFileSync(noisePath)).samples;
   const power = (x: Float32Array): number => x.reduce((a, v) => a + v * v, 0) / Math.max(1, x.length);
   const voiced: number[] = [];
