@@ -1,6 +1,10 @@
 import { AudioError } from './errors.js';
 import { energyDb, type DspFrame, type DspStage } from './frame.js';
 
+// RNNoise needs about half a second to learn the noise: on 10 dB pink noise its voice probability sits at
+// 0.3–0.6 for the first ~500 ms of a stream, which would open a false segment at every stream start.
+const WARMUP_FRAMES = 60;
+
 /** Options of the energy VAD. */
 export interface EnergyVadOptions {
   /** dB above the tracked noise floor that counts as speech. */
@@ -88,6 +92,7 @@ export class HybridVadStage implements DspStage {
   readonly name = 'vad-hybrid';
   private readonly energy: EnergyVadStage;
   private readonly prob: RnnoiseProbVadStage;
+  private frames = 0;
 
   constructor(energy: EnergyVadOptions = {}, prob: ProbVadOptions = {}) {
     this.energy = new EnergyVadStage(energy);
@@ -97,6 +102,11 @@ export class HybridVadStage implements DspStage {
   process(frame: DspFrame): DspFrame {
     const e = this.energy.process(frame).speech === true;
     const p = this.prob.process(frame).speech === true;
+    // Warm-up: no decisions until RNNoise has learned the noise and the floor history has filled.
+    if (this.frames < WARMUP_FRAMES) {
+      this.frames++;
+      return { ...frame, speech: false };
+    }
     return { ...frame, speech: p || (e && (frame.voiceProb ?? 0) > 0.15) };
   }
 

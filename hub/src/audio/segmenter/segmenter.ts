@@ -73,6 +73,10 @@ export class Segmenter {
   private lastFlags = 0;
   private noisePow = dbToPow(-60);
   private pendingTrigger: { trigger: CommandTrigger; at: number; score?: number } | undefined;
+  /** Hub ms at the end of the latest frame: the clock of this device's runs. */
+  private now = 0;
+  /** After losing arbitration, the rest of that speech belongs to the winner: ignore it until silence. */
+  private suppressUntil: number | undefined;
 
   constructor(
     readonly deviceId: string,
@@ -115,6 +119,7 @@ export class Segmenter {
       throw new AudioError('JARVIS_AUDIO_BAD_FRAME', `segmenter needs 160 VAD-labelled samples at 16 kHz, got ${frame.samples.length} at ${frame.sampleRate} Hz${frame.speech === undefined ? ' without a VAD decision' : ''}`);
     }
     const end = frame.ts + FRAME_MS;
+    this.now = end;
     const rising = frame.flags & ~this.lastFlags;
     const falling = this.lastFlags & ~frame.flags;
     this.lastFlags = frame.flags;
@@ -128,6 +133,11 @@ export class Segmenter {
     if (!frame.speech) this.noisePow = 0.98 * this.noisePow + 0.02 * dbToPow(frame.rawDb);
 
     const o = this.open;
+    if (!o && this.suppressUntil !== undefined) {
+      if (frame.speech) this.suppressUntil = end + this.hangoverMs;
+      if (end < this.suppressUntil) return;
+      this.suppressUntil = undefined;
+    }
     if (!o) {
       this.onsetRun = frame.speech ? this.onsetRun + 1 : 0;
       this.remember(frame);
@@ -161,6 +171,7 @@ export class Segmenter {
       const verdict: ArbitrationVerdict = this.arbiter.verdict(o.candidate, frame.ts);
       if (verdict === 'lost') {
         this.discard('arbitration-lost', end);
+        this.suppressUntil = end + this.hangoverMs;
         return;
       }
     }
@@ -227,7 +238,7 @@ export class Segmenter {
   private openSegment(kind: 'command' | 'passive', trigger: CommandTrigger | undefined, at: number, triggerTs: number): void {
     const roll = this.preRoll.slice(-Math.max(this.preRollFrames, kind === 'passive' ? this.onsetFrames : 0));
     const audioStartTs = roll[0]?.ts ?? at;
-    const run = new VoiceRun(newRunId(), this.deviceId, this.sinks.onEvent, () => at);
+    const run = new VoiceRun(newRunId(), this.deviceId, this.sinks.onEvent, () => this.now);
     run.emit('run-start', { kind }, at);
     run.emit('capture-start', undefined, audioStartTs);
     this.open = {

@@ -144,4 +144,4 @@ export class DtwWakeDetector {
 }
 
 /** Default detection cost, chosen from the hit/false-accept sweep on the fixtures (see the report). */
-export const DEFAULT_WAKE_THRESHOLD = 13;
+export const DEFAULT_WAKE_THRESHOLD = 12.5;

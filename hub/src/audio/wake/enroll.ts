@@ -10,7 +10,7 @@ import type { WakeTemplate } from './dtw-wake.js';
 const run = promisify(execFile);
 
 /** Voices the default templates are spoken with (espeak-ng names). */
-export const DEFAULT_ENROLL_VOICES = ['en-us', 'en-gb', 'en-us+f3', 'en-gb-scotland'] as const;
+export const DEFAULT_ENROLL_VOICES = ['en-us', 'en-gb', 'en-us+f3', 'en-gb-scotland', 'en-us+m1', 'en-us-nyc', 'en-gb-x-gbcwmd', 'en-gb+f4'] as const;
 
 /** Default wake phrase. */
 export const DEFAULT_WAKE_PHRASE = 'hey jarvis';
@@ -44,6 +44,21 @@ async function to16k(samples: Int16Array, rate: number): Promise<Float32Array> {
   return out;
 }
 
+/** Voice and variant names espeak-ng knows (language codes, voice names and file names, lowercased). */
+async function espeakVoices(): Promise<{ voices: Set<string>; variants: Set<string> }> {
+  const list = async (arg: string): Promise<string[][]> => {
+    try {
+      const { stdout } = await run('espeak-ng', [arg], { encoding: 'utf8' });
+      return stdout.split('\n').slice(1).map((l) => l.trim().split(/\s+/)).filter((cols) => cols.length >= 5);
+    } catch (err) {
+      throw new AudioError('JARVIS_WAKE_ENROLL_FAILED', `espeak-ng is not available (apt install espeak-ng): ${(err as Error).message}`, { cause: err });
+    }
+  };
+  const names = (rows: string[][]): Set<string> =>
+    new Set(rows.flatMap((cols) => [cols[1] ?? '', cols[3] ?? '', (cols[4] ?? '').split('/').pop() ?? ''].map((n) => n.toLowerCase())));
+  return { voices: names(await list('--voices')), variants: names(await list('--voices=variant')) };
+}
+
 /** A template from 16 kHz audio of someone saying the wake phrase (a user's own enrolment, or a test). */
 export function templateFromAudio(signal16k: Float32Array, source: string): WakeTemplate {
   return { source, features: mfccOf(trimSilence(signal16k)) };
@@ -55,7 +70,13 @@ export function templateFromAudio(signal16k: Float32Array, source: string): Wake
  */
 export async function enrollWithEspeak(phrase: string = DEFAULT_WAKE_PHRASE, voices: readonly string[] = DEFAULT_ENROLL_VOICES): Promise<WakeTemplate[]> {
   const out: WakeTemplate[] = [];
+  const known = await espeakVoices();
   for (const voice of voices) {
+    const [base, variant] = voice.toLowerCase().split('+');
+    // espeak-ng falls back to its default voice without a word, which would make every template the same.
+    if (!known.voices.has(base ?? '') || (variant !== undefined && !known.variants.has(variant))) {
+      throw new AudioError('JARVIS_WAKE_ENROLL_FAILED', `espeak-ng has no voice "${voice}" (see espeak-ng --voices and --voices=variant)`);
+    }
     let stdout: Buffer;
     try {
       ({ stdout } = await run('espeak-ng', ['-v', voice, '-s', '160', '--stdout', phrase], { encoding: 'buffer', maxBuffer: 16 << 20 }));

@@ -1,0 +1,105 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { FrameFlag } from '@jarvis/protocol';
+import { AudioFrontEnd } from '../../../src/audio/segmenter/front-end.js';
+import { Segmenter } from '../../../src/audio/segmenter/segmenter.js';
+import type { Utterance } from '../../../src/audio/segmenter/utterance.js';
+import { AudioError } from '../../../src/audio/dsp/errors.js';
+import type { VoiceEvent } from '../../../src/voice/events.js';
+import { fixtureToolsAvailable, getAudioFixture } from '../../../../tests/fixtures/audio/index.js';
+import { feed, T0 } from './feed.js';
+
+const tools = fixtureToolsAvailable();
+let fe: AudioFrontEnd | undefined;
+
+afterEach(async () => {
+  await fe?.stop();
+  fe = undefined;
+});
+
+async function frontEnd(): Promise<{ fe: AudioFrontEnd; utterances: Utterance[]; events: VoiceEvent[] }> {
+  const utterances: Utterance[] = [];
+  const events: VoiceEvent[] = [];
+  fe = new AudioFrontEnd({ wake: { enabled: false } }, { onUtterance: (u) => { utterances.push(u); u.run.end('done'); }, onEvent: (e) => events.push(e) });
+  await fe.start();
+  await fe.start();
+  return { fe, utterances, events };
+}
+
+const types = (events: VoiceEvent[], runId?: string): string[] => events.filter((e) => !runId || e.runId === runId).map((e) => e.type);
+
+describe('segmenter', () => {
+  it.skipIf(!tools).each(['milk.en-gb', 'weather.en-us+f3.pink10', 'dentist.en-gb-x-rp.brown10', 'service.en-029.pink5'])(
+    'cuts %s into one passive utterance within 100 ms of the true boundaries',
+    async (name) => {
+      const { fe, utterances, events } = await frontEnd();
+      const fx = getAudioFixture(name);
+      feed(fe, 'dev1', fx.samples);
+      expect(utterances).toHaveLength(1);
+      const u = utterances[0]!;
+      expect(u.kind).toBe('passive');
+      expect(Math.abs(u.startTs - T0 - fx.manifest.speechStartMs)).toBeLessThanOrEqual(100);
+      expect(Math.abs(u.endTs - T0 - fx.manifest.speechEndMs)).toBeLessThanOrEqual(100);
+      // Pre-roll: the audio starts before the speech, and runs to just after its end.
+      expect(u.audioStartTs).toBeLessThan(u.startTs);
+      expect(u.pcm16k.length / 16).toBeGreaterThan(u.endTs - u.startTs);
+      expect(types(events, u.run.id)).toEqual(['run-start', 'capture-start', 'speech-start', 'speech-end', 'capture-end', 'run-end']);
+    },
+  );
+
+  it.skipIf(!tools)('starts a command on the PTT flag and keeps the whole phrase', async () => {
+    const { fe, utterances } = await frontEnd();
+    const fx = getAudioFixture('fan.en-us');
+    feed(fe, 'dev1', fx.samples, { flagsAt: (ms) => (ms >= 500 && ms < 3500 ? FrameFlag.PTT : 0) });
+    expect(utterances.map((u) => [u.kind, u.trigger])).toEqual([['command', 'ptt']]);
+    expect(Math.abs(utterances[0]!.startTs - T0 - fx.manifest.speechStartMs)).toBeLessThanOrEqual(100);
+    expect(Math.abs(utterances[0]!.endTs - T0 - fx.manifest.speechEndMs)).toBeLessThanOrEqual(100);
+  });
+
+  it.skipIf(!tools)('discards the open utterance when the device is muted', async () => {
+    const { fe, utterances, events } = await frontEnd();
+    const fx = getAudioFixture('lights.en-gb.pink10');
+    const cut = fx.manifest.speechStartMs + 800;
+    feed(fe, 'dev1', fx.samples, { toMs: cut });
+    fe.onMute({ deviceId: 'dev1', muted: true, source: 'frame', at: T0 + cut });
+    expect(utterances).toHaveLength(0);
+    const ends = events.filter((e) => e.type === 'run-end');
+    expect(ends.map((e) => e.data?.['reason'])).toEqual(['muted']);
+    // What the device sends after unmuting starts afresh; the muted words never reappear.
+    fe.onMute({ deviceId: 'dev1', muted: false, source: 'frame', at: T0 + cut });
+    feed(fe, 'dev1', new Int16Array(16000), { fromMs: 0 });
+    expect(utterances).toHaveLength(0);
+  });
+
+  it.skipIf(!tools)('ends a button-triggered run with no-speech when nobody talks', async () => {
+    const { fe, utterances, events } = await frontEnd();
+    feed(fe, 'dev1', new Int16Array(1600));
+    fe.onButton('dev1', { button: 'action', action: 'click' }, T0 + 100);
+    feed(fe, 'dev1', new Int16Array(16000 * 5), { fromMs: 100 });
+    expect(utterances).toHaveLength(0);
+    expect(types(events)).toEqual(['run-start', 'capture-start', 'wake', 'run-end']);
+    expect(events.at(-1)?.data).toEqual({ reason: 'no-speech' });
+  });
+
+  it('rejects bad options and unlabelled frames with coded errors', () => {
+    const sinks = { onUtterance: () => {}, onEvent: () => {} };
+    expect(() => new Segmenter('d', sinks, { hangoverMs: 0 })).toThrow(AudioError);
+    expect(() => new Segmenter('d', sinks, { preRollMs: -1 })).toThrowError(/preRollMs/);
+    expect(() => new Segmenter('d', sinks, { maxCommandMs: Number.NaN })).toThrow(expect.objectContaining({ code: 'JARVIS_AUDIO_BAD_CONFIG' }));
+    const s = new Segmenter('d', sinks);
+    expect(() => s.push({ sampleRate: 16000, samples: new Float32Array(160), ts: 0, flags: 0, rawDb: 0 })).toThrow(expect.objectContaining({ code: 'JARVIS_AUDIO_BAD_FRAME' }));
+    expect(() => s.push({ sampleRate: 48000, samples: new Float32Array(480), ts: 0, flags: 0, rawDb: 0, speech: true })).toThrow(expect.objectContaining({ code: 'JARVIS_AUDIO_BAD_FRAME' }));
+  });
+
+  it('honours a configurable hangover: a pause longer than it splits speech, a shorter one does not', () => {
+    const run = (hangoverMs: number): number => {
+      const out: Utterance[] = [];
+      const s = new Segmenter('d', { onUtterance: (u) => out.push(u), onEvent: () => {} }, { hangoverMs });
+      // 500 ms speech, 400 ms pause, 500 ms speech, 1 s silence.
+      const pattern = [...Array(50).fill(true), ...Array(40).fill(false), ...Array(50).fill(true), ...Array(100).fill(false)] as boolean[];
+      pattern.forEach((speech, i) => s.push({ sampleRate: 16000, samples: new Float32Array(160), ts: i * 10, flags: 0, rawDb: speech ? -20 : -60, speech }));
+      return out.length;
+    };
+    expect(run(300)).toBe(2);
+    expect(run(500)).toBe(1);
+  });
+});
