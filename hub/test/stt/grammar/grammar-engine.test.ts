@@ -17,8 +17,8 @@ const SMALL_HOME: GrammarNames = {
   areas: ['Office', 'Kitchen', 'Bedroom'],
   floors: [],
 };
-/** Optional words (`<the>`) may be dropped by the recogniser without changing the command. */
-const core = (s: string): string => s.split(' ').filter((w) => !['the', 'my', 'our'].includes(w)).join(' ');
+/** Optional words (`<the>`) and rule alternatives (`<what_is>`) may differ without changing the command. */
+const core = (s: string): string => s.replace(/\bwhats\b/g, 'what is').split(' ').filter((w) => !['the', 'my', 'our'].includes(w)).join(' ');
 
 describe('marginThreshold', () => {
   it('is the clean threshold above 40 dB, the noisy one below 10 dB, linear between', () => {
