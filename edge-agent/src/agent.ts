@@ -240,13 +240,14 @@ export class EdgeAgent {
     const onSamples = (s: Int16Array): void => this.streamer?.push(s);
     const onEnd = (): void => {
       this.counters.sourceEnded = true;
+      this.streamer?.finish();
       this.log.info('audio source ended; sending keep-alives until stopped');
     };
     switch (a.source) {
       case 'arecord':
         return new ArecordSource({ program: a.arecordPath, device: a.device, sampleRate: a.sampleRate, channels: a.channels, onSamples, logger: forFacility(this.options.logger, 'edge:capture') });
       case 'file':
-        return new FileSource({ file: a.file as string, loop: a.loop, onSamples, onEnd });
+        return new FileSource({ file: a.file as string, loop: a.loop, onSamples, onEnd, paused: true });
       case 'stdin':
         return new StreamSource({ stream: this.options.stdin ?? process.stdin, sampleRate: a.sampleRate, channels: a.channels, onSamples, onEnd });
     }
@@ -336,6 +337,8 @@ export class EdgeAgent {
     // Audio starts only after the status announced its stream id [UDP-4.5].
     streamer.setActive(true);
     streamer.setMuted(this.muted);
+    // A recording is played to a listening hub, from its start; a live microphone never waits.
+    if (this.source instanceof FileSource) this.source.play();
     this.stopHealth();
     this.healthTimer = setInterval(() => {
       if (this.client === client && client.connected) void this.publishStatus(client).catch(() => undefined);

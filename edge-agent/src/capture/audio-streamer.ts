@@ -170,6 +170,17 @@ export class AudioStreamer {
     if (now - this.lastSentAt >= (this.options.keepaliveMs ?? 1000)) this.keepalive(now, 0);
   }
 
+  /**
+   * The source ended (a file was played): the partial last frame is padded with silence and sent with
+   * END, so the hub gets every sample and closes the utterance without waiting for a timer. [UDP-2.6]
+   */
+  finish(now = Date.now()): void {
+    if (!this.active || this.streamIdValue === 0 || this.muted || this.pendingCount === 0) return;
+    this.pending.fill(0, this.pendingCount);
+    this.sendAudio(now, FrameFlag.END);
+    this.pendingCount = 0;
+  }
+
   /** The last datagram of a stream before a clean stop: a keep-alive with END. [UDP-2.6] */
   end(now = Date.now()): void {
     if (!this.active || this.streamIdValue === 0) return;
@@ -193,7 +204,7 @@ export class AudioStreamer {
     }
   }
 
-  private sendAudio(now: number): void {
+  private sendAudio(now: number, extraFlags = 0): void {
     let payload: Uint8Array;
     if (this.codec === 'adpcm') {
       const encoded = encodeImaAdpcm(this.pending, this.adpcm);
@@ -202,7 +213,7 @@ export class AudioStreamer {
     } else {
       payload = encodePcm16(this.pending);
     }
-    const flags = this.ptt ? FrameFlag.PTT : 0;
+    const flags = (this.ptt ? FrameFlag.PTT : 0) | extraFlags;
     this.emit(MessageType.AUDIO, flags, CODEC_IDS[this.codec], payload, this.pendingStart);
     this.counters.audioFrames++;
     if (this.muted) this.counters.audioFramesWhileMuted++;

@@ -151,6 +151,8 @@ export interface FileSourceOptions {
   onEnd?: () => void;
   /** Block size in ms; default 10. */
   blockMs?: number;
+  /** Start paced delivery only on `play()` (the agent plays a recording once a hub listens); default false. */
+  paused?: boolean;
 }
 
 /**
@@ -166,6 +168,7 @@ export class FileSource implements AudioSource {
   private delivered = 0;
   private startedAt = 0;
   private ended = false;
+  private playing = false;
 
   constructor(private readonly options: FileSourceOptions) {}
 
@@ -187,9 +190,15 @@ export class FileSource implements AudioSource {
       this.samples = wav.samples;
       this.rate = wav.sampleRate;
     }
+    if (!this.options.paused || this.playing) this.play();
+  }
+
+  /** Starts (or resumes) paced delivery; a no-op while delivering. */
+  play(): void {
+    this.playing = true;
+    if (this.timer || !this.samples || this.ended) return;
     this.startedAt = performance.now() - (this.delivered / this.rate) * 1000;
-    const blockMs = this.options.blockMs ?? 10;
-    this.timer = setInterval(() => this.pump(), blockMs);
+    this.timer = setInterval(() => this.pump(), this.options.blockMs ?? 10);
   }
 
   async stop(): Promise<void> {
