@@ -178,6 +178,8 @@ export class AudioStreamer {
     if (!this.active || this.streamIdValue === 0 || this.muted || this.pendingCount === 0) return;
     this.pending.fill(0, this.pendingCount);
     this.sendAudio(now, FrameFlag.END);
+    // The padding counts as captured time, so the next timestamp follows the frame [UDP-2.12].
+    this.clock = this.pendingStart + this.frameSamples;
     this.pendingCount = 0;
   }
 
