@@ -1,6 +1,7 @@
 import { deviceCommands } from './device.js';
 import { hubCommand } from './hub.js';
 import type { CliCommand } from './types.js';
+import { modelsCommands } from '../models/cli.js';
 import { haCommands } from '../home-assistant/cli.js';
 import { routeCommand } from '../router/cli.js';
 import { taskCommands } from '../tasks/cli.js';
@@ -17,4 +18,5 @@ export const commands: readonly CliCommand[] = [
   ...taskCommands,
   ...haCommands,
   routeCommand,
+  ...modelsCommands,
 ];

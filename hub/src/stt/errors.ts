@@ -15,6 +15,8 @@ export const STT_ERROR_CODES = {
   JARVIS_STT_CANCELLED: 'the job was cancelled because the scheduler stopped',
   JARVIS_STT_BAD_REGISTRY: 'a registry snapshot file does not parse or validate',
   JARVIS_MODEL_UNKNOWN: 'no catalogue entry has that name',
+  JARVIS_MODEL_BAD_CATALOGUE: 'the file in $JARVIS_MODEL_CATALOGUE does not parse or validate',
+  JARVIS_MODEL_NOT_PRESENT: 'the model is not in the models directory; `jarvis models pull NAME` fetches it',
   JARVIS_MODEL_HASH_MISMATCH: 'a downloaded file does not have the catalogue SHA-256; it was discarded',
   JARVIS_MODEL_SIZE_MISMATCH: 'a download ended at a size other than the catalogue size',
   JARVIS_MODEL_HTTP: 'the model server answered with an HTTP error',
