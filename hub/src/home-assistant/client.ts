@@ -47,6 +47,15 @@ export interface ServiceCallResult {
   response?: unknown;
 }
 
+/** One item of a Home Assistant to-do list, as `todo/item/list` returns it. */
+export interface TodoListItem {
+  uid: string;
+  summary: string;
+  status: 'needs_action' | 'completed';
+  description?: string | null;
+  due?: string | null;
+}
+
 /** Options of one service call. */
 export interface CallServiceOptions {
   /** When the command was issued (ms); defaults to now. Staleness counts from here. */
@@ -196,6 +205,22 @@ export class HomeAssistantClient extends EventEmitter implements ServiceCaller {
       this.pending.add(call);
       if (this.conn?.connected) this.send(call);
     });
+  }
+
+  /**
+   * The items of a to-do list entity (the websocket command `todo/item/list`), for the observer's idempotent sync.
+   * Unlike service calls it is not queued while disconnected: a read is simply retried by its caller.
+   */
+  async listTodoItems(entityId: string): Promise<TodoListItem[]> {
+    const conn = this.conn;
+    if (!conn?.connected) throw new HomeAssistantError('JARVIS_HA_NOT_CONNECTED', `todo/item/list ${entityId} not sent: Home Assistant client is ${this.current}`);
+    try {
+      const reply = await conn.sendMessagePromise<{ items?: TodoListItem[] }>({ type: 'todo/item/list', entity_id: entityId });
+      return Array.isArray(reply?.items) ? reply.items : [];
+    } catch (err) {
+      const e = err as { code?: number | string; message?: string };
+      throw new HomeAssistantError('JARVIS_HA_SERVICE_FAILED', `todo/item/list ${entityId} failed: ${e?.message ?? String(err)}`, typeof e?.code === 'string' ? e.code : undefined);
+    }
   }
 
   private staleError(domain: string, service: string, ageMs: number): HomeAssistantError {

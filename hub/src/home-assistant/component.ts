@@ -26,7 +26,7 @@ export class HomeAssistantComponent implements Component {
 
   async start(): Promise<void> {
     if (!this.client) {
-      this.log.warn('Home Assistant control is off: set homeAssistant.url and JARVIS_HOMEASSISTANT_TOKEN (or try `jarvis ha simulate`)');
+      this.log.warn('Home Assistant control is off: set homeAssistant.url and homeAssistant.token in jarvis.yaml, or JARVIS_HOME_ASSISTANT_URL and JARVIS_HOME_ASSISTANT_TOKEN (try it with `jarvis ha simulate`)');
       return;
     }
     await this.client.start();

@@ -1,4 +1,4 @@
-export { HomeAssistantClient, type HaConnectionState, type HomeAssistantClientOptions, type ServiceCaller, type ServiceTarget, type ServiceCallResult, type CallServiceOptions } from './client.js';
+export { HomeAssistantClient, type HaConnectionState, type HomeAssistantClientOptions, type ServiceCaller, type ServiceTarget, type ServiceCallResult, type CallServiceOptions, type TodoListItem } from './client.js';
 export { HomeAssistantComponent } from './component.js';
 export { homeAssistantSection, type HomeAssistantConfig } from './config.js';
 export { Allowlist, allowlistConfigSchema, isSensitive, type AllowlistConfig, type RefusalReason } from './allowlist.js';

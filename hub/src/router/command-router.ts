@@ -1,4 +1,5 @@
-import type { HomeAssistantClient } from '../home-assistant/client.js';
+import type { HomeAssistantClient, ServiceCaller } from '../home-assistant/client.js';
+import { HomeAssistantError } from '../home-assistant/errors.js';
 import type { Allowlist } from '../home-assistant/allowlist.js';
 import type { RegistrySnapshot } from '../home-assistant/registry-snapshot.js';
 import { silentLogger, type Logger } from '../core/logger.js';
@@ -11,12 +12,19 @@ import type { Decision } from './types.js';
 
 /** Options of {@link CommandRouter}. */
 export interface CommandRouterOptions {
-  client: HomeAssistantClient;
+  /** Undefined when Home Assistant control is off: timers, time, date and cold tasks still work. */
+  client: HomeAssistantClient | undefined;
   allowlist: Allowlist;
   tasks?: TaskQueueLike | undefined;
   timeZone?: string;
   logger?: Logger;
 }
+
+const EMPTY_REGISTRY: RegistrySnapshot = { floors: [], areas: [], entities: [] };
+
+const HA_OFF: ServiceCaller = {
+  callService: (domain, service) => Promise.reject(new HomeAssistantError('JARVIS_HA_NOT_CONNECTED', `${domain}.${service} not sent: Home Assistant control is off`)),
+};
 
 /** One routed and executed utterance, with stage timings (ms) for the voice run. */
 export interface HandledCommand {
@@ -50,11 +58,15 @@ export class CommandRouter implements Component {
   async start(): Promise<void> {
     if (this.executor) return;
     const { client } = this.options;
-    client.on('registry', this.onRegistry);
-    this.onRegistry(client.snapshot());
+    if (client) {
+      client.on('registry', this.onRegistry);
+      this.onRegistry(client.snapshot());
+    } else {
+      this.onRegistry(EMPTY_REGISTRY);
+    }
     this.executor = new DecisionExecutor({
-      ha: client,
-      getState: (id) => client.getState(id),
+      ha: client ?? HA_OFF,
+      getState: (id) => client?.getState(id),
       getEntity: (id) => this.router?.entityIndex.snapshot.entities.find((e) => e.entity_id === id),
       timers: this.timers,
       tasks: this.options.tasks,
@@ -68,7 +80,7 @@ export class CommandRouter implements Component {
   }
 
   async stop(): Promise<void> {
-    this.options.client.off('registry', this.onRegistry);
+    this.options.client?.off('registry', this.onRegistry);
     await this.timers.stop();
     this.executor = undefined;
   }
@@ -82,7 +94,11 @@ export class CommandRouter implements Component {
       const now = Date.now();
       return { decision, result: { ok: false, reply: decision.reply!, calls: [], code: decision.code! }, decidedAt: now, executedAt: now };
     }
-    const decision = router.route(text, { area: context.area });
+    let decision = router.route(text, { area: context.area });
+    if (!this.options.client && decision.path === 'none' && decision.intent !== null) {
+      // With no Home Assistant the registry is empty, so "unknown device" would be the wrong reason.
+      decision = { ...decision, reply: "Home Assistant control is off, so I can't do that.", code: 'JARVIS_ROUTE_HA_OFF' };
+    }
     const decidedAt = Date.now();
     const areaId = context.area ? router.entityIndex.findArea(context.area)?.area_id : undefined;
     const result = await executor.execute(decision, { issuedAt: context.issuedAt, deviceId: context.deviceId, areaId });

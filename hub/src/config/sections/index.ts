@@ -1,4 +1,6 @@
+import { homeAssistantSection } from '../../home-assistant/config.js';
 import { apiSection, grpcSection, httpSection, ingestSection, mqttSection, udpSection } from './core.js';
+import { observerSection, routerSection, timeSection } from './parts.js';
 
 /**
  * Every config section by its key in `jarvis.yaml`. A part of the hub adds its own section by putting
@@ -12,4 +14,8 @@ export const sections = {
   grpc: grpcSection,
   ingest: ingestSection,
   api: apiSection,
+  time: timeSection,
+  homeAssistant: homeAssistantSection,
+  router: routerSection,
+  observer: observerSection,
 };

@@ -5,6 +5,7 @@ import { migration0003 } from './0003-api-tokens.js';
 import { migration0010 } from './0010-tasks.js';
 import { migration0011 } from './0011-workers.js';
 import { migration0020 } from './0020-todos.js';
+import { migration0030 } from './0030-cold-replies.js';
 
 /**
  * Every migration, in order. Ranges are reserved per part so parts can add theirs independently:
@@ -18,4 +19,5 @@ export const migrations: readonly Migration[] = [
   migration0010,
   migration0011,
   migration0020,
+  migration0030,
 ];
