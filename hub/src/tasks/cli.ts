@@ -1,11 +1,13 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { CliCommand, CliIO } from '../cli/types.js';
+import { ConfigError } from '../config/errors.js';
+import { CONFIG_FLAGS_HELP, configFlagOptions, loadConfig, type ConfigFlags } from '../config/load.js';
 import { openDatabase, type Db } from '../store/database.js';
 import { TASK_STATES, TERMINAL_STATES, type TaskState } from '../store/tasks-repository.js';
 import { WorkersRepository } from '../store/workers-repository.js';
 import { CertificateAuthority } from './ca.js';
-import { databasePath, resolveDataDir, tasksDir } from './data-dir.js';
+import { databasePath, tasksDir } from './data-dir.js';
 import { TaskError } from './errors.js';
 import { SqliteTaskQueue, type TaskRecord } from './queue.js';
 import { JoinTokens } from './tokens.js';
@@ -13,7 +15,6 @@ import { JoinTokens } from './tokens.js';
 /** A bad flag or argument: exit code 2. */
 class UsageError extends Error {}
 
-const DATA_DIR_HELP = '  --data-dir DIR   hub data directory (default $JARVIS_DATA_DIR or ~/.local/share/jarvis)';
 
 /** Parses `30s`, `15m`, `1h`, `7d` into ms. */
 export function parseDuration(text: string): number {
@@ -44,9 +45,9 @@ function int(name: string, text: string | undefined, min: number, max: number): 
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
-/** Builds a command: strict flags, --help, --data-dir, coded errors, exit codes 0/1/2. */
+/** Builds a command: strict flags, --help, the hub's config flags (same data dir as `jarvis hub`), coded errors, exit codes 0/1/2. */
 function command(path: string[], summary: string, usage: string, options: Options, positionals: number, body: (ctx: { values: Record<string, unknown>; args: string[]; db: Db; dataDir: string; io: CliIO }) => Promise<number> | number): CliCommand {
-  const help = `Usage: jarvis ${path.join(' ')} ${usage}\n\n${summary}\n\n${DATA_DIR_HELP}\n`;
+  const help = `Usage: jarvis ${path.join(' ')} ${usage}\n\n${summary}\n\n${CONFIG_FLAGS_HELP}\n`;
   return {
     path,
     summary,
@@ -54,7 +55,7 @@ function command(path: string[], summary: string, usage: string, options: Option
     async run(argv, io) {
       let parsed;
       try {
-        parsed = parseArgs({ args: argv, strict: true, allowPositionals: positionals > 0, options: { ...options, 'data-dir': { type: 'string' }, help: { type: 'boolean' } } });
+        parsed = parseArgs({ args: argv, strict: true, allowPositionals: positionals > 0, options: { ...options, ...configFlagOptions, help: { type: 'boolean' } } });
         if (parsed.values['help']) {
           io.stdout.write(help);
           return 0;
@@ -64,12 +65,17 @@ function command(path: string[], summary: string, usage: string, options: Option
         io.stderr.write(`error JARVIS_CLI_BAD_ARGS: ${(err as Error).message}\n\n${help}`);
         return 2;
       }
-      const dataDir = resolveDataDir(parsed.values['data-dir'] as string | undefined, io.env);
       let db: Db | undefined;
       try {
+        const flags = Object.fromEntries(Object.keys(configFlagOptions).map((k) => [k, (parsed.values as Record<string, unknown>)[k]])) as ConfigFlags;
+        const { dataDir } = loadConfig({ flags, env: io.env });
         db = openDatabase(databasePath(dataDir));
         return await body({ values: parsed.values as Record<string, unknown>, args: parsed.positionals, db, dataDir, io });
       } catch (err) {
+        if (err instanceof ConfigError) {
+          io.stderr.write(`error ${err.code}:\n${err.issues.map((i) => `  ${i}`).join('\n')}\n`);
+          return 2;
+        }
         if (err instanceof UsageError) {
           io.stderr.write(`error JARVIS_CLI_BAD_ARGS: ${err.message}\n`);
           return 2;

@@ -5,4 +5,5 @@ export { taskCommands } from './cli.js';
 export { TaskError, TASK_ERROR_CODES, type TaskErrorCode } from './errors.js';
 export { CertificateAuthority, certFingerprint } from './ca.js';
 export { JoinTokens } from './tokens.js';
-export { resolveDataDir } from './data-dir.js';
+export { databasePath, tasksDir } from './data-dir.js';
+export { tasksPart } from './part.js';
