@@ -1,8 +1,7 @@
-import { decodeFrameSamples, FrameFlag, MessageType, type AudioFrame } from '@jarvis/protocol';
+import { decodeFrameSamples, FrameFlag, MessageType, ReplayWindow, seqDelta, type AudioFrame } from '@jarvis/protocol';
 import { concealSamples, type ConcealmentMode } from './concealment.js';
 import { JitterBuffer, type PlayoutItem } from './jitter-buffer.js';
 import type { MuteGate } from './mute-gate.js';
-import { ReplayWindow, seqDiff } from './replay-window.js';
 import type { DeviceAudioChunk } from './types.js';
 
 /** What became of one datagram; the `result` label of `jarvis_udp_datagrams_total`. */
@@ -124,10 +123,11 @@ export class DeviceStream {
       if (this.superseded.includes(frame.streamId)) return 'replay';
       this.restart(frame.streamId, now);
     }
-    const verdict = this.window.check(frame.seq);
+    const highest = this.window.highestSeq;
+    const verdict = this.window.accept(frame.seq);
     if (verdict === 'too_old') return 'replay';
     if (verdict === 'duplicate') return 'duplicate';
-    const newest = this.window.accept(frame.seq);
+    const newest = highest === undefined || seqDelta(frame.seq, highest) > 0;
     this.stats.lastHeardAt = now;
     if (newest) {
       this.trackJitter(frame, now);
@@ -137,10 +137,10 @@ export class DeviceStream {
     if (this.gate.isMuted(this.deviceId)) {
       // Normally done by the mute listener at the transition; repeated here so no path can keep queued audio.
       if (this.buffer.depth > 0 || this.lastSamples) this.muted();
-      if (this.mutedFloor === undefined || seqDiff(frame.seq, this.mutedFloor) > 0) this.mutedFloor = frame.seq;
+      if (this.mutedFloor === undefined || seqDelta(frame.seq, this.mutedFloor) > 0) this.mutedFloor = frame.seq;
       return 'muted';
     }
-    if (this.mutedFloor !== undefined && seqDiff(frame.seq, this.mutedFloor) <= 0) return 'muted';
+    if (this.mutedFloor !== undefined && seqDelta(frame.seq, this.mutedFloor) <= 0) return 'muted';
 
     let samples: Int16Array;
     try {

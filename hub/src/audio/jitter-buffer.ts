@@ -1,4 +1,4 @@
-import { seqDiff } from './replay-window.js';
+import { seqDelta } from '@jarvis/protocol';
 
 /** One authenticated, decoded, unmuted frame waiting for play-out. */
 export interface BufferedFrame {
@@ -46,7 +46,7 @@ export class JitterBuffer {
     if (this.next === undefined) {
       this.next = frame.seq;
       this.nextTimestamp = frame.timestamp;
-    } else if (seqDiff(frame.seq, this.next) < 0) {
+    } else if (seqDelta(frame.seq, this.next) < 0) {
       return 'late';
     }
     this.pending.set(frame.seq, frame);
@@ -83,18 +83,18 @@ export class JitterBuffer {
       let first: BufferedFrame | undefined;
       let oldest = Number.POSITIVE_INFINITY;
       for (const f of this.pending.values()) {
-        const d = seqDiff(f.seq, this.next);
-        if (!first || d < seqDiff(first.seq, this.next)) first = f;
+        const d = seqDelta(f.seq, this.next);
+        if (!first || d < seqDelta(first.seq, this.next)) first = f;
         oldest = Math.min(oldest, f.receivedAt);
       }
       if (!first) break;
-      const forced = through === Number.POSITIVE_INFINITY || (through !== undefined && seqDiff(through, this.next) >= 0);
+      const forced = through === Number.POSITIVE_INFINITY || (through !== undefined && seqDelta(through, this.next) >= 0);
       if (!forced && this.pending.size < this.options.targetFrames && now - oldest < this.options.maxWaitMs) break;
       out.push({
         kind: 'gap',
         timestamp: this.nextTimestamp,
         samples: first.timestamp - this.nextTimestamp,
-        lostFrames: seqDiff(first.seq, this.next),
+        lostFrames: seqDelta(first.seq, this.next),
         receivedAt: first.receivedAt,
       });
       this.next = first.seq;
