@@ -1,13 +1,15 @@
 // The hub's `install` step: compiles the native addons under hub/native/ with node-gyp, so a plain
 // `npm ci` yields the whisper.cpp build with this CPU's vector instructions and the PocketSphinx binding.
 // A failed addon does not fail the install: the hub starts without that engine and says which one and why.
+import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const addons = (process.argv[2] ? process.argv.slice(2) : ['pocketsphinx', 'whisper']);
+const named = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const addons = named.length > 0 ? named : ['pocketsphinx', 'whisper'];
 
 function nodeGyp() {
   if (process.env.npm_config_node_gyp && existsSync(process.env.npm_config_node_gyp)) return process.env.npm_config_node_gyp;
@@ -26,11 +28,54 @@ if (!gyp) {
 }
 const args = ['rebuild', '-j', 'max'];
 if (!process.env.npm_config_nodedir && existsSync('/usr/include/node/node_api.h')) args.push('--nodedir=/usr');
+/**
+ * What a build depends on: the addon's own files, the Node ABI, the whisper source package's version and
+ * the CPU flags. An unchanged stamp skips the rebuild, so a routine `npm install` does not take the addon
+ * away from running processes for a minute; `--force` or JARVIS_NATIVE_REBUILD=1 rebuilds anyway.
+ */
+function stampOf(addon) {
+  const dir = join(here, addon);
+  const hash = createHash('sha256');
+  const walk = (d) => {
+    for (const name of readdirSync(d).sort()) {
+      if (name === 'build') continue;
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else hash.update(name).update(readFileSync(p));
+    }
+  };
+  walk(dir);
+  hash.update(process.versions.modules).update(process.arch).update(process.env.JARVIS_WHISPER_SIMD ?? '');
+  if (addon === 'whisper') {
+    const r = spawnSync(process.execPath, ['build-config.cjs', 'root'], { cwd: dir, encoding: 'utf8' });
+    const pkg = join(r.stdout ?? '', 'package.json');
+    if (existsSync(pkg)) hash.update(readFileSync(pkg));
+    hash.update(readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('flags')) ?? '');
+  }
+  return hash.digest('hex');
+}
+
+const force = process.argv.includes('--force') || process.env.JARVIS_NATIVE_REBUILD === '1';
 for (const addon of addons) {
   const cwd = join(here, addon);
+  const stampFile = join(cwd, 'build', 'jarvis-build-stamp');
+  let stamp = '';
+  try {
+    stamp = stampOf(addon);
+  } catch {
+    stamp = '';
+  }
+  const output = join(cwd, 'build', 'Release', `jarvis_${addon}.node`);
+  if (!force && stamp && existsSync(output) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) {
+    console.error(`jarvis: native addon ${addon} is up to date`);
+    continue;
+  }
   const t0 = Date.now();
   const r = spawnSync(process.execPath, [gyp, ...args], { cwd, stdio: ['ignore', 'inherit', 'inherit'] });
   const s = ((Date.now() - t0) / 1000).toFixed(1);
-  if (r.status === 0) console.error(`jarvis: built native addon ${addon} in ${s} s`);
+  if (r.status === 0) {
+    if (stamp) writeFileSync(stampFile, stamp);
+    console.error(`jarvis: built native addon ${addon} in ${s} s`);
+  }
   else console.error(`jarvis: native addon ${addon} failed to build (exit ${r.status}); that speech engine stays off until \`npm rebuild -w hub\` succeeds`);
 }

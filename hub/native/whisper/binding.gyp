@@ -13,7 +13,7 @@
       "cflags!": ["-fno-exceptions", "-O2"],
       "cflags_cc!": ["-fno-exceptions", "-O2"],
       "cflags": ["-O3", "-pthread", "<!@(node build-config.cjs cflags)"],
-      "cflags_cc": ["-O3", "-std=c++17", "-pthread", "<!@(node build-config.cjs cflags)"],
+      "cflags_cc": ["-O3", "-std=c++17", "-pthread", "<!@(node build-config.cjs cxxflags)"],
       "ldflags": ["-pthread"]
     }
   ]

@@ -35,6 +35,18 @@ function cpuFlags() {
   return out;
 }
 
+/**
+ * smart-whisper's model loader leaves most of whisper_context_params uninitialised (only use_gpu is set),
+ * so DTW and flash-attention flags would be stack garbage. Zero-initialising automatic variables makes
+ * them false/0, which are whisper.cpp's defaults. Only when the compiler supports it (GCC 12+, Clang 16+).
+ */
+function zeroInitFlag() {
+  const { spawnSync } = require('node:child_process');
+  const cxx = process.env.CXX || 'c++';
+  const r = spawnSync(cxx, ['-ftrivial-auto-var-init=zero', '-x', 'c++', '-fsyntax-only', '-'], { input: 'int main(){return 0;}', stdio: ['pipe', 'ignore', 'ignore'] });
+  return r.status === 0 ? ['-ftrivial-auto-var-init=zero'] : [];
+}
+
 const root = smartWhisperDir();
 const what = process.argv[2];
 if (what === 'root') process.stdout.write(root);
@@ -49,6 +61,7 @@ else if (what === 'sources') {
 } else if (what === 'includes') {
   process.stdout.write(['whisper.cpp/include', 'whisper.cpp/ggml/include', 'whisper.cpp/examples'].map((f) => path.join(root, f)).join(' '));
 } else if (what === 'cflags') process.stdout.write(cpuFlags().join(' '));
+else if (what === 'cxxflags') process.stdout.write([...cpuFlags(), ...zeroInitFlag()].join(' '));
 else {
   process.stderr.write(`build-config.cjs: unknown question '${what}'\n`);
   process.exit(2);

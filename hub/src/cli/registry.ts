@@ -2,6 +2,7 @@ import { deviceCommands } from './device.js';
 import { hubCommand } from './hub.js';
 import type { CliCommand } from './types.js';
 import { modelsCommands } from '../models/cli.js';
+import { transcribeCommand } from '../stt/cli.js';
 import { haCommands } from '../home-assistant/cli.js';
 import { routeCommand } from '../router/cli.js';
 import { taskCommands } from '../tasks/cli.js';
@@ -19,4 +20,5 @@ export const commands: readonly CliCommand[] = [
   ...haCommands,
   routeCommand,
   ...modelsCommands,
+  transcribeCommand,
 ];
