@@ -97,6 +97,44 @@ interface Job {
 type JsonGrammar = LlamaJsonSchemaGrammar<any>;
 
 const MAX_TOKENS_LIMIT = 4096;
+const SCHEMA_TYPES = new Set(['string', 'number', 'integer', 'boolean', 'null', 'object', 'array']);
+
+/**
+ * The first thing in a JSON schema that node-llama-cpp's grammar builder would misread, named by its path;
+ * it accepts unknown types silently and then constrains the output to something else.
+ */
+export function schemaProblem(schema: unknown, path: string): string | undefined {
+  if (schema === null || typeof schema !== 'object' || Array.isArray(schema)) return `${path} must be an object`;
+  const s = schema as Record<string, unknown>;
+  if (s['type'] !== undefined) {
+    const types = Array.isArray(s['type']) ? s['type'] : [s['type']];
+    const badType = types.find((t) => typeof t !== 'string' || !SCHEMA_TYPES.has(t));
+    if (types.length === 0 || badType !== undefined) return `${path}.type ${JSON.stringify(s['type'])} is not a JSON schema type`;
+  }
+  if (s['enum'] !== undefined && (!Array.isArray(s['enum']) || s['enum'].length === 0)) return `${path}.enum must be a non-empty array`;
+  if (s['anyOf'] !== undefined || s['allOf'] !== undefined) return `${path}: anyOf/allOf are not supported by the grammar builder; use oneOf`;
+  for (const key of ['oneOf'] as const) {
+    const list = s[key];
+    if (list === undefined) continue;
+    if (!Array.isArray(list) || list.length === 0) return `${path}.${key} must be a non-empty array`;
+    for (let i = 0; i < list.length; i++) {
+      const p = schemaProblem(list[i], `${path}.${key}[${i}]`);
+      if (p) return p;
+    }
+  }
+  if (s['properties'] !== undefined) {
+    if (s['properties'] === null || typeof s['properties'] !== 'object' || Array.isArray(s['properties'])) return `${path}.properties must be an object`;
+    for (const [k, v] of Object.entries(s['properties'])) {
+      const p = schemaProblem(v, `${path}.properties.${k}`);
+      if (p) return p;
+    }
+  }
+  if (s['items'] !== undefined) return schemaProblem(s['items'], `${path}.items`);
+  if (s['type'] === undefined && s['enum'] === undefined && s['const'] === undefined && s['oneOf'] === undefined && s['$ref'] === undefined && s['properties'] === undefined) {
+    return `${path} has no type, enum, const, oneOf or $ref`;
+  }
+  return undefined;
+}
 const GRAMMAR_CACHE = 32;
 
 /**
@@ -242,7 +280,10 @@ export class LlmRuntime implements Component {
     if (r.maxTokens !== undefined && (!Number.isInteger(r.maxTokens) || r.maxTokens < 1 || r.maxTokens > MAX_TOKENS_LIMIT)) bad(`maxTokens must be an integer 1..${MAX_TOKENS_LIMIT}`);
     if (r.temperature !== undefined && (!Number.isFinite(r.temperature) || r.temperature < 0 || r.temperature > 2)) bad('temperature must be 0..2');
     if (r.budgetMs !== undefined && (!Number.isFinite(r.budgetMs) || r.budgetMs <= 0)) bad('budgetMs must be a positive number');
-    if (r.jsonSchema !== undefined && (r.jsonSchema === null || typeof r.jsonSchema !== 'object' || Array.isArray(r.jsonSchema))) bad('jsonSchema must be an object');
+    if (r.jsonSchema !== undefined) {
+      const problem = schemaProblem(r.jsonSchema, 'jsonSchema');
+      if (problem) bad(problem);
+    }
   }
 
   private settle(job: Job, outcome: GenerateResult | Error): void {
