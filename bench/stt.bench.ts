@@ -1,0 +1,121 @@
+/**
+ * Speech-to-text figures: whisper.cpp latency per model, utterance length and encoder window (2 threads),
+ * the fast build against smart-whisper's plain build on the same clip, and the grammar recogniser per
+ * command utterance. The whisper test models have real shapes but no weights, so the cost is real and
+ * the text is empty.
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { distribution, type Benchmark } from './lib.js';
+import { WhisperEngine, audioContextFor } from '../hub/src/stt/whisper-engine.js';
+import { addonPath } from '../hub/src/stt/native.js';
+import { GrammarEngine, DEFAULT_SPHINX_MODEL } from '../hub/src/stt/grammar/grammar-engine.js';
+import { namesFromRegistry } from '../hub/src/stt/grammar/slots.js';
+import { loadRegistrySnapshot } from '../hub/src/home-assistant/registry-snapshot.js';
+import { COMMAND_PHRASES, haveSpeechTools, loadPcm, speak } from '../hub/test/stt/fixtures.js';
+
+const MODELS: Record<string, string> = {
+  'tiny.en': '/work/shared/models/for-tests-ggml-tiny.en.bin',
+  'base.en': '/work/shared/models/for-tests-ggml-base.en.bin',
+};
+const REPS = Number(process.env['JARVIS_BENCH_STT_REPS'] ?? 3);
+
+/** Speech-like audio (a voiced tone with a syllable-rate envelope and a little noise), so the non-speech gate lets it through. */
+function voiced(seconds: number): Float32Array {
+  const out = new Float32Array(Math.round(seconds * 16000));
+  let seed = 7;
+  for (let i = 0; i < out.length; i++) {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    out[i] = 0.3 * Math.sin((2 * Math.PI * 150 * i) / 16000) * (0.5 + 0.5 * Math.sin((2 * Math.PI * 4 * i) / 16000)) + (seed / 2 ** 31 - 0.5) * 0.01;
+  }
+  return out;
+}
+
+interface RawAddon {
+  WhisperModel: { load(path: string, gpu: boolean): Promise<{ handle: unknown; free(): Promise<void> }> };
+  transcribe(h: unknown, pcm: Float32Array, p: Record<string, unknown>, done: (r: unknown) => void, progress: () => void): void;
+}
+
+/** Median ms of `reps` whisper passes through one compiled addon, with the engine's parameters. */
+async function rawPassMs(addonFile: string, model: string, pcm: Float32Array, reps: number): Promise<number[]> {
+  process.env['NODE_ENV'] = 'production';
+  const addon = createRequire(import.meta.url)(addonFile) as RawAddon;
+  const m = await addon.WhisperModel.load(model, false);
+  const params = { language: 'en', n_threads: 2, strategy: 0, format: 'detail', no_context: true, suppress_blank: true, suppress_non_speech_tokens: true, temperature: 0, temperature_inc: 0, audio_ctx: audioContextFor(pcm.length) };
+  const out: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    await new Promise((r) => addon.transcribe(m.handle, pcm, params, r, () => undefined));
+    out.push(performance.now() - t0);
+  }
+  await m.free();
+  return out;
+}
+
+export const benchmarks: Benchmark[] = [
+  {
+    name: 'stt.whisper_ms',
+    async run(emit) {
+      for (const [model, path] of Object.entries(MODELS)) {
+        if (!existsSync(path)) { process.stderr.write(`stt.whisper_ms: ${path} is absent, ${model} skipped\n`); continue; }
+        const engine = new WhisperEngine({ modelPath: path, threads: 2 });
+        await engine.start();
+        await engine.transcribeWith(voiced(2), {}, true); // warm-up: first pass allocates buffers
+        for (const seconds of [2, 10]) {
+          const pcm = voiced(seconds);
+          for (const window of ['trimmed', 'full'] as const) {
+            const samples: number[] = [];
+            for (let i = 0; i < REPS; i++) samples.push((await engine.transcribeWith(pcm, {}, window === 'trimmed')).timings.decodeMs);
+            emit(distribution(`stt.whisper_ms{model=${model}}`, 'ms', samples, { model, audio_s: seconds, window, threads: 2, audio_ctx: window === 'trimmed' ? audioContextFor(pcm.length) : 1500 }));
+          }
+        }
+        await engine.stop();
+      }
+    },
+  },
+  {
+    name: 'stt.whisper_build_speedup',
+    async run(emit) {
+      const plain = fileURLToPath(new URL('../node_modules/smart-whisper/build/Release/smart-whisper.node', import.meta.url));
+      const fast = addonPath('whisper');
+      const model = MODELS['tiny.en']!;
+      if (!existsSync(plain) || !existsSync(fast) || !existsSync(model)) {
+        process.stderr.write(`stt.whisper_build_speedup: needs ${plain}, ${fast} and ${model}\n`);
+        return;
+      }
+      const pcm = voiced(2);
+      await rawPassMs(fast, model, pcm, 1);
+      const fastMs = (await rawPassMs(fast, model, pcm, REPS)).sort((a, b) => a - b);
+      const plainMs = (await rawPassMs(plain, model, pcm, REPS)).sort((a, b) => a - b);
+      const median = (xs: number[]): number => xs[Math.floor(xs.length / 2)]!;
+      emit({
+        name: 'stt.whisper_build_speedup', value: Math.round((median(plainMs) / median(fastMs)) * 100) / 100, unit: 'x',
+        model: 'tiny.en', audio_s: 2, window: 'trimmed', threads: 2, fast_ms: Math.round(median(fastMs)), plain_ms: Math.round(median(plainMs)), n: REPS,
+      });
+    },
+  },
+  {
+    name: 'stt.grammar_ms',
+    async run(emit) {
+      if (!existsSync(`${DEFAULT_SPHINX_MODEL}/en-us/mdef`) || !haveSpeechTools()) {
+        process.stderr.write('stt.grammar_ms: needs pocketsphinx-en-us, espeak-ng and sox\n');
+        return;
+      }
+      const names = namesFromRegistry(loadRegistrySnapshot(fileURLToPath(new URL('../tests/fixtures/registry/home.json', import.meta.url))));
+      const clips = COMMAND_PHRASES.map((p) => loadPcm(speak(p)));
+      const loads: number[] = [];
+      const per: number[] = [];
+      for (let rep = 0; rep < REPS; rep++) {
+        const t0 = performance.now();
+        const engine = new GrammarEngine({ names });
+        await engine.start();
+        loads.push(performance.now() - t0);
+        for (const pcm of clips) per.push((await engine.transcribe(pcm)).timings.decodeMs);
+        await engine.stop();
+      }
+      emit(distribution('stt.grammar_ms', 'ms', per, { what: 'per command utterance (grammar + phone-loop pass)', grammar: 'fixture home', utterances: clips.length }));
+      emit(distribution('stt.grammar_load_ms', 'ms', loads, { what: 'decoder init + grammar compile (fixture home)' }));
+    },
+  },
+];
