@@ -1,0 +1,12 @@
+/** The speech-to-text part's public surface for the composition root and other parts. */
+export type { EngineName, PartialTranscript, StreamOptions, SttEngine, Transcript, TranscribeOptions, TranscriptSegment, TranscriptStream, TranscriptTimings } from './engine.js';
+export { STT_SAMPLE_RATE } from './engine.js';
+export { STT_ERROR_CODES, SttError, type SttErrorCode } from './errors.js';
+export { WhisperEngine, type WhisperEngineOptions } from './whisper-engine.js';
+export { GrammarEngine, type GrammarEngineOptions, type GrammarBuildReport } from './grammar/grammar-engine.js';
+export { compileGrammar, type GrammarSource } from './grammar/compile.js';
+export { namesFromRegistry, type GrammarNames } from './grammar/slots.js';
+export { SttScheduler, type SttSchedulerOptions, type SttSchedulerStats } from './scheduler.js';
+export { raceCommand, type RaceResult } from './racer.js';
+export { SpeechService, type SpeechServiceOptions } from './speech-service.js';
+export { decodeWav, encodeWav } from './wav.js';

@@ -1,0 +1,113 @@
+import type { Component } from '../core/component.js';
+import type { Logger } from '../core/logger.js';
+import { silentLogger } from '../core/logger.js';
+import type { Transcript, TranscribeOptions } from './engine.js';
+import { SttError } from './errors.js';
+import { GrammarEngine, type GrammarEngineOptions } from './grammar/grammar-engine.js';
+import type { GrammarNames } from './grammar/slots.js';
+import { raceCommand, type RaceResult } from './racer.js';
+import { SttScheduler, type SttSchedulerOptions } from './scheduler.js';
+import { WhisperEngine, type WhisperEngineOptions } from './whisper-engine.js';
+
+/** Options of the hub's speech part. */
+export interface SpeechServiceOptions {
+  whisper: WhisperEngineOptions;
+  /** Undefined turns the grammar recogniser off. */
+  grammar?: GrammarEngineOptions;
+  scheduler?: SttSchedulerOptions;
+  /** A grammar result at least this confident answers a command without waiting for whisper. */
+  minGrammarConfidence?: number;
+  logger?: Logger;
+}
+
+/**
+ * The `stt/` part as the composition root uses it: whisper behind the two-lane scheduler, the grammar
+ * recogniser racing it on commands. An engine that cannot start (missing model or addon) is switched off
+ * with one warning naming the command that fixes it; the hub keeps running (DESIGN.md §6).
+ */
+export class SpeechService implements Component {
+  readonly name = 'stt';
+  private whisper: WhisperEngine | undefined;
+  private grammar: GrammarEngine | undefined;
+  private scheduler: SttScheduler | undefined;
+  private readonly log: Logger;
+  /** Why each engine is off, when it is. */
+  readonly off: { whisper?: string; grammar?: string } = {};
+
+  constructor(private readonly options: SpeechServiceOptions) {
+    this.log = options.logger ?? silentLogger();
+  }
+
+  async start(): Promise<void> {
+    if (this.scheduler) return;
+    const whisper = new WhisperEngine({ ...this.options.whisper, logger: this.log });
+    try {
+      await whisper.start();
+      this.whisper = whisper;
+      delete this.off.whisper;
+    } catch (err) {
+      this.off.whisper = err instanceof Error ? err.message : String(err);
+      this.log.warn({ reason: this.off.whisper }, 'whisper transcription is off');
+    }
+    if (this.options.grammar) {
+      const grammar = new GrammarEngine({ ...this.options.grammar, logger: this.log });
+      try {
+        await grammar.start();
+        this.grammar = grammar;
+        delete this.off.grammar;
+      } catch (err) {
+        this.off.grammar = err instanceof Error ? err.message : String(err);
+        this.log.warn({ reason: this.off.grammar }, 'grammar command recogniser is off');
+      }
+    }
+    const w = this.whisper;
+    this.scheduler = new SttScheduler((pcm, o) => {
+      if (!w) return Promise.reject(new SttError('JARVIS_STT_MODEL_MISSING', this.off.whisper ?? 'whisper is off'));
+      return w.transcribe(pcm, o);
+    }, this.options.scheduler ?? {});
+    await this.scheduler.start();
+  }
+
+  async stop(): Promise<void> {
+    const scheduler = this.scheduler;
+    if (!scheduler) return;
+    this.scheduler = undefined;
+    await scheduler.stop();
+    for (const engine of [this.grammar, this.whisper]) {
+      try {
+        await engine?.stop();
+      } catch (err) {
+        this.log.error({ err }, 'stopping a speech engine failed');
+      }
+    }
+    this.grammar = undefined;
+    this.whisper = undefined;
+  }
+
+  /** A command utterance: grammar and whisper race; commands go ahead of passive work. */
+  command(pcm: Float32Array, options: TranscribeOptions = {}): Promise<RaceResult> {
+    const scheduler = this.requireScheduler();
+    if (!this.grammar) return scheduler.command(pcm, options).then((transcript) => ({ transcript, winner: 'whisper' as const }));
+    return raceCommand(pcm, { grammar: this.grammar, whisper: (p, o) => scheduler.command(p, o), minGrammarConfidence: this.options.minGrammarConfidence ?? 0.5 }, options);
+  }
+
+  /** Passive speech at low priority; rejects with JARVIS_STT_QUEUE_FULL when dropped. */
+  passive(pcm: Float32Array, options: TranscribeOptions = {}): Promise<Transcript> {
+    return this.requireScheduler().passive(pcm, options);
+  }
+
+  /** The registry changed: rebuild the command grammar. */
+  async setNames(names: GrammarNames): Promise<void> {
+    if (this.grammar) await this.grammar.setNames(names);
+  }
+
+  /** Scheduler counters (commands, passive, dropped, longest command wait). */
+  get stats(): SttScheduler['stats'] | undefined {
+    return this.scheduler?.stats;
+  }
+
+  private requireScheduler(): SttScheduler {
+    if (!this.scheduler) throw new SttError('JARVIS_STT_ENGINE_CLOSED', 'speech service is not started');
+    return this.scheduler;
+  }
+}
