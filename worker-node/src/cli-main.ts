@@ -109,7 +109,7 @@ export async function runWorkerCli(argv: string[], io: WorkerCliIO): Promise<num
       if (concurrency === 0) throw new WorkerError('JARVIS_WORKER_BAD_ARGS', '--concurrency must be at least 1');
       const pullWaitMs = positiveInt('pull-wait-ms', values['pull-wait-ms'], 60_000);
       if ((values.hub === undefined) !== (values.token === undefined)) throw new WorkerError('JARVIS_WORKER_BAD_ARGS', '--hub and --token go together');
-      const handlers = builtinHandlers();
+      const handlers = builtinHandlers({ modelsDir: values['models-dir'] });
       for (const p of values.plugin ?? []) for (const [type, fn] of await loadPlugin(p)) handlers.set(type, fn);
       const agent = new WorkerAgent({
         stateDir: resolveStateDir(values['state-dir'], io.env),

@@ -11,6 +11,8 @@ export const WORKER_ERROR_CODES = {
   JARVIS_WORKER_HANDLER_ERROR: 'the handler threw',
   JARVIS_WORKER_BAD_PAYLOAD: 'the task payload is not what the handler needs',
   JARVIS_WORKER_BAD_PLUGIN: 'a plugin module does not export handlers',
+  JARVIS_WORKER_MODEL_MISSING: 'the model a task needs is not in the worker\'s models directory (--models-dir)',
+  JARVIS_WORKER_MODEL_BAD: 'the model file could not be loaded (not a GGUF, corrupt) or the LLM runtime has no binary here',
   JARVIS_WORKER_CANCELLED: 'the task was cancelled',
   JARVIS_WORKER_SHUTDOWN: 'the worker stopped before the task finished',
 } as const;

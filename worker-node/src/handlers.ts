@@ -2,6 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { setTimeout as delay } from 'node:timers/promises';
 import { WorkerError } from './errors.js';
+import { createLlmGenerateHandler } from './handlers/llm-generate.js';
 
 /** What a handler gets for one attempt of one task. */
 export interface TaskContext {
@@ -36,11 +37,12 @@ export const sleepHandler: TaskHandler = async (ctx) => {
   return { sleptMs: ms };
 };
 
-/** The handlers every worker has. `llm.generate` and `stt.transcribe` are not built yet (see the report). */
-export function builtinHandlers(): Map<string, TaskHandler> {
+/** The handlers every worker has; `llm.generate` takes its models from `modelsDir`. `stt.transcribe` is not built yet. */
+export function builtinHandlers(options: { modelsDir?: string | undefined } = {}): Map<string, TaskHandler> {
   return new Map<string, TaskHandler>([
     ['echo', echoHandler],
     ['sleep', sleepHandler],
+    ['llm.generate', createLlmGenerateHandler({ modelsDir: options.modelsDir })],
   ]);
 }
 
