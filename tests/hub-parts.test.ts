@@ -65,7 +65,7 @@ describe('text commands through the hub with every part (router, Home Assistant,
     const res = await t.api('POST', '/api/v1/commands', { text: 'set a timer for one second', deviceId: kitchen.bundle.deviceId });
     expect((res.json['decision'] as Decision).intent).toBe('HassStartTimer');
     await kitchen.heard(/timer set/i);
-    expect(await kitchen.heard(/1 second timer is done/i)).toBe('Your 1 second timer is done.');
+    expect(await kitchen.heard(/timer for 1 second is done/i)).toBe('Your timer for 1 second is done.');
   });
 
   it('rejects bad command requests with stable codes and does nothing', async () => {

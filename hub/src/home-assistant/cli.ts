@@ -36,7 +36,7 @@ subscribe_entities, call_service, todo) for demos and tests, loaded from a regis
   --registry FILE  registry snapshot JSON (default: the demo home, ${DEMO_REGISTRY})
   --port N         port to listen on (default 8123; 0 = any free port)
   --host H         address to bind (default 127.0.0.1)
-  --token T        access token clients must send (default: $JARVIS_HOMEASSISTANT_TOKEN or a random one)
+  --token T        access token clients must send (default: $JARVIS_HOME_ASSISTANT_TOKEN or a random one)
 
 Prints one JSON line with the URL and token, then one line per service call received. Ctrl-C stops it.
 `;
@@ -55,7 +55,7 @@ export async function runSimulate(argv: string[], io: CliIO, signal: AbortSignal
     if (!Number.isInteger(port) || port < 0 || port > 65535 || values.port === '') {
       throw new HomeAssistantError('JARVIS_HA_BAD_ARGS', `--port must be an integer from 0 to 65535, got "${values.port ?? ''}"`);
     }
-    const token = values.token ?? io.env['JARVIS_HOMEASSISTANT_TOKEN'] ?? randomBytes(18).toString('base64url');
+    const token = values.token ?? io.env['JARVIS_HOME_ASSISTANT_TOKEN'] ?? randomBytes(18).toString('base64url');
     if (token === '') throw new HomeAssistantError('JARVIS_HA_BAD_ARGS', '--token must not be empty');
     const snapshot = loadRegistrySnapshot(values.registry ?? DEMO_REGISTRY);
     const sim = new HomeAssistantSimulator({ snapshot, token, port, host: values.host ?? '127.0.0.1' });
@@ -105,8 +105,8 @@ const SNAPSHOT_HELP = `Usage: jarvis ha snapshot [--url URL] [--token T] [--time
 Writes a registry snapshot (floors, areas, devices, entities with names, aliases, areas, device
 classes, states and exposure) of a live Home Assistant to stdout.
 
-  --url URL      Home Assistant base URL (default: $JARVIS_HOMEASSISTANT_URL)
-  --token T      long-lived access token (default: $JARVIS_HOMEASSISTANT_TOKEN)
+  --url URL      Home Assistant base URL (default: $JARVIS_HOME_ASSISTANT_URL)
+  --token T      long-lived access token (default: $JARVIS_HOME_ASSISTANT_TOKEN)
   --timeout MS   give up after this long (default 10000)
 `;
 
@@ -124,10 +124,10 @@ export const haSnapshotCommand: CliCommand = {
         io.stdout.write(SNAPSHOT_HELP);
         return 0;
       }
-      const url = values.url ?? io.env['JARVIS_HOMEASSISTANT_URL'];
-      const token = values.token ?? io.env['JARVIS_HOMEASSISTANT_TOKEN'];
-      if (!url || !/^https?:\/\/[^/]+/.test(url)) throw new HomeAssistantError('JARVIS_HA_BAD_ARGS', `--url (or JARVIS_HOMEASSISTANT_URL) must be an http(s):// URL, got "${url ?? ''}"`);
-      if (!token) throw new HomeAssistantError('JARVIS_HA_BAD_ARGS', '--token (or JARVIS_HOMEASSISTANT_TOKEN) is required');
+      const url = values.url ?? io.env['JARVIS_HOME_ASSISTANT_URL'];
+      const token = values.token ?? io.env['JARVIS_HOME_ASSISTANT_TOKEN'];
+      if (!url || !/^https?:\/\/[^/]+/.test(url)) throw new HomeAssistantError('JARVIS_HA_BAD_ARGS', `--url (or JARVIS_HOME_ASSISTANT_URL) must be an http(s):// URL, got "${url ?? ''}"`);
+      if (!token) throw new HomeAssistantError('JARVIS_HA_BAD_ARGS', '--token (or JARVIS_HOME_ASSISTANT_TOKEN) is required');
       const timeout = values.timeout === undefined ? 10_000 : Number(values.timeout);
       if (!Number.isInteger(timeout) || timeout <= 0) throw new HomeAssistantError('JARVIS_HA_BAD_ARGS', `--timeout must be a positive integer (ms), got "${values.timeout ?? ''}"`);
       let tries = 0;

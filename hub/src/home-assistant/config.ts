@@ -6,7 +6,7 @@ export const homeAssistantSection = z
   .strictObject({
     /** Base URL, e.g. `http://homeassistant.local:8123`; unset = Home Assistant control is off. */
     url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
-    /** Long-lived access token (Profile → Security in HA). Prefer `JARVIS_HOMEASSISTANT_TOKEN`. */
+    /** Long-lived access token (Profile → Security in HA). Prefer `JARVIS_HOME_ASSISTANT_TOKEN`. */
     token: z.string().min(1).optional(),
     /** A command that could not reach HA within this many ms is dropped, never executed late. */
     staleAfterMs: z.number().int().min(100).max(60_000).default(5000),

@@ -1,4 +1,4 @@
-/** Every error code of the Home Assistant part, with the one line that explains it (documented in TRY-IT.md). */
+/** Every error code of the Home Assistant part, with the one line that explains it (documented in hub/ERRORS.md). */
 export const HOME_ASSISTANT_ERROR_CODES = {
   JARVIS_HA_BAD_SNAPSHOT: 'a registry snapshot file is not valid JSON or does not match the snapshot schema',
   JARVIS_HA_AUTH_INVALID: 'Home Assistant rejected the access token',

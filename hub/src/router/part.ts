@@ -9,7 +9,7 @@ import type { HubTimer } from './timers.js';
 
 /** What a device hears when a timer it set runs out. */
 export function timerFinishedText(timer: Pick<HubTimer, 'name' | 'durationS'>): string {
-  return timer.name ? `Your ${timer.name} timer is done.` : `Your ${describeDuration(timer.durationS)} timer is done.`;
+  return timer.name ? `Your ${timer.name} timer is done.` : `Your timer for ${describeDuration(timer.durationS)} is done.`;
 }
 
 /**
