@@ -22,7 +22,7 @@ export interface Tier1Options {
   runtime: Pick<LlmRuntime, 'generate' | 'ready'>;
   /** Time budget of one decision, ms (default 1500). Past it the router falls through. */
   budgetMs?: number;
-  /** Output token cap (default 160: enough for the longest output the schema allows). */
+  /** Output token cap (default 200: enough for the longest output the schema allows). */
   maxTokens?: number;
   /** Called with every fall-through and its reason (metrics, debug logs). */
   onFallThrough?: (reason: string, detail: string) => void;
@@ -171,7 +171,7 @@ export function answerToDecision(answer: Tier1Answer, text: string, candidates: 
  */
 export function createTier1Router(options: Tier1Options): Tier1Router {
   const budgetMs = options.budgetMs ?? 1500;
-  const maxTokens = options.maxTokens ?? 160;
+  const maxTokens = options.maxTokens ?? 200;
   const fall = (reason: string, detail: string): null => {
     options.onFallThrough?.(reason, detail);
     return null;

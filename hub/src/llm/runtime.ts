@@ -4,6 +4,7 @@ import type { Component } from '../core/component.js';
 import { silentLogger, type Logger } from '../core/logger.js';
 import { sharedLlama } from './binding.js';
 import { LlmError, type LlmErrorCode } from './errors.js';
+import { DEFAULT_LLM_MODEL } from './model-path.js';
 
 /** Settings of {@link LlmRuntime}. */
 export interface LlmRuntimeOptions {
@@ -182,7 +183,7 @@ export class LlmRuntime implements Component {
   private async load(): Promise<void> {
     const { modelPath } = this.options;
     if (!existsSync(modelPath)) {
-      const name = this.options.modelName ?? 'qwen2.5-0.5b-instruct-q4_k_m';
+      const name = this.options.modelName ?? DEFAULT_LLM_MODEL.name;
       this.current = {
         state: 'off', code: 'JARVIS_LLM_OFF', modelPath,
         message: `the local LLM (router tier 1, LLM to-do review) is off: model file ${modelPath} is missing; run \`jarvis models pull ${name}\` to turn it on`,

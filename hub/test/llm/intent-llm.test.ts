@@ -139,7 +139,7 @@ describe.skipIf(noTinyLlm)('createTier1Router with llama-2-tiny-random.gguf (ran
 
   it('the model output under the tier-1 schema always parses and validates', async () => {
     for (let seed = 1; seed <= 5; seed++) {
-      const r = await rt.generate({ system: TIER1_SYSTEM_PROMPT, prompt: tier1Prompt(`turn on the kitchen light ${seed}`, { area: 'Kitchen' }, kitchen), jsonSchema: tier1Schema(kitchen), maxTokens: 160, temperature: 1, seed });
+      const r = await rt.generate({ system: TIER1_SYSTEM_PROMPT, prompt: tier1Prompt(`turn on the kitchen light ${seed}`, { area: 'Kitchen' }, kitchen), jsonSchema: tier1Schema(kitchen), maxTokens: 200, temperature: 1, seed });
       const answer = tier1AnswerSchema.parse(r.json);
       for (const t of answer.targets) expect(kitchen.map((c) => c.entity_id)).toContain(t);
     }
@@ -159,7 +159,7 @@ describe.skipIf(noTinyLlm)('createTier1Router with llama-2-tiny-random.gguf (ran
     const hurried = createTier1Router({ runtime: rt, budgetMs: 1, onFallThrough: (r) => void reasons.push(r) });
     expect(await hurried.decide('kettle on', {}, kitchen)).toBeNull();
     expect(reasons.at(-1)).toBe('JARVIS_LLM_TIMEOUT');
-    const r = await rt.generate({ system: TIER1_SYSTEM_PROMPT, prompt: tier1Prompt('kettle on', {}, kitchen), jsonSchema: tier1Schema(kitchen), maxTokens: 160 });
+    const r = await rt.generate({ system: TIER1_SYSTEM_PROMPT, prompt: tier1Prompt('kettle on', {}, kitchen), jsonSchema: tier1Schema(kitchen), maxTokens: 200 });
     expect(tier1AnswerSchema.safeParse(r.json).success).toBe(true);
   });
 });

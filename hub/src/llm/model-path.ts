@@ -1,0 +1,12 @@
+import { join } from 'node:path';
+
+/** The catalogue model the router's tier 1 uses unless configured otherwise (`jarvis models pull` name). */
+export const DEFAULT_LLM_MODEL = { name: 'qwen2.5-0.5b-instruct-q4_k_m', file: 'qwen2.5-0.5b-instruct-q4_k_m.gguf' } as const;
+
+/**
+ * Where the LLM's GGUF lives: `<dataDir>/models/<file>` (DESIGN.md §6), the same folder `jarvis models pull`
+ * writes to. `file` may be an absolute path to use a model kept elsewhere.
+ */
+export function llmModelPath(dataDir: string, file: string = DEFAULT_LLM_MODEL.file): string {
+  return file.startsWith('/') ? file : join(dataDir, 'models', file);
+}
