@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LlmError } from '../../src/llm/errors.js';
 import { LlmRuntime, type GenerateResult } from '../../src/llm/runtime.js';
 import { TODO_REVIEW_SCHEMA, TODO_SYSTEM_PROMPT, createTodoLlm } from '../../src/llm/todo-llm.js';
+import { DEFAULT_LLM_MODEL, llmModelPath } from '../../src/llm/model-path.js';
+import { MODEL_CATALOGUE } from '../../src/models/catalogue.js';
 import { TINY_LLM, noTinyLlm } from './model.js';
 
 const input = {
@@ -58,5 +60,14 @@ describe.skipIf(noTinyLlm)('createTodoLlm with llama-2-tiny-random.gguf (random 
     }
     const verdict = await createTodoLlm({ runtime: rt }).review(input);
     expect(verdict === null || Array.isArray(verdict.todos)).toBe(true);
+  });
+});
+
+describe('the default LLM model', () => {
+  it('is an llm entry of the models catalogue, so the "off" message names a pullable model', () => {
+    const entry = MODEL_CATALOGUE.find((e) => e.name === DEFAULT_LLM_MODEL.name);
+    expect(entry).toMatchObject({ kind: 'llm', file: DEFAULT_LLM_MODEL.file });
+    expect(llmModelPath('/data')).toBe(`/data/models/${DEFAULT_LLM_MODEL.file}`);
+    expect(llmModelPath('/data', '/opt/models/other.gguf')).toBe('/opt/models/other.gguf');
   });
 });
