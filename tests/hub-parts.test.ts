@@ -35,6 +35,11 @@ describe('text commands through the hub with every part (router, Home Assistant,
     expect(t.ha!.getState('light.kitchen')?.state).toBe('on');
     await bedroom.heard(/turned off/i);
     expect(kitchen.said).toHaveLength(1);
+
+    const status = await t.api('GET', '/api/v1/home-assistant');
+    expect(status.json).toMatchObject({ configured: true, url: t.ha!.url, state: 'connected', entities: 38 });
+    // 38 entities less 3 unexposed, the lock, the alarm panel and the garage door.
+    expect(status.json['allowed']).toBe(32);
   });
 
   it('refuses an unexposed entity with a spoken reason and sends nothing to Home Assistant', async () => {
@@ -99,6 +104,7 @@ describe('text commands through the hub with every part (router, Home Assistant,
     const off = t.logs.filter((l) => l.includes('Home Assistant control is off'));
     expect(off).toHaveLength(1);
     expect(off[0]).toContain('JARVIS_HOME_ASSISTANT_URL');
+    expect((await t.api('GET', '/api/v1/home-assistant')).json).toEqual({ configured: false, url: null, state: 'off', entities: 0, allowed: 0 });
     const kitchen = await t.device('kitchen-puck', 'Kitchen');
     const lights = await t.api('POST', '/api/v1/commands', { text: 'turn on the kitchen lights', deviceId: kitchen.bundle.deviceId });
     expect((lights.json['result'] as Result).code).toBe('JARVIS_ROUTE_HA_OFF');

@@ -16,7 +16,7 @@ export class HomeAssistantComponent implements Component {
   readonly allowlist: Allowlist;
   private readonly log: Logger;
 
-  constructor(config: HomeAssistantConfig, logger: Logger = silentLogger()) {
+  constructor(private readonly config: HomeAssistantConfig, logger: Logger = silentLogger()) {
     this.log = logger;
     this.allowlist = new Allowlist(config.allowlist);
     this.client = config.url && config.token
@@ -26,7 +26,8 @@ export class HomeAssistantComponent implements Component {
 
   async start(): Promise<void> {
     if (!this.client) {
-      this.log.warn('Home Assistant control is off: set homeAssistant.url and homeAssistant.token in jarvis.yaml, or JARVIS_HOME_ASSISTANT_URL and JARVIS_HOME_ASSISTANT_TOKEN (try it with `jarvis ha simulate`)');
+      const missing = this.config.url ? 'homeAssistant.token (JARVIS_HOME_ASSISTANT_TOKEN) is not set' : 'no Home Assistant URL is configured';
+      this.log.warn(`Home Assistant control is off: ${missing}. Set homeAssistant.url and homeAssistant.token in jarvis.yaml, or JARVIS_HOME_ASSISTANT_URL and JARVIS_HOME_ASSISTANT_TOKEN (try it with \`jarvis ha simulate\`)`);
       return;
     }
     await this.client.start();
@@ -34,5 +35,17 @@ export class HomeAssistantComponent implements Component {
 
   async stop(): Promise<void> {
     await this.client?.stop();
+  }
+
+  /** What the API shows: whether HA is configured, the connection state and how many entities Jarvis may act on. */
+  status(): { configured: boolean; url: string | null; state: string; entities: number; allowed: number } {
+    const snapshot = this.client?.snapshot();
+    return {
+      configured: this.client !== undefined,
+      url: this.config.url ?? null,
+      state: this.client?.state ?? 'off',
+      entities: snapshot?.entities.length ?? 0,
+      allowed: snapshot?.entities.filter((e) => this.allowlist.allows(e)).length ?? 0,
+    };
   }
 }
