@@ -7,7 +7,8 @@ import { findModel, loadCatalogue } from '../models/catalogue.js';
 import { modelPath, modelsDir } from '../models/store.js';
 import type { SttEngine, Transcript } from './engine.js';
 import { SttError } from './errors.js';
-import { GrammarEngine } from './grammar/grammar-engine.js';
+import { GrammarEngine, ROUTER_GRAMMAR_MARGINS } from './grammar/grammar-engine.js';
+import { commandTemplates, expansionRules } from '../router/templates.js';
 import { namesFromRegistry, type GrammarNames } from './grammar/slots.js';
 import { raceCommand } from './racer.js';
 import { toSttRate, decodeWav } from './wav.js';
@@ -77,7 +78,8 @@ export const transcribeCommand: CliCommand = {
         engines.push(whisper);
       }
       if (choice !== 'whisper') {
-        grammar = new GrammarEngine({ names });
+        // The router's templates: what the grammar accepts is exactly what tier 0 understands.
+        grammar = new GrammarEngine({ names, templates: commandTemplates, rules: expansionRules, minMargin: ROUTER_GRAMMAR_MARGINS });
         engines.push(grammar);
       }
       for (const e of engines) await e.start();

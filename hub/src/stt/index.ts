@@ -3,7 +3,7 @@ export type { EngineName, PartialTranscript, StreamOptions, SttEngine, Transcrip
 export { STT_SAMPLE_RATE } from './engine.js';
 export { STT_ERROR_CODES, SttError, type SttErrorCode } from './errors.js';
 export { WhisperEngine, type WhisperEngineOptions } from './whisper-engine.js';
-export { GrammarEngine, type GrammarEngineOptions, type GrammarBuildReport } from './grammar/grammar-engine.js';
+export { GrammarEngine, ROUTER_GRAMMAR_MARGINS, type GrammarEngineOptions, type GrammarBuildReport } from './grammar/grammar-engine.js';
 export { compileGrammar, type GrammarSource } from './grammar/compile.js';
 export { namesFromRegistry, type GrammarNames } from './grammar/slots.js';
 export { SttScheduler, type SttSchedulerOptions, type SttSchedulerStats } from './scheduler.js';

@@ -53,7 +53,8 @@ describe('jarvis transcribe', () => {
     expect(r.code).toBe(1);
     const lines = r.out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.map((l) => l['file'])).toEqual([cmd, broken, chat]);
-    expect(lines[0]).toMatchObject({ text: 'turn off the bedroom light', engine: 'grammar' });
+    // The router's <the> is optional, so the recogniser may drop it.
+    expect(lines[0]).toMatchObject({ text: expect.stringMatching(/^turn off (the )?bedroom light$/), engine: 'grammar' });
     expect(lines[1]).toMatchObject({ error: { code: 'JARVIS_STT_BAD_WAV' } });
     expect(lines[2]).toMatchObject({ text: '', engine: 'whisper' });
     expect(typeof lines[2]!['ms']).toBe('number');
@@ -61,6 +62,6 @@ describe('jarvis transcribe', () => {
 
   it.skipIf(!haveGrammar)('grammar engine alone, plain text output', async () => {
     const r = await run('transcribe', '--engine', 'grammar', '--registry', REGISTRY, speak('open the garage door'));
-    expect(r).toMatchObject({ code: 0, out: expect.stringMatching(/: open the garage door +\[grammar, /) });
+    expect(r).toMatchObject({ code: 0, out: expect.stringMatching(/: open (the )?garage door +\[grammar, /) });
   });
 });

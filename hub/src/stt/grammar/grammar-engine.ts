@@ -27,6 +27,14 @@ export const DEFAULT_SPHINX_MODEL = '/usr/share/pocketsphinx/model/en-us';
 /** The CMU phone set; each phone becomes a one-phone "word" of the garbage loop. */
 const PHONES = 'AA AE AH AO AW AY B CH D DH EH ER EY F G HH IH IY JH K L M N NG OW OY P R S SH T TH UH UW V W Y Z ZH'.split(' ');
 
+/**
+ * Margins for the router's own templates (`hub/src/router/templates.ts`, 77 sentences × the fixture home):
+ * a larger grammar costs more per frame, so every margin is lower. Measured with espeak-ng: clean commands
+ * −6.1…+0.3, clean chit-chat ≤ −11.4; at 5 dB the recognised commands are mostly wrong (one wrong at −4.8),
+ * so noisy input is left to whisper.
+ */
+export const ROUTER_GRAMMAR_MARGINS = { clean: -9, noisy: 0 } as const;
+
 /** Options of the grammar recogniser. */
 export interface GrammarEngineOptions {
   /** Directory with `en-us/` (acoustic model) and `cmudict-en-us.dict`. */
