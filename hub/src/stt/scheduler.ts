@@ -101,6 +101,12 @@ export class SttScheduler implements Component {
   private pump(): void {
     if (this.busy || !this.running) return;
     const command = this.commandQueue.shift();
+    if (command?.options.signal?.aborted) {
+      // Cancelled while queued (the grammar engine answered first): never start it.
+      command.reject(command.options.signal.reason);
+      this.pump();
+      return;
+    }
     if (command) {
       this.busy = true;
       const waited = performance.now() - command.enqueuedAt;

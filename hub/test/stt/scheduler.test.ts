@@ -63,6 +63,23 @@ describe('SttScheduler lanes', () => {
     await s.stop();
   });
 
+  it('never starts a command cancelled while it waited', async () => {
+    const t = manualTranscriber();
+    const s = new SttScheduler(t.run);
+    await s.start();
+    const busy = s.command(audio(1, 1));
+    const abort = new AbortController();
+    const cancelled = s.command(audio(2, 1), { signal: abort.signal });
+    const after = s.command(audio(3, 1));
+    abort.abort();
+    await t.finishNext();
+    await expect(cancelled).rejects.toMatchObject({ name: 'AbortError' });
+    await t.finishNext();
+    expect(t.started).toEqual(['1:16000', '3:16000']);
+    await Promise.all([busy, after]);
+    await s.stop();
+  });
+
   it('rejects queued work on stop and new work after it', async () => {
     const t = manualTranscriber();
     const s = new SttScheduler(t.run);
