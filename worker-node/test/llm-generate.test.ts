@@ -109,7 +109,8 @@ describe.skipIf(!TINY)('llm.generate with llama-2-tiny-random.gguf (random weigh
 
   it('honours the task signal: cancellation stops the generation and the handler keeps working', async () => {
     const ac = new AbortController();
-    const running = h(ctx({ prompt: 'Write a very long story', maxTokens: 4000, temperature: 1 }, ac.signal));
+    // The grammar forces a long answer, so the cancellation always lands mid-generation.
+    const running = h(ctx({ prompt: 'Write a very long story', jsonSchema: { type: 'array', items: { type: 'string', minLength: 20, maxLength: 30 }, minItems: 40 }, maxTokens: 4096, temperature: 1 }, ac.signal));
     setTimeout(() => ac.abort(), 50);
     const err = await failure(running);
     expect([err.code, err.retryable]).toEqual(['JARVIS_WORKER_CANCELLED', false]);

@@ -134,7 +134,8 @@ describe.skipIf(noTinyLlm)('LlmRuntime with llama-2-tiny-random.gguf (random wei
     pre.abort();
     expect(await codeOf(rt.generate({ prompt: 'x', signal: pre.signal }))).toBe('JARVIS_LLM_ABORTED');
     const ac = new AbortController();
-    const p = rt.generate({ prompt: 'write a long story', maxTokens: 2000, budgetMs: 60_000, signal: ac.signal });
+    // The grammar forces a long answer, so the abort always lands mid-generation (a random model may stop early otherwise).
+    const p = rt.generate({ prompt: 'write a long story', jsonSchema: { type: 'array', items: { type: 'string', minLength: 20, maxLength: 30 }, minItems: 40 }, maxTokens: 4096, budgetMs: 60_000, signal: ac.signal });
     setTimeout(() => ac.abort(), 30);
     const t0 = performance.now();
     expect(await codeOf(p)).toBe('JARVIS_LLM_ABORTED');
@@ -167,6 +168,7 @@ describe.skipIf(noTinyLlm)('LlmRuntime with llama-2-tiny-random.gguf (random wei
       { prompt: 'x', budgetMs: 0 },
       { prompt: 'x', jsonSchema: [] as unknown as object },
       { prompt: 'x', jsonSchema: { type: 'frobnicate' } },
+      { prompt: 'x', jsonSchema: { type: 'string', minLength: 3000, maxLength: 4000 } },
       { prompt: 42 as unknown as string },
     ];
     for (const r of bad) expect(await codeOf(rt.generate(r)), JSON.stringify(r)).toBe('JARVIS_LLM_BAD_REQUEST');
