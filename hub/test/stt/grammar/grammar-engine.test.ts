@@ -129,7 +129,7 @@ describe.skipIf(!haveModel)('GrammarEngine (PocketSphinx in-process)', () => {
     } finally {
       await engine.stop();
     }
-  });
+  }, 120_000); // 24 decodes against the large grammar; slow only when the shared cores are busy
 
   it('reports a missing acoustic model with JARVIS_STT_ENGINE_INIT', async () => {
     const engine = new GrammarEngine({ modelDir: '/nonexistent' });
