@@ -1,5 +1,5 @@
 # The PocketSphinx grammar recogniser, in-process (no process start per utterance). Links Debian's
-# libpocketsphinx-dev (0.8 / sphinxbase API); include paths come from pkg-config.
+# libpocketsphinx-dev (0.8 / sphinxbase API); paths from build-config.cjs (pkg-config, else Debian's).
 {
   "targets": [
     {
@@ -7,9 +7,9 @@
       "sources": ["src/binding.cc"],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",
-        "<!@(pkg-config --cflags-only-I pocketsphinx sphinxbase | sed s/-I//g)"
+        "<!@(node build-config.cjs includes)"
       ],
-      "libraries": ["<!@(pkg-config --libs pocketsphinx sphinxbase)"],
+      "libraries": ["<!@(node build-config.cjs libs)"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],
       "cflags!": ["-fno-exceptions"],
       "cflags_cc!": ["-fno-exceptions"],
