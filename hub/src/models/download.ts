@@ -1,9 +1,6 @@
-import { createWriteStream, existsSync, mkdirSync, statSync } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { open, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { SttError } from '../stt/errors.js';
 import type { ModelEntry } from './catalogue.js';
 import { modelPath, sha256File } from './store.js';
@@ -73,15 +70,18 @@ export async function pullModel(dir: string, entry: ModelEntry, options: PullOpt
       let received = start;
       const resumedFrom = start;
       options.onProgress?.({ received, total: entry.size, resumedFrom });
-      const body = Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
-      body.on('data', (chunk: Buffer) => {
-        received += chunk.length;
-        options.onProgress?.({ received, total: entry.size, resumedFrom });
-      });
+      // Each chunk is on disk before the next is read, so an interruption keeps every byte received.
+      const file = await open(part, start > 0 ? 'a' : 'w');
       try {
-        await pipeline(body, createWriteStream(part, { flags: start > 0 ? 'a' : 'w' }));
+        for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+          await file.write(chunk);
+          received += chunk.length;
+          options.onProgress?.({ received, total: entry.size, resumedFrom });
+        }
       } catch (err) {
         throw new SttError('JARVIS_MODEL_NETWORK', `download of ${entry.name} interrupted at ${received} of ${entry.size} bytes; run the command again to resume`, { cause: err });
+      } finally {
+        await file.close();
       }
     }
   }

@@ -34,7 +34,8 @@ export async function startModelServer(content: Buffer): Promise<{ url: string; 
     }
     res.writeHead(status, { 'content-length': String(body.length) });
     if (mode.cutAfter !== undefined) {
-      res.write(body.subarray(0, mode.cutAfter), () => res.destroy());
+      // The connection drops a moment after the partial body (the client has read it): a premature close.
+      res.write(body.subarray(0, mode.cutAfter), () => setTimeout(() => res.socket?.end(), 100));
       return;
     }
     res.end(body);
