@@ -1,6 +1,30 @@
 import { commands as registered } from './registry.js';
 import type { CliCommand, CliIO } from './types.js';
 
+/** True for the error of a write whose reader has gone away (EPIPE), or of a later write to that stream. */
+export function isClosedPipeError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED' || code === 'ERR_STREAM_WRITE_AFTER_END';
+}
+
+/**
+ * Keeps a closed output pipe from crashing the CLI with an unhandled `error` event: `onStdoutClosed`
+ * runs once when stdout's reader goes away; a closed stderr is ignored (it only carries diagnostics).
+ * Any other stream error is rethrown as before.
+ */
+export function whenOutputCloses(stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream, onStdoutClosed: () => void): void {
+  let closed = false;
+  stdout.on('error', (err: unknown) => {
+    if (!isClosedPipeError(err)) throw err;
+    if (closed) return;
+    closed = true;
+    onStdoutClosed();
+  });
+  stderr.on('error', (err: unknown) => {
+    if (!isClosedPipeError(err)) throw err;
+  });
+}
+
 function write(stream: NodeJS.WritableStream, text: string): void {
   stream.write(text.endsWith('\n') ? text : `${text}\n`);
 }
