@@ -2,7 +2,9 @@ import { forgetMinutes } from '../commands/command-service.js';
 import { hubServices } from '../commands/services.js';
 import { forFacility } from '../core/logger.js';
 import type { HomeAssistantClient } from '../home-assistant/client.js';
+import { createTodoLlm } from '../llm/todo-llm.js';
 import type { HubPart } from '../main.js';
+import { llmRuntimeOf } from '../router/part.js';
 import { ObserverComponent } from './component.js';
 import type { HaTodoGateway } from './ha-sync.js';
 
@@ -27,6 +29,10 @@ export const observerPart: HubPart = {
     const log = forFacility(ctx.logger, 'hub:observer');
     const client = services.homeAssistant?.client;
     if (settings.todoEntity && !client) log.info({ todoEntity: settings.todoEntity }, 'to-dos stay in Jarvis: observer.todoEntity is set but Home Assistant control is off');
+    // The router part started the LLM before this part is made: hand the observer its review only when it runs.
+    const runtime = llmRuntimeOf(ctx);
+    const llm = runtime?.ready ? createTodoLlm({ runtime, onSkip: (reason) => log.debug({ reason }, 'LLM to-do review skipped') }) : null;
+    if (llm) log.info('to-dos are reviewed by the local LLM');
     const observer = new ObserverComponent({
       db: ctx.db,
       timeZone: ctx.config.time.zone,
@@ -38,6 +44,7 @@ export const observerPart: HubPart = {
       settleMs: settings.settleMs,
       notify: (deviceId, text) => ctx.mqtt.sendCommand(deviceId, 'cmd/say', { text }),
       homeAssistant: settings.todoEntity && client ? { gateway: haTodoGateway(client), entityId: settings.todoEntity } : null,
+      llm,
       logger: ctx.logger,
     });
     services.observer = observer;

@@ -8,6 +8,9 @@ import type { TaskQueueLike } from './task-queue.js';
 import { Tier0Router } from './tier0.js';
 import { TimerService } from './timers.js';
 import type { Component } from '../core/component.js';
+import { candidatesFor, type Tier1Router } from '../llm/intent-llm.js';
+import { currentVoiceTrace, type TracedCall } from '../voice/trace.js';
+import { normalizeText } from './normalize.js';
 import type { Decision } from './types.js';
 
 /** Options of {@link CommandRouter}. */
@@ -17,6 +20,12 @@ export interface CommandRouterOptions {
   allowlist: Allowlist;
   tasks?: TaskQueueLike | undefined;
   timeZone?: string;
+  /** Router tier 1 (the local LLM): asked when tier 0 cannot place a command; undefined = tier 0 only. */
+  tier1?: Tier1Router | undefined;
+  /** False while tier 1 cannot answer (model missing or loading): commands skip it without a consultation. */
+  tier1Ready?: (() => boolean) | undefined;
+  /** Called once per tier-1 consultation with `decision` or `fall-through` (metrics). */
+  onTier1?: ((outcome: 'decision' | 'fall-through', ms: number) => void) | undefined;
   logger?: Logger;
 }
 
@@ -25,6 +34,35 @@ const EMPTY_REGISTRY: RegistrySnapshot = { floors: [], areas: [], entities: [] }
 const HA_OFF: ServiceCaller = {
   callService: (domain, service) => Promise.reject(new HomeAssistantError('JARVIS_HA_NOT_CONNECTED', `${domain}.${service} not sent: Home Assistant control is off`)),
 };
+
+function entityIdsOf(target: Parameters<ServiceCaller['callService']>[3]): string[] {
+  const ids = target?.entity_id;
+  return ids === undefined ? [] : Array.isArray(ids) ? [...ids] : [ids];
+}
+
+/**
+ * A service caller that reports each call to the current voice run (action-start when the call is handed to
+ * the Home Assistant client, action-end when HA acknowledged or refused it); without a run it only forwards.
+ */
+export function tracedServiceCaller(inner: ServiceCaller): ServiceCaller {
+  return {
+    async callService(domain, service, data, target, options) {
+      const trace = currentVoiceTrace();
+      if (!trace) return inner.callService(domain, service, data, target, options);
+      const call: TracedCall = { domain, service, entityIds: entityIdsOf(target) };
+      trace.actionStarted(call, Date.now());
+      try {
+        const result = await inner.callService(domain, service, data, target, options);
+        trace.actionEnded(call, { ok: true }, Date.now());
+        return result;
+      } catch (err) {
+        const code = (err as { code?: unknown }).code;
+        trace.actionEnded(call, { ok: false, code: typeof code === 'string' ? code : 'JARVIS_ROUTE_EXEC_FAILED' }, Date.now());
+        throw err;
+      }
+    },
+  };
+}
 
 /** One routed and executed utterance, with stage timings (ms) for the voice run. */
 export interface HandledCommand {
@@ -65,7 +103,7 @@ export class CommandRouter implements Component {
       this.onRegistry(EMPTY_REGISTRY);
     }
     this.executor = new DecisionExecutor({
-      ha: client ?? HA_OFF,
+      ha: tracedServiceCaller(client ?? HA_OFF),
       getState: (id) => client?.getState(id),
       getEntity: (id) => this.router?.entityIndex.snapshot.entities.find((e) => e.entity_id === id),
       timers: this.timers,
@@ -95,11 +133,22 @@ export class CommandRouter implements Component {
       return { decision, result: { ok: false, reply: decision.reply!, calls: [], code: decision.code! }, decidedAt: now, executedAt: now };
     }
     let decision = router.route(text, { area: context.area });
+    const tier1 = this.options.tier1;
+    if (tier1 && (this.options.tier1Ready?.() ?? true) && decision.path === 'passive' && decision.intent === null && normalizeText(text) !== '') {
+      // Tier 0 could not place a command: the local LLM gets it, within its budget; null falls through.
+      const started = performance.now();
+      const area = context.area ? (router.entityIndex.findArea(context.area)?.name ?? context.area) : undefined;
+      const candidates = candidatesFor(router.entityIndex, text, { area: context.area }, this.options.allowlist);
+      const decided = await tier1.decide(text, { area, deviceId: context.deviceId }, candidates);
+      this.options.onTier1?.(decided ? 'decision' : 'fall-through', performance.now() - started);
+      if (decided) decision = decided;
+    }
     if (!this.options.client && decision.path === 'none' && decision.intent !== null) {
       // With no Home Assistant the registry is empty, so "unknown device" would be the wrong reason.
       decision = { ...decision, reply: "Home Assistant control is off, so I can't do that.", code: 'JARVIS_ROUTE_HA_OFF' };
     }
     const decidedAt = Date.now();
+    currentVoiceTrace()?.intentDecided({ intent: decision.intent, tier: decision.tier, path: decision.path, confidence: decision.confidence, targets: decision.targets, ...(decision.code ? { code: decision.code } : {}) }, decidedAt);
     const areaId = context.area ? router.entityIndex.findArea(context.area)?.area_id : undefined;
     const result = await executor.execute(decision, { issuedAt: context.issuedAt, deviceId: context.deviceId, areaId });
     return { decision, result, decidedAt, executedAt: Date.now() };

@@ -34,6 +34,7 @@ export type RunEndReason =
   | 'muted' // the device was muted while the utterance was open
   | 'arbitration-lost' // another device heard the same wake phrase better
   | 'too-short' // speech shorter than the minimum
+  | 'not-understood' // speech-to-text found no words (rejected or empty)
   | 'error';
 
 /** One event of a run. */

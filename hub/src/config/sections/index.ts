@@ -1,6 +1,7 @@
 import { homeAssistantSection } from '../../home-assistant/config.js';
 import { apiSection, grpcSection, httpSection, ingestSection, mqttSection, udpSection } from './core.js';
 import { observerSection, routerSection, timeSection } from './parts.js';
+import { audioSection, llmSection, sttSection } from './voice.js';
 
 /**
  * Every config section by its key in `jarvis.yaml`. A part of the hub adds its own section by putting
@@ -18,4 +19,7 @@ export const sections = {
   homeAssistant: homeAssistantSection,
   router: routerSection,
   observer: observerSection,
+  audio: audioSection,
+  stt: sttSection,
+  llm: llmSection,
 };

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+
+const ms = (min: number, max: number, fallback: number): z.ZodDefault<z.ZodNumber> => z.number().int().min(min).max(max).default(fallback);
+
+/** The audio front end: segmenter timings, VAD and the hub-side wake phrase (issue 4). */
+export const audioSection = z
+  .strictObject({
+    /** Silence after the last voiced frame that ends an utterance, ms. */
+    hangoverMs: ms(30, 5000, 300),
+    /** Audio kept before the start of speech or the trigger, ms. */
+    preRollMs: ms(0, 2000, 300),
+    /** Longest command utterance, ms. */
+    maxCommandMs: ms(500, 120_000, 15_000),
+    /** A trigger with no speech after it for this long ends the run as `no-speech`, ms. */
+    noSpeechTimeoutMs: ms(100, 60_000, 4000),
+    /** Voice activity detector after the denoiser. */
+    vad: z.enum(['hybrid', 'rnnoise', 'energy']).default('hybrid'),
+    /** Hub-side wake phrase (espeak-ng enrolled templates); off leaves PTT, buttons and device wake. */
+    wake: z.boolean().default(true),
+    wakePhrase: z.string().trim().min(2).max(60).default('hey jarvis'),
+    /** Devices hearing the same wake phrase within this window compete; the best keeps the command, ms. */
+    arbitrationWindowMs: ms(0, 2000, 150),
+  })
+  .prefault({});
+
+/** Speech to text: which engines transcribe commands and passive speech, and their model files (issue 5). */
+export const sttSection = z
+  .strictObject({
+    /** Commands: `auto` races the grammar recogniser and whisper; `whisper` runs whisper alone (benchmarks, no grammar). */
+    engine: z.enum(['auto', 'whisper']).default('auto'),
+    /** Catalogue name of the whisper model (`jarvis models pull NAME`). */
+    whisperModel: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'a catalogue name such as tiny.en').default('tiny.en'),
+    /** A ggml file to use instead of the catalogue model in `$JARVIS_DATA_DIR/models`. */
+    whisperPath: z.string().min(1).optional(),
+    /** whisper.cpp threads per pass (the hub targets 2 cores). */
+    threads: z.number().int().min(1).max(64).default(2),
+    /** A grammar result at least this confident answers a command without waiting for whisper. */
+    minGrammarConfidence: z.number().min(0).max(1).default(0.5),
+    /** Transcribe passive speech for the observer. */
+    passive: z.boolean().default(true),
+  })
+  .prefault({});
+
+/** The local LLM: router tier 1 and the observer's to-do review (node-llama-cpp, CPU). */
+export const llmSection = z
+  .strictObject({
+    enabled: z.boolean().default(true),
+    /** Catalogue name of the GGUF (`jarvis models pull NAME`). */
+    model: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'a catalogue name').default('qwen2.5-0.5b-instruct-q4_k_m'),
+    /** A GGUF file to use instead of the catalogue model in `$JARVIS_DATA_DIR/models`. */
+    path: z.string().min(1).optional(),
+    threads: z.number().int().min(1).max(64).default(1),
+    /** Time budget of one tier-1 decision, ms; past it the command falls through. */
+    tier1BudgetMs: ms(50, 30_000, 1500),
+  })
+  .prefault({});

@@ -1,0 +1,305 @@
+import type { PayloadOf } from '@jarvis/protocol';
+import { AudioFrontEnd, type AudioFrontEndOptions } from '../audio/segmenter/front-end.js';
+import type { Utterance } from '../audio/segmenter/utterance.js';
+import type { DeviceAudioChunk, MuteTransition } from '../audio/types.js';
+import type { CommandOrigin, CommandOutcome } from '../commands/command-service.js';
+import type { Component } from '../core/component.js';
+import { silentLogger, type Logger } from '../core/logger.js';
+import type { TranscriptSegment } from '../observer/rolling-buffer.js';
+import { normalizeText } from '../router/normalize.js';
+import type { Transcript, TranscribeOptions } from '../stt/engine.js';
+import type { GrammarNames } from '../stt/grammar/slots.js';
+import type { RaceResult } from '../stt/racer.js';
+import type { VoiceEventSink, VoiceRun } from '../voice/events.js';
+import { withVoiceTrace, type VoiceTrace } from '../voice/trace.js';
+
+/** What the pipeline needs from the speech part (the hub's `SpeechService`). */
+export interface SpeechLike extends Component {
+  command(pcm: Float32Array, options?: TranscribeOptions): Promise<RaceResult>;
+  passive(pcm: Float32Array, options?: TranscribeOptions): Promise<Transcript>;
+  setNames(names: GrammarNames): Promise<void>;
+  /** Why an engine is off, when it is. */
+  readonly off: { whisper?: string; grammar?: string };
+}
+
+/** A device event from MQTT (button or wake). */
+export type PipelineDeviceEvent =
+  | { deviceId: string; topic: 'event/button'; payload: PayloadOf<'event/button'>; at: number }
+  | { deviceId: string; topic: 'event/wake'; payload: PayloadOf<'event/wake'>; at: number };
+
+/** What the voice pipeline is wired to; the hub part fills it from the HubContext and the shared services. */
+export interface VoicePipelineOptions {
+  frontEnd: AudioFrontEndOptions;
+  speech: SpeechLike;
+  /** `whisper` when the speech part runs whisper alone (no grammar race); reported in `stt-start`. */
+  engine: 'auto' | 'whisper';
+  /** Transcribe passive speech for the observer. */
+  passive: boolean;
+  subscribeAudio(listener: (chunk: DeviceAudioChunk) => void): () => void;
+  subscribeMute(listener: (t: MuteTransition) => void): () => void;
+  subscribeDeviceEvents(listener: (e: PipelineDeviceEvent) => void): () => void;
+  isMuted(deviceId: string): boolean;
+  /** The command service's `handleCommandText` (routes, executes, replies on `cmd/say`). */
+  handleCommand(text: string, origin: CommandOrigin): Promise<CommandOutcome>;
+  /** The transcript bus: passive text goes only there (the observer's rolling buffer). */
+  publishTranscript(segment: TranscriptSegment): void;
+  /** False when nobody listens to passive transcripts (no observer): passive speech is not transcribed. */
+  hasTranscriptListeners(): boolean;
+  /** The names of the user's home (grammar and whisper prompt), now and on every change. */
+  names?: { current(): GrammarNames | undefined; subscribe(listener: (names: GrammarNames) => void): () => void };
+  /** Receives every voice event (run store, metrics). */
+  onEvent: VoiceEventSink;
+  logger?: Logger;
+}
+
+/** What the pipeline is doing, for `GET /api/v1/voice` and tests. */
+export interface VoicePipelineStatus {
+  started: boolean;
+  engine: 'auto' | 'whisper';
+  whisper: 'on' | string;
+  grammar: 'on' | string;
+  passive: boolean;
+  /** Names in the command grammar and whisper prompt (counts). */
+  names: { entities: number; areas: number; floors: number };
+  /** Grammar rebuilds done (a test waits for the first one after Home Assistant's registry arrived). */
+  namesApplied: number;
+  /** Utterances whose STT or command is still running. */
+  inFlight: number;
+}
+
+interface Flight {
+  run: VoiceRun;
+  abort: AbortController;
+}
+
+const EMPTY_NAMES: GrammarNames = { entities: [], areas: [], floors: [] };
+
+function errorCode(err: unknown, fallback: string): string {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && /^JARVIS_[A-Z0-9_]+$/.test(code) ? code : fallback;
+}
+
+/**
+ * The hub's voice pipeline (issues 4–6 end to end): gated device audio → audio front end → utterances;
+ * command utterances → speech-to-text (grammar racing whisper) → the command service (router, Home Assistant,
+ * reply on `cmd/say`); passive utterances → whisper at low priority → the transcript bus. Every stage is an
+ * event of the utterance's voice run. A mute discards the device's open utterance and drops any STT result
+ * still in flight for it: the run ends `muted` and nothing of it reaches the router or the observer.
+ */
+export class VoicePipeline implements Component {
+  readonly name = 'voice-pipeline';
+  readonly frontEnd: AudioFrontEnd;
+  private readonly log: Logger;
+  private readonly flights = new Map<string, Set<Flight>>();
+  private unsubscribe: Array<() => void> = [];
+  private started = false;
+  private names: GrammarNames = EMPTY_NAMES;
+  private vocabulary: string[] = [];
+  private namesApplied = 0;
+  private namesQueue: Promise<void> = Promise.resolve();
+  private readonly pending = new Set<Promise<void>>();
+
+  constructor(private readonly options: VoicePipelineOptions) {
+    this.log = options.logger ?? silentLogger();
+    this.frontEnd = new AudioFrontEnd(options.frontEnd, { onUtterance: (u) => this.onUtterance(u), onEvent: options.onEvent });
+  }
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    await this.options.speech.start();
+    await this.frontEnd.start();
+    this.started = true;
+    const o = this.options;
+    this.unsubscribe.push(
+      o.subscribeAudio((chunk) => this.onAudio(chunk)),
+      o.subscribeMute((t) => this.onMute(t)),
+      o.subscribeDeviceEvents((e) => this.onDeviceEvent(e)),
+    );
+    if (o.names) {
+      this.unsubscribe.push(o.names.subscribe((names) => this.applyNames(names)));
+      const current = o.names.current();
+      if (current) this.applyNames(current);
+    }
+    const off = o.speech.off;
+    if (off.whisper) this.log.warn({ reason: off.whisper }, 'voice: whisper is off, so commands the grammar does not cover and passive speech are not transcribed');
+    if (off.grammar) this.log.warn({ reason: off.grammar }, 'voice: the command grammar is off; commands wait for whisper');
+    this.log.info({ engine: o.engine, whisper: off.whisper ? 'off' : 'on', grammar: off.grammar ? 'off' : o.engine === 'whisper' ? 'not used' : 'on' }, 'voice pipeline started');
+  }
+
+  async stop(): Promise<void> {
+    if (!this.started) return;
+    this.started = false;
+    for (const u of this.unsubscribe.splice(0)) u();
+    const now = Date.now();
+    for (const set of this.flights.values()) {
+      for (const f of set) {
+        f.abort.abort();
+        f.run.fail('JARVIS_VOICE_COMMAND_FAILED', 'the hub stopped while the utterance was being handled', now);
+      }
+    }
+    this.flights.clear();
+    await this.frontEnd.stop();
+    await Promise.allSettled([...this.pending]);
+    await this.namesQueue;
+    await this.options.speech.stop();
+  }
+
+  /** Engines, names and load, for the API and tests. */
+  status(): VoicePipelineStatus {
+    const off = this.options.speech.off;
+    let inFlight = 0;
+    for (const set of this.flights.values()) inFlight += set.size;
+    return {
+      started: this.started,
+      engine: this.options.engine,
+      whisper: off.whisper ?? 'on',
+      grammar: this.options.engine === 'whisper' ? 'not used (stt.engine is whisper)' : (off.grammar ?? 'on'),
+      passive: this.options.passive,
+      names: { entities: this.names.entities.length, areas: this.names.areas.length, floors: this.names.floors.length },
+      namesApplied: this.namesApplied,
+      inFlight,
+    };
+  }
+
+  /** Resolves when every name change seen so far is in the grammar. */
+  async namesSettled(): Promise<void> {
+    await this.namesQueue;
+  }
+
+  /** Resolves when no utterance is being transcribed or handled (tests, benchmarks). */
+  async idle(): Promise<void> {
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  }
+
+  private applyNames(names: GrammarNames): void {
+    this.names = names;
+    this.vocabulary = [...new Set([...names.areas, ...names.floors, ...names.entities])];
+    // Rebuilds are queued so the last registry always wins and two never run at once.
+    this.namesQueue = this.namesQueue.then(async () => {
+      if (this.names !== names) return;
+      try {
+        await this.options.speech.setNames(names);
+        this.namesApplied++;
+        this.log.info({ entities: names.entities.length, areas: names.areas.length, floors: names.floors.length }, 'voice: command grammar rebuilt for the home\'s names');
+      } catch (err) {
+        this.log.error({ err }, 'voice: could not rebuild the command grammar; the previous one stays');
+      }
+    });
+  }
+
+  private onAudio(chunk: DeviceAudioChunk): void {
+    try {
+      this.frontEnd.pushChunk(chunk);
+    } catch (err) {
+      this.log.warn({ err, device: chunk.deviceId, code: errorCode(err, 'JARVIS_AUDIO_BAD_FRAME') }, 'voice: audio chunk dropped by the front end');
+    }
+  }
+
+  private onMute(t: MuteTransition): void {
+    this.frontEnd.onMute(t);
+    if (!t.muted) return;
+    const set = this.flights.get(t.deviceId);
+    if (!set) return;
+    // Whatever is still being transcribed for this device is dropped: its result must never act or be kept.
+    for (const f of set) {
+      f.abort.abort();
+      f.run.end('muted', Date.now());
+    }
+    this.flights.delete(t.deviceId);
+  }
+
+  private onDeviceEvent(e: PipelineDeviceEvent): void {
+    // A button pressed on a muted device must not arm a command that would start on the first unmuted audio.
+    if (this.options.isMuted(e.deviceId)) return;
+    if (e.topic === 'event/button') this.frontEnd.onButton(e.deviceId, e.payload, e.at);
+    else this.frontEnd.onDeviceWake(e.deviceId, e.payload, e.at);
+  }
+
+  private onUtterance(u: Utterance): void {
+    const flight: Flight = { run: u.run, abort: new AbortController() };
+    let set = this.flights.get(u.deviceId);
+    if (!set) this.flights.set(u.deviceId, (set = new Set()));
+    set.add(flight);
+    const work = (u.kind === 'command' ? this.command(u, flight) : this.passive(u, flight))
+      .catch((err: unknown) => {
+        this.log.error({ err, device: u.deviceId, run: u.run.id }, 'voice: utterance handling failed');
+        u.run.fail('JARVIS_VOICE_COMMAND_FAILED', (err as Error).message ?? String(err), Date.now());
+      })
+      .finally(() => {
+        const s = this.flights.get(u.deviceId);
+        s?.delete(flight);
+        if (s?.size === 0) this.flights.delete(u.deviceId);
+        this.pending.delete(work);
+      });
+    this.pending.add(work);
+  }
+
+  private async command(u: Utterance, flight: Flight): Promise<void> {
+    const { run } = u;
+    run.emit('stt-start', { engine: this.options.engine === 'whisper' ? 'whisper' : 'race', audioMs: Math.round(u.pcm16k.length / 16) }, Date.now());
+    let result: RaceResult | undefined;
+    try {
+      result = await this.options.speech.command(u.pcm16k, { vocabulary: this.vocabulary, signal: flight.abort.signal });
+    } catch (err) {
+      if (run.ended !== undefined) return;
+      const code = errorCode(err, 'JARVIS_VOICE_STT_FAILED');
+      // The grammar found no confident command and whisper is off: nothing was understood, which is no failure.
+      if (code !== 'JARVIS_STT_MODEL_MISSING') return run.fail(code, (err as Error).message, Date.now());
+    }
+    if (run.ended !== undefined) return; // muted while transcribing: the result is dropped unseen
+    const transcript = result?.transcript;
+    const text = transcript?.text.trim() ?? '';
+    run.emit('stt-end', {
+      engine: result?.winner ?? 'grammar', text, confidence: Number((transcript?.confidence ?? 0).toFixed(3)),
+      ...(transcript?.rejected ? { rejected: transcript.rejected } : {}),
+    }, Date.now());
+    if (normalizeText(text) === '') return run.end('not-understood', Date.now());
+
+    run.emit('intent-start', undefined, Date.now());
+    let decided = false;
+    const trace: VoiceTrace = {
+      intentDecided: (data, at) => {
+        decided = true;
+        run.emit('intent-end', data, at);
+      },
+      actionStarted: (call, at) => run.emit('action-start', { ...call }, at),
+      actionEnded: (call, outcome, at) => run.emit('action-end', { ...call, ...outcome }, at),
+    };
+    let outcome: CommandOutcome;
+    try {
+      outcome = await withVoiceTrace(trace, () => this.options.handleCommand(text, { deviceId: u.deviceId, issuedAt: u.endTs }));
+    } catch (err) {
+      return run.fail(errorCode(err, 'JARVIS_VOICE_COMMAND_FAILED'), (err as Error).message, Date.now());
+    }
+    const d = outcome.decision;
+    // Interceptors ("forget the last five minutes") answer without the router, so no trace saw their decision.
+    if (!decided) run.emit('intent-end', { intent: d.intent, tier: d.tier, path: d.path, confidence: d.confidence, targets: d.targets }, outcome.decidedAt);
+    if (outcome.result.reply !== '') {
+      run.emit('reply', { text: outcome.result.reply, sent: outcome.replied, ok: outcome.result.ok, ...(outcome.result.code ? { code: outcome.result.code } : {}) }, Date.now());
+    }
+    run.end('done', Date.now());
+  }
+
+  private async passive(u: Utterance, flight: Flight): Promise<void> {
+    const { run } = u;
+    const o = this.options;
+    // Nobody to read it, or no engine: passive speech is not transcribed at all (and so never kept).
+    if (!o.passive || !o.hasTranscriptListeners() || o.speech.off.whisper) return run.end('done', Date.now());
+    run.emit('stt-start', { engine: 'whisper', audioMs: Math.round(u.pcm16k.length / 16) }, Date.now());
+    let transcript: Transcript;
+    try {
+      transcript = await o.speech.passive(u.pcm16k, { vocabulary: this.vocabulary, signal: flight.abort.signal });
+    } catch (err) {
+      if (run.ended !== undefined) return;
+      return run.fail(errorCode(err, 'JARVIS_VOICE_STT_FAILED'), (err as Error).message, Date.now());
+    }
+    if (run.ended !== undefined) return; // muted meanwhile: the words are dropped, never published
+    const text = transcript.text.trim();
+    // The run records that words were heard, never which (privacy: passive text goes only to the observer).
+    run.emit('stt-end', { engine: 'whisper', words: text === '' ? 0 : text.split(/\s+/).length, ...(transcript.rejected ? { rejected: transcript.rejected } : {}) }, Date.now());
+    if (text === '') return run.end('not-understood', Date.now());
+    o.publishTranscript({ deviceId: u.deviceId, text, startedAt: u.startTs, endedAt: u.endTs });
+    run.end('done', Date.now());
+  }
+}
+

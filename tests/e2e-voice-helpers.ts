@@ -1,0 +1,66 @@
+import { existsSync } from 'node:fs';
+import { topicFor } from '@jarvis/protocol';
+import { simulateWearable, type SimulateWearableOptions, type SimulationReport } from '@jarvis/wearable';
+import { voicePipelineOf } from '../hub/src/pipeline/part.js';
+import { fixtureToolsAvailable } from './fixtures/audio/index.js';
+import type { VoiceFixture } from './fixtures/voice/index.js';
+import { startPartsHub, type PartsHub, type PartsHubOptions, type TestDevice } from './hub-parts-helpers.js';
+
+/** whisper.cpp's tiny.en test model (real shapes, no weights: it transcribes nothing). */
+export const WHISPER_TEST_MODEL = '/work/shared/models/for-tests-ggml-tiny.en.bin';
+/** A GGUF with random weights: tier-1 plumbing only. */
+export const LLM_TEST_MODEL = '/work/shared/models/llama-2-tiny-random.gguf';
+
+/** Why the voice end-to-end tests cannot run here, or undefined when they can. */
+export function voiceSkipReason(): string | undefined {
+  if (!fixtureToolsAvailable()) return 'espeak-ng and sox are needed to make the spoken fixtures';
+  if (!existsSync(WHISPER_TEST_MODEL)) return `whisper test model ${WHISPER_TEST_MODEL} is absent`;
+  return undefined;
+}
+
+/** A parts hub with the voice pipeline on the test whisper model and the HA simulator, ready for speech. */
+export async function startVoiceHub(options: PartsHubOptions = {}): Promise<PartsHub> {
+  const t = await startPartsHub({
+    ...options,
+    env: { JARVIS_STT_WHISPER_PATH: WHISPER_TEST_MODEL, JARVIS_LLM_ENABLED: 'false', ...options.env },
+  });
+  const voice = voicePipelineOf(t.hub.context);
+  if (!voice) throw new Error('the voice part did not start');
+  // The grammar must hold the home's names before anyone speaks.
+  if (options.homeAssistant !== false) {
+    for (let i = 0; i < 200 && voice.pipeline.status().namesApplied === 0; i++) await new Promise((r) => setTimeout(r, 25));
+    await voice.pipeline.namesSettled();
+  }
+  return t;
+}
+
+/** Options of {@link speak}. */
+export interface SpeakOptions extends Partial<Omit<SimulateWearableOptions, 'bundle' | 'audio'>> {
+  /** Press PTT (an MQTT `event/button`) once the hub hears the stream's first audio. */
+  ptt?: boolean;
+}
+
+/**
+ * Streams a fixture from a simulated wearable with the device's bundle, pressing PTT over MQTT (from the
+ * device's own login) as soon as the hub receives the first audio of that stream; resolves when the voice
+ * pipeline has finished every utterance.
+ */
+export async function speak(t: PartsHub, device: TestDevice, fixture: VoiceFixture, options: SpeakOptions = {}): Promise<SimulationReport> {
+  const { ptt = true, ...sim } = options;
+  const ctx = t.hub.context;
+  let pressed: Promise<unknown> | undefined;
+  const stop = ctx.onAudio((chunk) => {
+    if (!ptt || pressed || chunk.deviceId !== device.bundle.deviceId) return;
+    pressed = device.client.publishAsync(topicFor(device.bundle.deviceId, 'event/button'), JSON.stringify({ button: 'ptt', action: 'press' }), { qos: 1 });
+  });
+  try {
+    const report = await simulateWearable({ bundle: device.bundle, audio: { samples: fixture.samples, sampleRate: fixture.sampleRate }, seed: 3, ...sim });
+    await pressed;
+    // Let the jitter buffer release the tail and the segmenter's hangover pass, then wait for STT and the command.
+    await new Promise((r) => setTimeout(r, 400));
+    await voicePipelineOf(ctx)!.pipeline.idle();
+    return report;
+  } finally {
+    stop();
+  }
+}
