@@ -1,6 +1,9 @@
+import { PassThrough, Writable } from 'node:stream';
 import { topicFor, type DeviceBundle } from '@jarvis/protocol';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../hub/src/cli/run.js';
+import { datagram } from '../hub/test/helpers/frames.js';
 import { startTestHub, type TestHub } from '../hub/test/helpers/test-hub.js';
 
 let t: TestHub;
@@ -89,6 +92,31 @@ describe('MQTT device plane (embedded broker)', () => {
     expect(await got).toBe(`jarvis/v1/device/${a.deviceId}/cmd/say {"text":"hello"}`);
   });
 
+});
+
+describe('a device added by `jarvis device add` while the hub runs', () => {
+  it('is served at once over MQTT (login, retained status and mute) and UDP, before any registry poll', async () => {
+    // Only look-up misses may refresh the registry now, as when the device beats the 1 s poll.
+    await t.hub.context.registry.stop();
+    let out = '';
+    const code = await runCli(['device', 'add', 'late', '--area', 'Hall', '--json', '--data-dir', t.dataDir, '--host', '127.0.0.1'], {
+      stdin: new PassThrough(),
+      stdout: new Writable({ write: (c, _e, cb) => ((out += String(c)), cb()) }),
+      stderr: new Writable({ write: (_c, _e, cb) => cb() }),
+      env: {},
+    });
+    expect(code).toBe(0);
+    const bundle = JSON.parse(out) as DeviceBundle;
+    const device = { id: Number.parseInt(bundle.deviceId, 16), key: Buffer.from(bundle.key, 'hex') };
+    expect(t.hub.context.ingest.handleDatagram(datagram(device, 0))).toBe('accepted');
+    const c = await connect(bundle);
+    await c.publishAsync(topicFor(bundle.deviceId, 'status'), JSON.stringify({ state: 'online', streamId: 7 }), { retain: true, qos: 1 });
+    await c.publishAsync(topicFor(bundle.deviceId, 'state/mute'), JSON.stringify({ muted: true }), { retain: true, qos: 1 });
+    await expect.poll(() => t.hub.context.gate.isMuted(bundle.deviceId)).toBe(true);
+    expect(t.hub.context.mqtt.stateOf(bundle.deviceId).online).toBe(true);
+    expect(t.logs.some((l) => l.includes('JARVIS_MQTT_UNKNOWN_DEVICE'))).toBe(false);
+    expect(t.hub.context.ingest.handleDatagram(datagram(device, 1))).toBe('muted');
+  });
 });
 
 describe('MQTT device plane against an external broker', () => {

@@ -11,11 +11,23 @@ export interface DeviceChanges {
   rotated: DeviceRecord[];
 }
 
+/** Tuning of {@link DeviceRegistry}'s look-ups. */
+export interface DeviceRegistryOptions {
+  /**
+   * Least time between two refreshes caused by a look-up miss, ms. Bounds what a flood of datagrams
+   * or messages naming unknown devices can cost (one `data_version` read per interval).
+   */
+  missRefreshMs?: number;
+  now?: () => number;
+}
+
 /**
  * The running hub's view of the provisioned devices and their UDP keys. `jarvis device add|remove|
  * rotate-key` may run in another process, so the registry polls SQLite's `PRAGMA data_version` once a
  * second (it changes whenever another connection commits; a cheap read that touches no table) and
- * reloads the devices table when it moved.
+ * reloads the devices table when it moved. A look-up that misses does not wait for the poll: a device
+ * added a moment ago may already be talking, so the miss re-checks `data_version` at once (at most
+ * once per `missRefreshMs`) and looks again.
  */
 export class DeviceRegistry implements Component {
   readonly name = 'devices';
@@ -24,13 +36,20 @@ export class DeviceRegistry implements Component {
   private dataVersion = -1;
   private timer: NodeJS.Timeout | undefined;
   private readonly listeners = new Set<(changes: DeviceChanges) => void>();
+  private lastRefreshAt = Number.NEGATIVE_INFINITY;
+  private readonly missRefreshMs: number;
+  private readonly now: () => number;
 
   constructor(
     private readonly db: Db,
     private readonly repository: DevicesRepository,
     private readonly logger: Logger,
     private readonly pollMs = 1000,
-  ) {}
+    options: DeviceRegistryOptions = {},
+  ) {
+    this.missRefreshMs = options.missRefreshMs ?? 100;
+    this.now = options.now ?? Date.now;
+  }
 
   async start(): Promise<void> {
     if (this.timer) return;
@@ -44,17 +63,19 @@ export class DeviceRegistry implements Component {
     this.timer = undefined;
   }
 
-  /** The UDP key of a device, for the ingest (a Map lookup on the hot path). */
+  /** The UDP key of a device, for the ingest (a Map lookup on the hot path; a miss re-checks the table). */
   keyFor(id: number): Uint8Array | undefined {
-    return this.keys.get(id);
+    return this.keys.get(id) ?? (this.refreshAfterMiss() ? this.keys.get(id) : undefined);
   }
 
+  /** A device by numeric id; a miss re-checks the table. */
   get(id: number): DeviceRecord | undefined {
-    return this.byId.get(id);
+    return this.byId.get(id) ?? (this.refreshAfterMiss() ? this.byId.get(id) : undefined);
   }
 
+  /** A device by its 8-hex-digit id; a miss re-checks the table. */
   byTextId(deviceId: string): DeviceRecord | undefined {
-    return /^[0-9a-f]{8}$/.test(deviceId) ? this.byId.get(Number.parseInt(deviceId, 16)) : undefined;
+    return /^[0-9a-f]{8}$/.test(deviceId) ? this.get(Number.parseInt(deviceId, 16)) : undefined;
   }
 
   list(): DeviceRecord[] {
@@ -72,6 +93,7 @@ export class DeviceRegistry implements Component {
    * this process wrote itself, which does not move its own `data_version`).
    */
   refresh(force: boolean): DeviceChanges | undefined {
+    this.lastRefreshAt = this.now();
     let version: number;
     try {
       version = this.db.pragma('data_version', { simple: true }) as number;
@@ -106,5 +128,11 @@ export class DeviceRegistry implements Component {
       }
     }
     return changes;
+  }
+
+  /** Refreshes after a look-up miss unless one ran within `missRefreshMs`; true when the table was reloaded. */
+  private refreshAfterMiss(): boolean {
+    if (this.now() - this.lastRefreshAt < this.missRefreshMs) return false;
+    return this.refresh(false) !== undefined;
   }
 }

@@ -64,6 +64,8 @@ export class MqttDevicePlane implements Component {
   private unsubscribeRegistry: (() => void) | undefined;
   private heardTimer: NodeJS.Timeout | undefined;
   private readonly publishedHeard = new Map<string, number>();
+  /** Latest `status`/`state/mute` of devices not (yet) in the registry, applied if they appear. */
+  private readonly pending = new Map<string, PendingRetained>();
 
   constructor(private readonly options: MqttDevicePlaneOptions) {
     this.rejected = mqttRejectedCounter(options.metrics);
@@ -88,7 +90,10 @@ export class MqttDevicePlane implements Component {
     });
     client.on('reconnect', () => logger.debug('reconnecting to mqtt'));
     client.on('error', (err) => logger.warn({ err: err.message }, 'mqtt client error'));
-    this.unsubscribeRegistry = this.options.registry.onChange((c) => void this.onDevicesChanged(c));
+    this.unsubscribeRegistry = this.options.registry.onChange((c) => {
+      this.applyPending(c);
+      void this.onDevicesChanged(c);
+    });
     this.heardTimer = setInterval(() => this.publishLastHeard(), this.options.lastHeardIntervalMs ?? 15_000);
     this.heardTimer.unref();
     if (this.options.waitForConnect) {
@@ -177,7 +182,6 @@ export class MqttDevicePlane implements Component {
   }
 
   private onMessage(topic: string, payload: Buffer): void {
-    const { logger } = this.options;
     let parsed: { deviceId: string; topic: DeviceTopic };
     try {
       parsed = parseTopic(topic);
@@ -186,15 +190,30 @@ export class MqttDevicePlane implements Component {
     }
     const { deviceId } = parsed;
     // An empty retained message is a deletion (device removed), not a payload.
-    if (payload.length === 0) return;
+    if (payload.length === 0) {
+      if (parsed.topic === 'status' || parsed.topic === 'state/mute') this.pending.get(deviceId)?.messages.delete(parsed.topic);
+      return;
+    }
+    // The look-up re-reads the devices table on a miss, so a device added a moment ago is found here.
     if (!this.options.registry.byTextId(deviceId)) {
+      if (parsed.topic === 'status' || parsed.topic === 'state/mute') {
+        // The broker sends retained state once; keep it so a device that turns up at the next registry
+        // refresh does not count as offline (or unmuted) until it publishes again.
+        this.keepPending(deviceId, parsed.topic, payload);
+      }
       return this.reject('unknown', 'unknown_device', `message from unknown device ${deviceId} on ${topic}`);
     }
+    this.apply(deviceId, parsed.topic, payload);
+  }
+
+  private apply(deviceId: string, deviceTopic: DeviceTopic, payload: Buffer): void {
+    const { logger } = this.options;
+    const topic = topicFor(deviceId, deviceTopic);
     const at = Date.now();
     const state = this.stateOf(deviceId);
     this.states.set(deviceId, state);
     try {
-      switch (parsed.topic) {
+      switch (deviceTopic) {
         case 'status': {
           const status = decodePayload('status', payload);
           state.status = status;
@@ -206,15 +225,20 @@ export class MqttDevicePlane implements Component {
           const mute = decodePayload('state/mute', payload);
           state.muted = mute.muted;
           state.lastHeardAt = at;
-          this.options.persistMute(deviceId, mute.muted);
+          // The gate first, synchronously: a store that fails to persist must not leave the device unmuted.
           this.options.gate.setMqttMuted(deviceId, mute.muted);
+          try {
+            this.options.persistMute(deviceId, mute.muted);
+          } catch (err) {
+            logger.error({ err, device: deviceId }, 'could not persist the mute state');
+          }
           return;
         }
         case 'event/button':
         case 'event/wake': {
           state.lastHeardAt = at;
           const event =
-            parsed.topic === 'event/button'
+            deviceTopic === 'event/button'
               ? ({ deviceId, topic: 'event/button', payload: decodePayload('event/button', payload), at } as const)
               : ({ deviceId, topic: 'event/wake', payload: decodePayload('event/wake', payload), at } as const);
           for (const l of this.listeners) {
@@ -235,6 +259,36 @@ export class MqttDevicePlane implements Component {
     }
   }
 
+  private keepPending(deviceId: string, topic: 'status' | 'state/mute', payload: Buffer): void {
+    const now = Date.now();
+    for (const [id, p] of this.pending) if (now - p.at > PENDING_TTL_MS) this.pending.delete(id);
+    let entry = this.pending.get(deviceId);
+    if (!entry) {
+      if (this.pending.size >= PENDING_MAX_DEVICES) {
+        const oldest = this.pending.keys().next().value;
+        if (oldest !== undefined) this.pending.delete(oldest);
+      }
+      entry = { at: now, messages: new Map() };
+      this.pending.set(deviceId, entry);
+    }
+    entry.at = now;
+    // Re-insert so the map stays in arrival order and replay keeps the order the broker delivered.
+    entry.messages.delete(topic);
+    entry.messages.set(topic, Buffer.from(payload));
+  }
+
+  private applyPending(changes: DeviceChanges): void {
+    for (const d of changes.removed) this.pending.delete(d.deviceId);
+    for (const d of changes.added) {
+      const entry = this.pending.get(d.deviceId);
+      if (!entry) continue;
+      this.pending.delete(d.deviceId);
+      if (Date.now() - entry.at > PENDING_TTL_MS) continue;
+      this.options.logger.info({ device: d.deviceId, topics: [...entry.messages.keys()] }, 'applying state the device published before the hub knew it');
+      for (const [topic, payload] of entry.messages) this.apply(d.deviceId, topic, payload);
+    }
+  }
+
   private publishLastHeard(): void {
     const client = this.client;
     if (!client?.connected) return;
@@ -252,6 +306,17 @@ export class MqttDevicePlane implements Component {
     this.options.logger.warn({ device, code: reason === 'unknown_device' ? 'JARVIS_MQTT_UNKNOWN_DEVICE' : 'JARVIS_MQTT_BAD_PAYLOAD' }, message);
   }
 }
+
+/** Retained state of a device the registry did not know yet. */
+interface PendingRetained {
+  at: number;
+  messages: Map<'status' | 'state/mute', Buffer>;
+}
+
+/** How long state of an unknown device is kept: the registry polls every second, so this is generous. */
+const PENDING_TTL_MS = 60_000;
+/** Bounds the memory a broker full of unknown devices (an external one, without our ACLs) can take. */
+const PENDING_MAX_DEVICES = 256;
 
 function redactUrl(url: string): string {
   try {
