@@ -119,6 +119,37 @@ describe('a device added by `jarvis device add` while the hub runs', () => {
   });
 });
 
+describe('the MQTT mute and audio already queued in the jitter buffer', () => {
+  it('mutes the gate on receipt and throws away frames waiting behind a gap, unplayed', async () => {
+    // A long wait keeps frames queued behind the gap until the mute arrives, however slow the machine.
+    const q = await startTestHub({ JARVIS_INGEST_MAX_WAIT_MS: '2000', JARVIS_INGEST_JITTER_TARGET_FRAMES: '10' });
+    try {
+      const a = q.addDevice('a');
+      const device = { id: Number.parseInt(a.deviceId, 16), key: Buffer.from(a.key, 'hex') };
+      const heard: number[] = [];
+      q.hub.context.onAudio((chunk) => heard.push(chunk.timestamp));
+      for (const seq of [0, 2, 3]) expect(q.hub.context.ingest.handleDatagram(datagram(device, seq))).toBe('accepted');
+      expect(q.hub.context.ingest.statsFor(a.deviceId)?.bufferDepth).toBe(2);
+      const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${q.hub.ports.mqtt}`, { username: a.mqtt.username, password: a.mqtt.password, reconnectPeriod: 0 });
+      try {
+        await c.publishAsync(topicFor(a.deviceId, 'state/mute'), '{"muted":true}', { retain: true, qos: 1 });
+        await expect.poll(() => q.hub.context.gate.isMuted(a.deviceId)).toBe(true);
+        expect(q.hub.context.ingest.statsFor(a.deviceId)?.bufferDepth).toBe(0);
+        expect(q.hub.context.ingest.handleDatagram(datagram(device, 1))).toBe('muted');
+        await c.publishAsync(topicFor(a.deviceId, 'state/mute'), '{"muted":false}', { retain: true, qos: 1 });
+        await expect.poll(() => q.hub.context.gate.isMuted(a.deviceId)).toBe(false);
+        expect(q.hub.context.ingest.handleDatagram(datagram(device, 4))).toBe('accepted');
+        q.hub.context.ingest.poll();
+        expect(heard).toEqual([0, 4 * 320]);
+      } finally {
+        await c.endAsync(true);
+      }
+    } finally {
+      await q.close();
+    }
+  });
+});
+
 describe('MQTT device plane against an external broker', () => {
   it('behaves the same: discovery retained, mute state fed to the gate, removed devices cleaned up', async () => {
     const { Aedes } = await import('aedes');

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { topicFor } from '@jarvis/protocol';
 import mqtt from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startTestHub } from '../hub/test/helpers/test-hub.js';
+import { datagram } from '../hub/test/helpers/frames.js';
+import { startTestHub, type TestHub } from '../hub/test/helpers/test-hub.js';
 
 const CLI = fileURLToPath(new URL('../hub/dist/cli.js', import.meta.url));
 const dirs: string[] = [];
@@ -71,7 +73,50 @@ describe('the jarvis hub process', () => {
   });
 });
 
+/** Sends datagrams to a hub's UDP port, as a device (or an attacker replaying one) would. */
+async function sendUdp(port: number, datagrams: Uint8Array[]): Promise<void> {
+  const sock = createSocket('udp4');
+  try {
+    for (const d of datagrams) await new Promise<void>((resolve, reject) => sock.send(d, port, '127.0.0.1', (err) => (err ? reject(err) : resolve())));
+  } finally {
+    sock.close();
+  }
+}
+
+async function datagramsCounted(t: TestHub, deviceId: string, result: string): Promise<number> {
+  const m = await t.hub.context.metrics.getSingleMetric('jarvis_udp_datagrams_total')?.get();
+  return m?.values.find((v) => v.labels['device'] === deviceId && v.labels['result'] === result)?.value ?? 0;
+}
+
 describe('hub restarts', () => {
+  it('rejects a replay of recorded datagrams after a restart on the same data dir, counted as replay [UDP-4.5]', async () => {
+    const dir = tempDir();
+    const first = await startTestHub({}, dir);
+    const bundle = first.addDevice('w');
+    const device = { id: Number.parseInt(bundle.deviceId, 16), key: Buffer.from(bundle.key, 'hex') };
+    // What an attacker on the LAN records: an earlier boot of the device, and the current one.
+    const earlierBoot = [0, 1, 2, 3, 4].map((seq) => datagram(device, seq, { streamId: 1111 }));
+    const currentBoot = [0, 1, 2, 3, 4].map((seq) => datagram(device, seq, { streamId: 2222 }));
+    await sendUdp(first.hub.ports.udp, [...earlierBoot, ...currentBoot]);
+    await expect.poll(() => datagramsCounted(first, bundle.deviceId, 'accepted')).toBe(10);
+    await first.close();
+
+    const second = await startTestHub({}, dir);
+    try {
+      const heard: number[] = [];
+      second.hub.context.onAudio((c) => heard.push(c.samples.length));
+      await sendUdp(second.hub.ports.udp, [...earlierBoot, ...currentBoot]);
+      await expect.poll(() => datagramsCounted(second, bundle.deviceId, 'replay')).toBe(10);
+      expect(await datagramsCounted(second, bundle.deviceId, 'accepted')).toBe(0);
+      expect(heard).toEqual([]);
+      // The device itself carries on with its current stream.
+      await sendUdp(second.hub.ports.udp, [datagram(device, 5, { streamId: 2222 })]);
+      await expect.poll(() => datagramsCounted(second, bundle.deviceId, 'accepted')).toBe(1);
+    } finally {
+      await second.close();
+    }
+  });
+
   it('keeps a device muted across a restart of the hub (embedded broker forgets retained messages)', async () => {
     const dir = tempDir();
     const first = await startTestHub({}, dir);

@@ -19,6 +19,7 @@ import { hubParts } from './parts.js';
 import { openDatabase, type Db } from './store/database.js';
 import { DevicesRepository } from './store/devices-repository.js';
 import { TokensRepository } from './store/tokens-repository.js';
+import { UdpStreamsRepository } from './store/udp-streams-repository.js';
 
 /** Ports the hub actually listens on (after port 0 was resolved). */
 export interface HubPorts {
@@ -166,6 +167,7 @@ export async function startHub(config: JarvisConfig, logger: Logger, options: St
       stream: config.ingest,
       keyFor: (id) => registry.keyFor(id),
       gate,
+      streamGuard: new UdpStreamsRepository(db),
       logger: forFacility(logger, 'hub:udp'),
       metrics,
     });

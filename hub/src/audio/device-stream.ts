@@ -50,8 +50,18 @@ export interface DeviceStreamStats {
   lastHeardAt: number | undefined;
 }
 
-/** How many retired stream ids of a device are remembered to reject their replays. */
-const SUPERSEDED_MEMORY = 16;
+/** How many retired stream ids of a device are remembered to reject their replays [UDP-4.5]. */
+export const SUPERSEDED_MEMORY = 16;
+
+/**
+ * What a device stream must remember across a hub restart to keep rejecting replays [UDP-4.5]: its
+ * current stream id, the highest `seq` accepted in it, and the stream ids it superseded (oldest first).
+ */
+export interface StreamGuardState {
+  streamId: number;
+  highestSeq: number | undefined;
+  superseded: number[];
+}
 
 /**
  * One device's audio path after authentication: stream restarts, replay window, the mute gate, decode,
@@ -67,6 +77,10 @@ export class DeviceStream {
   /** Highest seq of the current stream dropped while muted: older frames can only be from before the unmute. */
   private mutedFloor: number | undefined;
   private lastArrival: { at: number; timestamp: number } | undefined;
+  /** Highest seq of the current stream accepted before a hub restart: nothing at or before it is new. */
+  private restoredFloor: number | undefined;
+  /** The guard state changed since it was last taken for persisting. */
+  private guardDirty = false;
 
   constructor(
     readonly deviceId: string,
@@ -100,6 +114,25 @@ export class DeviceStream {
     return result;
   }
 
+  /** Resumes the replay guard a previous run of the hub persisted; call before the first frame. */
+  restoreGuard(state: StreamGuardState): void {
+    this.stats.streamId = state.streamId;
+    this.superseded.splice(0, this.superseded.length, ...state.superseded.slice(-SUPERSEDED_MEMORY));
+    this.restoredFloor = state.highestSeq;
+  }
+
+  /** The replay guard to persist, once per change (undefined when nothing changed since the last call). */
+  takeGuardChange(): StreamGuardState | undefined {
+    if (!this.guardDirty || this.stats.streamId === undefined) return undefined;
+    this.guardDirty = false;
+    return { streamId: this.stats.streamId, highestSeq: this.window.highestSeq ?? this.restoredFloor, superseded: [...this.superseded] };
+  }
+
+  /** Persisting a taken change failed: offer it again next time. */
+  guardNotSaved(): void {
+    this.guardDirty = true;
+  }
+
   /** Counts a result decided before the stream saw the frame (bad tag). */
   count(result: DatagramResult): void {
     this.stats.datagrams[result]++;
@@ -123,6 +156,7 @@ export class DeviceStream {
       if (this.superseded.includes(frame.streamId)) return 'replay';
       this.restart(frame.streamId, now);
     }
+    if (this.restoredFloor !== undefined && seqDelta(frame.seq, this.restoredFloor) <= 0) return 'replay';
     const highest = this.window.highestSeq;
     const verdict = this.window.accept(frame.seq);
     if (verdict === 'too_old') return 'replay';
@@ -130,6 +164,7 @@ export class DeviceStream {
     const newest = highest === undefined || seqDelta(frame.seq, highest) > 0;
     this.stats.lastHeardAt = now;
     if (newest) {
+      this.guardDirty = true;
       this.trackJitter(frame, now);
       // Only the newest frame speaks for the switch: a late, older frame must not unmute.
       this.gate.setFrameMuted(this.deviceId, (frame.flags & FrameFlag.MUTED) !== 0);
@@ -167,6 +202,8 @@ export class DeviceStream {
       this.stats.restarts++;
     }
     this.stats.streamId = streamId;
+    this.restoredFloor = undefined;
+    this.guardDirty = true;
     this.window = new ReplayWindow(this.options.replayWindow);
     this.buffer = this.newBuffer();
     this.lastSamples = undefined;

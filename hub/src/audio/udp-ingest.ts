@@ -4,12 +4,21 @@ import type { Counter, Gauge, Registry } from 'prom-client';
 import { Counter as PromCounter, Gauge as PromGauge } from 'prom-client';
 import type { Component } from '../core/component.js';
 import type { Logger } from '../core/logger.js';
-import { DeviceStream, type DatagramResult, type DeviceStreamOptions, type DeviceStreamStats } from './device-stream.js';
+import { DeviceStream, type DatagramResult, type DeviceStreamOptions, type DeviceStreamStats, type StreamGuardState } from './device-stream.js';
 import type { MuteGate } from './mute-gate.js';
 import type { DeviceAudioChunk } from './types.js';
 
 /** Looks up a device's UDP key by its numeric id; undefined for an unknown device. */
 export type DeviceKeyLookup = (deviceId: number) => Uint8Array | undefined;
+
+/**
+ * Where the replay guard of every device stream survives a hub restart [UDP-4.5] (the hub passes its
+ * `UdpStreamsRepository`). Keyed by the numeric device id.
+ */
+export interface StreamGuardStore {
+  load(): Map<number, StreamGuardState>;
+  save(states: ReadonlyMap<number, StreamGuardState>): void;
+}
 
 /** Construction parameters of {@link UdpIngest}. */
 export interface UdpIngestOptions {
@@ -23,6 +32,13 @@ export interface UdpIngestOptions {
   metrics?: Registry;
   /** Interval of the play-out timer that releases frames stuck behind a lost one. */
   pollIntervalMs?: number;
+  /** Persists the replay guard; without it a restarted hub forgets superseded streams. */
+  streamGuard?: StreamGuardStore;
+  /**
+   * How often changed guards are written, ms (also at a stream restart and at stop). A crash loses at
+   * most this much of the current stream's progress, never a superseded stream id.
+   */
+  guardFlushMs?: number;
   now?: () => number;
 }
 
@@ -74,6 +90,9 @@ export class UdpIngest implements Component {
   private unsubscribeMute: (() => void) | undefined;
   private boundPort: number | undefined;
   private readonly now: () => number;
+  private restoredGuards = new Map<number, StreamGuardState>();
+  private guardTimer: NodeJS.Timeout | undefined;
+  private guardStore: StreamGuardStore | undefined;
 
   constructor(private readonly options: UdpIngestOptions) {
     this.metrics = createMetrics(options.metrics);
@@ -88,6 +107,17 @@ export class UdpIngest implements Component {
 
   async start(): Promise<void> {
     if (this.socket) return;
+    if (this.options.streamGuard) {
+      try {
+        this.restoredGuards = this.options.streamGuard.load();
+        this.guardStore = this.options.streamGuard;
+        this.guardTimer = setInterval(() => this.flushGuards(), this.options.guardFlushMs ?? 2000);
+        this.guardTimer.unref();
+      } catch (err) {
+        // Audio still flows; only replays of streams from before this start go undetected.
+        this.options.logger.error({ err }, 'udp replay guard could not be loaded; superseded streams of earlier runs are not rejected');
+      }
+    }
     this.unsubscribeMute = this.options.gate.onMute((t) => {
       this.metrics.muted.set({ device: t.deviceId }, t.muted ? 1 : 0);
       if (t.muted) {
@@ -122,11 +152,15 @@ export class UdpIngest implements Component {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    if (this.guardTimer) clearInterval(this.guardTimer);
+    this.guardTimer = undefined;
     this.unsubscribeMute?.();
     this.unsubscribeMute = undefined;
     const socket = this.socket;
     this.socket = undefined;
     if (socket) await new Promise<void>((resolve) => socket.close(() => resolve()));
+    // After the socket is closed, so the last datagrams' progress is in what is written.
+    this.flushGuards();
   }
 
   /** Subscribes to audio that passed the mute gate; returns the unsubscribe function. */
@@ -154,6 +188,25 @@ export class UdpIngest implements Component {
   /** Forgets a removed device's stream. */
   forget(numericId: number): void {
     this.streams.delete(numericId);
+    this.restoredGuards.delete(numericId);
+  }
+
+  /** Writes the replay guards that changed since the last write; a failed write is retried next time. */
+  flushGuards(): void {
+    const store = this.guardStore;
+    if (!store) return;
+    const changed = new Map<number, StreamGuardState>();
+    for (const [id, s] of this.streams) {
+      const state = s.takeGuardChange();
+      if (state) changed.set(id, state);
+    }
+    if (changed.size === 0) return;
+    try {
+      store.save(changed);
+    } catch (err) {
+      for (const id of changed.keys()) this.streams.get(id)?.guardNotSaved();
+      this.options.logger.error({ err }, 'could not persist the udp replay guard');
+    }
   }
 
   /** Processes one datagram as if it arrived from `peer`; the socket calls this, tests and benchmarks may too. */
@@ -183,8 +236,11 @@ export class UdpIngest implements Component {
       stream.count('malformed');
       return this.reject('malformed', deviceId, peer, err);
     }
+    const streamBefore = stream.stats.streamId;
     const result = stream.handle(frame, now);
     this.metrics.datagrams.inc({ device: deviceId, result });
+    // A superseded stream id is written at once, so no crash can let its recordings back in.
+    if (stream.stats.streamId !== streamBefore) this.flushGuards();
     return result;
   }
 
@@ -198,6 +254,11 @@ export class UdpIngest implements Component {
     let s = this.streams.get(numericId);
     if (!s) {
       s = new DeviceStream(deviceId, this.options.stream, this.options.gate, (chunk) => this.deliver(chunk));
+      const restored = this.restoredGuards.get(numericId);
+      if (restored) {
+        s.restoreGuard(restored);
+        this.restoredGuards.delete(numericId);
+      }
       this.streams.set(numericId, s);
     }
     return s;

@@ -1,13 +1,18 @@
 import { createSocket } from 'node:dgram';
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
-import { FrameFlag, encodeSignedAudioFrame } from '@jarvis/protocol';
+import { FrameFlag, encodeSignedAudioFrame, formatDeviceId } from '@jarvis/protocol';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MuteGate } from '../../src/audio/mute-gate.js';
 import type { DeviceAudioChunk, MuteTransition } from '../../src/audio/types.js';
-import { UdpIngest } from '../../src/audio/udp-ingest.js';
+import type { StreamGuardState } from '../../src/audio/device-stream.js';
+import { UdpIngest, type StreamGuardStore } from '../../src/audio/udp-ingest.js';
 import { createLogger } from '../../src/core/logger.js';
+import { SecretBox } from '../../src/core/secrets.js';
+import { openDatabase } from '../../src/store/database.js';
+import { DevicesRepository } from '../../src/store/devices-repository.js';
+import { UdpStreamsRepository } from '../../src/store/udp-streams-repository.js';
 import { datagram, frameFields, mutedKeepalive, rampSamples, testDevice, type TestDevice } from '../helpers/frames.js';
 
 const STREAM = { jitterTargetFrames: 3, maxWaitMs: 120, maxConcealMs: 1000, concealment: 'repeat-fade' as const, replayWindow: 1024 };
@@ -157,5 +162,104 @@ describe('UdpIngest over a real socket', () => {
     signAudioFrame(bad, dev.key);
     const result = ingest.handleDatagram(bad);
     expect(result).toBe('malformed');
+  });
+});
+
+describe('UdpIngest replay guard across hub restarts [UDP-4.5]', () => {
+  /** A store with a real devices table, as the hub has; `device` is provisioned in it. */
+  function guardStore() {
+    const db = openDatabase(':memory:');
+    const { device, credentials } = new DevicesRepository(db, new SecretBox(randomBytes(32))).add({ name: 'w', area: 'Lab', kind: 'wearable' });
+    const repo = new UdpStreamsRepository(db);
+    const saves: number[] = [];
+    let failNext = false;
+    const store = {
+      load: () => repo.load(),
+      save: (states: ReadonlyMap<number, StreamGuardState>) => {
+        if (failNext) {
+          failNext = false;
+          throw new Error('disk full');
+        }
+        saves.push(states.size);
+        repo.save(states);
+      },
+    };
+    return { db, repo, store, saves, dev: { id: device.id, key: credentials.key }, failOnce: () => (failNext = true) };
+  }
+
+  function ingestWith(dev: TestDevice, store: StreamGuardStore) {
+    const gate = new MuteGate();
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'debug', destination: new Writable({ write: (c, _e, cb) => (lines.push(String(c)), cb()) }) });
+    const metrics = new Registry();
+    const u = new UdpIngest({ host: '127.0.0.1', port: 0, stream: STREAM, keyFor: (id) => (id === dev.id ? dev.key : undefined), gate, logger, metrics, streamGuard: store, guardFlushMs: 3_600_000 });
+    return { ingest: u, lines, metrics };
+  }
+
+  it('rejects recordings of superseded streams and of frames already accepted after a restart, and accepts the live stream', async () => {
+    const { db, store, dev } = guardStore();
+    const recorded = (streamId: number, seqs: number[]) => seqs.map((seq) => datagram(dev, seq, { streamId, deviceId: dev.id }));
+    const oldBoot = recorded(7, [0, 1, 2, 3]);
+    const thisBoot = recorded(8, [100, 101, 102]);
+
+    const first = ingestWith(dev, store);
+    ingest = first.ingest;
+    await first.ingest.start();
+    for (const d of [...oldBoot, ...thisBoot]) expect(first.ingest.handleDatagram(d)).toBe('accepted');
+    await first.ingest.stop();
+
+    const second = ingestWith(dev, store);
+    ingest = second.ingest;
+    await second.ingest.start();
+    for (const d of [...oldBoot, ...thisBoot]) expect(second.ingest.handleDatagram(d)).toBe('replay');
+    const deviceId = formatDeviceId(dev.id);
+    expect(await metricValue(second.metrics, 'jarvis_udp_datagrams_total', { device: deviceId, result: 'replay' })).toBe(7);
+    // The device keeps streaming on its current stream through the hub's restart.
+    expect(second.ingest.handleDatagram(datagram(dev, 103, { streamId: 8, deviceId: dev.id }))).toBe('accepted');
+    // Reordering after the restart is still handled by the window.
+    expect(second.ingest.handleDatagram(datagram(dev, 105, { streamId: 8, deviceId: dev.id }))).toBe('accepted');
+    expect(second.ingest.handleDatagram(datagram(dev, 104, { streamId: 8, deviceId: dev.id }))).toBe('accepted');
+    expect(second.ingest.handleDatagram(datagram(dev, 104, { streamId: 8, deviceId: dev.id }))).toBe('duplicate');
+    // It reboots: stream 8 is superseded from now on, and that is on disk at once.
+    expect(second.ingest.handleDatagram(datagram(dev, 0, { streamId: 9, deviceId: dev.id }))).toBe('accepted');
+    expect(second.ingest.handleDatagram(datagram(dev, 106, { streamId: 8, deviceId: dev.id }))).toBe('replay');
+    expect(new UdpStreamsRepository(db).load().get(dev.id)).toEqual({ streamId: 9, highestSeq: 0, superseded: [7, 8] });
+    db.close();
+  });
+
+  it('writes the guard at a stream restart and on the timer or stop, never per datagram, and retries a failed write', async () => {
+    const { db, repo, store, saves, dev, failOnce } = guardStore();
+    const { ingest: u, lines } = ingestWith(dev, store);
+    ingest = u;
+    await u.start();
+    for (let seq = 0; seq < 50; seq++) u.handleDatagram(datagram(dev, seq, { deviceId: dev.id }));
+    expect(saves).toEqual([1]); // the first stream of the device, at its first frame
+    expect(repo.load().get(dev.id)?.highestSeq).toBe(0);
+    u.flushGuards();
+    u.flushGuards(); // nothing changed since
+    expect(saves).toEqual([1, 1]);
+    expect(repo.load().get(dev.id)?.highestSeq).toBe(49);
+    u.handleDatagram(datagram(dev, 50, { deviceId: dev.id }));
+    failOnce();
+    u.flushGuards();
+    expect(lines.some((l) => l.includes('could not persist the udp replay guard') && l.includes('disk full'))).toBe(true);
+    await u.stop();
+    expect(saves).toEqual([1, 1, 1]);
+    expect(repo.load().get(dev.id)?.highestSeq).toBe(50);
+    db.close();
+  });
+
+  it('keeps ingesting when the guard cannot be loaded, and says so', async () => {
+    const dev = testDevice();
+    const { ingest: u, lines } = ingestWith(dev, {
+      load: () => {
+        throw new Error('no such table: udp_stream_guard');
+      },
+      save: () => {},
+    });
+    ingest = u;
+    await u.start();
+    expect(lines.some((l) => l.includes('udp replay guard could not be loaded'))).toBe(true);
+    expect(u.handleDatagram(datagram(dev, 0))).toBe('accepted');
   });
 });
