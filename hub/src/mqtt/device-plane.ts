@@ -53,7 +53,8 @@ export interface MqttDevicePlaneOptions {
  * The hub's side of MQTT, the same against the embedded broker and an external one: subscribes to every
  * device's `status`, `state/mute` and `event/#`, validates each payload with `decodePayload` (a bad one
  * is logged naming the device and counted), feeds the mute gate, keeps Home Assistant discovery and the
- * hub's availability retained, and sends commands.
+ * hub's availability retained, and sends commands. Retained state of a device the registry does not
+ * know yet (added by another process a moment ago) is kept for a minute and applied when it appears.
  */
 export class MqttDevicePlane implements Component {
   readonly name = 'mqtt';
