@@ -28,7 +28,7 @@ export async function startVoiceHub(options: PartsHubOptions = {}): Promise<Part
   if (!voice) throw new Error('the voice part did not start');
   // The grammar must hold the home's names before anyone speaks.
   if (options.homeAssistant !== false) {
-    for (let i = 0; i < 200 && voice.pipeline.status().namesApplied === 0; i++) await new Promise((r) => setTimeout(r, 25));
+    for (let i = 0; i < 200 && voice.pipeline.status().names.entities === 0; i++) await new Promise((r) => setTimeout(r, 25));
     await voice.pipeline.namesSettled();
   }
   return t;

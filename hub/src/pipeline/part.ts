@@ -7,29 +7,13 @@ import type { HubContext, HubPart } from '../main.js';
 import { findModel, loadCatalogue } from '../models/catalogue.js';
 import { modelPath, requireModel } from '../models/store.js';
 import { commandTemplates, expansionRules } from '../router/templates.js';
-import { ROUTER_GRAMMAR_MARGINS, type GrammarEngineOptions } from '../stt/grammar/grammar-engine.js';
+import { ROUTER_GRAMMAR_MARGINS } from '../stt/grammar/grammar-engine.js';
 import { namesFromRegistry, type GrammarNames } from '../stt/grammar/slots.js';
-import type { GrammarTemplate } from '../stt/grammar/templates.js';
 import { SpeechService } from '../stt/speech-service.js';
 import { registerVoiceMetrics } from '../voice/metrics.js';
 import { VoiceRunStore } from '../voice/run-store.js';
 import { voiceRoutes } from './routes.js';
 import { VoicePipeline } from './voice-pipeline.js';
-
-/** Name of the expansion rule that lets a command start with the wake phrase. */
-const WAKE_RULE = 'jarvis_wake_phrase';
-
-/**
- * The command grammar: the router's own templates (one source with tier 0), each allowed to start with the
- * wake phrase — a hub-wake command's audio holds "hey jarvis, ..." and tier 0 strips those words again.
- */
-export function voiceGrammar(wakePhrase: string): Pick<GrammarEngineOptions, 'templates' | 'rules' | 'minMargin'> {
-  const words = wakePhrase.toLowerCase().replace(/[^a-z' ]+/g, ' ').trim().split(/\s+/).filter(Boolean);
-  const last = words.at(-1);
-  const rule = words.length === 0 ? '' : words.length === 1 ? `[${last}]` : `[${words.join(' ')}|${last}]`;
-  const templates: GrammarTemplate[] = rule === '' ? [...commandTemplates] : commandTemplates.map((t) => ({ sentences: t.sentences.map((s) => `<${WAKE_RULE}> ${s}`) }));
-  return { templates, rules: rule === '' ? expansionRules : { ...expansionRules, [WAKE_RULE]: rule }, minMargin: ROUTER_GRAMMAR_MARGINS };
-}
 
 /** The whisper model file the `stt` section names: `whisperPath`, else the catalogue model in `<dataDir>/models`. */
 export function whisperModelFile(ctx: Pick<HubContext, 'config'>, log: Logger): { path: string; name: string } {
@@ -87,7 +71,8 @@ export const voicePart: HubPart = {
     const whisper = whisperModelFile(ctx, log);
     const speech = new SpeechService({
       whisper: { modelPath: whisper.path, modelName: whisper.name, threads: stt.threads },
-      ...(stt.engine === 'auto' ? { grammar: voiceGrammar(audio.wake ? audio.wakePhrase : '') } : {}),
+      // The router's own templates: what the grammar accepts is exactly what tier 0 understands.
+      ...(stt.engine === 'auto' ? { grammar: { templates: commandTemplates, rules: expansionRules, minMargin: ROUTER_GRAMMAR_MARGINS } } : {}),
       minGrammarConfidence: stt.minGrammarConfidence,
       logger: forFacility(ctx.logger, 'hub:stt'),
     });

@@ -9,6 +9,7 @@ import type { TranscriptSegment } from '../observer/rolling-buffer.js';
 import { normalizeText } from '../router/normalize.js';
 import type { Transcript, TranscribeOptions } from '../stt/engine.js';
 import type { GrammarNames } from '../stt/grammar/slots.js';
+import { DOMAIN_WORDS } from '../stt/grammar/templates.js';
 import type { RaceResult } from '../stt/racer.js';
 import type { VoiceEventSink, VoiceRun } from '../voice/events.js';
 import { withVoiceTrace, type VoiceTrace } from '../voice/trace.js';
@@ -72,6 +73,26 @@ interface Flight {
   abort: AbortController;
 }
 
+/**
+ * The audio of a command: after a hub-heard wake phrase only what follows it (the grammar holds commands, not
+ * "hey jarvis"), otherwise the whole utterance with its pre-roll.
+ */
+export function commandAudio(u: Pick<Utterance, 'trigger' | 'events' | 'pcm16k' | 'audioStartTs'>): Float32Array {
+  if (u.trigger !== 'hub-wake') return u.pcm16k;
+  const wake = u.events.find((e) => e.type === 'wake');
+  if (!wake) return u.pcm16k;
+  const from = Math.round((wake.at - u.audioStartTs) * 16);
+  // Never leave less than half a second: a late wake decision must not eat the command.
+  return from > 0 && u.pcm16k.length - from >= 8000 ? u.pcm16k.subarray(from) : u.pcm16k;
+}
+
+/**
+ * Bare kind words are targets too ("turn off the lights": the speaking device's area says which). The router's
+ * "turn off {target}" has no article slot, so without "the lights" as a phrase the grammar forced the nearest
+ * name instead ("night light"; measured with espeak-ng en-us, en-gb and en-us+m3).
+ */
+const KIND_TARGETS = [...DOMAIN_WORDS, ...DOMAIN_WORDS.map((w) => `the ${w}`)];
+
 const EMPTY_NAMES: GrammarNames = { entities: [], areas: [], floors: [] };
 
 function errorCode(err: unknown, fallback: string): string {
@@ -115,11 +136,8 @@ export class VoicePipeline implements Component {
       o.subscribeMute((t) => this.onMute(t)),
       o.subscribeDeviceEvents((e) => this.onDeviceEvent(e)),
     );
-    if (o.names) {
-      this.unsubscribe.push(o.names.subscribe((names) => this.applyNames(names)));
-      const current = o.names.current();
-      if (current) this.applyNames(current);
-    }
+    if (o.names) this.unsubscribe.push(o.names.subscribe((names) => this.applyNames(names)));
+    this.applyNames(o.names?.current() ?? EMPTY_NAMES);
     const off = o.speech.off;
     if (off.whisper) this.log.warn({ reason: off.whisper }, 'voice: whisper is off, so commands the grammar does not cover and passive speech are not transcribed');
     if (off.grammar) this.log.warn({ reason: off.grammar }, 'voice: the command grammar is off; commands wait for whisper');
@@ -178,7 +196,7 @@ export class VoicePipeline implements Component {
     this.namesQueue = this.namesQueue.then(async () => {
       if (this.names !== names) return;
       try {
-        await this.options.speech.setNames(names);
+        await this.options.speech.setNames({ ...names, entities: [...names.entities, ...KIND_TARGETS] });
         this.namesApplied++;
         this.log.info({ entities: names.entities.length, areas: names.areas.length, floors: names.floors.length }, 'voice: command grammar rebuilt for the home\'s names');
       } catch (err) {
@@ -236,10 +254,11 @@ export class VoicePipeline implements Component {
 
   private async command(u: Utterance, flight: Flight): Promise<void> {
     const { run } = u;
-    run.emit('stt-start', { engine: this.options.engine === 'whisper' ? 'whisper' : 'race', audioMs: Math.round(u.pcm16k.length / 16) }, Date.now());
+    const pcm = commandAudio(u);
+    run.emit('stt-start', { engine: this.options.engine === 'whisper' ? 'whisper' : 'race', audioMs: Math.round(pcm.length / 16) }, Date.now());
     let result: RaceResult | undefined;
     try {
-      result = await this.options.speech.command(u.pcm16k, { vocabulary: this.vocabulary, signal: flight.abort.signal });
+      result = await this.options.speech.command(pcm, { vocabulary: this.vocabulary, signal: flight.abort.signal });
     } catch (err) {
       if (run.ended !== undefined) return;
       const code = errorCode(err, 'JARVIS_VOICE_STT_FAILED');
