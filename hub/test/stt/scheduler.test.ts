@@ -71,9 +71,12 @@ describe('SttScheduler lanes', () => {
     const abort = new AbortController();
     const cancelled = s.command(audio(2, 1), { signal: abort.signal });
     const after = s.command(audio(3, 1));
+    // Attach the expectation before aborting: the promise rejects at abort(), and a rejection with no
+    // handler yet is an unhandled rejection that fails the whole vitest run.
+    const rejected = expect(cancelled).rejects.toMatchObject({ name: 'AbortError' });
     abort.abort();
     await t.finishNext();
-    await expect(cancelled).rejects.toMatchObject({ name: 'AbortError' });
+    await rejected;
     await t.finishNext();
     expect(t.started).toEqual(['1:16000', '3:16000']);
     await Promise.all([busy, after]);
