@@ -34,19 +34,32 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): D
   }
 }
 
-/** Applies the migrations whose id is above the database's `user_version`, in id order. */
+/**
+ * Applies every migration not yet recorded in `schema_migrations`, in id order, each in its own
+ * transaction. Parts own reserved id ranges and add migrations independently, so a lower id can ship
+ * after a higher one: applied ids are recorded one by one rather than as a high-water mark.
+ * `user_version` mirrors the highest applied id for tools that look at it.
+ */
 export function migrate(db: Db, migrations: readonly Migration[]): number[] {
   const sorted = [...migrations].sort((a, b) => a.id - b.id);
   for (let i = 1; i < sorted.length; i++) {
     if (sorted[i]!.id === sorted[i - 1]!.id) throw new Error(`duplicate migration id ${sorted[i]!.id}`);
   }
-  const current = db.pragma('user_version', { simple: true }) as number;
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    applied_at INTEGER NOT NULL
+  )`);
+  const done = new Set((db.prepare('SELECT id FROM schema_migrations').all() as { id: number }[]).map((r) => r.id));
+  const record = db.prepare('INSERT INTO schema_migrations (id, name, applied_at) VALUES (?, ?, ?)');
   const applied: number[] = [];
   for (const m of sorted) {
-    if (m.id <= current) continue;
+    if (done.has(m.id)) continue;
     db.transaction(() => {
       db.exec(m.up);
-      db.pragma(`user_version = ${m.id}`);
+      record.run(m.id, m.name, Date.now());
+      const highest = db.pragma('user_version', { simple: true }) as number;
+      if (m.id > highest) db.pragma(`user_version = ${m.id}`);
     })();
     applied.push(m.id);
   }
