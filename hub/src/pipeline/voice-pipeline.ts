@@ -75,7 +75,8 @@ interface Flight {
 
 /**
  * The audio of a command: after a hub-heard wake phrase only what follows it (the grammar holds commands, not
- * "hey jarvis"), otherwise the whole utterance with its pre-roll.
+ * "hey jarvis"), otherwise the whole utterance. Silence before the first word is kept on purpose: trimming PTT
+ * commands to 300 ms before speech made PocketSphinx (live cepstral mean) miss 5 of 6 clean commands here.
  */
 export function commandAudio(u: Pick<Utterance, 'trigger' | 'events' | 'pcm16k' | 'audioStartTs'>): Float32Array {
   if (u.trigger !== 'hub-wake') return u.pcm16k;
@@ -92,6 +93,11 @@ export function commandAudio(u: Pick<Utterance, 'trigger' | 'events' | 'pcm16k' 
  * name instead ("night light"; measured with espeak-ng en-us, en-gb and en-us+m3).
  */
 const KIND_TARGETS = [...DOMAIN_WORDS, ...DOMAIN_WORDS.map((w) => `the ${w}`)];
+
+/** A device whose audio stopped this long ago has no live stream: its next trigger waits for audio. */
+const STREAM_IDLE_MS = 300;
+/** How long such a trigger waits for the stream to start. */
+const ARM_MS = 3000;
 
 const EMPTY_NAMES: GrammarNames = { entities: [], areas: [], floors: [] };
 
@@ -119,6 +125,9 @@ export class VoicePipeline implements Component {
   private namesApplied = 0;
   private namesQueue: Promise<void> = Promise.resolve();
   private readonly pending = new Set<Promise<void>>();
+  /** Per device: when its audio was last heard, and a trigger that came before its audio did. */
+  private readonly lastAudioAt = new Map<string, number>();
+  private readonly armed = new Map<string, PipelineDeviceEvent>();
 
   constructor(private readonly options: VoicePipelineOptions) {
     this.log = options.logger ?? silentLogger();
@@ -206,16 +215,23 @@ export class VoicePipeline implements Component {
   }
 
   private onAudio(chunk: DeviceAudioChunk): void {
+    this.lastAudioAt.set(chunk.deviceId, Date.now());
     try {
       this.frontEnd.pushChunk(chunk);
     } catch (err) {
       this.log.warn({ err, device: chunk.deviceId, code: errorCode(err, 'JARVIS_AUDIO_BAD_FRAME') }, 'voice: audio chunk dropped by the front end');
+      return;
     }
+    const armed = this.armed.get(chunk.deviceId);
+    if (!armed) return;
+    this.armed.delete(chunk.deviceId);
+    if (Date.now() - armed.at <= ARM_MS) this.deliver(armed);
   }
 
   private onMute(t: MuteTransition): void {
     this.frontEnd.onMute(t);
     if (!t.muted) return;
+    this.armed.delete(t.deviceId);
     const set = this.flights.get(t.deviceId);
     if (!set) return;
     // Whatever is still being transcribed for this device is dropped: its result must never act or be kept.
@@ -229,6 +245,18 @@ export class VoicePipeline implements Component {
   private onDeviceEvent(e: PipelineDeviceEvent): void {
     // A button pressed on a muted device must not arm a command that would start on the first unmuted audio.
     if (this.options.isMuted(e.deviceId)) return;
+    if (e.topic === 'event/button' && e.payload.action === 'release') return;
+    // A device that streams only while its button is held sends the press before its first audio: the front end
+    // does not know that stream yet, so the trigger waits for it (briefly) instead of being lost.
+    const heard = this.lastAudioAt.get(e.deviceId);
+    if (heard === undefined || Date.now() - heard > STREAM_IDLE_MS) {
+      this.armed.set(e.deviceId, e);
+      return;
+    }
+    this.deliver(e);
+  }
+
+  private deliver(e: PipelineDeviceEvent): void {
     if (e.topic === 'event/button') this.frontEnd.onButton(e.deviceId, e.payload, e.at);
     else this.frontEnd.onDeviceWake(e.deviceId, e.payload, e.at);
   }

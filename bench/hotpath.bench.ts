@@ -1,0 +1,74 @@
+import type { DeviceAudioChunk } from '../hub/src/audio/types.js';
+import { voicePipelineOf } from '../hub/src/pipeline/part.js';
+import { speak, startVoiceHub, voiceSkipReason } from '../tests/e2e-voice-helpers.js';
+import { voiceFixture, type VoiceFixture } from '../tests/fixtures/voice/index.js';
+import { distribution, type Benchmark } from './lib.js';
+
+const N = Number(process.env['JARVIS_BENCH_HOTPATH_N'] ?? 50);
+
+/**
+ * `hotpath.e2e_ms{engine}`: a wearable simulator streams spoken commands in real time over UDP (PTT over MQTT)
+ * to a hub with every part, against the HA simulator. Measured from the capture time of the last voiced sample
+ * of the command (the fixture knows where speech ends; the stream's start is read from the hub's first chunk,
+ * whose receive time minus its sample offset is when the simulator sent sample 0) to the HA simulator receiving
+ * the service call — so the end-of-speech hangover, DSP, STT, routing and the websocket hop all count.
+ * One device, utterances one after another (a parallel stream would measure queueing, not the hot path).
+ */
+async function measure(engine: 'auto' | 'whisper', emit: Parameters<Benchmark['run']>[0]): Promise<void> {
+  const t = await startVoiceHub({ env: { JARVIS_STT_ENGINE: engine } });
+  try {
+    const device = await t.device('bench-puck', 'Kitchen');
+    const ctx = t.hub.context;
+    const runs = voicePipelineOf(ctx)!.runs;
+    const fixtures: VoiceFixture[] = ['turn on the kitchen lights', 'turn off the kitchen lights'].map((text) => voiceFixture({ text, leadMs: 400, tailMs: 900 }));
+    let streamStart = Infinity;
+    const stop = ctx.onAudio((c: DeviceAudioChunk) => {
+      if (c.deviceId === device.bundle.deviceId) streamStart = Math.min(streamStart, c.receivedAt - (c.timestamp * 1000) / c.sampleRate);
+    });
+    const e2e: number[] = [];
+    const stt: number[] = [];
+    let missed = 0;
+    for (let i = 0; i < N + 2; i++) {
+      const fx = fixtures[i % 2]!;
+      streamStart = Infinity;
+      const before = t.ha!.serviceCalls.length;
+      await speak(t, device, fx, { speed: 1 });
+      const lastVoiced = streamStart + fx.speechEndMs;
+      const run = runs.list({ deviceId: device.bundle.deviceId, limit: 1 })[0];
+      const at = (type: string): number | undefined => run?.events.find((e) => e.type === type)?.at;
+      const sttStart = at('stt-start');
+      const sttEnd = at('stt-end');
+      if (i < 2) continue; // warm-up: first decodes fill caches
+      if (sttStart !== undefined && sttEnd !== undefined) stt.push(sttEnd - sttStart);
+      const call = t.ha!.serviceCalls[before];
+      // The whisper test model has no weights and hears nothing, so no call can follow: time to its transcript.
+      if (engine === 'whisper') {
+        if (sttEnd !== undefined) e2e.push(sttEnd - lastVoiced);
+        else missed++;
+      } else if (call) e2e.push(call.at - lastVoiced);
+      else missed++;
+    }
+    stop();
+    const common = { engine, utterances: N, missed, realtime: true, devices: 1, hangoverMs: t.hub.config.audio.hangoverMs, stt_ms_p50: distribution('x', 'ms', stt.length > 0 ? stt : [0]).p50 };
+    emit(distribution('hotpath.e2e_ms', 'ms', e2e.length > 0 ? e2e : [NaN], engine === 'whisper'
+      ? { ...common, model: 'for-tests-ggml-tiny.en.bin (tiny.en shapes, no weights)', until: 'stt-end', note: 'the weightless test model yields no text, so the figure ends at the transcript (whisper done) instead of the HA call; routing adds commands.http_ms-level time' }
+      : { ...common, until: 'ha-call-received' }));
+  } finally {
+    await t.close();
+  }
+}
+
+export const benchmarks: Benchmark[] = [
+  {
+    name: 'hotpath.',
+    async run(emit) {
+      const skip = voiceSkipReason();
+      if (skip) {
+        console.error(`hotpath.e2e_ms skipped: ${skip}`);
+        return;
+      }
+      await measure('auto', emit);
+      await measure('whisper', emit);
+    },
+  },
+];
