@@ -8,6 +8,7 @@ export default defineConfig({
   resolve: {
     alias: {
       '@jarvis/protocol': src('./protocol/src/index.ts'),
+      '@jarvis/whisper': src('./whisper-native/src/index.ts'),
       '@jarvis/hub': src('./hub/src/index.ts'),
       '@jarvis/edge-agent': src('./edge-agent/src/index.ts'),
       '@jarvis/wearable': src('./wearable-ts-bridge/src/index.ts'),

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { distribution, type Benchmark } from './lib.js';
 import { WhisperEngine, audioContextFor } from '../hub/src/stt/whisper-engine.js';
-import { addonPath } from '../hub/src/stt/native.js';
+import { whisperAddonPath } from '@jarvis/whisper';
 import { GrammarEngine, DEFAULT_SPHINX_MODEL } from '../hub/src/stt/grammar/grammar-engine.js';
 import { namesFromRegistry } from '../hub/src/stt/grammar/slots.js';
 import { loadRegistrySnapshot } from '../hub/src/home-assistant/registry-snapshot.js';
@@ -78,7 +78,7 @@ export const benchmarks: Benchmark[] = [
     name: 'stt.whisper_build_speedup',
     async run(emit) {
       const plain = fileURLToPath(new URL('../node_modules/smart-whisper/build/Release/smart-whisper.node', import.meta.url));
-      const fast = addonPath('whisper');
+      const fast = whisperAddonPath();
       const model = MODELS['tiny.en']!;
       if (!existsSync(plain) || !existsSync(fast) || !existsSync(model)) {
         process.stderr.write(`stt.whisper_build_speedup: needs ${plain}, ${fast} and ${model}\n`);

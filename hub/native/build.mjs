@@ -1,5 +1,5 @@
 // The hub's `install` step: compiles the native addons under hub/native/ with node-gyp, so a plain
-// `npm ci` yields the whisper.cpp build with this CPU's vector instructions and the PocketSphinx binding.
+// `npm ci` yields the PocketSphinx binding (whisper.cpp's fast build is @jarvis/whisper's own install step).
 // A failed addon does not fail the install: the hub starts without that engine and says which one and why.
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const named = process.argv.slice(2).filter((a) => !a.startsWith('--'));
-const addons = named.length > 0 ? named : ['pocketsphinx', 'whisper'];
+const addons = named.length > 0 ? named : ['pocketsphinx'];
 
 function nodeGyp() {
   if (process.env.npm_config_node_gyp && existsSync(process.env.npm_config_node_gyp)) return process.env.npm_config_node_gyp;
@@ -29,9 +29,9 @@ if (!gyp) {
 const args = ['rebuild', '-j', 'max'];
 if (!process.env.npm_config_nodedir && existsSync('/usr/include/node/node_api.h')) args.push('--nodedir=/usr');
 /**
- * What a build depends on: the addon's own files, the Node ABI, the whisper source package's version and
- * the CPU flags. An unchanged stamp skips the rebuild, so a routine `npm install` does not take the addon
- * away from running processes for a minute; `--force` or JARVIS_NATIVE_REBUILD=1 rebuilds anyway.
+ * What a build depends on: the addon's own files and the Node ABI. An unchanged stamp skips the rebuild,
+ * so a routine `npm install` does not take the addon away from running processes;
+ * `--force` or JARVIS_NATIVE_REBUILD=1 rebuilds anyway.
  */
 function stampOf(addon) {
   const dir = join(here, addon);
@@ -45,13 +45,7 @@ function stampOf(addon) {
     }
   };
   walk(dir);
-  hash.update(process.versions.modules).update(process.arch).update(process.env.JARVIS_WHISPER_SIMD ?? '');
-  if (addon === 'whisper') {
-    const r = spawnSync(process.execPath, ['build-config.cjs', 'root'], { cwd: dir, encoding: 'utf8' });
-    const pkg = join(r.stdout ?? '', 'package.json');
-    if (existsSync(pkg)) hash.update(readFileSync(pkg));
-    hash.update(readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('flags')) ?? '');
-  }
+  hash.update(process.versions.modules).update(process.arch);
   return hash.digest('hex');
 }
 

@@ -1,4 +1,4 @@
-# whisper.cpp for the hub: smart-whisper's node-addon-api binding and its vendored whisper.cpp, compiled
+# whisper.cpp for Jarvis: smart-whisper's node-addon-api binding and its vendored whisper.cpp, compiled
 # here with this CPU's vector instructions (build-config.cjs) — the package's own build has none.
 {
   "targets": [

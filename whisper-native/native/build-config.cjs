@@ -36,9 +36,9 @@ function cpuFlags() {
 }
 
 /**
- * smart-whisper's model loader leaves most of whisper_context_params uninitialised (only use_gpu is set),
- * so DTW and flash-attention flags would be stack garbage. Zero-initialising automatic variables makes
- * them false/0, which are whisper.cpp's defaults. Only when the compiler supports it (GCC 12+, Clang 16+).
+ * smart-whisper's own model loader left most of whisper_context_params uninitialised; our model.cc starts
+ * from whisper.cpp's defaults, and zero-initialising automatic variables stays as a guard for any other
+ * struct the binding fills partly. Only when the compiler supports it (GCC 12+, Clang 16+).
  */
 function zeroInitFlag() {
   const { spawnSync } = require('node:child_process');
@@ -52,14 +52,14 @@ const what = process.argv[2];
 if (what === 'root') process.stdout.write(root);
 else if (what === 'sources') {
   const files = [
-    'src/binding/binding.cc', 'src/binding/common.cc', 'src/binding/model.cc', 'src/binding/transcribe.cc',
+    'src/binding/binding.cc', 'src/binding/common.cc', 'src/binding/transcribe.cc',
     'whisper.cpp/src/whisper.cpp', 'whisper.cpp/ggml/src/ggml.c', 'whisper.cpp/ggml/src/ggml-alloc.c',
     'whisper.cpp/ggml/src/ggml-backend.c', 'whisper.cpp/ggml/src/ggml-quants.c', 'whisper.cpp/ggml/src/ggml-aarch64.c',
   ];
-  // gyp's make generator needs source paths relative to binding.gyp.
-  process.stdout.write(files.map((f) => path.relative(process.cwd(), path.join(root, f))).join(' '));
+  // gyp's make generator needs source paths relative to binding.gyp. model.cc is our fixed copy.
+  process.stdout.write(['model.cc', ...files.map((f) => path.relative(process.cwd(), path.join(root, f)))].join(' '));
 } else if (what === 'includes') {
-  process.stdout.write(['whisper.cpp/include', 'whisper.cpp/ggml/include', 'whisper.cpp/examples'].map((f) => path.join(root, f)).join(' '));
+  process.stdout.write(['src/binding', 'whisper.cpp/include', 'whisper.cpp/ggml/include', 'whisper.cpp/examples'].map((f) => path.join(root, f)).join(' '));
 } else if (what === 'cflags') process.stdout.write(cpuFlags().join(' '));
 else if (what === 'cxxflags') process.stdout.write([...cpuFlags(), ...zeroInitFlag()].join(' '));
 else {

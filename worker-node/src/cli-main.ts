@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pino, type LevelWithSilent } from 'pino';
 import { WorkerAgent } from './agent.js';
@@ -24,10 +25,12 @@ Commands:
   run      Pull and run tasks until SIGTERM (then drain: finish held tasks, take nothing new)
 
 jarvis-worker enroll --hub HOST:PORT --token TOKEN [--name NAME] [--state-dir DIR] [--json]
-jarvis-worker run [--state-dir DIR] [--concurrency N] [--models-dir DIR] [--plugin FILE ...]
+jarvis-worker run [--state-dir DIR] [--concurrency N] [--models-dir DIR] [--audio-dir DIR] [--plugin FILE ...]
                   [--hub HOST:PORT --token TOKEN]   (enroll first when not enrolled yet)
                   [--log-level info|debug|warn|error|silent] [--pull-wait-ms MS]
 
+--models-dir holds GGUF (llm.generate) and ggml whisper (stt.transcribe) models. stt.transcribe reads
+audio.path only inside --audio-dir (default <state dir>/audio); inline WAVs (audio.wavBase64) always work.
 State dir default: $JARVIS_WORKER_STATE_DIR or ~/.local/share/jarvis-worker
 Exit codes: 0 ok, 1 failure, 2 bad arguments.
 `;
@@ -90,6 +93,7 @@ export async function runWorkerCli(argv: string[], io: WorkerCliIO): Promise<num
           'state-dir': { type: 'string' },
           concurrency: { type: 'string' },
           'models-dir': { type: 'string' },
+          'audio-dir': { type: 'string' },
           plugin: { type: 'string', multiple: true },
           hub: { type: 'string' },
           token: { type: 'string' },
@@ -109,15 +113,21 @@ export async function runWorkerCli(argv: string[], io: WorkerCliIO): Promise<num
       if (concurrency === 0) throw new WorkerError('JARVIS_WORKER_BAD_ARGS', '--concurrency must be at least 1');
       const pullWaitMs = positiveInt('pull-wait-ms', values['pull-wait-ms'], 60_000);
       if ((values.hub === undefined) !== (values.token === undefined)) throw new WorkerError('JARVIS_WORKER_BAD_ARGS', '--hub and --token go together');
-      const handlers = builtinHandlers({ modelsDir: values['models-dir'] });
+      const stateDir = resolveStateDir(values['state-dir'], io.env);
+      const logger = pino({ level: level as LevelWithSilent, base: { facility: 'worker' } }, io.stdout);
+      const handlers = builtinHandlers({
+        modelsDir: values['models-dir'],
+        audioDir: values['audio-dir'] ?? join(stateDir, 'audio'),
+        onSttProgress: (p) => logger.info(p, 'stt.transcribe progress'),
+      });
       for (const p of values.plugin ?? []) for (const [type, fn] of await loadPlugin(p)) handlers.set(type, fn);
       const agent = new WorkerAgent({
-        stateDir: resolveStateDir(values['state-dir'], io.env),
+        stateDir,
         handlers,
         concurrency,
         pullWaitMs,
         modelsDir: values['models-dir'],
-        logger: pino({ level: level as LevelWithSilent, base: { facility: 'worker' } }, io.stdout),
+        logger,
         ...(values.hub && values.token ? { enroll: { hub: values.hub, token: values.token, name: values.name } } : {}),
       });
       let signals = 0;

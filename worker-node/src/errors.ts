@@ -13,6 +13,10 @@ export const WORKER_ERROR_CODES = {
   JARVIS_WORKER_BAD_PLUGIN: 'a plugin module does not export handlers',
   JARVIS_WORKER_MODEL_MISSING: 'the model a task needs is not in the worker\'s models directory (--models-dir)',
   JARVIS_WORKER_MODEL_BAD: 'the model file could not be loaded (not a GGUF, corrupt) or the LLM runtime has no binary here',
+  JARVIS_WORKER_BAD_AUDIO: 'the recording is not a WAV the worker can read (not RIFF/WAVE, cut short, unsupported format), or too large',
+  JARVIS_WORKER_AUDIO_NOT_FOUND: 'the recording named by audio.path does not exist in the worker\'s audio directory',
+  JARVIS_WORKER_PATH_DENIED: 'audio.path points outside the worker\'s audio directory (--audio-dir), or the worker has none',
+  JARVIS_WORKER_ENGINE_MISSING: 'the native engine a handler needs is not built on this worker (`npm rebuild -w @jarvis/whisper`)',
   JARVIS_WORKER_CANCELLED: 'the task was cancelled',
   JARVIS_WORKER_SHUTDOWN: 'the worker stopped before the task finished',
 } as const;

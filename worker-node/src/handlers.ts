@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { setTimeout as delay } from 'node:timers/promises';
 import { WorkerError } from './errors.js';
 import { createLlmGenerateHandler } from './handlers/llm-generate.js';
+import { createSttTranscribeHandler, type SttProgress } from './handlers/stt-transcribe.js';
 
 /** What a handler gets for one attempt of one task. */
 export interface TaskContext {
@@ -37,12 +38,23 @@ export const sleepHandler: TaskHandler = async (ctx) => {
   return { sleptMs: ms };
 };
 
-/** The handlers every worker has; `llm.generate` takes its models from `modelsDir`. `stt.transcribe` is not built yet. */
-export function builtinHandlers(options: { modelsDir?: string | undefined } = {}): Map<string, TaskHandler> {
+/** Settings of {@link builtinHandlers}. */
+export interface BuiltinHandlerOptions {
+  /** GGUF (llm.generate) and ggml whisper (stt.transcribe) models. */
+  modelsDir?: string | undefined;
+  /** The only directory stt.transcribe reads `audio.path` from; without it only inline WAVs are taken. */
+  audioDir?: string | undefined;
+  /** Called after each chunk of an stt.transcribe task. */
+  onSttProgress?: (progress: SttProgress) => void;
+}
+
+/** The handlers every worker has; `llm.generate` and `stt.transcribe` take their models from `modelsDir`. */
+export function builtinHandlers(options: BuiltinHandlerOptions = {}): Map<string, TaskHandler> {
   return new Map<string, TaskHandler>([
     ['echo', echoHandler],
     ['sleep', sleepHandler],
     ['llm.generate', createLlmGenerateHandler({ modelsDir: options.modelsDir })],
+    ['stt.transcribe', createSttTranscribeHandler({ modelsDir: options.modelsDir, audioDir: options.audioDir, ...(options.onSttProgress ? { onProgress: options.onSttProgress } : {}) })],
   ]);
 }
 

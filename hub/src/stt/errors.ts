@@ -3,7 +3,7 @@ export const STT_ERROR_CODES = {
   JARVIS_STT_BAD_AUDIO: 'the audio is not mono float PCM at 16 kHz, or holds NaN/Infinity',
   JARVIS_STT_BAD_WAV: 'a WAV file is truncated, not RIFF/WAVE, or not 16-bit PCM',
   JARVIS_STT_BAD_ARGUMENT: 'a native call got arguments of the wrong type',
-  JARVIS_STT_NATIVE_MISSING: 'a native addon is not built; `npm rebuild -w hub` builds it',
+  JARVIS_STT_NATIVE_MISSING: 'a native addon is not built; `npm rebuild -w hub` (PocketSphinx) or `npm rebuild -w @jarvis/whisper` builds it',
   JARVIS_STT_MODEL_MISSING: 'a model file is absent; the message names the `jarvis models pull` command',
   JARVIS_STT_ENGINE_INIT: 'the engine could not load its model',
   JARVIS_STT_ENGINE_CLOSED: 'the engine was used before start() or after stop()',

@@ -5,8 +5,8 @@ import { SttError } from './errors.js';
 
 const require = createRequire(import.meta.url);
 
-/** Names of the addons built by `hub/native/build.mjs`. */
-export type AddonName = 'whisper' | 'pocketsphinx';
+/** Names of the addons built by `hub/native/build.mjs` (whisper's lives in @jarvis/whisper). */
+export type AddonName = 'pocketsphinx';
 
 /** Where an addon's compiled module lives (same relative path from `src/stt` and `dist/stt`). */
 export function addonPath(name: AddonName): string {
@@ -23,19 +23,11 @@ export function loadAddon<T>(name: AddonName): T {
   if (!existsSync(path)) {
     throw new SttError('JARVIS_STT_NATIVE_MISSING', `the ${name} addon is not built (${path}); run \`npm rebuild -w hub\` or \`node hub/native/build.mjs ${name}\``);
   }
-  // whisper.cpp's binding logs every buffer reallocation unless NODE_ENV is production.
-  const env = process.env['NODE_ENV'];
-  if (name === 'whisper') process.env['NODE_ENV'] = 'production';
   try {
     const mod = require(path) as T;
     cache.set(name, mod);
     return mod;
   } catch (err) {
     throw new SttError('JARVIS_STT_NATIVE_MISSING', `the ${name} addon at ${path} does not load: ${(err as Error).message}`, { cause: err });
-  } finally {
-    if (name === 'whisper') {
-      if (env === undefined) delete process.env['NODE_ENV'];
-      else process.env['NODE_ENV'] = env;
-    }
   }
 }

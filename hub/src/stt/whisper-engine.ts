@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { WhisperError, WhisperModel } from '@jarvis/whisper';
 import type { Logger } from '../core/logger.js';
 import { silentLogger } from '../core/logger.js';
 import type { Component } from '../core/component.js';
@@ -8,15 +9,7 @@ import { STT_SAMPLE_RATE } from './engine.js';
 import { SttError, fromNativeError } from './errors.js';
 import { PHANTOM_PHRASES, cleanWhisperText, isPhantom } from './hallucination.js';
 import { LocalAgreement } from './local-agreement.js';
-import { loadAddon } from './native.js';
 import { SerialQueue } from './serial-queue.js';
-
-interface NativeSegment { from: number; to: number; text: string; confidence?: number }
-interface NativeModel { readonly handle: unknown; free(): Promise<void> }
-interface WhisperAddon {
-  WhisperModel: { load(path: string, gpu: boolean): Promise<NativeModel> };
-  transcribe(handle: unknown, pcm: Float32Array, params: Record<string, unknown>, done: (segments: NativeSegment[] | Error) => void, progress: (s: NativeSegment) => void): void;
-}
 
 /** Options of the whisper.cpp engine. */
 export interface WhisperEngineOptions {
@@ -57,11 +50,21 @@ export function initialPrompt(names: readonly string[]): string | undefined {
   return `${unique.slice(0, 60).join(', ')}.`;
 }
 
-/** whisper.cpp through node-addon-api (smart-whisper's binding, built with AVX2/FMA/F16C), inference on the libuv pool. */
+/** The hub's code for an error of @jarvis/whisper (the wrapper's codes are not the hub's). */
+function sttErrorOf(err: unknown, fallback: 'JARVIS_STT_ENGINE_INIT' | 'JARVIS_STT_DECODE_FAILED'): SttError {
+  if (!(err instanceof WhisperError)) return fromNativeError(err, fallback);
+  const code = err.code === 'JARVIS_WHISPER_NATIVE_MISSING' ? 'JARVIS_STT_NATIVE_MISSING'
+    : err.code === 'JARVIS_WHISPER_MODEL_MISSING' ? 'JARVIS_STT_MODEL_MISSING'
+    : err.code === 'JARVIS_WHISPER_BAD_AUDIO' ? 'JARVIS_STT_BAD_AUDIO'
+    : err.code === 'JARVIS_WHISPER_FREED' ? 'JARVIS_STT_ENGINE_CLOSED'
+    : fallback;
+  return new SttError(code, err.message.replace(/^JARVIS_WHISPER_[A-Z_]+: /, ''), { cause: err });
+}
+
+/** whisper.cpp through @jarvis/whisper (smart-whisper's binding built with AVX2/FMA/F16C), inference on the libuv pool. */
 export class WhisperEngine implements SttEngine, Component {
   readonly name = 'whisper' as const;
-  private model: NativeModel | undefined;
-  private addon: WhisperAddon | undefined;
+  private model: WhisperModel | undefined;
   private readonly queue = new SerialQueue();
   private readonly log: Logger;
 
@@ -76,12 +79,11 @@ export class WhisperEngine implements SttEngine, Component {
       const name = this.options.modelName ?? 'tiny.en';
       throw new SttError('JARVIS_STT_MODEL_MISSING', `whisper model ${modelPath} is missing; transcription is off until you run \`jarvis models pull ${name}\``);
     }
-    this.addon = loadAddon<WhisperAddon>('whisper');
     const t0 = performance.now();
     try {
-      this.model = await this.addon.WhisperModel.load(modelPath, false);
+      this.model = await WhisperModel.load(modelPath);
     } catch (err) {
-      throw new SttError('JARVIS_STT_ENGINE_INIT', `whisper could not load ${modelPath}: ${(err as Error).message}`, { cause: err });
+      throw sttErrorOf(err, 'JARVIS_STT_ENGINE_INIT');
     }
     this.log.info({ modelPath, ms: Math.round(performance.now() - t0) }, 'whisper model loaded');
   }
@@ -110,29 +112,23 @@ export class WhisperEngine implements SttEngine, Component {
     return this.queue.run(async () => {
       options.signal?.throwIfAborted();
       const model = this.model;
-      const addon = this.addon;
-      if (!model || !addon) throw new SttError('JARVIS_STT_ENGINE_CLOSED', 'whisper engine is not started');
+      if (!model) throw new SttError('JARVIS_STT_ENGINE_CLOSED', 'whisper engine is not started');
       const started = performance.now();
       // whisper needs at least 1 s of input; pad short utterances with silence.
       const input = pcm16k.length >= STT_SAMPLE_RATE ? pcm16k : padTo(pcm16k, STT_SAMPLE_RATE + 1600);
       const prompt = initialPrompt([...(this.options.vocabulary ?? []), ...(options.vocabulary ?? [])]);
-      const params: Record<string, unknown> = {
-        language: 'en', n_threads: this.options.threads ?? 2, strategy: 0, format: 'detail',
-        no_context: true, single_segment: false, suppress_blank: true, suppress_non_speech_tokens: true,
-        temperature: 0, temperature_inc: 0, audio_ctx: trimWindow ? audioContextFor(input.length) : 0,
-      };
-      if (prompt) params['initial_prompt'] = prompt;
-      let raw: NativeSegment[];
+      let raw;
       try {
-        raw = await new Promise<NativeSegment[]>((resolve, reject) => {
-          addon.transcribe(model.handle, input, params, (out) => (out instanceof Error ? reject(out) : resolve(out)), () => undefined);
+        raw = await model.transcribe(input, {
+          language: 'en', threads: this.options.threads ?? 2, prompt, temperature: 0, temperatureIncrement: 0,
+          audioCtx: trimWindow ? audioContextFor(input.length) : 0,
         });
       } catch (err) {
-        throw fromNativeError(err, 'JARVIS_STT_DECODE_FAILED');
+        throw sttErrorOf(err, 'JARVIS_STT_DECODE_FAILED');
       }
       const decodeMs = performance.now() - started;
       const segments: TranscriptSegment[] = raw
-        .map((s) => ({ text: cleanWhisperText(s.text), startMs: s.from, endMs: s.to, confidence: s.confidence ?? 0 }))
+        .map((s) => ({ text: cleanWhisperText(s.text), startMs: s.startMs, endMs: s.endMs, confidence: s.confidence }))
         .filter((s) => s.text !== '');
       const text = segments.map((s) => s.text).join(' ').trim();
       const timings = { queueMs: started - queued, decodeMs, totalMs: performance.now() - queued };
