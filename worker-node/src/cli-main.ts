@@ -113,6 +113,7 @@ export async function runWorkerCli(argv: string[], io: WorkerCliIO): Promise<num
       if (concurrency === 0) throw new WorkerError('JARVIS_WORKER_BAD_ARGS', '--concurrency must be at least 1');
       const pullWaitMs = positiveInt('pull-wait-ms', values['pull-wait-ms'], 60_000);
       if ((values.hub === undefined) !== (values.token === undefined)) throw new WorkerError('JARVIS_WORKER_BAD_ARGS', '--hub and --token go together');
+      if (values['audio-dir'] === '') throw new WorkerError('JARVIS_WORKER_BAD_ARGS', '--audio-dir needs a directory');
       const stateDir = resolveStateDir(values['state-dir'], io.env);
       const logger = pino({ level: level as LevelWithSilent, base: { facility: 'worker' } }, io.stdout);
       const handlers = builtinHandlers({

@@ -9,8 +9,8 @@ import type { TaskContext, TaskHandler } from '../handlers.js';
 import { meanSquare, planChunks } from './stt-chunks.js';
 import { decodeWav, resampleMono } from './stt-wav.js';
 
-/** The largest WAV accepted inline (base64 characters, ~48 MiB of audio); longer recordings go by path. */
-export const MAX_WAV_BASE64_CHARS = 64 * 1024 * 1024;
+/** The largest WAV accepted inline, in base64 characters: the hub's queue takes payloads up to 1 MB (about 23 s of 16 kHz audio); longer recordings go by path. */
+export const MAX_WAV_BASE64_CHARS = 1_000_000;
 /** The largest WAV file accepted by path (about 9 hours of 16 kHz 16-bit mono). */
 export const MAX_WAV_FILE_BYTES = 1024 * 1024 * 1024;
 
