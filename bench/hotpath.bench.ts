@@ -28,6 +28,7 @@ async function measure(engine: 'auto' | 'whisper', emit: Parameters<Benchmark['r
     const e2e: number[] = [];
     const stt: number[] = [];
     let missed = 0;
+    const rejected: Record<string, number> = {};
     for (let i = 0; i < N + 2; i++) {
       const fx = fixtures[i % 2]!;
       streamStart = Infinity;
@@ -40,6 +41,8 @@ async function measure(engine: 'auto' | 'whisper', emit: Parameters<Benchmark['r
       const sttEnd = at('stt-end');
       if (i < 2) continue; // warm-up: first decodes fill caches
       if (sttStart !== undefined && sttEnd !== undefined) stt.push(sttEnd - sttStart);
+      const why = String(run?.events.find((e) => e.type === 'stt-end')?.data?.['rejected'] ?? 'none');
+      rejected[why] = (rejected[why] ?? 0) + 1;
       const call = t.ha!.serviceCalls[before];
       // The whisper test model has no weights and hears nothing, so no call can follow: time to its transcript.
       if (engine === 'whisper') {
@@ -49,7 +52,7 @@ async function measure(engine: 'auto' | 'whisper', emit: Parameters<Benchmark['r
       else missed++;
     }
     stop();
-    const common = { engine, utterances: N, missed, realtime: true, devices: 1, hangoverMs: t.hub.config.audio.hangoverMs, stt_ms_p50: distribution('x', 'ms', stt.length > 0 ? stt : [0]).p50 };
+    const common = { engine, utterances: N, missed, realtime: true, devices: 1, hangoverMs: t.hub.config.audio.hangoverMs, sttRejected: rejected, stt_ms_p50: distribution('x', 'ms', stt.length > 0 ? stt : [0]).p50 };
     emit(distribution('hotpath.e2e_ms', 'ms', e2e.length > 0 ? e2e : [NaN], engine === 'whisper'
       ? { ...common, model: 'for-tests-ggml-tiny.en.bin (tiny.en shapes, no weights)', until: 'stt-end', note: 'the weightless test model yields no text, so the figure ends at the transcript (whisper done) instead of the HA call; routing adds commands.http_ms-level time' }
       : { ...common, until: 'ha-call-received' }));

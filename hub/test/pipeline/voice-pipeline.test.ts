@@ -136,6 +136,9 @@ describe.skipIf(!tools)('VoicePipeline', () => {
     muted = false;
     r.stream(command());
     expect(r.speech.commands).toHaveLength(0);
+    // The speech was passive talk instead; let it finish so the pipeline can stop.
+    for (const p of r.speech.passives) p.resolve(transcript('', 'whisper'));
+    await r.pipeline.idle();
   });
 
   it('a PTT press that comes before the first audio of a stream arms the command for that stream', async () => {
