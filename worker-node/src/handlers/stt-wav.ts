@@ -80,6 +80,11 @@ function decodeSamples(data: Uint8Array, f: { format: number; channels: number; 
     : f.bits === 24 ? (at) => ((view.getUint8(at) | (view.getUint8(at + 1) << 8) | (view.getInt8(at + 2) << 16)) / 8388608)
     : (at) => view.getInt32(at, true) / 2147483648;
   const samples = new Float32Array(frames);
+  if (encoding === 'pcm' && f.bits === 16 && f.channels === 1) {
+    // The common case (espeak-ng, sox, most recorders), without a DataView call per sample.
+    for (let i = 0; i < frames; i++) samples[i] = (data[2 * i]! | (data[2 * i + 1]! << 24 >> 16)) / 32768;
+    return { sampleRate: f.sampleRate, channels: 1, bitsPerSample: 16, encoding, samples };
+  }
   for (let i = 0; i < frames; i++) {
     let sum = 0;
     for (let c = 0; c < f.channels; c++) sum += read(i * f.blockAlign + c * width);
@@ -118,9 +123,14 @@ export async function resampleMono(samples: Float32Array, inRate: number, outRat
   for (let start = 0; start < samples.length + tail; start += block) {
     signal?.throwIfAborted();
     const end = Math.min(start + block, samples.length + tail);
-    const buf = Buffer.alloc((end - start) * 2);
-    for (let i = start; i < end; i++) buf.writeInt16LE(i < samples.length ? Math.max(-32768, Math.min(32767, Math.round(samples[i]! * 32767))) : 0, 2 * (i - start));
-    const out = speex.processChunk(buf);
+    const block16 = new Int16Array(end - start);
+    const realEnd = Math.min(end, samples.length);
+    for (let i = start; i < realEnd; i++) {
+      const v = Math.round(samples[i]! * 32767);
+      block16[i - start] = v > 32767 ? 32767 : v < -32768 ? -32768 : v;
+    }
+    // Int16Array is little-endian on every platform Node runs on, which is what speex expects.
+    const out = speex.processChunk(Buffer.from(block16.buffer, block16.byteOffset, block16.byteLength));
     const pcm = new Int16Array(out.buffer.slice(out.byteOffset, out.byteOffset + (out.length & ~1)));
     parts.push(pcm);
     total += pcm.length;
