@@ -4,6 +4,31 @@ import { energyDb, type DspFrame, type DspStage } from './frame.js';
 // RNNoise needs about half a second to learn the noise: on 10 dB pink noise its voice probability sits at
 // 0.3–0.6 for the first ~500 ms of a stream, which would open a false segment at every stream start.
 const WARMUP_FRAMES = 60;
+/** Frames at or below this many dBFS are digital silence, which says nothing about the noise floor. */
+const SILENCE_DB = -90;
+
+/**
+ * The floor is the FLOOR_RANK-th quietest frame of the history rather than the quietest: one stray low
+ * frame (the chain's start-up transient, a dropout) otherwise pinned it for a second, and in that second
+ * every frame of ordinary noise cleared the margin. Five frames of a second is still less than the gaps
+ * speech always has.
+ */
+const FLOOR_RANK = 5;
+
+/** The `rank`-th smallest value of `values` (1 = the smallest); Infinity when there are fewer. */
+function lowest(values: Float64Array, rank: number): number {
+  const best = new Array<number>(rank).fill(Infinity);
+  for (const v of values) {
+    if (v >= (best[rank - 1] as number)) continue;
+    let i = rank - 1;
+    while (i > 0 && (best[i - 1] as number) > v) {
+      best[i] = best[i - 1] as number;
+      i--;
+    }
+    best[i] = v;
+  }
+  return best[rank - 1] as number;
+}
 
 /** Options of the energy VAD. */
 export interface EnergyVadOptions {
@@ -34,11 +59,14 @@ export class EnergyVadStage implements DspStage {
 
   process(frame: DspFrame): DspFrame {
     const db = energyDb(frame.samples);
+    // Digital silence is not noise: the chain's first frame is mostly the resampler's and RNNoise's
+    // start-up zeros (about -92 dBFS), and as the quietest frame it pinned the floor for a whole second,
+    // so every frame above minDb counted as speech until it left the history (false starts at 0.6–1 s).
+    if (db <= SILENCE_DB) return { ...frame, speech: false };
     this.smoothed = this.smoothed === undefined ? db : 0.6 * this.smoothed + 0.4 * db;
     this.history[this.at] = this.smoothed;
     this.at = (this.at + 1) % this.history.length;
-    let floor = Infinity;
-    for (const v of this.history) if (v < floor) floor = v;
+    const floor = lowest(this.history, FLOOR_RANK);
     const speech = db > this.minDb && db > floor + this.marginDb;
     return { ...frame, speech };
   }

@@ -8,6 +8,7 @@ import { WakeArbiter } from '../wake/arbiter.js';
 import { DtwWakeDetector, type WakeTemplate } from '../wake/dtw-wake.js';
 import { DEFAULT_ENROLL_VOICES, DEFAULT_WAKE_PHRASE, enrollWithEspeak } from '../wake/enroll.js';
 import type { VoiceEventSink } from '../../voice/events.js';
+import { chainDelayMs } from './pipeline-delay.js';
 import { Segmenter, type SegmenterOptions } from './segmenter.js';
 import type { Utterance } from './utterance.js';
 
@@ -34,6 +35,8 @@ interface DeviceState {
   anchorWall: number;
   anchorSample: number;
   chain: DspChain;
+  /** How far the chain's output lags its frame time stamps, ms (subtracted so times match the audio). */
+  delayMs: number;
   segmenter: Segmenter;
   wake: DtwWakeDetector | undefined;
 }
@@ -92,7 +95,8 @@ export class AudioFrontEnd implements Component {
   pushChunk(chunk: DeviceAudioChunk): void {
     const d = this.device(chunk);
     const ts = d.anchorWall + ((chunk.timestamp - d.anchorSample) * 1000) / chunk.sampleRate;
-    for (const frame of d.chain.push(chunk.samples, ts, chunk.flags)) {
+    for (const out of d.chain.push(chunk.samples, ts, chunk.flags)) {
+      const frame = { ...out, ts: out.ts - d.delayMs };
       if (d.wake) {
         const hit = d.wake.push(frame.samples, frame.ts);
         if (hit) {
@@ -134,12 +138,14 @@ export class AudioFrontEnd implements Component {
     }
     const onUtterance = this.sinks.onUtterance ?? ((u: Utterance) => u.run.end('done'));
     const wakeOpts = this.options.wake?.threshold === undefined ? {} : { threshold: this.options.wake.threshold };
+    const chain = buildDefaultChain(chunk.sampleRate, this.rnnoise, this.options.vad ? { vad: this.options.vad } : {});
     d = {
       streamId: chunk.streamId,
       sampleRate: chunk.sampleRate,
       anchorWall: chunk.receivedAt - (chunk.samples.length * 1000) / chunk.sampleRate,
       anchorSample: chunk.timestamp,
-      chain: buildDefaultChain(chunk.sampleRate, this.rnnoise, this.options.vad ? { vad: this.options.vad } : {}),
+      chain,
+      delayMs: chainDelayMs(chain),
       segmenter: new Segmenter(chunk.deviceId, { onUtterance, onEvent: this.sinks.onEvent ?? (() => {}) }, this.options.segmenter, this.arbiter),
       wake: this.templates.length > 0 ? new DtwWakeDetector(this.templates, wakeOpts) : undefined,
     };

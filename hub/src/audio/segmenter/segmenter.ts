@@ -1,6 +1,6 @@
 import { FrameFlag } from '@jarvis/protocol';
 import { AudioError } from '../dsp/errors.js';
-import { FRAME_MS, type DspFrame } from '../dsp/frame.js';
+import { energyDb, FRAME_MS, type DspFrame } from '../dsp/frame.js';
 import type { ArbitrationVerdict, WakeArbiter, WakeCandidate } from '../wake/arbiter.js';
 import { newRunId, VoiceRun, type RunEndReason, type VoiceEventSink } from '../../voice/events.js';
 import type { CommandTrigger, Utterance, UtteranceEndReason } from './utterance.js';
@@ -34,9 +34,23 @@ interface Open {
   trigger?: CommandTrigger;
   run: VoiceRun;
   frames: Float32Array[];
+  /** Time stamp and energy after the chain (dBFS) of each entry of `frames`. */
+  frameTs: number[];
+  frameDb: number[];
   audioStartTs: number;
   speechStartTs?: number;
+  /** End of the last voiced frame that counts (see `pending`), hub ms. */
   lastSpeechEnd?: number;
+  /** Index in `frames` of that frame. */
+  lastSpeechIdx: number;
+  /** Loudest voiced frame after the chain, dBFS: the reference for how faint an ending may be. */
+  peakDb: number;
+  /**
+   * Voiced frames after a pause of BLIP_GAP_MS or more, not yet counted: they count once the run is
+   * `onsetFrames` long, so one noise frame that the VAD let through neither moves the end of the
+   * utterance nor restarts the hangover.
+   */
+  pending: { ts: number; rawDb: number; db: number; idx: number }[];
   voicedMs: number;
   /** For commands: voiced ms since the trigger (speech before a wake phrase ends belongs to the phrase). */
   voicedSinceTrigger: number;
@@ -48,6 +62,45 @@ interface Open {
 }
 
 const dbToPow = (db: number): number => 10 ** (db / 10);
+
+/** A voiced run that starts this long after the last counted speech must be onset-long to count. */
+const BLIP_GAP_MS = 100;
+/**
+ * The end of speech is the last frame within this many dB of the utterance's loudest frame: what the
+ * ground truth of the tests means by speech too. RNNoise keeps a high voice probability on voicing
+ * fading out 60 dB down, which put ends up to 190 ms late on clean audio.
+ */
+const END_RANGE_DB = 40;
+/**
+ * Word-final fricatives (/s/ of "lights", /f/ of "shelf") get a low RNNoise voice probability, so the
+ * VAD ended before them and put ends up to 195 ms early at 5 dB SNR. They survive denoising as faint,
+ * hiss-like frames: a frame after the VAD's last voiced frame belongs to the speech when at least this
+ * share of its sample pairs cross zero (measured: /s/ and /f/ 0.33–0.63; what RNNoise leaves of pink
+ * noise 0.10–0.30, of brown noise 0.02–0.19; vowel endings below 0.2). Energy alone could not tell:
+ * RNNoise's residual after a vowel sits 10–15 dB above the floor for ~70 ms in 5 dB brown noise.
+ */
+const TAIL_MIN_ZCR = 0.32;
+/**
+ * ...and at least this much above the zero-crossing rate of the noise before the utterance: right
+ * after speech RNNoise lets more noise through than in steady noise (0.32–0.35 after "dinner" in 10 dB
+ * pink noise, against 0.25 before the speech), which a fixed threshold mistook for a fricative.
+ */
+const TAIL_ZCR_OVER_NOISE = 0.12;
+/** A tail frame must stand this far above the noise floor after denoising... */
+const TAIL_MARGIN_DB = 4;
+/** ...and within this far below the loudest frame (RNNoise takes 10–20 dB off a fricative). */
+const TAIL_RANGE_DB = 55;
+/** Non-fricative frames the tail may skip: the stop closure of /ts/ or a dip inside the fricative. */
+const TAIL_MAX_GAP_FRAMES = 4;
+/** Longest tail added after the last voiced frame. */
+const TAIL_MAX_MS = 300;
+
+/** Share of adjacent sample pairs of `x` that change sign. */
+function zeroCrossingRate(x: Float32Array): number {
+  let n = 0;
+  for (let i = 1; i < x.length; i++) if ((x[i - 1] as number) < 0 !== (x[i] as number) < 0) n++;
+  return n / Math.max(1, x.length - 1);
+}
 
 function check(name: string, value: number, min: number, max: number): number {
   if (!Number.isFinite(value) || value < min || value > max) throw new AudioError('JARVIS_AUDIO_BAD_CONFIG', `segmenter ${name} ${value} is outside ${min}..${max}`);
@@ -72,6 +125,10 @@ export class Segmenter {
   private onsetRun = 0;
   private lastFlags = 0;
   private noisePow = dbToPow(-60);
+  /** Energy after the chain of frames outside any utterance that the VAD calls silence, dBFS (smoothed). */
+  private floorDb: number | undefined;
+  /** Zero-crossing rate of the same frames (smoothed). */
+  private floorZcr: number | undefined;
   private pendingTrigger: { trigger: CommandTrigger; at: number; score?: number } | undefined;
   /** Hub ms at the end of the latest frame: the clock of this device's runs. */
   private now = 0;
@@ -131,6 +188,13 @@ export class Segmenter {
       this.startCommand(t.trigger, t.at, t.score);
     }
     if (!frame.speech) this.noisePow = 0.98 * this.noisePow + 0.02 * dbToPow(frame.rawDb);
+    const db = energyDb(frame.samples);
+    // Digital silence (the chain's start-up zeros) says nothing about the noise.
+    if (!frame.speech && !this.open && db > -90) {
+      const zcr = zeroCrossingRate(frame.samples);
+      this.floorDb = this.floorDb === undefined ? db : 0.9 * this.floorDb + 0.1 * db;
+      this.floorZcr = this.floorZcr === undefined ? zcr : 0.9 * this.floorZcr + 0.1 * zcr;
+    }
 
     const o = this.open;
     if (!o && this.suppressUntil !== undefined) {
@@ -149,23 +213,23 @@ export class Segmenter {
         if (opened) {
           opened.speechStartTs = onsetStart;
           opened.lastSpeechEnd = end;
+          opened.lastSpeechIdx = opened.frames.length - 1;
           opened.voicedMs = this.onsetFrames * FRAME_MS;
+          for (let i = Math.max(0, opened.frames.length - this.onsetFrames); i < opened.frames.length; i++) opened.peakDb = Math.max(opened.peakDb, opened.frameDb[i] as number);
           opened.run.emit('speech-start', undefined, onsetStart);
         }
       }
       return;
     }
     o.frames.push(frame.samples);
+    o.frameTs.push(frame.ts);
+    o.frameDb.push(db);
     if (frame.speech) {
-      if (o.speechStartTs === undefined) {
-        o.speechStartTs = frame.ts;
-        o.run.emit('speech-start', undefined, frame.ts);
-      }
-      o.lastSpeechEnd = end;
-      o.voicedMs += FRAME_MS;
-      if (frame.ts >= o.triggerTs) o.voicedSinceTrigger += FRAME_MS;
-      o.speechPow += dbToPow(frame.rawDb);
-      o.speechFrames++;
+      o.pending.push({ ts: frame.ts, rawDb: frame.rawDb, db, idx: o.frames.length - 1 });
+      const resumed = o.lastSpeechEnd !== undefined && frame.ts - o.lastSpeechEnd < BLIP_GAP_MS;
+      if (resumed || o.pending.length >= this.onsetFrames) this.countPending(o);
+    } else {
+      o.pending.length = 0;
     }
     if (o.candidate && this.arbiter) {
       const verdict: ArbitrationVerdict = this.arbiter.verdict(o.candidate, frame.ts);
@@ -183,12 +247,13 @@ export class Segmenter {
       if (length >= this.maxCommandMs) return this.close('max-length', end);
       // Speech that straddles the trigger is the wake phrase itself; the command proper must start after it.
       const commandSpoken = o.voicedSinceTrigger >= 100;
-      if (commandSpoken && !held && o.lastSpeechEnd !== undefined && end - o.lastSpeechEnd >= this.hangoverMs) return this.close('silence', end);
+      // A pending voiced run may be speech resuming: decide once it is counted or gone.
+      if (commandSpoken && !held && o.pending.length === 0 && o.lastSpeechEnd !== undefined && end - o.lastSpeechEnd >= this.hangoverMs) return this.close('silence', end);
       if (!commandSpoken && !held && end - o.triggerTs >= this.noSpeechTimeoutMs) return this.discard('no-speech', end);
       return;
     }
     if (length >= this.maxPassiveMs) return this.close('max-length', end);
-    if (o.lastSpeechEnd !== undefined && end - o.lastSpeechEnd >= this.hangoverMs) {
+    if (o.pending.length === 0 && o.lastSpeechEnd !== undefined && end - o.lastSpeechEnd >= this.hangoverMs) {
       if (o.voicedMs < this.minPassiveSpeechMs) return this.discard('too-short', end);
       return this.close('silence', end);
     }
@@ -205,6 +270,52 @@ export class Segmenter {
   /** Ends any open run without an utterance (the hub is stopping). */
   dispose(at: number): void {
     if (this.open) this.discard('error', at);
+  }
+
+  /** Counts the pending voiced frames as speech: start of speech, last voiced frame, voiced time. */
+  private countPending(o: Open): void {
+    for (const p of o.pending) {
+      if (o.speechStartTs === undefined) {
+        o.speechStartTs = p.ts;
+        o.run.emit('speech-start', undefined, p.ts);
+      }
+      o.lastSpeechEnd = p.ts + FRAME_MS;
+      o.lastSpeechIdx = p.idx;
+      o.peakDb = Math.max(o.peakDb, p.db);
+      o.voicedMs += FRAME_MS;
+      if (p.ts >= o.triggerTs) o.voicedSinceTrigger += FRAME_MS;
+      o.speechPow += dbToPow(p.rawDb);
+      o.speechFrames++;
+    }
+    o.pending.length = 0;
+  }
+
+  /**
+   * Where the speech of `o` really ends, hub ms. From the VAD's last voiced frame, walk back over voicing
+   * fading out more than END_RANGE_DB below the loudest frame, then forward over a weak tail the VAD
+   * dropped but whose energy still stands above the noise floor, up to `limitTs`.
+   */
+  private refinedEnd(o: Open, limitTs: number): number | undefined {
+    if (o.lastSpeechEnd === undefined) return undefined;
+    const faint = o.peakDb - END_RANGE_DB;
+    let k = o.lastSpeechIdx;
+    const first = o.speechStartTs === undefined ? 0 : o.frameTs.findIndex((ts) => ts >= (o.speechStartTs as number));
+    while (k > Math.max(0, first) && (o.frameDb[k] as number) < faint) k--;
+    const tailDb = Math.max(o.peakDb - TAIL_RANGE_DB, (this.floorDb ?? -Infinity) + TAIL_MARGIN_DB);
+    const tailZcr = Math.max(TAIL_MIN_ZCR, (this.floorZcr ?? 0) + TAIL_ZCR_OVER_NOISE);
+    let end = k;
+    let gap = 0;
+    for (let i = k + 1; i < o.frameDb.length; i++) {
+      const ts = o.frameTs[i] as number;
+      if (ts + FRAME_MS > limitTs || ts - ((o.frameTs[k] as number) + FRAME_MS) >= TAIL_MAX_MS) break;
+      if ((o.frameDb[i] as number) > tailDb && zeroCrossingRate(o.frames[i] as Float32Array) >= tailZcr) {
+        end = i;
+        gap = 0;
+      } else if (++gap > TAIL_MAX_GAP_FRAMES) {
+        break;
+      }
+    }
+    return (o.frameTs[end] as number) + FRAME_MS;
   }
 
   private remember(frame: DspFrame): void {
@@ -245,7 +356,12 @@ export class Segmenter {
       kind,
       run,
       frames: roll.map((f) => f.samples),
+      frameTs: roll.map((f) => f.ts),
+      frameDb: roll.map((f) => energyDb(f.samples)),
       audioStartTs,
+      lastSpeechIdx: -1,
+      peakDb: -Infinity,
+      pending: [],
       voicedMs: 0,
       voicedSinceTrigger: 0,
       triggerTs,
@@ -268,7 +384,7 @@ export class Segmenter {
         return;
       }
     }
-    const endTs = o.lastSpeechEnd ?? at;
+    const endTs = this.refinedEnd(o, at) ?? at;
     const startTs = o.speechStartTs ?? o.triggerTs;
     o.run.emit('speech-end', { reason }, at);
     // Keep 100 ms after the last voiced frame: word-final consonants fall under the VAD.
