@@ -7,6 +7,7 @@ import { AudioError } from '../../../src/audio/dsp/errors.js';
 import type { VoiceEvent } from '../../../src/voice/events.js';
 import { fixtureToolsAvailable, getAudioFixture } from '../../../../tests/fixtures/audio/index.js';
 import { feed, T0 } from './feed.js';
+import { energyDb, type DspFrame } from '../../../src/audio/dsp/frame.js';
 
 const tools = fixtureToolsAvailable();
 let fe: AudioFrontEnd | undefined;
@@ -28,7 +29,10 @@ async function frontEnd(): Promise<{ fe: AudioFrontEnd; utterances: Utterance[];
 const types = (events: VoiceEvent[], runId?: string): string[] => events.filter((e) => !runId || e.runId === runId).map((e) => e.type);
 
 describe('segmenter', () => {
-  it.skipIf(!tools).each(['milk.en-gb', 'weather.en-us+f3.pink10', 'dentist.en-gb-x-rp.brown10', 'service.en-029.pink5'])(
+  // The last four were outside 100 ms before the boundary fixes: the CI failure (the /s/ of "lights" at
+  // 20 dB, end 110 ms early), the same /s/ at 5 dB (170 ms early), voicing fading out 60 dB down that
+  // RNNoise still calls speech (190 ms late), and one noise frame after the speech (280 ms late).
+  it.skipIf(!tools).each(['milk.en-gb', 'weather.en-us+f3.pink10', 'dentist.en-gb-x-rp.brown10', 'service.en-029.pink5', 'lights.en-gb-x-rp.pink20', 'lights.en-us.pink5', 'milk.en-us+f2', 'wake.en-us.pink5'])(
     'cuts %s into one passive utterance within 100 ms of the true boundaries',
     async (name) => {
       const { fe, utterances, events } = await frontEnd();
@@ -101,5 +105,58 @@ describe('segmenter', () => {
     };
     expect(run(300)).toBe(2);
     expect(run(500)).toBe(1);
+  });
+
+  describe('end of speech on labelled frames', () => {
+    // Deterministic 10 ms frames: a low hum for the room, a loud tone for voicing, alternating-sign hiss
+    // for a fricative (every sample pair crosses zero), a quiet low tone with the hiss's energy.
+    const tone = (hz: number, amp: number) => (i: number) => amp * Math.sin((2 * Math.PI * hz * i) / 16000);
+    const kinds = {
+      room: tone(150, 1e-4),
+      voice: tone(220, 0.3),
+      hiss: (i: number) => (i % 2 ? 0.01 : -0.01) * (1 + 0.3 * Math.sin(i)),
+      hum: tone(120, 0.01445),
+      faint: tone(220, 3e-4),
+    };
+    type Kind = keyof typeof kinds;
+
+    /** Runs frames `[kind, count, vadSaysSpeech]` through a segmenter; returns its utterances and speech-end times. */
+    function run(plan: [Kind, number, boolean][]): { utterances: Utterance[]; speechEnds: number[] } {
+      const utterances: Utterance[] = [];
+      const speechEnds: number[] = [];
+      const s = new Segmenter('d', { onUtterance: (u) => utterances.push(u), onEvent: (e) => { if (e.type === 'speech-end') speechEnds.push(e.at); } });
+      let n = 0;
+      for (const [kind, count, speech] of plan) {
+        for (let k = 0; k < count; k++, n++) {
+          const samples = Float32Array.from({ length: 160 }, (_, i) => kinds[kind](n * 160 + i));
+          const frame: DspFrame = { sampleRate: 16000, samples, ts: n * 10, flags: 0, rawDb: energyDb(samples), speech };
+          s.push(frame);
+        }
+      }
+      return { utterances, speechEnds };
+    }
+
+    it('ignores one voiced noise frame after the speech: it neither moves the end nor restarts the hangover', () => {
+      const { utterances, speechEnds } = run([['room', 50, false], ['voice', 50, true], ['room', 25, false], ['room', 1, true], ['room', 60, false]]);
+      expect(utterances.map((u) => u.endTs)).toEqual([1000]);
+      expect(speechEnds).toEqual([1300]);
+    });
+
+    it('keeps speech that resumes just inside the hangover together, though the onset run ends past it', () => {
+      const { utterances } = run([['room', 50, false], ['voice', 50, true], ['room', 28, false], ['voice', 5, true], ['room', 60, false]]);
+      expect(utterances.map((u) => [u.startTs, u.endTs])).toEqual([[500, 1330]]);
+    });
+
+    it('extends the end over a word-final fricative the VAD dropped, but not over a hum of the same energy', () => {
+      const hiss = run([['room', 50, false], ['voice', 50, true], ['hiss', 12, false], ['room', 60, false]]);
+      expect(hiss.utterances.map((u) => u.endTs)).toEqual([1120]);
+      const hum = run([['room', 50, false], ['voice', 50, true], ['hum', 12, false], ['room', 60, false]]);
+      expect(hum.utterances.map((u) => u.endTs)).toEqual([1000]);
+    });
+
+    it('ends at the last frame within 40 dB of the loudest, however long the VAD hears voicing fade', () => {
+      const { utterances } = run([['room', 50, false], ['voice', 50, true], ['faint', 20, true], ['room', 60, false]]);
+      expect(utterances.map((u) => u.endTs)).toEqual([1000]);
+    });
   });
 });
