@@ -155,6 +155,16 @@ class DecodeWorker : public Napi::AsyncWorker {
     if (hyp != nullptr) hyp_ = hyp;
     score_ = score;
     frames_ = ps_get_n_frames(ps);
+    if (hyp == nullptr) return;
+    // Per-word acoustic and language scores: rejection compares acoustic evidence only, so it does not
+    // depend on how many sentences the grammar has (the language score does, through 1/N branch weights).
+    for (ps_seg_t* seg = ps_seg_iter(ps); seg != nullptr; seg = ps_seg_next(seg)) {
+      Segment s;
+      s.word = ps_seg_word(seg);
+      ps_seg_frames(seg, &s.start, &s.end);
+      ps_seg_prob(seg, &s.ascr, &s.lscr, &s.lback);
+      segments_.push_back(std::move(s));
+    }
   }
 
   void OnOK() override {
@@ -163,6 +173,18 @@ class DecodeWorker : public Napi::AsyncWorker {
     out.Set("hyp", hasHyp_ ? Napi::Value(Napi::String::New(env, hyp_)) : env.Null());
     out.Set("score", Napi::Number::New(env, score_));
     out.Set("frames", Napi::Number::New(env, frames_));
+    Napi::Array segs = Napi::Array::New(env, segments_.size());
+    for (size_t i = 0; i < segments_.size(); i++) {
+      const Segment& s = segments_[i];
+      Napi::Object o = Napi::Object::New(env);
+      o.Set("word", Napi::String::New(env, s.word));
+      o.Set("start", Napi::Number::New(env, s.start));
+      o.Set("end", Napi::Number::New(env, s.end));
+      o.Set("ascr", Napi::Number::New(env, s.ascr));
+      o.Set("lscr", Napi::Number::New(env, s.lscr));
+      segs.Set(static_cast<uint32_t>(i), o);
+    }
+    out.Set("segments", segs);
     deferred_.Resolve(out);
   }
 
@@ -172,16 +194,20 @@ class DecodeWorker : public Napi::AsyncWorker {
   Napi::Promise::Deferred deferred_;
   Decoder* decoder_;
   Napi::ObjectReference keep_;
+  struct Segment { std::string word; int start = 0; int end = 0; int32 ascr = 0; int32 lscr = 0; int32 lback = 0; };
   std::string search_;
   std::vector<int16_t> samples_;
+  std::vector<Segment> segments_;
   bool hasHyp_ = false;
   std::string hyp_;
   int32 score_ = 0;
   int32 frames_ = 0;
 };
 
-// decode(searchName, Int16Array) → Promise<{ hyp: string | null, score, frames }>; score is the best
-// path's acoustic+language log score in pocketsphinx's log base (larger is better).
+// decode(searchName, Int16Array) → Promise<{ hyp: string | null, score, frames, segments }>; score is the
+// best path's acoustic+language log score in pocketsphinx's log base (larger is better); segments are the
+// path's words and fillers (<sil>, [NOISE]) with start/end frames and their acoustic (ascr) and language
+// (lscr) scores.
 Napi::Value Decoder::Decode(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   CheckOpen(env);

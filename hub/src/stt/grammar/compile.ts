@@ -8,7 +8,22 @@ export interface GrammarSource {
   rules: Readonly<Record<string, string>>;
   /** Slot name → spoken phrases; a template whose slot has no phrases (free text) is left to whisper. */
   slots: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Slots whose phrases may follow an article ("the", "my", "our"): the router resolves a target with or
+   * without one, so its templates write `{target}` bare, and a grammar without the article forces
+   * "turn on the office lights" into some other command.
+   */
+  articleSlots?: readonly string[];
+  /**
+   * Words to leave out with every alternative that contains them: spellings the router accepts only to
+   * survive transcription errors ("tern" for "turn") add nothing to a recogniser but a second path with
+   * the same sound.
+   */
+  exclude?: ReadonlySet<string>;
 }
+
+/** The articles `articleSlots` may start with. */
+export const SLOT_ARTICLES: readonly string[] = ['the', 'my', 'our'];
 
 /** A compiled grammar. */
 export interface CompiledGrammar {
@@ -80,27 +95,43 @@ function refs(node: Node, out: { rules: Set<string>; slots: Set<string> }): void
   }
 }
 
-function emit(node: Node, words: Set<string>): string {
+/** Whether the node itself (not the rules or slots it refers to) says one of the words. */
+function says(node: Node, words: ReadonlySet<string>): boolean {
+  switch (node.kind) {
+    case 'word': return words.has(node.word);
+    case 'seq': return node.items.some((n) => says(n, words));
+    case 'alt': return node.options.every((n) => says(n, words));
+    case 'opt': return false;
+    case 'rule': case 'slot': return false;
+  }
+}
+
+function emit(node: Node, words: Set<string>, exclude: ReadonlySet<string>): string {
   switch (node.kind) {
     case 'word': words.add(node.word); return node.word;
     case 'rule': return `<r_${node.name}>`;
     case 'slot': return `<s_${node.name}>`;
-    case 'opt': return `[ ${emit(node.item, words)} ]`;
-    case 'alt': return `( ${node.options.map((o) => emit(o, words) || '<NULL>').join(' | ')} )`;
-    case 'seq': return node.items.map((n) => emit(n, words)).join(' ');
+    case 'opt': return says(node.item, exclude) ? '' : `[ ${emit(node.item, words, exclude)} ]`;
+    case 'alt': {
+      const kept = node.options.filter((o) => !says(o, exclude));
+      const options = kept.length > 0 ? kept : node.options;
+      return options.length === 1 ? emit(options[0]!, words, exclude) || '<NULL>' : `( ${options.map((o) => emit(o, words, exclude) || '<NULL>').join(' | ')} )`;
+    }
+    case 'seq': return node.items.map((n) => emit(n, words, exclude)).filter((t) => t !== '').join(' ');
   }
 }
 
 /** Compiles templates × slot phrases into one JSGF grammar (`public <command>`). */
 export function compileGrammar(source: GrammarSource): CompiledGrammar {
   const words = new Set<string>();
+  const exclude = source.exclude ?? new Set<string>();
   const skipped: CompiledGrammar['skipped'] = [];
   const usedRules = new Set<string>();
   const usedSlots = new Set<string>();
   const sentences: string[] = [];
   const slotPhrases = new Map<string, string[][]>();
   for (const [slot, phrases] of Object.entries(source.slots)) {
-    const list = [...new Set(phrases.map((p) => spokenWords(p).join(' ')).filter((p) => p !== ''))].sort();
+    const list = [...new Set(phrases.map((p) => spokenWords(p)).filter((p) => p.length > 0 && !p.some((w) => exclude.has(w))).map((p) => p.join(' ')))].sort();
     if (list.length > 0) slotPhrases.set(slot, list.map((p) => p.split(' ')));
   }
   const ruleNodes = new Map<string, Node>();
@@ -122,6 +153,7 @@ export function compileGrammar(source: GrammarSource): CompiledGrammar {
   for (const template of source.templates) {
     for (const sentence of template.sentences) {
       const node = parseTemplate(sentence);
+      if (says(node, exclude)) { skipped.push({ sentence, reason: 'says an excluded word' }); continue; }
       const r = { rules: new Set<string>(), slots: new Set<string>() };
       refs(node, r);
       for (const name of [...r.rules]) {
@@ -136,16 +168,22 @@ export function compileGrammar(source: GrammarSource): CompiledGrammar {
       }
       r.rules.forEach((x) => usedRules.add(x));
       r.slots.forEach((x) => usedSlots.add(x));
-      sentences.push(emit(node, words));
+      sentences.push(emit(node, words, exclude));
     }
   }
   if (sentences.length === 0) throw new SttError('JARVIS_STT_BAD_GRAMMAR', 'no template could be compiled (every one needs a slot with no phrases)');
   const lines = ['#JSGF V1.0;', 'grammar jarvis;', `public <command> = ${sentences.map((s) => `( ${s} )`).join(' | ')};`];
-  for (const name of [...usedRules].sort()) lines.push(`<r_${name}> = ${emit(ruleNodes.get(name)!, words)};`);
+  for (const name of [...usedRules].sort()) lines.push(`<r_${name}> = ${emit(ruleNodes.get(name)!, words, exclude) || '<NULL>'};`);
   for (const name of [...usedSlots].sort()) {
     const phrases = slotPhrases.get(name)!;
     phrases.flat().forEach((w) => words.add(w));
-    lines.push(`<s_${name}> = ${phrases.map((p) => p.join(' ')).join(' | ')};`);
+    const body = phrases.map((p) => p.join(' ')).join(' | ');
+    if (source.articleSlots?.includes(name)) {
+      SLOT_ARTICLES.forEach((w) => words.add(w));
+      lines.push(`<s_${name}> = [ ${SLOT_ARTICLES.join(' | ')} ] ( ${body} );`);
+    } else {
+      lines.push(`<s_${name}> = ${body};`);
+    }
   }
   return { jsgf: `${lines.join('\n')}\n`, words, skipped };
 }

@@ -21,11 +21,11 @@ export const defaultExpansionRules: Readonly<Record<string, string>> = {
 /** Default command templates (device control, climate, timers, time). */
 export const defaultTemplates: readonly GrammarTemplate[] = [
   { sentences: ['(nevermind|cancel|cancel that|stop)'] },
-  { sentences: ['<turn> (on|off) <the> {target}', '<turn> <the> {target} (on|off)'] },
-  { sentences: ['<set> <the> {target} [brightness] to {brightness} [percent]', 'dim <the> {target} [to {brightness} [percent]]', 'brighten <the> {target}'] },
-  { sentences: ['(open|close) <the> {target}'] },
-  { sentences: ['<set> <the> (temperature|thermostat|heating) [in <the> {target}] to {temperature} [degrees]'] },
-  { sentences: ['<what_is> the (temperature|humidity) [in <the> {target}]', 'is <the> {target} (on|off|open|closed)'] },
+  { sentences: ['<turn> (on|off) {target}', '<turn> {target} (on|off)'] },
+  { sentences: ['<set> {target} [brightness] to {brightness} [percent]', 'dim {target} [to {brightness} [percent]]', 'brighten {target}'] },
+  { sentences: ['(open|close) {target}'] },
+  { sentences: ['<set> <the> (temperature|thermostat|heating) [in {target}] to {temperature} [degrees]'] },
+  { sentences: ['<what_is> the (temperature|humidity) [in {target}]', 'is {target} (on|off|open|closed)'] },
   { sentences: ['(set|start) a timer for {duration}', '(cancel|stop) <the> timer'] },
   { sentences: ['what time is it', '<what_is> the time'] },
 ];

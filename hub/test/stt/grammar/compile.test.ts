@@ -19,6 +19,26 @@ describe('grammar compiler', () => {
     expect([...g.words].sort()).toEqual(['kids', 'kitchen', 'light', 'off', 'on', 'room', 'switch', 'the', 'turn', 'two']);
   });
 
+  it('lets an article precede the phrases of article slots, since the router resolves targets with or without one', () => {
+    const g = compileGrammar({ templates: [{ sentences: ['open {target}'] }], rules: {}, slots: { target: ['Garage Door'] }, articleSlots: ['target'] });
+    expect(g.jsgf).toContain('<s_target> = [ the | my | our ] ( garage door );');
+    expect(g.words).toContain('the');
+  });
+
+  it('leaves out excluded words with every alternative, optional part and sentence that says them', () => {
+    const g = compileGrammar({
+      templates: [{ sentences: ['<turn> on {target}', 'tern it', 'dim [tern] {target}'] }],
+      rules: { turn: '(turn|tern|switch)', only: '(tern)' },
+      slots: { target: ['lamp', 'tern lamp'] },
+      exclude: new Set(['tern']),
+    });
+    expect(g.jsgf).toContain('<r_turn> = ( turn | switch );');
+    expect(g.jsgf).toContain('public <command> = ( <r_turn> on <s_target> ) | ( dim <s_target> );');
+    expect(g.jsgf).toContain('<s_target> = lamp;');
+    expect(g.words.has('tern')).toBe(false);
+    expect(g.skipped).toEqual([{ sentence: 'tern it', reason: 'says an excluded word' }]);
+  });
+
   it('rejects malformed templates with JARVIS_STT_BAD_GRAMMAR naming the position', () => {
     expect(() => parseTemplate('turn (on|off')).toThrow(/JARVIS_STT_BAD_GRAMMAR: missing '\)' at character 12/);
     expect(() => parseTemplate('turn on]')).toThrow(/unexpected '\]'/);
