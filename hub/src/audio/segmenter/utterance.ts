@@ -25,7 +25,7 @@ export interface Utterance {
   audioStartTs: number;
   /** Detected start of speech (first voiced frame), hub ms. */
   startTs: number;
-  /** Detected end of speech (end of the last voiced frame), hub ms. */
+  /** Detected end of speech, hub ms: the last voiced frame within 40 dB of the loudest, or the end of a word-final fricative after it. */
   endTs: number;
   endReason: UtteranceEndReason;
   /** Wake score (0–1) when a wake phrase opened it. */
