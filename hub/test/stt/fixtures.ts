@@ -47,7 +47,7 @@ export function speak(text: string): string {
   if (existsSync(out)) return out;
   const raw = `${out}.espeak.wav`;
   execFileSync('espeak-ng', ['-v', 'en-us', '-s', '160', '-w', raw, text]);
-  execFileSync('sox', [raw, '-r', '16000', '-c', '1', '-b', '16', out]);
+  execFileSync('sox', ['-R', raw, '-r', '16000', '-c', '1', '-b', '16', out]);
   return out;
 }
 
