@@ -10,10 +10,12 @@ import { fileURLToPath } from 'node:url';
 import { distribution, type Benchmark } from './lib.js';
 import { WhisperEngine, audioContextFor } from '../hub/src/stt/whisper-engine.js';
 import { whisperAddonPath } from '@jarvis/whisper';
-import { GrammarEngine, DEFAULT_SPHINX_MODEL } from '../hub/src/stt/grammar/grammar-engine.js';
+import { GrammarEngine, DEFAULT_SPHINX_MODEL, ROUTER_GRAMMAR_MARGINS } from '../hub/src/stt/grammar/grammar-engine.js';
+import { commandTemplates, expansionRules } from '../hub/src/router/templates.js';
+import { MORE_CHITCHAT_PHRASES, MORE_COMMAND_PHRASES, SMALL_HOME, noisySpeech, sameCommand, type NoiseKind } from '../hub/test/stt/grammar/noise.js';
 import { namesFromRegistry } from '../hub/src/stt/grammar/slots.js';
 import { loadRegistrySnapshot } from '../hub/src/home-assistant/registry-snapshot.js';
-import { COMMAND_PHRASES, haveSpeechTools, loadPcm, speak } from '../hub/test/stt/fixtures.js';
+import { CHITCHAT_PHRASES, COMMAND_PHRASES, haveSpeechTools, loadPcm, speak } from '../hub/test/stt/fixtures.js';
 
 const MODELS: Record<string, string> = {
   'tiny.en': '/work/shared/models/for-tests-ggml-tiny.en.bin',
@@ -116,6 +118,45 @@ export const benchmarks: Benchmark[] = [
       }
       emit(distribution('stt.grammar_ms', 'ms', per, { what: 'per command utterance (grammar + phone-loop pass)', grammar: 'fixture home', utterances: clips.length }));
       emit(distribution('stt.grammar_load_ms', 'ms', loads, { what: 'decoder init + grammar compile (fixture home)' }));
+    },
+  },
+  {
+    name: 'stt.grammar_accuracy',
+    async run(emit) {
+      if (!existsSync(`${DEFAULT_SPHINX_MODEL}/en-us/mdef`) || !haveSpeechTools()) {
+        process.stderr.write('stt.grammar_accuracy: needs pocketsphinx-en-us, espeak-ng and sox\n');
+        return;
+      }
+      // Every command and chit-chat fixture, padded like a hub segment (300 ms each side), clean and in
+      // white, pink and babble noise at 20/10/5 dB. accept = exact commands accepted (up to articles);
+      // wrong = other text accepted for a command; false_accept = chit-chat accepted as a command.
+      const commands = [...COMMAND_PHRASES, ...MORE_COMMAND_PHRASES];
+      const chitchat = [...CHITCHAT_PHRASES, ...MORE_CHITCHAT_PHRASES];
+      const names = namesFromRegistry(loadRegistrySnapshot(fileURLToPath(new URL('../tests/fixtures/registry/home.json', import.meta.url))));
+      const grammars = [
+        { grammar: 'small home, default templates', create: () => new GrammarEngine({ names: SMALL_HOME }) },
+        { grammar: 'fixture home, router templates', create: () => new GrammarEngine({ names, templates: commandTemplates, rules: expansionRules, minMargin: ROUTER_GRAMMAR_MARGINS }) },
+      ];
+      const conditions: [NoiseKind | 'clean', number | null][] = [['clean', null], ...(['white', 'pink', 'babble'] as const).flatMap((k) => [20, 10, 5].map((snr) => [k, snr] as [NoiseKind, number]))];
+      for (const { grammar, create } of grammars) {
+        const engine = create();
+        await engine.start();
+        for (const [noise, snr] of conditions) {
+          let accept = 0;
+          let wrong = 0;
+          let falseAccept = 0;
+          for (const phrase of commands) {
+            const t = await engine.transcribe(noisySpeech(phrase, noise === 'clean' ? 'white' : noise, snr));
+            if (t.text !== '') { if (sameCommand(t.text, phrase)) accept++; else wrong++; }
+          }
+          for (const phrase of chitchat) if ((await engine.transcribe(noisySpeech(phrase, noise === 'clean' ? 'white' : noise, snr))).text !== '') falseAccept++;
+          emit({
+            name: 'stt.grammar_accuracy', value: Math.round((accept / commands.length) * 1000) / 1000, unit: 'ratio', grammar, noise, snr,
+            accept: `${accept}/${commands.length}`, wrong, false_accept: `${falseAccept}/${chitchat.length}`,
+          });
+        }
+        await engine.stop();
+      }
     },
   },
 ];

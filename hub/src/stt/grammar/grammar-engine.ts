@@ -9,9 +9,11 @@ import { SerialQueue } from '../serial-queue.js';
 import { compileGrammar, type CompiledGrammar, type GrammarSource } from './compile.js';
 import { espeakPronouncer, type Pronouncer } from './pronounce.js';
 import { slotPhrases, type GrammarNames } from './slots.js';
+import { spokenWords } from './words.js';
 import { defaultExpansionRules, defaultTemplates, type GrammarTemplate } from './templates.js';
 
-interface DecodeResult { hyp: string | null; score: number; frames: number }
+interface DecodeSegment { word: string; start: number; end: number; ascr: number; lscr: number }
+interface DecodeResult { hyp: string | null; score: number; frames: number; segments: DecodeSegment[] }
 interface NativeDecoder {
   setJsgf(name: string, jsgf: string): void;
   lookupWord(word: string): string | null;
@@ -27,13 +29,38 @@ export const DEFAULT_SPHINX_MODEL = '/usr/share/pocketsphinx/model/en-us';
 /** The CMU phone set; each phone becomes a one-phone "word" of the garbage loop. */
 const PHONES = 'AA AE AH AO AW AY B CH D DH EH ER EY F G HH IH IY JH K L M N NG OW OY P R S SH T TH UH UW V W Y Z ZH'.split(' ');
 
+/** Acceptance thresholds: see {@link GrammarEngineOptions.minMargin}. */
+export interface GrammarMargins {
+  /** Minimum acoustic margin per frame for clean audio (estimated SNR ≥ 40 dB). */
+  clean: number;
+  /** The same for noisy audio (estimated SNR ≤ 10 dB); linear in between. */
+  noisy: number;
+  /** Minimum acoustic margin per frame of the worst word over the loop on the same frames. */
+  word: number;
+}
+
 /**
- * Margins for the router's own templates (`hub/src/router/templates.ts`, 77 sentences × the fixture home):
- * a larger grammar costs more per frame, so every margin is lower. Measured with espeak-ng: clean commands
- * −6.1…+0.3, clean chit-chat ≤ −11.4; at 5 dB the recognised commands are mostly wrong (one wrong at −4.8),
- * so noisy input is left to whisper.
+ * Thresholds for grammars of the default templates × a home. Chosen on the espeak-ng matrix (15 commands,
+ * 13 chit-chat incl. near misses; clean, white 20/10/5, pink 10/5, babble 10/5 dB; `-lw 2`): the most
+ * exact commands accepted (40 of 120) with no wrong command and no chit-chat accepted (0 of 104). Noise
+ * raises the margin of wrong paths, hence the higher noisy threshold.
  */
-export const ROUTER_GRAMMAR_MARGINS = { clean: -9, noisy: 0 } as const;
+export const DEFAULT_MARGINS: GrammarMargins = { clean: -1, noisy: 4, word: -16 };
+
+/**
+ * Thresholds for the router's own templates (`hub/src/router/templates.ts`, ~77 sentences) × the fixture
+ * home. A larger grammar lets every path fit the audio better (chit-chat included), so the acoustic margin
+ * still depends on the grammar; the word test adds nothing here. Same matrix: 22 of 120 exact commands
+ * accepted, 0 wrong, 0 of 104 chit-chat — in noise below 20 dB this grammar defers to whisper.
+ */
+export const ROUTER_GRAMMAR_MARGINS: GrammarMargins = { clean: -4, noisy: 2, word: -Infinity };
+
+/**
+ * Decoder arguments over pocketsphinx's defaults. `-lw 2` (default 6.5): a flat command grammar has no
+ * real language model, only 1/N branch weights, and a high weight on them favours sentences with few
+ * alternatives over what was said (router grammar: exact best paths 49 → 63 of 120 on the matrix).
+ */
+export const DEFAULT_DECODER_ARGS: readonly string[] = ['-lw', '2'];
 
 /** Options of the grammar recogniser. */
 export interface GrammarEngineOptions {
@@ -43,15 +70,12 @@ export interface GrammarEngineOptions {
   rules?: Readonly<Record<string, string>>;
   names?: GrammarNames;
   /**
-   * Minimum per-frame log-score margin of the best command over a free phone loop, for clean audio
-   * (estimated SNR ≥ 40 dB) and noisy audio (≤ 10 dB), interpolated between; noise lowers every margin.
-   * Measured here with espeak-ng fixtures (small home): clean commands +3.9…+11 (one −3.0), clean
-   * chit-chat ≤ −2.8; at 5 dB (estimated ~11 dB) correct commands −3.9…−9.0, wrong ones −9.1 and −13,
-   * chit-chat ≤ −12.6. Defaults 0 and −8.5 favour precision: a rejected command falls back to whisper.
+   * Acceptance thresholds on the acoustic margin of the best command over a free phone loop (per frame,
+   * see {@link acousticMargins}), by estimated SNR, and for the worst word. Default {@link DEFAULT_MARGINS}.
    */
-  minMargin?: { clean: number; noisy: number };
+  minMargin?: GrammarMargins;
   pronouncer?: Pronouncer;
-  /** Extra pocketsphinx arguments (`['-lw', '2']`). */
+  /** Extra pocketsphinx arguments, after {@link DEFAULT_DECODER_ARGS} (a later value wins). */
   decoderArgs?: readonly string[];
   logger?: Logger;
 }
@@ -91,7 +115,7 @@ export class GrammarEngine implements SttEngine, Component {
     const dir = this.options.modelDir ?? DEFAULT_SPHINX_MODEL;
     let decoder: NativeDecoder;
     try {
-      decoder = new addon.Decoder(['-hmm', `${dir}/en-us`, '-dict', `${dir}/cmudict-en-us.dict`, '-logfn', '/dev/null', ...(this.options.decoderArgs ?? [])]);
+      decoder = new addon.Decoder(['-hmm', `${dir}/en-us`, '-dict', `${dir}/cmudict-en-us.dict`, '-logfn', '/dev/null', ...DEFAULT_DECODER_ARGS, ...(this.options.decoderArgs ?? [])]);
     } catch (err) {
       throw new SttError('JARVIS_STT_ENGINE_INIT', `pocketsphinx could not load ${dir} (Debian package pocketsphinx-en-us): ${(err as Error).message}`, { cause: err });
     }
@@ -126,6 +150,7 @@ export class GrammarEngine implements SttEngine, Component {
       templates: this.options.templates ?? defaultTemplates,
       rules: this.options.rules ?? defaultExpansionRules,
       slots: slotPhrases(names),
+      articleSlots: ['target'],
     };
     let compiled = compileGrammar(source);
     const pronounce = this.options.pronouncer ?? espeakPronouncer;
@@ -142,13 +167,15 @@ export class GrammarEngine implements SttEngine, Component {
         unknown.push(word);
       }
     }
-    if (unknown.length > 0) {
+    const homophones = templateHomophones(source, (w) => (unknown.includes(w) ? null : decoder.lookupWord(w)));
+    if (unknown.length > 0 || homophones.size > 0) {
       // Names with unpronounceable words are left out rather than failing the whole grammar.
       const bad = new Set(unknown);
-      const ok = (phrase: string): boolean => !phrase.split(/\s+/).some((w) => bad.has(w.toLowerCase()));
+      const ok = (phrase: string): boolean => !spokenWords(phrase).some((w) => bad.has(w));
       source.slots = Object.fromEntries(Object.entries(source.slots).map(([k, v]) => [k, v.filter(ok)]));
+      source.exclude = homophones;
       compiled = compileGrammar(source);
-      this.log.warn({ unknownWords: unknown }, 'words without a pronunciation left out of the command grammar');
+      if (unknown.length > 0) this.log.warn({ unknownWords: unknown }, 'words without a pronunciation left out of the command grammar');
     }
     try {
       decoder.setJsgf('command', compiled.jsgf);
@@ -180,10 +207,11 @@ export class GrammarEngine implements SttEngine, Component {
       }
       const decodeMs = performance.now() - started;
       const timings = { queueMs: started - queued, decodeMs, totalMs: performance.now() - queued };
-      const margin = command.hyp && command.frames > 0 ? (command.score - loop.score) / command.frames : -Infinity;
-      const minMargin = marginThreshold(estimateSnrDb(pcm16k), this.options.minMargin ?? { clean: 0, noisy: -8.5 });
+      const { margin, wordMargin } = command.hyp ? acousticMargins(command, loop) : { margin: -Infinity, wordMargin: -Infinity };
+      const thresholds = this.options.minMargin ?? DEFAULT_MARGINS;
+      const minMargin = marginThreshold(estimateSnrDb(pcm16k), thresholds);
       const text = command.hyp?.trim() ?? '';
-      if (text === '' || margin < minMargin) {
+      if (text === '' || margin < minMargin || wordMargin < thresholds.word) {
         return { text: '', confidence: 0, segments: [], engine: 'grammar', timings, rejected: 'out-of-grammar', ...(Number.isFinite(margin) ? { margin } : {}) };
       }
       // Maps the margin onto 0.5..1: at the threshold a result is a coin toss, 8 above it is certain.
@@ -212,6 +240,60 @@ export class GrammarEngine implements SttEngine, Component {
       abort: () => { closed = true; chunks.length = 0; },
     };
   }
+}
+
+/**
+ * Template words that sound exactly like a more common template word ("tern" and "turn"): the router
+ * accepts such spellings to survive transcription errors, but in a recogniser they only split one sound
+ * over two paths and make the text come out misspelt. Returns the spellings rarer than their homophone.
+ */
+export function templateHomophones(source: Pick<GrammarSource, 'templates' | 'rules'>, phonesOf: (word: string) => string | null): Set<string> {
+  const count = new Map<string, number>();
+  const text = [...source.templates.flatMap((t) => t.sentences), ...Object.values(source.rules)].join(' ').replace(/<[^>]*>|\{[^}]*\}/g, ' ');
+  for (const w of spokenWords(text)) count.set(w, (count.get(w) ?? 0) + 1);
+  const bySound = new Map<string, string[]>();
+  for (const w of count.keys()) {
+    const phones = phonesOf(w);
+    if (phones !== null) bySound.set(phones, [...(bySound.get(phones) ?? []), w]);
+  }
+  const out = new Set<string>();
+  for (const group of bySound.values()) {
+    if (group.length < 2) continue;
+    // Only strictly rarer spellings go: on a tie neither is a misspelling of the other ("no", "know").
+    const most = Math.max(...group.map((w) => count.get(w)!));
+    group.filter((w) => count.get(w)! < most).forEach((w) => out.add(w));
+  }
+  return out;
+}
+
+const isFiller = (word: string): boolean => /^[<[]/.test(word);
+
+/** Acoustic score of `segments` over frames a..b, a segment that straddles the span counted pro rata. */
+function acousticOver(segments: readonly DecodeSegment[], a: number, b: number): number {
+  let sum = 0;
+  for (const s of segments) {
+    const overlap = Math.min(b, s.end) - Math.max(a, s.start) + 1;
+    if (overlap > 0) sum += (s.ascr * overlap) / (s.end - s.start + 1);
+  }
+  return sum;
+}
+
+/**
+ * How well the command path explains the audio compared with the free phone loop, from acoustic scores
+ * only: per frame over the utterance (`margin`), and for the worst word (`wordMargin`, per frame of that
+ * word). Language scores are left out on purpose — they grow with the number of sentences in the grammar
+ * (1/N branch weights), which made every template set need thresholds of its own.
+ */
+export function acousticMargins(command: DecodeResult, loop: DecodeResult): { margin: number; wordMargin: number } {
+  const total = (r: DecodeResult): number => r.segments.reduce((a, s) => a + s.ascr, 0);
+  const margin = command.frames > 0 ? (total(command) - total(loop)) / command.frames : -Infinity;
+  let wordMargin = Infinity;
+  for (const s of command.segments) {
+    if (isFiller(s.word)) continue;
+    const n = s.end - s.start + 1;
+    wordMargin = Math.min(wordMargin, (s.ascr - acousticOver(loop.segments, s.start, s.end)) / n);
+  }
+  return { margin, wordMargin: Number.isFinite(wordMargin) ? wordMargin : -Infinity };
 }
 
 /** The acceptance threshold for an utterance of estimated SNR `snrDb`: linear between 10 dB (noisy) and 40 dB (clean). */

@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it, beforeAll, afterAll } from 'vitest';
-import { DEFAULT_SPHINX_MODEL, GrammarEngine, ROUTER_GRAMMAR_MARGINS, marginThreshold } from '../../../src/stt/grammar/grammar-engine.js';
+import { DEFAULT_SPHINX_MODEL, GrammarEngine, ROUTER_GRAMMAR_MARGINS, acousticMargins, marginThreshold, templateHomophones } from '../../../src/stt/grammar/grammar-engine.js';
 import { commandTemplates, expansionRules } from '../../../src/router/templates.js';
 import { namesFromRegistry, type GrammarNames } from '../../../src/stt/grammar/slots.js';
 import { loadRegistrySnapshot } from '../../../src/home-assistant/registry-snapshot.js';
 import { describeSttEngine } from '../engine-suite.js';
 import { CHITCHAT_PHRASES, COMMAND_PHRASES, haveSpeechTools, loadPcm, speak, withNoise } from '../fixtures.js';
+import { noisySpeech, sameCommand } from './noise.js';
 
 const haveModel = existsSync(`${DEFAULT_SPHINX_MODEL}/en-us/mdef`);
 const tools = haveSpeechTools();
@@ -27,6 +28,30 @@ describe('marginThreshold', () => {
     expect(marginThreshold(80, t)).toBe(0);
     expect(marginThreshold(3, t)).toBe(-9);
     expect(marginThreshold(25, t)).toBeCloseTo(-4.5);
+  });
+});
+
+describe('acousticMargins', () => {
+  const seg = (word: string, start: number, end: number, ascr: number): { word: string; start: number; end: number; ascr: number; lscr: number } => ({ word, start, end, ascr, lscr: -999 });
+  it('compares acoustic scores only, per frame, and finds the worst word against the loop over the same frames', () => {
+    const command = { hyp: 'open door', score: -1e6, frames: 40, segments: [seg('<sil>', 0, 9, -100), seg('open', 10, 19, -300), seg('door', 20, 39, -1000)] };
+    const loop = { hyp: 'gbg_ow gbg_p', score: 5, frames: 40, segments: [seg('gbg_ow', 0, 19, -400), seg('gbg_p', 20, 39, -600)] };
+    const m = acousticMargins(command, loop);
+    expect(m.margin).toBeCloseTo((-1400 + 1000) / 40);
+    // "open" spans half of gbg_ow (−200 of −400); "door" all of gbg_p (−600): door is the worse word.
+    expect(m.wordMargin).toBeCloseTo((-1000 + 600) / 20);
+  });
+  it('gives −Infinity for a path of fillers only or no frames', () => {
+    const only = { hyp: '', score: 0, frames: 0, segments: [seg('<sil>', 0, 9, -5)] };
+    expect(acousticMargins(only, only)).toEqual({ margin: -Infinity, wordMargin: -Infinity });
+  });
+});
+
+describe('templateHomophones', () => {
+  it('drops spellings strictly rarer than a word of the same sound, and keeps ties', () => {
+    const phones: Record<string, string> = { turn: 'T ER N', tern: 'T ER N', on: 'AA N', no: 'N OW', know: 'N OW', off: 'AO F' };
+    const out = templateHomophones({ templates: [{ sentences: ['<turn> on {target}', 'turn {target} off', 'no', 'do you know'] }], rules: { turn: '(turn|tern)' } }, (w) => phones[w] ?? null);
+    expect([...out]).toEqual(['tern']);
   });
 });
 
@@ -62,17 +87,15 @@ describe.skipIf(!haveModel)('GrammarEngine (PocketSphinx in-process)', () => {
       expect(exact).toBeGreaterThanOrEqual(6);
     });
 
-    it('at 5 dB SNR accepts only exact commands (precision first)', async () => {
-      let exact = 0;
+    it('at 5 dB SNR (white noise) accepts only exact commands (precision first)', async () => {
       for (const phrase of COMMAND_PHRASES) {
         const t = await engine.transcribe(loadPcm(withNoise(speak(phrase), 5)));
-        if (t.text !== '') {
-          expect(core(t.text)).toBe(core(phrase));
-          exact++;
-        }
+        if (t.text !== '') expect(core(t.text)).toBe(core(phrase));
       }
-      // Measured with this repeatable noise: 3 of 7 accepted, all exact; the rest fall back to whisper.
-      expect(exact).toBeGreaterThanOrEqual(3);
+      // This test used to require 3 of 7 accepted. Those thresholds (total score per frame, −8.5 at 10 dB)
+      // also accepted 7 wrong commands and 7 chit-chat sentences of the noise matrix (stt.grammar_accuracy),
+      // so the thresholds now put precision first and white noise at 5 dB is left to whisper (1 of 15
+      // accepted on the matrix; the best path is exact for only 8 of 15 there, see hub/src/stt/README.md).
     });
 
     it('rejects chit-chat, clean and at 5 dB, instead of forcing it into a command', async () => {
@@ -83,6 +106,23 @@ describe.skipIf(!haveModel)('GrammarEngine (PocketSphinx in-process)', () => {
           expect(t.rejected).toBe('out-of-grammar');
         }
       }
+    });
+
+    it('in pink and babble noise at 10 dB (padded like hub segments) accepts only exact commands and no chit-chat', async () => {
+      const accepted: Record<string, number> = {};
+      for (const kind of ['pink', 'babble'] as const) {
+        accepted[kind] = 0;
+        for (const phrase of COMMAND_PHRASES) {
+          const t = await engine.transcribe(noisySpeech(phrase, kind, 10));
+          if (t.text !== '') {
+            expect({ kind, phrase, ok: sameCommand(t.text, phrase) }).toEqual({ kind, phrase, ok: true });
+            accepted[kind]!++;
+          }
+        }
+        for (const phrase of CHITCHAT_PHRASES) expect({ kind, phrase, text: (await engine.transcribe(noisySpeech(phrase, kind, 10))).text }).toEqual({ kind, phrase, text: '' });
+      }
+      // Measured: pink 3 of 7, babble 0 of 7 accepted (stt.grammar_accuracy has the full matrix).
+      expect(accepted['pink']).toBeGreaterThanOrEqual(3);
     });
 
     it('rebuilds the grammar when the names change', async () => {

@@ -4,6 +4,7 @@ import { decodeWav, encodeWav } from '../../../src/stt/wav.js';
 import { floatToInt16 } from '../../../src/stt/audio.js';
 import { FIXTURE_DIR, speak } from '../fixtures.js';
 import type { GrammarNames } from '../../../src/stt/grammar/slots.js';
+import { createDefaultChain } from '../../../src/audio/dsp/chain.js';
 
 /** The noises the grammar recogniser is measured in: sox's white and pink noise, and espeak-ng babble. */
 export type NoiseKind = 'white' | 'pink' | 'babble';
@@ -115,4 +116,23 @@ export const SMALL_HOME = {
 export function sameCommand(text: string, spoken: string): boolean {
   const core = (s: string): string => s.replace(/\bwhats\b/g, 'what is').split(' ').filter((w) => !['the', 'my', 'our'].includes(w)).join(' ');
   return core(text) === core(spoken);
+}
+
+/**
+ * `pcm` as the STT engines receive it in the hub: through the device chain (resample to 48 kHz, RNNoise,
+ * back to 16 kHz). The chain's latency shifts the audio a little; the grammar does not mind.
+ */
+export async function throughHubChain(pcm: Float32Array): Promise<Float32Array> {
+  const chain = await createDefaultChain(16000);
+  try {
+    const frames = chain.push(floatToInt16(pcm), 0);
+    // Flush the resamplers' and RNNoise's delay with 100 ms of silence so the last word is not cut.
+    frames.push(...chain.push(new Int16Array(1600), 0));
+    const out = new Float32Array(frames.reduce((n, f) => n + f.samples.length, 0));
+    let at = 0;
+    for (const f of frames) { out.set(f.samples, at); at += f.samples.length; }
+    return out;
+  } finally {
+    chain.close();
+  }
 }
