@@ -91,7 +91,9 @@ describe.skipIf(skip !== undefined)('voice end to end: a wearable speaks, Home A
     const fx = voiceFixture({ text: 'turn on the kitchen lights' });
     const sim = simulateWearable({ bundle: kitchen.bundle, audio: { samples: fx.samples, sampleRate: fx.sampleRate }, muteAt: [0], speed: 2, seed: 3 });
     // The wearer presses PTT while the switch is on mute.
-    await new Promise((r) => setTimeout(r, 300));
+    // The simulator's retained mute state reaches the hub over MQTT; on a loaded 2-core box that can take
+    // longer than a fixed 300 ms sleep, so wait for it (bounded) instead of guessing.
+    for (let i = 0; i < 50 && !t.hub.context.gate.isMuted(kitchen.bundle.deviceId); i++) await new Promise((r) => setTimeout(r, 100));
     expect(t.hub.context.gate.isMuted(kitchen.bundle.deviceId)).toBe(true);
     await kitchen.client.publishAsync(topicFor(kitchen.bundle.deviceId, 'event/button'), JSON.stringify({ button: 'ptt', action: 'press' }), { qos: 1 });
     const report = await sim;

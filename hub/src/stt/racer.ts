@@ -14,19 +14,34 @@ export interface RaceEngines {
   whisper: (pcm: Float32Array, options: TranscribeOptions) => Promise<Transcript>;
   /** A grammar result at least this confident wins at once. */
   minGrammarConfidence?: number;
+  /**
+   * `grammar-first` (default): whisper starts only when the grammar has no confident answer, so on a
+   * 2-core box the grammar decode gets the CPU to itself. `race`: both start at once (more cores).
+   */
+  strategy?: RaceStrategy;
 }
 
+/** How the racer schedules the two engines. */
+export type RaceStrategy = 'grammar-first' | 'race';
+
 /**
- * On a command utterance both engines start; a confident in-grammar result wins at once (whisper's job
- * is cancelled if it has not started yet); otherwise whisper's text is the answer. A grammar failure
- * never fails the race.
+ * On a command utterance a confident in-grammar result wins at once; otherwise whisper's text is the
+ * answer. Whisper starts after the grammar declines (`grammar-first`) or together with it and is
+ * cancelled if it has not started yet when the grammar wins (`race`). A grammar failure never fails it.
  */
 export async function raceCommand(pcm: Float32Array, engines: RaceEngines, options: TranscribeOptions = {}): Promise<RaceResult> {
   const cancelWhisper = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, cancelWhisper.signal]) : cancelWhisper.signal;
-  const whisper = engines.whisper(pcm, { ...options, signal });
-  // Whisper's promise may reject once cancelled; that is expected and must not surface as unhandled.
-  whisper.catch(() => undefined);
+  let started: Promise<Transcript> | undefined;
+  const startWhisper = (): Promise<Transcript> => {
+    if (!started) {
+      started = engines.whisper(pcm, { ...options, signal });
+      // Whisper's promise may reject once cancelled; that is expected and must not surface as unhandled.
+      started.catch(() => undefined);
+    }
+    return started;
+  };
+  if ((engines.strategy ?? 'grammar-first') === 'race') startWhisper();
   let grammar: Transcript | undefined;
   try {
     grammar = await engines.grammar.transcribe(pcm, options);
@@ -37,6 +52,6 @@ export async function raceCommand(pcm: Float32Array, engines: RaceEngines, optio
     cancelWhisper.abort();
     return { transcript: grammar, winner: 'grammar', grammar };
   }
-  const transcript = await whisper;
+  const transcript = await startWhisper();
   return { transcript, winner: 'whisper', ...(grammar ? { grammar } : {}) };
 }

@@ -5,7 +5,7 @@ import type { Transcript, TranscribeOptions } from './engine.js';
 import { SttError } from './errors.js';
 import { GrammarEngine, type GrammarEngineOptions } from './grammar/grammar-engine.js';
 import type { GrammarNames } from './grammar/slots.js';
-import { raceCommand, type RaceResult } from './racer.js';
+import { raceCommand, type RaceResult, type RaceStrategy } from './racer.js';
 import { SttScheduler, type SttSchedulerOptions } from './scheduler.js';
 import { WhisperEngine, type WhisperEngineOptions } from './whisper-engine.js';
 
@@ -17,6 +17,8 @@ export interface SpeechServiceOptions {
   scheduler?: SttSchedulerOptions;
   /** A grammar result at least this confident answers a command without waiting for whisper. */
   minGrammarConfidence?: number;
+  /** How grammar and whisper share the CPU on a command; default `grammar-first` (see {@link RaceStrategy}). */
+  strategy?: RaceStrategy;
   logger?: Logger;
 }
 
@@ -84,11 +86,11 @@ export class SpeechService implements Component {
     this.whisper = undefined;
   }
 
-  /** A command utterance: grammar and whisper race; commands go ahead of passive work. */
+  /** A command utterance: the grammar answers, whisper when it cannot; commands go ahead of passive work. */
   command(pcm: Float32Array, options: TranscribeOptions = {}): Promise<RaceResult> {
     const scheduler = this.requireScheduler();
     if (!this.grammar) return scheduler.command(pcm, options).then((transcript) => ({ transcript, winner: 'whisper' as const }));
-    return raceCommand(pcm, { grammar: this.grammar, whisper: (p, o) => scheduler.command(p, o), minGrammarConfidence: this.options.minGrammarConfidence ?? 0.5 }, options);
+    return raceCommand(pcm, { grammar: this.grammar, whisper: (p, o) => scheduler.command(p, o), minGrammarConfidence: this.options.minGrammarConfidence ?? 0.5, strategy: this.options.strategy ?? 'grammar-first' }, options);
   }
 
   /** Passive speech at low priority; rejects with JARVIS_STT_QUEUE_FULL when dropped. */

@@ -37,6 +37,25 @@ describe.skipIf(!ready)('raceCommand with both real engines', () => {
     expect(r.transcript.text).toBe('');
   });
 
+  it('grammar-first (the default) never starts whisper when the grammar wins; race starts both', async () => {
+    const pcm = loadPcm(speak('turn on the kitchen light'));
+    let calls = 0;
+    const counted = (p: Float32Array, o: Parameters<typeof scheduler.command>[1]): ReturnType<typeof scheduler.command> => { calls++; return scheduler.command(p, o); };
+    const first = await raceCommand(pcm, { grammar, whisper: counted });
+    expect(first.winner).toBe('grammar');
+    expect(calls).toBe(0);
+    const raced = await raceCommand(pcm, { grammar, whisper: counted, strategy: 'race' });
+    expect(raced.winner).toBe('grammar');
+    expect(calls).toBe(1);
+  });
+
+  it('grammar-first starts whisper once the grammar declines', async () => {
+    let calls = 0;
+    const r = await raceCommand(loadPcm(speak('remind me to call my sister after work')), { grammar, whisper: (p, o) => { calls++; return scheduler.command(p, o); } });
+    expect(r.winner).toBe('whisper');
+    expect(calls).toBe(1);
+  });
+
   it('a grammar engine that fails does not fail the race', async () => {
     const stopped = new GrammarEngine();
     const r = await raceCommand(loadPcm(speak('open the garage door')), { grammar: stopped, whisper: (p, o) => scheduler.command(p, o) });
