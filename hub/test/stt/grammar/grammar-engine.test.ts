@@ -29,6 +29,11 @@ describe('marginThreshold', () => {
     expect(marginThreshold(3, t)).toBe(-9);
     expect(marginThreshold(25, t)).toBeCloseTo(-4.5);
   });
+  it('keeps a test that is off (infinite threshold) off instead of turning it into NaN', () => {
+    const off = { clean: -Infinity, noisy: -Infinity };
+    for (const snr of [0, 25, 80]) expect(marginThreshold(snr, off)).toBe(-Infinity);
+    expect(marginThreshold(5, { clean: -Infinity, noisy: -16 })).toBe(-16);
+  });
 });
 
 describe('acousticMargins', () => {
@@ -123,7 +128,7 @@ describe.skipIf(!haveModel)('GrammarEngine (PocketSphinx in-process)', () => {
       }
       // Measured: pink 3 of 7, babble 0 of 7 accepted (stt.grammar_accuracy has the full matrix).
       expect(accepted['pink']).toBeGreaterThanOrEqual(3);
-    });
+    }, 120_000); // 24 utterances × 2 passes; slow only when the shared cores are busy
 
     it('rebuilds the grammar when the names change', async () => {
       const pcm = loadPcm(speak('turn on the kitchen light'));
@@ -137,7 +142,12 @@ describe.skipIf(!haveModel)('GrammarEngine (PocketSphinx in-process)', () => {
 
   it.skipIf(!tools)('compiles the fixture home (every name and alias) and recognises a clean command in it', async () => {
     const names = namesFromRegistry(loadRegistrySnapshot(new URL('../../../../tests/fixtures/registry/home.json', import.meta.url).pathname));
-    const engine = new GrammarEngine({ names });
+    // This test is about coverage (every name compiles and is pronounceable, the best path is right), so
+    // rejection is off: the default thresholds are tuned on the small home, and a grammar of ~60 names
+    // scores commands lower (this one −1.0 per frame, under the clean threshold −0.5) — thresholds still
+    // depend on grammar size (see ROUTER_GRAMMAR_MARGINS and hub/src/stt/README.md).
+    const off = { clean: -Infinity, noisy: -Infinity, wordClean: -Infinity, wordNoisy: -Infinity };
+    const engine = new GrammarEngine({ names, minMargin: off });
     await engine.start();
     try {
       expect(engine.report?.unknownWords).toEqual([]);

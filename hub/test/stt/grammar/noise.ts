@@ -5,6 +5,7 @@ import { floatToInt16 } from '../../../src/stt/audio.js';
 import { FIXTURE_DIR, speak } from '../fixtures.js';
 import type { GrammarNames } from '../../../src/stt/grammar/slots.js';
 import { createDefaultChain } from '../../../src/audio/dsp/chain.js';
+import { singular } from '../../../src/router/normalize.js';
 
 /** The noises the grammar recogniser is measured in: sox's white and pink noise, and espeak-ng babble. */
 export type NoiseKind = 'white' | 'pink' | 'babble';
@@ -112,9 +113,13 @@ export const SMALL_HOME = {
   floors: [],
 } as const satisfies GrammarNames;
 
-/** Whether recognised text is the spoken command: articles and the `<what_is>` spelling may differ, nothing else. */
+/**
+ * Whether recognised text is the spoken command as the router reads it: articles, the `<what_is>` spelling
+ * and plurals may differ (the router's entity index matches singular tokens: "kitchen lights" and
+ * "kitchen light" name the same thing), nothing else.
+ */
 export function sameCommand(text: string, spoken: string): boolean {
-  const core = (s: string): string => s.replace(/\bwhats\b/g, 'what is').split(' ').filter((w) => !['the', 'my', 'our'].includes(w)).join(' ');
+  const core = (s: string): string => s.replace(/\bwhats\b/g, 'what is').split(' ').filter((w) => !['the', 'my', 'our'].includes(w)).map(singular).join(' ');
   return core(text) === core(spoken);
 }
 
