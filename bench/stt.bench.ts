@@ -138,7 +138,9 @@ export const benchmarks: Benchmark[] = [
         { grammar: 'fixture home, router templates', create: () => new GrammarEngine({ names, templates: commandTemplates, rules: expansionRules, minMargin: ROUTER_GRAMMAR_MARGINS }) },
       ];
       const conditions: [NoiseKind | 'clean', number | null][] = [['clean', null], ...(['white', 'pink', 'babble'] as const).flatMap((k) => [20, 10, 5].map((snr) => [k, snr] as [NoiseKind, number]))];
-      for (const { grammar, create } of grammars) {
+      // JARVIS_BENCH_GRAMMAR=small|router runs one of the two (each takes minutes on 2 cores).
+      const only = process.env['JARVIS_BENCH_GRAMMAR'];
+      for (const { grammar, create } of grammars.filter((g) => !only || g.grammar.includes(only))) {
         const engine = create();
         await engine.start();
         for (const [noise, snr] of conditions) {

@@ -88,7 +88,7 @@ describe.skipIf(!haveModel)('GrammarEngine (PocketSphinx in-process)', () => {
           exact++;
         }
       }
-      // Measured: 6 of 7; "what is the temperature in the office" scores under the clean threshold and goes to whisper.
+      // Measured: 6 of 7; the seventh scores under the clean threshold and goes to whisper.
       expect(exact).toBeGreaterThanOrEqual(6);
     });
 
@@ -97,10 +97,10 @@ describe.skipIf(!haveModel)('GrammarEngine (PocketSphinx in-process)', () => {
         const t = await engine.transcribe(loadPcm(withNoise(speak(phrase), 5)));
         if (t.text !== '') expect(core(t.text)).toBe(core(phrase));
       }
-      // This test used to require 3 of 7 accepted. Those thresholds (total score per frame, −8.5 at 10 dB)
-      // also accepted 7 wrong commands and 7 chit-chat sentences of the noise matrix (stt.grammar_accuracy),
-      // so the thresholds now put precision first and white noise at 5 dB is left to whisper (1 of 15
-      // accepted on the matrix; the best path is exact for only 8 of 15 there, see hub/src/stt/README.md).
+      // This test used to require 3 of 7 accepted (now 0 of these 7). The old thresholds (total score per
+      // frame, −8.5 at 10 dB) also accepted 11 of 130 chit-chat clips and 3 wrong commands on the noise
+      // matrix (stt.grammar_accuracy, hub/src/stt/README.md); the new ones accept 2 and 1 there, and leave
+      // white noise at 5 dB mostly to whisper (2 of 15 on the matrix; the best path is exact for 8 of 15).
     });
 
     it('rejects chit-chat, clean and at 5 dB, instead of forcing it into a command', async () => {
@@ -126,8 +126,9 @@ describe.skipIf(!haveModel)('GrammarEngine (PocketSphinx in-process)', () => {
         }
         for (const phrase of CHITCHAT_PHRASES) expect({ kind, phrase, text: (await engine.transcribe(noisySpeech(phrase, kind, 10))).text }).toEqual({ kind, phrase, text: '' });
       }
-      // Measured: pink 3 of 7, babble 0 of 7 accepted (stt.grammar_accuracy has the full matrix).
-      expect(accepted['pink']).toBeGreaterThanOrEqual(3);
+      // Measured: pink 7 of 7, babble 3 of 7 accepted (stt.grammar_accuracy has the full matrix).
+      expect(accepted['pink']).toBeGreaterThanOrEqual(6);
+      expect(accepted['babble']).toBeGreaterThanOrEqual(2);
     }, 120_000); // 24 utterances × 2 passes; slow only when the shared cores are busy
 
     it('rebuilds the grammar when the names change', async () => {
