@@ -27,6 +27,9 @@ async function measure(engine: 'auto' | 'whisper', emit: Parameters<Benchmark['r
     });
     const e2e: number[] = [];
     const stt: number[] = [];
+    // Where the time goes (ms): last voiced sample → utterance handed to STT (jitter buffer, DSP, hangover),
+    // STT, router decision, decision → HA simulator receiving the call.
+    const parts: Record<'endpoint' | 'stt' | 'router' | 'ha', number[]> = { endpoint: [], stt: [], router: [], ha: [] };
     let missed = 0;
     const rejected: Record<string, number> = {};
     for (let i = 0; i < N + 2; i++) {
@@ -44,6 +47,12 @@ async function measure(engine: 'auto' | 'whisper', emit: Parameters<Benchmark['r
       const why = String(run?.events.find((e) => e.type === 'stt-end')?.data?.['rejected'] ?? 'none');
       rejected[why] = (rejected[why] ?? 0) + 1;
       const call = t.ha!.serviceCalls[before];
+      const intentStart = at('intent-start');
+      const intentEnd = at('intent-end');
+      if (sttStart !== undefined) parts.endpoint.push(sttStart - lastVoiced);
+      if (sttStart !== undefined && sttEnd !== undefined) parts.stt.push(sttEnd - sttStart);
+      if (intentStart !== undefined && intentEnd !== undefined) parts.router.push(intentEnd - intentStart);
+      if (call && intentEnd !== undefined) parts.ha.push(call.at - intentEnd);
       // The whisper test model has no weights and hears nothing, so no call can follow: time to its transcript.
       if (engine === 'whisper') {
         if (sttEnd !== undefined) e2e.push(sttEnd - lastVoiced);
@@ -52,7 +61,8 @@ async function measure(engine: 'auto' | 'whisper', emit: Parameters<Benchmark['r
       else missed++;
     }
     stop();
-    const common = { engine, utterances: N, missed, realtime: true, devices: 1, hangoverMs: t.hub.config.audio.hangoverMs, sttRejected: rejected, stt_ms_p50: distribution('x', 'ms', stt.length > 0 ? stt : [0]).p50 };
+    const common = { engine, utterances: N, missed, realtime: true, devices: 1, hangoverMs: t.hub.config.audio.hangoverMs, sttRejected: rejected, stt_ms_p50: distribution('x', 'ms', stt.length > 0 ? stt : [0]).p50,
+      breakdown_ms_p50: Object.fromEntries(Object.entries(parts).filter(([, v]) => v.length > 0).map(([k, v]) => [k, distribution('x', 'ms', v).p50])) };
     emit(distribution('hotpath.e2e_ms', 'ms', e2e.length > 0 ? e2e : [NaN], engine === 'whisper'
       ? { ...common, model: 'for-tests-ggml-tiny.en.bin (tiny.en shapes, no weights)', until: 'stt-end', note: 'the weightless test model yields no text, so the figure ends at the transcript (whisper done) instead of the HA call; routing adds commands.http_ms-level time' }
       : { ...common, until: 'ha-call-received' }));
