@@ -44,8 +44,8 @@ export interface GrammarMargins {
 /**
  * Thresholds for grammars of the default templates × a home, chosen on the espeak-ng matrix (15 commands,
  * 13 chit-chat incl. near misses; clean and white, pink, babble noise at 20/10/5 dB; `-lw 2`; a command
- * counts as exact the way the router reads it, plurals and articles aside): 92 of 150 commands accepted,
- * 1 wrong, 2 of 130 chit-chat. The old total-score rule took 110 with 3 wrong and 11 chit-chat on the
+ * counts as exact the way the router reads it, plurals and articles aside): 90 of 150 commands accepted,
+ * 2 wrong, 2 of 130 chit-chat (`stt.grammar_accuracy`). The old total-score rule took 110 with 3 wrong and 11 chit-chat on the
  * same audio; zero wrong and zero chit-chat is reachable but keeps only ~50 commands. The word test in
  * noise catches a forced word in an otherwise fitting path.
  */
