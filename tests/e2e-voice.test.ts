@@ -79,7 +79,11 @@ describe.skipIf(skip !== undefined)('voice end to end: a wearable speaks, Home A
     t = await startVoiceHub();
     for (const id of ['light.bedroom', 'light.bedside_lamp', 'light.kitchen']) t.ha!.setState(id, 'on');
     const bedroom = await t.device('bedside', 'Bedroom', 'satellite');
-    await speak(t, bedroom, voiceFixture({ text: 'turn off the lights', voice: 'en-gb' }), { speed: 2 });
+    // This test is about the satellite's area deciding which lights; recognition accuracy is measured in
+    // hub/test/stt/grammar and `stt.grammar_accuracy`. The en-gb voice it first used is now rejected by the
+    // router grammar's zero-false-accept thresholds after the hub's denoiser (whisper, which would take
+    // over with real weights, returns nothing with the weightless test model), so it speaks en-us.
+    await speak(t, bedroom, voiceFixture({ text: 'turn off the lights', voice: 'en-us' }), { speed: 2 });
     expect(calls(t)).toEqual([['light.turn_off', ['light.bedroom', 'light.bedside_lamp']]]);
     expect(t.ha!.getState('light.kitchen')?.state).toBe('on');
     await bedroom.heard(/turned off/i);
