@@ -55,7 +55,7 @@ function babble(): Float32Array {
       const raw = `${FIXTURE_DIR}babble-${i}.espeak.wav`;
       const out = `${FIXTURE_DIR}babble-${i}.wav`;
       execFileSync('espeak-ng', ['-v', voice, '-s', '170', '-w', raw, text]);
-      execFileSync('sox', [raw, '-r', '16000', '-c', '1', '-b', '16', out]);
+      execFileSync('sox', ['-R', raw, '-r', '16000', '-c', '1', '-b', '16', out]);
       return decodeWav(readFileSync(out)).samples;
     });
     const n = Math.max(...parts.map((p) => p.length));
