@@ -93,7 +93,6 @@ export class DeviceRegistry implements Component {
    * this process wrote itself, which does not move its own `data_version`).
    */
   refresh(force: boolean): DeviceChanges | undefined {
-    this.lastRefreshAt = this.now();
     let version: number;
     try {
       version = this.db.pragma('data_version', { simple: true }) as number;
@@ -130,9 +129,15 @@ export class DeviceRegistry implements Component {
     return changes;
   }
 
-  /** Refreshes after a look-up miss unless one ran within `missRefreshMs`; true when the table was reloaded. */
+  /**
+   * Refreshes after a look-up miss unless another miss did within `missRefreshMs`; true when the table
+   * was reloaded. Only misses count: a poll that ran just before another process inserted the device
+   * must not hold back the device's first datagram.
+   */
   private refreshAfterMiss(): boolean {
-    if (this.now() - this.lastRefreshAt < this.missRefreshMs) return false;
+    const now = this.now();
+    if (now - this.lastRefreshAt < this.missRefreshMs) return false;
+    this.lastRefreshAt = now;
     return this.refresh(false) !== undefined;
   }
 }

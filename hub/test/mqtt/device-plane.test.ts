@@ -88,7 +88,9 @@ describe('MqttDevicePlane and devices added by another process', () => {
 
   it('applies the retained status and mute a device published before the registry knew it, once it appears', async () => {
     const { registry, gate, plane, audits, logs, device, cli, advance } = await setup();
-    // No clock movement: the look-up miss may not refresh yet (rate limit), so the messages miss.
+    // A miss for another id just refreshed, and the clock does not move: the rate limit holds the next
+    // miss back, so these messages arrive while the registry does not know the device yet.
+    expect(registry.byTextId('ffffffff')).toBeUndefined();
     const d = cli.add({ name: 'desk', area: 'Office', kind: 'wearable' }).device;
     await device.publishAsync(topicFor(d.deviceId, 'status'), JSON.stringify({ state: 'online', battery: 90 }), { retain: true, qos: 1 });
     await device.publishAsync(topicFor(d.deviceId, 'state/mute'), JSON.stringify({ muted: true, source: 'switch' }), { retain: true, qos: 1 });
@@ -106,6 +108,7 @@ describe('MqttDevicePlane and devices added by another process', () => {
 
   it('forgets pending state the device deleted, and state of devices that never appear', async () => {
     const { registry, gate, plane, logs, device, cli, advance } = await setup();
+    expect(registry.byTextId('ffffffff')).toBeUndefined(); // a miss refreshes now; the next is rate-limited
     const d = cli.add({ name: 'desk', area: 'Office', kind: 'wearable' }).device;
     await device.publishAsync(topicFor(d.deviceId, 'state/mute'), JSON.stringify({ muted: true }), { retain: true, qos: 1 });
     await device.publishAsync(topicFor(d.deviceId, 'state/mute'), '', { retain: true, qos: 1 });
