@@ -9,14 +9,16 @@ export interface WavPcm16 {
 }
 
 /**
- * Parses a RIFF/WAVE buffer holding 16-bit PCM (what espeak-ng and sox write). Streamed WAVs from
- * `espeak-ng --stdout` carry 0xFFFFFFFF sizes, so an oversized data chunk is clipped to the buffer.
+ * Parses a RIFF/WAVE buffer holding 16-bit PCM (what espeak-ng and sox write), throwing `fail(message)`
+ * with what is wrong and at which byte. Streamed WAVs (`espeak-ng --stdout`) carry 0 or 0xFFFFFFFF as the
+ * data size, and an oversized data chunk is clipped to the buffer. Shared by every hub reader of WAVs,
+ * each of which throws its own part's coded error.
  */
-export function decodeWav(buf: Uint8Array): WavPcm16 {
+export function parseWavPcm16(buf: Uint8Array, fail: (message: string) => Error): WavPcm16 {
+  if (buf.byteLength < 12) throw fail(`file of ${buf.byteLength} bytes is too short for a RIFF header`);
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const ascii = (at: number): string => String.fromCharCode(buf[at] ?? 0, buf[at + 1] ?? 0, buf[at + 2] ?? 0, buf[at + 3] ?? 0);
-  if (buf.byteLength < 12) throw new AudioError('JARVIS_AUDIO_BAD_WAV', `WAV truncated: ${buf.byteLength} bytes, need at least 12`);
-  if (ascii(0) !== 'RIFF' || ascii(8) !== 'WAVE') throw new AudioError('JARVIS_AUDIO_BAD_WAV', 'not a RIFF/WAVE file at byte 0');
+  if (ascii(0) !== 'RIFF' || ascii(8) !== 'WAVE') throw fail('not a RIFF/WAVE file at byte 0');
   let at = 12;
   let fmt: { channels: number; sampleRate: number; bits: number; format: number } | undefined;
   while (at + 8 <= buf.byteLength) {
@@ -24,7 +26,7 @@ export function decodeWav(buf: Uint8Array): WavPcm16 {
     const size = view.getUint32(at + 4, true);
     const body = at + 8;
     if (id === 'fmt ') {
-      if (size < 16 || body + 16 > buf.byteLength) throw new AudioError('JARVIS_AUDIO_BAD_WAV', `fmt chunk truncated at byte ${at}`);
+      if (size < 16 || body + 16 > buf.byteLength) throw fail(`fmt chunk truncated at byte ${at}`);
       fmt = {
         format: view.getUint16(body, true),
         channels: view.getUint16(body + 2, true),
@@ -33,12 +35,12 @@ export function decodeWav(buf: Uint8Array): WavPcm16 {
       };
       // WAVE_FORMAT_EXTENSIBLE (0xFFFE) carries PCM too; the sub-format check adds nothing for our writers.
       if ((fmt.format !== 1 && fmt.format !== 0xfffe) || fmt.bits !== 16) {
-        throw new AudioError('JARVIS_AUDIO_BAD_WAV', `unsupported WAV format ${fmt.format} with ${fmt.bits} bits at byte ${body}; need 16-bit PCM`);
+        throw fail(`only 16-bit PCM is supported (format ${fmt.format}, ${fmt.bits} bits at byte ${body})`);
       }
-      if (fmt.channels < 1 || fmt.sampleRate < 1) throw new AudioError('JARVIS_AUDIO_BAD_WAV', `bad channels/rate at byte ${body + 2}`);
+      if (fmt.channels < 1 || fmt.sampleRate < 1000) throw fail(`bad channel count or sample rate at byte ${body + 2}`);
     } else if (id === 'data') {
-      if (!fmt) throw new AudioError('JARVIS_AUDIO_BAD_WAV', `data chunk before fmt chunk at byte ${at}`);
-      const end = Math.min(buf.byteLength, body + size);
+      if (!fmt) throw fail(`data chunk before fmt chunk at byte ${at}`);
+      const end = size === 0 || size === 0xffffffff ? buf.byteLength : Math.min(buf.byteLength, body + size);
       const bytes = (end - body) - ((end - body) % (2 * fmt.channels));
       const samples = new Int16Array(bytes / 2);
       for (let i = 0; i < samples.length; i++) samples[i] = view.getInt16(body + 2 * i, true);
@@ -46,7 +48,12 @@ export function decodeWav(buf: Uint8Array): WavPcm16 {
     }
     at = body + size + (size & 1);
   }
-  throw new AudioError('JARVIS_AUDIO_BAD_WAV', fmt ? 'no data chunk in WAV' : 'no fmt chunk in WAV');
+  throw fail(fmt ? 'no data chunk' : 'no fmt chunk');
+}
+
+/** Parses a 16-bit PCM WAV; throws `JARVIS_AUDIO_BAD_WAV` saying what and where. */
+export function decodeWav(buf: Uint8Array): WavPcm16 {
+  return parseWavPcm16(buf, (message) => new AudioError('JARVIS_AUDIO_BAD_WAV', message));
 }
 
 /** Writes mono 16-bit PCM as a canonical 44-byte-header WAV. */
