@@ -127,6 +127,11 @@ export function normalizeText(text: string): string {
   return s.trim();
 }
 
+/** A template's literal word as normalised input spells it ("one" → "1"), so templates can be written in words. */
+export function normalizeWord(word: string): string {
+  return wordsToDigits([word]).join(' ');
+}
+
 /** Plural-insensitive form of one token ("lights" → "light", "blinds" → "blind", "switches" → "switch"). */
 export function singular(token: string): string {
   if (token.length <= 3 || /\d/.test(token)) return token;

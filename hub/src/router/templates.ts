@@ -1,5 +1,5 @@
 import type { IntentName, Slots } from './types.js';
-import { numberToWords } from './normalize.js';
+import { normalizeWord, numberToWords } from './normalize.js';
 
 /**
  * The command templates tier 0 matches and the speech grammar compiles from — one source for both.
@@ -60,7 +60,7 @@ export const STATE_WORDS: readonly string[] = ['on', 'off', 'open', 'closed', 'l
 
 /** Every template, most specific first (the matcher tries them in this order). */
 export const commandTemplates: readonly CommandTemplate[] = [
-  { intent: 'HassNevermind', sentences: ['(nevermind|forget it|cancel|cancel that|ignore that|nothing|stop|no thanks)'] },
+  { intent: 'HassNevermind', sentences: ['(nevermind|forget it|cancel|cancel that|ignore that|nothing|stop|no [thanks])'] },
   { intent: 'HassShoppingListAddItem', sentences: ['(add|put) {item} (to|on) <the> shopping list', '(add|put) {item} (to|on) <the> shopping'] },
   { intent: 'HassListAddItem', sentences: ['(add|put) {item} (to|on) <the> {name} [list]'] },
   {
@@ -267,7 +267,8 @@ export function compileTemplate(sentence: string, extraSlots: Readonly<Record<st
       .map((n) => {
         switch (n.type) {
           case 'word':
-            return `${escapeRe(n.text)} `;
+            // Input is normalised ("go back one track" → "go back 1 track"); the template's words must be too.
+            return `${escapeRe(normalizeWord(n.text))} `;
           case 'alt':
             return `(?:${n.options.map(emit).join('|')})`;
           case 'opt':

@@ -118,6 +118,10 @@ describe('tier 0: lists, timers, time, date, weather, state, nevermind', () => {
     ['is the garage door open', 'HassGetState', { state: 'open', name: 'Garage Door' }, ['cover.garage_door']],
     ['what is the bathroom humidity', 'HassGetState', { name: 'Bathroom Humidity' }, ['sensor.bathroom_humidity']],
     ['never mind', 'HassNevermind', {}, []],
+    // The politeness filter takes "thanks" off: "no thanks" must still be the template's sentence.
+    ['no thanks', 'HassNevermind', {}, []],
+    // Number words in templates are matched as normalised input spells them ("one" → "1").
+    ['go back one track', 'HassMediaPrevious', {}, ['media_player.living_room_tv']],
   ] as const)('%s', (text, intent, slots, targets) => {
     const d = route(text);
     expect(d).toMatchObject({ intent, path: 'hot', slots });
