@@ -5,6 +5,7 @@
 #include <napi.h>
 #include <pocketsphinx.h>
 #include <sphinxbase/err.h>
+#include <sphinxbase/fsg_model.h>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -16,6 +17,7 @@ class Decoder : public Napi::ObjectWrap<Decoder> {
   static Napi::Object Init(Napi::Env env, Napi::Object exports) {
     Napi::Function fn = DefineClass(env, "Decoder", {
       InstanceMethod("setJsgf", &Decoder::SetJsgf),
+      InstanceMethod("setFsg", &Decoder::SetFsg),
       InstanceMethod("setAllphone", &Decoder::SetAllphone),
       InstanceMethod("lookupWord", &Decoder::LookupWord),
       InstanceMethod("addWord", &Decoder::AddWord),
@@ -79,6 +81,64 @@ class Decoder : public Napi::ObjectWrap<Decoder> {
     if (ps_set_jsgf_string(ps_, name.c_str(), text.c_str()) != 0) {
       throw Napi::Error::New(env, "JARVIS_STT_BAD_GRAMMAR: pocketsphinx could not compile the JSGF grammar");
     }
+    return env.Undefined();
+  }
+
+  // setFsg(name, { states, start, final, words: string[], arcs: Int32Array, probs: Float64Array }): a word
+  // automaton as a named search; arcs are (from, to, word index) triples, probs one per arc. Throws on a
+  // malformed automaton or a word missing from the dictionary.
+  Napi::Value SetFsg(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    CheckOpen(env);
+    if (info.Length() < 2 || !info[0].IsString() || !info[1].IsObject()) {
+      throw Napi::TypeError::New(env, "JARVIS_STT_BAD_ARGUMENT: setFsg(name, fsg)");
+    }
+    std::string name = info[0].As<Napi::String>().Utf8Value();
+    Napi::Object o = info[1].As<Napi::Object>();
+    Napi::Value vStates = o.Get("states"), vStart = o.Get("start"), vFinal = o.Get("final");
+    Napi::Value vWords = o.Get("words"), vArcs = o.Get("arcs"), vProbs = o.Get("probs");
+    if (!vStates.IsNumber() || !vStart.IsNumber() || !vFinal.IsNumber() || !vWords.IsArray() || !vArcs.IsTypedArray() || !vProbs.IsTypedArray() ||
+        vArcs.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array || vProbs.As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
+      throw Napi::TypeError::New(env, "JARVIS_STT_BAD_ARGUMENT: setFsg expects {states, start, final, words[], arcs: Int32Array, probs: Float64Array}");
+    }
+    int32_t states = vStates.As<Napi::Number>().Int32Value();
+    int32_t start = vStart.As<Napi::Number>().Int32Value();
+    int32_t final = vFinal.As<Napi::Number>().Int32Value();
+    Napi::Array words = vWords.As<Napi::Array>();
+    Napi::Int32Array arcs = vArcs.As<Napi::Int32Array>();
+    Napi::Float64Array probs = vProbs.As<Napi::Float64Array>();
+    uint32_t nWords = words.Length();
+    size_t nArcs = arcs.ElementLength() / 3;
+    if (states < 1 || start < 0 || start >= states || final < 0 || final >= states || arcs.ElementLength() % 3 != 0 || probs.ElementLength() != nArcs) {
+      throw Napi::Error::New(env, "JARVIS_STT_BAD_GRAMMAR: the automaton's states, arcs and probabilities do not agree");
+    }
+    for (size_t i = 0; i < nArcs; i++) {
+      int32_t from = arcs[3 * i], to = arcs[3 * i + 1], w = arcs[3 * i + 2];
+      double p = probs[i];
+      if (from < 0 || from >= states || to < 0 || to >= states || w < 0 || static_cast<uint32_t>(w) >= nWords || !(p > 0 && p <= 1)) {
+        throw Napi::Error::New(env, "JARVIS_STT_BAD_GRAMMAR: arc " + std::to_string(i) + " of the automaton is out of range");
+      }
+    }
+    std::vector<std::string> wordText;
+    for (uint32_t i = 0; i < nWords; i++) {
+      Napi::Value w = words.Get(i);
+      if (!w.IsString()) throw Napi::TypeError::New(env, "JARVIS_STT_BAD_ARGUMENT: setFsg words must be strings");
+      wordText.push_back(w.As<Napi::String>().Utf8Value());
+    }
+    logmath_t* lmath = ps_get_logmath(ps_);
+    float32 lw = cmd_ln_float32_r(config_, "-lw");
+    fsg_model_t* fsg = fsg_model_init(name.c_str(), lmath, lw, states);
+    fsg->start_state = start;
+    fsg->final_state = final;
+    std::vector<int32> wid(nWords);
+    for (uint32_t i = 0; i < nWords; i++) wid[i] = fsg_model_word_add(fsg, wordText[i].c_str());
+    for (size_t i = 0; i < nArcs; i++) {
+      int32 logp = static_cast<int32>(logmath_log(lmath, probs[i]) * lw);
+      fsg_model_trans_add(fsg, arcs[3 * i], arcs[3 * i + 1], logp, wid[arcs[3 * i + 2]]);
+    }
+    int rc = ps_set_fsg(ps_, name.c_str(), fsg);
+    fsg_model_free(fsg);
+    if (rc != 0) throw Napi::Error::New(env, "JARVIS_STT_BAD_GRAMMAR: pocketsphinx rejected the automaton (a word missing from the dictionary?)");
     return env.Undefined();
   }
 

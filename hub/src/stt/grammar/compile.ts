@@ -1,4 +1,5 @@
 import { SttError } from '../errors.js';
+import { minimalFsg, WordNfa, type WordFsg } from './fsg.js';
 import type { GrammarTemplate } from './templates.js';
 import { spokenWords } from './words.js';
 
@@ -27,7 +28,12 @@ export const SLOT_ARTICLES: readonly string[] = ['the', 'my', 'our'];
 
 /** A compiled grammar. */
 export interface CompiledGrammar {
+  /** The grammar as JSGF (readable; what `jarvis` shows and tests read). */
   jsgf: string;
+  /** The same sentences as a minimal word automaton: what the recogniser searches (see fsg.ts). */
+  fsg: WordFsg;
+  /** Sentences (templates after expansion rules, before slots) compiled. */
+  sentences: number;
   /** Every word the grammar uses (each needs a pronunciation). */
   words: Set<string>;
   /** Sentences left out because a slot is free text or has no phrases, with the reason. */
@@ -121,7 +127,58 @@ function emit(node: Node, words: Set<string>, exclude: ReadonlySet<string>): str
   }
 }
 
-/** Compiles templates × slot phrases into one JSGF grammar (`public <command>`). */
+interface NfaSource {
+  rules: ReadonlyMap<string, Node>;
+  slots: ReadonlyMap<string, string[][]>;
+  articleSlots: readonly string[];
+  exclude: ReadonlySet<string>;
+}
+
+/** Adds `node`'s word strings between `from` and `to`, leaving out what {@link emit} leaves out. */
+function addToNfa(nfa: WordNfa, node: Node, from: number, to: number, src: NfaSource): void {
+  switch (node.kind) {
+    case 'word': nfa.word(from, to, node.word); return;
+    case 'rule': addToNfa(nfa, src.rules.get(node.name)!, from, to, src); return;
+    case 'opt':
+      nfa.epsilon(from, to);
+      if (!says(node.item, src.exclude)) addToNfa(nfa, node.item, from, to, src);
+      return;
+    case 'alt': {
+      const kept = node.options.filter((o) => !says(o, src.exclude));
+      for (const o of kept.length > 0 ? kept : node.options) addToNfa(nfa, o, from, to, src);
+      return;
+    }
+    case 'seq': {
+      if (node.items.length === 0) { nfa.epsilon(from, to); return; }
+      let at = from;
+      node.items.forEach((item, i) => {
+        const next = i === node.items.length - 1 ? to : nfa.state();
+        addToNfa(nfa, item, at, next, src);
+        at = next;
+      });
+      return;
+    }
+    case 'slot': {
+      let at = from;
+      if (src.articleSlots.includes(node.name)) {
+        at = nfa.state();
+        nfa.epsilon(from, at);
+        for (const a of SLOT_ARTICLES) nfa.word(from, at, a);
+      }
+      for (const phrase of src.slots.get(node.name)!) {
+        let s = at;
+        phrase.forEach((w, i) => {
+          const next = i === phrase.length - 1 ? to : nfa.state();
+          nfa.word(s, next, w);
+          s = next;
+        });
+      }
+      return;
+    }
+  }
+}
+
+/** Compiles templates × slot phrases into one JSGF grammar (`public <command>`) and the same as a minimal FSG. */
 export function compileGrammar(source: GrammarSource): CompiledGrammar {
   const words = new Set<string>();
   const exclude = source.exclude ?? new Set<string>();
@@ -129,6 +186,7 @@ export function compileGrammar(source: GrammarSource): CompiledGrammar {
   const usedRules = new Set<string>();
   const usedSlots = new Set<string>();
   const sentences: string[] = [];
+  const kept: Node[] = [];
   const slotPhrases = new Map<string, string[][]>();
   for (const [slot, phrases] of Object.entries(source.slots)) {
     const list = [...new Set(phrases.map((p) => spokenWords(p)).filter((p) => p.length > 0 && !p.some((w) => exclude.has(w))).map((p) => p.join(' ')))].sort();
@@ -169,6 +227,7 @@ export function compileGrammar(source: GrammarSource): CompiledGrammar {
       r.rules.forEach((x) => usedRules.add(x));
       r.slots.forEach((x) => usedSlots.add(x));
       sentences.push(emit(node, words, exclude));
+      kept.push(node);
     }
   }
   if (sentences.length === 0) throw new SttError('JARVIS_STT_BAD_GRAMMAR', 'no template could be compiled (every one needs a slot with no phrases)');
@@ -185,5 +244,10 @@ export function compileGrammar(source: GrammarSource): CompiledGrammar {
       lines.push(`<s_${name}> = ${body};`);
     }
   }
-  return { jsgf: `${lines.join('\n')}\n`, words, skipped };
+  const nfa = new WordNfa();
+  const start = nfa.state();
+  const final = nfa.state();
+  const src: NfaSource = { rules: ruleNodes, slots: slotPhrases, articleSlots: source.articleSlots ?? [], exclude };
+  for (const node of kept) addToNfa(nfa, node, start, final, src);
+  return { jsgf: `${lines.join('\n')}\n`, fsg: minimalFsg(nfa, start, final), sentences: kept.length, words, skipped };
 }
