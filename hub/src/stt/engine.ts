@@ -40,6 +40,13 @@ export interface Transcript {
   rejected?: 'non-speech' | 'phantom' | 'out-of-grammar';
   /** Grammar engine only: per-frame log-score margin of the command over a free phone loop. */
   margin?: number;
+  /** Grammar engine only: the same margin for the command's worst word, over that word's frames. */
+  wordMargin?: number;
+  /**
+   * Grammar engine only: a longer command starts with this text ("turn on the kitchen" and "... lights"),
+   * so a short pause after it does not mean the command is complete.
+   */
+  continues?: boolean;
 }
 
 /** A partial result of a streaming transcription. */

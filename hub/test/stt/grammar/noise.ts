@@ -25,6 +25,18 @@ export const MORE_COMMAND_PHRASES = [
   'turn on the office lights',
 ] as const;
 
+/**
+ * Commands of the router's templates × the fixture home (tests/fixtures/registry/home.json), across its
+ * intents, spoken from the kitchen: the set the router grammar's thresholds were chosen on.
+ */
+export const ROUTER_COMMAND_PHRASES = [
+  'turn on the kitchen lights', 'turn off the kitchen lights', 'turn off the lights', 'turn on the bedroom lamp',
+  'switch off the office light', 'set the kitchen lights to fifty percent', 'dim the living room lights to twenty percent',
+  'what is the temperature in the office', 'set the thermostat to twenty one degrees', 'open the garage door',
+  'close the bedroom blinds', 'set a timer for five minutes', 'cancel the timer', 'what time is it', 'what is the weather like',
+  'pause the music', 'next track', 'set the volume to thirty percent', 'turn on the fan',
+] as const;
+
 /** More everyday speech, some of it close to commands in words (near misses). */
 export const MORE_CHITCHAT_PHRASES = [
   'did you turn off the oven before we left',
