@@ -27,11 +27,14 @@ async function measure(engine: 'auto' | 'whisper', emit: Parameters<Benchmark['r
     });
     const e2e: number[] = [];
     const stt: number[] = [];
-    // Where the time goes (ms): last voiced sample → utterance handed to STT (jitter buffer, DSP, hangover),
-    // STT, router decision, decision → HA simulator receiving the call.
+    // Where the time goes (ms): last voiced sample → utterance handed to STT (jitter buffer, DSP, the pause and
+    // the grammar's decode on it when the command ends early, else the hangover), STT (≈0 when the pause's
+    // decode is reused), router decision, decision → HA simulator receiving the call.
     const parts: Record<'endpoint' | 'stt' | 'router' | 'ha', number[]> = { endpoint: [], stt: [], router: [], ha: [] };
     let missed = 0;
     const rejected: Record<string, number> = {};
+    // How utterances ended: `complete-command` (the grammar heard a whole command on the first pause) or `silence` (hangover).
+    const endedBy: Record<string, number> = {};
     for (let i = 0; i < N + 2; i++) {
       const fx = fixtures[i % 2]!;
       streamStart = Infinity;
@@ -46,6 +49,8 @@ async function measure(engine: 'auto' | 'whisper', emit: Parameters<Benchmark['r
       if (sttStart !== undefined && sttEnd !== undefined) stt.push(sttEnd - sttStart);
       const why = String(run?.events.find((e) => e.type === 'stt-end')?.data?.['rejected'] ?? 'none');
       rejected[why] = (rejected[why] ?? 0) + 1;
+      const ended = String(run?.events.find((e) => e.type === 'speech-end')?.data?.['reason'] ?? 'none');
+      endedBy[ended] = (endedBy[ended] ?? 0) + 1;
       const call = t.ha!.serviceCalls[before];
       const intentStart = at('intent-start');
       const intentEnd = at('intent-end');
@@ -61,7 +66,7 @@ async function measure(engine: 'auto' | 'whisper', emit: Parameters<Benchmark['r
       else missed++;
     }
     stop();
-    const common = { engine, utterances: N, missed, realtime: true, devices: 1, hangoverMs: t.hub.config.audio.hangoverMs, sttRejected: rejected, stt_ms_p50: distribution('x', 'ms', stt.length > 0 ? stt : [0]).p50,
+    const common = { engine, utterances: N, missed, realtime: true, devices: 1, hangoverMs: t.hub.config.audio.hangoverMs, earlyEndPauseMs: t.hub.config.audio.earlyEndPauseMs, endedBy, sttRejected: rejected, stt_ms_p50: distribution('x', 'ms', stt.length > 0 ? stt : [0]).p50,
       breakdown_ms_p50: Object.fromEntries(Object.entries(parts).filter(([, v]) => v.length > 0).map(([k, v]) => [k, distribution('x', 'ms', v).p50])) };
     emit(distribution('hotpath.e2e_ms', 'ms', e2e.length > 0 ? e2e : [NaN], engine === 'whisper'
       ? { ...common, model: 'for-tests-ggml-tiny.en.bin (tiny.en shapes, no weights)', until: 'stt-end', note: 'the weightless test model yields no text, so the figure ends at the transcript (whisper done) instead of the HA call; routing adds commands.http_ms-level time' }

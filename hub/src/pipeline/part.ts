@@ -80,7 +80,7 @@ export const voicePart: HubPart = {
     const metrics = registerVoiceMetrics(ctx.metrics);
     const pipeline = new VoicePipeline({
       frontEnd: {
-        segmenter: { hangoverMs: audio.hangoverMs, preRollMs: audio.preRollMs, maxCommandMs: audio.maxCommandMs, noSpeechTimeoutMs: audio.noSpeechTimeoutMs },
+        segmenter: { hangoverMs: audio.hangoverMs, earlyEndPauseMs: audio.earlyEndPauseMs, preRollMs: audio.preRollMs, maxCommandMs: audio.maxCommandMs, noSpeechTimeoutMs: audio.noSpeechTimeoutMs },
         vad: audio.vad,
         wake: { enabled: audio.wake, phrase: audio.wakePhrase },
         arbitrationWindowMs: audio.arbitrationWindowMs,

@@ -1,6 +1,6 @@
 import type { PayloadOf } from '@jarvis/protocol';
 import { AudioFrontEnd, type AudioFrontEndOptions } from '../audio/segmenter/front-end.js';
-import type { Utterance } from '../audio/segmenter/utterance.js';
+import type { CommandPause, Utterance } from '../audio/segmenter/utterance.js';
 import type { DeviceAudioChunk, MuteTransition } from '../audio/types.js';
 import type { CommandOrigin, CommandOutcome } from '../commands/command-service.js';
 import type { Component } from '../core/component.js';
@@ -16,7 +16,10 @@ import { withVoiceTrace, type VoiceTrace } from '../voice/trace.js';
 
 /** What the pipeline needs from the speech part (the hub's `SpeechService`). */
 export interface SpeechLike extends Component {
-  command(pcm: Float32Array, options?: TranscribeOptions): Promise<RaceResult>;
+  /** `grammarResult`: the grammar's answer for this speech, when a probe already has it. */
+  command(pcm: Float32Array, options?: TranscribeOptions, grammarResult?: Promise<Transcript>): Promise<RaceResult>;
+  /** The grammar alone on a command that paused; `complete` when it may end now (undefined: grammar off). */
+  probe?(pcm: Float32Array, options?: TranscribeOptions): Promise<{ transcript: Transcript; complete: boolean } | undefined>;
   passive(pcm: Float32Array, options?: TranscribeOptions): Promise<Transcript>;
   setNames(names: GrammarNames): Promise<void>;
   /** Why an engine is off, when it is. */
@@ -77,14 +80,18 @@ interface Flight {
  * The audio of a command: after a hub-heard wake phrase only what follows it (the grammar holds commands, not
  * "hey jarvis"), otherwise the whole utterance. Silence before the first word is kept on purpose: trimming PTT
  * commands to 300 ms before speech made PocketSphinx (live cepstral mean) miss 5 of 6 clean commands here.
+ * The audio before the denoiser when the front end has it: on the router grammar's calibration set RNNoise's
+ * output let no threshold keep both wrong commands and chit-chat out (best: 12 of 152 commands with one
+ * chit-chat accepted); on the raw audio the chosen thresholds take 73 with 2 wrong and no chit-chat (`stt.grammar_accuracy`, hub/src/stt/README.md).
  */
-export function commandAudio(u: Pick<Utterance, 'trigger' | 'events' | 'pcm16k' | 'audioStartTs'>): Float32Array {
-  if (u.trigger !== 'hub-wake') return u.pcm16k;
+export function commandAudio(u: Pick<Utterance, 'trigger' | 'events' | 'pcm16k' | 'raw16k' | 'audioStartTs'>): Float32Array {
+  const pcm = u.raw16k ?? u.pcm16k;
+  if (u.trigger !== 'hub-wake') return pcm;
   const wake = u.events.find((e) => e.type === 'wake');
-  if (!wake) return u.pcm16k;
+  if (!wake) return pcm;
   const from = Math.round((wake.at - u.audioStartTs) * 16);
   // Never leave less than half a second: a late wake decision must not eat the command.
-  return from > 0 && u.pcm16k.length - from >= 8000 ? u.pcm16k.subarray(from) : u.pcm16k;
+  return from > 0 && pcm.length - from >= 8000 ? pcm.subarray(from) : pcm;
 }
 
 /**
@@ -92,7 +99,7 @@ export function commandAudio(u: Pick<Utterance, 'trigger' | 'events' | 'pcm16k' 
  * "turn off {target}" has no article slot, so without "the lights" as a phrase the grammar forced the nearest
  * name instead ("night light"; measured with espeak-ng en-us, en-gb and en-us+m3).
  */
-const KIND_TARGETS = [...DOMAIN_WORDS, ...DOMAIN_WORDS.map((w) => `the ${w}`)];
+export const KIND_TARGETS = [...DOMAIN_WORDS, ...DOMAIN_WORDS.map((w) => `the ${w}`)];
 
 /** A device whose audio stopped this long ago has no live stream: its next trigger waits for audio. */
 const STREAM_IDLE_MS = 300;
@@ -128,10 +135,16 @@ export class VoicePipeline implements Component {
   /** Per device: when its audio was last heard, and a trigger that came before its audio did. */
   private readonly lastAudioAt = new Map<string, number>();
   private readonly armed = new Map<string, PipelineDeviceEvent>();
+  /** Per command run: the grammar's answer on its latest pause, and where the speech before that pause ended. */
+  private readonly probes = new Map<string, { deviceId: string; lastVoicedTs: number; result: Promise<Transcript | undefined> }>();
 
   constructor(private readonly options: VoicePipelineOptions) {
     this.log = options.logger ?? silentLogger();
-    this.frontEnd = new AudioFrontEnd(options.frontEnd, { onUtterance: (u) => this.onUtterance(u), onEvent: options.onEvent });
+    this.frontEnd = new AudioFrontEnd(options.frontEnd, {
+      onUtterance: (u) => this.onUtterance(u),
+      onEvent: options.onEvent,
+      ...(options.engine !== 'whisper' && options.speech.probe ? { onCommandPause: (p: CommandPause) => this.onPause(p) } : {}),
+    });
   }
 
   async start(): Promise<void> {
@@ -165,6 +178,7 @@ export class VoicePipeline implements Component {
       }
     }
     this.flights.clear();
+    this.probes.clear();
     await this.frontEnd.stop();
     await Promise.allSettled([...this.pending]);
     await this.namesQueue;
@@ -232,6 +246,7 @@ export class VoicePipeline implements Component {
     this.frontEnd.onMute(t);
     if (!t.muted) return;
     this.armed.delete(t.deviceId);
+    for (const [run, probe] of this.probes) if (probe.deviceId === t.deviceId) this.probes.delete(run);
     const set = this.flights.get(t.deviceId);
     if (!set) return;
     // Whatever is still being transcribed for this device is dropped: its result must never act or be kept.
@@ -280,13 +295,39 @@ export class VoicePipeline implements Component {
     this.pending.add(work);
   }
 
+  /**
+   * A command paused (the segmenter's early-endpoint offer): the grammar decodes what was said so far; when
+   * that is a complete command on its own — confident, and no longer command starts with it — the utterance
+   * ends now instead of after the silence hangover. Either way the answer is kept: if nothing more is said,
+   * the utterance's own transcription reuses it instead of decoding the same speech again.
+   */
+  private onPause(p: CommandPause): void {
+    const probe = this.options.speech.probe;
+    if (!probe || this.options.speech.off.grammar || this.options.isMuted(p.deviceId)) return;
+    const answer = probe.call(this.options.speech, commandAudio(p), {});
+    const result = answer.then((a) => a?.transcript, () => undefined);
+    this.probes.set(p.run.id, { deviceId: p.deviceId, lastVoicedTs: p.lastVoicedTs, result });
+    answer.then((a) => {
+      if (a?.complete && p.run.ended === undefined) p.end();
+    }, (err: unknown) => {
+      this.log.debug({ err, run: p.run.id }, 'voice: grammar probe on a pause failed; the utterance ends after the hangover');
+    }).finally(() => {
+      if (p.run.ended !== undefined) this.probes.delete(p.run.id);
+    });
+  }
+
   private async command(u: Utterance, flight: Flight): Promise<void> {
     const { run } = u;
     const pcm = commandAudio(u);
-    run.emit('stt-start', { engine: this.options.engine === 'whisper' ? 'whisper' : 'race', audioMs: Math.round(pcm.length / 16) }, Date.now());
+    const probe = this.probes.get(run.id);
+    this.probes.delete(run.id);
+    // The probe heard the same speech when nothing was said after its pause.
+    const probed = probe !== undefined && probe.lastVoicedTs === u.lastVoicedTs;
+    run.emit('stt-start', { engine: this.options.engine, audioMs: Math.round(pcm.length / 16), ...(probed ? { grammar: 'from-pause' } : {}) }, Date.now());
     let result: RaceResult | undefined;
     try {
-      result = await this.options.speech.command(pcm, { vocabulary: this.vocabulary, signal: flight.abort.signal });
+      const grammarResult = probed ? probe.result.then((t) => t ?? Promise.reject(new Error('no grammar answer from the pause'))) : undefined;
+      result = await this.options.speech.command(pcm, { vocabulary: this.vocabulary, signal: flight.abort.signal }, grammarResult);
     } catch (err) {
       if (run.ended !== undefined) return;
       const code = errorCode(err, 'JARVIS_VOICE_STT_FAILED');

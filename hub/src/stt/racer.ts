@@ -15,6 +15,11 @@ export interface RaceEngines {
   /** A grammar result at least this confident wins at once. */
   minGrammarConfidence?: number;
   /**
+   * The grammar's answer for this audio when it is already known or under way (the early-endpoint probe
+   * decoded the same speech): used instead of decoding again.
+   */
+  grammarResult?: Promise<Transcript>;
+  /**
    * `grammar-first` (default): whisper starts only when the grammar has no confident answer, so on a
    * 2-core box the grammar decode gets the CPU to itself. `race`: both start at once (more cores).
    */
@@ -23,6 +28,11 @@ export interface RaceEngines {
 
 /** How the racer schedules the two engines. */
 export type RaceStrategy = 'grammar-first' | 'race';
+
+/** Whether a grammar result answers a command on its own (else whisper's text is waited for). */
+export function grammarWins(grammar: Transcript | undefined, minConfidence = 0.5): grammar is Transcript {
+  return grammar !== undefined && grammar.text !== '' && grammar.confidence >= minConfidence;
+}
 
 /**
  * On a command utterance a confident in-grammar result wins at once; otherwise whisper's text is the
@@ -44,11 +54,11 @@ export async function raceCommand(pcm: Float32Array, engines: RaceEngines, optio
   if ((engines.strategy ?? 'grammar-first') === 'race') startWhisper();
   let grammar: Transcript | undefined;
   try {
-    grammar = await engines.grammar.transcribe(pcm, options);
+    grammar = await (engines.grammarResult ?? engines.grammar.transcribe(pcm, options));
   } catch {
     grammar = undefined;
   }
-  if (grammar && grammar.text !== '' && grammar.confidence >= (engines.minGrammarConfidence ?? 0.5)) {
+  if (grammarWins(grammar, engines.minGrammarConfidence)) {
     cancelWhisper.abort();
     return { transcript: grammar, winner: 'grammar', grammar };
   }

@@ -5,7 +5,7 @@ import type { Transcript, TranscribeOptions } from './engine.js';
 import { SttError } from './errors.js';
 import { GrammarEngine, type GrammarEngineOptions } from './grammar/grammar-engine.js';
 import type { GrammarNames } from './grammar/slots.js';
-import { raceCommand, type RaceResult, type RaceStrategy } from './racer.js';
+import { grammarWins, raceCommand, type RaceResult, type RaceStrategy } from './racer.js';
 import { SttScheduler, type SttSchedulerOptions } from './scheduler.js';
 import { WhisperEngine, type WhisperEngineOptions } from './whisper-engine.js';
 
@@ -86,11 +86,29 @@ export class SpeechService implements Component {
     this.whisper = undefined;
   }
 
-  /** A command utterance: the grammar answers, whisper when it cannot; commands go ahead of passive work. */
-  command(pcm: Float32Array, options: TranscribeOptions = {}): Promise<RaceResult> {
+  /**
+   * A command utterance: the grammar answers, whisper when it cannot; commands go ahead of passive work.
+   * `grammarResult` is the grammar's answer for this speech when a {@link probe} already has it.
+   */
+  command(pcm: Float32Array, options: TranscribeOptions = {}, grammarResult?: Promise<Transcript>): Promise<RaceResult> {
     const scheduler = this.requireScheduler();
     if (!this.grammar) return scheduler.command(pcm, options).then((transcript) => ({ transcript, winner: 'whisper' as const }));
-    return raceCommand(pcm, { grammar: this.grammar, whisper: (p, o) => scheduler.command(p, o), minGrammarConfidence: this.options.minGrammarConfidence ?? 0.5, strategy: this.options.strategy ?? 'grammar-first' }, options);
+    return raceCommand(pcm, {
+      grammar: this.grammar, whisper: (p, o) => scheduler.command(p, o), minGrammarConfidence: this.options.minGrammarConfidence ?? 0.5,
+      strategy: this.options.strategy ?? 'grammar-first', ...(grammarResult ? { grammarResult } : {}),
+    }, options);
+  }
+
+  /**
+   * The grammar alone on a command that may not be over yet (the speaker paused): its transcript, and
+   * whether it is `complete` — confident enough to answer the command on its own, and no longer command
+   * starts with it — so the utterance can end now instead of after the full silence hangover. Undefined
+   * when the grammar is off.
+   */
+  async probe(pcm: Float32Array, options: TranscribeOptions = {}): Promise<{ transcript: Transcript; complete: boolean } | undefined> {
+    if (!this.grammar) return undefined;
+    const transcript = await this.grammar.transcribe(pcm, options);
+    return { transcript, complete: grammarWins(transcript, this.options.minGrammarConfidence ?? 0.5) && transcript.continues === false };
   }
 
   /** Passive speech at low priority; rejects with JARVIS_STT_QUEUE_FULL when dropped. */

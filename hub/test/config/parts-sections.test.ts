@@ -31,4 +31,12 @@ describe('config sections of the hub parts', () => {
     expect(text).toMatch(/homeAssistant\.url: must be an http/);
     expect(text).toMatch(/router\.coldReplySweepMs: /);
   });
+
+  it('ends commands early on a 120 ms pause by default; 0 turns it off; other values are refused', () => {
+    expect(loadConfig({ env: base }).audio.earlyEndPauseMs).toBe(120);
+    expect(loadConfig({ env: { ...base, JARVIS_AUDIO_EARLY_END_PAUSE_MS: '0' } }).audio.earlyEndPauseMs).toBe(0);
+    for (const bad of ['-5', '12.5', 'soon', '9000']) {
+      expect(() => loadConfig({ env: { ...base, JARVIS_AUDIO_EARLY_END_PAUSE_MS: bad } }), bad).toThrow(/audio\.earlyEndPauseMs: .*\(from JARVIS_AUDIO_EARLY_END_PAUSE_MS\)/);
+    }
+  });
 });

@@ -19,6 +19,7 @@ export class DspChain {
   private pendingLen = 0;
   private pendingTs = 0;
   private readonly inLen: number;
+  private rawTap: { resampler: ResampleStage | undefined; line: Float32Array } | undefined;
 
   constructor(readonly inputRate: number, readonly stages: readonly DspStage[]) {
     if (!SUPPORTED_RATES.includes(inputRate)) throw new AudioError('JARVIS_AUDIO_BAD_RATE', `device sample rate ${inputRate} Hz is not supported; supported: ${SUPPORTED_RATES.join(', ')}`);
@@ -49,11 +50,33 @@ export class DspChain {
     return out;
   }
 
+  /**
+   * Also hands out every frame's audio before the stages (`DspFrame.raw16k`): resampled to 16 kHz when the
+   * device sends another rate, then held back `delaySamples` so it lines up with the processed audio (the
+   * chain's delay minus that resampler's own).
+   */
+  tapRaw(delaySamples: number, resampler?: ResampleStage): void {
+    if (!Number.isInteger(delaySamples) || delaySamples < 0) throw new AudioError('JARVIS_AUDIO_BAD_CONFIG', `raw tap delay ${delaySamples} must be a whole number of samples ≥ 0`);
+    this.rawTap = { resampler, line: new Float32Array(delaySamples) };
+  }
+
   /** Runs one ready-made 10 ms frame through every stage. */
   processFrame(frame: DspFrame): DspFrame {
+    const raw = this.rawTap ? this.delayRaw(this.rawTap.resampler ? this.rawTap.resampler.process({ ...frame }).samples : frame.samples) : undefined;
     let f = frame;
     for (const stage of this.stages) f = stage.process(f);
-    return f;
+    return raw ? { ...f, raw16k: raw } : f;
+  }
+
+  /** Pushes 10 ms into the raw tap's delay line and takes the 10 ms that come out. */
+  private delayRaw(samples: Float32Array): Float32Array {
+    const tap = this.rawTap!;
+    // `line` holds the delay's worth of older samples; append, then take from the front.
+    const all = new Float32Array(tap.line.length + samples.length);
+    all.set(tap.line);
+    all.set(samples, tap.line.length);
+    tap.line = all.slice(samples.length);
+    return all.slice(0, samples.length);
   }
 
   /** Drops a partial frame (after a stream restart or a mute). */
@@ -64,6 +87,7 @@ export class DspChain {
   /** Closes every stage. */
   close(): void {
     for (const s of this.stages) s.close();
+    this.rawTap?.resampler?.close();
   }
 }
 

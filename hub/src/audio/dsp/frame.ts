@@ -22,6 +22,11 @@ export interface DspFrame {
   voiceProb?: number;
   /** The VAD's decision for this frame, when a VAD stage ran. */
   speech?: boolean;
+  /**
+   * The same 10 ms before denoising, at 16 kHz and delayed like `samples` (set by a chain with a raw tap):
+   * what the recognisers hear, since RNNoise's output costs PocketSphinx accuracy (hub/src/stt/README.md).
+   */
+  raw16k?: Float32Array;
 }
 
 /** A stage of the DSP chain: synchronous once created (WASM modules load in the async factories). */

@@ -8,9 +8,10 @@ import { WakeArbiter } from '../wake/arbiter.js';
 import { DtwWakeDetector, type WakeTemplate } from '../wake/dtw-wake.js';
 import { DEFAULT_ENROLL_VOICES, DEFAULT_WAKE_PHRASE, enrollWithEspeak } from '../wake/enroll.js';
 import type { VoiceEventSink } from '../../voice/events.js';
-import { chainDelayMs } from './pipeline-delay.js';
+import { ResampleStage } from '../dsp/resample-stage.js';
+import { chainDelayMs, resampleDelayMs } from './pipeline-delay.js';
 import { Segmenter, type SegmenterOptions } from './segmenter.js';
-import type { Utterance } from './utterance.js';
+import type { CommandPause, Utterance } from './utterance.js';
 
 /** Options of the audio front end. */
 export interface AudioFrontEndOptions {
@@ -27,6 +28,8 @@ export interface AudioFrontEndSinks {
   /** Takes ownership of `utterance.run` (must end it). Without it, runs end as `done` at once. */
   onUtterance?: (utterance: Utterance) => void;
   onEvent?: VoiceEventSink;
+  /** A command paused: the taker may end it early if it already is a complete command. */
+  onCommandPause?: (pause: CommandPause) => void;
 }
 
 interface DeviceState {
@@ -139,14 +142,20 @@ export class AudioFrontEnd implements Component {
     const onUtterance = this.sinks.onUtterance ?? ((u: Utterance) => u.run.end('done'));
     const wakeOpts = this.options.wake?.threshold === undefined ? {} : { threshold: this.options.wake.threshold };
     const chain = buildDefaultChain(chunk.sampleRate, this.rnnoise, this.options.vad ? { vad: this.options.vad } : {});
+    const delayMs = chainDelayMs(chain);
+    // The recognisers get the audio before the denoiser, lined up with what the segmenter cut.
+    const rawResampler = chunk.sampleRate === 16000 ? undefined : new ResampleStage(chunk.sampleRate, 16000);
+    chain.tapRaw(Math.max(0, Math.round((delayMs - resampleDelayMs(chunk.sampleRate, 16000)) * 16)), rawResampler);
     d = {
       streamId: chunk.streamId,
       sampleRate: chunk.sampleRate,
       anchorWall: chunk.receivedAt - (chunk.samples.length * 1000) / chunk.sampleRate,
       anchorSample: chunk.timestamp,
       chain,
-      delayMs: chainDelayMs(chain),
-      segmenter: new Segmenter(chunk.deviceId, { onUtterance, onEvent: this.sinks.onEvent ?? (() => {}) }, this.options.segmenter, this.arbiter),
+      delayMs,
+      segmenter: new Segmenter(chunk.deviceId, {
+        onUtterance, onEvent: this.sinks.onEvent ?? (() => {}), ...(this.sinks.onCommandPause ? { onCommandPause: this.sinks.onCommandPause } : {}),
+      }, this.options.segmenter, this.arbiter),
       wake: this.templates.length > 0 ? new DtwWakeDetector(this.templates, wakeOpts) : undefined,
     };
     this.devices.set(chunk.deviceId, d);

@@ -3,7 +3,7 @@ import { AudioError } from '../dsp/errors.js';
 import { energyDb, FRAME_MS, type DspFrame } from '../dsp/frame.js';
 import type { ArbitrationVerdict, WakeArbiter, WakeCandidate } from '../wake/arbiter.js';
 import { newRunId, VoiceRun, type RunEndReason, type VoiceEventSink } from '../../voice/events.js';
-import type { CommandTrigger, Utterance, UtteranceEndReason } from './utterance.js';
+import type { CommandPause, CommandTrigger, Utterance, UtteranceEndReason } from './utterance.js';
 
 /** Segmenter options (ms). */
 export interface SegmenterOptions {
@@ -21,12 +21,19 @@ export interface SegmenterOptions {
   minPassiveSpeechMs?: number;
   /** Consecutive voiced ms that open a passive segment (default 30). */
   onsetMs?: number;
+  /**
+   * A command pausing this long is offered to `onCommandPause`, which may end it before the hangover
+   * (default 120; 0 turns it off). Never more than `hangoverMs`.
+   */
+  earlyEndPauseMs?: number;
 }
 
 /** Where utterances and run events go. */
 export interface SegmenterSinks {
   onUtterance(utterance: Utterance): void;
   onEvent: VoiceEventSink;
+  /** A command paused `earlyEndPauseMs`: the taker may end it early (once per pause). */
+  onCommandPause?(pause: CommandPause): void;
 }
 
 interface Open {
@@ -34,6 +41,8 @@ interface Open {
   trigger?: CommandTrigger;
   run: VoiceRun;
   frames: Float32Array[];
+  /** The same frames before denoising, when the chain taps them (`DspFrame.raw16k`). */
+  raw: (Float32Array | undefined)[];
   /** Time stamp and energy after the chain (dBFS) of each entry of `frames`. */
   frameTs: number[];
   frameDb: number[];
@@ -59,6 +68,8 @@ interface Open {
   candidate?: WakeCandidate;
   speechPow: number;
   speechFrames: number;
+  /** `lastSpeechEnd` when the last pause was offered to `onCommandPause` (one offer per pause). */
+  offeredAt?: number;
 }
 
 const dbToPow = (db: number): number => 10 ** (db / 10);
@@ -95,6 +106,13 @@ const TAIL_MAX_GAP_FRAMES = 4;
 /** Longest tail added after the last voiced frame. */
 const TAIL_MAX_MS = 300;
 
+/** The first `n` 160-sample frames as one buffer. */
+function joinFrames(frames: readonly Float32Array[], n: number): Float32Array {
+  const out = new Float32Array(n * 160);
+  for (let i = 0; i < n; i++) out.set(frames[i] as Float32Array, i * 160);
+  return out;
+}
+
 /** Share of adjacent sample pairs of `x` that change sign. */
 function zeroCrossingRate(x: Float32Array): number {
   let n = 0;
@@ -120,6 +138,7 @@ export class Segmenter {
   private readonly noSpeechTimeoutMs: number;
   private readonly minPassiveSpeechMs: number;
   private readonly onsetFrames: number;
+  private readonly earlyEndPauseMs: number;
   private readonly preRoll: DspFrame[] = [];
   private open: Open | undefined;
   private onsetRun = 0;
@@ -148,6 +167,7 @@ export class Segmenter {
     this.noSpeechTimeoutMs = check('noSpeechTimeoutMs', options.noSpeechTimeoutMs ?? 4000, 100, 60000);
     this.minPassiveSpeechMs = check('minPassiveSpeechMs', options.minPassiveSpeechMs ?? 200, 0, 10000);
     this.onsetFrames = Math.max(1, Math.round(check('onsetMs', options.onsetMs ?? 30, 0, 1000) / FRAME_MS));
+    this.earlyEndPauseMs = Math.min(this.hangoverMs, check('earlyEndPauseMs', options.earlyEndPauseMs ?? 120, 0, 5000));
   }
 
   /** Current speech-to-noise estimate of the raw signal, dB. */
@@ -222,6 +242,7 @@ export class Segmenter {
       return;
     }
     o.frames.push(frame.samples);
+    o.raw.push(frame.raw16k);
     o.frameTs.push(frame.ts);
     o.frameDb.push(db);
     if (frame.speech) {
@@ -250,6 +271,11 @@ export class Segmenter {
       // A pending voiced run may be speech resuming: decide once it is counted or gone.
       if (commandSpoken && !held && o.pending.length === 0 && o.lastSpeechEnd !== undefined && end - o.lastSpeechEnd >= this.hangoverMs) return this.close('silence', end);
       if (!commandSpoken && !held && end - o.triggerTs >= this.noSpeechTimeoutMs) return this.discard('no-speech', end);
+      const paused = o.pending.length === 0 && o.lastSpeechEnd !== undefined && end - o.lastSpeechEnd >= this.earlyEndPauseMs;
+      if (this.earlyEndPauseMs > 0 && this.sinks.onCommandPause && commandSpoken && !held && paused && o.offeredAt !== o.lastSpeechEnd) {
+        o.offeredAt = o.lastSpeechEnd;
+        this.sinks.onCommandPause(this.pauseOf(o));
+      }
       return;
     }
     if (length >= this.maxPassiveMs) return this.close('max-length', end);
@@ -356,6 +382,7 @@ export class Segmenter {
       kind,
       run,
       frames: roll.map((f) => f.samples),
+      raw: roll.map((f) => f.raw16k),
       frameTs: roll.map((f) => f.ts),
       frameDb: roll.map((f) => energyDb(f.samples)),
       audioStartTs,
@@ -389,24 +416,47 @@ export class Segmenter {
     o.run.emit('speech-end', { reason }, at);
     // Keep 100 ms after the last voiced frame: word-final consonants fall under the VAD.
     const keepFrames = Math.min(o.frames.length, Math.round((endTs + 100 - o.audioStartTs) / FRAME_MS));
-    const pcm16k = new Float32Array(keepFrames * 160);
-    for (let i = 0; i < keepFrames; i++) pcm16k.set(o.frames[i] as Float32Array, i * 160);
+    const pcm16k = joinFrames(o.frames, keepFrames);
+    const raw16k = o.raw.slice(0, keepFrames).every((f) => f !== undefined) ? joinFrames(o.raw as Float32Array[], keepFrames) : undefined;
     o.run.emit('capture-end', { ms: keepFrames * FRAME_MS }, at);
     const utterance: Utterance = {
       run: o.run,
       deviceId: this.deviceId,
       kind: o.kind,
       pcm16k,
+      ...(raw16k ? { raw16k } : {}),
       audioStartTs: o.audioStartTs,
       startTs,
       endTs,
       endReason: reason,
       snrDb: o.speechFrames > 0 ? 10 * Math.log10(o.speechPow / o.speechFrames / this.noisePow) : 0,
       events: [...o.run.events],
+      ...(o.lastSpeechEnd !== undefined ? { lastVoicedTs: o.lastSpeechEnd } : {}),
       ...(o.trigger ? { trigger: o.trigger } : {}),
       ...(o.wakeScore !== undefined ? { wakeScore: o.wakeScore } : {}),
     };
     this.sinks.onUtterance(utterance);
+  }
+
+  private pauseOf(o: Open): CommandPause {
+    const lastVoicedTs = o.lastSpeechEnd as number;
+    const pcm16k = joinFrames(o.frames, o.frames.length);
+    const raw16k = o.raw.every((f) => f !== undefined) ? joinFrames(o.raw as Float32Array[], o.raw.length) : undefined;
+    return {
+      run: o.run,
+      deviceId: this.deviceId,
+      pcm16k,
+      ...(raw16k ? { raw16k } : {}),
+      audioStartTs: o.audioStartTs,
+      lastVoicedTs,
+      events: [...o.run.events],
+      ...(o.trigger ? { trigger: o.trigger } : {}),
+      end: () => {
+        if (this.open !== o || o.lastSpeechEnd !== lastVoicedTs || o.pending.length > 0) return false;
+        this.close('complete-command', this.now);
+        return true;
+      },
+    };
   }
 
   private discard(reason: RunEndReason, at: number): void {

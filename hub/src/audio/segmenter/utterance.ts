@@ -4,7 +4,7 @@ import type { VoiceEvent, VoiceRun } from '../../voice/events.js';
 export type CommandTrigger = 'ptt' | 'button' | 'device-wake' | 'hub-wake';
 
 /** Why an utterance closed. */
-export type UtteranceEndReason = 'silence' | 'max-length' | 'end-flag' | 'ptt-release';
+export type UtteranceEndReason = 'silence' | 'max-length' | 'end-flag' | 'ptt-release' | 'complete-command';
 
 /**
  * One utterance, handed to STT: a command (after a trigger) or passive speech (everything else, for
@@ -19,8 +19,10 @@ export interface Utterance {
   deviceId: string;
   kind: 'command' | 'passive';
   trigger?: CommandTrigger;
-  /** 16 kHz mono floats in [-1, 1], from `audioStartTs` on (pre-roll included). */
+  /** 16 kHz mono floats in [-1, 1], from `audioStartTs` on (pre-roll included), after the denoiser. */
   pcm16k: Float32Array;
+  /** The same audio before the denoiser (when the chain taps it): what command recognition hears. */
+  raw16k?: Float32Array;
   /** Hub ms of `pcm16k[0]`. */
   audioStartTs: number;
   /** Detected start of speech (first voiced frame), hub ms. */
@@ -34,4 +36,28 @@ export interface Utterance {
   snrDb: number;
   /** Snapshot of the front end's events of this run (run-start … speech-end, capture-end). */
   events: VoiceEvent[];
+  /** End of the last frame the VAD counted as speech, hub ms (before the refinement that gives `endTs`). */
+  lastVoicedTs?: number;
+}
+
+/**
+ * A command that paused long enough to be over, before the silence hangover: the audio so far, for a
+ * quick decision whether it already is a complete command (the grammar's answer), and a way to end it.
+ */
+export interface CommandPause {
+  run: VoiceRun;
+  deviceId: string;
+  trigger?: CommandTrigger;
+  /** The command's audio so far, pre-roll included (as `Utterance.pcm16k` and `raw16k`). */
+  pcm16k: Float32Array;
+  raw16k?: Float32Array;
+  audioStartTs: number;
+  /** `Utterance.lastVoicedTs` of the utterance if nothing more is said. */
+  lastVoicedTs: number;
+  events: VoiceEvent[];
+  /**
+   * Ends the utterance now with reason `complete-command`, unless it has ended already or speech went on
+   * after the pause (then false: the pause was not the end).
+   */
+  end(): boolean;
 }

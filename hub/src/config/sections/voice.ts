@@ -7,6 +7,11 @@ export const audioSection = z
   .strictObject({
     /** Silence after the last voiced frame that ends an utterance, ms. */
     hangoverMs: ms(30, 5000, 300),
+    /**
+     * A command pausing this long is decoded at once; if the grammar hears a complete command that no longer
+     * one starts with, it ends there instead of after `hangoverMs`, ms (0 turns it off).
+     */
+    earlyEndPauseMs: ms(0, 5000, 120),
     /** Audio kept before the start of speech or the trigger, ms. */
     preRollMs: ms(0, 2000, 300),
     /** Longest command utterance, ms. */

@@ -60,6 +60,39 @@ describe('resample stage', () => {
   });
 });
 
+describe('raw tap', () => {
+  const joined = (frames: DspFrame[], key: 'samples' | 'raw16k'): Float32Array => {
+    const out = new Float32Array(frames.length * 160);
+    frames.forEach((f, i) => out.set(f[key]!, i * 160));
+    return out;
+  };
+
+  it('hands out each frame before denoising, held back to line up with the denoised audio', async () => {
+    const chain = await createDefaultChain(16000);
+    const delay = 240; // 15 ms: the default chain's delay at 16 kHz
+    chain.tapRaw(delay);
+    const input = sine(16000, 300, 500);
+    const frames = chain.push(input, 0);
+    const raw = joined(frames, 'raw16k');
+    expect(Array.from(raw.subarray(0, delay))).toEqual(new Array(delay).fill(0));
+    for (const i of [0, 1000, 7000]) expect(raw[delay + i]).toBeCloseTo((input[i] as number) / 32768, 6);
+    // Every frame keeps its denoised audio too (the delay that lines the two up is chainDelayMs, tested
+    // against cross-correlation on speech in pipeline-delay.test.ts).
+    expect(frames.every((f) => f.samples.length === 160 && f.raw16k !== f.samples)).toBe(true);
+    chain.close();
+  });
+
+  it('resamples the tap of a 48 kHz device to 16 kHz and refuses a bad delay', async () => {
+    const chain = await createDefaultChain(48000);
+    chain.tapRaw(0, new ResampleStage(48000, 16000));
+    const frames = chain.push(sine(48000, 300, 200), 0);
+    expect(frames.map((f) => f.raw16k?.length)).toEqual(new Array(20).fill(160));
+    expect(codeOf(() => chain.tapRaw(-1))).toBe('JARVIS_AUDIO_BAD_CONFIG');
+    expect(codeOf(() => chain.tapRaw(1.5))).toBe('JARVIS_AUDIO_BAD_CONFIG');
+    chain.close();
+  });
+});
+
 describe('rnnoise stage', () => {
   it('rejects frames that are not 480 samples at 48 kHz, and use after close', async () => {
     const stage = await RnnoiseStage.create();

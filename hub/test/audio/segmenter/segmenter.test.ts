@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FrameFlag } from '@jarvis/protocol';
 import { AudioFrontEnd } from '../../../src/audio/segmenter/front-end.js';
 import { Segmenter } from '../../../src/audio/segmenter/segmenter.js';
-import type { Utterance } from '../../../src/audio/segmenter/utterance.js';
+import type { CommandPause, Utterance } from '../../../src/audio/segmenter/utterance.js';
 import { AudioError } from '../../../src/audio/dsp/errors.js';
 import type { VoiceEvent } from '../../../src/voice/events.js';
 import { fixtureToolsAvailable, getAudioFixture } from '../../../../tests/fixtures/audio/index.js';
@@ -57,6 +57,8 @@ describe('segmenter', () => {
     expect(utterances.map((u) => [u.kind, u.trigger])).toEqual([['command', 'ptt']]);
     expect(Math.abs(utterances[0]!.startTs - T0 - fx.manifest.speechStartMs)).toBeLessThanOrEqual(100);
     expect(Math.abs(utterances[0]!.endTs - T0 - fx.manifest.speechEndMs)).toBeLessThanOrEqual(100);
+    // The same audio before the denoiser comes along for the recognisers, sample for sample as long.
+    expect(utterances[0]!.raw16k?.length).toBe(utterances[0]!.pcm16k.length);
   });
 
   it.skipIf(!tools)('discards the open utterance when the device is muted', async () => {
@@ -157,6 +159,77 @@ describe('segmenter', () => {
     it('ends at the last frame within 40 dB of the loudest, however long the VAD hears voicing fade', () => {
       const { utterances } = run([['room', 50, false], ['voice', 50, true], ['faint', 20, true], ['room', 60, false]]);
       expect(utterances.map((u) => u.endTs)).toEqual([1000]);
+    });
+  });
+
+  describe('early end of a command on a pause', () => {
+    /** A PTT command on labelled frames: `plan` is [voiced?, frames]; `onPause` decides what each offer does. */
+    function command(plan: [boolean, number][], onPause: (p: CommandPause, at: number) => void, options: { earlyEndPauseMs?: number; hold?: boolean } = {}) {
+      const utterances: Utterance[] = [];
+      const events: VoiceEvent[] = [];
+      const s = new Segmenter('d', { onUtterance: (u) => utterances.push(u), onEvent: (e) => events.push(e), onCommandPause: (p) => onPause(p, now) }, options.earlyEndPauseMs === undefined ? {} : { earlyEndPauseMs: options.earlyEndPauseMs });
+      let now = 0;
+      let n = 0;
+      const push = (speech: boolean): void => {
+        const flags = n >= 5 && (options.hold || n < 10) ? FrameFlag.PTT : 0;
+        now = (n + 1) * 10;
+        s.push({ sampleRate: 16000, samples: new Float32Array(160).fill(speech ? 0.3 : 0.0001), ts: n * 10, flags, rawDb: speech ? -10 : -80, speech });
+        n++;
+      };
+      for (const [speech, frames] of [[false, 20], ...plan] as [boolean, number][]) for (let k = 0; k < frames; k++) push(speech);
+      return { utterances, events, push };
+    }
+
+    it('offers each pause once, after earlyEndPauseMs of silence, with the audio so far; end() closes it as complete-command', () => {
+      const offers: { at: number; samples: number; lastVoicedTs: number }[] = [];
+      let offer: CommandPause | undefined;
+      const { utterances, events } = command([[true, 50], [false, 20]], (p, at) => { offer = p; offers.push({ at, samples: p.pcm16k.length, lastVoicedTs: p.lastVoicedTs }); });
+      // Speech ends at 700 ms; the offer comes with the frame that ends 120 ms later, holding every frame so
+      // far (the audio starts at 0: PTT at 50 ms with less than the 300 ms pre-roll before it).
+      expect(offers).toEqual([{ at: 820, samples: 820 * 16, lastVoicedTs: 700 }]);
+      expect(utterances).toHaveLength(0);
+      expect(offer!.end()).toBe(true);
+      expect(utterances.map((u) => [u.endReason, u.endTs, u.lastVoicedTs])).toEqual([['complete-command', 700, 700]]);
+      expect(events.find((e) => e.type === 'speech-end')?.data).toEqual({ reason: 'complete-command' });
+      // Ended once: a second end() does nothing.
+      expect(offer!.end()).toBe(false);
+      expect(utterances).toHaveLength(1);
+    });
+
+    it('refuses to end when speech went on after the pause, and offers the next pause afresh', () => {
+      const offers: CommandPause[] = [];
+      const { utterances, push } = command([[true, 50], [false, 15], [true, 30]], (p) => offers.push(p));
+      expect(offers).toHaveLength(1);
+      expect(offers[0]!.end()).toBe(false);
+      for (let k = 0; k < 15; k++) push(false);
+      expect(offers).toHaveLength(2);
+      expect(offers[1]!.lastVoicedTs).toBe(1150);
+      expect(utterances).toHaveLength(0);
+      for (let k = 0; k < 30; k++) push(false);
+      // Nobody ended it: the hangover does, and the utterance still holds both parts.
+      expect(utterances.map((u) => [u.endReason, u.startTs, u.endTs])).toEqual([['silence', 200, 1150]]);
+      expect(offers[1]!.end()).toBe(false);
+    });
+
+    it('offers nothing while PTT is held, when turned off, or for passive speech', () => {
+      const offers: CommandPause[] = [];
+      command([[true, 50], [false, 40]], (p) => offers.push(p), { hold: true });
+      command([[true, 50], [false, 40]], (p) => offers.push(p), { earlyEndPauseMs: 0 });
+      expect(offers).toHaveLength(0);
+      const passive = new Segmenter('d', { onUtterance: () => {}, onEvent: () => {}, onCommandPause: (p) => offers.push(p) });
+      for (let n = 0; n < 100; n++) passive.push({ sampleRate: 16000, samples: new Float32Array(160), ts: n * 10, flags: 0, rawDb: n >= 20 && n < 70 ? -10 : -80, speech: n >= 20 && n < 70 });
+      expect(offers).toHaveLength(0);
+    });
+
+    it('rejects an earlyEndPauseMs outside 0..5000 and never waits longer than the hangover', () => {
+      const sinks = { onUtterance: () => {}, onEvent: () => {} };
+      expect(() => new Segmenter('d', sinks, { earlyEndPauseMs: -1 })).toThrow(expect.objectContaining({ code: 'JARVIS_AUDIO_BAD_CONFIG' }));
+      expect(() => new Segmenter('d', sinks, { earlyEndPauseMs: Number.NaN })).toThrowError(/earlyEndPauseMs/);
+      const offers: CommandPause[] = [];
+      const { utterances } = command([[true, 50], [false, 40]], (p) => offers.push(p), { earlyEndPauseMs: 4000 });
+      // Capped at the 300 ms hangover, which closes the utterance first: no offer is left to make.
+      expect(offers).toHaveLength(0);
+      expect(utterances.map((u) => u.endReason)).toEqual(['silence']);
     });
   });
 });
