@@ -302,9 +302,9 @@ export class VoicePipeline implements Component {
    * the utterance's own transcription reuses it instead of decoding the same speech again.
    */
   private onPause(p: CommandPause): void {
-    const probe = this.options.speech.probe;
-    if (!probe || this.options.speech.off.grammar || this.options.isMuted(p.deviceId)) return;
-    const answer = probe.call(this.options.speech, commandAudio(p), {});
+    const speech = this.options.speech;
+    if (!speech.probe || speech.off.grammar || this.options.isMuted(p.deviceId)) return;
+    const answer = speech.probe(commandAudio(p), {});
     const result = answer.then((a) => a?.transcript, () => undefined);
     this.probes.set(p.run.id, { deviceId: p.deviceId, lastVoicedTs: p.lastVoicedTs, result });
     answer.then((a) => {

@@ -62,7 +62,7 @@ export class DspChain {
 
   /** Runs one ready-made 10 ms frame through every stage. */
   processFrame(frame: DspFrame): DspFrame {
-    const raw = this.rawTap ? this.delayRaw(this.rawTap.resampler ? this.rawTap.resampler.process({ ...frame }).samples : frame.samples) : undefined;
+    const raw = this.rawTap ? this.delayRaw((this.rawTap.resampler?.process({ ...frame }) ?? frame).samples) : undefined;
     let f = frame;
     for (const stage of this.stages) f = stage.process(f);
     return raw ? { ...f, raw16k: raw } : f;

@@ -28,7 +28,7 @@ export const SLOT_ARTICLES: readonly string[] = ['the', 'my', 'our'];
 
 /** A compiled grammar. */
 export interface CompiledGrammar {
-  /** The grammar as JSGF (readable; what `jarvis` shows and tests read). */
+  /** The grammar as JSGF: the readable form, for people and tests; the recogniser searches `fsg`. */
   jsgf: string;
   /** The same sentences as a minimal word automaton: what the recogniser searches (see fsg.ts). */
   fsg: WordFsg;
@@ -165,14 +165,7 @@ function addToNfa(nfa: WordNfa, node: Node, from: number, to: number, src: NfaSo
         nfa.epsilon(from, at);
         for (const a of SLOT_ARTICLES) nfa.word(from, at, a);
       }
-      for (const phrase of src.slots.get(node.name)!) {
-        let s = at;
-        phrase.forEach((w, i) => {
-          const next = i === phrase.length - 1 ? to : nfa.state();
-          nfa.word(s, next, w);
-          s = next;
-        });
-      }
+      for (const phrase of src.slots.get(node.name)!) addToNfa(nfa, { kind: 'seq', items: phrase.map((word) => ({ kind: 'word', word })) }, at, to, src);
       return;
     }
   }

@@ -158,12 +158,11 @@ export function minimalFsg(nfa: WordNfa, start: number, final: number): WordFsg 
 /** Every sentence an FSG accepts, in no particular order (for tests; the grammar must be small). */
 export function fsgSentences(fsg: WordFsg, limit = 10_000): string[] {
   const out: string[] = [];
-  const next: [number, number][][] = Array.from({ length: fsg.states }, () => []);
-  for (let i = 0; i < fsg.arcs.length; i += 3) next[fsg.arcs[i]!]!.push([fsg.arcs[i + 2]!, fsg.arcs[i + 1]!]);
+  const walker = new FsgWalker(fsg);
   const walk = (s: number, words: string[]): void => {
     if (out.length >= limit) return;
     if (s === fsg.final) out.push(words.join(' '));
-    for (const [w, t] of next[s]!) walk(t, [...words, fsg.words[w]!]);
+    for (const [w, targets] of walker.arcsFrom(s)) for (const t of targets) walk(t, [...words, w]);
   };
   walk(fsg.start, []);
   return out;
@@ -183,6 +182,11 @@ export class FsgWalker {
       if (list) list.push(to);
       else m.set(w, [to]);
     }
+  }
+
+  /** A state's arcs: word → the states it leads to. */
+  arcsFrom(state: number): ReadonlyMap<string, readonly number[]> {
+    return this.next[state]!;
   }
 
   /**

@@ -83,8 +83,6 @@ describe('word automata for the command grammar', () => {
     expect(walker.continues('turn on the kitchen lights'.split(' '))).toBe(false);
     expect(walker.continues('turn off the kitchen'.split(' '))).toBe(true);
     // A spread of sentences from the automaton (a seeded random walk): tier 0 must give each an intent.
-    const next: [number, number][][] = Array.from({ length: g.fsg.states }, () => []);
-    for (let i = 0; i < g.fsg.arcs.length; i += 3) next[g.fsg.arcs[i]!]!.push([g.fsg.arcs[i + 2]!, g.fsg.arcs[i + 1]!]);
     let seed = 11;
     const rand = (n: number): number => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
@@ -96,9 +94,9 @@ describe('word automata for the command grammar', () => {
       const words: string[] = [];
       let s = g.fsg.start;
       while (s !== g.fsg.final) {
-        const arcs = next[s]!;
+        const arcs = [...walker.arcsFrom(s)].flatMap(([w, targets]) => targets.map((t) => [w, t] as const));
         const [w, t] = arcs[rand(arcs.length)]!;
-        words.push(g.fsg.words[w]!);
+        words.push(w);
         s = t;
       }
       const d = router.route(words.join(' '));
