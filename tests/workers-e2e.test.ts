@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -10,9 +10,10 @@ import { startTestHub, tempDir, type TestHub } from './workers-helpers.js';
 // Runs the built worker (`npx tsc -b worker-node` or the global setup builds it).
 const cli = fileURLToPath(new URL('../worker-node/dist/cli.js', import.meta.url));
 
-function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runCli(args: string[], opts: { stdin?: string; env?: NodeJS.ProcessEnv } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cli, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } });
+    child.stdin.end(opts.stdin ?? '');
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -48,7 +49,15 @@ describe('200 tasks across 3 worker processes [GRPC-5.9]', () => {
       const state = tempDir('jarvis-worker-');
       dirs.push(state.remove);
       const { token } = h.tasks.tokens.create();
-      const enrolled = await runCli(['enroll', '--hub', h.address, '--token', token, '--name', `w${i}`, '--state-dir', state.dir, '--json']);
+      // The token never goes on the command line: worker 0 reads a file, worker 1 stdin, worker 2 the environment.
+      const tokenFile = join(state.dir, 'join-token');
+      writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
+      const how = [
+        { args: ['--token-file', tokenFile] },
+        { args: ['--token-file', '-'], stdin: `${token}\n` },
+        { args: [], env: { JARVIS_WORKER_TOKEN: token } },
+      ][i]!;
+      const enrolled = await runCli(['enroll', '--hub', h.address, ...how.args, '--name', `w${i}`, '--state-dir', state.dir, '--json'], how);
       expect(enrolled.stderr).toBe('');
       expect(enrolled.code).toBe(0);
       const id = (JSON.parse(readFileSync(join(state.dir, 'worker.json'), 'utf8')) as { workerId: string }).workerId;
@@ -121,7 +130,32 @@ describe('jarvis-worker CLI errors', () => {
     expect(badConc.code).toBe(2);
     const help = await runCli(['--help']);
     expect(help.code).toBe(0);
-    expect(help.stdout).toContain('jarvis-worker enroll --hub HOST:PORT --token TOKEN');
+    expect(help.stdout).toContain('jarvis-worker enroll --hub HOST:PORT --token-file FILE|-');
+  });
+
+  it('a join token from a bad --token-file, an empty stdin or two sources at once is refused with exit 2 [issue 18: secrets off argv]', async () => {
+    const state = tempDir('jarvis-worker-');
+    dirs.push(state.remove);
+    const base = ['enroll', '--hub', '127.0.0.1:1', '--state-dir', state.dir];
+    const missingFile = await runCli([...base, '--token-file', join(state.dir, 'nope')]);
+    expect(missingFile.code).toBe(2);
+    expect(missingFile.stderr).toContain('JARVIS_WORKER_BAD_ARGS: --token-file');
+    expect(missingFile.stderr).toContain('ENOENT');
+    const empty = join(state.dir, 'empty');
+    writeFileSync(empty, '\n\n');
+    const emptyFile = await runCli([...base, '--token-file', empty]);
+    expect(emptyFile.code).toBe(2);
+    expect(emptyFile.stderr).toContain('holds no token');
+    const emptyStdin = await runCli([...base, '--token-file', '-'], { stdin: '' });
+    expect(emptyStdin.code).toBe(2);
+    expect(emptyStdin.stderr).toContain('- (standard input) holds no token');
+    const both = await runCli([...base, '--token-file', empty, '--token', 'x']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('not both');
+    const noName = await runCli([...base, '--token-file', '']);
+    expect(noName.code).toBe(2);
+    expect(noName.stderr).toContain('--token-file needs a file name');
+    for (const r of [missingFile, emptyFile, emptyStdin, both, noName]) expect(r.stdout).toBe('');
   });
 
   it('run without enrollment exits 1 naming the fix', async () => {

@@ -6,6 +6,7 @@ const code = await runWorkerCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
   env: process.env,
+  stdin: process.stdin,
   onSignal: (handler) => {
     process.on('SIGTERM', handler);
     process.on('SIGINT', handler);
