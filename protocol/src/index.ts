@@ -10,3 +10,8 @@ export * from './topics.js';
 export * from './payloads.js';
 export * from './worker-proto.js';
 export * from './join-token.js';
+export * from './ha-registry.js';
+export * from './boot-counter.js';
+export * from './client-id.js';
+export * from './stream-guard.js';
+export * from './wyoming/index.js';
