@@ -2,6 +2,16 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
+/** Whether `tool` runs on this machine (any exit status counts: mosquitto -h exits 3). */
+export function hasTool(tool: string, args: string[]): boolean {
+  try {
+    execFileSync(tool, args, { stdio: 'ignore', timeout: 10_000 });
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code !== 'ENOENT';
+  }
+}
+
 /**
  * What tests skip without, outside CI (a developer without espeak-ng still gets a useful run). In CI
  * every one of them is installed by `.ci/run` or built by `npm ci`, so a missing one is a broken
@@ -16,6 +26,13 @@ export function missingCiRequirements(): string[] {
     } catch {
       missing.push(`${tool} (Debian package; .ci/run installs it)`);
     }
+  }
+  for (const [tool, args, what] of [
+    ['systemd-analyze', ['--version'], 'Debian systemd; .ci/run installs it'],
+    ['kubectl', ['version', '--client'], 'on the machine image: kubectl with its built-in kustomize'],
+    ['mosquitto', ['-h'], 'Debian mosquitto; .ci/run installs it'],
+  ] as const) {
+    if (!hasTool(tool, [...args])) missing.push(`${tool} (${what})`);
   }
   const files: Array<[string, string]> = [
     ['/usr/share/pocketsphinx/model/en-us/en-us/mdef', 'Debian pocketsphinx-en-us'],
