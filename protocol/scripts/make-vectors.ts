@@ -8,11 +8,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   AUDIO_MAX_PAYLOAD_BYTES,
+  BOOT_COUNTER_MAX,
   Codec,
   FrameFlag,
   MessageType,
   ProtocolError,
+  advanceBootCounter,
   decodeAudioFrame,
+  deviceKeyId,
   decodeImaAdpcm,
   decodePayload,
   encodeAudioFrame,
@@ -24,6 +27,7 @@ import {
   verifyAudioFrame,
   type AdpcmState,
   type AudioFrameInput,
+  type BootCounterState,
   type DeviceTopic,
 } from '../src/index.js';
 
@@ -159,7 +163,9 @@ const negativeFrames: [string, Uint8Array][] = [
   ['bad-magic', mutated((_, d) => (d[0] = 0x4b))],
   ['bad-magic-byte-swapped', mutated((_, d) => ((d[0] = 0x56), (d[1] = 0x4a)))],
   ['bad-version-0', mutated((_, d) => (d[2] = 0))],
-  ['bad-version-2', mutated((_, d) => (d[2] = 2))],
+  ['bad-version-3', mutated((_, d) => (d[2] = 3))],
+  // A well-formed, correctly signed version-1 datagram (random stream id): refused so old recordings cannot be replayed. [UDP-2.2]
+  ['bad-version-1-legacy', mutated((_, d) => (d[2] = 1))],
   ['too-large-datagram', withLength(1353, 1401)],
   ['too-large-payload-len', withLength(1353, 1400)],
   ['bad-type-0', mutated((_, d) => (d[3] = 0))],
@@ -354,9 +360,37 @@ function mqttVectors(): VectorFile[] {
   return out;
 }
 
+// ---------------------------------------------------------------------------------------------------
+// boot-counter [UDP-2.16]
+
+function bootCounterVectors(): VectorFile[] {
+  const id = deviceKeyId(KEY);
+  const cases: [string, Uint8Array, BootCounterState | null][] = [
+    ['first-boot', KEY, null],
+    ['next-boot', KEY, { keyId: id, boot: 17 }],
+    ['after-zero', KEY, { keyId: id, boot: 0 }],
+    ['last-value', KEY, { keyId: id, boot: BOOT_COUNTER_MAX - 1 }],
+    ['new-key-epoch', KEY2, { keyId: id, boot: 123456 }],
+    ['exhausted-new-key', KEY2, { keyId: id, boot: BOOT_COUNTER_MAX }],
+  ];
+  const out: VectorFile[] = cases.map(([name, key, stored]) => ({
+    path: `boot-counter/${name}.json`,
+    content: { name, key: hex(key), stored, decoded: advanceBootCounter(stored ?? undefined, key) },
+  }));
+  out.push({
+    path: 'boot-counter/bad-exhausted.json',
+    content: { name: 'bad-exhausted', key: hex(KEY), stored: { keyId: id, boot: BOOT_COUNTER_MAX }, error: codeOf(() => advanceBootCounter({ keyId: id, boot: BOOT_COUNTER_MAX }, KEY)) },
+  });
+  out.push({
+    path: 'boot-counter/bad-key-16-bytes.json',
+    content: { name: 'bad-key-16-bytes', key: hex(KEY.subarray(0, 16)), stored: null, error: codeOf(() => advanceBootCounter(undefined, KEY.subarray(0, 16))) },
+  });
+  return out;
+}
+
 /** Every vector file, in a stable order. */
 export function buildVectors(): VectorFile[] {
-  return [...audioFrameVectors(), ...adpcmVectors(), ...mqttVectors()];
+  return [...audioFrameVectors(), ...adpcmVectors(), ...mqttVectors(), ...bootCounterVectors()];
 }
 
 /** The committed text of a vector: two-space JSON with number arrays kept on one line, and a final newline. */
@@ -365,7 +399,7 @@ export function formatVector(content: Record<string, unknown>): string {
 }
 
 /** The folders the generator owns below `protocol/vectors/`. */
-export const VECTOR_FORMATS = ['audio-frame', 'ima-adpcm', 'mqtt'] as const;
+export const VECTOR_FORMATS = ['audio-frame', 'ima-adpcm', 'mqtt', 'boot-counter'] as const;
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const root = fileURLToPath(new URL('../vectors/', import.meta.url));

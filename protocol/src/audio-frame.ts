@@ -27,7 +27,10 @@ export interface AudioFrame {
   type: MessageType;
   /** u32 assigned at provisioning. */
   deviceId: number;
-  /** u32, random per boot, never 0. */
+  /**
+   * u32, never 0: the device's boot counter, which only grows per device and key epoch (protocol
+   * version 2; SPEC [UDP-2.10]). The receiver refuses any value below the highest it has seen.
+   */
   streamId: number;
   /** u32, +1 per datagram, wraps. */
   seq: number;
@@ -43,7 +46,7 @@ export interface AudioFrame {
   tag: Uint8Array;
 }
 
-/** What `encodeAudioFrame` takes: a frame whose version defaults to 1 and tag to zeros. */
+/** What `encodeAudioFrame` takes: a frame whose version defaults to `AUDIO_VERSION` and tag to zeros. */
 export type AudioFrameInput = Omit<AudioFrame, 'version' | 'tag'> & { version?: number; tag?: Uint8Array };
 
 /** Smallest datagram: header and tag with an empty payload. */

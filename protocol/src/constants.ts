@@ -5,8 +5,11 @@
 
 /** First two bytes of every datagram: ASCII "JV". [UDP-2.1] */
 export const AUDIO_MAGIC = 0x564a; // bytes 0x4a 0x56 read as little-endian u16
-/** Datagram format version this code speaks. [UDP-2.2] */
-export const AUDIO_VERSION = 1;
+/**
+ * Datagram format version this code speaks. [UDP-2.2] Version 2 made `stream_id` the device's boot
+ * counter [UDP-2.10]; version 1 (a random stream id) is refused so its recordings cannot be replayed.
+ */
+export const AUDIO_VERSION = 2;
 /** Fixed header length in bytes. [UDP-2.3] */
 export const AUDIO_HEADER_BYTES = 32;
 /** Length of the truncated HMAC-SHA256 tag in bytes. [UDP-4.2] */
@@ -15,6 +18,8 @@ export const AUDIO_TAG_BYTES = 16;
 export const AUDIO_MAX_DATAGRAM_BYTES = 1400;
 /** Largest payload: the maximum datagram less header and tag. */
 export const AUDIO_MAX_PAYLOAD_BYTES = AUDIO_MAX_DATAGRAM_BYTES - AUDIO_HEADER_BYTES - AUDIO_TAG_BYTES;
+/** Largest boot counter; a device that reaches it must stop streaming until its key is rotated. [UDP-2.16] */
+export const BOOT_COUNTER_MAX = 0xffffffff;
 /** Length of a device's UDP authentication key in bytes. [UDP-4.1] */
 export const DEVICE_KEY_BYTES = 32;
 

@@ -20,6 +20,8 @@ export const PROTOCOL_ERROR_CODES = [
   'JARVIS_PROTO_BAD_TOPIC',
   'JARVIS_PROTO_BAD_PAYLOAD',
   'JARVIS_PROTO_BAD_DEVICE_ID',
+  'JARVIS_PROTO_BOOT_EXHAUSTED',
+  'JARVIS_PROTO_BAD_CLIENT_ID',
 ] as const;
 
 /** A stable, documented protocol error code. */

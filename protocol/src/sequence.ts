@@ -34,6 +34,17 @@ export class ReplayWindow {
     this.size = size;
   }
 
+  /**
+   * A window restored from a persisted highest sequence number: every `seq` at or before `highest`
+   * counts as seen, so only frames after it are accepted. [UDP-4.5]
+   */
+  static restored(highest: number, size: number = REPLAY_WINDOW_SIZE): ReplayWindow {
+    const w = new ReplayWindow(size);
+    w.highest = highest >>> 0;
+    w.seen = (1n << BigInt(size)) - 1n;
+    return w;
+  }
+
   /** Decides about `seq` and records it when accepted. */
   accept(seq: number): ReplayVerdict {
     if (this.highest === undefined) {

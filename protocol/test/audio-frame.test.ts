@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   AUDIO_MAX_DATAGRAM_BYTES,
   AUDIO_MAX_PAYLOAD_BYTES,
+  AUDIO_VERSION,
   Codec,
   FrameFlag,
   MessageType,
@@ -42,7 +43,7 @@ describe('[UDP-2] datagram layout', () => {
   it('encodes the header little-endian at the offsets of SPEC.md §2', () => {
     const d = encodeAudioFrame({ ...base, seq: 0x01020304, timestamp: 0x0605040302 });
     expect(hex(d.subarray(0, 32))).toBe(
-      '4a5601012a000000efbeadde04030201020304050600000002000100803e8002',
+      '4a5602012a000000efbeadde04030201020304050600000002000100803e8002',
     );
     expect(d.length).toBe(32 + 640 + 16);
     expect(hex(d.subarray(d.length - 16))).toBe('00'.repeat(16));
@@ -53,7 +54,7 @@ describe('[UDP-2] datagram layout', () => {
     const decoded = decodeAudioFrame(encodeAudioFrame(frame));
     expect({ ...decoded, payload: hex(decoded.payload), tag: hex(decoded.tag) }).toEqual({
       ...frame,
-      version: 1,
+      version: 2,
       payload: hex(frame.payload),
       tag: '00'.repeat(16),
     });
@@ -94,7 +95,8 @@ describe('decodeAudioFrame rejects malformed datagrams with the exact code', () 
     ['empty', new Uint8Array(0), 'JARVIS_PROTO_TRUNCATED'],
     ['47 bytes', good.subarray(0, 47), 'JARVIS_PROTO_TRUNCATED'],
     ['bad magic', patched(good, (_, d) => (d[0] = 0x4b)), 'JARVIS_PROTO_BAD_MAGIC'],
-    ['version 2', patched(good, (_, d) => (d[2] = 2)), 'JARVIS_PROTO_BAD_VERSION'],
+    ['version 1 (random stream ids, withdrawn) [UDP-2.2]', patched(good, (_, d) => (d[2] = 1)), 'JARVIS_PROTO_BAD_VERSION'],
+    ['version 3', patched(good, (_, d) => (d[2] = 3)), 'JARVIS_PROTO_BAD_VERSION'],
     ['type 3', patched(good, (_, d) => (d[3] = 3)), 'JARVIS_PROTO_BAD_TYPE'],
     ['type 0', patched(good, (_, d) => (d[3] = 0)), 'JARVIS_PROTO_BAD_TYPE'],
     ['stream id 0', patched(good, (v) => v.setUint32(8, 0, true)), 'JARVIS_PROTO_BAD_FIELD'],
@@ -156,7 +158,8 @@ describe('decodeAudioFrame rejects malformed datagrams with the exact code', () 
 
 describe('encodeAudioFrame refuses what the decoder would refuse', () => {
   const cases: [string, Partial<AudioFrameInput> & { version?: number; tag?: Uint8Array }, string][] = [
-    ['version 2', { version: 2 }, 'JARVIS_PROTO_BAD_VERSION'],
+    ['version 1', { version: 1 }, 'JARVIS_PROTO_BAD_VERSION'],
+    ['version 3', { version: 3 }, 'JARVIS_PROTO_BAD_VERSION'],
     ['negative device id', { deviceId: -1 }, 'JARVIS_PROTO_BAD_FIELD'],
     ['device id 2^32', { deviceId: 2 ** 32 }, 'JARVIS_PROTO_BAD_FIELD'],
     ['fractional seq', { seq: 1.5 }, 'JARVIS_PROTO_BAD_FIELD'],
@@ -232,7 +235,7 @@ describe('[UDP-4.3] peekDeviceId', () => {
     expect(codeOf(() => peekDeviceId(d.subarray(0, 20)))).toBe('JARVIS_PROTO_TRUNCATED');
     expect(codeOf(() => peekDeviceId(patched(d, (_, b) => (b[1] = 0))))).toBe('JARVIS_PROTO_BAD_MAGIC');
     expect(codeOf(() => peekDeviceId(patched(d, (_, b) => (b[2] = 9))))).toBe('JARVIS_PROTO_BAD_VERSION');
-    expect(codeOf(() => peekDeviceId(new Uint8Array(2000).fill(0).map((_, i) => [0x4a, 0x56, 1][i] ?? 0)))).toBe(
+    expect(codeOf(() => peekDeviceId(new Uint8Array(2000).fill(0).map((_, i) => [0x4a, 0x56, AUDIO_VERSION][i] ?? 0)))).toBe(
       'JARVIS_PROTO_TOO_LARGE',
     );
   });

@@ -4,11 +4,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
+  AUDIO_VERSION,
   Codec,
   FrameFlag,
   MessageType,
   ProtocolError,
   decodeAudioFrame,
+  decodeBootCounterState,
   decodeFrameSamples,
   decodeImaAdpcm,
   decodePayload,
@@ -17,6 +19,7 @@ import {
   encodePayload,
   encodeSignedAudioFrame,
   parseDeviceId,
+  parseMqttClientId,
   parseTopic,
   peekDeviceId,
   topicFor,
@@ -66,7 +69,7 @@ describe('random bytes into every decoder throw only ProtocolError', () => {
     for (let i = 0; i < 3000; i++) {
       const d = randomBytes(next, 1500);
       // Half the inputs get a valid magic and version so the fuzz reaches past the first checks.
-      if (i % 2 === 0 && d.length >= 3) d.set([0x4a, 0x56, 1]);
+      if (i % 2 === 0 && d.length >= 3) d.set([0x4a, 0x56, AUDIO_VERSION]);
       outcomes.add(onlyProtocolErrors(() => decodeDatagramFully(d), () => toHex(d)));
       onlyProtocolErrors(() => verifyAudioFrame(d, KEY), () => toHex(d));
     }
@@ -81,7 +84,7 @@ describe('random bytes into every decoder throw only ProtocolError', () => {
       const n = Math.floor(next() * 40);
       const d = new Uint8Array(48 + n);
       for (let j = 3; j < 32; j++) d[j] = next() < 0.5 ? 0 : Math.floor(next() * 256);
-      d.set([0x4a, 0x56, 1]);
+      d.set([0x4a, 0x56, AUDIO_VERSION]);
       const view = new DataView(d.buffer);
       if (next() < 0.7) view.setUint16(30, n, true);
       if (next() < 0.5) view.setUint16(28, 16000, true);
@@ -132,6 +135,21 @@ describe('random bytes into every decoder throw only ProtocolError', () => {
       const topic = DEVICE_TOPICS[i % DEVICE_TOPICS.length]!;
       onlyProtocolErrors(() => decodePayload(topic, bytes), () => toHex(bytes));
     }
+  });
+
+  it('parseMqttClientId and decodeBootCounterState [MQTT-6.9] [UDP-2.16]', () => {
+    const next = rng(4242);
+    const alphabet = 'jarvis-0123456789abcdefA-{}":,boot keyId\u0000';
+    let parsed = 0;
+    for (let i = 0; i < 3000; i++) {
+      const len = Math.floor(next() * 40);
+      let text = i % 2 === 0 ? 'jarvis-0000002a-' : i % 3 === 0 ? '{"keyId":"' : '';
+      for (let j = 0; j < len; j++) text += alphabet[Math.floor(next() * alphabet.length)];
+      if (onlyProtocolErrors(() => parseMqttClientId(text), () => JSON.stringify(text)) === 'ok') parsed++;
+      onlyProtocolErrors(() => decodeBootCounterState(text), () => JSON.stringify(text));
+      onlyProtocolErrors(() => decodeBootCounterState(`{"keyId":"${'a'.repeat(16)}","boot":${text}}`), () => JSON.stringify(text));
+    }
+    expect(parsed).toBeGreaterThan(0);
   });
 
   it('JSON-shaped garbage into decodePayload', () => {

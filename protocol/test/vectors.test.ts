@@ -7,7 +7,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
+  advanceBootCounter,
   decodeAudioFrame,
+  decodeBootCounterState,
+  encodeBootCounterState,
   decodeImaAdpcm,
   decodePayload,
   encodeAudioFrame,
@@ -19,6 +22,7 @@ import {
   topicFor,
   verifyAudioFrame,
   type AudioFrame,
+  type BootCounterState,
   type Codec,
   type DeviceTopic,
   type MessageType,
@@ -185,6 +189,29 @@ describe('[MQTT-6] mqtt vectors', () => {
     } else {
       it(`${v.name}: decodePayload throws ${v.error}`, () => {
         expect(codeOf(() => decodePayload(v.topic as DeviceTopic, bytes))).toBe(v.error);
+      });
+    }
+  }
+});
+
+describe('[UDP-2.16] boot-counter vectors', () => {
+  const vectors = load('boot-counter') as (Vector & { stored: BootCounterState | null })[];
+
+  it('cover the first boot, the next boot, a new key epoch, the last value and exhaustion', () => {
+    expect(vectors.filter((v) => v.decoded).length).toBeGreaterThanOrEqual(5);
+    expect(vectors.some((v) => v.error === 'JARVIS_PROTO_BOOT_EXHAUSTED')).toBe(true);
+  });
+
+  for (const v of vectors) {
+    const key = unhex(v.key as string);
+    if (v.decoded) {
+      it(`${v.name}: advanceBootCounter(stored, key) == decoded, and the state survives its stored form`, () => {
+        expect(advanceBootCounter(v.stored ?? undefined, key)).toEqual(v.decoded);
+        expect(decodeBootCounterState(encodeBootCounterState(v.decoded as unknown as BootCounterState))).toEqual(v.decoded);
+      });
+    } else {
+      it(`${v.name}: advanceBootCounter throws ${v.error}`, () => {
+        expect(codeOf(() => advanceBootCounter(v.stored ?? undefined, key))).toBe(v.error);
       });
     }
   }

@@ -262,6 +262,39 @@ int jarvis_adpcm_decode(const uint8_t *payload, size_t len, int16_t *out, size_t
   return (int)n;
 }
 
+/* The fixed NVS layout: 8 fingerprint bytes then a u32, no padding on any ABI we build for. */
+typedef char jarvis_boot_state_is_12_bytes[sizeof(jarvis_boot_state) == JARVIS_KEY_ID_BYTES + 4u ? 1 : -1];
+
+int jarvis_key_id(const uint8_t *key, size_t key_len, uint8_t key_id[JARVIS_KEY_ID_BYTES]) {
+  unsigned char digest[32];
+  const mbedtls_md_info_t *info;
+  if (key_id == NULL) return JARVIS_E_BAD_ARGUMENT;
+  if (key == NULL || key_len != JARVIS_DEVICE_KEY_BYTES) return JARVIS_E_BAD_KEY;
+  info = mbedtls_md_info_from_type(MBEDTLS_MD_SHA256);
+  if (info == NULL || mbedtls_md(info, key, key_len, digest) != 0) return JARVIS_E_CRYPTO;
+  memcpy(key_id, digest, JARVIS_KEY_ID_BYTES);
+  return JARVIS_OK;
+}
+
+int jarvis_boot_counter_next(const jarvis_boot_state *stored, const uint8_t *key, size_t key_len,
+                             jarvis_boot_state *next) {
+  uint8_t id[JARVIS_KEY_ID_BYTES];
+  int rc;
+  if (next == NULL) return JARVIS_E_BAD_ARGUMENT;
+  rc = jarvis_key_id(key, key_len, id);
+  if (rc != JARVIS_OK) return rc;
+  if (stored == NULL || memcmp(stored->key_id, id, JARVIS_KEY_ID_BYTES) != 0) {
+    /* A new key epoch [UDP-2.16]: the counter restarts from 0, so this boot is 1 (0 never goes on the wire). */
+    memcpy(next->key_id, id, JARVIS_KEY_ID_BYTES);
+    next->boot = 1;
+    return JARVIS_OK;
+  }
+  if (stored->boot >= JARVIS_BOOT_COUNTER_MAX) return JARVIS_E_BOOT_EXHAUSTED;
+  memcpy(next->key_id, id, JARVIS_KEY_ID_BYTES);
+  next->boot = stored->boot + 1u;
+  return JARVIS_OK;
+}
+
 const char *jarvis_strerror(int code) {
   if (code == JARVIS_OK) return "JARVIS_OK";
   if (code == JARVIS_E_CRYPTO) return "JARVIS_FW_CRYPTO";

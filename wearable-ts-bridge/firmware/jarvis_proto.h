@@ -1,10 +1,25 @@
 /*
  * Jarvis wire protocol for the wearable firmware (protocol/SPEC.md §2, §3): builds signed UDP audio
- * datagrams and IMA-ADPCM payloads. Portable C99 with no heap use and no I/O, so the same file builds on
- * the ESP32-S3 (ESP-IDF ships mbedTLS with the same md API) and on a host for the golden-vector test.
+ * datagrams (version 2) and IMA-ADPCM payloads, and advances the boot counter. Portable C99 with no
+ * heap use and no I/O, so the same file builds on the ESP32-S3 (ESP-IDF ships mbedTLS with the same md
+ * API) and on a host for the golden-vector test.
  *
  * Every function returns a non-negative result or one of the negative JARVIS_E_* codes below; the
  * codes mirror @jarvis/protocol's ProtocolError codes so logs on both sides use the same names.
+ *
+ * How the firmware uses it, at every boot (or restart of the audio stream) [UDP-2.16]:
+ *
+ *   jarvis_boot_state stored, next;            // kept in NVS as one blob, e.g. key "jv_boot"
+ *   int have = nvs_get_blob(...) == ESP_OK;    // absent on a freshly provisioned device
+ *   rc = jarvis_boot_counter_next(have ? &stored : NULL, key, 32, &next);
+ *   if (rc < 0) stop: JARVIS_E_BOOT_EXHAUSTED means "rotate the key"; do not stream.
+ *   nvs_set_blob(..., &next, sizeof next); nvs_commit(...);   // MUST succeed before the first datagram
+ *   header.stream_id = next.boot;             // the same value for every datagram of this stream
+ *   jarvis_signer_init(&signer, key, 32); then per frame: jarvis_encode_frame + jarvis_signer_sign.
+ *
+ * Provisioning a new key (jarvis device rotate-key) needs nothing else: the stored key_id no longer
+ * matches, so the next boot starts the new epoch at 1. Never reset the blob by hand: the hub refuses a
+ * counter below the highest it has seen, for ever, until the key changes.
  */
 #ifndef JARVIS_PROTO_H
 #define JARVIS_PROTO_H
@@ -34,7 +49,7 @@ typedef struct jarvis_frame_header {
   uint8_t version;      /* JARVIS_AUDIO_VERSION */
   uint8_t type;         /* JARVIS_MESSAGE_TYPE_* */
   uint32_t device_id;   /* assigned at provisioning */
-  uint32_t stream_id;   /* random per boot, never 0 (JARVIS_E_BAD_FIELD) */
+  uint32_t stream_id;   /* the boot counter (jarvis_boot_state.boot), never 0 (JARVIS_E_BAD_FIELD) */
   uint32_t seq;         /* +1 per datagram, wraps */
   uint64_t timestamp;   /* capture time of the first sample, in samples since stream start; < 2^53 */
   uint16_t flags;       /* JARVIS_FRAME_FLAG_* */
@@ -90,6 +105,31 @@ int jarvis_adpcm_encode(jarvis_adpcm_state *state, const int16_t *samples, size_
 
 /* Decodes one ADPCM payload into out (out_cap samples); returns the sample count or a negative code. */
 int jarvis_adpcm_decode(const uint8_t *payload, size_t len, int16_t *out, size_t out_cap);
+
+/* Bytes of the key fingerprint kept next to the boot counter: the first bytes of SHA-256(key). */
+#define JARVIS_KEY_ID_BYTES 8u
+
+/*
+ * What the firmware keeps in non-volatile storage [UDP-2.16]: the last boot counter it used and the
+ * fingerprint of the key it belongs to. A fixed 12-byte layout with no padding; store it as one blob.
+ */
+typedef struct jarvis_boot_state {
+  uint8_t key_id[JARVIS_KEY_ID_BYTES]; /* jarvis_key_id(key) */
+  uint32_t boot;                       /* last value sent as stream_id; 0 = none yet under this key */
+} jarvis_boot_state;
+
+/* Writes the key's fingerprint (first JARVIS_KEY_ID_BYTES of SHA-256(key)); the key must be 32 bytes. */
+int jarvis_key_id(const uint8_t *key, size_t key_len, uint8_t key_id[JARVIS_KEY_ID_BYTES]);
+
+/*
+ * Computes the state for this boot into *next: stored->boot + 1 when stored (may be NULL: nothing in
+ * storage) belongs to this key, else a new key epoch starting at 1. Returns JARVIS_OK,
+ * JARVIS_E_BOOT_EXHAUSTED at JARVIS_BOOT_COUNTER_MAX (rotate the key), JARVIS_E_BAD_KEY or
+ * JARVIS_E_CRYPTO. *next is written only on success. The caller stores *next durably, then streams
+ * with stream_id = next->boot. Matches advanceBootCounter in @jarvis/protocol (boot-counter vectors).
+ */
+int jarvis_boot_counter_next(const jarvis_boot_state *stored, const uint8_t *key, size_t key_len,
+                             jarvis_boot_state *next);
 
 /* Name of a code as in TypeScript ("JARVIS_PROTO_BAD_CODEC"), "JARVIS_OK", "JARVIS_FW_*" or "UNKNOWN". */
 const char *jarvis_strerror(int code);

@@ -4,7 +4,8 @@ export type WearableErrorCode =
   | 'JARVIS_WEARABLE_BAD_BUNDLE'
   | 'JARVIS_WEARABLE_BAD_OPTION'
   | 'JARVIS_WEARABLE_MQTT'
-  | 'JARVIS_WEARABLE_UDP';
+  | 'JARVIS_WEARABLE_UDP'
+  | 'JARVIS_WEARABLE_BAD_STATE';
 
 /** What each code means, for `--help` texts and the documentation test. */
 export const ERROR_CODES: Record<WearableErrorCode, string> = {
@@ -13,6 +14,7 @@ export const ERROR_CODES: Record<WearableErrorCode, string> = {
   JARVIS_WEARABLE_BAD_OPTION: 'a command-line flag or simulator option has an invalid value',
   JARVIS_WEARABLE_MQTT: 'the MQTT broker refused or dropped the connection',
   JARVIS_WEARABLE_UDP: 'the UDP socket could not send to the hub address',
+  JARVIS_WEARABLE_BAD_STATE: 'the boot counter state file is unreadable, malformed or cannot be written, or the counter is exhausted (rotate the key)',
 };
 
 /** An error the user can fix (bad file, bad flag, unreachable broker); the CLI prints it and exits non-zero. */

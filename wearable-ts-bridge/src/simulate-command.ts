@@ -10,7 +10,8 @@ import { readWav } from './wav.js';
 const help = `Usage: jarvis-wearable simulate --bundle FILE --wav FILE [flags]
 
 Streams a WAV file to the hub like a wearable: MQTT login with the bundle's credentials, retained
-status (last will: offline) and mute state, signed UDP audio frames with a new random stream id.
+status (last will: offline) and mute state, signed UDP audio frames whose stream id is the device's
+boot counter: advanced and saved in the state file before the first frame (SPEC [UDP-2.16]).
 Prints the run's report as one JSON line on stdout; progress goes to stderr.
 
   --bundle FILE        provisioning bundle from \`jarvis device add --json\` (required)
@@ -31,9 +32,12 @@ Prints the run's report as one JSON line on stdout; progress goes to stderr.
   --hub HOST:PORT      hub UDP address, overriding the bundle
   --mqtt URL           broker URL, overriding the bundle
   --seed N             seed of the loss/reorder/duplicate/jitter generator (default 1)
+  --state FILE         boot counter state (default: the bundle's path + .state.json); a new key in
+                       the bundle restarts the counter, a lost file needs \`jarvis device rotate-key\`
   --help               show this text
 
-Exit codes: 0 done, 1 the broker or network failed, 2 bad flags, bundle or WAV.
+Exit codes: 0 done, 1 the broker or network failed or the boot counter cannot be kept, 2 bad flags,
+bundle or WAV.
 `;
 
 const options = {
@@ -55,6 +59,7 @@ const options = {
   hub: { type: 'string' },
   mqtt: { type: 'string' },
   seed: { type: 'string' },
+  state: { type: 'string' },
   help: { type: 'boolean' },
 } as const;
 
@@ -137,6 +142,7 @@ export const simulateCommand: WearableCommand = {
         hub: values.hub,
         mqtt: values.mqtt,
         seed,
+        statePath: values.state ?? `${values.bundle}.state.json`,
         signal: io.signal,
         log: (line) => io.stderr.write(`${line}\n`),
       };
@@ -147,7 +153,7 @@ export const simulateCommand: WearableCommand = {
       if (!(err instanceof WearableError)) throw err;
       io.stderr.write(`jarvis-wearable simulate: ${err.code}: ${err.message}\n`);
       if (err.code === 'JARVIS_WEARABLE_BAD_OPTION') io.stderr.write(`Run \`jarvis-wearable simulate --help\` for the flags.\n`);
-      return err.code === 'JARVIS_WEARABLE_MQTT' || err.code === 'JARVIS_WEARABLE_UDP' ? 1 : 2;
+      return err.code === 'JARVIS_WEARABLE_MQTT' || err.code === 'JARVIS_WEARABLE_UDP' || err.code === 'JARVIS_WEARABLE_BAD_STATE' ? 1 : 2;
     }
   },
 };

@@ -1,10 +1,9 @@
 /**
  * The wearable simulator: behaves on the network like the ESP32 wearable — MQTT login with the bundle's
  * credentials, retained `status` with an offline last will, retained `state/mute` that follows the mute
- * switch, signed UDP audio frames with a fresh stream id per run — and can impair its own traffic (loss,
+ * switch, signed UDP audio frames whose stream id is the boot counter, advanced and saved per run — and can impair its own traffic (loss,
  * reordering, duplicates, jitter) with a seeded generator so tests of the hub repeat exactly.
  */
-import { randomInt } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import { connectAsync } from 'mqtt';
@@ -22,11 +21,14 @@ import {
   encodeImaAdpcm,
   encodeSignedAudioFrame,
   isProtocolError,
+  MQTT_CLIENT_ROLES,
+  mqttClientId,
   parseDeviceId,
   parseTopic,
   topicFor,
 } from '@jarvis/protocol';
 import type { AdpcmState, DeviceBundle, DeviceTopic } from '@jarvis/protocol';
+import { nextBootCounter } from './boot-state.js';
 import { WearableError } from './errors.js';
 import { seededRng } from './rng.js';
 import type { Rng } from './rng.js';
@@ -71,7 +73,12 @@ export interface SimulateWearableOptions {
   mqtt?: string;
   /** Seed of the impairment generator; default 1. */
   seed?: number;
-  /** Stream id to use instead of a random one (tests only; a real device draws one per boot). */
+  /**
+   * File holding the boot counter [UDP-2.16], advanced and saved before the first datagram (a new key
+   * restarts it). Without it the counter lives in this process only. The CLI always passes one.
+   */
+  statePath?: string;
+  /** Stream id to send with instead of the boot counter (tests of the hub's guard only). */
   streamId?: number;
   /** Interval of KEEPALIVE frames while muted, in stream ms; default 1000. */
   keepaliveMs?: number;
@@ -229,11 +236,14 @@ export async function simulateWearable(options: SimulateWearableOptions): Promis
   } catch {
     badOption(`MQTT URL "${mqttUrl}" is not a URL`);
   }
-  const streamId = options.streamId ?? randomInt(1, 0x1_0000_0000);
-  if (!Number.isInteger(streamId) || streamId < 1 || streamId > 0xffffffff) badOption(`stream id must be a u32 other than 0, got ${String(streamId)}`);
+  if (options.streamId !== undefined && (!Number.isInteger(options.streamId) || options.streamId < 1 || options.streamId > 0xffffffff)) {
+    badOption(`stream id must be a u32 other than 0, got ${String(options.streamId)}`);
+  }
   const deviceIdText = bundle.deviceId;
   const deviceId = parseDeviceId(deviceIdText);
   const key = new Uint8Array(Buffer.from(bundle.key, 'hex'));
+  // Saved before anything is sent: a counter the storage does not hold must never reach the wire. [UDP-2.16]
+  const streamId = options.streamId ?? nextBootCounter(key, options.statePath);
   const log = options.log ?? ((): void => undefined);
   const signal = options.signal;
 
@@ -448,7 +458,7 @@ async function connectMqtt(bundle: DeviceBundle, url: string, timeoutMs: number)
       {
         username: bundle.mqtt.username,
         password: bundle.mqtt.password,
-        clientId: `jarvis-wearable-${bundle.deviceId}`,
+        clientId: mqttClientId(bundle.deviceId, MQTT_CLIENT_ROLES.wearable), // [MQTT-6.9]
         clean: true,
         connectTimeout: timeoutMs,
         reconnectPeriod: 1000,

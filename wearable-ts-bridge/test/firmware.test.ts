@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  AUDIO_VERSION,
   Codec,
   FrameFlag,
   MessageType,
@@ -37,7 +38,7 @@ const samplesFromHex = (hex: string): Int16Array => {
 };
 
 function frameCommand(f: AudioFrameInput, key: string): string {
-  return ['frame', key, f.version ?? 1, f.type, f.deviceId, f.streamId, f.seq, f.timestamp, f.flags, f.codec, f.sampleRate, toHex(f.payload)].join(' ');
+  return ['frame', key, f.version ?? AUDIO_VERSION, f.type, f.deviceId, f.streamId, f.seq, f.timestamp, f.flags, f.codec, f.sampleRate, toHex(f.payload)].join(' ');
 }
 
 interface Vector {
@@ -136,12 +137,26 @@ describe('firmware C library: golden vectors', () => {
   });
 });
 
+describe('firmware C library: boot counter [UDP-2.16]', () => {
+  it('advances every boot-counter vector exactly as advanceBootCounter does, and refuses the negative ones with the same code', () => {
+    const vectors = loadVectors('boot-counter') as (Vector & { stored: { keyId: string; boot: number } | null })[];
+    expect(vectors.filter((v) => v.decoded).length, `no positive vectors in ${vectorsDir}boot-counter`).toBeGreaterThan(0);
+    expect(vectors.filter((v) => v.error).length, `no negative vectors in ${vectorsDir}boot-counter`).toBeGreaterThan(0);
+    const answers = drive(vectors.map((v) => `boot ${v.key} ${v.stored ? `${v.stored.keyId} ${v.stored.boot}` : '- 0'}`));
+    vectors.forEach((v, i) => {
+      const d = v.decoded as { keyId: string; boot: number } | undefined;
+      expect(answers[i], v.file).toBe(d ? `ok ${d.keyId} ${d.boot}` : `err ${v.error}`);
+    });
+  });
+});
+
 describe('firmware C library: refuses what the hub would drop, with the same codes', () => {
   const base: AudioFrameInput = {
     type: MessageType.AUDIO, deviceId: 42, streamId: 7, seq: 1, timestamp: 320, flags: 0,
     codec: Codec.PCM16LE, sampleRate: 16000, payload: new Uint8Array([1, 0, 2, 0]),
   };
   const cases: Array<[string, AudioFrameInput]> = [
+    ['version 1, withdrawn [UDP-2.2]', { ...base, version: 1 }],
     ['undefined flag bit', { ...base, flags: 0x40 }],
     ['stream id 0', { ...base, streamId: 0 }],
     ['timestamp beyond 2^53-1', { ...base, timestamp: 2 ** 53 }],

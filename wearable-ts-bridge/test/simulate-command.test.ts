@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,6 +46,24 @@ describe('jarvis-wearable simulate', () => {
     expect(report.framesDropped).toBeGreaterThan(0);
     await plane.until(() => plane.frames.length === report.framesSent);
     expect(plane.frames.some((f) => f.type === MessageType.KEEPALIVE && f.flags & FrameFlag.MUTED)).toBe(true);
+  });
+
+  it('keeps the boot counter next to the bundle by default, or in --state [UDP-2.16]', async () => {
+    for (let i = 0; i < 2; i++) expect(await runWearableCli(['simulate', '--bundle', bundleFile, '--wav', wavFile, '--fast'], captureIO())).toBe(0);
+    expect(JSON.parse(readFileSync(`${bundleFile}.state.json`, 'utf8'))).toMatchObject({ boot: 2 });
+    const other = join(dir, 'other-state.json');
+    const io = captureIO();
+    expect(await runWearableCli(['simulate', '--bundle', bundleFile, '--wav', wavFile, '--fast', '--state', other], io)).toBe(0);
+    expect((JSON.parse(io.out()) as { streamId: number }).streamId).toBe(1);
+    expect(JSON.parse(readFileSync(other, 'utf8'))).toMatchObject({ boot: 1 });
+  });
+
+  it('exits 1 with JARVIS_WEARABLE_BAD_STATE on a corrupt state file, sending nothing', async () => {
+    writeFileSync(`${bundleFile}.state.json`, 'garbage');
+    const io = captureIO();
+    expect(await runWearableCli(['simulate', '--bundle', bundleFile, '--wav', wavFile, '--fast'], io)).toBe(1);
+    expect(io.err()).toContain('JARVIS_WEARABLE_BAD_STATE');
+    expect(plane.frames).toHaveLength(0);
   });
 
   it('--hub and --mqtt override the bundle addresses', async () => {

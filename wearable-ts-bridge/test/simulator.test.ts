@@ -1,5 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Codec, FrameFlag, MessageType, decodeImaAdpcm, topicFor } from '@jarvis/protocol';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BOOT_COUNTER_MAX, Codec, FrameFlag, MessageType, decodeBootCounterState, decodeImaAdpcm, deviceKeyId, encodeBootCounterState, topicFor } from '@jarvis/protocol';
 import type { AudioFrame } from '@jarvis/protocol';
 import { mqttPublish } from './helpers/mqtt-publish.js';
 import { simulateWearable } from '../src/simulator.js';
@@ -48,10 +51,17 @@ describe('simulateWearable: a clean stream', () => {
     expect(mqttOn(topicFor('0000002a', 'state/mute'))).toMatchObject([{ payload: { muted: false, source: 'switch' }, retain: true }]);
   });
 
-  it('draws a new stream id per run', async () => {
+  it('sends a higher boot counter as the stream id on every run [UDP-2.10]', async () => {
     const a = await run({}, 0.04);
     const b = await run({}, 0.04);
-    expect(a.streamId).not.toBe(b.streamId);
+    expect(b.streamId).toBe(a.streamId + 1);
+  });
+
+  it('logs in with the client id of its own device and role [MQTT-6.9]', async () => {
+    const ids: string[] = [];
+    plane.broker.on('client', (c) => ids.push(c.id));
+    await run({}, 0.04);
+    expect(ids).toEqual(['jarvis-0000002a-wearable']);
   });
 
   it('encodes IMA-ADPCM frames whose decoded audio follows the input', async () => {
@@ -200,6 +210,61 @@ describe('simulateWearable: lifecycle and commands', () => {
     expect(report.commands).toEqual([{ topic: 'cmd/say', payload: { text: 'hello' } }]);
     expect(report.rejectedCommands).toMatchObject([{ topic: topicFor('0000002a', 'cmd/led'), code: 'JARVIS_PROTO_BAD_PAYLOAD' }]);
     expect(report.rejectedCommands[0]?.message).toContain('pattern');
+  });
+});
+
+describe('simulateWearable: the boot counter state file [UDP-2.16]', () => {
+  let dir = '';
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'jarvis-sim-state-'));
+  });
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('starts at 1, grows by one per run, and is saved 0600 before the first datagram', async () => {
+    const statePath = join(dir, 'bundle.json.state.json');
+    const a = await run({ statePath }, 0.04);
+    const b = await run({ statePath }, 0.04);
+    expect([a.streamId, b.streamId]).toEqual([1, 2]);
+    const stored = decodeBootCounterState(readFileSync(statePath, 'utf8'));
+    expect(stored).toEqual({ keyId: deviceKeyId(new Uint8Array(Buffer.from(plane.bundle.key, 'hex'))), boot: 2 });
+    expect(statSync(statePath).mode & 0o777).toBe(0o600);
+    expect(new Set(plane.frames.map((f) => f.streamId))).toEqual(new Set([1, 2]));
+  });
+
+  it('a new key in the bundle (rotate-key) restarts the counter at 1', async () => {
+    const statePath = join(dir, 'state.json');
+    writeFileSync(statePath, encodeBootCounterState({ keyId: deviceKeyId(new Uint8Array(32).fill(7)), boot: 900 }));
+    expect((await run({ statePath }, 0.04)).streamId).toBe(1);
+  });
+
+  it.each([
+    ['not JSON', '{"keyId":'],
+    ['a negative counter', `{"keyId":"${'a'.repeat(16)}","boot":-4}`],
+  ])('refuses a state file holding %s, sending nothing', async (_name, text) => {
+    const statePath = join(dir, 'state.json');
+    writeFileSync(statePath, text);
+    const err = await run({ statePath }, 0.04).then(() => null, (e: unknown) => e);
+    expect((err as WearableError).code).toBe('JARVIS_WEARABLE_BAD_STATE');
+    expect(plane.published).toHaveLength(0);
+    expect(plane.frames).toHaveLength(0);
+    expect(readFileSync(statePath, 'utf8')).toBe(text); // left for the user to look at
+  });
+
+  it('an exhausted counter needs a new key: JARVIS_WEARABLE_BAD_STATE, nothing sent', async () => {
+    const statePath = join(dir, 'state.json');
+    writeFileSync(statePath, encodeBootCounterState({ keyId: deviceKeyId(new Uint8Array(Buffer.from(plane.bundle.key, 'hex'))), boot: BOOT_COUNTER_MAX }));
+    const err = await run({ statePath }, 0.04).then(() => null, (e: unknown) => e);
+    expect((err as WearableError).code).toBe('JARVIS_WEARABLE_BAD_STATE');
+    expect((err as WearableError).message).toContain('rotate');
+    expect(plane.frames).toHaveLength(0);
+  });
+
+  it('refuses a state path it cannot write, sending nothing', async () => {
+    const err = await run({ statePath: join(dir, 'missing-folder', 'state.json') }, 0.04).then(() => null, (e: unknown) => e);
+    expect((err as WearableError).code).toBe('JARVIS_WEARABLE_BAD_STATE');
+    expect(plane.frames).toHaveLength(0);
   });
 });
 

@@ -6,6 +6,7 @@
  *   adpcm-decode PAYLOAD                                                         -> ok SAMPLES | err CODE
  *   stream CODEC KEY DEVICE STREAM RATE FRAME_SAMPLES SAMPLES -> one "frame DATAGRAM" line per frame, then "end N" | err CODE
  *   bench N                                                   -> ok NS_PER_FRAME (20 ms ADPCM at 16 kHz: encode + sign)
+ *   boot KEY STORED_KEY_ID|- STORED_BOOT                      -> ok KEY_ID BOOT | err CODE (STORED "-": nothing stored)
  * Byte strings are lowercase hex ("-" for empty; KEY "-" leaves the tag zero); SAMPLES are int16 LE hex.
  */
 #define _POSIX_C_SOURCE 199309L
@@ -268,6 +269,34 @@ static void cmd_bench(void) {
   (void)sink;
 }
 
+static void cmd_boot(void) {
+  char *a[3];
+  uint8_t key[64];
+  jarvis_boot_state stored;
+  jarvis_boot_state next;
+  long key_len;
+  int have;
+  int rc;
+  if (!tokens(a, 3) || (key_len = parse_hex(a[0], key, sizeof key)) < 0) {
+    puts("err USAGE");
+    return;
+  }
+  have = strcmp(a[1], "-") != 0;
+  if (have && parse_hex(a[1], stored.key_id, sizeof stored.key_id) != (long)JARVIS_KEY_ID_BYTES) {
+    puts("err USAGE");
+    return;
+  }
+  stored.boot = (uint32_t)strtoul(a[2], NULL, 10);
+  rc = jarvis_boot_counter_next(have ? &stored : NULL, key, (size_t)key_len, &next);
+  if (rc < 0) {
+    printf("err %s\n", jarvis_strerror(rc));
+    return;
+  }
+  fputs("ok ", stdout);
+  print_hex(next.key_id, sizeof next.key_id);
+  printf(" %lu\n", (unsigned long)next.boot);
+}
+
 int main(void) {
   while (fgets(line, sizeof line, stdin) != NULL) {
     char *cmd;
@@ -282,6 +311,7 @@ int main(void) {
     else if (strcmp(cmd, "adpcm-decode") == 0) cmd_adpcm_decode();
     else if (strcmp(cmd, "stream") == 0) cmd_stream();
     else if (strcmp(cmd, "bench") == 0) cmd_bench();
+    else if (strcmp(cmd, "boot") == 0) cmd_boot();
     else puts("err UNKNOWN_COMMAND");
     fflush(stdout);
   }
