@@ -21,6 +21,7 @@ import {
 import type { Readable } from 'node:stream';
 import type { MqttClient } from 'mqtt';
 import { parseHostPort } from './bundle.js';
+import { BootCounterStore, defaultStateDir } from './boot-counter-store.js';
 import { AudioStreamer, type StreamerStats } from './capture/audio-streamer.js';
 import { ArecordSource, FileSource, StreamSource, type AudioSource } from './capture/sources.js';
 import { frameProblem, type EdgeConfig } from './config.js';
@@ -78,6 +79,7 @@ export class EdgeAgent {
   private readonly log: Logger;
   private source: AudioSource | undefined;
   private streamer: AudioStreamer | undefined;
+  private bootCounter: BootCounterStore | undefined;
   private socket: Socket | undefined;
   private hub: { host: string; address: string; port: number } | undefined;
   private readonly abort = new AbortController();
@@ -151,6 +153,8 @@ export class EdgeAgent {
       this.hub = { address: '', ...parseHostPort(bundle.hub.udp) };
       const numericId = parseDeviceId(bundle.deviceId);
       const key = new Uint8Array(Buffer.from(bundle.key, 'hex'));
+      this.bootCounter = new BootCounterStore(config.stateDir ?? defaultStateDir(), bundle.deviceId, key);
+      this.bootCounter.read(); // a corrupt counter fails the start, before anything is sent [UDP-2.16]
 
       this.led = new LedController(this.options.ledDriver ?? new LogLedDriver(forFacility(this.options.logger, 'edge:led')));
       const synthesizer = this.options.synthesizer ?? chooseSynthesizer(config.speech);
@@ -302,7 +306,7 @@ export class EdgeAgent {
           this.client = undefined;
         }
         if (this.stopping) break;
-        if (isEdgeError(err, 'JARVIS_EDGE_MQTT_AUTH') && !connectedOnce) {
+        if ((isEdgeError(err, 'JARVIS_EDGE_MQTT_AUTH') && !connectedOnce) || isEdgeError(err, 'JARVIS_EDGE_STATE')) {
           // A bundle refused from the start will never work; after a success a refusal may be a hub mid-restart.
           this.fatalError = err;
           this.log.error({ code: err.code }, err.message);
@@ -330,7 +334,8 @@ export class EdgeAgent {
   /** On every (re)connection: a new stream, retained status and mute state, then the command subscription. */
   private async announce(client: MqttClient): Promise<void> {
     const streamer = this.streamer as AudioStreamer;
-    streamer.newStream();
+    // Saved before the first datagram of the stream: the hub refuses a counter lower than one it saw. [UDP-2.16]
+    streamer.newStream((this.bootCounter as BootCounterStore).next());
     await this.publishStatus(client);
     await this.publish(client, 'state/mute', encodePayload('state/mute', { muted: this.muted, source: 'switch', ts: Date.now() }), true);
     await client.subscribeAsync(`${DEVICE_TOPIC_PREFIX}${this.deviceId}/cmd/#`, { qos: 1 });

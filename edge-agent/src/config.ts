@@ -107,6 +107,8 @@ export const edgeConfigSchema = z
       .strict()
       .prefault({}),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Where the boot counter is kept (SPEC [UDP-2.16]); default systemd's $STATE_DIRECTORY, else ~/.local/state/jarvis-edge. */
+    stateDir: z.string().min(1).optional(),
   })
   .strict()
   .superRefine((c, ctx) => {

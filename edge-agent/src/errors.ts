@@ -10,7 +10,8 @@ export type EdgeErrorCode =
   | 'JARVIS_EDGE_MQTT_AUTH'
   | 'JARVIS_EDGE_UDP'
   | 'JARVIS_EDGE_GPIO'
-  | 'JARVIS_EDGE_SAY';
+  | 'JARVIS_EDGE_SAY'
+  | 'JARVIS_EDGE_STATE';
 
 /** What each code means, for `--help` and the documentation test. */
 export const EDGE_ERROR_CODES: Record<EdgeErrorCode, string> = {
@@ -25,6 +26,7 @@ export const EDGE_ERROR_CODES: Record<EdgeErrorCode, string> = {
   JARVIS_EDGE_UDP: 'the hub\'s UDP address cannot be resolved or sent to',
   JARVIS_EDGE_GPIO: 'a GPIO line cannot be read (gpiomon/gpioget missing, wrong chip or line)',
   JARVIS_EDGE_SAY: 'speaking a cmd/say failed (no speech engine, or the player failed)',
+  JARVIS_EDGE_STATE: 'the boot counter in the state directory cannot be read or written, or is exhausted: fix the directory, or rotate the device key (jarvis device rotate-key)',
 };
 
 /** A problem the operator can fix (bad file, bad flag, missing program, refused login); the CLI prints it and exits non-zero. */

@@ -22,9 +22,11 @@ SIGTERM or Ctrl-C stops cleanly. Logs are JSON lines on stdout.
   --device DEV      ALSA capture device, as for arecord -D (default "default")
   --codec C         pcm16 (default) or adpcm
   --log-level L     fatal, error, warn, info (default), debug, trace or silent
+  --state-dir DIR   where the boot counter is kept (default $STATE_DIRECTORY or
+                    ~/.local/state/jarvis-edge); losing it needs \`jarvis device rotate-key\`
   --help            show this text
 
-Exit codes: 0 stopped cleanly, 1 unexpected error, 2 bad flags, config, bundle or WAV,
+Exit codes: 0 stopped cleanly, 1 unexpected error or the boot counter cannot be kept, 2 bad flags, config, bundle or WAV,
 3 the broker refused the credentials, 4 arecord or a GPIO tool/line is missing.
 `;
 
@@ -37,11 +39,12 @@ const options = {
   device: { type: 'string' },
   codec: { type: 'string' },
   'log-level': { type: 'string' },
+  'state-dir': { type: 'string' },
   help: { type: 'boolean' },
 } as const;
 
 /** Reads `--bundle` and `--config` plus the flag overrides shared by `run` and `check`. */
-export function loadFromFlags(values: { bundle?: string | undefined; config?: string | undefined; source?: string | undefined; file?: string | undefined; loop?: boolean | undefined; device?: string | undefined; codec?: string | undefined; 'log-level'?: string | undefined }): { bundle: ReturnType<typeof loadBundle>; config: EdgeConfig } {
+export function loadFromFlags(values: { bundle?: string | undefined; config?: string | undefined; source?: string | undefined; file?: string | undefined; loop?: boolean | undefined; device?: string | undefined; codec?: string | undefined; 'log-level'?: string | undefined; 'state-dir'?: string | undefined }): { bundle: ReturnType<typeof loadBundle>; config: EdgeConfig } {
   if (values.bundle === undefined) throw new EdgeError('JARVIS_EDGE_BAD_OPTION', '--bundle FILE is required');
   const overrides: ConfigOverrides = {
     'audio.source': values.source,
@@ -50,6 +53,7 @@ export function loadFromFlags(values: { bundle?: string | undefined; config?: st
     'audio.device': values.device,
     'audio.codec': values.codec,
     logLevel: values['log-level'],
+    stateDir: values['state-dir'],
   };
   const config = loadEdgeConfig(values.config, overrides);
   const bundle = loadBundle(values.bundle);

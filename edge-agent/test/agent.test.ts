@@ -1,5 +1,5 @@
 import { createSocket } from 'node:dgram';
-import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { EdgeAgent } from '../src/agent.js';
 import { encodeWav } from '../src/capture/wav.js';
 import { parseEdgeConfig } from '../src/config.js';
+import { connectMqtt } from '../src/control/mqtt-connect.js';
 import { capturingLogger } from './helpers/logs.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'edge-agent-'));
@@ -19,8 +20,10 @@ afterEach(async () => {
 });
 
 /** A bare broker (no ACL) and a UDP sink standing in for the hub, so the test can inject any command. */
-async function fakeHub(): Promise<{ bundle: DeviceBundle; frames: AudioFrame[]; watcher: MqttClient; seen: Map<string, string[]> }> {
+async function fakeHub(): Promise<{ bundle: DeviceBundle; frames: AudioFrame[]; watcher: MqttClient; seen: Map<string, string[]>; clientIds: string[] }> {
   const broker = await Aedes.createBroker();
+  const clientIds: string[] = [];
+  broker.on('client', (c) => clientIds.push(c.id));
   const server: Server = createServer(broker.handle);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const udp = createSocket('udp4');
@@ -47,7 +50,7 @@ async function fakeHub(): Promise<{ bundle: DeviceBundle; frames: AudioFrame[]; 
     mqtt: { url: `mqtt://127.0.0.1:${mqttPort}`, username: '000000aa', password: 'pw' },
     hub: { udp: `127.0.0.1:${(udp.address() as { port: number }).port}`, http: 'http://127.0.0.1:1' },
   };
-  return { bundle, frames, watcher, seen };
+  return { bundle, frames, watcher, seen, clientIds };
 }
 
 function files(name: string, mute: string, ptt: string): { wav: string; mute: string; ptt: string; temp: string; wireless: string } {
@@ -68,6 +71,7 @@ async function agentFor(bundle: DeviceBundle, f: ReturnType<typeof files>): Prom
     gpio: { mute: { file: f.mute, debounceMs: 10 }, ptt: { file: f.ptt, debounceMs: 10 } },
     speech: { engine: 'none' },
     health: { thermalFile: f.temp, wirelessFile: f.wireless },
+    stateDir: join(dir, 'state'),
   });
   const agent = new EdgeAgent({ config, bundle, logger, player: { play: async () => undefined } });
   cleanups.push(() => agent.stop());
@@ -117,3 +121,56 @@ describe('edge agent control plane', () => {
     expect(agent.state).toBe('streaming');
   });
 });
+
+describe('edge agent boot counter [UDP-2.16] and client id [MQTT-6.9]', () => {
+  it('sends a boot counter saved in its state dir that grows across runs and reconnections', async () => {
+    const hub = await fakeHub();
+    const stateDir = mkdtempSync(join(tmpdir(), 'edge-state-'));
+    const first = await agentWithState(hub.bundle, files('boot-a', '0\n', '0\n'), stateDir);
+    await expect.poll(() => hub.frames.length, { timeout: 5000 }).toBeGreaterThan(2);
+    const firstBoot = hub.frames[0]?.streamId as number;
+    expect(JSON.parse(readFileSync(join(stateDir, 'boot-000000aa.json'), 'utf8'))).toMatchObject({ boot: firstBoot });
+    expect(statSync(join(stateDir, 'boot-000000aa.json')).mode & 0o777).toBe(0o600);
+    await first.stop();
+    const before = hub.frames.length;
+    await agentWithState(hub.bundle, files('boot-b', '0\n', '0\n'), stateDir);
+    await expect.poll(() => hub.frames.length, { timeout: 5000 }).toBeGreaterThan(before + 2);
+    expect(new Set(hub.frames.slice(before).map((f) => f.streamId))).toEqual(new Set([firstBoot + 1]));
+  });
+
+  it('refuses to start on a corrupt counter, sending nothing', async () => {
+    const hub = await fakeHub();
+    const stateDir = mkdtempSync(join(tmpdir(), 'edge-state-'));
+    writeFileSync(join(stateDir, 'boot-000000aa.json'), '{"keyId":"nothex","boot":3}');
+    await expect(agentWithState(hub.bundle, files('boot-bad', '0\n', '0\n'), stateDir)).rejects.toMatchObject({ code: 'JARVIS_EDGE_STATE' });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(hub.frames).toHaveLength(0);
+  });
+
+  it('logs in as jarvis-<id>-edge, and a check probe as jarvis-<id>-check does not kick it', async () => {
+    const hub = await fakeHub();
+    const { agent } = await agentFor(hub.bundle, files('client-id', '0\n', '0\n'));
+    await expect.poll(() => agent.state, { timeout: 5000 }).toBe('streaming');
+    expect(hub.clientIds).toContain('jarvis-000000aa-edge');
+    const probe = await connectMqtt({ bundle: hub.bundle, connectTimeoutMs: 3000, keepaliveS: 30, probe: true });
+    await probe.endAsync();
+    expect(hub.clientIds).toContain('jarvis-000000aa-check');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(agent.stats().connects).toBe(1);
+    expect(agent.state).toBe('streaming');
+  });
+});
+
+async function agentWithState(bundle: DeviceBundle, f: ReturnType<typeof files>, stateDir: string): Promise<EdgeAgent> {
+  const { logger } = capturingLogger();
+  const config = parseEdgeConfig({
+    audio: { source: 'file', file: f.wav, loop: true },
+    speech: { engine: 'none' },
+    health: { thermalFile: f.temp, wirelessFile: f.wireless },
+    stateDir,
+  });
+  const agent = new EdgeAgent({ config, bundle, logger, player: { play: async () => undefined } });
+  cleanups.push(() => agent.stop());
+  await agent.start();
+  return agent;
+}

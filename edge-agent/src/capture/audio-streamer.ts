@@ -1,7 +1,8 @@
 /**
  * Packs captured samples into signed UDP datagrams (SPEC.md §2-§4): fixed-length frames in PCM16 or
- * IMA-ADPCM (state carried from frame to frame), one stream id per streaming session, keep-alives with
- * MUTED while the switch is on and without it when there is nothing to send.
+ * IMA-ADPCM (state carried from frame to frame), one stream id — the boot counter the agent saved —
+ * per streaming session, keep-alives with MUTED while the switch is on and without it when there is
+ * nothing to send.
  */
 import { randomInt } from 'node:crypto';
 import {
@@ -28,7 +29,7 @@ export interface AudioStreamerOptions {
   send: (datagram: Uint8Array) => void;
   /** Keep-alive interval in ms; SPEC [UDP-4.6] asks for about one a second. */
   keepaliveMs?: number;
-  /** Random u32 source for stream ids and the first seq; injectable for tests. */
+  /** Random u32 source for the first seq of a stream; injectable for tests. */
   randomU32?: () => number;
 }
 
@@ -90,13 +91,17 @@ export class AudioStreamer {
   }
 
   /**
-   * Starts a new stream (after every (re)connection): a fresh random stream id, seq from a random value,
-   * capture clock and ADPCM state from zero. [UDP-2.10] [UDP-2.13]
+   * Starts a new stream (after every (re)connection) with `bootCounter` as its stream id — the value the
+   * caller has just advanced and saved [UDP-2.16] — seq from a random value, capture clock and ADPCM
+   * state from zero. [UDP-2.10] [UDP-2.13]
    */
-  newStream(): number {
+  newStream(bootCounter: number): number {
+    if (!Number.isInteger(bootCounter) || bootCounter < 1 || bootCounter > 0xffffffff) {
+      throw new RangeError(`boot counter ${bootCounter} is not a u32 above 0`);
+    }
+    if (bootCounter <= this.streamIdValue) throw new RangeError(`boot counter ${bootCounter} does not grow past ${this.streamIdValue}`);
     const random = this.options.randomU32 ?? (() => randomInt(0, 0x1_0000_0000));
-    let id = random() >>> 0;
-    while (id === 0) id = random() >>> 0;
+    const id = bootCounter;
     this.streamIdValue = id;
     this.seq = random() >>> 0;
     this.clock = 0;

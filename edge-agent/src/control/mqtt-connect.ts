@@ -1,5 +1,5 @@
 /** One MQTT login with the bundle's credentials and the offline last will; reconnecting is the agent's job. */
-import { STATUS_LAST_WILL, encodePayload, topicFor, type DeviceBundle } from '@jarvis/protocol';
+import { MQTT_CLIENT_ROLES, STATUS_LAST_WILL, encodePayload, mqttClientId, topicFor, type DeviceBundle } from '@jarvis/protocol';
 import mqtt, { type MqttClient } from 'mqtt';
 import { EdgeError } from '../errors.js';
 
@@ -8,7 +8,10 @@ export interface ConnectMqttOptions {
   bundle: DeviceBundle;
   connectTimeoutMs: number;
   keepaliveS: number;
-  /** `check` logs in beside a running agent: its own client id, and no last will that would mark the device offline. */
+  /**
+   * `check` logs in beside a running agent: its own client id (`jarvis-<id>-check`, so the broker never
+   * kicks the agent's `jarvis-<id>-edge` session [MQTT-6.9]), and no last will that would mark the device offline.
+   */
   probe?: boolean;
   /** Abandons the attempt (the agent is stopping). */
   signal?: AbortSignal;
@@ -32,7 +35,7 @@ export function connectMqtt(options: ConnectMqttOptions): Promise<MqttClient> {
     const client = mqtt.connect(url, {
       username: bundle.mqtt.username,
       password: bundle.mqtt.password,
-      clientId: `jarvis-edge-${options.probe ? 'check-' : ''}${bundle.deviceId}`,
+      clientId: mqttClientId(bundle.deviceId, options.probe ? MQTT_CLIENT_ROLES.check : MQTT_CLIENT_ROLES.edge),
       clean: true,
       reconnectPeriod: 0,
       connectTimeout: options.connectTimeoutMs,

@@ -7,14 +7,14 @@ const key = Uint8Array.from({ length: 32 }, (_, i) => i + 1);
 function streamer(over: Partial<AudioStreamerOptions> = {}): { s: AudioStreamer; frames: AudioFrame[] } {
   const frames: AudioFrame[] = [];
   let r = 0;
-  const values = [7, 0xfffffffe];
+  const values = [0xfffffffe];
   const s = new AudioStreamer({
     deviceId: 42, key, sampleRate: 16000, codec: 'pcm16', frameMs: 20,
     send: (d) => {
       verifyAudioFrame(d, key);
       frames.push(decodeAudioFrame(d));
     },
-    randomU32: () => values[r++ % 2] as number,
+    randomU32: () => values[r++ % 1] as number,
     ...over,
   });
   return { s, frames };
@@ -25,7 +25,7 @@ const ramp = (start: number, n: number): Int16Array => Int16Array.from({ length:
 describe('audio streamer', () => {
   it('frames PCM16 in whole frames with continuous timestamps and wrapping seq', () => {
     const { s, frames } = streamer();
-    expect(s.newStream()).toBe(7);
+    expect(s.newStream(7)).toBe(7);
     s.setActive(true);
     s.push(ramp(0, 500));
     s.push(ramp(500, 460));
@@ -39,7 +39,7 @@ describe('audio streamer', () => {
 
   it('carries the ADPCM state across frames and can switch codec and frame length mid-stream', () => {
     const { s, frames } = streamer({ codec: 'adpcm' });
-    s.newStream();
+    s.newStream(1);
     s.setActive(true);
     s.push(ramp(0, 640));
     expect(frames[1]?.payload.subarray(0, 3)).not.toEqual(new Uint8Array([0, 0, 0]));
@@ -55,7 +55,7 @@ describe('audio streamer', () => {
 
   it('while muted sends no audio, only MUTED keep-alives about once a second, and keeps the capture clock', () => {
     const { s, frames } = streamer();
-    s.newStream();
+    s.newStream(1);
     s.setActive(true);
     s.push(ramp(0, 300), 0);
     s.setMuted(true, 10);
@@ -79,7 +79,7 @@ describe('audio streamer', () => {
     const { s, frames } = streamer();
     s.push(ramp(0, 640));
     expect(frames).toHaveLength(0);
-    s.newStream();
+    s.newStream(1);
     s.setActive(true);
     s.setPtt(true);
     s.push(ramp(0, 330));
@@ -95,10 +95,19 @@ describe('audio streamer', () => {
     expect(s.stats.samplesDroppedInactive).toBe(640);
   });
 
-  it('sends an idle keep-alive after a second without audio, and a new stream id never 0', () => {
-    let n = 0;
-    const { s, frames } = streamer({ randomU32: () => [0, 0, 9, 1][n++ % 4] as number });
-    expect(s.newStream()).toBe(9);
+  it('refuses a boot counter of 0, above u32, or one that does not grow [UDP-2.10]', () => {
+    const { s } = streamer();
+    expect(() => s.newStream(0)).toThrow(RangeError);
+    expect(() => s.newStream(2 ** 32)).toThrow(RangeError);
+    expect(s.newStream(5)).toBe(5);
+    expect(() => s.newStream(5)).toThrow(/does not grow/);
+    expect(() => s.newStream(4)).toThrow(/does not grow/);
+    expect(s.newStream(6)).toBe(6);
+  });
+
+  it('sends an idle keep-alive after a second without audio', () => {
+    const { s, frames } = streamer();
+    expect(s.newStream(9)).toBe(9);
     s.setActive(true);
     s.tick(0);
     s.tick(500);
