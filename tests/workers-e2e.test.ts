@@ -61,7 +61,10 @@ describe('200 tasks across 3 worker processes [GRPC-5.9]', () => {
       expect(enrolled.stderr).toBe('');
       expect(enrolled.code).toBe(0);
       const id = (JSON.parse(readFileSync(join(state.dir, 'worker.json'), 'utf8')) as { workerId: string }).workerId;
-      const child = spawn(process.execPath, [cli, 'run', '--state-dir', state.dir, '--concurrency', '4', '--pull-wait-ms', '500'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      // Worker 0 runs the way the k8s DaemonSet does: --hub and a token file that is gone by now. An
+      // enrolled worker must not need the token again.
+      const rerun = i === 0 ? ['--hub', h.address, '--token-file', join(state.dir, 'gone-token')] : [];
+      const child = spawn(process.execPath, [cli, 'run', '--state-dir', state.dir, '--concurrency', '4', '--pull-wait-ms', '500', ...rerun], { stdio: ['ignore', 'pipe', 'pipe'] });
       const log: string[] = [];
       child.stdout!.on('data', (d: Buffer) => log.push(d.toString()));
       child.stderr!.on('data', (d: Buffer) => log.push(d.toString()));

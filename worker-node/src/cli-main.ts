@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -154,10 +155,16 @@ export async function runWorkerCli(argv: string[], io: WorkerCliIO): Promise<num
       const concurrency = positiveInt('concurrency', values.concurrency, 256);
       if (concurrency === 0) throw new WorkerError('JARVIS_WORKER_BAD_ARGS', '--concurrency must be at least 1');
       const pullWaitMs = positiveInt('pull-wait-ms', values['pull-wait-ms'], 60_000);
-      const token = values.hub !== undefined || values.token !== undefined || values['token-file'] !== undefined ? await joinToken(values, io) : undefined;
-      if ((values.hub === undefined) !== (token === undefined)) throw new WorkerError('JARVIS_WORKER_BAD_ARGS', '--hub and a join token (--token-file) go together');
       if (values['audio-dir'] === '') throw new WorkerError('JARVIS_WORKER_BAD_ARGS', '--audio-dir needs a directory');
       const stateDir = resolveStateDir(values['state-dir'], io.env);
+      const tokenGiven = values.token !== undefined || values['token-file'] !== undefined;
+      if (values.hub === undefined ? tokenGiven : !tokenGiven && !io.env.JARVIS_WORKER_TOKEN) {
+        throw new WorkerError('JARVIS_WORKER_BAD_ARGS', '--hub and a join token (--token-file) go together');
+      }
+      // An enrolled worker never needs the token again: a restarted pod or service runs even after the
+      // token's file or Secret is gone.
+      const enrolled = existsSync(join(stateDir, 'worker.json'));
+      const token = values.hub !== undefined && !enrolled ? await joinToken(values, io) : undefined;
       const logger = pino({ level: level as LevelWithSilent, base: { facility: 'worker' } }, io.stdout);
       const handlers = builtinHandlers({
         modelsDir: values['models-dir'],
