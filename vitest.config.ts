@@ -10,6 +10,7 @@ export default defineConfig({
       '@jarvis/protocol': src('./protocol/src/index.ts'),
       '@jarvis/whisper': src('./whisper-native/src/index.ts'),
       '@jarvis/hub': src('./hub/src/index.ts'),
+      '@jarvis/ha-simulator': src('./ha-simulator/src/index.ts'),
       '@jarvis/edge-agent': src('./edge-agent/src/index.ts'),
       '@jarvis/wearable': src('./wearable-ts-bridge/src/index.ts'),
       '@jarvis/worker': src('./worker-node/src/index.ts'),

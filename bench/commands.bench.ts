@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { topicFor } from '@jarvis/protocol';
 import mqtt from 'mqtt';
 import { buildBundle } from '../hub/src/cli/device.js';
-import { hubServices } from '../hub/src/commands/services.js';
+import { hubServices } from '../hub/src/voice/services.js';
 import { loadConfig } from '../hub/src/config/load.js';
 import { silentLogger } from '../hub/src/core/logger.js';
 import { loadRegistrySnapshot } from '../hub/src/home-assistant/registry-snapshot.js';
-import { HomeAssistantSimulator } from '../hub/src/home-assistant/simulator/ha-simulator.js';
+import { HomeAssistantSimulator } from '@jarvis/ha-simulator';
 import { startHub } from '../hub/src/main.js';
 import { distribution, type Benchmark } from './lib.js';
 

@@ -1,5 +1,5 @@
 import type { DeviceAudioChunk } from '../hub/src/audio/types.js';
-import { voicePipelineOf } from '../hub/src/pipeline/part.js';
+import { voicePipelineOf } from '../hub/src/voice/part.js';
 import { speak, startVoiceHub, voiceSkipReason } from '../tests/e2e-voice-helpers.js';
 import { voiceFixture, type VoiceFixture } from '../tests/fixtures/voice/index.js';
 import { distribution, type Benchmark } from './lib.js';

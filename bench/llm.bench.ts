@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Allowlist, allowlistConfigSchema } from '../hub/src/home-assistant/allowlist.js';
 import { generateRegistry } from '../hub/src/home-assistant/registry-generator.js';
-import { candidatesFor, createTier1Router } from '../hub/src/llm/intent-llm.js';
+import { candidatesFor, createTier1Router } from '../hub/src/router/tier1-llm.js';
 import { LlmRuntime } from '../hub/src/llm/runtime.js';
 import { EntityIndex } from '../hub/src/router/entity-index.js';
 import { distribution, type Benchmark } from './lib.js';

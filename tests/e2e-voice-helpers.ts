@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { topicFor } from '@jarvis/protocol';
 import { simulateWearable, type SimulateWearableOptions, type SimulationReport } from '@jarvis/wearable';
-import { voicePipelineOf } from '../hub/src/pipeline/part.js';
+import { voicePipelineOf } from '../hub/src/voice/part.js';
 import { fixtureToolsAvailable } from './fixtures/audio/index.js';
 import type { VoiceFixture } from './fixtures/voice/index.js';
 import { startPartsHub, type PartsHub, type PartsHubOptions, type TestDevice } from './hub-parts-helpers.js';

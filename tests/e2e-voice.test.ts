@@ -1,7 +1,7 @@
 import { topicFor } from '@jarvis/protocol';
 import { simulateWearable } from '@jarvis/wearable';
 import { afterEach, describe, expect, it } from 'vitest';
-import { voicePipelineOf } from '../hub/src/pipeline/part.js';
+import { voicePipelineOf } from '../hub/src/voice/part.js';
 import { voiceFixture } from './fixtures/voice/index.js';
 import { speak, startVoiceHub, voiceSkipReason } from './e2e-voice-helpers.js';
 import type { PartsHub } from './hub-parts-helpers.js';

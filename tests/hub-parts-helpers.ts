@@ -5,11 +5,11 @@ import { Writable } from 'node:stream';
 import { topicFor, type DeviceBundle } from '@jarvis/protocol';
 import mqtt, { type MqttClient } from 'mqtt';
 import { buildBundle } from '../hub/src/cli/device.js';
-import { hubServices, type HubServices } from '../hub/src/commands/services.js';
+import { hubServices, type HubServices } from '../hub/src/voice/services.js';
 import { loadConfig } from '../hub/src/config/load.js';
 import { createLogger } from '../hub/src/core/logger.js';
 import { loadRegistrySnapshot } from '../hub/src/home-assistant/registry-snapshot.js';
-import { HomeAssistantSimulator } from '../hub/src/home-assistant/simulator/ha-simulator.js';
+import { HomeAssistantSimulator } from '@jarvis/ha-simulator';
 import { startHub, type Hub } from '../hub/src/main.js';
 import type { DeviceKind } from '../hub/src/store/devices-repository.js';
 

@@ -12,7 +12,7 @@ import type { Component } from './core/component.js';
 import { Lifecycle } from './core/lifecycle.js';
 import { forFacility, type Logger } from './core/logger.js';
 import { loadOrCreateMasterKey, randomSecret, SecretBox, writePrivateFile } from './core/secrets.js';
-import { DeviceRegistry } from './devices/device-registry.js';
+import { DeviceRegistry } from './mqtt/device-registry.js';
 import { MqttDevicePlane } from './mqtt/device-plane.js';
 import { EmbeddedBroker } from './mqtt/embedded-broker.js';
 import { hubParts } from './parts.js';

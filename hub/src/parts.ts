@@ -1,8 +1,8 @@
-import { commandsPart } from './commands/part.js';
+import { commandsPart } from './voice/commands-part.js';
 import { homeAssistantPart } from './home-assistant/part.js';
 import type { HubPart } from './main.js';
 import { observerPart } from './observer/part.js';
-import { voicePart } from './pipeline/part.js';
+import { voicePart } from './voice/part.js';
 import { routerPart } from './router/part.js';
 import { tasksPart } from './tasks/part.js';
 

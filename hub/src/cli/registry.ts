@@ -1,7 +1,7 @@
 import { deviceCommands } from './device.js';
 import { hubCommand } from './hub.js';
 import type { CliCommand } from './types.js';
-import { modelsCommands } from '../models/cli.js';
+import { modelsCommands } from '../stt/models/cli.js';
 import { transcribeCommand } from '../stt/cli.js';
 import { haCommands } from '../home-assistant/cli.js';
 import { routeCommand } from '../router/cli.js';

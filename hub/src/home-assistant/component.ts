@@ -27,7 +27,7 @@ export class HomeAssistantComponent implements Component {
   async start(): Promise<void> {
     if (!this.client) {
       const missing = this.config.url ? 'homeAssistant.token (JARVIS_HOME_ASSISTANT_TOKEN) is not set' : 'no Home Assistant URL is configured';
-      this.log.warn(`Home Assistant control is off: ${missing}. Set homeAssistant.url and homeAssistant.token in jarvis.yaml, or JARVIS_HOME_ASSISTANT_URL and JARVIS_HOME_ASSISTANT_TOKEN (try it with \`jarvis ha simulate\`)`);
+      this.log.warn(`Home Assistant control is off: ${missing}. Set homeAssistant.url and homeAssistant.token in jarvis.yaml, or JARVIS_HOME_ASSISTANT_URL and JARVIS_HOME_ASSISTANT_TOKEN (try it with the dev-only simulator, \`jarvis-ha-sim\` of @jarvis/ha-simulator)`);
       return;
     }
     await this.client.start();

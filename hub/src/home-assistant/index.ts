@@ -6,5 +6,4 @@ export { HomeAssistantError, HOME_ASSISTANT_ERROR_CODES, type HomeAssistantError
 export { registrySnapshotSchema, parseRegistrySnapshot, loadRegistrySnapshot, domainOf, type RegistrySnapshot, type SnapshotEntity, type SnapshotArea, type SnapshotFloor } from './registry-snapshot.js';
 export { generateRegistry } from './registry-generator.js';
 export { fetchRegistrySnapshot, fetchLiveRegistry, buildRegistrySnapshot } from './live-registry.js';
-export { HomeAssistantSimulator, type ReceivedServiceCall, type HomeAssistantSimulatorOptions } from './simulator/ha-simulator.js';
 export { haCommands } from './cli.js';

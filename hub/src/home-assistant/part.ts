@@ -1,4 +1,4 @@
-import { hubServices } from '../commands/services.js';
+import { hubServices } from '../voice/services.js';
 import { forFacility } from '../core/logger.js';
 import type { HubPart } from '../main.js';
 import { HomeAssistantComponent } from './component.js';

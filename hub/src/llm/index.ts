@@ -3,6 +3,6 @@ export { LLM_ERROR_CODES, LlmError, isLlmError, type LlmErrorCode } from './erro
 export {
   createTier1Router, candidatesFor, answerToDecision, tier1Schema, tier1Prompt, tier1AnswerSchema, TIER1_SYSTEM_PROMPT,
   type Tier1Router, type Tier1Options, type Tier1Candidate, type Tier1Answer,
-} from './intent-llm.js';
-export { createTodoLlm, TODO_REVIEW_SCHEMA, TODO_SYSTEM_PROMPT, type TodoLlmOptions } from './todo-llm.js';
+} from '../router/tier1-llm.js';
+export { createTodoLlm, TODO_REVIEW_SCHEMA, TODO_SYSTEM_PROMPT, type TodoLlmOptions } from '../observer/todo-llm.js';
 export { llmModelPath, DEFAULT_LLM_MODEL } from './model-path.js';

@@ -4,7 +4,7 @@ import type { Registry } from 'prom-client';
 import type { MuteGate } from '../audio/mute-gate.js';
 import type { Component } from '../core/component.js';
 import type { Logger } from '../core/logger.js';
-import type { DeviceChanges, DeviceRegistry } from '../devices/device-registry.js';
+import type { DeviceChanges, DeviceRegistry } from './device-registry.js';
 import { discoveryMessages, HUB_STATUS_TOPIC, lastHeardTopic, removalTopics } from './discovery.js';
 import { mqttRejectedCounter, type MqttRejectReason } from './metrics.js';
 

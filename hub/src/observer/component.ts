@@ -8,7 +8,7 @@ import type { TextEmbedder } from './embedding.js';
 import { HaTodoSync, type HaTodoGateway } from './ha-sync.js';
 import { Observer, type TodoLlm } from './observer.js';
 import { RollingBuffer, type TranscriptSegment } from './rolling-buffer.js';
-import { todoRoutes } from './routes.js';
+import { todoRoutes } from '../api/observer-routes.js';
 import { TodoService, type Notify } from './todo-service.js';
 import { assertTimeZone } from './zoned-time.js';
 

@@ -1,8 +1,8 @@
-import { forgetMinutes } from '../commands/command-service.js';
-import { hubServices } from '../commands/services.js';
+import { forgetMinutes } from '../voice/command-service.js';
+import { hubServices } from '../voice/services.js';
 import { forFacility } from '../core/logger.js';
 import type { HomeAssistantClient } from '../home-assistant/client.js';
-import { createTodoLlm } from '../llm/todo-llm.js';
+import { createTodoLlm } from './todo-llm.js';
 import type { HubPart } from '../main.js';
 import { llmRuntimeOf } from '../router/part.js';
 import { ObserverComponent } from './component.js';

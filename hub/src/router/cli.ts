@@ -6,7 +6,7 @@ import type { CliCommand, CliIO } from '../cli/types.js';
 import { HomeAssistantError } from '../home-assistant/errors.js';
 import { loadRegistrySnapshot } from '../home-assistant/registry-snapshot.js';
 import { Tier0Router } from './tier0.js';
-import type { Decision } from './types.js';
+import type { Decision } from '../language/intents.js';
 
 const HELP = `Usage: jarvis route [TEXT] [--area AREA] [--registry FILE] [--jsonl]
 

@@ -3,15 +3,15 @@ import { HomeAssistantError } from '../home-assistant/errors.js';
 import type { Allowlist } from '../home-assistant/allowlist.js';
 import type { RegistrySnapshot } from '../home-assistant/registry-snapshot.js';
 import { silentLogger, type Logger } from '../core/logger.js';
-import { DecisionExecutor, type ExecutionResult } from './executor.js';
+import { DecisionExecutor, type ExecutionResult } from '../home-assistant/executor.js';
 import type { TaskQueueLike } from './task-queue.js';
 import { Tier0Router } from './tier0.js';
 import { TimerService } from './timers.js';
 import type { Component } from '../core/component.js';
-import { candidatesFor, type Tier1Router } from '../llm/intent-llm.js';
+import { candidatesFor, type Tier1Router } from './tier1-llm.js';
 import { currentVoiceTrace, type TracedCall } from '../voice/trace.js';
-import { normalizeText } from './normalize.js';
-import type { Decision } from './types.js';
+import { normalizeText } from '../language/normalize.js';
+import type { Decision } from '../language/intents.js';
 
 /** Options of {@link CommandRouter}. */
 export interface CommandRouterOptions {

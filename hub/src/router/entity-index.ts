@@ -1,5 +1,5 @@
 import { domainOf, type RegistrySnapshot, type SnapshotArea, type SnapshotEntity, type SnapshotFloor } from '../home-assistant/registry-snapshot.js';
-import { editDistance, fuzzBudget, nameTokens, singular } from './normalize.js';
+import { editDistance, fuzzBudget, nameTokens, singular } from '../language/normalize.js';
 
 /** A spoken word for a kind of entity: "lights" → light, "garage door" → cover/garage, "door" → cover/door or lock. */
 export interface DomainWord {

@@ -1,13 +1,13 @@
 export { Tier0Router } from './tier0.js';
 export { CommandRouter, type CommandRouterOptions, type HandledCommand } from './command-router.js';
-export { DecisionExecutor, type ExecutionResult, type ExecutorDeps, type ExecutionContext, type ExecutedCall } from './executor.js';
+export { DecisionExecutor, type ExecutionResult, type ExecutorDeps, type ExecutionContext, type ExecutedCall } from '../home-assistant/executor.js';
 export { TimerService, type HubTimer } from './timers.js';
 export type { TaskQueueLike, ColdTask } from './task-queue.js';
-export { INTENT_NAMES, type Decision, type IntentName, type RouteContext, type RoutePath, type Slots } from './types.js';
+export { INTENT_NAMES, type Decision, type IntentName, type RouteContext, type RoutePath, type Slots } from '../language/intents.js';
 export {
   commandTemplates, coldTemplates, expansionRules, slotKinds, COLORS, STATE_WORDS, parseTemplate, compileTemplate, expandTemplate,
   expandCommandPhrases, numberWordsRange, type CommandTemplate, type TemplateNode, type SlotValues,
-} from './templates.js';
-export { normalizeText, numberToWords } from './normalize.js';
+} from '../language/templates.js';
+export { normalizeText, numberToWords } from '../language/normalize.js';
 export { EntityIndex, DOMAIN_WORDS } from './entity-index.js';
 export { routeCommand } from './cli.js';

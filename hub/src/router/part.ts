@@ -1,15 +1,15 @@
-import { hubServices } from '../commands/services.js';
+import { hubServices } from '../voice/services.js';
 import { forFacility } from '../core/logger.js';
 import { Allowlist } from '../home-assistant/allowlist.js';
-import { createTier1Router } from '../llm/intent-llm.js';
+import { createTier1Router } from './tier1-llm.js';
 import { llmModelPath } from '../llm/model-path.js';
 import { LlmRuntime } from '../llm/runtime.js';
 import type { HubContext, HubPart } from '../main.js';
-import { findModel, loadCatalogue } from '../models/catalogue.js';
+import { findModel, loadCatalogue } from '../stt/models/catalogue.js';
 import { Counter, Histogram } from 'prom-client';
 import { ColdReplies } from './cold-replies.js';
 import { CommandRouter } from './command-router.js';
-import { describeDuration } from './duration.js';
+import { describeDuration } from '../language/duration.js';
 import type { HubTimer } from './timers.js';
 
 /** What a device hears when a timer it set runs out. */

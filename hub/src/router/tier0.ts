@@ -1,10 +1,10 @@
 import { Allowlist, allowlistConfigSchema } from '../home-assistant/allowlist.js';
 import { domainOf, type RegistrySnapshot, type SnapshotEntity } from '../home-assistant/registry-snapshot.js';
-import { parseDuration, type SpokenDuration } from './duration.js';
+import { parseDuration, type SpokenDuration } from '../language/duration.js';
 import { EntityIndex, type ResolvedTarget, type TargetConstraints } from './entity-index.js';
-import { normalizeText } from './normalize.js';
-import { coldTemplates, commandTemplates, compileTemplate, type CommandTemplate } from './templates.js';
-import type { Decision, IntentName, RouteContext, Slots } from './types.js';
+import { normalizeText } from '../language/normalize.js';
+import { coldTemplates, commandTemplates, compileTemplate, type CommandTemplate } from '../language/templates.js';
+import type { Decision, IntentName, RouteContext, Slots } from '../language/intents.js';
 
 const ON_OFF_DOMAINS = ['light', 'switch', 'fan', 'input_boolean', 'media_player', 'climate', 'scene', 'script', 'humidifier', 'vacuum'];
 

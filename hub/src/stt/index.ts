@@ -4,7 +4,7 @@ export { STT_SAMPLE_RATE } from './engine.js';
 export { STT_ERROR_CODES, SttError, type SttErrorCode } from './errors.js';
 export { WhisperEngine, type WhisperEngineOptions } from './whisper-engine.js';
 export { GrammarEngine, ROUTER_GRAMMAR_MARGINS, type GrammarEngineOptions, type GrammarBuildReport } from './grammar/grammar-engine.js';
-export { compileGrammar, type GrammarSource } from './grammar/compile.js';
+export { compileGrammar, type GrammarSource } from '../language/compile-grammar.js';
 export { namesFromRegistry, type GrammarNames } from './grammar/slots.js';
 export { SttScheduler, type SttSchedulerOptions, type SttSchedulerStats } from './scheduler.js';
 export { raceCommand, type RaceResult } from './racer.js';

@@ -1,8 +1,8 @@
-import { hubServices } from '../commands/services.js';
+import { hubServices } from '../voice/services.js';
 import { forFacility } from '../core/logger.js';
 import { defaultPublicHost, type HubPart } from '../main.js';
 import { TasksComponent } from './component.js';
-import { taskRoutesFor } from './routes.js';
+import { taskRoutesFor } from '../api/tasks-routes.js';
 
 /**
  * The tasks part: the durable queue, the CA, join tokens and the worker gRPC server on `grpc.port`, and

@@ -1,9 +1,10 @@
 import { PassThrough, Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CliIO } from '../../src/cli/types.js';
-import { haSnapshotCommand, runSimulate } from '../../src/home-assistant/cli.js';
+import { runSimulate } from '@jarvis/ha-simulator';
+import { haSnapshotCommand } from '../../src/home-assistant/cli.js';
 import { parseRegistrySnapshot } from '../../src/home-assistant/registry-snapshot.js';
-import type { HomeAssistantSimulator } from '../../src/home-assistant/simulator/ha-simulator.js';
+import type { HomeAssistantSimulator } from '@jarvis/ha-simulator';
 import { connectLibrary, fixtureHome, FIXTURE_HOME, startSimulator } from './helpers.js';
 import { callService } from 'home-assistant-js-websocket';
 
@@ -53,7 +54,7 @@ describe('jarvis ha snapshot', () => {
   });
 });
 
-describe('jarvis ha simulate', () => {
+describe('jarvis-ha-sim', () => {
   it('serves the registry, prints URL and token, logs service calls, stops on abort', async () => {
     const t = io();
     const ac = new AbortController();

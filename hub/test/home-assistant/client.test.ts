@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HomeAssistantClient, type HaConnectionState } from '../../src/home-assistant/client.js';
-import type { HomeAssistantSimulator } from '../../src/home-assistant/simulator/ha-simulator.js';
+import type { HomeAssistantSimulator } from '@jarvis/ha-simulator';
 import { startSimulator } from './helpers.js';
 
 let sim: HomeAssistantSimulator;

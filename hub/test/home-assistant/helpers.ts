@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { createConnection, createLongLivedTokenAuth, type Connection } from 'home-assistant-js-websocket';
 import WebSocket from 'ws';
 import { loadRegistrySnapshot, type RegistrySnapshot } from '../../src/home-assistant/registry-snapshot.js';
-import { HomeAssistantSimulator } from '../../src/home-assistant/simulator/ha-simulator.js';
+import { HomeAssistantSimulator } from '@jarvis/ha-simulator';
 import { createWsSocketFactory } from '../../src/home-assistant/ws-socket.js';
 
 /** Path of the shared fixture home. */

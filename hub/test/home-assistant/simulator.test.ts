@@ -9,7 +9,7 @@ import {
   type Connection,
   type HassEntities,
 } from 'home-assistant-js-websocket';
-import type { HomeAssistantSimulator } from '../../src/home-assistant/simulator/ha-simulator.js';
+import type { HomeAssistantSimulator } from '@jarvis/ha-simulator';
 import { fetchRegistrySnapshot } from '../../src/home-assistant/live-registry.js';
 import { connectLibrary, fixtureHome, rawSocket, startSimulator } from './helpers.js';
 

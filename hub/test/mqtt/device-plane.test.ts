@@ -12,7 +12,7 @@ import { MuteGate } from '../../src/audio/mute-gate.js';
 import type { MuteTransition } from '../../src/audio/types.js';
 import { createLogger } from '../../src/core/logger.js';
 import { SecretBox } from '../../src/core/secrets.js';
-import { DeviceRegistry } from '../../src/devices/device-registry.js';
+import { DeviceRegistry } from '../../src/mqtt/device-registry.js';
 import { MqttDevicePlane } from '../../src/mqtt/device-plane.js';
 import { openDatabase, type Db } from '../../src/store/database.js';
 import { DevicesRepository } from '../../src/store/devices-repository.js';

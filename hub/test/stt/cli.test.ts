@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run.js';
 import { transcribeCommand } from '../../src/stt/cli.js';
 import { DEFAULT_SPHINX_MODEL } from '../../src/stt/grammar/grammar-engine.js';
-import { memoryIO } from '../models/helpers.js';
+import { memoryIO } from './models/helpers.js';
 import { haveSpeechTools, speak } from './fixtures.js';
 
 const MODEL = '/work/shared/models/for-tests-ggml-tiny.en.bin';

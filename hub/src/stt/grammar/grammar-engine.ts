@@ -6,12 +6,12 @@ import type { StreamOptions, SttEngine, Transcript, TranscribeOptions, Transcrip
 import { SttError, fromNativeError } from '../errors.js';
 import { loadAddon } from '../native.js';
 import { SerialQueue } from '../serial-queue.js';
-import { compileGrammar, type CompiledGrammar, type GrammarSource } from './compile.js';
-import { FsgWalker, type WordFsg } from './fsg.js';
+import { compileGrammar, type CompiledGrammar, type GrammarSource } from '../../language/compile-grammar.js';
+import { FsgWalker, type WordFsg } from '../../language/fsg.js';
 import { espeakPronouncer, type Pronouncer } from './pronounce.js';
 import { slotPhrases, type GrammarNames } from './slots.js';
-import { spokenWords } from './words.js';
-import { defaultExpansionRules, defaultTemplates, type GrammarTemplate } from './templates.js';
+import { spokenWords } from '../../language/words.js';
+import { defaultExpansionRules, defaultTemplates, type GrammarTemplate } from '../../language/grammar-templates.js';
 
 interface DecodeSegment { word: string; start: number; end: number; ascr: number; lscr: number }
 interface DecodeResult { hyp: string | null; score: number; frames: number; segments: DecodeSegment[] }
@@ -54,7 +54,7 @@ export interface GrammarMargins {
 export const DEFAULT_MARGINS: GrammarMargins = { clean: 0, noisy: -1, wordClean: -99, wordNoisy: -10 };
 
 /**
- * Thresholds for the router's own templates (`hub/src/router/templates.ts`, 77 sentences) × the fixture
+ * Thresholds for the router's own templates (`hub/src/language/templates.ts`, 77 sentences) × the fixture
  * home, on audio before the denoiser (what the hub feeds commands). Chosen on `stt.grammar_accuracy`'s
  * router set (19 commands of the fixture home, 13 chit-chat; clean, pink 20/15/10 dB, white 20/10,
  * babble 20/10; a command counts when tier 0 takes the same action for it as for what was said): 73 of

@@ -1,6 +1,6 @@
 import type { RegistrySnapshot } from '../../home-assistant/registry-snapshot.js';
-import { DOMAIN_WORDS } from './templates.js';
-import { spellNumber } from './words.js';
+import { DOMAIN_WORDS } from '../../language/grammar-templates.js';
+import { spellNumber } from '../../language/words.js';
 
 /** The names a grammar is built from: what the user calls things (names and aliases). */
 export interface GrammarNames {

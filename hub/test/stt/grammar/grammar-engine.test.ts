@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it, beforeAll, afterAll } from 'vitest';
 import { DEFAULT_SPHINX_MODEL, GrammarEngine, ROUTER_GRAMMAR_MARGINS, acousticMargins, marginThreshold, templateHomophones } from '../../../src/stt/grammar/grammar-engine.js';
-import { commandTemplates, expansionRules } from '../../../src/router/templates.js';
+import { commandTemplates, expansionRules } from '../../../src/language/templates.js';
 import { namesFromRegistry, type GrammarNames } from '../../../src/stt/grammar/slots.js';
 import { loadRegistrySnapshot } from '../../../src/home-assistant/registry-snapshot.js';
 import { describeSttEngine } from '../engine-suite.js';

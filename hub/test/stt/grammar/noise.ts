@@ -5,7 +5,7 @@ import { floatToInt16 } from '../../../src/stt/audio.js';
 import { FIXTURE_DIR, speak } from '../fixtures.js';
 import type { GrammarNames } from '../../../src/stt/grammar/slots.js';
 import { createDefaultChain } from '../../../src/audio/dsp/chain.js';
-import { singular } from '../../../src/router/normalize.js';
+import { singular } from '../../../src/language/normalize.js';
 
 /** The noises the grammar recogniser is measured in: sox's white and pink noise, and espeak-ng babble. */
 export type NoiseKind = 'white' | 'pink' | 'babble';

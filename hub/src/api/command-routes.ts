@@ -1,0 +1,92 @@
+import type { FastifyError, FastifyPluginAsync } from 'fastify';
+import { z } from 'zod';
+import { ApiError } from './errors.js';
+import { MAX_COMMAND_CHARS, type CommandOutcome } from '../voice/command-service.js';
+import { CommandError } from '../voice/command-errors.js';
+import type { HubServices } from '../voice/services.js';
+
+const deviceId = z.string().regex(/^[0-9a-f]{8}$/, 'must be 8 lowercase hex digits');
+
+const commandBody = z.strictObject({
+  text: z.string().trim().min(1, 'must not be empty').max(MAX_COMMAND_CHARS),
+  deviceId: deviceId.optional(),
+  area: z.string().trim().min(1).max(100).optional(),
+});
+
+const transcriptBody = z.strictObject({
+  deviceId,
+  text: z.string().trim().min(1, 'must not be empty').max(2000),
+  speaker: z.string().trim().min(1).max(40).optional(),
+  /** ms since epoch; default: now minus a second per 15 characters. */
+  startedAt: z.number().int().positive().optional(),
+  endedAt: z.number().int().positive().optional(),
+});
+
+const forgetBody = z.strictObject({
+  minutes: z.number().positive().max(24 * 60),
+  deviceId: deviceId.optional(),
+});
+
+function parse<T>(schema: z.ZodType<T>, body: unknown): T {
+  const r = schema.safeParse(body ?? undefined);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  const where = issue && issue.path.length > 0 ? issue.path.join('.') : '(body)';
+  throw new CommandError('JARVIS_COMMAND_BAD_REQUEST', `${where}: ${issue?.message ?? 'invalid'}`);
+}
+
+/** The API view of a handled command: the decision and what was done. */
+export function commandJson(o: CommandOutcome): Record<string, unknown> {
+  return {
+    decision: o.decision,
+    result: o.result,
+    deviceId: o.deviceId ?? null,
+    area: o.area ?? null,
+    replied: o.replied,
+  };
+}
+
+/**
+ * Routes under `/api/v1`: `POST /commands {text, deviceId?, area?}` → `{decision, result, ...}` (the reply also
+ * goes to the device when `deviceId` is given); `POST /transcripts {deviceId, text, speaker?}` publishes a passive
+ * transcript (what the STT part does, for tools and demos); `POST /transcripts/forget {minutes, deviceId?}`.
+ * Errors are `{error: {code, message}}` with JARVIS_COMMAND_* codes.
+ */
+export function commandRoutes(services: HubServices, deviceExists: (deviceId: string) => boolean, now: () => number = Date.now): FastifyPluginAsync {
+  return async (app) => {
+    app.setErrorHandler((err: FastifyError | CommandError | ApiError, req, reply) => {
+      if (err instanceof CommandError || err instanceof ApiError) return reply.status(err.statusCode).send({ error: { code: err.code, message: err.message } });
+      const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+      if (status === 500) {
+        req.log.error({ err }, 'command route failed');
+        return reply.status(500).send({ error: { code: 'JARVIS_API_INTERNAL', message: 'internal error' } });
+      }
+      // fastify's own 4xx (body not JSON, wrong content type, too large) in this API's shape.
+      return reply.status(status).send({ error: { code: 'JARVIS_COMMAND_BAD_REQUEST', message: err.message } });
+    });
+
+    app.post('/commands', async (req) => {
+      const body = parse(commandBody, req.body);
+      return commandJson(await services.commands.handleCommandText(body.text, { deviceId: body.deviceId, area: body.area, issuedAt: now() }));
+    });
+
+    app.post('/transcripts', async (req, reply) => {
+      const body = parse(transcriptBody, req.body);
+      if (!deviceExists(body.deviceId)) throw new CommandError('JARVIS_COMMAND_UNKNOWN_DEVICE', `deviceId: no device ${JSON.stringify(body.deviceId)}`);
+      const endedAt = body.endedAt ?? now();
+      const startedAt = body.startedAt ?? endedAt - Math.max(1000, Math.round((body.text.length / 15) * 1000));
+      if (startedAt > endedAt) throw new CommandError('JARVIS_COMMAND_BAD_REQUEST', 'startedAt: must not be after endedAt');
+      services.transcripts.publish({ deviceId: body.deviceId, text: body.text, startedAt, endedAt, ...(body.speaker ? { speaker: body.speaker } : {}) });
+      return reply.status(202).send({ published: true, listeners: services.transcripts.size });
+    });
+
+    app.post('/transcripts/forget', async (req) => {
+      const body = parse(forgetBody, req.body);
+      const observer = services.observer;
+      if (!observer) throw new CommandError('JARVIS_COMMAND_UNAVAILABLE', 'the observer is not running');
+      if (body.deviceId !== undefined && !deviceExists(body.deviceId)) throw new CommandError('JARVIS_COMMAND_UNKNOWN_DEVICE', `deviceId: no device ${JSON.stringify(body.deviceId)}`);
+      const forgotten = await observer.forget(body.minutes, body.deviceId);
+      return { minutes: body.minutes, deviceId: body.deviceId ?? null, forgotten };
+    });
+  };
+}

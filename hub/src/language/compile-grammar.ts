@@ -1,0 +1,246 @@
+import { SttError } from '../stt/errors.js';
+import { minimalFsg, WordNfa, type WordFsg } from './fsg.js';
+import type { GrammarTemplate } from './grammar-templates.js';
+import { spokenWords } from './words.js';
+
+/** What the grammar is compiled from: templates, their expansion rules, and the phrases each slot may hold. */
+export interface GrammarSource {
+  templates: readonly GrammarTemplate[];
+  rules: Readonly<Record<string, string>>;
+  /** Slot name → spoken phrases; a template whose slot has no phrases (free text) is left to whisper. */
+  slots: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Slots whose phrases may follow an article ("the", "my", "our"): the router resolves a target with or
+   * without one, so its templates write `{target}` bare, and a grammar without the article forces
+   * "turn on the office lights" into some other command.
+   */
+  articleSlots?: readonly string[];
+  /**
+   * Words to leave out with every alternative that contains them: spellings the router accepts only to
+   * survive transcription errors ("tern" for "turn") add nothing to a recogniser but a second path with
+   * the same sound.
+   */
+  exclude?: ReadonlySet<string>;
+}
+
+/** The articles `articleSlots` may start with. */
+export const SLOT_ARTICLES: readonly string[] = ['the', 'my', 'our'];
+
+/** A compiled grammar. */
+export interface CompiledGrammar {
+  /** The grammar as JSGF: the readable form, for people and tests; the recogniser searches `fsg`. */
+  jsgf: string;
+  /** The same sentences as a minimal word automaton: what the recogniser searches (see fsg.ts). */
+  fsg: WordFsg;
+  /** Sentences (templates after expansion rules, before slots) compiled. */
+  sentences: number;
+  /** Every word the grammar uses (each needs a pronunciation). */
+  words: Set<string>;
+  /** Sentences left out because a slot is free text or has no phrases, with the reason. */
+  skipped: { sentence: string; reason: string }[];
+}
+
+type Node = { kind: 'word'; word: string } | { kind: 'seq'; items: Node[] } | { kind: 'alt'; options: Node[] } | { kind: 'opt'; item: Node } | { kind: 'rule'; name: string } | { kind: 'slot'; name: string };
+
+/** Parses one template sentence; throws JARVIS_STT_BAD_GRAMMAR naming the character position. */
+export function parseTemplate(text: string): Node {
+  let i = 0;
+  const fail = (what: string): never => {
+    throw new SttError('JARVIS_STT_BAD_GRAMMAR', `${what} at character ${i} of "${text}"`);
+  };
+  const ident = (close: string): string => {
+    const start = i;
+    while (i < text.length && text[i] !== close) i++;
+    if (i >= text.length) fail(`missing '${close}'`);
+    const name = text.slice(start, i);
+    i++;
+    if (!/^[a-z_][a-z0-9_]*$/.test(name)) fail(`bad name '${name}'`);
+    return name;
+  };
+  const alternatives = (closer: string | null): Node => {
+    const options: Node[] = [];
+    let items: Node[] = [];
+    for (;;) {
+      const c = text[i];
+      if (c === undefined) {
+        if (closer !== null) fail(`missing '${closer}'`);
+        break;
+      }
+      if (c === ' ') { i++; continue; }
+      if (c === ')' || c === ']') {
+        if (c !== closer) fail(`unexpected '${c}'`);
+        i++;
+        break;
+      }
+      if (c === '|') { options.push({ kind: 'seq', items }); items = []; i++; continue; }
+      if (c === '(') { i++; items.push(alternatives(')')); continue; }
+      if (c === '[') { i++; items.push({ kind: 'opt', item: alternatives(']') }); continue; }
+      if (c === '<') { i++; items.push({ kind: 'rule', name: ident('>') }); continue; }
+      if (c === '{') { i++; items.push({ kind: 'slot', name: ident('}') }); continue; }
+      const start = i;
+      while (i < text.length && !' ()[]<>{}|'.includes(text[i]!)) i++;
+      const words = spokenWords(text.slice(start, i));
+      if (words.length === 0) fail(`no speakable word in '${text.slice(start, i)}'`);
+      for (const word of words) items.push({ kind: 'word', word });
+    }
+    options.push({ kind: 'seq', items });
+    return options.length === 1 ? options[0]! : { kind: 'alt', options };
+  };
+  const node = alternatives(null);
+  return node;
+}
+
+function refs(node: Node, out: { rules: Set<string>; slots: Set<string> }): void {
+  switch (node.kind) {
+    case 'rule': out.rules.add(node.name); break;
+    case 'slot': out.slots.add(node.name); break;
+    case 'seq': node.items.forEach((n) => refs(n, out)); break;
+    case 'alt': node.options.forEach((n) => refs(n, out)); break;
+    case 'opt': refs(node.item, out); break;
+    case 'word': break;
+  }
+}
+
+/** Whether the node itself (not the rules or slots it refers to) says one of the words. */
+function says(node: Node, words: ReadonlySet<string>): boolean {
+  switch (node.kind) {
+    case 'word': return words.has(node.word);
+    case 'seq': return node.items.some((n) => says(n, words));
+    case 'alt': return node.options.every((n) => says(n, words));
+    case 'opt': return false;
+    case 'rule': case 'slot': return false;
+  }
+}
+
+function emit(node: Node, words: Set<string>, exclude: ReadonlySet<string>): string {
+  switch (node.kind) {
+    case 'word': words.add(node.word); return node.word;
+    case 'rule': return `<r_${node.name}>`;
+    case 'slot': return `<s_${node.name}>`;
+    case 'opt': return says(node.item, exclude) ? '' : `[ ${emit(node.item, words, exclude)} ]`;
+    case 'alt': {
+      const kept = node.options.filter((o) => !says(o, exclude));
+      const options = kept.length > 0 ? kept : node.options;
+      return options.length === 1 ? emit(options[0]!, words, exclude) || '<NULL>' : `( ${options.map((o) => emit(o, words, exclude) || '<NULL>').join(' | ')} )`;
+    }
+    case 'seq': return node.items.map((n) => emit(n, words, exclude)).filter((t) => t !== '').join(' ');
+  }
+}
+
+interface NfaSource {
+  rules: ReadonlyMap<string, Node>;
+  slots: ReadonlyMap<string, string[][]>;
+  articleSlots: readonly string[];
+  exclude: ReadonlySet<string>;
+}
+
+/** Adds `node`'s word strings between `from` and `to`, leaving out what {@link emit} leaves out. */
+function addToNfa(nfa: WordNfa, node: Node, from: number, to: number, src: NfaSource): void {
+  switch (node.kind) {
+    case 'word': nfa.word(from, to, node.word); return;
+    case 'rule': addToNfa(nfa, src.rules.get(node.name)!, from, to, src); return;
+    case 'opt':
+      nfa.epsilon(from, to);
+      if (!says(node.item, src.exclude)) addToNfa(nfa, node.item, from, to, src);
+      return;
+    case 'alt': {
+      const kept = node.options.filter((o) => !says(o, src.exclude));
+      for (const o of kept.length > 0 ? kept : node.options) addToNfa(nfa, o, from, to, src);
+      return;
+    }
+    case 'seq': {
+      if (node.items.length === 0) { nfa.epsilon(from, to); return; }
+      let at = from;
+      node.items.forEach((item, i) => {
+        const next = i === node.items.length - 1 ? to : nfa.state();
+        addToNfa(nfa, item, at, next, src);
+        at = next;
+      });
+      return;
+    }
+    case 'slot': {
+      let at = from;
+      if (src.articleSlots.includes(node.name)) {
+        at = nfa.state();
+        nfa.epsilon(from, at);
+        for (const a of SLOT_ARTICLES) nfa.word(from, at, a);
+      }
+      for (const phrase of src.slots.get(node.name)!) addToNfa(nfa, { kind: 'seq', items: phrase.map((word) => ({ kind: 'word', word })) }, at, to, src);
+      return;
+    }
+  }
+}
+
+/** Compiles templates × slot phrases into one JSGF grammar (`public <command>`) and the same as a minimal FSG. */
+export function compileGrammar(source: GrammarSource): CompiledGrammar {
+  const words = new Set<string>();
+  const exclude = source.exclude ?? new Set<string>();
+  const skipped: CompiledGrammar['skipped'] = [];
+  const usedRules = new Set<string>();
+  const usedSlots = new Set<string>();
+  const sentences: string[] = [];
+  const kept: Node[] = [];
+  const slotPhrases = new Map<string, string[][]>();
+  for (const [slot, phrases] of Object.entries(source.slots)) {
+    const list = [...new Set(phrases.map((p) => spokenWords(p)).filter((p) => p.length > 0 && !p.some((w) => exclude.has(w))).map((p) => p.join(' ')))].sort();
+    if (list.length > 0) slotPhrases.set(slot, list.map((p) => p.split(' ')));
+  }
+  const ruleNodes = new Map<string, Node>();
+  const ruleRefs = (name: string, seen: Set<string>): { rules: Set<string>; slots: Set<string> } => {
+    const body = source.rules[name];
+    if (body === undefined) throw new SttError('JARVIS_STT_BAD_GRAMMAR', `unknown expansion rule <${name}>`);
+    if (seen.has(name)) throw new SttError('JARVIS_STT_BAD_GRAMMAR', `expansion rule <${name}> refers to itself`);
+    if (!ruleNodes.has(name)) ruleNodes.set(name, parseTemplate(body));
+    const out = { rules: new Set<string>(), slots: new Set<string>() };
+    refs(ruleNodes.get(name)!, out);
+    for (const r of [...out.rules]) {
+      const inner = ruleRefs(r, new Set([...seen, name]));
+      inner.rules.forEach((x) => out.rules.add(x));
+      inner.slots.forEach((x) => out.slots.add(x));
+    }
+    out.rules.add(name);
+    return out;
+  };
+  for (const template of source.templates) {
+    for (const sentence of template.sentences) {
+      const node = parseTemplate(sentence);
+      if (says(node, exclude)) { skipped.push({ sentence, reason: 'says an excluded word' }); continue; }
+      const r = { rules: new Set<string>(), slots: new Set<string>() };
+      refs(node, r);
+      for (const name of [...r.rules]) {
+        const inner = ruleRefs(name, new Set());
+        inner.rules.forEach((x) => r.rules.add(x));
+        inner.slots.forEach((x) => r.slots.add(x));
+      }
+      const missing = [...r.slots].filter((s) => !slotPhrases.has(s));
+      if (missing.length > 0) {
+        skipped.push({ sentence, reason: `slot {${missing.join('}, {')}} has no phrases` });
+        continue;
+      }
+      r.rules.forEach((x) => usedRules.add(x));
+      r.slots.forEach((x) => usedSlots.add(x));
+      sentences.push(emit(node, words, exclude));
+      kept.push(node);
+    }
+  }
+  if (sentences.length === 0) throw new SttError('JARVIS_STT_BAD_GRAMMAR', 'no template could be compiled (every one needs a slot with no phrases)');
+  const lines = ['#JSGF V1.0;', 'grammar jarvis;', `public <command> = ${sentences.map((s) => `( ${s} )`).join(' | ')};`];
+  for (const name of [...usedRules].sort()) lines.push(`<r_${name}> = ${emit(ruleNodes.get(name)!, words, exclude) || '<NULL>'};`);
+  for (const name of [...usedSlots].sort()) {
+    const phrases = slotPhrases.get(name)!;
+    phrases.flat().forEach((w) => words.add(w));
+    const body = phrases.map((p) => p.join(' ')).join(' | ');
+    if (source.articleSlots?.includes(name)) {
+      SLOT_ARTICLES.forEach((w) => words.add(w));
+      lines.push(`<s_${name}> = [ ${SLOT_ARTICLES.join(' | ')} ] ( ${body} );`);
+    } else {
+      lines.push(`<s_${name}> = ${body};`);
+    }
+  }
+  const nfa = new WordNfa();
+  const start = nfa.state();
+  const final = nfa.state();
+  const src: NfaSource = { rules: ruleNodes, slots: slotPhrases, articleSlots: source.articleSlots ?? [], exclude };
+  for (const node of kept) addToNfa(nfa, node, start, final, src);
+  return { jsgf: `${lines.join('\n')}\n`, fsg: minimalFsg(nfa, start, final), sentences: kept.length, words, skipped };
+}

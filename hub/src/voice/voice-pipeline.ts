@@ -1,0 +1,393 @@
+import type { PayloadOf } from '@jarvis/protocol';
+import { AudioFrontEnd, type AudioFrontEndOptions } from '../audio/segmenter/front-end.js';
+import type { CommandPause, Utterance } from '../audio/segmenter/utterance.js';
+import type { DeviceAudioChunk, MuteTransition } from '../audio/types.js';
+import type { CommandOrigin, CommandOutcome } from './command-service.js';
+import type { Component } from '../core/component.js';
+import { silentLogger, type Logger } from '../core/logger.js';
+import type { TranscriptSegment } from '../observer/rolling-buffer.js';
+import { normalizeText } from '../language/normalize.js';
+import type { Transcript, TranscribeOptions } from '../stt/engine.js';
+import type { GrammarNames } from '../stt/grammar/slots.js';
+import { DOMAIN_WORDS } from '../language/grammar-templates.js';
+import type { RaceResult } from '../stt/racer.js';
+import type { VoiceEventSink, VoiceRun } from './events.js';
+import { withVoiceTrace, type VoiceTrace } from './trace.js';
+
+/** What the pipeline needs from the speech part (the hub's `SpeechService`). */
+export interface SpeechLike extends Component {
+  /** `grammarResult`: the grammar's answer for this speech, when a probe already has it. */
+  command(pcm: Float32Array, options?: TranscribeOptions, grammarResult?: Promise<Transcript>): Promise<RaceResult>;
+  /** The grammar alone on a command that paused; `complete` when it may end now (undefined: grammar off). */
+  probe?(pcm: Float32Array, options?: TranscribeOptions): Promise<{ transcript: Transcript; complete: boolean } | undefined>;
+  passive(pcm: Float32Array, options?: TranscribeOptions): Promise<Transcript>;
+  setNames(names: GrammarNames): Promise<void>;
+  /** Why an engine is off, when it is. */
+  readonly off: { whisper?: string; grammar?: string };
+}
+
+/** A device event from MQTT (button or wake). */
+export type PipelineDeviceEvent =
+  | { deviceId: string; topic: 'event/button'; payload: PayloadOf<'event/button'>; at: number }
+  | { deviceId: string; topic: 'event/wake'; payload: PayloadOf<'event/wake'>; at: number };
+
+/** What the voice pipeline is wired to; the hub part fills it from the HubContext and the shared services. */
+export interface VoicePipelineOptions {
+  frontEnd: AudioFrontEndOptions;
+  speech: SpeechLike;
+  /** `whisper` when the speech part runs whisper alone (no grammar race); reported in `stt-start`. */
+  engine: 'auto' | 'whisper';
+  /** Transcribe passive speech for the observer. */
+  passive: boolean;
+  subscribeAudio(listener: (chunk: DeviceAudioChunk) => void): () => void;
+  subscribeMute(listener: (t: MuteTransition) => void): () => void;
+  subscribeDeviceEvents(listener: (e: PipelineDeviceEvent) => void): () => void;
+  isMuted(deviceId: string): boolean;
+  /** The command service's `handleCommandText` (routes, executes, replies on `cmd/say`). */
+  handleCommand(text: string, origin: CommandOrigin): Promise<CommandOutcome>;
+  /** The transcript bus: passive text goes only there (the observer's rolling buffer). */
+  publishTranscript(segment: TranscriptSegment): void;
+  /** False when nobody listens to passive transcripts (no observer): passive speech is not transcribed. */
+  hasTranscriptListeners(): boolean;
+  /** The names of the user's home (grammar and whisper prompt), now and on every change. */
+  names?: { current(): GrammarNames | undefined; subscribe(listener: (names: GrammarNames) => void): () => void };
+  /** Receives every voice event (run store, metrics). */
+  onEvent: VoiceEventSink;
+  logger?: Logger;
+}
+
+/** What the pipeline is doing, for `GET /api/v1/voice` and tests. */
+export interface VoicePipelineStatus {
+  started: boolean;
+  engine: 'auto' | 'whisper';
+  whisper: 'on' | string;
+  grammar: 'on' | string;
+  passive: boolean;
+  /** Names in the command grammar and whisper prompt (counts). */
+  names: { entities: number; areas: number; floors: number };
+  /** Grammar rebuilds done (a test waits for the first one after Home Assistant's registry arrived). */
+  namesApplied: number;
+  /** Utterances whose STT or command is still running. */
+  inFlight: number;
+}
+
+interface Flight {
+  run: VoiceRun;
+  abort: AbortController;
+}
+
+/**
+ * The audio of a command: after a hub-heard wake phrase only what follows it (the grammar holds commands, not
+ * "hey jarvis"), otherwise the whole utterance. Silence before the first word is kept on purpose: trimming PTT
+ * commands to 300 ms before speech made PocketSphinx (live cepstral mean) miss 5 of 6 clean commands here.
+ * The audio before the denoiser when the front end has it: on the router grammar's calibration set RNNoise's
+ * output let no threshold keep both wrong commands and chit-chat out (best: 12 of 152 commands with one
+ * chit-chat accepted); on the raw audio the chosen thresholds take 73 with 2 wrong and no chit-chat (`stt.grammar_accuracy`, hub/src/stt/README.md).
+ */
+export function commandAudio(u: Pick<Utterance, 'trigger' | 'events' | 'pcm16k' | 'raw16k' | 'audioStartTs'>): Float32Array {
+  const pcm = u.raw16k ?? u.pcm16k;
+  if (u.trigger !== 'hub-wake') return pcm;
+  const wake = u.events.find((e) => e.type === 'wake');
+  if (!wake) return pcm;
+  const from = Math.round((wake.at - u.audioStartTs) * 16);
+  // Never leave less than half a second: a late wake decision must not eat the command.
+  return from > 0 && pcm.length - from >= 8000 ? pcm.subarray(from) : pcm;
+}
+
+/**
+ * Bare kind words are targets too ("turn off the lights": the speaking device's area says which). The router's
+ * "turn off {target}" has no article slot, so without "the lights" as a phrase the grammar forced the nearest
+ * name instead ("night light"; measured with espeak-ng en-us, en-gb and en-us+m3).
+ */
+export const KIND_TARGETS = [...DOMAIN_WORDS, ...DOMAIN_WORDS.map((w) => `the ${w}`)];
+
+/** A device whose audio stopped this long ago has no live stream: its next trigger waits for audio. */
+const STREAM_IDLE_MS = 300;
+/** How long such a trigger waits for the stream to start. */
+const ARM_MS = 3000;
+
+const EMPTY_NAMES: GrammarNames = { entities: [], areas: [], floors: [] };
+
+function errorCode(err: unknown, fallback: string): string {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && /^JARVIS_[A-Z0-9_]+$/.test(code) ? code : fallback;
+}
+
+/**
+ * The hub's voice pipeline (issues 4–6 end to end): gated device audio → audio front end → utterances;
+ * command utterances → speech-to-text (grammar racing whisper) → the command service (router, Home Assistant,
+ * reply on `cmd/say`); passive utterances → whisper at low priority → the transcript bus. Every stage is an
+ * event of the utterance's voice run. A mute discards the device's open utterance and drops any STT result
+ * still in flight for it: the run ends `muted` and nothing of it reaches the router or the observer.
+ */
+export class VoicePipeline implements Component {
+  readonly name = 'voice-pipeline';
+  readonly frontEnd: AudioFrontEnd;
+  private readonly log: Logger;
+  private readonly flights = new Map<string, Set<Flight>>();
+  private unsubscribe: Array<() => void> = [];
+  private started = false;
+  private names: GrammarNames = EMPTY_NAMES;
+  private vocabulary: string[] = [];
+  private namesApplied = 0;
+  private namesQueue: Promise<void> = Promise.resolve();
+  private readonly pending = new Set<Promise<void>>();
+  /** Per device: when its audio was last heard, and a trigger that came before its audio did. */
+  private readonly lastAudioAt = new Map<string, number>();
+  private readonly armed = new Map<string, PipelineDeviceEvent>();
+  /** Per command run: the grammar's answer on its latest pause, and where the speech before that pause ended. */
+  private readonly probes = new Map<string, { deviceId: string; lastVoicedTs: number; result: Promise<Transcript | undefined> }>();
+
+  constructor(private readonly options: VoicePipelineOptions) {
+    this.log = options.logger ?? silentLogger();
+    this.frontEnd = new AudioFrontEnd(options.frontEnd, {
+      onUtterance: (u) => this.onUtterance(u),
+      onEvent: options.onEvent,
+      ...(options.engine !== 'whisper' && options.speech.probe ? { onCommandPause: (p: CommandPause) => this.onPause(p) } : {}),
+    });
+  }
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    await this.options.speech.start();
+    await this.frontEnd.start();
+    this.started = true;
+    const o = this.options;
+    this.unsubscribe.push(
+      o.subscribeAudio((chunk) => this.onAudio(chunk)),
+      o.subscribeMute((t) => this.onMute(t)),
+      o.subscribeDeviceEvents((e) => this.onDeviceEvent(e)),
+    );
+    if (o.names) this.unsubscribe.push(o.names.subscribe((names) => this.applyNames(names)));
+    this.applyNames(o.names?.current() ?? EMPTY_NAMES);
+    const off = o.speech.off;
+    if (off.whisper) this.log.warn({ reason: off.whisper }, 'voice: whisper is off, so commands the grammar does not cover and passive speech are not transcribed');
+    if (off.grammar) this.log.warn({ reason: off.grammar }, 'voice: the command grammar is off; commands wait for whisper');
+    this.log.info({ engine: o.engine, whisper: off.whisper ? 'off' : 'on', grammar: off.grammar ? 'off' : o.engine === 'whisper' ? 'not used' : 'on' }, 'voice pipeline started');
+  }
+
+  async stop(): Promise<void> {
+    if (!this.started) return;
+    this.started = false;
+    for (const u of this.unsubscribe.splice(0)) u();
+    const now = Date.now();
+    for (const set of this.flights.values()) {
+      for (const f of set) {
+        f.abort.abort();
+        f.run.fail('JARVIS_VOICE_COMMAND_FAILED', 'the hub stopped while the utterance was being handled', now);
+      }
+    }
+    this.flights.clear();
+    this.probes.clear();
+    await this.frontEnd.stop();
+    await Promise.allSettled([...this.pending]);
+    await this.namesQueue;
+    await this.options.speech.stop();
+  }
+
+  /** Engines, names and load, for the API and tests. */
+  status(): VoicePipelineStatus {
+    const off = this.options.speech.off;
+    let inFlight = 0;
+    for (const set of this.flights.values()) inFlight += set.size;
+    return {
+      started: this.started,
+      engine: this.options.engine,
+      whisper: off.whisper ?? 'on',
+      grammar: this.options.engine === 'whisper' ? 'not used (stt.engine is whisper)' : (off.grammar ?? 'on'),
+      passive: this.options.passive,
+      names: { entities: this.names.entities.length, areas: this.names.areas.length, floors: this.names.floors.length },
+      namesApplied: this.namesApplied,
+      inFlight,
+    };
+  }
+
+  /** Resolves when every name change seen so far is in the grammar. */
+  async namesSettled(): Promise<void> {
+    await this.namesQueue;
+  }
+
+  /** Resolves when no utterance is being transcribed or handled (tests, benchmarks). */
+  async idle(): Promise<void> {
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  }
+
+  private applyNames(names: GrammarNames): void {
+    this.names = names;
+    this.vocabulary = [...new Set([...names.areas, ...names.floors, ...names.entities])];
+    // Rebuilds are queued so the last registry always wins and two never run at once.
+    this.namesQueue = this.namesQueue.then(async () => {
+      if (this.names !== names) return;
+      try {
+        await this.options.speech.setNames({ ...names, entities: [...names.entities, ...KIND_TARGETS] });
+        this.namesApplied++;
+        this.log.info({ entities: names.entities.length, areas: names.areas.length, floors: names.floors.length }, 'voice: command grammar rebuilt for the home\'s names');
+      } catch (err) {
+        this.log.error({ err }, 'voice: could not rebuild the command grammar; the previous one stays');
+      }
+    });
+  }
+
+  private onAudio(chunk: DeviceAudioChunk): void {
+    this.lastAudioAt.set(chunk.deviceId, Date.now());
+    try {
+      this.frontEnd.pushChunk(chunk);
+    } catch (err) {
+      this.log.warn({ err, device: chunk.deviceId, code: errorCode(err, 'JARVIS_AUDIO_BAD_FRAME') }, 'voice: audio chunk dropped by the front end');
+      return;
+    }
+    const armed = this.armed.get(chunk.deviceId);
+    if (!armed) return;
+    this.armed.delete(chunk.deviceId);
+    if (Date.now() - armed.at <= ARM_MS) this.deliver(armed);
+  }
+
+  private onMute(t: MuteTransition): void {
+    this.frontEnd.onMute(t);
+    if (!t.muted) return;
+    this.armed.delete(t.deviceId);
+    for (const [run, probe] of this.probes) if (probe.deviceId === t.deviceId) this.probes.delete(run);
+    const set = this.flights.get(t.deviceId);
+    if (!set) return;
+    // Whatever is still being transcribed for this device is dropped: its result must never act or be kept.
+    for (const f of set) {
+      f.abort.abort();
+      f.run.end('muted', Date.now());
+    }
+    this.flights.delete(t.deviceId);
+  }
+
+  private onDeviceEvent(e: PipelineDeviceEvent): void {
+    // A button pressed on a muted device must not arm a command that would start on the first unmuted audio.
+    if (this.options.isMuted(e.deviceId)) return;
+    if (e.topic === 'event/button' && e.payload.action === 'release') return;
+    // A device that streams only while its button is held sends the press before its first audio: the front end
+    // does not know that stream yet, so the trigger waits for it (briefly) instead of being lost.
+    const heard = this.lastAudioAt.get(e.deviceId);
+    if (heard === undefined || Date.now() - heard > STREAM_IDLE_MS) {
+      this.armed.set(e.deviceId, e);
+      return;
+    }
+    this.deliver(e);
+  }
+
+  private deliver(e: PipelineDeviceEvent): void {
+    if (e.topic === 'event/button') this.frontEnd.onButton(e.deviceId, e.payload, e.at);
+    else this.frontEnd.onDeviceWake(e.deviceId, e.payload, e.at);
+  }
+
+  private onUtterance(u: Utterance): void {
+    const flight: Flight = { run: u.run, abort: new AbortController() };
+    let set = this.flights.get(u.deviceId);
+    if (!set) this.flights.set(u.deviceId, (set = new Set()));
+    set.add(flight);
+    const work = (u.kind === 'command' ? this.command(u, flight) : this.passive(u, flight))
+      .catch((err: unknown) => {
+        this.log.error({ err, device: u.deviceId, run: u.run.id }, 'voice: utterance handling failed');
+        u.run.fail('JARVIS_VOICE_COMMAND_FAILED', (err as Error).message ?? String(err), Date.now());
+      })
+      .finally(() => {
+        const s = this.flights.get(u.deviceId);
+        s?.delete(flight);
+        if (s?.size === 0) this.flights.delete(u.deviceId);
+        this.pending.delete(work);
+      });
+    this.pending.add(work);
+  }
+
+  /**
+   * A command paused (the segmenter's early-endpoint offer): the grammar decodes what was said so far; when
+   * that is a complete command on its own — confident, and no longer command starts with it — the utterance
+   * ends now instead of after the silence hangover. Either way the answer is kept: if nothing more is said,
+   * the utterance's own transcription reuses it instead of decoding the same speech again.
+   */
+  private onPause(p: CommandPause): void {
+    const speech = this.options.speech;
+    if (!speech.probe || speech.off.grammar || this.options.isMuted(p.deviceId)) return;
+    const answer = speech.probe(commandAudio(p), {});
+    const result = answer.then((a) => a?.transcript, () => undefined);
+    this.probes.set(p.run.id, { deviceId: p.deviceId, lastVoicedTs: p.lastVoicedTs, result });
+    answer.then((a) => {
+      if (a?.complete && p.run.ended === undefined) p.end();
+    }, (err: unknown) => {
+      this.log.debug({ err, run: p.run.id }, 'voice: grammar probe on a pause failed; the utterance ends after the hangover');
+    }).finally(() => {
+      if (p.run.ended !== undefined) this.probes.delete(p.run.id);
+    });
+  }
+
+  private async command(u: Utterance, flight: Flight): Promise<void> {
+    const { run } = u;
+    const pcm = commandAudio(u);
+    const probe = this.probes.get(run.id);
+    this.probes.delete(run.id);
+    // The probe heard the same speech when nothing was said after its pause.
+    const probed = probe !== undefined && probe.lastVoicedTs === u.lastVoicedTs;
+    run.emit('stt-start', { engine: this.options.engine, audioMs: Math.round(pcm.length / 16), ...(probed ? { grammar: 'from-pause' } : {}) }, Date.now());
+    let result: RaceResult | undefined;
+    try {
+      const grammarResult = probed ? probe.result.then((t) => t ?? Promise.reject(new Error('no grammar answer from the pause'))) : undefined;
+      result = await this.options.speech.command(pcm, { vocabulary: this.vocabulary, signal: flight.abort.signal }, grammarResult);
+    } catch (err) {
+      if (run.ended !== undefined) return;
+      const code = errorCode(err, 'JARVIS_VOICE_STT_FAILED');
+      // The grammar found no confident command and whisper is off: nothing was understood, which is no failure.
+      if (code !== 'JARVIS_STT_MODEL_MISSING') return run.fail(code, (err as Error).message, Date.now());
+    }
+    if (run.ended !== undefined) return; // muted while transcribing: the result is dropped unseen
+    const transcript = result?.transcript;
+    const text = transcript?.text.trim() ?? '';
+    run.emit('stt-end', {
+      engine: result?.winner ?? 'grammar', text, confidence: Number((transcript?.confidence ?? 0).toFixed(3)),
+      ...(transcript?.rejected ? { rejected: transcript.rejected } : {}),
+    }, Date.now());
+    if (normalizeText(text) === '') return run.end('not-understood', Date.now());
+
+    run.emit('intent-start', undefined, Date.now());
+    let decided = false;
+    const trace: VoiceTrace = {
+      intentDecided: (data, at) => {
+        decided = true;
+        run.emit('intent-end', data, at);
+      },
+      actionStarted: (call, at) => run.emit('action-start', { ...call }, at),
+      actionEnded: (call, outcome, at) => run.emit('action-end', { ...call, ...outcome }, at),
+    };
+    let outcome: CommandOutcome;
+    try {
+      outcome = await withVoiceTrace(trace, () => this.options.handleCommand(text, { deviceId: u.deviceId, issuedAt: u.endTs }));
+    } catch (err) {
+      return run.fail(errorCode(err, 'JARVIS_VOICE_COMMAND_FAILED'), (err as Error).message, Date.now());
+    }
+    const d = outcome.decision;
+    // Interceptors ("forget the last five minutes") answer without the router, so no trace saw their decision.
+    if (!decided) run.emit('intent-end', { intent: d.intent, tier: d.tier, path: d.path, confidence: d.confidence, targets: d.targets }, outcome.decidedAt);
+    if (outcome.result.reply !== '') {
+      run.emit('reply', { text: outcome.result.reply, sent: outcome.replied, ok: outcome.result.ok, ...(outcome.result.code ? { code: outcome.result.code } : {}) }, Date.now());
+    }
+    run.end('done', Date.now());
+  }
+
+  private async passive(u: Utterance, flight: Flight): Promise<void> {
+    const { run } = u;
+    const o = this.options;
+    // Nobody to read it, or no engine: passive speech is not transcribed at all (and so never kept).
+    if (!o.passive || !o.hasTranscriptListeners() || o.speech.off.whisper) return run.end('done', Date.now());
+    run.emit('stt-start', { engine: 'whisper', audioMs: Math.round(u.pcm16k.length / 16) }, Date.now());
+    let transcript: Transcript;
+    try {
+      transcript = await o.speech.passive(u.pcm16k, { vocabulary: this.vocabulary, signal: flight.abort.signal });
+    } catch (err) {
+      if (run.ended !== undefined) return;
+      return run.fail(errorCode(err, 'JARVIS_VOICE_STT_FAILED'), (err as Error).message, Date.now());
+    }
+    if (run.ended !== undefined) return; // muted meanwhile: the words are dropped, never published
+    const text = transcript.text.trim();
+    // The run records that words were heard, never which (privacy: passive text goes only to the observer).
+    run.emit('stt-end', { engine: 'whisper', words: text === '' ? 0 : text.split(/\s+/).length, ...(transcript.rejected ? { rejected: transcript.rejected } : {}) }, Date.now());
+    if (text === '') return run.end('not-understood', Date.now());
+    o.publishTranscript({ deviceId: u.deviceId, text, startedAt: u.startTs, endedAt: u.endTs });
+    run.end('done', Date.now());
+  }
+}
+
