@@ -27,15 +27,14 @@ export interface Task {
   updatedAt: string;
 }
 
-/** What `POST /api/v1/workers/tokens` answers: the token (shown once) and the command that reads it. */
+/** What `POST /api/v1/workers/tokens` answers: the token (shown once) and the command that reads it on stdin. */
 export interface CreatedJoinToken {
   id: string;
   token: string;
   expiresAt: string;
-  uses: number;
-  tokenFile: string;
+  maxUses: number;
+  hub: string;
   command: string;
-  saveToken: string;
 }
 
 const STATES = ['queued', 'leased', 'dead', 'failed', 'succeeded', 'cancelled'];
@@ -126,12 +125,13 @@ export function WorkersPage() {
         {created ? (
           <div class="join" aria-live="polite">
             <p>
-              The join token works {created.uses === 1 ? 'once' : `${created.uses} times`} until {new Date(created.expiresAt).toLocaleString()} and is shown only now. On the new machine, save it to a file, then enroll; the worker reads the token from the file, never from the command line.
+              The join token works {created.maxUses === 1 ? 'once' : `${created.maxUses} times`} until {new Date(created.expiresAt).toLocaleString()} and is shown only now. Run this on the new machine: the worker reads the token from standard input, never from its command line.
             </p>
-            <h3>1. Save the token</h3>
-            <CopyBox label="token file command" text={created.saveToken} />
-            <h3>2. Enroll</h3>
             <CopyBox label="enroll command" text={created.command} />
+            <details>
+              <summary>The token alone (for --token-file FILE)</summary>
+              <CopyBox label="join token" text={created.token} />
+            </details>
             <button type="button" onClick={() => setCreated(undefined)}>
               Done, hide it
             </button>
