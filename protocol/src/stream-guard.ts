@@ -4,7 +4,7 @@
  * `snapshot()` — the boot at once when it grows, the highest `seq` at least every
  * `STREAM_GUARD_PERSIST_MS` — and rebuilds the guard from it after a restart.
  */
-import { ReplayWindow } from './sequence.js';
+import { REPLAY_WINDOW_SIZE, ReplayWindow } from './sequence.js';
 
 /** What a receiver persists per device. */
 export interface StreamGuardState {
@@ -32,9 +32,13 @@ export class StreamGuard {
   private bootValue: number;
   private window: ReplayWindow | undefined;
 
-  constructor(restored?: StreamGuardState) {
+  /** `windowSize`: width of the per-boot replay window in sequence numbers (at least 64, [UDP-4.4]). */
+  constructor(
+    restored?: StreamGuardState,
+    private readonly windowSize: number = REPLAY_WINDOW_SIZE,
+  ) {
     this.bootValue = restored?.boot ?? 0;
-    this.window = restored?.highestSeq !== undefined && this.bootValue > 0 ? ReplayWindow.restored(restored.highestSeq) : undefined;
+    this.window = restored?.highestSeq !== undefined && this.bootValue > 0 ? ReplayWindow.restored(restored.highestSeq, windowSize) : undefined;
   }
 
   /** Decides about a frame of boot `boot` with sequence number `seq`, and records it unless refused. */
@@ -42,13 +46,13 @@ export class StreamGuard {
     if (boot < this.bootValue) return 'stale_boot';
     if (boot > this.bootValue) {
       this.bootValue = boot;
-      this.window = new ReplayWindow();
+      this.window = new ReplayWindow(this.windowSize);
       this.window.accept(seq);
       return 'new_boot';
     }
     if (this.window === undefined) {
       // The boot was persisted before any of its seq was: nothing of it is known to be seen yet.
-      this.window = new ReplayWindow();
+      this.window = new ReplayWindow(this.windowSize);
       this.window.accept(seq);
       return 'accepted';
     }

@@ -62,3 +62,17 @@ describe('[UDP-4.5] StreamGuard', () => {
     expect(g.check(1, 0xfffffffe)).toBe('duplicate');
   });
 });
+
+describe('[UDP-4.4] StreamGuard window width', () => {
+  it('takes a wider window than 64 when asked, restored or not', () => {
+    const g = new StreamGuard(undefined, 1024);
+    g.check(1, 2000);
+    expect(g.check(1, 1000)).toBe('accepted');
+    expect(new StreamGuard(undefined).check(1, 2000)).toBe('new_boot');
+    const narrow = new StreamGuard({ boot: 1, highestSeq: 2000 });
+    expect(narrow.check(1, 2001)).toBe('accepted');
+    const wide = new StreamGuard({ boot: 1, highestSeq: 2000 }, 1024);
+    expect(wide.check(1, 1500)).toBe('duplicate');
+    expect(wide.check(1, 900)).toBe('too_old');
+  });
+});
