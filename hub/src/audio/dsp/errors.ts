@@ -7,6 +7,7 @@ export const AUDIO_ERROR_CODES = {
   JARVIS_AUDIO_BAD_CONFIG: 'a front-end option (hangover, pre-roll, window, threshold) is out of range',
   JARVIS_WAKE_ENROLL_FAILED: 'wake templates could not be synthesised (espeak-ng missing or failed)',
   JARVIS_WAKE_BAD_TEMPLATE: 'a wake template is empty or its features have the wrong shape',
+  JARVIS_AUDIO_MODEL_LOAD: 'onnxruntime-node or a trained audio model (openWakeWord, Silero VAD) could not be loaded, or the file is not the model expected',
 } as const;
 
 /** One of the audio front end's error codes. */

@@ -1,0 +1,384 @@
+import { AudioError } from '../dsp/errors.js';
+import { BatchQueue, loadOnnxRuntime, sharedSession, type Ort, type OrtSession, type OrtTensor } from '../onnx-runtime.js';
+
+/** The three model files of an openWakeWord detector. */
+export interface OpenWakeWordFiles {
+  /** `melspectrogram.onnx`: int16-valued float PCM → 32 mel bins per 10 ms. */
+  melspectrogram: string;
+  /** `embedding_model.onnx`: 76 mel frames → one 96-value embedding (Google's speech_embedding). */
+  embedding: string;
+  /** The wake phrase classifier, e.g. `hey_jarvis_v0.1.onnx`: 16 embeddings → score 0–1. */
+  wake: string;
+}
+
+/**
+ * When a score counts as a wake. The defaults are openWakeWord's and its Wyoming server's: threshold 0.5,
+ * one frame over it (openWakeWord's `patience` off), then 2 s before the next detection.
+ */
+export interface OpenWakeWordOptions {
+  threshold?: number;
+  /** Consecutive 80 ms predictions at or over the threshold that make a detection. */
+  triggerLevel?: number;
+  refractoryMs?: number;
+  /**
+   * Energy pre-gate, dB over the stream's noise floor (0 = off): steps with no 10 ms frame this far
+   * over the floor, and more than `gateHoldMs` after the last one that was, skip the embedding and
+   * wake models (their score is 0). Steady room noise then costs nearly nothing.
+   */
+  gateDb?: number;
+  gateHoldMs?: number;
+  /** Most steps in one inference batch. */
+  maxBatch?: number;
+}
+
+/** openWakeWord's defaults (see {@link OpenWakeWordOptions}). */
+export const OWW_DEFAULTS = { threshold: 0.5, triggerLevel: 1, refractoryMs: 2000, gateDb: 0, gateHoldMs: 1500, maxBatch: 64 } as const;
+
+/** One prediction of a stream: every 80 ms. */
+export interface WakeScore {
+  score: number;
+  /** Hub ms at the end of the 80 ms step the score was made on. */
+  at: number;
+  /** False when the pre-gate skipped the models for this step. */
+  ran: boolean;
+}
+
+/** A wake phrase heard by the trained model. */
+export interface OpenWakeWordDetection {
+  /** Highest score of the detection's run of scores over the threshold. */
+  score: number;
+  /** Hub ms at the end of the step whose score crossed the threshold (triggerLevel-th over it). */
+  at: number;
+  /**
+   * Best estimate of where the phrase ended, hub ms: the quietest 10 ms between the crossing step's
+   * start and `at`, when that quiet stands clear of the phrase's loud frames (the pause after "jarvis"),
+   * else `at`. The command audio is cut here.
+   */
+  endTs: number;
+}
+
+/** openWakeWord's step: 80 ms at 16 kHz. */
+export const OWW_STEP = 1280;
+/** Samples of context before each step for the mel frames (three 10 ms hops of the 25 ms window). */
+const MEL_CONTEXT = 480;
+const MEL_BINS = 32;
+const EMB_WINDOW = 76;
+const EMB_DIM = 96;
+const WAKE_FEATURES = 16;
+/** openWakeWord zeroes its first five predictions while the buffers fill. */
+const SKIP_PREDICTIONS = 5;
+/** Raw audio kept per stream: enough to rebuild the 76-frame mel window after a gated stretch. */
+const CATCH_UP = EMB_WINDOW * 160 + MEL_CONTEXT;
+const RING = 16000;
+/** 10 ms energies kept for the phrase-end estimate. */
+const HISTORY_FRAMES = 80;
+
+interface StepJob {
+  stream: OpenWakeWordStream;
+  input: Float32Array;
+  /** True when `input` rebuilds the whole mel window (after gated steps), not one step's 8 frames. */
+  catchUp: boolean;
+  at: number;
+  /** The last 10 ms energies (dBFS) and start times up to the step's end, for the phrase-end estimate. */
+  history: Array<{ ts: number; db: number }>;
+  /** The stream's noise floor then, dBFS. */
+  floorDb: number;
+}
+
+/**
+ * openWakeWord's streaming pipeline (dscripka/openWakeWord `utils.AudioFeatures`, `model.Model.predict`)
+ * with the three ONNX sessions shared by every device and the mel and embedding models run in batches
+ * across devices. Per 80 ms step: mel frames of the step plus 480 samples of context (int16 values cast to
+ * float, not normalised), transformed x/10 + 2; the last 76 mel frames → one embedding; the last 16
+ * embeddings → the wake score. Buffers start as openWakeWord's do (mel ones, embeddings of 4 s of random
+ * low-level noise) and the first five predictions are zero.
+ */
+export class OpenWakeWordModel {
+  readonly options: Required<OpenWakeWordOptions>;
+  private readonly queue: BatchQueue<StepJob>;
+  /** Steps whose models ran, and steps the pre-gate skipped. */
+  readonly counts = { ran: 0, gated: 0 };
+
+  private constructor(
+    private readonly ort: Ort,
+    private readonly mel: OrtSession,
+    private readonly emb: OrtSession,
+    private readonly wake: OrtSession,
+    readonly initialFeatures: Float32Array,
+    options: OpenWakeWordOptions,
+    readonly files: OpenWakeWordFiles,
+  ) {
+    this.options = { ...OWW_DEFAULTS, ...options };
+    const o = this.options;
+    if (!(o.threshold > 0 && o.threshold < 1)) throw new AudioError('JARVIS_AUDIO_BAD_CONFIG', `wake threshold ${o.threshold} is outside (0, 1)`);
+    if (!(Number.isInteger(o.triggerLevel) && o.triggerLevel >= 1 && o.triggerLevel <= 10)) throw new AudioError('JARVIS_AUDIO_BAD_CONFIG', `wake triggerLevel ${o.triggerLevel} is outside 1..10`);
+    if (!(o.refractoryMs >= 0 && o.refractoryMs <= 60000)) throw new AudioError('JARVIS_AUDIO_BAD_CONFIG', `wake refractoryMs ${o.refractoryMs} is outside 0..60000`);
+    if (!(o.gateDb >= 0 && o.gateDb <= 40)) throw new AudioError('JARVIS_AUDIO_BAD_CONFIG', `wake gateDb ${o.gateDb} is outside 0..40`);
+    this.queue = new BatchQueue((jobs) => this.runBatch(jobs), (err, jobs) => {
+      for (const j of jobs) j.stream.fail(err);
+    }, o.maxBatch);
+  }
+
+  /** Loads the three models (shared sessions) and computes openWakeWord's initial feature buffer. */
+  static async load(files: OpenWakeWordFiles, options: OpenWakeWordOptions = {}): Promise<OpenWakeWordModel> {
+    const ort = await loadOnnxRuntime();
+    const [mel, emb, wake] = await Promise.all([sharedSession(files.melspectrogram), sharedSession(files.embedding), sharedSession(files.wake)]);
+    const shape = wake.inputMetadata[0];
+    const dims = shape && shape.isTensor ? shape.shape : [];
+    if (dims[1] !== WAKE_FEATURES || dims[2] !== EMB_DIM) throw new AudioError('JARVIS_AUDIO_MODEL_LOAD', `${files.wake} takes [${dims.join(', ')}], not [1, ${WAKE_FEATURES}, ${EMB_DIM}] embeddings: not an openWakeWord model`);
+    // openWakeWord seeds its feature buffer with embeddings of 4 s of random int16 noise in ±1000; a fixed
+    // seed here keeps every run the same.
+    let seed = 0x9e3779b9;
+    const noise = Float32Array.from({ length: 4 * 16000 }, () => {
+      seed = (Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
+      return (seed % 2000) - 1000;
+    });
+    const spec = await melFrames(ort, mel, [noise]);
+    const frames = spec[0] as Float32Array;
+    const n = frames.length / MEL_BINS;
+    const windows: Float32Array[] = [];
+    for (let i = 0; i + EMB_WINDOW <= n; i += 8) windows.push(frames.subarray(i * MEL_BINS, (i + EMB_WINDOW) * MEL_BINS));
+    const embeddings = await embed(ort, emb, windows);
+    const initial = embeddings.subarray(embeddings.length - WAKE_FEATURES * EMB_DIM);
+    return new OpenWakeWordModel(ort, mel, emb, wake, Float32Array.from(initial), options, files);
+  }
+
+  /** A detector for one device's 16 kHz stream. */
+  createStream(onDetection: (d: OpenWakeWordDetection) => void, onScore?: (s: WakeScore) => void): OpenWakeWordStream {
+    return new OpenWakeWordStream(this, onDetection, onScore);
+  }
+
+  /** Resolves once every step queued so far has been scored. */
+  idle(): Promise<void> {
+    return this.queue.idle();
+  }
+
+  /** Steps queued or running. */
+  get backlog(): number {
+    return this.queue.pending;
+  }
+
+  /** Batching statistics. */
+  get batchStats(): { batches: number; items: number; maxBatch: number } {
+    return this.queue.stats;
+  }
+
+  /** @internal */
+  enqueue(job: StepJob): void {
+    this.queue.push(job);
+  }
+
+  private async runBatch(jobs: StepJob[]): Promise<void> {
+    // Mel frames, one batch per input length (a catch-up input is longer than a step's).
+    const mels = new Array<Float32Array>(jobs.length);
+    for (const len of new Set(jobs.map((j) => j.input.length))) {
+      const idx = jobs.flatMap((j, i) => (j.input.length === len ? [i] : []));
+      const out = await melFrames(this.ort, this.mel, idx.map((i) => (jobs[i] as StepJob).input));
+      idx.forEach((i, k) => { mels[i] = out[k] as Float32Array; });
+    }
+    // Each job's window is taken after its own frames are in, in queue order (a device's jobs stay ordered).
+    const windows = jobs.map((j, i) => j.stream.addMel(mels[i] as Float32Array, j.catchUp));
+    const embeddings = await embed(this.ort, this.emb, windows);
+    for (let i = 0; i < jobs.length; i++) {
+      const job = jobs[i] as StepJob;
+      const features = job.stream.addEmbedding(embeddings.subarray(i * EMB_DIM, (i + 1) * EMB_DIM));
+      const out = await this.wake.run({ [this.wake.inputNames[0] as string]: new this.ort.Tensor('float32', features, [1, WAKE_FEATURES, EMB_DIM]) });
+      const score = (out[this.wake.outputNames[0] as string]?.data as Float32Array)[0] as number;
+      job.stream.scored(score, job);
+    }
+  }
+}
+
+/** Mel frames (x/10 + 2) of each input, `frames × 32` values each. */
+async function melFrames(ort: Ort, mel: OrtSession, inputs: readonly Float32Array[]): Promise<Float32Array[]> {
+  const len = (inputs[0] as Float32Array).length;
+  const data = new Float32Array(inputs.length * len);
+  inputs.forEach((x, i) => data.set(x, i * len));
+  const out = await mel.run({ [mel.inputNames[0] as string]: new ort.Tensor('float32', data, [inputs.length, len]) });
+  const t = out[mel.outputNames[0] as string] as OrtTensor;
+  const values = t.data as Float32Array;
+  const per = values.length / inputs.length;
+  return inputs.map((_, i) => Float32Array.from(values.subarray(i * per, (i + 1) * per), (v) => v / 10 + 2));
+}
+
+/** Embeddings (96 values each, concatenated) of 76×32 mel windows, in one batch. */
+async function embed(ort: Ort, emb: OrtSession, windows: readonly Float32Array[]): Promise<Float32Array> {
+  const data = new Float32Array(windows.length * EMB_WINDOW * MEL_BINS);
+  windows.forEach((w, i) => data.set(w, i * EMB_WINDOW * MEL_BINS));
+  const out = await emb.run({ [emb.inputNames[0] as string]: new ort.Tensor('float32', data, [windows.length, EMB_WINDOW, MEL_BINS, 1]) });
+  return (out[emb.outputNames[0] as string] as OrtTensor).data as Float32Array;
+}
+
+/**
+ * One device's openWakeWord state: raw audio ring, the 76-frame mel window, the 16 embeddings, the trigger
+ * count and the refractory time. Feed it 16 kHz audio with `push`; detections arrive on the callback once
+ * the shared model has scored the step (a few ms later, batched with other devices).
+ */
+export class OpenWakeWordStream {
+  private readonly ring = new Float32Array(RING);
+  private written = 0;
+  private stepFill = 0;
+  private readonly melWindow = new Float32Array(EMB_WINDOW * MEL_BINS).fill(1);
+  private readonly features: Float32Array;
+  private predictions = 0;
+  private over = 0;
+  private runPeak = 0;
+  private lastFire = -Infinity;
+  private stepDb: number[] = [];
+  private frameSum = 0;
+  private frameFill = 0;
+  private floorDb = Infinity;
+  private floorHistory: number[] = [];
+  private lastActiveTs = -Infinity;
+  private gatedSteps = 0;
+  private failed: unknown;
+  /** Recent 10 ms energies (dBFS) and their times, for the phrase-end estimate. */
+  private readonly recentDb: Array<{ ts: number; db: number }> = [];
+
+  constructor(private readonly model: OpenWakeWordModel, private readonly onDetection: (d: OpenWakeWordDetection) => void, private readonly onScore?: (s: WakeScore) => void) {
+    this.features = Float32Array.from(model.initialFeatures);
+  }
+
+  /** The error of the last failed batch, if any (the stream keeps going). */
+  get error(): unknown {
+    return this.failed;
+  }
+
+  /**
+   * Feeds 16 kHz mono floats in [-1, 1] whose first sample was captured at `ts` (hub ms). The audio should
+   * be the raw signal: the model was trained on noisy audio, not denoised.
+   */
+  push(samples: Float32Array, ts: number): void {
+    for (let i = 0; i < samples.length; i++) {
+      // openWakeWord takes int16 PCM cast to float, without normalising.
+      const v = Math.max(-32768, Math.min(32767, Math.round((samples[i] as number) * 32768)));
+      this.ring[this.written % RING] = v;
+      this.written++;
+      this.stepFill++;
+      this.frameSum += v * v;
+      if (++this.frameFill === 160) this.endFrame(ts + (i + 1) / 16);
+      if (this.stepFill === OWW_STEP) {
+        this.stepFill = 0;
+        this.endStep(ts + (i + 1) / 16);
+      }
+    }
+  }
+
+  private endFrame(endTs: number): void {
+    const db = 10 * Math.log10(this.frameSum / 160 / (32768 * 32768) + 1e-12);
+    this.frameSum = 0;
+    this.frameFill = 0;
+    this.stepDb.push(db);
+    this.recentDb.push({ ts: endTs - 10, db });
+    while (this.recentDb.length > HISTORY_FRAMES) this.recentDb.shift();
+    // Noise floor: the 5th quietest frame of the last second (as the energy VAD tracks it).
+    this.floorHistory.push(db);
+    if (this.floorHistory.length > 100) this.floorHistory.shift();
+    this.floorDb = [...this.floorHistory].sort((a, b) => a - b)[Math.min(4, this.floorHistory.length - 1)] as number;
+  }
+
+  private endStep(at: number): void {
+    const o = this.model.options;
+    const frameDb = this.stepDb;
+    this.stepDb = [];
+    if (o.gateDb > 0) {
+      const loud = frameDb.some((db) => db > this.floorDb + o.gateDb && db > -75);
+      if (loud) this.lastActiveTs = at;
+      if (at - this.lastActiveTs > o.gateHoldMs) {
+        this.gatedSteps++;
+        this.model.counts.gated++;
+        this.onScore?.({ score: 0, at, ran: false });
+        this.over = 0;
+        return;
+      }
+    }
+    const catchUp = this.gatedSteps > 0 && this.written >= CATCH_UP;
+    // The first step has no context yet: openWakeWord then takes what there is (1280 samples, 5 frames).
+    const len = catchUp ? CATCH_UP : Math.min(this.written, OWW_STEP + MEL_CONTEXT);
+    const input = new Float32Array(len);
+    const start = this.written - len;
+    for (let k = 0; k < len; k++) input[k] = this.ring[(start + k) % RING] as number;
+    this.gatedSteps = 0;
+    this.model.counts.ran++;
+    this.model.enqueue({ stream: this, input, catchUp, at, history: this.recentDb.slice(), floorDb: this.floorDb });
+  }
+
+  /** @internal Appends a step's mel frames (or replaces the window after a catch-up); returns the 76-frame window. */
+  addMel(frames: Float32Array, catchUp: boolean): Float32Array {
+    const w = this.melWindow;
+    if (catchUp || frames.length >= w.length) {
+      w.set(frames.subarray(frames.length - w.length));
+    } else {
+      w.copyWithin(0, frames.length);
+      w.set(frames, w.length - frames.length);
+    }
+    return Float32Array.from(w);
+  }
+
+  /** @internal Appends one embedding; returns the last 16. */
+  addEmbedding(e: Float32Array): Float32Array {
+    this.features.copyWithin(0, EMB_DIM);
+    this.features.set(e, this.features.length - EMB_DIM);
+    return Float32Array.from(this.features);
+  }
+
+  /** @internal A step's score arrived. */
+  scored(raw: number, job: StepJob): void {
+    const o = this.model.options;
+    const score = this.predictions < SKIP_PREDICTIONS ? 0 : raw;
+    this.predictions++;
+    this.onScore?.({ score, at: job.at, ran: true });
+    if (score >= o.threshold) {
+      this.over++;
+      this.runPeak = Math.max(this.runPeak, score);
+    } else {
+      this.over = 0;
+      this.runPeak = 0;
+    }
+    if (this.over >= o.triggerLevel && job.at - this.lastFire >= o.refractoryMs) {
+      this.lastFire = job.at;
+      const detection: OpenWakeWordDetection = { score: this.runPeak, at: job.at, endTs: phraseEnd(job) };
+      this.over = 0;
+      this.runPeak = 0;
+      this.onDetection(detection);
+    }
+  }
+
+  /** @internal A batch with this stream's step failed. */
+  fail(err: unknown): void {
+    this.failed = err;
+  }
+}
+
+/** Quiet frames in a row that make the pause after the wake phrase (shorter gaps are inside the phrase). */
+const PAUSE_FRAMES = 5;
+
+/**
+ * Where the wake phrase ended: the start of the last pause (PAUSE_FRAMES quiet 10 ms frames in a row, or
+ * a quiet run reaching the detection) within the 600 ms before the detection, after loud speech. The model
+ * fires 100–200 ms after the phrase, often after the command has begun, so the detection time alone would
+ * cut into the command's first word. Without a clear pause (the words run together, or deep noise) the
+ * detection time is the best there is.
+ */
+function phraseEnd(job: StepJob): number {
+  const frames = job.history.filter((f) => f.ts < job.at && f.ts >= job.at - 600);
+  if (frames.length === 0) return job.at;
+  const peak = Math.max(...frames.map((f) => f.db));
+  const quiet = (db: number): boolean => db < Math.max(job.floorDb + 6, peak - 30);
+  let best: number | undefined;
+  let runStart = -1;
+  let loudBefore = false;
+  for (let i = 0; i < frames.length; i++) {
+    const f = frames[i] as { ts: number; db: number };
+    if (quiet(f.db)) {
+      if (runStart < 0) runStart = i;
+      const len = i - runStart + 1;
+      const reachesEnd = i === frames.length - 1;
+      if (loudBefore && (len === PAUSE_FRAMES || (reachesEnd && len >= 3))) best = (frames[runStart] as { ts: number }).ts;
+    } else {
+      runStart = -1;
+      if (f.db > peak - 20) loudBefore = true;
+    }
+  }
+  return best ?? job.at;
+}
