@@ -33,10 +33,6 @@ function toJson(events: WyomingEvent[]): NonNullable<WyomingVector['decoded']> {
   return events.map((e) => ({ type: e.type, data: e.data, ...(e.payload ? { payload: hex(e.payload) } : {}), ...(e.version !== undefined ? { version: e.version } : {}) }));
 }
 
-function fromJson(d: NonNullable<WyomingVector['decoded']>[number]): WyomingEvent {
-  return { type: d.type, data: d.data, ...(d.payload ? { payload: unhex(d.payload) } : {}) };
-}
-
 const parsers = {
   'audio-chunk': parseAudioChunk,
   'audio-start': parseAudioStart,

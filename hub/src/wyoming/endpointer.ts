@@ -1,7 +1,8 @@
 /**
  * End of a spoken command in an endless satellite stream: 10 ms energy frames against an adaptive
  * noise floor. Speech starts after `startMs` of frames `thresholdDb` over the floor and ends after
- * `silenceMs` under it; a command is cut at `maxMs`. Simple on purpose: wyoming-satellite streams
+ * `silenceMs` under it; a command is cut at `maxMs`. `startMs` (250) is long enough that the quiet
+ * tail of the wake phrase does not count as the command starting (HA's segmenter waits 0.3 s). Simple on purpose: wyoming-satellite streams
  * without VAD in its always-streaming mode, and this only has to find the pause after a command.
  */
 
@@ -32,7 +33,7 @@ export class Endpointer {
   private readonly o: Required<EndpointerOptions>;
 
   constructor(options: EndpointerOptions = {}) {
-    this.o = { thresholdDb: 12, startMs: 60, silenceMs: 700, maxMs: 8000, noSpeechMs: 5000, ...options };
+    this.o = { thresholdDb: 12, startMs: 250, silenceMs: 700, maxMs: 8000, noSpeechMs: 5000, ...options };
   }
 
   /** True once speech started. */

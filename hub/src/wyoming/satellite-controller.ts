@@ -107,6 +107,8 @@ interface Run {
   endpointer?: Endpointer;
   audio: Float32Array[];
   audioSamples: number;
+  /** Sample (into `audio`) where the command's voice started. */
+  voiceAt?: number;
 }
 
 const stageIndex = (s: PipelineStage): number => PIPELINE_STAGES.indexOf(s);
@@ -351,7 +353,10 @@ export class WyomingSatelliteController {
     run.audioSamples += pcm.length;
     for (const e of run.endpointer?.push(pcm) ?? []) {
       const ms = Math.round((run.samples * 1000) / TARGET_RATE);
-      if (e.type === 'voice-started') this.conn?.send(voiceStartedEvent(ms));
+      if (e.type === 'voice-started') {
+        run.voiceAt = e.atSample;
+        this.conn?.send(voiceStartedEvent(ms));
+      }
       else if (e.type === 'voice-stopped') {
         this.conn?.send(voiceStoppedEvent(ms));
         void this.finishCommand(run);
@@ -365,13 +370,15 @@ export class WyomingSatelliteController {
   private async finishCommand(run: Run): Promise<void> {
     if (run.stage !== 'asr') return;
     run.stage = 'busy';
-    const pcm = new Float32Array(run.audioSamples);
+    const all = new Float32Array(run.audioSamples);
     let at = 0;
     for (const c of run.audio) {
-      pcm.set(c, at);
+      all.set(c, at);
       at += c.length;
     }
     run.audio = [];
+    // The command from 300 ms before its voice started: not the tail of the wake phrase.
+    const pcm = all.subarray(Math.max(0, (run.voiceAt ?? 0) - 4800));
     const result: SatelliteRun = { ...(run.wakeWord ? { wakeWord: run.wakeWord } : {}), transcript: '' };
     try {
       const started = performance.now();

@@ -195,6 +195,8 @@ export interface FakeSatelliteOptions {
   /** The satellite's own ping interval and pong timeout (satellite.py: 2 s / 5 s). */
   pingMs?: number;
   pongTimeoutMs?: number;
+  /** A misbehaving satellite that keeps streaming after pause-satellite (tests Jarvis's own gate). */
+  ignorePause?: boolean;
 }
 
 /** A wyoming-satellite (always-streaming) as a Wyoming server on port 0. */
@@ -312,7 +314,7 @@ export class FakeSatellite {
         this.startStreaming(socket);
         return;
       case 'pause-satellite':
-        this.stopStreaming();
+        if (!this.o.ignorePause) this.stopStreaming();
         return;
       default:
     }
