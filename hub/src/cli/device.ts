@@ -4,7 +4,8 @@ import { deviceBundleSchema, type DeviceBundle } from '@jarvis/protocol';
 import { CONFIG_FLAGS_HELP, configFlagOptions, loadConfig } from '../config/load.js';
 import type { JarvisConfig } from '../config/schema.js';
 import { loadOrCreateMasterKey, SecretBox, writePrivateFile } from '../core/secrets.js';
-import { defaultPublicHost, RUNTIME_FILE, type HubPorts } from '../main.js';
+import { defaultPublicHost } from '../core/public-host.js';
+import { RUNTIME_FILE, type HubPorts } from '../main.js';
 import { openDatabase, type Db } from '../store/database.js';
 import { DevicesRepository, type DeviceCredentials, type DeviceKind, type DeviceRecord } from '../store/devices-repository.js';
 import { CliError, parseFlags, reportCliError } from './errors.js';
@@ -74,8 +75,8 @@ function found(repo: DevicesRepository, ref: string | undefined): DeviceRecord {
   return d;
 }
 
-/** Runs `body` with the parsed flags and an open store, reporting errors the common way. */
-async function withStore<O extends Record<string, { type: 'string' | 'boolean' }>>(
+/** Runs `body` with the parsed flags and an open store, reporting errors the common way (every store-reading command uses it). */
+export async function withStore<O extends Record<string, { type: 'string' | 'boolean' }>>(
   name: string,
   argv: string[],
   io: CliIO,

@@ -7,6 +7,7 @@ import { haCommands } from '../home-assistant/cli.js';
 import { routeCommand } from '../router/cli.js';
 import { taskCommands } from '../tasks/cli.js';
 import { observeCommand } from '../observer/cli.js';
+import { mqttCommands } from '../mqtt/cli.js';
 
 /**
  * Every `jarvis` sub-command. Each part of the hub keeps its commands beside its code
@@ -15,6 +16,7 @@ import { observeCommand } from '../observer/cli.js';
 export const commands: readonly CliCommand[] = [
   hubCommand,
   ...deviceCommands,
+  ...mqttCommands,
   observeCommand,
   ...taskCommands,
   ...haCommands,
