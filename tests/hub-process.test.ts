@@ -84,12 +84,12 @@ async function sendUdp(port: number, datagrams: Uint8Array[]): Promise<void> {
 }
 
 async function datagramsCounted(t: TestHub, deviceId: string, result: string): Promise<number> {
-  const m = await t.hub.context.metrics.getSingleMetric('jarvis_udp_datagrams_total')?.get();
+  const m = await t.hub.parts.metrics.getSingleMetric('jarvis_udp_datagrams_total')?.get();
   return m?.values.find((v) => v.labels['device'] === deviceId && v.labels['result'] === result)?.value ?? 0;
 }
 
 describe('hub restarts', () => {
-  it('rejects a replay of recorded datagrams after a restart on the same data dir, counted as replay [UDP-4.5]', async () => {
+  it('rejects a replay of recorded datagrams after a restart on the same data dir: earlier boot stale, current boot duplicates [UDP-4.5]', async () => {
     const dir = tempDir();
     const first = await startTestHub({}, dir);
     const bundle = first.addDevice('w');
@@ -104,9 +104,10 @@ describe('hub restarts', () => {
     const second = await startTestHub({}, dir);
     try {
       const heard: number[] = [];
-      second.hub.context.onAudio((c) => heard.push(c.samples.length));
+      second.hub.parts.ingest.onAudio((c) => heard.push(c.samples.length));
       await sendUdp(second.hub.ports.udp, [...earlierBoot, ...currentBoot]);
-      await expect.poll(() => datagramsCounted(second, bundle.deviceId, 'replay')).toBe(10);
+      await expect.poll(() => datagramsCounted(second, bundle.deviceId, 'stale_boot')).toBe(5);
+      await expect.poll(() => datagramsCounted(second, bundle.deviceId, 'duplicate')).toBe(5);
       expect(await datagramsCounted(second, bundle.deviceId, 'accepted')).toBe(0);
       expect(heard).toEqual([]);
       // The device itself carries on with its current stream.
@@ -123,18 +124,18 @@ describe('hub restarts', () => {
     const bundle = first.addDevice('w');
     const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${first.hub.ports.mqtt}`, { username: bundle.mqtt.username, password: bundle.mqtt.password, reconnectPeriod: 0 });
     await c.publishAsync(topicFor(bundle.deviceId, 'state/mute'), '{"muted":true}', { qos: 1, retain: true });
-    await expect.poll(() => first.hub.context.gate.isMuted(bundle.deviceId)).toBe(true);
+    await expect.poll(() => first.hub.parts.gate.isMuted(bundle.deviceId)).toBe(true);
     await c.endAsync(true);
     await first.close();
 
     const second = await startTestHub({}, dir);
     try {
-      expect(second.hub.context.gate.isMuted(bundle.deviceId)).toBe(true);
+      expect(second.hub.parts.gate.isMuted(bundle.deviceId)).toBe(true);
       // And the broker serves the restored retained state to anyone who looks.
       const d = await mqtt.connectAsync(`mqtt://127.0.0.1:${second.hub.ports.mqtt}`, { username: bundle.mqtt.username, password: bundle.mqtt.password, reconnectPeriod: 0 });
       expect(second.hub.adminTokenFile).toBeUndefined();
       await d.endAsync(true);
-      expect(second.hub.context.mqtt.stateOf(bundle.deviceId).muted).toBe(true);
+      expect(second.hub.parts.mqtt.stateOf(bundle.deviceId).muted).toBe(true);
     } finally {
       await second.close();
     }

@@ -1,4 +1,4 @@
-import { decodeFrameSamples, FrameFlag, MessageType, ReplayWindow, seqDelta, type AudioFrame } from '@jarvis/protocol';
+import { decodeFrameSamples, deviceKeyId, FrameFlag, MessageType, seqDelta, StreamGuard, type AudioFrame } from '@jarvis/protocol';
 import { concealSamples, type ConcealmentMode } from './concealment.js';
 import { JitterBuffer, type PlayoutItem } from './jitter-buffer.js';
 import type { MuteGate } from './mute-gate.js';
@@ -11,13 +11,14 @@ export type DatagramResult =
   | 'bad_tag'
   | 'unknown_device'
   | 'replay'
+  | 'stale_boot'
   | 'malformed'
   | 'late'
   | 'duplicate';
 
 /** Every {@link DatagramResult}, for zero-initialised counters. */
 export const DATAGRAM_RESULTS: readonly DatagramResult[] = [
-  'accepted', 'muted', 'bad_tag', 'unknown_device', 'replay', 'malformed', 'late', 'duplicate',
+  'accepted', 'muted', 'bad_tag', 'unknown_device', 'replay', 'stale_boot', 'malformed', 'late', 'duplicate',
 ];
 
 /** Settings of a device stream (the `ingest` config section). */
@@ -32,6 +33,7 @@ export interface DeviceStreamOptions {
 /** Live statistics of one device's stream, for `/api/v1/devices/:id` and tests. */
 export interface DeviceStreamStats {
   deviceId: string;
+  /** The device's current boot counter (the datagram's stream id, SPEC [UDP-2.10]). */
   streamId: number | undefined;
   sampleRate: number | undefined;
   datagrams: Record<DatagramResult, number>;
@@ -42,7 +44,7 @@ export interface DeviceStreamStats {
   lostFrames: number;
   /** Gaps too long to conceal: the output timestamp jumps. */
   discontinuities: number;
-  /** New stream ids seen after the first (device reboots). */
+  /** Higher boot counters seen after the first (device reboots). */
   restarts: number;
   /** RFC 3550 inter-arrival jitter estimate, ms. */
   jitterMs: number;
@@ -50,18 +52,19 @@ export interface DeviceStreamStats {
   lastHeardAt: number | undefined;
 }
 
-/** How many retired stream ids of a device are remembered to reject their replays [UDP-4.5]. */
-export const SUPERSEDED_MEMORY = 16;
-
 /**
- * What a device stream must remember across a hub restart to keep rejecting replays [UDP-4.5]: its
- * current stream id, the highest `seq` accepted in it, and the stream ids it superseded (oldest first).
+ * What a device stream must remember across a hub restart to keep rejecting replays [UDP-4.5]: the
+ * fingerprint of the key it belongs to (a rotated key starts a new epoch [UDP-2.16]), the highest boot
+ * counter accepted, and the highest `seq` accepted in that boot.
  */
 export interface StreamGuardState {
-  streamId: number;
+  keyId: string;
+  boot: number;
   highestSeq: number | undefined;
-  superseded: number[];
 }
+
+/** Called when a frame raised the device's boot counter, before the frame goes further: persist it now. */
+export type NewBootListener = (deviceId: string) => void;
 
 /**
  * One device's audio path after authentication: stream restarts, replay window, the mute gate, decode,
@@ -70,15 +73,14 @@ export interface StreamGuardState {
  */
 export class DeviceStream {
   readonly stats: DeviceStreamStats;
-  private window: ReplayWindow;
+  private guard: StreamGuard;
+  private key: Uint8Array | undefined;
+  private keyId: string | undefined;
   private buffer: JitterBuffer;
-  private readonly superseded: number[] = [];
   private lastSamples: Int16Array | undefined;
   /** Highest seq of the current stream dropped while muted: older frames can only be from before the unmute. */
   private mutedFloor: number | undefined;
   private lastArrival: { at: number; timestamp: number } | undefined;
-  /** Highest seq of the current stream accepted before a hub restart: nothing at or before it is new. */
-  private restoredFloor: number | undefined;
   /** The guard state changed since it was last taken for persisting. */
   private guardDirty = false;
 
@@ -87,6 +89,7 @@ export class DeviceStream {
     private readonly options: DeviceStreamOptions,
     private readonly gate: MuteGate,
     private readonly emit: (chunk: DeviceAudioChunk) => void,
+    private readonly onNewBoot?: NewBootListener,
   ) {
     this.stats = {
       deviceId,
@@ -102,7 +105,7 @@ export class DeviceStream {
       bufferDepth: 0,
       lastHeardAt: undefined,
     };
-    this.window = new ReplayWindow(options.replayWindow);
+    this.guard = new StreamGuard(undefined, options.replayWindow);
     this.buffer = this.newBuffer();
   }
 
@@ -116,16 +119,42 @@ export class DeviceStream {
 
   /** Resumes the replay guard a previous run of the hub persisted; call before the first frame. */
   restoreGuard(state: StreamGuardState): void {
-    this.stats.streamId = state.streamId;
-    this.superseded.splice(0, this.superseded.length, ...state.superseded.slice(-SUPERSEDED_MEMORY));
-    this.restoredFloor = state.highestSeq;
+    this.keyId = state.keyId;
+    this.guard = new StreamGuard({ boot: state.boot, highestSeq: state.highestSeq }, this.options.replayWindow);
+    this.stats.streamId = state.boot > 0 ? state.boot : undefined;
+  }
+
+  /**
+   * Binds the stream to the key the current frame verified with. A different key (`jarvis device
+   * rotate-key`) starts a new key epoch: the boot counter may start again from 1 [UDP-2.16]. Returns
+   * true when that happened.
+   */
+  useKey(key: Uint8Array): boolean {
+    if (this.key !== undefined && Buffer.compare(this.key, key) === 0) return false;
+    this.key = key;
+    const id = deviceKeyId(key);
+    const previous = this.keyId;
+    this.keyId = id;
+    if (previous === undefined || previous === id) {
+      if (previous === undefined) this.guardDirty = true;
+      return false;
+    }
+    this.guard = new StreamGuard(undefined, this.options.replayWindow);
+    this.stats.streamId = undefined;
+    this.buffer = this.newBuffer();
+    this.lastSamples = undefined;
+    this.mutedFloor = undefined;
+    this.lastArrival = undefined;
+    this.guardDirty = true;
+    return true;
   }
 
   /** The replay guard to persist, once per change (undefined when nothing changed since the last call). */
   takeGuardChange(): StreamGuardState | undefined {
-    if (!this.guardDirty || this.stats.streamId === undefined) return undefined;
+    if (!this.guardDirty || this.keyId === undefined || this.guard.boot === 0) return undefined;
     this.guardDirty = false;
-    return { streamId: this.stats.streamId, highestSeq: this.window.highestSeq ?? this.restoredFloor, superseded: [...this.superseded] };
+    const snap = this.guard.snapshot();
+    return { keyId: this.keyId, boot: snap.boot, highestSeq: snap.highestSeq };
   }
 
   /** Persisting a taken change failed: offer it again next time. */
@@ -152,16 +181,18 @@ export class DeviceStream {
   }
 
   private route(frame: AudioFrame, now: number): DatagramResult {
-    if (this.stats.streamId !== frame.streamId) {
-      if (this.superseded.includes(frame.streamId)) return 'replay';
-      this.restart(frame.streamId, now);
-    }
-    if (this.restoredFloor !== undefined && seqDelta(frame.seq, this.restoredFloor) <= 0) return 'replay';
-    const highest = this.window.highestSeq;
-    const verdict = this.window.accept(frame.seq);
+    // [UDP-4.5] a lower boot counter is refused for ever; within a boot, the sequence window decides.
+    const before = this.guard.snapshot();
+    const verdict = this.guard.check(frame.streamId, frame.seq);
+    if (verdict === 'stale_boot') return 'stale_boot';
     if (verdict === 'too_old') return 'replay';
     if (verdict === 'duplicate') return 'duplicate';
-    const newest = highest === undefined || seqDelta(frame.seq, highest) > 0;
+    if (verdict === 'new_boot') {
+      this.restart(frame.streamId, now);
+      // Persisted before this frame goes any further [UDP-4.5.1].
+      this.onNewBoot?.(this.deviceId);
+    }
+    const newest = verdict === 'new_boot' || before.highestSeq === undefined || seqDelta(frame.seq, before.highestSeq) > 0;
     this.stats.lastHeardAt = now;
     if (newest) {
       this.guardDirty = true;
@@ -197,14 +228,10 @@ export class DeviceStream {
   private restart(streamId: number, now: number): void {
     if (this.stats.streamId !== undefined) {
       this.playOut(this.buffer.flush(now));
-      this.superseded.push(this.stats.streamId);
-      if (this.superseded.length > SUPERSEDED_MEMORY) this.superseded.shift();
       this.stats.restarts++;
     }
     this.stats.streamId = streamId;
-    this.restoredFloor = undefined;
     this.guardDirty = true;
-    this.window = new ReplayWindow(this.options.replayWindow);
     this.buffer = this.newBuffer();
     this.lastSamples = undefined;
     this.mutedFloor = undefined;

@@ -1,5 +1,5 @@
 import { createSocket, type Socket } from 'node:dgram';
-import { decodeAudioFrame, formatDeviceId, isProtocolError, peekDeviceId, verifyAudioFrame } from '@jarvis/protocol';
+import { decodeAudioFrame, formatDeviceId, isProtocolError, peekDeviceId, STREAM_GUARD_PERSIST_MS, verifyAudioFrame } from '@jarvis/protocol';
 import type { Counter, Gauge, Registry } from 'prom-client';
 import { Counter as PromCounter, Gauge as PromGauge } from 'prom-client';
 import type { Component } from '../core/component.js';
@@ -32,13 +32,16 @@ export interface UdpIngestOptions {
   metrics?: Registry;
   /** Interval of the play-out timer that releases frames stuck behind a lost one. */
   pollIntervalMs?: number;
-  /** Persists the replay guard; without it a restarted hub forgets superseded streams. */
+  /** Persists the replay guard; without it a restarted hub forgets every device's boot counter. */
   streamGuard?: StreamGuardStore;
   /**
-   * How often changed guards are written, ms (also at a stream restart and at stop). A crash loses at
-   * most this much of the current stream's progress, never a superseded stream id.
+   * How often changed guards are written, ms (also at once when a boot counter grows, and at stop).
+   * A crash re-opens at most this much of the current boot to a replay [UDP-4.5.3]; SPEC fixes it at
+   * `STREAM_GUARD_PERSIST_MS` (1000), so only tests set it.
    */
   guardFlushMs?: number;
+  /** How often dropped datagrams are summed up in one info line per device, ms (default 60000). */
+  dropLogIntervalMs?: number;
   now?: () => number;
 }
 
@@ -93,6 +96,12 @@ export class UdpIngest implements Component {
   private restoredGuards = new Map<number, StreamGuardState>();
   private guardTimer: NodeJS.Timeout | undefined;
   private guardStore: StreamGuardStore | undefined;
+  private dropTimer: NodeJS.Timeout | undefined;
+  /** Datagrams dropped since the last summary, by device and result (audit at info level, as rates). */
+  private drops = new Map<string, Map<DatagramResult, number>>();
+  private dropsSince = 0;
+  /** When a device's refused boot counter was last logged, so a replay flood logs once per interval. */
+  private readonly staleLoggedAt = new Map<string, number>();
 
   constructor(private readonly options: UdpIngestOptions) {
     this.metrics = createMetrics(options.metrics);
@@ -111,13 +120,16 @@ export class UdpIngest implements Component {
       try {
         this.restoredGuards = this.options.streamGuard.load();
         this.guardStore = this.options.streamGuard;
-        this.guardTimer = setInterval(() => this.flushGuards(), this.options.guardFlushMs ?? 2000);
+        this.guardTimer = setInterval(() => this.flushGuards(), this.options.guardFlushMs ?? STREAM_GUARD_PERSIST_MS);
         this.guardTimer.unref();
       } catch (err) {
         // Audio still flows; only replays of streams from before this start go undetected.
-        this.options.logger.error({ err }, 'udp replay guard could not be loaded; superseded streams of earlier runs are not rejected');
+        this.options.logger.error({ err }, 'udp replay guard could not be loaded; recordings of earlier boots are not rejected until devices send again');
       }
     }
+    this.dropsSince = this.now();
+    this.dropTimer = setInterval(() => this.logDrops(), this.options.dropLogIntervalMs ?? 60_000);
+    this.dropTimer.unref();
     this.unsubscribeMute = this.options.gate.onMute((t) => {
       this.metrics.muted.set({ device: t.deviceId }, t.muted ? 1 : 0);
       if (t.muted) {
@@ -154,6 +166,9 @@ export class UdpIngest implements Component {
     this.timer = undefined;
     if (this.guardTimer) clearInterval(this.guardTimer);
     this.guardTimer = undefined;
+    if (this.dropTimer) clearInterval(this.dropTimer);
+    this.dropTimer = undefined;
+    this.logDrops();
     this.unsubscribeMute?.();
     this.unsubscribeMute = undefined;
     const socket = this.socket;
@@ -191,12 +206,13 @@ export class UdpIngest implements Component {
     this.restoredGuards.delete(numericId);
   }
 
-  /** Writes the replay guards that changed since the last write; a failed write is retried next time. */
-  flushGuards(): void {
+  /** Writes the replay guards that changed since the last write (or only `only`'s); a failed write is retried next time. */
+  flushGuards(only?: number): void {
     const store = this.guardStore;
     if (!store) return;
     const changed = new Map<number, StreamGuardState>();
     for (const [id, s] of this.streams) {
+      if (only !== undefined && id !== only) continue;
       const state = s.takeGuardChange();
       if (state) changed.set(id, state);
     }
@@ -229,6 +245,10 @@ export class UdpIngest implements Component {
       stream.count(result);
       return this.reject(result, deviceId, peer, err);
     }
+    if (stream.useKey(key)) {
+      this.options.logger.info({ device: deviceId }, 'device key rotated: its boot counter starts a new epoch [UDP-2.16]');
+      this.flushGuards(numericId);
+    }
     let frame;
     try {
       frame = decodeAudioFrame(datagram);
@@ -236,12 +256,42 @@ export class UdpIngest implements Component {
       stream.count('malformed');
       return this.reject('malformed', deviceId, peer, err);
     }
-    const streamBefore = stream.stats.streamId;
+    const highestBoot = stream.stats.streamId;
     const result = stream.handle(frame, now);
     this.metrics.datagrams.inc({ device: deviceId, result });
-    // A superseded stream id is written at once, so no crash can let its recordings back in.
-    if (stream.stats.streamId !== streamBefore) this.flushGuards();
+    if (result === 'stale_boot') this.logStaleBoot(deviceId, frame.streamId, highestBoot ?? 0, peer, now);
+    if (result !== 'accepted' && result !== 'muted') this.countDrop(deviceId, result);
     return result;
+  }
+
+  /** A lower boot counter is either a replay of an earlier boot or a device that lost its counter: say which to do. */
+  private logStaleBoot(deviceId: string, boot: number, highest: number, peer: string, now: number): void {
+    const last = this.staleLoggedAt.get(deviceId);
+    if (last !== undefined && now - last < 10_000) return;
+    this.staleLoggedAt.set(deviceId, now);
+    this.options.logger.warn(
+      { device: deviceId, boot, highestBoot: highest, peer, code: 'JARVIS_UDP_STALE_BOOT' },
+      `refused boot counter ${boot} of device ${deviceId}: it is below ${highest}, so this is a replay of an earlier boot or the device lost its counter (then give it a new key: jarvis device rotate-key)`,
+    );
+  }
+
+  private countDrop(deviceId: string, result: DatagramResult): void {
+    let byResult = this.drops.get(deviceId);
+    if (!byResult) this.drops.set(deviceId, (byResult = new Map()));
+    byResult.set(result, (byResult.get(result) ?? 0) + 1);
+  }
+
+  /** One info line per device with what was dropped since the last one, as counts and a rate (audit). */
+  private logDrops(): void {
+    const now = this.now();
+    const seconds = Math.max(1, (now - this.dropsSince) / 1000);
+    for (const [device, byResult] of this.drops) {
+      const dropped = Object.fromEntries(byResult);
+      const total = [...byResult.values()].reduce((a, b) => a + b, 0);
+      this.options.logger.info({ device, dropped, perSecond: Math.round((total / seconds) * 100) / 100, seconds: Math.round(seconds) }, `dropped ${total} datagrams of ${device} in ${Math.round(seconds)} s`);
+    }
+    this.drops = new Map();
+    this.dropsSince = now;
   }
 
   /** Releases frames that waited long enough for a missing one. */
@@ -253,7 +303,8 @@ export class UdpIngest implements Component {
   private streamFor(numericId: number, deviceId: string): DeviceStream {
     let s = this.streams.get(numericId);
     if (!s) {
-      s = new DeviceStream(deviceId, this.options.stream, this.options.gate, (chunk) => this.deliver(chunk));
+      // A higher boot counter is written before its first frame goes further [UDP-4.5.1].
+      s = new DeviceStream(deviceId, this.options.stream, this.options.gate, (chunk) => this.deliver(chunk), () => this.flushGuards(numericId));
       const restored = this.restoredGuards.get(numericId);
       if (restored) {
         s.restoreGuard(restored);
@@ -278,6 +329,7 @@ export class UdpIngest implements Component {
 
   private reject(result: DatagramResult, device: string, peer: string, err: unknown, claimedId?: number): DatagramResult {
     this.metrics.datagrams.inc({ device, result });
+    this.countDrop(device, result); // 'unknown' is one key, however many forged sources
     if (this.options.logger.isLevelEnabled('debug')) {
       const code = isProtocolError(err) ? err.code : result === 'unknown_device' ? 'JARVIS_UDP_UNKNOWN_DEVICE' : 'JARVIS_UDP_MALFORMED';
       this.options.logger.debug(

@@ -1,6 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { DEVICE_KEY_BYTES, formatDeviceId } from '@jarvis/protocol';
 import { hashSecret, randomSecret, verifySecret, type SecretBox } from '../core/secrets.js';
+import { mosquittoPasswordHash } from '../core/mosquitto-hash.js';
 import type { Db } from './database.js';
 
 /** Device kinds (DESIGN.md: ESP32 wearables and Raspberry Pi satellites). */
@@ -32,7 +33,9 @@ export interface MuteAuditRow {
   id: number;
   deviceId: string;
   muted: boolean;
-  source: 'mqtt' | 'frame';
+  source: 'mqtt' | 'frame' | 'api';
+  /** Who set or lifted a software mute (source `api`), else null. */
+  actor: string | null;
   at: number;
 }
 
@@ -86,10 +89,10 @@ export class DevicesRepository {
         if (this.db.prepare('SELECT 1 FROM devices WHERE id = ?').get(id)) continue;
         this.db
           .prepare(
-            `INSERT INTO devices (id, name, area, kind, key_sealed, mqtt_username, mqtt_password_hash, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+            `INSERT INTO devices (id, name, area, kind, key_sealed, mqtt_username, mqtt_password_hash, mosquitto_password_hash, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
-          .run(id, input.name, input.area, input.kind, this.box.seal(key), formatDeviceId(id), passwordHash, t, t);
+          .run(id, input.name, input.area, input.kind, this.box.seal(key), formatDeviceId(id), passwordHash, mosquittoPasswordHash(mqttPassword), t, t);
         return id;
       }
       throw new Error('could not find a free device id');
@@ -130,16 +133,25 @@ export class DevicesRepository {
     })();
   }
 
-  /** New UDP key and MQTT password; sessions made with the old ones are dropped by a running hub. */
+  /**
+   * New UDP key and MQTT password; sessions made with the old ones are dropped by a running hub. The
+   * new key starts a new boot-counter epoch [UDP-2.16], so the device's replay guard goes with the old key.
+   */
   rotateKey(id: number): { device: DeviceRecord; credentials: DeviceCredentials } | undefined {
     const key = randomBytes(DEVICE_KEY_BYTES);
     const mqttPassword = randomSecret(24);
-    const changed = this.db
-      .prepare(
-        `UPDATE devices SET key_sealed = ?, mqtt_password_hash = ?, credential_version = credential_version + 1, updated_at = ?
-         WHERE id = ?`,
-      )
-      .run(this.box.seal(key), hashSecret(mqttPassword), this.now(), id).changes;
+    const sealed = this.box.seal(key);
+    const hash = hashSecret(mqttPassword);
+    const changed = this.db.transaction(() => {
+      const n = this.db
+        .prepare(
+          `UPDATE devices SET key_sealed = ?, mqtt_password_hash = ?, mosquitto_password_hash = ?, credential_version = credential_version + 1, updated_at = ?
+           WHERE id = ?`,
+        )
+        .run(sealed, hash, mosquittoPasswordHash(mqttPassword), this.now(), id).changes;
+      if (n > 0) this.db.prepare('DELETE FROM udp_stream_guard WHERE device_id = ?').run(id);
+      return n;
+    })();
     if (changed === 0) return undefined;
     return { device: this.byId(id) as DeviceRecord, credentials: { key, mqttPassword } };
   }
@@ -148,6 +160,12 @@ export class DevicesRepository {
   keys(): Map<number, Buffer> {
     const rows = this.db.prepare('SELECT id, key_sealed FROM devices').all() as { id: number; key_sealed: Buffer }[];
     return new Map(rows.map((r) => [r.id, this.box.open(r.key_sealed)]));
+  }
+
+  /** Every device with its Mosquitto `$7$` password hash (undefined for devices made before migration 7). */
+  mosquittoLogins(): { device: DeviceRecord; mosquittoHash: string | undefined }[] {
+    const rows = this.db.prepare(`SELECT ${COLUMNS}, mosquitto_password_hash FROM devices ORDER BY id`).all() as (DeviceRow & { mosquitto_password_hash: string | null })[];
+    return rows.map((r) => ({ device: toRecord(r), mosquittoHash: r.mosquitto_password_hash ?? undefined }));
   }
 
   /** The device whose MQTT credentials these are, or undefined (unknown user or wrong password). */
@@ -174,8 +192,31 @@ export class DevicesRepository {
       .run(deviceId, muted ? 1 : 0, this.now());
   }
 
-  addMuteAudit(deviceId: string, muted: boolean, source: 'mqtt' | 'frame', at: number): void {
-    this.db.prepare('INSERT INTO mute_audit (device_id, muted, source, at) VALUES (?, ?, ?, ?)').run(deviceId, muted ? 1 : 0, source, at);
+  addMuteAudit(deviceId: string, muted: boolean, source: 'mqtt' | 'frame' | 'api', at: number, actor?: string): void {
+    this.db.prepare('INSERT INTO mute_audit (device_id, muted, source, actor, at) VALUES (?, ?, ?, ?, ?)').run(deviceId, muted ? 1 : 0, source, actor ?? null, at);
+  }
+
+  /** Software (API) mutes per device, so a restarted hub keeps them. */
+  softwareMuteStates(): Map<string, boolean> {
+    const rows = this.db.prepare('SELECT device_id, api_muted FROM device_mute_state WHERE api_muted = 1').all() as { device_id: string; api_muted: number }[];
+    return new Map(rows.map((r) => [r.device_id, true]));
+  }
+
+  setSoftwareMuteState(deviceId: string, muted: boolean): void {
+    this.db
+      .prepare(
+        `INSERT INTO device_mute_state (device_id, mqtt_muted, api_muted, updated_at) VALUES (?, 0, ?, ?)
+         ON CONFLICT (device_id) DO UPDATE SET api_muted = excluded.api_muted, updated_at = excluded.updated_at`,
+      )
+      .run(deviceId, muted ? 1 : 0, this.now());
+  }
+
+  /** Renames a device or moves it to another area; undefined when there is no such device. */
+  update(id: number, change: { name?: string; area?: string }): DeviceRecord | undefined {
+    const current = this.byId(id);
+    if (!current) return undefined;
+    this.db.prepare('UPDATE devices SET name = ?, area = ?, updated_at = ? WHERE id = ?').run(change.name ?? current.name, change.area ?? current.area, this.now(), id);
+    return this.byId(id);
   }
 
   muteAudit(deviceId?: string): MuteAuditRow[] {
@@ -183,7 +224,7 @@ export class DevicesRepository {
       deviceId
         ? this.db.prepare('SELECT * FROM mute_audit WHERE device_id = ? ORDER BY id').all(deviceId)
         : this.db.prepare('SELECT * FROM mute_audit ORDER BY id').all()
-    ) as { id: number; device_id: string; muted: number; source: 'mqtt' | 'frame'; at: number }[];
-    return rows.map((r) => ({ id: r.id, deviceId: r.device_id, muted: r.muted === 1, source: r.source, at: r.at }));
+    ) as { id: number; device_id: string; muted: number; source: 'mqtt' | 'frame' | 'api'; actor: string | null; at: number }[];
+    return rows.map((r) => ({ id: r.id, deviceId: r.device_id, muted: r.muted === 1, source: r.source, actor: r.actor, at: r.at }));
   }
 }

@@ -1,7 +1,7 @@
 import { createSocket } from 'node:dgram';
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
-import { FrameFlag, encodeSignedAudioFrame, formatDeviceId } from '@jarvis/protocol';
+import { FrameFlag, deviceKeyId, encodeSignedAudioFrame, formatDeviceId } from '@jarvis/protocol';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MuteGate } from '../../src/audio/mute-gate.js';
@@ -82,7 +82,7 @@ describe('UdpIngest over a real socket', () => {
     expect(lines.some((l) => l.includes('JARVIS_UDP_UNKNOWN_DEVICE'))).toBe(true);
   });
 
-  it('rejects replays: duplicates in the window, frames older than it, and superseded streams', () => {
+  it('rejects replays: duplicates in the window, frames older than it, and earlier boots', () => {
     const dev = testDevice();
     const { ingest, chunks } = setup([dev]);
     const first = datagram(dev, 2000);
@@ -90,9 +90,9 @@ describe('UdpIngest over a real socket', () => {
     expect(ingest.handleDatagram(first)).toBe('duplicate');
     expect(ingest.handleDatagram(datagram(dev, 2001))).toBe('accepted');
     expect(ingest.handleDatagram(datagram(dev, 2000 - 1024))).toBe('replay');
-    // The device reboots: a new stream id; the old stream's datagrams are replays from now on.
+    // The device reboots: a higher boot counter; the old boot's datagrams are refused from now on [UDP-4.5].
     expect(ingest.handleDatagram(datagram(dev, 0, { streamId: 8 }))).toBe('accepted');
-    expect(ingest.handleDatagram(datagram(dev, 2002))).toBe('replay');
+    expect(ingest.handleDatagram(datagram(dev, 2002))).toBe('stale_boot');
     expect(ingest.statsFor('0000002a')?.restarts).toBe(1);
     expect(chunks.map((c) => c.streamId)).toEqual([7, 7, 8]);
   });
@@ -196,7 +196,7 @@ describe('UdpIngest replay guard across hub restarts [UDP-4.5]', () => {
     return { ingest: u, lines, metrics };
   }
 
-  it('rejects recordings of superseded streams and of frames already accepted after a restart, and accepts the live stream', async () => {
+  it('rejects recordings of earlier boots and of frames already accepted after a restart, and accepts the live stream', async () => {
     const { db, store, dev } = guardStore();
     const recorded = (streamId: number, seqs: number[]) => seqs.map((seq) => datagram(dev, seq, { streamId, deviceId: dev.id }));
     const oldBoot = recorded(7, [0, 1, 2, 3]);
@@ -211,23 +211,25 @@ describe('UdpIngest replay guard across hub restarts [UDP-4.5]', () => {
     const second = ingestWith(dev, store);
     ingest = second.ingest;
     await second.ingest.start();
-    for (const d of [...oldBoot, ...thisBoot]) expect(second.ingest.handleDatagram(d)).toBe('replay');
+    for (const d of oldBoot) expect(second.ingest.handleDatagram(d)).toBe('stale_boot');
+    for (const d of thisBoot) expect(second.ingest.handleDatagram(d)).toBe('duplicate');
     const deviceId = formatDeviceId(dev.id);
-    expect(await metricValue(second.metrics, 'jarvis_udp_datagrams_total', { device: deviceId, result: 'replay' })).toBe(7);
+    expect(await metricValue(second.metrics, 'jarvis_udp_datagrams_total', { device: deviceId, result: 'stale_boot' })).toBe(4);
+    expect(await metricValue(second.metrics, 'jarvis_udp_datagrams_total', { device: deviceId, result: 'duplicate' })).toBe(3);
     // The device keeps streaming on its current stream through the hub's restart.
     expect(second.ingest.handleDatagram(datagram(dev, 103, { streamId: 8, deviceId: dev.id }))).toBe('accepted');
     // Reordering after the restart is still handled by the window.
     expect(second.ingest.handleDatagram(datagram(dev, 105, { streamId: 8, deviceId: dev.id }))).toBe('accepted');
     expect(second.ingest.handleDatagram(datagram(dev, 104, { streamId: 8, deviceId: dev.id }))).toBe('accepted');
     expect(second.ingest.handleDatagram(datagram(dev, 104, { streamId: 8, deviceId: dev.id }))).toBe('duplicate');
-    // It reboots: stream 8 is superseded from now on, and that is on disk at once.
+    // It reboots: boot 8 is refused from now on, and boot 9 is on disk before its first frame goes on.
     expect(second.ingest.handleDatagram(datagram(dev, 0, { streamId: 9, deviceId: dev.id }))).toBe('accepted');
-    expect(second.ingest.handleDatagram(datagram(dev, 106, { streamId: 8, deviceId: dev.id }))).toBe('replay');
-    expect(new UdpStreamsRepository(db).load().get(dev.id)).toEqual({ streamId: 9, highestSeq: 0, superseded: [7, 8] });
+    expect(new UdpStreamsRepository(db).load().get(dev.id)).toEqual({ keyId: deviceKeyId(dev.key), boot: 9, highestSeq: 0 });
+    expect(second.ingest.handleDatagram(datagram(dev, 106, { streamId: 8, deviceId: dev.id }))).toBe('stale_boot');
     db.close();
   });
 
-  it('writes the guard at a stream restart and on the timer or stop, never per datagram, and retries a failed write', async () => {
+  it('writes the guard when the boot grows and on the timer or stop, never per datagram, and retries a failed write', async () => {
     const { db, repo, store, saves, dev, failOnce } = guardStore();
     const { ingest: u, lines } = ingestWith(dev, store);
     ingest = u;
@@ -261,5 +263,89 @@ describe('UdpIngest replay guard across hub restarts [UDP-4.5]', () => {
     await u.start();
     expect(lines.some((l) => l.includes('udp replay guard could not be loaded'))).toBe(true);
     expect(u.handleDatagram(datagram(dev, 0))).toBe('accepted');
+  });
+});
+
+describe('UdpIngest boot counters: the breaks of issue 15 [UDP-4.5]', () => {
+  function guardStore() {
+    const db = openDatabase(':memory:');
+    const devices = new DevicesRepository(db, new SecretBox(randomBytes(32)));
+    const { device, credentials } = devices.add({ name: 'w', area: 'Lab', kind: 'wearable' });
+    return { db, devices, repo: new UdpStreamsRepository(db), dev: { id: device.id, key: credentials.key } };
+  }
+
+  function ingestFor(keyFor: (id: number) => Uint8Array | undefined, repo: UdpStreamsRepository, guardFlushMs = 3_600_000) {
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'info', destination: new Writable({ write: (c, _e, cb) => (lines.push(String(c)), cb()) }) });
+    const u = new UdpIngest({ host: '127.0.0.1', port: 0, stream: STREAM, keyFor, gate: new MuteGate(), logger, metrics: new Registry(), streamGuard: repo, guardFlushMs, dropLogIntervalMs: 3_600_000 });
+    const chunks: DeviceAudioChunk[] = [];
+    u.onAudio((c) => chunks.push(c));
+    return { ingest: u, lines, chunks };
+  }
+
+  it('a frame captured from boot 1 is refused after 17 restarts, and the live stream keeps every frame', async () => {
+    const { db, repo, dev } = guardStore();
+    const { ingest: u, lines, chunks } = ingestFor((id) => (id === dev.id ? dev.key : undefined), repo);
+    ingest = u;
+    await u.start();
+    const captured = datagram(dev, 5, { streamId: 1, deviceId: dev.id });
+    for (let seq = 0; seq < 10; seq++) expect(u.handleDatagram(datagram(dev, seq, { streamId: 1, deviceId: dev.id }))).toBe('accepted');
+    for (let boot = 2; boot <= 18; boot++) expect(u.handleDatagram(datagram(dev, 0, { streamId: boot, deviceId: dev.id }))).toBe('accepted');
+    // Before the fix this frame started a "new" stream and the live one was refused from then on.
+    expect(u.handleDatagram(captured)).toBe('stale_boot');
+    const live = Array.from({ length: 400 }, (_, i) => u.handleDatagram(datagram(dev, i + 1, { streamId: 18, deviceId: dev.id })));
+    expect(live.filter((r) => r !== 'accepted')).toEqual([]);
+    u.poll();
+    expect(chunks.every((c) => c.streamId !== 1 || c.timestamp < 10 * 320)).toBe(true);
+    expect(lines.some((l) => l.includes('JARVIS_UDP_STALE_BOOT') && l.includes('"boot":1') && l.includes('"highestBoot":18'))).toBe(true);
+    // And for ever: after a restart of the hub too.
+    await u.stop();
+    const again = ingestFor((id) => (id === dev.id ? dev.key : undefined), repo);
+    ingest = again.ingest;
+    await again.ingest.start();
+    expect(again.ingest.handleDatagram(captured)).toBe('stale_boot');
+    expect(again.ingest.handleDatagram(datagram(dev, 401, { streamId: 18, deviceId: dev.id }))).toBe('accepted');
+    db.close();
+  });
+
+  it('rotate-key starts a new epoch: the counter may start from 1 again, and the old key\'s frames fail their tag', async () => {
+    const { db, devices, repo, dev } = guardStore();
+    let key = dev.key;
+    const { ingest: u, lines } = ingestFor((id) => (id === dev.id ? key : undefined), repo);
+    ingest = u;
+    await u.start();
+    expect(u.handleDatagram(datagram(dev, 0, { streamId: 40, deviceId: dev.id }))).toBe('accepted');
+    const rotated = devices.rotateKey(dev.id);
+    expect(repo.load().has(dev.id)).toBe(false); // the guard went with the old key
+    key = rotated?.credentials.key as Uint8Array;
+    const fresh = { id: dev.id, key };
+    expect(u.handleDatagram(datagram(dev, 1, { streamId: 40, deviceId: dev.id }))).toBe('bad_tag');
+    expect(u.handleDatagram(datagram(fresh, 0, { streamId: 1, deviceId: dev.id }))).toBe('accepted');
+    expect(repo.load().get(dev.id)).toEqual({ keyId: deviceKeyId(key), boot: 1, highestSeq: 0 });
+    expect(lines.some((l) => l.includes('device key rotated'))).toBe(true);
+    db.close();
+  });
+
+  it('sums up dropped datagrams per device at info level, as counts and a rate, not one line per datagram', async () => {
+    const dev = testDevice();
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'info', destination: new Writable({ write: (c, _e, cb) => (lines.push(String(c)), cb()) }) });
+    let t = 0;
+    const u = new UdpIngest({ host: '127.0.0.1', port: 0, stream: STREAM, keyFor: (id) => (id === dev.id ? dev.key : undefined), gate: new MuteGate(), logger, now: () => t, dropLogIntervalMs: 3_600_000 });
+    ingest = u;
+    await u.start();
+    const forged = datagram(dev, 1);
+    forged[forged.length - 1] ^= 1;
+    for (let i = 0; i < 300; i++) u.handleDatagram(forged);
+    u.handleDatagram(new Uint8Array(10));
+    t = 10_000;
+    await u.stop();
+    ingest = undefined;
+    const summaries = lines.filter((l) => l.includes('dropped') && l.includes('datagrams of'));
+    expect(summaries).toHaveLength(2);
+    const mine = JSON.parse(summaries.find((l) => l.includes('"device":"0000002a"')) as string) as { level: number; dropped: Record<string, number>; perSecond: number };
+    expect(mine.level).toBe(30);
+    expect(mine.dropped).toEqual({ bad_tag: 300 });
+    expect(mine.perSecond).toBe(30);
   });
 });

@@ -11,42 +11,55 @@ function store() {
   return { db, devices, repo: new UdpStreamsRepository(db, () => 42) };
 }
 
-describe('UdpStreamsRepository', () => {
+const K1 = '0123456789abcdef';
+const K2 = 'fedcba9876543210';
+
+describe('UdpStreamsRepository [UDP-4.5]', () => {
   it('round-trips guards, replacing a device\'s previous one, up to the largest u32 values', () => {
     const { db, devices, repo } = store();
     const a = devices.add({ name: 'a', area: 'Lab', kind: 'wearable' }).device;
     const b = devices.add({ name: 'b', area: 'Lab', kind: 'satellite' }).device;
-    repo.save(new Map([[a.id, { streamId: 7, highestSeq: 10, superseded: [] }], [b.id, { streamId: 0xffffffff, highestSeq: undefined, superseded: [1, 2] }]]));
-    repo.save(new Map([[a.id, { streamId: 8, highestSeq: 0xffffffff, superseded: [7] }]]));
+    repo.save(new Map([[a.id, { keyId: K1, boot: 7, highestSeq: 10 }], [b.id, { keyId: K2, boot: 0xffffffff, highestSeq: undefined }]]));
+    repo.save(new Map([[a.id, { keyId: K1, boot: 8, highestSeq: 0xffffffff }]]));
     expect(repo.load()).toEqual(
       new Map([
-        [a.id, { streamId: 8, highestSeq: 0xffffffff, superseded: [7] }],
-        [b.id, { streamId: 0xffffffff, highestSeq: undefined, superseded: [1, 2] }],
+        [a.id, { keyId: K1, boot: 8, highestSeq: 0xffffffff }],
+        [b.id, { keyId: K2, boot: 0xffffffff, highestSeq: undefined }],
       ]),
     );
     db.close();
   });
 
-  it('drops a removed device\'s guard with it, and skips a save for a device removed meanwhile', () => {
+  it('never lowers the boot counter under the same key, but a new key starts a new epoch [UDP-4.5.1]', () => {
     const { db, devices, repo } = store();
     const a = devices.add({ name: 'a', area: 'Lab', kind: 'wearable' }).device;
-    repo.save(new Map([[a.id, { streamId: 7, highestSeq: 1, superseded: [] }]]));
+    repo.save(new Map([[a.id, { keyId: K1, boot: 50, highestSeq: 9 }]]));
+    repo.save(new Map([[a.id, { keyId: K1, boot: 3, highestSeq: 100 }]]));
+    expect(repo.load().get(a.id)).toEqual({ keyId: K1, boot: 50, highestSeq: 9 });
+    repo.save(new Map([[a.id, { keyId: K2, boot: 1, highestSeq: 0 }]]));
+    expect(repo.load().get(a.id)).toEqual({ keyId: K2, boot: 1, highestSeq: 0 });
+    db.close();
+  });
+
+  it('drops a removed device\'s guard with it, and a rotated key\'s guard with the key', () => {
+    const { db, devices, repo } = store();
+    const a = devices.add({ name: 'a', area: 'Lab', kind: 'wearable' }).device;
+    const b = devices.add({ name: 'b', area: 'Lab', kind: 'wearable' }).device;
+    repo.save(new Map([[a.id, { keyId: K1, boot: 7, highestSeq: 1 }], [b.id, { keyId: K1, boot: 7, highestSeq: 1 }]]));
     devices.remove(a.id);
-    expect(repo.load().size).toBe(0);
-    expect(() => repo.save(new Map([[a.id, { streamId: 9, highestSeq: 1, superseded: [7] }]]))).not.toThrow();
+    expect([...repo.load().keys()]).toEqual([b.id]);
+    expect(() => repo.save(new Map([[a.id, { keyId: K1, boot: 9, highestSeq: 1 }]]))).not.toThrow();
+    devices.rotateKey(b.id);
     expect(repo.load().size).toBe(0);
     db.close();
   });
 
-  it('refuses values outside u32 and reads a damaged superseded list as empty', () => {
+  it('refuses values outside u32, a zero boot and a malformed key id', () => {
     const { db, devices, repo } = store();
     const a = devices.add({ name: 'a', area: 'Lab', kind: 'wearable' }).device;
-    expect(() => repo.save(new Map([[a.id, { streamId: 0, highestSeq: 1, superseded: [] }]]))).toThrow(/CHECK constraint/);
-    repo.save(new Map([[a.id, { streamId: 5, highestSeq: 1, superseded: [3] }]]));
-    db.prepare("UPDATE udp_stream_guard SET superseded = 'not json'").run();
-    expect(repo.load().get(a.id)?.superseded).toEqual([]);
-    db.prepare(`UPDATE udp_stream_guard SET superseded = '[3, -1, 1.5, "x", 4294967296, 9]'`).run();
-    expect(repo.load().get(a.id)?.superseded).toEqual([3, 9]);
+    expect(() => repo.save(new Map([[a.id, { keyId: K1, boot: 0, highestSeq: 1 }]]))).toThrow(/CHECK constraint/);
+    expect(() => repo.save(new Map([[a.id, { keyId: K1, boot: 2 ** 32, highestSeq: 1 }]]))).toThrow(/CHECK constraint/);
+    expect(() => repo.save(new Map([[a.id, { keyId: 'short', boot: 1, highestSeq: 1 }]]))).toThrow(/CHECK constraint/);
     db.close();
   });
 });
