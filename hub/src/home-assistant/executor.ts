@@ -2,7 +2,7 @@ import { HomeAssistantError } from './errors.js';
 import type { ServiceCaller, ServiceTarget } from './client.js';
 import { domainOf, type SnapshotEntity } from './registry-snapshot.js';
 import { silentLogger, type Logger } from '../core/logger.js';
-import { describeDuration, durationSeconds } from '../language/duration.js';
+import { describeDuration } from '../language/duration.js';
 import type { TaskQueueLike } from '../router/task-queue.js';
 import { COLORS } from '../language/templates.js';
 import type { TimerService } from '../router/timers.js';
@@ -46,6 +46,10 @@ export interface ExecutorDeps {
   now?: () => Date;
   timeZone?: string;
   logger?: Logger;
+  /** Entity ids of Home Assistant's voice satellites (`assist_satellite.*`), which get a broadcast too. */
+  satellites?: (() => readonly string[]) | undefined;
+  /** Says a broadcast on every Jarvis device (HassBroadcast); Home Assistant's satellites get `assist_satellite.announce`. */
+  broadcast?: ((message: string, context: ExecutionContext) => Promise<void> | void) | undefined;
 }
 
 /** Where and when the command was spoken. */
@@ -57,8 +61,17 @@ export interface ExecutionContext {
   areaId?: string | undefined;
 }
 
-const ON: Record<string, string> = { cover: 'open_cover', valve: 'open_valve', lock: 'lock', vacuum: 'start' };
-const OFF: Record<string, string> = { cover: 'close_cover', valve: 'close_valve', lock: 'unlock', vacuum: 'return_to_base' };
+const ON: Record<string, string> = { cover: 'open_cover', valve: 'open_valve', lock: 'lock', vacuum: 'start', lawn_mower: 'start_mowing' };
+const OFF: Record<string, string> = { cover: 'close_cover', valve: 'close_valve', lock: 'unlock', vacuum: 'return_to_base', lawn_mower: 'dock' };
+/** Services of the intents that are one call on their targets, with the reply. */
+const SIMPLE: Record<string, [string, string, Record<string, unknown>, string]> = {
+  HassVacuumStart: ['vacuum', 'start', {}, 'Starting the vacuum.'],
+  HassVacuumReturnToBase: ['vacuum', 'return_to_base', {}, 'Sending the vacuum back to its base.'],
+  HassLawnMowerStartMowing: ['lawn_mower', 'start_mowing', {}, 'Starting the mower.'],
+  HassLawnMowerDock: ['lawn_mower', 'dock', {}, 'Sending the mower back to its dock.'],
+  HassMediaPlayerMute: ['media_player', 'volume_mute', { is_volume_muted: true }, 'Muted.'],
+  HassMediaPlayerUnmute: ['media_player', 'volume_mute', { is_volume_muted: false }, 'Unmuted.'],
+};
 const MEDIA: Record<string, [string, string]> = {
   HassMediaPause: ['media_pause', 'Paused.'],
   HassMediaUnpause: ['media_play', 'Resumed.'],
@@ -148,9 +161,10 @@ export class DecisionExecutor {
       case 'HassLightSet': {
         const data: Record<string, unknown> = {};
         if (typeof s['brightness'] === 'number') data['brightness_pct'] = s['brightness'];
+        if (typeof s['brightness_step'] === 'number') data['brightness_step_pct'] = s['brightness_step'];
         if (typeof s['color'] === 'string') data['rgb_color'] = [...(COLORS[s['color']] ?? [255, 255, 255])];
         await this.call(calls, 'light', 'turn_on', data, ids, context);
-        const reply = typeof s['color'] === 'string' ? `Set ${what} to ${s['color']}.` : `Set ${what} to ${String(s['brightness'])} percent.`;
+        const reply = typeof s['color'] === 'string' ? `Set ${what} to ${s['color']}.` : typeof s['brightness'] === 'number' ? `Set ${what} to ${s['brightness']} percent.` : `${Number(s['brightness_step']) > 0 ? 'Brightened' : 'Dimmed'} ${what}.`;
         return { ok: true, reply, calls };
       }
       case 'HassClimateSetTemperature':
@@ -194,22 +208,79 @@ export class DecisionExecutor {
       case 'HassGetCurrentDate':
         return { ok: true, reply: `Today is ${new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', ...(this.deps.timeZone ? { timeZone: this.deps.timeZone } : {}) }).format(this.now())}.`, calls };
       case 'HassStartTimer': {
-        const seconds = durationSeconds({ hours: s['hours'] as number | undefined, minutes: s['minutes'] as number | undefined, seconds: s['seconds'] as number | undefined });
-        this.deps.timers.add(seconds, { name: s['name'] as string | undefined, area: context.areaId, deviceId: context.deviceId });
-        return { ok: true, reply: `Timer set for ${describeDuration(seconds)}${typeof s['name'] === 'string' ? ` for ${s['name']}` : ''}.`, calls };
+        const seconds = Number(s['duration']);
+        const name = typeof s['timer_name'] === 'string' ? s['timer_name'] : undefined;
+        this.deps.timers.add(seconds, { name, area: context.areaId, deviceId: context.deviceId });
+        return { ok: true, reply: `Timer set for ${describeDuration(seconds)}${name ? ` for ${name}` : ''}.`, calls };
       }
       case 'HassCancelTimer': {
-        const start = s['start_hours'] !== undefined || s['start_minutes'] !== undefined || s['start_seconds'] !== undefined
-          ? durationSeconds({ hours: s['start_hours'] as number | undefined, minutes: s['start_minutes'] as number | undefined, seconds: s['start_seconds'] as number | undefined })
-          : undefined;
-        const t = this.deps.timers.cancel({ name: s['name'] as string | undefined, startSeconds: start });
-        return t ? { ok: true, reply: 'Timer cancelled.', calls } : { ok: false, reply: 'There is no timer running.', calls, code: 'JARVIS_ROUTE_NO_TIMER' };
+        const t = this.deps.timers.cancel(this.timerQuery(s));
+        return t ? { ok: true, reply: `${t.name ? `The ${t.name} timer` : 'Timer'} cancelled.`, calls } : this.noTimer(calls);
+      }
+      case 'HassCancelAllTimers': {
+        const n = this.deps.timers.cancelAll();
+        return n > 0 ? { ok: true, reply: n === 1 ? 'Cancelled your timer.' : `Cancelled all ${n} timers.`, calls } : this.noTimer(calls);
+      }
+      case 'HassIncreaseTimer':
+      case 'HassDecreaseTimer': {
+        const seconds = Number(s['duration']) * (decision.intent === 'HassDecreaseTimer' ? -1 : 1);
+        const t = this.deps.timers.extend(this.timerQuery(s, false), seconds);
+        if (!t) return this.noTimer(calls);
+        return { ok: true, reply: `${seconds > 0 ? 'Added' : 'Took off'} ${describeDuration(Math.abs(seconds))}. ${describeDuration(this.deps.timers.remainingS(t))} left.`, calls };
+      }
+      case 'HassPauseTimer': {
+        const t = this.deps.timers.pause(this.timerQuery(s, false));
+        return t ? { ok: true, reply: `Timer paused with ${describeDuration(this.deps.timers.remainingS(t))} left.`, calls } : this.noTimer(calls, 'There is no running timer to pause.');
+      }
+      case 'HassUnpauseTimer': {
+        const t = this.deps.timers.resume(this.timerQuery(s, false));
+        return t ? { ok: true, reply: `Timer resumed: ${describeDuration(this.deps.timers.remainingS(t))} left.`, calls } : this.noTimer(calls, 'There is no paused timer.');
       }
       case 'HassTimerStatus': {
-        const t = this.deps.timers.find({ name: s['name'] as string | undefined });
-        if (!t) return { ok: true, reply: 'There is no timer running.', calls };
-        return { ok: true, reply: `${describeDuration(this.deps.timers.remainingS(t))} left${t.name ? ` on the ${t.name} timer` : ''}.`, calls };
+        const name = typeof s['timer_name'] === 'string' ? s['timer_name'] : undefined;
+        const list = name ? this.deps.timers.list().filter((t) => t.name?.toLowerCase() === name.toLowerCase()) : this.deps.timers.list();
+        if (list.length === 0) return { ok: true, reply: name ? `There is no ${name} timer.` : 'There is no timer running.', calls };
+        const say = (t: (typeof list)[number]): string => `${describeDuration(this.deps.timers.remainingS(t))} left${t.name ? ` on the ${t.name} timer` : ''}${t.pausedLeftS !== undefined ? ' (paused)' : ''}`;
+        return { ok: true, reply: list.length === 1 ? `${say(list[0]!)}.` : `You have ${list.length} timers: ${list.map(say).join('; ')}.`, calls };
       }
+      case 'HassFanSetSpeed':
+        await this.call(calls, 'fan', 'set_percentage', { percentage: s['percentage'] }, ids, context);
+        return { ok: true, reply: `Set ${what} to ${String(s['percentage'])} percent.`, calls };
+      case 'HassSetVolumeRelative': {
+        const step = Number(s['volume_step'] ?? 10) / 100;
+        for (const id of ids) {
+          const current = Number(this.deps.getState(id)?.attributes['volume_level'] ?? 0.5);
+          await this.call(calls, 'media_player', 'volume_set', { volume_level: Math.round(Math.min(1, Math.max(0, current + step)) * 100) / 100 }, [id], context);
+        }
+        return { ok: true, reply: step > 0 ? 'Turned it up.' : 'Turned it down.', calls };
+      }
+      case 'HassMediaSearchAndPlay': {
+        const query = String(s['search_query'] ?? '');
+        const type = typeof s['media_class'] === 'string' ? s['media_class'] : 'music';
+        await this.call(calls, 'media_player', 'play_media', { media_content_id: query, media_content_type: type }, ids.slice(0, 1), context);
+        return { ok: true, reply: `Playing ${query} on ${this.what({ ...decision, targets: ids.slice(0, 1) })}.`, calls };
+      }
+      case 'HassListCompleteItem':
+        await this.call(calls, 'todo', 'update_item', { item: s['item'], status: 'completed' }, ids.slice(0, 1), context);
+        return { ok: true, reply: `Checked ${String(s['item'])} off the ${this.name(ids[0]!)}${/list$/i.test(this.name(ids[0]!)) ? '' : ' list'}.`, calls };
+      case 'HassVacuumStart':
+      case 'HassVacuumReturnToBase':
+      case 'HassLawnMowerStartMowing':
+      case 'HassLawnMowerDock':
+      case 'HassMediaPlayerMute':
+      case 'HassMediaPlayerUnmute': {
+        const [domain, service, data, reply] = SIMPLE[decision.intent]!;
+        await this.call(calls, domain, service, data, ids, context);
+        return { ok: true, reply, calls };
+      }
+      case 'HassBroadcast': {
+        const message = String(s['message'] ?? '');
+        const satellites = this.deps.satellites?.() ?? [];
+        if (satellites.length > 0) await this.call(calls, 'assist_satellite', 'announce', { message }, satellites, context);
+        await this.deps.broadcast?.(message, context);
+        return { ok: true, reply: 'Broadcast sent.', calls };
+      }
+      case 'HassRespond':
       case 'HassNevermind':
         return { ok: true, reply: '', calls };
       default:
@@ -217,15 +288,54 @@ export class DecisionExecutor {
     }
   }
 
+  private timerQuery(s: Decision['slots'], withDuration = true): { name?: string; startSeconds?: number } {
+    return {
+      ...(typeof s['timer_name'] === 'string' ? { name: s['timer_name'] } : {}),
+      ...(withDuration && typeof s['duration'] === 'number' ? { startSeconds: s['duration'] } : {}),
+    };
+  }
+
+  private noTimer(calls: ExecutedCall[], reply = 'There is no timer running.'): ExecutionResult {
+    return { ok: false, reply, calls, code: 'JARVIS_ROUTE_NO_TIMER' };
+  }
+
+  /**
+   * Home Assistant's kind of answer to a state question: the state of one thing ("The Front Door is locked."),
+   * yes/no for one thing asked about a state ("Yes, the Porch Light is on."), and for several things which are
+   * in the state asked ("Yes, the Kitchen Light and the Hallway Light are on." / "No, none are.").
+   */
   private describeState(decision: Decision): string {
-    const id = decision.targets[0]!;
-    const st = this.deps.getState(id);
-    const name = this.name(id);
-    if (!st) return `I don't know the state of the ${name}.`;
-    const unit = typeof st.attributes['unit_of_measurement'] === 'string' ? ` ${st.attributes['unit_of_measurement']}` : '';
-    const asked = decision.slots['state'];
-    if (typeof asked === 'string') return `${st.state === asked ? 'Yes' : 'No'}, the ${name} is ${st.state}.`;
-    return `The ${name} is ${st.state}${unit}.`;
+    const asked = typeof decision.slots['state'] === 'string' ? decision.slots['state'] : undefined;
+    const views = decision.targets.map((id) => ({ id, name: this.name(id), st: this.deps.getState(id) }));
+    const stateOf = (v: (typeof views)[number]): string => {
+      if (!v.st) return 'unknown';
+      if (domainOf(v.id) === 'binary_sensor') return v.st.state === 'on' ? (/door|window|garage|opening/.test(String(this.deps.getEntity(v.id)?.device_class ?? '')) ? 'open' : 'on') : v.st.state === 'off' ? (/door|window|garage|opening/.test(String(this.deps.getEntity(v.id)?.device_class ?? '')) ? 'closed' : 'off') : v.st.state;
+      return v.st.state;
+    };
+    const is = (v: (typeof views)[number]): boolean => {
+      const st = stateOf(v);
+      return asked === 'armed' ? st.startsWith('armed') : asked === 'on' && domainOf(v.id) === 'media_player' ? !['off', 'unavailable'].includes(st) : st === asked;
+    };
+    const say = (st: string): string => st.replace(/_/g, ' ').replace(/^not home$/, 'away');
+    const list = (names: string[]): string => (names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names.at(-1)!}`);
+    if (decision.slots['domain'] === 'person') {
+      const home = views.filter((v) => stateOf(v) === 'home').map((v) => v.name);
+      return home.length === 0 ? 'No, nobody is home.' : `Yes, ${list(home)} ${home.length === 1 ? 'is' : 'are'} home.`;
+    }
+    if (views.length === 1) {
+      const v = views[0]!;
+      if (!v.st) return `I don't know the state of the ${v.name}.`;
+      const unit = typeof v.st.attributes['unit_of_measurement'] === 'string' ? ` ${v.st.attributes['unit_of_measurement']}` : '';
+      if (asked !== undefined) return `${is(v) ? 'Yes' : 'No'}, the ${v.name} is ${say(stateOf(v))}.`;
+      return `The ${v.name} is ${say(stateOf(v))}${unit}.`;
+    }
+    if (asked !== undefined) {
+      const matching = views.filter(is).map((v) => `the ${v.name}`);
+      if (matching.length === 0) return `No, none are ${say(asked)}.`;
+      if (matching.length === views.length && views.length > 1) return `Yes, all ${views.length} are ${say(asked)}.`;
+      return `Yes, ${list(matching)} ${matching.length === 1 ? 'is' : 'are'} ${say(asked)}.`;
+    }
+    return views.map((v) => `the ${v.name} is ${say(stateOf(v))}`).join(', ').replace(/^t/, 'T') + '.';
   }
 
   private async cold(decision: Decision, context: ExecutionContext): Promise<ExecutionResult> {

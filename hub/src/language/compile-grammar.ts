@@ -2,6 +2,7 @@ import { SttError } from '../stt/errors.js';
 import { minimalFsg, WordNfa, type WordFsg } from './fsg.js';
 import type { GrammarTemplate } from './grammar-templates.js';
 import { spokenWords } from './words.js';
+import { parseTemplate, RuleSet, type TemplateNode } from './syntax.js';
 
 /** What the grammar is compiled from: templates, their expansion rules, and the phrases each slot may hold. */
 export interface GrammarSource {
@@ -40,66 +41,9 @@ export interface CompiledGrammar {
   skipped: { sentence: string; reason: string }[];
 }
 
-type Node = { kind: 'word'; word: string } | { kind: 'seq'; items: Node[] } | { kind: 'alt'; options: Node[] } | { kind: 'opt'; item: Node } | { kind: 'rule'; name: string } | { kind: 'slot'; name: string };
+type Node = TemplateNode;
 
-/** Parses one template sentence; throws JARVIS_STT_BAD_GRAMMAR naming the character position. */
-export function parseTemplate(text: string): Node {
-  let i = 0;
-  const fail = (what: string): never => {
-    throw new SttError('JARVIS_STT_BAD_GRAMMAR', `${what} at character ${i} of "${text}"`);
-  };
-  const ident = (close: string): string => {
-    const start = i;
-    while (i < text.length && text[i] !== close) i++;
-    if (i >= text.length) fail(`missing '${close}'`);
-    const name = text.slice(start, i);
-    i++;
-    if (!/^[a-z_][a-z0-9_]*$/.test(name)) fail(`bad name '${name}'`);
-    return name;
-  };
-  const alternatives = (closer: string | null): Node => {
-    const options: Node[] = [];
-    let items: Node[] = [];
-    for (;;) {
-      const c = text[i];
-      if (c === undefined) {
-        if (closer !== null) fail(`missing '${closer}'`);
-        break;
-      }
-      if (c === ' ') { i++; continue; }
-      if (c === ')' || c === ']') {
-        if (c !== closer) fail(`unexpected '${c}'`);
-        i++;
-        break;
-      }
-      if (c === '|') { options.push({ kind: 'seq', items }); items = []; i++; continue; }
-      if (c === '(') { i++; items.push(alternatives(')')); continue; }
-      if (c === '[') { i++; items.push({ kind: 'opt', item: alternatives(']') }); continue; }
-      if (c === '<') { i++; items.push({ kind: 'rule', name: ident('>') }); continue; }
-      if (c === '{') { i++; items.push({ kind: 'slot', name: ident('}') }); continue; }
-      const start = i;
-      while (i < text.length && !' ()[]<>{}|'.includes(text[i]!)) i++;
-      const words = spokenWords(text.slice(start, i));
-      if (words.length === 0) fail(`no speakable word in '${text.slice(start, i)}'`);
-      for (const word of words) items.push({ kind: 'word', word });
-    }
-    options.push({ kind: 'seq', items });
-    return options.length === 1 ? options[0]! : { kind: 'alt', options };
-  };
-  const node = alternatives(null);
-  return node;
-}
-
-function refs(node: Node, out: { rules: Set<string>; slots: Set<string> }): void {
-  switch (node.kind) {
-    case 'rule': out.rules.add(node.name); break;
-    case 'slot': out.slots.add(node.name); break;
-    case 'seq': node.items.forEach((n) => refs(n, out)); break;
-    case 'alt': node.options.forEach((n) => refs(n, out)); break;
-    case 'opt': refs(node.item, out); break;
-    case 'word': break;
-  }
-}
+export { parseTemplate } from './syntax.js';
 
 /** Whether the node itself (not the rules or slots it refers to) says one of the words. */
 function says(node: Node, words: ReadonlySet<string>): boolean {
@@ -185,33 +129,14 @@ export function compileGrammar(source: GrammarSource): CompiledGrammar {
     const list = [...new Set(phrases.map((p) => spokenWords(p)).filter((p) => p.length > 0 && !p.some((w) => exclude.has(w))).map((p) => p.join(' ')))].sort();
     if (list.length > 0) slotPhrases.set(slot, list.map((p) => p.split(' ')));
   }
+  const ruleSet = new RuleSet(source.rules);
   const ruleNodes = new Map<string, Node>();
-  const ruleRefs = (name: string, seen: Set<string>): { rules: Set<string>; slots: Set<string> } => {
-    const body = source.rules[name];
-    if (body === undefined) throw new SttError('JARVIS_STT_BAD_GRAMMAR', `unknown expansion rule <${name}>`);
-    if (seen.has(name)) throw new SttError('JARVIS_STT_BAD_GRAMMAR', `expansion rule <${name}> refers to itself`);
-    if (!ruleNodes.has(name)) ruleNodes.set(name, parseTemplate(body));
-    const out = { rules: new Set<string>(), slots: new Set<string>() };
-    refs(ruleNodes.get(name)!, out);
-    for (const r of [...out.rules]) {
-      const inner = ruleRefs(r, new Set([...seen, name]));
-      inner.rules.forEach((x) => out.rules.add(x));
-      inner.slots.forEach((x) => out.slots.add(x));
-    }
-    out.rules.add(name);
-    return out;
-  };
   for (const template of source.templates) {
     for (const sentence of template.sentences) {
       const node = parseTemplate(sentence);
       if (says(node, exclude)) { skipped.push({ sentence, reason: 'says an excluded word' }); continue; }
-      const r = { rules: new Set<string>(), slots: new Set<string>() };
-      refs(node, r);
-      for (const name of [...r.rules]) {
-        const inner = ruleRefs(name, new Set());
-        inner.rules.forEach((x) => r.rules.add(x));
-        inner.slots.forEach((x) => r.slots.add(x));
-      }
+      const r = ruleSet.closure(node);
+      for (const name of r.rules) ruleNodes.set(name, ruleSet.get(name));
       const missing = [...r.slots].filter((s) => !slotPhrases.has(s));
       if (missing.length > 0) {
         skipped.push({ sentence, reason: `slot {${missing.join('}, {')}} has no phrases` });

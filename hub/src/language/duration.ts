@@ -11,16 +11,31 @@ const UNIT: Record<string, keyof SpokenDuration> = {
   second: 'seconds', seconds: 'seconds', sec: 'seconds', secs: 'seconds',
 };
 
-/** Parses normalised text like "1 hour and 10 minutes" or "a minute"; undefined unless all of it is a duration. */
+/**
+ * Parses normalised text like "1 hour and 10 minutes", "2.5 minutes", "a minute and a half" or "10 more minutes";
+ * undefined unless all of it is a duration.
+ */
 export function parseDuration(text: string): SpokenDuration | undefined {
-  const tokens = text.split(' ').filter((t) => t && t !== 'and');
-  if (tokens.length === 0 || tokens.length % 2 !== 0) return undefined;
+  const tokens = text.split(' ').filter((t) => t && t !== 'and' && t !== 'more' && t !== 'extra' && t !== 'another');
+  if (tokens.length === 0) return undefined;
   const out: SpokenDuration = {};
-  for (let i = 0; i < tokens.length; i += 2) {
+  let last: keyof SpokenDuration | undefined;
+  for (let i = 0; i < tokens.length; ) {
+    if (last && (tokens[i] === 'a' || tokens[i] === 'an') && tokens[i + 1] === 'half' && i + 2 === tokens.length) {
+      out[last] = (out[last] ?? 0) + 0.5;
+      break;
+    }
+    if (i === 0 && tokens.length === 1 && UNIT[tokens[0]!]) {
+      // "an hour timer": the article went to the template, the unit alone is one of it.
+      out[UNIT[tokens[0]!]!] = 1;
+      break;
+    }
     const amount = tokens[i] === 'a' || tokens[i] === 'an' ? 1 : Number(tokens[i]);
-    const unit = UNIT[tokens[i + 1]!];
+    const unit = UNIT[tokens[i + 1] ?? ''];
     if (!unit || !Number.isFinite(amount) || amount <= 0 || out[unit] !== undefined) return undefined;
     out[unit] = amount;
+    last = unit;
+    i += 2;
   }
   return out;
 }

@@ -1,3 +1,5 @@
+import { domainPhrases } from './domain-words.js';
+
 /**
  * Command templates in the router's syntax (after Home Assistant's hassil): words, `(a|b c)`
  * alternatives, `[x]` optional, `<rule>` an expansion rule, `{slot}` a slot. These defaults cover the
@@ -30,5 +32,8 @@ export const defaultTemplates: readonly GrammarTemplate[] = [
   { sentences: ['what time is it', '<what_is> the time'] },
 ];
 
-/** Domain words that, after an area name, mean "the devices of that kind there" ("kitchen lights"). */
-export const DOMAIN_WORDS: readonly string[] = ['light', 'lights', 'lamp', 'lamps', 'fan', 'fans', 'heating', 'blinds', 'shades', 'tv', 'speaker'];
+/**
+ * Domain words that, after an area name, mean "the devices of that kind there" ("kitchen lights"): the common
+ * ones of the language's one list (`domain-words.ts`), with plurals.
+ */
+export const DOMAIN_WORDS: readonly string[] = domainPhrases({ common: true });

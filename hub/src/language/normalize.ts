@@ -92,6 +92,20 @@ const PHRASE_FIXES: Array<[RegExp, string]> = [
   [/°\s*[cf]?\b/g, ' degrees '],
   [/\bper cent\b/g, 'percent'],
   [/\bwhat's\b/g, 'what is'],
+  [/\b(?:can't|cannot|can not)\b/g, 'can not'],
+  [/\bdon't\b/g, 'do not'],
+  [/\bdoesn't\b/g, 'does not'],
+  [/\bwon't\b/g, 'will not'],
+  [/\bisn't\b/g, 'is not'],
+  [/\baren't\b/g, 'are not'],
+  [/\bi'm\b/g, 'i am'],
+  [/\bi'll\b/g, 'i will'],
+  [/\blet's\b/g, 'let us'],
+  [/\bthat's\b/g, 'that is'],
+  [/\bthere's\b/g, 'there is'],
+  [/\bthey're\b/g, 'they are'],
+  [/\byou're\b/g, 'you are'],
+  [/\bwhat're\b/g, 'what are'],
   [/\bit's\b/g, 'it is'],
   [/\bhow's\b/g, 'how is'],
   [/\bwhere's\b/g, 'where is'],
@@ -102,14 +116,17 @@ const PHRASE_FIXES: Array<[RegExp, string]> = [
   [/\bturnon\b/g, 'turn on'],
   [/\bswitchoff\b/g, 'switch off'],
   [/\bnever mind\b/g, 'nevermind'],
-  [/\bhalf an hour\b/g, '30 minutes'],
+  [/\b(?:a |one )?half an hour\b/g, '30 minutes'],
+  [/\b(?:a )?quarter of an hour\b|\ba quarter hour\b/g, '15 minutes'],
+  [/\bthree quarters of an hour\b/g, '45 minutes'],
+  [/\ba minute and a half\b/g, '90 seconds'],
   [/\ban hour and a half\b/g, '90 minutes'],
   [/\ba couple of\b/g, 'two'],
   [/\bt v\b/g, 'tv'],
 ];
 
-const POLITE_PREFIX = /^(?:(?:hey|ok|okay|hi)\s+)?(?:jarvis\s+)?(?:please\s+|could you(?: please)?\s+|can you(?: please)?\s+|would you(?: please)?\s+|will you\s+|i want you to\s+|i would like you to\s+|kindly\s+)*/;
-const POLITE_SUFFIX = /(?:\s+(?:please|for me|thanks|thank you|jarvis|now|right now))+$/;
+const POLITE_PREFIX = /^(?:(?:hey|ok|okay|hi|hello)\s+)?(?:jarvis\s+)?(?:please\s+|could you(?: please)?\s+|can you(?: please)?\s+|would you(?: please)?(?: mind)?\s+|will you\s+|are you able to\s+|i want you to\s+|i need you to\s+|i would like you to\s+|kindly\s+|jarvis\s+)*/;
+const POLITE_SUFFIX = /(?:\s+(?:please|for me|thanks|thank you|thanks a lot|jarvis|now|right now|would you|could you|will you|if you can|if you could|if you would))+$/;
 
 /**
  * Lower-case, punctuation-free text with number words turned into digits and politeness stripped:
@@ -122,8 +139,9 @@ export function normalizeText(text: string): string {
   s = s.replace(/(\d),(\d{3})/g, '$1$2');
   s = s.replace(/[^a-z0-9.\s-]/g, ' ').replace(/(?<!\d)\.|\.(?!\d)/g, ' ').replace(/-/g, ' ');
   const tokens = s.split(/\s+/).filter(Boolean);
-  s = wordsToDigits(tokens).join(' ');
-  s = s.replace(POLITE_PREFIX, '').replace(POLITE_SUFFIX, '');
+  s = wordsToDigits(tokens).join(' ').replace(/\b(\d+) and a half\b/g, (_, n: string) => `${n}.5`);
+  // Suffix first: "ok please" stays "ok" (a prefix needs a word after it).
+  s = s.replace(POLITE_SUFFIX, '').replace(POLITE_PREFIX, '');
   return s.trim();
 }
 

@@ -1,13 +1,16 @@
 import type { IntentName, Slots } from './intents.js';
 import { normalizeWord, numberToWords } from './normalize.js';
+import { parseTemplate, RuleSet, type TemplateNode } from './syntax.js';
+
+export { parseTemplate, type TemplateNode } from './syntax.js';
 
 /**
  * The command templates tier 0 matches and the speech grammar compiles from — one source for both.
  *
- * Syntax (after Home Assistant's hassil): words; `(a|b c)` alternatives; `[x]` optional; `<rule>` an expansion
- * rule from {@link expansionRules}; `{slot}` a slot. Slot kinds are in {@link slotKinds}: `target` is an entity
- * expression (name, alias, area, floor, domain words), numbers are digits after normalisation, `item`/`name`/
- * `timer_name` are free text, `duration` is "5 minutes", "1 hour and 10 minutes" and the like.
+ * Syntax (after Home Assistant's hassil, parsed by `syntax.ts`): words; `(a|b c)` alternatives; `[x]`
+ * optional; `<rule>` an expansion rule from {@link expansionRules}; `{slot}` a slot whose kind is in
+ * {@link slotKinds}. Templates are written in words ("one", not "1"): the matcher compares them with
+ * normalised input, the grammar speaks them.
  */
 export interface CommandTemplate {
   intent: IntentName;
@@ -16,172 +19,430 @@ export interface CommandTemplate {
   slots?: Slots;
   /** Entity domains the target may have; undefined = the intent's defaults. */
   domains?: readonly string[];
-  /** A catch-all: when its target is unknown the utterance is not taken as a command (passive, not refused). */
+  /**
+   * A loose phrasing ("stop {target}", "{target} on"): when its target is unknown the utterance is not taken
+   * as a command (passive, not refused), since overheard speech often has the same shape.
+   */
   weak?: boolean;
+  /** A kind word put before the target ("humidity" + "in the bathroom"): the template names the kind itself. */
+  targetWord?: string;
+  /** The number said is a decrease ("turn it down by 5" → volume_step -5). */
+  negate?: boolean;
 }
 
 /** Reusable pieces of templates, referenced as `<name>`. */
 export const expansionRules: Readonly<Record<string, string>> = {
-  turn: '(turn|switch|turned|tern|put)',
+  turn: '(turn|switch|turned|tern|put|turning|switching)',
   off: '(off|of)',
   set: '(set|change|make|adjust|turn|put)',
   the: '[the|my|our]',
   what_is: '(what is|what|tell me|whats)',
   percent: '[percent]',
   degrees: '[degrees [celsius|fahrenheit]]',
-  media: '[the] [music|media|tv|song|video|movie|playback|show|radio]',
-  track: '(track|song|tune)',
+  media: '[the] [music|media|tv|song|video|movie|playback|show|radio|film|episode|podcast|audio]',
+  track: '(track|song|tune|one|episode|video|chapter)',
+  timer: '[the|my] [{timer_name}] timer',
+  all_timers: '(all|every|each) [of] [the|my] (timers|timer)',
+  cancel: '(cancel|stop|delete|remove|kill|end|clear|get rid of|turn off|abort|dismiss)',
+  vacuum: '[the] [robot] (vacuum|hoover|vacuum cleaner|robot|roomba)',
+  mower: '[the] [robot|robotic] (mower|lawnmower|lawn mower)',
+  base: '(home|back [home]|to [its|the] (base|dock|charger)|back to [its|the] (base|dock|charger|station)|to [its|the] station)',
+  list_word: '[list]',
+  yes: '(yes|yeah|yep|yup|sure|ok|okay|correct|affirmative|do it|go ahead|confirm|confirmed|absolutely|definitely|of course|sounds good|yes indeed)',
 };
 
-/** What each slot may hold. */
-export const slotKinds: Readonly<Record<string, 'target' | 'number' | 'text' | 'color' | 'state' | 'duration'>> = {
+/** What each slot may hold. `where` is a place (area or floor) said apart from the target. */
+export const slotKinds: Readonly<Record<string, 'target' | 'number' | 'text' | 'color' | 'state' | 'duration' | 'timer' | 'media_class'>> = {
   target: 'target',
+  where: 'target',
+  list: 'text',
   brightness: 'number',
   temperature: 'number',
   position: 'number',
   volume_level: 'number',
+  volume_step: 'number',
+  percentage: 'number',
   color: 'color',
   state: 'state',
   item: 'text',
   name: 'text',
-  timer_name: 'text',
+  search_query: 'text',
+  message: 'text',
+  timer_name: 'timer',
   duration: 'duration',
+  media_class: 'media_class',
 };
+
+/**
+ * Slots whose value is free text a closed grammar cannot list (a list item, a search, a message, a timer's
+ * name): the speech side recognises the carrier phrase and hands the rest to whisper.
+ */
+export const OPEN_SLOTS: readonly string[] = ['item', 'search_query', 'message', 'timer_name'];
 
 /** Colour names tier 0 understands, with the RGB it sends. */
 export const COLORS: Readonly<Record<string, readonly [number, number, number]>> = {
   red: [255, 0, 0], green: [0, 255, 0], blue: [0, 0, 255], yellow: [255, 255, 0], orange: [255, 165, 0], purple: [128, 0, 128],
-  pink: [255, 105, 180], white: [255, 255, 255], 'warm white': [255, 180, 107], cyan: [0, 255, 255], magenta: [255, 0, 255],
-  violet: [238, 130, 238], turquoise: [64, 224, 208], lavender: [230, 230, 250], gold: [255, 215, 0],
+  pink: [255, 105, 180], white: [255, 255, 255], 'warm white': [255, 180, 107], 'cool white': [200, 220, 255], 'daylight': [220, 235, 255], cyan: [0, 255, 255], magenta: [255, 0, 255],
+  violet: [238, 130, 238], turquoise: [64, 224, 208], lavender: [230, 230, 250], gold: [255, 215, 0], teal: [0, 128, 128], indigo: [75, 0, 130], amber: [255, 191, 0],
+  lime: [0, 255, 0], crimson: [220, 20, 60], brown: [165, 42, 42], 'light blue': [173, 216, 230], 'dark blue': [0, 0, 139], 'light green': [144, 238, 144], 'dark green': [0, 100, 0],
 };
 
-/** State words `HassGetState` can check. */
-export const STATE_WORDS: readonly string[] = ['on', 'off', 'open', 'closed', 'locked', 'unlocked', 'playing', 'paused', 'armed', 'disarmed'];
+/** State words `HassGetState` can check, with the state Home Assistant reports for each. */
+export const STATE_WORDS: Readonly<Record<string, string>> = {
+  on: 'on', off: 'off', open: 'open', opened: 'open', closed: 'closed', shut: 'closed', locked: 'locked', unlocked: 'unlocked',
+  playing: 'playing', paused: 'paused', armed: 'armed', disarmed: 'disarmed', running: 'on', down: 'closed', up: 'open',
+  detected: 'on', clear: 'off', leaking: 'on', wet: 'on', dry: 'off', home: 'home', away: 'not_home', idle: 'idle', docked: 'docked', cleaning: 'cleaning', mowing: 'mowing',
+};
+
+/** Media classes a search may name, as Home Assistant's media classes. */
+export const MEDIA_CLASSES: Readonly<Record<string, string>> = {
+  artist: 'artist', band: 'artist', album: 'album', record: 'album', song: 'track', track: 'track', tune: 'track',
+  playlist: 'playlist', podcast: 'podcast', station: 'channel', channel: 'channel', radio: 'channel', movie: 'movie', film: 'movie', show: 'tv_show', episode: 'episode', audiobook: 'book', book: 'book',
+};
+
+const covers = ['cover', 'valve'];
+const media = ['media_player'];
 
 /** Every template, most specific first (the matcher tries them in this order). */
 export const commandTemplates: readonly CommandTemplate[] = [
-  { intent: 'HassNevermind', sentences: ['(nevermind|forget it|cancel|cancel that|ignore that|nothing|stop|no [thanks])'] },
-  { intent: 'HassShoppingListAddItem', sentences: ['(add|put) {item} (to|on) <the> shopping list', '(add|put) {item} (to|on) <the> shopping'] },
-  { intent: 'HassListAddItem', sentences: ['(add|put) {item} (to|on) <the> {name} [list]'] },
-  {
-    intent: 'HassStartTimer',
-    sentences: [
-      '(set|start|create|make) [a|an|the] timer for {duration}',
-      '(set|start|create|make) [a|an|the] timer for {duration} (called|named) {timer_name}',
-      '(set|start|create|make) (a|an|the) {timer_name} timer for {duration}',
-      '(set|start|create|make) [a|an] {duration} timer',
-      '[a] timer for {duration}',
-    ],
-  },
-  {
-    intent: 'HassCancelTimer',
-    sentences: ['(cancel|stop|delete|remove|kill|end) <the> timer', '(cancel|stop|delete|remove|kill|end) <the> {duration} timer', '(cancel|stop|delete|remove|kill|end) <the> {timer_name} timer'],
-  },
+  // Conversation: answers to a question Jarvis asked, and "forget it".
+  { intent: 'HassRespond', sentences: ['[oh] <yes> [do it|go ahead]', 'please do [it]', 'yes i did', 'that is (right|correct)'], slots: { response: 'yes' } },
+  { intent: 'HassRespond', sentences: ['(no|nope|nah|negative) [thanks|thank you|i did not|do not|that is wrong|not that]', 'no no', 'do not', '(no way|not now|not|definitely not|absolutely not|wrong)'], slots: { response: 'no' } },
+  { intent: 'HassRespond', sentences: ['(thank you|thanks|cheers|thanks a lot|thank you very much|thank you so much|much appreciated|ta|great|perfect|lovely|brilliant|awesome|cheers mate)'], slots: { response: 'thank you' } },
+  { intent: 'HassNevermind', sentences: ['[oh|oops|sorry|um|uh] (nevermind|forget it|forget about it|cancel|cancel that|ignore that|ignore me|nothing|never you mind|not you|do not worry [about it]|scratch that) [sorry|then|jarvis]'] },
+
+  // Timers (Jarvis runs them itself).
+  { intent: 'HassCancelAllTimers', sentences: ['<cancel> <all_timers>', '<cancel> [the|my] timers', '(cancel|stop|clear) everything timer', 'get rid of <all_timers>'] },
+  { intent: 'HassIncreaseTimer', sentences: [
+    '(add|put) [another|an extra|extra] {duration} [more|extra] (to|on) <timer>',
+    '(add|put) [another|an extra|extra] {duration} [more|extra] (to|on) (it|that)',
+    '(extend|increase|lengthen|raise) <timer> by {duration}',
+    'give <timer> [another|an extra|extra] {duration} [more|extra]',
+    '{duration} more (on|for) <timer>',
+  ] },
+  { intent: 'HassDecreaseTimer', sentences: [
+    '(take|knock|remove|subtract|shave|cut|deduct) {duration} (off|from) <timer>',
+    '(take|knock|remove|subtract|shave|cut|deduct) {duration} off (it|that)',
+    '(decrease|reduce|shorten|lower|cut) <timer> by {duration}',
+  ] },
+  { intent: 'HassPauseTimer', sentences: ['(pause|hold|freeze|suspend) <timer> [for a (sec|second|moment|minute|bit)]', 'put <timer> on hold'] },
+  { intent: 'HassUnpauseTimer', sentences: ['(resume|unpause|continue|restart|unfreeze|carry on with|keep going with) <timer>', 'start <timer> again', '(let|have) <timer> (continue|carry on|run again)', 'take <timer> off hold'] },
+  { intent: 'HassCancelTimer', sentences: ['<cancel> <timer>', '<cancel> [the|my] {duration} timer', '(stop|cancel|turn off|silence) [the] (alarm|timer alarm|beeping)'] },
   {
     intent: 'HassTimerStatus',
     sentences: [
-      'how (much|long) [time] [is] (left|remaining) [on <the> [{timer_name}] timer]',
-      '[what is [the]] (timer status|status of <the> timer)',
-      'how is <the> timer [doing]',
-      'how long until <the> timer (is done|ends|goes off|finishes)',
+      'how (much|long) [more] [time] [is|do i have|is there] [left|remaining] (on|for|in) <timer>',
+      'how (much|long) [more] [time] [is|do i have|is there] (left|remaining)',
+      'how much longer [is there] [on|for] [<timer>]',
+      'how many (minutes|seconds|hours) [are|do i have] (left|remaining) [on <timer>]',
+      'how much time do i have left [on <timer>]',
+      '[how much] time (left|remaining) on <timer>',
+      'when (will|does) <timer> (go off|be done|end|finish|ring)',
+      'check on <timer>',
+      '(what is|whats) left on <timer>',
+      '(what is|whats) [the] (status|time left|time remaining) (of|on) <timer>',
+      '[what is [the]] timer status',
+      '(status of|check) <timer>',
+      'how is <timer> [doing|going]',
+      'how long until <timer> (is done|ends|goes off|finishes|rings)',
+      'is <timer> (done|finished|up|over) [yet]',
+      '(what|which) timers (do i have|are there|are running|are set|have i got|are going) [running|going|set]',
+      '(do i have|are there) any timers [running|going|set]',
     ],
   },
-  { intent: 'HassGetCurrentTime', sentences: ['what time is it [now]', 'what is the time [now]', '[tell me] the time', 'do you know what time it is', 'what is the current time'] },
+
+  {
+    intent: 'HassStartTimer',
+    sentences: [
+      '(set|start|create|make|put on|give me) [me] [a|an|the] timer (for|of) {duration}',
+      '(set|start|create|make|put on|give me) [me] [a|an|the] timer (for|of) {duration} (for|called|named) [the|my|a] {timer_name}',
+      '(set|start|create|make|put on|give me) [me] [a|an] timer (called|named) {timer_name} (for|of) {duration}',
+      '(set|start|create|make|put on|give me) [me] (a|an|the) {timer_name} timer (for|of) {duration}',
+      '(set|start|create|make|put on|give me) [me] [a|an] {duration} timer',
+      '(set|start|create|make|put on|give me) [me] [a|an] {duration} timer (for|called|named) [the|my|a] {timer_name}',
+      '(set|start|create|make|put on|give me) [me] [a|an] {duration} {timer_name} timer',
+      '[a|an] {duration} timer [please]',
+      '[a|an] {duration} {timer_name} timer',
+      '(set|start|create|make) [a|an|the] timer {duration}',
+      '(set|start|create) [a|an] {duration} (countdown|count down)',
+      '[a|an] {timer_name} timer (for|of) {duration}',
+      '[a] timer [for] {duration}',
+      '[start] [a] (countdown|count down) (for|of) {duration}',
+      '{duration} countdown',
+      'time {duration}',
+      '(remind|tell|alert|wake) me [up] (in|after) {duration}',
+      'let me know in {duration}',
+    ],
+  },
+  // Time, date, weather.
+  { intent: 'HassGetCurrentTime', sentences: ['what time is it [now|right now]', 'tell me what time it is', 'what hour is it', '(have you got|got) the time', '(what is|whats) the time [now|right now]', '[tell me|give me] the [current] time', '(do you know|can you tell me|could you tell me) what time it is', 'what is the current time', 'time', 'what time do you have'] },
   {
     intent: 'HassGetCurrentDate',
-    sentences: ['what is [the] date [today]', 'what is today date', 'what is the current date', 'what day is [it] [today]', 'what is today', 'which day is it [today]', 'what date is it [today]'],
+    sentences: ['(what is|whats) [the] date [today]', '(what is|whats) today date', 'what is the current date', 'what day is [it] [today]', 'what is today', 'which day is it [today]', '(what|which) date is it [today]', '[tell me|give me] [the|today] date', '(what|which) day of the (month|week) is it [today]', 'what is the day today', 'what month is it', '(what is|whats) the day', 'what year is it', 'what is the date [today]'],
   },
   {
     intent: 'HassGetWeather',
-    sentences: ['(what|how) is the weather [like] [today|outside|now]', 'what is the forecast [for] [today]', '(what|how) is the weather [like] (in|at|for) {name}', 'what is the weather going to be [like] [today]'],
-  },
-  {
-    intent: 'HassClimateSetTemperature',
     sentences: [
-      '<set> [the] (temperature|thermostat|heating|heat) to {temperature} <degrees>',
-      '<set> [the] (temperature|thermostat|heating|heat) (in|of|on|for) {target} to {temperature} <degrees>',
-      '<set> {target} [temperature|thermostat|heating] to {temperature} degrees [celsius|fahrenheit]',
-      '(make it|heat [it] [up] to|warm [it] [up] to) {temperature} degrees [in {target}]',
+      '(what|how) is the weather [like] [today|outside|now|right now|out there]',
+      '(what|how) is it like (outside|out there)',
+      '(what is|whats|tell me) the (forecast|weather forecast) [for] [today|tomorrow|this week]',
+      '(what|how) is the weather [like] (in|at|for) {name}',
+      'what is the weather going to be [like] [today|tomorrow]',
+      '(tell me|give me) the weather',
+      '(do i|will i) need (an umbrella|a coat|a jacket|sunscreen) [today]',
+      'is it (going to|gonna) (rain|snow|be sunny|be cold|be hot|be warm) [today|later|tomorrow]',
+      'is it (raining|snowing|sunny|cold|hot|windy|cloudy) (outside|out)',
+      'is it (raining|snowing)',
+      'will it (rain|snow|be sunny|be cold|be hot|be warm|be windy) [today|later|tomorrow|this afternoon|tonight]',
+      'is it (sunny|cloudy|windy|nice) [outside|out] [today]',
+      '[the] weather [today|forecast]',
+      'how (cold|hot|warm) is it outside',
     ],
   },
-  {
-    intent: 'HassClimateGetTemperature',
-    sentences: [
-      '<what_is> the (temperature|temp) [inside|in here|here]',
-      '<what_is> the (temperature|temp) (in|of|on|at) {target}',
-      'how (warm|hot|cold) is it [inside|in here|here]',
-      'how (warm|hot|cold) is [it in] {target}',
-      '<what_is> {target} (temperature|temp)',
-    ],
-  },
+
+  // Lists.
+  { intent: 'HassShoppingListAddItem', sentences: [
+    '(add|put|stick|pop) {item} (to|on|onto) <the> shopping list',
+    '(add|put|stick|pop) {item} (to|on|onto) <the> shopping',
+    'shopping list add {item}',
+    '[we] need {item} (add|put) (it|them) (to|on) <the> shopping list',
+    '(we are|i am) (out of|running low on|low on) {item} (add|put) (it|them|some) (to|on) <the> shopping list',
+  ] },
+  { intent: 'HassListCompleteItem', sentences: [
+    '(check|tick|cross|mark|strike) off {item} (from|on|in) <the> {list} <list_word>',
+    '(check|tick|cross|strike|mark) {item} off <the> {list} <list_word>',
+    '(mark|set) {item} (as|to) (done|complete|completed|finished|bought|checked) (on|in) <the> {list} <list_word>',
+    '(complete|finish) {item} (on|in|from) <the> {list} <list_word>',
+    '(remove|delete|take) {item} (from|off) <the> {list} <list_word>',
+    'i (bought|got|did|finished|have done|picked up) [the] {item} (tick|cross|check|mark) (them|it) off <the> {list} <list_word>',
+  ] },
+  { intent: 'HassListAddItem', sentences: ['(add|put|stick|pop|write) {item} (to|on|onto) <the> {list} <list_word>', '{list} list add {item}'] },
+
+  // Media search (open vocabulary), before unpause/next so "play the next song" stays a command of its own.
+  { intent: 'HassMediaNext', sentences: ['(next|skip) [<track>] [please]', '(play|go to|skip to|jump to) [the] next <track> [(in|on) {target}]', 'skip [this|the|that] <track> [(in|on) {target}]', '(next|skip) [this|the] [<track>] (in|on) {target}', 'next <track> on {target}', 'skip ahead'], domains: media },
+  { intent: 'HassMediaPrevious', sentences: ['(previous|last) <track> [please]', 'previous', '(play|go to|skip to|go back to|back to|jump to) [the] (previous|last) <track> [again] [(in|on) {target}]', 'go back [a|one] [<track>] [(in|on) {target}]', '(previous|last) <track> (in|on) {target}', 'play [the] (last|previous) <track> again', 'replay [the] (last|previous) <track>'], domains: media },
+  { intent: 'HassMediaUnpause', sentences: ['(resume|unpause|continue) {target}', '(resume|unpause|continue) <media> (in|on) {target}', '(resume|unpause|continue) <media>', '(resume|continue|keep) playing [<media>] [(in|on) {target}]', 'play <media> again', '(start|put) [the] (music|playback) (back on|again)', '(resume|unpause|continue) playback [(in|on) {target}]', 'unpause', 'resume', 'carry on playing'], domains: media },
+  { intent: 'HassMediaSearchAndPlay', sentences: ['(play|put on) the artist {search_query} [(in|on) {target}]', '(play|put on) (something|anything|some music|music|songs) by {search_query} [(in|on) {target}]'], slots: { media_class: 'artist' }, domains: media },
+  { intent: 'HassMediaSearchAndPlay', sentences: ['(play|put on) the album {search_query} [(in|on) {target}]'], slots: { media_class: 'album' }, domains: media },
+  { intent: 'HassMediaSearchAndPlay', sentences: ['(play|put on) the (song|track) {search_query} [(in|on) {target}]'], slots: { media_class: 'track' }, domains: media },
+  { intent: 'HassMediaSearchAndPlay', sentences: ['(play|put on) the playlist {search_query} [(in|on) {target}]', '(play|put on) [my|the] {search_query} playlist [(in|on) {target}]'], slots: { media_class: 'playlist' }, domains: media },
+  { intent: 'HassMediaSearchAndPlay', sentences: ['(play|put on) the podcast {search_query} [(in|on) {target}]', '(play|put on) [my|the] {search_query} podcast [(in|on) {target}]'], slots: { media_class: 'podcast' }, domains: media },
+  { intent: 'HassMediaSearchAndPlay', sentences: ['(play|put on) the (radio station|station) {search_query} [(in|on) {target}]'], slots: { media_class: 'channel' }, domains: media },
+  { intent: 'HassMediaSearchAndPlay', sentences: ['(play|put on) [some] {search_query} (in|on) {target}', 'play [some] {search_query}', 'put on some {search_query}', 'i (want|would like) to (listen to|hear) [some] {search_query}', 'can i (hear|listen to) [some] {search_query}', '(let us|lets) (listen to|hear) [some] {search_query}', 'listen to {search_query}', '(shuffle|stream) {search_query}'], domains: media, weak: true },
+
+  // Media transport and volume.
+  { intent: 'HassMediaPause', sentences: ['pause {target}', 'pause <media> (in|on) {target}', 'pause <media> [for a (second|sec|moment|minute|bit)]', '[hold on|wait] pause (it|that|this) [for a (second|sec|moment|minute|bit)]', '(stop|hold) the (music|playback|movie|show|song|film|episode|podcast|radio) [(in|on) {target}] [for a (second|sec|moment|minute|bit)]', 'pause', 'hold on pause <media>'], domains: media },
+  { intent: 'HassMediaPlayerUnmute', sentences: ['unmute {target}', 'unmute <media>', 'unmute', '(turn|put) the (sound|audio|volume) back on [(in|on) {target}]', 'turn (on|back on) the (sound|audio)'], domains: media },
+  { intent: 'HassMediaPlayerMute', sentences: ['(mute|silence|hush) {target}', '(mute|silence) <media>', 'mute', '(turn|switch) off the (sound|audio) [(in|on) {target}]', '(turn|switch) the (sound|audio) off [(in|on) {target}]'], domains: media },
   {
     intent: 'HassSetVolume',
     sentences: [
-      '<set> [the] volume to {volume_level} <percent>',
-      '<set> [the] volume (of|on|in|for) {target} to {volume_level} <percent>',
-      '<set> {target} volume to {volume_level} <percent>',
-      'volume [to] {volume_level} [percent] [(on|in) {target}]',
+      '(<set>|<turn>) [the] volume [(of|on|in|for) {target}] (to|at) {volume_level} <percent>',
+      '(<set>|<turn>) {target} volume (to|at) {volume_level} <percent>',
+      '(<set>|put) {target} (to|at) {volume_level} percent volume',
+      '{target} volume (to|at) {volume_level} <percent>',
+      'volume [to|at] {volume_level} [percent] [(on|in|for) {target}]',
+    ],
+    domains: media,
+  },
+  { intent: 'HassSetVolumeRelative', sentences: ['(<turn>|crank) [the] (volume|sound|music) up [(on|in|for) {target}] by {volume_step} <percent>', '(increase|raise) [the] volume [(on|of|in|for) {target}] by {volume_step} <percent>', '(turn|crank) up [the] volume [(on|in|for) {target}] by {volume_step} <percent>'], domains: media },
+  { intent: 'HassSetVolumeRelative', sentences: ['<turn> [the] (volume|sound|music) down [(on|in|for) {target}] by {volume_step} <percent>', '(decrease|lower|reduce|drop) [the] volume [(on|of|in|for) {target}] by {volume_step} <percent>', 'turn down [the] volume [(on|in|for) {target}] by {volume_step} <percent>'], domains: media, negate: true },
+  {
+    intent: 'HassSetVolumeRelative',
+    sentences: [
+      '(<turn>|crank) [the] (volume|sound|music) up [(on|in|for) {target}]', '(turn|crank) up [the] (volume|sound|music) [(on|in|for) {target}]', '(increase|raise) [the] volume [(on|of|in|for) {target}]',
+      '[a [little] bit|a little] louder [(in|on) {target}]', 'make (it|that) louder [(in|on) {target}]', 'make {target} louder', '<turn> it up [a [little] bit|a little|a notch]', 'turn up {target}', '<turn> {target} up', 'volume up [(in|on) {target}]', 'i can not hear (it|that|anything)', 'it is too quiet', 'louder',
+      '{target} volume up', '(turn|bump|crank) up {target} volume', '(increase|raise|boost) {target} volume', 'bump [up] the volume [(in|on) {target}]', 'pump up the volume',
+    ],
+    slots: { volume_step: 10 },
+    domains: media,
+  },
+  {
+    intent: 'HassSetVolumeRelative',
+    sentences: [
+      '<turn> [the] (volume|sound|music) down [(on|in|for) {target}]', 'turn down [the] (volume|sound|music) [(on|in|for) {target}]', '(decrease|lower|reduce|drop) [the] volume [(on|of|in|for) {target}]',
+      '[a [little] bit|a little] (quieter|softer) [(in|on) {target}]', 'make (it|that) (quieter|softer) [(in|on) {target}]', 'make {target} (quieter|softer)', '<turn> it down [a [little] bit|a little|a notch]', 'turn down {target}', '<turn> {target} down', 'volume down [(in|on) {target}]', 'it is too loud', '(quieter|softer)',
+      '{target} volume down', 'turn down {target} volume', '(decrease|lower|reduce|drop) {target} volume', 'keep it down',
+    ],
+    slots: { volume_step: -10 },
+    domains: media,
+  },
+
+  // Climate.
+  {
+    intent: 'HassClimateSetTemperature',
+    sentences: [
+      '<set> {target} [temperature|thermostat|heating] to {temperature} <degrees>',
+      '<set> [the] (temperature|thermostat|heating|heat|heater) to {temperature} <degrees> [[in|on] {where}]',
+      '<set> [the] (temperature|thermostat|heating|heat) (in|of|on|for) {target} to {temperature} <degrees>',
+      '<set> it to {temperature} degrees [(in|on) {where}]',
+      '(heat|warm|cool) [up] {target} to {temperature} <degrees>',
+      '<turn> {target} (up|down) to {temperature} <degrees>',
+      '(make it|heat [it] [up] to|warm [it] [up] to|cool [it] [down] to) {temperature} degrees [(in|on) {where}]',
+      'i (want|would like) it [at|to be] {temperature} degrees [(in|on) {where}]',
+      'i (want|would like) it [at|to be] {temperature} degrees {where}',
+      '<turn> (up|down) [the] (heat|heating|thermostat|temperature) to {temperature} <degrees> [[in|on] {where}]',
+      '<turn> [the] (heat|heating|thermostat|temperature) (up|down) to {temperature} <degrees> [[in|on] {where}]',
+    ],
+    domains: ['climate'],
+  },
+  { intent: 'HassClimateSetTemperature', sentences: ['{target} [temperature] to {temperature} <degrees>', '{temperature} degrees [[in|on] {where}]'], domains: ['climate'], weak: true },
+  {
+    intent: 'HassClimateGetTemperature',
+    sentences: [
+      '<what_is> the (temperature|temp) [inside|in here|here|indoors]',
+      '<what_is> the (temperature|temp) [in|of|on|at] {target}',
+      'what temperature is it [[in|on] {target}|inside|in here]',
+      'how (warm|hot|cold|chilly) is it [inside|in here|here]',
+      'how (warm|hot|cold|chilly) is it (in|on) {target}',
+      'how (warm|hot|cold) is {target}',
+      'is it (warm|hot|cold|chilly) [in here|inside]',
+      'is it (warm|hot|cold|chilly) (in|on) {target}',
+      '<what_is> {target} (temperature|temp)',
+      '(what is|whats) {target} set to',
+      'what temperature is {target} [set] (at|to|on)',
+      'what is the (thermostat|heating) (set to|at)',
     ],
   },
+
+  // Fans, covers, lights with a value.
   {
     intent: 'HassLightSet',
     sentences: [
-      '<set> [the] brightness to {brightness} <percent>',
-      '<set> [the] brightness (of|in|on|for) {target} to {brightness} <percent>',
-      '<set> {target} [brightness] to {brightness} percent',
+      '[<set>] [the] brightness [to|at] {brightness} <percent> [(in|on) {where}]',
+      '<set> [the] brightness (of|in|on|for) {target} (to|at) {brightness} <percent>',
+      '<set> {target} [brightness] (to|at) {brightness} percent',
       '<set> {target} brightness to {brightness}',
+      '<set> {target} {brightness} percent',
+      '<set> it to {brightness} percent',
       '(dim|brighten|turn up|turn down) {target} to {brightness} <percent>',
+      '{target} (to|at) {brightness} percent [brightness]',
     ],
     domains: ['light'],
   },
-  { intent: 'HassLightSet', sentences: ['<set> {target} to (full|max|maximum) brightness', '(brighten|turn up) {target} (all the way|fully)'], slots: { brightness: 100 }, domains: ['light'] },
   {
-    intent: 'HassLightSet',
-    sentences: ['<set> [the] (color|colour) (of|in|for) {target} to {color}', '<set> {target} [to] [the] [color|colour] {color}', '<set> {target} {color}'],
-    domains: ['light'],
+    intent: 'HassFanSetSpeed',
+    sentences: [
+      '<set> {target} [speed] (to|at) {percentage} <percent>',
+      '<set> [the] (fan speed|speed) [(of|on|in|for) {target}] (to|at) {percentage} <percent>',
+      '{target} [speed] (to|at) {percentage} percent',
+      '<set> [the] fan (to|at) {percentage} percent [[in|on] {where}]',
+      '<set> {target} speed (to|at) {percentage}',
+      '[<set>] [the] fan speed [to|at] {percentage} [percent] [[in|on] {where}]',
+      '(turn|set) {target} (up|down) to {percentage} [percent]',
+      '{target} (at|to) {percentage} [percent] speed',
+    ],
+    domains: ['fan'],
   },
   {
     intent: 'HassSetPosition',
-    sentences: ['<set> {target} [position] to {position} <percent>', '(open|close|raise|lower) {target} [to] {position} percent'],
-    domains: ['cover', 'valve'],
+    sentences: ['<set> {target} [position] (to|at) {position} <percent>', '(open|close|raise|lower|move) {target} [to] {position} <percent>', '{target} (to|at) {position} percent', '<set> [the] position of {target} to {position} <percent>'],
+    domains: covers,
+  },
+  { intent: 'HassSetPosition', sentences: ['(open|close|raise|lower) {target} (halfway|half way|half)', '<set> {target} (to|at) half [way]'], slots: { position: 50 }, domains: covers },
+  { intent: 'HassLightSet', sentences: ['<set> {target} to (full|max|maximum) [brightness]', '(brighten|turn up) {target} (all the way|fully)', '{target} (to|at) full brightness'], slots: { brightness: 100 }, domains: ['light'] },
+  {
+    intent: 'HassLightSet',
+    sentences: [
+      '<set> [the] (color|colour) (of|in|for) {target} to {color}', '(<set>|<turn>) {target} [to] [the] [color|colour] {color}', '(<set>|<turn>) {target} {color}',
+      'i (want|would like) {target} [to be] {color}', '{target} [to] {color}', '<set> (it|them) {color} [(in|on) {where}]',
+    ],
+    domains: ['light'],
   },
   {
-    intent: 'HassMediaPause',
-    sentences: ['pause {target}', 'pause <media> (in|on) {target}', 'pause <media>', 'stop the (music|playback|movie|show)'],
-    domains: ['media_player'],
+    intent: 'HassLightSet',
+    sentences: ['(dim|lower|turn down) {target} [a [little] bit|a little|slightly|some]', 'make {target} [a [little] bit|a little] (dimmer|darker)', '<turn> {target} down'],
+    slots: { brightness_step: -25 },
+    domains: ['light'],
   },
   {
-    intent: 'HassMediaUnpause',
-    sentences: ['(resume|unpause|continue) {target}', '(resume|unpause|continue|play) <media> (in|on) {target}', '(resume|unpause|continue) <media>', '(play|start) [the] (music|playback)'],
-    domains: ['media_player'],
+    intent: 'HassLightSet',
+    sentences: ['(brighten|turn up) {target} [a [little] bit|a little|slightly|some]', 'make {target} [a [little] bit|a little] brighter', '<turn> {target} up'],
+    slots: { brightness_step: 25 },
+    domains: ['light'],
   },
-  {
-    intent: 'HassMediaNext',
-    sentences: ['(next|skip) [<track>]', '(play|go to|skip to) [the] next <track>', 'skip [this|the] <track>', '(next|skip) [this|the] [<track>] (in|on) {target}'],
-    domains: ['media_player'],
-  },
-  {
-    intent: 'HassMediaPrevious',
-    sentences: ['(previous|last) <track>', '(play|go to|skip to|go back to) [the] (previous|last) <track>', 'go back [a <track>|one <track>]', '(previous|last) <track> (in|on) {target}'],
-    domains: ['media_player'],
-  },
+
+  { intent: 'HassLightSet', sentences: ['<set> {target} to {brightness}'], domains: ['light'], weak: true },
+  { intent: 'HassFanSetSpeed', sentences: ['<set> {target} to {percentage}'], domains: ['fan'], weak: true },
+  { intent: 'HassSetPosition', sentences: ['<set> {target} to {position}'], domains: covers, weak: true },
+
+  // Vacuum and mower (before the generic on/off, which would take "start the vacuum").
+  { intent: 'HassVacuumReturnToBase', sentences: ['(dock|park|recall|stop) <vacuum>', 'stop (vacuuming|cleaning|hoovering)', '(bring|call) <vacuum> (back|home) [to [its|the] (base|dock|charger)]', '(send|return) <vacuum> <base>', '<vacuum> (go|return) <base>', 'stop (vacuuming|cleaning|hoovering) and (go|return) <base>', ], domains: ['vacuum'] },
+  { intent: 'HassVacuumReturnToBase', sentences: ['(send|return) {target} <base>', '(dock|park) {target}', '{target} (go|return) <base>'], domains: ['vacuum'], weak: true },
+  { intent: 'HassVacuumStart', sentences: ['(start|run|turn on|switch on|launch) <vacuum>', '(start|begin) (vacuuming|cleaning|hoovering) [{where}]', '(have|let|tell|send) <vacuum> (to clean|clean|vacuum) [{where}]', '(vacuum|hoover) {where}', '(start|run) <vacuum> (in|on) {where}', '<vacuum> (start|clean) [{where}]', 'clean {where} with <vacuum>'], domains: ['vacuum'] },
+  { intent: 'HassVacuumStart', sentences: ['(start|run|launch) {target}', '(have|let|tell|send) {target} (to clean|clean|vacuum) [{where}]', '{target} (clean|vacuum) [{where}]'], domains: ['vacuum'], weak: true },
+  { intent: 'HassLawnMowerDock', sentences: ['(dock|park|recall|stop) <mower>', '(bring|call) <mower> (back|home|in) [to [its|the] (base|dock|charger)]', '(send|return) <mower> <base>', '<mower> (go|return) <base>', 'stop mowing [and (go|return) <base>]'], domains: ['lawn_mower'] },
+  { intent: 'HassLawnMowerDock', sentences: ['(dock|park) {target}', '(send|return) {target} <base>'], domains: ['lawn_mower'], weak: true },
+  { intent: 'HassLawnMowerStartMowing', sentences: ['(start|run|turn on|launch) <mower>', '(start|begin) mowing', '(mow|cut) the (lawn|grass|garden|yard|back yard|front yard)', 'time to mow [the lawn]', '(let|have) <mower> (cut|mow) the (grass|lawn)', 'send <mower> out', '<mower> start [mowing]'], domains: ['lawn_mower'] },
+  { intent: 'HassLawnMowerStartMowing', sentences: ['(start|run|launch) {target}', '(have|let|tell|send) {target} (mow|cut) [the (lawn|grass)]', 'send {target} out', '{target} (start|mow) [the lawn]'], domains: ['lawn_mower'], weak: true },
+
+  // Broadcast (open vocabulary).
+  { intent: 'HassBroadcast', sentences: ['(broadcast|announce) [that] {message}', 'tell (everyone|everybody|the house|the whole house) [that] {message}', '(make an announcement|send a broadcast) [that] {message}'] },
+
+  // State questions.
+  { intent: 'HassGetState', sentences: ['(is|are) (anyone|anybody|someone|somebody|people) (home|at home|in|in the house)', 'who is (home|at home|in the house)', 'is (anyone|anybody|somebody|someone) here'], slots: { domain: 'person', state: 'home' } },
+  { intent: 'HassGetState', sentences: ['(how humid is it|what is the humidity|whats the humidity) [inside|in here|here]', '(how humid is it|what is the humidity|whats the humidity) [in|on] {where}', '(how humid|what is the humidity) (in|on) {where}', 'how humid is {where}'], targetWord: 'humidity' },
+  { intent: 'HassGetState', sentences: ['(what is|whats|how is|check) the battery [level] (of|on|for|in) {target}', 'how much battery (does|do|is left on|is left in) {target} [have|got]', '(is|are) {target} [battery] (low|running low|dying)', '(what is|whats) {target} battery [level|at]', 'how is {target} battery [doing]'], targetWord: 'battery' },
+  { intent: 'HassGetState', sentences: ['(what is|whats) the (co2|carbon dioxide) [level] [[in|on] {where}]', 'how is the air [quality] [[in|on] {where}]'], targetWord: 'co2' },
+  { intent: 'HassGetState', sentences: ['(is|was) there [any] (motion|movement) [detected] [[in|on|at] {where}]', '(is|has) (anyone|anybody|someone|something) (moving|moved) [[in|on|at] {where}]', 'any (motion|movement) [[in|on|at] {where}]'], targetWord: 'motion', slots: { state: 'on' } },
+  { intent: 'HassGetState', sentences: ['(is|are) [there] (a leak|any leaks|water) [[in|on] {where}]', '(is|are) {target} (leaking|wet)'], targetWord: 'leak', slots: { state: 'on' } },
+  { intent: 'HassGetState', sentences: ['where is {target}'], domains: ['person', 'device_tracker'] },
+  { intent: 'HassGetState', sentences: ['(is|are) {target} [at] home [yet|now]', '(is|are) {target} back [home] [yet]'], slots: { state: 'home' }, domains: ['person', 'device_tracker'] },
+  { intent: 'HassGetState', sentences: ['(what is|whats) the volume [set to|at] [(on|of|in) {target}]', 'how loud is {target}'], targetWord: 'media player', domains: media },
+  { intent: 'HassGetState', sentences: ['(what is|whats) playing [(on|in) {target}]', 'what (song|track) is (this|playing)'], domains: media },
   {
     intent: 'HassGetState',
     sentences: [
-      '(is|are) {target} [turned|switched|still] {state}',
+      '(is|are) {target} [turned|switched|still|currently|now|all] {state} [right now|now|yet]',
+      '(is|are) {target} {state} (in|on) {where}',
+      '(is|are) [there] any {target} [still|currently|left] {state} [[in|on] {where}]',
+      '(is|are) any of {target} {state}',
+      'any {target} [still|currently|left] {state} [[in|on] {where}]',
+      '(which|what) {target} (is|are) [still|currently] {state} [[in|on] {where}]',
+      'did (i|we|you|someone|somebody|anyone) (leave|forget) {target} {state}',
+      '(is|are) {target} (running|working|going)',
       '<what_is> [the] (state|status) of {target}',
-      '(what is|how is|whats) {target} (doing|at)',
+      '(what is|how is|whats) {target} (doing|at|reading|showing)',
+      'what does {target} (say|read|show)',
+      '(what is|whats) {target} reading',
+      'how many (things|items|entries) (are|do i have|do we have) (on|in) {target}',
+      '(what is|whats) on {target}',
+      'check {target}',
     ],
   },
-  { intent: 'HassGetState', sentences: ['what is {target}'], weak: true },
-  { intent: 'HassToggle', sentences: ['(toggle|flip) {target}'], domains: ['light', 'switch', 'fan', 'input_boolean', 'media_player', 'cover'] },
-  { intent: 'HassTurnOn', sentences: ['lock {target}'], domains: ['lock'] },
+  { intent: 'HassGetState', sentences: ['did (i|we|you|someone|anyone) lock {target}'], slots: { state: 'locked' } },
+  { intent: 'HassGetState', sentences: ['did (i|we|you|someone|anyone) (close|shut) {target}'], slots: { state: 'closed' } },
+  { intent: 'HassGetState', sentences: ['(what is|whats) {target}', 'how (is|are) {target}'], weak: true },
+
+  // On/off and friends.
+  { intent: 'HassToggle', sentences: ['(toggle|flip) {target}', '(toggle|flip) {target} [on|off]'], domains: ['light', 'switch', 'fan', 'input_boolean', 'media_player', 'cover'] },
+  { intent: 'HassTurnOn', sentences: ['lock [up] {target}', 'lock up'], domains: ['lock'] },
   { intent: 'HassTurnOff', sentences: ['unlock {target}'], domains: ['lock'] },
-  { intent: 'HassTurnOn', sentences: ['(open|raise|lift) {target}'], domains: ['cover', 'valve'] },
-  { intent: 'HassTurnOff', sentences: ['(close|shut|lower) {target}'], domains: ['cover', 'valve'] },
-  { intent: 'HassTurnOn', sentences: ['(activate|run|start|play) {target} [scene]'], domains: ['scene', 'script'] },
-  { intent: 'HassTurnOn', sentences: ['<turn> on {target}', '<turn> {target} on', '(enable|power on|light up) {target}'] },
-  { intent: 'HassTurnOff', sentences: ['<turn> <off> {target}', '<turn> {target} <off>', '(disable|power off|power down|kill|shut off|shut down) {target}'] },
+  { intent: 'HassTurnOn', sentences: ['(open|raise|lift|roll up|pull up) [up] {target}', '(open|raise) {target} [all the way|fully] [up]'], domains: covers },
+  { intent: 'HassTurnOn', sentences: ['{target} up'], domains: covers, weak: true },
+  { intent: 'HassTurnOff', sentences: ['(close|shut|lower|draw|roll down|pull down) {target}', '(close|shut|lower) {target} [all the way|fully] [down]'], domains: covers },
+  { intent: 'HassTurnOff', sentences: ['{target} down'], domains: covers, weak: true },
+  { intent: 'HassTurnOn', sentences: ['(activate|run|trigger) [the] scene {target}', 'scene {target}'], domains: ['scene', 'script'] },
+  { intent: 'HassTurnOn', sentences: ['(activate|run|start|play|trigger|set) {target} [scene]', '{target} scene'], domains: ['scene', 'script'], weak: true },
+  {
+    intent: 'HassTurnOn',
+    sentences: [
+      '<turn> on {target}', '<turn> {target} on', '(enable|power on|power up|light up|plug in|boot up|fire up) {target}',
+      'on with {target}', '(it is|its) (too|so|very|really) dark [in here|here]', 'i can not see [a thing|anything] [in here]',
+      '<turn> {target} on [in|on] {where}',
+    ],
+  },
+  { intent: 'HassTurnOn', sentences: ['{target} on', '{target} on [in|on] {where}', 'i (want|need|would like) {target} on', '(start|turn on) {target}', '(light|lights) [please]'], weak: true },
+  {
+    intent: 'HassTurnOff',
+    sentences: [
+      '<turn> <off> {target}', '<turn> {target} <off>', '(disable|power off|power down|kill|shut off|shut down|unplug|cut) {target}',
+      '<off> with {target}', '<turn> {target} <off> [in|on] {where}',
+      '(lights|light) out [[in|on] {where}]', '(it is|its) (too|so|very|really) bright [in here|here] [<turn> {target} <off>|<turn> <off> {target}]',
+    ],
+  },
+  { intent: 'HassTurnOff', sentences: ['{target} <off>', '{target} <off> [in|on] {where}', 'i (want|need|would like) {target} off'], weak: true },
+  { intent: 'HassTurnOff', sentences: ['stop {target}'], weak: true },
 ];
 
 /** Requests heavy enough for a worker: the word that starts them and the task type they become. */
@@ -194,121 +455,84 @@ export const coldTemplates: ReadonlyArray<{ task: string; sentences: readonly st
   { task: 'plan', sentences: ['(plan|make a plan for|come up with a plan for) {request}'] },
 ];
 
-/** A parsed template: a sequence of words, alternatives, optionals and slots. */
-export type TemplateNode =
-  | { type: 'word'; text: string }
-  | { type: 'alt'; options: TemplateNode[][] }
-  | { type: 'opt'; body: TemplateNode[][] }
-  | { type: 'slot'; name: string };
-
-/** Parses one template sentence (rules expanded) into nodes; throws on unbalanced brackets or unknown rules. */
-export function parseTemplate(sentence: string, rules: Readonly<Record<string, string>> = expansionRules): TemplateNode[] {
-  let src = sentence;
-  for (let guard = 0; /<([a-z_]+)>/.test(src); guard++) {
-    if (guard > 20) throw new Error(`expansion rules nest too deeply in "${sentence}"`);
-    src = src.replace(/<([a-z_]+)>/g, (_, name: string) => {
-      const rule = rules[name];
-      if (rule === undefined) throw new Error(`unknown rule <${name}> in "${sentence}"`);
-      return rule;
-    });
-  }
-  let i = 0;
-  const parseSeq = (closers: string): TemplateNode[][] => {
-    const options: TemplateNode[][] = [[]];
-    while (i < src.length) {
-      const ch = src[i]!;
-      if (closers.includes(ch)) return options;
-      if (ch === '|') {
-        options.push([]);
-        i++;
-      } else if (ch === '(' || ch === '[') {
-        i++;
-        const inner = parseSeq(ch === '(' ? ')' : ']');
-        if (src[i] !== (ch === '(' ? ')' : ']')) throw new Error(`unbalanced "${ch}" in "${sentence}"`);
-        i++;
-        options.at(-1)!.push(ch === '(' ? { type: 'alt', options: inner } : { type: 'opt', body: inner });
-      } else if (ch === '{') {
-        const end = src.indexOf('}', i);
-        if (end < 0) throw new Error(`unclosed slot in "${sentence}"`);
-        options.at(-1)!.push({ type: 'slot', name: src.slice(i + 1, end) });
-        i = end + 1;
-      } else if (ch === ' ') i++;
-      else {
-        const m = /^[a-z0-9.']+/.exec(src.slice(i));
-        if (!m) throw new Error(`unexpected "${ch}" in "${sentence}"`);
-        options.at(-1)!.push({ type: 'word', text: m[0] });
-        i += m[0].length;
-      }
-    }
-    if (closers) throw new Error(`unbalanced brackets in "${sentence}"`);
-    return options;
-  };
-  const top = parseSeq('');
-  return top.length === 1 ? top[0]! : [{ type: 'alt', options: top }];
-}
-
 const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const alternation = (words: Iterable<string>): string => [...words].sort((a, b) => b.length - a.length).map(escapeRe).join('|');
 const SLOT_PATTERNS: Record<string, string> = {
-  target: '.+?',
-  number: '\\d+(?:\\.\\d+)?',
+  // At least one word besides an article, so "set the thermostat to" does not stop at "the".
+  target: '(?:(?:the|my|our|a|an|this|that|these|those) )?(?!(?:the|my|our|a|an) )[^ ]+(?: [^ ]+)*?',
+  number: '-?\\d+(?:\\.\\d+)?',
   text: '.+?',
   duration: '.+?',
-  color: Object.keys(COLORS).sort((a, b) => b.length - a.length).map(escapeRe).join('|'),
-  state: STATE_WORDS.join('|'),
+  timer: "(?!(?:the|my|a|an|this|that|all|every|pause|stop|cancel|start|set) )[a-z']+(?: (?!(?:the|my|a|an) )[a-z']+)?",
+  color: alternation(Object.keys(COLORS)),
+  state: alternation(Object.keys(STATE_WORDS)),
+  media_class: alternation(Object.keys(MEDIA_CLASSES)),
 };
+
+const RULES = new RuleSet(expansionRules);
 
 /**
  * A regular expression for one sentence over normalised text with a trailing space (every piece ends in a
- * space, so optional pieces compose). Slots become named groups.
+ * space, so optional pieces compose). Slots become named groups; a slot used twice keeps its first group.
  */
-export function compileTemplate(sentence: string, extraSlots: Readonly<Record<string, string>> = {}): RegExp {
-  const emit = (nodes: TemplateNode[]): string =>
-    nodes
-      .map((n) => {
-        switch (n.type) {
-          case 'word':
-            // Input is normalised ("go back one track" → "go back 1 track"); the template's words must be too.
-            return `${escapeRe(normalizeWord(n.text))} `;
-          case 'alt':
-            return `(?:${n.options.map(emit).join('|')})`;
-          case 'opt':
-            return `(?:${n.body.map(emit).join('|')})?`;
-          case 'slot': {
-            const kind = slotKinds[n.name];
-            const pattern = extraSlots[n.name] ?? (kind ? SLOT_PATTERNS[kind] : undefined);
-            if (!pattern) throw new Error(`unknown slot {${n.name}} in "${sentence}"`);
-            return `(?<${n.name}>${pattern}) `;
-          }
-        }
-      })
-      .join('');
-  return new RegExp(`^${emit(parseTemplate(sentence))}$`);
+export function compileTemplate(sentence: string, extraSlots: Readonly<Record<string, string>> = {}, rules: RuleSet = RULES): RegExp {
+  const named = new Set<string>();
+  const emit = (n: TemplateNode): string => {
+    switch (n.kind) {
+      case 'word':
+        // Input is normalised ("go back one track" → "go back 1 track"); the template's words must be too.
+        return `${escapeRe(normalizeWord(n.word))} `;
+      case 'seq':
+        return n.items.map(emit).join('');
+      case 'alt':
+        return `(?:${n.options.map(emit).join('|')})`;
+      case 'opt':
+        return `(?:${emit(n.item)})?`;
+      case 'rule':
+        return emit(rules.get(n.name));
+      case 'slot': {
+        const kind = slotKinds[n.name];
+        const pattern = extraSlots[n.name] ?? (kind ? SLOT_PATTERNS[kind] : undefined);
+        if (!pattern) throw new Error(`unknown slot {${n.name}} in "${sentence}"`);
+        if (named.has(n.name)) return `(?:${pattern}) `;
+        named.add(n.name);
+        return `(?<${n.name}>${pattern}) `;
+      }
+    }
+  };
+  const tree = parseTemplate(sentence);
+  rules.closure(tree);
+  return new RegExp(`^${emit(tree)}$`);
 }
 
 /** Values to put in each slot when expanding phrases for a grammar (words, not digits). */
 export type SlotValues = Readonly<Record<string, readonly string[]>>;
 
 /** Expands one sentence into every phrase it accepts with the given slot values, stopping at `limit`. */
-export function expandTemplate(sentence: string, values: SlotValues, limit = 10_000): string[] {
-  const expand = (nodes: TemplateNode[]): string[] => {
-    let acc: string[] = [''];
-    for (const n of nodes) {
-      let parts: string[];
-      if (n.type === 'word') parts = [n.text];
-      else if (n.type === 'slot') parts = [...(values[n.name] ?? [])];
-      else if (n.type === 'alt') parts = n.options.flatMap(expand);
-      else parts = ['', ...n.body.flatMap(expand)];
-      const next: string[] = [];
-      for (const a of acc) {
-        for (const p of parts) {
-          next.push(a && p ? `${a} ${p}` : a || p);
-          if (next.length >= limit) break;
+export function expandTemplate(sentence: string, values: SlotValues, limit = 10_000, rules: RuleSet = RULES): string[] {
+  const expand = (n: TemplateNode): string[] => {
+    switch (n.kind) {
+      case 'word': return [n.word];
+      case 'slot': return [...(values[n.name] ?? [])];
+      case 'rule': return expand(rules.get(n.name));
+      case 'alt': return n.options.flatMap(expand).slice(0, limit);
+      case 'opt': return ['', ...expand(n.item)].slice(0, limit);
+      case 'seq': {
+        let acc: string[] = [''];
+        for (const item of n.items) {
+          const parts = expand(item);
+          const next: string[] = [];
+          outer: for (const a of acc) {
+            for (const p of parts) {
+              next.push(a && p ? `${a} ${p}` : a || p);
+              if (next.length >= limit) break outer;
+            }
+          }
+          acc = next;
         }
-        if (next.length >= limit) break;
+        return acc;
       }
-      acc = next;
     }
-    return acc;
   };
   return [...new Set(expand(parseTemplate(sentence)).map((s) => s.trim()).filter(Boolean))].slice(0, limit);
 }
@@ -318,56 +542,4 @@ export function numberWordsRange(from: number, to: number, step = 1): string[] {
   const out: string[] = [];
   for (let n = from; n <= to; n += step) out.push(numberToWords(n));
   return out;
-}
-
-/** Options of {@link expandCommandPhrases}. */
-export interface ExpandPhrasesOptions {
-  /** Most phrases per template sentence (default 2000). */
-  perSentence?: number;
-  /** Extra or replacement slot values (e.g. `item: ['milk', 'bread']` to cover shopping phrases). */
-  values?: SlotValues;
-}
-
-/**
- * Every phrase the templates accept for a registry, in words as a recogniser hears them ("turn on the kitchen
- * lights", "set the bedroom to fifty percent"), for a grammar-based recogniser (PocketSphinx JSGF/FSG).
- * Target slots take entity names and aliases, area and floor names, and area + domain words; numbers are
- * spelled out; free-text slots (item, timer name) are left out unless `values` gives them.
- */
-export function expandCommandPhrases(
-  registry: { floors: ReadonlyArray<{ name: string; aliases: readonly string[] }>; areas: ReadonlyArray<{ name: string; aliases: readonly string[] }>; entities: ReadonlyArray<{ name: string; aliases: readonly string[]; entity_id: string }> },
-  options: ExpandPhrasesOptions = {},
-): string[] {
-  const lower = (s: string): string => s.toLowerCase().replace(/[^a-z0-9 ]/g, ' ').replace(/\s+/g, ' ').trim();
-  const places = [...registry.areas, ...registry.floors].flatMap((p) => [p.name, ...p.aliases]).map(lower);
-  const names = registry.entities.flatMap((e) => [e.name, ...e.aliases]).map(lower);
-  const kinds = ['lights', 'light', 'lamps', 'fans', 'blinds', 'curtains', 'windows', 'tv', 'speaker', 'music', 'heating', 'thermostat'];
-  const target = [...new Set([
-    ...names.map((n) => `the ${n}`), ...names,
-    ...kinds.map((k) => `the ${k}`),
-    ...places.flatMap((p) => [`the ${p}`, p, ...kinds.slice(0, 3).map((k) => `the ${p} ${k}`), ...kinds.slice(0, 3).map((k) => `the ${k} in the ${p}`)]),
-  ])];
-  const lists = registry.entities.filter((e) => e.entity_id.startsWith('todo.')).flatMap((e) => [e.name, ...e.aliases]).map(lower);
-  const small = numberWordsRange(1, 10).concat(['fifteen', 'twenty', 'thirty', 'forty five', 'sixty', 'ninety']);
-  const values: SlotValues = {
-    target,
-    brightness: numberWordsRange(0, 100, 5),
-    position: numberWordsRange(0, 100, 5),
-    volume_level: numberWordsRange(0, 100, 5),
-    temperature: numberWordsRange(10, 30),
-    color: Object.keys(COLORS),
-    state: STATE_WORDS,
-    name: [...lists, ...registry.entities.filter((e) => e.entity_id.startsWith('weather.')).map((e) => lower(e.name))],
-    duration: small.flatMap((n) => [`${n} minutes`, `${n} seconds`]).concat(['one minute', 'one hour', 'two hours', 'an hour']),
-    ...options.values,
-  };
-  const out = new Set<string>();
-  for (const t of commandTemplates) {
-    for (const s of t.sentences) {
-      const slotsUsed = [...s.matchAll(/\{([a-z_]+)\}/g)].map((m) => m[1]!);
-      if (slotsUsed.some((slot) => (values[slot] ?? []).length === 0)) continue;
-      for (const p of expandTemplate(s, values, options.perSentence ?? 2000)) out.add(p);
-    }
-  }
-  return [...out];
 }

@@ -1,64 +1,26 @@
 import { domainOf, type RegistrySnapshot, type SnapshotArea, type SnapshotEntity, type SnapshotFloor } from '../home-assistant/registry-snapshot.js';
-import { editDistance, fuzzBudget, nameTokens, singular } from '../language/normalize.js';
+import { editDistance, fuzzBudget, nameTokens, normalizeText, singular } from '../language/normalize.js';
 
-/** A spoken word for a kind of entity: "lights" → light, "garage door" → cover/garage, "door" → cover/door or lock. */
-export interface DomainWord {
-  phrase: string;
-  kinds: Array<{ domain: string; deviceClass?: string }>;
-}
+import { DOMAIN_WORDS, type DomainWord } from '../language/domain-words.js';
 
-/** The domain and device-class words tier 0 understands (also used to expand grammar phrases). */
-export const DOMAIN_WORDS: readonly DomainWord[] = [
-  { phrase: 'light', kinds: [{ domain: 'light' }] },
-  { phrase: 'lamp', kinds: [{ domain: 'light' }] },
-  { phrase: 'lighting', kinds: [{ domain: 'light' }] },
-  { phrase: 'bulb', kinds: [{ domain: 'light' }] },
-  { phrase: 'fan', kinds: [{ domain: 'fan' }] },
-  { phrase: 'switch', kinds: [{ domain: 'switch' }] },
-  { phrase: 'plug', kinds: [{ domain: 'switch' }] },
-  { phrase: 'socket', kinds: [{ domain: 'switch' }] },
-  { phrase: 'outlet', kinds: [{ domain: 'switch', deviceClass: 'outlet' }] },
-  { phrase: 'blind', kinds: [{ domain: 'cover', deviceClass: 'blind' }] },
-  { phrase: 'shade', kinds: [{ domain: 'cover', deviceClass: 'shade' }] },
-  { phrase: 'shutter', kinds: [{ domain: 'cover', deviceClass: 'shutter' }] },
-  { phrase: 'curtain', kinds: [{ domain: 'cover', deviceClass: 'curtain' }] },
-  { phrase: 'awning', kinds: [{ domain: 'cover', deviceClass: 'awning' }] },
-  { phrase: 'window', kinds: [{ domain: 'cover', deviceClass: 'window' }] },
-  { phrase: 'garage door', kinds: [{ domain: 'cover', deviceClass: 'garage' }] },
-  { phrase: 'garage', kinds: [{ domain: 'cover', deviceClass: 'garage' }] },
-  { phrase: 'gate', kinds: [{ domain: 'cover', deviceClass: 'gate' }] },
-  { phrase: 'door', kinds: [{ domain: 'cover', deviceClass: 'door' }, { domain: 'lock' }] },
-  { phrase: 'cover', kinds: [{ domain: 'cover' }] },
-  { phrase: 'tv', kinds: [{ domain: 'media_player', deviceClass: 'tv' }] },
-  { phrase: 'television', kinds: [{ domain: 'media_player', deviceClass: 'tv' }] },
-  { phrase: 'speaker', kinds: [{ domain: 'media_player', deviceClass: 'speaker' }] },
-  { phrase: 'music', kinds: [{ domain: 'media_player' }] },
-  { phrase: 'media', kinds: [{ domain: 'media_player' }] },
-  { phrase: 'media player', kinds: [{ domain: 'media_player' }] },
-  { phrase: 'radio', kinds: [{ domain: 'media_player' }] },
-  { phrase: 'thermostat', kinds: [{ domain: 'climate' }] },
-  { phrase: 'heating', kinds: [{ domain: 'climate' }] },
-  { phrase: 'radiator', kinds: [{ domain: 'climate' }] },
-  { phrase: 'air conditioning', kinds: [{ domain: 'climate' }] },
-  { phrase: 'temperature', kinds: [{ domain: 'sensor', deviceClass: 'temperature' }, { domain: 'climate' }] },
-  { phrase: 'humidity', kinds: [{ domain: 'sensor', deviceClass: 'humidity' }] },
-  { phrase: 'lock', kinds: [{ domain: 'lock' }] },
-  { phrase: 'alarm', kinds: [{ domain: 'alarm_control_panel' }] },
-  { phrase: 'scene', kinds: [{ domain: 'scene' }] },
-  { phrase: 'list', kinds: [{ domain: 'todo' }] },
-];
+export { DOMAIN_WORDS, type DomainWord } from '../language/domain-words.js';
 
 /** Words that carry no meaning inside a target ("the", "in", ...). */
 const FILLERS = new Set(['the', 'a', 'an', 'my', 'our', 'in', 'on', 'at', 'of', 'for', 'to', 'from', 'and', 'please', 'that', 'this', 'those', 'these', 'inside']);
 /** Left over after a place is taken out ("the first floor" → floor). */
 const PLACE_LEFTOVERS = new Set(['floor', 'room', 'level', 'area', 'storey']);
 
+/** Tokens of a name as said: normalised, fillers dropped, plurals kept ("Living Room Blinds" ≠ "living room blind"). */
+function rawTokens(name: string): string[] {
+  return normalizeText(name).split(' ').filter((t) => t && !FILLERS.has(t));
+}
+
 function phraseTokens(name: string): string[] {
   return nameTokens(name).filter((t) => !FILLERS.has(t));
 }
 const ALL_WORDS = new Set(['all', 'every', 'everything', 'everywhere', 'both', 'whole', 'entire']);
 const HOUSE_WORDS = new Set(['house', 'home', 'everywhere', 'apartment', 'flat']);
-const HERE_WORDS = new Set(['here']);
+const HERE_WORDS = new Set(['here', 'it', 'them']);
 
 /** The result of resolving the words of a target. */
 export interface ResolvedTarget {
@@ -116,6 +78,8 @@ export class EntityIndex {
   private readonly vocabulary = new Map<number, string[]>();
   private readonly fuzzyCache = new Map<string, string | null>();
   private readonly entitiesByArea = new Map<string | null, SnapshotEntity[]>();
+  /** A name or alias exactly as said (plural kept, fillers dropped) → the entities it names. */
+  private readonly exactNames = new Map<string, SnapshotEntity[]>();
 
   constructor(readonly snapshot: RegistrySnapshot) {
     for (const f of snapshot.floors) {
@@ -129,6 +93,9 @@ export class EntityIndex {
     for (const d of DOMAIN_WORDS) this.domainPhrases.push({ tokens: phraseTokens(d.phrase), value: d });
     for (const e of snapshot.entities) {
       for (const n of [e.name, ...e.aliases]) {
+        const key = rawTokens(n).join(' ');
+        const same = this.exactNames.get(key);
+        if (same) { if (!same.includes(e)) same.push(e); } else this.exactNames.set(key, [e]);
         const idx = this.entityPhrases.push({ tokens: phraseTokens(n), value: e }) - 1;
         for (const t of new Set(this.entityPhrases[idx]!.tokens)) {
           const list = this.tokenToPhrases.get(t);
@@ -221,6 +188,18 @@ export class EntityIndex {
     return spans;
   }
 
+  /** The area or floor a phrase names ("the kitchen", "upstairs"), exact before fuzzy; undefined when none. */
+  findPlace(text: string): { area?: SnapshotArea; floor?: SnapshotFloor } | undefined {
+    const tokens = text.split(' ').filter(Boolean).map(singular).filter((t) => !FILLERS.has(t));
+    for (const fuzzy of [false, true]) {
+      const area = this.findSpans(tokens, this.areaPhrases, fuzzy)[0];
+      if (area) return { area: area.value };
+      const floor = this.findSpans(tokens, this.floorPhrases, fuzzy)[0];
+      if (floor) return { floor: floor.value };
+    }
+    return undefined;
+  }
+
   /** Resolves the words of a target ("the kitchen lights", "bedside lamp", "upstairs", "lights in here"). */
   resolve(text: string, constraints: TargetConstraints): ResolvedTarget | TargetFailure {
     const raw = text.split(' ').filter(Boolean);
@@ -228,7 +207,9 @@ export class EntityIndex {
     const allFlag = tokens.some((t) => ALL_WORDS.has(t));
     const house = tokens.some((t) => HOUSE_WORDS.has(t));
     const here = tokens.some((t) => HERE_WORDS.has(t));
-    const meaningful = tokens.filter((t) => !FILLERS.has(t) && !ALL_WORDS.has(t) && !HOUSE_WORDS.has(t) && !HERE_WORDS.has(t));
+    const keep = (t: string): boolean => !FILLERS.has(t) && !ALL_WORDS.has(t) && !HOUSE_WORDS.has(t) && !HERE_WORDS.has(t);
+    const meaningfulRaw = raw.filter((_, i) => keep(tokens[i]!));
+    const meaningful = meaningfulRaw.map(singular);
     const domainOk = (e: SnapshotEntity): boolean => !constraints.domains || constraints.domains.includes(domainOf(e.entity_id));
 
     // A place named in the target: exact first, fuzzy only when nothing matched exactly.
@@ -239,10 +220,44 @@ export class EntityIndex {
       floorSpans = this.findSpans(placeTokens, this.floorPhrases, true);
       areaSpans = this.findSpans(placeTokens, this.areaPhrases, true);
     }
-    const area = areaSpans[0];
-    const floor = area ? undefined : floorSpans[0];
-    const placeSpan = area ?? floor;
-    const rest = (placeSpan ? [...placeTokens.slice(0, placeSpan.start), ...placeTokens.slice(placeSpan.end)] : placeTokens).filter((t) => !PLACE_LEFTOVERS.has(t));
+    let area: Span<SnapshotArea> | undefined = areaSpans[0];
+    let floor: Span<SnapshotFloor> | undefined = area ? undefined : floorSpans[0];
+    let placeSpan: Span<SnapshotArea | SnapshotFloor> | undefined = area ?? floor;
+
+    // A name said exactly as the user wrote it wins over place + kind ("living room blinds" is an entity;
+    // "kitchen lights" with an entity "Kitchen Light" is the kitchen's lights). A place said by its alias
+    // counts as its name ("hall light" → "Hallway Light").
+    const exactKeys = [meaningfulRaw.join(' ')];
+    // "the christmas tree lights", "the outside temperature sensor": a name with a kind word after it.
+    if (meaningfulRaw.length > 1 && /^(?:sensor|light|lights)$/.test(meaningfulRaw.at(-1)!)) exactKeys.push(meaningfulRaw.slice(0, -1).join(' '));
+    // A place said by an alias counts as its name for a singular thing ("hall light" → "Hallway Light");
+    // plural kinds stay the place's ("lounge blinds" → the living room's blinds).
+    if (placeSpan && !meaningfulRaw.some((t) => singular(t) !== t)) {
+      const placeName = rawTokens((placeSpan.value as { name: string }).name);
+      exactKeys.push([...meaningfulRaw.slice(0, placeSpan.start), ...placeName, ...meaningfulRaw.slice(placeSpan.end)].join(' '));
+    }
+    for (const key of exactKeys) {
+      let exact = (this.exactNames.get(key) ?? []).filter(domainOk);
+      if (exact.length > 1 && constraints.contextAreaId) {
+        const local = exact.filter((e) => e.area_id === constraints.contextAreaId);
+        if (local.length > 0) exact = local;
+      }
+      if (exact.length > 0 && new Set(exact.map((e) => e.name)).size === 1) {
+        return { entities: exact, slots: { name: exact[0]!.name, ...this.domainSlot(exact) }, fuzzy: 0, usedContextArea: false };
+      }
+    }
+
+    let rest = (placeSpan ? [...placeTokens.slice(0, placeSpan.start), ...placeTokens.slice(placeSpan.end)] : placeTokens).filter((t) => !PLACE_LEFTOVERS.has(t));
+    // A place whose name is also a kind the intent acts on ("open the garage"): the kind, not the room's lights.
+    if (rest.length === 0 && placeSpan && constraints.domains) {
+      const asKind = this.domainPhrases.find((p) => p.tokens.join(' ') === placeTokens.slice(placeSpan!.start, placeSpan!.end).join(' '))?.value;
+      if (asKind && asKind.kinds.some((k) => constraints.domains!.includes(k.domain))) {
+        rest = placeTokens.slice(placeSpan.start, placeSpan.end);
+        area = undefined;
+        floor = undefined;
+        placeSpan = undefined;
+      }
+    }
     let fuzzy = placeSpan?.fuzzy ?? 0;
 
     const contextArea = constraints.contextAreaId ? this.areasById.get(constraints.contextAreaId) : undefined;
@@ -268,20 +283,23 @@ export class EntityIndex {
     // The rest is a kind of thing ("lights", "garage door"): that kind in the place.
     const restText = rest.join(' ');
     const domainWord = this.domainPhrases.find((p) => p.tokens.join(' ') === restText)?.value;
-    const spokenPlural = raw.some((r) => singular(r) !== r && rest.includes(singular(r)));
     if (domainWord) {
       const kinds = domainWord.kinds.filter((k) => !constraints.domains || constraints.domains.includes(k.domain));
-      // A singular word with a name that matches exactly ("kitchen light") is a name, handled below.
-      const exactName = !spokenPlural ? this.matchNames(meaningful, domainOk, true) : undefined;
-      if (kinds.length > 0 && !(exactName && exactName.score === 1 && exactName.entities.length === 1)) {
-        const s = scope();
-        if ('failure' in s) return s;
+      if (kinds.length > 0) {
         const matches = (e: SnapshotEntity): boolean =>
           kinds.some((k) => domainOf(e.entity_id) === k.domain && (!k.deviceClass || e.device_class === k.deviceClass || (k.domain === 'media_player' && !e.device_class)));
+        let s = scope();
+        if ('failure' in s) {
+          // No room known: a kind the home has exactly one of ("shut the garage") needs none.
+          const only = this.snapshot.entities.filter(matches);
+          if (only.length !== 1) return s;
+          s = { entities: only, slots: {}, usedContext: false };
+        }
         const entities = s.entities.filter(matches);
         const slots: ResolvedTarget['slots'] = { ...s.slots, domain: kinds[0]!.domain };
-        if (kinds.length === 1 && kinds[0]!.deviceClass) slots.device_class = kinds[0]!.deviceClass;
-        if (entities.length > 0 || placeSpan || kinds.length > 0) return { entities, slots, fuzzy, usedContextArea: s.usedContext };
+        const classes = new Set(kinds.map((k) => k.deviceClass));
+        if (classes.size === 1 && kinds[0]!.deviceClass) slots.device_class = kinds[0]!.deviceClass;
+        return { entities, slots, fuzzy, usedContextArea: s.usedContext };
       }
     }
 
@@ -299,6 +317,23 @@ export class EntityIndex {
         placeInName = true;
       }
     }
+    if (!named || named.score < 1) {
+      // A name followed or preceded by a kind word ("the christmas tree lights", "the outside temperature sensor").
+      for (const d of this.domainPhrases) {
+        const n = d.tokens.length;
+        const tail = meaningful.length > n && meaningful.slice(-n).join(' ') === d.tokens.join(' ') ? meaningful.slice(0, -n) : undefined;
+        const head = meaningful.length > n && meaningful.slice(0, n).join(' ') === d.tokens.join(' ') ? meaningful.slice(n) : undefined;
+        for (const part of [tail, head]) {
+          if (!part) continue;
+          const m = this.matchNames(part, domainOk, true);
+          if (m && m.score === 1 && (!named || m.score > named.score)) {
+            named = m;
+            fuzzy = 0;
+            placeInName = true;
+          }
+        }
+      }
+    }
     if (!named) return { failure: 'unknown', message: `I don't know any device called ${restText}.` };
     fuzzy += named.fuzzy;
     let entities = named.entities;
@@ -310,10 +345,15 @@ export class EntityIndex {
     if (names.size > 1) {
       return { failure: 'ambiguous', message: `Did you mean ${entities.slice(0, 3).map((e) => `the ${e.name}`).join(' or ')}?` };
     }
-    const slots: ResolvedTarget['slots'] = { name: entities[0]!.name };
+    const slots: ResolvedTarget['slots'] = { name: entities[0]!.name, ...this.domainSlot(entities) };
     if (area && !placeInName) slots.area = area.value.name;
     if (floor && !placeInName) slots.floor = floor.value.name;
     return { entities, slots, fuzzy, usedContextArea: false };
+  }
+
+  private domainSlot(entities: readonly SnapshotEntity[]): { domain?: string } {
+    const domains = new Set(entities.map((e) => domainOf(e.entity_id)));
+    return domains.size === 1 ? { domain: [...domains][0]! } : {};
   }
 
   /**

@@ -3,11 +3,12 @@ export { CommandRouter, type CommandRouterOptions, type HandledCommand } from '.
 export { DecisionExecutor, type ExecutionResult, type ExecutorDeps, type ExecutionContext, type ExecutedCall } from '../home-assistant/executor.js';
 export { TimerService, type HubTimer } from './timers.js';
 export type { TaskQueueLike, ColdTask } from './task-queue.js';
-export { INTENT_NAMES, type Decision, type IntentName, type RouteContext, type RoutePath, type Slots } from '../language/intents.js';
+export { INTENT_NAMES, OPEN_VOCABULARY_INTENTS, actionOf, type Decision, type IntentName, type RouteContext, type RoutePath, type Slots, type CommandOrigin } from '../language/intents.js';
 export {
-  commandTemplates, coldTemplates, expansionRules, slotKinds, COLORS, STATE_WORDS, parseTemplate, compileTemplate, expandTemplate,
-  expandCommandPhrases, numberWordsRange, type CommandTemplate, type TemplateNode, type SlotValues,
+  commandTemplates, coldTemplates, expansionRules, slotKinds, COLORS, STATE_WORDS, OPEN_SLOTS, parseTemplate, compileTemplate, expandTemplate,
+  numberWordsRange, type CommandTemplate, type TemplateNode, type SlotValues,
 } from '../language/templates.js';
+export { commandGrammar, whisperPrompt, type CommandGrammar, type CommandGrammarOptions } from '../language/grammar-source.js';
 export { normalizeText, numberToWords } from '../language/normalize.js';
 export { EntityIndex, DOMAIN_WORDS } from './entity-index.js';
 export { routeCommand } from './cli.js';

@@ -1,12 +1,12 @@
 import { Allowlist, allowlistConfigSchema } from '../home-assistant/allowlist.js';
 import { domainOf, type RegistrySnapshot, type SnapshotEntity } from '../home-assistant/registry-snapshot.js';
-import { parseDuration, type SpokenDuration } from '../language/duration.js';
+import { durationSeconds, parseDuration } from '../language/duration.js';
 import { EntityIndex, type ResolvedTarget, type TargetConstraints } from './entity-index.js';
-import { normalizeText } from '../language/normalize.js';
-import { coldTemplates, commandTemplates, compileTemplate, type CommandTemplate } from '../language/templates.js';
-import type { Decision, IntentName, RouteContext, Slots } from '../language/intents.js';
+import { normalizeText, singular } from '../language/normalize.js';
+import { coldTemplates, commandTemplates, compileTemplate, MEDIA_CLASSES, STATE_WORDS, type CommandTemplate } from '../language/templates.js';
+import { actionOf, type Decision, type IntentName, type RouteContext, type Slots } from '../language/intents.js';
 
-const ON_OFF_DOMAINS = ['light', 'switch', 'fan', 'input_boolean', 'media_player', 'climate', 'scene', 'script', 'humidifier', 'vacuum'];
+const ON_OFF_DOMAINS = ['light', 'switch', 'fan', 'input_boolean', 'media_player', 'climate', 'scene', 'script', 'humidifier', 'vacuum', 'lawn_mower', 'cover', 'valve', 'lock'];
 
 /** Domains each intent acts on, and what a bare place means for it. */
 const INTENT_DOMAINS: Partial<Record<IntentName, { domains?: readonly string[]; defaults?: readonly string[] }>> = {
@@ -17,19 +17,44 @@ const INTENT_DOMAINS: Partial<Record<IntentName, { domains?: readonly string[]; 
   HassClimateSetTemperature: { domains: ['climate'], defaults: ['climate'] },
   HassClimateGetTemperature: { domains: ['climate', 'sensor'], defaults: ['climate'] },
   HassSetPosition: { domains: ['cover', 'valve'], defaults: ['cover'] },
+  HassFanSetSpeed: { domains: ['fan'], defaults: ['fan'] },
   HassSetVolume: { domains: ['media_player'], defaults: ['media_player'] },
+  HassSetVolumeRelative: { domains: ['media_player'], defaults: ['media_player'] },
   HassMediaPause: { domains: ['media_player'], defaults: ['media_player'] },
   HassMediaUnpause: { domains: ['media_player'], defaults: ['media_player'] },
   HassMediaNext: { domains: ['media_player'], defaults: ['media_player'] },
   HassMediaPrevious: { domains: ['media_player'], defaults: ['media_player'] },
-  HassListAddItem: { domains: ['todo'] },
+  HassMediaPlayerMute: { domains: ['media_player'], defaults: ['media_player'] },
+  HassMediaPlayerUnmute: { domains: ['media_player'], defaults: ['media_player'] },
+  HassMediaSearchAndPlay: { domains: ['media_player'], defaults: ['media_player'] },
+  HassVacuumStart: { domains: ['vacuum'], defaults: ['vacuum'] },
+  HassVacuumReturnToBase: { domains: ['vacuum'], defaults: ['vacuum'] },
+  HassLawnMowerStartMowing: { domains: ['lawn_mower'], defaults: ['lawn_mower'] },
+  HassLawnMowerDock: { domains: ['lawn_mower'], defaults: ['lawn_mower'] },
   HassGetWeather: { domains: ['weather'] },
 };
 
-/** Intents that act on nothing in Home Assistant. */
-const LOCAL_INTENTS = new Set<IntentName>(['HassNevermind', 'HassStartTimer', 'HassCancelTimer', 'HassTimerStatus', 'HassGetCurrentTime', 'HassGetCurrentDate']);
+/** Intents that act on nothing in Home Assistant (Jarvis answers them itself). */
+const LOCAL_INTENTS = new Set<IntentName>([
+  'HassNevermind', 'HassRespond', 'HassStartTimer', 'HassCancelTimer', 'HassCancelAllTimers', 'HassIncreaseTimer', 'HassDecreaseTimer',
+  'HassPauseTimer', 'HassUnpauseTimer', 'HassTimerStatus', 'HassGetCurrentTime', 'HassGetCurrentDate', 'HassBroadcast',
+]);
 /** Media intents pick the player in the right state when none is named. */
-const MEDIA_WANTS: Partial<Record<IntentName, string>> = { HassMediaPause: 'playing', HassMediaNext: 'playing', HassMediaPrevious: 'playing', HassSetVolume: 'playing', HassMediaUnpause: 'paused' };
+const MEDIA_WANTS: Partial<Record<IntentName, string>> = {
+  HassMediaPause: 'playing', HassMediaNext: 'playing', HassMediaPrevious: 'playing', HassSetVolume: 'playing', HassSetVolumeRelative: 'playing',
+  HassMediaPlayerMute: 'playing', HassMediaUnpause: 'paused',
+};
+/** Intents whose target is a machine with a name of its own ("start the vacuum"): the only one in the home is meant. */
+const APPLIANCE_INTENTS = new Set<IntentName>(['HassVacuumStart', 'HassVacuumReturnToBase', 'HassLawnMowerStartMowing', 'HassLawnMowerDock']);
+/** The domains a state word can be asked of ("is the door locked" is a lock, "is the door open" is not). */
+const STATE_DOMAINS: Readonly<Record<string, readonly string[]>> = {
+  locked: ['lock'], unlocked: ['lock'], open: ['cover', 'binary_sensor', 'valve'], closed: ['cover', 'binary_sensor', 'valve'],
+  playing: ['media_player'], paused: ['media_player'], armed: ['alarm_control_panel'], disarmed: ['alarm_control_panel'],
+  home: ['person', 'device_tracker'], not_home: ['person', 'device_tracker'], docked: ['vacuum', 'lawn_mower'], cleaning: ['vacuum'], mowing: ['lawn_mower'],
+};
+/** Words a play request may not start with: overheard "play nicely", "play with the dog" is not a search. */
+const NOT_A_SEARCH = /^(?:nicely|with|along|outside|around|together|fair|games?|ball|catch|hard|dead|it|cards|tag|football|later|again|now)\b/;
+const READ_ONLY = new Set<IntentName>(['HassGetState', 'HassClimateGetTemperature', 'HassGetWeather']);
 
 interface Compiled {
   template: CommandTemplate;
@@ -40,7 +65,7 @@ interface Compiled {
 type Attempt = { ok: true; decision: Decision } | { ok: false; decision: Decision; weak: boolean };
 
 const none = (intent: IntentName | null, slots: Slots, code: string, reply: string, confidence = 0.8): Decision => ({
-  intent, slots, path: 'none', tier: 0, confidence, targets: [], reply, code,
+  intent, slots, path: 'none', tier: 0, confidence, targets: [], reply, code, ...(intent ? { action: actionOf(intent, slots) } : {}),
 });
 
 /**
@@ -58,7 +83,7 @@ export class Tier0Router {
     this.allowlist = allowlist ?? new Allowlist(allowlistConfigSchema.parse({}));
     this.index = new EntityIndex(snapshot);
     this.compiled = commandTemplates.flatMap((template) =>
-      template.sentences.map((sentence) => ({ template, regex: compileTemplate(sentence), hasTarget: sentence.includes('{target}') })),
+      template.sentences.map((sentence) => ({ template, regex: compileTemplate(sentence), hasTarget: /\{(?:target|where)\}/.test(sentence) || template.targetWord !== undefined })),
     );
     this.cold = coldTemplates.flatMap((c) => c.sentences.map((s) => ({ task: c.task, regex: compileTemplate(s, { request: '.+' }) })));
   }
@@ -83,7 +108,7 @@ export class Tier0Router {
     for (const c of this.compiled) {
       const m = c.regex.exec(subject);
       if (!m) continue;
-      const attempt = this.build(c, m.groups ?? {}, contextAreaId);
+      const attempt = this.build(c, m.groups ?? {}, contextAreaId, norm);
       if (attempt.ok) return attempt.decision;
       if (!attempt.weak) failure ??= attempt.decision;
     }
@@ -94,41 +119,49 @@ export class Tier0Router {
     return failure ?? { intent: null, slots: {}, path: 'passive', tier: 0, confidence: 0, targets: [] };
   }
 
-  private build(c: Compiled, groups: Record<string, string | undefined>, contextAreaId: string | undefined): Attempt {
+  private build(c: Compiled, groups: Record<string, string | undefined>, contextAreaId: string | undefined, norm: string): Attempt {
     const intent = c.template.intent;
     const slots: Slots = { ...(c.template.slots ?? {}) };
-    for (const key of ['brightness', 'temperature', 'position', 'volume_level'] as const) {
-      if (groups[key] !== undefined) slots[key] = Number(groups[key]);
+    for (const key of ['brightness', 'temperature', 'position', 'volume_level', 'volume_step', 'percentage'] as const) {
+      if (groups[key] !== undefined) slots[key] = Number(groups[key]) * (key === 'volume_step' && c.template.negate ? -1 : 1);
     }
     if (groups['color']) slots['color'] = groups['color'];
-    if (groups['state']) slots['state'] = groups['state'];
-    if (groups['item']) slots['item'] = groups['item'];
-    if (groups['timer_name']) slots['name'] = groups['timer_name'];
+    if (groups['state']) slots['state'] = STATE_WORDS[groups['state']] ?? groups['state'];
+    for (const key of ['item', 'search_query', 'message', 'timer_name'] as const) if (groups[key]) slots[key] = groups[key];
+    if (groups['media_class']) slots['media_class'] = MEDIA_CLASSES[groups['media_class']] ?? groups['media_class'];
     const fail = (code: string, reply: string, weak = false): Attempt => ({ ok: false, decision: none(intent, slots, code, reply), weak });
 
-    for (const key of ['brightness', 'position', 'volume_level'] as const) {
+    for (const key of ['brightness', 'position', 'volume_level', 'percentage'] as const) {
       const v = slots[key];
-      if (typeof v === 'number' && v > 100) return fail('JARVIS_ROUTE_OUT_OF_RANGE', `${v} percent is more than I can set.`);
+      if (typeof v === 'number' && (v > 100 || v < 0)) return fail('JARVIS_ROUTE_OUT_OF_RANGE', `${v} percent is more than I can set.`);
     }
     if (groups['duration'] !== undefined) {
       const d = parseDuration(groups['duration']);
       if (!d) return fail('JARVIS_ROUTE_BAD_DURATION', 'I did not understand how long.', true);
-      const prefix = intent === 'HassCancelTimer' ? 'start_' : '';
-      for (const [k, v] of Object.entries(d) as Array<[keyof SpokenDuration, number]>) slots[`${prefix}${k}`] = v;
-    } else if (intent === 'HassStartTimer') return fail('JARVIS_ROUTE_BAD_DURATION', 'For how long?', true);
+      slots['duration'] = durationSeconds(d);
+    } else if (intent === 'HassStartTimer' || intent === 'HassIncreaseTimer' || intent === 'HassDecreaseTimer') {
+      return fail('JARVIS_ROUTE_BAD_DURATION', 'For how long?', true);
+    }
+    if (intent === 'HassMediaSearchAndPlay') {
+      const q = String(slots['search_query'] ?? '');
+      if (NOT_A_SEARCH.test(q)) return fail('JARVIS_ROUTE_NO_MATCH', 'What should I play?', true);
+    }
 
-    if (LOCAL_INTENTS.has(intent)) return { ok: true, decision: { intent, slots, path: 'hot', tier: 0, confidence: 1, targets: [] } };
+    if (LOCAL_INTENTS.has(intent)) return this.finish(intent, slots, [], 0);
 
     if (intent === 'HassShoppingListAddItem') {
       const list = this.index.snapshot.entities.find((e) => e.entity_id === 'todo.shopping_list') ?? this.index.snapshot.entities.find((e) => domainOf(e.entity_id) === 'todo' && /shopping/i.test(e.name));
       if (!list) return fail('JARVIS_ROUTE_NO_MATCH', 'There is no shopping list in Home Assistant.');
       return this.finish(intent, slots, [list], 0);
     }
-    if (intent === 'HassListAddItem') {
-      const r = this.index.resolve(groups['name'] ?? '', { domains: ['todo'] });
-      if ('failure' in r) return fail('JARVIS_ROUTE_UNKNOWN_TARGET', `I don't know a list called ${groups['name'] ?? ''}.`, true);
-      slots['name'] = r.entities[0]!.name;
-      return this.finish(intent, slots, r.entities.slice(0, 1), r.fuzzy);
+    if (intent === 'HassListAddItem' || intent === 'HassListCompleteItem') {
+      const said = groups['list'] ?? '';
+      const r = this.index.resolve(said, { domains: ['todo'] });
+      const byWords = 'failure' in r ? this.index.snapshot.entities.filter((e) => domainOf(e.entity_id) === 'todo' && said.split(' ').some((w) => w.length > 3 && e.name.toLowerCase().includes(singular(w)))) : r.entities;
+      if (byWords.length !== 1 && 'failure' in r) return fail('JARVIS_ROUTE_UNKNOWN_TARGET', `I don't know a list called ${said}.`, true);
+      const list = byWords[0]!;
+      slots['list'] = list.name;
+      return this.finish(intent, slots, [list], 'failure' in r ? 1 : r.fuzzy);
     }
     if (intent === 'HassGetWeather') {
       const weather = this.index.snapshot.entities.filter((e) => domainOf(e.entity_id) === 'weather');
@@ -142,32 +175,57 @@ export class Tier0Router {
       if (chosen.length === 0) return fail('JARVIS_ROUTE_NO_MATCH', 'There is no weather service in Home Assistant.');
       return this.finish(intent, slots, chosen.slice(0, 1), 0);
     }
+    if (intent === 'HassGetState' && slots['domain'] === 'person') {
+      const people = this.index.snapshot.entities.filter((e) => domainOf(e.entity_id) === 'person');
+      if (people.length === 0) return fail('JARVIS_ROUTE_NO_MATCH', 'Nobody is set up as a person in Home Assistant.');
+      return this.finish(intent, slots, people, 0);
+    }
 
     const intentDomains = INTENT_DOMAINS[intent] ?? {};
     const constraints: TargetConstraints = { contextAreaId };
-    const domains = c.template.domains ?? intentDomains.domains;
+    let domains = c.template.domains ?? intentDomains.domains;
+    const askedState = typeof slots['state'] === 'string' ? STATE_DOMAINS[slots['state']] : undefined;
+    if (intent === 'HassGetState' && askedState) domains = askedState;
     if (domains) constraints.domains = domains;
     const defaults = intentDomains.defaults ?? domains;
     if (defaults) constraints.defaultDomains = defaults;
 
-    let resolved = this.index.resolve(c.hasTarget ? (groups['target'] ?? '') : 'here', constraints);
-    if ('failure' in resolved && !c.hasTarget && resolved.failure === 'no_area') {
+    if (groups['where'] && !/^(?:here|in here)$/.test(groups['where']) && !this.index.findPlace(groups['where'])) {
+      return fail('JARVIS_ROUTE_UNKNOWN_TARGET', `I don't know a place called ${groups['where']}.`, true);
+    }
+    if (APPLIANCE_INTENTS.has(intent) && groups['target'] === undefined) return this.appliance(intent, slots, groups['where'], defaults ?? [], norm);
+
+    let targetText = groups['target'];
+    if (c.template.targetWord) targetText = [c.template.targetWord, targetText ?? ''].join(' ').trim();
+    if (groups['where']) targetText = `${targetText ?? ''} in ${groups['where']}`.trim();
+    // "which lights are on", "any windows open": the whole home unless a place (or "here") is said.
+    if (intent === 'HassGetState' && targetText && slots['state'] !== undefined) {
+      const words = targetText.split(' ');
+      if (words.some((w) => singular(w) !== w && !/ss$/.test(w)) || /\b(?:any|which|what)\b/.test(norm)) targetText = `all ${targetText}`;
+    }
+
+    let resolved = this.index.resolve(c.hasTarget && targetText ? targetText : 'here', constraints);
+    if ('failure' in resolved && resolved.failure === 'no_area' && (!targetText || /^(?:it|them|all|everything)$/.test(targetText))) {
       // No room known: fall back to the only matching entity in the home, if there is exactly one.
       const all = this.index.snapshot.entities.filter((e) => (defaults ?? []).includes(domainOf(e.entity_id)));
       const wanted = MEDIA_WANTS[intent];
       const pool = wanted ? all.filter((e) => e.state === wanted) : all;
-      if (pool.length === 1 || (wanted && pool.length > 0)) resolved = { entities: pool, slots: {}, fuzzy: 0, usedContextArea: false };
+      if (pool.length === 1 || (wanted && pool.length > 0)) resolved = { entities: pool.slice(0, 1), slots: {}, fuzzy: 0, usedContextArea: false };
     }
     if ('failure' in resolved) {
       const code = resolved.failure === 'no_area' ? 'JARVIS_ROUTE_NO_AREA' : resolved.failure === 'ambiguous' ? 'JARVIS_ROUTE_AMBIGUOUS' : 'JARVIS_ROUTE_UNKNOWN_TARGET';
-      return fail(code, resolved.message, c.template.weak === true || resolved.failure === 'unknown' && !c.hasTarget);
+      return fail(code, resolved.message, c.template.weak === true || (resolved.failure === 'unknown' && !c.hasTarget));
     }
     let entities = resolved.entities;
     if (intent === 'HassClimateGetTemperature' && !entities.some((e) => domainOf(e.entity_id) === 'climate' || e.device_class === 'temperature')) {
       // A room without a thermostat may still have a temperature sensor.
       entities = this.scopeOf(resolved, contextAreaId).filter((e) => e.device_class === 'temperature');
     }
-    if (intent === 'HassClimateGetTemperature') entities = entities.filter((e) => domainOf(e.entity_id) === 'climate' || e.device_class === 'temperature');
+    if (intent === 'HassClimateGetTemperature') {
+      entities = entities.filter((e) => domainOf(e.entity_id) === 'climate' || e.device_class === 'temperature');
+      // The thermostat reads the room; a sensor in the room reads it better than one elsewhere.
+      if (entities.length > 1) entities = [...entities.filter((e) => e.device_class === 'temperature'), ...entities.filter((e) => domainOf(e.entity_id) === 'climate')].slice(0, 1);
+    }
     const wanted = MEDIA_WANTS[intent];
     if (wanted && !resolved.slots.name) {
       const inState = entities.filter((e) => e.state === wanted);
@@ -177,12 +235,35 @@ export class Tier0Router {
     if (entities.length === 0) {
       const what = resolved.slots.device_class ?? resolved.slots.domain ?? (defaults?.[0] ?? 'device').replace(/_/g, ' ');
       const where = resolved.slots.area ? ` in the ${resolved.slots.area}` : resolved.slots.floor ? ` on the ${resolved.slots.floor}` : '';
-      return fail('JARVIS_ROUTE_NO_MATCH', `There is no ${what}${where}.`, c.template.weak === true);
+      return fail('JARVIS_ROUTE_NO_MATCH', `There is no ${what.replace(/_/g, ' ')}${where}.`, c.template.weak === true);
     }
-    if (intent === 'HassGetState' && slots['state'] === undefined && !resolved.slots.name && entities.length > 1) {
+    if (intent === 'HassGetState' && slots['state'] === undefined && !resolved.slots.name && entities.length > 1 && !c.template.targetWord) {
       return fail('JARVIS_ROUTE_AMBIGUOUS', 'Which one do you mean?', c.template.weak === true);
     }
+    if (intent === 'HassMediaSearchAndPlay' && entities.length > 1) entities = entities.slice(0, 1);
     return this.finish(intent, slots, entities, resolved.fuzzy);
+  }
+
+  /** A vacuum or mower: the one named, the ones in the place said, or the only one in the home. */
+  private appliance(intent: IntentName, slots: Slots, where: string | undefined, domains: readonly string[], norm: string): Attempt {
+    const all = this.index.snapshot.entities.filter((e) => domains.includes(domainOf(e.entity_id)));
+    let pool = all;
+    if (where) {
+      const place = this.index.findPlace(where);
+      if (!place) return { ok: false, decision: none(intent, slots, 'JARVIS_ROUTE_UNKNOWN_TARGET', `I don't know a room called ${where}.`), weak: false };
+      if (place.area) slots['area'] = place.area.name;
+      if (place.floor) slots['floor'] = place.floor.name;
+      const local = all.filter((e) => (place.area ? e.area_id === place.area.area_id : this.index.areasById.get(e.area_id ?? '')?.floor_id === place.floor?.floor_id));
+      if (local.length > 0) pool = local;
+    }
+    const kind = domains[0] === 'lawn_mower' ? 'lawn mower' : 'vacuum';
+    if (pool.length === 0) return { ok: false, decision: none(intent, slots, 'JARVIS_ROUTE_NO_MATCH', `There is no ${kind} in Home Assistant.`), weak: false };
+    if (pool.length > 1) return { ok: false, decision: none(intent, slots, 'JARVIS_ROUTE_AMBIGUOUS', `Which ${kind}: ${pool.slice(0, 3).map((e) => `the ${e.name}`).join(' or ')}?`), weak: false };
+    // The name slot when the machine's name or an alias was said ("start the robot vacuum" with that alias).
+    const said = ` ${norm} `;
+    const e = pool[0]!;
+    if ([e.name, ...e.aliases].some((n) => said.includes(` ${normalizeText(n)} `))) slots['name'] = e.name;
+    return this.finish(intent, slots, pool, 0);
   }
 
   private scopeOf(resolved: ResolvedTarget, contextAreaId: string | undefined): readonly SnapshotEntity[] {
@@ -191,7 +272,7 @@ export class Tier0Router {
   }
 
   private finish(intent: IntentName, slots: Slots, entities: readonly SnapshotEntity[], fuzzy: number): Attempt {
-    const readOnly = intent === 'HassGetState' || intent === 'HassClimateGetTemperature' || intent === 'HassGetWeather';
+    const readOnly = READ_ONLY.has(intent);
     const allowed: SnapshotEntity[] = [];
     let refused: SnapshotEntity | undefined;
     let reason: string | undefined;
@@ -208,10 +289,9 @@ export class Tier0Router {
       const reply = reason === 'needs_opt_in'
         ? `Sorry, the ${refused.name} needs an explicit opt-in before I can control it. Locks, alarms and doors are protected.`
         : `Sorry, I'm not allowed to control the ${refused.name}. It is not exposed to me in Home Assistant.`;
-      if (!slots['name'] && entities.length === 1) slots['name'] = refused.name;
       return { ok: false, decision: none(intent, slots, reason === 'needs_opt_in' ? 'JARVIS_ROUTE_NEEDS_OPT_IN' : 'JARVIS_ROUTE_NOT_EXPOSED', reply, 0.95), weak: false };
     }
     const confidence = Math.max(0.5, Math.round((1 - 0.1 * fuzzy) * 100) / 100);
-    return { ok: true, decision: { intent, slots, path: 'hot', tier: 0, confidence, targets: allowed.map((e) => e.entity_id) } };
+    return { ok: true, decision: { intent, slots, path: 'hot', tier: 0, confidence, targets: allowed.map((e) => e.entity_id), action: actionOf(intent, slots) } };
   }
 }

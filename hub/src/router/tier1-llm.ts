@@ -58,7 +58,7 @@ const TARGET_DOMAINS: Partial<Record<IntentName, readonly string[]>> = {
 };
 
 /** What the model is told each intent means (the slot it fills in brackets). */
-const INTENT_HELP: Record<IntentName, string> = {
+const INTENT_HELP: Partial<Record<IntentName, string>> = {
   HassTurnOn: 'switch on targets', HassTurnOff: 'switch off targets', HassToggle: 'toggle targets',
   HassLightSet: 'set light brightness (value = percent) and/or color', HassGetState: 'ask the state of targets',
   HassClimateSetTemperature: 'set thermostat temperature (value = degrees)', HassClimateGetTemperature: 'ask the temperature',
@@ -70,6 +70,12 @@ const INTENT_HELP: Record<IntentName, string> = {
   HassNevermind: 'cancel / never mind', JarvisColdTask: 'a heavy request for a background worker (summaries, research, writing)',
 };
 
+/**
+ * The intents tier 1 may answer: the ones it has help text for. Tier 0 covers the rest of Home Assistant's intents;
+ * a longer list would only lengthen every prompt and widen the grammar the model decodes under.
+ */
+export const TIER1_INTENTS: readonly IntentName[] = INTENT_NAMES.filter((n) => INTENT_HELP[n] !== undefined);
+
 /** The system prompt: the same for every call, so its evaluation is cached by the runtime. */
 export const TIER1_SYSTEM_PROMPT = [
   'You map one spoken smart-home command to an intent. Reply with JSON only.',
@@ -77,7 +83,7 @@ export const TIER1_SYSTEM_PROMPT = [
   'candidate list only; [] when the intent needs none), value (a number 0-100 or null), color (or null),',
   'item (text to add to a list, or null).',
   'Intents:',
-  ...INTENT_NAMES.map((n) => `- ${n}: ${INTENT_HELP[n]}`),
+  ...TIER1_INTENTS.map((n) => `- ${n}: ${INTENT_HELP[n]!}`),
   'If the room is not named, prefer devices in the speaker\'s room.',
 ].join('\n');
 
@@ -87,7 +93,7 @@ export function tier1Schema(candidates: readonly Tier1Candidate[]): object {
   return {
     type: 'object',
     properties: {
-      intent: { enum: [...INTENT_NAMES, 'none'] },
+      intent: { enum: [...TIER1_INTENTS, 'none'] },
       targets: ids.length > 0
         ? { type: 'array', items: { enum: ids }, maxItems: MAX_TARGETS }
         : { type: 'array', items: { type: 'string', maxLength: 0 }, maxItems: 0 },
@@ -101,7 +107,7 @@ export function tier1Schema(candidates: readonly Tier1Candidate[]): object {
 
 /** The zod schema the parsed answer must also pass (never trust the grammar alone). */
 export const tier1AnswerSchema = z.strictObject({
-  intent: z.enum([...INTENT_NAMES, 'none']),
+  intent: z.enum([...(TIER1_INTENTS as [IntentName, ...IntentName[]]), 'none']),
   targets: z.array(z.string()).max(MAX_TARGETS),
   value: z.number().int().min(0).max(100).nullable(),
   color: z.string().nullable(),
@@ -135,7 +141,7 @@ export function answerToDecision(answer: Tier1Answer, text: string, candidates: 
   }
   if (intent === 'HassStartTimer') {
     if (answer.value === null || answer.value === 0) return { reason: 'a timer without a duration' };
-    slots['minutes'] = answer.value;
+    slots['duration'] = answer.value * 60;
   }
   if (intent === 'HassShoppingListAddItem' || intent === 'HassListAddItem') {
     if (!answer.item) return { reason: 'nothing to add to the list' };

@@ -10,7 +10,10 @@ export interface HubTimer {
   deviceId: string | undefined;
   durationS: number;
   startedAt: number;
+  /** When it rings; while paused, when it would ring if resumed now is `now + pausedLeftS`. */
   endsAt: number;
+  /** Seconds left when it was paused; undefined while running. */
+  pausedLeftS?: number | undefined;
 }
 
 /** Which timer a cancel or status request means. */
@@ -20,7 +23,7 @@ export interface TimerQuery {
   area?: string | undefined;
 }
 
-/** Hub-local timers for HassStartTimer/HassCancelTimer/HassTimerStatus; emits `finished` with the timer. */
+/** Hub-local timers for Home Assistant's timer intents (start, cancel, add/remove time, pause/resume, status); emits `finished`. */
 export class TimerService extends EventEmitter implements Component {
   readonly name = 'timers';
   private readonly timers = new Map<number, { timer: HubTimer; handle: NodeJS.Timeout }>();
@@ -42,13 +45,66 @@ export class TimerService extends EventEmitter implements Component {
   add(durationS: number, options: { name?: string | undefined; area?: string | undefined; deviceId?: string | undefined } = {}): HubTimer {
     const startedAt = this.now();
     const timer: HubTimer = { id: this.nextId++, name: options.name, area: options.area, deviceId: options.deviceId, durationS, startedAt, endsAt: startedAt + durationS * 1000 };
+    this.timers.set(timer.id, { timer, handle: this.arm(timer) });
+    return timer;
+  }
+
+  private arm(timer: HubTimer): NodeJS.Timeout {
     const handle = setTimeout(() => {
       this.timers.delete(timer.id);
       this.emit('finished', timer);
-    }, durationS * 1000);
+    }, Math.max(0, timer.endsAt - this.now()));
     handle.unref();
-    this.timers.set(timer.id, { timer, handle });
-    return timer;
+    return handle;
+  }
+
+  /** Adds (or with a negative amount removes) time; a timer taken to zero rings now. Returns it, or undefined. */
+  extend(query: TimerQuery, seconds: number): HubTimer | undefined {
+    const t = this.find(query);
+    if (!t) return undefined;
+    const entry = this.timers.get(t.id)!;
+    if (t.pausedLeftS !== undefined) {
+      t.pausedLeftS = Math.max(0, t.pausedLeftS + seconds);
+    } else {
+      clearTimeout(entry.handle);
+      t.endsAt = Math.max(this.now(), t.endsAt + seconds * 1000);
+      entry.handle = this.arm(t);
+    }
+    t.durationS = Math.max(0, t.durationS + seconds);
+    return t;
+  }
+
+  /** Pauses a running timer (it keeps its time left); returns it, or undefined when none matched or it was paused. */
+  pause(query: TimerQuery = {}): HubTimer | undefined {
+    const t = this.list().find((x) => x.pausedLeftS === undefined && this.matches(x, query));
+    if (!t) return undefined;
+    clearTimeout(this.timers.get(t.id)!.handle);
+    t.pausedLeftS = Math.max(0, (t.endsAt - this.now()) / 1000);
+    return t;
+  }
+
+  /** Resumes a paused timer; returns it, or undefined when none matched. */
+  resume(query: TimerQuery = {}): HubTimer | undefined {
+    const t = this.list().find((x) => x.pausedLeftS !== undefined && this.matches(x, query));
+    if (!t) return undefined;
+    t.endsAt = this.now() + t.pausedLeftS! * 1000;
+    t.pausedLeftS = undefined;
+    this.timers.get(t.id)!.handle = this.arm(t);
+    return t;
+  }
+
+  /** Cancels every timer; returns how many there were. */
+  cancelAll(): number {
+    const n = this.timers.size;
+    for (const { handle } of this.timers.values()) clearTimeout(handle);
+    this.timers.clear();
+    return n;
+  }
+
+  private matches(t: HubTimer, query: TimerQuery): boolean {
+    return (!query.name || t.name?.toLowerCase() === query.name.toLowerCase())
+      && (query.startSeconds === undefined || t.durationS === query.startSeconds)
+      && (!query.area || t.area === query.area);
   }
 
   /** Running timers, soonest to finish first. */
@@ -58,11 +114,7 @@ export class TimerService extends EventEmitter implements Component {
 
   /** The timer a query means: by name, by starting duration, by area, else the next to finish. */
   find(query: TimerQuery = {}): HubTimer | undefined {
-    let list = this.list();
-    if (query.name) list = list.filter((t) => t.name?.toLowerCase() === query.name!.toLowerCase());
-    if (query.startSeconds !== undefined) list = list.filter((t) => t.durationS === query.startSeconds);
-    if (query.area) list = list.filter((t) => t.area === query.area);
-    return list[0];
+    return this.list().find((t) => this.matches(t, query));
   }
 
   /** Cancels the timer a query means; returns it, or undefined when none matched. */
@@ -76,6 +128,7 @@ export class TimerService extends EventEmitter implements Component {
 
   /** Seconds left on a timer. */
   remainingS(timer: HubTimer): number {
+    if (timer.pausedLeftS !== undefined) return Math.round(timer.pausedLeftS);
     return Math.max(0, Math.round((timer.endsAt - this.now()) / 1000));
   }
 }

@@ -86,7 +86,7 @@ describe('DecisionExecutor against the simulator', () => {
   it('runs hub-local timers', async () => {
     expect((await run('set a timer for 10 minutes named pasta', 'kitchen')).reply).toBe('Timer set for 10 minutes for pasta.');
     expect((await run('how much time is left on the pasta timer')).reply).toMatch(/^(10 minutes|9 minutes and 59 seconds) left on the pasta timer\.$/);
-    expect((await run('cancel the ten minute timer')).reply).toBe('Timer cancelled.');
+    expect((await run('cancel the ten minute timer')).reply).toBe('The pasta timer cancelled.');
     expect(await run('cancel the timer')).toMatchObject({ ok: false, code: 'JARVIS_ROUTE_NO_TIMER' });
   });
 

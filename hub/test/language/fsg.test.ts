@@ -76,9 +76,14 @@ describe('word automata for the command grammar', () => {
 
   it('compiles the router templates × the fixture home into a few hundred states, every sentence one tier 0 understands', () => {
     const snapshot = loadRegistrySnapshot(HOME);
-    const g = compileGrammar({ templates: commandTemplates, rules: expansionRules, slots: slotPhrases(namesFromRegistry(snapshot)), articleSlots: ['target'] });
-    // sphinxbase's JSGF compiler made 16,570 states of the same grammar (one name list per reference).
-    expect(g.fsg.states).toBeLessThan(1000);
+    // The strict templates: a loose form ("{target} down") routes only for the right kind of target, and a grammar
+    // with untyped target lists would offer it for every name.
+    const g = compileGrammar({ templates: commandTemplates.filter((t) => !t.weak), rules: expansionRules, slots: slotPhrases(namesFromRegistry(snapshot)), articleSlots: ['target'] });
+    // sphinxbase's JSGF compiler made 16,570 states of the 22-intent grammar (one name list per reference); this
+    // compiler made under 1,000 of it. The language now covers all ~40 of HA's intents with their word orders
+    // (1,621 states here, measured): the bound follows the language, and the speech side narrows it by area and
+    // intent (commandGrammar options), which the recogniser's own benchmark measures.
+    expect(g.fsg.states).toBeLessThan(2000);
     const walker = new FsgWalker(g.fsg);
     expect(walker.continues('turn on the kitchen lights'.split(' '))).toBe(false);
     expect(walker.continues('turn off the kitchen'.split(' '))).toBe(true);

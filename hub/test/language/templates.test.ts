@@ -36,8 +36,9 @@ describe('templates', () => {
   });
 
   it('reports malformed templates clearly', () => {
-    expect(() => parseTemplate('turn (on|off')).toThrow(/unbalanced/);
-    expect(() => parseTemplate('turn <nope> on')).toThrow(/unknown rule <nope>/);
+    // One parser for tier 0 and the speech grammar: the same errors, with the position.
+    expect(() => parseTemplate('turn (on|off')).toThrow(/JARVIS_STT_BAD_GRAMMAR: missing '\)' at character 12/);
+    expect(() => compileTemplate('turn <nope> on')).toThrow(/unknown expansion rule <nope>/);
     expect(() => compileTemplate('turn on {gadget}')).toThrow(/unknown slot \{gadget\}/);
   });
 
@@ -65,16 +66,24 @@ describe('durations', () => {
   });
 });
 
-describe('expandCommandPhrases', () => {
-  it('expands the templates with the registry names, in words, and each phrase routes', async () => {
-    const { expandCommandPhrases } = await import('../../src/language/templates.js');
+describe('commandGrammar (the speech side reads the same language)', () => {
+  it('gives the templates, rules and closed slot phrases of a home, and marks open-vocabulary slots', async () => {
+    const { commandGrammar } = await import('../../src/language/grammar-source.js');
+    const { compileGrammar } = await import('../../src/language/compile-grammar.js');
     const { fixtureHome } = await import('../home-assistant/helpers.js');
     const { Tier0Router } = await import('../../src/router/tier0.js');
-    const phrases = expandCommandPhrases(fixtureHome(), { perSentence: 300 });
-    expect(phrases).toContain('turn on the kitchen lights');
-    expect(phrases).toContain('set the brightness to fifty percent');
-    expect(phrases.every((p) => !/\d/.test(p))).toBe(true);
+    const { FsgWalker } = await import('../../src/language/fsg.js');
+    const source = commandGrammar(fixtureHome(), { area: 'kitchen', strictOnly: true });
+    expect(source.templates.every((t) => !t.weak)).toBe(true);
+    expect(source.slots['target']).toContain('Kitchen Light');
+    expect(source.openSlots).toEqual(expect.arrayContaining(['item', 'search_query', 'message', 'timer_name']));
+    expect(source.openIntents.has('HassBroadcast')).toBe(true);
+    const g = compileGrammar(source);
+    // Templates with a free-text slot are left to whisper, by name.
+    expect(g.skipped.some((s) => s.reason.includes('{item}'))).toBe(true);
+    const walker = new FsgWalker(g.fsg);
+    expect(walker.continues('turn on the kitchen lights'.split(' '))).toBe(false);
     const router = new Tier0Router(fixtureHome());
-    expect(router.route('turn on the kitchen lights').intent).toBe('HassTurnOn');
+    expect(router.route('set the fan speed to fifty percent', { area: 'office' }).intent).toBe('HassFanSetSpeed');
   });
 });

@@ -19,7 +19,9 @@ describe('tier 0: on/off, toggle and area context', () => {
     ['Hey Jarvis, could you please switch off the bathroom fan?', undefined, 'HassTurnOff', ['fan.bathroom'], { name: 'Bathroom Fan' }],
     ['toggle the coffee maker', undefined, 'HassToggle', ['switch.coffee_maker'], { name: 'Coffee Maker' }],
     ['activate movie night', undefined, 'HassTurnOn', ['scene.movie_night'], { name: 'Movie Night' }],
-    ['open the bedroom curtains', undefined, 'HassTurnOn', ['cover.bedroom_curtains'], { area: 'Bedroom', device_class: 'curtain' }],
+    // A name said exactly as the user wrote it is the entity (HA's name_only), even when it reads as place + kind.
+    ['open the bedroom curtains', undefined, 'HassTurnOn', ['cover.bedroom_curtains'], { name: 'Bedroom Curtains', domain: 'cover' }],
+    ['open the curtains in the bedroom', undefined, 'HassTurnOn', ['cover.bedroom_curtains'], { area: 'Bedroom', device_class: 'curtain', domain: 'cover' }],
     ['close the office window', undefined, 'HassTurnOff', ['cover.office_window'], { name: 'Office Window' }],
   ] as const)('%s (area %s)', (text, area, intent, targets, slots) => {
     const d = route(text, area);
@@ -81,7 +83,8 @@ describe('tier 0: values, numbers in words, climate, covers, media', () => {
     ['what is the temperature', 'hallway', 'HassClimateGetTemperature', { area: 'Hallway' }, ['climate.hallway']],
     ['what is the temperature in the living room', undefined, 'HassClimateGetTemperature', { area: 'Living Room' }, ['sensor.living_room_temperature']],
     ['how warm is it in the bedroom', undefined, 'HassClimateGetTemperature', { area: 'Bedroom' }, ['climate.bedroom']],
-    ['set the living room blinds to forty percent', undefined, 'HassSetPosition', { position: 40, device_class: 'blind' }, ['cover.living_room_blinds']],
+    ['set the living room blinds to forty percent', undefined, 'HassSetPosition', { position: 40, name: 'Living Room Blinds' }, ['cover.living_room_blinds']],
+    ['set the lounge blinds to forty percent', undefined, 'HassSetPosition', { position: 40, area: 'Living Room', device_class: 'blind' }, ['cover.living_room_blinds']],
     ['set the volume to thirty percent', 'living_room', 'HassSetVolume', { volume_level: 30 }, ['media_player.living_room_tv']],
     ['set the kitchen speaker volume to 25%', undefined, 'HassSetVolume', { volume_level: 25, name: 'Kitchen Speaker' }, ['media_player.kitchen_speaker']],
     ['pause', undefined, 'HassMediaPause', {}, ['media_player.living_room_tv']],
@@ -103,13 +106,20 @@ describe('tier 0: values, numbers in words, climate, covers, media', () => {
 describe('tier 0: lists, timers, time, date, weather, state, nevermind', () => {
   it.each([
     ['add milk to my shopping list', 'HassShoppingListAddItem', { item: 'milk' }, ['todo.shopping_list']],
-    ['add take out the trash to my chores list', 'HassListAddItem', { item: 'take out the trash', name: 'Chores' }, ['todo.chores']],
-    ['put call mum on the to do list', 'HassListAddItem', { item: 'call mum', name: 'Chores' }, ['todo.chores']],
-    ['set a timer for five minutes', 'HassStartTimer', { minutes: 5 }, []],
-    ['set a timer for one hour and ten minutes named pizza', 'HassStartTimer', { hours: 1, minutes: 10, name: 'pizza' }, []],
-    ['start a 90 second timer', 'HassStartTimer', { seconds: 90 }, []],
+    ['add take out the trash to my chores list', 'HassListAddItem', { item: 'take out the trash', list: 'Chores' }, ['todo.chores']],
+    ['put call mum on the to do list', 'HassListAddItem', { item: 'call mum', list: 'Chores' }, ['todo.chores']],
+    ['set a timer for five minutes', 'HassStartTimer', { duration: 300 }, []],
+    ['set a timer for one hour and ten minutes named pizza', 'HassStartTimer', { duration: 4200, timer_name: 'pizza' }, []],
+    ['start a 90 second timer', 'HassStartTimer', { duration: 90 }, []],
+    ['set a pasta timer for two and a half minutes', 'HassStartTimer', { duration: 150, timer_name: 'pasta' }, []],
+    ['10 minute timer', 'HassStartTimer', { duration: 600 }, []],
+    ['add a minute to the egg timer', 'HassIncreaseTimer', { duration: 60, timer_name: 'egg' }, []],
+    ['take five minutes off the timer', 'HassDecreaseTimer', { duration: 300 }, []],
+    ['pause the timer', 'HassPauseTimer', {}, []],
+    ['resume the pasta timer', 'HassUnpauseTimer', { timer_name: 'pasta' }, []],
+    ['cancel all my timers', 'HassCancelAllTimers', {}, []],
     ['cancel the timer', 'HassCancelTimer', {}, []],
-    ['cancel the ten minute timer', 'HassCancelTimer', { start_minutes: 10 }, []],
+    ['cancel the ten minute timer', 'HassCancelTimer', { duration: 600 }, []],
     ['how much time is left on my timer', 'HassTimerStatus', {}, []],
     ['what time is it', 'HassGetCurrentTime', {}, []],
     ["what's the date today", 'HassGetCurrentDate', {}, []],
@@ -118,8 +128,11 @@ describe('tier 0: lists, timers, time, date, weather, state, nevermind', () => {
     ['is the garage door open', 'HassGetState', { state: 'open', name: 'Garage Door' }, ['cover.garage_door']],
     ['what is the bathroom humidity', 'HassGetState', { name: 'Bathroom Humidity' }, ['sensor.bathroom_humidity']],
     ['never mind', 'HassNevermind', {}, []],
-    // The politeness filter takes "thanks" off: "no thanks" must still be the template's sentence.
-    ['no thanks', 'HassNevermind', {}, []],
+    // The politeness filter takes "thanks" off: "no thanks" must still be an answer.
+    ['no thanks', 'HassRespond', { response: 'no' }, []],
+    ['yes please', 'HassRespond', { response: 'yes' }, []],
+    ['check milk off the shopping list', 'HassListCompleteItem', { item: 'milk', list: 'Shopping List' }, ['todo.shopping_list']],
+    ['announce that dinner is ready', 'HassBroadcast', { message: 'dinner is ready' }, []],
     // Number words in templates are matched as normalised input spells them ("one" → "1").
     ['go back one track', 'HassMediaPrevious', {}, ['media_player.living_room_tv']],
   ] as const)('%s', (text, intent, slots, targets) => {
@@ -131,7 +144,7 @@ describe('tier 0: lists, timers, time, date, weather, state, nevermind', () => {
 
   it('carries numbers as numbers and names as HA names', () => {
     const d = route('set a timer for twenty five minutes');
-    expect(d.slots['minutes']).toBe(25);
+    expect(d.slots['duration']).toBe(1500);
     expect(route('switch on the floor lamp').slots['name']).toBe('Reading Lamp');
   });
 });

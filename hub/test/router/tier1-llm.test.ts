@@ -3,6 +3,7 @@ import { Allowlist, allowlistConfigSchema } from '../../src/home-assistant/allow
 import { registrySnapshotSchema } from '../../src/home-assistant/registry-snapshot.js';
 import { EntityIndex } from '../../src/router/entity-index.js';
 import { INTENT_NAMES } from '../../src/language/intents.js';
+import { TIER1_INTENTS } from '../../src/router/tier1-llm.js';
 import { LlmError } from '../../src/llm/errors.js';
 import {
   TIER1_SYSTEM_PROMPT, answerToDecision, candidatesFor, createTier1Router, tier1AnswerSchema, tier1Prompt, tier1Schema,
@@ -43,7 +44,7 @@ describe('answerToDecision', () => {
     const vol = answerToDecision({ ...base, intent: 'HassSetVolume', targets: ['media_player.radio'], value: 30 }, 'x', kitchen);
     expect('decision' in vol && vol.decision.slots['volume_level']).toBe(30);
     const timer = answerToDecision({ ...base, intent: 'HassStartTimer', value: 5 }, 'x', kitchen);
-    expect('decision' in timer && timer.decision).toMatchObject({ intent: 'HassStartTimer', slots: { minutes: 5 }, targets: [], path: 'hot' });
+    expect('decision' in timer && timer.decision).toMatchObject({ intent: 'HassStartTimer', slots: { duration: 300 }, targets: [], path: 'hot' });
     const shop = answerToDecision({ ...base, intent: 'HassShoppingListAddItem', item: 'eggs' }, 'x', kitchen);
     expect('decision' in shop && shop.decision).toMatchObject({ slots: { item: 'eggs' }, targets: ['todo.shopping_list'] });
     const cold = answerToDecision({ ...base, intent: 'JarvisColdTask' }, 'Summarise my week, please', kitchen);
@@ -73,13 +74,14 @@ describe('answerToDecision', () => {
 });
 
 describe('tier-1 prompt and schema', () => {
-  it('the schema offers every intent and only the candidate ids', () => {
+  it('the schema offers every tier-1 intent and only the candidate ids', () => {
     const s = tier1Schema(kitchen) as { properties: { intent: { enum: string[] }; targets: { items: { enum: string[] }; maxItems: number } } };
-    expect(s.properties.intent.enum).toEqual([...INTENT_NAMES, 'none']);
+    expect(s.properties.intent.enum).toEqual([...TIER1_INTENTS, 'none']);
+    expect(TIER1_INTENTS.length).toBeGreaterThanOrEqual(22);
     expect(s.properties.targets.items.enum).toEqual(kitchen.map((c) => c.entity_id));
     const empty = tier1Schema([]) as { properties: { targets: { maxItems: number } } };
     expect(empty.properties.targets.maxItems).toBe(0);
-    for (const n of INTENT_NAMES) expect(TIER1_SYSTEM_PROMPT).toContain(n);
+    for (const n of TIER1_INTENTS) expect(TIER1_SYSTEM_PROMPT).toContain(n);
     expect(tier1Prompt('turn it on', { area: 'Kitchen' }, kitchen)).toContain('- light.kitchen_ceiling: Kitchen Ceiling (Kitchen)');
   });
 
