@@ -106,7 +106,15 @@ export class WorkersRepository {
   }
 
   /** Revokes a worker; false when there is no such worker or it was already revoked. */
+  /**
+   * Revokes a worker and, in the same transaction, ends every lease it holds (they expire now, so the
+   * queue's reaper hands the tasks back as for any lapsed lease): a revoked identity keeps no work.
+   */
   revokeWorker(id: string, now: number): boolean {
-    return this.db.prepare('UPDATE workers SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(now, id).changes === 1;
+    return this.db.transaction(() => {
+      const revoked = this.db.prepare('UPDATE workers SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(now, id).changes === 1;
+      if (revoked) this.db.prepare(`UPDATE tasks SET lease_expires_at = ? WHERE lease_owner = ? AND state = 'leased'`).run(now, id);
+      return revoked;
+    })();
   }
 }

@@ -114,11 +114,19 @@ const tokenCreate = command(['token', 'create'], 'Create a worker join token (sh
 });
 
 const tokenList = command(['token', 'list'], 'List join tokens (never their secrets).', '[--json]', { json: { type: 'boolean' } }, 0, ({ values, db, io }) => {
-  const tokens = new WorkersRepository(db).listTokens().map(({ secretHash: _s, ...t }) => t);
+  const tokens = new WorkersRepository(db).listTokens().map(({ secretHash: _s, ...t }) => ({ ...t, status: tokenStatus(t) }));
   if (values['json']) json(io, tokens);
-  else for (const t of tokens) io.stdout.write(`${t.id}  uses ${t.uses}/${t.maxUses}  expires ${iso(t.expiresAt)}  ${t.revokedAt ? 'revoked' : t.expiresAt <= Date.now() ? 'expired' : 'active'}  ${Object.entries(t.labels).map(([k, v]) => `${k}=${v}`).join(',')}\n`);
+  else for (const t of tokens) io.stdout.write(`${t.id}  uses ${t.uses}/${t.maxUses}  expires ${iso(t.expiresAt)}  ${tokenStatus(t)}  ${Object.entries(t.labels).map(([k, v]) => `${k}=${v}`).join(',')}\n`);
   return 0;
 });
+
+/** What `token list` shows: revoked, used up, expired or still usable, in that order of precedence. */
+export function tokenStatus(t: { revokedAt: number | null; uses: number; maxUses: number; expiresAt: number }, now = Date.now()): 'revoked' | 'used' | 'expired' | 'active' {
+  if (t.revokedAt !== null) return 'revoked';
+  if (t.uses >= t.maxUses) return 'used';
+  if (t.expiresAt <= now) return 'expired';
+  return 'active';
+}
 
 const tokenRevoke = command(['token', 'revoke'], 'Revoke a join token by id.', 'ID', {}, 1, ({ args, db, io }) => {
   const repo = new WorkersRepository(db);

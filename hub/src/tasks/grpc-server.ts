@@ -211,6 +211,15 @@ export class WorkerGrpcServer {
     return worker;
   }
 
+  /** Re-reads the worker's record: throws `JARVIS_WORKER_REVOKED` once it is revoked (or gone). */
+  private stillAllowed(worker: WorkerRecord): void {
+    const now = this.o.workers.getWorker(worker.id);
+    if (!now || now.revokedAt !== null || now.certFingerprint !== worker.certFingerprint) {
+      this.o.logger.info({ workerId: worker.id, code: 'JARVIS_WORKER_REVOKED' }, 'ended a waiting pull of a revoked worker');
+      throw new TaskError('JARVIS_WORKER_REVOKED', `worker ${worker.id} was revoked`);
+    }
+  }
+
   private unary<Req, Res>(name: string, fn: (call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res> | Res): grpc.handleUnaryCall<Req, Res> {
     return (call, callback) => {
       Promise.resolve()
@@ -218,7 +227,10 @@ export class WorkerGrpcServer {
         .then(
           (res) => callback(null, res),
           (err: unknown) => {
-            if (err instanceof TaskError) this.o.logger.debug({ rpc: name, code: err.code, details: err.details, peer: call.getPeer() }, 'worker call refused');
+            // Refused enrollments and refused identities are audit events (info); bad requests are debug noise.
+            if (err instanceof TaskError && (name === 'Enroll' || err.code.startsWith('JARVIS_WORKER_') || err.code.startsWith('JARVIS_TOKEN_'))) {
+              this.o.logger.info({ rpc: name, code: err.code, peer: call.getPeer() }, name === 'Enroll' ? `enrollment refused: ${err.code}` : `worker call refused: ${err.code}`);
+            } else if (err instanceof TaskError) this.o.logger.debug({ rpc: name, code: err.code, details: err.details, peer: call.getPeer() }, 'worker call refused');
             else this.o.logger.error({ rpc: name, err }, 'worker call failed');
             callback(toServiceError(err), null);
           },
@@ -263,11 +275,19 @@ export class WorkerGrpcServer {
           tags: capabilityTags(caps, worker.labels),
         };
         const deadline = Date.now() + Math.min(req.waitMs, this.o.maxWaitMs ?? 30_000);
-        let leases: Lease[] = queue.lease(worker.id, request);
+        // The revocation check and the lease are one transaction, so no task goes to a worker revoked
+        // (by `jarvis worker revoke`, another process) while this Pull waited [GRPC-5.3].
+        const leaseIfStillAllowed = (): Lease[] =>
+          workers.db.transaction(() => {
+            this.stillAllowed(worker);
+            return queue.lease(worker.id, request);
+          })();
+        let leases: Lease[] = leaseIfStillAllowed();
         while (leases.length === 0 && Date.now() < deadline && !this.stopping.signal.aborted && !call.cancelled) {
+          // Wakes on new work and at least every poll interval, which bounds how long a revoked worker's Pull lives on.
           await this.waitForWork(deadline);
           if (this.stopping.signal.aborted || call.cancelled) break;
-          leases = queue.lease(worker.id, request);
+          leases = leaseIfStillAllowed();
         }
         if (call.cancelled && leases.length) {
           // The worker went away before receiving them: let the leases lapse rather than strand them.

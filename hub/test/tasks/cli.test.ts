@@ -42,6 +42,19 @@ describe('jarvis token|worker|task', () => {
     expect((await run('token revoke', ['0000000000000000'])).err).toContain('JARVIS_TOKEN_NOT_FOUND');
   });
 
+  it('token list shows a used-up token as used, not active (issue 15)', async () => {
+    const created = JSON.parse((await run('token create', ['--uses', '1', '--json'])).out) as { id: string };
+    const fresh = JSON.parse((await run('token create', ['--json'])).out) as { id: string };
+    const db = openDatabase(join(dir, 'jarvis.db'));
+    db.prepare('UPDATE join_tokens SET uses = max_uses WHERE id = ?').run(created.id);
+    db.close();
+    const text = (await run('token list', [])).out;
+    expect(text).toMatch(new RegExp(`${created.id}  uses 1/1 .* used `));
+    expect(text).toMatch(new RegExp(`${fresh.id} .* active `));
+    const listed = JSON.parse((await run('token list', ['--json'])).out) as { id: string; status: string }[];
+    expect(Object.fromEntries(listed.map((t) => [t.id, t.status]))).toEqual({ [created.id]: 'used', [fresh.id]: 'active' });
+  });
+
   it('task submit, list, show, cancel', async () => {
     const sub = await run('task submit', ['--type', 'echo', '--payload', '{"a":1}', '--json']);
     expect(sub.code).toBe(0);
