@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { loadRegistrySnapshot } from '../../src/home-assistant/registry-snapshot.js';
+import { Tier0Router } from '../../src/router/tier0.js';
+import { evaluate, judge, loadDevSet } from '../../../bench/language-eval.js';
+
+const fixture = (p: string): string => fileURLToPath(new URL(`../../../tests/fixtures/${p}`, import.meta.url));
+
+describe('router.dev_accuracy on a fixed slice of the tuning set', () => {
+  it('gets at least 95% of every fourth sentence of tune-a right (intent + key slots)', () => {
+    // A slice of the set the templates were tuned on: a regression floor, not the result (bench/language.bench.ts
+    // reports the locked test set).
+    const examples = loadDevSet(fixture('language/tune-a.jsonl')).filter((_, i) => i % 4 === 0);
+    const r = evaluate(new Tier0Router(loadRegistrySnapshot(fixture('registry/home.json'))), examples);
+    expect(r.total).toBeGreaterThan(140);
+    expect(r.correct / r.total, r.failures.map((f) => `${f.example.text}: ${f.why}`).join('\n')).toBeGreaterThanOrEqual(0.95);
+    // Every intent of the slice is present (a missing intent would hide behind the average).
+    for (const [intent, row] of r.perIntent) expect(row.correct, intent).toBeGreaterThan(0);
+  });
+
+  it('scores intent and canonical key slots, and an unannotated name as wrong', () => {
+    const ex = { text: 'x', intent: 'HassStartTimer', slots: { duration: 150, timer_name: 'Pasta' }, line: 1 };
+    expect(judge(ex, { intent: 'HassStartTimer', slots: { duration: 150, timer_name: 'pasta' } })).toBeUndefined();
+    expect(judge(ex, { intent: 'HassStartTimer', slots: { duration: 120, timer_name: 'pasta' } })).toMatch(/duration/);
+    expect(judge(ex, { intent: 'HassCancelTimer', slots: {} })).toMatch(/intent/);
+    const area = { text: 'x', intent: 'HassTurnOn', slots: { area: 'Kitchen', domain: 'light' }, line: 2 };
+    expect(judge(area, { intent: 'HassTurnOn', slots: { area: 'Kitchen', domain: 'light', name: 'Kitchen Light' } })).toMatch(/name/);
+    expect(judge({ text: 'x', intent: null, slots: {}, line: 3 }, { intent: 'HassTurnOn', slots: {}, path: 'passive' })).toBeUndefined();
+  });
+
+  it('refuses a malformed development set naming the line', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'devset-'));
+    writeFileSync(join(dir, 'a.jsonl'), '{"text":"hi","intent":null,"slots":{}}\n{not json\n');
+    expect(() => loadDevSet(join(dir, 'a.jsonl'))).toThrow(/a\.jsonl:2: not JSON/);
+    writeFileSync(join(dir, 'b.jsonl'), '{"text":"hi","intent":3,"slots":{}}\n');
+    expect(() => loadDevSet(join(dir, 'b.jsonl'))).toThrow(/b\.jsonl:1: needs text/);
+  });
+});
