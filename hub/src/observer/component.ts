@@ -1,4 +1,3 @@
-import type { FastifyPluginAsync } from 'fastify';
 import type { MuteTransition } from '../audio/types.js';
 import type { Component } from '../core/component.js';
 import { forFacility, silentLogger, type Logger } from '../core/logger.js';
@@ -8,7 +7,6 @@ import type { TextEmbedder } from './embedding.js';
 import { HaTodoSync, type HaTodoGateway } from './ha-sync.js';
 import { Observer, type TodoLlm } from './observer.js';
 import { RollingBuffer, type TranscriptSegment } from './rolling-buffer.js';
-import { todoRoutes } from '../api/observer-routes.js';
 import { TodoService, type Notify } from './todo-service.js';
 import { assertTimeZone } from './zoned-time.js';
 
@@ -46,7 +44,7 @@ export interface ObserverComponentOptions {
 
 /**
  * The observer part of the hub (DESIGN.md §3): subscribes to passive transcripts and mute transitions,
- * keeps the rolling buffer and the to-do list, and exposes `/api/v1/todos` through {@link routes}.
+ * keeps the rolling buffer and the to-do list (`todos`, which `api/observer-routes.ts` serves as `/api/v1/todos`).
  */
 export class ObserverComponent implements Component {
   readonly name = 'observer';
@@ -77,11 +75,6 @@ export class ObserverComponent implements Component {
       ...(options.userLabels ? { userLabels: options.userLabels } : {}),
       ...(options.unlabelledIsUser !== undefined ? { unlabelledIsUser: options.unlabelledIsUser } : {}),
     });
-  }
-
-  /** The `/todos` routes, for `ApiServer.addRoutes`. */
-  routes(): FastifyPluginAsync {
-    return todoRoutes(this.todos);
   }
 
   /** "Forget the last N minutes" of one device or all (for the API route and the spoken command). */
