@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { topicFor } from '@jarvis/protocol';
 import mqtt from 'mqtt';
 import { buildBundle } from '../hub/src/cli/device.js';
-import { hubServices } from '../hub/src/voice/services.js';
 import { loadConfig } from '../hub/src/config/load.js';
 import { silentLogger } from '../hub/src/core/logger.js';
 import { loadRegistrySnapshot } from '../hub/src/home-assistant/registry-snapshot.js';
@@ -32,10 +31,10 @@ export const benchmarks: Benchmark[] = [
       });
       const hub = await startHub(config, silentLogger());
       try {
-        await hubServices(hub.context).homeAssistant?.client?.waitUntilConnected(10_000);
+        await hub.parts.homeAssistant?.client?.waitUntilConnected(10_000);
         const token = readFileSync(join(dir, 'admin-token'), 'utf8').trim();
-        const { device, credentials } = hub.context.devices.add({ name: 'bench', area: 'Kitchen', kind: 'wearable' });
-        hub.context.registry.refresh(true);
+        const { device, credentials } = hub.parts.devices.add({ name: 'bench', area: 'Kitchen', kind: 'wearable' });
+        hub.parts.registry.refresh(true);
         const bundle = buildBundle(config, device, credentials);
         const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${hub.ports.mqtt}`, { username: bundle.mqtt.username, password: bundle.mqtt.password, reconnectPeriod: 0 });
         let onSay: (() => void) | undefined;

@@ -59,7 +59,7 @@ export const benchmarks: Benchmark[] = [
           const bundleFile = join(dir, `${codec}.json`);
           writeFileSync(bundleFile, JSON.stringify(bundle));
           let forwarded = 0;
-          const off = t.hub.context.onAudio((c) => {
+          const off = t.hub.parts.ingest.onAudio((c) => {
             if (c.deviceId === bundle.deviceId) forwarded += c.samples.length;
           });
           const { pct, samples } = await measure(codec, wav, bundleFile, () => forwarded);

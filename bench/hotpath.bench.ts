@@ -1,5 +1,4 @@
 import type { DeviceAudioChunk } from '../hub/src/audio/types.js';
-import { voicePipelineOf } from '../hub/src/voice/part.js';
 import { speak, startVoiceHub, voiceSkipReason } from '../tests/e2e-voice-helpers.js';
 import { voiceFixture, type VoiceFixture } from '../tests/fixtures/voice/index.js';
 import { distribution, type Benchmark } from './lib.js';
@@ -18,11 +17,11 @@ async function measure(engine: 'auto' | 'whisper', emit: Parameters<Benchmark['r
   const t = await startVoiceHub({ env: { JARVIS_STT_ENGINE: engine } });
   try {
     const device = await t.device('bench-puck', 'Kitchen');
-    const ctx = t.hub.context;
-    const runs = voicePipelineOf(ctx)!.runs;
+    const ctx = t.hub.parts;
+    const runs = ctx.voice!.runs;
     const fixtures: VoiceFixture[] = ['turn on the kitchen lights', 'turn off the kitchen lights'].map((text) => voiceFixture({ text, leadMs: 400, tailMs: 900 }));
     let streamStart = Infinity;
-    const stop = ctx.onAudio((c: DeviceAudioChunk) => {
+    const stop = ctx.ingest.onAudio((c: DeviceAudioChunk) => {
       if (c.deviceId === device.bundle.deviceId) streamStart = Math.min(streamStart, c.receivedAt - (c.timestamp * 1000) / c.sampleRate);
     });
     const e2e: number[] = [];

@@ -83,12 +83,12 @@ describe('the cold path: heavy requests become tasks, results go back to the dev
     await t.restart();
     // The hub sweeps at start, but the device is not connected yet: the reply waits for it.
     await new Promise((r) => setTimeout(r, 300));
-    expect(new ColdRepliesRepository(t.hub.context.db).get(taskId)).toMatchObject({ reportedAt: null });
+    expect(new ColdRepliesRepository(t.hub.parts.db).get(taskId)).toMatchObject({ reportedAt: null });
     const again = await t.reconnect(kitchen.bundle);
     expect(await again.heard(/stopped working on: summarise .*week/)).toBeDefined();
     await new Promise((r) => setTimeout(r, 500));
     expect(again.said).toHaveLength(1);
-    expect(new ColdRepliesRepository(t.hub.context.db).get(taskId)).toMatchObject({ outcome: 'spoken' });
+    expect(new ColdRepliesRepository(t.hub.parts.db).get(taskId)).toMatchObject({ outcome: 'spoken' });
   });
 
   it('does not read out a result that settled too long ago, and says why in the log', async () => {
@@ -102,7 +102,7 @@ describe('the cold path: heavy requests become tasks, results go back to the dev
     db.close();
     await t.restart();
     const again = await t.reconnect(kitchen.bundle);
-    await expect.poll(() => new ColdRepliesRepository(t!.hub.context.db).get(taskId)?.outcome).toBe('too_old');
+    await expect.poll(() => new ColdRepliesRepository(t!.hub.parts.db).get(taskId)?.outcome).toBe('too_old');
     expect(again.said).toEqual([]);
     expect(t.logs.some((l) => l.includes('settled too long ago') && l.includes(taskId))).toBe(true);
   });

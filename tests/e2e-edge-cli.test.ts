@@ -71,7 +71,7 @@ describe('jarvis-edge against a real hub', () => {
     const bundle = t.addDevice('hall', 'satellite');
     const file = writeBundle(bundle, 'sigterm');
     let samples = 0;
-    t.hub.context.onAudio((c) => (samples += c.samples.length));
+    t.hub.parts.ingest.onAudio((c) => (samples += c.samples.length));
     const child = spawn(process.execPath, [CLI, 'run', '--bundle', file, '--source', 'file', '--file', wav, '--loop'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
@@ -80,7 +80,7 @@ describe('jarvis-edge against a real hub', () => {
     const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
     try {
       await expect.poll(() => samples, { timeout: 10_000 }).toBeGreaterThan(8000);
-      expect(t.hub.context.mqtt.stateOf(bundle.deviceId).online).toBe(true);
+      expect(t.hub.parts.mqtt.stateOf(bundle.deviceId).online).toBe(true);
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
     } finally {
@@ -90,8 +90,8 @@ describe('jarvis-edge against a real hub', () => {
     const states = out.trim().split('\n').map((l) => JSON.parse(l) as { facility?: string; from?: string; to?: string }).filter((l) => l.facility === 'edge:state');
     expect(states.map((s) => s.to)).toEqual(['connecting', 'streaming', 'stopped']);
     // The agent said goodbye itself (the last will carries no kind).
-    await expect.poll(() => t.hub.context.mqtt.stateOf(bundle.deviceId).status, { timeout: 3000 }).toMatchObject({ state: 'offline', kind: 'satellite' });
-    expect(t.hub.context.ingest.statsFor(bundle.deviceId)?.datagrams.bad_tag).toBe(0);
+    await expect.poll(() => t.hub.parts.mqtt.stateOf(bundle.deviceId).status, { timeout: 3000 }).toMatchObject({ state: 'offline', kind: 'satellite' });
+    expect(t.hub.parts.ingest.statsFor(bundle.deviceId)?.datagrams.bad_tag).toBe(0);
     expect(out).not.toContain(bundle.mqtt.password);
     expect(out).not.toContain(bundle.key);
   }, 30_000);

@@ -83,7 +83,7 @@ async function hub(dataDir?: string, env: Record<string, string> = {}): Promise<
 
 function collect(t: TestHub, deviceId: string): DeviceAudioChunk[] {
   const chunks: DeviceAudioChunk[] = [];
-  t.hub.context.onAudio((c) => {
+  t.hub.parts.ingest.onAudio((c) => {
     if (c.deviceId === deviceId) chunks.push(c);
   });
   return chunks;
@@ -112,10 +112,10 @@ describe.skipIf(!tools)('end to end: jarvis-edge against a real hub (espeak-ng, 
       position += c.samples.length;
     }
     expect(chunks.some((c) => c.samples.some((s) => Math.abs(s) > 1000))).toBe(true);
-    const state = t.hub.context.mqtt.stateOf(bundle.deviceId);
+    const state = t.hub.parts.mqtt.stateOf(bundle.deviceId);
     expect(state.online).toBe(true);
     expect(state.status).toMatchObject({ state: 'online', kind: 'satellite', firmware: 'jarvis-edge/0.1.0', streamId });
-    expect(t.hub.context.ingest.statsFor(bundle.deviceId)?.datagrams.bad_tag).toBe(0);
+    expect(t.hub.parts.ingest.statsFor(bundle.deviceId)?.datagrams.bad_tag).toBe(0);
   }, 30_000);
 
   it('a GPIO mute from the test double (with contact bounce) stops the audio at the agent and at the hub gate', async () => {
@@ -126,8 +126,8 @@ describe.skipIf(!tools)('end to end: jarvis-edge against a real hub (espeak-ng, 
     await expect.poll(() => total(chunks), { timeout: 8000 }).toBeGreaterThan(16000);
     // A bouncing contact: three edges within a few ms give one debounced change.
     appendFileSync(gpioFile, '1\n0\n1\n');
-    await expect.poll(() => t.hub.context.gate.isMuted(bundle.deviceId), { timeout: 3000 }).toBe(true);
-    await expect.poll(() => t.hub.context.gate.inputs(bundle.deviceId), { timeout: 3000 }).toEqual({ mqtt: true, frame: true });
+    await expect.poll(() => t.hub.parts.gate.isMuted(bundle.deviceId), { timeout: 3000 }).toBe(true);
+    await expect.poll(() => t.hub.parts.gate.inputs(bundle.deviceId), { timeout: 3000 }).toEqual({ mqtt: true, frame: true });
     expect(agent.state).toBe('muted');
     const atMute = total(chunks);
     await new Promise((r) => setTimeout(r, 1500));
@@ -136,14 +136,14 @@ describe.skipIf(!tools)('end to end: jarvis-edge against a real hub (espeak-ng, 
     expect(s.streamer.audioFramesWhileMuted).toBe(0);
     expect(s.streamer.mutedKeepalives).toBeGreaterThanOrEqual(2);
     expect(s.streamer.samplesDroppedMuted).toBeGreaterThan(16000);
-    expect(t.hub.context.mqtt.stateOf(bundle.deviceId).muted).toBe(true);
-    expect(t.hub.context.ingest.statsFor(bundle.deviceId)?.datagrams.muted).toBeGreaterThanOrEqual(2);
+    expect(t.hub.parts.mqtt.stateOf(bundle.deviceId).muted).toBe(true);
+    expect(t.hub.parts.ingest.statsFor(bundle.deviceId)?.datagrams.muted).toBeGreaterThanOrEqual(2);
 
     appendFileSync(gpioFile, '0\n');
-    await expect.poll(() => t.hub.context.gate.isMuted(bundle.deviceId), { timeout: 3000 }).toBe(false);
+    await expect.poll(() => t.hub.parts.gate.isMuted(bundle.deviceId), { timeout: 3000 }).toBe(false);
     await expect.poll(() => total(chunks), { timeout: 5000 }).toBeGreaterThan(atMute + 8000);
     expect(agent.machine.transitions.map((x) => x.to).filter((x) => x === 'muted' || x === 'streaming')).toEqual(['streaming', 'muted', 'streaming']);
-    expect(t.hub.context.devices.muteAudit(bundle.deviceId).map((a) => a.muted)).toEqual([true, false]);
+    expect(t.hub.parts.devices.muteAudit(bundle.deviceId).map((a) => a.muted)).toEqual([true, false]);
   }, 30_000);
 
   it('the hub is stopped and started again: the agent reconnects by itself and streams a new stream', async () => {
@@ -168,7 +168,7 @@ describe.skipIf(!tools)('end to end: jarvis-edge against a real hub (espeak-ng, 
     expect(secondStream).not.toBe(firstStream);
     expect(after.every((c) => c.streamId === secondStream)).toBe(true);
     expect(agent.stats().connects).toBe(2);
-    expect(second.hub.context.mqtt.stateOf(bundle.deviceId).status?.streamId).toBe(secondStream);
+    expect(second.hub.parts.mqtt.stateOf(bundle.deviceId).status?.streamId).toBe(secondStream);
     // One log line per transition, with from/to and the reason.
     const lines = logs.map((l) => JSON.parse(l) as { facility?: string; from?: string; to?: string; msg: string }).filter((l) => l.facility === 'edge:state');
     expect(lines.length).toBe(agent.machine.transitions.length);
@@ -181,8 +181,8 @@ describe.skipIf(!tools)('end to end: jarvis-edge against a real hub (espeak-ng, 
     const chunks = collect(t, bundle.deviceId);
     const { agent, player, logs } = await startAgent(bundle, {}, 'say');
     await expect.poll(() => agent.state, { timeout: 5000 }).toBe('streaming');
-    await t.hub.context.mqtt.sendCommand(bundle.deviceId, 'cmd/say', { text: 'The kitchen lights are on.', id: 'reply-1', volume: 0.5 });
-    await t.hub.context.mqtt.sendCommand(bundle.deviceId, 'cmd/say', { text: 'The kitchen lights are on.', id: 'reply-1', volume: 0.5 });
+    await t.hub.parts.mqtt.sendCommand(bundle.deviceId, 'cmd/say', { text: 'The kitchen lights are on.', id: 'reply-1', volume: 0.5 });
+    await t.hub.parts.mqtt.sendCommand(bundle.deviceId, 'cmd/say', { text: 'The kitchen lights are on.', id: 'reply-1', volume: 0.5 });
     await expect.poll(() => player.played.length, { timeout: 10_000 }).toBe(1);
     const { wav, request } = player.played[0] as { wav: Buffer; request: SayCommand };
     expect(request).toEqual({ text: 'The kitchen lights are on.', id: 'reply-1', volume: 0.5 });
@@ -193,13 +193,13 @@ describe.skipIf(!tools)('end to end: jarvis-edge against a real hub (espeak-ng, 
     expect(peak).toBeGreaterThan(1000);
     expect(peak).toBeLessThanOrEqual(16384 + 1);
 
-    await t.hub.context.mqtt.sendCommand(bundle.deviceId, 'cmd/led', { pattern: 'pulse', color: '#00ff00' });
+    await t.hub.parts.mqtt.sendCommand(bundle.deviceId, 'cmd/led', { pattern: 'pulse', color: '#00ff00' });
     await expect.poll(() => agent.ledPattern, { timeout: 3000 }).toEqual({ pattern: 'pulse', color: '#00ff00' });
     const beforeSwitch = total(chunks);
-    await t.hub.context.mqtt.sendCommand(bundle.deviceId, 'cmd/config', { codec: 'adpcm', frameMs: 40 });
+    await t.hub.parts.mqtt.sendCommand(bundle.deviceId, 'cmd/config', { codec: 'adpcm', frameMs: 40 });
     await expect.poll(() => total(chunks), { timeout: 5000 }).toBeGreaterThan(beforeSwitch + 16000);
     expect(logs.some((l) => l.includes('cmd/config applied') && l.includes('"codec":"adpcm"'))).toBe(true);
-    expect(t.hub.context.ingest.statsFor(bundle.deviceId)?.datagrams.malformed).toBe(0);
+    expect(t.hub.parts.ingest.statsFor(bundle.deviceId)?.datagrams.malformed).toBe(0);
     expect(agent.stats().commandsRejected).toBe(0);
   }, 30_000);
 });

@@ -19,7 +19,7 @@ function source(n: number): Int16Array {
 }
 
 function counter(name: string, labels: Record<string, string>): Promise<number> {
-  const m = t.hub.context.metrics.getSingleMetric(name);
+  const m = t.hub.parts.metrics.getSingleMetric(name);
   return m ? m.get().then((v) => v.values.find((x) => Object.entries(labels).every(([k, val]) => x.labels[k] === val))?.value ?? 0) : Promise.resolve(0);
 }
 
@@ -27,7 +27,7 @@ describe('end to end: a simulated wearable over a lossy network', () => {
   it('with 10% loss, 5% reordering and jitter, the output is continuous, the right length, and the loss is counted', async () => {
     const bundle = t.addDevice('wearable-1');
     const chunks: DeviceAudioChunk[] = [];
-    t.hub.context.onAudio((c) => chunks.push(c));
+    t.hub.parts.ingest.onAudio((c) => chunks.push(c));
     const audio = source(16000 * 3);
     const report = await simulateWearable({ bundle, audio: { samples: audio, sampleRate: 16000 }, loss: 0.1, reorder: 0.05, duplicate: 0.02, jitterMs: 15, speed: 4, seed: 11 });
     expect(report.framesDropped).toBeGreaterThan(5);
@@ -47,7 +47,7 @@ describe('end to end: a simulated wearable over a lossy network', () => {
       if (c.concealed === 0) expect(c.samples).toEqual(audio.subarray(c.timestamp, c.timestamp + c.samples.length));
       position += c.samples.length;
     }
-    const stats = t.hub.context.ingest.statsFor(bundle.deviceId);
+    const stats = t.hub.parts.ingest.statsFor(bundle.deviceId);
     expect(stats?.lostFrames).toBe(interiorLost);
     expect(stats?.concealedSamples).toBe(interiorLost * report.frameSamples);
     expect(await counter('jarvis_audio_concealed_samples_total', { device: bundle.deviceId })).toBe(interiorLost * report.frameSamples);
@@ -59,7 +59,7 @@ describe('end to end: a simulated wearable over a lossy network', () => {
   it('decodes an IMA-ADPCM stream to the same length', async () => {
     const bundle = t.addDevice('wearable-2');
     const chunks: DeviceAudioChunk[] = [];
-    t.hub.context.onAudio((c) => chunks.push(c));
+    t.hub.parts.ingest.onAudio((c) => chunks.push(c));
     const report = await simulateWearable({ bundle, audio: { samples: source(16000), sampleRate: 16000 }, codec: 'adpcm', speed: 8, seed: 2 });
     await expect.poll(() => chunks.reduce((n, c) => n + c.samples.length, 0), { timeout: 3000 }).toBe(report.totalSamples);
     expect(chunks.every((c) => c.concealed === 0)).toBe(true);

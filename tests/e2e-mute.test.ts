@@ -22,8 +22,8 @@ describe('end to end: the mute switch is absolute', () => {
     const bundle = t.addDevice(`wearable-${muteSignal}`);
     const chunks: DeviceAudioChunk[] = [];
     const transitions: MuteTransition[] = [];
-    t.hub.context.onAudio((c) => chunks.push(c));
-    t.hub.context.onMute((m) => transitions.push(m));
+    t.hub.parts.ingest.onAudio((c) => chunks.push(c));
+    t.hub.parts.gate.onMute((m) => transitions.push(m));
     const audio = source(16000 * 3);
     const report = await simulateWearable({
       bundle, audio: { samples: audio, sampleRate: 16000 }, muteAt: [0.8], unmuteAt: [1.9], muteSignal, reorder: 0.05, jitterMs: 10, speed: 4, seed: 5,
@@ -61,12 +61,12 @@ describe('end to end: the mute switch is absolute', () => {
     expect(missing(muted.end + edge, report.totalSamples)).toBe(0);
 
     const forwarded = chunks.reduce((n, c) => n + c.samples.length, 0);
-    const stats = t.hub.context.ingest.statsFor(bundle.deviceId);
+    const stats = t.hub.parts.ingest.statsFor(bundle.deviceId);
     expect(stats?.forwardedSamples).toBe(forwarded);
     expect(forwarded).toBeLessThanOrEqual(report.totalSamples - (muted.end - muted.start));
     expect(stats?.datagrams.muted).toBeGreaterThan(0);
 
-    const audit = t.hub.context.devices.muteAudit(bundle.deviceId);
+    const audit = t.hub.parts.devices.muteAudit(bundle.deviceId);
     expect(audit.map((a) => a.muted)).toEqual([true, false]);
     expect(transitions.map((m) => m.muted)).toEqual([true, false]);
     if (muteSignal === 'flag') expect(audit.map((a) => a.source)).toEqual(['frame', 'frame']);
@@ -79,18 +79,18 @@ describe('end to end: the mute switch is absolute', () => {
     const run = simulateWearable({
       bundle, audio: { samples: source(16000), sampleRate: 16000 }, muteAt: [0.2], speed: 4, loop: true, signal: ac.signal, seed: 9,
     });
-    await expect.poll(() => t.hub.context.gate.isMuted(bundle.deviceId), { timeout: 5000 }).toBe(true);
-    await expect.poll(() => t.hub.context.mqtt.stateOf(bundle.deviceId).muted, { timeout: 5000 }).toBe(true);
-    expect(t.hub.context.devices.mqttMuteStates().get(bundle.deviceId)).toBe(true);
+    await expect.poll(() => t.hub.parts.gate.isMuted(bundle.deviceId), { timeout: 5000 }).toBe(true);
+    await expect.poll(() => t.hub.parts.mqtt.stateOf(bundle.deviceId).muted, { timeout: 5000 }).toBe(true);
+    expect(t.hub.parts.devices.mqttMuteStates().get(bundle.deviceId)).toBe(true);
     const { discoveryMessages } = await import('../hub/src/mqtt/discovery.js');
-    const cfg = discoveryMessages(t.hub.context.registry.byTextId(bundle.deviceId)!, 'homeassistant').find((m) => m.topic.endsWith('/muted/config'));
+    const cfg = discoveryMessages(t.hub.parts.registry.byTextId(bundle.deviceId)!, 'homeassistant').find((m) => m.topic.endsWith('/muted/config'));
     expect(JSON.parse(cfg?.payload ?? '{}')['state_topic']).toBe(`jarvis/v1/device/${bundle.deviceId}/state/mute`);
-    const res = await t.hub.context.api.fastify.inject({ url: `/api/v1/devices/${bundle.deviceId}`, headers: { authorization: `Bearer ${(await import('node:fs')).readFileSync(`${t.dataDir}/admin-token`, 'utf8').trim()}` } });
+    const res = await t.hub.parts.api.fastify.inject({ url: `/api/v1/devices/${bundle.deviceId}`, headers: { authorization: `Bearer ${(await import('node:fs')).readFileSync(`${t.dataDir}/admin-token`, 'utf8').trim()}` } });
     expect(res.json().device.muted).toBe(true);
     expect(res.json().device.mute).toEqual({ mqtt: true, frame: true });
-    const forwardedBefore = t.hub.context.ingest.statsFor(bundle.deviceId)?.forwardedSamples;
+    const forwardedBefore = t.hub.parts.ingest.statsFor(bundle.deviceId)?.forwardedSamples;
     await new Promise((r) => setTimeout(r, 300));
-    expect(t.hub.context.ingest.statsFor(bundle.deviceId)?.forwardedSamples).toBe(forwardedBefore);
+    expect(t.hub.parts.ingest.statsFor(bundle.deviceId)?.forwardedSamples).toBe(forwardedBefore);
     ac.abort();
     await run;
   });

@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { topicFor } from '@jarvis/protocol';
 import { simulateWearable, type SimulateWearableOptions, type SimulationReport } from '@jarvis/wearable';
-import { voicePipelineOf } from '../hub/src/voice/part.js';
 import { fixtureToolsAvailable } from './fixtures/audio/index.js';
 import type { VoiceFixture } from './fixtures/voice/index.js';
 import { startPartsHub, type PartsHub, type PartsHubOptions, type TestDevice } from './hub-parts-helpers.js';
@@ -24,7 +23,7 @@ export async function startVoiceHub(options: PartsHubOptions = {}): Promise<Part
     ...options,
     env: { JARVIS_STT_WHISPER_PATH: WHISPER_TEST_MODEL, JARVIS_LLM_ENABLED: 'false', ...options.env },
   });
-  const voice = voicePipelineOf(t.hub.context);
+  const voice = t.hub.parts.voice;
   if (!voice) throw new Error('the voice part did not start');
   // The grammar must hold the home's names before anyone speaks.
   if (options.homeAssistant !== false) {
@@ -47,9 +46,9 @@ export interface SpeakOptions extends Partial<Omit<SimulateWearableOptions, 'bun
  */
 export async function speak(t: PartsHub, device: TestDevice, fixture: VoiceFixture, options: SpeakOptions = {}): Promise<SimulationReport> {
   const { ptt = true, ...sim } = options;
-  const ctx = t.hub.context;
+  const ctx = t.hub.parts;
   let pressed: Promise<unknown> | undefined;
-  const stop = ctx.onAudio((chunk) => {
+  const stop = ctx.ingest.onAudio((chunk) => {
     if (!ptt || pressed || chunk.deviceId !== device.bundle.deviceId) return;
     pressed = device.client.publishAsync(topicFor(device.bundle.deviceId, 'event/button'), JSON.stringify({ button: 'ptt', action: 'press' }), { qos: 1 });
   });
@@ -58,7 +57,7 @@ export async function speak(t: PartsHub, device: TestDevice, fixture: VoiceFixtu
     await pressed;
     // Let the jitter buffer release the tail and the segmenter's hangover pass, then wait for STT and the command.
     await new Promise((r) => setTimeout(r, 400));
-    await voicePipelineOf(ctx)!.pipeline.idle();
+    await ctx.voice!.pipeline.idle();
     return report;
   } finally {
     stop();

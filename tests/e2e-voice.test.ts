@@ -1,7 +1,6 @@
 import { topicFor } from '@jarvis/protocol';
 import { simulateWearable } from '@jarvis/wearable';
 import { afterEach, describe, expect, it } from 'vitest';
-import { voicePipelineOf } from '../hub/src/voice/part.js';
 import { voiceFixture } from './fixtures/voice/index.js';
 import { speak, startVoiceHub, voiceSkipReason } from './e2e-voice-helpers.js';
 import type { PartsHub } from './hub-parts-helpers.js';
@@ -60,7 +59,7 @@ describe.skipIf(skip !== undefined)('voice end to end: a wearable speaks, Home A
     expect(at('action-start')).toBeGreaterThanOrEqual(at('intent-end'));
     expect(at('action-end')).toBeGreaterThanOrEqual(at('action-start'));
 
-    const metrics = await t.hub.context.api.fastify.inject({ method: 'GET', url: '/metrics' });
+    const metrics = await t.hub.parts.api.fastify.inject({ method: 'GET', url: '/metrics' });
     for (const stage of ['capture', 'stt', 'intent', 'action']) expect(metrics.body).toContain(`jarvis_voice_stage_seconds_count{stage="${stage}"} 1`);
     expect(metrics.body).toContain('jarvis_voice_after_speech_end_seconds_count{event="action-start"} 1');
     expect(metrics.body).toContain('jarvis_voice_runs_total{reason="done"} 1');
@@ -123,8 +122,8 @@ describe.skipIf(skip !== undefined)('voice end to end: a wearable speaks, Home A
     // The wearer presses PTT while the switch is on mute.
     // The simulator's retained mute state reaches the hub over MQTT; on a loaded 2-core box that can take
     // longer than a fixed 300 ms sleep, so wait for it (bounded) instead of guessing.
-    for (let i = 0; i < 50 && !t.hub.context.gate.isMuted(kitchen.bundle.deviceId); i++) await new Promise((r) => setTimeout(r, 100));
-    expect(t.hub.context.gate.isMuted(kitchen.bundle.deviceId)).toBe(true);
+    for (let i = 0; i < 50 && !t.hub.parts.gate.isMuted(kitchen.bundle.deviceId); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(t.hub.parts.gate.isMuted(kitchen.bundle.deviceId)).toBe(true);
     await kitchen.client.publishAsync(topicFor(kitchen.bundle.deviceId, 'event/button'), JSON.stringify({ button: 'ptt', action: 'press' }), { qos: 1 });
     const report = await sim;
     expect(report.audioFrames).toBe(0);
@@ -165,6 +164,6 @@ describe.skipIf(skip !== undefined)('voice end to end: a wearable speaks, Home A
     const voice = (await t.api('GET', '/api/v1/voice')).json;
     // With Home Assistant off the grammar has no names, and the hub still runs its engines.
     expect(voice).toMatchObject({ started: true, whisper: 'on', grammar: 'on', names: { entities: 0, areas: 0, floors: 0 } });
-    expect(voicePipelineOf(t.hub.context)?.pipeline.status().inFlight).toBe(0);
+    expect(t.hub.parts.voice?.pipeline.status().inFlight).toBe(0);
   });
 });

@@ -18,7 +18,7 @@ describe('hub HTTP API', () => {
     expect(t.hub.adminTokenFile).toBe(file);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     const token = readFileSync(file, 'utf8').trim();
-    const row = t.hub.context.db.prepare("SELECT hash FROM api_tokens WHERE name = 'admin'").get() as { hash: string };
+    const row = t.hub.parts.db.prepare("SELECT hash FROM api_tokens WHERE name = 'admin'").get() as { hash: string };
     expect(row.hash).toMatch(/^scrypt\$/);
     expect(row.hash).not.toContain(token);
   });
@@ -26,10 +26,10 @@ describe('hub HTTP API', () => {
   it('lists devices and shows live stats, with metrics named as the issue says', async () => {
     const bundle = t.addDevice('desk');
     const dev = { id: Number.parseInt(bundle.deviceId, 16), key: Buffer.from(bundle.key, 'hex') };
-    for (const seq of [0, 1, 3, 4, 5]) t.hub.context.ingest.handleDatagram(datagram(dev, seq, { deviceId: dev.id }));
-    t.hub.context.ingest.handleDatagram(datagram(testDevice(), 9)); // unknown device
+    for (const seq of [0, 1, 3, 4, 5]) t.hub.parts.ingest.handleDatagram(datagram(dev, seq, { deviceId: dev.id }));
+    t.hub.parts.ingest.handleDatagram(datagram(testDevice(), 9)); // unknown device
     const auth = { authorization: `Bearer ${readFileSync(join(t.dataDir, 'admin-token'), 'utf8').trim()}` };
-    const app = t.hub.context.api.fastify;
+    const app = t.hub.parts.api.fastify;
     const list = await app.inject({ url: '/api/v1/devices', headers: auth });
     expect(list.json().devices).toEqual([expect.objectContaining({ id: bundle.deviceId, name: 'desk', muted: false })]);
     const detail = await app.inject({ url: `/api/v1/devices/${bundle.deviceId}`, headers: auth });

@@ -28,7 +28,7 @@ async function connect(bundle: DeviceBundle, password = bundle.mqtt.password): P
 }
 
 function counter(name: string, labels: Record<string, string>): Promise<number> {
-  return t.hub.context.metrics.getSingleMetric(name)?.get().then((m) => m.values.find((v) => Object.entries(labels).every(([k, x]) => v.labels[k] === x))?.value ?? 0) ?? Promise.resolve(0);
+  return t.hub.parts.metrics.getSingleMetric(name)?.get().then((m) => m.values.find((v) => Object.entries(labels).every(([k, x]) => v.labels[k] === x))?.value ?? 0) ?? Promise.resolve(0);
 }
 
 describe('MQTT device plane (embedded broker)', () => {
@@ -45,9 +45,9 @@ describe('MQTT device plane (embedded broker)', () => {
     const a = t.addDevice('a');
     const c = await connect(a);
     await c.publishAsync(topicFor(a.deviceId, 'state/mute'), JSON.stringify({ muted: true, source: 'switch' }), { retain: true, qos: 1 });
-    await expect.poll(() => t.hub.context.gate.isMuted(a.deviceId)).toBe(true);
-    expect(t.hub.context.devices.mqttMuteStates().get(a.deviceId)).toBe(true);
-    expect(t.hub.context.devices.muteAudit(a.deviceId).map((r) => [r.muted, r.source])).toEqual([[true, 'mqtt']]);
+    await expect.poll(() => t.hub.parts.gate.isMuted(a.deviceId)).toBe(true);
+    expect(t.hub.parts.devices.mqttMuteStates().get(a.deviceId)).toBe(true);
+    expect(t.hub.parts.devices.muteAudit(a.deviceId).map((r) => [r.muted, r.source])).toEqual([[true, 'mqtt']]);
     expect(await counter('jarvis_device_muted', { device: a.deviceId })).toBe(1);
   });
 
@@ -59,11 +59,11 @@ describe('MQTT device plane (embedded broker)', () => {
     const closed = new Promise<void>((resolve) => ca.once('close', () => resolve()));
     ca.publish(topicFor(b.deviceId, 'state/mute'), JSON.stringify({ muted: true }), { qos: 0 });
     await closed;
-    expect(t.hub.context.gate.isMuted(b.deviceId)).toBe(false);
+    expect(t.hub.parts.gate.isMuted(b.deviceId)).toBe(false);
     expect(t.logs.some((l) => l.includes('JARVIS_MQTT_FORBIDDEN_TOPIC') && l.includes(a.deviceId))).toBe(true);
     // b still works
     await cb.publishAsync(topicFor(b.deviceId, 'status'), JSON.stringify({ state: 'online', battery: 80 }), { retain: true, qos: 1 });
-    await expect.poll(() => t.hub.context.mqtt.stateOf(b.deviceId).online).toBe(true);
+    await expect.poll(() => t.hub.parts.mqtt.stateOf(b.deviceId).online).toBe(true);
   });
 
   it('rejects a malformed payload naming the device, without retaining it', async () => {
@@ -75,7 +75,7 @@ describe('MQTT device plane (embedded broker)', () => {
     const line = t.logs.find((l) => l.includes('JARVIS_MQTT_BAD_PAYLOAD'));
     expect(line).toContain(a.deviceId);
     expect(line).toContain('muted');
-    expect(t.hub.context.gate.isMuted(a.deviceId)).toBe(false);
+    expect(t.hub.parts.gate.isMuted(a.deviceId)).toBe(false);
     expect(await counter('jarvis_mqtt_rejected_total', { device: a.deviceId, reason: 'bad_payload' })).toBe(1);
   });
 
@@ -88,7 +88,7 @@ describe('MQTT device plane (embedded broker)', () => {
     expect(t.logs.some((l) => l.includes('JARVIS_MQTT_FORBIDDEN_SUBSCRIBE') && l.includes(a.deviceId))).toBe(true);
     await ca.subscribeAsync(`jarvis/v1/device/${a.deviceId}/cmd/#`);
     const got = new Promise<string>((resolve) => ca.once('message', (topic, payload) => resolve(`${topic} ${payload.toString()}`)));
-    await t.hub.context.mqtt.sendCommand(a.deviceId, 'cmd/say', { text: 'hello' });
+    await t.hub.parts.mqtt.sendCommand(a.deviceId, 'cmd/say', { text: 'hello' });
     expect(await got).toBe(`jarvis/v1/device/${a.deviceId}/cmd/say {"text":"hello"}`);
   });
 
@@ -97,7 +97,7 @@ describe('MQTT device plane (embedded broker)', () => {
 describe('a device added by `jarvis device add` while the hub runs', () => {
   it('is served at once over MQTT (login, retained status and mute) and UDP, before any registry poll', async () => {
     // Only look-up misses may refresh the registry now, as when the device beats the 1 s poll.
-    await t.hub.context.registry.stop();
+    await t.hub.parts.registry.stop();
     let out = '';
     const code = await runCli(['device', 'add', 'late', '--area', 'Hall', '--json', '--data-dir', t.dataDir, '--host', '127.0.0.1'], {
       stdin: new PassThrough(),
@@ -108,14 +108,14 @@ describe('a device added by `jarvis device add` while the hub runs', () => {
     expect(code).toBe(0);
     const bundle = JSON.parse(out) as DeviceBundle;
     const device = { id: Number.parseInt(bundle.deviceId, 16), key: Buffer.from(bundle.key, 'hex') };
-    expect(t.hub.context.ingest.handleDatagram(datagram(device, 0))).toBe('accepted');
+    expect(t.hub.parts.ingest.handleDatagram(datagram(device, 0))).toBe('accepted');
     const c = await connect(bundle);
     await c.publishAsync(topicFor(bundle.deviceId, 'status'), JSON.stringify({ state: 'online', streamId: 7 }), { retain: true, qos: 1 });
     await c.publishAsync(topicFor(bundle.deviceId, 'state/mute'), JSON.stringify({ muted: true }), { retain: true, qos: 1 });
-    await expect.poll(() => t.hub.context.gate.isMuted(bundle.deviceId)).toBe(true);
-    expect(t.hub.context.mqtt.stateOf(bundle.deviceId).online).toBe(true);
+    await expect.poll(() => t.hub.parts.gate.isMuted(bundle.deviceId)).toBe(true);
+    expect(t.hub.parts.mqtt.stateOf(bundle.deviceId).online).toBe(true);
     expect(t.logs.some((l) => l.includes('JARVIS_MQTT_UNKNOWN_DEVICE'))).toBe(false);
-    expect(t.hub.context.ingest.handleDatagram(datagram(device, 1))).toBe('muted');
+    expect(t.hub.parts.ingest.handleDatagram(datagram(device, 1))).toBe('muted');
   });
 });
 
@@ -127,19 +127,19 @@ describe('the MQTT mute and audio already queued in the jitter buffer', () => {
       const a = q.addDevice('a');
       const device = { id: Number.parseInt(a.deviceId, 16), key: Buffer.from(a.key, 'hex') };
       const heard: number[] = [];
-      q.hub.context.onAudio((chunk) => heard.push(chunk.timestamp));
-      for (const seq of [0, 2, 3]) expect(q.hub.context.ingest.handleDatagram(datagram(device, seq))).toBe('accepted');
-      expect(q.hub.context.ingest.statsFor(a.deviceId)?.bufferDepth).toBe(2);
+      q.hub.parts.ingest.onAudio((chunk) => heard.push(chunk.timestamp));
+      for (const seq of [0, 2, 3]) expect(q.hub.parts.ingest.handleDatagram(datagram(device, seq))).toBe('accepted');
+      expect(q.hub.parts.ingest.statsFor(a.deviceId)?.bufferDepth).toBe(2);
       const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${q.hub.ports.mqtt}`, { username: a.mqtt.username, password: a.mqtt.password, reconnectPeriod: 0 });
       try {
         await c.publishAsync(topicFor(a.deviceId, 'state/mute'), '{"muted":true}', { retain: true, qos: 1 });
-        await expect.poll(() => q.hub.context.gate.isMuted(a.deviceId)).toBe(true);
-        expect(q.hub.context.ingest.statsFor(a.deviceId)?.bufferDepth).toBe(0);
-        expect(q.hub.context.ingest.handleDatagram(datagram(device, 1))).toBe('muted');
+        await expect.poll(() => q.hub.parts.gate.isMuted(a.deviceId)).toBe(true);
+        expect(q.hub.parts.ingest.statsFor(a.deviceId)?.bufferDepth).toBe(0);
+        expect(q.hub.parts.ingest.handleDatagram(datagram(device, 1))).toBe('muted');
         await c.publishAsync(topicFor(a.deviceId, 'state/mute'), '{"muted":false}', { retain: true, qos: 1 });
-        await expect.poll(() => q.hub.context.gate.isMuted(a.deviceId)).toBe(false);
-        expect(q.hub.context.ingest.handleDatagram(datagram(device, 4))).toBe('accepted');
-        q.hub.context.ingest.poll();
+        await expect.poll(() => q.hub.parts.gate.isMuted(a.deviceId)).toBe(false);
+        expect(q.hub.parts.ingest.handleDatagram(datagram(device, 4))).toBe('accepted');
+        q.hub.parts.ingest.poll();
         expect(heard).toEqual([0, 4 * 320]);
       } finally {
         await c.endAsync(true);
@@ -176,14 +176,14 @@ describe('MQTT device plane against an external broker', () => {
       expect(seen.has(`homeassistant/binary_sensor/${node}/online/config`)).toBe(true);
 
       await watcher.publishAsync(topicFor(a.deviceId, 'state/mute'), '{"muted":true}', { retain: true, qos: 1 });
-      await expect.poll(() => ext.hub.context.gate.isMuted(a.deviceId)).toBe(true);
+      await expect.poll(() => ext.hub.parts.gate.isMuted(a.deviceId)).toBe(true);
       // A malformed payload is caught by the hub's own validation here (no broker ACL in front).
       await watcher.publishAsync(topicFor(a.deviceId, 'state/mute'), '{"muted":1}', { qos: 1 });
       await expect.poll(() => ext.logs.some((l) => l.includes('JARVIS_MQTT_BAD_PAYLOAD') && l.includes(a.deviceId))).toBe(true);
-      expect(ext.hub.context.gate.isMuted(a.deviceId)).toBe(true);
+      expect(ext.hub.parts.gate.isMuted(a.deviceId)).toBe(true);
 
-      ext.hub.context.devices.remove(Number.parseInt(a.deviceId, 16));
-      ext.hub.context.registry.refresh(true);
+      ext.hub.parts.devices.remove(Number.parseInt(a.deviceId, 16));
+      ext.hub.parts.registry.refresh(true);
       await expect.poll(() => seen.get(`homeassistant/binary_sensor/${node}/muted/config`), { timeout: 5000 }).toBe('');
     } finally {
       await watcher.endAsync(true);

@@ -5,12 +5,11 @@ import { Writable } from 'node:stream';
 import { topicFor, type DeviceBundle } from '@jarvis/protocol';
 import mqtt, { type MqttClient } from 'mqtt';
 import { buildBundle } from '../hub/src/cli/device.js';
-import { hubServices, type HubServices } from '../hub/src/voice/services.js';
 import { loadConfig } from '../hub/src/config/load.js';
 import { createLogger } from '../hub/src/core/logger.js';
 import { loadRegistrySnapshot } from '../hub/src/home-assistant/registry-snapshot.js';
 import { HomeAssistantSimulator } from '@jarvis/ha-simulator';
-import { startHub, type Hub } from '../hub/src/main.js';
+import { startHub, type Hub, type HubParts } from '../hub/src/main.js';
 import type { DeviceKind } from '../hub/src/store/devices-repository.js';
 
 /** The demo home every integration test uses (three floors, ten rooms). */
@@ -28,7 +27,7 @@ export interface TestDevice {
 /** A hub started in-process with every part of `parts.ts`, on free ports, with an optional HA simulator. */
 export interface PartsHub {
   hub: Hub;
-  services: HubServices;
+  services: HubParts;
   dataDir: string;
   logs: string[];
   ha: HomeAssistantSimulator | undefined;
@@ -67,7 +66,7 @@ export async function startPartsHub(options: PartsHubOptions = {}): Promise<Part
   const logger = createLogger({ level: 'debug', destination: new Writable({ write: (c, _e, cb) => (logs.push(String(c)), cb()) }) });
   const boot = async (): Promise<Hub> => {
     const hub = await startHub(config, logger);
-    await hubServices(hub.context).homeAssistant?.client?.waitUntilConnected(10_000);
+    await hub.parts.homeAssistant?.client?.waitUntilConnected(10_000);
     return hub;
   };
   let hub = await boot();
@@ -89,7 +88,7 @@ export async function startPartsHub(options: PartsHubOptions = {}): Promise<Part
     await client.subscribeAsync(topicFor(bundle.deviceId, 'cmd/say'), { qos: 1 });
     await client.publishAsync(topicFor(bundle.deviceId, 'status'), JSON.stringify({ state: 'online', kind: bundle.kind }), { retain: true, qos: 1 });
     const current = hub;
-    for (let i = 0; i < 100 && !current.context.mqtt.stateOf(bundle.deviceId).online; i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 100 && !current.parts.mqtt.stateOf(bundle.deviceId).online; i++) await new Promise((r) => setTimeout(r, 20));
     return {
       bundle, client, said,
       heard: (match, from = 0) => new Promise((resolve, reject) => {
@@ -119,21 +118,21 @@ export async function startPartsHub(options: PartsHubOptions = {}): Promise<Part
       return hub;
     },
     get services() {
-      return hubServices(hub.context);
+      return hub.parts;
     },
     dataDir,
     logs,
     ha,
     async api(method, url, body) {
-      const res = await hub.context.api.fastify.inject({
+      const res = await hub.parts.api.fastify.inject({
         method, url, headers: { authorization: `Bearer ${token}` },
         ...(body === undefined ? {} : typeof body === 'string' ? { payload: body, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } } : { payload: body as Record<string, unknown> }),
       });
       return { status: res.statusCode, json: res.body ? (JSON.parse(res.body) as Record<string, unknown>) : {} };
     },
     async device(name, area, kind = 'wearable') {
-      const { device, credentials } = hub.context.devices.add({ name, area, kind });
-      hub.context.registry.refresh(true);
+      const { device, credentials } = hub.parts.devices.add({ name, area, kind });
+      hub.parts.registry.refresh(true);
       return connect(buildBundle(config, device, credentials));
     },
     reconnect: connect,

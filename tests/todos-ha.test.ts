@@ -41,7 +41,7 @@ describe('passive transcripts → observer → to-dos in the API and the Home As
     expect(await todos(t)).toHaveLength(1);
 
     // A retry of the sync (as after a lost reply) finds the item it made instead of adding another.
-    new TodosRepository(t.hub.context.db).setHaState(list[0]!.id, 'pending');
+    new TodosRepository(t.hub.parts.db).setHaState(list[0]!.id, 'pending');
     await t.services.observer!.tick();
     await t.services.observer!.tick();
     expect(t.ha!.getTodoItems('todo.chores')).toHaveLength(1);

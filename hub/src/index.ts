@@ -2,7 +2,7 @@ export type { Component } from './core/component.js';
 export { openDatabase, migrate, type Db } from './store/database.js';
 export type { DeviceAudioChunk, MuteTransition, MuteSource } from './audio/types.js';
 export { loadConfig, resolveDataDir, configFlagOptions, CONFIG_FLAGS_HELP, configSchema, ConfigError, type JarvisConfig, type ConfigFlags } from './config/index.js';
-export { startHub, type Hub, type HubContext, type HubPart, type HubPorts, type StartHubOptions } from './main.js';
+export { startHub, type Hub, type HubParts, type HubPorts, type Say, type StartHubOptions } from './main.js';
 export { ApiServer, type ApiRoutes } from './api/server.js';
 export { ApiError } from './api/errors.js';
 export { UdpIngest } from './audio/udp-ingest.js';

@@ -1,25 +1,50 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import { commandRoutes } from './api/command-routes.js';
 import { devicesRoutes } from './api/devices-routes.js';
+import { homeAssistantRoutes } from './api/home-assistant-routes.js';
+import { todoRoutes } from './api/observer-routes.js';
 import { ApiServer } from './api/server.js';
+import { taskRoutesFor } from './api/tasks-routes.js';
+import { voiceRoutes } from './api/voice-routes.js';
 import { MuteGate } from './audio/mute-gate.js';
-import type { DeviceAudioChunk, MuteTransition } from './audio/types.js';
 import { UdpIngest } from './audio/udp-ingest.js';
 import type { JarvisConfig } from './config/schema.js';
-import type { Component } from './core/component.js';
+import { subscription } from './core/component.js';
 import { Lifecycle } from './core/lifecycle.js';
 import { forFacility, type Logger } from './core/logger.js';
+import { defaultPublicHost } from './core/public-host.js';
 import { loadOrCreateMasterKey, randomSecret, SecretBox, writePrivateFile } from './core/secrets.js';
+import { HomeAssistantComponent } from './home-assistant/component.js';
+import { haTodoSink } from './home-assistant/todo-sink.js';
+import { llmModelFile } from './llm/model-path.js';
+import { LlmRuntime } from './llm/runtime.js';
 import { DeviceRegistry } from './mqtt/device-registry.js';
 import { MqttDevicePlane } from './mqtt/device-plane.js';
 import { EmbeddedBroker } from './mqtt/embedded-broker.js';
-import { hubParts } from './parts.js';
+import { ObserverComponent } from './observer/component.js';
+import { forgetCommand } from './observer/forget-command.js';
+import { createTodoLlm } from './observer/todo-llm.js';
+import { ColdReplies } from './router/cold-replies.js';
+import { CommandRouter } from './router/command-router.js';
+import { registerRouterMetrics } from './router/metrics.js';
+import { TimerAnnouncer } from './router/timer-announcer.js';
+import { createTier1Router } from './router/tier1-llm.js';
 import { openDatabase, type Db } from './store/database.js';
 import { DevicesRepository } from './store/devices-repository.js';
 import { TokensRepository } from './store/tokens-repository.js';
 import { UdpStreamsRepository } from './store/udp-streams-repository.js';
+import { commandGrammar } from './stt/command-grammar.js';
+import { SpeechService } from './stt/speech-service.js';
+import { whisperModelFile } from './stt/whisper-model-file.js';
+import { TasksComponent } from './tasks/component.js';
+import { CommandService } from './voice/command-service.js';
+import { homeNames } from './voice/home-names.js';
+import { registerVoiceMetrics } from './voice/metrics.js';
+import { VoiceRunStore } from './voice/run-store.js';
+import { TranscriptBus } from './voice/transcripts.js';
+import { VoicePipeline } from './voice/voice-pipeline.js';
 
 /** Ports the hub actually listens on (after port 0 was resolved). */
 export interface HubPorts {
@@ -27,44 +52,45 @@ export interface HubPorts {
   udp: number;
   /** Embedded broker port; undefined with an external broker. */
   mqtt: number | undefined;
-  /** Set by the part that serves gRPC (tasks), if any. */
+  /** Worker gRPC port; undefined when the tasks part is not running. */
   grpc: number | undefined;
 }
 
-/** Everything a part of the hub may use; built by {@link startHub}. */
-export interface HubContext {
-  config: JarvisConfig;
-  /** Root logger; take a child with `forFacility(logger, 'hub:<part>')`. */
-  logger: Logger;
+/** Speaks a sentence on a device (`cmd/say` over MQTT); rejects when MQTT could not take it. */
+export type Say = (deviceId: string, text: string) => Promise<void>;
+
+/**
+ * The parts of a running hub, as `startHub` built them (for the CLI, tests and benchmarks; parts never get
+ * this object: each was handed exactly what it uses). A part that is off is undefined.
+ */
+export interface HubParts {
   db: Db;
-  /** The hub's Prometheus registry (`/metrics`); register your metrics here, not on the global one. */
+  /** The hub's Prometheus registry (`/metrics`). */
   metrics: Registry;
   devices: DevicesRepository;
   registry: DeviceRegistry;
   gate: MuteGate;
   ingest: UdpIngest;
   mqtt: MqttDevicePlane;
-  /** Add `/api/v1` routes with `api.addRoutes(plugin, '/prefix')` in your part's `create()`. */
   api: ApiServer;
-  /** Filled as servers bind; a part serving gRPC sets `ports.grpc`. */
-  ports: HubPorts;
-  /** Audio that passed the mute gate, per device. */
-  onAudio(listener: (chunk: DeviceAudioChunk) => void): () => void;
-  /** Every mute transition; drop that device's open utterance and recent transcripts on `muted: true`. */
-  onMute(listener: (t: MuteTransition) => void): () => void;
-}
-
-/** An optional part of the hub: builds its components from the context (listed in `parts.ts`). */
-export interface HubPart {
-  name: string;
-  create(ctx: HubContext): Component | readonly Component[] | undefined | Promise<Component | readonly Component[] | undefined>;
+  tasks: TasksComponent | undefined;
+  homeAssistant: HomeAssistantComponent | undefined;
+  /** The local LLM runtime; undefined when `llm.enabled` is false. */
+  llm: LlmRuntime | undefined;
+  router: CommandRouter | undefined;
+  /** Commands in words (API and voice): routed, executed, answered on the device. */
+  commands: CommandService | undefined;
+  /** Passive transcripts: the voice pipeline and the API publish, the observer subscribes. */
+  transcripts: TranscriptBus | undefined;
+  observer: ObserverComponent | undefined;
+  voice: { pipeline: VoicePipeline; runs: VoiceRunStore } | undefined;
 }
 
 /** A running hub. */
 export interface Hub {
   config: JarvisConfig;
   ports: HubPorts;
-  context: HubContext;
+  parts: HubParts;
   /** Where the admin token was written on first start (undefined when it already existed). */
   adminTokenFile: string | undefined;
   /** Stops every component in reverse start order; safe to call twice. */
@@ -73,8 +99,8 @@ export interface Hub {
 
 /** Options of {@link startHub}. */
 export interface StartHubOptions {
-  /** Parts to start instead of `hubParts` (tests). */
-  parts?: readonly HubPart[];
+  /** `device-plane`: only the store, devices, MQTT, UDP and the API (tests of the device plane). Default `all`. */
+  only?: 'device-plane' | 'all';
   /** Shows the admin token once on first start (the CLI writes it to stderr). */
   announce?: (text: string) => void;
 }
@@ -82,25 +108,20 @@ export interface StartHubOptions {
 /** File in the data dir where a running hub records its ports, so the CLI can build bundles. */
 export const RUNTIME_FILE = 'hub-runtime.json';
 
-/** The address written into device bundles when `publicHost` is not set. */
-export function defaultPublicHost(): string {
-  for (const addrs of Object.values(networkInterfaces())) {
-    for (const a of addrs ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
-  }
-  return '127.0.0.1';
-}
-
 function loopbackFor(host: string): string {
   return host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
 }
 
 /**
- * The composition root (DESIGN.md §3): opens the store, then starts the device registry, MQTT (embedded
- * broker unless `mqtt.url`), the UDP ingest, the optional parts and finally the HTTP API; stops in
- * reverse. A failure while starting stops what already started and rethrows.
+ * The composition root (DESIGN.md §3). Builds every part from the validated config with exactly what it uses,
+ * in data-flow order: store → device plane (registry, mute gate, MQTT, UDP) → tasks → Home Assistant → LLM →
+ * router → observer → voice (commands, transcripts, pipeline) → HTTP API. Each is started as it is built and
+ * stopped in reverse; a part that is off is undefined with a log line saying why. A failure while starting
+ * stops what already started and rethrows.
  */
 export async function startHub(config: JarvisConfig, logger: Logger, options: StartHubOptions = {}): Promise<Hub> {
-  const life = new Lifecycle(forFacility(logger, 'hub:main'));
+  const log = (facility: string): Logger => forFacility(logger, facility);
+  const life = new Lifecycle(log('hub:main'));
   const ports: HubPorts = { http: 0, udp: 0, mqtt: undefined, grpc: undefined };
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const runtimeFile = join(config.dataDir, RUNTIME_FILE);
@@ -112,18 +133,23 @@ export async function startHub(config: JarvisConfig, logger: Logger, options: St
     await life.stopAll();
     logger.info('jarvis hub stopped');
   };
+  /** Logs why an optional part is off and returns undefined for it. */
+  const off = (facility: string, reason: string): undefined => void log(facility).info(reason);
 
   try {
+    // ── store: the database, the secret box, the hub's metrics registry ─────────────────────────────────
     const box = new SecretBox(loadOrCreateMasterKey(join(config.dataDir, 'secret.key')));
     const db = openDatabase(join(config.dataDir, 'jarvis.db'));
     await life.start({ name: 'store', start: async () => {}, stop: async () => void db.close() });
-
     const metrics = new Registry();
     collectDefaultMetrics({ register: metrics, prefix: 'jarvis_process_' });
     const devices = new DevicesRepository(db, box);
-    const registry = await life.start(new DeviceRegistry(db, devices, forFacility(logger, 'hub:devices')));
 
-    const muteLog = forFacility(logger, 'hub:mute');
+    // ── device registry ────────────────────────────────────────────────────────────────────────────────
+    const registry = await life.start(new DeviceRegistry(db, devices, log('hub:devices')));
+
+    // ── mute gate: every transition audited; restored from the retained MQTT states ─────────────────────
+    const muteLog = log('hub:mute');
     const gate = new MuteGate(
       (t) => {
         devices.addMuteAudit(t.deviceId, t.muted, t.source, t.at);
@@ -135,6 +161,7 @@ export async function startHub(config: JarvisConfig, logger: Logger, options: St
     const restoredMute = devices.mqttMuteStates();
     gate.restore(restoredMute);
 
+    // ── MQTT: the embedded broker (unless mqtt.url names an external one) and the device plane ──────────
     let mqttUrl: string;
     let mqttUser: string | undefined;
     let mqttPassword: string | undefined;
@@ -152,7 +179,7 @@ export async function startHub(config: JarvisConfig, logger: Logger, options: St
           port: config.mqtt.port,
           verifyDeviceLogin: (u, p) => devices.verifyMqttLogin(u, p),
           hubCredentials: { username: mqttUser, password: mqttPassword },
-          logger: forFacility(logger, 'hub:mqtt-broker'),
+          logger: log('hub:mqtt-broker'),
           metrics,
         }),
       );
@@ -168,7 +195,7 @@ export async function startHub(config: JarvisConfig, logger: Logger, options: St
       keyFor: (id) => registry.keyFor(id),
       gate,
       streamGuard: new UdpStreamsRepository(db),
-      logger: forFacility(logger, 'hub:udp'),
+      logger: log('hub:udp'),
       metrics,
     });
     for (const [deviceId, muted] of restoredMute) ingest.publishMuteGauge(deviceId, muted);
@@ -184,64 +211,192 @@ export async function startHub(config: JarvisConfig, logger: Logger, options: St
         restoreRetainedMute: broker ? restoredMute : undefined,
         udpLastHeard: (id) => ingest.statsFor(id)?.lastHeardAt,
         discoveryPrefix: config.mqtt.discoveryPrefix,
-        logger: forFacility(logger, 'hub:mqtt'),
+        logger: log('hub:mqtt'),
         metrics,
         waitForConnect: broker !== undefined,
       }),
     );
-    registry.onChange((changes) => {
-      for (const d of changes.removed) {
-        broker?.disconnectDevice(d.deviceId);
-        ingest.forget(d.id);
-        gate.forget(d.deviceId);
-      }
-      for (const d of changes.rotated) broker?.disconnectDevice(d.deviceId, d.credentialVersion);
-    });
+    // A removed device loses its broker session, stream state and mute state; a rotated one its session.
+    await life.start(
+      subscription('device-removal', () =>
+        registry.onChange((changes) => {
+          for (const d of changes.removed) {
+            broker?.disconnectDevice(d.deviceId);
+            ingest.forget(d.id);
+            gate.forget(d.deviceId);
+          }
+          for (const d of changes.rotated) broker?.disconnectDevice(d.deviceId, d.credentialVersion);
+        }),
+      ),
+    );
 
+    // ── UDP ingest: authenticated audio frames → per-device streams → the mute gate ─────────────────────
     await life.start(ingest);
     ports.udp = ingest.port;
 
+    // ── the one `say` to devices, and what every part may ask about a device ────────────────────────────
+    const say: Say = (deviceId, text) => mqtt.sendCommand(deviceId, 'cmd/say', { text });
+    const deviceExists = (deviceId: string): boolean => registry.byTextId(deviceId) !== undefined;
+
+    // ── HTTP API: built now so each part below can add its routes; started last ─────────────────────────
     const tokens = new TokensRepository(db);
     const api = new ApiServer({
       host: config.host,
       port: config.http.port,
-      logger: forFacility(logger, 'hub:api'),
+      logger: log('hub:api'),
       metrics,
       verifyToken: (t) => tokens.verify(t),
       publicMetrics: config.api.publicMetrics,
       readiness: { database: () => db.open, udp: () => ports.udp > 0 },
     });
-    api.addRoutes(
-      devicesRoutes({
-        registry,
-        gate,
-        streamStats: (id) => ingest.statsFor(id),
-        mqttState: (id) => mqtt.stateOf(id),
-      }),
-    );
+    api.addRoutes(devicesRoutes({ registry, gate, streamStats: (id) => ingest.statsFor(id), mqttState: (id) => mqtt.stateOf(id) }));
 
-    const context: HubContext = {
-      config,
-      logger,
-      db,
-      metrics,
-      devices,
-      registry,
-      gate,
-      ingest,
-      mqtt,
-      api,
-      ports,
-      onAudio: (l) => ingest.onAudio(l),
-      onMute: (l) => gate.onMute(l),
+    const parts: HubParts = {
+      db, metrics, devices, registry, gate, ingest, mqtt, api,
+      tasks: undefined, homeAssistant: undefined, llm: undefined, router: undefined, commands: undefined, transcripts: undefined, observer: undefined, voice: undefined,
     };
 
-    for (const part of options.parts ?? hubParts) {
-      const made = await part.create(context);
-      const list: readonly Component[] = made === undefined ? [] : Array.isArray(made) ? made : [made as Component];
-      for (const c of list) await life.start(c);
+    if (options.only !== 'device-plane') {
+      // ── tasks: durable queue, CA, join tokens, worker gRPC server (the router's cold path) ────────────
+      const tasks = await life.start(
+        new TasksComponent({
+          db,
+          dataDir: config.dataDir,
+          logger: log('hub:tasks'),
+          host: config.host,
+          port: config.grpc.port,
+          // Workers enroll against the address written into their join command; the certificate must name it.
+          serverNames: [config.publicHost ?? defaultPublicHost()],
+        }),
+      );
+      ports.grpc = tasks.port;
+      api.addRoutes(taskRoutesFor(tasks.queue));
+
+      // ── Home Assistant: client, registry cache, allowlist (off without URL and token: it says how) ────
+      const homeAssistant = await life.start(new HomeAssistantComponent(config.homeAssistant, log('hub:home-assistant')));
+      const haClient = homeAssistant.client;
+      api.addRoutes(homeAssistantRoutes(() => homeAssistant.status()));
+
+      // ── local LLM runtime (router tier 1, to-do review); loads before the router takes commands ───────
+      const llm = config.llm.enabled
+        ? await life.start(new LlmRuntime({ ...llmModelFile(config.llm, config.dataDir), threads: config.llm.threads, logger: log('hub:llm') }))
+        : off('hub:router', 'router tier 1 is off: llm.enabled is false (JARVIS_LLM_ENABLED)');
+
+      // ── router: tier 0 → tier 1 → cold task; hot decisions executed on HA; timers ring on the device ──
+      const routerLog = log('hub:router');
+      const cold = new ColdReplies({
+        db,
+        queue: tasks.queue,
+        say,
+        deviceExists,
+        deviceOnline: (id) => mqtt.stateOf(id).online,
+        maxAgeMs: config.router.coldReplyMaxAgeMs,
+        sweepMs: config.router.coldReplySweepMs,
+        logger: routerLog,
+      });
+      const router = new CommandRouter({
+        client: haClient,
+        allowlist: homeAssistant.allowlist,
+        tasks: cold,
+        timeZone: config.time.zone,
+        tier1: llm ? createTier1Router({ runtime: llm, budgetMs: config.llm.tier1BudgetMs, onFallThrough: (reason, detail) => routerLog.debug({ reason, detail }, 'tier 1 fell through') }) : undefined,
+        tier1Ready: () => llm?.ready ?? false,
+        onTier1: registerRouterMetrics(metrics),
+        logger: routerLog,
+      });
+      await life.start(router);
+      await life.start(cold);
+      await life.start(new TimerAnnouncer(router.timers, say, routerLog));
+
+      // ── observer: passive transcripts → rolling buffer → to-dos; synced to HA only through a sink ─────
+      const observerLog = log('hub:observer');
+      const transcripts = new TranscriptBus(log('hub:commands'));
+      const todoEntity = config.observer.todoEntity;
+      if (todoEntity && !haClient) observerLog.info({ todoEntity }, 'to-dos stay in Jarvis: observer.todoEntity is set but Home Assistant control is off');
+      const todoLlm = llm?.ready ? createTodoLlm({ runtime: llm, onSkip: (reason) => observerLog.debug({ reason }, 'LLM to-do review skipped') }) : null;
+      if (todoLlm) observerLog.info('to-dos are reviewed by the local LLM');
+      const observer = await life.start(
+        new ObserverComponent({
+          db,
+          timeZone: config.time.zone,
+          subscribeTranscripts: (listener) => transcripts.subscribe(listener),
+          subscribeMute: (listener) => gate.onMute(listener),
+          windowMs: config.observer.windowMs,
+          muteTailMs: config.observer.muteTailMs,
+          requireApproval: config.observer.requireApproval,
+          settleMs: config.observer.settleMs,
+          notify: say,
+          homeAssistant: todoEntity && haClient ? { gateway: haTodoSink(haClient), entityId: todoEntity } : null,
+          llm: todoLlm,
+          logger,
+        }),
+      );
+      api.addRoutes(todoRoutes(observer.todos));
+
+      // ── commands in words (API and voice): "forget …" for the observer, else the router; reply by `say` ─
+      const commands = new CommandService({
+        deviceArea: (deviceId) => registry.byTextId(deviceId)?.area,
+        say,
+        router,
+        interceptors: [forgetCommand(observer)],
+        logger: log('hub:commands'),
+      });
+      api.addRoutes(
+        commandRoutes({
+          handleCommandText: (text, origin) => commands.handleCommandText(text, origin),
+          publishTranscript: (segment) => transcripts.publish(segment),
+          transcriptListeners: () => transcripts.size,
+          forget: (minutes, deviceId) => observer.forget(minutes, deviceId),
+          deviceExists,
+        }),
+      );
+
+      // ── voice pipeline: gated audio → front end → speech-to-text → commands or passive transcripts ────
+      const voiceLog = log('hub:voice');
+      const whisper = whisperModelFile(config.stt, config.dataDir, voiceLog);
+      const speech = new SpeechService({
+        whisper: { modelPath: whisper.path, modelName: whisper.name, threads: config.stt.threads },
+        // The router's own templates: what the grammar accepts is exactly what tier 0 understands.
+        ...(config.stt.engine === 'auto' ? { grammar: commandGrammar() } : {}),
+        minGrammarConfidence: config.stt.minGrammarConfidence,
+        logger: log('hub:stt'),
+      });
+      const runs = new VoiceRunStore();
+      const voiceMetrics = registerVoiceMetrics(metrics);
+      const { audio, stt } = config;
+      const pipeline = new VoicePipeline({
+        frontEnd: {
+          segmenter: { hangoverMs: audio.hangoverMs, earlyEndPauseMs: audio.earlyEndPauseMs, preRollMs: audio.preRollMs, maxCommandMs: audio.maxCommandMs, noSpeechTimeoutMs: audio.noSpeechTimeoutMs },
+          vad: audio.vad,
+          wake: { enabled: audio.wake, phrase: audio.wakePhrase },
+          arbitrationWindowMs: audio.arbitrationWindowMs,
+          logger: log('hub:audio'),
+        },
+        speech,
+        engine: stt.engine,
+        passive: stt.passive,
+        subscribeAudio: (l) => ingest.onAudio(l),
+        subscribeMute: (l) => gate.onMute(l),
+        subscribeDeviceEvents: (l) => mqtt.onEvent(l),
+        isMuted: (id) => gate.isMuted(id),
+        handleCommand: (text, origin) => commands.handleCommandText(text, origin),
+        publishTranscript: (segment) => transcripts.publish(segment),
+        hasTranscriptListeners: () => transcripts.size > 0,
+        names: homeNames(haClient),
+        onEvent: (event) => {
+          voiceMetrics.observe(event);
+          runs.observe(event);
+        },
+        logger: voiceLog,
+      });
+      await life.start(pipeline);
+      await life.start(subscription('voice-runs', () => registry.onChange((changes) => changes.removed.forEach((d) => runs.forgetDevice(d.deviceId)))));
+      api.addRoutes(voiceRoutes(runs, () => pipeline.status()));
+
+      Object.assign(parts, { tasks, homeAssistant, llm, router, commands, transcripts, observer, voice: { pipeline, runs } });
     }
 
+    // ── HTTP API last: every route is in ────────────────────────────────────────────────────────────────
     await life.start(api);
     ports.http = api.port;
 
@@ -256,7 +411,7 @@ export async function startHub(config: JarvisConfig, logger: Logger, options: St
 
     writeFileSync(runtimeFile, `${JSON.stringify({ pid: process.pid, ports, startedAt: new Date().toISOString() })}\n`, { mode: 0o600 });
     logger.info({ ports, dataDir: config.dataDir }, 'jarvis hub started');
-    return { config, ports, context, adminTokenFile, stop };
+    return { config, ports, parts, adminTokenFile, stop };
   } catch (err) {
     await stop();
     throw err;

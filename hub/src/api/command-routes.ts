@@ -1,9 +1,9 @@
 import type { FastifyError, FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { ApiError } from './errors.js';
-import { MAX_COMMAND_CHARS, type CommandOutcome } from '../voice/command-service.js';
+import { MAX_COMMAND_CHARS, type CommandOrigin, type CommandOutcome } from '../voice/command-service.js';
 import { CommandError } from '../voice/command-errors.js';
-import type { HubServices } from '../voice/services.js';
+import type { TranscriptSegment } from '../voice/transcripts.js';
 
 const deviceId = z.string().regex(/^[0-9a-f]{8}$/, 'must be 8 lowercase hex digits');
 
@@ -46,13 +46,27 @@ export function commandJson(o: CommandOutcome): Record<string, unknown> {
   };
 }
 
+/** What the command routes call: plain functions of the voice and observer parts, wired by `main.ts`. */
+export interface CommandRouteDeps {
+  /** The command service's `handleCommandText`. */
+  handleCommandText(text: string, origin: CommandOrigin): Promise<CommandOutcome>;
+  /** Publishes a passive transcript on the transcript bus. */
+  publishTranscript(segment: TranscriptSegment): void;
+  /** How many listeners the transcript bus has. */
+  transcriptListeners(): number;
+  /** The observer's "forget the last N minutes"; undefined when the observer is not running. */
+  forget: ((minutes: number, deviceId?: string) => Promise<unknown>) | undefined;
+  deviceExists(deviceId: string): boolean;
+}
+
 /**
  * Routes under `/api/v1`: `POST /commands {text, deviceId?, area?}` → `{decision, result, ...}` (the reply also
  * goes to the device when `deviceId` is given); `POST /transcripts {deviceId, text, speaker?}` publishes a passive
  * transcript (what the STT part does, for tools and demos); `POST /transcripts/forget {minutes, deviceId?}`.
  * Errors are `{error: {code, message}}` with JARVIS_COMMAND_* codes.
  */
-export function commandRoutes(services: HubServices, deviceExists: (deviceId: string) => boolean, now: () => number = Date.now): FastifyPluginAsync {
+export function commandRoutes(deps: CommandRouteDeps, now: () => number = Date.now): FastifyPluginAsync {
+  const { deviceExists } = deps;
   return async (app) => {
     app.setErrorHandler((err: FastifyError | CommandError | ApiError, req, reply) => {
       if (err instanceof CommandError || err instanceof ApiError) return reply.status(err.statusCode).send({ error: { code: err.code, message: err.message } });
@@ -67,7 +81,7 @@ export function commandRoutes(services: HubServices, deviceExists: (deviceId: st
 
     app.post('/commands', async (req) => {
       const body = parse(commandBody, req.body);
-      return commandJson(await services.commands.handleCommandText(body.text, { deviceId: body.deviceId, area: body.area, issuedAt: now() }));
+      return commandJson(await deps.handleCommandText(body.text, { deviceId: body.deviceId, area: body.area, issuedAt: now() }));
     });
 
     app.post('/transcripts', async (req, reply) => {
@@ -76,16 +90,16 @@ export function commandRoutes(services: HubServices, deviceExists: (deviceId: st
       const endedAt = body.endedAt ?? now();
       const startedAt = body.startedAt ?? endedAt - Math.max(1000, Math.round((body.text.length / 15) * 1000));
       if (startedAt > endedAt) throw new CommandError('JARVIS_COMMAND_BAD_REQUEST', 'startedAt: must not be after endedAt');
-      services.transcripts.publish({ deviceId: body.deviceId, text: body.text, startedAt, endedAt, ...(body.speaker ? { speaker: body.speaker } : {}) });
-      return reply.status(202).send({ published: true, listeners: services.transcripts.size });
+      deps.publishTranscript({ deviceId: body.deviceId, text: body.text, startedAt, endedAt, ...(body.speaker ? { speaker: body.speaker } : {}) });
+      return reply.status(202).send({ published: true, listeners: deps.transcriptListeners() });
     });
 
     app.post('/transcripts/forget', async (req) => {
       const body = parse(forgetBody, req.body);
-      const observer = services.observer;
-      if (!observer) throw new CommandError('JARVIS_COMMAND_UNAVAILABLE', 'the observer is not running');
+      const forget = deps.forget;
+      if (!forget) throw new CommandError('JARVIS_COMMAND_UNAVAILABLE', 'the observer is not running');
       if (body.deviceId !== undefined && !deviceExists(body.deviceId)) throw new CommandError('JARVIS_COMMAND_UNKNOWN_DEVICE', `deviceId: no device ${JSON.stringify(body.deviceId)}`);
-      const forgotten = await observer.forget(body.minutes, body.deviceId);
+      const forgotten = await forget(body.minutes, body.deviceId);
       return { minutes: body.minutes, deviceId: body.deviceId ?? null, forgotten };
     });
   };

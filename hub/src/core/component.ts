@@ -9,3 +9,21 @@ export interface Component {
   start(): Promise<void>;
   stop(): Promise<void>;
 }
+
+/**
+ * A component whose whole job is one subscription: `subscribe` runs in `start()` and the function it returns
+ * (the unsubscribe) in `stop()`, so a listener the root wires between two parts never outlives the hub.
+ */
+export function subscription(name: string, subscribe: () => () => void): Component {
+  let unsubscribe: (() => void) | undefined;
+  return {
+    name,
+    start: async () => {
+      unsubscribe ??= subscribe();
+    },
+    stop: async () => {
+      unsubscribe?.();
+      unsubscribe = undefined;
+    },
+  };
+}

@@ -4,7 +4,6 @@ export { Observer, TODO_LLM_SCHEMA, type ObserverOptions, type TodoLlm, type Obs
 export { RollingBuffer, DEFAULT_WINDOW_MS, DEFAULT_MUTE_TAIL_MS, type TranscriptSegment, type RollingBufferOptions } from './rolling-buffer.js';
 export { TodoService, noticeFor, type Notify, type TodoServiceOptions } from './todo-service.js';
 export { HaTodoSync, syncMarker, type HaTodoGateway, type HaServiceCaller, type HaTodoLister, type HaTodoItem } from './ha-sync.js';
-export { todoRoutes, todoJson } from '../api/observer-routes.js';
 export { analyseUtterance, type Finding, type ExtractedTodo, type Utterance, type ExtractOptions } from './extract.js';
 export { findDueDate, type DueDate } from './due-date.js';
 export { HashedNgramEmbedder, type TextEmbedder } from './embedding.js';

@@ -41,6 +41,10 @@ export interface CommandServiceDeps {
   deviceArea: (deviceId: string) => string | undefined;
   /** Sends `cmd/say` to a device. */
   say: (deviceId: string, text: string) => Promise<void>;
+  /** The router; undefined leaves commands unavailable (JARVIS_COMMAND_UNAVAILABLE). */
+  router?: Pick<CommandRouter, 'handle'> | undefined;
+  /** Handlers that may take a command before the router, in order (first match wins). */
+  interceptors?: readonly CommandInterceptor[];
   logger?: Logger;
 }
 
@@ -50,17 +54,14 @@ export interface CommandServiceDeps {
  * sends the reply to the device.
  */
 export class CommandService {
-  private router: CommandRouter | undefined;
-  private readonly interceptors: CommandInterceptor[] = [];
+  private readonly router: Pick<CommandRouter, 'handle'> | undefined;
+  private readonly interceptors: CommandInterceptor[];
   private readonly log: Logger;
 
   constructor(private readonly deps: CommandServiceDeps) {
+    this.router = deps.router;
+    this.interceptors = [...(deps.interceptors ?? [])];
     this.log = deps.logger ?? silentLogger();
-  }
-
-  /** Set by the router part; undefined leaves commands unavailable (JARVIS_COMMAND_UNAVAILABLE). */
-  setRouter(router: CommandRouter | undefined): void {
-    this.router = router;
   }
 
   /** True when a router is wired in. */
@@ -68,7 +69,7 @@ export class CommandService {
     return this.router !== undefined;
   }
 
-  /** Adds a handler that may take a command before the router (first match wins). */
+  /** Adds a handler after those given at construction (first match wins). */
   addInterceptor(interceptor: CommandInterceptor): void {
     this.interceptors.push(interceptor);
   }

@@ -3,10 +3,9 @@
  * transcripts, with typed stage events, traces and run records.
  */
 export { VoicePipeline, type VoicePipelineOptions, type VoicePipelineStatus, type SpeechLike, type PipelineDeviceEvent } from './voice-pipeline.js';
-export { voicePart, voicePipelineOf, whisperModelFile } from './part.js';
+export { homeNames, type HomeNames } from './home-names.js';
 export { VoiceError, VOICE_ERROR_CODES, type VoiceErrorCode } from './errors.js';
 export { CommandService, forgetMinutes, MAX_COMMAND_CHARS, type CommandOrigin, type CommandOutcome, type CommandInterceptor, type CommandServiceDeps } from './command-service.js';
 export { CommandError, COMMAND_ERROR_CODES, type CommandErrorCode } from './command-errors.js';
 export { TranscriptBus, type TranscriptSegment } from './transcripts.js';
-export { hubServices, handleCommandText, type HubServices } from './services.js';
-export { commandsPart } from './commands-part.js';
+export { VoiceRunStore, type RunRecord } from './run-store.js';

@@ -27,14 +27,14 @@ export async function startTestHub(env: Record<string, string> = {}, dataDir?: s
     env: { JARVIS_DATA_DIR: dir, JARVIS_HOST: '127.0.0.1', JARVIS_HTTP_PORT: '0', JARVIS_UDP_PORT: '0', JARVIS_MQTT_PORT: '0', JARVIS_GRPC_PORT: '0', ...env },
   });
   const logger = createLogger({ level: 'debug', destination: new Writable({ write: (c, _e, cb) => (logs.push(String(c)), cb()) }) });
-  const hub = await startHub(config, logger, { parts: [] });
+  const hub = await startHub(config, logger, { only: 'device-plane' });
   return {
     hub,
     dataDir: dir,
     logs,
     addDevice(name, kind = 'wearable') {
-      const { device, credentials } = hub.context.devices.add({ name, area: 'Lab', kind });
-      hub.context.registry.refresh(true);
+      const { device, credentials } = hub.parts.devices.add({ name, area: 'Lab', kind });
+      hub.parts.registry.refresh(true);
       return buildBundle(config, device, credentials);
     },
     async close() {
