@@ -34,7 +34,11 @@ export class WyomingConnection {
     socket.on('error', (err) => this.finish(`socket error: ${err.message}`));
     socket.on('close', () => this.finish('closed'));
     socket.on('end', () => {
-      if (this.decoder.midEvent) this.options.logger.warn({ peer: this.peer, code: 'JARVIS_PROTO_TRUNCATED' }, 'wyoming: peer closed in the middle of an event');
+      try {
+        this.decoder.end();
+      } catch (err) {
+        if (err instanceof ProtocolError) this.options.logger.warn({ peer: this.peer, code: err.code }, `wyoming: peer closed the connection: ${err.message}`);
+      }
       socket.end();
     });
   }
@@ -99,7 +103,12 @@ export class WyomingConnection {
     const ms = this.options.partialTimeoutMs ?? 10_000;
     this.partialTimer = setTimeout(() => {
       this.partialTimer = undefined;
-      this.fail('JARVIS_PROTO_TRUNCATED', `no complete event ${ms} ms after it started (${this.decoder.bufferedBytes} bytes held)`);
+      try {
+        this.decoder.end();
+      } catch (err) {
+        // The decoder's own truncation error, with the timeout said first [WY-1.6].
+        if (err instanceof ProtocolError) this.fail(err.code, `no complete event ${ms} ms after it started: ${err.message}`);
+      }
     }, ms);
     this.partialTimer.unref();
   }

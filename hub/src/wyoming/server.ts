@@ -3,7 +3,7 @@
  * allowlisted client addresses, optional mDNS. Each connection is independent.
  */
 import { createServer, type Server, type Socket } from 'node:net';
-import type { WyomingInfo, WyomingLimits } from '@jarvis/protocol';
+import { PROTOCOL_ERROR_CODES, type WyomingInfo, type WyomingLimits } from '@jarvis/protocol';
 import type { Component } from '../core/component.js';
 import type { Logger } from '../core/logger.js';
 import { AddressAllowlist } from './cidr.js';
@@ -143,7 +143,7 @@ export class WyomingServer implements Component {
       logger: log,
       onEvent: (ev) => session?.onEvent(ev),
       onClose: (reason) => {
-        if (reason.startsWith('JARVIS_PROTO_')) this.stats.protocolErrors++;
+        if ((PROTOCOL_ERROR_CODES as readonly string[]).includes(reason)) this.stats.protocolErrors++;
         this.stats.open--;
         this.sockets.delete(socket);
         session?.closed();
