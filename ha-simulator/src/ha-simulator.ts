@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { domainOf, type RegistrySnapshot } from '@jarvis/protocol';
 import { compressState, diffStates, newContextId, type CompressedDiff, type CompressedState, type HaContext, type HaState } from './state.js';
 import { SERVICES, SimulatedServiceError, describeServices, type EntityView, type TodoItem } from './services.js';
+import { DEFAULT_AGENT_IDS, simulatedAgent, type ConversationResultBody, type ReceivedConversation, type SimulatedSentence } from './conversation.js';
 
 /** The little of a pino-style logger the simulator uses (the hub passes its own; default silent). */
 export interface SimulatorLogger {
@@ -28,6 +29,10 @@ export interface HomeAssistantSimulatorOptions {
   logger?: SimulatorLogger;
   /** Wall clock, injectable for tests. */
   now?: () => Date;
+  /** Sentences the simulated conversation agent understands besides "turn on/off <name>" (custom sentences). */
+  sentences?: readonly SimulatedSentence[];
+  /** Extra conversation agent ids that exist (e.g. an LLM agent), answered like the default one. */
+  agentIds?: readonly string[];
 }
 
 /** One `call_service` the simulator received, with the entities it resolved the target to. */
@@ -83,6 +88,15 @@ const commandSchemas: Record<string, z.ZodObject> = {
   subscribe_entities: z.object({ entity_ids: z.array(z.string()).optional() }),
   'config/entity_registry/get_entries': z.object({ entity_ids: z.array(z.string()) }),
   'todo/item/list': z.object({ entity_id: z.string() }),
+  // homeassistant/components/conversation/http.py websocket_process (device_id since 2024.x).
+  'conversation/process': z.object({
+    text: z.string({ error: 'expected str' }),
+    conversation_id: z.union([z.string(), z.null()]).optional(),
+    language: z.string().optional(),
+    agent_id: z.string().regex(/^[a-zA-Z0-9_.]+$/, { error: 'invalid agent ID' }).optional(),
+    device_id: z.union([z.string(), z.null()]).optional(),
+    satellite_id: z.union([z.string(), z.null()]).optional(),
+  }),
   supported_features: z.object({ features: z.record(z.string(), z.number()) }),
 };
 
@@ -104,6 +118,9 @@ export class HomeAssistantSimulator {
   readonly name = 'ha-simulator';
   /** Every `call_service` received, oldest first (tests read this). */
   readonly serviceCalls: ReceivedServiceCall[] = [];
+  /** Every `conversation/process` received, oldest first. */
+  readonly conversations: ReceivedConversation[] = [];
+  private conversationCounter = 0;
   private server: Server | undefined;
   private wss: WebSocketServer | undefined;
   private readonly clients = new Set<Client>();
@@ -356,6 +373,8 @@ export class HomeAssistantSimulator {
       }
       case 'call_service':
         return this.callService(id, body);
+      case 'conversation/process':
+        return this.converse(id, body);
       default:
         throw new CommandError('unknown_command', `Unknown command '${type}'.`);
     }
@@ -414,6 +433,34 @@ export class HomeAssistantSimulator {
       for (const eid of this.states.keys()) if (domain === 'homeassistant' || domainOf(eid) === domain) ids.add(eid);
     }
     return [...ids];
+  }
+
+  /** HA's `conversation/process`: the agent's answer as `ConversationResult.as_dict()`; an unknown agent is HA's ValueError. */
+  private converse(id: number, body: Json): ConversationResultBody {
+    const agentId = body['agent_id'] as string | undefined;
+    const request: ReceivedConversation = { text: body['text'] as string, language: body['language'] as string | undefined, agentId, deviceId: body['device_id'] as string | null | undefined, conversationId: body['conversation_id'] as string | null | undefined };
+    this.conversations.push(request);
+    if (agentId !== undefined && !DEFAULT_AGENT_IDS.includes(agentId) && !(this.options.agentIds ?? []).includes(agentId)) {
+      throw new CommandError('unknown_error', 'Unknown error');
+    }
+    const outcome = simulatedAgent(request.text, this.options.snapshot, this.options.sentences ?? []);
+    const success: Array<{ name: string; type: 'entity'; id: string }> = [];
+    if (outcome.call) {
+      this.callService(id, { domain: outcome.call.domain, service: outcome.call.service, target: { entity_id: outcome.call.entityId } });
+      success.push({ name: outcome.call.name, type: 'entity', id: outcome.call.entityId });
+    }
+    const language = request.language ?? 'en';
+    return {
+      response: {
+        speech: { plain: { speech: outcome.speech, extra_data: null } },
+        card: {},
+        language,
+        response_type: outcome.type,
+        data: outcome.type === 'error' ? { code: outcome.errorCode ?? 'unknown' } : { targets: [], success, failed: [] },
+      },
+      conversation_id: request.conversationId ?? `01SIMCONV${String(++this.conversationCounter).padStart(17, '0')}`,
+      continue_conversation: false,
+    };
   }
 
   private callService(id: number, body: Json): unknown {

@@ -176,7 +176,26 @@ export const SERVICES: Record<string, Record<string, ServiceDef>> = {
     media_play_pause: { fields: empty, apply: (e) => ({ state: e.state === 'playing' ? 'paused' : 'playing', attributes: e.attributes }) },
     media_stop: { fields: empty, apply: (e) => ({ state: 'idle', attributes: e.attributes }) },
     media_next_track: { fields: empty, apply: mediaTrack(1) },
+    play_media: {
+      fields: z.object({ media_content_id: z.string().min(1), media_content_type: z.string().min(1), enqueue: z.enum(['add', 'next', 'play', 'replace']).optional(), announce: z.boolean().optional() }),
+      apply: (e, d) => ({ state: 'playing', attributes: { ...e.attributes, media_content_id: d['media_content_id'], media_content_type: d['media_content_type'], media_title: d['media_content_id'] } }),
+    },
     media_previous_track: { fields: empty, apply: mediaTrack(-1) },
+  },
+  vacuum: {
+    start: { fields: empty, apply: (e) => ({ state: 'cleaning', attributes: e.attributes }) },
+    pause: { fields: empty, apply: (e) => ({ state: 'paused', attributes: e.attributes }) },
+    stop: { fields: empty, apply: (e) => ({ state: 'idle', attributes: e.attributes }) },
+    return_to_base: { fields: empty, apply: (e) => ({ state: 'returning', attributes: e.attributes }) },
+  },
+  lawn_mower: {
+    start_mowing: { fields: empty, apply: (e) => ({ state: 'mowing', attributes: e.attributes }) },
+    pause: { fields: empty, apply: (e) => ({ state: 'paused', attributes: e.attributes }) },
+    dock: { fields: empty, apply: (e) => ({ state: 'returning', attributes: e.attributes }) },
+  },
+  assist_satellite: {
+    // Speaks on the satellite; its state goes to `announcing` and back, which the simulator does not model.
+    announce: { fields: z.object({ message: z.string().optional(), media_id: z.string().optional(), preannounce: z.boolean().optional(), preannounce_media_id: z.string().optional() }), apply: () => undefined },
   },
   scene: {
     turn_on: { fields: z.object({ transition: z.number().optional() }), apply: (e, _d, now) => ({ state: now.toISOString(), attributes: e.attributes }) },
