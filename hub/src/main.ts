@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { collectDefaultMetrics, Registry } from 'prom-client';
@@ -45,6 +46,8 @@ import { registerVoiceMetrics } from './voice/metrics.js';
 import { VoiceRunStore } from './voice/run-store.js';
 import { TranscriptBus } from './voice/transcripts.js';
 import { VoicePipeline } from './voice/voice-pipeline.js';
+import { WyomingPart } from './wyoming/component.js';
+import { enrolledWakeBackend, speechSttBackend } from './wyoming/hub-backends.js';
 
 /** Ports the hub actually listens on (after port 0 was resolved). */
 export interface HubPorts {
@@ -54,6 +57,8 @@ export interface HubPorts {
   mqtt: number | undefined;
   /** Worker gRPC port; undefined when the tasks part is not running. */
   grpc: number | undefined;
+  /** Wyoming server port; undefined while the Wyoming server is off (the default). */
+  wyoming: number | undefined;
 }
 
 /** Speaks a sentence on a device (`cmd/say` over MQTT); rejects when MQTT could not take it. */
@@ -84,6 +89,8 @@ export interface HubParts {
   transcripts: TranscriptBus | undefined;
   observer: ObserverComponent | undefined;
   voice: { pipeline: VoicePipeline; runs: VoiceRunStore } | undefined;
+  /** Wyoming server (HA) and wyoming-satellite controllers. */
+  wyoming: WyomingPart | undefined;
 }
 
 /** A running hub. */
@@ -105,6 +112,9 @@ export interface StartHubOptions {
   announce?: (text: string) => void;
 }
 
+/** The hub package's version (Wyoming `info`). */
+const HUB_VERSION = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
+
 /** File in the data dir where a running hub records its ports, so the CLI can build bundles. */
 export const RUNTIME_FILE = 'hub-runtime.json';
 
@@ -122,7 +132,7 @@ function loopbackFor(host: string): string {
 export async function startHub(config: JarvisConfig, logger: Logger, options: StartHubOptions = {}): Promise<Hub> {
   const log = (facility: string): Logger => forFacility(logger, facility);
   const life = new Lifecycle(log('hub:main'));
-  const ports: HubPorts = { http: 0, udp: 0, mqtt: undefined, grpc: undefined };
+  const ports: HubPorts = { http: 0, udp: 0, mqtt: undefined, grpc: undefined, wyoming: undefined };
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const runtimeFile = join(config.dataDir, RUNTIME_FILE);
   let stopped = false;
@@ -253,7 +263,7 @@ export async function startHub(config: JarvisConfig, logger: Logger, options: St
 
     const parts: HubParts = {
       db, metrics, devices, registry, gate, ingest, mqtt, api,
-      tasks: undefined, homeAssistant: undefined, llm: undefined, router: undefined, commands: undefined, transcripts: undefined, observer: undefined, voice: undefined,
+      tasks: undefined, homeAssistant: undefined, llm: undefined, router: undefined, commands: undefined, transcripts: undefined, observer: undefined, voice: undefined, wyoming: undefined,
     };
 
     if (options.only !== 'device-plane') {
@@ -393,7 +403,24 @@ export async function startHub(config: JarvisConfig, logger: Logger, options: St
       await life.start(subscription('voice-runs', () => registry.onChange((changes) => changes.removed.forEach((d) => runs.forgetDevice(d.deviceId)))));
       api.addRoutes(voiceRoutes(runs, () => pipeline.status()));
 
-      Object.assign(parts, { tasks, homeAssistant, llm, router, commands, transcripts, observer, voice: { pipeline, runs } });
+      // ── Wyoming: HA uses Jarvis's STT, wake and intents (server off unless configured); satellites join ──
+      const wyomingLog = log('hub:wyoming');
+      const wyoming = await life.start(
+        new WyomingPart({
+          config: config.wyoming,
+          dataDir: config.dataDir,
+          version: HUB_VERSION,
+          logger: wyomingLog,
+          stt: speechSttBackend(speech, { grammar: stt.engine === 'auto', whisperModel: whisper }),
+          wake: audio.wake ? enrolledWakeBackend(audio.wakePhrase, wyomingLog) : undefined,
+          router,
+          registry: () => haClient?.snapshot(),
+          onMuteAudit: (a) => devices.addMuteAudit(`wyoming:${a.satellite}`, a.muted, 'api', a.at, a.source),
+        }),
+      );
+      ports.wyoming = wyoming.port;
+
+      Object.assign(parts, { tasks, homeAssistant, llm, router, commands, transcripts, observer, voice: { pipeline, runs }, wyoming });
     }
 
     // ── HTTP API last: every route is in ────────────────────────────────────────────────────────────────

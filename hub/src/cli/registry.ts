@@ -8,6 +8,7 @@ import { routeCommand } from '../router/cli.js';
 import { taskCommands } from '../tasks/cli.js';
 import { observeCommand } from '../observer/cli.js';
 import { mqttCommands } from '../mqtt/cli.js';
+import { satelliteCommands } from '../wyoming/cli.js';
 
 /**
  * Every `jarvis` sub-command. Each part of the hub keeps its commands beside its code
@@ -23,4 +24,5 @@ export const commands: readonly CliCommand[] = [
   routeCommand,
   ...modelsCommands,
   transcribeCommand,
+  ...satelliteCommands,
 ];

@@ -23,6 +23,7 @@ export const configFlagOptions = {
   'udp-port': { type: 'string' },
   'mqtt-port': { type: 'string' },
   'grpc-port': { type: 'string' },
+  'wyoming-port': { type: 'string' },
   'log-level': { type: 'string' },
 } as const;
 
@@ -35,6 +36,7 @@ export const CONFIG_FLAGS_HELP = `Config options (defaults < jarvis.yaml < JARVI
   --udp-port N        UDP audio port (0 = any free port)
   --mqtt-port N       embedded MQTT broker port (0 = any free port)
   --grpc-port N       worker gRPC port (0 = any free port)
+  --wyoming-port N    serve Wyoming to Home Assistant on N (0 = any free port; off by default)
   --log-level LEVEL   fatal|error|warn|info|debug|trace|silent`;
 
 /** Values of {@link configFlagOptions} as `parseArgs` returns them. */
@@ -54,6 +56,7 @@ const FLAG_PATHS: Record<string, { path: string[]; number: boolean }> = {
   'udp-port': { path: ['udp', 'port'], number: true },
   'mqtt-port': { path: ['mqtt', 'port'], number: true },
   'grpc-port': { path: ['grpc', 'port'], number: true },
+  'wyoming-port': { path: ['wyoming', 'port'], number: true },
   'log-level': { path: ['logLevel'], number: false },
 };
 

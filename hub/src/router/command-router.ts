@@ -123,8 +123,12 @@ export class CommandRouter implements Component {
     this.executor = undefined;
   }
 
-  /** Routes a final transcript and executes the decision; `issuedAt` is the end of speech (stale limit). */
-  async handle(text: string, context: { area?: string; deviceId?: string; issuedAt?: number } = {}): Promise<HandledCommand> {
+  /**
+   * Routes a final transcript and executes the decision; `issuedAt` is the end of speech (stale limit).
+   * `origin: 'home-assistant'` marks a command that came from HA's own pipeline (Wyoming `handle`): it must
+   * never be handed back to HA's conversation agent (loop guard, protocol/SPEC.md [WY-3.4]).
+   */
+  async handle(text: string, context: { area?: string; deviceId?: string; issuedAt?: number; origin?: 'device' | 'home-assistant' } = {}): Promise<HandledCommand> {
     const router = this.router;
     const executor = this.executor;
     if (!router || !executor) {

@@ -69,7 +69,9 @@ export class SatelliteStore {
   /** Adds a satellite; throws when the name or address is taken. */
   add(input: { host: string; port: number; name?: string | undefined; area?: string | undefined }): StoredSatellite {
     const all = this.list();
-    const sat = satelliteSchema.parse({ name: input.name ?? defaultSatelliteName(input.host), host: input.host, port: input.port, ...(input.area ? { area: input.area } : {}), muted: false });
+    const parsed = satelliteSchema.safeParse({ name: input.name ?? defaultSatelliteName(input.host), host: input.host, port: input.port, ...(input.area ? { area: input.area } : {}), muted: false });
+    if (!parsed.success) throw new WyomingError('JARVIS_WYOMING_BAD_CONFIG', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    const sat = parsed.data;
     if (all.some((s) => s.name === sat.name)) throw new WyomingError('JARVIS_WYOMING_BAD_CONFIG', `a satellite named ${sat.name} already exists`);
     if (all.some((s) => s.host === sat.host && s.port === sat.port)) throw new WyomingError('JARVIS_WYOMING_BAD_CONFIG', `${sat.host}:${sat.port} is already added`);
     this.write([...all, sat]);

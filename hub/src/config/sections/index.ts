@@ -2,6 +2,7 @@ import { homeAssistantSection } from '../../home-assistant/config.js';
 import { apiSection, grpcSection, httpSection, ingestSection, mqttSection, udpSection } from './core.js';
 import { observerSection, routerSection, timeSection } from './parts.js';
 import { audioSection, llmSection, sttSection } from './voice.js';
+import { wyomingSection } from './wyoming.js';
 
 /**
  * Every config section by its key in `jarvis.yaml`. A part of the hub adds its own section by putting
@@ -22,4 +23,5 @@ export const sections = {
   audio: audioSection,
   stt: sttSection,
   llm: llmSection,
+  wyoming: wyomingSection,
 };
