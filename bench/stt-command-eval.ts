@@ -1,0 +1,149 @@
+/**
+ * Scoring of the command recogniser on the spoken matrix (tests/fixtures/voice/matrix.ts): each utterance is
+ * decoded, its text routed by tier 0 from the annotated device area, and the action compared with the
+ * annotation (bench/language-eval.ts `judge`). Shared by `bench/stt-command.bench.ts` (`stt.command_accuracy`)
+ * and the tuning script (`bench/stt-command-tune.ts`, tune half only).
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { estimateSnrDb, int16ToFloat } from '../hub/src/stt/audio.js';
+import type { Transcript } from '../hub/src/stt/engine.js';
+import { loadRegistrySnapshot } from '../hub/src/home-assistant/registry-snapshot.js';
+import { Tier0Router } from '../hub/src/router/tier0.js';
+import { judge, type DevExample, type ScoredDecision } from './language-eval.js';
+import { commandMatrix, renderItem, sideSources, type MatrixItem, type MatrixOptions, type Side } from '../tests/fixtures/voice/matrix.js';
+
+/** Where per-utterance records go (git-ignored). */
+export const RECORD_DIR = fileURLToPath(new URL('../tests/fixtures/generated/stt-command/', import.meta.url));
+
+/** Intents that undo each other: hearing one for the other is the worst error. */
+export const OPPOSITES: ReadonlyArray<readonly [string, string]> = [
+  ['HassTurnOn', 'HassTurnOff'], ['HassMediaPause', 'HassMediaUnpause'], ['HassMediaPlayerMute', 'HassMediaPlayerUnmute'],
+  ['HassPauseTimer', 'HassUnpauseTimer'], ['HassIncreaseTimer', 'HassDecreaseTimer'], ['HassVacuumStart', 'HassVacuumReturnToBase'],
+  ['HassLawnMowerStartMowing', 'HassLawnMowerDock'], ['HassMediaNext', 'HassMediaPrevious'],
+];
+
+/** What happened to one utterance. */
+export type Outcome = 'right' | 'declined' | 'opposite' | 'wrong-target' | 'wrong' | 'chitchat-declined' | 'chitchat-accepted';
+
+/** One decoded utterance. */
+export interface UtteranceRecord {
+  id: string;
+  line: number;
+  voice: string;
+  wpm: number;
+  noise: string;
+  snrDb: number | null;
+  openVocabulary: boolean;
+  command: boolean;
+  intent: string | null;
+  /** What the recogniser said (empty when it declined). */
+  text: string;
+  margin?: number;
+  wordMargin?: number;
+  /** The recogniser's own SNR estimate of the utterance (what its thresholds are interpolated by). */
+  snrEstimate: number;
+  rejected?: string;
+  decodeMs: number;
+  /** Tier 0's decision on the recognised text. */
+  got: { intent: string | null; slots: Record<string, string | number> };
+  outcome: Outcome;
+  why?: string;
+  /** Whether tier 0 gets the annotated action from the sentence's own text (the router's ceiling for this item). */
+  textRight: boolean;
+}
+
+/** A recogniser as the scorer drives it. */
+export interface CommandRecogniser {
+  transcribe(pcm: Float32Array, context: { area?: string }): Promise<Transcript>;
+}
+
+function example(item: MatrixItem): DevExample {
+  const s = item.sentence;
+  return { text: s.text, intent: s.intent, slots: s.slots, ...(s.device_area ? { device_area: s.device_area } : {}), line: s.line };
+}
+
+/** Classifies a decision against the annotation. */
+export function classify(ex: DevExample, got: ScoredDecision): { outcome: Outcome; why?: string } {
+  const acted = got.path !== 'passive' && got.intent !== null;
+  if (ex.intent === null) return { outcome: acted ? 'chitchat-accepted' : 'chitchat-declined' };
+  if (!acted) return { outcome: 'declined' };
+  const why = judge(ex, got);
+  if (why === undefined) return { outcome: 'right' };
+  if (OPPOSITES.some(([a, b]) => (a === ex.intent && b === got.intent) || (b === ex.intent && a === got.intent))) return { outcome: 'opposite', why };
+  if (got.intent === ex.intent && /^(name|area|floor|domain|device_class)\b/.test(why)) return { outcome: 'wrong-target', why };
+  return { outcome: 'wrong', why };
+}
+
+/** Decodes and scores every item of one side's matrix. */
+export async function runMatrix(
+  side: Side,
+  recogniser: CommandRecogniser,
+  options: MatrixOptions & { onProgress?: (done: number, total: number) => void; only?: (item: MatrixItem) => boolean } = {},
+): Promise<UtteranceRecord[]> {
+  const router = new Tier0Router(loadRegistrySnapshot(sideSources(side).home));
+  const items = commandMatrix(side, options).filter((item) => options.only?.(item) ?? true);
+  const out: UtteranceRecord[] = [];
+  for (const item of items) {
+    const ex = example(item);
+    const context = ex.device_area ? { area: ex.device_area } : {};
+    const audio = renderItem(item);
+    const pcm = int16ToFloat(audio.samples);
+    const t = await recogniser.transcribe(pcm, context);
+    const decision = t.text === '' ? { intent: null, slots: {}, path: 'passive' } : router.route(t.text, context);
+    const { outcome, why } = classify(ex, decision);
+    const textRight = judge(ex, router.route(ex.text, context)) === undefined;
+    out.push({
+      id: item.id, line: ex.line, voice: item.voice, wpm: item.wpm, noise: item.noise, snrDb: item.snrDb, openVocabulary: item.openVocabulary,
+      command: ex.intent !== null, intent: ex.intent, text: t.text, ...(t.margin !== undefined ? { margin: t.margin } : {}),
+      ...(t.wordMargin !== undefined ? { wordMargin: t.wordMargin } : {}), snrEstimate: Math.round(estimateSnrDb(pcm) * 10) / 10, ...(t.rejected ? { rejected: t.rejected } : {}),
+      decodeMs: Math.round(t.timings.decodeMs), got: { intent: decision.intent, slots: { ...decision.slots } }, outcome, ...(why ? { why } : {}), textRight,
+    });
+    options.onProgress?.(out.length, items.length);
+  }
+  return out;
+}
+
+/** Counts of one group of records. */
+export interface Tally {
+  commands: number;
+  right: number;
+  declined: number;
+  accepted: number;
+  opposite: number;
+  wrongTarget: number;
+  wrongOther: number;
+  chitchat: number;
+  chitchatAccepted: number;
+  /** Commands tier 0 gets right from the true text (the ceiling the recogniser is measured against). */
+  textRight: number;
+}
+
+/** Tallies records (open-vocabulary commands should be tallied apart by the caller). */
+export function tally(records: readonly UtteranceRecord[]): Tally {
+  const t: Tally = { commands: 0, right: 0, declined: 0, accepted: 0, opposite: 0, wrongTarget: 0, wrongOther: 0, chitchat: 0, chitchatAccepted: 0, textRight: 0 };
+  for (const r of records) {
+    if (!r.command) {
+      t.chitchat++;
+      if (r.outcome === 'chitchat-accepted') t.chitchatAccepted++;
+      continue;
+    }
+    t.commands++;
+    if (r.textRight) t.textRight++;
+    if (r.outcome === 'declined') t.declined++;
+    else t.accepted++;
+    if (r.outcome === 'right') t.right++;
+    if (r.outcome === 'opposite') t.opposite++;
+    if (r.outcome === 'wrong-target') t.wrongTarget++;
+    if (r.outcome === 'wrong') t.wrongOther++;
+  }
+  return t;
+}
+
+/** Writes records as JSONL for later analysis; returns the path. */
+export function saveRecords(name: string, records: readonly UtteranceRecord[]): string {
+  if (!existsSync(RECORD_DIR)) mkdirSync(RECORD_DIR, { recursive: true });
+  const path = `${RECORD_DIR}${name}.jsonl`;
+  writeFileSync(path, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  return path;
+}
