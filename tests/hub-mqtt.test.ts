@@ -20,6 +20,7 @@ async function connect(bundle: DeviceBundle, password = bundle.mqtt.password): P
   const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${t.hub.ports.mqtt}`, {
     username: bundle.mqtt.username,
     password,
+    clientId: `jarvis-${bundle.deviceId}-test`, // [MQTT-6.9]
     reconnectPeriod: 0,
     will: { topic: topicFor(bundle.deviceId, 'status'), payload: Buffer.from('{"state":"offline"}'), retain: true, qos: 1 },
   });
@@ -130,7 +131,7 @@ describe('the MQTT mute and audio already queued in the jitter buffer', () => {
       q.hub.parts.ingest.onAudio((chunk) => heard.push(chunk.timestamp));
       for (const seq of [0, 2, 3]) expect(q.hub.parts.ingest.handleDatagram(datagram(device, seq))).toBe('accepted');
       expect(q.hub.parts.ingest.statsFor(a.deviceId)?.bufferDepth).toBe(2);
-      const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${q.hub.ports.mqtt}`, { username: a.mqtt.username, password: a.mqtt.password, reconnectPeriod: 0 });
+      const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${q.hub.ports.mqtt}`, { username: a.mqtt.username, password: a.mqtt.password, clientId: `jarvis-${a.deviceId}-test`, reconnectPeriod: 0 });
       try {
         await c.publishAsync(topicFor(a.deviceId, 'state/mute'), '{"muted":true}', { retain: true, qos: 1 });
         await expect.poll(() => q.hub.parts.gate.isMuted(a.deviceId)).toBe(true);

@@ -74,7 +74,7 @@ export async function startPartsHub(options: PartsHubOptions = {}): Promise<Part
 
   const connect = async (bundle: DeviceBundle): Promise<TestDevice> => {
     const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${hub.ports.mqtt}`, {
-      username: bundle.mqtt.username, password: bundle.mqtt.password, reconnectPeriod: 0,
+      username: bundle.mqtt.username, password: bundle.mqtt.password, clientId: `jarvis-${bundle.deviceId}-test`, reconnectPeriod: 0,
       will: { topic: topicFor(bundle.deviceId, 'status'), payload: Buffer.from('{"state":"offline"}'), retain: true, qos: 1 },
     });
     clients.push(client);

@@ -50,7 +50,7 @@ describe('the jarvis hub process', () => {
     const bundle = JSON.parse(add.out()) as { deviceId: string; mqtt: { url: string; username: string; password: string } };
     expect(bundle.mqtt.url).toBe(`mqtt://127.0.0.1:${ports.mqtt}`);
     await expect.poll(() => hub.out().includes('"msg":"device added"'), { timeout: 5000, interval: 100 }).toBe(true);
-    const client = await mqtt.connectAsync(bundle.mqtt.url, { username: bundle.mqtt.username, password: bundle.mqtt.password, reconnectPeriod: 0 });
+    const client = await mqtt.connectAsync(bundle.mqtt.url, { username: bundle.mqtt.username, password: bundle.mqtt.password, clientId: `jarvis-${bundle.deviceId}-test`, reconnectPeriod: 0 });
     await client.publishAsync(topicFor(bundle.deviceId, 'status'), '{"state":"online"}', { qos: 1, retain: true });
     await client.endAsync();
 
@@ -122,7 +122,7 @@ describe('hub restarts', () => {
     const dir = tempDir();
     const first = await startTestHub({}, dir);
     const bundle = first.addDevice('w');
-    const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${first.hub.ports.mqtt}`, { username: bundle.mqtt.username, password: bundle.mqtt.password, reconnectPeriod: 0 });
+    const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${first.hub.ports.mqtt}`, { username: bundle.mqtt.username, password: bundle.mqtt.password, clientId: `jarvis-${bundle.deviceId}-test`, reconnectPeriod: 0 });
     await c.publishAsync(topicFor(bundle.deviceId, 'state/mute'), '{"muted":true}', { qos: 1, retain: true });
     await expect.poll(() => first.hub.parts.gate.isMuted(bundle.deviceId)).toBe(true);
     await c.endAsync(true);
@@ -132,7 +132,7 @@ describe('hub restarts', () => {
     try {
       expect(second.hub.parts.gate.isMuted(bundle.deviceId)).toBe(true);
       // And the broker serves the restored retained state to anyone who looks.
-      const d = await mqtt.connectAsync(`mqtt://127.0.0.1:${second.hub.ports.mqtt}`, { username: bundle.mqtt.username, password: bundle.mqtt.password, reconnectPeriod: 0 });
+      const d = await mqtt.connectAsync(`mqtt://127.0.0.1:${second.hub.ports.mqtt}`, { username: bundle.mqtt.username, password: bundle.mqtt.password, clientId: `jarvis-${bundle.deviceId}-test`, reconnectPeriod: 0 });
       expect(second.hub.adminTokenFile).toBeUndefined();
       await d.endAsync(true);
       expect(second.hub.parts.mqtt.stateOf(bundle.deviceId).muted).toBe(true);

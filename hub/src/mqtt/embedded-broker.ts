@@ -1,11 +1,13 @@
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
-import { deviceMayPublish, deviceMaySubscribe, decodePayload, isProtocolError, parseTopic } from '@jarvis/protocol';
+import { clientIdBelongsTo, deviceMayPublish, deviceMaySubscribe, decodePayload, isProtocolError, parseTopic } from '@jarvis/protocol';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import type { Registry } from 'prom-client';
 import type { Component } from '../core/component.js';
 import type { Logger } from '../core/logger.js';
 import type { DeviceRecord } from '../store/devices-repository.js';
+import { ConnectionCounter, DEFAULT_BROKER_LIMITS, GuardedConnection, type BrokerLimits, type GuardRefusal } from './connection-guard.js';
+import { DEFAULT_LOGIN_LIMITS, LoginLimiter, type LoginLimits } from './login-limiter.js';
 import { mqttRejectedCounter, type MqttRejectReason } from './metrics.js';
 
 /** Who a broker session belongs to. */
@@ -21,14 +23,34 @@ export interface EmbeddedBrokerOptions {
   hubCredentials: { username: string; password: string };
   logger: Logger;
   metrics?: Registry;
+  /** Packet, connection and login-time limits (config `mqtt.limits`); defaults in `DEFAULT_BROKER_LIMITS`. */
+  limits?: Partial<BrokerLimits>;
+  /** Bounds on password-hashing work (config `mqtt.limits`); defaults in `DEFAULT_LOGIN_LIMITS`. */
+  loginLimits?: Partial<LoginLimits>;
 }
 
 /** Error codes the broker logs for refused clients. */
-export const MQTT_ERROR_CODES = ['JARVIS_MQTT_BAD_CREDENTIALS', 'JARVIS_MQTT_FORBIDDEN_TOPIC', 'JARVIS_MQTT_FORBIDDEN_SUBSCRIBE', 'JARVIS_MQTT_BAD_PAYLOAD'] as const;
+export const MQTT_ERROR_CODES = [
+  'JARVIS_MQTT_BAD_CREDENTIALS',
+  'JARVIS_MQTT_FORBIDDEN_TOPIC',
+  'JARVIS_MQTT_FORBIDDEN_SUBSCRIBE',
+  'JARVIS_MQTT_BAD_PAYLOAD',
+  'JARVIS_MQTT_CLIENT_ID',
+  'JARVIS_MQTT_LOGIN_THROTTLED',
+  'JARVIS_MQTT_PACKET_TOO_LARGE',
+  'JARVIS_MQTT_CONNECT_TIMEOUT',
+  'JARVIS_MQTT_TOO_MANY_CONNECTIONS',
+] as const;
 
-function authError(message: string): AuthenticateError {
-  return Object.assign(new Error(message), { returnCode: 4 as const }) as AuthenticateError;
+function authError(message: string, returnCode: 2 | 3 | 4 | 5 = 4): AuthenticateError {
+  return Object.assign(new Error(message), { returnCode }) as AuthenticateError;
 }
+
+const REFUSAL_REASON: Record<GuardRefusal['code'], MqttRejectReason> = {
+  JARVIS_MQTT_PACKET_TOO_LARGE: 'packet_too_large',
+  JARVIS_MQTT_CONNECT_TIMEOUT: 'connect_timeout',
+  JARVIS_MQTT_BAD_PACKET: 'bad_packet',
+};
 
 function sameSecret(a: string, b: string): boolean {
   const x = Buffer.from(a);
@@ -50,9 +72,22 @@ export class EmbeddedBroker implements Component {
   private readonly identities = new WeakMap<Client, Identity>();
   private readonly sockets = new Set<Socket>();
   private readonly rejected;
+  private readonly limits: BrokerLimits;
+  private readonly connections: ConnectionCounter;
+  private readonly logins: LoginLimiter<DeviceRecord>;
+  /** When a refusal of this kind from this address was last logged: a flood logs once per 10 s. */
+  private readonly refusalLoggedAt = new Map<string, number>();
 
   constructor(private readonly options: EmbeddedBrokerOptions) {
     this.rejected = mqttRejectedCounter(options.metrics);
+    this.limits = { ...DEFAULT_BROKER_LIMITS, ...options.limits };
+    this.connections = new ConnectionCounter(this.limits);
+    this.logins = new LoginLimiter({ ...DEFAULT_LOGIN_LIMITS, ...options.loginLimits });
+  }
+
+  /** Open connections (for tests and metrics). */
+  get openConnections(): number {
+    return this.connections.open;
   }
 
   /** The bound port (after `start()`). */
@@ -70,18 +105,33 @@ export class EmbeddedBroker implements Component {
         const pass = password?.toString('utf8') ?? '';
         if (user === this.options.hubCredentials.username) {
           if (sameSecret(pass, this.options.hubCredentials.password)) {
+            const conn = client.conn as unknown;
+            if (conn instanceof GuardedConnection) conn.loggedIn('hub');
             this.identities.set(client, { kind: 'hub' });
             return done(null, true);
           }
           this.reject('hub', 'bad_credentials', 'JARVIS_MQTT_BAD_CREDENTIALS', `bad password for the hub's own user from client ${client.id}`);
           return done(authError('bad username or password'), false);
         }
-        this.options.verifyDeviceLogin(user, pass).then(
-          (device) => {
-            if (!device) {
-              this.reject('unknown', 'bad_credentials', 'JARVIS_MQTT_BAD_CREDENTIALS', `login refused for user ${JSON.stringify(user)} (client ${client.id})`);
+        const conn = client.conn as unknown;
+        const address = conn instanceof GuardedConnection ? conn.remoteAddress : 'unknown';
+        this.logins.check(user, pass, address, () => this.options.verifyDeviceLogin(user, pass)).then(
+          (outcome) => {
+            if (!outcome.ok && outcome.throttled) {
+              this.refuse(address, 'throttled', 'JARVIS_MQTT_LOGIN_THROTTLED', `login of ${JSON.stringify(user)} from ${address} refused without a password check: too many ${outcome.throttled === 'address' ? 'failed logins from this address' : 'checks running for this username'}`);
+              return done(authError('server unavailable', 3), false);
+            }
+            if (!outcome.ok) {
+              this.reject('unknown', 'bad_credentials', 'JARVIS_MQTT_BAD_CREDENTIALS', `login refused for user ${JSON.stringify(user)} (client ${client.id}, from ${address})`);
               return done(authError('bad username or password'), false);
             }
+            const device = outcome.value;
+            // [MQTT-6.9] checked before aedes looks for a session with this id, so it can never be taken over.
+            if (!clientIdBelongsTo(client.id, device.deviceId)) {
+              this.reject(device.deviceId, 'client_id', 'JARVIS_MQTT_CLIENT_ID', `device ${device.deviceId} tried client id ${JSON.stringify(String(client.id).slice(0, 64))}; its client ids are jarvis-${device.deviceId}-<role>`);
+              return done(authError('identifier rejected', 2), false);
+            }
+            if (conn instanceof GuardedConnection) conn.loggedIn('device');
             this.identities.set(client, { kind: 'device', deviceId: device.deviceId, credentialVersion: device.credentialVersion });
             log.info({ device: device.deviceId, client: client.id }, 'device connected to mqtt');
             done(null, true);
@@ -125,9 +175,22 @@ export class EmbeddedBroker implements Component {
       if (who?.kind === 'device') log.info({ device: who.deviceId, client: client.id }, 'device disconnected from mqtt');
     });
     const server = createServer((socket) => {
+      const address = socket.remoteAddress ?? 'unknown';
+      const full = this.connections.acquire(address);
+      if (full) {
+        socket.destroy();
+        this.refuse(address, 'too_many_connections', 'JARVIS_MQTT_TOO_MANY_CONNECTIONS', `connection from ${address} refused: ${full}`);
+        return;
+      }
       this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
-      aedes.handle(socket);
+      socket.on('close', () => {
+        this.sockets.delete(socket);
+        this.connections.release(address);
+      });
+      // The guard reads packet lengths before aedes's parser buffers anything [issue 15, break 4].
+      const conn = new GuardedConnection(socket, this.limits, (refusal) => this.refuse(address, REFUSAL_REASON[refusal.code], refusal.code, `connection from ${address} closed: ${refusal.message}`));
+      conn.on('error', () => undefined);
+      aedes.handle(conn as unknown as Socket);
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -157,6 +220,7 @@ export class EmbeddedBroker implements Component {
    * the new ones). With `keepVersion` the sessions logged in with that credential version survive.
    */
   disconnectDevice(deviceId: string, keepVersion?: number): number {
+    this.logins.forgetWhere((d) => d.deviceId === deviceId && d.credentialVersion !== keepVersion);
     const aedes = this.aedes as (Aedes & { clients?: Record<string, Client> }) | undefined;
     let closed = 0;
     for (const client of Object.values(aedes?.clients ?? {})) {
@@ -167,6 +231,18 @@ export class EmbeddedBroker implements Component {
       }
     }
     return closed;
+  }
+
+  /** A refusal before or without a login: counted, and logged at most once per 10 s per address and kind. */
+  private refuse(address: string, reason: MqttRejectReason, code: string, message: string): void {
+    this.rejected.inc({ device: 'unknown', reason });
+    const key = `${address} ${code}`;
+    const now = Date.now();
+    const last = this.refusalLoggedAt.get(key);
+    if (last !== undefined && now - last < 10_000) return;
+    if (this.refusalLoggedAt.size > 10_000) this.refusalLoggedAt.clear();
+    this.refusalLoggedAt.set(key, now);
+    this.options.logger.warn({ peer: address, code }, message);
   }
 
   private reject(device: string, reason: MqttRejectReason, code: string, message: string): void {
