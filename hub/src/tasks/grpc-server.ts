@@ -228,7 +228,7 @@ export class WorkerGrpcServer {
           (res) => callback(null, res),
           (err: unknown) => {
             // Refused enrollments and refused identities are audit events (info); bad requests are debug noise.
-            if (err instanceof TaskError && (name === 'Enroll' || err.code.startsWith('JARVIS_WORKER_') || err.code.startsWith('JARVIS_TOKEN_'))) {
+            if (err instanceof TaskError && (name === 'Enroll' || /^JARVIS_(?:WORKER|TOKEN)_/.test(err.code))) {
               this.o.logger.info({ rpc: name, code: err.code, peer: call.getPeer() }, name === 'Enroll' ? `enrollment refused: ${err.code}` : `worker call refused: ${err.code}`);
             } else if (err instanceof TaskError) this.o.logger.debug({ rpc: name, code: err.code, details: err.details, peer: call.getPeer() }, 'worker call refused');
             else this.o.logger.error({ rpc: name, err }, 'worker call failed');
