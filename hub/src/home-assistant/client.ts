@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { EventEmitter } from 'node:events';
 import {
   callService as haCallService,
@@ -20,6 +21,54 @@ import { createWsSocketFactory } from './ws-socket.js';
 
 /** The connection's visible state (CONVENTIONS.md 10); every transition is logged and emitted as `state`. */
 export type HaConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'auth_failed' | 'stopped';
+
+/** What {@link HomeAssistantClient.converse} sends: HA's `conversation/process` fields. */
+export interface ConversationRequest {
+  text: string;
+  language: string;
+  /** Always explicit, so HA's default agent setting cannot route the text somewhere unexpected (or back to Jarvis). */
+  agentId: string;
+  /** Home Assistant's device id of the speaking device, when Jarvis knows it (HA uses it for area context). */
+  deviceId?: string | undefined;
+  conversationId?: string | undefined;
+}
+
+/** HA's answer, from `ConversationResult.as_dict()`. */
+export interface ConversationReply {
+  speech: string;
+  responseType: 'action_done' | 'query_answer' | 'error';
+  /** For `error`: HA's code (`no_intent_match`, `no_valid_targets`, `failed_to_handle`, `unknown`). */
+  errorCode?: string;
+  /** Entity ids HA acted on (`data.success`). */
+  success: string[];
+  conversationId: string | undefined;
+}
+
+const conversationResultSchema = z.object({
+  response: z.object({
+    speech: z.object({ plain: z.object({ speech: z.string() }).optional() }).passthrough().nullable().optional(),
+    response_type: z.enum(['action_done', 'query_answer', 'error']),
+    data: z.object({ code: z.string().optional(), success: z.array(z.object({ id: z.string().nullable().optional() }).passthrough()).optional() }).passthrough().optional(),
+  }).passthrough(),
+  conversation_id: z.string().nullable().optional(),
+}).passthrough();
+
+/** Validates HA's `conversation/process` result; throws JARVIS_HA_BAD_RESPONSE naming what was wrong. */
+export function parseConversationResult(raw: unknown): ConversationReply {
+  const r = conversationResultSchema.safeParse(raw);
+  if (!r.success) {
+    const i = r.error.issues[0]!;
+    throw new HomeAssistantError('JARVIS_HA_BAD_RESPONSE', `conversation/process result: ${i.path.join('.') || '(root)'}: ${i.message}`);
+  }
+  const res = r.data.response;
+  return {
+    speech: res.speech?.plain?.speech ?? '',
+    responseType: res.response_type,
+    ...(res.data?.code ? { errorCode: res.data.code } : {}),
+    success: (res.data?.success ?? []).map((t) => t.id).filter((id): id is string => typeof id === 'string'),
+    conversationId: r.data.conversation_id ?? undefined,
+  };
+}
 
 /** Options of {@link HomeAssistantClient}. */
 export interface HomeAssistantClientOptions {
@@ -221,6 +270,27 @@ export class HomeAssistantClient extends EventEmitter implements ServiceCaller {
       const e = err as { code?: number | string; message?: string };
       throw new HomeAssistantError('JARVIS_HA_SERVICE_FAILED', `todo/item/list ${entityId} failed: ${e?.message ?? String(err)}`, typeof e?.code === 'string' ? e.code : undefined);
     }
+  }
+
+  /**
+   * Sends text to one of Home Assistant's conversation agents (websocket `conversation/process`) and returns its
+   * answer. Not queued while disconnected: a command that cannot reach HA now is not sent late.
+   */
+  async converse(request: ConversationRequest): Promise<ConversationReply> {
+    const conn = this.conn;
+    if (!conn?.connected) throw new HomeAssistantError('JARVIS_HA_NOT_CONNECTED', `conversation/process not sent: Home Assistant client is ${this.current}`);
+    let raw: unknown;
+    try {
+      raw = await conn.sendMessagePromise({
+        type: 'conversation/process', text: request.text, language: request.language, agent_id: request.agentId,
+        ...(request.deviceId ? { device_id: request.deviceId } : {}),
+        ...(request.conversationId ? { conversation_id: request.conversationId } : {}),
+      });
+    } catch (err) {
+      const e = err as { code?: number | string; message?: string };
+      throw new HomeAssistantError('JARVIS_HA_CONVERSATION_FAILED', `conversation/process (agent ${request.agentId}) failed: ${e?.message ?? String(err)}`, typeof e?.code === 'string' ? e.code : undefined);
+    }
+    return parseConversationResult(raw);
   }
 
   private staleError(domain: string, service: string, ageMs: number): HomeAssistantError {

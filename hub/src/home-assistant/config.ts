@@ -14,6 +14,19 @@ export const homeAssistantSection = z
     backoffInitialMs: z.number().int().min(10).default(500),
     backoffMaxMs: z.number().int().min(100).default(30_000),
     allowlist: allowlistConfigSchema.prefault({}),
+    /** Home Assistant's own conversation agent, asked when tier 0 understands nothing (custom sentences, aliases). */
+    conversation: z
+      .strictObject({
+        enabled: z.boolean().default(true),
+        /** Always sent explicitly; HA's built-in agent by default. Never an agent that is Jarvis itself (a loop). */
+        agentId: z
+          .string()
+          .regex(/^[a-zA-Z0-9_.]+$/, { error: 'must be an agent id such as conversation.home_assistant' })
+          .refine((id) => !/jarvis/i.test(id), { error: "must not be Jarvis's own agent: Home Assistant would hand the text back to Jarvis" })
+          .default('conversation.home_assistant'),
+        language: z.string().regex(/^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/, { error: 'must be a language tag such as en or en-GB' }).default('en'),
+      })
+      .prefault({}),
   })
   .prefault({});
 

@@ -9,6 +9,8 @@ export const HOME_ASSISTANT_ERROR_CODES = {
   JARVIS_HA_NOT_EXPOSED: 'the entity is not exposed to Jarvis (or is a lock/alarm/door cover without opt-in)',
   JARVIS_HA_SERVICE_FAILED: 'Home Assistant answered a service call with an error',
   JARVIS_HA_BAD_ARGS: 'a `jarvis ha` command got an unknown flag or a bad value',
+  JARVIS_HA_CONVERSATION_FAILED: "Home Assistant's conversation agent answered `conversation/process` with an error (unknown agent, bad request)",
+  JARVIS_HA_BAD_RESPONSE: 'Home Assistant answered with a message of an unexpected shape',
 } as const;
 
 /** A stable, documented Home Assistant error code. */

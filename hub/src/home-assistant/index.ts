@@ -1,4 +1,5 @@
-export { HomeAssistantClient, type HaConnectionState, type HomeAssistantClientOptions, type ServiceCaller, type ServiceTarget, type ServiceCallResult, type CallServiceOptions, type TodoListItem } from './client.js';
+export { HaConversationFallback, type ConversationFallbackOptions, type ConversationClient, type FallbackRefusal } from './conversation-agent.js';
+export { HomeAssistantClient, parseConversationResult, type ConversationRequest, type ConversationReply, type HaConnectionState, type HomeAssistantClientOptions, type ServiceCaller, type ServiceTarget, type ServiceCallResult, type CallServiceOptions, type TodoListItem } from './client.js';
 export { HomeAssistantComponent } from './component.js';
 export { homeAssistantSection, type HomeAssistantConfig } from './config.js';
 export { Allowlist, allowlistConfigSchema, isSensitive, type AllowlistConfig, type RefusalReason } from './allowlist.js';

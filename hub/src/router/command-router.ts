@@ -11,7 +11,9 @@ import type { Component } from '../core/component.js';
 import { candidatesFor, type Tier1Router } from './tier1-llm.js';
 import { currentVoiceTrace, type TracedCall } from '../voice/trace.js';
 import { normalizeText } from '../language/normalize.js';
-import type { Decision } from '../language/intents.js';
+import type { CommandOrigin, Decision } from '../language/intents.js';
+import type { HaConversationFallback } from '../home-assistant/conversation-agent.js';
+import { isSensitive } from '../home-assistant/allowlist.js';
 
 /** Options of {@link CommandRouter}. */
 export interface CommandRouterOptions {
@@ -26,7 +28,30 @@ export interface CommandRouterOptions {
   tier1Ready?: (() => boolean) | undefined;
   /** Called once per tier-1 consultation with `decision` or `fall-through` (metrics). */
   onTier1?: ((outcome: 'decision' | 'fall-through', ms: number) => void) | undefined;
+  /** Home Assistant's own conversation agent, asked after tier 0 and before tier 1; undefined = off. */
+  conversation?: HaConversationFallback | undefined;
+  /** How long a "Did you say …?" waits for a yes, ms (default 15 s). */
+  confirmTimeoutMs?: number;
+  now?: () => number;
   logger?: Logger;
+}
+
+/** Where and from whom a command came (what {@link CommandRouter.handle} needs besides the words). */
+export interface CommandContext {
+  /** Area id or name of the speaking device. */
+  area?: string | undefined;
+  deviceId?: string | undefined;
+  /** End of speech, ms: a command that cannot reach HA in time is dropped (stale limit). */
+  issuedAt?: number | undefined;
+  /** `home-assistant` for requests HA sent Jarvis (Wyoming `handle`): they never go back to HA's agent. */
+  origin?: CommandOrigin | undefined;
+  /** Home Assistant's device id of the speaking device, when known (sent to HA's agent). */
+  haDeviceId?: string | undefined;
+  /**
+   * Ask before acting ("Did you say turn off the kitchen lights?"): set by a recogniser unsure between opposite
+   * or risky actions. The decision waits for a "yes" (HassRespond) from the same device.
+   */
+  confirm?: boolean | undefined;
 }
 
 const EMPTY_REGISTRY: RegistrySnapshot = { floors: [], areas: [], entities: [] };
@@ -80,6 +105,8 @@ export interface HandledCommand {
 export class CommandRouter implements Component {
   readonly name = 'router';
   readonly timers = new TimerService();
+  /** Decisions waiting for a yes, per device. */
+  private readonly pending = new Map<string, { decision: Decision; expiresAt: number }>();
   private router: Tier0Router | undefined;
   private executor: DecisionExecutor | undefined;
   private readonly log: Logger;
@@ -128,7 +155,7 @@ export class CommandRouter implements Component {
    * `origin: 'home-assistant'` marks a command that came from HA's own pipeline (Wyoming `handle`): it must
    * never be handed back to HA's conversation agent (loop guard, protocol/SPEC.md [WY-3.4]).
    */
-  async handle(text: string, context: { area?: string; deviceId?: string; issuedAt?: number; origin?: 'device' | 'home-assistant' } = {}): Promise<HandledCommand> {
+  async handle(text: string, context: CommandContext = {}): Promise<HandledCommand> {
     const router = this.router;
     const executor = this.executor;
     if (!router || !executor) {
@@ -137,6 +164,33 @@ export class CommandRouter implements Component {
       return { decision, result: { ok: false, reply: decision.reply!, calls: [], code: decision.code! }, decidedAt: now, executedAt: now };
     }
     let decision = router.route(text, { area: context.area });
+    const pendingKey = context.deviceId ?? '';
+    const waiting = this.pending.get(pendingKey);
+    if (waiting) this.pending.delete(pendingKey);
+    if (decision.intent === 'HassRespond' && waiting && waiting.expiresAt >= this.now()) {
+      // The answer to "Did you say …?": run what was asked about on yes, drop it on no.
+      if (decision.slots['response'] === 'yes') return this.execute(waiting.decision, context, router);
+      const now = Date.now();
+      return { decision, result: { ok: true, reply: "Okay, I won't.", calls: [] }, decidedAt: now, executedAt: now };
+    }
+    if (decision.path === 'passive' && decision.intent === null && normalizeText(text) !== '' && this.options.conversation) {
+      // Tier 0 understood nothing: Home Assistant's own agent (custom sentences, aliases the user taught it).
+      const refusal = this.options.conversation.refusal(text, context.origin);
+      if (refusal === undefined) {
+        try {
+          const answered = await this.options.conversation.ask(text, { haDeviceId: context.haDeviceId });
+          if (answered) {
+            const now = Date.now();
+            currentVoiceTrace()?.intentDecided({ intent: null, tier: 0, path: answered.path, confidence: 1, targets: answered.targets, ...(answered.code ? { code: answered.code } : {}) }, now);
+            return { decision: answered, result: { ok: answered.path === 'hot', reply: answered.reply ?? '', calls: [], ...(answered.code ? { code: answered.code } : {}) }, decidedAt: now, executedAt: now };
+          }
+        } catch (err) {
+          this.log.warn({ err }, "Home Assistant's conversation agent failed; going on without it");
+        }
+      } else {
+        this.log.debug({ refusal }, "not asking Home Assistant's conversation agent");
+      }
+    }
     const tier1 = this.options.tier1;
     if (tier1 && (this.options.tier1Ready?.() ?? true) && decision.path === 'passive' && decision.intent === null && normalizeText(text) !== '') {
       // Tier 0 could not place a command: the local LLM gets it, within its budget; null falls through.
@@ -151,10 +205,57 @@ export class CommandRouter implements Component {
       // With no Home Assistant the registry is empty, so "unknown device" would be the wrong reason.
       decision = { ...decision, reply: "Home Assistant control is off, so I can't do that.", code: 'JARVIS_ROUTE_HA_OFF' };
     }
+    if (decision.path === 'hot' && decision.intent !== 'HassRespond' && decision.intent !== 'HassNevermind' && this.shouldConfirm(decision, context)) {
+      this.pending.set(pendingKey, { decision, expiresAt: this.now() + (this.options.confirmTimeoutMs ?? 15_000) });
+      const now = Date.now();
+      currentVoiceTrace()?.intentDecided({ intent: decision.intent, tier: decision.tier, path: decision.path, confidence: decision.confidence, targets: decision.targets, code: 'JARVIS_ROUTE_CONFIRM_PENDING' }, now);
+      return { decision, result: { ok: true, reply: `Did you say ${this.describe(decision, router)}?`, calls: [], code: 'JARVIS_ROUTE_CONFIRM_PENDING' }, decidedAt: now, executedAt: now };
+    }
+    return this.execute(decision, context, router);
+  }
+
+  /** The decision waiting for a yes from a device, if any (and not expired). */
+  pendingConfirmation(deviceId?: string): Decision | undefined {
+    const p = this.pending.get(deviceId ?? '');
+    return p && p.expiresAt >= this.now() ? p.decision : undefined;
+  }
+
+  private async execute(decision: Decision, context: CommandContext, router: Tier0Router): Promise<HandledCommand> {
     const decidedAt = Date.now();
     currentVoiceTrace()?.intentDecided({ intent: decision.intent, tier: decision.tier, path: decision.path, confidence: decision.confidence, targets: decision.targets, ...(decision.code ? { code: decision.code } : {}) }, decidedAt);
     const areaId = context.area ? router.entityIndex.findArea(context.area)?.area_id : undefined;
-    const result = await executor.execute(decision, { issuedAt: context.issuedAt, deviceId: context.deviceId, areaId });
+    const result = await this.executor!.execute(decision, { issuedAt: context.issuedAt, deviceId: context.deviceId, areaId });
     return { decision, result, decidedAt, executedAt: Date.now() };
+  }
+
+  /**
+   * Ask first when the caller asks for it (an unsure recogniser), or when a lock, alarm or door would be acted on
+   * with words taken as misrecognitions (confidence below 1): a wrong action there is worse than a question.
+   */
+  private shouldConfirm(decision: Decision, context: CommandContext): boolean {
+    if (context.confirm) return true;
+    if (decision.confidence >= 1) return false;
+    const entities = this.router?.entityIndex.snapshot.entities ?? [];
+    return decision.targets.some((id) => {
+      const e = entities.find((x) => x.entity_id === id);
+      return e !== undefined && isSensitive(e);
+    });
+  }
+
+  /** "unlock the Front Door", "turn off the lights in the Kitchen": the action and what it acts on, for a question. */
+  private describe(decision: Decision, router: Tier0Router): string {
+    const s = decision.slots;
+    const action = decision.action ?? String(decision.intent);
+    const names = decision.targets.map((id) => router.entityIndex.snapshot.entities.find((e) => e.entity_id === id)?.name ?? id);
+    const kind = String(s['device_class'] ?? s['domain'] ?? 'device').replace(/_/g, ' ');
+    const where = typeof s['area'] === 'string' ? ` in the ${s['area']}` : typeof s['floor'] === 'string' ? ` on the ${s['floor']}` : '';
+    const what = typeof s['name'] === 'string' ? `the ${s['name']}` : names.length === 1 ? `the ${names[0]!}` : names.length > 1 ? `the ${kind}s${where}` : '';
+    const value = ['brightness', 'position', 'volume_level', 'percentage'].map((k) => s[k]).find((v) => v !== undefined);
+    const to = value !== undefined ? ` to ${String(value)} percent` : typeof s['temperature'] === 'number' ? ` to ${s['temperature']} degrees` : '';
+    return `${action}${what ? ` ${what}` : ''}${to}`;
+  }
+
+  private now(): number {
+    return this.options.now?.() ?? Date.now();
   }
 }

@@ -1,5 +1,5 @@
 export { Tier0Router } from './tier0.js';
-export { CommandRouter, type CommandRouterOptions, type HandledCommand } from './command-router.js';
+export { CommandRouter, type CommandRouterOptions, type CommandContext, type HandledCommand } from './command-router.js';
 export { DecisionExecutor, type ExecutionResult, type ExecutorDeps, type ExecutionContext, type ExecutedCall } from '../home-assistant/executor.js';
 export { TimerService, type HubTimer } from './timers.js';
 export type { TaskQueueLike, ColdTask } from './task-queue.js';
