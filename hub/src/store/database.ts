@@ -1,3 +1,4 @@
+import { chmodSync, closeSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
 import type { Migration } from './migration.js';
@@ -19,6 +20,7 @@ export interface OpenDatabaseOptions {
  * that opens the database (DESIGN.md §3).
  */
 export function openDatabase(path: string, options: OpenDatabaseOptions = {}): Db {
+  if (path !== ':memory:' && !options.readonly) makePrivate(path);
   const db = new Database(path, { readonly: options.readonly ?? false });
   try {
     if (path !== ':memory:' && !options.readonly) db.pragma('journal_mode = WAL');
@@ -31,6 +33,26 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): D
   } catch (err) {
     db.close();
     throw err;
+  }
+}
+
+/**
+ * The database holds device keys (sealed), password hashes and transcripts-derived to-dos: only the hub's
+ * user may read it. A new file is created 0600 before SQLite opens it (SQLite gives its -wal and -shm
+ * files the database file's mode), and an existing one, with its -wal/-shm, is tightened to 0600.
+ */
+function makePrivate(path: string): void {
+  try {
+    closeSync(openSync(path, 'a', 0o600));
+  } catch {
+    return; // an unwritable path fails in SQLite's open with a better message
+  }
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    try {
+      chmodSync(file, 0o600);
+    } catch {
+      // -wal/-shm exist only while a connection is open
+    }
   }
 }
 

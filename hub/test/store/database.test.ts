@@ -1,3 +1,7 @@
+import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { umask } from 'node:process';
 import { describe, expect, it } from 'vitest';
 import { migrate, openDatabase } from '../../src/store/database.js';
 import { migrations } from '../../src/store/migrations/index.js';
@@ -32,5 +36,26 @@ describe('migrations', () => {
   it('refuses duplicate ids', () => {
     const db = openDatabase(':memory:', { migrations: [] });
     expect(() => migrate(db, [m(3, 'a'), m(3, 'b')])).toThrow('duplicate migration id 3');
+  });
+});
+
+describe('database files are private (issue 15, weak point 9)', () => {
+  it('creates the database 0600 (and SQLite its -wal/-shm with the same mode), and tightens an existing 0644 one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jarvis-db-mode-'));
+    const old = umask(0o022);
+    try {
+      const path = join(dir, 'jarvis.db');
+      const db = openDatabase(path);
+      db.prepare('CREATE TABLE IF NOT EXISTS x (y)').run();
+      db.prepare('INSERT INTO x VALUES (1)').run();
+      for (const f of [path, `${path}-wal`, `${path}-shm`]) expect((statSync(f).mode & 0o777).toString(8), f).toBe('600');
+      db.close();
+      chmodSync(path, 0o644); // a database made by an older hub
+      openDatabase(path).close();
+      expect((statSync(path).mode & 0o777).toString(8)).toBe('600');
+    } finally {
+      umask(old);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
