@@ -24,11 +24,13 @@ import { LlmRuntime } from './llm/runtime.js';
 import { DeviceRegistry } from './mqtt/device-registry.js';
 import { MqttDevicePlane } from './mqtt/device-plane.js';
 import { EmbeddedBroker } from './mqtt/embedded-broker.js';
+import { MosquittoSync } from './mqtt/mosquitto-sync.js';
 import { ObserverComponent } from './observer/component.js';
 import { forgetCommand } from './observer/forget-command.js';
 import { createTodoLlm } from './observer/todo-llm.js';
 import { ColdReplies } from './router/cold-replies.js';
 import { CommandRouter } from './router/command-router.js';
+import { HaConversationFallback } from './home-assistant/conversation-agent.js';
 import { registerRouterMetrics } from './router/metrics.js';
 import { TimerAnnouncer } from './router/timer-announcer.js';
 import { createTier1Router } from './router/tier1-llm.js';
@@ -48,6 +50,7 @@ import { TranscriptBus } from './voice/transcripts.js';
 import { VoicePipeline } from './voice/voice-pipeline.js';
 import { WyomingPart } from './wyoming/component.js';
 import { enrolledWakeBackend, speechSttBackend } from './wyoming/hub-backends.js';
+import { wyomingRoutes } from './wyoming/routes.js';
 
 /** Ports the hub actually listens on (after port 0 was resolved). */
 export interface HubPorts {
@@ -240,6 +243,20 @@ export async function startHub(config: JarvisConfig, logger: Logger, options: St
       ),
     );
 
+    // ── an external Mosquitto's password file and ACL, kept in step with the devices (mqtt.exportDir) ──
+    if (config.mqtt.exportDir) {
+      await life.start(
+        new MosquittoSync({
+          dir: config.mqtt.exportDir,
+          reloadPidFile: config.mqtt.exportReloadPidFile,
+          discoveryPrefix: config.mqtt.discoveryPrefix,
+          devices,
+          registry,
+          logger: log('hub:mqtt-export'),
+        }),
+      );
+    }
+
     // ── UDP ingest: authenticated audio frames → per-device streams → the mute gate ─────────────────────
     await life.start(ingest);
     ports.udp = ingest.port;
@@ -312,6 +329,9 @@ export async function startHub(config: JarvisConfig, logger: Logger, options: St
         tier1: llm ? createTier1Router({ runtime: llm, budgetMs: config.llm.tier1BudgetMs, onFallThrough: (reason, detail) => routerLog.debug({ reason, detail }, 'tier 1 fell through') }) : undefined,
         tier1Ready: () => llm?.ready ?? false,
         onTier1: registerRouterMetrics(metrics),
+        conversation: haClient && config.homeAssistant.conversation.enabled
+          ? new HaConversationFallback({ client: haClient, agentId: config.homeAssistant.conversation.agentId, language: config.homeAssistant.conversation.language, allowlist: homeAssistant.allowlist, entities: () => haClient.snapshot()?.entities ?? [] })
+          : undefined,
         logger: routerLog,
       });
       await life.start(router);
@@ -419,6 +439,7 @@ export async function startHub(config: JarvisConfig, logger: Logger, options: St
         }),
       );
       ports.wyoming = wyoming.port;
+      api.addRoutes(wyomingRoutes(wyoming));
 
       Object.assign(parts, { tasks, homeAssistant, llm, router, commands, transcripts, observer, voice: { pipeline, runs }, wyoming });
     }
