@@ -71,6 +71,19 @@ describe.skipIf(!ready)('the hub speaks Wyoming', () => {
       await sat.waitFor('pause-satellite', 1, 10_000);
       expect(h.hub.parts.wyoming?.satellites()[0]).toMatchObject({ name: 'kitchen-sat', area: 'Kitchen', muted: true });
       expect(h.hub.parts.devices.muteAudit('wyoming:kitchen-sat')).toEqual([expect.objectContaining({ muted: true, actor: 'cli' })]);
+
+      // The API shows it like a device and unmutes it (audited as api).
+      const list = await h.api('GET', '/api/v1/wyoming');
+      expect(list.status).toBe(200);
+      expect(list.json['server']).toMatchObject({ port });
+      expect((list.json['satellites'] as unknown[])[0]).toMatchObject({ name: 'kitchen-sat', area: 'Kitchen', state: 'connected', muted: true, metrics: expect.objectContaining({ connects: 1 }) });
+      expect((await h.api('POST', '/api/v1/wyoming/satellites/kitchen-sat/mute', { muted: 'no' })).status).toBe(400);
+      expect((await h.api('POST', '/api/v1/wyoming/satellites/nope/mute', { muted: true })).status).toBe(404);
+      const unmuted = await h.api('POST', '/api/v1/wyoming/satellites/kitchen-sat/mute', { muted: false });
+      expect(unmuted.status).toBe(200);
+      await sat.waitFor('run-satellite', 2, 10_000);
+      expect(h.hub.parts.devices.muteAudit('wyoming:kitchen-sat').map((r) => [r.muted, r.actor])).toEqual([[true, 'cli'], [false, 'api']]);
+      expect(new SatelliteStore(h.dataDir).list()[0]).toMatchObject({ muted: false, mutedBy: 'api' });
     } finally {
       await sat.stop();
     }

@@ -51,6 +51,7 @@ import { VoicePipeline } from './voice/voice-pipeline.js';
 import { WyomingPart } from './wyoming/component.js';
 import { enrolledWakeBackend, speechSttBackend } from './wyoming/hub-backends.js';
 import { wyomingRoutes } from './wyoming/routes.js';
+import { wyomingRoutes } from './wyoming/routes.js';
 
 /** Ports the hub actually listens on (after port 0 was resolved). */
 export interface HubPorts {
@@ -439,6 +440,7 @@ export async function startHub(config: JarvisConfig, logger: Logger, options: St
         }),
       );
       ports.wyoming = wyoming.port;
+      api.addRoutes(wyomingRoutes(wyoming));
       api.addRoutes(wyomingRoutes(wyoming));
 
       Object.assign(parts, { tasks, homeAssistant, llm, router, commands, transcripts, observer, voice: { pipeline, runs }, wyoming });
