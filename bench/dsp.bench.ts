@@ -80,7 +80,7 @@ const costs: Benchmark = {
 };
 
 const vad: Benchmark = {
-  name: 'vad.',
+  name: 'vad.chain',
   async run(emit) {
     await loadDsp();
     const kinds: Record<string, () => DspStage> = { hybrid: () => new HybridVadStage(), rnnoise: () => new RnnoiseProbVadStage(), energy: () => new EnergyVadStage() };

@@ -89,8 +89,8 @@ function score(cs: Clip[], decide: (c: Clip) => boolean[]): { acc: number; endP5
   return { acc: mean(accs), endP50: ends[Math.floor(ends.length / 2)] as number, endP90: ends[Math.floor(ends.length * 0.9)] as number };
 }
 
-const THRESHOLDS = [0.3, 0.5, 0.7];
-const MARGINS = [0, 6, 9, 12, 15];
+const THRESHOLDS = [0.5, 0.7, 0.85];
+const MARGINS = [0, 6];
 
 const vadSilero: Benchmark = {
   name: 'vad.silero',

@@ -23,6 +23,8 @@ export function splitVoices(half: 'tune' | 'test', max = Infinity): string[] {
   const out: string[] = [];
   for (const n of names) {
     if (out.length >= max) break;
+    // The audio fixtures take lower-case voice names only (`+Annie` is not one).
+    if (!/^[a-z0-9+-]+$/.test(n)) continue;
     const hash = createHash('sha256').update(execFileSync('espeak-ng', ['-v', n, '--stdout', 'hey jarvis'], { maxBuffer: 16 << 20 })).digest('hex');
     if (seen.has(hash)) continue;
     seen.add(hash);

@@ -2,23 +2,55 @@ import type { PayloadOf } from '@jarvis/protocol';
 import type { Component } from '../../core/component.js';
 import { silentLogger, type Logger } from '../../core/logger.js';
 import type { DeviceAudioChunk, MuteTransition } from '../types.js';
-import { buildDefaultChain, loadDsp, type DspChain, type VadKind } from '../dsp/chain.js';
-import { loadRnnoise } from '../dsp/rnnoise-stage.js';
+import { buildDefaultChain, DspChain, loadDsp, type VadKind } from '../dsp/chain.js';
+import type { DspFrame } from '../dsp/frame.js';
+import { loadRnnoise, RNNOISE_RATE, RnnoiseStage } from '../dsp/rnnoise-stage.js';
+import { lastWindowOfFrame, SILERO_WINDOW, SileroVadModel, type SileroVadOptions, type SileroVadStream } from '../dsp/silero-vad.js';
+import { EnergyVadStage } from '../dsp/vad-stage.js';
+import { pulledSileroFile, pulledWakeFiles } from '../trained-models.js';
 import { WakeArbiter } from '../wake/arbiter.js';
 import { DtwWakeDetector, type WakeTemplate } from '../wake/dtw-wake.js';
 import { DEFAULT_ENROLL_VOICES, DEFAULT_WAKE_PHRASE, enrollWithEspeak } from '../wake/enroll.js';
+import { OpenWakeWordModel, type OpenWakeWordFiles, type OpenWakeWordOptions, type OpenWakeWordStream } from '../wake/openwakeword.js';
 import type { VoiceEventSink } from '../../voice/events.js';
 import { ResampleStage } from '../dsp/resample-stage.js';
 import { chainDelayMs, resampleDelayMs } from './pipeline-delay.js';
 import { Segmenter, type SegmenterOptions } from './segmenter.js';
 import type { CommandPause, Utterance } from './utterance.js';
 
+/** Which VAD: one of the chain's, Silero VAD v5, or `auto` (Silero when its model is there, else hybrid). */
+export type FrontEndVad = VadKind | 'silero' | 'auto';
+/** Which wake engine: `auto` takes openWakeWord when its "hey jarvis" model is there, else enrolled templates. */
+export type WakeEngineChoice = 'auto' | 'openwakeword' | 'enrolled';
+
 /** Options of the audio front end. */
 export interface AudioFrontEndOptions {
   segmenter?: SegmenterOptions;
-  vad?: VadKind;
+  vad?: FrontEndVad;
+  /**
+   * Silero VAD: model file (default: pulled `silero-vad` in `modelsDir`), thresholds, and `marginDb`, an
+   * energy floor a frame must also clear (dB over the noise floor; 0 = Silero alone).
+   */
+  silero?: SileroVadOptions & { path?: string; marginDb?: number };
   /** Hub-side wake phrase; `enabled: false` leaves only PTT, buttons and device wake. */
-  wake?: { enabled?: boolean; phrase?: string; voices?: readonly string[]; threshold?: number; templates?: readonly WakeTemplate[] };
+  wake?: {
+    enabled?: boolean;
+    phrase?: string;
+    voices?: readonly string[];
+    /** DTW detection cost (enrolled templates). */
+    threshold?: number;
+    templates?: readonly WakeTemplate[];
+    engine?: WakeEngineChoice;
+    /** openWakeWord: model files (default: pulled `hey-jarvis` in `modelsDir`), threshold, trigger level, refractory time. */
+    openWakeWord?: OpenWakeWordOptions & { files?: OpenWakeWordFiles };
+  };
+  /** Where `jarvis models pull` put the trained models (`$JARVIS_DATA_DIR/models`). */
+  modelsDir?: string;
+  /**
+   * Energy pre-gate of the trained models, dB over each device's noise floor (0 = off): stretches with no
+   * frame this far over the floor skip Silero and openWakeWord (default 6).
+   */
+  preGateDb?: number;
   arbitrationWindowMs?: number;
   logger?: Logger;
 }
@@ -32,6 +64,25 @@ export interface AudioFrontEndSinks {
   onCommandPause?: (pause: CommandPause) => void;
 }
 
+/** Which wake engine and VAD run, and why (the hub logs it at start and the status endpoint shows it). */
+export interface FrontEndStatus {
+  wake: { engine: 'openwakeword' | 'enrolled' | 'off'; reason: string };
+  vad: { engine: 'silero' | VadKind; reason: string };
+}
+
+/** The Silero lane of one device: frames wait here until the VAD has labelled the windows they overlap. */
+interface SileroLane {
+  vad: SileroVadStream;
+  energy: EnergyVadStage | undefined;
+  pending: Array<{ frame: DspFrame; loud: boolean }>;
+  /** Stream frame number of `pending[0]`. */
+  nextFrame: number;
+  /** Decisions of the windows not yet passed, by window number. */
+  windows: Map<number, boolean>;
+  /** Windows decided so far (they are decided in order). */
+  doneWindows: number;
+}
+
 interface DeviceState {
   streamId: number;
   sampleRate: number;
@@ -42,12 +93,22 @@ interface DeviceState {
   delayMs: number;
   segmenter: Segmenter;
   wake: DtwWakeDetector | undefined;
+  /** openWakeWord's stream of this device (fed the raw 16 kHz audio). */
+  oww: OpenWakeWordStream | undefined;
+  /** With Silero: the lane, and the denoising chain the DTW detector reads (it was tuned on denoised audio). */
+  silero: SileroLane | undefined;
+  dtwChain: DspChain | undefined;
 }
 
 /**
- * The hub's audio front end (issue 4): per device, DSP chain → hub wake phrase → segmenter, plus wake
+ * The hub's audio front end (issues 4 and 16): per device, VAD + hub wake phrase → segmenter, plus wake
  * arbitration across devices. Feed it `DeviceAudioChunk`s and `MuteTransition`s from the device plane
  * and MQTT button/wake events; it emits utterances and voice run events.
+ *
+ * Two lanes. With Silero VAD (its model pulled) a device's audio stays raw: resampled to 16 kHz, an energy
+ * pre-gate, Silero and openWakeWord in batches across all devices, and the denoiser runs only on passive
+ * utterances on their way to the observer (command recognition reads the raw signal anyway). Without it,
+ * the hybrid chain as before: resample → RNNoise → resample → hybrid VAD on every frame.
  */
 export class AudioFrontEnd implements Component {
   readonly name = 'audio-front-end';
@@ -56,6 +117,9 @@ export class AudioFrontEnd implements Component {
   private readonly log: Logger;
   private templates: readonly WakeTemplate[] = [];
   private rnnoise: Awaited<ReturnType<typeof loadRnnoise>> | undefined;
+  private silero: SileroVadModel | undefined;
+  private oww: OpenWakeWordModel | undefined;
+  private state: FrontEndStatus = { wake: { engine: 'off', reason: 'not started' }, vad: { engine: 'hybrid', reason: 'not started' } };
   private started = false;
 
   constructor(private readonly options: AudioFrontEndOptions = {}, private readonly sinks: AudioFrontEndSinks = {}) {
@@ -67,30 +131,101 @@ export class AudioFrontEnd implements Component {
     if (this.started) return;
     await loadDsp();
     this.rnnoise = await loadRnnoise();
+    await this.startVad();
+    await this.startWake();
+    this.log.info({ wake: this.state.wake, vad: this.state.vad }, `wake engine: ${this.state.wake.engine} (${this.state.wake.reason}); VAD: ${this.state.vad.engine} (${this.state.vad.reason})`);
+    this.started = true;
+  }
+
+  /** Which wake engine and VAD are active, and why. */
+  status(): FrontEndStatus {
+    return { wake: { ...this.state.wake }, vad: { ...this.state.vad } };
+  }
+
+  /** Trained-model work waiting (steps and windows queued or running), for the benchmark and the dashboard. */
+  backlog(): { wakeSteps: number; vadWindows: number } {
+    return { wakeSteps: this.oww?.backlog ?? 0, vadWindows: this.silero?.backlog ?? 0 };
+  }
+
+  /** Resolves when every queued wake step and VAD window has been scored (tests, benchmarks). */
+  async idle(): Promise<void> {
+    await Promise.all([this.oww?.idle(), this.silero?.idle()]);
+  }
+
+  private async startVad(): Promise<void> {
+    const choice = this.options.vad ?? 'auto';
+    if (choice !== 'silero' && choice !== 'auto') {
+      this.state.vad = { engine: choice, reason: 'configured' };
+      return;
+    }
+    const opts = this.options.silero ?? {};
+    const path = opts.path ?? (this.options.modelsDir ? pulledSileroFile(this.options.modelsDir) : undefined);
+    if (!path) {
+      const where = this.options.modelsDir ?? 'the models directory';
+      this.state.vad = { engine: 'hybrid', reason: `Silero VAD model silero-vad is not in ${where}; run \`jarvis models pull silero-vad\`` };
+      return;
+    }
+    try {
+      const { path: _path, marginDb: _margin, ...modelOpts } = opts;
+      this.silero = await SileroVadModel.load(path, { gateDb: this.options.preGateDb ?? 6, ...modelOpts });
+      this.state.vad = { engine: 'silero', reason: `Silero VAD v5 (MIT) from ${path}` };
+    } catch (err) {
+      this.log.warn({ err }, 'Silero VAD could not be loaded; the hybrid VAD runs instead');
+      this.state.vad = { engine: 'hybrid', reason: `Silero VAD could not be loaded: ${(err as Error).message}` };
+    }
+  }
+
+  private async startWake(): Promise<void> {
     const wake = this.options.wake ?? {};
-    if (wake.enabled !== false) {
-      if (wake.templates) {
-        this.templates = wake.templates;
+    if (wake.enabled === false) {
+      this.state.wake = { engine: 'off', reason: 'the hub-side wake phrase is turned off (audio.wake: false)' };
+      return;
+    }
+    const phrase = (wake.phrase ?? DEFAULT_WAKE_PHRASE).trim().toLowerCase();
+    const choice = wake.engine ?? 'auto';
+    let why = '';
+    if (choice !== 'enrolled') {
+      const files = wake.openWakeWord?.files ?? (this.options.modelsDir ? pulledWakeFiles(this.options.modelsDir) : undefined);
+      if (phrase !== DEFAULT_WAKE_PHRASE) {
+        why = `openWakeWord's model is trained on "${DEFAULT_WAKE_PHRASE}", the wake phrase is "${phrase}"`;
+      } else if (!files) {
+        why = `openWakeWord model hey-jarvis is not in ${this.options.modelsDir ?? 'the models directory'}; run \`jarvis models pull hey-jarvis\` (CC BY-NC-SA 4.0: non-commercial use only)`;
       } else {
         try {
-          this.templates = await enrollWithEspeak(wake.phrase ?? DEFAULT_WAKE_PHRASE, wake.voices ?? DEFAULT_ENROLL_VOICES);
+          const { files: _files, ...owwOpts } = wake.openWakeWord ?? {};
+          this.oww = await OpenWakeWordModel.load(files, { gateDb: this.options.preGateDb ?? 6, ...owwOpts });
+          this.state.wake = { engine: 'openwakeword', reason: `openWakeWord "hey jarvis" (model CC BY-NC-SA 4.0) from ${files.wake}` };
+          return;
         } catch (err) {
-          // The hub still runs on PTT, buttons and device wake; say plainly what is off and why.
-          this.log.warn({ err }, 'hub-side wake phrase is off: could not make templates (apt install espeak-ng)');
+          this.log.warn({ err }, 'openWakeWord could not be loaded; enrolled templates run instead');
+          why = `openWakeWord could not be loaded: ${(err as Error).message}`;
         }
       }
+      if (choice === 'openwakeword') this.log.warn({ reason: why }, 'openWakeWord was asked for but is off');
+    } else {
+      why = 'configured';
     }
-    this.started = true;
+    if (wake.templates) {
+      this.templates = wake.templates;
+    } else {
+      try {
+        this.templates = await enrollWithEspeak(phrase, wake.voices ?? DEFAULT_ENROLL_VOICES);
+      } catch (err) {
+        // The hub still runs on PTT, buttons and device wake; say plainly what is off and why.
+        this.log.warn({ err }, 'hub-side wake phrase is off: could not make templates (apt install espeak-ng)');
+        this.state.wake = { engine: 'off', reason: `${why}; enrolled templates could not be made: ${(err as Error).message}` };
+        return;
+      }
+    }
+    this.state.wake = { engine: 'enrolled', reason: `${this.templates.length} enrolled templates (MFCC + DTW)${why && why !== 'configured' ? `: ${why}` : ''}` };
   }
 
   async stop(): Promise<void> {
     if (!this.started) return;
     const now = Date.now();
-    for (const d of this.devices.values()) {
-      d.segmenter.dispose(now);
-      d.chain.close();
-    }
+    for (const d of this.devices.values()) this.close(d, now);
     this.devices.clear();
+    await this.idle();
     this.started = false;
   }
 
@@ -100,22 +235,62 @@ export class AudioFrontEnd implements Component {
     const ts = d.anchorWall + ((chunk.timestamp - d.anchorSample) * 1000) / chunk.sampleRate;
     for (const out of d.chain.push(chunk.samples, ts, chunk.flags)) {
       const frame = { ...out, ts: out.ts - d.delayMs };
-      if (d.wake) {
-        const hit = d.wake.push(frame.samples, frame.ts);
-        if (hit) {
-          this.log.debug({ deviceId: chunk.deviceId, score: hit.score, template: hit.template }, 'wake phrase');
-          d.segmenter.trigger('hub-wake', hit.at, hit.score);
-        }
+      const lane = d.silero;
+      if (lane) {
+        // Raw lane: what the recognisers hear is the frame itself.
+        frame.raw16k = frame.samples;
+        d.oww?.push(frame.samples, frame.ts);
+        if (d.wake && d.dtwChain) this.dtw(d, chunk.deviceId, { ...d.dtwChain.processFrame(frame), ts: frame.ts });
+        lane.pending.push({ frame, loud: lane.energy ? lane.energy.process(frame).speech === true : true });
+        lane.vad.push(frame.samples);
+        this.release(d);
+        continue;
       }
-      d.segmenter.push(frame);
+      d.oww?.push(frame.raw16k ?? frame.samples, frame.ts);
+      if (d.wake) this.dtw(d, chunk.deviceId, frame);
+      this.deliver(d, frame);
     }
   }
 
-  /** A mute transition: muting discards the device's open utterance. */
+  private dtw(d: DeviceState, deviceId: string, frame: DspFrame): void {
+    const hit = d.wake?.push(frame.samples, frame.ts);
+    if (hit) {
+      this.log.debug({ deviceId, score: hit.score, template: hit.template }, 'wake phrase');
+      d.segmenter.trigger('hub-wake', hit.at, hit.score);
+    }
+  }
+
+  /** Hands a VAD-labelled frame to the segmenter. */
+  private deliver(d: DeviceState, frame: DspFrame): void {
+    d.segmenter.push(frame);
+  }
+
+  /** Passes on, in order, every waiting frame whose Silero windows are all decided. */
+  private release(d: DeviceState): void {
+    const lane = d.silero as SileroLane;
+    while (lane.pending.length > 0) {
+      const k = lane.nextFrame;
+      const last = lastWindowOfFrame(k);
+      if (last >= lane.doneWindows) return;
+      const first = Math.floor((k * 160) / SILERO_WINDOW);
+      let speech = false;
+      for (let w = first; w <= last; w++) speech ||= lane.windows.get(w) === true;
+      for (let w = first; w < last; w++) lane.windows.delete(w);
+      const { frame, loud } = lane.pending.shift() as { frame: DspFrame; loud: boolean };
+      lane.nextFrame++;
+      this.deliver(d, { ...frame, speech: speech && loud });
+    }
+  }
+
+  /** A mute transition: muting discards the device's open utterance and any audio still waiting for the VAD. */
   onMute(transition: MuteTransition): void {
     if (!transition.muted) return;
     const d = this.devices.get(transition.deviceId);
     if (!d) return;
+    if (d.silero) {
+      d.silero.nextFrame += d.silero.pending.length;
+      d.silero.pending.length = 0;
+    }
     d.segmenter.mute(transition.at);
     d.chain.resetPending();
   }
@@ -131,22 +306,56 @@ export class AudioFrontEnd implements Component {
     this.devices.get(deviceId)?.segmenter.trigger('device-wake', at, event.score);
   }
 
+  private close(d: DeviceState, at: number): void {
+    d.segmenter.dispose(at);
+    d.chain.close();
+    d.dtwChain?.close();
+  }
+
+  /** Denoises a passive utterance's audio for the observer (the Silero lane leaves frames raw). */
+  private denoise(pcm: Float32Array): Float32Array {
+    const chain = new DspChain(16000, [new ResampleStage(16000, RNNOISE_RATE), new RnnoiseStage(this.rnnoise as Awaited<ReturnType<typeof loadRnnoise>>), new ResampleStage(RNNOISE_RATE, 16000)]);
+    const delay = Math.round(chainDelayMs(chain) * 16);
+    const frames = Math.ceil((pcm.length + delay) / 160);
+    const out = new Float32Array(frames * 160);
+    for (let k = 0; k < frames; k++) {
+      const input = new Float32Array(160);
+      input.set(pcm.subarray(k * 160, Math.min(pcm.length, (k + 1) * 160)));
+      out.set(chain.processFrame({ sampleRate: 16000, samples: input, ts: 0, flags: 0, rawDb: 0 }).samples, k * 160);
+    }
+    chain.close();
+    return out.slice(delay, delay + pcm.length);
+  }
+
   private device(chunk: DeviceAudioChunk): DeviceState {
     let d = this.devices.get(chunk.deviceId);
     if (d && d.streamId === chunk.streamId && d.sampleRate === chunk.sampleRate) return d;
     if (!this.started || !this.rnnoise) throw new Error('audio front end used before start()');
-    if (d) {
-      d.segmenter.dispose(chunk.receivedAt);
-      d.chain.close();
-    }
-    const onUtterance = this.sinks.onUtterance ?? ((u: Utterance) => u.run.end('done'));
+    if (d) this.close(d, chunk.receivedAt);
+    const sink = this.sinks.onUtterance ?? ((u: Utterance) => u.run.end('done'));
     const wakeOpts = this.options.wake?.threshold === undefined ? {} : { threshold: this.options.wake.threshold };
-    const chain = buildDefaultChain(chunk.sampleRate, this.rnnoise, this.options.vad ? { vad: this.options.vad } : {});
+    const rnnoise = this.rnnoise;
+    let chain: DspChain;
+    let onUtterance = sink;
+    let lane: SileroLane | undefined;
+    let dtwChain: DspChain | undefined;
+    if (this.silero) {
+      chain = new DspChain(chunk.sampleRate, chunk.sampleRate === 16000 ? [] : [new ResampleStage(chunk.sampleRate, 16000)]);
+      const marginDb = this.options.silero?.marginDb ?? 0;
+      lane = { vad: undefined as unknown as SileroVadStream, energy: marginDb > 0 ? new EnergyVadStage({ marginDb }) : undefined, pending: [], nextFrame: 0, windows: new Map(), doneWindows: 0 };
+      onUtterance = (u) => sink(u.kind === 'passive' ? { ...u, pcm16k: this.denoise(u.pcm16k) } : u);
+      if (this.templates.length > 0) dtwChain = new DspChain(16000, [new ResampleStage(16000, RNNOISE_RATE), new RnnoiseStage(rnnoise), new ResampleStage(RNNOISE_RATE, 16000)]);
+    } else {
+      const vad = this.state.vad.engine === 'silero' ? 'hybrid' : this.state.vad.engine;
+      chain = buildDefaultChain(chunk.sampleRate, rnnoise, { vad });
+    }
     const delayMs = chainDelayMs(chain);
-    // The recognisers get the audio before the denoiser, lined up with what the segmenter cut.
-    const rawResampler = chunk.sampleRate === 16000 ? undefined : new ResampleStage(chunk.sampleRate, 16000);
-    chain.tapRaw(Math.max(0, Math.round((delayMs - resampleDelayMs(chunk.sampleRate, 16000)) * 16)), rawResampler);
-    d = {
+    if (!lane) {
+      // The recognisers get the audio before the denoiser, lined up with what the segmenter cut.
+      const rawResampler = chunk.sampleRate === 16000 ? undefined : new ResampleStage(chunk.sampleRate, 16000);
+      chain.tapRaw(Math.max(0, Math.round((delayMs - resampleDelayMs(chunk.sampleRate, 16000)) * 16)), rawResampler);
+    }
+    const state: DeviceState = {
       streamId: chunk.streamId,
       sampleRate: chunk.sampleRate,
       anchorWall: chunk.receivedAt - (chunk.samples.length * 1000) / chunk.sampleRate,
@@ -157,8 +366,30 @@ export class AudioFrontEnd implements Component {
         onUtterance, onEvent: this.sinks.onEvent ?? (() => {}), ...(this.sinks.onCommandPause ? { onCommandPause: this.sinks.onCommandPause } : {}),
       }, this.options.segmenter, this.arbiter),
       wake: this.templates.length > 0 ? new DtwWakeDetector(this.templates, wakeOpts) : undefined,
+      oww: undefined,
+      silero: lane,
+      dtwChain,
     };
-    this.devices.set(chunk.deviceId, d);
+    const id = chunk.deviceId;
+    const live = (): boolean => this.devices.get(id) === state;
+    if (this.oww) {
+      state.oww = this.oww.createStream((det) => {
+        if (!live()) return;
+        this.log.debug({ deviceId: id, score: det.score, at: det.at, phraseEnd: det.endTs }, 'wake phrase (openWakeWord)');
+        // Cut the command where the phrase ended; arbitrate from when it was heard.
+        state.segmenter.trigger('hub-wake', det.endTs, det.score, det.at);
+      });
+    }
+    if (lane) {
+      lane.vad = (this.silero as SileroVadModel).createStream((w) => {
+        if (!live()) return;
+        lane.windows.set(w.index, w.speech);
+        lane.doneWindows = w.index + 1;
+        this.release(state);
+      });
+    }
+    d = state;
+    this.devices.set(id, d);
     return d;
   }
 }

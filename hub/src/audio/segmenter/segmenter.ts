@@ -148,7 +148,7 @@ export class Segmenter {
   private floorDb: number | undefined;
   /** Zero-crossing rate of the same frames (smoothed). */
   private floorZcr: number | undefined;
-  private pendingTrigger: { trigger: CommandTrigger; at: number; score?: number } | undefined;
+  private pendingTrigger: { trigger: CommandTrigger; at: number; score?: number; heardAt?: number } | undefined;
   /** Hub ms at the end of the latest frame: the clock of this device's runs. */
   private now = 0;
   /** After losing arbitration, the rest of that speech belongs to the winner: ignore it until silence. */
@@ -184,10 +184,13 @@ export class Segmenter {
 
   /**
    * A trigger from outside the audio (an MQTT button or wake event, or the hub's wake detector). It
-   * takes effect on the next frame, so the command starts in audio order.
+   * takes effect on the next frame, so the command starts in audio order. `at` is where the command's audio
+   * starts (for a wake phrase: where the phrase ended); `heardAt`, when later, is when the detector decided,
+   * which starts the arbitration window (a trained detector decides 100–250 ms after the phrase, and every
+   * device's detection must be in before the verdict).
    */
-  trigger(trigger: CommandTrigger, at: number, score?: number): void {
-    this.pendingTrigger = score === undefined ? { trigger, at } : { trigger, at, score };
+  trigger(trigger: CommandTrigger, at: number, score?: number, heardAt?: number): void {
+    this.pendingTrigger = { trigger, at, ...(score === undefined ? {} : { score }), ...(heardAt === undefined ? {} : { heardAt }) };
   }
 
   /** Processes one 16 kHz frame that the VAD labelled. */
@@ -205,7 +208,7 @@ export class Segmenter {
     if (this.pendingTrigger) {
       const t = this.pendingTrigger;
       this.pendingTrigger = undefined;
-      this.startCommand(t.trigger, t.at, t.score);
+      this.startCommand(t.trigger, t.at, t.score, t.heardAt);
     }
     if (!frame.speech) this.noisePow = 0.98 * this.noisePow + 0.02 * dbToPow(frame.rawDb);
     const db = energyDb(frame.samples);
@@ -349,7 +352,7 @@ export class Segmenter {
     if (this.preRoll.length > Math.max(this.preRollFrames, this.onsetFrames)) this.preRoll.shift();
   }
 
-  private startCommand(trigger: CommandTrigger, at: number, score?: number): void {
+  private startCommand(trigger: CommandTrigger, at: number, score?: number, heardAt?: number): void {
     const o = this.open;
     if (o?.kind === 'command') return;
     if (o) {
@@ -366,7 +369,7 @@ export class Segmenter {
     if (score !== undefined) opened.wakeScore = score;
     if (trigger === 'device-wake' || trigger === 'hub-wake') {
       opened.run.emit('wake', { trigger, score: score ?? null }, at);
-      if (this.arbiter) opened.candidate = this.arbiter.propose({ deviceId: this.deviceId, at, score: score ?? 1, snrDb: () => this.snrDb() });
+      if (this.arbiter) opened.candidate = this.arbiter.propose({ deviceId: this.deviceId, at: Math.max(at, heardAt ?? at), score: score ?? 1, snrDb: () => this.snrDb() });
     } else {
       opened.run.emit('wake', { trigger }, at);
     }

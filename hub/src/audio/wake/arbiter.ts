@@ -47,11 +47,14 @@ export class WakeArbiter {
 
   /** Registers a candidate; ask `verdict()` for it later. */
   propose(candidate: WakeCandidate): WakeCandidate {
-    let group = this.groups.find((g) => candidate.at >= g.start && candidate.at - g.start <= this.windowMs && g.winner === undefined);
+    // Either side of the group's start: devices decide at different moments (a trained detector's 80 ms steps
+    // are not in phase across devices), so a later proposal may carry an earlier time.
+    let group = this.groups.find((g) => Math.abs(candidate.at - g.start) <= this.windowMs && g.winner === undefined);
     if (!group) {
       group = { start: candidate.at, candidates: [] };
       this.groups.push(group);
     }
+    group.start = Math.min(group.start, candidate.at);
     group.candidates.push(candidate);
     this.groupOf.set(candidate, group);
     return candidate;

@@ -1,0 +1,158 @@
+/**
+ * The front end with the trained models (issue 16): openWakeWord "hey jarvis" and Silero VAD through the
+ * real AudioFrontEnd, then the command audio through the hub's real command recogniser. Voices are from the
+ * TEST half of the voice split (tests/fixtures/voice/split.json): nothing was tuned on them.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { AudioFrontEnd, type AudioFrontEndOptions } from '../../../src/audio/segmenter/front-end.js';
+import type { Utterance } from '../../../src/audio/segmenter/utterance.js';
+import { existsSync } from 'node:fs';
+import { WhisperEngine } from '../../../src/stt/whisper-engine.js';
+import { GrammarEngine } from '../../../src/stt/grammar/grammar-engine.js';
+import { namesFromRegistry } from '../../../src/stt/grammar/slots.js';
+import { commandGrammar } from '../../../src/stt/command-grammar.js';
+import { fixtureHome } from '../../home-assistant/helpers.js';
+import { commandAudio } from '../../../src/voice/voice-pipeline.js';
+import { fixtureToolsAvailable, getAudioFixture } from '../../../../tests/fixtures/audio/index.js';
+import { voiceFixture } from '../../../../tests/fixtures/voice/index.js';
+import { devSileroFile, devWakeFiles, MODELS_SKIP_REASON } from '../model-files.js';
+import { T0 } from './feed.js';
+
+const wakeFiles = devWakeFiles();
+const sileroFile = devSileroFile();
+const ready = wakeFiles !== undefined && sileroFile !== undefined && fixtureToolsAvailable();
+const WHISPER = '/work/shared/models/for-tests-ggml-tiny.en.bin';
+const WHISPER_ADDON = new URL('../../../../whisper-native/native/build/Release/jarvis_whisper.node', import.meta.url);
+const trained = (): AudioFrontEndOptions => ({ wake: { openWakeWord: { files: wakeFiles! } }, silero: { path: sileroFile! } });
+
+let fe: AudioFrontEnd | undefined;
+afterEach(async () => {
+  await fe?.stop();
+  fe = undefined;
+});
+
+/** Streams 16 kHz audio from several devices at once in 20 ms chunks, letting batches run every 80 ms as they would live. */
+async function stream(front: AudioFrontEnd, devices: Record<string, Int16Array>): Promise<void> {
+  const n = Math.max(...Object.values(devices).map((s) => s.length));
+  for (let at = 0; at + 320 <= n; at += 320) {
+    for (const [deviceId, samples] of Object.entries(devices)) {
+      if (at + 320 > samples.length) continue;
+      front.pushChunk({ deviceId, streamId: 1, sampleRate: 16000, timestamp: at, samples: samples.subarray(at, at + 320), concealed: 0, flags: 0, receivedAt: T0 + at / 16 + 20 });
+    }
+    if (at % 1280 === 0) await front.idle();
+  }
+  await front.idle();
+}
+
+/** Scales int16 audio by `db` and adds `noise` (looped). */
+function mix(speech: Int16Array, db: number, noise?: Int16Array, noiseDb = 0): Int16Array {
+  const g = 10 ** (db / 20);
+  const gn = 10 ** (noiseDb / 20);
+  return Int16Array.from(speech, (v, i) => Math.max(-32768, Math.min(32767, Math.round(v * g + (noise ? (noise[i % noise.length] as number) * gn : 0)))));
+}
+
+describe('front end status without the trained models', () => {
+  it('says which wake engine and VAD run and why, and still hears "hey jarvis" through the enrolled templates', async () => {
+    fe = new AudioFrontEnd({ modelsDir: '/nonexistent/models', wake: { voices: ['en-us', 'en-gb'] } });
+    await fe.start();
+    const s = fe.status();
+    expect(s.wake.engine).toBe('enrolled');
+    expect(s.wake.reason).toMatch(/jarvis models pull hey-jarvis/);
+    expect(s.vad).toEqual({ engine: 'hybrid', reason: expect.stringMatching(/jarvis models pull silero-vad/) });
+    const utterances: Utterance[] = [];
+    await fe.stop();
+    fe = new AudioFrontEnd({ modelsDir: '/nonexistent/models', wake: { voices: ['en-us', 'en-gb', 'en-us+f3', 'en-gb-scotland'] } }, { onUtterance: (u) => { utterances.push(u); u.run.end('done'); } });
+    await fe.start();
+    await stream(fe, { a: getAudioFixture('lights.en-gb-x-gbclan').samples });
+    expect(utterances.filter((u) => u.trigger === 'hub-wake')).toHaveLength(1);
+  });
+
+  it('names the phrase when it is not the one the trained model knows', async () => {
+    fe = new AudioFrontEnd({ wake: { phrase: 'hello computer', templates: [{ source: 't', features: Array.from({ length: 20 }, () => new Float32Array(13)) }], openWakeWord: { files: wakeFiles ?? { melspectrogram: 'x', embedding: 'x', wake: 'x' } } }, vad: 'energy' });
+    await fe.start();
+    expect(fe.status().wake).toEqual({ engine: 'enrolled', reason: expect.stringMatching(/trained on "hey jarvis", the wake phrase is "hello computer"/) });
+    expect(fe.status().vad).toEqual({ engine: 'energy', reason: 'configured' });
+  });
+});
+
+describe.skipIf(!ready)(`front end with openWakeWord and Silero VAD (${MODELS_SKIP_REASON})`, () => {
+  it('cuts "hey jarvis, turn on the kitchen light" into wake and command, and the command recogniser hears the command', async () => {
+    const utterances: Utterance[] = [];
+    fe = new AudioFrontEnd(trained(), { onUtterance: (u) => { utterances.push(u); u.run.end('done'); } });
+    await fe.start();
+    expect(fe.status().wake.engine).toBe('openwakeword');
+    expect(fe.status().vad.engine).toBe('silero');
+    const grammar = new GrammarEngine({ ...commandGrammar(), names: namesFromRegistry(fixtureHome()) });
+    await grammar.start();
+    try {
+      await stream(fe, { wearable: voiceFixture({ text: 'hey jarvis, turn on the kitchen light', voice: 'en-gb' }).samples });
+      const commands = utterances.filter((u) => u.kind === 'command');
+      expect(commands).toHaveLength(1);
+      expect(commands[0]!.trigger).toBe('hub-wake');
+      expect((await grammar.transcribe(commandAudio(commands[0]!))).text).toBe('turn on the kitchen light');
+    } finally {
+      await grammar.stop();
+    }
+  });
+
+  // The PocketSphinx grammar rejects many voices' commands as out-of-grammar however they are cut (margin
+  // −10…−14 against its −8, also for some of the same commands spoken alone), so whisper — the engine the
+  // pipeline races it against — is the recogniser that shows the cut is right for these voices.
+  it.skipIf(!existsSync(WHISPER) || !existsSync(WHISPER_ADDON))(`(needs ${WHISPER} and the built whisper addon) cuts "hey jarvis, turn off the kitchen light" into wake and command, and whisper hears the command alone`, async () => {
+    const utterances: Utterance[] = [];
+    fe = new AudioFrontEnd(trained(), { onUtterance: (u) => { utterances.push(u); u.run.end('done'); } });
+    await fe.start();
+    expect(fe.status().wake.engine).toBe('openwakeword');
+    expect(fe.status().vad.engine).toBe('silero');
+    const whisper = new WhisperEngine({ modelPath: WHISPER, threads: 2 });
+    await whisper.start();
+    try {
+      for (const voice of ['en-gb-x-gbcwmd', 'en-us-nyc+m4']) {
+        utterances.length = 0;
+        const fx = voiceFixture({ text: 'hey jarvis, turn off the kitchen light', voice });
+        await stream(fe, { [voice.replace(/[^a-z0-9]/g, '')]: fx.samples });
+        const commands = utterances.filter((u) => u.kind === 'command');
+        expect(commands, voice).toHaveLength(1);
+        const u = commands[0]!;
+        expect(u.trigger).toBe('hub-wake');
+        expect(u.wakeScore).toBeGreaterThan(0.5);
+        const words = (await whisper.transcribe(commandAudio(u))).text.toLowerCase().replace(/[^a-z ]/g, '').trim();
+        expect(words, voice).toBe('turn off the kitchen light');
+      }
+    } finally {
+      await whisper.stop();
+    }
+  });
+
+  it('gives the command to the nearest of three devices (wake score, then SNR) and nothing to the other two', async () => {
+    const runs: Array<{ device: string; reason: string }> = [];
+    const wakes: string[] = [];
+    const utterances: Utterance[] = [];
+    fe = new AudioFrontEnd({ ...trained(), arbitrationWindowMs: 250 }, {
+      onUtterance: (u) => { utterances.push(u); u.run.end('done'); },
+      onEvent: (e) => { if (e.type === 'wake') wakes.push(e.deviceId); if (e.type === 'run-end') runs.push({ device: e.deviceId, reason: String((e.data as { reason?: unknown } | undefined)?.reason ?? '') }); },
+    });
+    await fe.start();
+    const speech = voiceFixture({ text: 'hey jarvis, turn off the kitchen light', voice: 'en-gb-x-gbclan', leadMs: 1500 }).samples;
+    const room = getAudioFixture('noise.pink').samples;
+    // The same talker heard at three distances: full level, 4 dB and 8 dB down, over the same quiet room noise.
+    await stream(fe, { near: mix(speech, 0, room, -45), mid: mix(speech, -4, room, -45), far: mix(speech, -8, room, -45) });
+    // All three heard the wake phrase; only the nearest keeps the command.
+    expect(wakes.sort()).toEqual(['far', 'mid', 'near']);
+    const commands = utterances.filter((u) => u.kind === 'command');
+    expect(commands.map((u) => u.deviceId)).toEqual(['near']);
+    expect(runs.filter((r) => r.reason === 'arbitration-lost').map((r) => r.device).sort()).toEqual(['far', 'mid']);
+  });
+
+  it('drops audio still waiting for the VAD when the device is muted', async () => {
+    const utterances: Utterance[] = [];
+    fe = new AudioFrontEnd(trained(), { onUtterance: (u) => { utterances.push(u); u.run.end('done'); } });
+    await fe.start();
+    const fx = getAudioFixture('milk.en-gb-x-gbcwmd').samples;
+    // Push the whole clip without letting the models run, then mute: none of it may reach an utterance.
+    for (let at = 0; at + 320 <= fx.length; at += 320) fe.pushChunk({ deviceId: 'm', streamId: 1, sampleRate: 16000, timestamp: at, samples: fx.subarray(at, at + 320), concealed: 0, flags: 0, receivedAt: T0 + at / 16 });
+    fe.onMute({ deviceId: 'm', muted: true, source: 'mqtt', at: T0 + fx.length / 16 });
+    await fe.idle();
+    expect(utterances).toHaveLength(0);
+  });
+});
