@@ -51,7 +51,7 @@ import { VoicePipeline } from './voice/voice-pipeline.js';
 import { WyomingPart } from './wyoming/component.js';
 import { enrolledWakeBackend, speechSttBackend } from './wyoming/hub-backends.js';
 import { wyomingRoutes } from './wyoming/routes.js';
-import { wyomingRoutes } from './wyoming/routes.js';
+import { registerWyomingMetrics } from './wyoming/metrics.js';
 
 /** Ports the hub actually listens on (after port 0 was resolved). */
 export interface HubPorts {
@@ -193,6 +193,8 @@ export async function startHub(config: JarvisConfig, logger: Logger, options: St
           port: config.mqtt.port,
           verifyDeviceLogin: (u, p) => devices.verifyMqttLogin(u, p),
           hubCredentials: { username: mqttUser, password: mqttPassword },
+          limits: config.mqtt.limits,
+          loginLimits: config.mqtt.limits,
           logger: log('hub:mqtt-broker'),
           metrics,
         }),
@@ -275,6 +277,7 @@ export async function startHub(config: JarvisConfig, logger: Logger, options: St
       metrics,
       verifyToken: (t) => tokens.verify(t),
       publicMetrics: config.api.publicMetrics,
+      metricsAccess: config.api.publicMetrics ? 'public' : config.api.metrics,
       readiness: { database: () => db.open, udp: () => ports.udp > 0 },
     });
     api.addRoutes(devicesRoutes({ registry, gate, streamStats: (id) => ingest.statsFor(id), mqttState: (id) => mqtt.stateOf(id) }));
@@ -399,7 +402,9 @@ export async function startHub(config: JarvisConfig, logger: Logger, options: St
         frontEnd: {
           segmenter: { hangoverMs: audio.hangoverMs, earlyEndPauseMs: audio.earlyEndPauseMs, preRollMs: audio.preRollMs, maxCommandMs: audio.maxCommandMs, noSpeechTimeoutMs: audio.noSpeechTimeoutMs },
           vad: audio.vad,
-          wake: { enabled: audio.wake, phrase: audio.wakePhrase },
+          wake: { enabled: audio.wake, phrase: audio.wakePhrase, engine: audio.wakeEngine, openWakeWord: { threshold: audio.wakeThreshold, triggerLevel: audio.wakeTriggerLevel, refractoryMs: audio.wakeRefractoryMs } },
+          modelsDir: join(config.dataDir, 'models'),
+          preGateDb: audio.preGateDb,
           arbitrationWindowMs: audio.arbitrationWindowMs,
           logger: log('hub:audio'),
         },
@@ -426,8 +431,10 @@ export async function startHub(config: JarvisConfig, logger: Logger, options: St
 
       // ── Wyoming: HA uses Jarvis's STT, wake and intents (server off unless configured); satellites join ──
       const wyomingLog = log('hub:wyoming');
+      const wyomingRef: { part?: WyomingPart } = {};
+      const wyomingMetrics = registerWyomingMetrics(metrics, () => wyomingRef.part);
       const wyoming = await life.start(
-        new WyomingPart({
+        (wyomingRef.part = new WyomingPart({
           config: config.wyoming,
           dataDir: config.dataDir,
           version: HUB_VERSION,
@@ -437,10 +444,10 @@ export async function startHub(config: JarvisConfig, logger: Logger, options: St
           router,
           registry: () => haClient?.snapshot(),
           onMuteAudit: (a) => devices.addMuteAudit(`wyoming:${a.satellite}`, a.muted, 'api', a.at, a.source),
-        }),
+          onStt: wyomingMetrics.onStt,
+        })),
       );
       ports.wyoming = wyoming.port;
-      api.addRoutes(wyomingRoutes(wyoming));
       api.addRoutes(wyomingRoutes(wyoming));
 
       Object.assign(parts, { tasks, homeAssistant, llm, router, commands, transcripts, observer, voice: { pipeline, runs }, wyoming });
