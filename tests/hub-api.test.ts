@@ -36,7 +36,8 @@ describe('hub HTTP API', () => {
     expect(detail.json().device.stream).toEqual(expect.objectContaining({ lostFrames: 1, concealedSamples: 320, forwardedSamples: 1920 }));
     expect((await app.inject({ url: '/api/v1/devices/zzz', headers: auth })).json().error.code).toBe('JARVIS_API_BAD_REQUEST');
     expect((await app.inject({ url: '/api/v1/devices/00000000', headers: auth })).json().error.code).toBe('JARVIS_API_NOT_FOUND');
-    const metrics = (await app.inject({ url: '/metrics' })).body;
+    expect((await app.inject({ url: '/metrics' })).statusCode).toBe(401); // the token is needed by default (issue 15)
+    const metrics = (await app.inject({ url: '/metrics', headers: auth })).body;
     expect(metrics).toContain(`jarvis_udp_datagrams_total{device="${bundle.deviceId}",result="accepted"} 5`);
     expect(metrics).toContain('jarvis_udp_datagrams_total{device="unknown",result="unknown_device"} 1');
     expect(metrics).toContain(`jarvis_audio_samples_forwarded_total{device="${bundle.deviceId}"} 1920`);

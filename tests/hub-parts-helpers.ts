@@ -59,6 +59,8 @@ export async function startPartsHub(options: PartsHubOptions = {}): Promise<Part
   const env: Record<string, string> = {
     JARVIS_DATA_DIR: dataDir, JARVIS_HOST: '127.0.0.1', JARVIS_HTTP_PORT: '0', JARVIS_UDP_PORT: '0', JARVIS_MQTT_PORT: '0', JARVIS_GRPC_PORT: '0',
     JARVIS_TIME_ZONE: 'UTC',
+    // Tests read /metrics through inject (a loopback peer); the default needs the API token (issue 15).
+    JARVIS_API_METRICS: 'loopback',
     ...(ha ? { JARVIS_HOME_ASSISTANT_URL: ha.url, JARVIS_HOME_ASSISTANT_TOKEN: 'sim-token' } : {}),
     ...options.env,
   };

@@ -16,8 +16,14 @@ export interface ApiServerOptions {
   metrics: Registry;
   /** Resolves a bearer token to its name, or undefined when it is not valid. */
   verifyToken: (token: string) => Promise<string | undefined>;
-  /** Serve `/metrics` without a token. */
-  publicMetrics: boolean;
+  /**
+   * Who may read `/metrics` (issue 15, weak point 6: it lists every device id, which is also its MQTT
+   * username, and who is muted): `token` (default) needs the bearer token like the API, `loopback` serves
+   * requests from 127.0.0.0/8 and ::1 without one (a Prometheus on the same host), `public` serves anyone.
+   */
+  metricsAccess?: MetricsAccess;
+  /** Deprecated: `true` is `metricsAccess: 'public'`. */
+  publicMetrics?: boolean;
   /** Readiness checks by name; `/readyz` fails while any returns false. */
   readiness?: Record<string, () => boolean>;
 }
@@ -25,6 +31,34 @@ export interface ApiServerOptions {
 function errorBody(code: string, message: string): { error: { code: string; message: string } } {
   return { error: { code, message } };
 }
+
+/** Who may read `/metrics` without a bearer token. */
+export type MetricsAccess = 'token' | 'loopback' | 'public';
+
+/** Deepest JSON nesting a request body may have; deeper bodies are refused before parsing (400, not a stack overflow). */
+export const MAX_JSON_DEPTH = 64;
+
+/** The nesting depth of JSON text, in one pass that skips strings; stops counting once over `limit`. */
+export function jsonDepth(text: string, limit = MAX_JSON_DEPTH): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) max = depth;
+      if (max > limit) return max;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return max;
+}
+
+const isLoopback = (address: string | undefined): boolean =>
+  address !== undefined && (address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.'));
 
 /**
  * The HTTP API (fastify 5): `/healthz`, `/readyz`, `/metrics`, and `/api/v1/*` behind a bearer token.
@@ -38,6 +72,8 @@ export class ApiServer implements Component {
   private readonly readiness: Record<string, () => boolean>;
   private readonly tokenCache = new Map<string, string>();
   private boundPort: number | undefined;
+  /** Failed logins per address since the last audit line (one info line per address per 10 s). */
+  private readonly failedLogins = new Map<string, { count: number; loggedAt: number }>();
 
   constructor(private readonly options: ApiServerOptions) {
     this.readiness = { ...(options.readiness ?? {}) };
@@ -69,7 +105,24 @@ export class ApiServer implements Component {
   /** Builds the fastify instance with every route, without listening. */
   async build(): Promise<FastifyInstance> {
     if (this.app) return this.app;
-    const app: FastifyInstance = Fastify({ loggerInstance: this.options.logger as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), forceCloseConnections: true, bodyLimit: 1024 * 1024 });
+    const app: FastifyInstance = Fastify({
+      loggerInstance: this.options.logger as FastifyBaseLogger,
+      logController: new LogController({ disableRequestLogging: true }),
+      forceCloseConnections: true,
+      bodyLimit: 1024 * 1024,
+      // Errors fastify raises before routing (FST_ERR_BAD_URL, ...) skip the error handler: same shape here.
+      frameworkErrors: (err, _req, reply) => {
+        const status = (err as FastifyError).statusCode ?? 400;
+        void (reply as unknown as { status(n: number): { send(body: unknown): unknown } }).status(status).send(errorBody(status === 404 ? 'JARVIS_API_NOT_FOUND' : 'JARVIS_API_BAD_REQUEST', err.message));
+      },
+    });
+    // JSON nested thousands deep made the routes' validators overflow the stack (500); refuse it as bad input.
+    const parseJson = app.getDefaultJsonParser('error', 'error');
+    app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+      const text = body as string;
+      if (jsonDepth(text) > MAX_JSON_DEPTH) return done(new ApiError(400, 'JARVIS_API_BAD_REQUEST', `JSON nested deeper than ${MAX_JSON_DEPTH} levels`), undefined);
+      parseJson(req, text, done);
+    });
     app.setErrorHandler((err: FastifyError | ApiError, req, reply) => {
       if (err instanceof ApiError) return reply.status(err.statusCode).send(errorBody(err.code, err.message));
       const status = err.statusCode ?? 500;
@@ -95,8 +148,11 @@ export class ApiServer implements Component {
       const ready = Object.values(checks).every(Boolean);
       return reply.status(ready ? 200 : 503).send(ready ? { status: 'ready', checks } : { ...errorBody('JARVIS_API_NOT_READY', 'not ready'), checks });
     });
+    const metricsAccess: MetricsAccess = this.options.metricsAccess ?? (this.options.publicMetrics ? 'public' : 'token');
     app.get('/metrics', async (req, reply) => {
-      if (!this.options.publicMetrics) await this.authenticate(req);
+      // The socket's address, never X-Forwarded-For: a header cannot make a remote scraper local.
+      const free = metricsAccess === 'public' || (metricsAccess === 'loopback' && isLoopback(req.socket.remoteAddress));
+      if (!free) await this.authenticate(req);
       return reply.header('content-type', this.options.metrics.contentType).send(await this.options.metrics.metrics());
     });
 
@@ -129,6 +185,10 @@ export class ApiServer implements Component {
     if (app) await app.close();
   }
 
+  private auditFailedLogin(req: FastifyRequest): void {
+    auditFailedLoginOf(this.failedLogins, this.options.logger, req);
+  }
+
   /** Resolves the request's bearer token to its name or throws `JARVIS_API_UNAUTHORIZED`. */
   private async authenticate(req: FastifyRequest): Promise<string> {
     const header = req.headers.authorization;
@@ -140,11 +200,28 @@ export class ApiServer implements Component {
     const cached = this.tokenCache.get(digest);
     if (cached) return cached;
     const name = await this.options.verifyToken(token);
-    if (!name) throw new ApiError(401, 'JARVIS_API_UNAUTHORIZED', 'invalid bearer token');
+    if (!name) {
+      this.auditFailedLogin(req);
+      throw new ApiError(401, 'JARVIS_API_UNAUTHORIZED', 'invalid bearer token');
+    }
     if (this.tokenCache.size > 100) this.tokenCache.clear();
     this.tokenCache.set(digest, name);
     return name;
   }
+}
+
+/** Logged at info (audit): the first failed login of an address, then at most one line per 10 s with the count. */
+function auditFailedLoginOf(failures: Map<string, { count: number; loggedAt: number }>, logger: Logger, req: FastifyRequest): void {
+  const peer = req.socket.remoteAddress ?? 'unknown';
+  const now = Date.now();
+  const entry = failures.get(peer) ?? { count: 0, loggedAt: 0 };
+  entry.count++;
+  failures.set(peer, entry);
+  if (now - entry.loggedAt < 10_000) return;
+  logger.info({ peer, failures: entry.count, url: req.url.split('?')[0], code: 'JARVIS_API_UNAUTHORIZED' }, `failed API login from ${peer}`);
+  entry.count = 0;
+  entry.loggedAt = now;
+  if (failures.size > 10_000) failures.clear();
 }
 
 function safe(check: () => boolean): boolean {

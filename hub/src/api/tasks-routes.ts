@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyPluginAsync } from 'fastify';
 import { TASK_STATES, type TaskState } from '../store/tasks-repository.js';
 import { TaskError, type TaskErrorCode } from '../tasks/errors.js';
+import { ApiError } from './errors.js';
 import type { TaskQueue, TaskRecord } from '../tasks/queue.js';
 
 /** Options of {@link taskRoutes}. */
@@ -37,13 +38,17 @@ export const taskRoutes: FastifyPluginAsync<TaskRoutesOptions> = async (app, { q
     if (err instanceof TaskError) {
       return reply.status(STATUS[err.code] ?? 400).send({ error: { code: err.code, message: err.message, ...(err.details.length ? { details: err.details } : {}) } });
     }
+    // The API's own errors (the 401 of the auth hook) keep their status and code: a 401 here said
+    // JARVIS_TASK_BAD_REQUEST before.
+    if (err instanceof ApiError) return reply.status(err.statusCode).send({ error: { code: err.code, message: err.message } });
     const status = err.statusCode ?? 500;
     if (status >= 500) {
       app.log.error({ err }, 'task route failed');
       return reply.status(500).send({ error: { code: 'JARVIS_API_INTERNAL', message: 'internal error' } });
     }
     // fastify's own 4xx (bad JSON body, wrong content type) keep their status with our code shape.
-    return reply.status(status).send({ error: { code: 'JARVIS_TASK_BAD_REQUEST', message: err.message } });
+    const code = status === 415 ? 'JARVIS_API_UNSUPPORTED_MEDIA_TYPE' : status === 413 ? 'JARVIS_API_PAYLOAD_TOO_LARGE' : 'JARVIS_TASK_BAD_REQUEST';
+    return reply.status(status).send({ error: { code, message: err.message } });
   });
 
   app.get<{ Querystring: Record<string, string | undefined> }>('/tasks', async (req) => {

@@ -53,9 +53,13 @@ describe('loadConfig', () => {
     const names = envBindings(configSchema).map((b) => b.name);
     expect(names).toEqual(expect.arrayContaining(['JARVIS_HTTP_PORT', 'JARVIS_MQTT_PORT', 'JARVIS_MQTT_URL', 'JARVIS_INGEST_JITTER_TARGET_FRAMES', 'JARVIS_DATA_DIR']));
     const dataDir = tempDir();
-    const c = loadConfig({ env: { JARVIS_DATA_DIR: dataDir, JARVIS_INGEST_JITTER_TARGET_FRAMES: '5', JARVIS_API_PUBLIC_METRICS: 'false' } });
+    const c = loadConfig({ env: { JARVIS_DATA_DIR: dataDir, JARVIS_INGEST_JITTER_TARGET_FRAMES: '5', JARVIS_API_PUBLIC_METRICS: 'false', JARVIS_MQTT_LIMITS_MAX_CONNECTIONS_PER_ADDRESS: '500' } });
     expect(c.ingest.jitterTargetFrames).toBe(5);
     expect(c.api.publicMetrics).toBe(false);
+    expect(c.mqtt.limits.maxConnectionsPerAddress).toBe(500);
+    // /metrics needs the token unless the operator chooses otherwise (issue 15).
+    expect(loadConfig({ env: { JARVIS_DATA_DIR: dataDir } }).api.metrics).toBe('token');
+    expect(loadConfig({ env: { JARVIS_DATA_DIR: dataDir, JARVIS_API_METRICS: 'loopback' } }).api.metrics).toBe('loopback');
   });
 
   it('reports every problem at once as path: message lines', () => {

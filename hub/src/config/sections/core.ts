@@ -31,6 +31,28 @@ export const mqttSection = z
     password: z.string().min(1).optional(),
     /** Prefix of Home Assistant MQTT discovery topics. */
     discoveryPrefix: z.string().min(1).default('homeassistant'),
+    /** Limits of the embedded broker (SPEC §8): packets, connections, login time and password-check work. */
+    limits: z
+      .strictObject({
+        /** Largest packet before login (the CONNECT: client id, credentials, will), bytes. */
+        maxPacketBytesBeforeLogin: z.number().int().min(256).max(1_048_576).default(8192),
+        /** Largest packet from a device after login, bytes (device payloads are at most 4096). */
+        maxPacketBytesDevice: z.number().int().min(1024).max(16_777_216).default(16_384),
+        /** Largest packet from the hub's own client after login, bytes. */
+        maxPacketBytesHub: z.number().int().min(1024).max(268_435_455).default(1_048_576),
+        maxConnections: z.number().int().min(1).max(1_000_000).default(512),
+        /** Raise it behind a load balancer or NAT that shows many devices as one address. */
+        maxConnectionsPerAddress: z.number().int().min(1).max(1_000_000).default(64),
+        /** A connection that has not logged in by then is closed, ms. */
+        connectTimeoutMs: z.number().int().min(100).max(120_000).default(10_000),
+        /** Failed logins per address per minute before its logins are refused unchecked. */
+        failuresPerAddress: z.number().int().min(1).max(10_000).default(10),
+        /** Password checks at once per username from addresses that never logged in as it. */
+        hashingPerUsername: z.number().int().min(1).max(64).default(2),
+        /** How long a verified device password is recognised without scrypt, ms. */
+        verifiedTtlMs: z.number().int().min(0).max(86_400_000).default(600_000),
+      })
+      .prefault({}),
   })
   .prefault({});
 
@@ -60,7 +82,13 @@ export const ingestSection = z
 /** The HTTP API's own settings. */
 export const apiSection = z
   .strictObject({
-    /** Serve `/metrics` without a bearer token (Prometheus scrapers on the LAN). */
-    publicMetrics: z.boolean().default(true),
+    /**
+     * Who may read `/metrics` (it lists device ids, which are MQTT usernames, and who is muted):
+     * `token` (default) needs an API token as a bearer token, `loopback` also serves 127.0.0.1/::1
+     * without one (a Prometheus on the hub's host), `public` serves anyone (a trusted LAN only).
+     */
+    metrics: z.enum(['token', 'loopback', 'public']).default('token'),
+    /** Deprecated: `true` means `metrics: public`. */
+    publicMetrics: z.boolean().optional(),
   })
   .prefault({});
