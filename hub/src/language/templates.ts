@@ -399,6 +399,7 @@ export const commandTemplates: readonly CommandTemplate[] = [
       '(is|are) any of {target} {state}',
       'any {target} [still|currently|left] {state} [[in|on] {where}]',
       '(which|what) {target} (is|are) [still|currently] {state} [[in|on] {where}]',
+      'how many {target} (is|are) [still|currently] {state} [[in|on] {where}]',
       'did (i|we|you|someone|somebody|anyone) (leave|forget) {target} {state}',
       '(is|are) {target} (running|working|going)',
       '<what_is> [the] (state|status) of {target}',
