@@ -148,7 +148,7 @@ const segmenter: Benchmark = {
 };
 
 const wake: Benchmark = {
-  name: 'wake.',
+  name: 'wake.dtw',
   async run(emit) {
     const templates = await enrollWithEspeak();
     const unseen = ['en-gb-x-rp', 'en-us+m3', 'en-029', 'en-us+f2', 'en-gb-x-gbclan'];
@@ -166,7 +166,7 @@ const wake: Benchmark = {
           m++;
         }
       }
-      emit({ name: 'wake.hit_rate', value: round(hits / n), unit: 'ratio', condition: cond.slice(1) || 'clean', n, voices: 'unseen' });
+      emit({ name: 'wake.hit_rate', value: round(hits / n), unit: 'ratio', engine: 'enrolled-dtw', condition: cond.slice(1) || 'clean', n, voices: 'unseen' });
       emit({ name: 'wake.false_accepts', value: fa, unit: 'count', condition: cond.slice(1) || 'clean', clips: m, audio_s: round(m * 4.5, 0) });
     }
   },

@@ -1,5 +1,5 @@
 import type { PayloadOf } from '@jarvis/protocol';
-import { AudioFrontEnd, type AudioFrontEndOptions } from '../audio/segmenter/front-end.js';
+import { AudioFrontEnd, type AudioFrontEndOptions, type FrontEndStatus } from '../audio/segmenter/front-end.js';
 import type { CommandPause, Utterance } from '../audio/segmenter/utterance.js';
 import type { DeviceAudioChunk, MuteTransition } from '../audio/types.js';
 import type { CommandOrigin, CommandOutcome } from './command-service.js';
@@ -69,6 +69,8 @@ export interface VoicePipelineStatus {
   namesApplied: number;
   /** Utterances whose STT or command is still running. */
   inFlight: number;
+  /** Which wake engine and VAD the front end runs, and why (issue 16). */
+  audio: FrontEndStatus;
 }
 
 interface Flight {
@@ -199,6 +201,7 @@ export class VoicePipeline implements Component {
       names: { entities: this.names.entities.length, areas: this.names.areas.length, floors: this.names.floors.length },
       namesApplied: this.namesApplied,
       inFlight,
+      audio: this.frontEnd.status(),
     };
   }
 

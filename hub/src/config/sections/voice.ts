@@ -19,9 +19,20 @@ export const audioSection = z
     /** A trigger with no speech after it for this long ends the run as `no-speech`, ms. */
     noSpeechTimeoutMs: ms(100, 60_000, 4000),
     /** Voice activity detector after the denoiser. */
-    vad: z.enum(['hybrid', 'rnnoise', 'energy']).default('hybrid'),
-    /** Hub-side wake phrase (espeak-ng enrolled templates); off leaves PTT, buttons and device wake. */
+    vad: z.enum(['auto', 'silero', 'hybrid', 'rnnoise', 'energy']).default('auto'),
+    /** Hub-side wake phrase; off leaves PTT, buttons and device wake. */
     wake: z.boolean().default(true),
+    /**
+     * `auto`: openWakeWord when its model is pulled (`jarvis models pull hey-jarvis`, CC BY-NC-SA 4.0) and the
+     * phrase is "hey jarvis", else templates enrolled with espeak-ng; or name one.
+     */
+    wakeEngine: z.enum(['auto', 'openwakeword', 'enrolled']).default('auto'),
+    /** openWakeWord: score that counts (its default 0.5), 80 ms scores in a row over it, and the pause before the next wake, ms. */
+    wakeThreshold: z.number().gt(0).lt(1).default(0.5),
+    wakeTriggerLevel: z.number().int().min(1).max(10).default(1),
+    wakeRefractoryMs: ms(0, 60_000, 2000),
+    /** Energy pre-gate of the trained models, dB over each device's noise floor (0 = off). */
+    preGateDb: z.number().min(0).max(40).default(6),
     wakePhrase: z.string().trim().min(2).max(60).default('hey jarvis'),
     /** Devices hearing the same wake phrase within this window compete; the best keeps the command, ms. */
     arbitrationWindowMs: ms(0, 2000, 150),
