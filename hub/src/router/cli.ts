@@ -35,7 +35,7 @@ class RouteCliError extends Error {
 
 /** The decision as `jarvis route` prints it, fields in a fixed order. */
 export function decisionJson(d: Decision): string {
-  const out: Record<string, unknown> = { intent: d.intent, slots: d.slots, path: d.path, tier: d.tier, confidence: d.confidence, targets: d.targets };
+  const out: Record<string, unknown> = { intent: d.intent, ...(d.action !== undefined ? { action: d.action } : {}), slots: d.slots, path: d.path, tier: d.tier, confidence: d.confidence, targets: d.targets };
   if (d.reply !== undefined) out['reply'] = d.reply;
   if (d.code !== undefined) out['code'] = d.code;
   return JSON.stringify(out);

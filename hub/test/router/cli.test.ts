@@ -24,9 +24,12 @@ describe('jarvis route', () => {
     const r = await runRoute(['turn off the lights', '--area', 'Bedroom', '--registry', FIXTURE_HOME]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out)).toEqual({
-      intent: 'HassTurnOff', slots: { area: 'Bedroom', domain: 'light' }, path: 'hot', tier: 0, confidence: 1, targets: ['light.bedroom', 'light.bedside_lamp'],
+      intent: 'HassTurnOff', action: 'turn off', slots: { area: 'Bedroom', domain: 'light' }, path: 'hot', tier: 0, confidence: 1, targets: ['light.bedroom', 'light.bedside_lamp'],
     });
-    expect(Object.keys(JSON.parse(r.out) as object)).toEqual(['intent', 'slots', 'path', 'tier', 'confidence', 'targets']);
+    expect(Object.keys(JSON.parse(r.out) as object)).toEqual(['intent', 'action', 'slots', 'path', 'tier', 'confidence', 'targets']);
+    // The human action beside HA's intent name: "unlock", not HassTurnOff.
+    const lock = await runRoute(['unlock the front door', '--registry', FIXTURE_HOME]);
+    expect(JSON.parse(lock.out)).toMatchObject({ intent: 'HassTurnOff', action: 'unlock', slots: { name: 'Front Door', domain: 'lock' }, code: 'JARVIS_ROUTE_NEEDS_OPT_IN' });
   });
 
   it('accepts the area by id and prints refusals with reply and code', async () => {
