@@ -5,6 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
 import { HomeAssistantSimulator } from '@jarvis/ha-simulator';
 import { audioChunkEvent, audioStartEvent, bareEvent, parseInfo, transcribeEvent, type WyomingEvent } from '@jarvis/protocol';
 import { WyomingServer } from '../../src/wyoming/server.js';
@@ -191,6 +194,25 @@ describe.skipIf(!ready)('Wyoming server (HA side of the peer)', () => {
       expect(info.type).toBe('info');
       c.end();
     });
+  });
+
+  it('[WY-1] [WY-2.1] a Python client restating the reference reader and writer (HA\'s describe, STT and handle) reads every answer', async () => {
+    let out: string;
+    try {
+      // Asynchronously: the server answering it runs in this process.
+      out = (await promisify(execFile)('python3', [fileURLToPath(new URL('./reference_peer.py', import.meta.url)), String(server.port), speak('turn on the kitchen light')], { encoding: 'utf8', timeout: 60_000 })).stdout;
+    } catch (err) {
+      if (process.env['CI'] || (err as { code?: unknown }).code !== 'ENOENT') throw err;
+      console.warn('python3 not available: skipping the Python peer');
+      return;
+    }
+    const r = JSON.parse(out) as { problems: string[]; home_control: boolean[]; transcript: string; seen: string[]; answer: { type: string } };
+    expect(r.problems).toEqual([]);
+    expect(r.home_control).toEqual([true]);
+    expect(r.transcript).toBe('turn on the kitchen light');
+    expect(r.seen).toEqual(['transcript-start', 'transcript-chunk', 'transcript-stop', 'transcript']);
+    expect(r.answer.type).toBe('handled');
+    await expect.poll(() => sim.getState('light.kitchen')?.state).toBe('off');
   });
 
   it('[WY-3.1] addresses outside wyoming.allow are refused and logged', async () => {
