@@ -53,7 +53,7 @@ const STATE_DOMAINS: Readonly<Record<string, readonly string[]>> = {
   home: ['person', 'device_tracker'], not_home: ['person', 'device_tracker'], docked: ['vacuum', 'lawn_mower'], cleaning: ['vacuum'], mowing: ['lawn_mower'],
 };
 /** Words a play request may not start with: overheard "play nicely", "play with the dog" is not a search. */
-const NOT_A_SEARCH = /^(?:nicely|with|along|outside|around|together|fair|games?|ball|catch|hard|dead|it|cards|tag|football|later|again|now)\b/;
+const NOT_A_SEARCH = /^(?:nicely|nice|with|along|outside|inside|around|together|fair|games?|ball|catch|hard|dead|it|that|this|cards|tag|football|later|again|now|by yourself|on your own)\b/;
 const READ_ONLY = new Set<IntentName>(['HassGetState', 'HassClimateGetTemperature', 'HassGetWeather']);
 
 interface Compiled {
@@ -143,7 +143,7 @@ export class Tier0Router {
       return fail('JARVIS_ROUTE_BAD_DURATION', 'For how long?', true);
     }
     if (intent === 'HassMediaSearchAndPlay') {
-      const q = String(slots['search_query'] ?? '');
+      const q = String(slots['search_query'] ?? '').replace(/^(?:the|a|an|some)\s+/, '');
       if (NOT_A_SEARCH.test(q)) return fail('JARVIS_ROUTE_NO_MATCH', 'What should I play?', true);
     }
 
@@ -195,6 +195,11 @@ export class Tier0Router {
     }
     if (APPLIANCE_INTENTS.has(intent) && groups['target'] === undefined) return this.appliance(intent, slots, groups['where'], defaults ?? [], norm);
 
+    // "it"/"them" stand for the room's devices only after turn/switch ("switch it off"); "stop it", "put it on" are
+    // what people say to each other.
+    if (groups['target'] !== undefined && /^(?:it|them|that|this)$/.test(groups['target']) && (c.template.weak || !/^(?:turn|switch)\b/.test(norm))) {
+      return fail('JARVIS_ROUTE_UNKNOWN_TARGET', 'What should I act on?', true);
+    }
     let targetText = groups['target'];
     if (c.template.targetWord) targetText = [c.template.targetWord, targetText ?? ''].join(' ').trim();
     if (groups['where']) targetText = `${targetText ?? ''} in ${groups['where']}`.trim();

@@ -184,6 +184,14 @@ describe('tier 0: cold, passive and none', () => {
     }
   });
 
+  it('leaves what people say to each other passive even when it has a command\'s shape', () => {
+    // Loose forms ("{target} on", "stop {target}", "play {query}") act only on a known target; pronouns only after turn/switch.
+    for (const t of ['stop it', 'put it on', 'play the game', 'play nicely with your sister', 'kids put your shoes on', 'the lights are on', 'stop it both of you', 'the mirror is all fogged up', 'he said the thermostat was set to twenty one']) {
+      expect(route(t, 'living_room'), t).toMatchObject({ intent: null, path: 'passive' });
+    }
+    expect(route('switch it off', 'living_room')).toMatchObject({ intent: 'HassTurnOff', path: 'hot' });
+  });
+
   it('answers a command about an unknown device with none and a reason', () => {
     expect(route('turn on the flux capacitor')).toMatchObject({ intent: 'HassTurnOn', path: 'none', code: 'JARVIS_ROUTE_UNKNOWN_TARGET', reply: "I don't know any device called flux capacitor." });
   });
