@@ -42,6 +42,8 @@ export interface WyomingWakeBackend {
    * and the 16 kHz sample index at which the phrase was heard. Undefined when none of `names` exists.
    */
   open(names: readonly string[] | undefined, onDetection: (name: string, sampleIndex: number) => void): WakeSession | undefined;
+  /** Loads or makes the models, when that costs something; called once the part needs wake detection. */
+  prepare?(): void;
 }
 
 /** Where a command handled for Home Assistant comes from ([WY-3.4]). */

@@ -68,6 +68,7 @@ export class WyomingPart implements Component {
     await loadWyomingResampler();
     const port = wyomingServerPort(config);
     const handle = this.o.router ? routerHandleBackend(this.o.router, this.o.registry) : undefined;
+    if (port !== undefined || this.wanted().length > 0) this.o.wake?.prepare?.();
     if (port === undefined) {
       logger.info('wyoming: server off (set wyoming.port, --wyoming-port or JARVIS_WYOMING_PORT to serve Home Assistant)');
     } else {
@@ -150,6 +151,7 @@ export class WyomingPart implements Component {
       logger.warn({ satellites: wanted.map((s) => s.name) }, 'wyoming: satellites not started: speech-to-text is off');
       return;
     }
+    if (wanted.length > 0) this.o.wake?.prepare?.();
     for (const s of wanted) {
       const existing = this.controllers.get(s.name);
       if (existing) {

@@ -33,17 +33,20 @@ export function enrolledWakeBackend(phrase: string, logger: Logger): WyomingWake
   const name = phrase.trim().toLowerCase().replace(/[^a-z0-9]+/g, '_');
   let models: WakeModels | undefined;
   let failed: string | undefined;
-  const making = enrollWithEspeak(phrase, DEFAULT_ENROLL_VOICES)
-    .then((templates) => {
-      models = new WakeModels([dtwWakeModel({ name, phrase }, templates)]);
-    })
-    .catch((err: unknown) => {
-      failed = (err as Error).message;
-      logger.warn({ err }, 'wyoming: wake word templates could not be made; wake detection is off');
-    });
+  let making: Promise<void> | undefined;
+  const prepare = (): Promise<void> =>
+    (making ??= enrollWithEspeak(phrase, DEFAULT_ENROLL_VOICES)
+      .then((templates) => {
+        models = new WakeModels([dtwWakeModel({ name, phrase }, templates)]);
+      })
+      .catch((err: unknown) => {
+        failed = (err as Error).message;
+        logger.warn({ err }, 'wyoming: wake word templates could not be made; wake detection is off');
+      }));
   const info = (): WakeModelInfo => ({ name, phrase, description: `"${phrase}" (enrolled templates)`, version: null, attribution: { name: 'Jarvis', url: 'https://github.com/jarvis-hub/jarvis' }, installed: models !== undefined, languages: ['en'] });
   return {
-    ready: () => making,
+    ready: prepare,
+    prepare: () => void prepare(),
     models: () => (failed ? [] : [info()]),
     open(names, onDetection): WakeSession | undefined {
       return models?.open(names, onDetection);

@@ -310,6 +310,15 @@ export class WyomingSatelliteController {
         return;
       }
       run.wake = this.o.wake.open(pipeline.wakeWordNames, (name, sampleIndex) => this.woke(run, name, sampleIndex));
+      if (!run.wake && pipeline.wakeWordNames) {
+        // The satellite asks for wake words Jarvis does not have: listen for Jarvis's own instead.
+        this.o.logger.info({ satellite: this.name, asked: pipeline.wakeWordNames }, 'wyoming satellite: unknown wake words asked; listening for Jarvis\'s');
+        run.wake = this.o.wake.open(undefined, (name, sampleIndex) => this.woke(run, name, sampleIndex));
+      }
+      if (!run.wake) {
+        this.conn?.send(errorEvent('no wake word model is ready on this Jarvis', 'JARVIS_WYOMING_NO_WAKE'));
+        return;
+      }
     }
     if (stage === 'asr') run.endpointer = new Endpointer(this.o.endpoint);
     this.run = run;
