@@ -1,0 +1,31 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { lockedTestIds, splitDevCases } from '../../src/observer/dev-split.js';
+import { loadEvalCases } from '../../src/observer/evaluation.js';
+
+const dir = fileURLToPath(new URL('../../../tests/fixtures/observer/', import.meta.url));
+const dev = ['dev-home.jsonl', 'dev-office.jsonl', 'dev-whisper.jsonl'].flatMap((f) => loadEvalCases(`${dir}${f}`));
+
+describe('the locked test third of the development sets', () => {
+  it('is the file written in the repository, exactly the rule applied to the ids', () => {
+    const written = (JSON.parse(readFileSync(`${dir}test-split.json`, 'utf8')) as { test: string[] }).test;
+    expect(written).toEqual([...lockedTestIds(dev.map((c) => c.id))].sort());
+  });
+
+  it('takes a third from every writer and never overlaps the tuning part', () => {
+    const { tuning, test } = splitDevCases(dev);
+    expect(tuning.length + test.length).toBe(dev.length);
+    expect(test.filter((c) => tuning.some((t) => t.id === c.id))).toEqual([]);
+    for (const writer of ['h', 'o', 'w']) {
+      const all = dev.filter((c) => c.id.startsWith(writer)).length;
+      const locked = test.filter((c) => c.id.startsWith(writer)).length;
+      expect(locked).toBe(Math.round(all / 3));
+    }
+  });
+
+  it('does not depend on the order the cases are read in', () => {
+    const ids = dev.map((c) => c.id);
+    expect([...lockedTestIds([...ids].reverse())].sort()).toEqual([...lockedTestIds(ids)].sort());
+  });
+});
