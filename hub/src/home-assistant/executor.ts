@@ -63,6 +63,15 @@ export interface ExecutionContext {
 
 const ON: Record<string, string> = { cover: 'open_cover', valve: 'open_valve', lock: 'lock', vacuum: 'start', lawn_mower: 'start_mowing' };
 const OFF: Record<string, string> = { cover: 'close_cover', valve: 'close_valve', lock: 'unlock', vacuum: 'return_to_base', lawn_mower: 'dock' };
+/** What Jarvis says to HassRespond's small talk (HA's `response` values). */
+const RESPONSES: Record<string, string> = {
+  hello: 'Hello!',
+  listening: 'I only listen for commands after the wake word or the button, and a muted device sends nothing at all.',
+  data: 'Your voice stays in this house: the hub transcribes it and keeps only a few minutes of text in memory.',
+  commands: 'You can ask me to turn things on and off, set timers, add to your lists, play music, and ask how things are.',
+  creator: "I'm Jarvis, running on your own hub.",
+};
+
 /** Services of the intents that are one call on their targets, with the reply. */
 const SIMPLE: Record<string, [string, string, Record<string, unknown>, string]> = {
   HassVacuumStart: ['vacuum', 'start', {}, 'Starting the vacuum.'],
@@ -280,7 +289,12 @@ export class DecisionExecutor {
         await this.deps.broadcast?.(message, context);
         return { ok: true, reply: 'Broadcast sent.', calls };
       }
-      case 'HassRespond':
+      case 'HassRespond': {
+        // yes/no/thanks answer a question the router asked (it handles those); the rest are HA's canned answers.
+        const canned = RESPONSES[String(s['response'] ?? '')];
+        if (canned) return { ok: true, reply: canned, calls };
+        return { ok: true, reply: '', calls };
+      }
       case 'HassNevermind':
         return { ok: true, reply: '', calls };
       default:
