@@ -52,6 +52,20 @@ export function speak(text: string): string {
 }
 
 /**
+ * The README's spoken command made the README's way: espeak-ng's default voice and speed, then sox to 16 kHz
+ * with a second of silence on each side (`-R` only so every run dithers the same). Returns the WAV's path.
+ */
+export function readmeClip(): string {
+  mkdirSync(FIXTURE_DIR, { recursive: true });
+  const out = `${FIXTURE_DIR}readme-turn-on.wav`;
+  if (existsSync(out)) return out;
+  const raw = `${out}.espeak.wav`;
+  execFileSync('espeak-ng', ['-w', raw, 'turn on the kitchen lights']);
+  execFileSync('sox', ['-R', raw, '-r', '16000', '-b', '16', out, 'pad', '1', '1']);
+  return out;
+}
+
+/**
  * A noisy copy of a clean WAV at `snrDb` (speech power over the voiced frames vs noise power): white
  * noise from sox in repeatable mode (`-R`, the same noise every run), scaled here so the ratio is exact.
  */

@@ -191,9 +191,9 @@ class Decoder : public Napi::ObjectWrap<Decoder> {
 
 class DecodeWorker : public Napi::AsyncWorker {
  public:
-  DecodeWorker(Napi::Env env, Decoder* decoder, Napi::Object keepAlive, std::string search, const int16_t* data, size_t n)
+  DecodeWorker(Napi::Env env, Decoder* decoder, Napi::Object keepAlive, std::string search, const int16_t* data, size_t n, bool fresh)
       : Napi::AsyncWorker(env), deferred_(Napi::Promise::Deferred::New(env)), decoder_(decoder), search_(std::move(search)),
-        samples_(data, data + n) {
+        samples_(data, data + n), fresh_(fresh) {
     keep_.Reset(keepAlive, 1);
   }
 
@@ -203,6 +203,7 @@ class DecodeWorker : public Napi::AsyncWorker {
     ps_decoder_t* ps = decoder_->ps();
     if (ps == nullptr) return SetError("JARVIS_STT_ENGINE_CLOSED: the decoder was freed");
     if (ps_set_search(ps, search_.c_str()) != 0) return SetError("JARVIS_STT_NO_SEARCH: no search named '" + search_ + "'");
+    if (fresh_ && ps_start_stream(ps) < 0) return SetError("JARVIS_STT_DECODE_FAILED: ps_start_stream failed");
     if (ps_start_utt(ps) < 0) return SetError("JARVIS_STT_DECODE_FAILED: ps_start_utt failed");
     if (!samples_.empty() && ps_process_raw(ps, samples_.data(), samples_.size(), FALSE, TRUE) < 0) {
       ps_end_utt(ps);
@@ -262,9 +263,12 @@ class DecodeWorker : public Napi::AsyncWorker {
   std::string hyp_;
   int32 score_ = 0;
   int32 frames_ = 0;
+  bool fresh_ = false;
 };
 
-// decode(searchName, Int16Array) → Promise<{ hyp: string | null, score, frames, segments }>; score is the
+// decode(searchName, Int16Array, fresh?) → Promise<{ hyp: string | null, score, frames, segments }>; with
+// fresh = true the front end's stream state (noise and silence statistics, which otherwise carry over from
+// the previous utterance) is reset first (ps_start_stream), so the same audio always decodes the same; score is the
 // best path's acoustic+language log score in pocketsphinx's log base (larger is better); segments are the
 // path's words and fillers (<sil>, [NOISE]) with start/end frames and their acoustic (ascr) and language
 // (lscr) scores.
@@ -279,7 +283,12 @@ Napi::Value Decoder::Decode(const Napi::CallbackInfo& info) {
     throw Napi::TypeError::New(env, "JARVIS_STT_BAD_ARGUMENT: decode expects an Int16Array of 16 kHz samples");
   }
   Napi::Int16Array pcm = ta.As<Napi::Int16Array>();
-  auto* worker = new DecodeWorker(env, this, Value(), info[0].As<Napi::String>().Utf8Value(), pcm.Data(), pcm.ElementLength());
+  bool fresh = false;
+  if (info.Length() >= 3 && !info[2].IsUndefined()) {
+    if (!info[2].IsBoolean()) throw Napi::TypeError::New(env, "JARVIS_STT_BAD_ARGUMENT: decode's third argument (fresh) must be a boolean");
+    fresh = info[2].As<Napi::Boolean>().Value();
+  }
+  auto* worker = new DecodeWorker(env, this, Value(), info[0].As<Napi::String>().Utf8Value(), pcm.Data(), pcm.ElementLength(), fresh);
   Napi::Promise promise = worker->Promise();
   worker->Queue();
   return promise;

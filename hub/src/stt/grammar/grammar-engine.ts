@@ -20,7 +20,7 @@ interface NativeDecoder {
   setFsg(name: string, fsg: WordFsg): void;
   lookupWord(word: string): string | null;
   addWord(word: string, phones: string): void;
-  decode(search: string, pcm: Int16Array): Promise<DecodeResult>;
+  decode(search: string, pcm: Int16Array, fresh?: boolean): Promise<DecodeResult>;
   free(): void;
 }
 interface PocketsphinxAddon { Decoder: new (args: string[]) => NativeDecoder }
@@ -80,6 +80,34 @@ const BESTPATH_OFF = ['-bestpath', 'no'] as const;
  */
 export const DEFAULT_DECODER_ARGS: readonly string[] = ['-lw', '2', ...BESTPATH_OFF];
 
+/** What the decoder keeps between utterances. */
+export type DecoderState = 'fresh' | 'warm';
+
+/**
+ * The front end's stream state (pocketsphinx's noise and silence statistics) carries over from one utterance
+ * to the next unless the stream is restarted, so the same audio decoded first after start and later gave
+ * different results: the README's clip was "put on light" first and "turn on the kitchen light" after.
+ */
+export const DEFAULT_DECODER_STATE: DecoderState = 'warm';
+
+/**
+ * The warm-up utterance: 300 ms of deterministic noise of a few LSB (a quiet room). Decoded once at start on
+ * both decoders, it leaves the noise statistics where a silent tail leaves them, which is the state every
+ * later utterance starts from.
+ */
+export function warmUpSamples(): Int16Array {
+  let seed = 1;
+  return Int16Array.from({ length: 4800 }, () => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return Math.round((seed / 2 ** 31 - 0.5) * 6);
+  });
+}
+
+/** Whether a grammar result passes the acceptance thresholds `t` at estimated SNR `snrDb` (the engine's one rule). */
+export function acceptsMargins(m: { margin: number; wordMargin: number }, snrDb: number, t: GrammarMargins): boolean {
+  return m.margin >= marginThreshold(snrDb, t) && m.wordMargin >= marginThreshold(snrDb, { clean: t.wordClean, noisy: t.wordNoisy });
+}
+
 /** Options of the grammar recogniser. */
 export interface GrammarEngineOptions {
   /** Directory with `en-us/` (acoustic model) and `cmudict-en-us.dict`. */
@@ -95,6 +123,12 @@ export interface GrammarEngineOptions {
   pronouncer?: Pronouncer;
   /** Extra pocketsphinx arguments, after {@link DEFAULT_DECODER_ARGS} (a later value wins). */
   decoderArgs?: readonly string[];
+  /**
+   * What the decoder keeps between utterances (see {@link DEFAULT_DECODER_STATE}): `fresh` resets the front
+   * end's stream state before each utterance; `warm` carries it over and warms both decoders up at start so
+   * the first utterance is decoded like the rest.
+   */
+  decoderState?: DecoderState;
   logger?: Logger;
 }
 
@@ -156,6 +190,15 @@ export class GrammarEngine implements SttEngine, Component {
     this.decoder = decoder;
     this.loopDecoder = loopDecoder;
     this.rebuild(this.names);
+    if (this.state === 'warm') {
+      // Never on the hot path: once here, so the first command is not decoded from the front end's blank state.
+      const warm = warmUpSamples();
+      await Promise.all([decoder.decode('command', warm, true).catch(() => undefined), loopDecoder.decode('loop', warm, true)]);
+    }
+  }
+
+  private get state(): DecoderState {
+    return this.options.decoderState ?? DEFAULT_DECODER_STATE;
   }
 
   async stop(): Promise<void> {
@@ -241,9 +284,10 @@ export class GrammarEngine implements SttEngine, Component {
       try {
         // Both passes at once (two decoders, two pool threads); the loop is wasted only when the
         // grammar finds nothing, which costs CPU but no wall time.
-        const loopPass = loopDecoder.decode('loop', pcm);
+        const fresh = this.state === 'fresh';
+        const loopPass = loopDecoder.decode('loop', pcm, fresh);
         loopPass.catch(() => undefined);
-        command = await decoder.decode('command', pcm);
+        command = await decoder.decode('command', pcm, fresh);
         loop = await loopPass;
       } catch (err) {
         throw fromNativeError(err, 'JARVIS_STT_DECODE_FAILED');
@@ -255,7 +299,7 @@ export class GrammarEngine implements SttEngine, Component {
       const snr = estimateSnrDb(pcm16k);
       const minMargin = marginThreshold(snr, t);
       const text = command.hyp?.trim() ?? '';
-      if (text === '' || margin < minMargin || wordMargin < marginThreshold(snr, { clean: t.wordClean, noisy: t.wordNoisy })) {
+      if (text === '' || !acceptsMargins({ margin, wordMargin }, snr, t)) {
         return { text: '', confidence: 0, segments: [], engine: 'grammar', timings, rejected: 'out-of-grammar', ...(Number.isFinite(margin) ? { margin, wordMargin } : {}) };
       }
       // Maps the margin onto 0.5..1: at the threshold a result is a coin toss, 8 above it is certain.

@@ -5,7 +5,7 @@ import { commandTemplates, expansionRules } from '../../../src/language/template
 import { namesFromRegistry, type GrammarNames } from '../../../src/stt/grammar/slots.js';
 import { loadRegistrySnapshot } from '../../../src/home-assistant/registry-snapshot.js';
 import { describeSttEngine } from '../engine-suite.js';
-import { CHITCHAT_PHRASES, COMMAND_PHRASES, haveSpeechTools, loadPcm, speak, withNoise } from '../fixtures.js';
+import { CHITCHAT_PHRASES, COMMAND_PHRASES, haveSpeechTools, loadPcm, readmeClip, speak, withNoise } from '../fixtures.js';
 import { noisySpeech, sameCommand } from './noise.js';
 import { loadAddon } from '../../../src/stt/native.js';
 
@@ -130,10 +130,11 @@ describe.skipIf(!haveModel)('GrammarEngine (PocketSphinx in-process)', () => {
         }
         for (const phrase of CHITCHAT_PHRASES) expect({ kind, phrase, text: (await engine.transcribe(noisySpeech(phrase, kind, 10))).text }).toEqual({ kind, phrase, text: '' });
       }
-      // Measured: pink 7 of 7; babble 3 of 7 on a fresh decoder, 1 of 7 after this file's earlier tests
-      // (the decoder carries state between utterances). stt.grammar_accuracy has the full matrix.
+      // Measured: pink 7 of 7; babble 3 of 7. The floor was lowered to 1 when the decoder's state carried
+      // over from this file's earlier tests; the engine now warms its decoders up at start and the floor is
+      // back where it was.
       expect(accepted['pink']).toBeGreaterThanOrEqual(6);
-      expect(accepted['babble']).toBeGreaterThanOrEqual(1);
+      expect(accepted['babble']).toBeGreaterThanOrEqual(2);
     }, 120_000); // 24 utterances × 2 passes; slow only when the shared cores are busy
 
     it('rebuilds the grammar when the names change', async () => {
@@ -186,6 +187,43 @@ describe.skipIf(!haveModel)('GrammarEngine (PocketSphinx in-process)', () => {
       await engine.stop();
     }
   }, 120_000); // 24 decodes against the large grammar; slow only when the shared cores are busy
+
+  it.skipIf(!tools)('decodes the README\'s clip right on the FIRST utterance after start (warm-up), and the same on the second', async () => {
+    const names = namesFromRegistry(loadRegistrySnapshot(new URL('../../../../tests/fixtures/registry/home.json', import.meta.url).pathname));
+    // Recognition, not rejection, is under test: on a blank front end this clip was "put on light" first.
+    const off = { clean: -Infinity, noisy: -Infinity, wordClean: -Infinity, wordNoisy: -Infinity };
+    const engine = new GrammarEngine({ names, templates: commandTemplates, rules: expansionRules, minMargin: off });
+    await engine.start();
+    try {
+      const pcm = loadPcm(readmeClip());
+      const first = await engine.transcribe(pcm);
+      const second = await engine.transcribe(pcm);
+      expect(first.text).toMatch(/^turn on the kitchen lights?$/);
+      expect(second.text).toBe(first.text);
+    } finally {
+      await engine.stop();
+    }
+  }, 120_000);
+
+  it('decode refuses a non-boolean `fresh` flag, and a fresh decode does not depend on what was decoded before', async () => {
+    type Decoded = { hyp: string | null; score: number };
+    type D = { setJsgf(name: string, jsgf: string): void; decode(s: string, pcm: Int16Array, fresh?: unknown): Promise<Decoded>; free(): void };
+    const addon = loadAddon<{ Decoder: new (args: string[]) => D }>('pocketsphinx');
+    const d = new addon.Decoder(['-hmm', `${DEFAULT_SPHINX_MODEL}/en-us`, '-dict', `${DEFAULT_SPHINX_MODEL}/cmudict-en-us.dict`, '-logfn', '/dev/null']);
+    try {
+      d.setJsgf('g', '#JSGF V1.0;\ngrammar g;\npublic <g> = open the door | close the door;\n');
+      expect(() => d.decode('g', new Int16Array(1600), 'yes')).toThrow(/JARVIS_STT_BAD_ARGUMENT/);
+      let seed = 5;
+      const noise = (n: number, amp: number): Int16Array => Int16Array.from({ length: n }, () => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return Math.round((seed / 2 ** 31 - 0.5) * amp); });
+      const clip = noise(16000, 2000);
+      const a = await d.decode('g', clip, true);
+      await d.decode('g', noise(24000, 12000), false);
+      const b = await d.decode('g', clip, true);
+      expect(b).toEqual(a);
+    } finally {
+      d.free();
+    }
+  });
 
   it('refuses a malformed automaton in setFsg with a coded error and keeps the search it had', () => {
     type Fsg = { states: unknown; start: unknown; final: unknown; words: unknown; arcs: unknown; probs: unknown };
