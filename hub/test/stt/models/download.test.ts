@@ -101,7 +101,15 @@ describe('catalogue', () => {
     expect(new Set(names).size).toBe(names.length);
     for (const n of ['tiny.en', 'base.en', 'small.en', 'tiny.en-q5_1', 'base.en-q8_0']) expect(findModel(MODEL_CATALOGUE, n).kind).toBe('whisper');
     expect(MODEL_CATALOGUE.some((e) => e.file.endsWith('.gguf'))).toBe(true);
-    for (const e of MODEL_CATALOGUE) expect(e.url).toMatch(/\/resolve\/[0-9a-f]{40}\//);
+    for (const e of MODEL_CATALOGUE) {
+      // npm tarballs are pinned by their exact version and npm integrity instead of a repository revision.
+      if (e.archive) {
+        expect(e.url).toMatch(/^https:\/\/registry\.npmjs\.org\/[^/]+\/-\/[^/]+-\d+\.\d+\.\d+\.tgz$/);
+        expect(e.archive.integrity).toMatch(/^sha512-/);
+      } else {
+        expect(e.url).toMatch(/\/resolve\/[0-9a-f]{40}\//);
+      }
+    }
     expect(() => findModel(MODEL_CATALOGUE, 'nope')).toThrow(/JARVIS_MODEL_UNKNOWN: no model called "nope"/);
   });
 
