@@ -332,6 +332,11 @@ export class DecisionExecutor {
     };
     const say = (st: string): string => st.replace(/_/g, ' ').replace(/^not home$/, 'away');
     const list = (names: string[]): string => (names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names.at(-1)!}`);
+    if (decision.slots['domain'] === 'person' && views.length === 1) {
+      const v = views[0]!;
+      const where = stateOf(v) === 'home' ? 'home' : stateOf(v) === 'not_home' ? 'away' : say(stateOf(v));
+      return asked === undefined ? `${v.name} is ${where}.` : `${is(v) ? 'Yes' : 'No'}, ${v.name} is ${where}.`;
+    }
     if (decision.slots['domain'] === 'person') {
       const home = views.filter((v) => stateOf(v) === 'home').map((v) => v.name);
       return home.length === 0 ? 'No, nobody is home.' : `Yes, ${list(home)} ${home.length === 1 ? 'is' : 'are'} home.`;

@@ -230,7 +230,7 @@ export const commandTemplates: readonly CommandTemplate[] = [
   // Media search (open vocabulary), before unpause/next so "play the next song" stays a command of its own.
   { intent: 'HassMediaNext', sentences: ['(next|skip) [<track>] [please]', '(play|go to|skip to|jump to) [the] next <track> [(in|on) {target}]', 'skip [this|the|that] <track> [(in|on) {target}]', '(next|skip) [this|the] [<track>] (in|on) {target}', 'next <track> on {target}', 'skip ahead'], domains: media },
   { intent: 'HassMediaPrevious', sentences: ['(previous|last) <track> [please]', 'previous', '(play|go to|skip to|go back to|back to|jump to) [the] (previous|last) <track> [again] [(in|on) {target}]', 'go back [a|one] [<track>] [(in|on) {target}]', '(previous|last) <track> (in|on) {target}', 'play [the] (last|previous) <track> again', 'replay [the] (last|previous) <track>'], domains: media },
-  { intent: 'HassMediaUnpause', sentences: ['(resume|unpause|continue) {target}', '(resume|unpause|continue) <media> (in|on) {target}', '(resume|unpause|continue) <media>', '(resume|continue|keep) playing [<media>] [(in|on) {target}]', 'play <media> again', '(start|put) [the] (music|playback) (back on|again)', '(resume|unpause|continue) playback [(in|on) {target}]', 'unpause', 'resume', 'carry on playing'], domains: media },
+  { intent: 'HassMediaUnpause', sentences: ['(resume|unpause|continue) {target}', '(resume|unpause|continue) <media> [in|on] {target}', '(resume|unpause) {target} (music|show|shows|tv show|media|media player|playback)', '(resume|unpause|continue) <media>', '(resume|continue|keep) playing [<media>] [(in|on) {target}]', 'play <media> again', '(start|put) [the] (music|playback) (back on|again)', '(resume|unpause|continue) playback [(in|on) {target}]', 'unpause', 'resume', 'carry on playing'], domains: media },
   { intent: 'HassMediaSearchAndPlay', sentences: ['(play|put on) the artist {search_query} [(in|on) {target}]', '(play|put on) (something|anything|some music|music|songs) by {search_query} [(in|on) {target}]'], slots: { media_class: 'artist' }, domains: media },
   { intent: 'HassMediaSearchAndPlay', sentences: ['(play|put on) the album {search_query} [(in|on) {target}]'], slots: { media_class: 'album' }, domains: media },
   { intent: 'HassMediaSearchAndPlay', sentences: ['(play|put on) the (song|track) {search_query} [(in|on) {target}]'], slots: { media_class: 'track' }, domains: media },
@@ -302,11 +302,11 @@ export const commandTemplates: readonly CommandTemplate[] = [
       '<what_is> the (temperature|temp) [inside|in here|here|indoors]',
       '<what_is> the (temperature|temp) [in|of|on|at] {target}',
       'what temperature is it [[in|on] {target}|inside|in here]',
-      'how (warm|hot|cold|chilly) is it [inside|in here|here]',
-      'how (warm|hot|cold|chilly) is it (in|on) {target}',
-      'how (warm|hot|cold) is {target}',
-      'is it (warm|hot|cold|chilly) [in here|inside]',
-      'is it (warm|hot|cold|chilly) (in|on) {target}',
+      'how (warm|hot|cold|chilly|cool) is it [inside|in here|here]',
+      'how (warm|hot|cold|chilly|cool) is it (in|on) {target}',
+      'how (warm|hot|cold|cool) is {target}',
+      'is it (warm|hot|cold|chilly|cool) [in here|inside]',
+      'is it (warm|hot|cold|chilly|cool) (in|on) {target}',
       '<what_is> {target} (temperature|temp)',
       '(what is|whats) {target} set to',
       'what temperature is {target} [set] (at|to|on)',
@@ -374,6 +374,7 @@ export const commandTemplates: readonly CommandTemplate[] = [
   { intent: 'HassLightSet', sentences: ['<set> {target} to {brightness}'], domains: ['light'], weak: true },
   { intent: 'HassFanSetSpeed', sentences: ['<set> {target} to {percentage}'], domains: ['fan'], weak: true },
   { intent: 'HassSetPosition', sentences: ['<set> {target} to {position}'], domains: covers, weak: true },
+  { intent: 'HassSetVolume', sentences: ['<set> {target} to {volume_level} [percent]'], domains: media, weak: true },
 
   // Vacuum and mower (before the generic on/off, which would take "start the vacuum").
   { intent: 'HassVacuumReturnToBase', sentences: ['(dock|park|recall|stop) <vacuum>', 'stop (vacuuming|cleaning|hoovering)', '(bring|call) <vacuum> (back|home) [to [its|the] (base|dock|charger)]', '(send|return) <vacuum> <base>', '<vacuum> (go|return) <base>', 'stop (vacuuming|cleaning|hoovering) and (go|return) <base>', ], domains: ['vacuum'] },
@@ -382,7 +383,7 @@ export const commandTemplates: readonly CommandTemplate[] = [
   { intent: 'HassVacuumStart', sentences: ['(start|run|launch) {target}', '(have|let|tell|send) {target} (to clean|clean|vacuum) [{where}]', '{target} (clean|vacuum) [{where}]'], domains: ['vacuum'], weak: true },
   { intent: 'HassLawnMowerDock', sentences: ['(dock|park|recall|stop) <mower>', '(bring|call) <mower> (back|home|in) [to [its|the] (base|dock|charger)]', '(send|return) <mower> <base>', '<mower> (go|return) <base>', 'stop mowing [and (go|return) <base>]'], domains: ['lawn_mower'] },
   { intent: 'HassLawnMowerDock', sentences: ['(dock|park) {target}', '(send|return) {target} <base>'], domains: ['lawn_mower'], weak: true },
-  { intent: 'HassLawnMowerStartMowing', sentences: ['(start|run|turn on|launch) <mower>', '(start|begin) mowing', '(mow|cut) the (lawn|grass|garden|yard|back yard|front yard)', 'time to mow [the lawn]', '(let|have) <mower> (cut|mow) the (grass|lawn)', 'send <mower> out', '<mower> start [mowing]'], domains: ['lawn_mower'] },
+  { intent: 'HassLawnMowerStartMowing', sentences: ['(start|run|turn on|launch) <mower>', '(start|begin) mowing [[in] {where}]', '(mow|cut) the (lawn|grass|garden|yard|back yard|front yard)', 'time to mow [the lawn]', '(let|have) <mower> (cut|mow) the (grass|lawn)', 'send <mower> out', '<mower> start [mowing]'], domains: ['lawn_mower'] },
   { intent: 'HassLawnMowerStartMowing', sentences: ['(start|run|launch) {target}', '(have|let|tell|send) {target} (mow|cut) [the (lawn|grass)]', 'send {target} out', '{target} (start|mow) [the lawn]'], domains: ['lawn_mower'], weak: true },
 
   // Broadcast (open vocabulary).
@@ -391,11 +392,11 @@ export const commandTemplates: readonly CommandTemplate[] = [
   // State questions.
   { intent: 'HassGetState', sentences: ['(is|are) (anyone|anybody|someone|somebody|people) (home|at home|in|in the house)', 'who is (home|at home|in the house)', 'is (anyone|anybody|somebody|someone) here'], slots: { domain: 'person', state: 'home' } },
   { intent: 'HassGetState', sentences: ['(how humid is it|what is the humidity|whats the humidity) [inside|in here|here]', '(how humid is it|what is the humidity|whats the humidity) [in|on] {where}', '(how humid|what is the humidity) (in|on) {where}', 'how humid is {where}'], targetWord: 'humidity' },
-  { intent: 'HassGetState', sentences: ['(what is|whats|how is|check) the battery [level] (of|on|for|in) {target}', 'how much battery (does|do|is left on|is left in) {target} [have|got]', '(is|are) {target} [battery] (low|running low|dying)', '(what is|whats) {target} battery [level|at]', 'how is {target} battery [doing]'], targetWord: 'battery' },
-  { intent: 'HassGetState', sentences: ['(what is|whats) the (co2|carbon dioxide) [level] [[in|on] {where}]', 'how is the air [quality] [[in|on] {where}]'], targetWord: 'co2' },
+  { intent: 'HassGetState', sentences: ['(what is|whats|how is|check) the battery [level] (of|on|for|in) {target}', 'how much battery (does|do|is left on|is left in) {target} [have|got] [left]', 'how much battery has {target} got [left]', '(what is|whats) the [remaining] battery [level] (of|on|for|in) {target}', '(is|are) {target} [battery] (low|running low|dying)', '(what is|whats) {target} battery [level|at]', 'how is {target} battery [doing]'], targetWord: 'battery', slots: { domain: 'sensor', device_class: 'battery' } },
+  { intent: 'HassGetState', sentences: ['(what is|whats) the (co2|carbon dioxide) [level] [[in|on] {where}]', 'how is the air [quality] [[in|on] {where}]'], targetWord: 'co2', slots: { domain: 'sensor', device_class: 'carbon_dioxide' } },
   { intent: 'HassGetState', sentences: ['(is|was) there [any] (motion|movement) [detected] [[in|on|at] {where}]', '(is|has) (anyone|anybody|someone|something) (moving|moved) [[in|on|at] {where}]', 'any (motion|movement) [[in|on|at] {where}]'], targetWord: 'motion', slots: { state: 'on' } },
   { intent: 'HassGetState', sentences: ['(is|are) [there] (a leak|any leaks|water) [[in|on] {where}]', '(is|are) {target} (leaking|wet)'], targetWord: 'leak', slots: { state: 'on' } },
-  { intent: 'HassGetState', sentences: ['where is {target}'], domains: ['person', 'device_tracker'] },
+  { intent: 'HassGetState', sentences: ['where is {target}'], domains: ['person', 'device_tracker'], slots: { domain: 'person' } },
   { intent: 'HassGetState', sentences: ['(is|are) {target} [at] home [yet|now]', '(is|are) {target} back [home] [yet]'], slots: { state: 'home' }, domains: ['person', 'device_tracker'] },
   { intent: 'HassGetState', sentences: ['(what is|whats) the volume [set to|at] [(on|of|in) {target}]', 'how loud is {target}'], targetWord: 'media player', domains: media },
   { intent: 'HassGetState', sentences: ['(what is|whats) playing [(on|in) {target}]', 'what (song|track) is (this|playing)'], domains: media },

@@ -175,7 +175,7 @@ export class Tier0Router {
       if (chosen.length === 0) return fail('JARVIS_ROUTE_NO_MATCH', 'There is no weather service in Home Assistant.');
       return this.finish(intent, slots, chosen.slice(0, 1), 0);
     }
-    if (intent === 'HassGetState' && slots['domain'] === 'person') {
+    if (intent === 'HassGetState' && slots['domain'] === 'person' && !c.hasTarget) {
       const people = this.index.snapshot.entities.filter((e) => domainOf(e.entity_id) === 'person');
       if (people.length === 0) return fail('JARVIS_ROUTE_NO_MATCH', 'Nobody is set up as a person in Home Assistant.');
       return this.finish(intent, slots, people, 0);

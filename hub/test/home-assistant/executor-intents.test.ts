@@ -75,6 +75,8 @@ describe('executor: the service calls Home Assistant would make for each intent'
     const which = await run('which lights are on');
     expect(which.ok).toBe(true);
     expect(which.reply).toMatch(/^(Yes, .+|No, none are on\.)$/);
+    expect((await run('where is dad')).reply).toMatch(/^Marcus is (home|away|[a-z ]+)\.$/);
+    expect((await run('is priya home')).reply).toMatch(/^(Yes|No), Priya is (home|away|[a-z ]+)\.$/);
     expect((await run("what's the battery of priya's phone")).reply).toMatch(/^The Priya's Phone Battery is \d+ ?%?\.$/);
   });
 
