@@ -445,7 +445,7 @@ export const commandTemplates: readonly CommandTemplate[] = [
   {
     intent: 'HassTurnOn',
     sentences: [
-      '<turn> on {target}', '<turn> {target} on', '(enable|power on|power up|light up|plug in|boot up|fire up) {target}',
+      '<turn> on {target}', '<turn> {target} on', '(enable|power on|power up|light up|plug in|boot up|fire up|activate) {target}',
       'on with {target}', '(it is|its) (too|so|very|really) dark [in here|here]', 'i can not see [a thing|anything] [in here]',
       '<turn> {target} on [in|on] {where}',
     ],
@@ -454,7 +454,7 @@ export const commandTemplates: readonly CommandTemplate[] = [
   {
     intent: 'HassTurnOff',
     sentences: [
-      '<turn> <off> {target}', '<turn> {target} <off>', '(disable|power off|power down|kill|shut off|shut down|unplug|cut) {target}',
+      '<turn> <off> {target}', '<turn> {target} <off>', '(disable|deactivate|power off|power down|kill|shut off|shut down|unplug|cut) {target}',
       '<off> with {target}', '<turn> {target} <off> [in|on] {where}',
       '(lights|light) out [[in|on] {where}]', '(it is|its) (too|so|very|really) bright [in here|here] [<turn> {target} <off>|<turn> <off> {target}]',
     ],
