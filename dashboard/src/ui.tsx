@@ -158,14 +158,12 @@ export function LevelMeter({ dbfs, speech, name }: { dbfs: number | undefined; s
   );
 }
 
-/** Copies text to the clipboard where the browser allows it; the text is selectable either way. */
+/** Copies text to the clipboard where the browser allows it; the text is in a read-only field to select either way. */
 export function CopyBox({ text, label }: { text: string; label: string }) {
   const [copied, setCopied] = useState(false);
   return (
     <div class="copy">
-      <pre aria-label={label} tabIndex={0}>
-        <code>{text}</code>
-      </pre>
+      <textarea aria-label={label} readOnly rows={Math.min(8, text.split('\n').length + 1)} spellcheck={false} value={text} onFocus={(e) => (e.target as HTMLTextAreaElement).select()} />
       <button
         type="button"
         onClick={() => {

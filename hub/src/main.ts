@@ -3,10 +3,12 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { commandRoutes } from './api/command-routes.js';
+import { dashboardBackend } from './api/dashboard-backend.js';
 import { devicesRoutes } from './api/devices-routes.js';
 import { homeAssistantRoutes } from './api/home-assistant-routes.js';
 import { todoRoutes } from './api/observer-routes.js';
 import { ApiServer } from './api/server.js';
+import { SessionStore, sessionAuthenticator } from './api/session.js';
 import { taskRoutesFor } from './api/tasks-routes.js';
 import { voiceRoutes } from './api/voice-routes.js';
 import { MuteGate } from './audio/mute-gate.js';
@@ -166,7 +168,7 @@ export async function startHub(config: JarvisConfig, logger: Logger, options: St
     const muteLog = log('hub:mute');
     const gate = new MuteGate(
       (t) => {
-        devices.addMuteAudit(t.deviceId, t.muted, t.source, t.at);
+        devices.addMuteAudit(t.deviceId, t.muted, t.source, t.at, t.actor);
         muteLog.info({ device: t.deviceId, muted: t.muted, source: t.source }, t.muted ? 'device muted' : 'device unmuted');
       },
       Date.now,
@@ -174,6 +176,7 @@ export async function startHub(config: JarvisConfig, logger: Logger, options: St
     );
     const restoredMute = devices.mqttMuteStates();
     gate.restore(restoredMute);
+    gate.restoreSoftware(devices.softwareMuteStates());
 
     // ── MQTT: the embedded broker (unless mqtt.url names an external one) and the device plane ──────────
     let mqttUrl: string;
@@ -270,7 +273,9 @@ export async function startHub(config: JarvisConfig, logger: Logger, options: St
 
     // ── HTTP API: built now so each part below can add its routes; started last ─────────────────────────
     const tokens = new TokensRepository(db);
+    const sessions = new SessionStore();
     const api = new ApiServer({
+      sessionAuth: sessionAuthenticator(sessions),
       host: config.host,
       port: config.http.port,
       logger: log('hub:api'),
@@ -286,6 +291,10 @@ export async function startHub(config: JarvisConfig, logger: Logger, options: St
       db, metrics, devices, registry, gate, ingest, mqtt, api,
       tasks: undefined, homeAssistant: undefined, llm: undefined, router: undefined, commands: undefined, transcripts: undefined, observer: undefined, voice: undefined, wyoming: undefined,
     };
+
+    // ── dashboard at `/`: login, device admin, mute audit, workers, system, live events (parts read per request) ─
+    const dashboard = dashboardBackend({ config, ports, parts, sessions, verifyToken: (t) => tokens.verify(t) });
+    await life.start(dashboard.live);
 
     if (options.only !== 'device-plane') {
       // ── tasks: durable queue, CA, join tokens, worker gRPC server (the router's cold path) ────────────
@@ -422,6 +431,7 @@ export async function startHub(config: JarvisConfig, logger: Logger, options: St
         onEvent: (event) => {
           voiceMetrics.observe(event);
           runs.observe(event);
+          dashboard.onVoiceEvent(event);
         },
         logger: voiceLog,
       });

@@ -12,7 +12,10 @@ export interface Device {
   kind: string;
   online: boolean;
   muted: boolean;
-  mute: { hardware: boolean; software: boolean };
+  /** Muted by the device itself (switch, MUTED frames): only the device can lift it. */
+  hardwareMuted: boolean;
+  /** Muted from the hub (dashboard or API). */
+  softwareMuted: boolean;
   lastHeardAt: string | null;
   battery: number | null;
 }
@@ -96,7 +99,7 @@ function DeviceCard({ d, onAction }: { d: Device; onAction: (a: Action) => void 
       <header class="row">
         <h3 id={`dev-${d.id}`}>{d.name}</h3>
         <Badge tone={d.online ? 'ok' : 'muted'}>{d.online ? 'online' : 'offline'}</Badge>
-        {d.muted && <Badge tone="warn">muted{d.mute.hardware ? ' (hardware)' : ''}{d.mute.software ? ' (software)' : ''}</Badge>}
+        {d.muted && <Badge tone="warn">muted{d.hardwareMuted ? ' (hardware)' : ''}{d.softwareMuted ? ' (software)' : ''}</Badge>}
       </header>
       <dl class="facts">
         <dt>Area</dt>
@@ -132,9 +135,9 @@ function DeviceCard({ d, onAction }: { d: Device; onAction: (a: Action) => void 
           <li class="key-late">late {percent(last?.lateRate)}</li>
         </ul>
       </div>
-      {d.mute.hardware && <p class="hint">This device is muted at the device (switch or MUTED frames). The dashboard cannot lift a hardware mute.</p>}
+      {d.hardwareMuted && <p class="hint">This device is muted at the device (switch or MUTED frames). The dashboard cannot lift a hardware mute.</p>}
       <div class="row wrap">
-        {d.mute.software ? (
+        {d.softwareMuted ? (
           <button type="button" onClick={() => onAction({ kind: 'unmute', device: d })}>
             Lift software mute
           </button>

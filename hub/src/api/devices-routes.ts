@@ -25,6 +25,9 @@ function summary(d: DeviceRecord, deps: DevicesRouteDeps): Record<string, unknow
     kind: d.kind,
     online: mqtt.online,
     muted: deps.gate.isMuted(d.deviceId),
+    // The device's own mute (switch or MUTED frames) and the software mute set from the API, apart.
+    hardwareMuted: deps.gate.inputs(d.deviceId).mqtt || deps.gate.inputs(d.deviceId).frame,
+    softwareMuted: deps.gate.softwareMuted(d.deviceId),
     battery: mqtt.status?.battery ?? null,
     rssi: mqtt.status?.rssi ?? null,
     lastHeardAt: lastHeard > 0 ? new Date(lastHeard).toISOString() : null,

@@ -7,6 +7,10 @@ export const API_ERROR_CODES = [
   'JARVIS_API_PAYLOAD_TOO_LARGE',
   'JARVIS_API_NOT_READY',
   'JARVIS_API_INTERNAL',
+  'JARVIS_API_CSRF',
+  'JARVIS_API_TOO_MANY_ATTEMPTS',
+  'JARVIS_API_CONFLICT',
+  'JARVIS_API_UNAVAILABLE',
 ] as const;
 
 /** One of {@link API_ERROR_CODES}, or a code another part registers for its routes. */

@@ -24,6 +24,11 @@ export interface ApiServerOptions {
   metricsAccess?: MetricsAccess;
   /** Deprecated: `true` is `metricsAccess: 'public'`. */
   publicMetrics?: boolean;
+  /**
+   * Authenticates a request that has no bearer token (the dashboard's session cookie): the token name, or
+   * undefined; may throw an ApiError (a write without its CSRF token).
+   */
+  sessionAuth?: (req: FastifyRequest) => string | undefined;
   /** Readiness checks by name; `/readyz` fails while any returns false. */
   readiness?: Record<string, () => boolean>;
 }
@@ -69,6 +74,7 @@ export class ApiServer implements Component {
   readonly name = 'api';
   private app: FastifyInstance | undefined;
   private readonly routes: { plugin: ApiRoutes; prefix: string }[] = [];
+  private readonly publicRoutes: FastifyPluginAsync[] = [];
   private readonly readiness: Record<string, () => boolean>;
   private readonly tokenCache = new Map<string, string>();
   private boundPort: number | undefined;
@@ -89,6 +95,15 @@ export class ApiServer implements Component {
   addRoutes(plugin: ApiRoutes, prefix = ''): void {
     if (this.app) throw new Error('api routes must be added before the api starts');
     this.routes.push({ plugin, prefix });
+  }
+
+  /**
+   * Adds routes outside `/api/v1`'s token check (the dashboard's files, its login, the OpenAPI document);
+   * registered before the API routes, so a documentation plugin among them sees every route.
+   */
+  addPublicRoutes(plugin: FastifyPluginAsync): void {
+    if (this.app) throw new Error('api routes must be added before the api starts');
+    this.publicRoutes.push(plugin);
   }
 
   /** Adds a readiness check shown in `/readyz`. */
@@ -156,6 +171,7 @@ export class ApiServer implements Component {
       return reply.header('content-type', this.options.metrics.contentType).send(await this.options.metrics.metrics());
     });
 
+    for (const plugin of this.publicRoutes) await app.register(plugin);
     await app.register(
       async (scope) => {
         scope.addHook('onRequest', async (req) => {
@@ -193,7 +209,11 @@ export class ApiServer implements Component {
   private async authenticate(req: FastifyRequest): Promise<string> {
     const header = req.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-    if (!match?.[1]) throw new ApiError(401, 'JARVIS_API_UNAUTHORIZED', 'missing bearer token (Authorization: Bearer <token>)');
+    if (!match?.[1]) {
+      const bySession = this.options.sessionAuth?.(req);
+      if (bySession) return bySession;
+      throw new ApiError(401, 'JARVIS_API_UNAUTHORIZED', 'missing bearer token (Authorization: Bearer <token>) or dashboard session');
+    }
     const token = match[1];
     // scrypt costs ~50 ms; remember tokens already proven, keyed by a digest so the map holds no secret.
     const digest = createHash('sha256').update(token).digest('hex');

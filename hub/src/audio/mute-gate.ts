@@ -6,6 +6,8 @@ export type MuteAuditSink = (transition: MuteTransition) => void;
 interface DeviceMute {
   mqtt: boolean;
   frame: boolean;
+  /** The software mute set from the API (dashboard); it adds to the device's own mute, never lifts it. */
+  api: boolean;
 }
 
 /**
@@ -31,7 +33,22 @@ export class MuteGate {
 
   isMuted(deviceId: string): boolean {
     const s = this.states.get(deviceId);
-    return s !== undefined && (s.mqtt || s.frame);
+    return s !== undefined && (s.mqtt || s.frame || s.api);
+  }
+
+  /** Whether the software (API) mute is set for the device. */
+  softwareMuted(deviceId: string): boolean {
+    return this.states.get(deviceId)?.api ?? false;
+  }
+
+  /** Seeds software mutes remembered from before a restart, without emitting transitions. */
+  restoreSoftware(muted: ReadonlyMap<string, boolean>): void {
+    for (const [deviceId, on] of muted) this.state(deviceId).api = on;
+  }
+
+  /** Sets or lifts the software mute; the device stays muted while its own inputs say so. */
+  setSoftwareMuted(deviceId: string, muted: boolean, actor: string): MuteTransition | undefined {
+    return this.update(deviceId, 'api', muted, actor);
   }
 
   /** Both inputs, for the API and tests. */
@@ -64,19 +81,19 @@ export class MuteGate {
   private state(deviceId: string): DeviceMute {
     let s = this.states.get(deviceId);
     if (!s) {
-      s = { mqtt: false, frame: false };
+      s = { mqtt: false, frame: false, api: false };
       this.states.set(deviceId, s);
     }
     return s;
   }
 
-  private update(deviceId: string, source: MuteSource, muted: boolean): MuteTransition | undefined {
+  private update(deviceId: string, source: MuteSource, muted: boolean, actor?: string): MuteTransition | undefined {
     const s = this.state(deviceId);
-    const before = s.mqtt || s.frame;
+    const before = s.mqtt || s.frame || s.api;
     s[source] = muted;
-    const after = s.mqtt || s.frame;
+    const after = s.mqtt || s.frame || s.api;
     if (before === after) return undefined;
-    const t: MuteTransition = { deviceId, muted: after, source, at: this.now() };
+    const t: MuteTransition = { deviceId, muted: after, source, at: this.now(), ...(actor !== undefined ? { actor } : {}) };
     this.audit(t);
     for (const l of this.listeners) {
       try {

@@ -24,13 +24,15 @@ export interface DeviceAudioChunk {
 }
 
 /** Why a device is muted. */
-export type MuteSource = 'mqtt' | 'frame';
+export type MuteSource = 'mqtt' | 'frame' | 'api';
 
 /** Emitted on every mute transition; downstream parts discard open utterances and recent transcripts. */
 export interface MuteTransition {
   deviceId: string;
   muted: boolean;
   source: MuteSource;
+  /** Who set or lifted a software mute (source `api`): the API token's name. */
+  actor?: string;
   /** Hub wall-clock time, ms since epoch. */
   at: number;
 }

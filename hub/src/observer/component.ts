@@ -77,6 +77,11 @@ export class ObserverComponent implements Component {
     });
   }
 
+  /** The rolling buffer's size and age (nothing it holds), for the dashboard. */
+  bufferStats(): ReturnType<RollingBuffer['stats']> {
+    return this.buffer.stats();
+  }
+
   /** "Forget the last N minutes" of one device or all (for the API route and the spoken command). */
   forget(minutes: number, deviceId?: string): Promise<{ segments: number; todos: number }> {
     return this.observer.forget(minutes, deviceId);

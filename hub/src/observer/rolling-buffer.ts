@@ -156,6 +156,22 @@ export class RollingBuffer {
     return n;
   }
 
+  /** What the buffer holds now, for the dashboard's privacy page: segments, characters, the oldest start. */
+  stats(): { segments: number; characters: number; oldestAt: number | null; windowMs: number } {
+    this.evictExpired(this.clock());
+    let segments = 0;
+    let characters = 0;
+    let oldestAt: number | null = null;
+    for (const list of this.segments.values()) {
+      for (const s of list) {
+        segments++;
+        characters += s.text.length;
+        if (oldestAt === null || s.startedAt < oldestAt) oldestAt = s.startedAt;
+      }
+    }
+    return { segments, characters, oldestAt, windowMs: this.windowMs };
+  }
+
   /** Whether the device is muted as far as the buffer knows. */
   isMuted(deviceId: string): boolean {
     return (this.blackouts.get(deviceId) ?? []).some((b) => b.to === null);

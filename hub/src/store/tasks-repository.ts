@@ -143,8 +143,17 @@ export class TasksRepository {
            error = @error, errors = @errors, updated_at = @now, settled_at = @now WHERE id = @id`,
       ),
       requestCancel: db.prepare(`UPDATE tasks SET cancel_requested = 1, updated_at = ? WHERE id = ?`),
+      retryDead: db.prepare(
+        `UPDATE tasks SET state = 'queued', attempts = 0, not_before = @now, cancel_requested = 0, settled_at = NULL, updated_at = @now
+         WHERE id = @id AND state = 'dead'`,
+      ),
       count: db.prepare(`SELECT state, COUNT(*) AS n FROM tasks GROUP BY state`),
     };
+  }
+
+  /** Puts a dead-lettered task back in the queue with fresh attempts (its error history stays); false unless it was dead. */
+  retryDead(id: string, now: number): boolean {
+    return this.stmts.retryDead.run({ id, now }).changes > 0;
   }
 
   /** Inserts a queued task. */

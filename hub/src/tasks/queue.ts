@@ -182,6 +182,13 @@ export class SqliteTaskQueue implements TaskQueue {
     return task;
   }
 
+  /** Retries a dead-lettered task: queued again with fresh attempts; undefined unless it was dead. */
+  retryDead(id: string): TaskRecord | undefined {
+    if (!this.repo.retryDead(id, this.now())) return undefined;
+    this.events.emit('available');
+    return this.repo.get(id);
+  }
+
   onSettled(listener: (task: TaskRecord) => void): () => void {
     this.events.on('settled', listener);
     return () => this.events.off('settled', listener);

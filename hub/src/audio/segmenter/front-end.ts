@@ -18,7 +18,6 @@ import { chainDelayMs, resampleDelayMs } from './pipeline-delay.js';
 import { Segmenter, type SegmenterOptions } from './segmenter.js';
 import type { CommandPause, Utterance } from './utterance.js';
 
-/** Which VAD: one of the chain's, Silero VAD v5, or `auto` (Silero when its model is there, else hybrid). */
 export type FrontEndVad = VadKind | 'silero' | 'auto';
 /** Which wake engine: `auto` takes openWakeWord when its "hey jarvis" model is there, else enrolled templates. */
 export type WakeEngineChoice = 'auto' | 'openwakeword' | 'enrolled';
@@ -99,8 +98,13 @@ interface DeviceState {
   silero: SileroLane | undefined;
   dtwChain: DspChain | undefined;
 }
+  /** Input level as the dashboard's meter shows it: peak dBFS falling 0.5 dB per frame, and the last voiced frame's time. */
+  level: { db: number; speechAt: number; at: number };
 
 /**
+/** How long after the VAD's last voiced frame a device still shows as speaking, ms. */
+const SPEECH_HOLD_MS = 300;
+
  * The hub's audio front end (issues 4 and 16): per device, VAD + hub wake phrase → segmenter, plus wake
  * arbitration across devices. Feed it `DeviceAudioChunk`s and `MuteTransition`s from the device plane
  * and MQTT button/wake events; it emits utterances and voice run events.
@@ -153,7 +157,6 @@ export class AudioFrontEnd implements Component {
   }
 
   private async startVad(): Promise<void> {
-    const choice = this.options.vad ?? 'auto';
     if (choice !== 'silero' && choice !== 'auto') {
       this.state.vad = { engine: choice, reason: 'configured' };
       return;
@@ -254,6 +257,13 @@ export class AudioFrontEnd implements Component {
 
   private dtw(d: DeviceState, deviceId: string, frame: DspFrame): void {
     const hit = d.wake?.push(frame.samples, frame.ts);
+  /** Each device's current input level (dBFS) and whether the hub's VAD hears speech, for the dashboard. */
+  levels(): Map<string, { dbfs: number; speech: boolean; at: number }> {
+    const out = new Map<string, { dbfs: number; speech: boolean; at: number }>();
+    for (const [id, d] of this.devices) out.set(id, { dbfs: d.level.db, speech: d.level.at - d.level.speechAt <= SPEECH_HOLD_MS, at: d.level.at });
+    return out;
+  }
+
     if (hit) {
       this.log.debug({ deviceId, score: hit.score, template: hit.template }, 'wake phrase');
       d.segmenter.trigger('hub-wake', hit.at, hit.score);
@@ -265,6 +275,9 @@ export class AudioFrontEnd implements Component {
     d.segmenter.push(frame);
   }
 
+    d.level.db = Math.max(frame.rawDb, d.level.db - 0.5);
+    d.level.at = frame.ts;
+    if (frame.speech) d.level.speechAt = frame.ts;
   /** Passes on, in order, every waiting frame whose Silero windows are all decided. */
   private release(d: DeviceState): void {
     const lane = d.silero as SileroLane;
@@ -371,6 +384,7 @@ export class AudioFrontEnd implements Component {
       dtwChain,
     };
     const id = chunk.deviceId;
+      level: { db: -100, speechAt: -Infinity, at: 0 },
     const live = (): boolean => this.devices.get(id) === state;
     if (this.oww) {
       state.oww = this.oww.createStream((det) => {
