@@ -37,6 +37,7 @@ export function missingCiRequirements(): string[] {
   const files: Array<[string, string]> = [
     ['/usr/share/pocketsphinx/model/en-us/en-us/mdef', 'Debian pocketsphinx-en-us'],
     ['/usr/include/mbedtls/md.h', 'Debian libmbedtls-dev'],
+    ['/usr/bin/chromium', 'Debian chromium (the dashboard browser tests)'],
     [`${root}hub/native/pocketsphinx/build/Release/jarvis_pocketsphinx.node`, 'the PocketSphinx addon (built by npm ci: hub install script)'],
     [`${root}whisper-native/native/build/Release/jarvis_whisper.node`, 'the whisper.cpp addon (built by npm ci: @jarvis/whisper install script)'],
     [`${root}../shared/models/for-tests-ggml-tiny.en.bin`, 'shared/models beside the checkout'],
