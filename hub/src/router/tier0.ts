@@ -3,7 +3,7 @@ import { domainOf, type RegistrySnapshot, type SnapshotEntity } from '../home-as
 import { durationSeconds, parseDuration } from '../language/duration.js';
 import { EntityIndex, type ResolvedTarget, type TargetConstraints } from './entity-index.js';
 import { normalizeText, singular } from '../language/normalize.js';
-import { coldTemplates, commandTemplates, compileTemplate, MEDIA_CLASSES, STATE_WORDS, type CommandTemplate } from '../language/templates.js';
+import { coldTemplates, commandTemplates, compileTemplate, MEDIA_CLASSES, requiredWords, STATE_WORDS, type CommandTemplate } from '../language/templates.js';
 import { actionOf, type Decision, type IntentName, type RouteContext, type Slots } from '../language/intents.js';
 
 const ON_OFF_DOMAINS = ['light', 'switch', 'fan', 'input_boolean', 'media_player', 'climate', 'scene', 'script', 'humidifier', 'vacuum', 'lawn_mower', 'cover', 'valve', 'lock'];
@@ -60,6 +60,8 @@ interface Compiled {
   template: CommandTemplate;
   regex: RegExp;
   hasTarget: boolean;
+  /** Words the input must have for the regular expression to be worth running. */
+  needs: readonly string[];
 }
 
 type Attempt = { ok: true; decision: Decision } | { ok: false; decision: Decision; weak: boolean };
@@ -83,7 +85,7 @@ export class Tier0Router {
     this.allowlist = allowlist ?? new Allowlist(allowlistConfigSchema.parse({}));
     this.index = new EntityIndex(snapshot);
     this.compiled = commandTemplates.flatMap((template) =>
-      template.sentences.map((sentence) => ({ template, regex: compileTemplate(sentence), hasTarget: /\{(?:target|where)\}/.test(sentence) || template.targetWord !== undefined })),
+      template.sentences.map((sentence) => ({ template, regex: compileTemplate(sentence), hasTarget: /\{(?:target|where)\}/.test(sentence) || template.targetWord !== undefined, needs: [...requiredWords(sentence)] })),
     );
     this.cold = coldTemplates.flatMap((c) => c.sentences.map((s) => ({ task: c.task, regex: compileTemplate(s, { request: '.+' }) })));
   }
@@ -105,7 +107,9 @@ export class Tier0Router {
     const subject = `${norm} `;
     const contextAreaId = context.area ? this.index.findArea(context.area)?.area_id : undefined;
     let failure: Decision | undefined;
+    const words = new Set(norm.split(' '));
     for (const c of this.compiled) {
+      if (!c.needs.every((w) => words.has(w))) continue;
       const m = c.regex.exec(subject);
       if (!m) continue;
       const attempt = this.build(c, m.groups ?? {}, contextAreaId, norm);
