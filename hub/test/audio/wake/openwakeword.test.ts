@@ -18,7 +18,7 @@ async function run(model: OpenWakeWordModel, samples: Int16Array): Promise<{ det
   return { detections, scores };
 }
 
-describe.skipIf(!ready)(`openWakeWord "hey jarvis" (${MODELS_SKIP_REASON})`, () => {
+describe.skipIf(!ready)(`openWakeWord "hey jarvis" (${MODELS_SKIP_REASON})`, { timeout: 120_000 }, () => {
   it('rejects out-of-range options and a file that is not a wake model with coded errors', async () => {
     const f = files!;
     await expect(OpenWakeWordModel.load(f, { threshold: 1.5 })).rejects.toMatchObject({ code: 'JARVIS_AUDIO_BAD_CONFIG' });
