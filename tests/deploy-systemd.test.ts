@@ -31,7 +31,7 @@ function installed(name: string): string {
 const hasAnalyze = hasTool('systemd-analyze', ['--version']);
 
 describe.skipIf(!hasAnalyze)('deploy/systemd units', () => {
-  for (const unit of ['jarvis-hub.service', 'jarvis-worker.service', 'jarvis-edge.service']) {
+  for (const unit of ['jarvis-hub.service', 'jarvis-worker.service', 'jarvis-edge.service', 'jarvis-mosquitto-reload.path', 'jarvis-mosquitto-reload.service']) {
     it(`${unit} passes systemd-analyze verify with no warning`, () => {
       const path = installed(unit);
       const r = spawnSync('systemd-analyze', ['verify', '--man=no', path], { encoding: 'utf8' });

@@ -10,7 +10,11 @@ import { createLogger } from '../hub/src/core/logger.js';
 import { loadRegistrySnapshot } from '../hub/src/home-assistant/registry-snapshot.js';
 import { HomeAssistantSimulator } from '@jarvis/ha-simulator';
 import { startHub, type Hub, type HubParts } from '../hub/src/main.js';
-import type { DeviceKind } from '../hub/src/store/devices-repository.js';
+import { DevicesRepository, type DeviceKind } from '../hub/src/store/devices-repository.js';
+import { openDatabase } from '../hub/src/store/database.js';
+import { loadOrCreateMasterKey, SecretBox } from '../hub/src/core/secrets.js';
+import { exportMosquitto, readHubEnv } from '../hub/src/mqtt/mosquitto-export.js';
+import { startMosquitto, type Mosquitto } from './helpers/mosquitto.js';
 
 /** The demo home every integration test uses (three floors, ten rooms). */
 export const FIXTURE_HOME = new URL('./fixtures/registry/home.json', import.meta.url).pathname;
@@ -37,6 +41,8 @@ export interface PartsHub {
   device(name: string, area: string, kind?: DeviceKind): Promise<TestDevice>;
   /** Connects an already provisioned device again (after a restart). */
   reconnect(bundle: DeviceBundle): Promise<TestDevice>;
+  /** The real Mosquitto in front of the hub, with `broker: 'mosquitto'`. */
+  mosquitto: Mosquitto | undefined;
   /** Stops the hub (not the simulator) and starts a new one on the same data dir. */
   restart(): Promise<void>;
   close(): Promise<void>;
@@ -47,12 +53,19 @@ export interface PartsHubOptions {
   /** Run the HA simulator and point the hub at it (default true). */
   homeAssistant?: boolean;
   env?: Record<string, string>;
+  /**
+   * `mosquitto`: a real Mosquitto in front of the hub, fed by the hub's own export (`mqtt.exportDir`,
+   * reloaded through its pid file), instead of the embedded broker (default `embedded`).
+   */
+  broker?: 'embedded' | 'mosquitto';
+  /** Registry snapshot the HA simulator serves (default {@link FIXTURE_HOME}). */
+  home?: string;
 }
 
 /** Starts the HA simulator (unless turned off) and a real hub with all parts against it. */
 export async function startPartsHub(options: PartsHubOptions = {}): Promise<PartsHub> {
   const dataDir = mkdtempSync(join(tmpdir(), 'jarvis-parts-'));
-  const ha = options.homeAssistant === false ? undefined : new HomeAssistantSimulator({ snapshot: loadRegistrySnapshot(FIXTURE_HOME), token: 'sim-token' });
+  const ha = options.homeAssistant === false ? undefined : new HomeAssistantSimulator({ snapshot: loadRegistrySnapshot(options.home ?? FIXTURE_HOME), token: 'sim-token' });
   await ha?.start();
   const logs: string[] = [];
   const clients: MqttClient[] = [];
@@ -64,6 +77,20 @@ export async function startPartsHub(options: PartsHubOptions = {}): Promise<Part
     ...(ha ? { JARVIS_HOME_ASSISTANT_URL: ha.url, JARVIS_HOME_ASSISTANT_TOKEN: 'sim-token' } : {}),
     ...options.env,
   };
+  let mosquitto: Mosquitto | undefined;
+  if (options.broker === 'mosquitto') {
+    const exportDir = join(dataDir, 'mosquitto');
+    // The hub's login to the broker comes from a first export, as a person would do it before pointing the hub at it.
+    const store = openDatabase(join(dataDir, 'jarvis.db'));
+    exportMosquitto(new DevicesRepository(store, new SecretBox(loadOrCreateMasterKey(join(dataDir, 'secret.key')))), exportDir, { discoveryPrefix: 'homeassistant' });
+    store.close();
+    mosquitto = await startMosquitto(exportDir);
+    const login = readHubEnv(exportDir)!;
+    Object.assign(env, {
+      JARVIS_MQTT_URL: mosquitto.url, JARVIS_MQTT_USERNAME: login.username, JARVIS_MQTT_PASSWORD: login.password,
+      JARVIS_MQTT_EXPORT_DIR: exportDir, JARVIS_MQTT_EXPORT_RELOAD_PID_FILE: mosquitto.pidFile,
+    });
+  }
   const config = loadConfig({ env });
   const logger = createLogger({ level: 'debug', destination: new Writable({ write: (c, _e, cb) => (logs.push(String(c)), cb()) }) });
   const boot = async (): Promise<Hub> => {
@@ -75,10 +102,20 @@ export async function startPartsHub(options: PartsHubOptions = {}): Promise<Part
   const token = readFileSync(join(dataDir, 'admin-token'), 'utf8').trim();
 
   const connect = async (bundle: DeviceBundle): Promise<TestDevice> => {
-    const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${hub.ports.mqtt}`, {
+    const login = (): Promise<MqttClient> => mqtt.connectAsync(mosquitto ? mosquitto.url : `mqtt://127.0.0.1:${hub.ports.mqtt}`, {
       username: bundle.mqtt.username, password: bundle.mqtt.password, clientId: `jarvis-${bundle.deviceId}-test`, reconnectPeriod: 0,
       will: { topic: topicFor(bundle.deviceId, 'status'), payload: Buffer.from('{"state":"offline"}'), retain: true, qos: 1 },
     });
+    // Mosquitto learns a new device when the hub's export makes it reload: a few tries at most.
+    let client: MqttClient | undefined;
+    for (let attempt = 0; !client; attempt++) {
+      try {
+        client = await login();
+      } catch (err) {
+        if (!mosquitto || attempt >= 50) throw err;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
     clients.push(client);
     const said: string[] = [];
     const waiters = new Set<() => void>();
@@ -143,9 +180,11 @@ export async function startPartsHub(options: PartsHubOptions = {}): Promise<Part
       await hub.stop();
       hub = await boot();
     },
+    mosquitto,
     async close() {
       await closeClients();
       await hub.stop();
+      await mosquitto?.stop();
       await ha?.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },

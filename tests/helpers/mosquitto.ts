@@ -35,6 +35,8 @@ async function accepting(port: number, timeoutMs: number): Promise<void> {
 export interface Mosquitto {
   port: number;
   url: string;
+  /** A pid file naming it (what the hub signals after an export). */
+  pidFile: string;
   /** Everything it logged so far. */
   log(): string;
   stop(): Promise<void>;
@@ -52,6 +54,7 @@ export async function startMosquitto(dir: string): Promise<Mosquitto> {
   const exported = readFileSync(join(dir, 'mosquitto.conf'), 'utf8');
   const conf = exported.replace(/^listener .*$/m, `listener ${port} 127.0.0.1`);
   const testConf = join(dir, 'test-mosquitto.conf');
+  const pidFile = join(dir, 'mosquitto.pid');
   writeFileSync(testConf, `${conf}\nuser ${userInfo().username}\npersistence_location ${dir}/\nlog_dest stdout\nlog_type all\n`);
   let child: ChildProcess | undefined;
   let text = '';
@@ -60,6 +63,9 @@ export async function startMosquitto(dir: string): Promise<Mosquitto> {
     c.stdout!.on('data', (d: Buffer) => (text += d.toString()));
     c.stderr!.on('data', (d: Buffer) => (text += d.toString()));
     child = c;
+    // Mosquitto writes pid_file only when it daemonises; in the foreground the test writes it, as a
+    // service manager would.
+    writeFileSync(pidFile, `${c.pid}\n`);
     await accepting(port, 10_000);
   };
   const stop = async (): Promise<void> => {
@@ -71,5 +77,5 @@ export async function startMosquitto(dir: string): Promise<Mosquitto> {
     await exited;
   };
   await launch();
-  return { port, url: `mqtt://127.0.0.1:${port}`, log: () => text, stop, restart: async () => (await stop(), await launch()) };
+  return { port, url: `mqtt://127.0.0.1:${port}`, pidFile, log: () => text, stop, restart: async () => (await stop(), await launch()) };
 }

@@ -24,6 +24,8 @@ Prints the run's report as one JSON line on stdout; progress goes to stderr.
   --jitter-ms N        extra random delay per datagram, 0..N ms (default 0)
   --mute-at S          stream second at which the mute switch goes on (repeatable)
   --unmute-at S        stream second at which it goes off again (repeatable)
+  --ptt-at S           stream second at which the push-to-talk button is pressed (repeatable): the press
+                       goes out as event/button on the device's own MQTT login, as the real button's does
   --mute-signal M      both (default: MQTT state and frame flag, like the real switch), mqtt or flag
   --realtime           pace frames at capture speed (default)
   --fast               send as fast as the socket allows
@@ -51,6 +53,7 @@ const options = {
   'jitter-ms': { type: 'string' },
   'mute-at': { type: 'string', multiple: true },
   'unmute-at': { type: 'string', multiple: true },
+  'ptt-at': { type: 'string', multiple: true },
   'mute-signal': { type: 'string' },
   realtime: { type: 'boolean' },
   fast: { type: 'boolean' },
@@ -136,6 +139,7 @@ export const simulateCommand: WearableCommand = {
         jitterMs: number('jitter-ms', values['jitter-ms']),
         muteAt: (values['mute-at'] ?? []).map((s) => number('mute-at', s) as number),
         unmuteAt: (values['unmute-at'] ?? []).map((s) => number('unmute-at', s) as number),
+        pttAt: (values['ptt-at'] ?? []).map((s) => number('ptt-at', s) as number),
         muteSignal: muteSignal as MuteSignal,
         speed: values.fast ? Infinity : (number('speed', values.speed) ?? 1),
         loop: values.loop ?? false,

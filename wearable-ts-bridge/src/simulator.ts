@@ -61,6 +61,11 @@ export interface SimulateWearableOptions {
   muteAt?: number[];
   /** Stream times (s) at which the switch goes back to unmuted. */
   unmuteAt?: number[];
+  /**
+   * Stream times (s) at which the button is pressed for push-to-talk: an `event/button` press on the
+   * device's own MQTT session, as the wearable's button sends it (so no second session is needed).
+   */
+  pttAt?: number[];
   /** Default `both`; see `MuteSignal`. */
   muteSignal?: MuteSignal;
   /** Stream seconds per wall-clock second: 1 is real time (default), Infinity is as fast as possible. */
@@ -225,6 +230,7 @@ export async function simulateWearable(options: SimulateWearableOptions): Promis
   if (!(speed > 0)) badOption(`speed must be > 0, got ${String(speed)}`);
   const muteAt = (options.muteAt ?? []).map((s) => nonNegative('mute-at', s, 0));
   const unmuteAt = (options.unmuteAt ?? []).map((s) => nonNegative('unmute-at', s, 0));
+  const pttAt = (options.pttAt ?? []).map((s) => nonNegative('ptt-at', s, 0)).sort((a, b) => a - b);
   const muteSignal = options.muteSignal ?? 'both';
   if (!['both', 'mqtt', 'flag'].includes(muteSignal)) badOption(`mute signal must be both, mqtt or flag, got ${String(muteSignal)}`);
   const seed = options.seed ?? 1;
@@ -397,6 +403,11 @@ export async function simulateWearable(options: SimulateWearableOptions): Promis
         await drain(nominalMs);
       }
 
+      while (pttAt.length > 0 && (pttAt[0] as number) * sampleRate <= position) {
+        pttAt.shift();
+        log(`button: ptt press at sample ${position}`);
+        await publish('event/button', encodePayload('event/button', { button: 'ptt', action: 'press' }), false);
+      }
       const frameMuted = timeline.frameMuted(position, remaining);
       if (frameMuted !== muted) {
         muted = frameMuted;

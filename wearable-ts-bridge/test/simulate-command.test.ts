@@ -97,6 +97,7 @@ describe('jarvis-wearable simulate', () => {
     ['bad codec', () => ['--bundle', bundleFile, '--wav', wavFile, '--codec', 'mp3'], '--codec must be pcm16 or adpcm'],
     ['negative jitter', () => ['--bundle', bundleFile, '--wav', wavFile, '--jitter-ms', '-5'], 'jitter-ms'],
     ['bad mute time', () => ['--bundle', bundleFile, '--wav', wavFile, '--mute-at', 'soon'], '--mute-at "soon"'],
+    ['bad push-to-talk time', () => ['--bundle', bundleFile, '--wav', wavFile, '--ptt-at', '-1'], '--ptt-at'],
     ['--fast with --realtime', () => ['--bundle', bundleFile, '--wav', wavFile, '--fast', '--realtime'], 'exclude each other'],
     ['bad --hub', () => ['--bundle', bundleFile, '--wav', wavFile, '--hub', 'nohost'], 'HOST:PORT'],
     ['bad --mqtt', () => ['--bundle', bundleFile, '--wav', wavFile, '--mqtt', 'not a url'], 'is not a URL'],

@@ -1,35 +1,10 @@
 /** `jarvis mqtt export-mosquitto`: the embedded broker's logins, ACL and limits for an external Mosquitto. */
 import { resolve } from 'node:path';
 import { CONFIG_FLAGS_HELP } from '../config/load.js';
-import { randomSecret } from '../core/secrets.js';
 import { CliError } from '../cli/errors.js';
 import { withStore } from '../cli/device.js';
 import type { CliCommand } from '../cli/types.js';
-import type { DevicesRepository } from '../store/devices-repository.js';
-import { readHubEnv, renderMosquittoExport, writeMosquittoExport, type BrokerLimits } from './mosquitto-export.js';
-
-/** Limits the export writes when no flag says otherwise (the embedded broker's, SPEC §8). */
-export const DEFAULT_EXPORT_LIMITS: BrokerLimits = { maxPacketBytes: 65_536, maxConnections: 512 };
-
-/** Writes the export for every device in `repo` into `dir`; the hub's login is kept from an earlier export. */
-export function exportMosquitto(
-  repo: DevicesRepository,
-  dir: string,
-  o: { discoveryPrefix: string; limits?: BrokerLimits; configDir?: string; listen?: { host?: string; port?: number } },
-): { files: string[]; needRotate: { deviceId: string; name: string }[]; devices: number } {
-  const hub = readHubEnv(dir) ?? { username: 'jarvis-hub', password: randomSecret(32) };
-  const devices = repo.mosquittoLogins().map(({ device, mosquittoHash }) => ({ deviceId: device.deviceId, mqttUsername: device.mqttUsername, name: device.name, mosquittoHash }));
-  const rendered = renderMosquittoExport({
-    devices,
-    hub,
-    limits: o.limits ?? DEFAULT_EXPORT_LIMITS,
-    discoveryPrefix: o.discoveryPrefix,
-    configDir: o.configDir ?? dir,
-    listen: o.listen,
-  });
-  const files = writeMosquittoExport(dir, rendered);
-  return { files, needRotate: rendered.needRotate.map((d) => ({ deviceId: d.deviceId, name: d.name })), devices: devices.length - rendered.needRotate.length };
-}
+import { DEFAULT_EXPORT_LIMITS, exportMosquitto, type BrokerLimits } from './mosquitto-export.js';
 
 function intFlag(name: string, text: unknown, min: number, max: number): number | undefined {
   if (text === undefined) return undefined;
@@ -59,7 +34,7 @@ then reload Mosquitto: systemctl reload mosquitto (SIGHUP re-reads passwd and ac
 Devices added before the hub kept Mosquitto hashes have none: they are listed and left out until one
 \`jarvis device rotate-key\` each.
 
-  --out DIR               where to write (created 0750; passwd, acl and hub.env are 0600)
+  --out DIR               where to write (created 0750; passwd and acl 0640, hub.env 0600)
   --config-dir DIR        where Mosquitto will read the files, if not DIR (e.g. /etc/mosquitto/jarvis)
   --listen [HOST:]PORT    the listener to write (default 1883 on every address)
   --max-packet-bytes N    largest MQTT packet accepted (default ${DEFAULT_EXPORT_LIMITS.maxPacketBytes})

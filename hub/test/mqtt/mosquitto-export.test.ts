@@ -13,8 +13,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run.js';
 import { mosquittoPasswordHash, verifyMosquittoPassword } from '../../src/core/mosquitto-hash.js';
 import { loadOrCreateMasterKey, SecretBox } from '../../src/core/secrets.js';
-import { exportMosquitto } from '../../src/mqtt/cli.js';
-import { renderMosquittoExport } from '../../src/mqtt/mosquitto-export.js';
+import { exportMosquitto, renderMosquittoExport } from '../../src/mqtt/mosquitto-export.js';
 import { openDatabase, type Db } from '../../src/store/database.js';
 import { DevicesRepository } from '../../src/store/devices-repository.js';
 import { hasTool } from '../../../tests/ci-requirements.js';
@@ -101,7 +100,7 @@ describe.skipIf(!hasTool('mosquitto', ['-h']))('the export on a real Mosquitto',
     db.prepare('UPDATE devices SET mosquitto_password_hash = NULL WHERE id = ?').run(legacy.device.id);
     const out = exportMosquitto(repo, dir, { discoveryPrefix: 'homeassistant', limits: { maxPacketBytes: 8192, maxConnections: 50 } });
     expect(out.needRotate).toEqual([{ deviceId: legacy.device.deviceId, name: 'legacy' }]);
-    expect(statSync(join(dir, 'passwd')).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dir, 'passwd')).mode & 0o777).toBe(0o640);
     expect(statSync(join(dir, 'hub.env')).mode & 0o777).toBe(0o600);
     broker = await startMosquitto(dir);
     const hubPassword = /JARVIS_MQTT_PASSWORD=(.*)/.exec(readFileSync(join(dir, 'hub.env'), 'utf8'))![1]!;

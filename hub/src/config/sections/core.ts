@@ -53,6 +53,13 @@ export const mqttSection = z
         verifiedTtlMs: z.number().int().min(0).max(86_400_000).default(600_000),
       })
       .prefault({}),
+    /**
+     * Folder to keep an external Mosquitto's files in (`jarvis mqtt export-mosquitto`): the hub rewrites
+     * them at start and whenever a device is added, removed or re-keyed. Unset = no export.
+     */
+    exportDir: z.string().min(1).optional(),
+    /** Mosquitto's `pid_file`: after each export the hub sends that process SIGHUP, so it re-reads the files. */
+    exportReloadPidFile: z.string().min(1).optional(),
   })
   .prefault({});
 
