@@ -5,7 +5,6 @@ import { migration0003 } from './0003-api-tokens.js';
 import { migration0004 } from './0004-udp-stream-guard.js';
 import { migration0006 } from './0006-software-mute.js';
 import { migration0007 } from './0007-mosquitto-password.js';
-import { migration0007 } from './0007-mosquitto-password.js';
 import { migration0009 } from './0009-udp-boot-guard.js';
 import { migration0010 } from './0010-tasks.js';
 import { migration0011 } from './0011-workers.js';
@@ -23,7 +22,6 @@ export const migrations: readonly Migration[] = [
   migration0003,
   migration0004,
   migration0006,
-  migration0007,
   migration0007,
   migration0009,
   migration0010,
