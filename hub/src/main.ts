@@ -169,7 +169,7 @@ export async function startHub(config: JarvisConfig, logger: Logger, options: St
     const gate = new MuteGate(
       (t) => {
         devices.addMuteAudit(t.deviceId, t.muted, t.source, t.at, t.actor);
-        muteLog.info({ device: t.deviceId, muted: t.muted, source: t.source }, t.muted ? 'device muted' : 'device unmuted');
+        muteLog.info({ device: t.deviceId, muted: t.muted, source: t.source, ...(t.actor ? { actor: t.actor } : {}) }, t.muted ? 'device muted' : 'device unmuted');
       },
       Date.now,
       (err) => muteLog.error({ err }, 'mute listener failed'),
@@ -391,6 +391,7 @@ export async function startHub(config: JarvisConfig, logger: Logger, options: St
           transcriptListeners: () => transcripts.size,
           forget: (minutes, deviceId) => observer.forget(minutes, deviceId),
           deviceExists,
+          isMuted: (id) => gate.isMuted(id),
         }),
       );
 

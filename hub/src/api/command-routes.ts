@@ -57,12 +57,15 @@ export interface CommandRouteDeps {
   /** The observer's "forget the last N minutes"; undefined when the observer is not running. */
   forget: ((minutes: number, deviceId?: string) => Promise<unknown>) | undefined;
   deviceExists(deviceId: string): boolean;
+  /** Whether the mute gate holds the device muted (a muted device's transcripts are dropped, and the answer says so). */
+  isMuted?(deviceId: string): boolean;
 }
 
 /**
  * Routes under `/api/v1`: `POST /commands {text, deviceId?, area?}` → `{decision, result, ...}` (the reply also
  * goes to the device when `deviceId` is given); `POST /transcripts {deviceId, text, speaker?}` publishes a passive
- * transcript (what the STT part does, for tools and demos); `POST /transcripts/forget {minutes, deviceId?}`.
+ * transcript (what the STT part does, for tools and demos), or answers `{published: false, dropped: "muted"}` when the
+ * device is muted; `POST /transcripts/forget {minutes, deviceId?}`.
  * Errors are `{error: {code, message}}` with JARVIS_COMMAND_* codes.
  */
 export function commandRoutes(deps: CommandRouteDeps, now: () => number = Date.now): FastifyPluginAsync {
@@ -90,6 +93,11 @@ export function commandRoutes(deps: CommandRouteDeps, now: () => number = Date.n
       const endedAt = body.endedAt ?? now();
       const startedAt = body.startedAt ?? endedAt - Math.max(1000, Math.round((body.text.length / 15) * 1000));
       if (startedAt > endedAt) throw new CommandError('JARVIS_COMMAND_BAD_REQUEST', 'startedAt: must not be after endedAt');
+      if (deps.isMuted?.(body.deviceId)) {
+        // The observer would drop it silently; the caller must learn that nothing was kept, and why.
+        req.log.info({ device: body.deviceId }, 'transcript dropped: the device is muted');
+        return reply.status(200).send({ published: false, dropped: 'muted', listeners: deps.transcriptListeners() });
+      }
       deps.publishTranscript({ deviceId: body.deviceId, text: body.text, startedAt, endedAt, ...(body.speaker ? { speaker: body.speaker } : {}) });
       return reply.status(202).send({ published: true, listeners: deps.transcriptListeners() });
     });

@@ -28,7 +28,15 @@ export interface DeviceStreamOptions {
   maxConcealMs: number;
   concealment: ConcealmentMode;
   replayWindow: number;
+  /**
+   * No frame for this long ends the stream: a frame-flag mute lapses [UDP-4.6.1]. A muted sender sends a
+   * KEEPALIVE about once a second [UDP-4.6], so the default ({@link STREAM_IDLE_MS}) is three missed ones.
+   */
+  streamIdleMs?: number;
 }
+
+/** Default time without frames after which a device's stream counts as ended [UDP-4.6.1]. */
+export const STREAM_IDLE_MS = 3500;
 
 /** Live statistics of one device's stream, for `/api/v1/devices/:id` and tests. */
 export interface DeviceStreamStats {
@@ -171,6 +179,8 @@ export class DeviceStream {
   poll(now: number): void {
     if (this.buffer.depth > 0) this.playOut(this.buffer.poll(now));
     this.stats.bufferDepth = this.buffer.depth;
+    const last = this.stats.lastHeardAt;
+    if (last !== undefined && now - last > (this.options.streamIdleMs ?? STREAM_IDLE_MS)) this.gate.streamEnded(this.deviceId, 'idle');
   }
 
   /** The device just muted: queued audio goes, unplayed. */
@@ -204,6 +214,8 @@ export class DeviceStream {
       // Normally done by the mute listener at the transition; repeated here so no path can keep queued audio.
       if (this.buffer.depth > 0 || this.lastSamples) this.muted();
       if (this.mutedFloor === undefined || seqDelta(frame.seq, this.mutedFloor) > 0) this.mutedFloor = frame.seq;
+      // The stream's last frame: its MUTED flag speaks no longer, the retained state does [UDP-4.6.1].
+      if (newest && (frame.flags & FrameFlag.END) !== 0) this.gate.streamEnded(this.deviceId, 'end-frame');
       return 'muted';
     }
     if (this.mutedFloor !== undefined && seqDelta(frame.seq, this.mutedFloor) <= 0) return 'muted';

@@ -67,6 +67,17 @@ export class MuteGate {
     return this.update(deviceId, 'frame', muted);
   }
 
+  /**
+   * The device's stream ended (an END frame, or no frame for the stream idle time): its frame-flag mute
+   * lapses and the retained MQTT state (and the software mute) are the truth again [UDP-4.6.1]. Without
+   * this a device whose last frames carried MUTED stayed muted after `state/mute {"muted":false}`, while
+   * `device show` and the API already said unmuted.
+   */
+  streamEnded(deviceId: string, why: 'end-frame' | 'idle'): MuteTransition | undefined {
+    if (!(this.states.get(deviceId)?.frame ?? false)) return undefined;
+    return this.update(deviceId, 'frame', false, `stream-${why}`);
+  }
+
   /** Forgets a removed device. */
   forget(deviceId: string): void {
     this.states.delete(deviceId);
