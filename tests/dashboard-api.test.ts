@@ -1,5 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { get, type IncomingMessage } from 'node:http';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, get, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { topicFor } from '@jarvis/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -259,6 +261,46 @@ describe('system, models, errors, rolling buffer, OpenAPI, static files, live ev
     expect(code(await call('POST', '/api/v1/models/no-such-model/pull'))).toEqual([404, 'JARVIS_API_NOT_FOUND']);
     expect(code(await call('POST', '/api/v1/models/..%2Fetc/pull'))).toEqual([400, 'JARVIS_API_BAD_REQUEST']);
     expect(code(await call('POST', '/api/v1/models/Base.EN/pull'))).toEqual([400, 'JARVIS_API_BAD_REQUEST']);
+  });
+
+  it('pulls a catalogue model with progress in GET /models; a download whose SHA-256 is wrong fails with the reason', async () => {
+    const model = randomBytes(256 * 1024);
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    // Sends the first half, holds the rest until the test has seen the pull in progress.
+    const server = createServer((req, res) => {
+      res.writeHead(200, { 'content-length': String(model.length) });
+      res.write(model.subarray(0, model.length / 2));
+      void released.then(() => res.end(model.subarray(model.length / 2)));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/model.bin`;
+    const catalogue = join(t.dataDir, 'catalogue.json');
+    const entry = { kind: 'whisper', url, size: model.length, licence: 'MIT' };
+    writeFileSync(catalogue, JSON.stringify([
+      { ...entry, name: 'test-model', file: 'ggml-test.bin', sha256: createHash('sha256').update(model).digest('hex') },
+      { ...entry, name: 'bad-model', file: 'ggml-bad.bin', sha256: '0'.repeat(64) },
+    ]));
+    process.env['JARVIS_MODEL_CATALOGUE'] = catalogue;
+    try {
+      type M = { name: string; present: boolean; pull: { state: string; receivedBytes: number; totalBytes: number; error: string | null } | null };
+      const models = async (): Promise<M[]> => (await call('GET', '/api/v1/models')).json['models'] as M[];
+      expect((await models()).find((m) => m.name === 'test-model')).toMatchObject({ present: false, pull: null });
+      expect((await call('POST', '/api/v1/models/test-model/pull')).status).toBe(202);
+      await expect.poll(async () => (await models()).find((m) => m.name === 'test-model')!.pull).toEqual({ state: 'running', receivedBytes: model.length / 2, totalBytes: model.length, error: null });
+      release();
+      await expect.poll(async () => (await models()).find((m) => m.name === 'test-model')).toMatchObject({ present: true, pull: { state: 'done', receivedBytes: model.length } });
+      expect(readFileSync(join(t.dataDir, 'models', 'ggml-test.bin')).equals(model)).toBe(true);
+
+      expect((await call('POST', '/api/v1/models/bad-model/pull')).status).toBe(202);
+      await expect.poll(async () => (await models()).find((m) => m.name === 'bad-model')!.pull?.state).toBe('failed');
+      expect((await models()).find((m) => m.name === 'bad-model')).toMatchObject({ present: false, pull: { error: expect.stringMatching(/^JARVIS_MODEL_HASH_MISMATCH: .*discarded/) } });
+      expect(existsSync(join(t.dataDir, 'models', 'ggml-bad.bin'))).toBe(false);
+    } finally {
+      delete process.env['JARVIS_MODEL_CATALOGUE'];
+      server.closeAllConnections();
+      server.close();
+    }
   });
 
   it('serves the dashboard at / with a strict CSP and no outside address, and the OpenAPI document names the new routes', async () => {

@@ -265,6 +265,14 @@ describe.skipIf(skip !== undefined)('the dashboard in Chromium against a running
     expect(await page.locator('tr[data-model="base.en"]').textContent()).toMatch(/missing|present/);
     shots.push(await screenshot(page, 'system'));
     await accessible();
+
+    // On a phone: one column, the menu scrolls sideways, nothing wider than the screen.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await open('devices', 'Devices');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    shots.push(await screenshot(page, 'devices-phone'));
+    await accessible();
+    await page.setViewportSize({ width: 1100, height: 900 });
   });
 
   it('rename, move, rotate the key of and remove a device, each after a confirmation; adding one shows its bundle once as a QR code and a download', async () => {
