@@ -29,6 +29,8 @@ import { EmbeddedBroker } from './mqtt/embedded-broker.js';
 import { MosquittoSync } from './mqtt/mosquitto-sync.js';
 import { ObserverComponent } from './observer/component.js';
 import { forgetCommand } from './observer/forget-command.js';
+import { MemoryComponent, memoryCommand } from './memory/index.js';
+import { memoryRoutes } from './api/memory-routes.js';
 import { createTodoLlm } from './observer/todo-llm.js';
 import { ColdReplies } from './router/cold-replies.js';
 import { CommandRouter } from './router/command-router.js';
@@ -376,12 +378,22 @@ export async function startHub(config: JarvisConfig, logger: Logger, options: St
       );
       api.addRoutes(todoRoutes(observer.todos));
 
+      // ── memory: facts people tell Jarvis; purged with a mute or "forget the last N minutes" like the buffer ─
+      const memory = await life.start(new MemoryComponent({ db, subscribeMute: (l) => gate.onMute(l), muteTailMs: config.observer.muteTailMs, logger: log('hub:memory') }));
+      api.addRoutes(memoryRoutes(memory.service));
+      const forgetter = {
+        forget: async (minutes: number, deviceId?: string) => {
+          const forgotten = await observer.forget(minutes, deviceId);
+          return { ...forgotten, facts: memory.forget(minutes, deviceId) };
+        },
+      };
+
       // ── commands in words (API and voice): "forget …" for the observer, else the router; reply by `say` ─
       const commands = new CommandService({
         deviceArea: (deviceId) => registry.byTextId(deviceId)?.area,
         say,
         router,
-        interceptors: [forgetCommand(observer)],
+        interceptors: [forgetCommand(forgetter), memoryCommand(memory.service)],
         logger: log('hub:commands'),
       });
       api.addRoutes(
@@ -389,7 +401,7 @@ export async function startHub(config: JarvisConfig, logger: Logger, options: St
           handleCommandText: (text, origin) => commands.handleCommandText(text, origin),
           publishTranscript: (segment) => transcripts.publish(segment),
           transcriptListeners: () => transcripts.size,
-          forget: (minutes, deviceId) => observer.forget(minutes, deviceId),
+          forget: (minutes, deviceId) => forgetter.forget(minutes, deviceId),
           deviceExists,
           isMuted: (id) => gate.isMuted(id),
         }),

@@ -8,6 +8,8 @@ export const INTENT_NAMES = [
   'HassUnpauseTimer', 'HassTimerStatus', 'HassGetCurrentTime', 'HassGetCurrentDate', 'HassGetWeather',
   'HassVacuumStart', 'HassVacuumReturnToBase', 'HassLawnMowerStartMowing', 'HassLawnMowerDock', 'HassBroadcast',
   'HassNevermind', 'HassRespond', 'JarvisColdTask',
+  // The memory (hub/src/memory): what follows "remember that …" is open vocabulary.
+  'JarvisRemember', 'JarvisRecall', 'JarvisForgetFact',
 ] as const;
 
 /** One intent name. */
@@ -20,6 +22,7 @@ export type IntentName = (typeof INTENT_NAMES)[number];
  */
 export const OPEN_VOCABULARY_INTENTS: ReadonlySet<IntentName> = new Set<IntentName>([
   'HassShoppingListAddItem', 'HassListAddItem', 'HassListCompleteItem', 'HassMediaSearchAndPlay', 'HassBroadcast',
+  'JarvisRemember', 'JarvisRecall', 'JarvisForgetFact',
 ]);
 
 /** hot: act now; cold: a task for a worker; passive: not a command; none: a command Jarvis will not or cannot do. */
@@ -69,6 +72,7 @@ const ACTIONS: Partial<Record<IntentName, string>> = {
   HassGetCurrentTime: 'tell time', HassGetCurrentDate: 'tell date', HassGetWeather: 'weather', HassVacuumStart: 'start vacuum',
   HassVacuumReturnToBase: 'dock vacuum', HassLawnMowerStartMowing: 'start mowing', HassLawnMowerDock: 'dock mower',
   HassBroadcast: 'broadcast', HassNevermind: 'never mind', HassRespond: 'answer', JarvisColdTask: 'background task',
+  JarvisRemember: 'remember', JarvisRecall: 'recall', JarvisForgetFact: 'forget fact',
 };
 
 /**

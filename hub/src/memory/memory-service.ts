@@ -1,0 +1,259 @@
+import bm25 from 'wink-bm25-text-search';
+import type { Db } from '../store/database.js';
+import { HashedNgramEmbedder } from '../observer/index.js';
+import { silentLogger, type Logger } from '../core/logger.js';
+import { MemoryError } from './errors.js';
+import { applyCorrection, isCorrection } from './parse.js';
+import { memoryTokens } from './tokens.js';
+
+/** One stored fact. `personId` null = the household's. */
+export interface Fact {
+  id: number;
+  personId: number | null;
+  text: string;
+  deviceId: string | null;
+  area: string | null;
+  saidAt: number;
+  /** The fact this one corrected (and replaced), if any. */
+  replaces: number | null;
+}
+
+/** Who is speaking: the device decides the person (its owner) unless a person is given. */
+export interface MemoryOrigin {
+  deviceId?: string | undefined;
+  area?: string | undefined;
+  /** Overrides the device's owner (API, benchmarks); null = the household. */
+  personId?: number | null | undefined;
+  at?: number | undefined;
+}
+
+/** A retrieved fact with its fused score and the evidence behind it. */
+export interface RecallHit {
+  fact: Fact;
+  score: number;
+  cosine: number;
+  sharedWords: number;
+}
+
+/** Options of {@link MemoryService}. */
+export interface MemoryServiceOptions {
+  db: Db;
+  clock?: () => number;
+  logger?: Logger;
+}
+
+interface Row { id: number; person_id: number | null; text: string; device_id: string | null; area: string | null; said_at: number; replaces: number | null }
+
+const fromRow = (r: Row): Fact => ({ id: Number(r.id), personId: r.person_id === null ? null : Number(r.person_id), text: r.text, deviceId: r.device_id, area: r.area, saidAt: Number(r.said_at), replaces: r.replaces === null ? null : Number(r.replaces) });
+const blob = (v: Float32Array): Buffer => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+/** Reciprocal rank fusion constant (the usual 60). */
+const RRF_K = 60;
+/** Cosine (hashed n-gram) at which a fact counts as about the question even without a shared word. */
+const MIN_COSINE = 0.35;
+
+/**
+ * Facts people tell Jarvis: stored with who said them (a person, or the household), where and when;
+ * retrieved by meaning — sqlite-vec nearest neighbours over the hashed n-gram embedding fused with BM25
+ * keyword search (wink-bm25-text-search) by reciprocal rank fusion; corrected, forgotten, purged with
+ * muted or forgotten stretches. The embedding is lexical (no embedding model): see `embedder`.
+ */
+export class MemoryService {
+  /** Which embedding is active (said by the hub's status). */
+  readonly embedder = new HashedNgramEmbedder();
+  private readonly clock: () => number;
+  private readonly log: Logger;
+  private index: { engine: ReturnType<typeof bm25>; size: number } | undefined;
+  /** The fact each scope touched last (remembered or recalled), for "actually it's …". */
+  private readonly lastTouched = new Map<string, number>();
+
+  constructor(private readonly options: MemoryServiceOptions) {
+    this.clock = options.clock ?? Date.now;
+    this.log = options.logger ?? silentLogger();
+  }
+
+  /** A person by name, created when new. */
+  person(name: string): number {
+    const clean = name.trim();
+    if (clean === '' || clean.length > 100) throw new MemoryError('JARVIS_MEMORY_BAD_ARGUMENT', 'person name: 1 to 100 characters');
+    const db = this.options.db;
+    const row = db.prepare('SELECT id FROM people WHERE name = ?').get(clean) as { id: number } | undefined;
+    if (row) return Number(row.id);
+    return Number(db.prepare('INSERT INTO people (name, created_at) VALUES (?, ?)').run(clean, this.clock()).lastInsertRowid);
+  }
+
+  /** Every person. */
+  people(): { id: number; name: string }[] {
+    return (this.options.db.prepare('SELECT id, name FROM people ORDER BY id').all() as { id: number; name: string }[]).map((p) => ({ id: Number(p.id), name: p.name }));
+  }
+
+  /** Makes a person the owner of a device (a wearable); null gives it to the household (a shared satellite). */
+  setDeviceOwner(deviceId: string, personId: number | null): void {
+    const r = this.options.db.prepare("UPDATE devices SET owner_person_id = ? WHERE printf('%08x', id) = ?").run(personId, deviceId);
+    if (r.changes === 0) throw new MemoryError('JARVIS_MEMORY_NOT_FOUND', `no device ${JSON.stringify(deviceId)}`);
+  }
+
+  /** The person a device speaks for: its owner, or null (the household). */
+  personOf(origin: MemoryOrigin): number | null {
+    if (origin.personId !== undefined) return origin.personId;
+    if (origin.deviceId === undefined) return null;
+    const row = this.options.db.prepare("SELECT owner_person_id AS p FROM devices WHERE printf('%08x', id) = ?").get(origin.deviceId) as { p: number | null } | undefined;
+    return row?.p === null || row?.p === undefined ? null : Number(row.p);
+  }
+
+  /**
+   * Stores a fact. A statement that reads as a correction ("actually the car is on level 4") replaces
+   * the closest fact of the same person instead of adding a second one.
+   */
+  remember(text: string, origin: MemoryOrigin = {}): { fact: Fact; replaced: Fact | undefined } {
+    const clean = text.trim().replace(/[.!]+$/, '');
+    if (clean === '' || clean.length > 500) throw new MemoryError('JARVIS_MEMORY_BAD_ARGUMENT', 'fact: 1 to 500 characters');
+    const personId = this.personOf(origin);
+    let replaced: Fact | undefined;
+    if (isCorrection(clean)) {
+      const hit = this.recall(clean, { ...origin, personId }, { touch: false });
+      if (hit && hit.fact.personId === personId) replaced = hit.fact;
+    }
+    const fact = this.insert(clean, personId, origin, replaced);
+    return { fact, replaced };
+  }
+
+  /** "Actually it's level 4": rewrites the fact this person touched last. */
+  correct(value: string, origin: MemoryOrigin = {}): { fact: Fact; replaced: Fact } | undefined {
+    const personId = this.personOf(origin);
+    const lastId = this.lastTouched.get(scopeKey(personId));
+    const last = lastId === undefined ? undefined : this.get(lastId);
+    if (!last) return undefined;
+    const fact = this.insert(applyCorrection(last.text, value.trim().replace(/[.!]+$/, '')), last.personId, origin, last);
+    return { fact, replaced: last };
+  }
+
+  /** The fact that answers a question, or undefined ("I don't know"). */
+  recall(question: string, origin: MemoryOrigin = {}, opts: { touch?: boolean } = {}): RecallHit | undefined {
+    const hit = this.search(question, origin, 1)[0];
+    // About the question: it shares the question's content words (two, when it has two or more), or
+    // its embedding is close. One shared word of several ("garage code" / "gate code") is a near miss.
+    const wanted = Math.min(2, new Set(memoryTokens(question)).size);
+    if (!hit || (hit.sharedWords < Math.max(1, wanted) && hit.cosine < MIN_COSINE)) return undefined;
+    if (opts.touch ?? true) this.lastTouched.set(scopeKey(this.personOf(origin)), hit.fact.id);
+    return hit;
+  }
+
+  /** Facts ranked for a query within the speaker's scope (their own and the household's), best first. */
+  search(query: string, origin: MemoryOrigin = {}, limit = 5): RecallHit[] {
+    const personId = this.personOf(origin);
+    const inScope = (f: Fact): boolean => f.personId === null || f.personId === personId;
+    const all = new Map(this.list().map((f) => [f.id, f]));
+    if (all.size === 0) return [];
+    const qTokens = new Set(memoryTokens(query));
+    const qv = this.embedder.embedSync(qTokens.size > 0 ? [...qTokens].join(' ') : query);
+    const nearest = this.options.db
+      .prepare('SELECT rowid AS id, distance FROM fact_vectors WHERE embedding MATCH ? AND k = ? AND embedder = ? ORDER BY distance')
+      .all(blob(qv), Math.min(all.size, 4096), this.embedder.id) as { id: number | bigint; distance: number }[];
+    const cosineOf = new Map<number, number>();
+    const vecRank = nearest.map((r) => Number(r.id)).filter((id) => { const f = all.get(id); return f !== undefined && inScope(f); });
+    for (const r of nearest) cosineOf.set(Number(r.id), 1 - r.distance);
+    const keyRank = this.keywordSearch([...qTokens].join(' ')).filter((id) => { const f = all.get(id); return f !== undefined && inScope(f); });
+    const fused = new Map<number, number>();
+    vecRank.forEach((id, i) => fused.set(id, (fused.get(id) ?? 0) + 1 / (RRF_K + i + 1)));
+    keyRank.forEach((id, i) => fused.set(id, (fused.get(id) ?? 0) + 1 / (RRF_K + i + 1)));
+    return [...fused.entries()]
+      .sort((a, b) => b[1] - a[1] || (all.get(b[0])!.saidAt - all.get(a[0])!.saidAt))
+      .slice(0, limit)
+      .map(([id, score]) => {
+        const fact = all.get(id)!;
+        const shared = new Set(memoryTokens(fact.text).filter((t) => qTokens.has(t))).size;
+        return { fact, score, cosine: cosineOf.get(id) ?? 0, sharedWords: shared };
+      });
+  }
+
+  /** "Forget what I said about the car": deletes this person's facts about the topic; returns them. */
+  forgetAbout(topic: string, origin: MemoryOrigin = {}): Fact[] {
+    const personId = this.personOf(origin);
+    const topicTokens = new Set(memoryTokens(topic));
+    if (topicTokens.size === 0) return [];
+    const gone = this.list().filter((f) => (f.personId === personId || f.personId === null) && memoryTokens(f.text).some((t) => topicTokens.has(t)));
+    for (const f of gone) this.delete(f.id);
+    return gone;
+  }
+
+  /** Facts, newest first; `personId` keeps one person's (null = the household's). */
+  list(filter: { personId?: number | null } = {}): Fact[] {
+    const db = this.options.db;
+    const rows = filter.personId === undefined
+      ? db.prepare('SELECT * FROM facts ORDER BY said_at DESC, id DESC').all()
+      : filter.personId === null
+        ? db.prepare('SELECT * FROM facts WHERE person_id IS NULL ORDER BY said_at DESC, id DESC').all()
+        : db.prepare('SELECT * FROM facts WHERE person_id = ? ORDER BY said_at DESC, id DESC').all(filter.personId);
+    return (rows as Row[]).map(fromRow);
+  }
+
+  /** One fact, or undefined. */
+  get(id: number): Fact | undefined {
+    const row = this.options.db.prepare('SELECT * FROM facts WHERE id = ?').get(id) as Row | undefined;
+    return row ? fromRow(row) : undefined;
+  }
+
+  /** Deletes a fact and its vector; false when there was none. */
+  delete(id: number): boolean {
+    const db = this.options.db;
+    const removed = db.transaction(() => {
+      db.prepare('DELETE FROM fact_vectors WHERE rowid = ?').run(BigInt(id));
+      return db.prepare('DELETE FROM facts WHERE id = ?').run(id).changes > 0;
+    })();
+    if (removed) this.index = undefined;
+    return removed;
+  }
+
+  /**
+   * The privacy rule: facts said in a muted or forgotten stretch never exist. Deletes the facts said by
+   * a device (or any, with null) from `from` on; returns how many.
+   */
+  purge(deviceId: string | null, from: number): number {
+    const rows = (deviceId === null
+      ? this.options.db.prepare('SELECT id FROM facts WHERE said_at >= ?').all(from)
+      : this.options.db.prepare('SELECT id FROM facts WHERE device_id = ? AND said_at >= ?').all(deviceId, from)) as { id: number }[];
+    let n = 0;
+    for (const r of rows) if (this.delete(Number(r.id))) n++;
+    if (n > 0) this.log.info({ deviceId: deviceId ?? 'all', facts: n }, 'purged facts of a muted or forgotten stretch');
+    return n;
+  }
+
+  private insert(text: string, personId: number | null, origin: MemoryOrigin, replaced: Fact | undefined): Fact {
+    const db = this.options.db;
+    const at = origin.at ?? this.clock();
+    const id = db.transaction(() => {
+      if (replaced) {
+        db.prepare('DELETE FROM fact_vectors WHERE rowid = ?').run(BigInt(replaced.id));
+        db.prepare('DELETE FROM facts WHERE id = ?').run(replaced.id);
+      }
+      const newId = Number(db.prepare('INSERT INTO facts (person_id, text, device_id, area, said_at, replaces) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(personId, text, origin.deviceId ?? null, origin.area ?? null, at, replaced?.id ?? null).lastInsertRowid);
+      db.prepare('INSERT INTO fact_vectors (rowid, embedding, embedder) VALUES (?, ?, ?)').run(BigInt(newId), blob(this.embedder.embedSync(memoryTokens(text).join(' ') || text)), this.embedder.id);
+      return newId;
+    })();
+    this.index = undefined;
+    this.lastTouched.set(scopeKey(personId), id);
+    return this.get(id)!;
+  }
+
+  /** BM25 over every fact; rebuilt after a change (wink's index is frozen once consolidated). */
+  private keywordSearch(query: string): number[] {
+    if (query.trim() === '') return [];
+    if (!this.index) {
+      const facts = this.list();
+      const engine = bm25();
+      engine.defineConfig({ fldWeights: { text: 1 } });
+      engine.definePrepTasks([(s) => memoryTokens(String(s))]);
+      for (const f of facts) engine.addDoc({ text: f.text }, String(f.id));
+      // wink needs three documents to consolidate; below that only the vector search ranks.
+      if (facts.length >= 3) engine.consolidate();
+      this.index = { engine, size: facts.length };
+    }
+    if (this.index.size < 3) return [];
+    return this.index.engine.search(query, 50).map(([id]) => Number(id));
+  }
+}
+
+function scopeKey(personId: number | null): string {
+  return personId === null ? 'household' : `person:${personId}`;
+}

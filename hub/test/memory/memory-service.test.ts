@@ -1,0 +1,94 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { MemoryService, memoryCommand, parseMemoryCommand, speakBack, applyCorrection, MemoryError } from '../../src/memory/index.js';
+import { openDatabase, type Db } from '../../src/store/database.js';
+import { migrations } from '../../src/store/migrations/index.js';
+
+let db: Db | undefined;
+afterEach(() => {
+  db?.close();
+  db = undefined;
+});
+
+function service(): MemoryService {
+  db = openDatabase(':memory:', { migrations });
+  let now = Date.parse('2026-03-02T12:00:00Z');
+  return new MemoryService({ db, clock: () => (now += 1000) });
+}
+
+describe('reading memory commands (the carrier is closed, the content open)', () => {
+  it('tells remember, correct, forget and recall apart and keeps the content as said', () => {
+    expect(parseMemoryCommand('Remember that the wifi password is on the fridge.')).toEqual({ kind: 'remember', content: 'the wifi password is on the fridge', correction: false });
+    expect(parseMemoryCommand("actually it's level 4")).toEqual({ kind: 'correct', value: 'level 4' });
+    expect(parseMemoryCommand('forget what I said about the car')).toEqual({ kind: 'forget', topic: 'the car' });
+    expect(parseMemoryCommand('where is my car parked?')).toEqual({ kind: 'recall', question: 'where is my car parked', explicit: true });
+    expect(parseMemoryCommand('turn on the kitchen lights')).toBeUndefined();
+    expect(parseMemoryCommand('remember to call mom')).toBeUndefined();
+  });
+
+  it('speaks a fact back in the second person and rewrites the corrected value only', () => {
+    expect(speakBack('my car is parked on level 3')).toBe('your car is parked on level 3');
+    expect(applyCorrection('my car is parked on level 3', 'level 4')).toBe('my car is parked on level 4');
+    expect(applyCorrection('the wifi password is on the fridge', 'in the drawer')).toBe('the wifi password is in the drawer');
+  });
+});
+
+describe('the memory service', () => {
+  it('answers by meaning within the speaker scope, and says nothing about what it was never told', () => {
+    const m = service();
+    const alex = m.person('alex');
+    const sam = m.person('sam');
+    m.remember('my car is parked on level 3', { personId: alex });
+    m.remember('the wifi password is on the fridge', { personId: null });
+    m.remember('Maya is allergic to peanuts', { personId: sam });
+    m.remember('the spare key is under the blue pot', { personId: sam });
+    expect(m.recall('where did I park my car?', { personId: alex })?.fact.text).toBe('my car is parked on level 3');
+    expect(m.recall('what is Maya allergic to', { personId: sam })?.fact.text).toBe('Maya is allergic to peanuts');
+    // Alex cannot see Sam's facts; the household's are everyone's.
+    expect(m.recall('what is Maya allergic to', { personId: alex })).toBeUndefined();
+    expect(m.recall('what did I tell you about the wifi', { personId: alex })?.fact.text).toBe('the wifi password is on the fridge');
+    expect(m.recall('what is my blood type', { personId: alex })).toBeUndefined();
+  });
+
+  it('a correction replaces the latest fact on that topic; forget removes the topic', () => {
+    const m = service();
+    const alex = m.person('alex');
+    const first = m.remember('my car is parked on level 3', { personId: alex }).fact;
+    m.remember('the router is in the hall closet', { personId: alex });
+    m.recall('where is my car', { personId: alex });
+    const corrected = m.correct('level 4', { personId: alex });
+    expect(corrected?.replaced.id).toBe(first.id);
+    expect(m.list().map((f) => f.text)).toEqual(['my car is parked on level 4', 'the router is in the hall closet']);
+    const full = m.remember('actually the router is in the office now', { personId: alex });
+    expect(full.replaced?.text).toBe('the router is in the hall closet');
+    expect(m.forgetAbout('the car', { personId: alex }).map((f) => f.text)).toEqual(['my car is parked on level 4']);
+    expect(m.list().map((f) => f.text)).toEqual(['actually the router is in the office now']);
+  });
+
+  it('purges the facts a device heard from a time on, and no other', () => {
+    const m = service();
+    m.remember('the bike lock code is 2250', { deviceId: '0000000a', at: 1000 });
+    m.remember('the garage code is 4719', { deviceId: '0000000a', at: 5000 });
+    m.remember('the gate code is 1111', { deviceId: '0000000b', at: 5000 });
+    expect(m.purge('0000000a', 4000)).toBe(1);
+    expect(m.list().map((f) => f.text).sort()).toEqual(['the bike lock code is 2250', 'the gate code is 1111']);
+    expect(m.recall('what is the garage code')).toBeUndefined();
+  });
+
+  it('refuses an empty or oversized fact with a coded error and stores nothing', () => {
+    const m = service();
+    expect(() => m.remember('   ')).toThrow(MemoryError);
+    expect(() => m.remember('x'.repeat(501))).toThrow(expect.objectContaining({ code: 'JARVIS_MEMORY_BAD_ARGUMENT' }));
+    expect(() => m.person('')).toThrow(expect.objectContaining({ code: 'JARVIS_MEMORY_BAD_ARGUMENT' }));
+    expect(() => m.setDeviceOwner('deadbeef', null)).toThrow(expect.objectContaining({ code: 'JARVIS_MEMORY_NOT_FOUND' }));
+    expect(m.list()).toEqual([]);
+  });
+
+  it('a plain question it has nothing on goes on to the router; one that asks the memory gets "I don\'t know"', async () => {
+    const m = service();
+    const intercept = memoryCommand(m);
+    expect(await intercept('what time is it', 'what time is it', { area: undefined })).toBeUndefined();
+    const asked = await intercept('what did I tell you about the boat', '', { area: undefined });
+    expect(asked?.decision.intent).toBe('JarvisRecall');
+    expect(asked?.result.reply).toMatch(/I don't know/);
+  });
+});
