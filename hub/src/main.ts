@@ -394,6 +394,10 @@ export async function startHub(config: JarvisConfig, logger: Logger, options: St
         say,
         router,
         interceptors: [forgetCommand(forgetter), memoryCommand(memory.service)],
+        understanding: () => ({
+          llm: !llm ? 'off' : llm.ready ? 'on' : 'loading',
+          haAgent: !haClient || !config.homeAssistant.conversation.enabled ? 'off' : haClient.state === 'connected' ? 'on' : 'not-connected',
+        }),
         logger: log('hub:commands'),
       });
       api.addRoutes(

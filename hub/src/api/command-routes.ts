@@ -43,6 +43,7 @@ export function commandJson(o: CommandOutcome): Record<string, unknown> {
     deviceId: o.deviceId ?? null,
     area: o.area ?? null,
     replied: o.replied,
+    ...(o.notUnderstood ? { notUnderstood: o.notUnderstood } : {}),
   };
 }
 

@@ -30,6 +30,28 @@ export interface CommandOutcome {
   /** Wall-clock ms at which the decision was made and at which execution finished (voice run spans). */
   decidedAt: number;
   executedAt: number;
+  /** Set when nothing understood the command: why, in words a person reads (tier by tier). */
+  notUnderstood?: string[];
+}
+
+/** What is spoken when an explicitly triggered command (PTT, wake, the commands API) is not understood. */
+export const NOT_UNDERSTOOD_REPLY = "Sorry, I didn't catch that.";
+
+/** Which understanding tiers after the grammar are running, for the reason given with a not-understood command. */
+export interface UnderstandingStatus {
+  /** The local LLM (tier 1): off (not configured), loading, or on. */
+  llm: 'off' | 'loading' | 'on';
+  /** Home Assistant's own conversation agent: off (not configured), not connected, or on. */
+  haAgent: 'off' | 'not-connected' | 'on';
+}
+
+/** The reasons a command the router did not understand was not understood, one per tier. */
+export function notUnderstoodReasons(status: UnderstandingStatus | undefined): string[] {
+  const reasons = ['no grammar match'];
+  if (!status) return reasons;
+  reasons.push(status.haAgent === 'on' ? "Home Assistant's agent declined" : status.haAgent === 'not-connected' ? "Home Assistant's agent is not connected" : "Home Assistant's agent is off");
+  reasons.push(status.llm === 'on' ? 'the LLM found no command' : status.llm === 'loading' ? 'the LLM is still loading' : 'the LLM is off');
+  return reasons;
 }
 
 /** Handles a command before the router when it recognises it (e.g. "forget the last 5 minutes"). */
@@ -45,6 +67,8 @@ export interface CommandServiceDeps {
   router?: Pick<CommandRouter, 'handle'> | undefined;
   /** Handlers that may take a command before the router, in order (first match wins). */
   interceptors?: readonly CommandInterceptor[];
+  /** Which tiers after the grammar run, for the reason of a not-understood command; undefined = grammar only. */
+  understanding?: () => UnderstandingStatus;
   logger?: Logger;
 }
 
@@ -77,7 +101,8 @@ export class CommandService {
   /**
    * Routes and executes one command and says the reply on the device. Throws {@link CommandError} for bad
    * input (JARVIS_COMMAND_BAD_REQUEST, JARVIS_COMMAND_UNKNOWN_DEVICE) or when no router runs; execution
-   * failures come back in `result` with a code and a spoken reason.
+   * failures come back in `result` with a code and a spoken reason; a command nothing understood comes back
+   * with {@link NOT_UNDERSTOOD_REPLY}, code JARVIS_COMMAND_NOT_UNDERSTOOD and `notUnderstood` reasons.
    */
   async handleCommandText(text: string, origin: CommandOrigin = {}): Promise<CommandOutcome> {
     if (typeof text !== 'string' || text.trim() === '') throw new CommandError('JARVIS_COMMAND_BAD_REQUEST', 'text: must be a non-empty string');
@@ -101,6 +126,14 @@ export class CommandService {
       handled = await router.handle(text, { area, deviceId, issuedAt: origin.issuedAt });
     }
     const outcome: CommandOutcome = { ...handled, deviceId, area, replied: false };
+    if (outcome.decision.intent === null && outcome.decision.path === 'passive' && outcome.result.reply === '') {
+      // Every caller here was asked on purpose (PTT, wake, the commands API): silence would look like a dead
+      // device, so say so, and record why at each tier (issue 18 finding 4).
+      const reasons = notUnderstoodReasons(this.deps.understanding?.());
+      outcome.notUnderstood = reasons;
+      outcome.result = { ...outcome.result, ok: false, reply: NOT_UNDERSTOOD_REPLY, code: 'JARVIS_COMMAND_NOT_UNDERSTOOD' };
+      this.log.info({ device: deviceId, area, text, reasons }, `command not understood: ${reasons.join('; ')}`);
+    }
     this.log.info({ device: deviceId, area, intent: outcome.decision.intent, path: outcome.decision.path, ok: outcome.result.ok, code: outcome.result.code, task: outcome.result.taskId }, 'command handled');
     if (deviceId !== undefined && outcome.result.reply !== '') {
       try {

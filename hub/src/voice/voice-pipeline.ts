@@ -366,7 +366,7 @@ export class VoicePipeline implements Component {
     // Interceptors ("forget the last five minutes") answer without the router, so no trace saw their decision.
     if (!decided) run.emit('intent-end', { intent: d.intent, tier: d.tier, path: d.path, confidence: d.confidence, targets: d.targets }, outcome.decidedAt);
     if (outcome.result.reply !== '') {
-      run.emit('reply', { text: outcome.result.reply, sent: outcome.replied, ok: outcome.result.ok, ...(outcome.result.code ? { code: outcome.result.code } : {}) }, Date.now());
+      run.emit('reply', { text: outcome.result.reply, sent: outcome.replied, ok: outcome.result.ok, ...(outcome.result.code ? { code: outcome.result.code } : {}), ...(outcome.notUnderstood ? { notUnderstood: outcome.notUnderstood } : {}) }, Date.now());
     }
     run.end('done', Date.now());
   }
