@@ -209,7 +209,7 @@ describe('workers, join tokens and dead-letter retry', () => {
     const tok = created.json as { id: string; token: string; command: string; maxUses: number; hub: string };
     expect(tok.maxUses).toBe(2);
     expect(tok.hub).toBe(`127.0.0.1:${t.hub.ports.grpc}`);
-    expect(tok.command).toBe(`jarvis-worker enroll --hub ${tok.hub} --token-file - <<'JARVIS_TOKEN'\n${tok.token}\nJARVIS_TOKEN`);
+    expect(tok.command).toBe(`jarvis-worker enroll --hub ${tok.hub} --token-file - <<'END_OF_TOKEN'\n${tok.token}\nEND_OF_TOKEN`);
     const list = (await call('GET', '/api/v1/workers/tokens')).json['tokens'] as Array<{ id: string; usable: boolean; labels: Record<string, string> }>;
     expect(list.find((x) => x.id === tok.id)).toMatchObject({ usable: true, labels: { zone: 'attic' } });
     expect(JSON.stringify(list)).not.toContain(tok.token);

@@ -221,7 +221,7 @@ describe.skipIf(skip !== undefined)('the dashboard in Chromium against a running
     await page.getByRole('button', { name: 'Create join token' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Create' }).click();
     const command = await page.getByLabel('enroll command').inputValue();
-    expect(command).toMatch(new RegExp(`^jarvis-worker enroll --hub 127\\.0\\.0\\.1:${t.hub.ports.grpc} --token-file - <<'JARVIS_TOKEN'\\n\\S+\\nJARVIS_TOKEN$`));
+    expect(command).toMatch(new RegExp(`^jarvis-worker enroll --hub 127\\.0\\.0\\.1:${t.hub.ports.grpc} --token-file - <<'END_OF_TOKEN'\\n\\S+\\nEND_OF_TOKEN$`));
     const firstLine = command.split('\n')[0]!;
     expect(firstLine).not.toMatch(/jt1|[0-9a-f]{64}/);
 

@@ -46,7 +46,7 @@ function capabilitiesJson(caps: unknown): Record<string, unknown> {
  * the command line where `ps` and shell history of other users would see it.
  */
 export function enrollCommand(address: string, token: string): string {
-  return `jarvis-worker enroll --hub ${address} --token-file - <<'JARVIS_TOKEN'\n${token}\nJARVIS_TOKEN`;
+  return `jarvis-worker enroll --hub ${address} --token-file - <<'END_OF_TOKEN'\n${token}\nEND_OF_TOKEN`;
 }
 
 /**
