@@ -36,7 +36,7 @@ async function stageInputs(): Promise<{ stage: DspStage; inputs: DspFrame[] }[]>
 }
 
 const costs: Benchmark = {
-  name: 'dsp.',
+  name: 'dsp.chain',
   async run(emit) {
     const perStage = await stageInputs();
     let chainUs = 0;

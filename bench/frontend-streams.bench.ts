@@ -43,7 +43,7 @@ function deviceLoop(k: number, voices: string[], beds: Int16Array[]): Int16Array
 
 interface Run { n: number; keptUp: boolean; maxLagMs: number; cpuS: number; wallS: number; usPerDeviceFrame: number; backlogEnd: number; utterances: number; wakes: number }
 
-async function runDevices(n: number, loops: Int16Array[], seconds: number): Promise<Run> {
+async function runDevices(n: number, loops: Int16Array[], seconds: number, paced = true): Promise<Run> {
   let utterances = 0;
   let wakes = 0;
   const fe = new AudioFrontEnd(
@@ -60,8 +60,8 @@ async function runDevices(n: number, loops: Int16Array[], seconds: number): Prom
   while (sent < total) {
     const lag = performance.now() - t0 - (sent * chunk) / 16;
     maxLag = Math.max(maxLag, lag);
-    if (lag > 2000) break; // hopelessly behind: stop early
-    if (lag < 0) { await new Promise((r) => setTimeout(r, Math.max(1, -lag))); continue; }
+    if (paced && lag > 2000) break; // hopelessly behind: stop early
+    if (paced && lag < 0) { await new Promise((r) => setTimeout(r, Math.max(1, -lag))); continue; }
     const at = sent * chunk;
     for (let d = 0; d < n; d++) {
       const loop = loops[d % loops.length]!;
@@ -72,6 +72,7 @@ async function runDevices(n: number, loops: Int16Array[], seconds: number): Prom
     // Let the batches run between UDP bursts, as the event loop would.
     await new Promise((r) => setImmediate(r));
   }
+  if (!paced) await fe.idle();
   const backlog = fe.backlog();
   const wallS = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
@@ -91,6 +92,14 @@ const streams: Benchmark = {
     const beds = [getAudioFixture('noise.pink').samples, getAudioFixture('noise.brown').samples, getAudioFixture('noise.babble').samples];
     const loops = Array.from({ length: 16 }, (_, k) => deviceLoop(k, voices, beds));
     const load = loadavg()[0];
+    // CPU cost of N devices' audio pushed as fast as it goes (not paced): the hub's inference runs on its main
+    // thread, so N devices fit one hub process when their CPU time for S seconds of audio stays under S. This
+    // is measured on process CPU time, which other load on the machine disturbs far less than wall time.
+    for (const cpuN of [16, 64]) {
+      const r = await runDevices(cpuN, loops, seconds, false);
+      emit({ name: 'dsp.streams_cpu', value: round(seconds / r.cpuS, 2), unit: 'x realtime (audio s / CPU s)', devices: cpuN, cpu_s: r.cpuS, audio_s_per_device: seconds, us_per_device_frame: r.usPerDeviceFrame, wakes: r.wakes, utterances: r.utterances, load_before: round(loadavg()[0] ?? 0, 2) });
+    }
+    if (process.env['JARVIS_BENCH_STREAM_MODE'] === 'cpu') return;
     let best: Run | undefined;
     let n = 16;
     let step = 16;
