@@ -3,6 +3,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { commandRoutes } from './api/command-routes.js';
+import { repliesRoutes } from './api/replies-routes.js';
 import { dashboardBackend } from './api/dashboard-backend.js';
 import { devicesRoutes } from './api/devices-routes.js';
 import { homeAssistantRoutes } from './api/home-assistant-routes.js';
@@ -351,6 +352,7 @@ export async function startHub(config: JarvisConfig, logger: Logger, options: St
       });
       await life.start(router);
       await life.start(cold);
+      api.addRoutes(repliesRoutes({ pendingReplies: () => cold.pendingReplies() }));
       await life.start(new TimerAnnouncer(router.timers, say, routerLog));
 
       // ── observer: passive transcripts → rolling buffer → to-dos; synced to HA only through a sink ─────

@@ -9,6 +9,21 @@ import type { ColdTask, TaskQueueLike } from './task-queue.js';
 /** Longest text a device is sent in one `cmd/say` (the payload schema's limit). */
 export const MAX_SAY_CHARS = 1000;
 
+/** A reply still to be spoken, as the API lists it (`GET /api/v1/replies/pending`). */
+export interface PendingReply {
+  taskId: string;
+  deviceId: string;
+  /** The task's state: a reply waits for its task to settle, then for its device to be online. */
+  taskState: string;
+  /** Why it is not spoken yet. */
+  waitingFor: 'task' | 'device_online';
+  createdAt: number;
+  /** When the task settled (null while it runs). */
+  settledAt: number | null;
+  /** After this the reply expires unspoken (settled + maxAgeMs); null while the task runs. */
+  expiresAt: number | null;
+}
+
 /** Options of {@link ColdReplies}. */
 export interface ColdRepliesOptions {
   db: Db;
@@ -77,6 +92,8 @@ export class ColdReplies implements Component, TaskQueueLike {
   private unsubscribe: (() => void) | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly inFlight = new Set<Promise<void>>();
+  /** Replies already logged as waiting for their offline device, with when they began to wait (one info line each). */
+  private readonly waiting = new Map<string, number>();
 
   constructor(private readonly options: ColdRepliesOptions) {
     this.repo = new ColdRepliesRepository(options.db);
@@ -111,6 +128,23 @@ export class ColdReplies implements Component, TaskQueueLike {
     await Promise.allSettled([...this.inFlight]);
   }
 
+  /** Every reply not spoken yet and not expired, oldest first, with what it waits for and when it expires. */
+  pendingReplies(): PendingReply[] {
+    return this.repo.pending().map((row) => {
+      const task = this.options.queue.get(row.taskId);
+      const settledAt = task && TERMINAL_STATES.has(task.state) ? (task.settledAt ?? null) : null;
+      return {
+        taskId: row.taskId,
+        deviceId: row.deviceId,
+        taskState: task?.state ?? 'gone',
+        waitingFor: settledAt === null ? 'task' : 'device_online',
+        createdAt: row.createdAt,
+        settledAt,
+        expiresAt: settledAt === null ? null : settledAt + this.options.maxAgeMs,
+      };
+    });
+  }
+
   /** Reports every pending reply whose task has settled; returns when done (tests await it). */
   async sweep(): Promise<void> {
     for (const row of this.repo.pending()) {
@@ -136,7 +170,12 @@ export class ColdReplies implements Component, TaskQueueLike {
     const age = now - (task.settledAt ?? now);
     if (age > this.options.maxAgeMs) {
       if (this.repo.claim(task.id, now, 'too_old')) {
-        this.log.info({ task: task.id, device: row.deviceId, ageMs: age }, 'cold result not spoken: it settled too long ago; it stays in the API');
+        const waited = this.waiting.has(task.id);
+        this.waiting.delete(task.id);
+        this.log.info(
+          { task: task.id, device: row.deviceId, ageMs: age, maxAgeMs: this.options.maxAgeMs },
+          waited ? 'cold result expired unspoken: the device stayed offline; it stays in the API' : 'cold result not spoken: it settled too long ago; it stays in the API',
+        );
       }
       return;
     }
@@ -145,13 +184,21 @@ export class ColdReplies implements Component, TaskQueueLike {
       return;
     }
     if (this.options.deviceOnline && !this.options.deviceOnline(row.deviceId)) {
-      this.log.debug({ task: task.id, device: row.deviceId }, 'cold result waits: the device is offline');
+      if (!this.waiting.has(task.id)) {
+        // Info, once: the user is waiting for an answer and should be able to see where it is.
+        this.waiting.set(task.id, now);
+        const expiresAt = (task.settledAt ?? now) + this.options.maxAgeMs;
+        this.log.info({ task: task.id, device: row.deviceId, expiresAt: new Date(expiresAt).toISOString() }, 'cold result waits until the device is online (GET /api/v1/replies/pending)');
+      }
       return;
     }
     if (!this.repo.claim(task.id, now, 'spoken')) return;
     try {
       await this.options.say(row.deviceId, coldReplyText(task));
-      this.log.info({ task: task.id, device: row.deviceId, state: task.state }, 'cold result spoken');
+      const since = this.waiting.get(task.id);
+      this.waiting.delete(task.id);
+      if (since !== undefined) this.log.info({ task: task.id, device: row.deviceId, state: task.state, waitedMs: now - since }, 'cold result spoken: the device is back online');
+      else this.log.info({ task: task.id, device: row.deviceId, state: task.state }, 'cold result spoken');
     } catch (err) {
       this.repo.release(task.id);
       this.log.warn({ err, task: task.id, device: row.deviceId }, 'cold result could not be sent; will retry');
