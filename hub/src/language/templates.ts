@@ -322,7 +322,6 @@ export const commandTemplates: readonly CommandTemplate[] = [
       '<set> [the] brightness (of|in|on|for) {target} (to|at) {brightness} <percent>',
       '<set> {target} [brightness] (to|at) {brightness} percent',
       '<set> {target} brightness to {brightness}',
-      '<set> {target} {brightness} percent',
       '<set> it to {brightness} percent',
       '(dim|brighten|turn up|turn down) {target} to {brightness} <percent>',
       '{target} (to|at) {brightness} percent [brightness]',
@@ -371,7 +370,7 @@ export const commandTemplates: readonly CommandTemplate[] = [
     domains: ['light'],
   },
 
-  { intent: 'HassLightSet', sentences: ['<set> {target} to {brightness}'], domains: ['light'], weak: true },
+  { intent: 'HassLightSet', sentences: ['<set> {target} to {brightness}', '<set> {target} {brightness} percent'], domains: ['light'], weak: true },
   { intent: 'HassFanSetSpeed', sentences: ['<set> {target} to {percentage}'], domains: ['fan'], weak: true },
   { intent: 'HassSetPosition', sentences: ['<set> {target} to {position}'], domains: covers, weak: true },
   { intent: 'HassSetVolume', sentences: ['<set> {target} to {volume_level} [percent]'], domains: media, weak: true },
