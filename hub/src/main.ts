@@ -322,7 +322,7 @@ export async function startHub(config: JarvisConfig, logger: Logger, options: St
 
       // ── local LLM runtime (router tier 1, to-do review); loads before the router takes commands ───────
       const llm = config.llm.enabled
-        ? await life.start(new LlmRuntime({ ...llmModelFile(config.llm, config.dataDir), threads: config.llm.threads, logger: log('hub:llm') }))
+        ? await life.start(new LlmRuntime({ ...llmModelFile(config.llm, config.dataDir, config.modelCatalogue), threads: config.llm.threads, logger: log('hub:llm') }))
         : off('hub:router', 'router tier 1 is off: llm.enabled is false (JARVIS_LLM_ENABLED)');
 
       // ── router: tier 0 → tier 1 → cold task; hot decisions executed on HA; timers ring on the device ──
@@ -415,7 +415,7 @@ export async function startHub(config: JarvisConfig, logger: Logger, options: St
 
       // ── voice pipeline: gated audio → front end → speech-to-text → commands or passive transcripts ────
       const voiceLog = log('hub:voice');
-      const whisper = whisperModelFile(config.stt, config.dataDir, voiceLog);
+      const whisper = whisperModelFile(config.stt, config.dataDir, config.modelCatalogue, voiceLog);
       const speech = new SpeechService({
         whisper: { modelPath: whisper.path, modelName: whisper.name, threads: config.stt.threads },
         // The router's own templates: what the grammar accepts is exactly what tier 0 understands.

@@ -172,7 +172,7 @@ export function dashboardBackend(o: DashboardBackendOptions): DashboardBackend {
         return s ? { configured: s.configured, state: s.state, url: s.url, entities: s.configured ? s.entities : null } : { configured: false, state: 'off', url: null, entities: null };
       },
       buffer: () => parts.observer?.bufferStats(),
-      catalogue: () => loadCatalogue(),
+      catalogue: () => loadCatalogue(config.modelCatalogue),
       modelsDir: join(config.dataDir, 'models'),
       modelStatus,
       pullModel,

@@ -8,6 +8,11 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 export const configSchema = z.strictObject({
   /** Where the database, keys, models and the admin token live. Resolved by `resolveDataDir()`. */
   dataDir: z.string().min(1),
+  /**
+   * A JSON file of extra or replacing model catalogue entries (private mirrors, extra models), read by
+   * `jarvis models` and by the parts that find their model in the catalogue. Unset = the built-in catalogue.
+   */
+  modelCatalogue: z.string().min(1).optional(),
   /** Address the hub's servers bind to. */
   host: z.string().min(1).default('0.0.0.0'),
   /** Host name or address written into device bundles; default: the first non-internal IPv4 address. */

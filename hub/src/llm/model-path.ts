@@ -12,12 +12,19 @@ export function llmModelPath(dataDir: string, file: string = DEFAULT_LLM_MODEL.f
   return file.startsWith('/') ? file : join(dataDir, 'models', file);
 }
 
-/** The GGUF the `llm` section names: its `path`, else the catalogue model's file in `<dataDir>/models`. */
-export function llmModelFile(llm: { path?: string | undefined; model: string }, dataDir: string): { modelPath: string; modelName: string } {
+/**
+ * The GGUF the `llm` section names: its `path`, else the catalogue model's file in `<dataDir>/models`
+ * (`catalogueFile` is `config.modelCatalogue`).
+ */
+export function llmModelFile(
+  llm: { path?: string | undefined; model: string },
+  dataDir: string,
+  catalogueFile: string | undefined,
+): { modelPath: string; modelName: string } {
   if (llm.path) return { modelPath: llm.path, modelName: llm.model };
   let file: string = llm.model;
   try {
-    file = findModel(loadCatalogue(), llm.model).file;
+    file = findModel(loadCatalogue(catalogueFile), llm.model).file;
   } catch {
     // An unknown name still gives a path; the runtime then reports the file as missing with the pull command.
   }

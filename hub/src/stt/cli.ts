@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import { CliError, parseFlags, reportCliError } from '../cli/errors.js';
 import type { CliCommand } from '../cli/types.js';
 import { loadRegistrySnapshot } from '../home-assistant/registry-snapshot.js';
+import { loadConfig } from '../config/index.js';
 import { findModel, loadCatalogue } from './models/catalogue.js';
 import { modelPath, modelsDir } from './models/store.js';
 import type { SttEngine, Transcript } from './engine.js';
@@ -38,8 +39,9 @@ Models live in $JARVIS_DATA_DIR/models; \`jarvis models pull base.en\` fetches t
 
 function resolveWhisperModel(spec: string, env: NodeJS.ProcessEnv): { path: string; name: string } {
   if (spec.includes('/') || spec.endsWith('.bin')) return { path: spec, name: basename(spec) };
-  const entry = findModel(loadCatalogue(env), spec);
-  return { path: modelPath(modelsDir(env), entry), name: entry.name };
+  const config = loadConfig({ env });
+  const entry = findModel(loadCatalogue(config.modelCatalogue), spec);
+  return { path: modelPath(modelsDir(config.dataDir), entry), name: entry.name };
 }
 
 function loadNames(file: string | undefined): GrammarNames {

@@ -85,11 +85,10 @@ export const MODEL_CATALOGUE: readonly ModelEntry[] = [
 
 /**
  * The catalogue in effect: the built-in entries, plus or overridden by the entries of the JSON array in
- * `$JARVIS_MODEL_CATALOGUE` (private mirrors, extra models). A bad file throws JARVIS_MODEL_BAD_CATALOGUE
- * naming the file and the field.
+ * `extraPath` (`config.modelCatalogue`, set by `JARVIS_MODEL_CATALOGUE`: private mirrors, extra models).
+ * A bad file throws JARVIS_MODEL_BAD_CATALOGUE naming the file and the field.
  */
-export function loadCatalogue(env: NodeJS.ProcessEnv = process.env): ModelEntry[] {
-  const extraPath = env['JARVIS_MODEL_CATALOGUE'];
+export function loadCatalogue(extraPath: string | undefined): ModelEntry[] {
   const byName = new Map(MODEL_CATALOGUE.map((e) => [e.name, e]));
   if (extraPath) {
     let raw: unknown;

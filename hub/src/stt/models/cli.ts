@@ -1,5 +1,6 @@
 import { CliError, parseFlags, reportCliError } from '../../cli/errors.js';
 import type { CliCommand, CliIO } from '../../cli/types.js';
+import { loadConfig } from '../../config/index.js';
 import { SttError } from '../errors.js';
 import { findModel, loadCatalogue, type ModelEntry } from './catalogue.js';
 import { progressBar, pullModel } from './download.js';
@@ -21,6 +22,12 @@ async function guarded(io: CliIO, command: string, body: () => Promise<number>):
     }
     return reportCliError(err, io, command);
   }
+}
+
+/** The models directory and the catalogue in effect, from the config (`JARVIS_DATA_DIR`, `JARVIS_MODEL_CATALOGUE`, jarvis.yaml). */
+function modelSettings(io: CliIO): { dir: string; catalogue: ModelEntry[] } {
+  const config = loadConfig({ env: io.env });
+  return { dir: modelsDir(config.dataDir), catalogue: loadCatalogue(config.modelCatalogue) };
 }
 
 function names(positionals: string[], catalogue: readonly ModelEntry[], command: string): ModelEntry[] {
@@ -51,8 +58,7 @@ ${ENV_HELP}
   async run(argv, io) {
     return guarded(io, 'models list', async () => {
       const { values } = parseFlags(argv, { json: { type: 'boolean' } }, false);
-      const dir = modelsDir(io.env);
-      const catalogue = loadCatalogue(io.env);
+      const { dir, catalogue } = modelSettings(io);
       for (const entry of catalogue) {
         const s = modelStatus(dir, entry);
         if (values.json) {
@@ -87,9 +93,8 @@ ${ENV_HELP}
   async run(argv, io) {
     return guarded(io, 'models pull', async () => {
       const { values, positionals } = parseFlags(argv, { force: { type: 'boolean' }, quiet: { type: 'boolean' } }, true);
-      const catalogue = loadCatalogue(io.env);
+      const { dir, catalogue } = modelSettings(io);
       const entries = names(positionals, catalogue, 'models pull');
-      const dir = modelsDir(io.env);
       const tty = (io.stderr as NodeJS.WriteStream).isTTY === true;
       for (const entry of entries) {
         let lastTenth = -1;
@@ -128,8 +133,7 @@ ${ENV_HELP}
   async run(argv, io) {
     return guarded(io, 'models verify', async () => {
       const { positionals } = parseFlags(argv, {}, true);
-      const catalogue = loadCatalogue(io.env);
-      const dir = modelsDir(io.env);
+      const { dir, catalogue } = modelSettings(io);
       const entries = positionals.length > 0 ? names(positionals, catalogue, 'models verify') : catalogue.filter((e) => modelStatus(dir, e).state !== 'absent' && modelStatus(dir, e).state !== 'partial');
       let failed = 0;
       for (const entry of entries) {
@@ -161,8 +165,7 @@ ${ENV_HELP}
   async run(argv, io) {
     return guarded(io, 'models rm', async () => {
       const { positionals } = parseFlags(argv, {}, true);
-      const catalogue = loadCatalogue(io.env);
-      const dir = modelsDir(io.env);
+      const { dir, catalogue } = modelSettings(io);
       for (const entry of names(positionals, catalogue, 'models rm')) {
         io.stdout.write(`${entry.name}: ${(await removeModel(dir, entry)) ? 'removed' : 'not present'}\n`);
       }

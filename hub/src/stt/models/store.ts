@@ -1,15 +1,14 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { SttError } from '../errors.js';
 import type { ModelEntry } from './catalogue.js';
 import { archivePresent, removeArchive, verifyArchive } from './archive.js';
 
-/** The models directory: `$JARVIS_DATA_DIR/models`, default `~/.local/share/jarvis/models` (DESIGN.md §6). */
-export function modelsDir(env: NodeJS.ProcessEnv = process.env): string {
-  return join(resolve(env['JARVIS_DATA_DIR'] ?? join(homedir(), '.local', 'share', 'jarvis')), 'models');
+/** The models directory of a data dir (`config.dataDir`, set by `JARVIS_DATA_DIR`): `<dataDir>/models` (DESIGN.md §6). */
+export function modelsDir(dataDir: string): string {
+  return join(dataDir, 'models');
 }
 
 /** Where a catalogue model lives once pulled. */

@@ -70,5 +70,11 @@ describe('jarvis models', () => {
     expect(await run('models', 'pull', '--help')).toMatchObject({ code: 0, out: expect.stringMatching(/^Usage: jarvis models pull/) });
     writeFileSync(join(dir, 'catalogue.json'), '[{"name": 5}]');
     expect(await run('models', 'list')).toMatchObject({ code: 1, err: expect.stringMatching(/JARVIS_MODEL_BAD_CATALOGUE/) });
+    // The path comes through the config: a missing file is named; a malformed setting is a config error.
+    env['JARVIS_MODEL_CATALOGUE'] = join(dir, 'missing.json');
+    expect(await run('models', 'list')).toMatchObject({ code: 1, err: expect.stringMatching(/JARVIS_MODEL_BAD_CATALOGUE: .*missing\.json/) });
+    delete env['JARVIS_MODEL_CATALOGUE'];
+    writeFileSync(join(dir, 'jarvis.yaml'), 'modelCatalogue: [1, 2]\n');
+    expect(await run('models', 'list')).toMatchObject({ code: 2, err: expect.stringMatching(/JARVIS_CONFIG_INVALID[\s\S]*modelCatalogue: /) });
   });
 });

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { progressBar, pullModel } from '../../../src/stt/models/download.js';
+import { ConfigError, loadConfig } from '../../../src/config/index.js';
 import { MODEL_CATALOGUE, findModel, loadCatalogue } from '../../../src/stt/models/catalogue.js';
-import { modelStatus, removeModel, requireModel, verifyModel } from '../../../src/stt/models/store.js';
+import { modelStatus, modelsDir, removeModel, requireModel, verifyModel } from '../../../src/stt/models/store.js';
 import { fakeModel, startModelServer } from './helpers.js';
 
 describe('model downloads against a local HTTP server', () => {
@@ -113,16 +114,40 @@ describe('catalogue', () => {
     expect(() => findModel(MODEL_CATALOGUE, 'nope')).toThrow(/JARVIS_MODEL_UNKNOWN: no model called "nope"/);
   });
 
-  it('merges $JARVIS_MODEL_CATALOGUE and rejects a malformed one naming the field', () => {
+  it('takes the catalogue path from the config: a missing file is a coded error naming it, a non-string is a config error', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jarvis-cat-'));
+    try {
+      const missing = join(dir, 'nope.json');
+      const config = loadConfig({ env: { JARVIS_DATA_DIR: dir, JARVIS_MODEL_CATALOGUE: missing } });
+      expect(config.modelCatalogue).toBe(missing);
+      expect(() => loadCatalogue(config.modelCatalogue)).toThrow(/JARVIS_MODEL_BAD_CATALOGUE: .*nope\.json: ENOENT/);
+      writeFileSync(join(dir, 'jarvis.yaml'), 'modelCatalogue: 5\n');
+      expect(() => loadConfig({ env: { JARVIS_DATA_DIR: dir } })).toThrow(ConfigError);
+      try {
+        loadConfig({ env: { JARVIS_DATA_DIR: dir } });
+      } catch (err) {
+        expect((err as ConfigError).issues.join('\n')).toMatch(/^modelCatalogue: /m);
+      }
+      // Unset: the built-in catalogue, and the models folder is the config's data dir.
+      expect(loadCatalogue(undefined)).toEqual(MODEL_CATALOGUE);
+      expect(modelsDir(loadConfig({ env: { JARVIS_DATA_DIR: join(dir, 'd') } }).dataDir)).toBe(join(dir, 'd', 'models'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('merges $JARVIS_MODEL_CATALOGUE (read through the config) and rejects a malformed one naming the field', () => {
     const dir = mkdtempSync(join(tmpdir(), 'jarvis-cat-'));
     try {
       const file = join(dir, 'c.json');
+      const catalogueFile = loadConfig({ env: { JARVIS_DATA_DIR: dir, JARVIS_MODEL_CATALOGUE: file } }).modelCatalogue;
+      expect(catalogueFile).toBe(file);
       writeFileSync(file, JSON.stringify([{ name: 'tiny.en', kind: 'whisper', file: 'x.bin', url: 'http://mirror/x.bin', size: 1, sha256: 'a'.repeat(64), licence: 'MIT' }]));
-      expect(findModel(loadCatalogue({ JARVIS_MODEL_CATALOGUE: file }), 'tiny.en').url).toBe('http://mirror/x.bin');
+      expect(findModel(loadCatalogue(catalogueFile), 'tiny.en').url).toBe('http://mirror/x.bin');
       writeFileSync(file, JSON.stringify([{ name: 'x', kind: 'whisper', file: 'x.bin', url: 'http://m/x', size: 1, sha256: 'XYZ', licence: 'MIT' }]));
-      expect(() => loadCatalogue({ JARVIS_MODEL_CATALOGUE: file })).toThrow(/JARVIS_MODEL_BAD_CATALOGUE: .*\[0\]\.\[sha256\]/);
+      expect(() => loadCatalogue(catalogueFile)).toThrow(/JARVIS_MODEL_BAD_CATALOGUE: .*\[0\]\.\[sha256\]/);
       writeFileSync(file, '{not json');
-      expect(() => loadCatalogue({ JARVIS_MODEL_CATALOGUE: file })).toThrow(/JARVIS_MODEL_BAD_CATALOGUE/);
+      expect(() => loadCatalogue(catalogueFile)).toThrow(/JARVIS_MODEL_BAD_CATALOGUE/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
