@@ -1,5 +1,6 @@
-# whisper.cpp for Jarvis: smart-whisper's node-addon-api binding and its vendored whisper.cpp, compiled
-# here with this CPU's vector instructions (build-config.cjs) — the package's own build has none.
+# @jarvis/whisper's addon: our node-addon-api binding (src/) and whisper.cpp's CPU backend from whisper.rn's
+# sources, compiled with this CPU's vector instructions and threading (build-config.cjs answers every list).
+# An exclusion list ("cflags!") applies to the merged flags, our own included: never list -O3 in one.
 {
   "targets": [
     {
@@ -9,12 +10,13 @@
         "<!(node -p \"require('node-addon-api').include_dir\")",
         "<!@(node build-config.cjs includes)"
       ],
-      "defines": ["NAPI_CPP_EXCEPTIONS", "NDEBUG", "_GNU_SOURCE"],
-      "cflags!": ["-fno-exceptions", "-O2"],
-      "cflags_cc!": ["-fno-exceptions", "-O2"],
-      "cflags": ["-O3", "-pthread", "<!@(node build-config.cjs cflags)"],
-      "cflags_cc": ["-O3", "-std=c++17", "-pthread", "<!@(node build-config.cjs cxxflags)"],
-      "ldflags": ["-pthread"]
+      "defines": ["NAPI_CPP_EXCEPTIONS", "NAPI_VERSION=8", "<!@(node build-config.cjs defines)"],
+      "cflags!": ["-fno-exceptions"],
+      "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17", "-std=gnu++1y"],
+      "cflags": ["<!@(node build-config.cjs cflags)"],
+      "cflags_c": ["-std=gnu11"],
+      "cflags_cc": ["-std=c++17", "-fexceptions"],
+      "ldflags": ["<!@(node build-config.cjs ldflags)"]
     }
   ]
 }

@@ -1,16 +1,74 @@
-// Answers binding.gyp's questions at configure time: where smart-whisper's vendored whisper.cpp is, and
-// which vector-instruction flags this CPU supports. Without AVX2/FMA/F16C ggml falls back to SSE and
-// whisper runs about ten times slower (measured: 15 s instead of 1.3 s for one clip).
-// JARVIS_WHISPER_SIMD=off builds the plain variant (the benchmark's baseline); =native uses -march=native.
+// Answers binding.gyp's questions at configure time, and the native benchmark's: where whisper.rn's
+// whisper.cpp sources are, which of them the CPU backend needs, and which compiler flags this CPU takes.
+// Without AVX2/FMA/F16C ggml falls back to SSE and whisper runs about ten times slower; with AVX-512 its
+// matrix kernels take the 512-bit paths.
+//   JARVIS_WHISPER_SIMD=auto (default: the flags /proc/cpuinfo lists) | native (-march=native) | off (none)
+//   JARVIS_WHISPER_THREADING=ggml (default: ggml's own thread pool) | openmp
+// ggml's pool, not OpenMP, by default: on a busy 2-core machine OpenMP's spinning barriers made a full-window
+// tiny.en pass take tens of seconds instead of a few (measured with the machine shared by other builds).
 /* eslint-disable @typescript-eslint/no-require-imports -- gyp runs this as a CommonJS script */
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
+const { spawnSync } = require('node:child_process');
 
-function smartWhisperDir() {
-  if (process.env.JARVIS_SMART_WHISPER_DIR) return process.env.JARVIS_SMART_WHISPER_DIR;
-  return path.dirname(require.resolve('smart-whisper/package.json', { paths: [__dirname] }));
+/** whisper.rn's `cpp/` folder: whisper.cpp and its ggml, with ggml's symbols prefixed `wsp_`. */
+function sourceRoot() {
+  if (process.env.JARVIS_WHISPER_CPP_DIR) return process.env.JARVIS_WHISPER_CPP_DIR;
+  // whisper.rn's `exports` hides its files from require.resolve: look along Node's module search path.
+  for (const dir of require.resolve.paths('whisper.rn') ?? []) {
+    const cpp = path.join(dir, 'whisper.rn', 'cpp');
+    if (fs.existsSync(path.join(cpp, 'whisper.cpp'))) return cpp;
+  }
+  throw new Error('whisper.rn is not installed: `npm ci` installs it with @jarvis/whisper');
 }
+
+function sourcePackage() {
+  try {
+    const pkg = JSON.parse(fs.readFileSync(path.join(sourceRoot(), '..', 'package.json'), 'utf8'));
+    return `${pkg.name}@${pkg.version}`;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** The whisper.cpp release the sources are (whisper_version() in whisper.cpp). */
+function whisperVersion() {
+  const m = /whisper_version\(void\)\s*\{\s*return\s*"([^"]+)"/.exec(fs.readFileSync(path.join(sourceRoot(), 'whisper.cpp'), 'utf8'));
+  return m ? m[1] : 'unknown';
+}
+
+/** Only what whisper.cpp's CPU backend needs: no Metal, CoreML, parakeet, React Native glue, AMX or ggml-opt. */
+const WHISPER_SOURCES = [
+  'whisper.cpp',
+  'ggml.c', 'ggml.cpp', 'ggml-alloc.c', 'ggml-backend.cpp', 'ggml-backend-meta.cpp', 'ggml-backend-reg.cpp',
+  'ggml-backend-dl.cpp', 'ggml-threading.cpp', 'ggml-quants.c',
+  'ggml-cpu/ggml-cpu.c', 'ggml-cpu/ggml-cpu.cpp', 'ggml-cpu/quants.c', 'ggml-cpu/traits.cpp', 'ggml-cpu/repack.cpp',
+  'ggml-cpu/unary-ops.cpp', 'ggml-cpu/binary-ops.cpp', 'ggml-cpu/vec.cpp', 'ggml-cpu/ops.cpp',
+];
+
+function archSources() {
+  if (process.arch === 'x64') return ['ggml-cpu/arch/x86/quants.c', 'ggml-cpu/arch/x86/repack.cpp'];
+  if (process.arch === 'arm64') return ['ggml-cpu/arch/arm/quants.c', 'ggml-cpu/arch/arm/repack.cpp'];
+  return [];
+}
+
+/** Our binding's own files (native/src). */
+const OUR_SOURCES = ['src/addon.cc', 'src/gbnf.cc', 'src/model-check.cc'];
+
+/** Files gyp compiles through a wrapper of another stem: its make rules name objects by stem, and ggml.c/ggml.cpp (and ggml-cpu.c/.cpp) would share one object built from whichever source make picks. */
+const GYP_WRAPPED = {
+  'ggml.c': 'src/ggml-c.c', 'ggml.cpp': 'src/ggml-cpp.cpp',
+  'ggml-cpu/ggml-cpu.c': 'src/ggml-cpu-c.c', 'ggml-cpu/ggml-cpu.cpp': 'src/ggml-cpu-cpp.cpp',
+};
+
+/** /proc/cpuinfo flag -> GCC flag, for every extension ggml's x86 code has a path for. */
+const X86_FLAGS = [
+  ['ssse3', '-mssse3'], ['pni', '-msse3'], ['avx', '-mavx'], ['avx2', '-mavx2'], ['fma', '-mfma'], ['f16c', '-mf16c'],
+  ['bmi2', '-mbmi2'], ['avx_vnni', '-mavxvnni'],
+  ['avx512f', '-mavx512f'], ['avx512bw', '-mavx512bw'], ['avx512dq', '-mavx512dq'], ['avx512vl', '-mavx512vl'],
+  ['avx512cd', '-mavx512cd'], ['avx512_vnni', '-mavx512vnni'], ['avx512vbmi', '-mavx512vbmi'], ['avx512_bf16', '-mavx512bf16'],
+];
 
 function cpuFlags() {
   const mode = process.env.JARVIS_WHISPER_SIMD ?? 'auto';
@@ -24,45 +82,67 @@ function cpuFlags() {
   } catch {
     return [];
   }
-  const has = (f) => flags.includes(` ${f} `);
-  const out = [];
-  if (has('avx')) out.push('-mavx');
-  if (has('avx2')) out.push('-mavx2');
-  if (has('fma')) out.push('-mfma');
-  if (has('f16c')) out.push('-mf16c');
-  if (has('sse3')) out.push('-msse3');
-  if (has('ssse3')) out.push('-mssse3');
-  return out;
+  return X86_FLAGS.filter(([f]) => flags.includes(` ${f} `)).map(([, g]) => g);
 }
 
-/**
- * smart-whisper's own model loader left most of whisper_context_params uninitialised; our model.cc starts
- * from whisper.cpp's defaults, and zero-initialising automatic variables stays as a guard for any other
- * struct the binding fills partly. Only when the compiler supports it (GCC 12+, Clang 16+).
- */
-function zeroInitFlag() {
-  const { spawnSync } = require('node:child_process');
+function compiles(args, source) {
   const cxx = process.env.CXX || 'c++';
-  const r = spawnSync(cxx, ['-ftrivial-auto-var-init=zero', '-x', 'c++', '-fsyntax-only', '-'], { input: 'int main(){return 0;}', stdio: ['pipe', 'ignore', 'ignore'] });
-  return r.status === 0 ? ['-ftrivial-auto-var-init=zero'] : [];
+  const r = spawnSync(cxx, [...args, '-x', 'c++', '-o', '/dev/null', '-'], { input: source, stdio: ['pipe', 'ignore', 'ignore'] });
+  return r.status === 0;
 }
 
-const root = smartWhisperDir();
-const what = process.argv[2];
-if (what === 'root') process.stdout.write(root);
-else if (what === 'sources') {
-  const files = [
-    'src/binding/binding.cc', 'src/binding/common.cc', 'src/binding/transcribe.cc',
-    'whisper.cpp/src/whisper.cpp', 'whisper.cpp/ggml/src/ggml.c', 'whisper.cpp/ggml/src/ggml-alloc.c',
-    'whisper.cpp/ggml/src/ggml-backend.c', 'whisper.cpp/ggml/src/ggml-quants.c', 'whisper.cpp/ggml/src/ggml-aarch64.c',
-  ];
-  // gyp's make generator needs source paths relative to binding.gyp. model.cc is our fixed copy.
-  process.stdout.write(['model.cc', ...files.map((f) => path.relative(process.cwd(), path.join(root, f)))].join(' '));
-} else if (what === 'includes') {
-  process.stdout.write(['src/binding', 'whisper.cpp/include', 'whisper.cpp/ggml/include', 'whisper.cpp/examples'].map((f) => path.join(root, f)).join(' '));
-} else if (what === 'cflags') process.stdout.write(cpuFlags().join(' '));
-else if (what === 'cxxflags') process.stdout.write([...cpuFlags(), ...zeroInitFlag()].join(' '));
-else {
-  process.stderr.write(`build-config.cjs: unknown question '${what}'\n`);
-  process.exit(2);
+function threading() {
+  const want = process.env.JARVIS_WHISPER_THREADING ?? 'ggml';
+  if (want !== 'openmp') return 'ggml';
+  return compiles(['-fopenmp'], '#include <omp.h>\nint main(){return omp_get_max_threads() > 0 ? 0 : 1;}') ? 'openmp' : 'ggml';
+}
+
+function compilerVersion() {
+  const cxx = process.env.CXX || 'c++';
+  const r = spawnSync(cxx, ['--version'], { encoding: 'utf8' });
+  return (r.stdout ?? '').split('\n')[0] || cxx;
+}
+
+/** Everything that decides the build, in one object: the native bench program compiles with the same. */
+function config() {
+  const threads = threading();
+  const defines = ['NDEBUG', '_GNU_SOURCE', 'WSP_GGML_USE_CPU', 'WSP_GGML_USE_CPU_REPACK'];
+  if (threads === 'openmp') defines.push('WSP_GGML_USE_OPENMP');
+  const simd = cpuFlags();
+  return {
+    whisperCpp: whisperVersion(),
+    sources: sourcePackage(),
+    simdMode: process.env.JARVIS_WHISPER_SIMD ?? 'auto',
+    simd,
+    threading: threads,
+    optimization: '-O3',
+    compiler: compilerVersion(),
+    defines,
+    cflags: ['-O3', '-pthread', '-fvisibility=hidden', '-Wno-unused-function', ...simd, ...(threads === 'openmp' ? ['-fopenmp'] : [])],
+    ldflags: ['-pthread', ...(threads === 'openmp' ? ['-fopenmp'] : [])],
+    root: sourceRoot(),
+    whisperSources: [...WHISPER_SOURCES, ...archSources()],
+    includes: [sourceRoot(), path.join(sourceRoot(), 'ggml-cpu')],
+  };
+}
+
+module.exports = { config, OUR_SOURCES };
+
+if (require.main === module) {
+  const what = process.argv[2];
+  const c = config();
+  if (what === 'root') process.stdout.write(c.root);
+  else if (what === 'sources') {
+    // gyp's make generator needs source paths relative to binding.gyp.
+    const theirs = c.whisperSources.map((f) => GYP_WRAPPED[f] ?? path.relative(process.cwd(), path.join(c.root, f)));
+    process.stdout.write([...OUR_SOURCES, ...theirs].join(' '));
+  } else if (what === 'includes') process.stdout.write(c.includes.join(' '));
+  else if (what === 'defines') process.stdout.write(c.defines.join(' '));
+  else if (what === 'cflags') process.stdout.write(c.cflags.join(' '));
+  else if (what === 'ldflags') process.stdout.write(c.ldflags.join(' '));
+  else if (what === 'info') process.stdout.write(JSON.stringify(c));
+  else {
+    process.stderr.write(`build-config.cjs: unknown question '${what}'\n`);
+    process.exit(2);
+  }
 }

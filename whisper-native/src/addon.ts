@@ -5,25 +5,53 @@ import { WhisperError } from './errors.js';
 
 /** One segment as the binding returns it: times in ms from the start of the audio passed in. */
 export interface NativeSegment {
-  from: number;
-  to: number;
+  startMs: number;
+  endMs: number;
   text: string;
-  /** Mean token probability (format "detail" only). */
-  confidence?: number;
-  lang?: string;
+  /** Mean probability of the segment's text tokens, 0..1. */
+  confidence: number;
+  /** whisper's no-speech probability for the window the segment came from. */
+  noSpeechProb: number;
 }
 
-/** The binding's model object (smart-whisper's `WhisperModel`). */
+/** A speech span found by whisper.cpp's VAD, in ms of the audio passed in. */
+export interface NativeSpan {
+  startMs: number;
+  endMs: number;
+}
+
+/** What one native pass returns. */
+export interface NativePassResult {
+  segments: NativeSegment[];
+  /** True when the cancel flag stopped the pass (the segments are then empty). */
+  aborted: boolean;
+  /** Time inside whisper.cpp, ms (excludes queueing on the libuv pool). */
+  ms: number;
+  /** Speech spans whisper's VAD kept (only when the pass used VAD). */
+  vadSegments?: NativeSpan[];
+}
+
+/** The binding's model (native/src/addon.cc `NativeModel`); errors carry `code` MODEL_BAD, DECODE_FAILED, BAD_GRAMMAR, FREED. */
 export interface NativeModel {
-  readonly handle: unknown;
   readonly freed: boolean;
+  transcribe(pcm: Float32Array, params: Record<string, unknown>, onSegment?: (s: NativeSegment) => void, cancel?: Int32Array): Promise<NativePassResult>;
   free(): Promise<void>;
 }
 
-/** The raw binding: smart-whisper's C++ API compiled by `native/build.mjs`. Prefer {@link WhisperModel}. */
+/** The binding's VAD model (whisper.cpp's Silero ggml). */
+export interface NativeVad {
+  readonly freed: boolean;
+  detect(pcm: Float32Array, params: Record<string, unknown>): Promise<{ segments: NativeSpan[]; ms: number }>;
+  free(): Promise<void>;
+}
+
+/** The raw binding compiled by `native/build.mjs`. Prefer {@link WhisperModel} and {@link WhisperVad}. */
 export interface WhisperAddon {
-  WhisperModel: { load(path: string, gpu: boolean): Promise<NativeModel> };
-  transcribe(handle: unknown, pcm: Float32Array, params: Record<string, unknown>, done: (segments: NativeSegment[] | Error) => void, progress: (s: NativeSegment) => void): void;
+  loadModel(path: string, options?: { flashAttn?: boolean }): Promise<NativeModel>;
+  loadVad(path: string, options?: { threads?: number }): Promise<NativeVad>;
+  /** Parses GBNF; returns the number of rules (generated ones included) or throws `code` BAD_GRAMMAR. */
+  checkGrammar(text: string, root?: string): number;
+  systemInfo(): { whisperVersion: string; systemInfo: string };
 }
 
 const require = createRequire(import.meta.url);
@@ -34,23 +62,23 @@ export function whisperAddonPath(): string {
   return fileURLToPath(new URL('../native/build/Release/jarvis_whisper.node', import.meta.url));
 }
 
-/** Loads the fast whisper addon once; throws JARVIS_WHISPER_NATIVE_MISSING naming the command that builds it. */
+/** Loads the addon once; throws JARVIS_WHISPER_NATIVE_MISSING naming the command that builds it. */
 export function loadWhisperAddon(): WhisperAddon {
   if (cached) return cached;
   const path = whisperAddonPath();
   if (!existsSync(path)) {
     throw new WhisperError('JARVIS_WHISPER_NATIVE_MISSING', `the whisper addon is not built (${path}); run \`npm rebuild -w @jarvis/whisper\` or \`node whisper-native/native/build.mjs\``);
   }
-  // smart-whisper's binding logs every buffer reallocation unless NODE_ENV is production at load time.
-  const env = process.env['NODE_ENV'];
-  process.env['NODE_ENV'] = 'production';
   try {
     cached = require(path) as WhisperAddon;
     return cached;
   } catch (err) {
     throw new WhisperError('JARVIS_WHISPER_NATIVE_MISSING', `the whisper addon at ${path} does not load: ${(err as Error).message}`, { cause: err });
-  } finally {
-    if (env === undefined) delete process.env['NODE_ENV'];
-    else process.env['NODE_ENV'] = env;
   }
+}
+
+/** The native error's `code` (MODEL_BAD, DECODE_FAILED, BAD_GRAMMAR, FREED), if it has one. */
+export function nativeCode(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
 }
