@@ -50,6 +50,8 @@ const blob = (v: Float32Array): Buffer => Buffer.from(v.buffer, v.byteOffset, v.
 const RRF_K = 60;
 /** Cosine (hashed n-gram) at which a fact counts as about the question even without a shared word. */
 const MIN_COSINE = 0.35;
+/** Shared content words (at most the question's own count) for a fact to answer a question. */
+const MIN_SHARED = 2;
 
 /**
  * Facts people tell Jarvis: stored with who said them (a person, or the household), where and when;
@@ -132,7 +134,7 @@ export class MemoryService {
     const hit = this.search(question, origin, 1)[0];
     // About the question: it shares the question's content words (two, when it has two or more), or
     // its embedding is close. One shared word of several ("garage code" / "gate code") is a near miss.
-    const wanted = Math.min(2, new Set(memoryTokens(question)).size);
+    const wanted = Math.min(MIN_SHARED, new Set(memoryTokens(question)).size);
     if (!hit || (hit.sharedWords < Math.max(1, wanted) && hit.cosine < MIN_COSINE)) return undefined;
     if (opts.touch ?? true) this.lastTouched.set(scopeKey(this.personOf(origin)), hit.fact.id);
     return hit;
