@@ -6,11 +6,12 @@ import { candidatesFor, createTier1Router } from '../hub/src/router/tier1-llm.js
 import { LlmRuntime } from '../hub/src/llm/runtime.js';
 import { EntityIndex } from '../hub/src/router/entity-index.js';
 import { distribution, type Benchmark } from './lib.js';
+import { sharedModel } from '../tests/helpers/shared-models.js';
 
 const MODEL = [
   process.env['JARVIS_TEST_MODELS_DIR'] ? `${process.env['JARVIS_TEST_MODELS_DIR']}/llama-2-tiny-random.gguf` : '',
   fileURLToPath(new URL('../../shared/models/llama-2-tiny-random.gguf', import.meta.url)),
-  '/work/shared/models/llama-2-tiny-random.gguf',
+  sharedModel('llama-2-tiny-random.gguf'),
 ].find((p) => p !== '' && existsSync(p));
 
 /** Sentences tier 0 does not place, the kind that reach tier 1. */

@@ -18,10 +18,11 @@ import { Tier0Router } from '../hub/src/router/tier0.js';
 import { namesFromRegistry } from '../hub/src/stt/grammar/slots.js';
 import { loadRegistrySnapshot } from '../hub/src/home-assistant/registry-snapshot.js';
 import { CHITCHAT_PHRASES, COMMAND_PHRASES, haveSpeechTools, loadPcm, speak } from '../hub/test/stt/fixtures.js';
+import { sharedModel } from '../tests/helpers/shared-models.js';
 
 const MODELS: Record<string, string> = {
-  'tiny.en': '/work/shared/models/for-tests-ggml-tiny.en.bin',
-  'base.en': '/work/shared/models/for-tests-ggml-base.en.bin',
+  'tiny.en': sharedModel('for-tests-ggml-tiny.en.bin'),
+  'base.en': sharedModel('for-tests-ggml-base.en.bin'),
 };
 const REPS = Number(process.env['JARVIS_BENCH_STT_REPS'] ?? 3);
 

@@ -17,12 +17,13 @@ import { fileURLToPath } from 'node:url';
 import { WhisperModel, WhisperVad, whisperBuildInfo } from '@jarvis/whisper';
 import { distribution, type Benchmark } from './lib.js';
 import { audioContextFor } from '../hub/src/stt/whisper-engine.js';
+import { sharedModel } from '../tests/helpers/shared-models.js';
 
 const MODELS: Record<string, string> = {
-  'tiny.en': '/work/shared/models/for-tests-ggml-tiny.en.bin',
-  'base.en': '/work/shared/models/for-tests-ggml-base.en.bin',
+  'tiny.en': sharedModel('for-tests-ggml-tiny.en.bin'),
+  'base.en': sharedModel('for-tests-ggml-base.en.bin'),
 };
-const VAD_MODEL = '/work/shared/models/for-tests-silero-v6.2.0-ggml.bin';
+const VAD_MODEL = sharedModel('for-tests-silero-v6.2.0-ggml.bin');
 const REPS = Number(process.env['JARVIS_BENCH_WHISPER_REPS'] ?? 5);
 const THREADS = 2;
 const NATIVE_DIR = fileURLToPath(new URL('../whisper-native/native/', import.meta.url));

@@ -10,10 +10,11 @@ import { distribution, type Benchmark } from './lib.js';
 import { createSttTranscribeHandler, type SttProgress, type SttTranscribeResult } from '../worker-node/src/handlers/stt-transcribe.js';
 import { decodeWav, resampleMono } from '../worker-node/src/handlers/stt-wav.js';
 import { voiced, wavBytes } from '../worker-node/test/stt-fixtures.js';
+import { sharedModel } from '../tests/helpers/shared-models.js';
 
 const MODELS: Record<string, string> = {
-  'tiny.en': '/work/shared/models/for-tests-ggml-tiny.en.bin',
-  'base.en': '/work/shared/models/for-tests-ggml-base.en.bin',
+  'tiny.en': sharedModel('for-tests-ggml-tiny.en.bin'),
+  'base.en': sharedModel('for-tests-ggml-base.en.bin'),
 };
 const AUDIO_S = Number(process.env['JARVIS_BENCH_STT_AUDIO_S'] ?? 90);
 

@@ -4,11 +4,12 @@ import { simulateWearable, type SimulateWearableOptions, type SimulationReport }
 import { fixtureToolsAvailable } from './fixtures/audio/index.js';
 import type { VoiceFixture } from './fixtures/voice/index.js';
 import { startPartsHub, type PartsHub, type PartsHubOptions, type TestDevice } from './hub-parts-helpers.js';
+import { sharedModel } from './helpers/shared-models.js';
 
 /** whisper.cpp's tiny.en test model (real shapes, no weights: it transcribes nothing). */
-export const WHISPER_TEST_MODEL = '/work/shared/models/for-tests-ggml-tiny.en.bin';
+export const WHISPER_TEST_MODEL = sharedModel('for-tests-ggml-tiny.en.bin');
 /** A GGUF with random weights: tier-1 plumbing only. */
-export const LLM_TEST_MODEL = '/work/shared/models/llama-2-tiny-random.gguf';
+export const LLM_TEST_MODEL = sharedModel('llama-2-tiny-random.gguf');
 
 /** Why the voice end-to-end tests cannot run here, or undefined when they can. */
 export function voiceSkipReason(): string | undefined {

@@ -5,8 +5,9 @@ import { builtinHandlers, enroll, saveIdentity, WorkerAgent, type SttProgress, t
 import type { TaskRecord } from '../hub/src/tasks/queue.js';
 import { espeakWav, haveEspeak } from '../worker-node/test/stt-fixtures.js';
 import { startTestHub, tempDir, type TestHub } from './workers-helpers.js';
+import { sharedModel } from './helpers/shared-models.js';
 
-const MODEL = '/work/shared/models/for-tests-ggml-tiny.en.bin';
+const MODEL = sharedModel('for-tests-ggml-tiny.en.bin');
 const ready = existsSync(MODEL) && haveEspeak();
 if (!existsSync(MODEL)) console.warn(`stt.transcribe end-to-end test skipped: model file ${MODEL} is absent`);
 else if (!haveEspeak()) console.warn('stt.transcribe end-to-end test skipped: espeak-ng is not installed');

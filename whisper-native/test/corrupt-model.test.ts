@@ -5,12 +5,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { WhisperError } from '../src/errors.js';
 import { WhisperModel } from '../src/model.js';
 import { WhisperVad } from '../src/vad.js';
+import { sharedModel } from '../../tests/helpers/shared-models.js';
 
 // whisper.cpp's loader trusts the file: each corruption below made it allocate absurd sizes, read out of
 // range or abort in a GGML_ASSERT. The binding's check must turn every one into JARVIS_WHISPER_MODEL_BAD
 // naming what is wrong, and the process must live on to load the intact file.
-const MODEL = '/work/shared/models/for-tests-ggml-tiny.en.bin';
-const VAD = '/work/shared/models/for-tests-silero-v6.2.0-ggml.bin';
+const MODEL = sharedModel('for-tests-ggml-tiny.en.bin');
+const VAD = sharedModel('for-tests-silero-v6.2.0-ggml.bin');
 const dir = mkdtempSync(join(tmpdir(), 'jarvis-whisper-corrupt-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

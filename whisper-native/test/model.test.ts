@@ -5,8 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadWhisperAddon, whisperAddonPath } from '../src/addon.js';
 import { WhisperError } from '../src/errors.js';
 import { WHISPER_SAMPLE_RATE, WhisperModel, checkWhisperGrammar, type WhisperParams } from '../src/model.js';
+import { sharedModel } from '../../tests/helpers/shared-models.js';
 
-const MODEL = '/work/shared/models/for-tests-ggml-tiny.en.bin';
+const MODEL = sharedModel('for-tests-ggml-tiny.en.bin');
 const haveModel = existsSync(MODEL);
 if (!haveModel) console.warn(`@jarvis/whisper model tests skipped: model file ${MODEL} is absent`);
 
@@ -126,7 +127,7 @@ describe.skipIf(!haveModel)('WhisperModel with the test model (no weights: whisp
       { threads: 0 }, { threads: 1.5 }, { audioCtx: 1501 }, { audioCtx: -1 }, { language: 'english' }, { language: 'EN' },
       { temperature: 2 }, { temperature: Number.NaN }, { maxTokens: -1 }, { prompt: 42 as unknown as string },
       { singleSegment: 'yes' as unknown as boolean }, { grammarPenalty: 5 }, { grammar: 'root ::= "a"', grammarPenalty: -1 },
-      { vad: {} as WhisperParams['vad'] }, { vad: { modelPath: '/work/shared/models/for-tests-silero-v6.2.0-ggml.bin', threshold: 2 } },
+      { vad: {} as WhisperParams['vad'] }, { vad: { modelPath: sharedModel('for-tests-silero-v6.2.0-ggml.bin'), threshold: 2 } },
     ];
     for (const params of bad) expect(await codeOf(model.transcribe(voiced(1), params)), JSON.stringify(params)).toBe('JARVIS_WHISPER_BAD_PARAMS');
     expect(await codeOf(model.transcribe(voiced(1), { vad: { modelPath: join(dir, 'no-vad.bin') } }))).toBe('JARVIS_WHISPER_MODEL_MISSING');

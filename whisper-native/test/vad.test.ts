@@ -6,10 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WhisperError } from '../src/errors.js';
 import { WhisperModel } from '../src/model.js';
 import { WhisperVad } from '../src/vad.js';
+import { sharedModel } from '../../tests/helpers/shared-models.js';
 
 // whisper.cpp's own VAD with real Silero v6.2.0 weights, on real (espeak-ng) speech between silences.
-const VAD = '/work/shared/models/for-tests-silero-v6.2.0-ggml.bin';
-const MODEL = '/work/shared/models/for-tests-ggml-tiny.en.bin';
+const VAD = sharedModel('for-tests-silero-v6.2.0-ggml.bin');
+const MODEL = sharedModel('for-tests-ggml-tiny.en.bin');
 const haveTools = spawnSync('sh', ['-c', 'command -v espeak-ng && command -v sox'], { stdio: 'ignore' }).status === 0;
 const dir = mkdtempSync(join(tmpdir(), 'jarvis-whisper-vad-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

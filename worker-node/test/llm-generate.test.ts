@@ -6,11 +6,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { WorkerError } from '../src/errors.js';
 import { builtinHandlers, type TaskContext } from '../src/handlers.js';
 import { createLlmGenerateHandler } from '../src/handlers/llm-generate.js';
+import { sharedModel } from '../../tests/helpers/shared-models.js';
 
 const TINY = [
   process.env['JARVIS_TEST_MODELS_DIR'] ? join(process.env['JARVIS_TEST_MODELS_DIR'], 'llama-2-tiny-random.gguf') : '',
   fileURLToPath(new URL('../../../shared/models/llama-2-tiny-random.gguf', import.meta.url)),
-  '/work/shared/models/llama-2-tiny-random.gguf',
+  sharedModel('llama-2-tiny-random.gguf'),
 ].find((p) => p !== '' && existsSync(p));
 if (!TINY) console.warn('skipping llm.generate model tests: llama-2-tiny-random.gguf is not in ../shared/models (or $JARVIS_TEST_MODELS_DIR)');
 

@@ -7,11 +7,12 @@ import { WORKER_ERROR_CODES, WorkerError } from '../src/errors.js';
 import { builtinHandlers, type TaskContext } from '../src/handlers.js';
 import { createSttTranscribeHandler, type SttProgress, type SttTranscribeResult } from '../src/handlers/stt-transcribe.js';
 import { voiced, wavBytes } from './stt-fixtures.js';
+import { sharedModel } from '../../tests/helpers/shared-models.js';
 
 const TINY = [
   process.env['JARVIS_TEST_MODELS_DIR'] ? join(process.env['JARVIS_TEST_MODELS_DIR'], 'for-tests-ggml-tiny.en.bin') : '',
   fileURLToPath(new URL('../../../shared/models/for-tests-ggml-tiny.en.bin', import.meta.url)),
-  '/work/shared/models/for-tests-ggml-tiny.en.bin',
+  sharedModel('for-tests-ggml-tiny.en.bin'),
 ].find((p) => p !== '' && existsSync(p));
 if (!TINY) console.warn('skipping stt.transcribe model tests: for-tests-ggml-tiny.en.bin is not in ../shared/models (or $JARVIS_TEST_MODELS_DIR)');
 

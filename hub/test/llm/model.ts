@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { sharedModel } from '../../../tests/helpers/shared-models.js';
 
 const candidates = [
   process.env['JARVIS_TEST_MODELS_DIR'] ? `${process.env['JARVIS_TEST_MODELS_DIR']}/llama-2-tiny-random.gguf` : undefined,
   fileURLToPath(new URL('../../../../shared/models/llama-2-tiny-random.gguf', import.meta.url)),
-  '/work/shared/models/llama-2-tiny-random.gguf',
+  sharedModel('llama-2-tiny-random.gguf'),
 ].filter((p): p is string => p !== undefined);
 
 /** The random-weights test GGUF (shared/models), or undefined when it is absent. */

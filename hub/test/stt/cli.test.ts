@@ -7,8 +7,9 @@ import { transcribeCommand } from '../../src/stt/cli.js';
 import { DEFAULT_SPHINX_MODEL } from '../../src/stt/grammar/grammar-engine.js';
 import { memoryIO } from './models/helpers.js';
 import { haveSpeechTools, speak } from './fixtures.js';
+import { sharedModel } from '../../../tests/helpers/shared-models.js';
 
-const MODEL = '/work/shared/models/for-tests-ggml-tiny.en.bin';
+const MODEL = sharedModel('for-tests-ggml-tiny.en.bin');
 const REGISTRY = new URL('../../../tests/fixtures/registry/home.json', import.meta.url).pathname;
 const haveWhisper = existsSync(MODEL);
 const haveGrammar = existsSync(`${DEFAULT_SPHINX_MODEL}/en-us/mdef`) && haveSpeechTools();

@@ -5,8 +5,9 @@ import { raceCommand } from '../../src/stt/racer.js';
 import { SttScheduler } from '../../src/stt/scheduler.js';
 import { WhisperEngine } from '../../src/stt/whisper-engine.js';
 import { haveSpeechTools, loadPcm, speak } from './fixtures.js';
+import { sharedModel } from '../../../tests/helpers/shared-models.js';
 
-const MODEL = '/work/shared/models/for-tests-ggml-tiny.en.bin';
+const MODEL = sharedModel('for-tests-ggml-tiny.en.bin');
 const ready = existsSync(MODEL) && existsSync(`${DEFAULT_SPHINX_MODEL}/en-us/mdef`) && haveSpeechTools();
 if (!ready) console.warn(`racer tests skipped: needs ${MODEL}, ${DEFAULT_SPHINX_MODEL}, espeak-ng and sox`);
 

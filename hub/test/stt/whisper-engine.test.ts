@@ -2,8 +2,9 @@ import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { WhisperEngine, audioContextFor, initialPrompt } from '../../src/stt/whisper-engine.js';
 import { describeSttEngine, tone } from './engine-suite.js';
+import { sharedModel } from '../../../tests/helpers/shared-models.js';
 
-const MODEL = '/work/shared/models/for-tests-ggml-tiny.en.bin';
+const MODEL = sharedModel('for-tests-ggml-tiny.en.bin');
 const haveModel = existsSync(MODEL);
 if (!haveModel) console.warn(`whisper tests skipped: model file ${MODEL} is absent`);
 
