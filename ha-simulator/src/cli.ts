@@ -72,6 +72,10 @@ export async function runSimulate(argv: string[], io: SimulatorIO, signal: Abort
     try {
       await sim.start();
     } catch (err) {
+      const host = values.host ?? '127.0.0.1';
+      if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+        throw new SimulatorError('JARVIS_HA_PORT_IN_USE', `port ${port} on ${host} is already in use (a real Home Assistant or another simulator?); choose another with --port N, e.g. --port 0 for any free port, and give the hub the printed url`);
+      }
       throw new SimulatorError('JARVIS_HA_BAD_ARGS', `cannot listen on ${values.host ?? '127.0.0.1'}:${port}: ${(err as Error).message}`);
     }
     io.stdout.write(`${JSON.stringify({ url: sim.url, token, entities: snapshot.entities.length })}\n`);

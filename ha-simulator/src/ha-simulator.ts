@@ -157,15 +157,24 @@ export class HomeAssistantSimulator {
     });
     const wss = new WebSocketServer({ server, path: '/api/websocket' });
     wss.on('connection', (socket) => this.accept(socket));
+    // ws re-emits the server's errors; the listen promise below reports them, so unhandled they would crash the process.
+    wss.on('error', () => {});
     this.server = server;
     this.wss = wss;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve();
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1', () => {
+          server.off('error', reject);
+          resolve();
+        });
       });
-    });
+    } catch (err) {
+      this.server = undefined;
+      this.wss = undefined;
+      wss.close();
+      throw err;
+    }
     this.log.info({ url: this.url }, 'Home Assistant simulator listening');
   }
 

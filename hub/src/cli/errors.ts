@@ -9,6 +9,7 @@ export const CLI_ERROR_CODES = [
   'JARVIS_CLI_BAD_ARGUMENT',
   'JARVIS_CLI_DEVICE_EXISTS',
   'JARVIS_CLI_DEVICE_NOT_FOUND',
+  'JARVIS_CLI_PORT_IN_USE',
 ] as const;
 
 /** A command failed for a reason the user can fix; `exitCode` 2 for usage errors, 1 otherwise. */

@@ -3,6 +3,7 @@ import { loadConfig } from '../config/load.js';
 import { createLogger } from '../core/logger.js';
 import { startHub } from '../main.js';
 import { parseFlags, reportCliError } from './errors.js';
+import { portInUseMessage } from './port-in-use.js';
 import type { CliCommand } from './types.js';
 
 /** How long a clean stop may take before the process gives up and exits non-zero. */
@@ -32,6 +33,13 @@ ${CONFIG_FLAGS_HELP}`,
     try {
       hub = await startHub(config, logger, { announce: (text) => io.stderr.write(text) });
     } catch (err) {
+      const busy = portInUseMessage(err, config);
+      if (busy) {
+        // A clash is the user's to fix with one flag: say which, without a stack trace.
+        logger.fatal({ code: 'JARVIS_CLI_PORT_IN_USE' }, busy);
+        io.stderr.write(`jarvis hub: ${busy} (JARVIS_CLI_PORT_IN_USE)\n`);
+        return 1;
+      }
       logger.fatal({ err }, 'jarvis hub failed to start');
       return 1;
     }
