@@ -63,8 +63,12 @@ export interface VoicePipelineStatus {
   whisper: 'on' | string;
   grammar: 'on' | string;
   passive: boolean;
-  /** Names in the command grammar and whisper prompt (counts). */
+  /** Names in the command grammar and whisper prompt: counts (see `namesCounted`), and the names themselves in `knownNames`. */
   names: { entities: number; areas: number; floors: number };
+  /** What the counts in `names` count (they are spoken names, not registry rows, so they exceed HA's entity count). */
+  namesCounted: string;
+  /** Every name the grammar knows, as it is spoken (names and aliases). */
+  knownNames: { entities: string[]; areas: string[]; floors: string[] };
   /** Grammar rebuilds done (a test waits for the first one after Home Assistant's registry arrived). */
   namesApplied: number;
   /** Utterances whose STT or command is still running. */
@@ -72,6 +76,10 @@ export interface VoicePipelineStatus {
   /** Which wake engine and VAD the front end runs, and why (issue 16). */
   audio: FrontEndStatus;
 }
+
+/** What `/api/v1/voice`'s name counts count (issue 18: they disagreed with the simulator's entity count without saying why). */
+export const NAMES_COUNTED =
+  'spoken names, not registry rows: entities = the name plus every alias of each entity exposed to Jarvis; areas and floors = each name plus its aliases';
 
 interface Flight {
   run: VoiceRun;
@@ -199,6 +207,8 @@ export class VoicePipeline implements Component {
       grammar: this.options.engine === 'whisper' ? 'not used (stt.engine is whisper)' : (off.grammar ?? 'on'),
       passive: this.options.passive,
       names: { entities: this.names.entities.length, areas: this.names.areas.length, floors: this.names.floors.length },
+      namesCounted: NAMES_COUNTED,
+      knownNames: { entities: [...this.names.entities], areas: [...this.names.areas], floors: [...this.names.floors] },
       namesApplied: this.namesApplied,
       inFlight,
       audio: this.frontEnd.status(),
