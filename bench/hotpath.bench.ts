@@ -2,6 +2,7 @@ import type { DeviceAudioChunk } from '../hub/src/audio/types.js';
 import { speak, startVoiceHub, voiceSkipReason } from '../tests/e2e-voice-helpers.js';
 import { voiceFixture, type VoiceFixture } from '../tests/fixtures/voice/index.js';
 import { distribution, type Benchmark } from './lib.js';
+import { commandMatrix, renderItem, sideSources } from '../tests/fixtures/voice/matrix.js';
 
 const N = Number(process.env['JARVIS_BENCH_HOTPATH_N'] ?? 50);
 
@@ -75,6 +76,60 @@ async function measure(engine: 'auto' | 'whisper', emit: Parameters<Benchmark['r
   }
 }
 
+/** Intents that end in a Home Assistant service call (what the hot path is timed to). */
+const CALLING_INTENTS = new Set(['HassTurnOn', 'HassTurnOff', 'HassToggle', 'HassLightSet', 'HassClimateSetTemperature', 'HassSetPosition', 'HassSetVolume',
+  'HassMediaPause', 'HassMediaUnpause', 'HassMediaNext', 'HassMediaPrevious', 'HassMediaPlayerMute', 'HassMediaPlayerUnmute', 'HassFanSetSpeed', 'HassVacuumStart',
+  'HassVacuumReturnToBase', 'HassLawnMowerStartMowing', 'HassLawnMowerDock', 'HassSetVolumeRelative']);
+
+/**
+ * `hotpath.e2e_ms{set=test-half}`: the same measurement over the voice split's TEST half: test-b's commands
+ * that end in a service call (closed vocabulary), clean, each in its seeded test-half voice and speed, spoken
+ * from a device in the annotated area (else the first area) of home-b, one after another. Timed only where
+ * an HA call follows; the rest are counted as `missed` (declined by the recogniser, or a different action).
+ */
+async function measureTestHalf(emit: Parameters<Benchmark['run']>[0]): Promise<void> {
+  const home = sideSources('test').home;
+  const items = commandMatrix('test', { noisyPerSentence: 0 }).filter((i) => !i.openVocabulary && CALLING_INTENTS.has(i.sentence.intent ?? '')).slice(0, N);
+  const t = await startVoiceHub({ home });
+  const ha = t.ha!;
+  try {
+    const ctx = t.hub.parts;
+    const devices = new Map<string, Awaited<ReturnType<typeof t.device>>>();
+    const e2e: number[] = [];
+    let missed = 0;
+    const endedBy: Record<string, number> = {};
+    for (const item of items) {
+      const area = item.sentence.device_area ?? 'Kitchen';
+      let device = devices.get(area);
+      if (!device) {
+        device = await t.device(`bench-${devices.size}`, area);
+        devices.set(area, device);
+      }
+      const audio = renderItem(item, { leadMs: 400, tailMs: 900 });
+      const fx: VoiceFixture = { name: item.id, ...audio };
+      let streamStart = Infinity;
+      const stop = ctx.ingest.onAudio((c: DeviceAudioChunk) => {
+        if (c.deviceId === device.bundle.deviceId) streamStart = Math.min(streamStart, c.receivedAt - (c.timestamp * 1000) / c.sampleRate);
+      });
+      const before = ha.serviceCalls.length;
+      await speak(t, device, fx, { speed: 1 });
+      stop();
+      const run = ctx.voice!.pipeline.runs.list({ deviceId: device.bundle.deviceId, limit: 1 })[0];
+      const ended = String(run?.events.find((e) => e.type === 'speech-end')?.data?.['reason'] ?? 'none');
+      endedBy[ended] = (endedBy[ended] ?? 0) + 1;
+      const call = ha.serviceCalls[before];
+      if (call) e2e.push(call.at - (streamStart + fx.speechEndMs));
+      else missed++;
+    }
+    emit(distribution('hotpath.e2e_ms', 'ms', e2e.length > 0 ? e2e : [NaN], {
+      set: 'test-half', data: `${sideSources('test').sentences.replace(/.*tests\/fixtures\//, '')} commands ending in a service call, home-b, test-half voices, clean`,
+      utterances: items.length, timed: e2e.length, missed, endedBy, until: 'ha-call-received', realtime: true,
+    }));
+  } finally {
+    await t.close();
+  }
+}
+
 export const benchmarks: Benchmark[] = [
   {
     name: 'hotpath.',
@@ -84,8 +139,11 @@ export const benchmarks: Benchmark[] = [
         console.error(`hotpath.e2e_ms skipped: ${skip}`);
         return;
       }
-      await measure('auto', emit);
-      await measure('whisper', emit);
+      if (process.env['JARVIS_BENCH_HOTPATH_SET'] !== 'test-half') {
+        await measure('auto', emit);
+        await measure('whisper', emit);
+      }
+      await measureTestHalf(emit);
     },
   },
 ];
