@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
+import { whisperBuildInfo } from '@jarvis/whisper';
 import { ApiError } from './errors.js';
 import type { RunRecord, VoiceRunStore } from '../voice/run-store.js';
 import type { VoicePipelineStatus } from '../voice/voice-pipeline.js';
@@ -26,6 +27,16 @@ export function runJson(run: RunRecord): Record<string, unknown> {
   };
 }
 
+/** How the whisper addon was built (sources, SIMD flags, threading), or null when it is not built. */
+function whisperBuildOrNull(): Record<string, unknown> | null {
+  try {
+    const { whisperCpp, sources, simd, threading, optimization, compiler, systemInfo } = whisperBuildInfo();
+    return { whisperCpp, sources, simd, threading, optimization, compiler, systemInfo };
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Voice routes under `/api/v1`: `GET /runs?device=&limit=` (newest first), `GET /runs/:id`, and `GET /voice`
  * (engines, names, load). Errors are `{error: {code, message}}` with JARVIS_VOICE_* codes.
@@ -42,6 +53,6 @@ export function voiceRoutes(runs: VoiceRunStore, status: () => VoicePipelineStat
       if (!run) throw new ApiError(404, 'JARVIS_VOICE_RUN_NOT_FOUND', `no run ${id} in the last ${runs.capacity} runs`);
       return runJson(run);
     });
-    app.get('/voice', async () => status());
+    app.get('/voice', async () => ({ ...status(), whisperBuild: whisperBuildOrNull() }));
   };
 }

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { whisperBuildSummary } from '@jarvis/whisper';
 import { basename } from 'node:path';
 import { CliError, parseFlags, reportCliError } from '../cli/errors.js';
 import type { CliCommand } from '../cli/types.js';
@@ -37,6 +38,15 @@ Options:
 Models live in $JARVIS_DATA_DIR/models; \`jarvis models pull base.en\` fetches the default.
 `;
 
+/** The whisper build this CLI transcribes with (whisper.cpp release, SIMD flags, threading). */
+function whisperBuildLine(): string {
+  try {
+    return `whisper build: ${whisperBuildSummary()}`;
+  } catch (err) {
+    return `whisper build: none (${(err as Error).message})`;
+  }
+}
+
 function resolveWhisperModel(spec: string, env: NodeJS.ProcessEnv): { path: string; name: string } {
   if (spec.includes('/') || spec.endsWith('.bin')) return { path: spec, name: basename(spec) };
   const config = loadConfig({ env });
@@ -58,7 +68,9 @@ function loadNames(file: string | undefined): GrammarNames {
 export const transcribeCommand: CliCommand = {
   path: ['transcribe'],
   summary: 'transcribe WAV files with whisper, the command grammar, or both',
-  help: HELP,
+  get help() {
+    return `${HELP}\n${whisperBuildLine()}\n`;
+  },
   async run(argv, io) {
     const engines: SttEngine[] = [];
     try {

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { WhisperError, WhisperModel } from '@jarvis/whisper';
+import { WhisperError, WhisperModel, whisperBuildSummary } from '@jarvis/whisper';
 import type { Logger } from '../core/logger.js';
 import { silentLogger } from '../core/logger.js';
 import type { Component } from '../core/component.js';
@@ -85,7 +85,7 @@ export class WhisperEngine implements SttEngine, Component {
     } catch (err) {
       throw sttErrorOf(err, 'JARVIS_STT_ENGINE_INIT');
     }
-    this.log.info({ modelPath, ms: Math.round(performance.now() - t0) }, 'whisper model loaded');
+    this.log.info({ modelPath, ms: Math.round(performance.now() - t0), build: whisperBuildSummary() }, 'whisper model loaded');
   }
 
   async stop(): Promise<void> {
@@ -122,8 +122,10 @@ export class WhisperEngine implements SttEngine, Component {
         raw = await model.transcribe(input, {
           language: 'en', threads: this.options.threads ?? 2, prompt, temperature: 0, temperatureIncrement: 0,
           audioCtx: trimWindow ? audioContextFor(input.length) : 0,
-        });
+        }, options.signal ? { signal: options.signal } : {});
       } catch (err) {
+        // A pass cut short by the caller's signal ends the way an abort before it does: with the signal's reason.
+        if (options.signal?.aborted) throw options.signal.reason;
         throw sttErrorOf(err, 'JARVIS_STT_DECODE_FAILED');
       }
       const decodeMs = performance.now() - started;
