@@ -50,6 +50,7 @@ import { TasksComponent } from './tasks/component.js';
 import { CommandService } from './voice/command-service.js';
 import { homeNames } from './voice/home-names.js';
 import { registerVoiceMetrics } from './voice/metrics.js';
+import { OutcomeMetrics } from './voice/outcome-metrics.js';
 import { VoiceRunStore } from './voice/run-store.js';
 import { TranscriptBus } from './voice/transcripts.js';
 import { VoicePipeline } from './voice/voice-pipeline.js';
@@ -391,11 +392,13 @@ export async function startHub(config: JarvisConfig, logger: Logger, options: St
       };
 
       // ── commands in words (API and voice): "forget …" for the observer, else the router; reply by `say` ─
+      const outcomes = await life.start(new OutcomeMetrics(metrics, (listener) => tasks.queue.onSettled(listener)));
       const commands = new CommandService({
         deviceArea: (deviceId) => registry.byTextId(deviceId)?.area,
         say,
         router,
         interceptors: [forgetCommand(forgetter), memoryCommand(memory.service)],
+        observe: (ended) => outcomes.command(ended),
         understanding: () => ({
           llm: !llm ? 'off' : llm.ready ? 'on' : 'loading',
           haAgent: !haClient || !config.homeAssistant.conversation.enabled ? 'off' : haClient.state === 'connected' ? 'on' : 'not-connected',

@@ -69,6 +69,8 @@ export interface CommandServiceDeps {
   interceptors?: readonly CommandInterceptor[];
   /** Which tiers after the grammar run, for the reason of a not-understood command; undefined = grammar only. */
   understanding?: () => UnderstandingStatus;
+  /** Hears how every command ended (metrics): the outcome, or the error it was refused or failed with. */
+  observe?: (ended: { outcome: CommandOutcome } | { error: unknown }) => void;
   logger?: Logger;
 }
 
@@ -105,6 +107,18 @@ export class CommandService {
    * with {@link NOT_UNDERSTOOD_REPLY}, code JARVIS_COMMAND_NOT_UNDERSTOOD and `notUnderstood` reasons.
    */
   async handleCommandText(text: string, origin: CommandOrigin = {}): Promise<CommandOutcome> {
+    let outcome: CommandOutcome;
+    try {
+      outcome = await this.handle(text, origin);
+    } catch (error) {
+      this.deps.observe?.({ error });
+      throw error;
+    }
+    this.deps.observe?.({ outcome });
+    return outcome;
+  }
+
+  private async handle(text: string, origin: CommandOrigin): Promise<CommandOutcome> {
     if (typeof text !== 'string' || text.trim() === '') throw new CommandError('JARVIS_COMMAND_BAD_REQUEST', 'text: must be a non-empty string');
     if (text.length > MAX_COMMAND_CHARS) throw new CommandError('JARVIS_COMMAND_BAD_REQUEST', `text: at most ${MAX_COMMAND_CHARS} characters`);
     const { deviceId } = origin;
