@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, get, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { topicFor } from '@jarvis/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +11,7 @@ import { startPartsHub, type PartsHub } from './hub-parts-helpers.js';
 
 let t: PartsHub;
 let token: string;
+const catalogue = join(tmpdir(), `jarvis-dashboard-catalogue-${process.pid}.json`);
 
 type Res = { status: number; json: Record<string, unknown>; headers: Record<string, unknown>; body: string };
 
@@ -53,11 +55,14 @@ async function login(remoteAddress = '10.0.0.1'): Promise<{ cookie: string; csrf
 
 beforeAll(async () => {
   await buildDashboard();
-  t = await startPartsHub({ homeAssistant: false, env: { JARVIS_PUBLIC_HOST: '127.0.0.1', JARVIS_LLM_ENABLED: 'false' } });
+  // The model catalogue comes from the config; the pull test writes its entries into this file later.
+  writeFileSync(catalogue, '[]');
+  t = await startPartsHub({ homeAssistant: false, env: { JARVIS_PUBLIC_HOST: '127.0.0.1', JARVIS_LLM_ENABLED: 'false', JARVIS_MODEL_CATALOGUE: catalogue } });
   token = readFileSync(join(t.dataDir, 'admin-token'), 'utf8').trim();
 }, 90_000);
 afterAll(async () => {
   await t?.close();
+  rmSync(catalogue, { force: true });
 });
 
 describe('dashboard login: session cookie and CSRF', () => {
@@ -275,29 +280,27 @@ describe('system, models, errors, rolling buffer, OpenAPI, static files, live ev
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/model.bin`;
-    const catalogue = join(t.dataDir, 'catalogue.json');
     const entry = { kind: 'whisper', url, size: model.length, licence: 'MIT' };
     writeFileSync(catalogue, JSON.stringify([
       { ...entry, name: 'test-model', file: 'ggml-test.bin', sha256: createHash('sha256').update(model).digest('hex') },
       { ...entry, name: 'bad-model', file: 'ggml-bad.bin', sha256: '0'.repeat(64) },
     ]));
-    process.env['JARVIS_MODEL_CATALOGUE'] = catalogue;
     try {
       type M = { name: string; present: boolean; pull: { state: string; receivedBytes: number; totalBytes: number; error: string | null } | null };
       const models = async (): Promise<M[]> => (await call('GET', '/api/v1/models')).json['models'] as M[];
       expect((await models()).find((m) => m.name === 'test-model')).toMatchObject({ present: false, pull: null });
       expect((await call('POST', '/api/v1/models/test-model/pull')).status).toBe(202);
-      await expect.poll(async () => (await models()).find((m) => m.name === 'test-model')!.pull).toEqual({ state: 'running', receivedBytes: model.length / 2, totalBytes: model.length, error: null });
+      await expect.poll(async () => (await models()).find((m) => m.name === 'test-model')!.pull, { timeout: 15_000 }).toEqual({ state: 'running', receivedBytes: model.length / 2, totalBytes: model.length, error: null });
       release();
-      await expect.poll(async () => (await models()).find((m) => m.name === 'test-model')).toMatchObject({ present: true, pull: { state: 'done', receivedBytes: model.length } });
+      await expect.poll(async () => (await models()).find((m) => m.name === 'test-model'), { timeout: 15_000 }).toMatchObject({ present: true, pull: { state: 'done', receivedBytes: model.length } });
       expect(readFileSync(join(t.dataDir, 'models', 'ggml-test.bin')).equals(model)).toBe(true);
 
       expect((await call('POST', '/api/v1/models/bad-model/pull')).status).toBe(202);
-      await expect.poll(async () => (await models()).find((m) => m.name === 'bad-model')!.pull?.state).toBe('failed');
+      await expect.poll(async () => (await models()).find((m) => m.name === 'bad-model')!.pull?.state, { timeout: 15_000 }).toBe('failed');
       expect((await models()).find((m) => m.name === 'bad-model')).toMatchObject({ present: false, pull: { error: expect.stringMatching(/^JARVIS_MODEL_HASH_MISMATCH: .*discarded/) } });
       expect(existsSync(join(t.dataDir, 'models', 'ggml-bad.bin'))).toBe(false);
     } finally {
-      delete process.env['JARVIS_MODEL_CATALOGUE'];
+      writeFileSync(catalogue, '[]');
       server.closeAllConnections();
       server.close();
     }

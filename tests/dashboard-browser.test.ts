@@ -35,7 +35,8 @@ async function accessible(): Promise<void> {
   expect(await seriousA11yViolations(page)).toEqual([]);
 }
 
-describe.skipIf(skip !== undefined)('the dashboard in Chromium against a running hub', () => {
+// One hub and one browser for the file; a step may wait on speech-to-text or a child process on a busy machine.
+describe.skipIf(skip !== undefined)('the dashboard in Chromium against a running hub', { timeout: 60_000 }, () => {
   beforeAll(async () => {
     await buildDashboard();
     t = await startVoiceHub({
@@ -107,7 +108,7 @@ describe.skipIf(skip !== undefined)('the dashboard in Chromium against a running
     );
     await speak(t, kitchen, voiceFixture({ text: 'turn on the kitchen lights' }), { speed: 1 });
     await moved;
-    expect(t.ha!.serviceCalls.map((c) => `${c.domain}.${c.service}`)).toEqual(['light.turn_on']);
+    await expect.poll(() => t.ha!.serviceCalls.map((c) => `${c.domain}.${c.service}`), { timeout: 5000 }).toEqual(['light.turn_on']);
     shots.push(await screenshot(page, 'devices'));
     await accessible();
 

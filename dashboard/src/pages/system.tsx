@@ -1,3 +1,4 @@
+import { useEffect } from 'preact/hooks';
 import { api } from '../api.js';
 import { useLive } from '../live-store.js';
 import { Badge, ErrorNote, Section, useAsync } from '../ui.js';
@@ -31,6 +32,13 @@ export function SystemPage() {
   const sys = useAsync(() => api<SystemInfo>('GET', '/system'));
   const models = useAsync(() => api<{ models: ModelInfo[] }>('GET', '/models'));
   useLive(['model'], () => void models.reload());
+  // While a pull runs, its progress comes from GET /models once a second.
+  const pulling = (models.data?.models ?? []).some((m) => m.pull?.state === 'running');
+  useEffect(() => {
+    if (!pulling) return;
+    const timer = setInterval(() => void models.reload(), 1000);
+    return () => clearInterval(timer);
+  }, [pulling]);
   const pull = async (name: string) => {
     await api('POST', `/models/${encodeURIComponent(name)}/pull`).catch(() => undefined);
     await models.reload();
