@@ -27,6 +27,7 @@ import { LlmRuntime } from './llm/runtime.js';
 import { DeviceRegistry } from './mqtt/device-registry.js';
 import { MqttDevicePlane } from './mqtt/device-plane.js';
 import { EmbeddedBroker } from './mqtt/embedded-broker.js';
+import { DEFAULT_EXPORT_LIMITS } from './mqtt/mosquitto-export.js';
 import { MosquittoSync } from './mqtt/mosquitto-sync.js';
 import { ObserverComponent } from './observer/component.js';
 import { forgetCommand } from './observer/forget-command.js';
@@ -260,6 +261,7 @@ export async function startHub(config: JarvisConfig, logger: Logger, options: St
           dir: config.mqtt.exportDir,
           reloadPidFile: config.mqtt.exportReloadPidFile,
           discoveryPrefix: config.mqtt.discoveryPrefix,
+          limits: { ...DEFAULT_EXPORT_LIMITS, maxConnections: config.mqtt.limits.maxConnections },
           devices,
           registry,
           logger: log('hub:mqtt-export'),

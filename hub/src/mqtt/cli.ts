@@ -38,7 +38,7 @@ Devices added before the hub kept Mosquitto hashes have none: they are listed an
   --config-dir DIR        where Mosquitto will read the files, if not DIR (e.g. /etc/mosquitto/jarvis)
   --listen [HOST:]PORT    the listener to write (default 1883 on every address)
   --max-packet-bytes N    largest MQTT packet accepted (default ${DEFAULT_EXPORT_LIMITS.maxPacketBytes})
-  --max-connections N     most connections (default ${DEFAULT_EXPORT_LIMITS.maxConnections})
+  --max-connections N     most connections (default: the hub's mqtt.limits.maxConnections)
   --json                  print {files, devices, needRotate} as JSON
 
 ${CONFIG_FLAGS_HELP}`,
@@ -68,7 +68,7 @@ ${CONFIG_FLAGS_HELP}`,
         }
         const limits: BrokerLimits = {
           maxPacketBytes: intFlag('max-packet-bytes', values['max-packet-bytes'], 1024, 268_435_455) ?? DEFAULT_EXPORT_LIMITS.maxPacketBytes,
-          maxConnections: intFlag('max-connections', values['max-connections'], 1, 1_000_000) ?? DEFAULT_EXPORT_LIMITS.maxConnections,
+          maxConnections: intFlag('max-connections', values['max-connections'], 1, 1_000_000) ?? config.mqtt.limits.maxConnections,
         };
         const configDir = values['config-dir'] === undefined ? undefined : resolve(String(values['config-dir']));
         const r = exportMosquitto(repo, resolve(out), { discoveryPrefix: config.mqtt.discoveryPrefix, limits, configDir, listen });

@@ -162,7 +162,11 @@ export function writeMosquittoExport(dir: string, files: MosquittoExport): strin
   return written;
 }
 
-/** Limits the export writes when no flag says otherwise (the embedded broker's, SPEC §8). */
+/**
+ * Limits the export writes when no flag says otherwise. Mosquitto has one max_packet_size for every client,
+ * so it is 64 KiB: above a device's 16 KiB (`mqtt.limits.maxPacketBytesDevice`) and every message the hub
+ * sends, below the embedded broker's 1 MiB for the hub's own client (SPEC §8).
+ */
 export const DEFAULT_EXPORT_LIMITS: BrokerLimits = { maxPacketBytes: 65_536, maxConnections: 512 };
 
 /** Writes the export for every device in `repo` into `dir`; the hub's login is kept from an earlier export. */

@@ -3,7 +3,7 @@ import type { Component } from '../core/component.js';
 import type { Logger } from '../core/logger.js';
 import type { DevicesRepository } from '../store/devices-repository.js';
 import type { DeviceRegistry } from './device-registry.js';
-import { exportMosquitto } from './mosquitto-export.js';
+import { exportMosquitto, type BrokerLimits } from './mosquitto-export.js';
 
 /** Construction parameters of {@link MosquittoSync}. */
 export interface MosquittoSyncOptions {
@@ -11,6 +11,8 @@ export interface MosquittoSyncOptions {
   /** Mosquitto's pid_file: signalled with SIGHUP after each export so it re-reads passwd and acl. */
   reloadPidFile: string | undefined;
   discoveryPrefix: string;
+  /** Written into mosquitto.conf (the hub's own connection cap, a 64 KiB packet limit). */
+  limits: BrokerLimits;
   devices: DevicesRepository;
   registry: DeviceRegistry;
   logger: Logger;
@@ -43,7 +45,7 @@ export class MosquittoSync implements Component {
   private sync(why: string): void {
     const log = this.o.logger;
     try {
-      const r = exportMosquitto(this.o.devices, this.o.dir, { discoveryPrefix: this.o.discoveryPrefix });
+      const r = exportMosquitto(this.o.devices, this.o.dir, { discoveryPrefix: this.o.discoveryPrefix, limits: this.o.limits });
       log.info({ dir: this.o.dir, devices: r.devices, why }, 'mosquitto files exported');
       if (r.needRotate.length > 0) {
         log.warn({ devices: r.needRotate.map((d) => d.deviceId) }, 'devices without a Mosquitto password hash were left out: run `jarvis device rotate-key` for each');
