@@ -102,7 +102,41 @@ export function analyseUtterance(current: Utterance, previous: readonly Utteranc
     }
   }
   // A reply that accepts a request and also restates it ("Okay, I will") must not also promise "will".
-  return accepted ? findings.filter((f, i) => i === 0 || f.type !== 'todo' || !overlaps(f.todo.text, accepted.todo.text)) : findings;
+  const kept = accepted ? findings.filter((f, i) => i === 0 || f.type !== 'todo' || !overlaps(f.todo.text, accepted.todo.text)) : findings;
+  const context = [...previous.map((u) => u.text), current.text];
+  return kept.map((f) => (f.type === 'todo' ? { ...f, todo: { ...f.todo, text: resolvePronoun(f.todo.text, context) } } : f));
+}
+
+const THING_NP = /\b(?:[Tt]he|[Mm]y|[Oo]ur|our|his|her|their|(?!(?:When|What|Where|Who|How|That|It|There|Here|Let|He|She)'s)[A-Z][a-z]+'s)\s+((?:[a-z][\w-]*\s+)?[a-z][\w-]*)\b/g;
+const NOT_A_THING = /^(?:way|time|day|morning|afternoon|evening|night|week|weekend|end|moment|thing|same|other|one|first|last|rest|store|office|meeting)\b/;
+const PERSON_NAME = /\b(?:Mom|Dad|Grandma|Grandpa|[A-Z][a-z]{2,})\b/g;
+const NOT_A_NAME = /^(?:I|The|This|That|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December|Okay|Yeah|Sure|Can|Could|Will|Would|What|When|Where|Why|How|And|But|So|Oh|Also|Just|Thanks|Please|Hey|Well|No|Yes|It|We|You|They|He|She|If|Let|Don|Did|Do|Is|Are|Was|Not|Good|Great|Right|Then|There|Tomorrow|Today|Tonight|Remember|Make|Need|Call|Send|Pick|Get|Take|Bring|Put|Sign|Should|Shall|Might|Must|Maybe|Actually|Anyway|Sorry|Nope|Yep|Alright|Hmm|Ugh|Wait|Look|Listen|Honey|Babe)$/;
+
+/**
+ * "Sign it" is not a to-do anyone can act on: a bare object pronoun is replaced by what was named just
+ * before — a thing ("the permission slip") for it/them, a person ("Leo", "Dad") for him/her. Left as is
+ * when nothing fits.
+ */
+function resolvePronoun(text: string, context: readonly string[]): string {
+  const m = /^([\w']+(?:\s+(?:up|in|back|off|out|over|down))?)\s+(it|them|him|her)\b(.*)$/i.exec(text);
+  if (!m) return text;
+  const pronoun = m[2]!.toLowerCase();
+  const joined = context.join(' \n ');
+  const cut = joined.toLowerCase().lastIndexOf(text.toLowerCase().split(/\s+/).slice(0, 2).join(' '));
+  const before = cut > 0 ? joined.slice(0, cut) : joined;
+  let referent: string | undefined;
+  if (pronoun === 'him' || pronoun === 'her') {
+    for (const x of before.matchAll(PERSON_NAME)) if (!NOT_A_NAME.test(x[0])) referent = x[0];
+  } else {
+    // The topic of the latest sentence that names a thing: its first noun phrase, usually the subject.
+    for (const sentence of before.split(/(?<=[.!?])\s+|\n/).reverse()) {
+      referent = [...sentence.matchAll(THING_NP)].find((x) => !NOT_A_THING.test(x[1]!))?.[0];
+      if (referent) break;
+    }
+    if (referent) referent = referent[0]!.toLowerCase() + referent.slice(1);
+  }
+  if (!referent) return text;
+  return `${m[1]} ${referent}${m[3]}`.replace(/\s+/g, ' ').trim();
 }
 
 function overlaps(a: string, b: string): boolean {
@@ -226,9 +260,25 @@ const TRAILING_FILLER = /(?:[\s,]+(?:please|too|though|then|okay|ok|as well|or s
 const CLAUSE_CUT = /\s+(?:before it|because|since|so that|so i|or they|or else|otherwise|when i get|while|if|this is|it's|they're|i never)\b.*$/i;
 const STOP_PIECE = /^(?:they|they're|it|it's|its|this|that|i|i'm|she|he|we|because|since|so|but|or|otherwise|which|who|her|his)\b/i;
 
+/** Fillers and stutters of fast speech: "the, uh, the expense reports" → "the expense reports". */
+function dropDisfluencies(text: string): string {
+  return text
+    .replace(/(?:^|[\s,]+)(?:uh|um|erm|er|uhm|you know)(?=[\s,]|$)[,]?/gi, ' ')
+    .replace(/\b([\w']+),?\s+\1\b/gi, '$1')
+    .replace(/[—–]+.*$/, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/**
+ * A new clause in a transcript without punctuation (whisper): a subject and verb after the to-do's words
+ * ("renew the registration its due", "feed the cat were going upstate", "call in the refill today or").
+ */
+const UNPUNCTUATED_CLAUSE = /\s+(?:its|were|theyre|thats|cause|cuz|we dont|i dont|i dunno|i guess|before i forget|they close|it closes|or)\b.*$|\s+(?:or|so|and)$/i;
+
 /** Turns the words after a trigger into one or more tidy to-do texts. */
 function cleanup(action: string, kind: 'task' | 'item'): string[] {
-  const text = action.replace(/[.!?;]+$/, '').replace(CLAUSE_CUT, '');
+  const text = dropDisfluencies(action).replace(/[.!?;]+$/, '').replace(CLAUSE_CUT, '').replace(UNPUNCTUATED_CLAUSE, '');
   const parts = text.split(/(,\s*(?:and\s+|or\s+)?|\s+(?:and|or|plus|then)\s+)/i);
   const out: string[] = [];
   for (let i = 0; i < parts.length; i += 2) {
