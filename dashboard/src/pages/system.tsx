@@ -119,7 +119,7 @@ export function SystemPage() {
       </Section>
       {sys.data && (
         <p class="hint">
-          Jarvis {sys.data.version}, running since {new Date(sys.data.startedAt).toLocaleString()}. API reference: <a href="/api/docs">/api/docs</a>.
+          Jarvis {sys.data.version}, running since {new Date(sys.data.startedAt).toLocaleString()}. API reference (OpenAPI): <a href="/api/openapi.json">/api/openapi.json</a>.
         </p>
       )}
     </>
