@@ -4,8 +4,6 @@
  */
 import {
   Codec,
-  FrameFlag,
-  MessageType,
   decodeAudioFrame,
   decodeImaAdpcm,
   encodeImaAdpcm,
@@ -15,21 +13,12 @@ import {
   verifyAudioFrame,
   type AudioFrameInput,
 } from '@jarvis/protocol';
+import { audioFrameFixture } from '../protocol/test/helpers.js';
 import { distribution, nsPerCall, type Benchmark } from './lib.js';
 
 const KEY = Uint8Array.from({ length: 32 }, (_, i) => i);
 const SAMPLES = Int16Array.from({ length: 320 }, (_, i) => Math.round(9000 * Math.sin((2 * Math.PI * 440 * i) / 16000)));
-const frame: AudioFrameInput = {
-  type: MessageType.AUDIO,
-  deviceId: 42,
-  streamId: 0xdeadbeef,
-  seq: 7,
-  timestamp: 2240,
-  flags: FrameFlag.SPEECH,
-  codec: Codec.PCM16LE,
-  sampleRate: 16000,
-  payload: encodePcm16(SAMPLES),
-};
+const frame: AudioFrameInput = audioFrameFixture(encodePcm16(SAMPLES));
 const adpcmPayload = encodeImaAdpcm(SAMPLES).payload;
 const keys = new Map([[42, KEY]]);
 const extra = { frame: '20ms@16kHz', samples: 320 };

@@ -30,6 +30,7 @@ import {
   type BootCounterState,
   type DeviceTopic,
 } from '../src/index.js';
+import { audioFrameFixture } from '../test/helpers.js';
 
 /** One vector file: its path below `protocol/vectors/` and its JSON content. */
 export interface VectorFile {
@@ -66,17 +67,7 @@ function adpcmPayload(samples: Int16Array, state?: AdpcmState): Uint8Array {
 // ---------------------------------------------------------------------------------------------------
 // audio-frame
 
-const base: AudioFrameInput = {
-  type: MessageType.AUDIO,
-  deviceId: 42,
-  streamId: 0xdeadbeef,
-  seq: 7,
-  timestamp: 2240,
-  flags: FrameFlag.SPEECH,
-  codec: Codec.PCM16LE,
-  sampleRate: 16000,
-  payload: encodePcm16(tone(320, 16000)),
-};
+const base: AudioFrameInput = audioFrameFixture(encodePcm16(tone(320, 16000)));
 
 const noPayload = { codec: Codec.NONE, payload: new Uint8Array(0) } as const;
 const smallPcm = encodePcm16(tone(16, 16000));

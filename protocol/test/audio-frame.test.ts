@@ -17,20 +17,10 @@ import {
   verifyAudioFrame,
   type AudioFrameInput,
 } from '../src/index.js';
-import { KEY, codeOf, hex, protocolErrorOf } from './helpers.js';
+import { KEY, audioFrameFixture, codeOf, hex, protocolErrorOf } from './helpers.js';
 
 const samples = Int16Array.from({ length: 320 }, (_, i) => Math.round(6000 * Math.sin(i / 4)));
-const base: AudioFrameInput = {
-  type: MessageType.AUDIO,
-  deviceId: 42,
-  streamId: 0xdeadbeef,
-  seq: 7,
-  timestamp: 2240,
-  flags: FrameFlag.SPEECH,
-  codec: Codec.PCM16LE,
-  sampleRate: 16000,
-  payload: encodePcm16(samples),
-};
+const base: AudioFrameInput = audioFrameFixture(encodePcm16(samples));
 
 /** Returns a copy of `datagram` with `fn` applied to a DataView of it. */
 function patched(datagram: Uint8Array, fn: (v: DataView, d: Uint8Array) => void): Uint8Array {

@@ -26,18 +26,8 @@ import {
   verifyAudioFrame,
   DEVICE_TOPICS,
 } from '../src/index.js';
-import { KEY, rng } from './helpers.js';
+import { KEY, onlyProtocolErrors, rng } from './helpers.js';
 
-/** Calls `fn`; anything thrown that is not a ProtocolError fails the test with the input that caused it. */
-function onlyProtocolErrors(fn: () => unknown, input: () => string): 'ok' | 'error' {
-  try {
-    fn();
-    return 'ok';
-  } catch (err) {
-    if (err instanceof ProtocolError) return 'error';
-    throw new Error(`non-ProtocolError ${String(err)} for input ${input()}`, { cause: err });
-  }
-}
 
 const toHex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 

@@ -4,7 +4,6 @@
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   advanceBootCounter,
@@ -23,53 +22,16 @@ import {
   verifyAudioFrame,
   type AudioFrame,
   type BootCounterState,
-  type Codec,
   type DeviceTopic,
-  type MessageType,
 } from '../src/index.js';
 import { VECTOR_FORMATS, buildVectors, formatVector } from '../scripts/make-vectors.js';
 import { codeOf, hex, unhex } from './helpers.js';
+import { audioFrameFromJson, loadVectors, type GoldenVector, VECTORS_DIR } from './vectors.js';
 
-const root = fileURLToPath(new URL('../vectors/', import.meta.url));
-
-interface Vector {
-  file: string;
-  name: string;
-  hex: string;
-  key?: string;
-  stage?: 'verify';
-  kind?: 'topic' | 'payload';
-  topic?: DeviceTopic;
-  error?: string;
-  decoded?: Record<string, unknown>;
-}
-
-function load(format: string): Vector[] {
-  const dir = join(root, format);
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.json'))
-    .sort()
-    .map((file) => ({ file, ...(JSON.parse(readFileSync(join(dir, file), 'utf8')) as Omit<Vector, 'file'>) }));
-}
+const root = VECTORS_DIR;
 
 function frameToJson(f: AudioFrame): Record<string, unknown> {
   return { ...f, payload: hex(f.payload), tag: hex(f.tag) };
-}
-
-function frameFromJson(d: Record<string, unknown>): AudioFrame {
-  return {
-    version: d['version'] as number,
-    type: d['type'] as MessageType,
-    deviceId: d['deviceId'] as number,
-    streamId: d['streamId'] as number,
-    seq: d['seq'] as number,
-    timestamp: d['timestamp'] as number,
-    flags: d['flags'] as number,
-    codec: d['codec'] as Codec,
-    sampleRate: d['sampleRate'] as number,
-    payload: unhex(d['payload'] as string),
-    tag: unhex(d['tag'] as string),
-  };
 }
 
 describe('vector files', () => {
@@ -88,7 +50,7 @@ describe('vector files', () => {
 
   it('have unique names matching their file names', () => {
     for (const format of VECTOR_FORMATS) {
-      for (const v of load(format)) expect(`${v.name}.json`).toBe(v.file);
+      for (const v of loadVectors(format)) expect(`${v.name}.json`).toBe(v.file);
     }
   });
 
@@ -100,7 +62,7 @@ describe('vector files', () => {
 });
 
 describe('[UDP-2] audio-frame vectors', () => {
-  const vectors = load('audio-frame');
+  const vectors = loadVectors('audio-frame');
   const positive = vectors.filter((v) => v.decoded);
   const negative = vectors.filter((v) => v.error);
 
@@ -122,7 +84,7 @@ describe('[UDP-2] audio-frame vectors', () => {
       expect(() => verifyAudioFrame(datagram, key)).not.toThrow();
       expect(peekDeviceId(datagram)).toBe((v.decoded as Record<string, number>)['deviceId']);
       expect(frameToJson(decodeAudioFrame(datagram))).toEqual(v.decoded);
-      const frame = frameFromJson(v.decoded as Record<string, unknown>);
+      const frame = audioFrameFromJson(v.decoded as Record<string, unknown>);
       expect(hex(encodeAudioFrame(frame))).toBe(v.hex);
       expect(hex(encodeSignedAudioFrame({ ...frame, tag: undefined }, key))).toBe(v.hex);
       expect(frameToJson(decodeAudioFrame(encodeAudioFrame(frame)))).toEqual(v.decoded);
@@ -140,7 +102,7 @@ describe('[UDP-2] audio-frame vectors', () => {
 });
 
 describe('[UDP-3.3] ima-adpcm vectors', () => {
-  const vectors = load('ima-adpcm');
+  const vectors = loadVectors('ima-adpcm');
   for (const v of vectors.filter((x) => x.decoded)) {
     it(`${v.name}: decode(hex) == samples, encode(samples, state) == hex, decode(encode(x)) == x`, () => {
       const d = v.decoded as { predictor: number; stepIndex: number; samples: number[] };
@@ -166,7 +128,7 @@ describe('[UDP-3.3] ima-adpcm vectors', () => {
 });
 
 describe('[MQTT-6] mqtt vectors', () => {
-  const vectors = load('mqtt');
+  const vectors = loadVectors('mqtt');
   for (const v of vectors) {
     const bytes = unhex(v.hex);
     if (v.kind === 'topic' && v.decoded) {
@@ -195,7 +157,7 @@ describe('[MQTT-6] mqtt vectors', () => {
 });
 
 describe('[UDP-2.16] boot-counter vectors', () => {
-  const vectors = load('boot-counter') as (Vector & { stored: BootCounterState | null })[];
+  const vectors = loadVectors('boot-counter') as (GoldenVector & { stored: BootCounterState | null })[];
 
   it('cover the first boot, the next boot, a new key epoch, the last value and exhaustion', () => {
     expect(vectors.filter((v) => v.decoded).length).toBeGreaterThanOrEqual(5);

@@ -3,9 +3,7 @@
  * golden vectors and a seeded random signal through a line-based driver (test/firmware/driver.c).
  * gcc and libmbedtls-dev are CI requirements (`.ci/run` installs them), so their absence fails the test.
  */
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AUDIO_VERSION,
@@ -22,8 +20,9 @@ import {
 import type { AdpcmState, AudioFrameInput } from '@jarvis/protocol';
 import { seededRng } from '../src/rng.js';
 import { buildFirmwareDriver, runFirmwareDriver } from './firmware/build-driver.js';
+import { VECTORS_DIR, audioFrameFromJson, loadVectors, type GoldenVector } from '../../protocol/test/vectors.js';
 
-const vectorsDir = fileURLToPath(new URL('../../protocol/vectors/', import.meta.url));
+const vectorsDir = VECTORS_DIR;
 
 let dir = '';
 let driver = '';
@@ -39,25 +38,6 @@ const samplesFromHex = (hex: string): Int16Array => {
 
 function frameCommand(f: AudioFrameInput, key: string): string {
   return ['frame', key, f.version ?? AUDIO_VERSION, f.type, f.deviceId, f.streamId, f.seq, f.timestamp, f.flags, f.codec, f.sampleRate, toHex(f.payload)].join(' ');
-}
-
-interface Vector {
-  file: string;
-  name: string;
-  hex: string;
-  key?: string;
-  error?: string;
-  stage?: string;
-  decoded?: Record<string, unknown>;
-}
-
-function loadVectors(format: string): Vector[] {
-  const folder = join(vectorsDir, format);
-  if (!existsSync(folder)) return [];
-  return readdirSync(folder)
-    .filter((f) => f.endsWith('.json'))
-    .sort()
-    .map((file) => ({ file, ...(JSON.parse(readFileSync(join(folder, file), 'utf8')) as Omit<Vector, 'file'>) }));
 }
 
 const isBurst = (i: number): boolean => Math.floor(i / 1600) % 5 === 4;
@@ -92,21 +72,7 @@ describe('firmware C library: golden vectors', () => {
     expect(vectors.length, `no positive vectors in ${vectorsDir}audio-frame`).toBeGreaterThan(0);
     const commands = vectors.map((v) => {
       const d = v.decoded as Record<string, number | string>;
-      return frameCommand(
-        {
-          version: d['version'] as number,
-          type: d['type'] as MessageType,
-          deviceId: d['deviceId'] as number,
-          streamId: d['streamId'] as number,
-          seq: d['seq'] as number,
-          timestamp: d['timestamp'] as number,
-          flags: d['flags'] as number,
-          codec: d['codec'] as Codec,
-          sampleRate: d['sampleRate'] as number,
-          payload: fromHex(d['payload'] as string),
-        },
-        v.key ?? '-',
-      );
+      return frameCommand(audioFrameFromJson(d), v.key ?? '-');
     });
     const answers = drive(commands);
     vectors.forEach((v, i) => expect(answers[i], v.file).toBe(`ok ${v.hex.toLowerCase()}`));
@@ -139,7 +105,7 @@ describe('firmware C library: golden vectors', () => {
 
 describe('firmware C library: boot counter [UDP-2.16]', () => {
   it('advances every boot-counter vector exactly as advanceBootCounter does, and refuses the negative ones with the same code', () => {
-    const vectors = loadVectors('boot-counter') as (Vector & { stored: { keyId: string; boot: number } | null })[];
+    const vectors = loadVectors('boot-counter') as (GoldenVector & { stored: { keyId: string; boot: number } | null })[];
     expect(vectors.filter((v) => v.decoded).length, `no positive vectors in ${vectorsDir}boot-counter`).toBeGreaterThan(0);
     expect(vectors.filter((v) => v.error).length, `no negative vectors in ${vectorsDir}boot-counter`).toBeGreaterThan(0);
     const answers = drive(vectors.map((v) => `boot ${v.key} ${v.stored ? `${v.stored.keyId} ${v.stored.boot}` : '- 0'}`));

@@ -1,15 +1,9 @@
-import { PassThrough } from 'node:stream';
+import { captureIO } from '../../tests/helpers/capture-io.js';
 import { describe, expect, it } from 'vitest';
 import { runWorkerCli, WORKER_HELP, type WorkerCliIO } from '../src/cli-main.js';
 
 function io(): WorkerCliIO & { out: () => string; err: () => string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  return { stdout, stderr, env: {}, out: () => out, err: () => err };
+  return captureIO();
 }
 
 describe('jarvis-worker run --audio-dir', () => {

@@ -1,22 +1,15 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { CliIO } from '../../src/cli/types.js';
+import { captureIO } from '../../../tests/helpers/capture-io.js';
 import { routeCommand } from '../../src/router/cli.js';
 import { FIXTURE_HOME } from '../home-assistant/helpers.js';
 
 async function runRoute(args: string[], stdin = ''): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const io: CliIO = { stdin: Readable.from([stdin]), stdout, stderr, env: {} };
+  const io = captureIO({}, { stdin });
   const code = await routeCommand.run(args, io);
-  return { code, out, err };
+  return { code, out: io.out(), err: io.err() };
 }
 
 describe('jarvis route', () => {

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
+import { captureIO } from '../../../tests/helpers/capture-io.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { taskCommands } from '../../src/tasks/cli.js';
 
@@ -13,14 +13,9 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 async function run(words: string, argv: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string; err: string }> {
   const cmd = taskCommands.find((c) => c.path.join(' ') === words)!;
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const code = await cmd.run(argv, { stdin: new PassThrough(), stdout, stderr, env });
-  return { code, out, err };
+  const io = captureIO(env);
+  const code = await cmd.run(argv, io);
+  return { code, out: io.out(), err: io.err() };
 }
 
 describe('jarvis token|worker|task read the same config as jarvis hub', () => {

@@ -5,7 +5,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
+import { captureIO } from '../../../tests/helpers/capture-io.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config/index.js';
 import { wyomingServerPort } from '../../src/config/sections/wyoming.js';
@@ -75,13 +75,7 @@ describe('[WY-3.1] wyoming config', () => {
 });
 
 function io(dataDir: string): CliIO & { out(): string; err(): string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let o = '';
-  let e = '';
-  stdout.on('data', (b: Buffer) => (o += b.toString()));
-  stderr.on('data', (b: Buffer) => (e += b.toString()));
-  return { stdin: new PassThrough(), stdout, stderr, env: { JARVIS_DATA_DIR: dataDir }, out: () => o, err: () => e };
+  return captureIO({ JARVIS_DATA_DIR: dataDir });
 }
 
 const cmd = (verb: string) => satelliteCommands.find((c) => c.path[1] === verb)!;

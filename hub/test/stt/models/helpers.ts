@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
+import { captureIO } from '../../../../tests/helpers/capture-io.js';
 import type { CliIO } from '../../../src/cli/types.js';
 import type { ModelEntry } from '../../../src/stt/models/catalogue.js';
 
@@ -54,14 +54,7 @@ export function fakeModel(url: string, size = 300_000): { content: Buffer; entry
   };
 }
 
-/** In-memory CLI streams. */
+/** In-memory CLI streams (the shared harness). */
 export function memoryIO(env: NodeJS.ProcessEnv): CliIO & { out: () => string; err: () => string } {
-  const sink = (): Writable & { text: string } => {
-    const w = new Writable({ write(chunk, _enc, cb) { (w as Writable & { text: string }).text += String(chunk); cb(); } }) as Writable & { text: string };
-    w.text = '';
-    return w;
-  };
-  const stdout = sink();
-  const stderr = sink();
-  return { stdin: process.stdin, stdout, stderr, env, out: () => stdout.text, err: () => stderr.text };
+  return captureIO(env);
 }
