@@ -42,5 +42,5 @@ describe.skipIf(skip !== undefined)('the README\'s first spoken command (issue 1
     const kitchen = await t.device('kitchen-puck', 'Kitchen');
     await speak(t, kitchen, readmeClip(), { speed: 2 });
     expect(t.ha!.serviceCalls.map((c) => [`${c.domain}.${c.service}`, [...c.entityIds].sort()])).toEqual([['light.turn_on', ['light.kitchen']]]);
-  });
+  }, 120_000); // the grammar of the whole language compiles at start: slow when the shared cores are busy
 });
