@@ -31,6 +31,9 @@ export function missingCiRequirements(): string[] {
     ['systemd-analyze', ['--version'], 'Debian systemd; .ci/run installs it'],
     ['kubectl', ['version', '--client'], 'on the machine image: kubectl with its built-in kustomize'],
     ['mosquitto', ['-h'], 'Debian mosquitto; .ci/run installs it'],
+    ['mosquitto_pub', ['--help'], 'Debian mosquitto-clients; .ci/run installs it (the README demo test)'],
+    ['jq', ['--version'], 'Debian jq; .ci/run installs it (the README demo test)'],
+    ['curl', ['--version'], 'Debian curl; .ci/run installs it (the README demo test)'],
   ] as const) {
     if (!hasTool(tool, [...args])) missing.push(`${tool} (${what})`);
   }
