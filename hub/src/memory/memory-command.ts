@@ -1,5 +1,4 @@
-import type { CommandInterceptor } from '../voice/command-service.js';
-import type { IntentName } from '../language/intents.js';
+import type { CommandInterceptor } from '../voice/index.js';
 import type { MemoryService } from './memory-service.js';
 import { parseMemoryCommand, speakBack } from './parse.js';
 
@@ -15,7 +14,7 @@ export function memoryCommand(memory: MemoryService): CommandInterceptor {
     if (!command) return undefined;
     const decidedAt = Date.now();
     const where = { deviceId: origin.deviceId, area: origin.area };
-    const done = (intent: IntentName, slots: Record<string, string | number>, reply: string, ok = true) => ({
+    const done = (intent: 'JarvisRemember' | 'JarvisRecall' | 'JarvisForgetFact', slots: Record<string, string | number>, reply: string, ok = true) => ({
       decision: { intent, slots, path: 'hot' as const, tier: 0 as const, confidence: 1, targets: [], action: intent === 'JarvisRecall' ? 'recall' : intent === 'JarvisForgetFact' ? 'forget fact' : 'remember' },
       result: { ok, reply, calls: [] },
       decidedAt,

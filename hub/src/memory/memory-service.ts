@@ -1,7 +1,7 @@
 import bm25 from 'wink-bm25-text-search';
-import type { Db } from '../store/database.js';
+import type { Database as Db } from 'better-sqlite3';
 import { HashedNgramEmbedder } from '../observer/index.js';
-import { silentLogger, type Logger } from '../core/logger.js';
+import type { MemoryLogger } from './logger.js';
 import { MemoryError } from './errors.js';
 import { applyCorrection, isCorrection } from './parse.js';
 import { memoryTokens } from './tokens.js';
@@ -39,7 +39,7 @@ export interface RecallHit {
 export interface MemoryServiceOptions {
   db: Db;
   clock?: () => number;
-  logger?: Logger;
+  logger?: MemoryLogger;
 }
 
 interface Row { id: number; person_id: number | null; text: string; device_id: string | null; area: string | null; said_at: number; replaces: number | null }
@@ -63,14 +63,14 @@ export class MemoryService {
   /** Which embedding is active (said by the hub's status). */
   readonly embedder = new HashedNgramEmbedder();
   private readonly clock: () => number;
-  private readonly log: Logger;
+  private readonly log: MemoryLogger | undefined;
   private index: { engine: ReturnType<typeof bm25>; size: number } | undefined;
   /** The fact each scope touched last (remembered or recalled), for "actually it's …". */
   private readonly lastTouched = new Map<string, number>();
 
   constructor(private readonly options: MemoryServiceOptions) {
     this.clock = options.clock ?? Date.now;
-    this.log = options.logger ?? silentLogger();
+    this.log = options.logger;
   }
 
   /** A person by name, created when new. */
@@ -216,7 +216,7 @@ export class MemoryService {
       : this.options.db.prepare('SELECT id FROM facts WHERE device_id = ? AND said_at >= ?').all(deviceId, from)) as { id: number }[];
     let n = 0;
     for (const r of rows) if (this.delete(Number(r.id))) n++;
-    if (n > 0) this.log.info({ deviceId: deviceId ?? 'all', facts: n }, 'purged facts of a muted or forgotten stretch');
+    if (n > 0) this.log?.info({ deviceId: deviceId ?? 'all', facts: n }, 'purged facts of a muted or forgotten stretch');
     return n;
   }
 
