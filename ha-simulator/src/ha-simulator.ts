@@ -61,8 +61,19 @@ type Json = Record<string, unknown>;
 
 const NO_REPLY = Symbol('no-reply');
 
-class CommandError extends Error {
-  constructor(readonly code: string, message: string) {
+/** Home Assistant's own error codes of a WebSocket result (`{success: false, error: {code, message}}`). */
+type HaResultCode = 'invalid_format' | 'not_found' | 'service_validation_error' | 'unknown_command' | 'unknown_error';
+
+/**
+ * A WebSocket command the simulated HA answers with an error result, coded as HA codes it. Not the hub's
+ * CommandError (a text command the hub cannot take): this is the far side of the HA connection.
+ */
+class HaResultError extends Error {
+  override readonly name = 'HaResultError';
+  constructor(
+    readonly code: HaResultCode,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -303,7 +314,7 @@ export class HomeAssistantSimulator {
       if (schema) {
         const { id: _id, type: _type, ...rest } = m;
         const parsed = schema.strict().safeParse(rest);
-        if (!parsed.success) throw new CommandError('invalid_format', formatIssue(parsed.error.issues[0]!));
+        if (!parsed.success) throw new HaResultError('invalid_format', formatIssue(parsed.error.issues[0]!));
         body = parsed.data as Json;
       }
       if (type === 'ping') {
@@ -313,7 +324,7 @@ export class HomeAssistantSimulator {
       const result = this.handle(client, id, type, body);
       if (result !== NO_REPLY) this.send(client, { id, type: 'result', success: true, result: result ?? null });
     } catch (err) {
-      const code = err instanceof CommandError || err instanceof SimulatedServiceError ? err.code : 'unknown_error';
+      const code = err instanceof HaResultError || err instanceof SimulatedServiceError ? err.code : 'unknown_error';
       this.send(client, { id, type: 'result', success: false, error: { code, message: (err as Error).message } });
     }
   }
@@ -336,7 +347,7 @@ export class HomeAssistantSimulator {
         return null;
       case 'unsubscribe_events': {
         const sub = body['subscription'] as number;
-        if (!client.subscriptions.delete(sub)) throw new CommandError('not_found', 'Subscription not found.');
+        if (!client.subscriptions.delete(sub)) throw new HaResultError('not_found', 'Subscription not found.');
         return null;
       }
       case 'subscribe_entities': {
@@ -377,7 +388,7 @@ export class HomeAssistantSimulator {
       case 'todo/item/list': {
         const eid = body['entity_id'] as string;
         const items = this.todos.get(eid);
-        if (!items) throw new CommandError('not_found', 'Entity not found');
+        if (!items) throw new HaResultError('not_found', 'Entity not found');
         return { items: items.map((i) => ({ ...i })) };
       }
       case 'call_service':
@@ -385,7 +396,7 @@ export class HomeAssistantSimulator {
       case 'conversation/process':
         return this.converse(id, body);
       default:
-        throw new CommandError('unknown_command', `Unknown command '${type}'.`);
+        throw new HaResultError('unknown_command', `Unknown command '${type}'.`);
     }
   }
 
@@ -450,7 +461,7 @@ export class HomeAssistantSimulator {
     const request: ReceivedConversation = { text: body['text'] as string, language: body['language'] as string | undefined, agentId, deviceId: body['device_id'] as string | null | undefined, conversationId: body['conversation_id'] as string | null | undefined };
     this.conversations.push(request);
     if (agentId !== undefined && !DEFAULT_AGENT_IDS.includes(agentId) && !(this.options.agentIds ?? []).includes(agentId)) {
-      throw new CommandError('unknown_error', 'Unknown error');
+      throw new HaResultError('unknown_error', 'Unknown error');
     }
     const outcome = simulatedAgent(request.text, this.options.snapshot, this.options.sentences ?? []);
     const success: Array<{ name: string; type: 'entity'; id: string }> = [];
@@ -476,18 +487,18 @@ export class HomeAssistantSimulator {
     const domain = body['domain'] as string;
     const service = body['service'] as string;
     const def = SERVICES[domain]?.[service];
-    if (!def) throw new CommandError('not_found', `Service ${domain}.${service} not found.`);
+    if (!def) throw new HaResultError('not_found', `Service ${domain}.${service} not found.`);
     const rawData = { ...((body['service_data'] as Json | undefined) ?? {}) };
     const target = body['target'] as Json | undefined;
     const entityIds = this.resolveTarget(domain, target, rawData);
     const { entity_id: _e, area_id: _a, device_id: _d, floor_id: _f, ...fields } = rawData;
     const parsed = def.fields.strict().safeParse(fields);
-    if (!parsed.success) throw new CommandError('invalid_format', formatIssue(parsed.error.issues[0]!));
+    if (!parsed.success) throw new HaResultError('invalid_format', formatIssue(parsed.error.issues[0]!));
     if (body['return_response'] === true && !def.response) {
-      throw new CommandError('service_validation_error', `An action which does not return responses can't be called with return_response set`);
+      throw new HaResultError('service_validation_error', `An action which does not return responses can't be called with return_response set`);
     }
     if (def.response && body['return_response'] !== true) {
-      throw new CommandError('service_validation_error', `The action requires responses and must be called with return_response set`);
+      throw new HaResultError('service_validation_error', `The action requires responses and must be called with return_response set`);
     }
     const now = this.now();
     this.serviceCalls.push({ domain, service, serviceData: rawData, target, entityIds, at: now.getTime(), id });

@@ -18,6 +18,7 @@ import type { SessionStore } from './session.js';
 import { systemRoutes, type FeatureState } from './system-routes.js';
 import { runJson } from './voice-routes.js';
 import { workersRoutes } from './workers-routes.js';
+import { ApiError } from './errors.js';
 
 /** Options of {@link dashboardBackend}. */
 export interface DashboardBackendOptions {
@@ -147,7 +148,7 @@ export function dashboardBackend(o: DashboardBackendOptions): DashboardBackend {
       revokeWorker: (id) => parts.tasks?.workers.revokeWorker(id, Date.now()) ?? false,
       tokens: () => parts.tasks?.tokens.list() ?? [],
       createToken: (options) => {
-        if (!parts.tasks) throw new Error('the tasks part is not running');
+        if (!parts.tasks) throw new ApiError(503, 'JARVIS_API_UNAVAILABLE', 'the tasks part is not running');
         return parts.tasks.tokens.create({ ttlMs: options.ttlMs, uses: options.uses, labels: options.labels });
       },
       revokeToken: (id) => {

@@ -4,6 +4,7 @@ import type { Registry } from 'prom-client';
 import type { Component } from '../core/component.js';
 import type { Logger } from '../core/logger.js';
 import { ApiError } from './errors.js';
+import { InternalError } from '../core/index.js';
 
 /** A route plugin mounted under `/api/v1`, behind bearer-token auth. */
 export type ApiRoutes = FastifyPluginAsync;
@@ -87,13 +88,13 @@ export class ApiServer implements Component {
 
   /** The bound port (after `start()`). */
   get port(): number {
-    if (this.boundPort === undefined) throw new Error('api is not started');
+    if (this.boundPort === undefined) throw new InternalError('JARVIS_INTERNAL_NOT_STARTED', 'api is not started');
     return this.boundPort;
   }
 
   /** Adds routes under `/api/v1` + `prefix` (e.g. `/tasks`); must be called before `start()`. */
   addRoutes(plugin: ApiRoutes, prefix = ''): void {
-    if (this.app) throw new Error('api routes must be added before the api starts');
+    if (this.app) throw new InternalError('JARVIS_INTERNAL_INVARIANT', 'api routes must be added before the api starts');
     this.routes.push({ plugin, prefix });
   }
 
@@ -102,7 +103,7 @@ export class ApiServer implements Component {
    * registered before the API routes, so a documentation plugin among them sees every route.
    */
   addPublicRoutes(plugin: FastifyPluginAsync): void {
-    if (this.app) throw new Error('api routes must be added before the api starts');
+    if (this.app) throw new InternalError('JARVIS_INTERNAL_INVARIANT', 'api routes must be added before the api starts');
     this.publicRoutes.push(plugin);
   }
 
@@ -113,7 +114,7 @@ export class ApiServer implements Component {
 
   /** The fastify instance, for `inject()` in tests (after `start()`, or after `build()`). */
   get fastify(): FastifyInstance {
-    if (!this.app) throw new Error('api is not built');
+    if (!this.app) throw new InternalError('JARVIS_INTERNAL_NOT_STARTED', 'api is not built');
     return this.app;
   }
 

@@ -7,6 +7,7 @@ import type { Logger } from '../core/logger.js';
 import { DeviceStream, type DatagramResult, type DeviceStreamOptions, type DeviceStreamStats, type StreamGuardState } from './device-stream.js';
 import type { MuteGate } from './mute-gate.js';
 import type { DeviceAudioChunk } from './types.js';
+import { InternalError } from '../core/index.js';
 
 /** Looks up a device's UDP key by its numeric id; undefined for an unknown device. */
 export type DeviceKeyLookup = (deviceId: number) => Uint8Array | undefined;
@@ -110,7 +111,7 @@ export class UdpIngest implements Component {
 
   /** The bound port (after `start()`). */
   get port(): number {
-    if (this.boundPort === undefined) throw new Error('udp ingest is not started');
+    if (this.boundPort === undefined) throw new InternalError('JARVIS_INTERNAL_NOT_STARTED', 'udp ingest is not started');
     return this.boundPort;
   }
 

@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes, scrypt, scryptSync, timingSafeEqual } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { InputError } from './errors.js';
 
 const SCRYPT = { N: 16384, r: 8, p: 1, keylen: 32 } as const;
 
@@ -40,7 +41,7 @@ export function randomSecret(bytes = 24): string {
  */
 export class SecretBox {
   constructor(private readonly masterKey: Uint8Array) {
-    if (masterKey.length !== 32) throw new Error('master key must be 32 bytes');
+    if (masterKey.length !== 32) throw new InputError('JARVIS_SECRETS_BAD_KEY', 'master key must be 32 bytes');
   }
 
   /** `iv(12) | tag(16) | ciphertext`. */
@@ -63,7 +64,7 @@ export class SecretBox {
 export function loadOrCreateMasterKey(file: string): Buffer {
   if (existsSync(file)) {
     const key = readFileSync(file);
-    if (key.length !== 32) throw new Error(`${file} is not a 32-byte key file`);
+    if (key.length !== 32) throw new InputError('JARVIS_SECRETS_BAD_KEY', `${file} is not a 32-byte key file`);
     return key;
   }
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });

@@ -1,6 +1,7 @@
 import type { IntentName, Slots } from './intents.js';
 import { normalizeWord, numberToWords } from './normalize.js';
 import { parseTemplate, RuleSet, type TemplateNode } from './syntax.js';
+import { InternalError } from '../core/index.js';
 
 export { parseTemplate, type TemplateNode } from './syntax.js';
 
@@ -511,7 +512,7 @@ export function compileTemplate(sentence: string, extraSlots: Readonly<Record<st
       case 'slot': {
         const kind = slotKinds[n.name];
         const pattern = extraSlots[n.name] ?? (kind ? SLOT_PATTERNS[kind] : undefined);
-        if (!pattern) throw new Error(`unknown slot {${n.name}} in "${sentence}"`);
+        if (!pattern) throw new InternalError('JARVIS_INTERNAL_INVARIANT', `unknown slot {${n.name}} in "${sentence}"`);
         if (named.has(n.name)) return `(?:${pattern}) `;
         named.add(n.name);
         return `(?<${n.name}>${pattern}) `;

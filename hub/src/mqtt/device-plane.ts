@@ -7,6 +7,7 @@ import type { Logger } from '../core/logger.js';
 import type { DeviceChanges, DeviceRegistry } from './device-registry.js';
 import { discoveryMessages, HUB_STATUS_TOPIC, lastHeardTopic, removalTopics } from './discovery.js';
 import { mqttRejectedCounter, type MqttRejectReason } from './metrics.js';
+import { InternalError } from '../core/index.js';
 
 /** An event a device published (`event/button`, `event/wake`). */
 export type DeviceEvent =
@@ -134,7 +135,7 @@ export class MqttDevicePlane implements Component {
 
   /** Sends a validated command to a device (QoS 1, not retained). */
   async sendCommand<K extends CommandTopic>(deviceId: string, topic: K, payload: PayloadOf<K>): Promise<void> {
-    if (!this.client) throw new Error('mqtt is not started');
+    if (!this.client) throw new InternalError('JARVIS_INTERNAL_NOT_STARTED', 'mqtt is not started');
     await this.client.publishAsync(topicFor(deviceId, topic), encodePayload(topic, payload), { qos: 1 });
   }
 

@@ -9,6 +9,7 @@ import type { DeviceRecord } from '../store/devices-repository.js';
 import { ConnectionCounter, DEFAULT_BROKER_LIMITS, GuardedConnection, type BrokerLimits, type GuardRefusal } from './connection-guard.js';
 import { DEFAULT_LOGIN_LIMITS, LoginLimiter, type LoginLimits } from './login-limiter.js';
 import { mqttRejectedCounter, type MqttRejectReason } from './metrics.js';
+import { InternalError } from '../core/index.js';
 
 /** Who a broker session belongs to. */
 type Identity = { kind: 'hub' } | { kind: 'device'; deviceId: string; credentialVersion: number };
@@ -92,7 +93,7 @@ export class EmbeddedBroker implements Component {
 
   /** The bound port (after `start()`). */
   get port(): number {
-    if (this.boundPort === undefined) throw new Error('mqtt broker is not started');
+    if (this.boundPort === undefined) throw new InternalError('JARVIS_INTERNAL_NOT_STARTED', 'mqtt broker is not started');
     return this.boundPort;
   }
 

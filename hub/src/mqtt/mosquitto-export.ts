@@ -9,18 +9,11 @@ import { join } from 'node:path';
 import { DEVICE_TOPIC_PREFIX, TOPIC_PREFIX } from '@jarvis/protocol';
 import { mosquittoPasswordHash } from '../core/mosquitto-hash.js';
 import { randomSecret } from '../core/secrets.js';
+import { InputError } from '../core/index.js';
 import type { DevicesRepository } from '../store/devices-repository.js';
 
-/** A name the export cannot write into Mosquitto's files, or a broken earlier export in the folder. */
-export class InputError extends Error {
-  constructor(
-    readonly code: 'JARVIS_MQTT_EXPORT_BAD_NAME',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'InputError';
-  }
-}
+/** A name the export cannot write into Mosquitto's files, or a broken earlier export in the folder (the core InputError). */
+export { InputError };
 
 /** A device as the export needs it. `mosquittoHash` is undefined for devices made before the export existed. */
 export interface ExportDevice {

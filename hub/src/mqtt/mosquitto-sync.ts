@@ -4,6 +4,7 @@ import type { Logger } from '../core/logger.js';
 import type { DevicesRepository } from '../store/devices-repository.js';
 import type { DeviceRegistry } from './device-registry.js';
 import { exportMosquitto, type BrokerLimits } from './mosquitto-export.js';
+import { InputError } from '../core/index.js';
 
 /** Construction parameters of {@link MosquittoSync}. */
 export interface MosquittoSyncOptions {
@@ -57,7 +58,7 @@ export class MosquittoSync implements Component {
     if (!this.o.reloadPidFile) return;
     try {
       const pid = Number(readFileSync(this.o.reloadPidFile, 'utf8').trim());
-      if (!Number.isInteger(pid) || pid <= 1) throw new Error(`no process id in ${this.o.reloadPidFile}`);
+      if (!Number.isInteger(pid) || pid <= 1) throw new InputError('JARVIS_MQTT_EXPORT_RELOAD_FAILED', `no process id in ${this.o.reloadPidFile}`);
       process.kill(pid, 'SIGHUP');
       log.info({ pid }, 'asked mosquitto to reload its password file and ACL');
     } catch (err) {

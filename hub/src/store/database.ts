@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
 import type { Migration } from './migration.js';
 import { migrations as allMigrations } from './migrations/index.js';
+import { InternalError } from '../core/index.js';
 
 /** The better-sqlite3 handle type, re-exported so repositories need not import the driver themselves. */
 export type Db = Database.Database;
@@ -65,7 +66,7 @@ function makePrivate(path: string): void {
 export function migrate(db: Db, migrations: readonly Migration[]): number[] {
   const sorted = [...migrations].sort((a, b) => a.id - b.id);
   for (let i = 1; i < sorted.length; i++) {
-    if (sorted[i]!.id === sorted[i - 1]!.id) throw new Error(`duplicate migration id ${sorted[i]!.id}`);
+    if (sorted[i]!.id === sorted[i - 1]!.id) throw new InternalError('JARVIS_INTERNAL_INVARIANT', `duplicate migration id ${sorted[i]!.id}`);
   }
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     id INTEGER PRIMARY KEY,

@@ -3,6 +3,7 @@ import { DEVICE_KEY_BYTES, formatDeviceId } from '@jarvis/protocol';
 import { hashSecret, randomSecret, verifySecret, type SecretBox } from '../core/secrets.js';
 import { mosquittoPasswordHash } from '../core/mosquitto-hash.js';
 import type { Db } from './database.js';
+import { InternalError } from '../core/index.js';
 
 /** Device kinds (DESIGN.md: ESP32 wearables and Raspberry Pi satellites). */
 export type DeviceKind = 'wearable' | 'satellite';
@@ -95,7 +96,7 @@ export class DevicesRepository {
           .run(id, input.name, input.area, input.kind, this.box.seal(key), formatDeviceId(id), passwordHash, mosquittoPasswordHash(mqttPassword), t, t);
         return id;
       }
-      throw new Error('could not find a free device id');
+      throw new InternalError('JARVIS_INTERNAL_INVARIANT', 'could not find a free device id');
     });
     const id = insert();
     return { device: this.byId(id) as DeviceRecord, credentials: { key, mqttPassword } };

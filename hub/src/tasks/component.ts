@@ -7,6 +7,7 @@ import { tasksDir } from './data-dir.js';
 import { WorkerGrpcServer } from './grpc-server.js';
 import { SqliteTaskQueue, type QueueOptions } from './queue.js';
 import { JoinTokens } from './tokens.js';
+import { InternalError } from '../core/index.js';
 
 /** Options of {@link TasksComponent}. */
 export interface TasksComponentOptions extends QueueOptions {
@@ -54,13 +55,13 @@ export class TasksComponent implements Component {
 
   /** SHA-256 of the CA certificate (after start). */
   get caFingerprint(): string {
-    if (!this.ca) throw new Error('tasks component not started');
+    if (!this.ca) throw new InternalError('JARVIS_INTERNAL_NOT_STARTED', 'tasks component not started');
     return this.ca.fingerprint;
   }
 
   /** Join tokens bound to this hub's CA (after start). */
   get tokens(): JoinTokens {
-    if (!this.tokenStore) throw new Error('tasks component not started');
+    if (!this.tokenStore) throw new InternalError('JARVIS_INTERNAL_NOT_STARTED', 'tasks component not started');
     return this.tokenStore;
   }
 

@@ -17,6 +17,7 @@ import { ResampleStage } from '../dsp/resample-stage.js';
 import { chainDelayMs, resampleDelayMs } from './pipeline-delay.js';
 import { Segmenter, type SegmenterOptions } from './segmenter.js';
 import type { CommandPause, Utterance } from './utterance.js';
+import { InternalError } from '../../core/index.js';
 
 /** Which VAD: one of the chain's (default hybrid), Silero VAD v5, or `auto` (Silero when its model is there, else hybrid). */
 export type FrontEndVad = VadKind | 'silero' | 'auto';
@@ -330,7 +331,7 @@ export class AudioFrontEnd implements Component {
   private device(chunk: DeviceAudioChunk): DeviceState {
     let d = this.devices.get(chunk.deviceId);
     if (d && d.streamId === chunk.streamId && d.sampleRate === chunk.sampleRate) return d;
-    if (!this.started || !this.rnnoise) throw new Error('audio front end used before start()');
+    if (!this.started || !this.rnnoise) throw new InternalError('JARVIS_INTERNAL_NOT_STARTED', 'audio front end used before start()');
     if (d) this.close(d, chunk.receivedAt);
     const sink = this.sinks.onUtterance ?? ((u: Utterance) => u.run.end('done'));
     const wakeOpts = this.options.wake?.threshold === undefined ? {} : { threshold: this.options.wake.threshold };
