@@ -15,13 +15,10 @@ import { fixtureToolsAvailable, getAudioFixture } from '../../../../tests/fixtur
 import { voiceFixture } from '../../../../tests/fixtures/voice/index.js';
 import { devSileroFile, devWakeFiles, MODELS_SKIP_REASON } from '../model-files.js';
 import { T0 } from './feed.js';
-import { sharedModel } from '../../../../tests/helpers/shared-models.js';
 
 const wakeFiles = devWakeFiles();
 const sileroFile = devSileroFile();
 const ready = wakeFiles !== undefined && sileroFile !== undefined && fixtureToolsAvailable();
-const WHISPER = sharedModel('for-tests-ggml-tiny.en.bin');
-const WHISPER_ADDON = new URL('../../../../whisper-native/native/build/Release/jarvis_whisper.node', import.meta.url);
 const trained = (): AudioFrontEndOptions => ({ vad: 'silero', wake: { openWakeWord: { files: wakeFiles! } }, silero: { path: sileroFile! } });
 
 let fe: AudioFrontEnd | undefined;
