@@ -1,0 +1,532 @@
+/*
+ * Unit tests of the portable firmware core (firmware/core/) against a fake HAL: a scripted clock, a
+ * counting microphone (sample i has the value sample_value(i), so a frame's payload shows which samples
+ * it carries), GPIO levels, links that fail on demand, and NVS that survives "reboots" (a new core on the
+ * same fake). Prints "ok NAME" / "not ok NAME: where" lines, "datagram HEX" lines for the TypeScript
+ * side to verify with @jarvis/protocol, then "done PASSED FAILED"; exits 1 on any failure.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jarvis_core.h"
+
+/* ---- fake HAL ---- */
+
+#define MAX_UDP 512
+#define MAX_PUB 64
+#define NVS_SLOTS 4
+
+typedef struct fake {
+  uint32_t now;
+  uint64_t mic_next;      /* index of the next sample the mic produces */
+  uint64_t mic_ready_end; /* samples produced up to here are readable */
+  uint32_t rate_per_ms;   /* samples per ms the mic produces as time advances */
+  int mute_level, button_level, led;
+  int wifi_fail, wifi_link, mqtt_fail, mqtt_link;
+  unsigned wifi_attempts, mqtt_attempts;
+  uint32_t wifi_attempt_at[64];
+  unsigned events; /* order of nvs writes and udp sends */
+  unsigned udp_count;
+  unsigned udp_event[MAX_UDP];
+  size_t udp_len[MAX_UDP];
+  uint8_t udp[MAX_UDP][JARVIS_AUDIO_MAX_DATAGRAM_BYTES];
+  unsigned pub_count;
+  char pub_topic[MAX_PUB][64];
+  char pub_payload[MAX_PUB][160];
+  int pub_retain[MAX_PUB];
+  char nvs_key[NVS_SLOTS][16];
+  uint8_t nvs_val[NVS_SLOTS][64];
+  size_t nvs_len[NVS_SLOTS];
+  int nvs_fail;
+  unsigned boot_saved_event; /* event index of the last jv_boot write */
+  uint32_t rng;
+} fake;
+
+static int16_t sample_value(uint64_t i) { return (int16_t)(uint16_t)((i * 7u + 3u) & 0xFFFFu); }
+
+static uint32_t f_now(void *ctx) { return ((fake *)ctx)->now; }
+static size_t f_mic(void *ctx, int16_t *out, size_t max) {
+  fake *f = ctx;
+  size_t n = 0;
+  while (n < max && f->mic_next < f->mic_ready_end) out[n++] = sample_value(f->mic_next++);
+  return n;
+}
+static int f_gpio(void *ctx, jarvis_gpio_in pin) {
+  fake *f = ctx;
+  return pin == JARVIS_GPIO_MUTE_SWITCH ? f->mute_level : f->button_level;
+}
+static void f_led(void *ctx, int on) { ((fake *)ctx)->led = on; }
+static int f_wifi_connect(void *ctx) {
+  fake *f = ctx;
+  if (f->wifi_attempts < 64) f->wifi_attempt_at[f->wifi_attempts] = f->now;
+  f->wifi_attempts++;
+  if (f->wifi_fail) return -1;
+  f->wifi_link = 1;
+  return 0;
+}
+static int f_wifi_up(void *ctx) { return ((fake *)ctx)->wifi_link; }
+static int f_mqtt_connect(void *ctx, const char *will) {
+  fake *f = ctx;
+  (void)will;
+  f->mqtt_attempts++;
+  if (f->mqtt_fail || !f->wifi_link) return -1;
+  f->mqtt_link = 1;
+  return 0;
+}
+static int f_mqtt_up(void *ctx) { return ((fake *)ctx)->mqtt_link; }
+static int f_publish(void *ctx, const char *topic, const char *payload, int qos, int retain) {
+  fake *f = ctx;
+  (void)qos;
+  if (!f->mqtt_link) return -1;
+  if (f->pub_count < MAX_PUB) {
+    snprintf(f->pub_topic[f->pub_count], 64, "%s", topic);
+    snprintf(f->pub_payload[f->pub_count], 160, "%s", payload);
+    f->pub_retain[f->pub_count] = retain;
+  }
+  f->pub_count++;
+  return 0;
+}
+static int f_udp(void *ctx, const uint8_t *data, size_t len) {
+  fake *f = ctx;
+  if (f->udp_count < MAX_UDP) {
+    memcpy(f->udp[f->udp_count], data, len);
+    f->udp_len[f->udp_count] = len;
+    f->udp_event[f->udp_count] = f->events;
+  }
+  f->udp_count++;
+  f->events++;
+  return 0;
+}
+static int nvs_slot(fake *f, const char *key, int create) {
+  int i;
+  for (i = 0; i < NVS_SLOTS; i++)
+    if (f->nvs_key[i][0] && strcmp(f->nvs_key[i], key) == 0) return i;
+  if (!create) return -1;
+  for (i = 0; i < NVS_SLOTS; i++)
+    if (!f->nvs_key[i][0]) {
+      snprintf(f->nvs_key[i], 16, "%s", key);
+      return i;
+    }
+  return -1;
+}
+static int f_nvs_get(void *ctx, const char *key, void *out, size_t cap) {
+  fake *f = ctx;
+  int i = nvs_slot(f, key, 0);
+  if (i < 0) return -1;
+  memcpy(out, f->nvs_val[i], f->nvs_len[i] < cap ? f->nvs_len[i] : cap);
+  return (int)f->nvs_len[i];
+}
+static int f_nvs_set(void *ctx, const char *key, const void *data, size_t len) {
+  fake *f = ctx;
+  int i;
+  if (f->nvs_fail) return -1;
+  i = nvs_slot(f, key, 1);
+  if (i < 0 || len > 64) return -1;
+  memcpy(f->nvs_val[i], data, len);
+  f->nvs_len[i] = len;
+  if (strcmp(key, JARVIS_CORE_NVS_BOOT) == 0) f->boot_saved_event = f->events;
+  f->events++;
+  return 0;
+}
+static uint32_t f_random(void *ctx) {
+  fake *f = ctx;
+  f->rng = f->rng * 1664525u + 1013904223u;
+  return f->rng >> 8;
+}
+
+static jarvis_hal make_hal(fake *f) {
+  jarvis_hal h;
+  h.ctx = f;
+  h.now_ms = f_now;
+  h.mic_read = f_mic;
+  h.gpio_read = f_gpio;
+  h.led_set = f_led;
+  h.wifi_connect = f_wifi_connect;
+  h.wifi_up = f_wifi_up;
+  h.mqtt_connect = f_mqtt_connect;
+  h.mqtt_up = f_mqtt_up;
+  h.mqtt_publish = f_publish;
+  h.udp_send = f_udp;
+  h.nvs_get = f_nvs_get;
+  h.nvs_set = f_nvs_set;
+  h.random_u32 = f_random;
+  return h;
+}
+
+static const uint8_t KEY[32] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
+                                17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32};
+#define DEVICE_ID 0x2au
+
+static void fake_init(fake *f, int provisioned) {
+  memset(f, 0, sizeof *f);
+  f->rate_per_ms = 16;
+  f->rng = 12345u;
+  if (provisioned) {
+    uint8_t bundle[JARVIS_CORE_BUNDLE_BYTES];
+    bundle[0] = DEVICE_ID;
+    bundle[1] = bundle[2] = bundle[3] = 0;
+    memcpy(bundle + 4, KEY, 32);
+    f_nvs_set(f, JARVIS_CORE_NVS_BUNDLE, bundle, sizeof bundle);
+    f->events = 0;
+  }
+}
+
+/* A "reboot": links drop, RAM is lost, NVS stays. */
+static void fake_reboot(fake *f) {
+  f->wifi_link = f->mqtt_link = 0;
+  f->udp_count = 0;
+  f->pub_count = 0;
+  f->events = 0;
+  f->mic_next = f->mic_ready_end;
+}
+
+static const jarvis_core_config CFG = {JARVIS_CODEC_PCM16LE, 16000, 320, 30, 100, 8000, 1000};
+
+static int16_t ring_mem[16000];
+static jarvis_core core;
+static fake fk;
+static jarvis_hal hal;
+
+static void step(fake *f, jarvis_core *c, uint32_t ms) {
+  uint32_t i;
+  for (i = 0; i < ms; i++) {
+    f->now++;
+    f->mic_ready_end += f->rate_per_ms;
+    jarvis_core_poll(c);
+  }
+}
+
+static uint32_t rd32(const uint8_t *p) { return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24; }
+static uint64_t rd64(const uint8_t *p) { return (uint64_t)rd32(p) | (uint64_t)rd32(p + 4) << 32; }
+static unsigned type_of(unsigned i) { return fk.udp[i][3]; }
+static uint32_t stream_of(unsigned i) { return rd32(fk.udp[i] + 8); }
+static uint32_t seq_of(unsigned i) { return rd32(fk.udp[i] + 12); }
+static uint64_t ts_of(unsigned i) { return rd64(fk.udp[i] + 16); }
+static unsigned flags_of(unsigned i) { return (unsigned)(fk.udp[i][24] | fk.udp[i][25] << 8); }
+static unsigned plen_of(unsigned i) { return (unsigned)(fk.udp[i][30] | fk.udp[i][31] << 8); }
+static int16_t pcm_of(unsigned i, unsigned k) { return (int16_t)(uint16_t)(fk.udp[i][32 + 2 * k] | fk.udp[i][33 + 2 * k] << 8); }
+
+static int passed, failed, cur_failed;
+#define CHECK(cond)                                                                  \
+  do {                                                                               \
+    if (!(cond)) {                                                                   \
+      if (!cur_failed) printf("not ok %s: %s:%d %s\n", cur_name, __FILE__, __LINE__, #cond); \
+      cur_failed = 1;                                                                \
+    }                                                                                \
+  } while (0)
+static const char *cur_name;
+static void begin(const char *name) {
+  cur_name = name;
+  cur_failed = 0;
+}
+static void end(void) {
+  if (cur_failed) failed++;
+  else {
+    passed++;
+    printf("ok %s\n", cur_name);
+  }
+}
+
+static void start_core(const jarvis_core_config *cfg, size_t ring_cap) {
+  hal = make_hal(&fk);
+  if (jarvis_core_init(&core, &hal, cfg, ring_mem, ring_cap) != JARVIS_OK) {
+    printf("not ok init\n");
+    exit(1);
+  }
+}
+
+static unsigned count_mute_pubs(int muted) {
+  unsigned i, n = 0;
+  for (i = 0; i < fk.pub_count && i < MAX_PUB; i++)
+    if (strstr(fk.pub_topic[i], "/state/mute") && fk.pub_retain[i] &&
+        strstr(fk.pub_payload[i], muted ? "\"muted\":true" : "\"muted\":false"))
+      n++;
+  return n;
+}
+
+static void dump(unsigned from, unsigned to) {
+  unsigned i, k;
+  for (i = from; i < to && i < MAX_UDP; i++) {
+    printf("datagram ");
+    for (k = 0; k < fk.udp_len[i]; k++) printf("%02x", fk.udp[i][k]);
+    printf("\n");
+  }
+}
+
+/* ---- tests ---- */
+
+static void test_config(void) {
+  jarvis_core_config c = CFG;
+  begin("config is validated");
+  hal = make_hal(&fk);
+  c.codec = 9;
+  CHECK(jarvis_core_init(&core, &hal, &c, ring_mem, 16000) == JARVIS_E_BAD_CODEC);
+  c = CFG;
+  c.sample_rate = 11025;
+  CHECK(jarvis_core_init(&core, &hal, &c, ring_mem, 16000) == JARVIS_E_BAD_SAMPLE_RATE);
+  c = CFG;
+  c.frame_samples = 321;
+  CHECK(jarvis_core_init(&core, &hal, &c, ring_mem, 16000) == JARVIS_E_BAD_ARGUMENT);
+  c = CFG;
+  c.frame_samples = JARVIS_CORE_MAX_FRAME_SAMPLES + 2;
+  CHECK(jarvis_core_init(&core, &hal, &c, ring_mem, 16000) == JARVIS_E_BAD_ARGUMENT);
+  CHECK(jarvis_core_init(&core, &hal, &CFG, ring_mem, 100) == JARVIS_E_BAD_ARGUMENT); /* ring < one frame */
+  CHECK(jarvis_core_init(&core, &hal, &CFG, NULL, 16000) == JARVIS_E_BAD_ARGUMENT);
+  CHECK(jarvis_core_init(&core, &hal, &CFG, ring_mem, 16000) == JARVIS_OK);
+  end();
+}
+
+static void test_ring(void) {
+  int16_t mem[10], in[25], out[10];
+  jarvis_ring r;
+  uint64_t clock = 99;
+  int i;
+  begin("ring drops the oldest samples on overflow and counts them");
+  for (i = 0; i < 25; i++) in[i] = (int16_t)(i + 1);
+  jarvis_ring_init(&r, mem, 10);
+  jarvis_ring_push(&r, in, 7);
+  CHECK(jarvis_ring_pop(&r, out, 3, &clock) == 1 && clock == 0 && out[0] == 1 && out[2] == 3);
+  jarvis_ring_push(&r, in + 7, 8); /* 4 + 8 = 12 > 10: samples 4 and 5 go */
+  CHECK(r.dropped == 2 && r.count == 10);
+  CHECK(jarvis_ring_pop(&r, out, 11, &clock) == 0 && r.count == 10); /* not enough: untouched */
+  CHECK(jarvis_ring_pop(&r, out, 10, &clock) == 1 && clock == 5);
+  for (i = 0; i < 10; i++) CHECK(out[i] == i + 6);
+  jarvis_ring_push(&r, in, 25); /* more than the capacity at once: the newest 10 survive */
+  CHECK(r.dropped == 17 && r.count == 10);
+  CHECK(jarvis_ring_pop(&r, out, 10, &clock) == 1 && clock == 30 && out[0] == 16 && out[9] == 25);
+  jarvis_ring_skip(&r, 5);
+  jarvis_ring_push(&r, in, 2);
+  CHECK(jarvis_ring_pop(&r, out, 2, &clock) == 1 && clock == 45);
+  end();
+}
+
+static void test_backoff(void) {
+  uint32_t a, prev_gap = 0;
+  unsigned i;
+  int grew = 1;
+  begin("backoff doubles with jitter and never passes the cap");
+  for (a = 0; a < 40; a++) {
+    uint32_t d = 100u;
+    uint32_t k;
+    for (k = 0; k < a && d < 8000u; k++) d = d * 2u > 8000u ? 8000u : d * 2u;
+    CHECK(jarvis_backoff_delay(100, 8000, a, 0) == d / 2u);
+    CHECK(jarvis_backoff_delay(100, 8000, a, 0xFFFFFFFFu) <= 8000u);
+    CHECK(jarvis_backoff_delay(100, 8000, a, d / 2u) == d);
+  }
+  CHECK(jarvis_backoff_delay(100, 8000, 0xFFFFFFFFu, 7) <= 8000u);
+  /* In the core: Wi-Fi keeps failing; the gaps between attempts grow, then stay within [cap/2, cap]. */
+  fake_init(&fk, 1);
+  fk.wifi_fail = 1;
+  start_core(&CFG, 16000);
+  step(&fk, &core, 120000);
+  CHECK(core.state == JARVIS_STATE_WIFI);
+  CHECK(fk.wifi_attempts >= 18 && fk.wifi_attempts < 40);
+  for (i = 1; i < fk.wifi_attempts && i < 64; i++) {
+    uint32_t gap = fk.wifi_attempt_at[i] - fk.wifi_attempt_at[i - 1];
+    CHECK(gap <= 8000u + 1u);
+    if (i == 1) CHECK(gap >= 50u && gap <= 101u);
+    if (i >= 8) CHECK(gap >= 4000u);
+    if (i < 6 && gap + 1u < prev_gap / 2u) grew = 0;
+    prev_gap = gap;
+  }
+  CHECK(grew);
+  CHECK(fk.udp_count == 0);
+  /* Jitter: the capped gaps are not all equal. */
+  CHECK(fk.wifi_attempt_at[12] - fk.wifi_attempt_at[11] != fk.wifi_attempt_at[13] - fk.wifi_attempt_at[12] ||
+        fk.wifi_attempt_at[13] - fk.wifi_attempt_at[12] != fk.wifi_attempt_at[14] - fk.wifi_attempt_at[13]);
+  end();
+}
+
+static void test_provisioning(void) {
+  begin("an unprovisioned device waits in PROVISIONING and sends nothing");
+  fake_init(&fk, 0);
+  start_core(&CFG, 16000);
+  step(&fk, &core, 5000);
+  CHECK(core.state == JARVIS_STATE_PROVISIONING);
+  CHECK(fk.wifi_attempts == 0 && fk.udp_count == 0 && fk.pub_count == 0);
+  CHECK(nvs_slot(&fk, JARVIS_CORE_NVS_BOOT, 0) < 0);
+  end();
+}
+
+static void test_boot_counter(void) {
+  unsigned i;
+  uint32_t boot;
+  begin("boot counter is stored before the first frame and rises across reboots");
+  fake_init(&fk, 1);
+  for (boot = 1; boot <= 3; boot++) {
+    jarvis_boot_state st;
+    start_core(&CFG, 16000);
+    step(&fk, &core, 500);
+    CHECK(core.state == JARVIS_STATE_STREAMING);
+    CHECK(fk.udp_count > 5);
+    CHECK(f_nvs_get(&fk, JARVIS_CORE_NVS_BOOT, &st, sizeof st) == (int)sizeof st && st.boot == boot);
+    CHECK(fk.boot_saved_event < fk.udp_event[0]);
+    for (i = 0; i < fk.udp_count && i < MAX_UDP; i++) CHECK(stream_of(i) == boot && seq_of(i) == i);
+    if (boot == 1) CHECK(strstr(fk.pub_payload[0], "\"streamId\":1") != NULL && fk.pub_retain[0]);
+    jarvis_core_deinit(&core);
+    fake_reboot(&fk);
+  }
+  /* The store fails: no datagram leaves until it succeeds. */
+  fk.nvs_fail = 1;
+  i = fk.wifi_attempts;
+  start_core(&CFG, 16000);
+  step(&fk, &core, 3000);
+  CHECK(core.state == JARVIS_STATE_PROVISIONING && fk.udp_count == 0 && fk.wifi_attempts == i);
+  fk.nvs_fail = 0;
+  step(&fk, &core, 10000);
+  CHECK(core.state == JARVIS_STATE_STREAMING && fk.udp_count > 0 && stream_of(0) == 4);
+  jarvis_core_deinit(&core);
+  end();
+}
+
+static void test_boot_exhausted(void) {
+  jarvis_boot_state st;
+  begin("an exhausted boot counter is a FAULT and nothing is sent");
+  fake_init(&fk, 1);
+  CHECK(jarvis_key_id(KEY, 32, st.key_id) == JARVIS_OK);
+  st.boot = JARVIS_BOOT_COUNTER_MAX;
+  f_nvs_set(&fk, JARVIS_CORE_NVS_BOOT, &st, sizeof st);
+  start_core(&CFG, 16000);
+  step(&fk, &core, 3000);
+  CHECK(core.state == JARVIS_STATE_FAULT && core.last_error == JARVIS_E_BOOT_EXHAUSTED);
+  CHECK(fk.udp_count == 0 && fk.wifi_attempts == 0);
+  end();
+}
+
+static void test_mute(void) {
+  unsigned i, first_muted, last_audio_before = 0, unmute_from, ka = 0;
+  uint32_t prev_ka_ts = 0;
+  int bounced;
+  begin("mute switch is debounced, stops every sample at the device, and is published retained");
+  fake_init(&fk, 1);
+  start_core(&CFG, 16000);
+  step(&fk, &core, 300);
+  CHECK(core.state == JARVIS_STATE_STREAMING && fk.led == 1);
+  CHECK(count_mute_pubs(0) == 1 && count_mute_pubs(1) == 0);
+  /* Contact bounce shorter than the debounce: no transition. */
+  for (bounced = 0; bounced < 10; bounced++) {
+    fk.mute_level = !fk.mute_level;
+    step(&fk, &core, 2);
+  }
+  fk.mute_level = 0;
+  step(&fk, &core, 100);
+  CHECK(!core.muted && count_mute_pubs(1) == 0);
+  for (i = 0; i < fk.udp_count; i++) CHECK((flags_of(i) & JARVIS_FRAME_FLAG_MUTED) == 0);
+  /* A real press: muted after the debounce time. */
+  fk.mute_level = 1;
+  step(&fk, &core, 29);
+  CHECK(!core.muted);
+  for (i = 0; i < fk.udp_count; i++)
+    if (type_of(i) == JARVIS_MESSAGE_TYPE_AUDIO) last_audio_before = i;
+  first_muted = fk.udp_count; /* from the poll that sees the switch settle, only MUTED keep-alives */
+  step(&fk, &core, 2);
+  CHECK(core.muted && count_mute_pubs(1) == 1 && fk.led == 0);
+  CHECK(fk.udp_count == first_muted + 1); /* the gate is told at once */
+  step(&fk, &core, 5000);
+  CHECK(fk.udp_count > first_muted);
+  for (i = first_muted; i < fk.udp_count && i < MAX_UDP; i++) {
+    CHECK(type_of(i) == JARVIS_MESSAGE_TYPE_KEEPALIVE);
+    CHECK(flags_of(i) & JARVIS_FRAME_FLAG_MUTED);
+    CHECK(plen_of(i) == 0 && fk.udp[i][26] == JARVIS_CODEC_NONE);
+    CHECK(ts_of(i) >= prev_ka_ts); /* the sample clock keeps running while muted */
+    prev_ka_ts = (uint32_t)ts_of(i);
+    ka++;
+  }
+  CHECK(ka >= 5 && ka <= 7); /* one at once, then every 0.8-1.2 s over 5 s */
+  CHECK(core.muted_discarded >= 5000u * 16u);
+  CHECK(fk.mic_next + 16 >= fk.mic_ready_end); /* the mic is drained (read and dropped), not left to overflow */
+  CHECK(core.ring.count == 0);
+  /* Unmute: audio resumes on the sample clock, with the samples captured after the unmute. */
+  fk.mute_level = 0;
+  step(&fk, &core, 31);
+  CHECK(!core.muted && count_mute_pubs(0) == 2);
+  unmute_from = fk.udp_count;
+  step(&fk, &core, 200);
+  for (i = unmute_from; i < fk.udp_count; i++)
+    if (type_of(i) == JARVIS_MESSAGE_TYPE_AUDIO) break;
+  CHECK(i < fk.udp_count);
+  if (i < fk.udp_count) {
+    CHECK(ts_of(i) > ts_of(last_audio_before) + 5000u * 16u);
+    CHECK(pcm_of(i, 0) == sample_value(ts_of(i)) && pcm_of(i, 319) == sample_value(ts_of(i) + 319));
+    CHECK((flags_of(i) & JARVIS_FRAME_FLAG_MUTED) == 0);
+  }
+  dump(first_muted - 2, first_muted + 2);
+  dump(i, i + 1);
+  jarvis_core_deinit(&core);
+  end();
+}
+
+static void test_overflow_across_outage(void) {
+  unsigned i, k, audio = 0;
+  uint64_t expect;
+  begin("a Wi-Fi outage fills the ring; the oldest audio is dropped and counted; the stream id stays");
+  fake_init(&fk, 1);
+  start_core(&CFG, 4800); /* 300 ms at 16 kHz */
+  step(&fk, &core, 200);
+  CHECK(core.state == JARVIS_STATE_STREAMING);
+  fk.udp_count = 0;
+  fk.wifi_link = fk.mqtt_link = 0;
+  fk.wifi_fail = 1;
+  step(&fk, &core, 1000); /* 16000 samples into a 4800-sample ring */
+  CHECK(core.state == JARVIS_STATE_WIFI && fk.udp_count == 0);
+  CHECK(core.ring.count == 4800 && core.ring.dropped >= 16000u - 4800u - 320u);
+  fk.wifi_fail = 0;
+  step(&fk, &core, 20000);
+  CHECK(core.state == JARVIS_STATE_STREAMING && fk.udp_count > 0);
+  expect = ts_of(0);
+  for (i = 0; i < fk.udp_count && i < 40; i++) {
+    CHECK(stream_of(i) == 1);
+    if (type_of(i) != JARVIS_MESSAGE_TYPE_AUDIO) continue;
+    CHECK(ts_of(i) == expect); /* the oldest survivors first, then contiguous */
+    for (k = 0; k < 320; k += 53) CHECK(pcm_of(i, k) == sample_value(ts_of(i) + k));
+    expect += 320;
+    audio++;
+  }
+  CHECK(audio > 10);
+  /* What was dropped is exactly the gap: samples before the first frame sent after the outage. */
+  CHECK(seq_of(0) > 0);
+  end();
+  jarvis_core_deinit(&core);
+}
+
+static void test_adpcm_and_button(void) {
+  jarvis_core_config c = CFG;
+  unsigned i, n = 0;
+  begin("ADPCM frames and button events");
+  c.codec = JARVIS_CODEC_IMA_ADPCM;
+  fake_init(&fk, 1);
+  start_core(&c, 16000);
+  step(&fk, &core, 300);
+  for (i = 0; i < fk.udp_count; i++)
+    if (type_of(i) == JARVIS_MESSAGE_TYPE_AUDIO) {
+      CHECK(fk.udp[i][26] == JARVIS_CODEC_IMA_ADPCM && plen_of(i) == 4 + 160);
+      n++;
+    }
+  CHECK(n >= 10);
+  fk.button_level = 1;
+  step(&fk, &core, 40);
+  fk.button_level = 0;
+  step(&fk, &core, 40);
+  n = 0;
+  for (i = 0; i < fk.pub_count; i++)
+    if (strstr(fk.pub_topic[i], "jarvis/v1/device/0000002a/event/button") && !fk.pub_retain[i]) n++;
+  CHECK(n == 2);
+  dump(1, 3);
+  jarvis_core_deinit(&core);
+  end();
+}
+
+int main(void) {
+  test_config();
+  test_ring();
+  test_backoff();
+  test_provisioning();
+  test_boot_counter();
+  test_boot_exhausted();
+  test_mute();
+  test_overflow_across_outage();
+  test_adpcm_and_button();
+  printf("done %d %d\n", passed, failed);
+  return failed == 0 ? 0 : 1;
+}
