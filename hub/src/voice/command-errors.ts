@@ -1,3 +1,5 @@
+import { InputError } from '../core/index.js';
+
 /** Stable codes of the text-command and transcript API (HTTP status in brackets). */
 export const COMMAND_ERROR_CODES = {
   /** [400] the body is not `{text, deviceId?, area?}` (or `{minutes, deviceId?}`, or a transcript segment). */
@@ -12,15 +14,11 @@ export const COMMAND_ERROR_CODES = {
 export type CommandErrorCode = keyof typeof COMMAND_ERROR_CODES;
 
 /** A text command or transcript the hub cannot take; `statusCode` is what the API answers. */
-export class CommandError extends Error {
-  override readonly name = 'CommandError';
+export class CommandError extends InputError<CommandErrorCode> {
   readonly statusCode: number;
 
-  constructor(
-    readonly code: CommandErrorCode,
-    message: string,
-  ) {
-    super(message);
+  constructor(code: CommandErrorCode, message: string) {
+    super(code, message);
     this.statusCode = COMMAND_ERROR_CODES[code];
   }
 }
