@@ -3,7 +3,7 @@
  * counting microphone (sample i has the value sample_value(i), so a frame's payload shows which samples
  * it carries), GPIO levels, links that fail on demand, and NVS that survives "reboots" (a new core on the
  * same fake). Prints "ok NAME" / "not ok NAME: where" lines, "datagram HEX" lines for the TypeScript
- * side to verify with @jarvis/protocol, then "done PASSED FAILED"; exits 1 on any failure.
+ * side to verify with @jarvis/protocol, "size jarvis_core BYTES", then "done PASSED FAILED"; exits 1 on any failure.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -518,6 +518,7 @@ static void test_adpcm_and_button(void) {
 }
 
 int main(void) {
+  printf("size jarvis_core %u\n", (unsigned)sizeof(jarvis_core)); /* the core's RAM besides its ring */
   test_config();
   test_ring();
   test_backoff();
