@@ -5,7 +5,7 @@ import globals from 'globals';
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/node_modules/**', '**/coverage/**', '**/generated/**', 'tests/fixtures/generated/**'],
+    ignores: ['**/dist/**', '.scratch/**', '**/node_modules/**', '**/coverage/**', '**/generated/**', 'tests/fixtures/generated/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

@@ -99,7 +99,12 @@ interface DeviceState {
   /** With Silero: the lane, and the denoising chain the DTW detector reads (it was tuned on denoised audio). */
   silero: SileroLane | undefined;
   dtwChain: DspChain | undefined;
+  /** Input level as the dashboard's meter shows it: peak dBFS falling 0.5 dB per frame, and the last voiced frame's time. */
+  level: { db: number; speechAt: number; at: number };
 }
+
+/** How long after the VAD's last voiced frame a device still shows as speaking, ms. */
+const SPEECH_HOLD_MS = 300;
 
 /**
  * The hub's audio front end (issues 4 and 16): per device, VAD + hub wake phrase → segmenter, plus wake
@@ -253,6 +258,13 @@ export class AudioFrontEnd implements Component {
     }
   }
 
+  /** Each device's current input level (dBFS) and whether the hub's VAD hears speech, for the dashboard. */
+  levels(): Map<string, { dbfs: number; speech: boolean; at: number }> {
+    const out = new Map<string, { dbfs: number; speech: boolean; at: number }>();
+    for (const [id, d] of this.devices) out.set(id, { dbfs: d.level.db, speech: d.level.at - d.level.speechAt <= SPEECH_HOLD_MS, at: d.level.at });
+    return out;
+  }
+
   private dtw(d: DeviceState, deviceId: string, frame: DspFrame): void {
     const hit = d.wake?.push(frame.samples, frame.ts);
     if (hit) {
@@ -264,6 +276,9 @@ export class AudioFrontEnd implements Component {
   /** Hands a VAD-labelled frame to the segmenter. */
   private deliver(d: DeviceState, frame: DspFrame): void {
     d.segmenter.push(frame);
+    d.level.db = Math.max(frame.rawDb, d.level.db - 0.5);
+    d.level.at = frame.ts;
+    if (frame.speech) d.level.speechAt = frame.ts;
   }
 
   /** Passes on, in order, every waiting frame whose Silero windows are all decided. */
@@ -370,6 +385,7 @@ export class AudioFrontEnd implements Component {
       oww: undefined,
       silero: lane,
       dtwChain,
+      level: { db: -100, speechAt: -Infinity, at: 0 },
     };
     const id = chunk.deviceId;
     const live = (): boolean => this.devices.get(id) === state;
