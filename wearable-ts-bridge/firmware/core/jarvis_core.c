@@ -151,7 +151,7 @@ static void try_start(jarvis_core *c, uint32_t now) {
   }
   /* [UDP-2.16]: the new counter MUST be durable before any datagram carries it. */
   if (h->nvs_set(h->ctx, JARVIS_CORE_NVS_BOOT, &next, sizeof next) != 0) {
-    fail(c, JARVIS_E_BAD_ARGUMENT);
+    fail(c, JARVIS_CORE_E_NVS);
     schedule_retry(c, now);
     return;
   }
@@ -163,6 +163,9 @@ static void try_start(jarvis_core *c, uint32_t now) {
   }
   c->boot = next;
   c->seq = 0;
+  /* The switch's position at boot is authoritative at once: a device powered on muted never sends audio. */
+  c->muted = c->mute_raw = h->gpio_read(h->ctx, JARVIS_GPIO_MUTE_SWITCH) ? 1 : 0;
+  c->mute_since_ms = now;
   c->capturing = 1;
   c->mute_publish_pending = 1;
   (void)snprintf(c->topic_status, sizeof c->topic_status, "jarvis/v1/device/%08lx/status", (unsigned long)c->device_id);
@@ -277,7 +280,9 @@ static void send_audio(jarvis_core *c) {
   unsigned frames = 0;
   uint64_t clock;
   size_t n = c->cfg.frame_samples;
-  while (!c->muted && frames < JARVIS_CORE_MAX_FRAMES_PER_POLL && jarvis_ring_pop(&c->ring, c->pcm, n, &clock)) {
+  /* While the switch reads "muted" but has not settled yet (mute_raw), audio is held in the ring: if the
+   * mute is confirmed it is discarded with the ring, if it was a bounce it goes out late but whole. */
+  while (!c->muted && !c->mute_raw && frames < JARVIS_CORE_MAX_FRAMES_PER_POLL && jarvis_ring_pop(&c->ring, c->pcm, n, &clock)) {
     uint8_t *payload = c->datagram + JARVIS_AUDIO_HEADER_BYTES;
     size_t cap = JARVIS_AUDIO_MAX_PAYLOAD_BYTES;
     int plen;

@@ -37,6 +37,8 @@ extern "C" {
 #define JARVIS_CORE_NVS_BUNDLE "jv_bundle"
 #define JARVIS_CORE_NVS_BOOT "jv_boot"
 #define JARVIS_CORE_MAX_FRAMES_PER_POLL 8u
+/* Core-only error code (last_error): the boot counter could not be stored, so nothing is sent yet. */
+#define JARVIS_CORE_E_NVS (-110)
 
 /* Sample ring: a caller-supplied array, never reallocated. */
 typedef struct jarvis_ring {

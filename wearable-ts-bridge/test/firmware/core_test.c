@@ -373,6 +373,7 @@ static void test_boot_counter(void) {
   start_core(&CFG, 16000);
   step(&fk, &core, 3000);
   CHECK(core.state == JARVIS_STATE_PROVISIONING && fk.udp_count == 0 && fk.wifi_attempts == i);
+  CHECK(core.last_error == JARVIS_CORE_E_NVS);
   fk.nvs_fail = 0;
   step(&fk, &core, 10000);
   CHECK(core.state == JARVIS_STATE_STREAMING && fk.udp_count > 0 && stream_of(0) == 4);
@@ -415,8 +416,10 @@ static void test_mute(void) {
   for (i = 0; i < fk.udp_count; i++) CHECK((flags_of(i) & JARVIS_FRAME_FLAG_MUTED) == 0);
   /* A real press: muted after the debounce time. */
   fk.mute_level = 1;
+  i = fk.udp_count;
   step(&fk, &core, 29);
   CHECK(!core.muted);
+  for (; i < fk.udp_count; i++) CHECK(type_of(i) != JARVIS_MESSAGE_TYPE_AUDIO); /* held while settling */
   for (i = 0; i < fk.udp_count; i++)
     if (type_of(i) == JARVIS_MESSAGE_TYPE_AUDIO) last_audio_before = i;
   first_muted = fk.udp_count; /* from the poll that sees the switch settle, only MUTED keep-alives */
@@ -453,6 +456,20 @@ static void test_mute(void) {
   }
   dump(first_muted - 2, first_muted + 2);
   dump(i, i + 1);
+  jarvis_core_deinit(&core);
+  end();
+}
+
+static void test_boot_muted(void) {
+  unsigned i;
+  begin("a device powered on with the switch on never sends audio");
+  fake_init(&fk, 1);
+  fk.mute_level = 1;
+  start_core(&CFG, 16000);
+  step(&fk, &core, 3000);
+  CHECK(core.state == JARVIS_STATE_STREAMING && core.muted && fk.udp_count >= 3);
+  for (i = 0; i < fk.udp_count; i++) CHECK(type_of(i) == JARVIS_MESSAGE_TYPE_KEEPALIVE && (flags_of(i) & JARVIS_FRAME_FLAG_MUTED));
+  CHECK(count_mute_pubs(1) == 1 && count_mute_pubs(0) == 0 && fk.led == 0);
   jarvis_core_deinit(&core);
   end();
 }
@@ -526,6 +543,7 @@ int main(void) {
   test_boot_counter();
   test_boot_exhausted();
   test_mute();
+  test_boot_muted();
   test_overflow_across_outage();
   test_adpcm_and_button();
   printf("done %d %d\n", passed, failed);
