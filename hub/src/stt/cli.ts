@@ -5,12 +5,13 @@ import { CliError, parseFlags, reportCliError } from '../cli/errors.js';
 import type { CliCommand } from '../cli/types.js';
 import { loadRegistrySnapshot } from '../home-assistant/registry-snapshot.js';
 import { loadConfig } from '../config/index.js';
+import { DEFAULT_WHISPER_MODEL } from '../config/sections/voice.js';
 import { findModel, loadCatalogue } from './models/catalogue.js';
 import { modelPath, modelsDir } from './models/store.js';
 import type { SttEngine, Transcript } from './engine.js';
 import { SttError } from './errors.js';
-import { GrammarEngine, ROUTER_GRAMMAR_MARGINS } from './grammar/grammar-engine.js';
-import { commandTemplates, expansionRules } from '../language/templates.js';
+import { GrammarEngine } from './grammar/grammar-engine.js';
+import { commandGrammar } from './command-grammar.js';
 import { namesFromRegistry, type GrammarNames } from './grammar/slots.js';
 import { raceCommand } from './racer.js';
 import { toSttRate, decodeWav } from './wav.js';
@@ -32,7 +33,7 @@ Options:
                    the grammar and whisper's prompt
   --json           one JSON line per file, in input order: {file, text, confidence, engine, ms};
                    empty text when rejected; {file, error} for a file that cannot be read
-  --model M        whisper model: a catalogue name (default base.en) or a path to a ggml file
+  --model M        whisper model: a catalogue name (default ${DEFAULT_WHISPER_MODEL}, as the hub) or a path to a ggml file
   --threads N      whisper threads (default 2)
 
 Models live in $JARVIS_DATA_DIR/models; \`jarvis models pull base.en\` fetches the default.
@@ -87,13 +88,13 @@ export const transcribeCommand: CliCommand = {
       let whisper: WhisperEngine | undefined;
       let grammar: GrammarEngine | undefined;
       if (choice !== 'grammar') {
-        const model = resolveWhisperModel(values.model ?? 'base.en', io.env);
+        const model = resolveWhisperModel(values.model ?? DEFAULT_WHISPER_MODEL, io.env);
         whisper = new WhisperEngine({ modelPath: model.path, modelName: model.name, threads, vocabulary });
         engines.push(whisper);
       }
       if (choice !== 'whisper') {
         // The router's templates: what the grammar accepts is exactly what tier 0 understands.
-        grammar = new GrammarEngine({ names, templates: commandTemplates, rules: expansionRules, minMargin: ROUTER_GRAMMAR_MARGINS });
+        grammar = new GrammarEngine({ names, ...commandGrammar() });
         engines.push(grammar);
       }
       for (const e of engines) await e.start();

@@ -42,13 +42,16 @@ export const audioSection = z
   })
   .prefault({});
 
+/** The whisper model the hub uses unless `stt.whisperModel` says otherwise (and `jarvis transcribe`'s default). */
+export const DEFAULT_WHISPER_MODEL = 'tiny.en';
+
 /** Speech to text: which engines transcribe commands and passive speech, and their model files (issue 5). */
 export const sttSection = z
   .strictObject({
     /** Commands: `auto` races the grammar recogniser and whisper; `whisper` runs whisper alone (benchmarks, no grammar). */
     engine: z.enum(['auto', 'whisper']).default('auto'),
     /** Catalogue name of the whisper model (`jarvis models pull NAME`). */
-    whisperModel: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'a catalogue name such as tiny.en').default('tiny.en'),
+    whisperModel: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'a catalogue name such as tiny.en').default(DEFAULT_WHISPER_MODEL),
     /** A ggml file to use instead of the catalogue model in `$JARVIS_DATA_DIR/models`. */
     whisperPath: z.string().min(1).optional(),
     /** whisper.cpp threads per pass (the hub targets 2 cores). */
