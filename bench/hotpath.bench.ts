@@ -114,7 +114,7 @@ async function measureTestHalf(emit: Parameters<Benchmark['run']>[0]): Promise<v
       const before = ha.serviceCalls.length;
       await speak(t, device, fx, { speed: 1 });
       stop();
-      const run = ctx.voice!.pipeline.runs.list({ deviceId: device.bundle.deviceId, limit: 1 })[0];
+      const run = ctx.voice!.runs.list({ deviceId: device.bundle.deviceId, limit: 1 })[0];
       const ended = String(run?.events.find((e) => e.type === 'speech-end')?.data?.['reason'] ?? 'none');
       endedBy[ended] = (endedBy[ended] ?? 0) + 1;
       const call = ha.serviceCalls[before];

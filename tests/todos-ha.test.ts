@@ -23,7 +23,7 @@ describe('passive transcripts → observer → to-dos in the API and the Home As
     t = await startPartsHub({ env: ENV });
     const kitchen = await t.device('kitchen-puck', 'Kitchen');
     const now = Date.now();
-    t.services.transcripts.publish({ deviceId: kitchen.bundle.deviceId, speaker: 'USER', text: 'I need to call the plumber about the boiler tomorrow.', startedAt: now - 3000, endedAt: now - 500 });
+    t.services.transcripts!.publish({ deviceId: kitchen.bundle.deviceId, speaker: 'USER', text: 'I need to call the plumber about the boiler tomorrow.', startedAt: now - 3000, endedAt: now - 500 });
     await t.services.observer!.observer.whenIdle();
     await t.services.observer!.tick();
     const list = await todos(t);
@@ -35,7 +35,7 @@ describe('passive transcripts → observer → to-dos in the API and the Home As
     expect(await kitchen.heard(/Added to your list: .*plumber/)).toBeDefined();
 
     // Said again in other words: still one to-do.
-    t.services.transcripts.publish({ deviceId: kitchen.bundle.deviceId, speaker: 'USER', text: "Don't let me forget to call the plumber about the boiler tomorrow.", startedAt: now - 400, endedAt: now });
+    t.services.transcripts!.publish({ deviceId: kitchen.bundle.deviceId, speaker: 'USER', text: "Don't let me forget to call the plumber about the boiler tomorrow.", startedAt: now - 400, endedAt: now });
     await t.services.observer!.observer.whenIdle();
     await t.services.observer!.tick();
     expect(await todos(t)).toHaveLength(1);
@@ -72,15 +72,15 @@ describe('passive transcripts → observer → to-dos in the API and the Home As
     const kitchen = await t.device('kitchen-puck', 'Kitchen');
     const office = await t.device('desk', 'Office');
     const now = Date.now();
-    t.services.transcripts.publish({ deviceId: kitchen.bundle.deviceId, speaker: 'USER', text: 'Remind me to renew the passport next week.', startedAt: now - 2000, endedAt: now - 100 });
-    t.services.transcripts.publish({ deviceId: office.bundle.deviceId, speaker: 'USER', text: 'I need to send the invoice to Maria on Friday.', startedAt: now - 2000, endedAt: now - 100 });
+    t.services.transcripts!.publish({ deviceId: kitchen.bundle.deviceId, speaker: 'USER', text: 'Remind me to renew the passport next week.', startedAt: now - 2000, endedAt: now - 100 });
+    t.services.transcripts!.publish({ deviceId: office.bundle.deviceId, speaker: 'USER', text: 'I need to send the invoice to Maria on Friday.', startedAt: now - 2000, endedAt: now - 100 });
     await t.services.observer!.observer.whenIdle();
     expect((await todos(t)).map((x) => x.heard.deviceId).sort()).toEqual([kitchen.bundle.deviceId, office.bundle.deviceId].sort());
 
     await kitchen.client.publishAsync(topicFor(kitchen.bundle.deviceId, 'state/mute'), JSON.stringify({ muted: true, source: 'switch' }), { retain: true, qos: 1 });
     await expect.poll(async () => (await todos(t!)).map((x) => x.heard.deviceId)).toEqual([office.bundle.deviceId]);
     // Still muted: a late transcript of that stretch is refused.
-    t.services.transcripts.publish({ deviceId: kitchen.bundle.deviceId, speaker: 'USER', text: 'I have to book the dentist tomorrow.', startedAt: Date.now() - 1000, endedAt: Date.now() });
+    t.services.transcripts!.publish({ deviceId: kitchen.bundle.deviceId, speaker: 'USER', text: 'I have to book the dentist tomorrow.', startedAt: Date.now() - 1000, endedAt: Date.now() });
     await t.services.observer!.observer.whenIdle();
     expect((await todos(t)).map((x) => x.heard.deviceId)).toEqual([office.bundle.deviceId]);
 
@@ -91,7 +91,7 @@ describe('passive transcripts → observer → to-dos in the API and the Home As
 
     // Speech after the forget (a forgotten stretch stays closed to transcripts that arrive late).
     await new Promise((r) => setTimeout(r, 50));
-    t.services.transcripts.publish({ deviceId: office.bundle.deviceId, speaker: 'USER', text: 'I need to water the plants tonight.', startedAt: Date.now() - 20, endedAt: Date.now() });
+    t.services.transcripts!.publish({ deviceId: office.bundle.deviceId, speaker: 'USER', text: 'I need to water the plants tonight.', startedAt: Date.now() - 20, endedAt: Date.now() });
     await t.services.observer!.observer.whenIdle();
     expect(await todos(t)).toHaveLength(1);
     // The API drops the stretch from the buffer even though no transcript arrives late.

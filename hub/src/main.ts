@@ -40,7 +40,7 @@ import { HaConversationFallback } from './home-assistant/conversation-agent.js';
 import { registerRouterMetrics } from './router/metrics.js';
 import { TimerAnnouncer } from './router/timer-announcer.js';
 import { createTier1Router } from './router/tier1-llm.js';
-import { openDatabase, type Db } from './store/database.js';
+import { openDatabase } from './store/database.js';
 import { DevicesRepository } from './store/devices-repository.js';
 import { TokensRepository } from './store/tokens-repository.js';
 import { UdpStreamsRepository } from './store/udp-streams-repository.js';
@@ -58,51 +58,10 @@ import { VoicePipeline } from './voice/voice-pipeline.js';
 import { WyomingPart } from './wyoming/component.js';
 import { enrolledWakeBackend, speechSttBackend } from './wyoming/hub-backends.js';
 import { wyomingRoutes } from './wyoming/routes.js';
+import { RUNTIME_FILE, type HubParts, type HubPorts, type Say } from './hub-parts.js';
 import { registerWyomingMetrics } from './wyoming/metrics.js';
 
-/** Ports the hub actually listens on (after port 0 was resolved). */
-export interface HubPorts {
-  http: number;
-  udp: number;
-  /** Embedded broker port; undefined with an external broker. */
-  mqtt: number | undefined;
-  /** Worker gRPC port; undefined when the tasks part is not running. */
-  grpc: number | undefined;
-  /** Wyoming server port; undefined while the Wyoming server is off (the default). */
-  wyoming: number | undefined;
-}
-
-/** Speaks a sentence on a device (`cmd/say` over MQTT); rejects when MQTT could not take it. */
-export type Say = (deviceId: string, text: string) => Promise<void>;
-
-/**
- * The parts of a running hub, as `startHub` built them (for the CLI, tests and benchmarks; parts never get
- * this object: each was handed exactly what it uses). A part that is off is undefined.
- */
-export interface HubParts {
-  db: Db;
-  /** The hub's Prometheus registry (`/metrics`). */
-  metrics: Registry;
-  devices: DevicesRepository;
-  registry: DeviceRegistry;
-  gate: MuteGate;
-  ingest: UdpIngest;
-  mqtt: MqttDevicePlane;
-  api: ApiServer;
-  tasks: TasksComponent | undefined;
-  homeAssistant: HomeAssistantComponent | undefined;
-  /** The local LLM runtime; undefined when `llm.enabled` is false. */
-  llm: LlmRuntime | undefined;
-  router: CommandRouter | undefined;
-  /** Commands in words (API and voice): routed, executed, answered on the device. */
-  commands: CommandService | undefined;
-  /** Passive transcripts: the voice pipeline and the API publish, the observer subscribes. */
-  transcripts: TranscriptBus | undefined;
-  observer: ObserverComponent | undefined;
-  voice: { pipeline: VoicePipeline; runs: VoiceRunStore } | undefined;
-  /** Wyoming server (HA) and wyoming-satellite controllers. */
-  wyoming: WyomingPart | undefined;
-}
+export { RUNTIME_FILE, type HubParts, type HubPorts, type Say } from './hub-parts.js';
 
 /** A running hub. */
 export interface Hub {
@@ -126,8 +85,6 @@ export interface StartHubOptions {
 /** The hub package's version (Wyoming `info`). */
 const HUB_VERSION = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
 
-/** File in the data dir where a running hub records its ports, so the CLI can build bundles. */
-export const RUNTIME_FILE = 'hub-runtime.json';
 
 function loopbackFor(host: string): string {
   return host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;

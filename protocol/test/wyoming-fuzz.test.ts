@@ -53,7 +53,10 @@ describe('[WY-1.8] fuzzing the Wyoming decoder', () => {
     const outcomes = new Set<string>();
     for (let i = 0; i < 3000; i++) {
       const b = Uint8Array.from(valid);
-      for (let k = 0; k < 1 + Math.floor(next() * 3); k++) b[Math.floor(next() * b.length)] ^= 1 << Math.floor(next() * 8);
+      for (let k = 0; k < 1 + Math.floor(next() * 3); k++) {
+        const at = Math.floor(next() * b.length);
+        b[at] = (b[at] as number) ^ (1 << Math.floor(next() * 8));
+      }
       const cut = next() < 0.2 ? b.subarray(0, Math.floor(next() * b.length)) : b;
       outcomes.add(onlyProtocolErrors(() => decodeAll(cut, 1 + Math.floor(next() * 40)), () => Buffer.from(cut).toString('hex')));
     }

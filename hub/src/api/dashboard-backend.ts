@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { JarvisConfig } from '../config/schema.js';
-import type { HubParts, HubPorts } from '../main.js';
+import type { HubParts, HubPorts } from '../hub-parts.js';
 import { buildBundle } from '../cli/device.js';
 import { defaultPublicHost } from '../core/public-host.js';
 import { loadCatalogue } from '../stt/models/catalogue.js';

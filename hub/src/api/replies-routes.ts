@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import type { PendingReply } from '../router/cold-replies.js';
+import type { PendingReply } from '../router/index.js';
 import { docs, parseWith } from './route-docs.js';
 
 /** What the replies routes read: the cold-replies part's pending list, wired by `main.ts`. */

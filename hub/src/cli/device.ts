@@ -5,7 +5,7 @@ import { CONFIG_FLAGS_HELP, configFlagOptions, loadConfig } from '../config/load
 import type { JarvisConfig } from '../config/schema.js';
 import { loadOrCreateMasterKey, SecretBox, writePrivateFile } from '../core/secrets.js';
 import { defaultPublicHost } from '../core/public-host.js';
-import { RUNTIME_FILE, type HubPorts } from '../main.js';
+import { RUNTIME_FILE, type HubPorts } from '../hub-parts.js';
 import { openDatabase, type Db } from '../store/database.js';
 import { DevicesRepository, type DeviceCredentials, type DeviceKind, type DeviceRecord } from '../store/devices-repository.js';
 import { CliError, parseFlags, reportCliError } from './errors.js';

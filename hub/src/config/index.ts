@@ -1,4 +1,5 @@
 export { configSchema, LOG_LEVELS, type JarvisConfig } from './schema.js';
+export { DEFAULT_WHISPER_MODEL } from './sections/voice.js';
 export {
   loadConfig,
   resolveDataDir,

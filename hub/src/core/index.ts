@@ -10,3 +10,4 @@ export {
   type ErrorFault,
   type InternalErrorCode,
 } from './errors.js';
+export type { Component } from './component.js';

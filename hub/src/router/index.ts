@@ -3,6 +3,7 @@ export { CommandRouter, type CommandRouterOptions, type CommandContext, type Han
 export { DecisionExecutor, type ExecutionResult, type ExecutorDeps, type ExecutionContext, type ExecutedCall } from '../home-assistant/executor.js';
 export { TimerService, type HubTimer } from './timers.js';
 export type { TaskQueueLike, ColdTask } from './task-queue.js';
+export type { PendingReply } from './cold-replies.js';
 export { INTENT_NAMES, OPEN_VOCABULARY_INTENTS, actionOf, type Decision, type IntentName, type RouteContext, type RoutePath, type Slots, type CommandOrigin } from '../language/intents.js';
 export {
   commandTemplates, coldTemplates, expansionRules, slotKinds, COLORS, STATE_WORDS, OPEN_SLOTS, parseTemplate, compileTemplate, expandTemplate,

@@ -5,7 +5,7 @@ import { CliError, parseFlags, reportCliError } from '../cli/errors.js';
 import type { CliCommand } from '../cli/types.js';
 import { loadRegistrySnapshot } from '../home-assistant/registry-snapshot.js';
 import { loadConfig } from '../config/index.js';
-import { DEFAULT_WHISPER_MODEL } from '../config/sections/voice.js';
+import { DEFAULT_WHISPER_MODEL } from '../config/index.js';
 import { findModel, loadCatalogue } from './models/catalogue.js';
 import { modelPath, modelsDir } from './models/store.js';
 import type { SttEngine, Transcript } from './engine.js';

@@ -1,6 +1,6 @@
 import { Counter, type Registry } from 'prom-client';
-import type { Component } from '../core/component.js';
-import type { TaskRecord } from '../tasks/queue.js';
+import type { Component } from '../core/index.js';
+import type { TaskRecord } from '../tasks/index.js';
 import { CommandError } from './command-errors.js';
 import type { CommandOutcome } from './command-service.js';
 

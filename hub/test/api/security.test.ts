@@ -1,3 +1,4 @@
+import type { InjectOptions } from 'light-my-request';
 /**
  * Issue 15, weak points 6-8 on the HTTP API: `/metrics` needs the token by default, failed logins are
  * audited at info, and every error keeps the API's `{ error: { code, message } }` shape.
@@ -94,7 +95,7 @@ describe('error shapes (weak point 8)', () => {
 
   it("fastify's own errors (FST_ERR_*) leave in the API's shape with its codes", async () => {
     const { app } = await build();
-    const cases: [Parameters<typeof app.inject>[0], number, string][] = [
+    const cases: [InjectOptions, number, string][] = [
       [{ url: '/api/v1/%c0', headers: auth }, 400, 'JARVIS_API_BAD_REQUEST'],
       [{ method: 'POST', url: '/api/v1/tasks', headers: { ...auth, 'content-type': 'application/json' }, payload: '{' }, 400, 'JARVIS_TASK_BAD_REQUEST'],
       [{ method: 'POST', url: '/api/v1/tasks', headers: { ...auth, 'content-type': 'application/json' }, payload: '' }, 400, 'JARVIS_TASK_BAD_REQUEST'],

@@ -18,7 +18,7 @@ const STREAM = { jitterTargetFrames: 3, maxWaitMs: 120, maxConcealMs: 1000, conc
 const quiet = createLogger({ level: 'silent' });
 
 let ingest: UdpIngest | undefined;
-let app: FastifyInstance | undefined;
+let app: FastifyInstance<any, any, any, any> | undefined; // eslint-disable-line @typescript-eslint/no-explicit-any -- a test app with the hub's pino logger
 afterEach(async () => {
   await ingest?.stop();
   await app?.close();

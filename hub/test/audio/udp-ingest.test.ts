@@ -317,7 +317,7 @@ describe('UdpIngest boot counters: the breaks of issue 15 [UDP-4.5]', () => {
     expect(u.handleDatagram(datagram(dev, 0, { streamId: 40, deviceId: dev.id }))).toBe('accepted');
     const rotated = devices.rotateKey(dev.id);
     expect(repo.load().has(dev.id)).toBe(false); // the guard went with the old key
-    key = rotated?.credentials.key as Uint8Array;
+    key = rotated?.credentials.key as Buffer;
     const fresh = { id: dev.id, key };
     expect(u.handleDatagram(datagram(dev, 1, { streamId: 40, deviceId: dev.id }))).toBe('bad_tag');
     expect(u.handleDatagram(datagram(fresh, 0, { streamId: 1, deviceId: dev.id }))).toBe('accepted');
@@ -335,7 +335,7 @@ describe('UdpIngest boot counters: the breaks of issue 15 [UDP-4.5]', () => {
     ingest = u;
     await u.start();
     const forged = datagram(dev, 1);
-    forged[forged.length - 1] ^= 1;
+    forged[forged.length - 1] = (forged[forged.length - 1] as number) ^ 1;
     for (let i = 0; i < 300; i++) u.handleDatagram(forged);
     u.handleDatagram(new Uint8Array(10));
     t = 10_000;

@@ -35,7 +35,7 @@ describe('jarvis transcribe', () => {
   });
 
   it('a missing whisper model turns the command off naming the pull command', async () => {
-    expect(await run('transcribe', 'a.wav')).toMatchObject({ code: 1, err: expect.stringMatching(/JARVIS_STT_MODEL_MISSING: .*`jarvis models pull base\.en`/) });
+    expect(await run('transcribe', 'a.wav')).toMatchObject({ code: 1, err: expect.stringMatching(/JARVIS_STT_MODEL_MISSING: .*`jarvis models pull tiny\.en`/) });
   });
 
   it('a bad registry snapshot is reported with JARVIS_STT_BAD_REGISTRY', async () => {

@@ -33,6 +33,7 @@ describe('voice status names', () => {
       publishTranscript: () => {},
       hasTranscriptListeners: () => false,
       names: { current: () => names, subscribe: () => () => {} },
+      onEvent: () => {},
     });
     await pipeline.start();
     try {

@@ -28,7 +28,7 @@ function configIssues(fn: () => unknown): string[] {
   try {
     fn();
   } catch (err) {
-    if (err instanceof ConfigError) return err.issues;
+    if (err instanceof ConfigError) return [...err.issues];
     throw err;
   }
   throw new Error('expected a ConfigError');

@@ -86,7 +86,7 @@ export async function pullModel(dir: string, entry: ModelEntry, options: PullOpt
       // Each chunk is on disk before the next is read, so an interruption keeps every byte received.
       const file = await open(part, start > 0 ? 'a' : 'w');
       try {
-        for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+        for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
           await file.write(chunk);
           received += chunk.length;
           options.onProgress?.({ received, total: entry.size, resumedFrom });
