@@ -204,10 +204,12 @@ export const commandTemplates: readonly CommandTemplate[] = [
       'is it (raining|snowing)',
       'will it (rain|snow|be sunny|be cold|be hot|be warm|be windy) [today|later|tomorrow|this afternoon|tonight]',
       'is it (sunny|cloudy|windy|nice) [outside|out] [today]',
-      '[the] weather [today|forecast]',
       'how (cold|hot|warm) is it outside',
     ],
   },
+  // "the weather" alone is a question as text, but as a sentence of the speech grammar it matched the start
+  // of chit-chat ("the weather was lovely at the beach"): tier 0 only.
+  { intent: 'HassGetWeather', sentences: ['[the] weather [today|forecast]'], weak: true },
 
   // Lists.
   { intent: 'HassShoppingListAddItem', sentences: [

