@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it, beforeAll, afterAll } from 'vitest';
-import { DEFAULT_SPHINX_MODEL, GrammarEngine, ROUTER_GRAMMAR_MARGINS, acousticMargins, marginThreshold, templateHomophones } from '../../../src/stt/grammar/grammar-engine.js';
+import { DEFAULT_SPHINX_MODEL, GrammarEngine, acousticMargins, marginThreshold, templateHomophones } from '../../../src/stt/grammar/grammar-engine.js';
 import { commandTemplates, expansionRules } from '../../../src/language/templates.js';
 import { namesFromRegistry, type GrammarNames } from '../../../src/stt/grammar/slots.js';
 import { loadRegistrySnapshot } from '../../../src/home-assistant/registry-snapshot.js';
