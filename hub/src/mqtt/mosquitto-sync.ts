@@ -9,7 +9,7 @@ import { InputError } from '../core/index.js';
 /** Construction parameters of {@link MosquittoSync}. */
 export interface MosquittoSyncOptions {
   dir: string;
-  /** Mosquitto's pid_file: signalled with SIGHUP after each export so it re-reads passwd and acl. */
+  /** A file holding Mosquitto's pid: signalled with SIGHUP after each export so it re-reads passwd and acl. */
   reloadPidFile: string | undefined;
   discoveryPrefix: string;
   /** Written into mosquitto.conf (the hub's own connection cap, a 64 KiB packet limit). */

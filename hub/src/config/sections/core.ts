@@ -58,7 +58,11 @@ export const mqttSection = z
      * them at start and whenever a device is added, removed or re-keyed. Unset = no export.
      */
     exportDir: z.string().min(1).optional(),
-    /** Mosquitto's `pid_file`: after each export the hub sends that process SIGHUP, so it re-reads the files. */
+    /**
+     * A file holding Mosquitto's pid (its `pid_file` when daemonised, or one a service manager writes): after each
+     * export the hub sends that process SIGHUP so it re-reads the files. With packaged Mosquitto under systemd, use
+     * deploy/systemd/jarvis-mosquitto-reload.path instead (the hub runs unprivileged).
+     */
     exportReloadPidFile: z.string().min(1).optional(),
   })
   .prefault({});
