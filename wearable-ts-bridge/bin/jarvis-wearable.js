@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+// The `jarvis-wearable` executable. A committed file (not dist/cli.js) so that `npm ci` on a fresh clone can link it
+// before anything is built; it runs the compiled entry and says what to do when the build is missing.
+try {
+  await import('../dist/cli.js');
+} catch (err) {
+  if (err && err.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes('/dist/cli.js')) {
+    process.stderr.write('jarvis-wearable: JARVIS_CLI_NOT_BUILT: the compiled code is missing; run `npm run build` in the repository first\n');
+    process.exit(1);
+  }
+  throw err;
+}
