@@ -1,8 +1,11 @@
 /* The portable firmware core; see jarvis_core.h. */
 #include "jarvis_core.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "jarvis_json.h"
 
 /* ---- ring ---- */
 
@@ -78,6 +81,139 @@ static int rate_ok(uint16_t rate) {
 
 static void fail(jarvis_core *c, int code) { c->last_error = code; }
 
+static void core_log(jarvis_core *c, const char *fmt, ...) {
+  char line[160];
+  va_list ap;
+  if (c->hal->log == NULL) return;
+  va_start(ap, fmt);
+  (void)vsnprintf(line, sizeof line, fmt, ap);
+  va_end(ap);
+  c->hal->log(c->hal->ctx, line);
+}
+
+/* ---- cmd/config and cmd/led payloads ---- */
+
+/* A number 0..1 as thousandths. */
+static int unit_milli(const jarvis_json_span *v, uint16_t *out) {
+  int64_t m;
+  int exact;
+  if (v->type != JARVIS_JSON_NUMBER || jarvis_json_milli(v, &m, &exact) < 0) return -1;
+  if (m < 0 || m > 1000 || (m == 1000 && !exact) || (m == 0 && !exact && v->p[0] == '-')) return -1;
+  *out = (uint16_t)m;
+  return 0;
+}
+
+static int refuse(const char **why, const char *text) {
+  if (why != NULL) *why = text;
+  return JARVIS_E_BAD_PAYLOAD;
+}
+
+static int open_object(const char *json, size_t len, jarvis_json_iter *it, const char **why) {
+  if (json == NULL && len > 0) return refuse(why, "(payload): missing");
+  if (len > JARVIS_CORE_MQTT_MAX_PAYLOAD) {
+    if (why != NULL) *why = "(payload): exceeds 4096 bytes";
+    return JARVIS_E_TOO_LARGE;
+  }
+  if (json == NULL || jarvis_json_validate(json, len) != JARVIS_JSON_OBJECT || jarvis_json_object_begin(it, json, len) < 0)
+    return refuse(why, "(payload): not a JSON object");
+  return JARVIS_OK;
+}
+
+int jarvis_config_parse(const char *json, size_t len, uint16_t sample_rate, jarvis_settings *inout, const char **why) {
+  jarvis_json_iter it;
+  jarvis_json_span k, v;
+  jarvis_settings next;
+  int rc = open_object(json, len, &it, why);
+  if (rc != JARVIS_OK) return rc;
+  if (inout == NULL) return JARVIS_E_BAD_ARGUMENT;
+  next = *inout;
+  while ((rc = jarvis_json_object_next(&it, &k, &v)) == 1) {
+    if (jarvis_json_key_is(&k, "vadSensitivity")) {
+      if (unit_milli(&v, &next.vad_milli) < 0) return refuse(why, "vadSensitivity: must be a number from 0 to 1");
+    } else if (jarvis_json_key_is(&k, "volume")) {
+      if (unit_milli(&v, &next.volume_milli) < 0) return refuse(why, "volume: must be a number from 0 to 1");
+    } else if (jarvis_json_key_is(&k, "frameMs")) {
+      int64_t m;
+      int exact;
+      if (v.type != JARVIS_JSON_NUMBER || jarvis_json_milli(&v, &m, &exact) < 0 || !exact ||
+          (m != 10000 && m != 20000 && m != 40000))
+        return refuse(why, "frameMs: must be 10, 20 or 40");
+      if ((uint32_t)sample_rate * (uint32_t)(m / 1000) / 1000u > JARVIS_CORE_MAX_FRAME_SAMPLES)
+        return refuse(why, "frameMs: too long for the frame buffer at this sample rate");
+      next.frame_ms = (uint16_t)(m / 1000);
+    } else if (jarvis_json_key_is(&k, "codec")) {
+      char name[8];
+      if (v.type != JARVIS_JSON_STRING || jarvis_json_string(&v, name, sizeof name) < 0) return refuse(why, "codec: must be pcm16 or adpcm");
+      if (strcmp(name, "pcm16") == 0) next.codec = JARVIS_CODEC_PCM16LE;
+      else if (strcmp(name, "adpcm") == 0) next.codec = JARVIS_CODEC_IMA_ADPCM;
+      else return refuse(why, "codec: must be pcm16 or adpcm");
+    } else if (jarvis_json_key_is(&k, "wakeWord")) {
+      if (v.type != JARVIS_JSON_TRUE && v.type != JARVIS_JSON_FALSE) return refuse(why, "wakeWord: must be true or false");
+      next.wake_word = v.type == JARVIS_JSON_TRUE;
+    } /* unknown fields are ignored [MQTT-6.5] */
+  }
+  if (rc < 0) return refuse(why, "(payload): not a JSON object");
+  *inout = next;
+  return JARVIS_OK;
+}
+
+int jarvis_config_format(const jarvis_settings *s, char *out, size_t cap) {
+  int n = snprintf(out, cap, "{\"codec\":\"%s\",\"frameMs\":%u,\"vadSensitivity\":%u.%03u,\"volume\":%u.%03u,\"wakeWord\":%s}",
+                   s->codec == JARVIS_CODEC_IMA_ADPCM ? "adpcm" : "pcm16", (unsigned)s->frame_ms, (unsigned)(s->vad_milli / 1000u),
+                   (unsigned)(s->vad_milli % 1000u), (unsigned)(s->volume_milli / 1000u), (unsigned)(s->volume_milli % 1000u),
+                   s->wake_word ? "true" : "false");
+  return n < 0 || (size_t)n >= cap ? JARVIS_E_TOO_LARGE : n;
+}
+
+static const char *const LED_NAMES[] = {"idle", "off", "solid", "pulse", "spin", "blink"};
+
+int jarvis_led_parse(const char *json, size_t len, jarvis_led_command *out, const char **why) {
+  jarvis_json_iter it;
+  jarvis_json_span k, v;
+  jarvis_led_command cmd;
+  int rc = open_object(json, len, &it, why), have_pattern = 0;
+  if (rc != JARVIS_OK) return rc;
+  if (out == NULL) return JARVIS_E_BAD_ARGUMENT;
+  memset(&cmd, 0, sizeof cmd);
+  while ((rc = jarvis_json_object_next(&it, &k, &v)) == 1) {
+    if (jarvis_json_key_is(&k, "pattern")) {
+      char name[8];
+      unsigned i;
+      cmd.pattern = JARVIS_LED_IDLE;
+      if (v.type == JARVIS_JSON_STRING && jarvis_json_string(&v, name, sizeof name) >= 0)
+        for (i = JARVIS_LED_OFF; i <= JARVIS_LED_BLINK; i++)
+          if (strcmp(name, LED_NAMES[i]) == 0) cmd.pattern = (jarvis_led_pattern)i;
+      if (cmd.pattern == JARVIS_LED_IDLE) return refuse(why, "pattern: must be off, solid, pulse, spin or blink");
+      have_pattern = 1;
+    } else if (jarvis_json_key_is(&k, "color")) {
+      char text[8];
+      unsigned i;
+      uint32_t rgb = 0;
+      if (v.type != JARVIS_JSON_STRING || jarvis_json_string(&v, text, sizeof text) != 7 || text[0] != '#')
+        return refuse(why, "color: must be #rrggbb in lowercase hex");
+      for (i = 1; i < 7; i++) {
+        char ch = text[i];
+        if (ch >= '0' && ch <= '9') rgb = rgb << 4 | (uint32_t)(ch - '0');
+        else if (ch >= 'a' && ch <= 'f') rgb = rgb << 4 | (uint32_t)(ch - 'a' + 10);
+        else return refuse(why, "color: must be #rrggbb in lowercase hex");
+      }
+      cmd.rgb = rgb;
+      cmd.has_color = 1;
+    } else if (jarvis_json_key_is(&k, "durationMs")) {
+      int64_t m;
+      int exact;
+      if (v.type != JARVIS_JSON_NUMBER || jarvis_json_milli(&v, &m, &exact) < 0 || !exact || m % 1000 != 0 || m <= 0 ||
+          m > (int64_t)600000 * 1000)
+        return refuse(why, "durationMs: must be a whole number from 1 to 600000");
+      cmd.duration_ms = (uint32_t)(m / 1000);
+    }
+  }
+  if (rc < 0) return refuse(why, "(payload): not a JSON object");
+  if (!have_pattern) return refuse(why, "pattern: required");
+  *out = cmd;
+  return JARVIS_OK;
+}
+
 static void schedule_retry(jarvis_core *c, uint32_t now) {
   const jarvis_hal *h = c->hal;
   c->last_delay_ms = jarvis_backoff_delay(c->cfg.backoff_base_ms, c->cfg.backoff_cap_ms, c->attempt, h->random_u32(h->ctx));
@@ -91,8 +227,25 @@ static void enter(jarvis_core *c, jarvis_core_state s, uint32_t now) {
   c->next_attempt_ms = now;
 }
 
-static void set_led(jarvis_core *c) {
+/* The LED: a cmd/led pattern while one runs, else on = streaming and not muted. A single LED shows the
+ * patterns as blink (2 Hz), pulse (150 ms each second) and spin (one of four 100 ms steps). */
+static void set_led(jarvis_core *c, uint32_t now) {
   int on = c->state == JARVIS_STATE_STREAMING && !c->muted;
+  if (c->led_cmd.pattern != JARVIS_LED_IDLE && c->led_cmd.duration_ms != 0 &&
+      (uint32_t)(now - c->led_cmd_start_ms) >= c->led_cmd.duration_ms) {
+    core_log(c, "led: %s ended; back to the status LED", LED_NAMES[c->led_cmd.pattern]);
+    c->led_cmd.pattern = JARVIS_LED_IDLE;
+  }
+  if (c->led_cmd.pattern != JARVIS_LED_IDLE) {
+    uint32_t t = now - c->led_cmd_start_ms;
+    switch (c->led_cmd.pattern) {
+      case JARVIS_LED_OFF: on = 0; break;
+      case JARVIS_LED_SOLID: on = 1; break;
+      case JARVIS_LED_BLINK: on = t / 250u % 2u == 0; break;
+      case JARVIS_LED_PULSE: on = t % 1000u < 150u; break;
+      default: on = t / 100u % 4u == 0; break; /* spin */
+    }
+  }
   if (on != c->led) {
     c->led = on;
     c->hal->led_set(c->hal->ctx, on);
@@ -115,6 +268,11 @@ int jarvis_core_init(jarvis_core *core, const jarvis_hal *hal, const jarvis_core
   core->cfg = *cfg;
   core->state = JARVIS_STATE_PROVISIONING;
   core->led = -1;
+  core->settings.codec = cfg->codec;
+  core->settings.frame_ms = (uint16_t)((uint32_t)cfg->frame_samples * 1000u / cfg->sample_rate);
+  core->settings.vad_milli = 500;
+  core->settings.volume_milli = 800;
+  core->settings.wake_word = 0;
   jarvis_ring_init(&core->ring, ring_storage, ring_cap);
   return JARVIS_OK;
 }
@@ -122,6 +280,31 @@ int jarvis_core_init(jarvis_core *core, const jarvis_hal *hal, const jarvis_core
 void jarvis_core_deinit(jarvis_core *core) {
   if (core->capturing) jarvis_signer_free(&core->signer);
   core->capturing = 0;
+}
+
+/* ---- settings ---- */
+
+static void apply_settings(jarvis_core *c, const jarvis_settings *s) {
+  c->settings = *s;
+  c->cfg.codec = s->codec;
+  c->cfg.frame_samples = (uint16_t)((uint32_t)c->cfg.sample_rate * s->frame_ms / 1000u);
+  if (c->cfg.frame_samples % 2u != 0) c->cfg.frame_samples++; /* ADPCM needs an even count */
+  if (c->cfg.frame_samples > c->ring.cap) c->cfg.frame_samples = (uint16_t)(c->ring.cap - c->ring.cap % 2u);
+}
+
+static void load_settings(jarvis_core *c) {
+  const jarvis_hal *h = c->hal;
+  char text[JARVIS_CORE_CONFIG_TEXT_BYTES];
+  jarvis_settings s = c->settings;
+  const char *why = "";
+  int n = h->nvs_get(h->ctx, JARVIS_CORE_NVS_CONFIG, text, sizeof text);
+  if (n < 0) return;
+  if (n > (int)sizeof text || jarvis_config_parse(text, (size_t)n, c->cfg.sample_rate, &s, &why) != JARVIS_OK) {
+    core_log(c, "config: the stored config is unreadable (%s); defaults kept", why);
+    return;
+  }
+  apply_settings(c, &s);
+  core_log(c, "config: stored config loaded: %.*s", n, text);
 }
 
 /* ---- provisioning and the boot counter ---- */
@@ -163,6 +346,7 @@ static void try_start(jarvis_core *c, uint32_t now) {
   }
   c->boot = next;
   c->seq = 0;
+  load_settings(c);
   /* The switch's position at boot is authoritative at once: a device powered on muted never sends audio. */
   c->muted = c->mute_raw = h->gpio_read(h->ctx, JARVIS_GPIO_MUTE_SWITCH) ? 1 : 0;
   c->mute_since_ms = now;
@@ -171,6 +355,10 @@ static void try_start(jarvis_core *c, uint32_t now) {
   (void)snprintf(c->topic_status, sizeof c->topic_status, "jarvis/v1/device/%08lx/status", (unsigned long)c->device_id);
   (void)snprintf(c->topic_mute, sizeof c->topic_mute, "jarvis/v1/device/%08lx/state/mute", (unsigned long)c->device_id);
   (void)snprintf(c->topic_button, sizeof c->topic_button, "jarvis/v1/device/%08lx/event/button", (unsigned long)c->device_id);
+  (void)snprintf(c->topic_cmd, sizeof c->topic_cmd, "jarvis/v1/device/%08lx/cmd/#", (unsigned long)c->device_id);
+  c->ptt = c->ptt_raw = h->gpio_read(h->ctx, JARVIS_GPIO_PTT) ? 1 : 0;
+  c->ptt_since_ms = now;
+  core_log(c, "boot: device %08lx stream %lu%s", (unsigned long)c->device_id, (unsigned long)c->boot.boot, c->muted ? " (switch on mute)" : "");
   enter(c, JARVIS_STATE_WIFI, now);
 }
 
@@ -191,6 +379,8 @@ static void read_inputs(jarvis_core *c, uint32_t now) {
                       now, c->cfg.debounce_ms);
   int button = debounce(h->gpio_read(h->ctx, JARVIS_GPIO_BUTTON) ? 1 : 0, &c->button_raw, &c->button_since_ms,
                         c->button, now, c->cfg.debounce_ms);
+  int ptt = debounce(h->gpio_read(h->ctx, JARVIS_GPIO_PTT) ? 1 : 0, &c->ptt_raw, &c->ptt_since_ms, c->ptt, now,
+                     c->cfg.debounce_ms);
   if (mute != c->muted) {
     c->muted = mute;
     c->mute_publish_pending = 1;
@@ -200,6 +390,7 @@ static void read_inputs(jarvis_core *c, uint32_t now) {
       jarvis_ring_clear(&c->ring);
     }
     c->next_keepalive_ms = now; /* tell the gate at once */
+    core_log(c, "switch: %s", mute ? "muted" : "unmuted");
   }
   if (button != c->button) {
     c->button = button;
@@ -209,6 +400,14 @@ static void read_inputs(jarvis_core *c, uint32_t now) {
                                    : "{\"button\":\"action\",\"action\":\"release\"}",
                             1, 0);
     }
+  }
+  if (ptt != c->ptt) {
+    c->ptt = ptt;
+    if (c->state == JARVIS_STATE_STREAMING) {
+      (void)h->mqtt_publish(h->ctx, c->topic_button,
+                            ptt ? "{\"button\":\"ptt\",\"action\":\"press\"}" : "{\"button\":\"ptt\",\"action\":\"release\"}", 1, 0);
+    }
+    core_log(c, "ptt: %s", ptt ? "press" : "release");
   }
 }
 
@@ -242,9 +441,11 @@ static int on_mqtt_up(jarvis_core *c) {
   const jarvis_hal *h = c->hal;
   char status[128];
   (void)snprintf(status, sizeof status,
-                 "{\"state\":\"online\",\"kind\":\"wearable\",\"firmware\":\"jarvis-core/0.1\",\"streamId\":%lu}",
+                 "{\"state\":\"online\",\"kind\":\"wearable\",\"firmware\":\"jarvis-core/0.2\",\"streamId\":%lu}",
                  (unsigned long)c->boot.boot);
   if (h->mqtt_publish(h->ctx, c->topic_status, status, 1, 1) != 0) return -1;
+  if (h->mqtt_subscribe != NULL && h->mqtt_subscribe(h->ctx, c->topic_cmd, 1) != 0) return -1;
+  core_log(c, "mqtt: online, stream %lu", (unsigned long)c->boot.boot);
   c->mute_publish_pending = 1; /* always restate the retained mute after a (re)connect */
   return publish_mute(c);
 }
@@ -296,7 +497,8 @@ static void send_audio(jarvis_core *c) {
       }
       plen = (int)(2u * n);
     }
-    if (plen < 0 || (plen = send_frame(c, JARVIS_MESSAGE_TYPE_AUDIO, 0, c->cfg.codec, (size_t)plen, clock)) < 0) {
+    if (plen < 0 || (plen = send_frame(c, JARVIS_MESSAGE_TYPE_AUDIO, c->ptt ? JARVIS_FRAME_FLAG_PTT : 0, c->cfg.codec,
+                                       (size_t)plen, clock)) < 0) {
       fail(c, plen);
       return;
     }
@@ -350,5 +552,75 @@ void jarvis_core_poll(jarvis_core *c) {
     send_audio(c);
     send_keepalive(c, now);
   }
-  set_led(c);
+  set_led(c, now);
+}
+
+/* ---- commands from the hub ---- */
+
+int jarvis_core_on_message(jarvis_core *c, const char *topic, const uint8_t *payload, size_t len) {
+  const jarvis_hal *h = c->hal;
+  const char *json = (const char *)payload;
+  const char *why = "";
+  size_t prefix = strlen(c->topic_cmd) - 5u; /* "jarvis/v1/device/<id>/" */
+  const char *name;
+  int rc;
+  if (!c->capturing || topic == NULL) return JARVIS_E_BAD_ARGUMENT;
+  if (strncmp(topic, c->topic_cmd, prefix) != 0) {
+    c->commands_refused++;
+    core_log(c, "mqtt: refused a message on a topic not this device's: %.64s", topic);
+    return JARVIS_E_BAD_TOPIC;
+  }
+  name = topic + prefix;
+  if (strcmp(name, "cmd/config") == 0) {
+    jarvis_settings s = c->settings;
+    char text[JARVIS_CORE_CONFIG_TEXT_BYTES], stored[JARVIS_CORE_CONFIG_TEXT_BYTES];
+    int n, have;
+    if (len == 0) return JARVIS_OK; /* a cleared retained config: keep the settings */
+    rc = jarvis_config_parse(json, len, c->cfg.sample_rate, &s, &why);
+    if (rc != JARVIS_OK) {
+      c->commands_refused++;
+      core_log(c, "cmd/config refused: %s: %s (%lu bytes); settings unchanged", jarvis_strerror(rc), why, (unsigned long)len);
+      return rc;
+    }
+    apply_settings(c, &s);
+    c->config_applied++;
+    n = jarvis_config_format(&c->settings, text, sizeof text);
+    if (n < 0) return n;
+    have = h->nvs_get(h->ctx, JARVIS_CORE_NVS_CONFIG, stored, sizeof stored);
+    if (have == n && memcmp(stored, text, (size_t)n) == 0) {
+      core_log(c, "cmd/config applied (unchanged): %s", text);
+    } else if (h->nvs_set(h->ctx, JARVIS_CORE_NVS_CONFIG, text, (size_t)n) != 0) {
+      fail(c, JARVIS_CORE_E_NVS);
+      core_log(c, "cmd/config applied but NOT stored (NVS write failed): %s", text);
+    } else {
+      core_log(c, "cmd/config applied and stored: %s", text);
+    }
+    return JARVIS_OK;
+  }
+  if (strcmp(name, "cmd/led") == 0) {
+    jarvis_led_command cmd;
+    rc = jarvis_led_parse(json, len, &cmd, &why);
+    if (rc != JARVIS_OK) {
+      c->commands_refused++;
+      core_log(c, "cmd/led refused: %s: %s (%lu bytes)", jarvis_strerror(rc), why, (unsigned long)len);
+      return rc;
+    }
+    c->led_cmd = cmd;
+    c->led_cmd_start_ms = h->now_ms(h->ctx);
+    {
+      char color[24] = "", dur[24] = "until replaced";
+      if (cmd.has_color) (void)snprintf(color, sizeof color, " color #%06lx", (unsigned long)(cmd.rgb & 0xFFFFFFu));
+      if (cmd.duration_ms) (void)snprintf(dur, sizeof dur, "for %lu ms", (unsigned long)cmd.duration_ms);
+      core_log(c, "cmd/led: %s%s %s", LED_NAMES[cmd.pattern], color, dur);
+    }
+    set_led(c, c->led_cmd_start_ms);
+    return JARVIS_OK;
+  }
+  if (strcmp(name, "cmd/say") == 0) {
+    core_log(c, "cmd/say ignored: this device has no speaker");
+    return JARVIS_OK;
+  }
+  c->commands_refused++;
+  core_log(c, "mqtt: refused a message on unknown topic %.64s", topic);
+  return JARVIS_E_BAD_TOPIC;
 }

@@ -37,6 +37,9 @@ extern "C" {
 #define JARVIS_CORE_NVS_BUNDLE "jv_bundle"
 #define JARVIS_CORE_NVS_BOOT "jv_boot"
 #define JARVIS_CORE_MAX_FRAMES_PER_POLL 8u
+#define JARVIS_CORE_NVS_CONFIG "jv_config"   /* the applied cmd/config, as its canonical JSON text */
+#define JARVIS_CORE_CONFIG_TEXT_BYTES 128u
+#define JARVIS_CORE_MQTT_MAX_PAYLOAD 4096u   /* [MQTT-6.6]: larger payloads are refused unparsed */
 /* Core-only error code (last_error): the boot counter could not be stored, so nothing is sent yet. */
 #define JARVIS_CORE_E_NVS (-110)
 
@@ -83,6 +86,45 @@ typedef struct jarvis_core_config {
   uint32_t keepalive_ms;    /* nominal keep-alive period; sent 0.8x..1.2x apart [UDP-4.6] */
 } jarvis_core_config;
 
+/* The settings cmd/config changes [MQTT-6.5.7]; codec and frame_ms drive the stream, the rest is kept
+ * for the parts of the device that use them (VAD, speaker, wake word) and persisted with them. */
+typedef struct jarvis_settings {
+  uint8_t codec;          /* JARVIS_CODEC_PCM16LE or JARVIS_CODEC_IMA_ADPCM */
+  uint16_t frame_ms;      /* 10, 20 or 40 */
+  uint16_t vad_milli;     /* vadSensitivity x 1000, 0..1000 */
+  uint16_t volume_milli;  /* volume x 1000, 0..1000 */
+  uint8_t wake_word;      /* 0 or 1 */
+} jarvis_settings;
+
+typedef enum jarvis_led_pattern {
+  JARVIS_LED_IDLE = 0, /* no command: the LED shows "streaming and not muted" */
+  JARVIS_LED_OFF,
+  JARVIS_LED_SOLID,
+  JARVIS_LED_PULSE,
+  JARVIS_LED_SPIN,
+  JARVIS_LED_BLINK
+} jarvis_led_pattern;
+
+/* A parsed cmd/led [MQTT-6.5.6]. */
+typedef struct jarvis_led_command {
+  jarvis_led_pattern pattern;
+  uint32_t rgb;          /* 0xRRGGBB; has_color 0 keeps the LED's own color */
+  int has_color;
+  uint32_t duration_ms;  /* 0 = until replaced */
+} jarvis_led_command;
+
+/*
+ * Parses a cmd/config payload (len bytes, not NUL-terminated) over *inout: fields present replace those
+ * in *inout, absent ones keep their value, unknown ones are ignored [MQTT-6.5]. All or nothing: on an
+ * error *inout is untouched, the result is JARVIS_E_BAD_PAYLOAD or JARVIS_E_TOO_LARGE, and *why (if not
+ * NULL) names the field. frameMs must also fit the frame buffer at sample_rate.
+ */
+int jarvis_config_parse(const char *json, size_t len, uint16_t sample_rate, jarvis_settings *inout, const char **why);
+/* Writes the canonical JSON of s into out (cap bytes, NUL-terminated); returns its length or negative. */
+int jarvis_config_format(const jarvis_settings *s, char *out, size_t cap);
+/* Parses a cmd/led payload; JARVIS_OK or JARVIS_E_BAD_PAYLOAD / JARVIS_E_TOO_LARGE with *why. */
+int jarvis_led_parse(const char *json, size_t len, jarvis_led_command *out, const char **why);
+
 typedef struct jarvis_core {
   const jarvis_hal *hal;
   jarvis_core_config cfg;
@@ -106,6 +148,13 @@ typedef struct jarvis_core {
   uint32_t mute_since_ms;
   int button, button_raw;
   uint32_t button_since_ms;
+  int ptt, ptt_raw;
+  uint32_t ptt_since_ms;
+  /* cmd/config and cmd/led */
+  jarvis_settings settings;
+  jarvis_led_command led_cmd;   /* pattern JARVIS_LED_IDLE when none runs */
+  uint32_t led_cmd_start_ms;
+  uint32_t config_applied, commands_refused;
   int mute_publish_pending;
   int led;
   /* UDP */
@@ -115,6 +164,7 @@ typedef struct jarvis_core {
   char topic_status[JARVIS_CORE_TOPIC_BYTES];
   char topic_mute[JARVIS_CORE_TOPIC_BYTES];
   char topic_button[JARVIS_CORE_TOPIC_BYTES];
+  char topic_cmd[JARVIS_CORE_TOPIC_BYTES];      /* "jarvis/v1/device/<id>/cmd/#" */
   int16_t pcm[JARVIS_CORE_MAX_FRAME_SAMPLES];
   uint8_t datagram[JARVIS_AUDIO_MAX_DATAGRAM_BYTES];
 } jarvis_core;
@@ -125,6 +175,13 @@ int jarvis_core_init(jarvis_core *core, const jarvis_hal *hal, const jarvis_core
                      size_t ring_cap);
 /* Runs one step: inputs, capture, the state machine and sending. Call every few milliseconds. */
 void jarvis_core_poll(jarvis_core *core);
+/*
+ * Hands the core one MQTT message of its session (call it from the core's task, between polls). Applies
+ * cmd/config (then stores it in NVS "jv_config", read back at the next boot) and cmd/led; ignores
+ * cmd/say (no speaker). A payload over JARVIS_CORE_MQTT_MAX_PAYLOAD, not JSON, or failing the topic's
+ * schema is refused, counted and logged, and changes nothing. Returns JARVIS_OK or the negative code.
+ */
+int jarvis_core_on_message(jarvis_core *core, const char *topic, const uint8_t *payload, size_t len);
 /* Releases the signer (a clean shutdown; a device normally never calls it). */
 void jarvis_core_deinit(jarvis_core *core);
 

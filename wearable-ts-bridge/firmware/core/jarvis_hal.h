@@ -15,7 +15,8 @@ extern "C" {
 
 typedef enum jarvis_gpio_in {
   JARVIS_GPIO_MUTE_SWITCH = 0, /* 1 = switch in the "muted" position (raw, undebounced) */
-  JARVIS_GPIO_BUTTON = 1       /* 1 = action button held down (raw, undebounced) */
+  JARVIS_GPIO_BUTTON = 1,      /* 1 = action button held down (raw, undebounced) */
+  JARVIS_GPIO_PTT = 2          /* 1 = push-to-talk held down (raw, undebounced) */
 } jarvis_gpio_in;
 
 typedef struct jarvis_hal {
@@ -40,6 +41,12 @@ typedef struct jarvis_hal {
   int (*nvs_get)(void *ctx, const char *key, void *out, size_t cap);
   int (*nvs_set)(void *ctx, const char *key, const void *data, size_t len);
   uint32_t (*random_u32)(void *ctx);
+  /* Subscribes on the current MQTT session (called right after each connect); 0 or negative. May be NULL
+   * (a HAL without commands). Received messages go to jarvis_core_on_message FROM THE CORE'S TASK: a HAL
+   * whose client calls back on another thread queues them and hands them over between polls. */
+  int (*mqtt_subscribe)(void *ctx, const char *topic, int qos);
+  /* One human-readable log line (no newline). May be NULL. Never receives key material. */
+  void (*log)(void *ctx, const char *line);
 } jarvis_hal;
 
 #ifdef __cplusplus

@@ -20,7 +20,7 @@ const firmware = join(pkg, 'firmware');
 const core = join(firmware, 'core');
 const crypto = join(core, 'crypto');
 /** The firmware sources of the image (what is measured with size and -fstack-usage). */
-export const FIRMWARE_SOURCES = [join(crypto, 'jarvis_sha256.c'), join(firmware, 'jarvis_proto.c'), join(core, 'jarvis_core.c')];
+export const FIRMWARE_SOURCES = [join(crypto, 'jarvis_sha256.c'), join(firmware, 'jarvis_proto.c'), join(core, 'jarvis_core.c'), join(core, 'jarvis_json.c')];
 
 const ARCH = ['-march=rv32imac', '-mabi=ilp32', '--specs=picolibc.specs'];
 const CFLAGS = ['-std=c99', '-Wall', '-Wextra', '-Werror', '-Os', `-I${crypto}`, `-I${firmware}`, `-I${core}`];

@@ -49,8 +49,12 @@ describe('firmware core (host build, fake HAL)', () => {
       'a device powered on with the switch on never sends audio',
       'a Wi-Fi outage fills the ring; the oldest audio is dropped and counted; the stream id stays',
       'ADPCM frames and button events',
+      'the JSON reader refuses malformed input and reads valid input exactly',
+      'cmd/config is applied and stored; bad and oversized payloads are refused, logged and change nothing',
+      'cmd/led patterns drive the LED, end after their duration, and bad ones are refused',
+      'push-to-talk is published as press/release events and flags the audio it covers',
     ]);
-    expect(lines.at(-1)).toBe('done 10 0');
+    expect(lines.at(-1)).toBe('done 14 0');
     expect(status).toBe(0);
   });
 

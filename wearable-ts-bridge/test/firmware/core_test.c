@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "jarvis_core.h"
+#include "jarvis_json.h"
 
 /* ---- fake HAL ---- */
 
@@ -22,7 +23,12 @@ typedef struct fake {
   uint64_t mic_next;      /* index of the next sample the mic produces */
   uint64_t mic_ready_end; /* samples produced up to here are readable */
   uint32_t rate_per_ms;   /* samples per ms the mic produces as time advances */
-  int mute_level, button_level, led;
+  int mute_level, button_level, ptt_level, led;
+  unsigned led_changes;
+  unsigned sub_count;
+  char sub_topic[64];
+  unsigned log_count;
+  char last_log[200];
   int wifi_fail, wifi_link, mqtt_fail, mqtt_link;
   unsigned wifi_attempts, mqtt_attempts;
   uint32_t wifi_attempt_at[64];
@@ -36,7 +42,7 @@ typedef struct fake {
   char pub_payload[MAX_PUB][160];
   int pub_retain[MAX_PUB];
   char nvs_key[NVS_SLOTS][16];
-  uint8_t nvs_val[NVS_SLOTS][64];
+  uint8_t nvs_val[NVS_SLOTS][160];
   size_t nvs_len[NVS_SLOTS];
   int nvs_fail;
   unsigned boot_saved_event; /* event index of the last jv_boot write */
@@ -54,9 +60,25 @@ static size_t f_mic(void *ctx, int16_t *out, size_t max) {
 }
 static int f_gpio(void *ctx, jarvis_gpio_in pin) {
   fake *f = ctx;
-  return pin == JARVIS_GPIO_MUTE_SWITCH ? f->mute_level : f->button_level;
+  return pin == JARVIS_GPIO_MUTE_SWITCH ? f->mute_level : pin == JARVIS_GPIO_PTT ? f->ptt_level : f->button_level;
 }
-static void f_led(void *ctx, int on) { ((fake *)ctx)->led = on; }
+static void f_led(void *ctx, int on) {
+  ((fake *)ctx)->led = on;
+  ((fake *)ctx)->led_changes++;
+}
+static int f_subscribe(void *ctx, const char *topic, int qos) {
+  fake *f = ctx;
+  (void)qos;
+  if (!f->mqtt_link) return -1;
+  f->sub_count++;
+  snprintf(f->sub_topic, sizeof f->sub_topic, "%s", topic);
+  return 0;
+}
+static void f_log(void *ctx, const char *line) {
+  fake *f = ctx;
+  f->log_count++;
+  snprintf(f->last_log, sizeof f->last_log, "%s", line);
+}
 static int f_wifi_connect(void *ctx) {
   fake *f = ctx;
   if (f->wifi_attempts < 64) f->wifi_attempt_at[f->wifi_attempts] = f->now;
@@ -122,7 +144,7 @@ static int f_nvs_set(void *ctx, const char *key, const void *data, size_t len) {
   int i;
   if (f->nvs_fail) return -1;
   i = nvs_slot(f, key, 1);
-  if (i < 0 || len > 64) return -1;
+  if (i < 0 || len > 160) return -1;
   memcpy(f->nvs_val[i], data, len);
   f->nvs_len[i] = len;
   if (strcmp(key, JARVIS_CORE_NVS_BOOT) == 0) f->boot_saved_event = f->events;
@@ -137,6 +159,7 @@ static uint32_t f_random(void *ctx) {
 
 static jarvis_hal make_hal(fake *f) {
   jarvis_hal h;
+  memset(&h, 0, sizeof h);
   h.ctx = f;
   h.now_ms = f_now;
   h.mic_read = f_mic;
@@ -151,6 +174,8 @@ static jarvis_hal make_hal(fake *f) {
   h.nvs_get = f_nvs_get;
   h.nvs_set = f_nvs_set;
   h.random_u32 = f_random;
+  h.mqtt_subscribe = f_subscribe;
+  h.log = f_log;
   return h;
 }
 
@@ -534,6 +559,185 @@ static void test_adpcm_and_button(void) {
   end();
 }
 
+
+/* ---- commands, PTT and the JSON reader ---- */
+
+static int cfg_ok(const char *json, jarvis_settings *s) { return jarvis_config_parse(json, strlen(json), 16000, s, NULL); }
+
+static void test_json_malformed(void) {
+  static const char *const bad[] = {
+    "", " ", "{", "}", "{\"a\"}", "{\"a\":}", "{\"a\":1,}", "{,\"a\":1}", "{\"a\":1 \"b\":2}", "{'a':1}", "{a:1}",
+    "{\"a\":01}", "{\"a\":1.}", "{\"a\":.5}", "{\"a\":-}", "{\"a\":1e}", "{\"a\":+1}", "{\"a\":tru}", "{\"a\":nul}",
+    "{\"a\":\"x}", "{\"a\":\"\\q\"}", "{\"a\":\"\\u12G4\"}", "{\"a\":\"tab\there\"}", "{\"a\":[1,2}", "{\"a\":[1,,2]}",
+    "{\"a\":1}}", "{\"a\":1} x", "{\"a\":1}{}", "[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]", "\"\xff\"", "{\"a\":\"\xc0\xaf\"}",
+    "{\"a\":\"\xed\xa0\x80\"}", "{\"a\":\"\xf4\x90\x80\x80\"}", "{\"a\":\"\xe2\x82\"}", "nul", "{\"a\":NaN}", "{\"a\":Infinity}"};
+  static const char deep_ok[] = "[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]";
+  unsigned i;
+  jarvis_json_iter it;
+  jarvis_json_span k, v;
+  char out[8];
+  int64_t m;
+  int exact;
+  begin("the JSON reader refuses malformed input and reads valid input exactly");
+  for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    if (jarvis_json_validate(bad[i], strlen(bad[i])) != -1) printf("# accepted: %s\n", bad[i]);
+    CHECK(jarvis_json_validate(bad[i], strlen(bad[i])) == -1);
+  }
+  CHECK(jarvis_json_validate(deep_ok, strlen(deep_ok)) == JARVIS_JSON_ARRAY); /* 16 levels: the limit */
+  CHECK(jarvis_json_validate(" {\"a\" : [1, {\"b\": null}, \"\\u00e9\\ud83d\\ude00\"], \"c\": -0.5e+1 } ", 62) == JARVIS_JSON_OBJECT);
+  CHECK(jarvis_json_validate("{\"a\":1}", 4) == -1); /* the length counts, not a NUL */
+  CHECK(jarvis_json_object_begin(&it, "{\"k\":\"\\u00e9\\\"x\",\"n\":12.5e-1}", 30) == 0);
+  CHECK(jarvis_json_object_next(&it, &k, &v) == 1 && jarvis_json_key_is(&k, "k") && v.type == JARVIS_JSON_STRING);
+  CHECK(jarvis_json_string(&v, out, sizeof out) == 4 && memcmp(out, "\xc3\xa9\"x", 4) == 0);
+  CHECK(jarvis_json_string(&v, out, 4) == -1); /* does not fit */
+  CHECK(jarvis_json_object_next(&it, &k, &v) == 1 && jarvis_json_milli(&v, &m, &exact) == 0 && m == 1250 && exact);
+  CHECK(jarvis_json_object_next(&it, &k, &v) == 0);
+  v.p = "0.0015"; v.n = 6; v.type = JARVIS_JSON_NUMBER;
+  CHECK(jarvis_json_milli(&v, &m, &exact) == 0 && m == 1 && !exact);
+  v.p = "1e999999999"; v.n = 11;
+  CHECK(jarvis_json_milli(&v, &m, &exact) == 0 && m == ((int64_t)1 << 62));
+  v.p = "12x"; v.n = 3;
+  CHECK(jarvis_json_milli(&v, &m, &exact) == -1);
+  end();
+}
+
+static void test_cmd_config(void) {
+  static const char *const refused[] = {
+    "{\"frameMs\":30}", "{\"frameMs\":20.5}", "{\"frameMs\":\"20\"}", "{\"codec\":\"opus\"}", "{\"codec\":1}",
+    "{\"vadSensitivity\":1.0001}", "{\"vadSensitivity\":-0.1}", "{\"volume\":2}", "{\"volume\":null}", "{\"wakeWord\":1}",
+    "[]", "\"codec\"", "{\"codec\":\"adpcm\"", "{\"codec\":\"adpcm\",\"frameMs\":30}", "not json"};
+  jarvis_settings s;
+  char big[JARVIS_CORE_MQTT_MAX_PAYLOAD + 2], text[JARVIS_CORE_CONFIG_TEXT_BYTES];
+  const char *why = NULL;
+  unsigned i, refused_before;
+  uint32_t stream;
+  int n;
+  begin("cmd/config is applied and stored; bad and oversized payloads are refused, logged and change nothing");
+  memset(&s, 0, sizeof s);
+  s.codec = JARVIS_CODEC_PCM16LE;
+  s.frame_ms = 20;
+  CHECK(cfg_ok("{\"codec\":\"adpcm\",\"frameMs\":40,\"vadSensitivity\":0.25,\"volume\":1,\"wakeWord\":true,\"future\":{\"x\":[1]}}", &s) == 0);
+  CHECK(s.codec == JARVIS_CODEC_IMA_ADPCM && s.frame_ms == 40 && s.vad_milli == 250 && s.volume_milli == 1000 && s.wake_word == 1);
+  CHECK(cfg_ok("{}", &s) == 0 && s.frame_ms == 40); /* absent fields keep their value */
+  for (i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+    jarvis_settings before = s;
+    CHECK(jarvis_config_parse(refused[i], strlen(refused[i]), 16000, &s, &why) == JARVIS_E_BAD_PAYLOAD);
+    CHECK(memcmp(&before, &s, sizeof s) == 0);
+  }
+  CHECK(jarvis_config_parse("{\"frameMs\":40}", 14, 48000, &s, &why) == JARVIS_E_BAD_PAYLOAD && strstr(why, "frameMs"));
+  memset(big, ' ', sizeof big);
+  big[0] = '{';
+  big[sizeof big - 1] = '}';
+  CHECK(jarvis_config_parse(big, sizeof big, 16000, &s, &why) == JARVIS_E_TOO_LARGE);
+  CHECK(jarvis_config_parse(big, JARVIS_CORE_MQTT_MAX_PAYLOAD, 16000, &s, &why) == JARVIS_E_BAD_PAYLOAD); /* cut: not an object */
+  n = jarvis_config_format(&s, text, sizeof text);
+  CHECK(n > 0 && strcmp(text, "{\"codec\":\"adpcm\",\"frameMs\":40,\"vadSensitivity\":0.250,\"volume\":1.000,\"wakeWord\":true}") == 0);
+
+  /* In the core: a streaming device gets commands on its own cmd/# subscription. */
+  fake_init(&fk, 1);
+  start_core(&CFG, 16000);
+  step(&fk, &core, 200);
+  CHECK(core.state == JARVIS_STATE_STREAMING && fk.sub_count == 1 && strcmp(fk.sub_topic, "jarvis/v1/device/0000002a/cmd/#") == 0);
+  stream = core.boot.boot;
+#define MSG(topic, json) jarvis_core_on_message(&core, topic, (const uint8_t *)(json), strlen(json))
+  refused_before = core.commands_refused;
+  CHECK(MSG("jarvis/v1/device/0000002a/cmd/config", "{\"frameMs\":\"forty\"}") == JARVIS_E_BAD_PAYLOAD);
+  CHECK(strstr(fk.last_log, "cmd/config refused: JARVIS_PROTO_BAD_PAYLOAD: frameMs") != NULL);
+  CHECK(jarvis_core_on_message(&core, "jarvis/v1/device/0000002a/cmd/config", (const uint8_t *)big, sizeof big) == JARVIS_E_TOO_LARGE);
+  CHECK(strstr(fk.last_log, "JARVIS_PROTO_TOO_LARGE") != NULL);
+  CHECK(MSG("jarvis/v1/device/0000002b/cmd/config", "{\"frameMs\":40}") == JARVIS_E_BAD_TOPIC);
+  CHECK(MSG("jarvis/v1/device/0000002a/cmd/reboot", "{}") == JARVIS_E_BAD_TOPIC);
+  CHECK(core.commands_refused == refused_before + 4 && core.cfg.frame_samples == 320 && core.cfg.codec == JARVIS_CODEC_PCM16LE);
+  CHECK(f_nvs_get(&fk, JARVIS_CORE_NVS_CONFIG, text, sizeof text) < 0); /* nothing stored by a refusal */
+  step(&fk, &core, 100);
+  CHECK(core.state == JARVIS_STATE_STREAMING); /* still running */
+  CHECK(MSG("jarvis/v1/device/0000002a/cmd/config", "{\"codec\":\"adpcm\",\"frameMs\":40}") == JARVIS_OK);
+  CHECK(core.cfg.frame_samples == 640 && core.cfg.codec == JARVIS_CODEC_IMA_ADPCM && core.config_applied == 1);
+  n = f_nvs_get(&fk, JARVIS_CORE_NVS_CONFIG, text, sizeof text);
+  CHECK(n > 0 && strncmp(text, "{\"codec\":\"adpcm\",\"frameMs\":40,", 30) == 0);
+  fk.udp_count = 0;
+  step(&fk, &core, 200);
+  for (i = 0; i < fk.udp_count; i++)
+    if (type_of(i) == JARVIS_MESSAGE_TYPE_AUDIO) CHECK(fk.udp[i][26] == JARVIS_CODEC_IMA_ADPCM && plen_of(i) == 4 + 320);
+  CHECK(fk.udp_count >= 3);
+  jarvis_core_deinit(&core);
+  /* A reboot reads the stored config back; a stream id rises as ever. */
+  fake_reboot(&fk);
+  start_core(&CFG, 16000);
+  step(&fk, &core, 200);
+  CHECK(core.boot.boot == stream + 1 && core.cfg.frame_samples == 640 && core.cfg.codec == JARVIS_CODEC_IMA_ADPCM);
+  jarvis_core_deinit(&core);
+  /* A corrupt stored config is ignored (logged), the defaults stay. */
+  fake_reboot(&fk);
+  f_nvs_set(&fk, JARVIS_CORE_NVS_CONFIG, "{\"frameMs\":", 11);
+  start_core(&CFG, 16000);
+  step(&fk, &core, 200);
+  CHECK(core.cfg.frame_samples == 320 && core.state == JARVIS_STATE_STREAMING);
+  jarvis_core_deinit(&core);
+  end();
+}
+
+static void test_cmd_led(void) {
+  static const char *const refused[] = {"{}", "{\"pattern\":\"rainbow\"}", "{\"pattern\":1}", "{\"pattern\":\"blink\",\"color\":\"#00FF00\"}",
+                                        "{\"pattern\":\"blink\",\"color\":\"00ff00\"}", "{\"pattern\":\"blink\",\"durationMs\":0}",
+                                        "{\"pattern\":\"blink\",\"durationMs\":600001}", "{\"pattern\":\"blink\",\"durationMs\":1.5}", "{\"pattern\":"};
+  jarvis_led_command cmd;
+  unsigned i, changes;
+  begin("cmd/led patterns drive the LED, end after their duration, and bad ones are refused");
+  for (i = 0; i < sizeof refused / sizeof refused[0]; i++)
+    CHECK(jarvis_led_parse(refused[i], strlen(refused[i]), &cmd, NULL) == JARVIS_E_BAD_PAYLOAD);
+  {
+    static const char ok[] = "{\"pattern\":\"pulse\",\"color\":\"#00ff7f\",\"durationMs\":600000}";
+    CHECK(jarvis_led_parse(ok, strlen(ok), &cmd, NULL) == JARVIS_OK);
+  }
+  CHECK(cmd.pattern == JARVIS_LED_PULSE && cmd.has_color && cmd.rgb == 0x00ff7fu && cmd.duration_ms == 600000u);
+  fake_init(&fk, 1);
+  start_core(&CFG, 16000);
+  step(&fk, &core, 200);
+  CHECK(fk.led == 1); /* streaming, not muted */
+  CHECK(MSG("jarvis/v1/device/0000002a/cmd/led", "{\"pattern\":\"off\"}") == JARVIS_OK && fk.led == 0);
+  step(&fk, &core, 3000);
+  CHECK(fk.led == 0); /* until replaced */
+  changes = fk.led_changes;
+  CHECK(MSG("jarvis/v1/device/0000002a/cmd/led", "{\"pattern\":\"blink\",\"durationMs\":2000}") == JARVIS_OK);
+  CHECK(strstr(fk.last_log, "cmd/led: blink for 2000 ms") != NULL);
+  step(&fk, &core, 1990);
+  CHECK(fk.led_changes - changes >= 7 && fk.led_changes - changes <= 9); /* 2 Hz for 2 s */
+  step(&fk, &core, 20);
+  CHECK(fk.led == 1 && strstr(fk.last_log, "back to the status LED") != NULL);
+  CHECK(MSG("jarvis/v1/device/0000002a/cmd/led", "{\"pattern\":\"solid\",\"color\":\"#zzzzzz\"}") == JARVIS_E_BAD_PAYLOAD);
+  CHECK(fk.led == 1);
+  CHECK(MSG("jarvis/v1/device/0000002a/cmd/say", "{\"text\":\"hi\"}") == JARVIS_OK && strstr(fk.last_log, "no speaker"));
+  jarvis_core_deinit(&core);
+  end();
+}
+
+static void test_ptt(void) {
+  unsigned i, press = 0, release = 0, flagged = 0, plain = 0;
+  begin("push-to-talk is published as press/release events and flags the audio it covers");
+  fake_init(&fk, 1);
+  start_core(&CFG, 16000);
+  step(&fk, &core, 200);
+  fk.udp_count = 0;
+  fk.ptt_level = 1;
+  step(&fk, &core, 300);
+  fk.ptt_level = 0;
+  step(&fk, &core, 300);
+  for (i = 0; i < fk.pub_count && i < MAX_PUB; i++) {
+    if (strstr(fk.pub_topic[i], "/event/button") && strstr(fk.pub_payload[i], "\"button\":\"ptt\",\"action\":\"press\"") && !fk.pub_retain[i]) press++;
+    if (strstr(fk.pub_topic[i], "/event/button") && strstr(fk.pub_payload[i], "\"button\":\"ptt\",\"action\":\"release\"")) release++;
+  }
+  CHECK(press == 1 && release == 1);
+  for (i = 0; i < fk.udp_count; i++)
+    if (type_of(i) == JARVIS_MESSAGE_TYPE_AUDIO) {
+      if (flags_of(i) & JARVIS_FRAME_FLAG_PTT) flagged++;
+      else plain++;
+    }
+  CHECK(flagged >= 10 && plain >= 10);
+  jarvis_core_deinit(&core);
+  end();
+}
+
 int main(void) {
   printf("size jarvis_core %u\n", (unsigned)sizeof(jarvis_core)); /* the core's RAM besides its ring */
   test_config();
@@ -546,6 +750,10 @@ int main(void) {
   test_boot_muted();
   test_overflow_across_outage();
   test_adpcm_and_button();
+  test_json_malformed();
+  test_cmd_config();
+  test_cmd_led();
+  test_ptt();
   printf("done %d %d\n", passed, failed);
   return failed == 0 ? 0 : 1;
 }
