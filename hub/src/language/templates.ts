@@ -49,6 +49,8 @@ export const expansionRules: Readonly<Record<string, string>> = {
   mower: '[the] [robot|robotic] (mower|lawnmower|lawn mower)',
   base: '(home|back [home]|to [its|the] (base|dock|charger)|back to [its|the] (base|dock|charger|station)|to [its|the] station)',
   list_word: '[list]',
+  base_text: '(home|back [home]|to (base|dock|charge|its charger)|back to (base|dock|charge|charging)|[back] to (its|the|your|his|her|my) (base|dock|charger|station|charging station|charging dock|home base|home|spot|place)|charge|recharge|and (charge|recharge)|back and (charge|recharge)|dock|back to its dock|off to (its|the|your) (base|dock|charger))',
+  timer_ask: '(i need|i want|i would like|i will have|i will take|can i (have|get)|could i (have|get)|may i have|get me|give me|set me|set up|setup|start up|begin|run|add|put on|make me|set|start|create|make)',
   yes: '(yes|yeah|yep|yup|sure|ok|okay|correct|affirmative|do it|go ahead|confirm|confirmed|absolutely|definitely|of course|sounds good|yes indeed)',
 };
 
@@ -182,6 +184,23 @@ export const commandTemplates: readonly CommandTemplate[] = [
       'let me know in {duration}',
     ],
   },
+  // Other ways of asking for a timer (text only: they would widen the speech grammar for little).
+  {
+    intent: 'HassStartTimer',
+    sentences: [
+      '<timer_ask> [a|an|the] timer (for|of|lasting) {duration} [(for|called|named) [the|my|a] {timer_name}]',
+      '<timer_ask> [a|an] {duration} [long] timer [(for|called|named) [the|my|a] {timer_name}]',
+      '<timer_ask> [a|an] {duration} {timer_name} timer',
+      '<timer_ask> (a|an|the|my) {timer_name} timer (for|of) {duration}',
+      '(put|set|start|turn) [a|an|the] timer on for {duration}',
+      '(set|start|run) [a|an|the] timer (going|running) for {duration}',
+      '(count|countdown|count down) {duration} [for me]',
+      '(time|timer) {duration} [for] [the|my] {timer_name}',
+      '(set|start|create) [a|an] {duration} alarm',
+      '{duration} on the clock',
+    ],
+    weak: true,
+  },
   // Time, date, weather.
   { intent: 'HassGetCurrentTime', sentences: ['what time is it [now|right now]', 'tell me what time it is', 'what hour is it', '(have you got|got) the time', '(what is|whats) the time [now|right now]', '[tell me|give me] the [current] time', '(do you know|can you tell me|could you tell me) what time it is', 'what is the current time', 'time', 'what time do you have'] },
   {
@@ -206,6 +225,24 @@ export const commandTemplates: readonly CommandTemplate[] = [
       'is it (sunny|cloudy|windy|nice) [outside|out] [today]',
       'how (cold|hot|warm) is it outside',
     ],
+  },
+  // More ways of asking (text only).
+  {
+    intent: 'HassGetWeather',
+    sentences: [
+      '(<what_is>|how is|hows) the (weather|forecast|weather forecast) [going to be|gonna be|looking|look] [like] [for] (today|tomorrow|tonight|this (morning|afternoon|evening|week|weekend)|later [today]|outside|now|right now|out there)',
+      '(<what_is>|how is|hows) the (weather|forecast) (looking|like) [today|tomorrow|outside]',
+      '(what|how) does the (weather|forecast) look [like] [today|tomorrow|for today|for tomorrow|outside]',
+      '(what|how) (is|will) it (be|going to be) like (outside|today|tomorrow|out there)',
+      'what (weather|kind of weather) (is|are we) (forecast|expecting|expected|getting) [today|tomorrow]',
+      '(any|is there [any]) (rain|snow) (expected|forecast|coming) [today|tomorrow|later]',
+      '(give me|read me|tell me) the (weather|forecast) [report|forecast] [for] [today|tomorrow]',
+      '(current|today|tomorrow) (weather|forecast) [please]',
+      'weather (today|tomorrow|now|outside|report|update)',
+      'is it (nice|warm|cold|hot|sunny|raining|snowing|windy) out (today|right now|now)',
+      '(do i|will i|should i) (need|take|bring) (an umbrella|a coat|a jacket|sunscreen|a raincoat) [today|tomorrow|later]',
+    ],
+    weak: true,
   },
   // "the weather" alone is a question as text, but as a sentence of the speech grammar it matched the start
   // of chit-chat ("the weather was lovely at the beach"): tier 0 only.
@@ -389,6 +426,64 @@ export const commandTemplates: readonly CommandTemplate[] = [
   { intent: 'HassLawnMowerStartMowing', sentences: ['(start|run|turn on|launch) <mower>', '(start|begin) mowing [[in] {where}]', '(mow|cut) the (lawn|grass|garden|yard|back yard|front yard)', 'time to mow [the lawn]', '(let|have) <mower> (cut|mow) the (grass|lawn)', 'send <mower> out', '<mower> start [mowing]'], domains: ['lawn_mower'] },
   { intent: 'HassLawnMowerStartMowing', sentences: ['(start|run|launch) {target}', '(have|let|tell|send|ask) {target} [to] (mow|cut|start mowing) [the (lawn|grass|garden|yard)]', 'send {target} out', '{target} (start|mow) [the lawn]', 'get {target} (going|started|mowing)'], domains: ['lawn_mower'], weak: true },
 
+  // Vacuum and mower, more ways of saying it (text only).
+  {
+    intent: 'HassVacuumReturnToBase',
+    sentences: [
+      '(send|return|bring|call|take|get) <vacuum> <base_text>',
+      '(tell|ask|have|make|get|let) <vacuum> [to] (go|return|head|come) <base_text>',
+      '<vacuum> [please] (go|return|head|come) <base_text>',
+      '(go|head) <base_text> <vacuum>',
+      '(dock|park|recall|stop) <vacuum> [now]',
+      '<vacuum> (dock|stop) [now]',
+      '(stop|end|finish) (vacuuming|cleaning|hoovering) [now] [and (go|return|head|come) <base_text>]',
+      '(call|bring) <vacuum> (back|home|in)',
+    ],
+    domains: ['vacuum'],
+    weak: true,
+  },
+  {
+    intent: 'HassVacuumStart',
+    sentences: [
+      '(vacuum|hoover|clean) (the whole house|the house|the entire house|the home|everywhere|all the rooms|all rooms|the floors|the floor|the carpets)',
+      '(start|run|begin|launch|do) [a] (cleaning|vacuum|vacuuming|hoovering) (cycle|run|job|session) [(in|on) {where}]',
+      '(send|get|set) <vacuum> (to clean|cleaning|to work|off) [(in|on) {where}]',
+      '(have|let|tell|send|ask|make|get) <vacuum> [to] (clean|vacuum|hoover) {where}',
+      '<vacuum> [please] (clean|vacuum|hoover) {where}',
+      '(clean|vacuum|hoover) {where} [please]',
+      '(start|begin) (vacuuming|cleaning|hoovering) (in|on) {where}',
+      '(turn|switch) on <vacuum>',
+    ],
+    domains: ['vacuum'],
+    weak: true,
+  },
+  {
+    intent: 'HassLawnMowerDock',
+    sentences: [
+      '(send|return|bring|call|take|get) <mower> <base_text>',
+      '(tell|ask|have|make|get|let) <mower> [to] (go|return|head|come) <base_text>',
+      '<mower> [please] (go|return|head|come) <base_text>',
+      '(dock|park|recall|stop) <mower> [now]',
+      '(stop|end|finish) (mowing|cutting the grass|cutting the lawn) [now] [and (go|return|head|come) <base_text>]',
+      '(call|bring) <mower> (back|home|in)',
+    ],
+    domains: ['lawn_mower'],
+    weak: true,
+  },
+  {
+    intent: 'HassLawnMowerStartMowing',
+    sentences: [
+      '(start|begin|run) [the] (mowing|mower|lawn mowing)',
+      '(have|let|get|tell|ask|send|make) <mower> [to] (mow|cut|start mowing) [the (lawn|grass|garden|yard)]',
+      '(send|get|set) <mower> (out|going|off|to work|mowing)',
+      '(mow|cut) (the lawn|the grass|the garden|the yard|the back yard|the front yard)',
+      '<mower> [please] (mow|cut) the (lawn|grass)',
+      '(turn|switch) on <mower>',
+    ],
+    domains: ['lawn_mower'],
+    weak: true,
+  },
+
   // Broadcast (open vocabulary).
   { intent: 'HassBroadcast', sentences: ['(broadcast|announce) [that] {message}', 'tell (everyone|everybody|the house|the whole house) [that] {message}', '(make an announcement|send a broadcast) [that] {message}'] },
 
@@ -478,12 +573,16 @@ export const coldTemplates: ReadonlyArray<{ task: string; sentences: readonly st
 
 const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const alternation = (words: Iterable<string>): string => [...words].sort((a, b) => b.length - a.length).map(escapeRe).join('|');
+const DURATION_UNIT = '(?:hours?|hrs?|minutes?|mins?|seconds?|secs?)';
+const DURATION_PART = `(?:\\d+(?:\\.\\d+)?|a|an|another) (?:more |extra )?${DURATION_UNIT}(?: and a half)?`;
 const SLOT_PATTERNS: Record<string, string> = {
   // At least one word besides an article, so "set the thermostat to" does not stop at "the".
   target: '(?:(?:the|my|our|a|an|this|that|these|those) )?(?!(?:the|my|our|a|an) )[^ ]+(?: [^ ]+)*?',
   number: '-?\\d+(?:\\.\\d+)?',
   text: '.+?',
-  duration: '.+?',
+  // Amounts and units only ("5 minutes", "1 hour and 10 minutes", "an hour and a half"), so a duration never
+  // swallows the words of a timer's name ("a 5 minute pasta timer").
+  duration: `(?:${DURATION_PART}(?: (?:and )?${DURATION_PART})*|${DURATION_UNIT})`,
   timer: "(?!(?:the|my|a|an|this|that|all|every|pause|stop|cancel|start|set) )[a-z']+(?: (?!(?:the|my|a|an) )[a-z']+)?",
   color: alternation(Object.keys(COLORS)),
   state: alternation(Object.keys(STATE_WORDS)),

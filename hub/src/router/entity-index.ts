@@ -18,6 +18,26 @@ function rawTokens(name: string): string[] {
 function phraseTokens(name: string): string[] {
   return nameTokens(name).filter((t) => !FILLERS.has(t));
 }
+/**
+ * Ordinary English words for rooms and places: said as themselves, never stretched into a similar name
+ * ("bedroom" is not a misheard "Mudroom"). Misrecognitions are for words that are not already words of a home.
+ */
+const PLACE_WORDS = [
+  'bedroom', 'bathroom', 'kitchen', 'lounge', 'hallway', 'hall', 'garden', 'garage', 'office', 'study', 'nursery', 'porch', 'patio',
+  'basement', 'attic', 'den', 'cellar', 'landing', 'closet', 'pantry', 'laundry', 'toilet', 'shower', 'balcony', 'deck', 'yard',
+  'driveway', 'shed', 'conservatory', 'playroom', 'gym', 'utility', 'workshop', 'lobby', 'entrance', 'stairs', 'staircase', 'upstairs',
+  'downstairs', 'loft', 'ensuite', 'mudroom', 'library', 'cinema', 'kid', 'guest', 'master', 'main', 'spare',
+  'front', 'back', 'side', 'living', 'dining', 'family', 'room', 'floor', 'level', 'outside', 'outdoor', 'indoor', 'inside',
+];
+/** Words never taken as a misrecognition of another word (place words and every kind word). */
+const NEVER_FUZZ = new Set([...PLACE_WORDS, ...DOMAIN_WORDS.flatMap((d) => d.phrase.split(' '))].map(singular));
+/** A spoken token may stand for a known word: not a word of its own, and two edits only when it starts the same. */
+function mayBeMisheard(spoken: string, want: string): boolean {
+  if (NEVER_FUZZ.has(spoken) || fuzzBudget(spoken) === 0 || fuzzBudget(want) === 0) return false;
+  const d = editDistance(spoken, want, fuzzBudget(spoken));
+  return d <= 1 || (d <= fuzzBudget(spoken) && spoken[0] === want[0]);
+}
+
 const ALL_WORDS = new Set(['all', 'every', 'everything', 'everywhere', 'both', 'whole', 'entire']);
 const HOUSE_WORDS = new Set(['house', 'home', 'everywhere', 'apartment', 'flat']);
 const HERE_WORDS = new Set(['here', 'it', 'them']);
@@ -138,7 +158,7 @@ export class EntityIndex {
   private canonical(token: string): { word: string; fuzzy: boolean } | undefined {
     if (this.tokenToPhrases.has(token) || FILLERS.has(token)) return { word: token, fuzzy: false };
     const budget = fuzzBudget(token);
-    if (budget === 0) return undefined;
+    if (budget === 0 || NEVER_FUZZ.has(token)) return undefined;
     let cached = this.fuzzyCache.get(token);
     if (cached === undefined) {
       cached = null;
@@ -147,7 +167,7 @@ export class EntityIndex {
         for (const w of this.vocabulary.get(len) ?? []) {
           if (fuzzBudget(w) === 0) continue;
           const d = editDistance(token, w, Math.min(budget, best - 1));
-          if (d < best) {
+          if (d < best && (d <= 1 || token[0] === w[0])) {
             best = d;
             cached = w;
           }
@@ -174,7 +194,7 @@ export class EntityIndex {
           const spoken = tokens[i + k]!;
           const want = p.tokens[k]!;
           if (spoken === want) continue;
-          if (allowFuzzy && fuzzBudget(spoken) > 0 && fuzzBudget(want) > 0 && editDistance(spoken, want, fuzzBudget(spoken)) <= fuzzBudget(spoken)) fuzzy++;
+          if (allowFuzzy && mayBeMisheard(spoken, want)) fuzzy++;
           else ok = false;
         }
         if (!ok) continue;

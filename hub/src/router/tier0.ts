@@ -56,6 +56,22 @@ const STATE_DOMAINS: Readonly<Record<string, readonly string[]>> = {
 const NOT_A_SEARCH = /^(?:nicely|nice|with|along|outside|inside|around|together|fair|games?|ball|catch|hard|dead|it|that|this|cards|tag|football|later|again|now|by yourself|on your own)\b/;
 const READ_ONLY = new Set<IntentName>(['HassGetState', 'HassClimateGetTemperature', 'HassGetWeather']);
 
+/**
+ * A sentence with its place moved: the place a person adds after the rest ("set the lights to red in the kitchen")
+ * or puts first ("in the kitchen, turn the lights on"). Text only — the speech grammar compiles the templates as
+ * written; tier 0 resolves the place together with the target.
+ */
+function withPlaces(sentences: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const s of sentences) {
+    out.push(s);
+    if (!s.includes('{target}') || s.includes('{where}')) continue;
+    if (!/\{target\}(?: \[[a-z ]+\])?$/.test(s)) out.push(`${s} (in|at) {where}`);
+    out.push(`(in|at) {where} ${s}`);
+  }
+  return out;
+}
+
 interface Compiled {
   template: CommandTemplate;
   regex: RegExp;
@@ -85,7 +101,7 @@ export class Tier0Router {
     this.allowlist = allowlist ?? new Allowlist(allowlistConfigSchema.parse({}));
     this.index = new EntityIndex(snapshot);
     this.compiled = commandTemplates.flatMap((template) =>
-      template.sentences.map((sentence) => ({ template, regex: compileTemplate(sentence), hasTarget: /\{(?:target|where)\}/.test(sentence) || template.targetWord !== undefined, needs: [...requiredWords(sentence)] })),
+      withPlaces(template.sentences).map((sentence) => ({ template, regex: compileTemplate(sentence), hasTarget: /\{(?:target|where)\}/.test(sentence) || template.targetWord !== undefined, needs: [...requiredWords(sentence)] })),
     );
     this.cold = coldTemplates.flatMap((c) => c.sentences.map((s) => ({ task: c.task, regex: compileTemplate(s, { request: '.+' }) })));
   }
