@@ -1,3 +1,5 @@
+import { CodedError, type ErrorFault } from '../core/index.js';
+
 /** Stable codes of HTTP API errors; the body is always `{ error: { code, message } }`. */
 export const API_ERROR_CODES = [
   'JARVIS_API_UNAUTHORIZED',
@@ -17,13 +19,17 @@ export const API_ERROR_CODES = [
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number] | (string & {});
 
 /** An error a route throws on purpose: the handler turns it into a JSON error with this status and code. */
-export class ApiError extends Error {
+export class ApiError extends CodedError<ApiErrorCode> {
+  /** A 4xx is the client's fault, 502–504 a dependency's, any other 5xx the hub's own. */
+  readonly fault: ErrorFault;
+
   constructor(
     readonly statusCode: number,
-    readonly code: ApiErrorCode,
+    code: ApiErrorCode,
     message: string,
   ) {
-    super(message);
+    super(code, message);
     this.name = 'ApiError';
+    this.fault = statusCode < 500 ? 'input' : statusCode >= 502 && statusCode <= 504 ? 'upstream' : 'internal';
   }
 }

@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError } from '../config/errors.js';
+import { InputError } from '../core/index.js';
 import type { CliIO } from './types.js';
 
 /** Stable codes of CLI usage and state errors. */
@@ -13,13 +14,13 @@ export const CLI_ERROR_CODES = [
 ] as const;
 
 /** A command failed for a reason the user can fix; `exitCode` 2 for usage errors, 1 otherwise. */
-export class CliError extends Error {
+export class CliError extends InputError<(typeof CLI_ERROR_CODES)[number]> {
   constructor(
-    readonly code: (typeof CLI_ERROR_CODES)[number],
+    code: (typeof CLI_ERROR_CODES)[number],
     message: string,
     readonly exitCode: 1 | 2 = 2,
   ) {
-    super(message);
+    super(code, message);
     this.name = 'CliError';
   }
 }

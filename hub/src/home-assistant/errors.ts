@@ -1,3 +1,5 @@
+import { CodedError, type ErrorFault } from '../core/index.js';
+
 /** Every error code of the Home Assistant part, with the one line that explains it (documented in hub/ERRORS.md). */
 export const HOME_ASSISTANT_ERROR_CODES = {
   JARVIS_HA_BAD_SNAPSHOT: 'a registry snapshot file is not valid JSON or does not match the snapshot schema',
@@ -16,15 +18,32 @@ export const HOME_ASSISTANT_ERROR_CODES = {
 /** A stable, documented Home Assistant error code. */
 export type HomeAssistantErrorCode = keyof typeof HOME_ASSISTANT_ERROR_CODES;
 
+/** Whose fault each code is (core/errors.ts): most are Home Assistant's (upstream). */
+const HOME_ASSISTANT_ERROR_FAULTS: Record<HomeAssistantErrorCode, ErrorFault> = {
+  JARVIS_HA_BAD_SNAPSHOT: 'input',
+  JARVIS_HA_AUTH_INVALID: 'config',
+  JARVIS_HA_CANNOT_CONNECT: 'upstream',
+  JARVIS_HA_CONNECTION_LOST: 'upstream',
+  JARVIS_HA_STALE_COMMAND: 'upstream',
+  JARVIS_HA_NOT_CONNECTED: 'internal',
+  JARVIS_HA_NOT_EXPOSED: 'input',
+  JARVIS_HA_SERVICE_FAILED: 'upstream',
+  JARVIS_HA_BAD_ARGS: 'input',
+  JARVIS_HA_CONVERSATION_FAILED: 'upstream',
+  JARVIS_HA_BAD_RESPONSE: 'upstream',
+};
+
 /** An error of the Home Assistant part; `code` is stable, `message` says what and where. */
-export class HomeAssistantError extends Error {
+export class HomeAssistantError extends CodedError<HomeAssistantErrorCode> {
   override readonly name = 'HomeAssistantError';
+  readonly fault: ErrorFault;
   constructor(
-    readonly code: HomeAssistantErrorCode,
+    code: HomeAssistantErrorCode,
     message: string,
     /** Home Assistant's own error code (`not_found`, `invalid_format`, ...) when it sent one. */
     readonly haCode?: string,
   ) {
-    super(message);
+    super(code, message);
+    this.fault = HOME_ASSISTANT_ERROR_FAULTS[code];
   }
 }

@@ -1,3 +1,5 @@
+import { CodedError, type ErrorFault } from '../core/index.js';
+
 /** Stable codes of the local LLM part (CONVENTIONS.md 7); each is documented here and checked by a test. */
 export const LLM_ERROR_CODES = {
   JARVIS_LLM_OFF: 'the local LLM is off (no model file); the message names the `jarvis models pull` command that turns it on',
@@ -15,13 +17,27 @@ export const LLM_ERROR_CODES = {
 /** One of the stable error codes of the LLM part. */
 export type LlmErrorCode = keyof typeof LLM_ERROR_CODES;
 
+/** Whose fault each code is (core/errors.ts). */
+const LLM_ERROR_FAULTS: Record<LlmErrorCode, ErrorFault> = {
+  JARVIS_LLM_OFF: 'config',
+  JARVIS_LLM_RUNTIME_MISSING: 'upstream',
+  JARVIS_LLM_LOAD_FAILED: 'upstream',
+  JARVIS_LLM_NOT_STARTED: 'internal',
+  JARVIS_LLM_TIMEOUT: 'upstream',
+  JARVIS_LLM_ABORTED: 'input',
+  JARVIS_LLM_QUEUE_FULL: 'upstream',
+  JARVIS_LLM_BAD_REQUEST: 'input',
+  JARVIS_LLM_BAD_OUTPUT: 'upstream',
+  JARVIS_LLM_FAILED: 'upstream',
+};
+
 /** An error of the local LLM part with a stable code; the message says what and where. */
-export class LlmError extends Error {
-  readonly code: LlmErrorCode;
+export class LlmError extends CodedError<LlmErrorCode> {
+  readonly fault: ErrorFault;
   constructor(code: LlmErrorCode, message: string, options?: { cause?: unknown }) {
-    super(`${code}: ${message}`, options);
+    super(code, `${code}: ${message}`, options);
     this.name = 'LlmError';
-    this.code = code;
+    this.fault = LLM_ERROR_FAULTS[code];
   }
 }
 

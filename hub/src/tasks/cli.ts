@@ -2,6 +2,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { CliCommand, CliIO } from '../cli/types.js';
 import { ConfigError } from '../config/errors.js';
+import { InputError } from '../core/index.js';
 import { CONFIG_FLAGS_HELP, configFlagOptions, loadConfig, type ConfigFlags } from '../config/load.js';
 import { openDatabase, type Db } from '../store/database.js';
 import { TASK_STATES, TERMINAL_STATES, type TaskState } from '../store/tasks-repository.js';
@@ -13,7 +14,11 @@ import { SqliteTaskQueue, type TaskRecord } from './queue.js';
 import { JoinTokens } from './tokens.js';
 
 /** A bad flag or argument: exit code 2. */
-class UsageError extends Error {}
+class UsageError extends InputError<'JARVIS_CLI_BAD_ARGS'> {
+  constructor(message: string) {
+    super('JARVIS_CLI_BAD_ARGS', message);
+  }
+}
 
 
 /** Parses `30s`, `15m`, `1h`, `7d` into ms. */

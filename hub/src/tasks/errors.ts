@@ -1,3 +1,5 @@
+import { InputError } from '../core/index.js';
+
 /**
  * Errors of the tasks part (CONVENTIONS.md 7). The code is stable and goes to gRPC status details,
  * HTTP error bodies and CLI output; the class name says the caller sent something we refuse.
@@ -28,13 +30,13 @@ export const TASK_ERROR_CODES = {
 export type TaskErrorCode = keyof typeof TASK_ERROR_CODES;
 
 /** An error the caller caused (bad input, bad credentials, unknown ids). */
-export class TaskError extends Error {
+export class TaskError extends InputError<TaskErrorCode> {
   override readonly name = 'TaskError';
   /** Field-level problems, `path: message`, for INVALID_ARGUMENT / 400 bodies. */
   readonly details: readonly string[];
 
-  constructor(readonly code: TaskErrorCode, message: string, details: readonly string[] = []) {
-    super(message);
+  constructor(code: TaskErrorCode, message: string, details: readonly string[] = []) {
+    super(code, message);
     this.details = details;
   }
 }
