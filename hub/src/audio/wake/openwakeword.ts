@@ -62,22 +62,33 @@ export const OWW_STEP = 1280;
 /** Samples of context before each step for the mel frames (three 10 ms hops of the 25 ms window). */
 const MEL_CONTEXT = 480;
 const MEL_BINS = 32;
+/** Mel frames per step (80 ms of 10 ms hops). */
+const STEP_FRAMES = 8;
 const EMB_WINDOW = 76;
 const EMB_DIM = 96;
 const WAKE_FEATURES = 16;
+/** Mel frames behind the last 16 embeddings' windows: what a catch-up after gated steps must rebuild. */
+const MEL_HISTORY = EMB_WINDOW + (WAKE_FEATURES - 1) * STEP_FRAMES;
+/** Steps whose mel frames cover MEL_HISTORY (the step that ends a catch-up included). */
+const CATCH_UP_STEPS = Math.ceil(MEL_HISTORY / STEP_FRAMES);
 /** openWakeWord zeroes its first five predictions while the buffers fill. */
 const SKIP_PREDICTIONS = 5;
-/** Raw audio kept per stream: enough to rebuild the 76-frame mel window after a gated stretch. */
-const CATCH_UP = EMB_WINDOW * 160 + MEL_CONTEXT;
-const RING = 16000;
+/** Raw audio kept per stream: every sample a catch-up's steps need, with room to spare. */
+const RING = 48000;
 /** 10 ms energies kept for the phrase-end estimate. */
 const HISTORY_FRAMES = 80;
 
 interface StepJob {
   stream: OpenWakeWordStream;
-  input: Float32Array;
-  /** True when `input` rebuilds the whole mel window (after gated steps), not one step's 8 frames. */
-  catchUp: boolean;
+  /**
+   * The mel model's input for each step to add, oldest first: the step's 1280 samples plus 480 of context
+   * (fewer at the very start). One normally; after gated steps, those steps too (up to CATCH_UP_STEPS),
+   * so the mel history and the last 16 embeddings are what openWakeWord would hold had it never skipped.
+   * Empty for a step the pre-gate skipped (queued anyway so scores stay in time order).
+   */
+  inputs: Float32Array[];
+  /** Embeddings to compute: one per step of `inputs`, at most WAKE_FEATURES. */
+  embeddings: number;
   at: number;
   /** The last 10 ms energies (dBFS) and start times up to the step's end, for the phrase-end estimate. */
   history: Array<{ ts: number; db: number }>;
@@ -87,11 +98,14 @@ interface StepJob {
 
 /**
  * openWakeWord's streaming pipeline (dscripka/openWakeWord `utils.AudioFeatures`, `model.Model.predict`)
- * with the three ONNX sessions shared by every device and the mel and embedding models run in batches
- * across devices. Per 80 ms step: mel frames of the step plus 480 samples of context (int16 values cast to
- * float, not normalised), transformed x/10 + 2; the last 76 mel frames → one embedding; the last 16
- * embeddings → the wake score. Buffers start as openWakeWord's do (mel ones, embeddings of 4 s of random
- * low-level noise) and the first five predictions are zero.
+ * with the three ONNX sessions shared by every device. Per 80 ms step: mel frames of the step plus 480
+ * samples of context (int16 values cast to float, not normalised), transformed x/10 + 2; the last 76 mel
+ * frames → one embedding; the last 16 embeddings → the wake score. Buffers start as openWakeWord's do (mel
+ * ones, embeddings of 4 s of random low-level noise) and the first five predictions are zero. The scores
+ * equal openWakeWord's step for step (tested against a literal port of its Python): the mel model runs one
+ * input at a time (it floors its output relative to the whole batch's maximum), the embedding model in
+ * batches across devices, and a step after a gated stretch first rebuilds the mel frames and embeddings of
+ * the skipped steps from the raw audio.
  */
 export class OpenWakeWordModel {
   readonly options: Required<OpenWakeWordOptions>;
@@ -133,8 +147,7 @@ export class OpenWakeWordModel {
       seed = (Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
       return (seed % 2000) - 1000;
     });
-    const spec = await melFrames(ort, mel, [noise]);
-    const frames = spec[0] as Float32Array;
+    const frames = await melFrames(ort, mel, noise);
     const n = frames.length / MEL_BINS;
     const windows: Float32Array[] = [];
     for (let i = 0; i + EMB_WINDOW <= n; i += 8) windows.push(frames.subarray(i * MEL_BINS, (i + EMB_WINDOW) * MEL_BINS));
@@ -169,36 +182,36 @@ export class OpenWakeWordModel {
   }
 
   private async runBatch(jobs: StepJob[]): Promise<void> {
-    // Mel frames, one batch per input length (a catch-up input is longer than a step's).
-    const mels = new Array<Float32Array>(jobs.length);
-    for (const len of new Set(jobs.map((j) => j.input.length))) {
-      const idx = jobs.flatMap((j, i) => (j.input.length === len ? [i] : []));
-      const out = await melFrames(this.ort, this.mel, idx.map((i) => (jobs[i] as StepJob).input));
-      idx.forEach((i, k) => { mels[i] = out[k] as Float32Array; });
+    // Mel frames one input at a time: the mel model floors its output at the maximum of the WHOLE input
+    // tensor minus 80 dB, so rows batched together change each other (a loud device flattens a quiet
+    // one's spectrum). The embedding model has no such coupling and runs as one batch.
+    const windows: Float32Array[] = [];
+    for (const job of jobs) {
+      for (const input of job.inputs) job.stream.addMel(await melFrames(this.ort, this.mel, input));
+      // Taken right after this job's frames are in, so two jobs of one device in a batch stay ordered.
+      windows.push(...job.stream.windows(job.embeddings));
     }
-    // Each job's window is taken after its own frames are in, in queue order (a device's jobs stay ordered).
-    const windows = jobs.map((j, i) => j.stream.addMel(mels[i] as Float32Array, j.catchUp));
     const embeddings = await embed(this.ort, this.emb, windows);
-    for (let i = 0; i < jobs.length; i++) {
-      const job = jobs[i] as StepJob;
-      const features = job.stream.addEmbedding(embeddings.subarray(i * EMB_DIM, (i + 1) * EMB_DIM));
-      const out = await this.wake.run({ [this.wake.inputNames[0] as string]: new this.ort.Tensor('float32', features, [1, WAKE_FEATURES, EMB_DIM]) });
+    let k = 0;
+    for (const job of jobs) {
+      if (job.inputs.length === 0) {
+        job.stream.skipped(job.at);
+        continue;
+      }
+      let features: Float32Array | undefined;
+      for (let e = 0; e < job.embeddings; e++, k++) features = job.stream.addEmbedding(embeddings.subarray(k * EMB_DIM, (k + 1) * EMB_DIM));
+      const out = await this.wake.run({ [this.wake.inputNames[0] as string]: new this.ort.Tensor('float32', features as Float32Array, [1, WAKE_FEATURES, EMB_DIM]) });
       const score = (out[this.wake.outputNames[0] as string]?.data as Float32Array)[0] as number;
       job.stream.scored(score, job);
     }
   }
 }
 
-/** Mel frames (x/10 + 2) of each input, `frames × 32` values each. */
-async function melFrames(ort: Ort, mel: OrtSession, inputs: readonly Float32Array[]): Promise<Float32Array[]> {
-  const len = (inputs[0] as Float32Array).length;
-  const data = new Float32Array(inputs.length * len);
-  inputs.forEach((x, i) => data.set(x, i * len));
-  const out = await mel.run({ [mel.inputNames[0] as string]: new ort.Tensor('float32', data, [inputs.length, len]) });
-  const t = out[mel.outputNames[0] as string] as OrtTensor;
-  const values = t.data as Float32Array;
-  const per = values.length / inputs.length;
-  return inputs.map((_, i) => Float32Array.from(values.subarray(i * per, (i + 1) * per), (v) => v / 10 + 2));
+/** Mel frames (x/10 + 2) of one input, `frames × 32` values. */
+async function melFrames(ort: Ort, mel: OrtSession, input: Float32Array): Promise<Float32Array> {
+  const out = await mel.run({ [mel.inputNames[0] as string]: new ort.Tensor('float32', input, [1, input.length]) });
+  const values = (out[mel.outputNames[0] as string] as OrtTensor).data as Float32Array;
+  return Float32Array.from(values, (v) => v / 10 + 2);
 }
 
 /** Embeddings (96 values each, concatenated) of 76×32 mel windows, in one batch. */
@@ -218,7 +231,8 @@ export class OpenWakeWordStream {
   private readonly ring = new Float32Array(RING);
   private written = 0;
   private stepFill = 0;
-  private readonly melWindow = new Float32Array(EMB_WINDOW * MEL_BINS).fill(1);
+  /** The last MEL_HISTORY mel frames; openWakeWord's buffer starts as ones. */
+  private readonly mel = new Float32Array(MEL_HISTORY * MEL_BINS).fill(1);
   private readonly features: Float32Array;
   private predictions = 0;
   private over = 0;
@@ -287,32 +301,48 @@ export class OpenWakeWordStream {
       if (at - this.lastActiveTs > o.gateHoldMs) {
         this.gatedSteps++;
         this.model.counts.gated++;
-        this.onScore?.({ score: 0, at, ran: false });
-        this.over = 0;
+        // Queued like a scored step (without inputs), so scores and detections stay in time order.
+        this.model.enqueue({ stream: this, inputs: [], embeddings: 0, at, history: [], floorDb: this.floorDb });
         return;
       }
     }
-    const catchUp = this.gatedSteps > 0 && this.written >= CATCH_UP;
-    // The first step has no context yet: openWakeWord then takes what there is (1280 samples, 5 frames).
-    const len = catchUp ? CATCH_UP : Math.min(this.written, OWW_STEP + MEL_CONTEXT);
-    const input = new Float32Array(len);
-    const start = this.written - len;
-    for (let k = 0; k < len; k++) input[k] = this.ring[(start + k) % RING] as number;
+    // The steps to add: the gated ones the history still needs (rebuilt from the raw ring), then this one.
+    const steps = Math.min(this.gatedSteps, CATCH_UP_STEPS - 1, Math.floor(this.written / OWW_STEP) - 1) + 1;
+    const inputs: Float32Array[] = [];
+    for (let k = steps - 1; k >= 0; k--) inputs.push(this.stepInput(this.written - k * OWW_STEP));
     this.gatedSteps = 0;
     this.model.counts.ran++;
-    this.model.enqueue({ stream: this, input, catchUp, at, history: this.recentDb.slice(), floorDb: this.floorDb });
+    this.model.enqueue({ stream: this, inputs, embeddings: Math.min(steps, WAKE_FEATURES), at, history: this.recentDb.slice(), floorDb: this.floorDb });
   }
 
-  /** @internal Appends a step's mel frames (or replaces the window after a catch-up); returns the 76-frame window. */
-  addMel(frames: Float32Array, catchUp: boolean): Float32Array {
-    const w = this.melWindow;
-    if (catchUp || frames.length >= w.length) {
-      w.set(frames.subarray(frames.length - w.length));
-    } else {
-      w.copyWithin(0, frames.length);
-      w.set(frames, w.length - frames.length);
+  /**
+   * The mel model's input for the step ending at sample `end`: its 1280 samples and 480 before them. At the
+   * very start there is less: openWakeWord then takes what there is (the first step gives 5 frames, not 8).
+   */
+  private stepInput(end: number): Float32Array {
+    const len = Math.min(end, OWW_STEP + MEL_CONTEXT);
+    const input = new Float32Array(len);
+    for (let k = 0; k < len; k++) input[k] = this.ring[(end - len + k) % RING] as number;
+    return input;
+  }
+
+  /** @internal Appends one step's mel frames to the history. */
+  addMel(frames: Float32Array): void {
+    const h = this.mel;
+    const n = Math.min(frames.length, h.length);
+    h.copyWithin(0, n);
+    h.set(frames.subarray(frames.length - n), h.length - n);
+  }
+
+  /** @internal The 76-frame windows ending at each of the last `count` steps (8 frames apart), oldest first. */
+  windows(count: number): Float32Array[] {
+    const h = this.mel;
+    const out: Float32Array[] = [];
+    for (let k = count - 1; k >= 0; k--) {
+      const end = h.length - k * STEP_FRAMES * MEL_BINS;
+      out.push(h.slice(end - EMB_WINDOW * MEL_BINS, end));
     }
-    return Float32Array.from(w);
+    return out;
   }
 
   /** @internal Appends one embedding; returns the last 16. */
@@ -320,6 +350,14 @@ export class OpenWakeWordStream {
     this.features.copyWithin(0, EMB_DIM);
     this.features.set(e, this.features.length - EMB_DIM);
     return Float32Array.from(this.features);
+  }
+
+  /** @internal The pre-gate skipped a step: a prediction of 0, as openWakeWord predicts on every step. */
+  skipped(at: number): void {
+    this.predictions++;
+    this.over = 0;
+    this.runPeak = 0;
+    this.onScore?.({ score: 0, at, ran: false });
   }
 
   /** @internal A step's score arrived. */

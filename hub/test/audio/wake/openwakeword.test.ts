@@ -3,6 +3,7 @@ import { OpenWakeWordModel, type OpenWakeWordDetection, type WakeScore } from '.
 import { fixtureToolsAvailable } from '../../../../tests/fixtures/audio/index.js';
 import { voiceFixture } from '../../../../tests/fixtures/voice/index.js';
 import { devWakeFiles, MODELS_SKIP_REASON } from '../model-files.js';
+import { referenceScores } from './oww-reference.js';
 
 const files = devWakeFiles();
 const ready = files !== undefined && fixtureToolsAvailable();
@@ -66,6 +67,35 @@ describe.skipIf(!ready)(`openWakeWord "hey jarvis" (${MODELS_SKIP_REASON})`, { t
     const close = (x: number[], y: number[]): void => x.forEach((v, i) => expect(v).toBeCloseTo(y[i]!, 4));
     close(together[0]!, aloneA.slice(0, together[0]!.length));
     close(together[1]!, aloneB.slice(0, together[1]!.length));
+  });
+
+  it('scores every step exactly as openWakeWord\'s reference pipeline, with devices of different loudness batched and the pre-gate on', async () => {
+    // The mel model floors its output at the maximum of its whole input tensor minus 80 dB: batched with a
+    // loud device, a quiet one's spectrum changed (the benchmark's 48 clips ran as one batch). And after a
+    // gated stretch the 16 embeddings must be rebuilt, not left stale. Both are caught here.
+    const model = await OpenWakeWordModel.load(files!, { gateDb: 6 });
+    const loud = voiceFixture({ text: 'hey jarvis, what time is it', voice: 'en-us-nyc', leadMs: 2400 }).samples;
+    const quiet = Int16Array.from(voiceFixture({ text: 'hey jarvis', voice: 'en-gb-x-gbcwmd', leadMs: 400 }).samples, (v) => Math.round(v / 30));
+    const clips = [loud, quiet];
+    const got: WakeScore[][] = [[], []];
+    const streams = clips.map((_, k) => model.createStream(() => {}, (s) => got[k]!.push(s)));
+    const n = Math.max(...clips.map((c) => c.length));
+    for (let i = 0; i < n; i += 320) {
+      clips.forEach((c, k) => { if (i + 320 <= c.length) streams[k]!.push(Float32Array.from(c.subarray(i, i + 320), (v) => v / 32768), i / 16); });
+    }
+    await model.idle();
+    expect(model.batchStats.maxBatch).toBeGreaterThanOrEqual(2);
+    // The loud clip's 2.4 s lead is gated (the hold is 1.5 s), so its catch-up is compared too.
+    expect(got[0]!.filter((s) => !s.ran).length).toBeGreaterThan(10);
+    for (const [k, clip] of clips.entries()) {
+      const ref = await referenceScores(files!, clip, { initialFeatures: model.initialFeatures });
+      const hub = got[k]!;
+      expect(hub.map((s) => s.at)).toEqual(ref.map((_, i) => (i + 1) * 80));
+      hub.forEach((s, i) => expect(Math.abs(s.score - (s.ran ? ref[i]! : 0)), `clip ${k} step ${i}`).toBeLessThan(1e-5));
+      // Steps the gate skipped are ones openWakeWord scores as nothing.
+      hub.forEach((s, i) => { if (!s.ran) expect(ref[i]!).toBeLessThan(0.01); });
+      expect(Math.max(...ref)).toBeGreaterThan(0.5);
+    }
   });
 
   it('with the pre-gate on skips the models in silence yet still hears the phrase after it', async () => {
