@@ -1,3 +1,5 @@
+import { CodedError, type ErrorFault } from '../core/index.js';
+
 /** Stable codes of the voice pipeline and its runs API (HTTP status in brackets where one applies). */
 export const VOICE_ERROR_CODES = {
   /** [400] a `/api/v1/runs` query or parameter is malformed (the message names it). */
@@ -14,15 +16,15 @@ export const VOICE_ERROR_CODES = {
 export type VoiceErrorCode = keyof typeof VOICE_ERROR_CODES;
 
 /** An error of the voice pipeline with a stable code; `statusCode` is what the API answers. */
-export class VoiceError extends Error {
+export class VoiceError extends CodedError<VoiceErrorCode> {
   override readonly name = 'VoiceError';
   readonly statusCode: number;
+  /** A bad query or an unknown run is the client's fault; a failed engine an upstream's; a failed command the hub's. */
+  readonly fault: ErrorFault;
 
-  constructor(
-    readonly code: VoiceErrorCode,
-    message: string,
-  ) {
-    super(message);
+  constructor(code: VoiceErrorCode, message: string) {
+    super(code, message);
     this.statusCode = VOICE_ERROR_CODES[code];
+    this.fault = code === 'JARVIS_VOICE_STT_FAILED' ? 'upstream' : this.statusCode < 500 ? 'input' : 'internal';
   }
 }
