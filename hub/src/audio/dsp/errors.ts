@@ -1,3 +1,5 @@
+import { CodedError, type ErrorFault } from '../../core/index.js';
+
 /** Stable codes of the audio front end's errors (CONVENTIONS.md 7). */
 export const AUDIO_ERROR_CODES = {
   JARVIS_AUDIO_BAD_WAV: 'a WAV file or buffer is not 16-bit PCM RIFF/WAVE, or is truncated',
@@ -13,12 +15,24 @@ export const AUDIO_ERROR_CODES = {
 /** One of the audio front end's error codes. */
 export type AudioErrorCode = keyof typeof AUDIO_ERROR_CODES;
 
+/** Whose fault each code is (core/errors.ts). */
+const AUDIO_ERROR_FAULTS: Record<AudioErrorCode, ErrorFault> = {
+  JARVIS_AUDIO_BAD_WAV: 'input',
+  JARVIS_AUDIO_BAD_RATE: 'input',
+  JARVIS_AUDIO_BAD_FRAME: 'input',
+  JARVIS_AUDIO_NOT_READY: 'internal',
+  JARVIS_AUDIO_BAD_CONFIG: 'config',
+  JARVIS_WAKE_ENROLL_FAILED: 'upstream',
+  JARVIS_WAKE_BAD_TEMPLATE: 'input',
+  JARVIS_AUDIO_MODEL_LOAD: 'upstream',
+};
+
 /** An error of the audio front end, with a stable code; the message says what and where. */
-export class AudioError extends Error {
-  readonly code: AudioErrorCode;
+export class AudioError extends CodedError<AudioErrorCode> {
+  readonly fault: ErrorFault;
   constructor(code: AudioErrorCode, message: string, options?: ErrorOptions) {
-    super(message, options);
+    super(code, message, options);
     this.name = 'AudioError';
-    this.code = code;
+    this.fault = AUDIO_ERROR_FAULTS[code];
   }
 }
