@@ -1,3 +1,5 @@
+import { CodedError, type ErrorFault } from '../core/index.js';
+
 /** Stable codes of speech-to-text and model errors (CONVENTIONS.md 7); each is documented in {@link STT_ERROR_CODES}. */
 export const STT_ERROR_CODES = {
   JARVIS_STT_BAD_AUDIO: 'the audio is not mono float PCM at 16 kHz, or holds NaN/Infinity',
@@ -27,13 +29,39 @@ export const STT_ERROR_CODES = {
 /** One of the stable error codes of the stt and models parts. */
 export type SttErrorCode = keyof typeof STT_ERROR_CODES;
 
+/** Whose fault each code is (core/errors.ts). */
+const STT_ERROR_FAULTS: Record<SttErrorCode, ErrorFault> = {
+  JARVIS_STT_BAD_AUDIO: 'input',
+  JARVIS_STT_BAD_WAV: 'input',
+  JARVIS_STT_BAD_ARGUMENT: 'internal',
+  JARVIS_STT_NATIVE_MISSING: 'upstream',
+  JARVIS_STT_MODEL_MISSING: 'config',
+  JARVIS_STT_ENGINE_INIT: 'upstream',
+  JARVIS_STT_ENGINE_CLOSED: 'internal',
+  JARVIS_STT_DECODE_FAILED: 'upstream',
+  JARVIS_STT_NO_SEARCH: 'internal',
+  JARVIS_STT_BAD_GRAMMAR: 'input',
+  JARVIS_STT_BAD_PRONUNCIATION: 'input',
+  JARVIS_STT_QUEUE_FULL: 'upstream',
+  JARVIS_STT_CANCELLED: 'internal',
+  JARVIS_STT_BAD_REGISTRY: 'input',
+  JARVIS_MODEL_UNKNOWN: 'input',
+  JARVIS_MODEL_BAD_CATALOGUE: 'config',
+  JARVIS_MODEL_NOT_PRESENT: 'config',
+  JARVIS_MODEL_HASH_MISMATCH: 'upstream',
+  JARVIS_MODEL_SIZE_MISMATCH: 'upstream',
+  JARVIS_MODEL_HTTP: 'upstream',
+  JARVIS_MODEL_NETWORK: 'upstream',
+  JARVIS_MODEL_BAD_ARCHIVE: 'upstream',
+};
+
 /** An error of the speech-to-text part with a stable code; the message says what and where. */
-export class SttError extends Error {
-  readonly code: SttErrorCode;
+export class SttError extends CodedError<SttErrorCode> {
+  readonly fault: ErrorFault;
   constructor(code: SttErrorCode, message: string, options?: { cause?: unknown }) {
-    super(`${code}: ${message}`, options);
+    super(code, `${code}: ${message}`, options);
     this.name = 'SttError';
-    this.code = code;
+    this.fault = STT_ERROR_FAULTS[code];
   }
 }
 
