@@ -1,3 +1,5 @@
+import { CodedError, type ErrorFault } from '../core/index.js';
+
 /** Stable codes of the observer and the to-do API (CONVENTIONS.md 7). */
 export const OBSERVER_ERROR_CODES = {
   JARVIS_OBSERVER_BAD_TIMEZONE: 'the time zone is not a known IANA zone',
@@ -17,13 +19,16 @@ export const OBSERVER_ERROR_CODES = {
 export type ObserverErrorCode = keyof typeof OBSERVER_ERROR_CODES;
 
 /** An error of the observer or the to-do API, with a stable code and the HTTP status it maps to. */
-export class ObserverError extends Error {
+export class ObserverError extends CodedError<ObserverErrorCode> {
   override readonly name = 'ObserverError';
+  /** Home Assistant failing a to-do sync is upstream's fault; every other code is bad input. */
+  readonly fault: ErrorFault;
   constructor(
-    readonly code: ObserverErrorCode,
+    code: ObserverErrorCode,
     message: string,
     readonly statusCode = 400,
   ) {
-    super(message);
+    super(code, message);
+    this.fault = code === 'JARVIS_TODO_HA_SYNC_FAILED' ? 'upstream' : 'input';
   }
 }
