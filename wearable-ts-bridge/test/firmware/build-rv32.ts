@@ -1,8 +1,11 @@
 /**
  * Cross-builds the firmware core, the protocol library and the bare-metal SHA-256/HMAC
- * (firmware/core/crypto/, standing in for mbedTLS) for rv32imac with Debian's riscv64-unknown-elf-gcc
- * and picolibc, and runs test programs under qemu-system-riscv32 (machine virt, semihosting: the
- * program's output arrives on QEMU's stderr). The Debian packages gcc-riscv64-unknown-elf,
+ * (firmware/core/crypto/, standing in for mbedTLS) for rv32imc / ilp32 — exactly the ESP32-C3's ISA —
+ * with Debian's riscv64-unknown-elf-gcc and picolibc, and runs test programs under qemu-system-riscv32
+ * (machine virt, semihosting: the program's output arrives on QEMU's stderr) on a CPU with the A, F and
+ * D extensions switched off, so an instruction the ESP32-C3 lacks faults instead of running. Debian's
+ * picolibc has no rv32imc multilib: gcc links its rv32im one (`-print-multi-directory` says rv32im/ilp32),
+ * a subset of rv32imc; our own code is compiled with C (compressed) instructions. The Debian packages gcc-riscv64-unknown-elf,
  * picolibc-riscv64-unknown-elf and qemu-system-misc are CI requirements (.ci/run), so their absence is an
  * error, never a skip.
  */
@@ -22,7 +25,11 @@ const crypto = join(core, 'crypto');
 /** The firmware sources of the image (what is measured with size and -fstack-usage). */
 export const FIRMWARE_SOURCES = [join(crypto, 'jarvis_sha256.c'), join(firmware, 'jarvis_proto.c'), join(core, 'jarvis_core.c'), join(core, 'jarvis_json.c')];
 
-const ARCH = ['-march=rv32imac', '-mabi=ilp32', '--specs=picolibc.specs'];
+export const MARCH = 'rv32imc';
+const ARCH = [`-march=${MARCH}`, '-mabi=ilp32', '--specs=picolibc.specs'];
+/** The QEMU CPU: rv32 without atomics or floating point, as the ESP32-C3 (RV32IMC). */
+export const QEMU_CPU = 'rv32,a=off,f=off,d=off';
+const LINK = ['--oslib=semihost', '--crt0=semihost'];
 const CFLAGS = ['-std=c99', '-Wall', '-Wextra', '-Werror', '-Os', `-I${crypto}`, `-I${firmware}`, `-I${core}`];
 /** QEMU virt: RAM from 0x80000000; picolibc's linker script takes the memory map from these symbols. */
 const MEMORY = ['-Wl,--defsym=__flash=0x80000000', '-Wl,--defsym=__flash_size=0x400000', '-Wl,--defsym=__ram=0x80400000', '-Wl,--defsym=__ram_size=0x1000000'];
@@ -41,15 +48,35 @@ export function makeBuildDir(): string {
 /** Links the firmware sources with a test program into dir/name.elf (semihosting crt0). */
 export function buildRv32Test(dir: string, name: string, testSource: string): string {
   const elf = join(dir, `${name}.elf`);
-  run('riscv64-unknown-elf-gcc', [...ARCH, '--oslib=semihost', '--crt0=semihost', ...CFLAGS, ...FIRMWARE_SOURCES, testSource, ...MEMORY, '-o', elf]);
+  run('riscv64-unknown-elf-gcc', [...ARCH, ...LINK, ...CFLAGS, ...FIRMWARE_SOURCES, testSource, ...MEMORY, '-o', elf]);
   return elf;
+}
+
+/** Links a lone program for another -march (the negative control of the CPU restriction). */
+export function buildRv32Program(dir: string, name: string, source: string, march: string): string {
+  const elf = join(dir, `${name}.elf`);
+  run('riscv64-unknown-elf-gcc', [`-march=${march}`, '-mabi=ilp32', '--specs=picolibc.specs', ...LINK, '-Os', source, ...MEMORY, '-o', elf]);
+  return elf;
+}
+
+/** The ISA string an ELF's RISC-V attributes record (Tag_RISCV_arch), e.g. rv32i2p1_m2p0_c2p0_zicsr2p0. */
+export function elfArch(elf: string): string {
+  const out = run('riscv64-unknown-elf-readelf', ['-A', elf]);
+  const m = /Tag_RISCV_arch: "([^"]+)"/.exec(out);
+  if (!m) throw new Error(`no Tag_RISCV_arch in ${elf}:\n${out}`);
+  return m[1] as string;
+}
+
+/** The multilib directory gcc links for the target (Debian's picolibc ships no rv32imc one). */
+export function multiDirectory(): string {
+  return run('riscv64-unknown-elf-gcc', [...ARCH, '-print-multi-directory']).trim();
 }
 
 /** Runs an ELF under qemu-system-riscv32 -machine virt with semihosting; returns its output lines and exit status. */
 export function runQemu(elf: string): { lines: string[]; status: number | null } {
   const r = spawnSync(
     'qemu-system-riscv32',
-    ['-machine', 'virt', '-nographic', '-bios', 'none', '-monitor', 'none', '-serial', 'none', '-semihosting-config', 'enable=on,target=native', '-kernel', elf],
+    ['-machine', 'virt', '-cpu', QEMU_CPU, '-nographic', '-bios', 'none', '-monitor', 'none', '-serial', 'none', '-semihosting-config', 'enable=on,target=native', '-kernel', elf],
     { encoding: 'utf8', timeout: 20_000, maxBuffer: 64 * 1024 * 1024 },
   );
   if (r.error) throw new Error(`qemu-system-riscv32 failed to run (${r.error.message}). ${RV_HINT}`);

@@ -1,6 +1,7 @@
 /**
- * The firmware core cross-built for rv32imac (riscv64-unknown-elf-gcc + picolibc) and run under
- * qemu-system-riscv32 -machine virt with semihosting: the bare-metal SHA-256/HMAC passes the FIPS 180-4
+ * The firmware core cross-built for rv32imc, the ESP32-C3's ISA (riscv64-unknown-elf-gcc + picolibc's
+ * rv32im multilib), and run under qemu-system-riscv32 -machine virt with semihosting on a CPU without
+ * the A/F/D extensions (an atomic instruction faults there: checked with a probe): the bare-metal SHA-256/HMAC passes the FIPS 180-4
  * and RFC 4231 vectors, the core's unit tests (core_test.c, fake HAL) pass, and the datagrams the rv32
  * build signs are byte-identical to the host build's (which signs with mbedTLS) and verify with
  * @jarvis/protocol. Prints flash / static RAM / stack figures and fails past the issue's budgets
@@ -13,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeAudioFrame, verifyAudioFrame } from '@jarvis/protocol';
 import { buildCoreTest } from './build-core.js';
-import { buildRv32Test, makeBuildDir, measureFirmware, runQemu } from './build-rv32.js';
+import { MARCH, buildRv32Program, buildRv32Test, elfArch, makeBuildDir, measureFirmware, multiDirectory, runQemu } from './build-rv32.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const KEY = Uint8Array.from({ length: 32 }, (_, i) => i + 1);
@@ -24,17 +25,31 @@ const STACK_BUDGET = 8 * 1024;
 
 const dirs: string[] = [];
 let dir = '';
+let coreElf = '';
 
 beforeAll(() => {
   dir = makeBuildDir();
   dirs.push(dir);
+  coreElf = buildRv32Test(dir, 'core', join(here, 'core_test.c'));
 });
 
 afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-describe('firmware core on rv32imac under QEMU', () => {
+describe('firmware core on rv32imc under QEMU', () => {
+  it('targets rv32imc exactly: no A/F/D in the image, and the QEMU CPU faults on an atomic instruction', () => {
+    expect(MARCH).toBe('rv32imc');
+    // Debian's picolibc has no rv32imc multilib; gcc picks rv32im (a subset), never rv32imac.
+    expect(multiDirectory()).toBe('rv32im/ilp32');
+    const arch = elfArch(coreElf);
+    expect(arch).toMatch(/^rv32i2p\d_m2p0_c2p0/);
+    expect(arch).not.toMatch(/_[afd]\d/);
+    const probe = runQemu(buildRv32Program(dir, 'amo', join(here, 'amo_probe.c'), 'rv32imac'));
+    expect(probe.lines.join('\n')).toContain('RISCV fault');
+    expect(probe.lines.join('\n')).not.toContain('amo ran');
+  });
+
   it('SHA-256 / HMAC-SHA256 pass the FIPS 180-4 and RFC 4231 vectors', () => {
     const { lines, status } = runQemu(buildRv32Test(dir, 'crypto', join(here, 'crypto_test.c')));
     expect(lines.filter((l) => l.startsWith('not ok'))).toEqual([]);
@@ -44,7 +59,7 @@ describe('firmware core on rv32imac under QEMU', () => {
   });
 
   it('runs the core unit tests, signing exactly as the mbedTLS host build does, within the budgets', () => {
-    const rv = runQemu(buildRv32Test(dir, 'core', join(here, 'core_test.c')));
+    const rv = runQemu(coreElf);
     expect(rv.lines.filter((l) => l.startsWith('not ok'))).toEqual([]);
     expect(rv.lines.at(-1)).toBe('done 14 0');
     expect(rv.status).toBe(0);
@@ -67,8 +82,8 @@ describe('firmware core on rv32imac under QEMU', () => {
     const staticRam = fp.staticRam + coreStruct + RING_BYTES;
     console.log(
       JSON.stringify({
-        name: 'wearable.rv32imac.footprint',
-        target: 'rv32imac ilp32, -Os, core + protocol library + SHA-256/HMAC (objects, picolibc not counted)',
+        name: 'wearable.rv32imc.footprint',
+        target: 'rv32imc ilp32 (ESP32-C3 ISA), -Os, core + JSON reader + protocol library + SHA-256/HMAC (objects, picolibc not counted)',
         flashBytes: fp.flash,
         objectsStaticRamBytes: fp.staticRam,
         jarvisCoreStructBytes: coreStruct,
