@@ -94,7 +94,7 @@ export const COLORS: Readonly<Record<string, readonly [number, number, number]>>
 export const STATE_WORDS: Readonly<Record<string, string>> = {
   on: 'on', off: 'off', open: 'open', opened: 'open', closed: 'closed', shut: 'closed', locked: 'locked', unlocked: 'unlocked',
   playing: 'playing', paused: 'paused', armed: 'armed', disarmed: 'disarmed', running: 'on', down: 'closed', up: 'open',
-  detected: 'on', clear: 'off', leaking: 'on', wet: 'on', dry: 'off', home: 'home', away: 'not_home', idle: 'idle', docked: 'docked', cleaning: 'cleaning', mowing: 'mowing',
+  detected: 'on', clear: 'off', leaking: 'on', wet: 'on', dry: 'off', home: 'home', away: 'not_home', idle: 'idle', occupied: 'occupied', unoccupied: 'unoccupied', empty: 'unoccupied', vacant: 'unoccupied', docked: 'docked', cleaning: 'cleaning', mowing: 'mowing',
 };
 
 /** Media classes a search may name, as Home Assistant's media classes. */
@@ -117,6 +117,7 @@ export const commandTemplates: readonly CommandTemplate[] = [
   { intent: 'HassRespond', sentences: ['where does (my|the) data go [to]'], slots: { response: 'data' } },
   { intent: 'HassRespond', sentences: ['what can i (say|ask) [you]'], slots: { response: 'commands' } },
   { intent: 'HassRespond', sentences: ['who (made|created|built) you'], slots: { response: 'creator' } },
+  { intent: 'HassNevermind', sentences: ['(actually|oh|oops|sorry|um|uh|wait|no) [actually|sorry|oops|wait|no] (nevermind|forget it|forget about it|cancel that|ignore that|ignore me|never you mind|not you|not talking to you|i was not talking to you|do not worry [about it]|scratch that|my mistake|my bad) [sorry|then|jarvis]', '(i was talking to|talking to) (someone else|somebody else|my (wife|husband|partner|son|daughter|kids|friend))', '(leave it|stop listening|go back to sleep|never mind me)'], weak: true },
   { intent: 'HassNevermind', sentences: ['[oh|oops|sorry|um|uh] (nevermind|forget it|forget about it|cancel|cancel that|ignore that|ignore me|nothing|never you mind|not you|do not worry [about it]|scratch that) [sorry|then|jarvis]'] },
 
   // Timers (Jarvis runs them itself).
@@ -184,6 +185,8 @@ export const commandTemplates: readonly CommandTemplate[] = [
       'let me know in {duration}',
     ],
   },
+  { intent: 'HassIncreaseTimer', sentences: ['(add|give it|give me|put on) {duration} [more|extra]', '(add|put) {duration} [more|extra] (on|to) (it|that|the clock)', '{duration} more [please]', '(extend|increase) (it|that) by {duration}'], weak: true },
+  { intent: 'HassDecreaseTimer', sentences: ['(take|knock|remove|subtract|shave) {duration} off', '{duration} less'], weak: true },
   // Other ways of asking for a timer (text only: they would widen the speech grammar for little).
   {
     intent: 'HassStartTimer',
@@ -198,10 +201,13 @@ export const commandTemplates: readonly CommandTemplate[] = [
       '(time|timer) {duration} [for] [the|my] {timer_name}',
       '(set|start|create) [a|an] {duration} alarm',
       '{duration} on the clock',
+      '[a|an|the|my] {timer_name} timer [for|of] {duration}',
+      '{duration} [for] [the|my] {timer_name} timer',
     ],
     weak: true,
   },
   // Time, date, weather.
+  { intent: 'HassGetCurrentTime', sentences: ['time check', 'what time (have we|do we have|have you|do you have|is it) [got] [now|right now]', '(what|which) time is it', 'what is the time (please|now|right now)', 'how late is it', 'do you have the time', '(got|have you got) the time', '(tell me|say) the time', 'current time [please]', 'the time [please]'], weak: true },
   { intent: 'HassGetCurrentTime', sentences: ['what time is it [now|right now]', 'tell me what time it is', 'what hour is it', '(have you got|got) the time', '(what is|whats) the time [now|right now]', '[tell me|give me] the [current] time', '(do you know|can you tell me|could you tell me) what time it is', 'what is the current time', 'time', 'what time do you have'] },
   {
     intent: 'HassGetCurrentDate',
@@ -270,6 +276,7 @@ export const commandTemplates: readonly CommandTemplate[] = [
   // Media search (open vocabulary), before unpause/next so "play the next song" stays a command of its own.
   { intent: 'HassMediaNext', sentences: ['(next|skip) [<track>] [please]', '(play|go to|skip to|jump to) [the] next <track> [(in|on) {target}]', 'skip [this|the|that] <track> [(in|on) {target}]', '(next|skip) [this|the] [<track>] (in|on) {target}', 'next <track> on {target}', 'skip ahead'], domains: media },
   { intent: 'HassMediaPrevious', sentences: ['(previous|last) <track> [please]', 'previous', '(play|go to|skip to|go back to|back to|jump to) [the] (previous|last) <track> [again] [(in|on) {target}]', 'go back [a|one] [<track>] [(in|on) {target}]', '(previous|last) <track> (in|on) {target}', 'play [the] (last|previous) <track> again', 'replay [the] (last|previous) <track>'], domains: media },
+  { intent: 'HassMediaUnpause', sentences: ['(carry on|keep on|go on|start) playing [<media>] [(in|on) {target}]', '(carry on|continue|resume) [with] [the] (music|playback|song|show|movie|podcast|episode|film) [(in|on) {target}]', '(unpause|resume|continue) [<media>] (in|on) {target}', 'press play [(in|on) {target}]', 'play (it|that) again [(in|on) {target}]'], domains: media, weak: true },
   { intent: 'HassMediaUnpause', sentences: ['(resume|unpause|continue) {target}', '(resume|unpause|continue) <media> [in|on] {target}', '(resume|unpause) {target} (music|show|shows|tv show|media|media player|playback)', '(resume|unpause|continue) <media>', '(resume|continue|keep) playing [<media>] [(in|on) {target}]', 'play <media> again', '(start|put) [the] (music|playback) (back on|again)', '(resume|unpause|continue) playback [(in|on) {target}]', 'unpause', 'resume', 'carry on playing'], domains: media },
   { intent: 'HassMediaSearchAndPlay', sentences: ['(play|put on) the artist {search_query} [(in|on) {target}]', '(play|put on) (something|anything|some music|music|songs) by {search_query} [(in|on) {target}]'], slots: { media_class: 'artist' }, domains: media },
   { intent: 'HassMediaSearchAndPlay', sentences: ['(play|put on) the album {search_query} [(in|on) {target}]'], slots: { media_class: 'album' }, domains: media },
@@ -321,7 +328,8 @@ export const commandTemplates: readonly CommandTemplate[] = [
   {
     intent: 'HassClimateSetTemperature',
     sentences: [
-      '<set> {target} [temperature|thermostat|heating] to {temperature} <degrees>',
+      '<set> {target} to {temperature} <degrees>',
+      '<set> {target} (temperature|thermostat|heating) to {temperature} <degrees>',
       '<set> [the] (temperature|thermostat|heating|heat|heater) to {temperature} <degrees> [[in|on] {where}]',
       '<set> [the] (temperature|thermostat|heating|heat) (in|of|on|for) {target} to {temperature} <degrees>',
       '<set> it to {temperature} degrees [(in|on) {where}]',
@@ -411,6 +419,86 @@ export const commandTemplates: readonly CommandTemplate[] = [
   },
 
   { intent: 'HassLightSet', sentences: ['<set> {target} to {brightness}', '<set> {target} {brightness} percent'], domains: ['light'], weak: true },
+  // Other word orders for a value (text only).
+  {
+    intent: 'HassSetVolume',
+    sentences: ['(<set>|<turn>|put) [the] volume (to|at|on) (max|maximum|full|the max|the maximum|full blast) [(on|in|for) {target}]', '(max|maximum|full) volume [(on|in|for) {target}]', '(<set>|<turn>|put) {target} volume (to|at) (max|maximum|full)'],
+    slots: { volume_level: 100 },
+    domains: media,
+    weak: true,
+  },
+  {
+    intent: 'HassSetVolume',
+    sentences: [
+      '{target} volume [to|at] {volume_level} [percent]',
+      '(<set>|<turn>|put) {target} [to|at] volume {volume_level} [percent]',
+      '(<set>|<turn>|put) [the] volume (to|at) {volume_level} [percent] (on|in|for) {target}',
+      'volume (on|of|for) {target} (to|at) {volume_level} [percent]',
+      '(<set>|change) [the] (volume|sound) level [(on|of|in|for) {target}] (to|at) {volume_level} [percent]',
+      '(make|put) [the] volume {volume_level} [percent] [(on|in|for) {target}]',
+    ],
+    domains: media,
+    weak: true,
+  },
+  {
+    intent: 'HassLightSet',
+    sentences: [
+      '{target} {brightness} percent [brightness]',
+      '[the] brightness (of|on|for|in) {target} (to|at) {brightness} [percent]',
+      '(bring|take|turn|set|put|dim|lower|drop) {target} down to {brightness} [percent]',
+      '(bring|take|turn|set|put|raise|brighten|boost) {target} up to {brightness} [percent]',
+      '(make|set|put|turn|have) {target} [to|at] {brightness} percent [bright|brightness]',
+      '{brightness} percent (on|for|in) {target}',
+      '<set> {target} brightness {brightness} [percent]',
+    ],
+    domains: ['light'],
+    weak: true,
+  },
+  {
+    intent: 'HassLightSet',
+    sentences: ['(max|maximum|full) brightness (on|for|in) {target}', '(make|set|put|turn) {target} [to|at] (max|maximum|full) [brightness]', '{target} (to|at|on) (max|maximum|full) [brightness]', '(make|set|put|turn) {target} as bright as (it can go|possible)'],
+    slots: { brightness: 100 },
+    domains: ['light'],
+    weak: true,
+  },
+  { intent: 'HassLightSet', sentences: ['(make|set|put|turn|dim) {target} [to|at] half [brightness]', '{target} (to|at) half brightness'], slots: { brightness: 50 }, domains: ['light'], weak: true },
+  { intent: 'HassLightSet', sentences: ['(make|set|put|turn|dim) {target} [to|at] (a quarter|quarter|one quarter) [brightness]', '{target} (to|at) (a quarter|quarter) brightness'], slots: { brightness: 25 }, domains: ['light'], weak: true },
+  { intent: 'HassLightSet', sentences: ['(make|set|put|turn) {target} [to|at] three quarters [brightness]'], slots: { brightness: 75 }, domains: ['light'], weak: true },
+  {
+    intent: 'HassLightSet',
+    sentences: ['(<turn>|bring|take) {target} down (a bit|a little|a little bit|slightly|some|a touch|a notch|a tad)', '(dim|lower) {target} (a touch|a notch|a tad|down)', 'make {target} (a bit|a little|slightly) (less bright|softer)'],
+    slots: { brightness_step: -25 },
+    domains: ['light'],
+    weak: true,
+  },
+  {
+    intent: 'HassLightSet',
+    sentences: ['(<turn>|bring|take) {target} up (a bit|a little|a little bit|slightly|some|a touch|a notch|a tad)', '(brighten|raise) {target} (a touch|a notch|a tad|up)', 'make {target} (a bit|a little|slightly) (more bright|stronger)'],
+    slots: { brightness_step: 25 },
+    domains: ['light'],
+    weak: true,
+  },
+  { intent: 'HassSetPosition', sentences: ['<set> {target} (to|at) (a quarter|quarter|one quarter) [open|opened|of the way|way]', '(open|raise|lower|close) {target} (a quarter|quarter) [of the] [way]'], slots: { position: 25 }, domains: covers, weak: true },
+  { intent: 'HassSetPosition', sentences: ['<set> {target} (to|at) three quarters [open|opened|of the way|way]', '(open|raise|lower|close) {target} three quarters [of the] [way]'], slots: { position: 75 }, domains: covers, weak: true },
+  {
+    intent: 'HassSetPosition',
+    sentences: ['{target} (out|open|up|down) (to|at) {position} [percent]', '(extend|open|raise|lower|close|roll out|put out) {target} (to|at|by) {position} [percent]', '{target} {position} percent [open]', '<set> {target} (to|at) {position} percent (open|closed)'],
+    domains: covers,
+    weak: true,
+  },
+  {
+    intent: 'HassClimateSetTemperature',
+    sentences: [
+      '<set> {target} at {temperature} <degrees>',
+      '{target} {temperature} [degrees]',
+      '[the] (temperature|thermostat|heating|heat) [to] {temperature} <degrees> [[in|on] {where}]',
+      '(make|set|keep|put) it {temperature} [degrees] [[in|on] {where}]',
+      '(i want|i would like|can we have|can i have|let us have) [it] {temperature} degrees [[in|on] {where}]',
+      '(bump|turn|put|bring) [the] (heat|heating|temperature|thermostat) (up|down) to {temperature} <degrees> [[in|on] {where}]',
+    ],
+    domains: ['climate'],
+    weak: true,
+  },
   { intent: 'HassFanSetSpeed', sentences: ['<set> {target} to {percentage}'], domains: ['fan'], weak: true },
   { intent: 'HassSetPosition', sentences: ['<set> {target} to {position}'], domains: covers, weak: true },
   { intent: 'HassSetVolume', sentences: ['<set> {target} to {volume_level} [percent]'], domains: media, weak: true },
@@ -527,6 +615,9 @@ export const commandTemplates: readonly CommandTemplate[] = [
     ],
   },
   { intent: 'HassGetState', sentences: ['did (i|we|you|someone|anyone) lock {target}'], slots: { state: 'locked' } },
+  { intent: 'HassGetState', sentences: ['(is|are) {target} [still] (out|extended)'], slots: { state: 'open' }, domains: covers, weak: true },
+  { intent: 'HassGetState', sentences: ['(is|are) {target} [still] (in|retracted)'], slots: { state: 'closed' }, domains: covers, weak: true },
+  { intent: 'HassGetState', sentences: ['(is|are) (anyone|anybody|someone|somebody) (in|using) {where}', 'is there (anyone|anybody|someone|somebody) in {where}'], slots: { state: 'occupied' }, weak: true },
   { intent: 'HassGetState', sentences: ['did (i|we|you|someone|anyone) (close|shut) {target}'], slots: { state: 'closed' } },
   { intent: 'HassGetState', sentences: ['(what is|whats) {target}', 'how (is|are) {target}'], weak: true },
 
@@ -540,6 +631,17 @@ export const commandTemplates: readonly CommandTemplate[] = [
   { intent: 'HassTurnOff', sentences: ['{target} down'], domains: covers, weak: true },
   { intent: 'HassTurnOn', sentences: ['(activate|run|trigger) [the] scene {target}', 'scene {target}'], domains: ['scene', 'script'] },
   { intent: 'HassTurnOn', sentences: ['(activate|run|start|play|trigger|set) {target} [scene]', '{target} scene'], domains: ['scene', 'script'], weak: true },
+  { intent: 'HassTurnOn', sentences: ['(activate|run|start|trigger|execute|do|launch) [the|my] {target} (script|routine|automation)', '(activate|run|start|trigger|set|go to|switch to) [the|my] {target} scene', '{target} (script|routine) [on|please]', '(it is|its) {target} time'], domains: ['scene', 'script'], weak: true },
+  // Covers that roll out (awnings) and a target said first ("the side door, lock it") (text only).
+  { intent: 'HassTurnOn', sentences: ['(extend|roll out|put out|pull out|let out|unroll|unfurl) {target}', '{target} out'], domains: covers, weak: true },
+  { intent: 'HassTurnOff', sentences: ['(retract|roll in|bring in|pull in|put away|wind in|furl) {target}', '{target} in'], domains: covers, weak: true },
+  { intent: 'HassTurnOn', sentences: ['{target} [<turn>] (it|them) on', '{target} (switch|turn|put) on'], weak: true },
+  { intent: 'HassTurnOff', sentences: ['{target} [<turn>] (it|them) <off>', '{target} (switch|turn) <off>'], weak: true },
+  { intent: 'HassTurnOn', sentences: ['{target} (lock|secure) (it|them)'], domains: ['lock'], weak: true },
+  { intent: 'HassTurnOff', sentences: ['{target} unlock (it|them)'], domains: ['lock'], weak: true },
+  { intent: 'HassTurnOn', sentences: ['{target} open (it|them) [up]'], domains: covers, weak: true },
+  { intent: 'HassTurnOff', sentences: ['{target} (close|shut) (it|them)'], domains: covers, weak: true },
+  { intent: 'HassTurnOn', sentences: ['(light|lights) [on] (in here|here) [now]', '(light|lights) on'], weak: true },
   {
     intent: 'HassTurnOn',
     sentences: [

@@ -136,6 +136,12 @@ export class EntityIndex {
     }
   }
 
+  /** Whether a spoken word (normalised) is a word of a name, alias, place or kind of this home. */
+  knowsWord(word: string): boolean {
+    const t = singular(word);
+    return (this.vocabulary.get(t.length) ?? []).includes(t);
+  }
+
   /** Finds an area by id, name or alias (case-insensitive); undefined when none. */
   findArea(text: string): SnapshotArea | undefined {
     const byId = this.areasById.get(text);
@@ -220,15 +226,40 @@ export class EntityIndex {
     return undefined;
   }
 
+  /** Positions of house words ("flat", "home") that belong to a place or name phrase said around them. */
+  private namedHouseWords(tokens: readonly string[]): Set<number> {
+    const out = new Set<number>();
+    if (!tokens.some((t) => HOUSE_WORDS.has(t))) return out;
+    const words = tokens.filter(Boolean);
+    const at = tokens.flatMap((t, i) => (t ? [i] : []));
+    for (const spans of [this.findSpans(words, this.areaPhrases, false), this.findSpans(words, this.floorPhrases, false)]) {
+      for (const sp of spans) for (let k = sp.start; k < sp.end; k++) out.add(at[k]!);
+    }
+    for (let i = 0; i < words.length; i++) {
+      if (!HOUSE_WORDS.has(words[i]!) || out.has(at[i]!)) continue;
+      // A name containing the word, said with a neighbour of it ("house alarm").
+      for (const idx of this.tokenToPhrases.get(words[i]!) ?? []) {
+        const name = this.entityPhrases[idx]!.tokens;
+        const k = name.indexOf(words[i]!);
+        if ((k > 0 && words[i - 1] === name[k - 1]) || (k >= 0 && k + 1 < name.length && words[i + 1] === name[k + 1])) out.add(at[i]!);
+      }
+    }
+    return out;
+  }
+
   /** Resolves the words of a target ("the kitchen lights", "bedside lamp", "upstairs", "lights in here"). */
   resolve(text: string, constraints: TargetConstraints): ResolvedTarget | TargetFailure {
     const raw = text.split(' ').filter(Boolean);
     const tokens = raw.map(singular);
     const allFlag = tokens.some((t) => ALL_WORDS.has(t));
-    const house = tokens.some((t) => HOUSE_WORDS.has(t));
     const here = tokens.some((t) => HERE_WORDS.has(t));
-    const keep = (t: string): boolean => !FILLERS.has(t) && !ALL_WORDS.has(t) && !HOUSE_WORDS.has(t) && !HERE_WORDS.has(t);
-    const meaningfulRaw = raw.filter((_, i) => keep(tokens[i]!));
+    // "house", "home", "flat" mean the whole home unless they are words of a place or a name ("Granny Flat",
+    // "Home Gym", "House Alarm").
+    const partOfName = this.namedHouseWords(tokens.map((t) => (FILLERS.has(t) || ALL_WORDS.has(t) || HERE_WORDS.has(t) ? '' : t)));
+    const houseWord = (i: number): boolean => HOUSE_WORDS.has(tokens[i]!) && !partOfName.has(i);
+    const house = tokens.some((_, i) => houseWord(i));
+    const keep = (t: string, i: number): boolean => !FILLERS.has(t) && !ALL_WORDS.has(t) && !houseWord(i) && !HERE_WORDS.has(t);
+    const meaningfulRaw = raw.filter((_, i) => keep(tokens[i]!, i));
     const meaningful = meaningfulRaw.map(singular);
     const domainOk = (e: SnapshotEntity): boolean => !constraints.domains || constraints.domains.includes(domainOf(e.entity_id));
 
@@ -296,7 +327,9 @@ export class EntityIndex {
       if ('failure' in s) return s;
       const defaults = constraints.defaultDomains ?? constraints.domains;
       const entities = s.entities.filter((e) => !defaults || defaults.includes(domainOf(e.entity_id)));
-      const slots = { ...s.slots, ...(defaults && defaults.length === 1 ? { domain: defaults[0]! } : {}) };
+      const slots: ResolvedTarget['slots'] = { ...s.slots, ...(defaults && defaults.length === 1 ? { domain: defaults[0]! } : {}) };
+      const classes = new Set(entities.map((e) => e.device_class));
+      if (slots.domain && classes.size === 1 && entities[0]?.device_class) slots.device_class = entities[0].device_class;
       return { entities, slots, fuzzy, usedContextArea: s.usedContext };
     }
 
@@ -319,7 +352,10 @@ export class EntityIndex {
         const slots: ResolvedTarget['slots'] = { ...s.slots, domain: kinds[0]!.domain };
         const classes = new Set(kinds.map((k) => k.deviceClass));
         if (classes.size === 1 && kinds[0]!.deviceClass) slots.device_class = kinds[0]!.deviceClass;
-        return { entities, slots, fuzzy, usedContextArea: s.usedContext };
+        // None of that kind in the place said: the words may be a name instead ("the patio door" is the Patio
+        // Door Sensor in the kitchen when the patio has no door).
+        const asName = entities.length === 0 && placeSpan ? this.matchNames(meaningful, domainOk, false) : undefined;
+        if (!asName || asName.score < 0.5 || new Set(asName.entities.map((e) => e.name)).size !== 1) return { entities, slots, fuzzy, usedContextArea: s.usedContext };
       }
     }
 
@@ -371,9 +407,11 @@ export class EntityIndex {
     return { entities, slots, fuzzy, usedContextArea: false };
   }
 
-  private domainSlot(entities: readonly SnapshotEntity[]): { domain?: string } {
+  private domainSlot(entities: readonly SnapshotEntity[]): { domain?: string; device_class?: string } {
     const domains = new Set(entities.map((e) => domainOf(e.entity_id)));
-    return domains.size === 1 ? { domain: [...domains][0]! } : {};
+    const classes = new Set(entities.map((e) => e.device_class));
+    const cls = classes.size === 1 ? [...classes][0] : undefined;
+    return { ...(domains.size === 1 ? { domain: [...domains][0]! } : {}), ...(cls ? { device_class: cls } : {}) };
   }
 
   /**

@@ -50,10 +50,15 @@ const APPLIANCE_INTENTS = new Set<IntentName>(['HassVacuumStart', 'HassVacuumRet
 const STATE_DOMAINS: Readonly<Record<string, readonly string[]>> = {
   locked: ['lock'], unlocked: ['lock'], open: ['cover', 'binary_sensor', 'valve'], closed: ['cover', 'binary_sensor', 'valve'],
   playing: ['media_player'], paused: ['media_player'], armed: ['alarm_control_panel'], disarmed: ['alarm_control_panel'],
+  occupied: ['binary_sensor'], unoccupied: ['binary_sensor'],
   home: ['person', 'device_tracker'], not_home: ['person', 'device_tracker'], docked: ['vacuum', 'lawn_mower'], cleaning: ['vacuum'], mowing: ['lawn_mower'],
 };
 /** Words a play request may not start with: overheard "play nicely", "play with the dog" is not a search. */
 const NOT_A_SEARCH = /^(?:nicely|nice|with|along|outside|inside|around|together|fair|games?|ball|catch|hard|dead|it|that|this|cards|tag|football|later|again|now|by yourself|on your own)\b/;
+/** Spoken states of a binary sensor as Home Assistant stores them. */
+const BINARY_STATES: Readonly<Record<string, string>> = { open: 'on', closed: 'off', occupied: 'on', unoccupied: 'off', locked: 'off', unlocked: 'on', home: 'on', not_home: 'off' };
+/** Words a target that names a thing does not have: possessives of a person spoken to and verbs of a sentence. */
+const NOT_A_THING = / (?:your|yours|his|her|their|is|are|was|were|am|be|been|go|goes|went|going|got|has|had|do|does|did|will|would|should|can|could|yesterday|tomorrow|page) /;
 const READ_ONLY = new Set<IntentName>(['HassGetState', 'HassClimateGetTemperature', 'HassGetWeather']);
 
 /**
@@ -207,7 +212,10 @@ export class Tier0Router {
     const askedState = typeof slots['state'] === 'string' ? STATE_DOMAINS[slots['state']] : undefined;
     if (intent === 'HassGetState' && askedState) domains = askedState;
     if (domains) constraints.domains = domains;
-    const defaults = intentDomains.defaults ?? domains;
+    // What a bare place means: the intent's default kinds, kept to the template's own kinds ("activate the
+    // gym scene" is the scenes there, not the lights).
+    const own = c.template.domains;
+    const defaults = own ? (intentDomains.defaults?.some((d) => own.includes(d)) ? intentDomains.defaults.filter((d) => own.includes(d)) : own) : intentDomains.defaults ?? domains;
     if (defaults) constraints.defaultDomains = defaults;
 
     if (groups['where'] && !/^(?:here|in here)$/.test(groups['where']) && !this.index.findPlace(groups['where'])) {
@@ -230,6 +238,11 @@ export class Tier0Router {
     }
 
     let resolved = this.index.resolve(c.hasTarget && targetText ? targetText : 'here', constraints);
+    if (c.template.targetWord && groups['target'] !== undefined) {
+      // "the front door battery", "the baby monitor battery": a sensor named for its device, before the device.
+      const own = this.index.resolve(`${groups['target']} ${c.template.targetWord}`, constraints);
+      if (!('failure' in own) && own.slots.name) resolved = own;
+    }
     if ('failure' in resolved && resolved.failure === 'no_area' && (!targetText || /^(?:it|them|all|everything)$/.test(targetText))) {
       // No room known: fall back to the only matching entity in the home, if there is exactly one.
       const all = this.index.snapshot.entities.filter((e) => (defaults ?? []).includes(domainOf(e.entity_id)));
@@ -239,7 +252,10 @@ export class Tier0Router {
     }
     if ('failure' in resolved) {
       const code = resolved.failure === 'no_area' ? 'JARVIS_ROUTE_NO_AREA' : resolved.failure === 'ambiguous' ? 'JARVIS_ROUTE_AMBIGUOUS' : 'JARVIS_ROUTE_UNKNOWN_TARGET';
-      return fail(code, resolved.message, c.template.weak === true || (resolved.failure === 'unknown' && !c.hasTarget));
+      // Words that do not make a thing's name ("close your eyes and go to sleep", "my phone is at ten percent"):
+      // overheard speech, not a request for an unknown device.
+      const notAThing = resolved.failure === 'unknown' && (targetText ?? '').split(' ').some((w) => NOT_A_THING.test(` ${w} `) && !this.index.knowsWord(w));
+      return fail(code, resolved.message, c.template.weak === true || notAThing || (resolved.failure === 'unknown' && !c.hasTarget));
     }
     let entities = resolved.entities;
     if (intent === 'HassClimateGetTemperature' && !entities.some((e) => domainOf(e.entity_id) === 'climate' || e.device_class === 'temperature')) {
@@ -266,6 +282,15 @@ export class Tier0Router {
       return fail('JARVIS_ROUTE_AMBIGUOUS', 'Which one do you mean?', c.template.weak === true);
     }
     if (intent === 'HassMediaSearchAndPlay' && entities.length > 1) entities = entities.slice(0, 1);
+    // Occupancy is asked in words of its own; a binary sensor stores it as on or off. (Other states stay as said,
+    // "open", "closed": the executor compares them with the sensor's on/off.)
+    if (typeof slots['state'] === 'string' && /occupied$/.test(slots['state']) && entities.every((e) => domainOf(e.entity_id) === 'binary_sensor')) {
+      slots['state'] = BINARY_STATES[slots['state']] ?? slots['state'];
+    }
+    // "what's the thermostat at", "what is the heat pump reading": a thermostat's state is its temperature.
+    if (intent === 'HassGetState' && slots['state'] === undefined && resolved.slots.name && entities.every((e) => domainOf(e.entity_id) === 'climate')) {
+      return this.finish('HassClimateGetTemperature', slots, entities, resolved.fuzzy);
+    }
     return this.finish(intent, slots, entities, resolved.fuzzy);
   }
 
