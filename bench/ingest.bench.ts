@@ -10,6 +10,7 @@ import { Worker } from 'node:worker_threads';
 import { Codec, encodeSignedAudioFrame, MessageType } from '@jarvis/protocol';
 import { Registry } from 'prom-client';
 import { MuteGate } from '../hub/src/audio/mute-gate.js';
+import { registerIngestMetrics } from '../hub/src/audio/ingest-metrics.js';
 import { UdpIngest } from '../hub/src/audio/udp-ingest.js';
 import { silentLogger } from '../hub/src/core/logger.js';
 import { distribution, type Benchmark } from './lib.js';
@@ -42,7 +43,7 @@ function frames(device: number, key: Uint8Array, count: number, streamId = 1): U
 function ingestFor(k: Map<number, Uint8Array>, port = 0): { ingest: UdpIngest; received: () => number } {
   let samples = 0;
   const ingest = new UdpIngest({
-    host: '127.0.0.1', port, receiveBufferBytes: 4 * 1024 * 1024, stream: STREAM, keyFor: (id) => k.get(id), gate: new MuteGate(), logger: silentLogger(), metrics: new Registry(),
+    host: '127.0.0.1', port, receiveBufferBytes: 4 * 1024 * 1024, stream: STREAM, keyFor: (id) => k.get(id), gate: new MuteGate(), logger: silentLogger(), metrics: registerIngestMetrics(new Registry()),
   });
   ingest.onAudio((c) => (samples += c.samples.length));
   return { ingest, received: () => samples };

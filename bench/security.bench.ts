@@ -19,6 +19,7 @@ import { Registry } from 'prom-client';
 import { silentLogger } from '../hub/src/core/logger.js';
 import { SecretBox } from '../hub/src/core/secrets.js';
 import { EmbeddedBroker } from '../hub/src/mqtt/embedded-broker.js';
+import { registerMqttMetrics } from '../hub/src/mqtt/metrics.js';
 import { openDatabase } from '../hub/src/store/database.js';
 import { DevicesRepository } from '../hub/src/store/devices-repository.js';
 import type { LoginLimits } from '../hub/src/mqtt/login-limiter.js';
@@ -80,7 +81,7 @@ async function scenario(emit: (f: Figure) => void, suffix: string, loginLimits: 
         },
         hubCredentials: { username: 'jarvis-hub', password: randomBytes(16).toString('hex') },
         logger: silentLogger(),
-        metrics: new Registry(),
+        metrics: registerMqttMetrics(new Registry()),
         limits: { maxConnectionsPerAddress: 1000 },
         loginLimits,
       });

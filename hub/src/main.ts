@@ -13,6 +13,7 @@ import { SessionStore, sessionAuthenticator } from './api/session.js';
 import { taskRoutesFor } from './api/tasks-routes.js';
 import { voiceRoutes } from './api/voice-routes.js';
 import { MuteGate } from './audio/mute-gate.js';
+import { registerIngestMetrics } from './audio/ingest-metrics.js';
 import { UdpIngest } from './audio/udp-ingest.js';
 import type { JarvisConfig } from './config/schema.js';
 import { subscription } from './core/component.js';
@@ -27,6 +28,7 @@ import { LlmRuntime } from './llm/runtime.js';
 import { DeviceRegistry } from './mqtt/device-registry.js';
 import { MqttDevicePlane } from './mqtt/device-plane.js';
 import { EmbeddedBroker } from './mqtt/embedded-broker.js';
+import { registerMqttMetrics } from './mqtt/metrics.js';
 import { DEFAULT_EXPORT_LIMITS } from './mqtt/mosquitto-export.js';
 import { MosquittoSync } from './mqtt/mosquitto-sync.js';
 import { ObserverComponent } from './observer/component.js';
@@ -145,6 +147,7 @@ export async function startHub(config: JarvisConfig, logger: Logger, options: St
     let mqttUser: string | undefined;
     let mqttPassword: string | undefined;
     let broker: EmbeddedBroker | undefined;
+    const mqttMetrics = registerMqttMetrics(metrics);
     if (config.mqtt.url) {
       mqttUrl = config.mqtt.url;
       mqttUser = config.mqtt.username;
@@ -161,7 +164,7 @@ export async function startHub(config: JarvisConfig, logger: Logger, options: St
           limits: config.mqtt.limits,
           loginLimits: config.mqtt.limits,
           logger: log('hub:mqtt-broker'),
-          metrics,
+          metrics: mqttMetrics,
         }),
       );
       ports.mqtt = broker.port;
@@ -177,7 +180,7 @@ export async function startHub(config: JarvisConfig, logger: Logger, options: St
       gate,
       streamGuard: new UdpStreamsRepository(db),
       logger: log('hub:udp'),
-      metrics,
+      metrics: registerIngestMetrics(metrics),
     });
     for (const [deviceId, muted] of restoredMute) ingest.publishMuteGauge(deviceId, muted);
 
@@ -193,7 +196,7 @@ export async function startHub(config: JarvisConfig, logger: Logger, options: St
         udpLastHeard: (id) => ingest.statsFor(id)?.lastHeardAt,
         discoveryPrefix: config.mqtt.discoveryPrefix,
         logger: log('hub:mqtt'),
-        metrics,
+        metrics: mqttMetrics,
         waitForConnect: broker !== undefined,
       }),
     );

@@ -1,12 +1,11 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { decodeAudioFrame, formatDeviceId, isProtocolError, peekDeviceId, STREAM_GUARD_PERSIST_MS, verifyAudioFrame } from '@jarvis/protocol';
-import type { Counter, Gauge, Registry } from 'prom-client';
-import { Counter as PromCounter, Gauge as PromGauge } from 'prom-client';
 import type { Component } from '../core/component.js';
 import type { Logger } from '../core/logger.js';
 import { DeviceStream, type DatagramResult, type DeviceStreamOptions, type DeviceStreamStats, type StreamGuardState } from './device-stream.js';
 import type { MuteGate } from './mute-gate.js';
 import type { DeviceAudioChunk } from './types.js';
+import { unregisteredIngestMetrics, type IngestMetrics } from './ingest-metrics.js';
 import { InternalError } from '../core/index.js';
 
 /** Looks up a device's UDP key by its numeric id; undefined for an unknown device. */
@@ -30,7 +29,8 @@ export interface UdpIngestOptions {
   keyFor: DeviceKeyLookup;
   gate: MuteGate;
   logger: Logger;
-  metrics?: Registry;
+  /** Its Prometheus series, registered by the root (`registerIngestMetrics`); unregistered ones when absent. */
+  metrics?: IngestMetrics;
   /** Interval of the play-out timer that releases frames stuck behind a lost one. */
   pollIntervalMs?: number;
   /** Persists the replay guard; without it a restarted hub forgets every device's boot counter. */
@@ -44,39 +44,6 @@ export interface UdpIngestOptions {
   /** How often dropped datagrams are summed up in one info line per device, ms (default 60000). */
   dropLogIntervalMs?: number;
   now?: () => number;
-}
-
-/** The Prometheus series the ingest maintains (names fixed by issue 3). */
-interface IngestMetrics {
-  datagrams: Counter<'device' | 'result'>;
-  forwarded: Counter<'device'>;
-  concealed: Counter<'device'>;
-  muted: Gauge<'device'>;
-}
-
-function createMetrics(registry: Registry | undefined): IngestMetrics {
-  const registers = registry ? [registry] : [];
-  return {
-    datagrams: new PromCounter({
-      name: 'jarvis_udp_datagrams_total',
-      help: 'UDP audio datagrams by device and what became of them',
-      labelNames: ['device', 'result'] as const,
-      registers,
-    }),
-    forwarded: new PromCounter({
-      name: 'jarvis_audio_samples_forwarded_total',
-      help: 'Samples passed past the mute gate to the audio front end (real and concealed)',
-      labelNames: ['device'] as const,
-      registers,
-    }),
-    concealed: new PromCounter({
-      name: 'jarvis_audio_concealed_samples_total',
-      help: 'Samples synthesised to conceal lost datagrams',
-      labelNames: ['device'] as const,
-      registers,
-    }),
-    muted: new PromGauge({ name: 'jarvis_device_muted', help: '1 while the device is muted', labelNames: ['device'] as const, registers }),
-  };
 }
 
 /**
@@ -105,7 +72,7 @@ export class UdpIngest implements Component {
   private readonly staleLoggedAt = new Map<string, number>();
 
   constructor(private readonly options: UdpIngestOptions) {
-    this.metrics = createMetrics(options.metrics);
+    this.metrics = options.metrics ?? unregisteredIngestMetrics();
     this.now = options.now ?? Date.now;
   }
 

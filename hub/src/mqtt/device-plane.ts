@@ -1,12 +1,11 @@
 import { DEVICE_TOPIC_PREFIX, decodePayload, encodePayload, isProtocolError, parseTopic, topicFor, type DeviceTopic, type PayloadOf } from '@jarvis/protocol';
 import mqtt, { type MqttClient } from 'mqtt';
-import type { Registry } from 'prom-client';
 import type { MuteGate } from '../audio/mute-gate.js';
 import type { Component } from '../core/component.js';
 import type { Logger } from '../core/logger.js';
 import type { DeviceChanges, DeviceRegistry } from './device-registry.js';
 import { discoveryMessages, HUB_STATUS_TOPIC, lastHeardTopic, removalTopics } from './discovery.js';
-import { mqttRejectedCounter, type MqttRejectReason } from './metrics.js';
+import { unregisteredMqttMetrics, type MqttMetrics, type MqttRejectReason } from './metrics.js';
 import { InternalError } from '../core/index.js';
 
 /** An event a device published (`event/button`, `event/wake`). */
@@ -44,7 +43,8 @@ export interface MqttDevicePlaneOptions {
   udpLastHeard?: (deviceId: string) => number | undefined;
   discoveryPrefix: string;
   logger: Logger;
-  metrics?: Registry;
+  /** The MQTT series, registered by the root (`registerMqttMetrics`); unregistered ones when absent. */
+  metrics?: MqttMetrics;
   /** Wait for the first connection in `start()` (embedded broker) rather than connect in the background (external). */
   waitForConnect: boolean;
   lastHeardIntervalMs?: number;
@@ -70,7 +70,7 @@ export class MqttDevicePlane implements Component {
   private readonly pending = new Map<string, PendingRetained>();
 
   constructor(private readonly options: MqttDevicePlaneOptions) {
-    this.rejected = mqttRejectedCounter(options.metrics);
+    this.rejected = (options.metrics ?? unregisteredMqttMetrics()).rejected;
   }
 
   async start(): Promise<void> {

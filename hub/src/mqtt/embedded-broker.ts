@@ -2,13 +2,12 @@ import { timingSafeEqual } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import { clientIdBelongsTo, deviceMayPublish, deviceMaySubscribe, decodePayload, isProtocolError, parseTopic } from '@jarvis/protocol';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
-import type { Registry } from 'prom-client';
 import type { Component } from '../core/component.js';
 import type { Logger } from '../core/logger.js';
 import type { DeviceRecord } from '../store/devices-repository.js';
 import { ConnectionCounter, DEFAULT_BROKER_LIMITS, GuardedConnection, type BrokerLimits, type GuardRefusal } from './connection-guard.js';
 import { DEFAULT_LOGIN_LIMITS, LoginLimiter, type LoginLimits } from './login-limiter.js';
-import { mqttRejectedCounter, type MqttRejectReason } from './metrics.js';
+import { unregisteredMqttMetrics, type MqttMetrics, type MqttRejectReason } from './metrics.js';
 import { InternalError } from '../core/index.js';
 
 /** Who a broker session belongs to. */
@@ -23,7 +22,8 @@ export interface EmbeddedBrokerOptions {
   /** The hub's own client logs in with these and has every right. */
   hubCredentials: { username: string; password: string };
   logger: Logger;
-  metrics?: Registry;
+  /** The MQTT series, registered by the root (`registerMqttMetrics`); unregistered ones when absent. */
+  metrics?: MqttMetrics;
   /** Packet, connection and login-time limits (config `mqtt.limits`); defaults in `DEFAULT_BROKER_LIMITS`. */
   limits?: Partial<BrokerLimits>;
   /** Bounds on password-hashing work (config `mqtt.limits`); defaults in `DEFAULT_LOGIN_LIMITS`. */
@@ -80,7 +80,7 @@ export class EmbeddedBroker implements Component {
   private readonly refusalLoggedAt = new Map<string, number>();
 
   constructor(private readonly options: EmbeddedBrokerOptions) {
-    this.rejected = mqttRejectedCounter(options.metrics);
+    this.rejected = (options.metrics ?? unregisteredMqttMetrics()).rejected;
     this.limits = { ...DEFAULT_BROKER_LIMITS, ...options.limits };
     this.connections = new ConnectionCounter(this.limits);
     this.logins = new LoginLimiter({ ...DEFAULT_LOGIN_LIMITS, ...options.loginLimits });

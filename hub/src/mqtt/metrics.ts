@@ -14,14 +14,32 @@ export type MqttRejectReason =
   | 'connect_timeout'
   | 'too_many_connections';
 
-/** Counter of refused MQTT logins, publishes and subscriptions, shared by the broker and the hub's client. */
-export function mqttRejectedCounter(registry: Registry | undefined): Counter<'device' | 'reason'> {
-  const existing = registry?.getSingleMetric('jarvis_mqtt_rejected_total');
-  if (existing) return existing as Counter<'device' | 'reason'>;
-  return new Counter({
-    name: 'jarvis_mqtt_rejected_total',
-    help: 'MQTT logins, publishes and subscriptions refused, by device and reason',
-    labelNames: ['device', 'reason'] as const,
-    registers: registry ? [registry] : [],
-  });
+/** The MQTT series, shared by the broker and the hub's client (main.ts hands the same one to both). */
+export interface MqttMetrics {
+  /** Refused MQTT logins, publishes and subscriptions. */
+  rejected: Counter<'device' | 'reason'>;
+}
+
+function mqttSeries(registers: Registry[]): MqttMetrics {
+  return {
+    rejected: new Counter({
+      name: 'jarvis_mqtt_rejected_total',
+      help: 'MQTT logins, publishes and subscriptions refused, by device and reason',
+      labelNames: ['device', 'reason'] as const,
+      registers,
+    }),
+  };
+}
+
+/**
+ * Registers the MQTT series on `registry` (the root, once per registry) and returns them for the
+ * `metrics` option of `EmbeddedBroker` and `MqttDevicePlane`; constructing either registers nothing.
+ */
+export function registerMqttMetrics(registry: Registry): MqttMetrics {
+  return mqttSeries([registry]);
+}
+
+/** Series registered nowhere: what a broker or device plane counts when it is given none (tests, tools). */
+export function unregisteredMqttMetrics(): MqttMetrics {
+  return mqttSeries([]);
 }

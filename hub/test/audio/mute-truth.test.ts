@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { commandRoutes } from '../../src/api/command-routes.js';
 import { MuteGate } from '../../src/audio/mute-gate.js';
 import type { MuteTransition } from '../../src/audio/types.js';
+import { registerIngestMetrics } from '../../src/audio/ingest-metrics.js';
 import { UdpIngest } from '../../src/audio/udp-ingest.js';
 import { createLogger } from '../../src/core/logger.js';
 import type { TranscriptSegment } from '../../src/voice/transcripts.js';
@@ -31,7 +32,7 @@ function setup() {
   const audits: MuteTransition[] = [];
   const gate = new MuteGate((t) => audits.push(t));
   let clock = 1_000_000;
-  ingest = new UdpIngest({ host: '127.0.0.1', port: 0, stream: STREAM, keyFor: (id) => (id === dev.id ? dev.key : undefined), gate, logger: quiet, metrics: new Registry(), now: () => clock });
+  ingest = new UdpIngest({ host: '127.0.0.1', port: 0, stream: STREAM, keyFor: (id) => (id === dev.id ? dev.key : undefined), gate, logger: quiet, metrics: registerIngestMetrics(new Registry()), now: () => clock });
   return { dev, id: formatDeviceId(dev.id), gate, audits, ingest, advance: (ms: number) => (clock += ms) };
 }
 

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MuteGate } from '../../src/audio/mute-gate.js';
 import type { DeviceAudioChunk, MuteTransition } from '../../src/audio/types.js';
 import type { StreamGuardState } from '../../src/audio/device-stream.js';
+import { registerIngestMetrics } from '../../src/audio/ingest-metrics.js';
 import { UdpIngest, type StreamGuardStore } from '../../src/audio/udp-ingest.js';
 import { createLogger } from '../../src/core/logger.js';
 import { SecretBox } from '../../src/core/secrets.js';
@@ -30,7 +31,7 @@ function setup(devices: TestDevice[], opts: { now?: () => number } = {}) {
   const gate = new MuteGate((t) => audits.push(t));
   const metrics = new Registry();
   const keys = new Map(devices.map((d) => [d.id, d.key]));
-  ingest = new UdpIngest({ host: '127.0.0.1', port: 0, stream: STREAM, keyFor: (id) => keys.get(id), gate, logger, metrics, now: opts.now });
+  ingest = new UdpIngest({ host: '127.0.0.1', port: 0, stream: STREAM, keyFor: (id) => keys.get(id), gate, logger, metrics: registerIngestMetrics(metrics), now: opts.now });
   const chunks: DeviceAudioChunk[] = [];
   ingest.onAudio((c) => chunks.push(c));
   return { ingest, gate, metrics, chunks, audits, lines };
@@ -192,7 +193,7 @@ describe('UdpIngest replay guard across hub restarts [UDP-4.5]', () => {
     const lines: string[] = [];
     const logger = createLogger({ level: 'debug', destination: new Writable({ write: (c, _e, cb) => (lines.push(String(c)), cb()) }) });
     const metrics = new Registry();
-    const u = new UdpIngest({ host: '127.0.0.1', port: 0, stream: STREAM, keyFor: (id) => (id === dev.id ? dev.key : undefined), gate, logger, metrics, streamGuard: store, guardFlushMs: 3_600_000 });
+    const u = new UdpIngest({ host: '127.0.0.1', port: 0, stream: STREAM, keyFor: (id) => (id === dev.id ? dev.key : undefined), gate, logger, metrics: registerIngestMetrics(metrics), streamGuard: store, guardFlushMs: 3_600_000 });
     return { ingest: u, lines, metrics };
   }
 
@@ -277,7 +278,7 @@ describe('UdpIngest boot counters: the breaks of issue 15 [UDP-4.5]', () => {
   function ingestFor(keyFor: (id: number) => Uint8Array | undefined, repo: UdpStreamsRepository, guardFlushMs = 3_600_000) {
     const lines: string[] = [];
     const logger = createLogger({ level: 'info', destination: new Writable({ write: (c, _e, cb) => (lines.push(String(c)), cb()) }) });
-    const u = new UdpIngest({ host: '127.0.0.1', port: 0, stream: STREAM, keyFor, gate: new MuteGate(), logger, metrics: new Registry(), streamGuard: repo, guardFlushMs, dropLogIntervalMs: 3_600_000 });
+    const u = new UdpIngest({ host: '127.0.0.1', port: 0, stream: STREAM, keyFor, gate: new MuteGate(), logger, metrics: registerIngestMetrics(new Registry()), streamGuard: repo, guardFlushMs, dropLogIntervalMs: 3_600_000 });
     const chunks: DeviceAudioChunk[] = [];
     u.onAudio((c) => chunks.push(c));
     return { ingest: u, lines, chunks };

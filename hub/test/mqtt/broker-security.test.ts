@@ -14,6 +14,7 @@ import { createLogger } from '../../src/core/logger.js';
 import { SecretBox } from '../../src/core/secrets.js';
 import type { BrokerLimits } from '../../src/mqtt/connection-guard.js';
 import { EmbeddedBroker } from '../../src/mqtt/embedded-broker.js';
+import { registerMqttMetrics } from '../../src/mqtt/metrics.js';
 import type { LoginLimits } from '../../src/mqtt/login-limiter.js';
 import { openDatabase } from '../../src/store/database.js';
 import { DevicesRepository } from '../../src/store/devices-repository.js';
@@ -41,7 +42,7 @@ async function startBroker(limits: Partial<BrokerLimits> = {}, loginLimits: Part
     },
     hubCredentials: hub,
     logger,
-    metrics: new Registry(),
+    metrics: registerMqttMetrics(new Registry()),
     limits,
     loginLimits,
   });
