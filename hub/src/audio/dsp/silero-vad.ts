@@ -1,5 +1,5 @@
 import { AudioError } from './errors.js';
-import { BatchQueue, loadOnnxRuntime, sharedSession, type Ort, type OrtSession, type OrtTensor } from '../onnx-runtime.js';
+import { BatchQueue, sharedSession, type ModelSession, type TensorData } from '../onnx-runtime.js';
 
 /** Options of the Silero VAD. */
 export interface SileroVadOptions {
@@ -41,11 +41,11 @@ interface WindowJob {
 export class SileroVadModel {
   readonly options: Required<SileroVadOptions>;
   private readonly queue: BatchQueue<WindowJob>;
-  private readonly sr: OrtTensor;
+  private readonly sr: TensorData = { type: 'int64', data: BigInt64Array.from([16000n]), dims: [] };
   /** Windows the model ran on, and windows the pre-gate skipped. */
   readonly counts = { ran: 0, gated: 0 };
 
-  private constructor(private readonly ort: Ort, private readonly session: OrtSession, options: SileroVadOptions, readonly path: string) {
+  private constructor(private readonly session: ModelSession, options: SileroVadOptions, readonly path: string) {
     this.options = { ...SILERO_DEFAULTS, ...options };
     if (options.threshold !== undefined && options.negThreshold === undefined) this.options.negThreshold = Math.max(0.01, options.threshold - 0.15);
     const o = this.options;
@@ -53,7 +53,6 @@ export class SileroVadModel {
       throw new AudioError('JARVIS_AUDIO_BAD_CONFIG', `silero thresholds need 0 < negThreshold (${o.negThreshold}) <= threshold (${o.threshold}) < 1`);
     }
     if (!(o.gateDb >= 0 && o.gateDb <= 40)) throw new AudioError('JARVIS_AUDIO_BAD_CONFIG', `silero gateDb ${o.gateDb} is outside 0..40`);
-    this.sr = new ort.Tensor('int64', BigInt64Array.from([16000n]), []);
     this.queue = new BatchQueue((jobs) => this.runBatch(jobs), (err, jobs) => {
       for (const j of jobs) j.stream.result(j.index, 0, err);
     }, o.maxBatch);
@@ -61,11 +60,10 @@ export class SileroVadModel {
 
   /** Loads `silero_vad.onnx` (v5: inputs input, state, sr). Throws JARVIS_AUDIO_MODEL_LOAD for any other model. */
   static async load(path: string, options: SileroVadOptions = {}): Promise<SileroVadModel> {
-    const ort = await loadOnnxRuntime();
     const session = await sharedSession(path);
     const names = [...session.inputNames].sort().join(',');
     if (names !== 'input,sr,state') throw new AudioError('JARVIS_AUDIO_MODEL_LOAD', `${path} takes inputs (${names}), not Silero VAD v5's (input, state, sr)`);
-    return new SileroVadModel(ort, session, options, path);
+    return new SileroVadModel(session, options, path);
   }
 
   /** A VAD for one device's 16 kHz stream; `onWindow` gets each window's probability in order. */
@@ -115,8 +113,8 @@ export class SileroVadModel {
         state.set(j.stream.state.subarray(128), (b + i) * 128);
       });
       const out = await this.session.run({
-        input: new this.ort.Tensor('float32', input, [b, CONTEXT + SILERO_WINDOW]),
-        state: new this.ort.Tensor('float32', state, [2, b, 128]),
+        input: { type: 'float32', data: input, dims: [b, CONTEXT + SILERO_WINDOW] },
+        state: { type: 'float32', data: state, dims: [2, b, 128] },
         sr: this.sr,
       });
       const prob = out['output']?.data as Float32Array;

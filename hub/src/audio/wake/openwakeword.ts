@@ -1,5 +1,5 @@
 import { AudioError } from '../dsp/errors.js';
-import { BatchQueue, loadOnnxRuntime, sharedSession, type Ort, type OrtSession, type OrtTensor } from '../onnx-runtime.js';
+import { BatchQueue, sharedSession, type ModelSession } from '../onnx-runtime.js';
 
 /** The three model files of an openWakeWord detector. */
 export interface OpenWakeWordFiles {
@@ -114,10 +114,9 @@ export class OpenWakeWordModel {
   readonly counts = { ran: 0, gated: 0 };
 
   private constructor(
-    private readonly ort: Ort,
-    private readonly mel: OrtSession,
-    private readonly emb: OrtSession,
-    private readonly wake: OrtSession,
+    private readonly mel: ModelSession,
+    private readonly emb: ModelSession,
+    private readonly wake: ModelSession,
     readonly initialFeatures: Float32Array,
     options: OpenWakeWordOptions,
     readonly files: OpenWakeWordFiles,
@@ -135,7 +134,6 @@ export class OpenWakeWordModel {
 
   /** Loads the three models (shared sessions) and computes openWakeWord's initial feature buffer. */
   static async load(files: OpenWakeWordFiles, options: OpenWakeWordOptions = {}): Promise<OpenWakeWordModel> {
-    const ort = await loadOnnxRuntime();
     const [mel, emb, wake] = await Promise.all([sharedSession(files.melspectrogram), sharedSession(files.embedding), sharedSession(files.wake)]);
     const shape = wake.inputMetadata[0];
     const dims = shape && shape.isTensor ? shape.shape : [];
@@ -147,13 +145,13 @@ export class OpenWakeWordModel {
       seed = (Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
       return (seed % 2000) - 1000;
     });
-    const frames = await melFrames(ort, mel, noise);
+    const frames = (await melFrames(mel, [noise]))[0] as Float32Array;
     const n = frames.length / MEL_BINS;
     const windows: Float32Array[] = [];
     for (let i = 0; i + EMB_WINDOW <= n; i += 8) windows.push(frames.subarray(i * MEL_BINS, (i + EMB_WINDOW) * MEL_BINS));
-    const embeddings = await embed(ort, emb, windows);
+    const embeddings = await embed(emb, windows);
     const initial = embeddings.subarray(embeddings.length - WAKE_FEATURES * EMB_DIM);
-    return new OpenWakeWordModel(ort, mel, emb, wake, Float32Array.from(initial), options, files);
+    return new OpenWakeWordModel(mel, emb, wake, Float32Array.from(initial), options, files);
   }
 
   /** A detector for one device's 16 kHz stream. */
@@ -184,42 +182,55 @@ export class OpenWakeWordModel {
   private async runBatch(jobs: StepJob[]): Promise<void> {
     // Mel frames one input at a time: the mel model floors its output at the maximum of the WHOLE input
     // tensor minus 80 dB, so rows batched together change each other (a loud device flattens a quiet
-    // one's spectrum). The embedding model has no such coupling and runs as one batch.
+    // one's spectrum). They still go to the inference thread in one trip. The embedding model has no such
+    // coupling and runs as one batch.
+    const mels = await melFrames(this.mel, jobs.flatMap((j) => j.inputs));
     const windows: Float32Array[] = [];
+    let m = 0;
     for (const job of jobs) {
-      for (const input of job.inputs) job.stream.addMel(await melFrames(this.ort, this.mel, input));
+      for (let i = 0; i < job.inputs.length; i++) job.stream.addMel(mels[m++] as Float32Array);
       // Taken right after this job's frames are in, so two jobs of one device in a batch stay ordered.
       windows.push(...job.stream.windows(job.embeddings));
     }
-    const embeddings = await embed(this.ort, this.emb, windows);
+    const embeddings = windows.length > 0 ? await embed(this.emb, windows) : new Float32Array(0);
     let k = 0;
+    const feeds = [];
+    const scoredJobs: StepJob[] = [];
+    const wakeInput = this.wake.inputNames[0] as string;
     for (const job of jobs) {
-      if (job.inputs.length === 0) {
-        job.stream.skipped(job.at);
-        continue;
-      }
+      if (job.inputs.length === 0) continue;
       let features: Float32Array | undefined;
       for (let e = 0; e < job.embeddings; e++, k++) features = job.stream.addEmbedding(embeddings.subarray(k * EMB_DIM, (k + 1) * EMB_DIM));
-      const out = await this.wake.run({ [this.wake.inputNames[0] as string]: new this.ort.Tensor('float32', features as Float32Array, [1, WAKE_FEATURES, EMB_DIM]) });
-      const score = (out[this.wake.outputNames[0] as string]?.data as Float32Array)[0] as number;
-      job.stream.scored(score, job);
+      feeds.push({ [wakeInput]: { type: 'float32' as const, data: features as Float32Array, dims: [1, WAKE_FEATURES, EMB_DIM] } });
+      scoredJobs.push(job);
+    }
+    // The wake model takes a batch of one: its runs go in one trip too.
+    const outs = feeds.length > 0 ? await this.wake.runMany(feeds) : [];
+    const wakeOutput = this.wake.outputNames[0] as string;
+    const scores = new Map(scoredJobs.map((job, i) => [job, (outs[i]?.[wakeOutput]?.data as Float32Array)[0] as number]));
+    for (const job of jobs) {
+      const score = scores.get(job);
+      if (score === undefined) job.stream.skipped(job.at);
+      else job.stream.scored(score, job);
     }
   }
 }
 
-/** Mel frames (x/10 + 2) of one input, `frames × 32` values. */
-async function melFrames(ort: Ort, mel: OrtSession, input: Float32Array): Promise<Float32Array> {
-  const out = await mel.run({ [mel.inputNames[0] as string]: new ort.Tensor('float32', input, [1, input.length]) });
-  const values = (out[mel.outputNames[0] as string] as OrtTensor).data as Float32Array;
-  return Float32Array.from(values, (v) => v / 10 + 2);
+/** Mel frames (x/10 + 2) of each input, `frames × 32` values each; one run per input (see runBatch). */
+async function melFrames(mel: ModelSession, inputs: readonly Float32Array[]): Promise<Float32Array[]> {
+  if (inputs.length === 0) return [];
+  const name = mel.inputNames[0] as string;
+  const outs = await mel.runMany(inputs.map((x) => ({ [name]: { type: 'float32' as const, data: x, dims: [1, x.length] } })));
+  const outName = mel.outputNames[0] as string;
+  return outs.map((o) => Float32Array.from(o[outName]?.data as Float32Array, (v) => v / 10 + 2));
 }
 
 /** Embeddings (96 values each, concatenated) of 76×32 mel windows, in one batch. */
-async function embed(ort: Ort, emb: OrtSession, windows: readonly Float32Array[]): Promise<Float32Array> {
+async function embed(emb: ModelSession, windows: readonly Float32Array[]): Promise<Float32Array> {
   const data = new Float32Array(windows.length * EMB_WINDOW * MEL_BINS);
   windows.forEach((w, i) => data.set(w, i * EMB_WINDOW * MEL_BINS));
-  const out = await emb.run({ [emb.inputNames[0] as string]: new ort.Tensor('float32', data, [windows.length, EMB_WINDOW, MEL_BINS, 1]) });
-  return (out[emb.outputNames[0] as string] as OrtTensor).data as Float32Array;
+  const out = await emb.run({ [emb.inputNames[0] as string]: { type: 'float32', data, dims: [windows.length, EMB_WINDOW, MEL_BINS, 1] } });
+  return out[emb.outputNames[0] as string]?.data as Float32Array;
 }
 
 /**
