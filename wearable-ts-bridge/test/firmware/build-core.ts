@@ -24,7 +24,8 @@ export function buildCoreTest(): { binary: string; dir: string } {
     'gcc',
     [
       '-std=c99', '-Wall', '-Wextra', '-Werror', '-pedantic', '-O2', `-I${firmware}`, `-I${core}`,
-      join(firmware, 'jarvis_proto.c'), join(core, 'jarvis_core.c'), join(core, 'jarvis_json.c'), join(pkg, 'test', 'firmware', 'core_test.c'),
+      join(firmware, 'jarvis_proto.c'), join(core, 'jarvis_core.c'), join(core, 'jarvis_json.c'), join(core, 'jarvis_bundle.c'), join(core, 'jarvis_provision.c'),
+      join(pkg, 'test', 'firmware', 'core_test.c'),
       '-lmbedcrypto', '-o', binary,
     ],
     { encoding: 'utf8' },

@@ -20,6 +20,8 @@ export const POSIX_SOURCES = [
   join(firmware, 'jarvis_proto.c'),
   join(firmware, 'core', 'jarvis_core.c'),
   join(firmware, 'core', 'jarvis_json.c'),
+  join(firmware, 'core', 'jarvis_bundle.c'),
+  join(firmware, 'core', 'jarvis_provision.c'),
   join(firmware, 'posix', 'jarvis_posix_hal.c'),
   join(firmware, 'posix', 'main.c'),
 ];

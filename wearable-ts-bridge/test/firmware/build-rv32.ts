@@ -23,7 +23,8 @@ const firmware = join(pkg, 'firmware');
 const core = join(firmware, 'core');
 const crypto = join(core, 'crypto');
 /** The firmware sources of the image (what is measured with size and -fstack-usage). */
-export const FIRMWARE_SOURCES = [join(crypto, 'jarvis_sha256.c'), join(firmware, 'jarvis_proto.c'), join(core, 'jarvis_core.c'), join(core, 'jarvis_json.c')];
+export const FIRMWARE_SOURCES = [join(crypto, 'jarvis_sha256.c'), join(firmware, 'jarvis_proto.c'), join(core, 'jarvis_core.c'), join(core, 'jarvis_json.c'),
+  join(core, 'jarvis_bundle.c'), join(core, 'jarvis_provision.c')];
 
 export const MARCH = 'rv32imc';
 const ARCH = [`-march=${MARCH}`, '-mabi=ilp32', '--specs=picolibc.specs'];

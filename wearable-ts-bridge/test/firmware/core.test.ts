@@ -53,8 +53,10 @@ describe('firmware core (host build, fake HAL)', () => {
       'cmd/config is applied and stored; bad and oversized payloads are refused, logged and change nothing',
       'cmd/led patterns drive the LED, end after their duration, and bad ones are refused',
       'push-to-talk is published as press/release events and flags the audio it covers',
+      'the device bundle is read and checked field by field',
+      'serial provisioning: JVP1 lines with CRC-32 and Improv Wi-Fi; damaged, unknown and overlong input refused; no key echoed',
     ]);
-    expect(lines.at(-1)).toBe('done 14 0');
+    expect(lines.at(-1)).toBe('done 16 0');
     expect(status).toBe(0);
   });
 

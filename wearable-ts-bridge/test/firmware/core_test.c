@@ -11,12 +11,14 @@
 
 #include "jarvis_core.h"
 #include "jarvis_json.h"
+#include "jarvis_bundle.h"
+#include "jarvis_provision.h"
 
 /* ---- fake HAL ---- */
 
 #define MAX_UDP 512
 #define MAX_PUB 64
-#define NVS_SLOTS 4
+#define NVS_SLOTS 12
 
 typedef struct fake {
   uint32_t now;
@@ -738,6 +740,173 @@ static void test_ptt(void) {
   end();
 }
 
+/* ---- bundle and serial provisioning ---- */
+
+#define GOOD_BUNDLE \
+  "{\"version\":1,\"deviceId\":\"0000002a\",\"name\":\"w\",\"area\":\"Lab\",\"kind\":\"wearable\"," \
+  "\"key\":\"0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20\"," \
+  "\"mqtt\":{\"url\":\"mqtt://192.168.1.10:1883\",\"username\":\"device-0000002a\",\"password\":\"pw-secret\"}," \
+  "\"hub\":{\"udp\":\"192.168.1.10:7000\",\"http\":\"http://192.168.1.10:8080\"}}"
+
+static void test_bundle(void) {
+  static const char *const bad[] = {
+    "{}", "[]", "{\"version\":1}", GOOD_BUNDLE "x",
+    "{\"version\":2,\"deviceId\":\"0000002a\"}",
+    "{\"version\":1,\"deviceId\":\"0000002A\",\"kind\":\"wearable\"}",
+    "{\"version\":1,\"deviceId\":\"0000002a\",\"kind\":\"wearable\",\"key\":\"0102\"}"};
+  jarvis_bundle b;
+  const char *why = NULL;
+  char host[32];
+  int port = 0;
+  unsigned i;
+  begin("the device bundle is read and checked field by field");
+  CHECK(jarvis_bundle_parse(GOOD_BUNDLE, strlen(GOOD_BUNDLE), &b, &why) == 0);
+  CHECK(b.device_id == 0x2au && strcmp(b.device_id_text, "0000002a") == 0 && memcmp(b.key, KEY, 32) == 0);
+  CHECK(strcmp(b.mqtt_url, "mqtt://192.168.1.10:1883") == 0 && strcmp(b.username, "device-0000002a") == 0 && strcmp(b.hub_udp, "192.168.1.10:7000") == 0);
+  jarvis_bundle_wipe(&b);
+  CHECK(b.key[0] == 0 && b.password[0] == 0);
+  for (i = 0; i < sizeof bad / sizeof bad[0]; i++) CHECK(jarvis_bundle_parse(bad[i], strlen(bad[i]), &b, &why) == -1 && why != NULL);
+  {
+    static const char sat[] = "{\"version\":1,\"deviceId\":\"0000002a\",\"kind\":\"satellite\",\"key\":\"0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20\"}";
+    CHECK(jarvis_bundle_parse(sat, strlen(sat), &b, &why) == -1 && strstr(why, "kind") != NULL);
+  }
+  CHECK(jarvis_split_host_port("[fe80::1]:7000", host, sizeof host, &port) == 0 && strcmp(host, "fe80::1") == 0 && port == 7000);
+  CHECK(jarvis_split_host_port("h:0", host, sizeof host, &port) == -1 && jarvis_split_host_port("h:65536", host, sizeof host, &port) == -1);
+  CHECK(jarvis_split_host_port("a:b:1", host, sizeof host, &port) == -1 && jarvis_split_host_port(":1", host, sizeof host, &port) == -1);
+  CHECK(jarvis_split_host_port("h:1x", host, sizeof host, &port) == -1 && jarvis_split_host_port("h:", host, sizeof host, &port) == -1);
+  end();
+}
+
+static char prov_out[4096];
+static size_t prov_out_len;
+static void prov_write(void *ctx, const uint8_t *data, size_t len) {
+  (void)ctx;
+  if (prov_out_len + len < sizeof prov_out) {
+    memcpy(prov_out + prov_out_len, data, len);
+    prov_out_len += len;
+    prov_out[prov_out_len] = '\0';
+  }
+}
+static jarvis_prov prov;
+
+/* Sends "JVP1 <body> *<crc>\n" (crc_delta != 0 damages the checksum). */
+static void prov_line(const char *body, uint32_t crc_delta) {
+  static char line[JARVIS_PROV_LINE_MAX + 32];
+  int n = snprintf(line, sizeof line, "%s *%08lx\n", body, (unsigned long)(jarvis_crc32((const uint8_t *)body, strlen(body)) ^ crc_delta));
+  prov_out_len = 0;
+  prov_out[0] = '\0';
+  jarvis_prov_feed(&prov, (const uint8_t *)line, (size_t)n);
+}
+
+static size_t improv_packet(uint8_t *out, uint8_t type, const uint8_t *data, uint8_t len) {
+  size_t n = 0, i;
+  uint8_t sum = 0;
+  memcpy(out, "IMPROV", 6);
+  n = 6;
+  out[n++] = 1;
+  out[n++] = type;
+  out[n++] = len;
+  memcpy(out + n, data, len);
+  n += len;
+  for (i = 0; i < n; i++) sum = (uint8_t)(sum + out[i]);
+  out[n++] = sum;
+  return n;
+}
+
+static void test_serial_provisioning(void) {
+  static char hexline[2 * sizeof GOOD_BUNDLE + 32];
+  uint8_t pkt[300], stored[64];
+  const uint8_t wifi[] = {1, 14, 6, 'j', 'a', 'r', 'v', 'i', 's', 6, 's', '3', 'c', 'r', '3', 't'};
+  const uint8_t bad_rpc[] = {9, 0};
+  const char *p;
+  size_t i, n;
+  int got;
+  begin("serial provisioning: JVP1 lines with CRC-32 and Improv Wi-Fi; damaged, unknown and overlong input refused; no key echoed");
+  CHECK(jarvis_crc32((const uint8_t *)"123456789", 9) == 0xCBF43926u); /* the standard check value */
+  fake_init(&fk, 0);
+  hal = make_hal(&fk);
+  jarvis_prov_init(&prov, &hal, prov_write, NULL, "test-chip");
+  prov_line("JVP1 HELLO", 0);
+  CHECK(strcmp(prov_out, "JVP1 READY jarvis-core/0.2 bundle=0 wifi=0\n") == 0);
+  prov_line("JVP1 HELLO", 1);
+  CHECK(strncmp(prov_out, "JVP1 ERR JARVIS_FW_PROV_CHECKSUM", 32) == 0);
+  prov_out_len = 0;
+  jarvis_prov_feed(&prov, (const uint8_t *)"JVP1 HELLO\n", 11);
+  CHECK(strncmp(prov_out, "JVP1 ERR JARVIS_FW_PROV_CHECKSUM", 32) == 0);
+  prov_line("JVP1 REBOOT", 0);
+  CHECK(strncmp(prov_out, "JVP1 ERR JARVIS_FW_PROV_SYNTAX", 30) == 0);
+  prov_line("JVP1 BUNDLE 7b7", 0);
+  CHECK(strncmp(prov_out, "JVP1 ERR JARVIS_FW_PROV_SYNTAX", 30) == 0);
+  prov_line("JVP1 BUNDLE 7B7D", 0);
+  CHECK(strncmp(prov_out, "JVP1 ERR JARVIS_FW_PROV_SYNTAX", 30) == 0);
+  prov_line("JVP1 BUNDLE 7b7d", 0); /* "{}" */
+  CHECK(strncmp(prov_out, "JVP1 ERR JARVIS_FW_BAD_BUNDLE version", 37) == 0);
+  prov_out_len = 0;
+  jarvis_prov_feed(&prov, (const uint8_t *)"random console noise\n", 21);
+  CHECK(prov_out_len == 0);
+  /* An overlong line is refused once, and the next line works. */
+  prov_out_len = 0;
+  for (i = 0; i < JARVIS_PROV_LINE_MAX + 10; i++) jarvis_prov_feed(&prov, (const uint8_t *)"a", 1);
+  jarvis_prov_feed(&prov, (const uint8_t *)"\n", 1);
+  CHECK(strncmp(prov_out, "JVP1 ERR JARVIS_FW_PROV_TOO_LONG", 32) == 0);
+  CHECK(f_nvs_get(&fk, JARVIS_CORE_NVS_BUNDLE, stored, sizeof stored) < 0);
+  /* The bundle, as the CLI sends it: hex of the JSON. */
+  n = (size_t)snprintf(hexline, sizeof hexline, "JVP1 BUNDLE ");
+  for (p = GOOD_BUNDLE; *p; p++) n += (size_t)snprintf(hexline + n, sizeof hexline - n, "%02x", (unsigned)(uint8_t)*p);
+  prov_line(hexline, 0);
+  CHECK(strcmp(prov_out, "JVP1 OK BUNDLE 0000002a\n") == 0);
+  CHECK(prov.bundle_stored == 1);
+  got = f_nvs_get(&fk, JARVIS_CORE_NVS_BUNDLE, stored, sizeof stored);
+  CHECK(got == JARVIS_CORE_BUNDLE_BYTES && stored[0] == 0x2a && memcmp(stored + 4, KEY, 32) == 0);
+  got = f_nvs_get(&fk, JARVIS_PROV_NVS_HUB_UDP, stored, sizeof stored);
+  CHECK(got == 17 && memcmp(stored, "192.168.1.10:7000", 17) == 0);
+  CHECK(strstr(fk.last_log, "0000002a stored") != NULL && strstr(fk.last_log, "pw-secret") == NULL && strstr(fk.last_log, "0102030405") == NULL);
+  /* Improv Wi-Fi: settings stored, answered with the PROVISIONED state and an RPC result. */
+  prov_out_len = 0;
+  n = improv_packet(pkt, 3, wifi, sizeof wifi);
+  jarvis_prov_feed(&prov, pkt, n);
+  CHECK(prov.wifi_stored == 1);
+  got = f_nvs_get(&fk, JARVIS_PROV_NVS_WIFI_SSID, stored, sizeof stored);
+  CHECK(got == 6 && memcmp(stored, "jarvis", 6) == 0);
+  CHECK(prov_out_len == 3 * 12 + 1 && memcmp(prov_out, "IMPROV\x01\x01\x01\x03", 10) == 0); /* state: provisioning */
+  CHECK(memcmp(prov_out + 12, "IMPROV\x01\x01\x01\x04", 10) == 0);                       /* state: provisioned */
+  CHECK(memcmp(prov_out + 24, "IMPROV\x01\x04\x02\x01\x00", 11) == 0);                   /* RPC result, no URL */
+  /* A damaged checksum, a bad length and an unknown RPC get Improv error states; nothing is stored. */
+  prov_out_len = 0;
+  n = improv_packet(pkt, 3, wifi, sizeof wifi);
+  pkt[n - 1] ^= 0x55;
+  jarvis_prov_feed(&prov, pkt, n);
+  CHECK(memcmp(prov_out, "IMPROV\x01\x02\x01\x01", 10) == 0 && prov.wifi_stored == 1);
+  prov_out_len = 0;
+  {
+    uint8_t short_ssid[] = {1, 3, 40, 'a', 0}; /* ssid length 40 > 32 */
+    n = improv_packet(pkt, 3, short_ssid, sizeof short_ssid);
+    jarvis_prov_feed(&prov, pkt, n);
+  }
+  CHECK(memcmp(prov_out, "IMPROV\x01\x02\x01\x01", 10) == 0 && prov.wifi_stored == 1);
+  prov_out_len = 0;
+  n = improv_packet(pkt, 3, bad_rpc, sizeof bad_rpc);
+  jarvis_prov_feed(&prov, pkt, n);
+  CHECK(memcmp(prov_out, "IMPROV\x01\x02\x01\x02", 10) == 0);
+  /* Device info: four strings. */
+  prov_out_len = 0;
+  {
+    const uint8_t info[] = {3, 0};
+    n = improv_packet(pkt, 3, info, sizeof info);
+    jarvis_prov_feed(&prov, pkt, n);
+  }
+  CHECK(prov_out_len > 11 && prov_out[7] == 4 && prov_out[9] == 3 && memcmp(prov_out + 12, "jarvis-wearable", 15) == 0 &&
+        strstr(prov_out + 12, "test-chip") != NULL);
+  prov_line("JVP1 HELLO", 0);
+  CHECK(strcmp(prov_out, "JVP1 READY jarvis-core/0.2 bundle=1 wifi=1\n") == 0);
+  /* Provisioned: the core now starts. */
+  start_core(&CFG, 16000);
+  step(&fk, &core, 1200);
+  CHECK(core.state == JARVIS_STATE_STREAMING && core.device_id == 0x2au);
+  jarvis_core_deinit(&core);
+  end();
+}
+
 int main(void) {
   printf("size jarvis_core %u\n", (unsigned)sizeof(jarvis_core)); /* the core's RAM besides its ring */
   test_config();
@@ -754,6 +923,8 @@ int main(void) {
   test_cmd_config();
   test_cmd_led();
   test_ptt();
+  test_bundle();
+  test_serial_provisioning();
   printf("done %d %d\n", passed, failed);
   return failed == 0 ? 0 : 1;
 }

@@ -410,7 +410,8 @@ describe('host firmware: malformed bundles, WAVs and options are refused with a 
 
   it.each<[string[], RegExp]>([
     [['--bundle'], /takes a value/],
-    [['--nvs', 'x'], /--bundle and --nvs are required/],
+    [['--bundle', 'x'], /--nvs is required/],
+    [['--nvs', 'x'], /not provisioned: give --bundle FILE, or --console TTY/],
     [['--frame-ms', '30'], /--frame-ms must be 10, 20 or 40/],
     [['--codec', 'opus'], /--codec must be pcm16 or adpcm/],
     [['--what', 'ever'], /unknown option/],
