@@ -2,7 +2,8 @@
  * Observer figures: `observer.segments_per_s` (transcript segments through the whole observer —
  * buffer, rules, chrono dates, sqlite-vec de-duplication, in-memory SQLite — per second, one core)
  * and `observer.f1`, `observer.precision`, `observer.recall`, `observer.due_accuracy` on the locked test
- * third of the three writers' development sets (`observer.tuning.*` on the two-thirds rules were tuned on).
+ * third of the three writers' development sets (`observer.tuning.*` on the two-thirds rules were tuned on),
+ * read by the clause reader; `observer.rules.*` are the older string rules on the same sets.
  */
 import { fileURLToPath } from 'node:url';
 import { splitDevCases } from '../hub/src/observer/dev-split.js';
@@ -49,8 +50,8 @@ export const benchmarks: Benchmark[] = [
       const speed = await segmentsPerSecond();
       emit({ name: 'observer.segments_per_s', value: Math.round(speed.rate), unit: 'segments/s', n: speed.n, stored_todos: speed.todos });
       const r = (x: number): number => Math.round(x * 1000) / 1000;
-      const report = async (prefix: string, label: string, cases: EvalCase[]): Promise<void> => {
-        const s = score(cases, await predict(cases, 'America/New_York'));
+      const report = async (prefix: string, label: string, cases: EvalCase[], extractor: 'clauses' | 'rules' = 'clauses'): Promise<void> => {
+        const s = score(cases, await predict(cases, 'America/New_York', extractor));
         const extra = { set: label, cases: s.cases, expected: s.expected, predicted: s.predicted };
         emit({ name: `${prefix}f1`, value: r(s.f1), unit: 'ratio', ...extra });
         emit({ name: `${prefix}precision`, value: r(s.precision), unit: 'ratio', ...extra });
@@ -62,6 +63,9 @@ export const benchmarks: Benchmark[] = [
       // The headline: the locked third of the three writers' sets, never tuned on.
       await report('observer.', 'dev-*.jsonl locked test third (not tuned on)', test);
       await report('observer.tuning.', 'dev-*.jsonl tuning two-thirds (rules tuned on these; not the result)', tuning);
+      // The older string rules on the same sets, for the comparison the note asks for.
+      await report('observer.rules.', 'dev-*.jsonl locked test third, older string-rule extractor', test, 'rules');
+      await report('observer.rules.tuning.', 'dev-*.jsonl tuning two-thirds, older string-rule extractor', tuning, 'rules');
       await report('observer.eval.', 'eval.jsonl (the original rules were written on it)', loadEvalCases(fixture('eval.jsonl')));
       await report('observer.holdout.', 'holdout.jsonl (old held-out set)', loadEvalCases(fixture('holdout.jsonl')));
     },

@@ -22,6 +22,16 @@ const NUMBER_WORDS: Record<string, number> = {
   'a couple of': 2, 'a couple': 2,
 };
 const NUMBER_WORD_RE = new RegExp(`\\b(at|around|by|in)\\s+(${Object.keys(NUMBER_WORDS).sort((a, b) => b.length - a.length).join('|')})\\b`, 'gi');
+const ORDINALS = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth', 'eleventh', 'twelfth',
+  'thirteenth', 'fourteenth', 'fifteenth', 'sixteenth', 'seventeenth', 'eighteenth', 'nineteenth', 'twentieth'];
+const ORDINAL_RE = `(\\d{1,2})(?:st|nd|rd|th)|(?:(twenty|thirty)[- ])?(${ORDINALS.join('|')})|(twentieth|thirtieth)`;
+function ordinalDay(m: RegExpExecArray, at: number): number {
+  if (m[at]) return Number(m[at]);
+  if (m[at + 3]) return m[at + 3]!.toLowerCase() === 'twentieth' ? 20 : 30;
+  const unit = ORDINALS.indexOf(m[at + 2]!.toLowerCase()) + 1;
+  const tens = m[at + 1] ? (m[at + 1]!.toLowerCase() === 'twenty' ? 20 : 30) : 0;
+  return tens + unit;
+}
 const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
 
 function addDays(f: LocalFields, days: number): LocalFields {
@@ -72,9 +82,20 @@ const CUSTOM: { re: RegExp; resolve: (m: RegExpExecArray, now: LocalFields) => D
     resolve: (_m, now) => dateOf(addDays(now, ((8 - weekday(now)) % 7) || 7)),
   },
   {
-    re: /\b(?:on|by|before|until|for) the (\d{1,2})(?:st|nd|rd|th)\b/i,
+    re: /\b(?:by |before )?(?:the )?(?:end of (?:the |this )?quarter|quarter(?:'s)? end|(?:the )?quarter (?:closes|ends))\b/i,
+    resolve: (_m, now) => {
+      const month = Math.ceil(now.month / 3) * 3;
+      return { date: isoDate(now.year, month, lastDayOfMonth(now.year, month)), at: null };
+    },
+  },
+  { re: /\b(?:by |before )?(?:the )?year (?:closes|ends)(?: out)?\b/i, resolve: (_m, now) => ({ date: isoDate(now.year, 12, 31), at: null }) },
+  // "tonight" is this evening even when it is said late in the evening (chrono reads it forward to tomorrow).
+  { re: /\btonight\b/i, resolve: (_m, now) => dateOf(now) },
+  { re: /\b(?:sometime |some time )?this week\b/i, resolve: (_m, now) => dateOf(addDays(now, Math.max(0, 5 - weekday(now)))) },
+  {
+    re: new RegExp(`\\b(?:on|by|before|until|for) the (?:${ORDINAL_RE})\\b`, 'i'),
     resolve: (m, now) => {
-      const day = Number(m[1]);
+      const day = ordinalDay(m, 1);
       let { year, month } = now;
       if (day < now.day || day > lastDayOfMonth(year, month)) {
         month += 1;
@@ -98,7 +119,10 @@ export function findDueDate(text: string, saidAt: number, timeZone: string): Due
     const m = re.exec(text);
     if (m && (!best || m.index < best.index)) best = { index: m.index, match: { due: resolve(m, now), text: m[0] } };
   }
-  const digits = text.replace(NUMBER_WORD_RE, (_all, prep: string, word: string) => `${prep} ${NUMBER_WORDS[word.toLowerCase()]}`);
+  const digits = text
+    .replace(NUMBER_WORD_RE, (_all, prep: string, word: string) => `${prep} ${NUMBER_WORDS[word.toLowerCase()]}`)
+    // "by 6" is a time of day chrono does not read; "by 6:00" it does (same length, so spans still line up).
+    .replace(/\b(by|before) (\d{1,2})\b(?![:\d]|\s*(?:am|pm|a\.m|p\.m|days?|weeks?|months?|years?|hours?|minutes?|mins?|people|of|%|percent|dollars|bucks)\b)/gi, '$1 at $2');
   const results = chrono.casual.parse(digits, { instant: new Date(saidAt), timezone: zoneOffsetMinutes(saidAt, timeZone) }, { forwardDate: true });
   const r = results[0];
   if (r && (!best || r.index < best.index)) {
@@ -111,7 +135,7 @@ export function findDueDate(text: string, saidAt: number, timeZone: string): Due
 /** The words of `text` that chrono read as `rewritten` (where number words were turned into digits). */
 function originalSpan(text: string, rewritten: string): string {
   const pattern = rewritten.trim().split(/\s+/)
-    .map((w) => (/^\d+$/.test(w) ? '[\\w-]+(?: of)?' : w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .map((w) => (/^\d+$/.test(w) ? '[\\w-]+(?: of)?' : /^at$/i.test(w) ? '(?:at|by|before)' : w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
     .join('\\s+');
   return new RegExp(pattern, 'i').exec(text)?.[0] ?? rewritten;
 }

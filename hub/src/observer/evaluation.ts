@@ -51,11 +51,11 @@ export function sameTodo(produced: string, expected: string): boolean {
 }
 
 /** Runs the observer over every case (in the given zone) and returns its predictions. */
-export async function predict(cases: readonly EvalCase[], timeZone: string): Promise<EvalPrediction[]> {
+export async function predict(cases: readonly EvalCase[], timeZone: string, extractor?: 'clauses' | 'rules'): Promise<EvalPrediction[]> {
   const out: EvalPrediction[] = [];
   for (const c of cases) {
     const { lines } = parseTranscript(c.transcript);
-    const todos = await observeTranscript(lines, { now: parseInstant(c.reference_time, 'reference_time'), timeZone });
+    const todos = await observeTranscript(lines, { now: parseInstant(c.reference_time, 'reference_time'), timeZone, ...(extractor ? { extractor } : {}) });
     out.push({ id: c.id, todos: todos.map((t) => ({ text: t.text, due: t.dueDate ?? (t.dueAt === null ? null : localIsoDate(t.dueAt, timeZone)) })) });
   }
   return out;

@@ -1,6 +1,7 @@
 import { silentLogger, type Logger } from '../core/logger.js';
 import type { TodoRecord } from '../store/todos-repository.js';
 import { ObserverError } from './errors.js';
+import { readUtterance } from './clause-reader.js';
 import { analyseUtterance, type ExtractOptions, type ExtractedTodo, type Finding, type Utterance } from './extract.js';
 import { contentTokens } from './normalise.js';
 import type { RollingBuffer, TranscriptSegment } from './rolling-buffer.js';
@@ -40,6 +41,8 @@ export interface ObserverOptions extends Omit<ExtractOptions, 'timeZone'> {
   /** How long after a to-do is made a correction or cancellation may still change it (ms); default 2 minutes. */
   correctionWindowMs?: number;
   llm?: TodoLlm | null;
+  /** Which extractor reads utterances: the clause reader (default) or the older string rules. */
+  extractor?: 'clauses' | 'rules';
   clock?: () => number;
   logger?: Logger;
 }
@@ -193,7 +196,8 @@ export class Observer {
     const previous: Utterance[] = (at >= 0 ? window.slice(0, at) : window.filter((s) => s.endedAt <= segment.startedAt))
       .map((s) => ({ text: s.text, saidAt: s.startedAt, ...(s.speaker !== undefined ? { speaker: s.speaker } : {}) }));
     const current: Utterance = { text: segment.text, saidAt: segment.startedAt, ...(segment.speaker !== undefined ? { speaker: segment.speaker } : {}) };
-    let findings = analyseUtterance(current, previous, this.options);
+    const read = this.options.extractor === 'rules' ? analyseUtterance : readUtterance;
+    let findings = read(current, previous, this.options);
     if (this.options.llm) findings = await this.review(findings, current, previous);
     for (const finding of findings) await this.apply(finding, segment);
   }

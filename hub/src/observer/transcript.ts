@@ -44,6 +44,8 @@ export interface ObserveTranscriptOptions {
   timeZone: string;
   /** Seconds between the starts of consecutive lines; default 3. */
   lineSpacingS?: number;
+  /** Which extractor reads the lines (default: the clause reader). */
+  extractor?: 'clauses' | 'rules';
 }
 
 /**
@@ -60,7 +62,7 @@ export async function observeTranscript(lines: readonly TranscriptLine[], option
     let clock = options.now;
     const buffer = new RollingBuffer({ clock: () => clock, windowMs: Math.max(5 * 60_000, lines.length * spacing + 60_000) });
     const todos = new TodoService({ repository: new TodosRepository(db), clock: () => clock, logger: silentLogger() });
-    const observer = new Observer({ timeZone: options.timeZone, buffer, todos, clock: () => clock });
+    const observer = new Observer({ timeZone: options.timeZone, buffer, todos, clock: () => clock, ...(options.extractor ? { extractor: options.extractor } : {}) });
     for (const [i, line] of lines.entries()) {
       const startedAt = options.now + i * spacing;
       clock = startedAt + spacing - 500;

@@ -1,0 +1,618 @@
+import nlp from 'compromise';
+import { findDueDate, type DueDate, type DueMatch } from './due-date.js';
+import type { ExtractOptions, Finding, Utterance } from './extract.js';
+import { isUser } from './extract.js';
+import { contentTokens, tidyTodoText } from './normalise.js';
+import { normaliseSpeech } from './speech-text.js';
+
+/**
+ * The clause reader: to-dos read from clauses instead of cut from strings.
+ *
+ * Each utterance is normalised (whisper's spelling, contractions, fillers, stutters), split into
+ * sentences and clauses (punctuation, conjunctions and subordinators, and a new subject starting
+ * mid-sentence in unpunctuated text), and each clause is read with compromise's parts of speech:
+ * - a to-do is a clause in which the WEARER commits to an action (I'll / I need to / I have to /
+ *   I should / remind me to / add … to the list) or accepts a request made just before; a question, a
+ *   hypothetical, a hedge ("maybe at some point"), a past task or a quote is not;
+ * - its text is the verb phrase in the imperative: the verb's infinitive and its object, with the
+ *   words chrono-node read as the due date cut out and the sentence tidied, a pronoun object ("sign
+ *   it") replaced by the thing or person named just before, coordinated objects and verbs split;
+ * - the rest of the conversation is followed: the wearer's "never mind" cancels, a date alone
+ *   ("okay, Sunday") moves, someone else's "I already did it" / "it got cancelled" / "I'll do it"
+ *   (handed off) / "I registered her Saturday" (same verb) removes.
+ */
+
+interface Term {
+  text: string;
+  normal: string;
+  pre: string;
+  post: string;
+  tags: string[];
+}
+
+/** Speakers that are never a person in the room. */
+const MEDIA_SPEAKERS = /^(?:tv|radio|podcast|video|movie|film|ad|advert|speaker|music|voicemail|announcer|pa)$/i;
+
+/** Verbs that make a to-do even when compromise does not tag them as verbs (whisper's lower case). */
+const TASK_VERBS = new Set(
+  ('call text email phone ring send buy get pick drop book schedule reschedule pay renew return fix clean cancel order ' +
+    'reply write finish file submit check make bring pack move feed water wash replace repair sign mail fax print ' +
+    'visit help meet tell ask remind change update review prepare cook bake rsvp register charge swing stop grab put ' +
+    'set look find sort organize organise clear empty wrap download install rotate inspect confirm sell donate vacuum ' +
+    'mow walk follow respond message contact apply refill collect deposit transfer take do back read research plan ' +
+    'arrange hire iron sweep mop dust tidy shop ship post hang paint fill scan start go see ping loop chase approve ' +
+    'draft prep pull close venmo let swap cover proofread submit close drive run test upload share invite text ' +
+    'meal add sync deliver finalize finalise outline type record practice study pack unpack load unload').split(' '),
+);
+
+/** Verbs after "I will" / "I need to" that are talk or states, not a to-do ("I'll be honest", "I need to sleep"). */
+const NOT_A_TASK = new Set(['be', 'bet', 'admit', 'say', 'think', 'guess', 'wait', 'stay', 'sleep', 'sit', 'relax', 'rest', 'breathe', 'cry', 'lie', 'pass', 'try', 'keep', 'miss', 'never', 'not', 'probably', 'survive', 'live', 'die', 'love', 'like', 'hate', 'calm', 'figure', 'talk', 'vent', 'eat', 'leave', 'know', 'feel', 'hear', 'mean', 'want', 'wonder', 'let you', 'owe']);
+
+const LIGHT_VERBS = new Set(['take', 'have', 'let', 'go', 'see', 'tell', 'leave', 'keep', 'give', 'show', 'put']);
+
+const LEAD_IN = /^(?:(?:oh|ah|okay|ok|wait|great|well|right|so|yeah|yes|yep|and|also|shoot|oops|jarvis|hey jarvis|anyway|anyways|alright|all right|fine|cool|ugh|lol|then|first|now|plus|but|honestly|no|sure|good|nice|perfect|deal|god|man|geez|jeez|oh no)\b[,.!\s]*)+/i;
+
+/** A clause that commits the speaker; group 1 is where the verb phrase starts. */
+interface Marker {
+  re: RegExp;
+  kind: 'task' | 'item';
+  /** A will-style promise: the verb must be a task verb, or a date must be said. */
+  promise?: boolean;
+  /** should / ought: a hedge ("probably", "maybe", "at some point", "more") makes it a wish. */
+  soft?: boolean;
+  list?: boolean;
+  /** "I'm picking them up at noon": a plan only when a date is said. */
+  progressive?: boolean;
+}
+
+const ADVERBS = String.raw`(?:(?:really|still|definitely|also|probably|just|seriously|totally|absolutely|then|first|actually|both|all|so|now|def|obviously|for sure|finally)\s+)*`;
+const MARKERS: Marker[] = [
+  { re: /\bremind me\b(?:\s+\S+){0,5}?\s+to\s+(.+)$/i, kind: 'task' },
+  { re: /\b(?:do not|don't) let me forget\s+(?:to\s+)?(.+)$/i, kind: 'task' },
+  { re: /\b(?:note to self|make a note|action items? for me)\s*[,:]?\s*(?:to\s+)?(.+)$/i, kind: 'task' },
+  { re: /\b(?:add|put|stick)\s+(.+?)\s+(?:to|on|onto)\s+(?:the|my|our)\s+(?:\w+\s+)?list\b/i, kind: 'item', list: true },
+  { re: /\bpromised\s+(?:\w+\s+)?(?:I would|that I would|to)\s+(.+)$/i, kind: 'task' },
+  { re: new RegExp(String.raw`\b(?:I|we)\s+${ADVERBS}(?:have|has|got|need|must)\s+to\s+remember\s+to\s+(.+)$`, 'i'), kind: 'task' },
+  { re: new RegExp(String.raw`\b(?:I|we)\s+${ADVERBS}(?:should|ought to)\s+${ADVERBS}(.+)$`, 'i'), kind: 'task', soft: true },
+  {
+    re: new RegExp(String.raw`\b(?:I|we)\s+${ADVERBS}(?:(?:will|am going to|are going to|am about to)\s+(?:${ADVERBS}have to|${ADVERBS}need to)|need to|needs to|have to|has to|have got to|got to|must|will have to)\s+${ADVERBS}(.+)$`, 'i'),
+    kind: 'task',
+  },
+  { re: /^(?:I\s+)?got to\s+(.+)$/i, kind: 'task' },
+  { re: /\bI (?:totally |completely |just )?forgot to\s+(.+)$/i, kind: 'task' },
+  {
+    re: /\b(?:I am|we are|we have|I have|I|we)\s+(?:(?:all|almost|nearly|completely|basically|pretty much|totally)\s+)*(?:out of|low on|run out of|ran out of|running out of|running low on|short on)\s+(.+)$/i,
+    kind: 'item',
+  },
+  { re: /\b(?:we|I)\s+(?:still\s+|also\s+|really\s+)*need\s+(?!to\b)(.+)$/i, kind: 'item' },
+  { re: new RegExp(String.raw`\bI\s+${ADVERBS}(?:will|am going to|promise to)\s+${ADVERBS}(.+)$`, 'i'), kind: 'task', promise: true },
+  { re: new RegExp(String.raw`^let us\s+${ADVERBS}(.+)$`, 'i'), kind: 'task', soft: true },
+  { re: /\bI am\s+(\w+ing\b.+)$/i, kind: 'task', promise: true, progressive: true },
+];
+
+const QUESTION_START = /^(?:can|could|would|will|should|shall|do|does|did|is|are|was|were|have|has|what|who|where|when|why|how|which|am|any idea|remember when)\b/i;
+const HYPOTHETICAL = /\b(?:if|maybe|someday|some day|perhaps|wonder|would|wish|rather|unless|in case|whether|might|could|supposed to)\b/i;
+const PAST = /\b(?:was going to|were going to|used to|did not|never|already|finished|had to|needed to|should have|would have)\b/i;
+const HEDGE = /\b(?:maybe|probably|I guess|I dunno|I do not know|at some point|someday|some day|sometime|one of these days|more|again|eventually|more often)\b/i;
+const QUOTE = /\b(?:said|says|goes|went|told me|asked|was like|is like)\s*[,:]?\s*"|"/i;
+const IMMEDIATE = /\b(?:right now|real quick|a sec|for a (?:minute|sec(?:ond)?|moment))\b/i;
+const ACCEPT = /^(?:(?:oh|well|yeah|okay|ok|so|yes|sure|fine|alright)[,.!\s]+)*(?:yeah|yes|yep|yup|sure|okay|ok|of course|no problem|will do|I can do that|I can do it|I can cover|I can|I will|definitely|absolutely|sounds good|got it|consider it done|on it|fine|alright|all right|deal|that is doable|no worries|can do|for sure)\b/i;
+const REFUSE = /\b(?:not|can not|sorry|nope|no[,.!]|maybe later|we will see|is bad|bad for me|busy)\b/i;
+const DATE_FILLER = /\b(?:ok|okay|then|fine|so|yeah|yes|yep|sure|actually|no|wait|that is|that|it is|it|due|let us|make it|do it|morning|afternoon|evening|night|tonight|instead|works|good|alright|sounds|right|there is no way|I mean|oh|um|lol|and|on|by|for|at|the|is)\b/gi;
+const CANCEL = /\b(?:never ?mind|scratch that|cancel that|forget (?:it|that|about (?:it|that))|do not worry about (?:it|that)|no need)\b/i;
+const CANCEL_TARGET = /\b(?:never ?mind|forget about|do not worry about|cross off|scratch)\s+(?:the\s+|about\s+the\s+|my\s+)([a-z][\w' -]+)/i;
+const CORRECT = /^(?:(?:actually|sorry|I mean|no|wait)[,\s]+)*(?:make (?:that|it)|change (?:that|it) to|move (?:that|it) to|let us (?:say|make it)|I meant|push (?:that|it) to)\s+(.+)$/i;
+const DONE_BY_OTHER = /\b(?:got|did|done|have|sent|finished|booked|ordered|handled) (?:it|them|that|this|those)? ?already\b|\b(?:already|just)\s+(?:\w+\s+){0,2}?(?:did|done|\w+ed|got|sent|bought|made|paid|took|brought|booked|sorted|handled|ordered|picked)\b|\b(?:is|was|are|it is|got|been)\s+(?:\w+\s+)?(?:cancell?ed|called off|off|on the calendar|taken care of|done|handled|sorted)\b|\b(?:I|he|she|they|[A-Z][a-z]+)\s+(?:already\s+|just\s+)?(?:did|handled|took care of|fixed|sorted)\s+(?:it|that|this)\b/;
+const HANDOFF_BY_OTHER = /\b(?:you do not (?:need|have) to|you do not have to worry|no need|(?:is|are) (?:doing|handling|covering|taking) (?:that|it|this)|(?:has|have) (?:it|that) covered)\b|^(?:(?:oh|no|nah|okay|ok|well)[,.!\s]+)*(?:I will (?:do|handle|take care of|get|grab|sort|deal with) (?:it|that|this)|I got (?:it|this)|I have got (?:it|this)|leave it to me|I can do (?:it|that)|I am on it|let me do it)\b/i;
+const PAST_VERB_BY_OTHER = /^(?:(?:oh|well|yeah|actually|no)[,.!\s]+)*(?:I|he|she|[A-Z][a-z]+)\s+(?:already\s+|just\s+)?(\w+ed|sent|bought|made|paid|took|brought|got|did)\s+(.+)$/;
+
+/**
+ * compromise is the slow part (~1 ms a sentence) and the reader asks about the same context lines again
+ * for every new utterance: answers are kept for the most recent texts.
+ */
+function cached<T>(cache: Map<string, T>, key: string, make: () => T): T {
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
+  const value = make();
+  if (cache.size >= 1000) cache.delete(cache.keys().next().value as string);
+  cache.set(key, value);
+  return value;
+}
+const TERMS = new Map<string, Term[]>();
+const NOUNS = new Map<string, { text: string; terms: Term[] }[]>();
+const INFINITIVES = new Map<string, string>();
+
+/** Tags every word of `text` with compromise. */
+function terms(text: string): Term[] {
+  return cached(TERMS, text, () => (nlp(text).json() as { terms: Term[] }[]).flatMap((s) => s.terms));
+}
+
+/** compromise's noun phrases of `text`. */
+function nounPhrases(text: string): { text: string; terms: Term[] }[] {
+  return cached(NOUNS, text, () => nlp(text).nouns().json() as { text: string; terms: Term[] }[]);
+}
+
+function has(t: Term | undefined, tag: string): boolean {
+  return t !== undefined && t.tags.includes(tag);
+}
+
+/** A verb in its dictionary form ("getting" → "get", "swapped" → "swap"). */
+function infinitive(word: string): string {
+  const w = word.toLowerCase();
+  if (TASK_VERBS.has(w)) return w;
+  const inf = cached(INFINITIVES, w, () => nlp(w).verbs().toInfinitive().text().toLowerCase());
+  if (inf !== '' && !inf.includes(' ')) return inf;
+  if (/ing$/.test(w) && w.length > 5) {
+    const base = w.slice(0, -3);
+    if (TASK_VERBS.has(base)) return base;
+    if (TASK_VERBS.has(`${base}e`)) return `${base}e`;
+    if (/(.)\1$/.test(base) && TASK_VERBS.has(base.slice(0, -1))) return base.slice(0, -1);
+    return base;
+  }
+  if (/ed$/.test(w) && w.length > 4) {
+    const base = w.slice(0, -2);
+    if (TASK_VERBS.has(base)) return base;
+    if (TASK_VERBS.has(`${base}e`)) return `${base}e`;
+    if (TASK_VERBS.has(w.slice(0, -1))) return w.slice(0, -1);
+    if (/(.)\1$/.test(base) && TASK_VERBS.has(base.slice(0, -1))) return base.slice(0, -1);
+  }
+  return w;
+}
+
+/** Sentences of a normalised utterance: ends of sentences, new lines and dashes. */
+export function sentencesOf(text: string): string[] {
+  return text.split(/(?<=[.!?;])\s+|\n+|\s*[—–]+\s*|\s+-\s+/).map((s) => s.trim()).filter(Boolean);
+}
+
+const SUBJECT = String.raw`(?:I|we|you|he|she|they|it is|that is|there is|there are|their)`;
+const VERBISH = String.raw`(?:need|needs|have|has|got|will|am|are|is|was|were|should|must|do|did|can|could|would|still|also|just|really|close|closes|said|owe|think|guess|dunno|know|want|going|ought|promised|forgot|already|never|usually|always)`;
+const CLAUSE_SPLIT = new RegExp(
+  [
+    String.raw`,\s+(?=(?:and\s+|but\s+|so\s+|then\s+|or\s+)?(?:${SUBJECT}|can you|could you|would you|will you|remind me|[A-Z][a-z]+,?\s+(?:will|is|can|just|already|did|has|handles|does))\b)`,
+    String.raw`\s+(?=(?:and|but|so|then|or|because|cause|cuz|since|otherwise|unless|although|though|while|when|before|after|until|once|if)\s+(?:and\s+)?(?:then\s+)?${SUBJECT}\s)`,
+    String.raw`,?\s+(?=(?:because|cause|cuz|since|otherwise|or else|so that|unless|although)\b)`,
+    String.raw`(?<!\b(?:to|me|let|that|said|and|but|so|or|then|if|when|because|before|after|think|guess|know|sure|make|bet|hope|is|was)),?\s+(?=${SUBJECT}\s+${VERBISH}\b)`,
+  ].join('|'),
+  'i',
+);
+
+/** Clauses of one sentence (see {@link CLAUSE_SPLIT}). */
+export function clausesOf(sentence: string): string[] {
+  return sentence.split(CLAUSE_SPLIT).map((c) => c.trim()).filter(Boolean);
+}
+
+function stripLeadIn(clause: string): string {
+  return clause.replace(LEAD_IN, '').trim();
+}
+
+/** Whether a clause says nothing but a date ("okay, Sunday", "Tuesday night then"). */
+function dateOnly(clause: string, saidAt: number, timeZone: string): DueMatch | null {
+  if (/\b(?:since|ago|last|yesterday|was|were|did|used to|every)\b/i.test(clause)) return null;
+  const due = findDueDate(clause, saidAt, timeZone);
+  if (!due) return null;
+  const rest = clause.replace(due.text, ' ').replace(DATE_FILLER, ' ').replace(/[^\w]+/g, ' ').trim();
+  return rest === '' ? due : null;
+}
+
+/** The text that said a due date removed, with the preposition that led into it, and the sentence tidied. */
+function cutDate(text: string, due: DueMatch | null): string {
+  if (!due) return text;
+  const span = due.text.replace(/[,.?!]+$/, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const re = new RegExp(String.raw`(?:\s*\b(?:on|by|before|until|till|at|in|around|sometime|some time|first thing|for|maybe|the|this|next|later|due)\b)*\s*${span}(?:'s\s+[\w-]+)?`, 'i');
+  return text.replace(re, ' ').replace(/\s+/g, ' ').trim();
+}
+
+const DANGLING_END = /(?:[\s,]+(?:on (?:the|my) way (?:home|back|in)|when I go to the store|at the store|while I am (?:out|there)|on|by|before|until|at|in|around|for|to|and|or|so|but|then|the|a|an|this|that|next|like|with|of|from|when|after|maybe|please|too|though|okay|ok|as well|or so|again|anymore|anyway|for me|I think|at some point|soon|sometime|honestly|now|right|either|yet|first|real quick|'s))+$/i;
+const DANGLING_START = /^(?:(?:also|really|just|still|definitely|probably|like|go ahead and|remember to|to|then|and|so|actually|first)\s+)+/i;
+const OBJECT_CUT = /\s+(?:because|cause|cuz|since|so that|so I|so we|or they|or else|otherwise|while|if|unless|this is|it is|they are|I never|there is|their|before I|when I|when we|after I|after we|which|who is|like the|so like|or|so|do not let me forget|we do not|I do not|were|we are|I am|its|it is due|she is|he is|they close|it closes|I got|I have got)\b.*$/i;
+
+/** Tidies a verb phrase into to-do text. */
+function tidy(text: string): string {
+  let t = text.replace(/\s+/g, ' ').replace(/\s+([,.!?])/g, '$1').replace(/[.!?;:]+$/, '').trim();
+  for (let i = 0; i < 3; i++) t = t.replace(DANGLING_END, '').replace(DANGLING_START, '').replace(/^[\s,;:.-]+|[\s,;:.!?-]+$/g, '').trim();
+  return tidyTodoText(t);
+}
+
+/** Person names in `text`, in order (compromise's people, plus family words). */
+function people(context: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const c of context) {
+    for (const sentence of sentencesOf(normaliseSpeech(c))) {
+      const ts = terms(sentence);
+      ts.forEach((t, i) => {
+        const w = t.text.replace(/'s$/i, '').replace(/[^\w'-]+$/, '');
+        // "Jess, can you …": the person spoken to is not the one spoken about.
+        if (i === 0 && t.post.includes(',')) return;
+        if (/^(?:mom|dad|grandma|grandpa|mum|nana|papa)$/i.test(w)) out.push(w[0]!.toUpperCase() + w.slice(1).toLowerCase());
+        else if ((has(t, 'Person') || has(t, 'FirstName') || has(t, 'MaleName') || has(t, 'FemaleName')) && !has(t, 'Pronoun')) out.push(w[0]!.toUpperCase() + w.slice(1));
+        else if (has(t, 'ProperNoun') && i > 0 && !has(t, 'Date') && !has(t, 'Place') && !has(t, 'Organization') && /^[A-Z]/.test(w) && w !== 'I') out.push(w);
+        else if (has(t, 'Actor') && has(ts[i - 1], 'Determiner')) out.push(`the ${[ts[i - 2] && has(ts[i - 2], 'Determiner') ? '' : '', w.toLowerCase()].join('')}`);
+      });
+    }
+  }
+  return out;
+}
+
+const NOT_A_REFERENT = /^(?:the |a |an |my |our |this |that )?(?:way|time|day|morning|afternoon|evening|night|week|weekend|end|moment|thing|same|other|one|first|last|rest|lot|bit|home|work|today|tomorrow|tonight|idea|problem|plan|point|chance|sec|second|minute|minutes|hour|hours|yesterday|office|fall|spring|summer|winter|stuff|everything|something|anything|nothing|lunch|dinner|breakfast|all|both|them|it|this|that|me|you|him|her|us|next|way home|my way home)$/i;
+
+/** The thing named most recently before (its sentence's first noun phrase that is not a person or a time). */
+function thingBefore(context: readonly string[]): string | null {
+  const sentences = context.flatMap((c) => sentencesOf(normaliseSpeech(c)))
+    .filter((s) => !/^(?:which|what|who|when|where|how)\b.*\?$/i.test(s))
+    .flatMap((s) => clausesOf(s));
+  for (const s of [...sentences].reverse()) {
+    for (const np of nounPhrases(s)) {
+      const ts = np.terms.filter((t) => !has(t, 'Expression'));
+      if (ts.length === 0) continue;
+      if (ts.every((t) => has(t, 'Pronoun') || has(t, 'Date') || has(t, 'Person') || has(t, 'Value') || has(t, 'Actor') || has(t, 'Place'))) continue;
+      const head = [...ts].reverse().find((t) => has(t, 'Noun') && !has(t, 'Preposition'));
+      const firstHead = ts.find((t, i) => has(t, 'Noun') && !has(ts[i + 1], 'Noun'));
+      if (firstHead && (has(firstHead, 'Actor') || has(firstHead, 'Person') || has(firstHead, 'Pronoun'))) continue;
+      if (!head) continue;
+      // Up to a verb, a relative clause or a second preposition.
+      const words: string[] = [];
+      let preps = 0;
+      for (const t of ts) {
+        if (has(t, 'Preposition') && ++preps > 1) break;
+        if (has(t, 'Date') || has(t, 'Verb')) break;
+        words.push(t.text.replace(/[,.!?;:"]+$/, ''));
+        if (/[,.!?;:]/.test(t.post)) break;
+      }
+      const phrase = words.join(' ').replace(/\s+(?:for|in|on|at|to|of|from|with)$/i, '').trim();
+      if (phrase === '' || NOT_A_REFERENT.test(phrase) || /^(?:I|we|you|he|she|they|it)\b/i.test(phrase)) continue;
+      return phrase.replace(/^(?:The|A|An|My|Our|This|That)\b/, (m) => m.toLowerCase());
+    }
+  }
+  return null;
+}
+
+/** Replaces a bare pronoun object ("sign it", "pick him up") with what was named before. */
+function resolvePronouns(text: string, context: readonly string[]): string {
+  const m = /^([\w'-]+(?:\s+(?:up|in|back|off|out|over|down|through))?)\s+(it|them|him|her|those|these|that|this|some|one)\b(.*)$/i.exec(text);
+  if (!m) return text;
+  const pronoun = m[2]!.toLowerCase();
+  let referent: string | null = null;
+  if (pronoun === 'him' || pronoun === 'her') referent = people(context).at(-1) ?? null;
+  else referent = thingBefore(context);
+  if (!referent) return text;
+  return `${m[1]} ${referent}${m[3]}`.replace(/\s+/g, ' ').trim();
+}
+
+/** Splits "X and Y" objects and "do X and do Y" verbs into separate to-dos. */
+function splitCoordination(phrase: string, verb: string, kind: 'task' | 'item'): string[] {
+  const parts = phrase.split(/\s*,\s*(?:and\s+|or\s+)?(?:then\s+)?|\s+(?:and then|and also|and|plus|then)\s+/i).map((p) => p.trim()).filter(Boolean);
+  if (parts.length === 1) return parts;
+  const out: string[] = [];
+  for (const [i, part] of parts.entries()) {
+    if (i === 0) {
+      out.push(part);
+      continue;
+    }
+    const first = terms(part)[0];
+    const firstWord = (first?.normal ?? '').toLowerCase();
+    const isVerb = TASK_VERBS.has(firstWord) || (has(first, 'Verb') && has(first, 'Infinitive'));
+    if (kind === 'task' && isVerb) {
+      // "sign it and send it back": one to-do about one thing.
+      if (/^\w+\s+(?:it|them)(?:\s+(?:back|in|off|out|over|up|through))?(?:\s+(?:by|on|before|until|this|next|tomorrow|today|tonight|in)\b.*)?$/i.test(part)) out[out.length - 1] = `${out[out.length - 1]} and ${part}`;
+      else out.push(part);
+    } else if (kind === 'item') {
+      out.push(part);
+    } else if (/^(?:the|a|an|some|my|his|her|our|their|[\w'-]+s)\b/i.test(part) || has(first, 'Noun')) {
+      out.push(`${verb} ${part}`);
+    } else {
+      out[out.length - 1] = `${out[out.length - 1]} and ${part}`;
+    }
+  }
+  return out;
+}
+
+interface Commitment {
+  texts: string[];
+  /** A date said inside one coordinated part ("meal prep today and call the vet tomorrow"). */
+  dues: Map<string, DueMatch | null>;
+  kind: 'task' | 'item';
+  due: DueMatch | null;
+  /** The verb phrase's object was only a pronoun or "do it": it restates something said before. */
+  anaphoric: boolean;
+  /** The object was a pronoun ("throw them in the trunk"): after accepting a request, the same thing. */
+  pronounObject: boolean;
+}
+
+/** Reads one clause of the wearer's: a commitment, or nothing. */
+function readCommitment(clause: string, context: readonly string[], saidAt: number, options: ExtractOptions): Commitment | null {
+  const body = stripLeadIn(clause);
+  if (body === '' || IMMEDIATE.test(body) || QUOTE.test(body)) return null;
+  const question = /\?\s*$/.test(body) || QUESTION_START.test(body);
+  for (const marker of MARKERS) {
+    const m = marker.re.exec(body);
+    if (!m) continue;
+    const prefix = body.slice(0, m.index);
+    const remind = /^remind me|let me forget/i.test(m[0]);
+    if (question && !marker.list && !remind) return null;
+    if (HYPOTHETICAL.test(prefix) || PAST.test(prefix)) return null;
+    let rest = m[1]!.replace(/^(?:[,\s]+|go ahead and\s+|like\s+)+/i, '');
+    if (/^(?:I dunno|I do not know|maybe|I guess)\b/i.test(rest)) return null;
+    // "I need to, I have to prep the mockups": the phrase starts again.
+    if (/^(?:I|we)\b/i.test(rest)) return readCommitment(rest, context, saidAt, options);
+    if (/^(?:you|he|she|they)\b/i.test(rest)) return null;
+    if (marker.soft && HEDGE.test(body)) return null;
+    if (marker.kind === 'task' && /^(?:not|never)\b/i.test(rest)) return null;
+    rest = rest.replace(OBJECT_CUT, '').replace(/\s*[—–].*$/, '').replace(/[.!?;]+$/, '').replace(/(?:,?\s*\b(?:thanks|thank you|please|okay|ok|right|then|though|too)\b[.!?]*)+$/i, '');
+    // "I'll pay you back on Friday, Tom": the person spoken to.
+    const vocative = /,\s*([A-Z][a-z]+)[.!]?$/.exec(rest)?.[1];
+    if (vocative && !/^(?:Thanks|Please|Okay|Ok|Then|Too|Though|Yeah|Sure|Right)$/.test(vocative)) rest = rest.replace(/,\s*[A-Z][a-z]+[.!]?$/, '').replace(/\byou\b/i, vocative);
+    const due = findDueDate(body, saidAt, options.timeZone);
+    const ts = terms(rest);
+    const first = ts[0];
+    if (!first) return null;
+    let verb = '';
+    let phrase = rest;
+    if (marker.kind === 'task') {
+      verb = infinitive(first.normal || first.text);
+      if (NOT_A_TASK.has(verb)) return null;
+      // After "to" / "will" a word is the verb unless it is plainly something else (compromise misses rarer verbs).
+      const notAVerb = ['Determiner', 'Pronoun', 'Preposition', 'Conjunction', 'Value', 'Date', 'Possessive', 'ProperNoun'].some((tag) => has(first, tag));
+      if (!has(first, 'Verb') && !TASK_VERBS.has(verb) && (notAVerb || marker.promise)) return null;
+      if (/ing$/i.test(first.text) && has(first, 'Gerund') && !marker.progressive && !/forgot|remember/i.test(m[0])) return null;
+      if ((marker.promise || marker.soft) && !TASK_VERBS.has(verb) && !due) return null;
+      // "I'll take the blue one", "I'll see you", "I'll tell her": light verbs promise something only with a date.
+      if (marker.promise && LIGHT_VERBS.has(verb) && !due && !/^(?:take|have)\s+(?:it|that|this|those|them)\b/i.test(rest)) return null;
+      if (/^(?:see|talk to|catch|meet|call|text|tell|let|thank)\s+you\b/i.test(rest)) return null;
+      if (marker.progressive && (!due || !/ing$/i.test(first.text))) return null;
+      phrase = `${verb}${rest.slice((first.pre + first.text).length).replace(/^[,]/, '')}`;
+      const particle = /^\s+(up|off|out|in|back|over|down|through|away|together)\b/i.exec(phrase.slice(verb.length))?.[1];
+      if (particle) verb = `${verb} ${particle.toLowerCase()}`;
+    }
+    let anaphoric = false;
+    const parts = splitCoordination(phrase, verb, marker.kind).map((part) => {
+      const own = findDueDate(part, saidAt, options.timeZone);
+      const raw = cutDate(part, own).replace(/[.!?,]+$/, '').trim();
+      if (/^(?:do|handle|sort|have|take care of|deal with|get to|get on)\s+(?:it|that|this|those|them)(?:\s+(?:first thing|then|too|later|now|myself|for you|done))*$/i.test(raw)) {
+        anaphoric = true;
+        return { text: raw, due: own };
+      }
+      let text = tidy(raw);
+      if (marker.kind === 'item') text = text.replace(/^(?:a|an|some|the|more|any|new)\s+/i, '');
+      return { text, due: own };
+    });
+    let texts = parts.map((p) => p.text).filter((t) => t !== '');
+    const dues = new Map(parts.map((p) => [p.text, p.due]));
+    if (marker.kind === 'item') texts = texts.filter((t) => !NOT_AN_ITEM.test(t));
+    texts = texts.map((t) => {
+      const resolved = resolveOne(t);
+      if (resolved !== t) dues.set(resolved, dues.get(t) ?? null);
+      return resolved;
+    });
+    function resolveOne(t: string): string {
+      return anaphoric ? t : resolvePronouns(t, context);
+    }
+    if (marker.list && texts.length === 1 && /^(?:both|them|those|these|it|that|all|all of them|everything)$/i.test(texts[0]!)) {
+      const wanted = /^both$/i.test(texts[0]!) ? 2 : 1;
+      const nouns = recentNouns(context, wanted);
+      if (nouns.length === 0) return null;
+      texts = nouns;
+    }
+    texts = texts.filter((t) => marker.kind === 'item' || /\s/.test(t));
+    if (texts.length === 0) return null;
+    const pronounObject = /^[\w'-]+(?:\s+(?:up|in|back|off|out|over|down|through))?\s+(?:it|them|that|those|this|these|one|some|him|her)\b/i.test(phrase);
+    return { texts, dues, kind: marker.kind, due, anaphoric, pronounObject };
+  }
+  return null;
+}
+
+const NOT_AN_ITEM = /^(?:(?:time|patience|luck|ideas?|options?|breath|steam|space|room|gas money)\b.*|time|patience|luck|ideas?|options?|breath|steam|space|room|here|it|this|that|things to say|a (?:break|minute|second|sec|moment|nap|vacation|holiday|drink|hug)|(?:a )?(?:break|rest|sleep|help|plan)|you|him|her|them|someone|somebody|anyone|to|the|more|some)$/i;
+
+/** The last `n` things mentioned in the context (for "add both to the list"). */
+function recentNouns(context: readonly string[], n: number): string[] {
+  const out: string[] = [];
+  for (const c of [...context].reverse()) {
+    const found = nounPhrases(normaliseSpeech(c))
+      .filter((np) => !np.terms.every((t) => has(t, 'Pronoun') || has(t, 'Date')))
+      .map((np) => tidy(np.terms.filter((t) => !has(t, 'Determiner') && !has(t, 'Pronoun')).map((t) => t.text).join(' ')))
+      .filter((t) => t !== '' && !NOT_AN_ITEM.test(t));
+    out.unshift(...found.reverse().slice(0, n - out.length).reverse());
+    if (out.length >= n) break;
+  }
+  return out;
+}
+
+/** A request someone else made: "can you X", "please X", "X, okay?", "did you X", "who wants to X". */
+function requestIn(utterance: Utterance): { action: string; sentence: string } | null {
+  const text = normaliseSpeech(utterance.text);
+  for (const sentence of [...sentencesOf(text)].reverse()) {
+    const body = stripLeadIn(sentence.replace(/^(?:[A-Z][a-z]+,\s*)/, '')).replace(/,?\s*(?:okay|ok|please|alright|right)\?$/i, '?');
+    let action: string | undefined =
+      /\b(?:can|could|would|will) you\s+(?:please\s+|maybe\s+|also\s+|just\s+)?(.+?)(?:\?|$)/i.exec(body)?.[1] ??
+      /\b(?:did|have) you\s+(?:already\s+)?(.+?)(?:\s+yet)?(?:\?|$)/i.exec(body)?.[1] ??
+      /\b(?:please\s+)?(?:remember|do not forget)\s*,?\s*(?:to\s+)?(.+?)(?:[.!?]|$)/i.exec(body)?.[1] ??
+      /\b(?:need|needs) (?:someone|somebody|a volunteer) to\s+(.+?)(?:[.!?]|$)/i.exec(body)?.[1] ??
+      /\bwho (?:wants to|can|could|will)\s+(.+?)(?:\?|$)/i.exec(body)?.[1];
+    if (!action) {
+      const first = terms(body)[0];
+      const w = (first?.normal ?? '').toLowerCase();
+      if (first && (TASK_VERBS.has(w) || (has(first, 'Imperative') && has(first, 'Verb'))) && !/^(?:see|go|look|do|let|help|get)$/i.test(w)) {
+        action = body.replace(/^please\s+/i, '').replace(/[?.!]+$/, '');
+      }
+    }
+    if (!action) continue;
+    action = action.replace(OBJECT_CUT, '').replace(/\s*[—–].*$/, '');
+    const head = terms(action)[0];
+    if (!head || (!TASK_VERBS.has((head.normal || head.text).toLowerCase()) && !has(head, 'Verb'))) continue;
+    if (/^(?:be|think|know|see|hear|believe|want|like|mind|go)\b/i.test(action)) continue;
+    const name = utterance.speaker ? utterance.speaker.charAt(0).toUpperCase() + utterance.speaker.slice(1).toLowerCase() : 'them';
+    action = action
+      .replace(/\bme\b/gi, name)
+      .replace(/\bmy\b/gi, `${name}'s`)
+      .replace(/\byour\b/gi, 'my')
+      .replace(/\s+when you (?:get|have) a (?:minute|chance|sec(?:ond)?)\b/i, '');
+    // "have the RFP response drafted" → "draft the RFP response"; "get the tank refilled" stays readable.
+    const had = /^(?:have|get)\s+(.+?)\s+(\w+ed)$/i.exec(action);
+    if (had && /^have$/i.test(action.split(' ')[0]!)) action = `${infinitive(had[2]!)} ${had[1]}`;
+    return { action, sentence };
+  }
+  return null;
+}
+
+/** Reads the wearer's reply as the acceptance of a request made just before (within the window). */
+function acceptance(current: Utterance, previous: readonly Utterance[], options: ExtractOptions): { text: string; due: DueDate | null; evidence: string } | null {
+  const reply = normaliseSpeech(current.text);
+  const firstClause = clausesOf(sentencesOf(reply)[0] ?? '')[0] ?? '';
+  const accepted = ACCEPT.test(firstClause) || ACCEPT.test(reply);
+  if (!accepted) return null;
+  if (REFUSE.test(firstClause.replace(/\bno (?:problem|worries)\b/gi, ''))) return null;
+  const window = options.requestWindowMs ?? 120_000;
+  let counter: Utterance | null = null;
+  for (let i = previous.length - 1; i >= 0; i--) {
+    const p = previous[i]!;
+    if (current.saidAt - p.saidAt > window) break;
+    if (isUser(p.speaker, options)) {
+      // A counter-proposal ("Tomorrow's bad. Friday?") keeps the request open; anything else closes it.
+      if (/\?\s*$/.test(p.text.trim()) || /\bbad\b|\bcan not\b|\bcan't\b/i.test(p.text)) {
+        counter = p;
+        continue;
+      }
+      break;
+    }
+    if (p.speaker && MEDIA_SPEAKERS.test(p.speaker.trim())) continue;
+    const request = requestIn(p);
+    if (!request) continue;
+    if (/^(?:did|have) you\b/i.test(stripLeadIn(request.sentence)) && !/\bI will\b/i.test(reply)) continue;
+    const dueReply = /\?\s*$/.test(reply) ? null : findDueDate(reply, current.saidAt, options.timeZone);
+    const dueRequest = findDueDate(request.action, p.saidAt, options.timeZone) ?? findDueDate(request.sentence, p.saidAt, options.timeZone);
+    const dueCounter = counter ? findDueDate(counter.text, counter.saidAt, options.timeZone) : null;
+    // The date asked for stands, unless the wearer bargained ("Tomorrow's bad. Friday?" … "Okay, Friday then").
+    const due = counter ? (dueReply ?? dueCounter ?? dueRequest) : (dueRequest ?? dueReply);
+    const context = [...previous.slice(0, i).map((u) => u.text), p.text.slice(0, Math.max(0, p.text.length - request.sentence.length))];
+    const texts = splitCoordination(cutDate(request.action, dueRequest), '', 'task').map(tidy).filter(Boolean);
+    const text = texts.length > 0 ? resolvePronouns(texts.join(' and '), context) : '';
+    if (text === '' || NOT_A_TASK.has(text.split(' ')[0]!.toLowerCase())) continue;
+    return { text, due: due?.due ?? null, evidence: `${p.speaker ?? ''}: ${request.sentence} / ${current.text}`.trim() };
+  }
+  return null;
+}
+
+/** What someone else says that ends a to-do of the wearer's: done, cancelled, handed off. */
+function followUpByOther(current: Utterance): Finding[] {
+  const text = normaliseSpeech(current.text);
+  const out: Finding[] = [];
+  for (const sentence of sentencesOf(text)) {
+    for (const clause of clausesOf(sentence)) {
+      const body = stripLeadIn(clause);
+      if (HANDOFF_BY_OTHER.test(body) || DONE_BY_OTHER.test(body) || /\bnever ?mind\b/i.test(body)) {
+        out.push({ type: 'cancellation', target: null, evidence: `${current.speaker ?? ''}: ${current.text}` });
+        return out;
+      }
+      const past = PAST_VERB_BY_OTHER.exec(body);
+      if (past && !/\?\s*$/.test(body)) {
+        const verb = infinitive(past[1]!);
+        if (TASK_VERBS.has(verb) && !['get', 'take', 'make', 'do', 'go', 'have'].includes(verb)) {
+          out.push({ type: 'cancellation', target: verb, evidence: `${current.speaker ?? ''}: ${current.text}` });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * What one utterance means for the to-do list, read clause by clause (see the module comment). Same
+ * contract as the rule-based {@link import('./extract.js').analyseUtterance}: the observer applies the
+ * findings in order (to-dos made, corrections and cancellations of the to-dos made just before).
+ */
+export function readUtterance(current: Utterance, previous: readonly Utterance[], options: ExtractOptions): Finding[] {
+  if (current.speaker && MEDIA_SPEAKERS.test(current.speaker.trim())) return [];
+  if (!isUser(current.speaker, options)) return followUpByOther(current);
+  const findings: Finding[] = [];
+  const text = normaliseSpeech(current.text);
+  const accepted = acceptance(current, previous, options);
+  if (accepted) findings.push({ type: 'todo', todo: { text: accepted.text, due: accepted.due, kind: 'task', evidence: accepted.evidence } });
+  const before = previous.map((u) => u.text);
+  let leadingDate: DueMatch | null = null;
+  let last: { verb: string; kind: 'task' | 'item'; due: DueMatch | null } | null = null;
+  let sawTodo = false;
+  const pending: Finding[] = [];
+  for (const sentence of sentencesOf(text)) {
+    const clauses = clausesOf(sentence);
+    for (const [ci, clause] of clauses.entries()) {
+      const body = stripLeadIn(clause);
+      const evidence = sentence;
+      // Words just before a clause split off without punctuation still govern it ("maybe someday | I'll write …").
+      const lead = sentence.slice(0, Math.max(0, sentence.indexOf(clause))).trim();
+      if (lead !== '' && !/[,.;:!?]$/.test(lead) && HYPOTHETICAL.test(lead.split(/\s+/).slice(-3).join(' '))) continue;
+      if (CANCEL.test(body)) {
+        const target = CANCEL_TARGET.exec(body)?.[1]?.replace(/\b(?:then|that|it|please|anyway|now)\b/gi, '').trim();
+        findings.push({ type: 'cancellation', target: target ? target : null, evidence });
+        continue;
+      }
+      const correct = CORRECT.exec(body);
+      if (correct) {
+        const due = findDueDate(correct[1]!, current.saidAt, options.timeZone);
+        const rest = tidy(cutDate(correct[1]!, due));
+        findings.push({ type: 'correction', due: due?.due ?? null, replacement: rest === '' || due ? null : rest, evidence });
+        continue;
+      }
+      const only = dateOnly(body, current.saidAt, options.timeZone);
+      if (only) {
+        if (!sawTodo) leadingDate = only;
+        pending.push({ type: 'correction', due: only.due, replacement: null, evidence });
+        continue;
+      }
+      const context = [...before, text.slice(0, Math.max(0, text.indexOf(clause)))];
+      let c = readCommitment(clause, context, current.saidAt, options);
+      const more = /^(?:and|also|plus|and also|oh and)\s+(.+)$/i.exec(clause.trim());
+      if (!c && more && last) {
+        // "… visit grandpa sunday. and bring him the photo album" / "… get some tomorrow. and oat milk": the same promise goes on.
+        const head = terms(more[1]!)[0];
+        const verbFirst = head !== undefined && (TASK_VERBS.has((head.normal || head.text).toLowerCase()) || has(head, 'Infinitive'));
+        const again = last.kind === 'item' ? `we need ${more[1]}` : verbFirst ? `I need to ${more[1]}` : `I need to ${last.verb} ${more[1]}`;
+        c = readCommitment(again, context, current.saidAt, options);
+        if (c && !c.due) c.due = last.due;
+      }
+      if (!c) continue;
+      last = { verb: c.texts[0]?.split(' ')[0] ?? '', kind: c.kind, due: c.due };
+      if (!c.due) {
+        // "I need to return the library books, they're due Thursday": the deadline said right after.
+        const after = clauses.slice(ci + 1).find((x) => /\b(?:due|deadline|expires?|closes?|by|before|until)\b/i.test(x));
+        if (after) c.due = findDueDate(after, current.saidAt, options.timeZone);
+      }
+      // "Before I head out Friday, I gotta write the handoff doc": a date in the same sentence, before.
+      if (!c.due && ci > 0) c.due = findDueDate(clauses.slice(0, ci).join(' '), current.saidAt, options.timeZone);
+      if (!c.due && !leadingDate) {
+        // "Are we still doing dinner at your place Sunday?" — "I'll make the lasagna": the date of the question answered.
+        const asked = previous.at(-1);
+        const q = asked && !isUser(asked.speaker, options) && !(asked.speaker && MEDIA_SPEAKERS.test(asked.speaker.trim())) ? normaliseSpeech(asked.text) : '';
+        if (q !== '' && (/\?\s*$/.test(q) || QUESTION_START.test(stripLeadIn(q)))) c.due = findDueDate(q, asked!.saidAt, options.timeZone);
+      }
+      if (c.anaphoric) {
+        if (accepted) continue;
+        // "I'll do it this weekend": the thing asked or said before.
+        const asked = [...previous].reverse().find((p) => !isUser(p.speaker, options) && requestIn(p));
+        const request = asked ? requestIn(asked) : null;
+        if (request) {
+          const t = tidy(cutDate(request.action, findDueDate(request.action, asked!.saidAt, options.timeZone)));
+          findings.push({ type: 'todo', todo: { text: t, due: c.due?.due ?? null, kind: 'task', evidence } });
+        } else if (c.due) {
+          findings.push({ type: 'correction', due: c.due.due, replacement: null, evidence });
+        }
+        sawTodo = true;
+        continue;
+      }
+      for (const t of c.texts) {
+        if (accepted && (overlaps(t, accepted.text) || c.pronounObject)) continue;
+        const due = c.dues.get(t) ?? c.due ?? leadingDate;
+        findings.push({ type: 'todo', todo: { text: t, due: due?.due ?? null, kind: c.kind, evidence } });
+      }
+      sawTodo = true;
+    }
+  }
+  // A date said alone moves the to-do made before it — unless it led into this utterance's own to-do.
+  if (!sawTodo) findings.push(...pending);
+  else if (pending.length > 0 && leadingDate === null) findings.push(pending.at(-1)!);
+  return findings;
+}
+
+function overlaps(a: string, b: string): boolean {
+  const ta = contentTokens(a);
+  const tb = contentTokens(b);
+  return ta.length === 0 || ta.some((t) => tb.includes(t));
+}

@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { readUtterance } from '../../src/observer/clause-reader.js';
+import type { Finding, Utterance } from '../../src/observer/extract.js';
+import { normaliseSpeech } from '../../src/observer/speech-text.js';
+import { observeTranscript, parseTranscript } from '../../src/observer/transcript.js';
+import { localIsoDate } from '../../src/observer/zoned-time.js';
+
+// Sentences written for these tests (not taken from the evaluation sets). Wednesday 2026-03-11, 09:00 New York.
+const zone = 'America/New_York';
+const now = Date.parse('2026-03-11T09:00:00-04:00');
+const opts = { timeZone: zone };
+
+function u(speaker: string, text: string, i = 0): Utterance {
+  return { speaker, text, saidAt: now + i * 3000 };
+}
+function todos(findings: Finding[]): string[] {
+  return findings.flatMap((f) => (f.type === 'todo' ? [f.todo.text] : []));
+}
+function read(...lines: string[]): Finding[] {
+  const us = lines.map((l, i) => u(l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim(), i));
+  return readUtterance(us.at(-1)!, us.slice(0, -1), opts);
+}
+/** The to-dos the whole observer keeps for a conversation, with due dates in New York. */
+async function kept(...lines: string[]): Promise<{ text: string; due: string | null }[]> {
+  const records = await observeTranscript(parseTranscript(lines.join('\n')).lines, { now, timeZone: zone });
+  return records.map((r) => ({ text: r.text, due: r.dueDate ?? (r.dueAt === null ? null : localIsoDate(r.dueAt, zone)) }));
+}
+
+describe('normaliseSpeech', () => {
+  it('spells out whisper spellings, contractions and homophones of "to", and drops fillers and stutters', () => {
+    expect(normaliseSpeech('ok ill grab the, the, uh, mail two the office')).toBe('ok I will grab the mail to the office');
+    expect(normaliseSpeech("remind me two water the ferns, I'm gonna forget")).toBe('remind me to water the ferns, I am going to forget');
+    expect(normaliseSpeech('I need to, um, I need to, like, book it')).toBe('I need to book it');
+  });
+});
+
+describe('the clause reader: whose commitment it is', () => {
+  it('reads first-person commitments as imperative to-dos', () => {
+    expect(todos(read('USER: I need to renew my passport.'))).toEqual(['renew my passport']);
+    expect(todos(read("USER: I'll call the plumber about the leak."))).toEqual(['call the plumber about the leak']);
+    expect(todos(read('USER: remind me to defrost the chicken'))).toEqual(['defrost the chicken']);
+    expect(todos(read('USER: I have to return the rental car.'))).toEqual(['return the rental car']);
+  });
+
+  it('does not take advice to others, past tasks, hypotheticals, quotes or TV speech', () => {
+    expect(todos(read('USER: You should really call the bank about that charge.'))).toEqual([]);
+    expect(todos(read('USER: I called the insurance company yesterday.'))).toEqual([]);
+    expect(todos(read('USER: If I had a free weekend I would repaint the fence.'))).toEqual([]);
+    expect(todos(read("USER: Maybe one day I'll learn to play the cello."))).toEqual([]);
+    expect(todos(read('USER: And my boss goes "I need to see the budget by Monday," just like that.'))).toEqual([]);
+    expect(todos(read('TV: Call now and order your free sample today!'))).toEqual([]);
+    expect(todos(read('USER: I should probably go running more often, I guess.'))).toEqual([]);
+  });
+
+  it('takes a request the wearer accepts, and not one the wearer declines', () => {
+    expect(todos(read('PAT: Could you water my tomatoes while I am away?', 'USER: Sure, no problem.'))).toEqual(["water Pat's tomatoes"]);
+    expect(todos(read('PAT: Could you water my tomatoes while I am away?', "USER: Sorry, I can't this week."))).toEqual([]);
+  });
+});
+
+describe('the clause reader: clean text', () => {
+  it('cuts the date phrase without leaving dangling words', () => {
+    const f = read('USER: I have to pay the electricity bill by the twentieth.');
+    expect(todos(f)).toEqual(['pay the electricity bill']);
+    expect(f[0]?.type === 'todo' ? f[0].todo.due?.date : undefined).toBe('2026-03-20');
+    expect(todos(read("USER: i gotta drop off the dry cleaning before friday's meeting so yeah"))).toEqual(['drop off the dry cleaning']);
+  });
+
+  it('resolves a pronoun object to the thing or person named just before', () => {
+    expect(todos(read('USER: The insurance renewal form arrived.', "USER: I'll fill it out tonight."))).toEqual(['fill the insurance renewal form out']);
+    expect(todos(read('USER: Our neighbour Ruth is back from the hospital.', 'USER: I need to visit her this weekend.'))).toEqual(['visit Ruth']);
+  });
+
+  it('splits coordinated objects and verbs, but keeps "sign it and send it back" together', () => {
+    expect(todos(read("USER: I'll pick up eggs and butter."))).toEqual(['pick up eggs', 'pick up butter']);
+    expect(todos(read('USER: I need to email the tutor and book the gym for Saturday.'))).toEqual(['email the tutor', 'book the gym']);
+    expect(todos(read('USER: The club waiver came.', 'USER: I need to sign it and send it back.'))).toEqual(['sign the club waiver and send it back']);
+  });
+});
+
+describe('the clause reader: following a task through the conversation', () => {
+  it('drops a task the wearer cancels', async () => {
+    expect(await kept("USER: I'll book the restaurant for Friday.", 'KIM: They are closed for renovations.', 'USER: Oh, never mind then.')).toEqual([]);
+  });
+
+  it('drops a task someone else has already done', async () => {
+    expect(await kept('USER: I need to order more printer ink.', 'KIM: I already ordered it this morning.')).toEqual([]);
+  });
+
+  it('drops a task someone else takes over', async () => {
+    expect(await kept('USER: I have to walk the dog tonight.', "KIM: No, I'll do it, you rest.")).toEqual([]);
+  });
+
+  it('drops a task when someone says it is done with the same verb', async () => {
+    expect(await kept('USER: I need to register Theo for chess club.', 'KIM: I registered him on Monday.')).toEqual([]);
+  });
+
+  it('moves a task to the day the wearer settles on', async () => {
+    expect(await kept("USER: I'll clean the gutters tomorrow.", 'KIM: It is supposed to rain tomorrow.', 'USER: Okay, Saturday then.')).toEqual([
+      { text: 'clean the gutters', due: '2026-03-14' },
+    ]);
+    expect(await kept("USER: I'll send the invoice today.", 'USER: Actually, make it Friday.')).toEqual([{ text: 'send the invoice', due: '2026-03-13' }]);
+  });
+
+  it('keeps the task when a date in the reply is about something past', async () => {
+    expect(await kept("USER: Remind me to cancel the gym membership.", 'KIM: Have you been going?', 'USER: Not since January.')).toEqual([
+      { text: 'cancel the gym membership', due: null },
+    ]);
+  });
+
+  it('reads a bargained date for an accepted request', async () => {
+    expect(await kept('KIM: Can you take the bins out tomorrow?', "USER: Tomorrow's bad. Thursday?", 'KIM: Thursday works.', 'USER: Okay, Thursday then.')).toEqual([
+      { text: 'take the bins out', due: '2026-03-12' },
+    ]);
+  });
+});
