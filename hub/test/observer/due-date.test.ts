@@ -14,6 +14,13 @@ describe('findDueDate', () => {
     ['this weekend', '2025-03-15'],
     ['in two weeks', '2025-03-26'],
     ['before the new year', '2025-12-31'],
+    ['by the fifteenth', '2025-03-15'],
+    ['on the twenty-first', '2025-03-21'],
+    ['on the second', '2025-04-02'],
+    ['before the quarter closes', '2025-03-31'],
+    ['before the year closes out', '2025-12-31'],
+    ['this week', '2025-03-14'],
+    ['tonight', '2025-03-12'],
   ])('"%s" said on Wednesday morning is %s', (phrase, date) => {
     expect(findDueDate(`I need to do it ${phrase}`, WED_0915_NY, 'America/New_York')?.due.date).toBe(date);
   });
@@ -21,6 +28,14 @@ describe('findDueDate', () => {
   it('reads a bare hour already past as this evening, and keeps the time', () => {
     const due = findDueDate('remind me at six', WED_0915_NY, 'America/New_York')!.due;
     expect(due).toEqual({ date: '2025-03-12', at: Date.parse('2025-03-12T18:00:00-04:00') });
+  });
+
+  it('reads "tonight" said late in the evening as tonight, and "by 6" as a time of day with its own words', () => {
+    const late = Date.parse('2025-03-12T23:40:00-04:00');
+    expect(findDueDate('submit it tonight', late, 'America/New_York')?.due.date).toBe('2025-03-12');
+    const m = findDueDate('pick up the suit by 6 they close early', WED_0915_NY, 'America/New_York')!;
+    expect(m).toEqual({ due: { date: '2025-03-12', at: Date.parse('2025-03-12T18:00:00-04:00') }, text: 'by 6' });
+    expect(findDueDate('we need chairs by 6 people', WED_0915_NY, 'America/New_York')).toBeNull();
   });
 
   it('uses the hub zone for the calendar date, not UTC', () => {
