@@ -49,6 +49,7 @@ export const expansionRules: Readonly<Record<string, string>> = {
   mower: '[the] [robot|robotic] (mower|lawnmower|lawn mower)',
   base: '(home|back [home]|to [its|the] (base|dock|charger)|back to [its|the] (base|dock|charger|station)|to [its|the] station)',
   list_word: '[list]',
+  lawn: '[the|my|our] [front|back|rear|side] (lawn|lawns|grass|garden|yard|backyard)',
   base_text: '(home|back [home]|to (base|dock|charge|its charger)|back to (base|dock|charge|charging)|[back] to (its|the|your|his|her|my) (base|dock|charger|station|charging station|charging dock|home base|home|spot|place)|charge|recharge|and (charge|recharge)|back and (charge|recharge)|dock|back to its dock|off to (its|the|your) (base|dock|charger))',
   timer_ask: '(i need|i want|i would like|i will have|i will take|can i (have|get)|could i (have|get)|may i have|get me|give me|set me|set up|setup|start up|begin|run|add|put on|make me|set|start|create|make)',
   yes: '(yes|yeah|yep|yup|sure|ok|okay|correct|affirmative|do it|go ahead|confirm|confirmed|absolutely|definitely|of course|sounds good|yes indeed)',
@@ -94,7 +95,7 @@ export const COLORS: Readonly<Record<string, readonly [number, number, number]>>
 export const STATE_WORDS: Readonly<Record<string, string>> = {
   on: 'on', off: 'off', open: 'open', opened: 'open', closed: 'closed', shut: 'closed', locked: 'locked', unlocked: 'unlocked',
   playing: 'playing', paused: 'paused', armed: 'armed', disarmed: 'disarmed', running: 'on', down: 'closed', up: 'open',
-  detected: 'on', clear: 'off', leaking: 'on', wet: 'on', dry: 'off', home: 'home', away: 'not_home', idle: 'idle', occupied: 'occupied', unoccupied: 'unoccupied', empty: 'unoccupied', vacant: 'unoccupied', docked: 'docked', cleaning: 'cleaning', mowing: 'mowing',
+  detected: 'on', clear: 'off', leaking: 'on', wet: 'on', dry: 'off', home: 'home', away: 'not_home', idle: 'idle', occupied: 'occupied', unoccupied: 'unoccupied', docked: 'docked', cleaning: 'cleaning', mowing: 'mowing',
 };
 
 /** Media classes a search may name, as Home Assistant's media classes. */
@@ -187,6 +188,20 @@ export const commandTemplates: readonly CommandTemplate[] = [
   },
   { intent: 'HassIncreaseTimer', sentences: ['(add|give it|give me|put on) {duration} [more|extra]', '(add|put) {duration} [more|extra] (on|to) (it|that|the clock)', '{duration} more [please]', '(extend|increase) (it|that) by {duration}'], weak: true },
   { intent: 'HassDecreaseTimer', sentences: ['(take|knock|remove|subtract|shave) {duration} off', '{duration} less'], weak: true },
+  {
+    intent: 'HassTimerStatus',
+    sentences: [
+      '(is|are) <timer> [still] (running|going|on|active|set|ticking)',
+      'how long (until|till|til|before|left before) <timer> (goes off|is done|ends|finishes|rings|beeps|is up)',
+      'how (much|long) [more] [time] (is|do i have|have i got|is there|we got|do we have) [left|remaining] (on|for|in) <timer>',
+      '(what is|whats) the (countdown|time) (on|for) <timer>',
+      '(any|how much) time left',
+      'how are (my|the) timers [doing|going]',
+      '(tell me|give me) [the] (time left|time remaining|status) (on|of|for) <timer>',
+      '(list|show) [me] [all] [my|the] timers',
+    ],
+    weak: true,
+  },
   // Other ways of asking for a timer (text only: they would widen the speech grammar for little).
   {
     intent: 'HassStartTimer',
@@ -420,6 +435,50 @@ export const commandTemplates: readonly CommandTemplate[] = [
 
   { intent: 'HassLightSet', sentences: ['<set> {target} to {brightness}', '<set> {target} {brightness} percent'], domains: ['light'], weak: true },
   // Other word orders for a value (text only).
+  { intent: 'HassFanSetSpeed', sentences: ['(<set>|<turn>|put|make) {target} [to|at|on] half speed', '{target} (to|at|on) half speed'], slots: { percentage: 50 }, domains: ['fan'], weak: true },
+  { intent: 'HassFanSetSpeed', sentences: ['(<set>|<turn>|put|make) {target} [to|at|on] (full|max|maximum|top) speed', '{target} (to|at|on) (full|max|maximum|top) speed'], slots: { percentage: 100 }, domains: ['fan'], weak: true },
+  { intent: 'HassFanSetSpeed', sentences: ['{target} speed [to|at] {percentage} [percent]', '(make|have|run) {target} [run|go|spin] at {percentage} [percent] [speed]', '{percentage} percent (fan speed|speed) [(on|for|in) {target}]'], domains: ['fan'], weak: true },
+  {
+    intent: 'HassSetVolumeRelative',
+    sentences: ['(volume|sound) up by {volume_step} [percent] [(on|in|for) {target}]', '<turn> {target} up by {volume_step} [percent]', '(raise|increase|boost) {target} [volume] by {volume_step} [percent]'],
+    domains: media,
+    weak: true,
+  },
+  {
+    intent: 'HassSetVolumeRelative',
+    sentences: ['(volume|sound) down by {volume_step} [percent] [(on|in|for) {target}]', '<turn> {target} down by {volume_step} [percent]', '(lower|decrease|reduce|drop) {target} [volume] by {volume_step} [percent]'],
+    domains: media,
+    negate: true,
+    weak: true,
+  },
+  {
+    intent: 'HassSetVolumeRelative',
+    sentences: [
+      '(<turn>|crank|bump|pump) [the] (volume|sound|music|tv|telly|radio) up (a bit|a little|a little bit|a notch|a touch|a tad|some|slightly) [(on|in|for) {target}]',
+      '(<turn>|crank|bump) {target} up (a bit|a little|a little bit|a notch|a touch|a tad|some|slightly)',
+      '(raise|boost|increase) {target} [volume]',
+      '(make|get) {target} (louder|a bit louder|a little louder)',
+      '(louder|more volume) (on|in) {target}',
+      'i can not hear {target}',
+    ],
+    slots: { volume_step: 10 },
+    domains: media,
+    weak: true,
+  },
+  {
+    intent: 'HassSetVolumeRelative',
+    sentences: [
+      '<turn> [the] (volume|sound|music|tv|telly|radio) down (a bit|a little|a little bit|a notch|a touch|a tad|some|slightly) [(on|in|for) {target}]',
+      '<turn> {target} down (a bit|a little|a little bit|a notch|a touch|a tad|some|slightly)',
+      '(lower|quieten|quiet|reduce|decrease) {target} [volume] [down]',
+      '(make|get) {target} (quieter|softer|a bit quieter|a little quieter)',
+      '(quieter|less volume) (on|in) {target}',
+      '{target} is too loud',
+    ],
+    slots: { volume_step: -10 },
+    domains: media,
+    weak: true,
+  },
   {
     intent: 'HassSetVolume',
     sentences: ['(<set>|<turn>|put) [the] volume (to|at|on) (max|maximum|full|the max|the maximum|full blast) [(on|in|for) {target}]', '(max|maximum|full) volume [(on|in|for) {target}]', '(<set>|<turn>|put) {target} volume (to|at) (max|maximum|full)'],
@@ -562,12 +621,41 @@ export const commandTemplates: readonly CommandTemplate[] = [
     intent: 'HassLawnMowerStartMowing',
     sentences: [
       '(start|begin|run) [the] (mowing|mower|lawn mowing)',
+      '(start|begin|go) mowing <lawn>',
+      '(mow|cut|trim) <lawn> [please|now|today]',
+      '(time to|go) (mow|cut) <lawn>',
+      '<lawn> needs (mowing|cutting|a cut|a trim)',
       '(have|let|get|tell|ask|send|make) <mower> [to] (mow|cut|start mowing) [the (lawn|grass|garden|yard)]',
       '(send|get|set) <mower> (out|going|off|to work|mowing)',
       '(mow|cut) (the lawn|the grass|the garden|the yard|the back yard|the front yard)',
       '<mower> [please] (mow|cut) the (lawn|grass)',
       '(turn|switch) on <mower>',
     ],
+    domains: ['lawn_mower'],
+    weak: true,
+  },
+
+  {
+    intent: 'HassVacuumReturnToBase',
+    sentences: ['(send|return|bring|call|take|get) {target} <base_text>', '(tell|ask|have|make|get|let) {target} [to] (go|return|head|come) <base_text>', '{target} [please] (go|return|head|come) <base_text>', '{target} (dock|stop) [now]'],
+    domains: ['vacuum'],
+    weak: true,
+  },
+  {
+    intent: 'HassVacuumStart',
+    sentences: ['(have|let|tell|send|ask|make|get) {target} [to] (clean|vacuum|hoover|do) {where}', '{target} [please] (clean|vacuum|hoover) {where}', '(start|run|launch|send) {target} (in|on|to) {where}', 'can {target} (clean|vacuum|hoover|do) {where}'],
+    domains: ['vacuum'],
+    weak: true,
+  },
+  {
+    intent: 'HassLawnMowerDock',
+    sentences: ['(send|return|bring|call|take|get) {target} <base_text>', '(tell|ask|have|make|get|let) {target} [to] (go|return|head|come) <base_text>', '{target} [please] (go|return|head|come) <base_text>', '{target} (dock|stop) [now]'],
+    domains: ['lawn_mower'],
+    weak: true,
+  },
+  {
+    intent: 'HassLawnMowerStartMowing',
+    sentences: ['(have|let|tell|send|ask|make|get) {target} [to] (mow|cut|do) <lawn>', '{target} [please] (mow|cut) <lawn>', '(send|get|set) {target} (out|going|off|to work|mowing)'],
     domains: ['lawn_mower'],
     weak: true,
   },
@@ -617,6 +705,10 @@ export const commandTemplates: readonly CommandTemplate[] = [
   { intent: 'HassGetState', sentences: ['did (i|we|you|someone|anyone) lock {target}'], slots: { state: 'locked' } },
   { intent: 'HassGetState', sentences: ['(is|are) {target} [still] (out|extended)'], slots: { state: 'open' }, domains: covers, weak: true },
   { intent: 'HassGetState', sentences: ['(is|are) {target} [still] (in|retracted)'], slots: { state: 'closed' }, domains: covers, weak: true },
+  { intent: 'HassGetState', sentences: ['(where is|where are) (everyone|everybody|the family|the kids|people)', '(is|are) (everyone|everybody) (home|at home|in|back|here)', 'who is (here|around|in|back|in the house|at home|home) [right now|now]', '(has|have) (anyone|anybody|someone|somebody) (come|got|gotten) home [yet]', 'is (the house|the home) (empty|occupied)', '(anyone|anybody|someone|somebody) (home|at home|in the house)'], slots: { domain: 'person', state: 'home' }, weak: true },
+  { intent: 'HassGetState', sentences: ['(is|are) {target} (out|away|not home|not at home|gone|still out) [right now|now|yet]', 'has {target} (left|gone out|left home|left the house)'], slots: { state: 'not_home' }, domains: ['person', 'device_tracker'], weak: true },
+  { intent: 'HassGetState', sentences: ['(is|are) {target} (low on|running low on|running out of|out of) (battery|charge|power|juice)', '(does|do) {target} need (charging|a charge|new batteries|a new battery|to be charged)', '(is|are) {target} [battery] (flat|dead|almost dead|nearly dead|almost flat|nearly flat|low|running low|dying)', 'how (charged|full) is {target}', '(what is|whats) {target} (battery|charge) [level] [at|on]', 'battery (level|status) (of|on|for) {target}'], targetWord: 'battery', slots: { domain: 'sensor', device_class: 'battery' }, weak: true },
+  { intent: 'HassGetState', sentences: ['how much (power|energy|electricity) (is|are) {target} (producing|making|generating|using|drawing|pulling|putting out)', '(what is|whats|how much is) {target} (output|producing|generating|making|using|drawing)', '(what is|whats) the (output|production|power|reading|value|level) (of|on|from) {target}'], weak: true },
   { intent: 'HassGetState', sentences: ['(is|are) (anyone|anybody|someone|somebody) (in|using) {where}', 'is there (anyone|anybody|someone|somebody) in {where}'], slots: { state: 'occupied' }, weak: true },
   { intent: 'HassGetState', sentences: ['did (i|we|you|someone|anyone) (close|shut) {target}'], slots: { state: 'closed' } },
   { intent: 'HassGetState', sentences: ['(what is|whats) {target}', 'how (is|are) {target}'], weak: true },

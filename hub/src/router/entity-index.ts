@@ -28,6 +28,10 @@ const PLACE_WORDS = [
   'driveway', 'shed', 'conservatory', 'playroom', 'gym', 'utility', 'workshop', 'lobby', 'entrance', 'stairs', 'staircase', 'upstairs',
   'downstairs', 'loft', 'ensuite', 'mudroom', 'library', 'cinema', 'kid', 'guest', 'master', 'main', 'spare',
   'front', 'back', 'side', 'living', 'dining', 'family', 'room', 'floor', 'level', 'outside', 'outdoor', 'indoor', 'inside',
+  // Words of the commands themselves.
+  'timer', 'time', 'volume', 'sound', 'song', 'track', 'weather', 'minute', 'hour', 'second', 'percent', 'degree', 'brightness', 'speed',
+  'color', 'colour', 'bright', 'dim', 'warm', 'cool', 'cold', 'hot', 'open', 'close', 'closed', 'lock', 'locked', 'start', 'stop', 'pause',
+  'play', 'playing', 'mode', 'scene', 'list', 'item', 'thing', 'everything', 'nothing', 'something', 'anything', 'status', 'level',
 ];
 /** Words never taken as a misrecognition of another word (place words and every kind word). */
 const NEVER_FUZZ = new Set([...PLACE_WORDS, ...DOMAIN_WORDS.flatMap((d) => d.phrase.split(' '))].map(singular));

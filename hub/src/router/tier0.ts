@@ -228,6 +228,14 @@ export class Tier0Router {
     if (groups['target'] !== undefined && /^(?:it|them|that|this)$/.test(groups['target']) && (c.template.weak || !/^(?:turn|switch)\b/.test(norm))) {
       return fail('JARVIS_ROUTE_UNKNOWN_TARGET', 'What should I act on?', true);
     }
+    // "have Dusty clean the kitchen": the machine by its name, the place is where it works, not where it stands.
+    if (APPLIANCE_INTENTS.has(intent) && groups['target'] !== undefined && groups['where'] !== undefined) {
+      const place = this.index.findPlace(groups['where']);
+      const machine = this.index.resolve(groups['target'], constraints);
+      if (!place || 'failure' in machine) return fail('JARVIS_ROUTE_UNKNOWN_TARGET', `I don't know ${groups['target']} in ${groups['where']}.`, true);
+      Object.assign(slots, machine.slots, place.area ? { area: place.area.name } : { floor: place.floor!.name });
+      return this.finish(intent, slots, machine.entities, machine.fuzzy);
+    }
     let targetText = groups['target'];
     if (c.template.targetWord) targetText = [c.template.targetWord, targetText ?? ''].join(' ').trim();
     if (groups['where']) targetText = `${targetText ?? ''} in ${groups['where']}`.trim();
@@ -312,7 +320,10 @@ export class Tier0Router {
     // The name slot when the machine's name or an alias was said ("start the robot vacuum" with that alias).
     const said = ` ${norm} `;
     const e = pool[0]!;
-    if ([e.name, ...e.aliases].some((n) => said.includes(` ${normalizeText(n)} `))) slots['name'] = e.name;
+    // A one-word alias that starts the sentence is the verb ("hoover the hall"), not the machine.
+    const asVerb = (n: string): boolean => !n.includes(' ') && new RegExp(`^ ${n} (?:the|my|our|a|an|in|under|around|upstairs|downstairs|everywhere|all) `).test(said);
+    const named = [e.name, ...e.aliases].map(normalizeText).some((n) => said.includes(` ${n} `) && !asVerb(n));
+    if (named) slots['name'] = e.name;
     return this.finish(intent, slots, pool, 0);
   }
 
