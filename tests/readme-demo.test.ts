@@ -41,9 +41,28 @@ async function waitFor(what: string, ok: () => boolean, timeoutMs: number): Prom
   }
 }
 
+/** The ```sh block that follows `marker` in the README, as lines. */
+function blockAfter(marker: string): string[] {
+  const at = README.indexOf(marker);
+  expect(at, `README has ${JSON.stringify(marker)}`).toBeGreaterThanOrEqual(0);
+  const start = README.indexOf('```sh\n', at);
+  return README.slice(start + 6, README.indexOf('\n```', start + 6)).split('\n');
+}
+
+/** The line of `lines` that starts with `prefix`, joined with the lines it continues onto with `\`. */
+function lineStarting(lines: string[], prefix: string): string {
+  const i = lines.findIndex((l) => l.startsWith(prefix));
+  expect(i, `README has a line starting ${JSON.stringify(prefix)}`).toBeGreaterThanOrEqual(0);
+  const out = [lines[i]!];
+  for (let k = i; lines[k]!.endsWith('\\'); k++) out.push(lines[k + 1]!);
+  return out.join('\n');
+}
+
+// Each child leads its own process group, so a shell's background job (the README's `jarvis-worker … &`) and
+// the processes npx starts go when the test ends.
 const children: ChildProcess[] = [];
 function start(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): { child: ChildProcess; out: () => string } {
-  const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   children.push(child);
   let out = '';
   child.stdout?.on('data', (c) => (out += String(c)));
@@ -60,11 +79,49 @@ describe.skipIf(!haveTools)("the README's demo, as written", () => {
   let say: ReturnType<typeof start>;
   let defs: string;
   let httpPort: number;
+  let grpcPort: number;
+  let deviceId: string;
   const sh = (script: string): string => {
     const r = spawnSync('bash', ['-c', `${defs}\n${script}`], { cwd: work, env, encoding: 'utf8', timeout: 120_000 });
     if (r.status !== 0) throw new Error(`${script} exited ${String(r.status)}: ${r.stderr}`);
     return r.stdout;
   };
+
+  /**
+   * Runs README lines in bash with the README's functions, without blocking the event loop (the hub's and the
+   * simulator's output keeps draining while a step runs); only the README's default ports are replaced.
+   */
+  const run = (script: string): Promise<string> => {
+    const text = script.replaceAll('127.0.0.1:8640', `127.0.0.1:${httpPort}`).replaceAll('127.0.0.1:8642', `127.0.0.1:${grpcPort}`);
+    return new Promise((resolve, reject) => {
+      const child = spawn('bash', ['-c', `${defs}\n${text}`], { cwd: work, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (c) => (out += String(c)));
+      child.stderr.on('data', (c) => (err += String(c)));
+      const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        if (code === 0) resolve(out);
+        else reject(new Error(`${text} exited ${String(code)}: ${err}`));
+      });
+    });
+  };
+  const token = (): string => readFileSync(join(env['JARVIS_DATA_DIR']!, 'admin-token'), 'utf8').trim();
+  const api = async <T>(path: string): Promise<T> => {
+    const res = await fetch(`http://127.0.0.1:${httpPort}/api/v1${path}`, { headers: { authorization: `Bearer ${token()}` } });
+    return (await res.json()) as T;
+  };
+  /** A counter of the hub's /metrics, summed over the series whose labels include `labels`. */
+  const metric = async (name: string, labels: string): Promise<number> => {
+    const res = await fetch(`http://127.0.0.1:${httpPort}/metrics`, { headers: { authorization: `Bearer ${token()}` } });
+    let sum = 0;
+    for (const line of (await res.text()).split('\n')) if (line.startsWith(`${name}{`) && line.includes(labels)) sum += Number(line.split(' ').at(-1));
+    return sum;
+  };
+  const calls = (from: number): { call: string; entities: string[] }[] =>
+    sim.out().slice(from).split('\n').filter((l) => l.startsWith('{"call"')).map((l) => JSON.parse(l) as { call: string; entities: string[] });
+  const settle = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
   beforeAll(async () => {
     // A folder inside the clone that is not its root (git-ignored): the README promises `npx jarvis` works anywhere in it.
@@ -78,20 +135,29 @@ describe.skipIf(!haveTools)("the README's demo, as written", () => {
       ...env, JARVIS_HOME_ASSISTANT_URL: simUrl, JARVIS_HOME_ASSISTANT_TOKEN: 'demo-token', JARVIS_OBSERVER_TODO_ENTITY: 'todo.shopping_list',
     });
     await waitFor('the hub to start', () => hub.out().includes('jarvis hub started'), 120_000);
-    httpPort = (JSON.parse(readFileSync(join(env['JARVIS_DATA_DIR']!, 'hub-runtime.json'), 'utf8')) as { ports: { http: number } }).ports.http;
+    const ports = (JSON.parse(readFileSync(join(env['JARVIS_DATA_DIR']!, 'hub-runtime.json'), 'utf8')) as { ports: { http: number; grpc: number } }).ports;
+    httpPort = ports.http;
+    grpcPort = ports.grpc;
     // The README's functions; only the API port (8640 in the README) is the free one chosen here.
     defs = [shellFunction(lines, 'dev'), shellFunction(lines, 'ask').replaceAll('127.0.0.1:8640', `127.0.0.1:${httpPort}`)].join('\n');
 
     const add = lines.find((l) => l.includes('device add kitchen-puck'))!;
     sh(`${add} --host 127.0.0.1`);
     await waitFor('the hub to see the device', () => hub.out().includes('"msg":"device added"'), 15_000);
+    deviceId = (JSON.parse(readFileSync(join(work, 'kitchen.json'), 'utf8')) as { deviceId: string }).deviceId;
     sh(lines.find((l) => l.startsWith('mosquitto_pub $(dev status)'))!);
     say = start('bash', ['-c', `${defs}\n${lines.find((l) => l.startsWith('mosquitto_sub $(dev cmd/say)'))!}`], work, env);
     await new Promise((r) => setTimeout(r, 1500));
   }, 300_000);
 
   afterAll(() => {
-    for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
+    for (const c of children.splice(0)) {
+      try {
+        process.kill(-c.pid!, 'SIGKILL');
+      } catch {
+        // the group is gone already
+      }
+    }
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
@@ -122,6 +188,72 @@ describe.skipIf(!haveTools)("the README's demo, as written", () => {
     await expect.poll(() => say.out(), { timeout: 30_000, interval: 250 }).toContain(done!);
   }, 120_000);
 
+  it('the spoken command: on the FIRST utterance the kitchen light goes on, the device hears the reply and the run lists every stage', async () => {
+    const block = blockAfter('Now say it instead of typing it.');
+    const prose = README.slice(README.indexOf('Now say it instead of typing it.'));
+    const stated = /Terminal 1 shows `([a-z_]+\.[a-z_]+)` for `([a-z_]+\.[a-z_]+)`, terminal 3 hears `(\{.*?\})`/.exec(prose);
+    expect(stated, 'README states the call and the reply of the spoken command').toBeTruthy();
+    const [, call, entity, reply] = stated!;
+    const stages = /the run lists every stage with its time: ([^]*?)\. The same/.exec(prose)?.[1];
+    expect(stages, 'README lists the stages of the run').toBeTruthy();
+    const expectedStages = [...stages!.matchAll(/`([a-z]+(?:-[a-z]+)*)`/g)].map((m) => m[1]!);
+    expect(expectedStages.length).toBeGreaterThan(5);
+
+    expect((await api<{ runs: unknown[] }>('/runs')).runs, 'no utterance before this one').toEqual([]);
+    const fromSim = sim.out().length;
+    const fromSay = say.out().length;
+    await run(lineStarting(block, 'espeak-ng -w say.wav'));
+    await run(lineStarting(block, 'npx jarvis-wearable simulate'));
+    await expect.poll(() => calls(fromSim), { timeout: 15_000 }).toEqual([expect.objectContaining({ call, entities: [entity] })]);
+    await expect.poll(() => say.out().slice(fromSay), { timeout: 15_000 }).toContain(reply!);
+    await settle(1000); // anything the hub would do twice
+    expect(calls(fromSim)).toHaveLength(1);
+
+    const events = (await run(lineStarting(block, 'curl -s "http://127.0.0.1:8640/api/v1/runs?limit=1"'))).trim().split('\n').map((l) => JSON.parse(l) as [string, Record<string, unknown>]);
+    const types = events.map(([type]) => type);
+    for (const stage of expectedStages) expect(types, `the run has ${stage}`).toContain(stage);
+    expect(JSON.stringify(events.find(([type]) => type === 'wake'))).toContain('ptt');
+    expect(JSON.stringify(events.find(([type]) => type === 'intent-end'))).toContain('HassTurnOn');
+    expect((await api<{ runs: unknown[] }>('/runs')).runs, 'the first utterance was the one that worked').toHaveLength(1);
+  }, 120_000);
+
+  it('the mute switch on from the first sample: no call, no reply, no run; device show, the API and the gate say muted until the switch goes back off', async () => {
+    const block = blockAfter('The same with the mute switch on from the first sample');
+    const prose = README.slice(README.indexOf('The same with the mute switch on from the first sample'));
+    const dropped = /a transcript\s+posted\s+for\s+a\s+muted\s+device\s+is\s+answered\s+`(\{.*?\})`/i.exec(prose)?.[1];
+    expect(dropped, 'README states the answer for a muted device').toBeTruthy();
+    const showLines = block.filter((l) => l.startsWith('npx jarvis device show kitchen-puck'));
+    const shows = showLines.map((l) => /# prints "(.*?)"/.exec(l)?.[1]);
+    expect(shows, 'README shows `device show` muted, then unmuted').toEqual([expect.stringMatching(/^muted: yes/), 'muted: no']);
+    const post = README.split('\n').findIndex((l) => l.startsWith('curl -s http://127.0.0.1:8640/api/v1/transcripts'));
+    const transcript = `${README.split('\n')[post]!}\n${README.split('\n')[post + 1]!}`;
+
+    const fromSim = sim.out().length;
+    const fromSay = say.out().length;
+    const runsBefore = (await api<{ runs: { id: string }[] }>('/runs')).runs.map((r) => r.id);
+    const mutedBefore = await metric('jarvis_udp_datagrams_total', `result="muted"`);
+    const forwardedBefore = await metric('jarvis_audio_samples_forwarded_total', `device="${deviceId}"`);
+    await run(lineStarting(block, 'npx jarvis-wearable simulate'));
+    await settle(2500); // a second of trailing silence and more: time for anything the hub would still do
+    expect(calls(fromSim), 'no call').toEqual([]);
+    expect(say.out().slice(fromSay), 'no reply').toBe('');
+    expect((await api<{ runs: { id: string }[] }>('/runs')).runs.map((r) => r.id), 'not even a run').toEqual(runsBefore);
+    // The stream's datagrams stopped at the gate and no sample went past it.
+    expect(await metric('jarvis_udp_datagrams_total', `result="muted"`)).toBeGreaterThan(mutedBefore);
+    expect(await metric('jarvis_audio_samples_forwarded_total', `device="${deviceId}"`)).toBe(forwardedBefore);
+
+    // The stream ended with the switch still on: its retained state/mute keeps the device muted, and all agree.
+    expect(await run(showLines[0]!)).toContain(shows[0]!);
+    expect((await api<{ device: { muted: boolean } }>(`/devices/${deviceId}`)).device.muted).toBe(true);
+    expect(JSON.parse(await run(transcript))).toEqual(JSON.parse(dropped!));
+
+    const unmute = lineStarting(block, 'mosquitto_pub $(dev state/mute)');
+    await run(unmute);
+    await expect.poll(async () => (await api<{ device: { muted: boolean } }>(`/devices/${deviceId}`)).device.muted, { timeout: 10_000 }).toBe(false);
+    expect(await run(showLines[1]!)).toMatch(/muted: no\s/);
+    await run(lineStarting(block, 'mosquitto_pub $(dev status)'));
+  }, 120_000);
+
   it('`route` from a snapshot prints what the README shows', () => {
     const snapshot = README.split('\n').find((l) => l.includes('ha snapshot --url'))!;
     const simUrl = (JSON.parse(sim.out().split('\n').find((l) => l.includes('"url"'))!) as { url: string }).url;
@@ -137,13 +269,56 @@ describe.skipIf(!haveTools)("the README's demo, as written", () => {
     const all = README.split('\n');
     const post = all.findIndex((l) => l.startsWith('curl -s http://127.0.0.1:8640/api/v1/transcripts'));
     const list = all.findIndex((l) => l.startsWith('curl -s http://127.0.0.1:8640/api/v1/todos'));
-    const run = (l: string): string => sh(l.replaceAll('127.0.0.1:8640', `127.0.0.1:${httpPort}`));
-    const posted = JSON.parse(run(`${all[post]!}\n${all[post + 1]!}`)) as { published: boolean };
+    const fromSay = say.out().length;
+    const fromSim = sim.out().length;
+    const posted = JSON.parse(await run(`${all[post]!}\n${all[post + 1]!}`)) as { published: boolean };
     expect(posted.published).toBe(true);
     const expected = [...all[list + 1]!.matchAll(/\{"text":"(.*?)"/g)].map((m) => m[1]);
     expect(expected.length, 'README lists the to-dos').toBeGreaterThan(0);
-    await expect.poll(() => run(all[list]!).trim().split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { text: string }).text).sort(), { timeout: 90_000, interval: 1000 }).toEqual(expected.sort());
+    await expect.poll(async () => (await run(all[list]!)).trim().split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { text: string }).text).sort(), { timeout: 90_000, interval: 1000 }).toEqual(expected.sort());
+    // "About 20 s later … the device hears "Added to your list: ..." and terminal 1 shows one todo.add_item per to-do".
+    const prose = /later \(`observer\.settleMs`[^)]*\) the\s+device hears "(.*?)\.\.\." and terminal 1 shows one `([a-z_.]+)` per to-do on\s+`([a-z_.]+)`/.exec(README);
+    expect(prose, 'README states what the device hears and what HA gets').toBeTruthy();
+    const [, heard, service, list_] = prose!;
+    for (const text of expected) await expect.poll(() => say.out().slice(fromSay), { timeout: 45_000, interval: 500 }).toContain(`${heard!}${text!}`);
+    await expect.poll(() => calls(fromSim).filter((c) => c.call === service).map((c) => c.entities), { timeout: 15_000 }).toEqual(expected.map(() => [list_]));
   }, 150_000);
+
+  it('a worker enrolled with a piped one-time token answers "summarise my day", and the device hears it', async () => {
+    const block = blockAfter('Heavy work goes to a worker');
+    const prose = README.slice(README.indexOf('Heavy work goes to a worker'));
+    const atOnce = /The device hears "(.*?)" at once/.exec(prose)?.[1];
+    expect(atOnce, 'README states what the device hears at once').toBeTruthy();
+    const plugin = lineStarting(block, "echo 'export const handlers");
+    const answer = /\(\{ text: `(.*?)\$\{payload\.request\}(.*?)` \}\)/.exec(plugin);
+    expect(answer, "the README's plugin answers with a text").toBeTruthy();
+    const enroll = lineStarting(block, 'npx jarvis token create');
+    expect(enroll, 'the token is piped, never an argument').toMatch(/\| npx jarvis-worker run [^\n]*--token-file - /);
+    expect(enroll).not.toMatch(/--token[ =]/);
+
+    await run(plugin);
+    // The README runs it in the background (`&`); here its shell is a child of its own, so its output is kept.
+    const worker = start('bash', ['-c', `${defs}\n${enroll.replaceAll('127.0.0.1:8642', `127.0.0.1:${grpcPort}`)}\nwait`], work, env);
+    await expect.poll(async () => (await api<{ workers: { state?: string; status?: string }[] }>('/workers')).workers?.length ?? 0, { timeout: 30_000, interval: 500 }).toBe(1);
+    await run(lineStarting(block, 'mosquitto_pub $(dev status)'));
+
+    const fromSay = say.out().length;
+    const asked = JSON.parse(await run(lineStarting(block, 'ask "summarise my day"'))) as { reply: string };
+    expect(asked.reply).toContain(atOnce!);
+    await expect.poll(() => say.out().slice(fromSay), { timeout: 15_000 }).toContain(atOnce!);
+    const said = (): string[] =>
+      say.out().slice(fromSay).split('\n').filter((l) => l.startsWith('{')).map((l) => (JSON.parse(l) as { text: string }).text);
+    await expect.poll(() => said().filter((t) => t.startsWith(answer![1]!) && t.endsWith(answer![2]!)), { timeout: 30_000, interval: 250 }).toHaveLength(1);
+    expect(worker.out()).not.toMatch(/JARVIS_WORKER_[A-Z_]+/);
+    const tasks = await run('npx jarvis task list --json');
+    expect(tasks).toContain('router.summarise');
+
+    // "forget the last five minutes": drops the transcripts and the to-dos heard in them.
+    const todos = README.split('\n').find((l) => l.startsWith('curl -s http://127.0.0.1:8640/api/v1/todos'))!;
+    expect((await run(todos)).trim(), 'the to-dos heard a minute ago are there').not.toBe('');
+    await run(lineStarting(block, 'ask "forget the last five minutes"'));
+    await expect.poll(async () => (await run(todos)).trim(), { timeout: 10_000 }).toBe('');
+  }, 120_000);
 
   it('a phrasing nothing understands is answered aloud instead of silence', async () => {
     const answer = JSON.parse(sh('ask "sing me a song about the sea"')) as { reply: string };
