@@ -1,9 +1,9 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import type { JarvisConfig } from '../config/schema.js';
+import type { JarvisConfig } from '../config/index.js';
 import type { HubParts, HubPorts } from '../hub-parts.js';
-import { buildBundle } from '../cli/device.js';
-import { defaultPublicHost } from '../core/public-host.js';
+import { buildBundle } from '../cli/index.js';
+import { defaultPublicHost } from '../core/index.js';
 import { loadCatalogue } from '../stt/models/catalogue.js';
 import { pullModel } from '../stt/models/download.js';
 import { modelStatus } from '../stt/models/store.js';
