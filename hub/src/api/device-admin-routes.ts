@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import type { DeviceCredentials, DeviceKind, DeviceRecord } from '../store/devices-repository.js';
+import type { DeviceCredentials, DeviceKind, DeviceRecord } from '../store/index.js';
 import { ApiError } from './errors.js';
 import { deviceIdParam, docs, parseWith } from './route-docs.js';
 

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { Component } from '../core/component.js';
+import type { Component } from '../core/index.js';
 import type { DeviceStreamStats } from '../audio/device-stream.js';
 
 /** One point of a device's link quality over the last interval, rates in 0..1. */

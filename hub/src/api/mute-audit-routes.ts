@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import type { MuteAuditRow } from '../store/devices-repository.js';
+import type { MuteAuditRow } from '../store/index.js';
 import { docs, parseWith } from './route-docs.js';
 
 /** What the mute audit route reads. */

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyPluginAsync, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import type { TodoRecord } from '../store/todos-repository.js';
+import type { TodoRecord } from '../store/index.js';
 import { ObserverError } from '../observer/errors.js';
 import { MAX_TODO_TEXT, type TodoService } from '../observer/todo-service.js';
 

@@ -1,10 +1,8 @@
 import { createHash } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyPluginAsync, type FastifyRequest } from 'fastify';
 import type { Registry } from 'prom-client';
-import type { Component } from '../core/component.js';
-import type { Logger } from '../core/logger.js';
+import { type Component, type Logger, InternalError } from '../core/index.js';
 import { ApiError } from './errors.js';
-import { InternalError } from '../core/index.js';
 
 /** A route plugin mounted under `/api/v1`, behind bearer-token auth. */
 export type ApiRoutes = FastifyPluginAsync;

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyPluginAsync } from 'fastify';
-import { TASK_STATES, type TaskState } from '../store/tasks-repository.js';
+import { TASK_STATES, type TaskState } from '../store/index.js';
 import { TaskError, type TaskErrorCode } from '../tasks/errors.js';
 import { ApiError } from './errors.js';
 import type { TaskQueue, TaskRecord } from '../tasks/queue.js';

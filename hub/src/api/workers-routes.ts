@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import type { JoinTokenRecord, WorkerRecord } from '../store/workers-repository.js';
+import type { JoinTokenRecord, WorkerRecord } from '../store/index.js';
 import type { TaskRecord } from '../tasks/queue.js';
 import { ApiError } from './errors.js';
 import { docs, parseWith } from './route-docs.js';

@@ -1,13 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { deviceBundleSchema, type DeviceBundle } from '@jarvis/protocol';
-import { CONFIG_FLAGS_HELP, configFlagOptions, loadConfig } from '../config/load.js';
-import type { JarvisConfig } from '../config/schema.js';
-import { loadOrCreateMasterKey, SecretBox, writePrivateFile } from '../core/secrets.js';
-import { defaultPublicHost } from '../core/public-host.js';
+import { CONFIG_FLAGS_HELP, configFlagOptions, loadConfig, type JarvisConfig } from '../config/index.js';
+import { loadOrCreateMasterKey, SecretBox, writePrivateFile, defaultPublicHost } from '../core/index.js';
 import { RUNTIME_FILE, type HubPorts } from '../hub-parts.js';
-import { openDatabase, type Db } from '../store/database.js';
-import { DevicesRepository, type DeviceCredentials, type DeviceKind, type DeviceRecord } from '../store/devices-repository.js';
+import { openDatabase, type Db, DevicesRepository, type DeviceCredentials, type DeviceKind, type DeviceRecord } from '../store/index.js';
 import { CliError, parseFlags, reportCliError } from './errors.js';
 import type { CliCommand, CliIO } from './types.js';
 

@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { ConfigError } from '../config/errors.js';
+import { ConfigError } from '../config/index.js';
 import { InputError } from '../core/index.js';
 import type { CliIO } from './types.js';
 

@@ -1,6 +1,5 @@
-import { configFlagOptions, CONFIG_FLAGS_HELP } from '../config/load.js';
-import { loadConfig } from '../config/load.js';
-import { createLogger } from '../core/logger.js';
+import { configFlagOptions, CONFIG_FLAGS_HELP, loadConfig } from '../config/index.js';
+import { createLogger } from '../core/index.js';
 import { startHub } from '../main.js';
 import { parseFlags, reportCliError } from './errors.js';
 import { portInUseMessage } from './port-in-use.js';

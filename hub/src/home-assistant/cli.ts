@@ -1,6 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createConnection, createLongLivedTokenAuth, ERR_INVALID_AUTH } from 'home-assistant-js-websocket';
-import type { CliCommand, CliIO } from '../cli/types.js';
+import type { CliCommand, CliIO } from '../cli/index.js';
 import { HomeAssistantError } from './errors.js';
 import { fetchRegistrySnapshot } from './live-registry.js';
 import { createWsSocketFactory } from './ws-socket.js';

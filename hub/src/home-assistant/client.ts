@@ -13,7 +13,7 @@ import {
   type HassServiceTarget,
   type UnsubscribeFunc,
 } from 'home-assistant-js-websocket';
-import { silentLogger, type Logger } from '../core/logger.js';
+import { silentLogger, type Logger } from '../core/index.js';
 import { HomeAssistantError } from './errors.js';
 import { buildRegistrySnapshot, fetchLiveRegistry, type LiveRegistry } from './live-registry.js';
 import type { RegistrySnapshot } from './registry-snapshot.js';

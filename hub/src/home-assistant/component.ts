@@ -1,5 +1,4 @@
-import type { Component } from '../core/component.js';
-import { silentLogger, type Logger } from '../core/logger.js';
+import { type Component, silentLogger, type Logger } from '../core/index.js';
 import { Allowlist } from './allowlist.js';
 import { HomeAssistantClient } from './client.js';
 import type { HomeAssistantConfig } from './config.js';

@@ -1,7 +1,7 @@
 import { HomeAssistantError } from './errors.js';
 import type { ServiceCaller, ServiceTarget } from './client.js';
 import { domainOf, type SnapshotEntity } from './registry-snapshot.js';
-import { silentLogger, type Logger } from '../core/logger.js';
+import { silentLogger, type Logger } from '../core/index.js';
 import { describeDuration } from '../language/duration.js';
 import type { TaskQueueLike } from '../router/task-queue.js';
 import { COLORS } from '../language/templates.js';

@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { ChatHistoryItem, LlamaChatSession, LlamaContext, LlamaContextSequence, LlamaJsonSchemaGrammar, LlamaModel } from 'node-llama-cpp';
-import type { Component } from '../core/component.js';
-import { silentLogger, type Logger } from '../core/logger.js';
+import { type Component, silentLogger, type Logger } from '../core/index.js';
 import { sharedLlama } from './binding.js';
 import { LlmError, type LlmErrorCode } from './errors.js';
 import { DEFAULT_LLM_MODEL } from './model-path.js';

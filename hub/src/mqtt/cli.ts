@@ -1,9 +1,7 @@
 /** `jarvis mqtt export-mosquitto`: the embedded broker's logins, ACL and limits for an external Mosquitto. */
 import { resolve } from 'node:path';
-import { CONFIG_FLAGS_HELP } from '../config/load.js';
-import { CliError } from '../cli/errors.js';
-import { withStore } from '../cli/device.js';
-import type { CliCommand } from '../cli/types.js';
+import { CONFIG_FLAGS_HELP } from '../config/index.js';
+import { CliError, withStore, type CliCommand } from '../cli/index.js';
 import { DEFAULT_EXPORT_LIMITS, exportMosquitto, type BrokerLimits } from './mosquitto-export.js';
 
 function intFlag(name: string, text: unknown, min: number, max: number): number | undefined {

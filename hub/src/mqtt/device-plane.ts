@@ -1,12 +1,10 @@
 import { DEVICE_TOPIC_PREFIX, decodePayload, encodePayload, isProtocolError, parseTopic, topicFor, type DeviceTopic, type PayloadOf } from '@jarvis/protocol';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { MuteGate } from '../audio/mute-gate.js';
-import type { Component } from '../core/component.js';
-import type { Logger } from '../core/logger.js';
+import { type Component, type Logger, InternalError } from '../core/index.js';
 import type { DeviceChanges, DeviceRegistry } from './device-registry.js';
 import { discoveryMessages, HUB_STATUS_TOPIC, lastHeardTopic, removalTopics } from './discovery.js';
 import { unregisteredMqttMetrics, type MqttMetrics, type MqttRejectReason } from './metrics.js';
-import { InternalError } from '../core/index.js';
 
 /** An event a device published (`event/button`, `event/wake`). */
 export type DeviceEvent =

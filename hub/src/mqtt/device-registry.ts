@@ -1,7 +1,5 @@
-import type { Component } from '../core/component.js';
-import type { Logger } from '../core/logger.js';
-import type { Db } from '../store/database.js';
-import type { DeviceRecord, DevicesRepository } from '../store/devices-repository.js';
+import type { Component, Logger } from '../core/index.js';
+import type { Db, DeviceRecord, DevicesRepository } from '../store/index.js';
 
 /** What changed in the devices table since the last look. */
 export interface DeviceChanges {

@@ -1,5 +1,5 @@
 import { topicFor } from '@jarvis/protocol';
-import type { DeviceRecord } from '../store/devices-repository.js';
+import type { DeviceRecord } from '../store/index.js';
 
 /** Retained topic where the hub says whether it is up (its client's last will sets it offline). */
 export const HUB_STATUS_TOPIC = 'jarvis/v1/hub/status';

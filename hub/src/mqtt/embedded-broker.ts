@@ -2,13 +2,11 @@ import { timingSafeEqual } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import { clientIdBelongsTo, deviceMayPublish, deviceMaySubscribe, decodePayload, isProtocolError, parseTopic } from '@jarvis/protocol';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
-import type { Component } from '../core/component.js';
-import type { Logger } from '../core/logger.js';
-import type { DeviceRecord } from '../store/devices-repository.js';
+import { type Component, type Logger, InternalError } from '../core/index.js';
+import type { DeviceRecord } from '../store/index.js';
 import { ConnectionCounter, DEFAULT_BROKER_LIMITS, GuardedConnection, type BrokerLimits, type GuardRefusal } from './connection-guard.js';
 import { DEFAULT_LOGIN_LIMITS, LoginLimiter, type LoginLimits } from './login-limiter.js';
 import { unregisteredMqttMetrics, type MqttMetrics, type MqttRejectReason } from './metrics.js';
-import { InternalError } from '../core/index.js';
 
 /** Who a broker session belongs to. */
 type Identity = { kind: 'hub' } | { kind: 'device'; deviceId: string; credentialVersion: number };

@@ -7,10 +7,8 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEVICE_TOPIC_PREFIX, TOPIC_PREFIX } from '@jarvis/protocol';
-import { mosquittoPasswordHash } from '../core/mosquitto-hash.js';
-import { randomSecret } from '../core/secrets.js';
-import { InputError } from '../core/index.js';
-import type { DevicesRepository } from '../store/devices-repository.js';
+import { mosquittoPasswordHash, randomSecret, InputError } from '../core/index.js';
+import type { DevicesRepository } from '../store/index.js';
 
 /** A name the export cannot write into Mosquitto's files, or a broken earlier export in the folder (the core InputError). */
 export { InputError };

@@ -1,10 +1,8 @@
 import { readFileSync } from 'node:fs';
-import type { Component } from '../core/component.js';
-import type { Logger } from '../core/logger.js';
-import type { DevicesRepository } from '../store/devices-repository.js';
+import { type Component, type Logger, InputError } from '../core/index.js';
+import type { DevicesRepository } from '../store/index.js';
 import type { DeviceRegistry } from './device-registry.js';
 import { exportMosquitto, type BrokerLimits } from './mosquitto-export.js';
-import { InputError } from '../core/index.js';
 
 /** Construction parameters of {@link MosquittoSync}. */
 export interface MosquittoSyncOptions {

@@ -1,9 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { DEVICE_KEY_BYTES, formatDeviceId } from '@jarvis/protocol';
-import { hashSecret, randomSecret, verifySecret, type SecretBox } from '../core/secrets.js';
-import { mosquittoPasswordHash } from '../core/mosquitto-hash.js';
+import { hashSecret, randomSecret, verifySecret, type SecretBox, mosquittoPasswordHash, InternalError } from '../core/index.js';
 import type { Db } from './database.js';
-import { InternalError } from '../core/index.js';
 
 /** Device kinds (DESIGN.md: ESP32 wearables and Raspberry Pi satellites). */
 export type DeviceKind = 'wearable' | 'satellite';

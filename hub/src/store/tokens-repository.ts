@@ -1,4 +1,4 @@
-import { hashSecret, randomSecret, verifySecret } from '../core/secrets.js';
+import { hashSecret, randomSecret, verifySecret } from '../core/index.js';
 import type { Db } from './database.js';
 
 /** Bearer tokens of the HTTP API (migration 3): created once, stored hashed, verified per request. */

@@ -1,12 +1,9 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { CliCommand, CliIO } from '../cli/types.js';
-import { ConfigError } from '../config/errors.js';
+import type { CliCommand, CliIO } from '../cli/index.js';
+import { ConfigError, CONFIG_FLAGS_HELP, configFlagOptions, loadConfig, type ConfigFlags } from '../config/index.js';
 import { InputError } from '../core/index.js';
-import { CONFIG_FLAGS_HELP, configFlagOptions, loadConfig, type ConfigFlags } from '../config/load.js';
-import { openDatabase, type Db } from '../store/database.js';
-import { TASK_STATES, TERMINAL_STATES, type TaskState } from '../store/tasks-repository.js';
-import { WorkersRepository } from '../store/workers-repository.js';
+import { openDatabase, type Db, TASK_STATES, TERMINAL_STATES, type TaskState, WorkersRepository } from '../store/index.js';
 import { CertificateAuthority } from './ca.js';
 import { databasePath, tasksDir } from './data-dir.js';
 import { TaskError } from './errors.js';

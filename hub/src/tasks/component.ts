@@ -1,13 +1,10 @@
-import type { Component } from '../core/component.js';
-import type { Logger } from '../core/logger.js';
-import type { Db } from '../store/database.js';
-import { WorkersRepository } from '../store/workers-repository.js';
+import { type Component, type Logger, InternalError } from '../core/index.js';
+import { type Db, WorkersRepository } from '../store/index.js';
 import { CertificateAuthority } from './ca.js';
 import { tasksDir } from './data-dir.js';
 import { WorkerGrpcServer } from './grpc-server.js';
 import { SqliteTaskQueue, type QueueOptions } from './queue.js';
 import { JoinTokens } from './tokens.js';
-import { InternalError } from '../core/index.js';
 
 /** Options of {@link TasksComponent}. */
 export interface TasksComponentOptions extends QueueOptions {

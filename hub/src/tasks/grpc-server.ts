@@ -10,8 +10,8 @@ import {
   type WorkerProtoGrpcType,
   type WorkerServiceHandlers,
 } from '@jarvis/protocol';
-import type { Logger } from '../core/logger.js';
-import type { WorkerRecord, WorkersRepository } from '../store/workers-repository.js';
+import type { Logger } from '../core/index.js';
+import type { WorkerRecord, WorkersRepository } from '../store/index.js';
 import type { CertificateAuthority, KeyCertPem } from './ca.js';
 import { TaskError, issuesToDetails, type TaskErrorCode } from './errors.js';
 import { capabilityTags, MAX_PAYLOAD_BYTES, type Lease, type SqliteTaskQueue } from './queue.js';

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { z } from 'zod';
-import type { Db } from '../store/database.js';
-import { TasksRepository, TERMINAL_STATES, type TaskFailure, type TaskListFilter, type TaskRecord, type TaskState } from '../store/tasks-repository.js';
+import { type Db, TasksRepository, TERMINAL_STATES, type TaskFailure, type TaskListFilter, type TaskRecord, type TaskState } from '../store/index.js';
 import { TaskError, issuesToDetails } from './errors.js';
 
 export type { TaskRecord, TaskState, TaskFailure, TaskListFilter };

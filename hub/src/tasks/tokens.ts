@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { formatJoinToken, isProtocolError, parseJoinToken, type JoinToken } from '@jarvis/protocol';
-import type { JoinTokenRecord, WorkersRepository } from '../store/workers-repository.js';
+import type { JoinTokenRecord, WorkersRepository } from '../store/index.js';
 import { TaskError } from './errors.js';
 
 /** Options of {@link JoinTokens.create}. */

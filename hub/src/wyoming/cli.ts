@@ -2,9 +2,8 @@
  * `jarvis satellite add|list|remove|mute|unmute`: the wyoming-satellites Jarvis controls ([WY-4.x]).
  * Works whether or not the hub runs; a running hub picks changes up from the satellites file.
  */
-import { CONFIG_FLAGS_HELP, configFlagOptions, loadConfig } from '../config/load.js';
-import { CliError, parseFlags, reportCliError } from '../cli/errors.js';
-import type { CliCommand, CliIO } from '../cli/types.js';
+import { CONFIG_FLAGS_HELP, configFlagOptions, loadConfig } from '../config/index.js';
+import { CliError, parseFlags, reportCliError, type CliCommand, type CliIO } from '../cli/index.js';
 import { WyomingError } from './errors.js';
 import { SatelliteStore, parseHostPort, type StoredSatellite } from './satellite-store.js';
 

@@ -5,9 +5,8 @@
  */
 import { unwatchFile, watchFile } from 'node:fs';
 import type { RegistrySnapshot } from '@jarvis/protocol';
-import type { Component } from '../core/component.js';
-import type { Logger } from '../core/logger.js';
-import { wyomingServerPort, type WyomingConfig } from '../config/sections/wyoming.js';
+import type { Component, Logger } from '../core/index.js';
+import { wyomingServerPort, type WyomingConfig } from '../config/index.js';
 import type { WyomingSttBackend, WyomingWakeBackend } from './backends.js';
 import { routerHandleBackend, type CommandHandler } from './router-handle.js';
 import { WyomingServer } from './server.js';

@@ -5,7 +5,7 @@
  */
 import type { Socket } from 'node:net';
 import { ProtocolError, WyomingDecoder, encodeWyomingEvent, errorEvent, type WyomingEvent, type WyomingLimits } from '@jarvis/protocol';
-import type { Logger } from '../core/logger.js';
+import type { Logger } from '../core/index.js';
 
 /** Options of one connection. */
 export interface WyomingConnectionOptions {

@@ -1,6 +1,6 @@
 /** `_wyoming._tcp` advertisement so Home Assistant discovers Jarvis (zeroconf.py; HA manifest `_wyoming._tcp.local.`). */
 import { Bonjour } from 'bonjour-service';
-import type { Logger } from '../core/logger.js';
+import type { Logger } from '../core/index.js';
 
 /** A running advertisement. */
 export interface MdnsAdvert {

@@ -29,7 +29,7 @@ import {
   type RunPipeline,
   type WyomingEvent,
 } from '@jarvis/protocol';
-import type { Logger } from '../core/logger.js';
+import type { Logger } from '../core/index.js';
 import { WyomingConnection } from './connection.js';
 import { PcmTo16kMono, TARGET_RATE } from './audio-convert.js';
 import { Endpointer, type EndpointerOptions } from './endpointer.js';

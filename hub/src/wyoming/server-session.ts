@@ -25,7 +25,7 @@ import {
   type WyomingEvent,
   type WyomingInfo,
 } from '@jarvis/protocol';
-import type { Logger } from '../core/logger.js';
+import type { Logger } from '../core/index.js';
 import type { WyomingConnection } from './connection.js';
 import { PcmTo16kMono, TARGET_RATE } from './audio-convert.js';
 import type { WakeSession, WyomingHandleBackend, WyomingSttBackend, WyomingWakeBackend } from './backends.js';

@@ -4,8 +4,7 @@
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { PROTOCOL_ERROR_CODES, type WyomingInfo, type WyomingLimits } from '@jarvis/protocol';
-import type { Component } from '../core/component.js';
-import type { Logger } from '../core/logger.js';
+import type { Component, Logger } from '../core/index.js';
 import { AddressAllowlist } from './cidr.js';
 import { WyomingConnection } from './connection.js';
 import { ServerSession } from './server-session.js';
