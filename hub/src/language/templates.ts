@@ -481,7 +481,7 @@ export const commandTemplates: readonly CommandTemplate[] = [
   },
   {
     intent: 'HassSetVolume',
-    sentences: ['(<set>|<turn>|put) [the] volume (to|at|on) (max|maximum|full|the max|the maximum|full blast) [(on|in|for) {target}]', '(max|maximum|full) volume [(on|in|for) {target}]', '(<set>|<turn>|put) {target} volume (to|at) (max|maximum|full)'],
+    sentences: ['[<set>|<turn>|put] [the] volume (to|at|on) [the] (max|maximum|full|full blast) [(on|in|for) {target}]', '(max|maximum|full) volume [(on|in|for) {target}]', '(<set>|<turn>|put) {target} volume (to|at) (max|maximum|full)'],
     slots: { volume_level: 100 },
     domains: media,
     weak: true,
@@ -768,7 +768,7 @@ export const coldTemplates: ReadonlyArray<{ task: string; sentences: readonly st
 const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const alternation = (words: Iterable<string>): string => [...words].sort((a, b) => b.length - a.length).map(escapeRe).join('|');
 const DURATION_UNIT = '(?:hours?|hrs?|minutes?|mins?|seconds?|secs?)';
-const DURATION_PART = `(?:\\d+(?:\\.\\d+)?|a|an|another) (?:more |extra )?${DURATION_UNIT}(?: and a half)?`;
+const DURATION_PART = `(?:(?:another|an extra|extra) )?(?:\\d+(?:\\.\\d+)?|a|an|another) (?:more |extra )?${DURATION_UNIT}(?: and a half)?`;
 const SLOT_PATTERNS: Record<string, string> = {
   // At least one word besides an article, so "set the thermostat to" does not stop at "the".
   target: '(?:(?:the|my|our|a|an|this|that|these|those) )?(?!(?:the|my|our|a|an) )[^ ]+(?: [^ ]+)*?',

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { loadRegistrySnapshot } from '../../src/home-assistant/registry-snapshot.js';
 import { Tier0Router } from '../../src/router/tier0.js';
-import { evaluate, judge, loadDevSet } from '../../../bench/language-eval.js';
+import { evaluate, judge, loadDevSet, type DevExample, type ScoredDecision } from '../../../bench/language-eval.js';
+import { failureKinds } from '../../../bench/language.bench.js';
 
 const fixture = (p: string): string => fileURLToPath(new URL(`../../../tests/fixtures/${p}`, import.meta.url));
 
@@ -16,6 +17,33 @@ describe('router.dev_accuracy on a fixed slice of the tuning set', () => {
     expect(r.correct / r.total, r.failures.map((f) => `${f.example.text}: ${f.why}`).join('\n')).toBeGreaterThanOrEqual(0.95);
     // Every intent of the slice is present (a missing intent would hide behind the average).
     for (const [intent, row] of r.perIntent) expect(row.correct, intent).toBeGreaterThan(0);
+  });
+
+  it('gets at least 95% of every fourth sentence of tune-c right (a second writer and home, tuned on since its unseen run)', () => {
+    const examples = loadDevSet(fixture('language/tune-c.jsonl')).filter((_, i) => i % 4 === 1);
+    const r = evaluate(new Tier0Router(loadRegistrySnapshot(fixture('registry/home-c.json'))), examples);
+    expect(r.total).toBeGreaterThan(110);
+    expect(r.correct / r.total, r.failures.map((f) => `${f.example.text}: ${f.why}`).join('\n')).toBeGreaterThanOrEqual(0.95);
+    // A wrong action is worse than none: no opposite action and no near miss acted on.
+    const kinds = failureKinds(r);
+    expect(kinds.get('opposite') ?? 0).toBe(0);
+    expect(kinds.get('false_accept') ?? 0).toBe(0);
+  });
+
+  it('counts kinds of failure without naming a sentence (what the locked set may show)', () => {
+    const ex = (intent: string | null, slots: Record<string, string | number> = {}): DevExample => ({ text: 'x', intent, slots, line: 1 });
+    const r = evaluate({ route: (text) => JSON.parse(text) as ScoredDecision }, []);
+    const add = (example: DevExample, got: ScoredDecision): void => void r.failures.push({ example, got, why: judge(example, got) ?? '' });
+    add(ex('HassTurnOn', { name: 'Lamp' }), { intent: 'HassTurnOff', slots: { name: 'Lamp' }, path: 'hot' });
+    add(ex('HassTurnOn', { name: 'Lamp' }), { intent: 'HassTurnOn', slots: { name: 'Fan' }, path: 'hot' });
+    add(ex('HassTurnOn', { area: 'Kitchen' }), { intent: 'HassTurnOn', slots: { area: 'Kitchen', name: 'Lamp' }, path: 'hot' });
+    add(ex(null), { intent: 'HassTurnOn', slots: {}, path: 'hot' });
+    add(ex(null), { intent: 'HassTurnOn', slots: {}, path: 'none' });
+    add(ex('HassStartTimer', { duration: 60 }), { intent: null, slots: {}, path: 'passive' });
+    add(ex('HassStartTimer', { duration: 60 }), { intent: 'HassStartTimer', slots: { duration: 90 }, path: 'hot' });
+    expect(Object.fromEntries(failureKinds(r))).toEqual({
+      opposite: 1, wrong_target: 2, 'wrong_target:name': 1, 'wrong_target:name(extra)': 1, false_accept: 1, false_reply: 1, declined: 1, 'slot:duration': 1,
+    });
   });
 
   it('scores intent and canonical key slots, and an unannotated name as wrong', () => {
