@@ -10,3 +10,8 @@ export { SttScheduler, type SttSchedulerOptions, type SttSchedulerStats } from '
 export { raceCommand, type RaceResult } from './racer.js';
 export { SpeechService, type SpeechServiceOptions } from './speech-service.js';
 export { decodeWav, encodeWav } from './wav.js';
+export { transcribeCommand } from './cli.js';
+export { modelsCommands } from './models/cli.js';
+export { MODEL_CATALOGUE, modelEntrySchema, loadCatalogue, findModel, type ModelEntry } from './models/catalogue.js';
+export { modelsDir, modelPath, modelStatus, verifyModel, removeModel, requireModel, sha256File, type ModelStatus } from './models/store.js';
+export { pullModel, progressBar, type DownloadProgress, type PullOptions, type PullResult } from './models/download.js';
