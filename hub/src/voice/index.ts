@@ -9,3 +9,4 @@ export { CommandService, forgetMinutes, MAX_COMMAND_CHARS, type CommandOrigin, t
 export { CommandError, COMMAND_ERROR_CODES, type CommandErrorCode } from './command-errors.js';
 export { TranscriptBus, type TranscriptSegment } from './transcripts.js';
 export { VoiceRunStore, type RunRecord } from './run-store.js';
+export type { VoiceEvent, VoiceEventSink } from './events.js';
