@@ -1,9 +1,7 @@
 import type { FastifyError, FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { ApiError } from './errors.js';
-import { MAX_COMMAND_CHARS, type CommandOrigin, type CommandOutcome } from '../voice/command-service.js';
-import { CommandError } from '../voice/command-errors.js';
-import type { TranscriptSegment } from '../voice/transcripts.js';
+import { MAX_COMMAND_CHARS, type CommandOrigin, type CommandOutcome, CommandError, type TranscriptSegment } from '../voice/index.js';
 
 const deviceId = z.string().regex(/^[0-9a-f]{8}$/, 'must be 8 lowercase hex digits');
 

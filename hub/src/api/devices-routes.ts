@@ -1,7 +1,6 @@
 import type { DeviceStreamStats } from '../audio/device-stream.js';
 import type { MuteGate } from '../audio/mute-gate.js';
-import type { DeviceRegistry } from '../mqtt/device-registry.js';
-import type { DeviceMqttState } from '../mqtt/device-plane.js';
+import type { DeviceRegistry, DeviceMqttState } from '../mqtt/index.js';
 import type { DeviceRecord } from '../store/index.js';
 import { ApiError } from './errors.js';
 import type { ApiRoutes } from './server.js';

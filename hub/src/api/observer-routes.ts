@@ -1,8 +1,7 @@
 import type { FastifyError, FastifyPluginAsync, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { TodoRecord } from '../store/index.js';
-import { ObserverError } from '../observer/errors.js';
-import { MAX_TODO_TEXT, type TodoService } from '../observer/todo-service.js';
+import { ObserverError, MAX_TODO_TEXT, type TodoService } from '../observer/index.js';
 
 const idParams = z.object({ id: z.string().regex(/^[1-9]\d{0,15}$/, 'id must be a positive integer') });
 const listQuery = z.object({

@@ -1,9 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import type { DownloadProgress, PullOptions, PullResult } from '../stt/models/download.js';
-import type { ModelEntry } from '../stt/models/catalogue.js';
-import type { ModelStatus } from '../stt/models/store.js';
+import type { DownloadProgress, PullOptions, PullResult, ModelEntry, ModelStatus } from '../stt/index.js';
 import { ApiError } from './errors.js';
 import { docs, parseWith } from './route-docs.js';
 

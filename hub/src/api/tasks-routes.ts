@@ -1,8 +1,7 @@
 import type { FastifyError, FastifyPluginAsync } from 'fastify';
 import { TASK_STATES, type TaskState } from '../store/index.js';
-import { TaskError, type TaskErrorCode } from '../tasks/errors.js';
+import { TaskError, type TaskErrorCode, type TaskQueue, type TaskRecord } from '../tasks/index.js';
 import { ApiError } from './errors.js';
-import type { TaskQueue, TaskRecord } from '../tasks/queue.js';
 
 /** Options of {@link taskRoutes}. */
 export interface TaskRoutesOptions {

@@ -2,8 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { whisperBuildInfo } from '@jarvis/whisper';
 import { ApiError } from './errors.js';
-import type { RunRecord, VoiceRunStore } from '../voice/run-store.js';
-import type { VoicePipelineStatus } from '../voice/voice-pipeline.js';
+import type { RunRecord, VoiceRunStore, VoicePipelineStatus } from '../voice/index.js';
 
 const listQuery = z.strictObject({
   device: z.string().regex(/^[0-9a-f]{8}$/, 'must be 8 lowercase hex digits').optional(),

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { JoinTokenRecord, WorkerRecord } from '../store/index.js';
-import type { TaskRecord } from '../tasks/queue.js';
+import type { TaskRecord } from '../tasks/index.js';
 import { ApiError } from './errors.js';
 import { docs, parseWith } from './route-docs.js';
 import { taskView } from './tasks-routes.js';

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { findModel, loadCatalogue } from '../stt/models/catalogue.js';
+import { findModel, loadCatalogue } from '../stt/index.js';
 
 /** The catalogue model the router's tier 1 uses unless configured otherwise (`jarvis models pull` name). */
 export const DEFAULT_LLM_MODEL = { name: 'qwen2.5-0.5b-instruct-q4_k_m', file: 'qwen2.5-0.5b-instruct-q4_k_m.gguf' } as const;

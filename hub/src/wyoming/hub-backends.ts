@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { DEFAULT_ENROLL_VOICES, enrollWithEspeak } from '../audio/wake/enroll.js';
 import type { Logger } from '../core/index.js';
-import type { RaceResult } from '../stt/racer.js';
+import type { RaceResult } from '../stt/index.js';
 import type { ArtifactInfo, WakeModelInfo, WakeSession, WyomingSttBackend, WyomingWakeBackend } from './backends.js';
 import { WakeModels, dtwWakeModel } from './wake-backends.js';
 
