@@ -1,9 +1,10 @@
 import type { CliIO, WearableCommand } from './cli-types.js';
 import { genHeaderCommand } from './gen-header-command.js';
+import { provisionCommand } from './provision-command.js';
 import { simulateCommand } from './simulate-command.js';
 
 /** Every `jarvis-wearable` sub-command. */
-export const wearableCommands: readonly WearableCommand[] = [genHeaderCommand, simulateCommand];
+export const wearableCommands: readonly WearableCommand[] = [genHeaderCommand, simulateCommand, provisionCommand];
 
 const usage = (): string =>
   `Usage: jarvis-wearable <command> [flags]\n\nCommands:\n${wearableCommands

@@ -5,7 +5,8 @@ export type WearableErrorCode =
   | 'JARVIS_WEARABLE_BAD_OPTION'
   | 'JARVIS_WEARABLE_MQTT'
   | 'JARVIS_WEARABLE_UDP'
-  | 'JARVIS_WEARABLE_BAD_STATE';
+  | 'JARVIS_WEARABLE_BAD_STATE'
+  | 'JARVIS_WEARABLE_PROVISION';
 
 /** What each code means, for `--help` texts and the documentation test. */
 export const ERROR_CODES: Record<WearableErrorCode, string> = {
@@ -15,6 +16,7 @@ export const ERROR_CODES: Record<WearableErrorCode, string> = {
   JARVIS_WEARABLE_MQTT: 'the MQTT broker refused or dropped the connection',
   JARVIS_WEARABLE_UDP: 'the UDP socket could not send to the hub address',
   JARVIS_WEARABLE_BAD_STATE: 'the boot counter state file is unreadable, malformed or cannot be written, or the counter is exhausted (rotate the key)',
+  JARVIS_WEARABLE_PROVISION: 'the serial port cannot be opened, the device does not answer in time, or it refused the Wi-Fi settings or the bundle',
 };
 
 /** An error the user can fix (bad file, bad flag, unreachable broker); the CLI prints it and exits non-zero. */

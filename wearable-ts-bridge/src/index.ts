@@ -10,3 +10,5 @@ export { readBundle } from './simulate-command.js';
 export { seededRng } from './rng.js';
 export type { Rng } from './rng.js';
 export type { CliIO, WearableCommand } from './cli-types.js';
+export { provisionDevice, crc32, jvpLine, improvPacket, improvWifi, ConsoleScanner, ImprovType, ImprovState } from './provision.js';
+export type { ProvisionOptions, ProvisionResult, ConsoleEvent } from './provision.js';

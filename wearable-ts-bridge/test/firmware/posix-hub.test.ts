@@ -24,7 +24,11 @@ import type { DeviceEvent } from '../../../hub/src/mqtt/device-plane.js';
 import { startTestHub } from '../../../hub/test/helpers/test-hub.js';
 import type { TestHub } from '../../../hub/test/helpers/test-hub.js';
 import { getAudioFixture } from '../../../tests/fixtures/audio/index.js';
+import { runWearableCli } from '../../src/cli-main.js';
 import { encodeWav } from '../../src/wav.js';
+import { captureIO } from '../helpers/cli-io.js';
+import { ptyPair } from '../helpers/pty-pair.js';
+import type { PtyPair } from '../helpers/pty-pair.js';
 import { buildPosixFirmware } from './build-posix.js';
 
 const RATE = 16000;
@@ -63,6 +67,8 @@ let chunks: DeviceAudioChunk[] = [];
 const events: DeviceEvent[] = [];
 let device: Device | undefined;
 let streamId = 0;
+/** Started with the hub: python's start-up is slow on a loaded box. */
+let ptyStarting: Promise<PtyPair> | undefined;
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -82,8 +88,10 @@ function attach(h: TestHub): void {
   h.hub.parts.mqtt.onEvent((e) => events.push(e));
 }
 
-function startDevice(): Device {
-  const proc = spawn(binary, ['--bundle', bundlePath, '--nvs', nvsPath, '--gpio', gpioPath, '--mic', wavPath, '--loop', '--keepalive-ms', '500'], {
+function startDevice(args = ['--bundle', bundlePath, '--nvs', nvsPath]): Device {
+  // A 5 s ring: on a loaded box the MQTT login can take over a second, and the default 1 s ring would
+  // (rightly) drop the oldest audio, which the sample-for-sample check would count as a loss.
+  const proc = spawn(binary, [...args, '--gpio', gpioPath, '--mic', wavPath, '--loop', '--keepalive-ms', '500', '--ring-ms', '5000'], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const lines: string[] = [];
@@ -155,6 +163,7 @@ async function retained(topic: string): Promise<unknown> {
 }
 
 beforeAll(async () => {
+  ptyStarting = ptyPair();
   binary = buildPosixFirmware();
   dir = mkdtempSync(join(tmpdir(), 'jarvis-posix-'));
   hubDir = join(dir, 'hub');
@@ -184,6 +193,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   device?.proc.kill('SIGKILL');
+  await (await ptyStarting?.catch(() => undefined))?.close();
   relay?.close();
   await hub?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
@@ -339,6 +349,47 @@ describe('host firmware (POSIX HAL) against a real hub', () => {
     expect(chunks.every((c) => c.streamId === streamId)).toBe(true);
     expect(wire.slice(wireFrom).every((f) => f.streamId === streamId)).toBe(true);
     expect(d.lines.slice(logFrom).some((l) => /boot:/.test(l))).toBe(false);
+  });
+
+  it('a device provisioned over a serial line (Improv Wi-Fi, then the JVP1 bundle; a pty) logs in and streams; the key is never shown', async () => {
+    const pty = await (ptyStarting as Promise<PtyPair>);
+    const added = hub.addDevice('posix-serial');
+    const serial = { ...added, hub: { ...added.hub, udp: bundle.hub.udp } };
+    const file = join(dir, 'serial-bundle.json');
+    const satellite = join(dir, 'serial-satellite.json');
+    writeFileSync(file, JSON.stringify(serial));
+    writeFileSync(satellite, JSON.stringify({ ...serial, kind: 'satellite' }));
+    const nvs2 = join(dir, 'serial-nvs.txt');
+    const got: DeviceAudioChunk[] = [];
+    hub.hub.parts.ingest.onAudio((c) => {
+      if (c.deviceId === serial.deviceId) got.push(c);
+    });
+    const d = startDevice(['--nvs', nvs2, '--console', pty.device]);
+    try {
+      await logLine(d, /start: waiting for provisioning on the console/);
+      // The device checks the bundle itself: a satellite bundle passes the CLI's schema and is refused there.
+      const bad = captureIO();
+      expect(await runWearableCli(['provision', '--port', pty.host, '--bundle', satellite], bad)).toBe(1);
+      expect(bad.err()).toMatch(/JARVIS_WEARABLE_PROVISION: the device refused the bundle: JARVIS_FW_BAD_BUNDLE kind: must be wearable/);
+      const io = captureIO();
+      expect(await runWearableCli(['provision', '--port', pty.host, '--bundle', file, '--wifi-ssid', 'jarvis-lab', '--wifi-password', 's3cret-wifi'], io)).toBe(0);
+      expect(JSON.parse(io.out())).toEqual({ deviceId: serial.deviceId, firmware: 'jarvis-core/0.2', wifi: true });
+      await logLine(d, new RegExp(`provision: bundle for device ${serial.deviceId} stored`));
+      await logLine(d, /mqtt: online, stream 1$/);
+      await expect.poll(() => hub.hub.parts.mqtt.stateOf(serial.deviceId).online, { timeout: 5000 }).toBe(true);
+      await expect.poll(() => got.reduce((n, c) => n + c.samples.length, 0), { timeout: 5000 }).toBeGreaterThan(RATE / 4);
+      const stored = readFileSync(nvs2, 'utf8');
+      expect(stored).toContain(`jv_wifi_ssid=${Buffer.from('jarvis-lab').toString('hex')}`);
+      for (const text of [d.lines.join('\n'), io.out(), io.err(), bad.out(), bad.err()]) {
+        expect(text).not.toContain(serial.key);
+        expect(text).not.toContain(serial.mqtt.password);
+        expect(text).not.toContain('s3cret-wifi');
+      }
+    } finally {
+      d.proc.kill('SIGKILL');
+      await d.exited;
+      await pty.close();
+    }
   });
 
   it('a reboot (the process killed and started again) starts a new stream with the stored config', async () => {
