@@ -1,0 +1,11 @@
+/**
+ * What other parts use of audio/: the mute gate, the UDP ingest and its device streams, and the
+ * template wake detector with its enrolment. (The front end is built by main.ts from its own files.)
+ */
+export type { DeviceAudioChunk, MuteSource, MuteTransition } from './types.js';
+export { MuteGate, type MuteAuditSink } from './mute-gate.js';
+export { DeviceStream, DATAGRAM_RESULTS, STREAM_IDLE_MS, type DatagramResult, type DeviceStreamOptions, type DeviceStreamStats, type StreamGuardState } from './device-stream.js';
+export { UdpIngest, type DeviceKeyLookup, type StreamGuardStore, type UdpIngestOptions } from './udp-ingest.js';
+export { registerIngestMetrics, unregisteredIngestMetrics, type IngestMetrics } from './ingest-metrics.js';
+export { DtwWakeDetector, DEFAULT_WAKE_THRESHOLD, type DtwWakeOptions, type WakeTemplate, type WakeDetection } from './wake/dtw-wake.js';
+export { DEFAULT_ENROLL_VOICES, DEFAULT_WAKE_PHRASE, enrollWithEspeak } from './wake/enroll.js';
