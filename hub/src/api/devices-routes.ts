@@ -1,5 +1,4 @@
-import type { DeviceStreamStats } from '../audio/device-stream.js';
-import type { MuteGate } from '../audio/mute-gate.js';
+import type { DeviceStreamStats, MuteGate } from '../audio/index.js';
 import type { DeviceRegistry, DeviceMqttState } from '../mqtt/index.js';
 import type { DeviceRecord } from '../store/index.js';
 import { ApiError } from './errors.js';

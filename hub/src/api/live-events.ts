@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { Component } from '../core/index.js';
-import type { DeviceStreamStats } from '../audio/device-stream.js';
+import type { DeviceStreamStats } from '../audio/index.js';
 
 /** One point of a device's link quality over the last interval, rates in 0..1. */
 export interface LinkStatsPoint {

@@ -1,6 +1,6 @@
 import { DEVICE_TOPIC_PREFIX, decodePayload, encodePayload, isProtocolError, parseTopic, topicFor, type DeviceTopic, type PayloadOf } from '@jarvis/protocol';
 import mqtt, { type MqttClient } from 'mqtt';
-import type { MuteGate } from '../audio/mute-gate.js';
+import type { MuteGate } from '../audio/index.js';
 import { type Component, type Logger, InternalError } from '../core/index.js';
 import type { DeviceChanges, DeviceRegistry } from './device-registry.js';
 import { discoveryMessages, HUB_STATUS_TOPIC, lastHeardTopic, removalTopics } from './discovery.js';

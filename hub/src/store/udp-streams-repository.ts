@@ -1,4 +1,4 @@
-import type { StreamGuardState } from '../audio/device-stream.js';
+import type { StreamGuardState } from '../audio/index.js';
 import type { Db } from './database.js';
 
 interface GuardRow {

@@ -3,7 +3,7 @@
  * rest) for STT and the enrolled-template wake detector for the configured wake phrase.
  */
 import { existsSync } from 'node:fs';
-import { DEFAULT_ENROLL_VOICES, enrollWithEspeak } from '../audio/wake/enroll.js';
+import { DEFAULT_ENROLL_VOICES, enrollWithEspeak } from '../audio/index.js';
 import type { Logger } from '../core/index.js';
 import type { RaceResult } from '../stt/index.js';
 import type { ArtifactInfo, WakeModelInfo, WakeSession, WyomingSttBackend, WyomingWakeBackend } from './backends.js';

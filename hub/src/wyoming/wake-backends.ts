@@ -3,7 +3,7 @@
  * (DTW over espeak-ng or user templates, always available) and openWakeWord streams where its models
  * are present.
  */
-import { DtwWakeDetector, type DtwWakeOptions, type WakeTemplate } from '../audio/wake/dtw-wake.js';
+import { DtwWakeDetector, type DtwWakeOptions, type WakeTemplate } from '../audio/index.js';
 import type { ArtifactInfo, WakeModelInfo, WakeSession, WyomingWakeBackend } from './backends.js';
 
 const FRAME = 160;
