@@ -161,6 +161,8 @@ export function normalizeText(text: string): string {
   s = s.replace(/[^a-z0-9.\s-]/g, ' ').replace(/(?<!\d)\.|\.(?!\d)/g, ' ').replace(/-/g, ' ');
   const tokens = s.split(/\s+/).filter(Boolean);
   s = wordsToDigits(tokens).join(' ').replace(/\b(\d+) and a half\b/g, (_, n: string) => `${n}.5`);
+  // Hesitations anywhere ("turn on, uh, the kitchen lights").
+  s = s.replace(/(?:^| )(?:uh+|um+|uhm|erm|er|hmm+|ah+)(?= |$)/g, '').trim();
   // Suffix first: "ok please" stays "ok" (a prefix needs a word after it).
   s = s.replace(POLITE_SUFFIX, '').replace(POLITE_PREFIX, '');
   return s.trim();

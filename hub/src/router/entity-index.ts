@@ -441,8 +441,11 @@ export class EntityIndex {
       // Spoken words in order as a subsequence of the name's words.
       let k = 0;
       for (const t of phrase.tokens) if (k < words.length && t === words[k]) k++;
-      if (k < words.length) continue;
-      const score = words.length / phrase.tokens.length;
+      // Out of order only as a whole other word order of the name ("the sprinklers in the garden" for "Garden
+      // Sprinklers"), a little below the name said in order.
+      const unordered = k < words.length && words.length > 1 && words.every((w) => phrase.tokens.includes(w)) && new Set(words).size === words.length;
+      if (k < words.length && !unordered) continue;
+      const score = (words.length / phrase.tokens.length) * (unordered ? 0.99 : 1);
       if (score > bestScore) {
         bestScore = score;
         best = [phrase.value];

@@ -55,6 +55,8 @@ const STATE_DOMAINS: Readonly<Record<string, readonly string[]>> = {
 };
 /** Words a play request may not start with: overheard "play nicely", "play with the dog" is not a search. */
 const NOT_A_SEARCH = /^(?:nicely|nice|with|along|outside|inside|around|together|fair|games?|ball|catch|hard|dead|it|that|this|cards|tag|football|later|again|now|by yourself|on your own)\b/;
+/** "check if the front door is locked" → groups: is, the front door, locked. */
+const EMBEDDED_QUESTION = /^(?:(?:can you |could you |please )?(?:check|tell me|let me know|see|find out|ask|look) |do you know |i wonder |i am wondering |any idea )(?:if|whether) (?:or not )?(.+?) (is|are|was) (.+)$/;
 /** Spoken states of a binary sensor as Home Assistant stores them. */
 const BINARY_STATES: Readonly<Record<string, string>> = { open: 'on', closed: 'off', occupied: 'on', unoccupied: 'off', locked: 'off', unlocked: 'on', home: 'on', not_home: 'off' };
 /** Words a target that names a thing does not have: possessives of a person spoken to and verbs of a sentence. */
@@ -123,7 +125,15 @@ export class Tier0Router {
 
   /** Decides what an utterance means. */
   route(text: string, context: RouteContext = {}): Decision {
-    const norm = normalizeText(text);
+    const first = this.routeNormalised(normalizeText(text), context);
+    if (first.path !== 'passive') return first;
+    // A question asked inside another ("can you check if the door is locked", "tell me whether the lights are on"):
+    // the question itself.
+    const inner = EMBEDDED_QUESTION.exec(normalizeText(text));
+    return inner ? this.routeNormalised(`${inner[2]} ${inner[1]} ${inner[3]}`, context) : first;
+  }
+
+  private routeNormalised(norm: string, context: RouteContext): Decision {
     if (!norm) return { intent: null, slots: {}, path: 'passive', tier: 0, confidence: 0, targets: [] };
     const subject = `${norm} `;
     const contextAreaId = context.area ? this.index.findArea(context.area)?.area_id : undefined;
@@ -274,6 +284,12 @@ export class Tier0Router {
       entities = entities.filter((e) => domainOf(e.entity_id) === 'climate' || e.device_class === 'temperature');
       // The thermostat reads the room; a sensor in the room reads it better than one elsewhere.
       if (entities.length > 1) entities = [...entities.filter((e) => e.device_class === 'temperature'), ...entities.filter((e) => domainOf(e.entity_id) === 'climate')].slice(0, 1);
+    }
+    if (intent === 'HassClimateGetTemperature' && !resolved.slots.name && entities.length > 0) {
+      // The slots say what is read: a room's temperature sensor, or its thermostat.
+      const sensor = entities.every((e) => domainOf(e.entity_id) === 'sensor');
+      resolved = { ...resolved, slots: { ...resolved.slots, domain: sensor ? 'sensor' : 'climate', ...(sensor ? { device_class: 'temperature' } : {}) } };
+      if (!sensor) delete resolved.slots.device_class;
     }
     const wanted = MEDIA_WANTS[intent];
     if (wanted && !resolved.slots.name) {

@@ -104,6 +104,26 @@ describe('tier 0 grammar: vacuum, mower, scripts, awnings, targets said first', 
   });
 });
 
+describe('tier 0 grammar: questions inside questions, hesitations, other ways to ask', () => {
+  it.each([
+    ['could you check whether the garage door is open', 'HassGetState', { name: 'Garage Door', state: 'open' }],
+    ['do you know if the kettle is on', 'HassGetState', { name: 'Kettle', state: 'on' }],
+    ['have we left the patio heater on', 'HassGetState', { name: 'Patio Heater', state: 'on' }],
+    ['is the alarm set', 'HassGetState', { name: 'House Alarm', state: 'armed' }],
+    ['turn on, um, the drafting lamp', 'HassTurnOn', { name: 'Drafting Lamp' }],
+    ['can we have the lights on in the studio', 'HassTurnOn', { area: 'Studio', domain: 'light' }],
+    ['pull the blinds down in the family room', 'HassTurnOff', { area: 'Family Room', device_class: 'blind' }],
+    // A name said in another word order.
+    ['turn on the sprinkler for zone three', 'HassTurnOn', { name: 'Zone 3 Sprinkler' }],
+  ] as const)('%s', (text, intent, slots) => {
+    expect(c.route(text)).toMatchObject({ intent, path: 'hot', slots });
+  });
+
+  it('does not take the verb for the target ("switch them on" is the room\'s lights, not its switches)', () => {
+    expect(c.route('switch them on', { area: 'kitchen' })).toMatchObject({ intent: 'HassTurnOn', slots: { area: 'Kitchen', domain: 'light' } });
+  });
+});
+
 describe('tier 0 grammar: overheard speech is not a command', () => {
   it.each([
     'close your eyes and count to ten',
