@@ -5,8 +5,10 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "driver/gpio.h"
+#include "esp_attr.h"
 #include "driver/i2s_std.h"
 #include "esp_event.h"
 #include "esp_log.h"
