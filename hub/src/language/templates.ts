@@ -110,6 +110,7 @@ const media = ['media_player'];
 /** Every template, most specific first (the matcher tries them in this order). */
 export const commandTemplates: readonly CommandTemplate[] = [
   // Conversation: answers to a question Jarvis asked, and "forget it".
+  { intent: 'HassRespond', sentences: ['(sure thing|yes that is right|yes that is correct|that is it|exactly|yes [i did|i do|please]|yeah [i did|please|sure]|go for it|please do|do that)'], slots: { response: 'yes' }, weak: true },
   { intent: 'HassRespond', sentences: ['[oh] <yes> [do it|go ahead]', 'yes i did', 'that is (right|correct)'], slots: { response: 'yes' } },
   { intent: 'HassRespond', sentences: ['(no|nope|nah|negative) [thanks|thank you|i did not|do not|that is wrong|not that]', 'no no', 'do not', '(no way|not now|not|definitely not|absolutely not|wrong)'], slots: { response: 'no' } },
   { intent: 'HassRespond', sentences: ['(thank you|thanks|cheers|thanks a lot|thank you very much|thank you so much|much appreciated|ta|great|perfect|lovely|brilliant|awesome|cheers mate)'], slots: { response: 'thank you' } },
@@ -224,6 +225,7 @@ export const commandTemplates: readonly CommandTemplate[] = [
   // Time, date, weather.
   { intent: 'HassGetCurrentTime', sentences: ['time check', 'what time (have we|do we have|have you|do you have|is it) [got] [now|right now]', '(what|which) time is it', 'what is the time (please|now|right now)', 'how late is it', 'do you have the time', '(got|have you got) the time', '(tell me|say) the time', 'current time [please]', 'the time [please]'], weak: true },
   { intent: 'HassGetCurrentTime', sentences: ['what time is it [now|right now]', 'tell me what time it is', 'what hour is it', '(have you got|got) the time', '(what is|whats) the time [now|right now]', '[tell me|give me] the [current] time', '(do you know|can you tell me|could you tell me) what time it is', 'what is the current time', 'time', 'what time do you have'] },
+  { intent: 'HassGetCurrentDate', sentences: ['(what|which) (date|day) (is it|will it be) (tomorrow|today)', '(what is|whats) (tomorrow|today) date', '(what|which) (month|year|day of the week|day) (are we in|is it|is today)', 'is (it|today) (monday|tuesday|wednesday|thursday|friday|saturday|sunday|the weekend|a weekday)', '(what is|whats) the date (today|tomorrow|please)', 'date [please|today]', '(tell me|give me) (the|today) date', 'today date'], weak: true },
   {
     intent: 'HassGetCurrentDate',
     sentences: ['(what is|whats) [the] date [today]', '(what is|whats) today date', 'what is the current date', 'what day is [it] [today]', 'what is today', 'which day is it [today]', '(what|which) date is it [today]', '[tell me|give me] [the|today] date', '(what|which) day of the (month|week) is it [today]', 'what is the day today', 'what month is it', '(what is|whats) the day', 'what year is it', 'what is the date [today]'],
@@ -661,6 +663,7 @@ export const commandTemplates: readonly CommandTemplate[] = [
   },
 
   // Broadcast (open vocabulary).
+  { intent: 'HassBroadcast', sentences: ['(let|tell) (everyone|everybody|the house|the whole house|the family|the kids) know [that] {message}', '(shout|call out|say) to (everyone|everybody|the house|the whole house) [that] {message}', '(broadcast|announce) to (everyone|everybody|the house|the whole house|all rooms) [that] {message}'], weak: true },
   { intent: 'HassBroadcast', sentences: ['(broadcast|announce) [that] {message}', 'tell (everyone|everybody|the house|the whole house) [that] {message}', '(make an announcement|send a broadcast) [that] {message}'] },
 
   // State questions.

@@ -57,10 +57,12 @@ const STATE_DOMAINS: Readonly<Record<string, readonly string[]>> = {
 const NOT_A_SEARCH = /^(?:nicely|nice|with|along|outside|inside|around|together|fair|games?|ball|catch|hard|dead|it|that|this|cards|tag|football|later|again|now|by yourself|on your own)\b/;
 /** "check if the front door is locked" → groups: is, the front door, locked. */
 const EMBEDDED_QUESTION = /^(?:(?:can you |could you |please )?(?:check|tell me|let me know|see|find out|ask|look) |do you know |i wonder |i am wondering |any idea )(?:if|whether) (?:or not )?(.+?) (is|are|was) (.+)$/;
+/** Words that make "play …" a request for media even when said loosely. */
+const MEDIA_REQUEST = / (?:some|music|songs?|album|playlist|podcast|radio|station|artist|by|listen|episode|audiobook|tunes) /;
 /** Spoken states of a binary sensor as Home Assistant stores them. */
 const BINARY_STATES: Readonly<Record<string, string>> = { open: 'on', closed: 'off', occupied: 'on', unoccupied: 'off', locked: 'off', unlocked: 'on', home: 'on', not_home: 'off' };
 /** Words a target that names a thing does not have: possessives of a person spoken to and verbs of a sentence. */
-const NOT_A_THING = / (?:your|yours|his|her|their|is|are|was|were|am|be|been|go|goes|went|going|got|has|had|do|does|did|will|would|should|can|could|yesterday|tomorrow|page) /;
+const NOT_A_THING = / (?:your|yours|his|her|their|you|he|she|they|we|me|him|us|is|are|was|were|am|be|been|go|goes|went|going|got|has|had|do|does|did|will|would|should|can|could|said|says|think|when|while|because|before|after|if|yesterday|tomorrow|tonight|page) /;
 const READ_ONLY = new Set<IntentName>(['HassGetState', 'HassClimateGetTemperature', 'HassGetWeather']);
 
 /**
@@ -273,7 +275,9 @@ export class Tier0Router {
       // Words that do not make a thing's name ("close your eyes and go to sleep", "my phone is at ten percent"):
       // overheard speech, not a request for an unknown device.
       const notAThing = resolved.failure === 'unknown' && (targetText ?? '').split(' ').some((w) => NOT_A_THING.test(` ${w} `) && !this.index.knowsWord(w));
-      return fail(code, resolved.message, c.template.weak === true || notAThing || (resolved.failure === 'unknown' && !c.hasTarget));
+      // "play some jazz" with no room known is a request to ask where, not overheard speech.
+      const askWhere = intent === 'HassMediaSearchAndPlay' && resolved.failure === 'no_area' && MEDIA_REQUEST.test(` ${norm} `);
+      return fail(code, askWhere ? 'Where should I play it?' : resolved.message, (c.template.weak === true && !askWhere) || notAThing || (resolved.failure === 'unknown' && !c.hasTarget));
     }
     let entities = resolved.entities;
     if (intent === 'HassClimateGetTemperature' && !entities.some((e) => domainOf(e.entity_id) === 'climate' || e.device_class === 'temperature')) {
