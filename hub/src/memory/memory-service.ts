@@ -33,6 +33,8 @@ export interface RecallHit {
   score: number;
   cosine: number;
   sharedWords: number;
+  /** Shared words that few facts use (a name, "stroller"; not "my", "code" when every fact has one). */
+  rareSharedWords: number;
 }
 
 /** Options of {@link MemoryService}. */
@@ -48,10 +50,24 @@ const fromRow = (r: Row): Fact => ({ id: Number(r.id), personId: r.person_id ===
 const blob = (v: Float32Array): Buffer => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
 /** Reciprocal rank fusion constant (the usual 60). */
 const RRF_K = 60;
-/** Cosine (hashed n-gram) at which a fact counts as about the question even without a shared word. */
-const MIN_COSINE = 0.35;
+/**
+ * Cosine (hashed n-gram) at which a fact counts as about the question on its own. High: between short
+ * texts that share one common word ("alarm code" / "the safe code is 5555") it runs near 0.5.
+ */
+const MIN_COSINE = 0.65;
 /** Shared content words (at most the question's own count) for a fact to answer a question. */
 const MIN_SHARED = 2;
+/** A word is rare when at most this share of the facts use it (and at least one: one fact of two). */
+const RARE_SHARE = 0.03;
+
+/** People a question names by their possessive or capitalised name ("Ben's", "does Chris …"), lower case. */
+function namedPeople(question: string): string[] {
+  const out = new Set<string>();
+  for (const m of question.matchAll(/(?<!^)\b([A-Z][a-z]+)(?:'s)?\b/g)) {
+    if (!/^(?:I|Dr|Mr|Mrs|Ms|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December|Christmas|Jarvis)$/.test(m[1]!)) out.add(m[1]!.toLowerCase());
+  }
+  return [...out];
+}
 
 /**
  * Facts people tell Jarvis: stored with who said them (a person, or the household), where and when;
@@ -64,7 +80,7 @@ export class MemoryService {
   readonly embedder = new HashedNgramEmbedder();
   private readonly clock: () => number;
   private readonly log: MemoryLogger | undefined;
-  private index: { engine: ReturnType<typeof bm25>; size: number } | undefined;
+  private index: { engine: ReturnType<typeof bm25>; size: number; df: Map<string, number> } | undefined;
   /** The fact each scope touched last (remembered or recalled), for "actually it's …". */
   private readonly lastTouched = new Map<string, number>();
 
@@ -131,11 +147,17 @@ export class MemoryService {
 
   /** The fact that answers a question, or undefined ("I don't know"). */
   recall(question: string, origin: MemoryOrigin = {}, opts: { touch?: boolean } = {}): RecallHit | undefined {
-    const hit = this.search(question, origin, 1)[0];
-    // About the question: it shares the question's content words (two, when it has two or more), or
-    // its embedding is close. One shared word of several ("garage code" / "gate code") is a near miss.
+    const personId = this.personOf(origin);
+    // "What's Ben's shoe size?" is not answered by the asker's "my shoe size": a person the question
+    // names must be named by the fact, or own it.
+    const named = namedPeople(question);
+    const names = new Map(this.people().map((p) => [p.id, p.name.toLowerCase()]));
+    const aboutNamed = (f: Fact): boolean => named.every((n) => memoryTokens(f.text).includes(n) || (f.personId !== null && f.personId !== personId && names.get(f.personId) === n));
+    const hit = this.search(question, origin, 5).find((h) => aboutNamed(h.fact));
+    // About the question: it shares a word few facts use (a name, "stroller", "coffee"; not "my",
+    // "number"), or two words, or its embedding is close.
     const wanted = Math.min(MIN_SHARED, new Set(memoryTokens(question)).size);
-    if (!hit || (hit.sharedWords < Math.max(1, wanted) && hit.cosine < MIN_COSINE)) return undefined;
+    if (!hit || (hit.sharedWords < Math.max(1, wanted) && hit.cosine < MIN_COSINE && hit.rareSharedWords === 0)) return undefined;
     if (opts.touch ?? true) this.lastTouched.set(scopeKey(this.personOf(origin)), hit.fact.id);
     return hit;
   }
@@ -163,8 +185,9 @@ export class MemoryService {
       .slice(0, limit)
       .map(([id, score]) => {
         const fact = all.get(id)!;
-        const shared = new Set(memoryTokens(fact.text).filter((t) => qTokens.has(t))).size;
-        return { fact, score, cosine: cosineOf.get(id) ?? 0, sharedWords: shared };
+        const sharedSet = new Set(memoryTokens(fact.text).filter((t) => qTokens.has(t)));
+        const rare = [...sharedSet].filter((t) => this.documentFrequency(t) <= Math.max(1, all.size * RARE_SHARE)).length;
+        return { fact, score, cosine: cosineOf.get(id) ?? 0, sharedWords: sharedSet.size, rareSharedWords: rare };
       });
   }
 
@@ -238,19 +261,27 @@ export class MemoryService {
     return this.get(id)!;
   }
 
+  /** How many facts use a token (for the rarity of shared words). */
+  private documentFrequency(token: string): number {
+    this.keywordSearch('');
+    return this.index?.df.get(token) ?? 0;
+  }
+
   /** BM25 over every fact; rebuilt after a change (wink's index is frozen once consolidated). */
   private keywordSearch(query: string): number[] {
-    if (query.trim() === '') return [];
     if (!this.index) {
       const facts = this.list();
+      const df = new Map<string, number>();
+      for (const f of facts) for (const t of new Set(memoryTokens(f.text))) df.set(t, (df.get(t) ?? 0) + 1);
       const engine = bm25();
       engine.defineConfig({ fldWeights: { text: 1 } });
       engine.definePrepTasks([(s) => memoryTokens(String(s))]);
       for (const f of facts) engine.addDoc({ text: f.text }, String(f.id));
       // wink needs three documents to consolidate; below that only the vector search ranks.
       if (facts.length >= 3) engine.consolidate();
-      this.index = { engine, size: facts.length };
+      this.index = { engine, size: facts.length, df };
     }
+    if (query.trim() === '') return [];
     if (this.index.size < 3) return [];
     return this.index.engine.search(query, 50).map(([id]) => Number(id));
   }
