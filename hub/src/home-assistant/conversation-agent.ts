@@ -1,8 +1,7 @@
 import type { ConversationReply, ConversationRequest } from './client.js';
 import { isSensitive, type Allowlist } from './allowlist.js';
 import { domainOf, type SnapshotEntity } from './registry-snapshot.js';
-import { normalizeText } from '../language/normalize.js';
-import type { CommandOrigin, Decision } from '../language/intents.js';
+import { normalizeText, type CommandOrigin, type Decision } from '../language/index.js';
 
 /** What the fallback needs of the Home Assistant client. */
 export interface ConversationClient {

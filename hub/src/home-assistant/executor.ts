@@ -2,11 +2,9 @@ import { HomeAssistantError } from './errors.js';
 import type { ServiceCaller, ServiceTarget } from './client.js';
 import { domainOf, type SnapshotEntity } from './registry-snapshot.js';
 import { silentLogger, type Logger } from '../core/index.js';
-import { describeDuration } from '../language/duration.js';
+import { describeDuration, COLORS, type Decision } from '../language/index.js';
 import type { TaskQueueLike } from '../router/task-queue.js';
-import { COLORS } from '../language/templates.js';
 import type { TimerService } from '../router/timers.js';
-import type { Decision } from '../language/intents.js';
 
 /** A service call the executor made (or would have made). */
 export interface ExecutedCall {

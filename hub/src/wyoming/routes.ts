@@ -3,8 +3,7 @@
  * metrics and last run) and `POST /api/v1/wyoming/satellites/:name/mute {"muted": bool}` (a mute set
  * in Jarvis: pause-satellite and the gate, audited with source `api`, [WY-4.4]).
  */
-import type { ApiRoutes } from '../api/server.js';
-import { ApiError } from '../api/errors.js';
+import { type ApiRoutes, ApiError } from '../api/index.js';
 import type { WyomingPart } from './component.js';
 
 /** The Wyoming part's API routes. */
