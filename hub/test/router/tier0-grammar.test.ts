@@ -124,6 +124,22 @@ describe('tier 0 grammar: questions inside questions, hesitations, other ways to
   });
 });
 
+describe('tier 0 grammar: media, dates, answers, broadcasts', () => {
+  it('asks where to play a loose media request when no room is known, and plays it in the room of the device', () => {
+    expect(c.route('play some bossa nova')).toMatchObject({ intent: 'HassMediaSearchAndPlay', path: 'none', slots: { search_query: 'bossa nova' }, reply: 'Where should I play it?' });
+    expect(c.route('play some bossa nova', { area: 'kitchen' })).toMatchObject({ intent: 'HassMediaSearchAndPlay', path: 'hot', targets: ['media_player.kitchen_speaker'] });
+  });
+
+  it.each([
+    ['what day will it be tomorrow', 'HassGetCurrentDate', {}],
+    ['is it friday today', 'HassGetCurrentDate', {}],
+    ['sure thing', 'HassRespond', { response: 'yes' }],
+    ['let the kids know that lunch is ready', 'HassBroadcast', { message: 'lunch is ready' }],
+  ] as const)('%s', (text, intent, slots) => {
+    expect(c.route(text)).toMatchObject({ intent, slots });
+  });
+});
+
 describe('tier 0 grammar: overheard speech is not a command', () => {
   it.each([
     'close your eyes and count to ten',
@@ -134,6 +150,10 @@ describe('tier 0 grammar: overheard speech is not a command', () => {
     'i turned off the lights yesterday',
   ])('%s', (text) => {
     expect(c.route(text).path).toBe('passive');
+  });
+
+  it.each(['close the gate behind you', 'lock the door when you leave', 'play the long game'])('%s (no reply either)', (text) => {
+    expect(c.route(text)).toMatchObject({ path: 'passive', intent: null });
   });
 
   it('still says so when a command names a device the home does not have', () => {
