@@ -6,72 +6,66 @@
  * that file as parts export what others need from their `index.ts` (`npm run lint:boundaries:baseline`
  * rewrites it; never grow it by hand).
  */
+/** One forbidden dependency: every rule of the house is an error. */
+const forbid = (name, comment, from, to) => ({ name, severity: 'error', comment, from, to });
+
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
-    {
-      name: 'no-circular',
-      severity: 'error',
-      comment: 'No import cycles, type imports included: a cycle means two parts that cannot be understood alone.',
-      from: {},
-      to: { circular: true },
-    },
-    {
-      name: 'protocol-imports-nothing-of-ours',
-      severity: 'error',
-      comment: '@jarvis/protocol is pure wire formats: it imports no other package of this repository.',
-      from: { path: '^protocol/src/' },
-      to: { path: '^(hub|edge-agent|wearable-ts-bridge|worker-node|whisper-native|ha-simulator|dashboard)/' },
-    },
-    {
-      name: 'nothing-imports-the-hub',
-      severity: 'error',
-      comment: 'The hub is an application, not a library: no other package (the HA simulator included) imports it.',
-      from: { path: '^(protocol|edge-agent|wearable-ts-bridge|worker-node|whisper-native|ha-simulator|dashboard)/' },
-      to: { path: '^hub/' },
-    },
-    {
-      name: 'audio-knows-no-intents',
-      severity: 'error',
-      comment: 'audio/ turns frames into utterances; what was said and what to do about it is downstream.',
-      from: { path: '^hub/src/audio/' },
-      to: { path: '^hub/src/(language|router|home-assistant|voice|observer|tasks|api)/' },
-    },
-    {
-      name: 'only-api-knows-http',
-      severity: 'error',
-      comment: 'Parts expose plain functions; api/ maps them to HTTP routes. Nothing else imports fastify.',
-      from: { path: '^hub/src/', pathNot: '^hub/src/api/' },
-      to: { path: '(^|/)node_modules/(fastify|@fastify/[^/]+)/' },
-    },
-    {
-      name: 'executor-does-not-decide',
-      severity: 'error',
-      comment: 'The executor carries out a Decision; deciding (tier 0, tier 1, the router) is router/’s job.',
-      from: { path: '^hub/src/home-assistant/' },
-      to: { path: '^hub/src/router/' },
-    },
-    {
-      name: 'observer-reaches-ha-through-a-sink',
-      severity: 'error',
-      comment: 'The observer gets a to-do sink from main.ts; it never imports the Home Assistant part.',
-      from: { path: '^hub/src/observer/' },
-      to: { path: '^hub/src/home-assistant/' },
-    },
-    {
-      name: 'parts-do-not-import-the-root',
-      severity: 'error',
-      comment: 'main.ts builds the parts; a part that imports it (or the package index) is a cycle waiting to happen.',
-      from: { path: '^hub/src/[^/]+/', pathNot: '^hub/src/cli/' },
-      to: { path: '^hub/src/(main|index)\\.ts$' },
-    },
-    {
-      name: 'cross-part-only-through-index',
-      severity: 'error',
-      comment: 'A part is reached only through its index.ts (main.ts, the package index and the CLI entry are the root).',
-      from: { path: '^hub/src/([^/]+)/' },
-      to: { path: '^hub/src/[^/]+/', pathNot: ['^hub/src/$1/', '^hub/src/[^/]+/index\\.ts$'] },
-    },
+    forbid(
+      'no-circular',
+      'No import cycles, type imports included: a cycle means two parts that cannot be understood alone.',
+      {},
+      { circular: true },
+    ),
+    forbid(
+      'protocol-imports-nothing-of-ours',
+      '@jarvis/protocol is pure wire formats: it imports no other package of this repository.',
+      { path: '^protocol/src/' },
+      { path: '^(hub|edge-agent|wearable-ts-bridge|worker-node|whisper-native|ha-simulator|dashboard)/' },
+    ),
+    forbid(
+      'nothing-imports-the-hub',
+      'The hub is an application, not a library: no other package (the HA simulator included) imports it.',
+      { path: '^(protocol|edge-agent|wearable-ts-bridge|worker-node|whisper-native|ha-simulator|dashboard)/' },
+      { path: '^hub/' },
+    ),
+    forbid(
+      'audio-knows-no-intents',
+      'audio/ turns frames into utterances; what was said and what to do about it is downstream.',
+      { path: '^hub/src/audio/' },
+      { path: '^hub/src/(language|router|home-assistant|voice|observer|tasks|api)/' },
+    ),
+    forbid(
+      'only-api-knows-http',
+      'Parts expose plain functions; api/ maps them to HTTP routes. Nothing else imports fastify.',
+      { path: '^hub/src/', pathNot: '^hub/src/api/' },
+      { path: '(^|/)node_modules/(fastify|@fastify/[^/]+)/' },
+    ),
+    forbid(
+      'executor-does-not-decide',
+      'The executor carries out a Decision; deciding (tier 0, tier 1, the router) is router/’s job.',
+      { path: '^hub/src/home-assistant/' },
+      { path: '^hub/src/router/' },
+    ),
+    forbid(
+      'observer-reaches-ha-through-a-sink',
+      'The observer gets a to-do sink from main.ts; it never imports the Home Assistant part.',
+      { path: '^hub/src/observer/' },
+      { path: '^hub/src/home-assistant/' },
+    ),
+    forbid(
+      'parts-do-not-import-the-root',
+      'main.ts builds the parts; a part that imports it (or the package index) is a cycle waiting to happen.',
+      { path: '^hub/src/[^/]+/', pathNot: '^hub/src/cli/' },
+      { path: '^hub/src/(main|index)\\.ts$' },
+    ),
+    forbid(
+      'cross-part-only-through-index',
+      'A part is reached only through its index.ts (main.ts, the package index and the CLI entry are the root).',
+      { path: '^hub/src/([^/]+)/' },
+      { path: '^hub/src/[^/]+/', pathNot: ['^hub/src/$1/', '^hub/src/[^/]+/index\\.ts$'] },
+    ),
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
