@@ -44,6 +44,14 @@ export interface UtteranceRecord {
   /** The recogniser's own SNR estimate of the utterance (what its thresholds are interpolated by). */
   snrEstimate: number;
   rejected?: string;
+  /** Which grammar answered (the device's area's or the whole home's). */
+  grammar?: string;
+  /** The best path when the recogniser declined. */
+  candidate?: string;
+  /** The second opinion's other sentence, when it disagreed. */
+  alternative?: string;
+  /** Whether tier 0 takes the annotated action from the best path (accepted or not): what recognition alone gets right. */
+  bestPathRight?: boolean;
   decodeMs: number;
   /** Tier 0's decision on the recognised text. */
   got: { intent: string | null; slots: Record<string, string | number> };
@@ -93,10 +101,13 @@ export async function runMatrix(
     const decision = t.text === '' ? { intent: null, slots: {}, path: 'passive' } : router.route(t.text, context);
     const { outcome, why } = classify(ex, decision);
     const textRight = judge(ex, router.route(ex.text, context)) === undefined;
+    const best = t.text || t.candidate || '';
+    const bestPathRight = ex.intent !== null && best !== '' && classify(ex, router.route(best, context)).outcome === 'right';
     out.push({
       id: item.id, line: ex.line, voice: item.voice, wpm: item.wpm, noise: item.noise, snrDb: item.snrDb, openVocabulary: item.openVocabulary,
       command: ex.intent !== null, intent: ex.intent, text: t.text, ...(t.margin !== undefined ? { margin: t.margin } : {}),
       ...(t.wordMargin !== undefined ? { wordMargin: t.wordMargin } : {}), snrEstimate: Math.round(estimateSnrDb(pcm) * 10) / 10, ...(t.rejected ? { rejected: t.rejected } : {}),
+      ...(t.grammar ? { grammar: t.grammar } : {}), ...(t.candidate ? { candidate: t.candidate } : {}), ...(t.alternative ? { alternative: t.alternative } : {}), bestPathRight,
       decodeMs: Math.round(t.timings.decodeMs), got: { intent: decision.intent, slots: { ...decision.slots } }, outcome, ...(why ? { why } : {}), textRight,
     });
     options.onProgress?.(out.length, items.length);

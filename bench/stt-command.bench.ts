@@ -12,10 +12,12 @@
  *
  * JARVIS_BENCH_STT_SIDE=tune runs the tuning half instead (labelled tuned_on: true; not a result).
  * JARVIS_BENCH_STT_EVERY=n keeps every n-th sentence (default 1).
+ * JARVIS_BENCH_STT_GRAMMAR=before runs the grammar as it was before issue 14's tuning (whole home only, any target
+ * for any template, the router's rule spellings and articles) for a before/after on the same audio.
  */
 import { existsSync } from 'node:fs';
-import { DEFAULT_SPHINX_MODEL, GrammarEngine, ROUTER_GRAMMAR_MARGINS } from '../hub/src/stt/grammar/grammar-engine.js';
-import { commandTemplates, expansionRules } from '../hub/src/language/templates.js';
+import { DEFAULT_SPHINX_MODEL, GrammarEngine } from '../hub/src/stt/grammar/grammar-engine.js';
+import { commandGrammar } from '../hub/src/stt/command-grammar.js';
 import { KIND_TARGETS } from '../hub/src/voice/voice-pipeline.js';
 import { namesFromRegistry } from '../hub/src/stt/grammar/slots.js';
 import { loadRegistrySnapshot } from '../hub/src/home-assistant/registry-snapshot.js';
@@ -49,13 +51,18 @@ export const benchmarks: Benchmark[] = [
       }
       const side = (process.env['JARVIS_BENCH_STT_SIDE'] === 'tune' ? 'tune' : 'test') as Side;
       const names = namesFromRegistry(loadRegistrySnapshot(sideSources(side).home));
-      // As voice/part.ts and the voice pipeline build it: router templates, the home's names and bare kind words.
-      const engine = new GrammarEngine({ names: { ...names, entities: [...names.entities, ...KIND_TARGETS] }, templates: commandTemplates, rules: expansionRules, minMargin: ROUTER_GRAMMAR_MARGINS });
+      // As main.ts and the voice pipeline build it: the command grammar, the home's names and bare kind words, one
+      // grammar per area tried first for the speaking device's area (the sentence's annotated device area).
+      const before = process.env['JARVIS_BENCH_STT_GRAMMAR'] === 'before';
+      const engine = new GrammarEngine({
+        names: { ...names, entities: [...names.entities, ...KIND_TARGETS] }, ...commandGrammar({ speech: !before }),
+        ...(before ? { areaGrammars: false, domainTargets: false } : {}),
+      });
       await engine.start();
       let records: UtteranceRecord[];
       try {
         const started = performance.now();
-        records = await runMatrix(side, { transcribe: (pcm) => engine.transcribe(pcm) }, {
+        records = await runMatrix(side, { transcribe: (pcm, context) => engine.transcribe(pcm, context) }, {
           every: Number(process.env['JARVIS_BENCH_STT_EVERY'] ?? 1),
           noisyPerSentence: 1,
           onProgress: (done, total) => { if (done % 100 === 0) process.stderr.write(`stt.command_accuracy: ${done}/${total} (${Math.round((performance.now() - started) / 1000)} s)\n`); },
@@ -63,8 +70,8 @@ export const benchmarks: Benchmark[] = [
       } finally {
         await engine.stop();
       }
-      process.stderr.write(`stt.command_accuracy: records in ${saveRecords(`bench-${side}`, records)}\n`);
-      const data = `${sideSources(side).sentences.replace(/.*tests\/fixtures\//, '')} in ${sideSources(side).home.replace(/.*tests\/fixtures\//, '')}, voices of the ${side} half of tests/fixtures/voice/split.json`;
+      process.stderr.write(`stt.command_accuracy: records in ${saveRecords(`bench-${side}${before ? '-before' : ''}`, records)}\n`);
+      const data = `${before ? 'grammar before issue-14 tuning; ' : ''}${sideSources(side).sentences.replace(/.*tests\/fixtures\//, '')} in ${sideSources(side).home.replace(/.*tests\/fixtures\//, '')}, voices of the ${side} half of tests/fixtures/voice/split.json`;
       const closed = records.filter((r) => !r.openVocabulary);
       const groups: Array<[string, (r: UtteranceRecord) => boolean]> = [
         ['all', () => true],

@@ -22,6 +22,8 @@ export interface GrammarSource {
    * the same sound.
    */
   exclude?: ReadonlySet<string>;
+  /** The articles an `articleSlots` phrase may start with (default {@link SLOT_ARTICLES}). */
+  articles?: readonly string[];
 }
 
 /** The articles `articleSlots` may start with. */
@@ -72,6 +74,7 @@ function emit(node: Node, words: Set<string>, exclude: ReadonlySet<string>): str
 }
 
 interface NfaSource {
+  articles: readonly string[];
   rules: ReadonlyMap<string, Node>;
   slots: ReadonlyMap<string, string[][]>;
   articleSlots: readonly string[];
@@ -107,7 +110,7 @@ function addToNfa(nfa: WordNfa, node: Node, from: number, to: number, src: NfaSo
       if (src.articleSlots.includes(node.name)) {
         at = nfa.state();
         nfa.epsilon(from, at);
-        for (const a of SLOT_ARTICLES) nfa.word(from, at, a);
+        for (const a of src.articles) nfa.word(from, at, a);
       }
       for (const phrase of src.slots.get(node.name)!) addToNfa(nfa, { kind: 'seq', items: phrase.map((word) => ({ kind: 'word', word })) }, at, to, src);
       return;
@@ -119,6 +122,7 @@ function addToNfa(nfa: WordNfa, node: Node, from: number, to: number, src: NfaSo
 export function compileGrammar(source: GrammarSource): CompiledGrammar {
   const words = new Set<string>();
   const exclude = source.exclude ?? new Set<string>();
+  const articles = source.articles ?? SLOT_ARTICLES;
   const skipped: CompiledGrammar['skipped'] = [];
   const usedRules = new Set<string>();
   const usedSlots = new Set<string>();
@@ -156,8 +160,8 @@ export function compileGrammar(source: GrammarSource): CompiledGrammar {
     phrases.flat().forEach((w) => words.add(w));
     const body = phrases.map((p) => p.join(' ')).join(' | ');
     if (source.articleSlots?.includes(name)) {
-      SLOT_ARTICLES.forEach((w) => words.add(w));
-      lines.push(`<s_${name}> = [ ${SLOT_ARTICLES.join(' | ')} ] ( ${body} );`);
+      articles.forEach((w) => words.add(w));
+      lines.push(`<s_${name}> = [ ${articles.join(' | ')} ] ( ${body} );`);
     } else {
       lines.push(`<s_${name}> = ${body};`);
     }
@@ -165,7 +169,7 @@ export function compileGrammar(source: GrammarSource): CompiledGrammar {
   const nfa = new WordNfa();
   const start = nfa.state();
   const final = nfa.state();
-  const src: NfaSource = { rules: ruleNodes, slots: slotPhrases, articleSlots: source.articleSlots ?? [], exclude };
+  const src: NfaSource = { articles, rules: ruleNodes, slots: slotPhrases, articleSlots: source.articleSlots ?? [], exclude };
   for (const node of kept) addToNfa(nfa, node, start, final, src);
   return { jsgf: `${lines.join('\n')}\n`, fsg: minimalFsg(nfa, start, final), sentences: kept.length, words, skipped };
 }

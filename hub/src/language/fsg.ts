@@ -205,4 +205,46 @@ export class FsgWalker {
     // Every state but the final one lies on a path to it: being in one means more words may follow.
     return at.size > 1 || this.next[this.fsg.final]!.size > 0;
   }
+
+  /**
+   * Sentences of the grammar that differ from `words` in exactly one word ("stop the vacuum" for "start the
+   * vacuum"), at most `limit`: the hypotheses a recogniser most easily confuses with it.
+   */
+  neighbours(words: readonly string[], limit = 500): string[][] {
+    const out: string[][] = [];
+    let at = new Set([this.fsg.start]);
+    for (let i = 0; i < words.length && out.length < limit; i++) {
+      const tried = new Set<string>([words[i]!]);
+      for (const s of at) {
+        for (const w of this.next[s]!.keys()) {
+          if (tried.has(w)) continue;
+          tried.add(w);
+          const candidate = [...words.slice(0, i), w, ...words.slice(i + 1)];
+          if (this.continues(candidate) !== undefined) out.push(candidate);
+          if (out.length >= limit) break;
+        }
+        if (out.length >= limit) break;
+      }
+      const to = new Set<number>();
+      for (const s of at) for (const t of this.next[s]!.get(words[i]!) ?? []) to.add(t);
+      at = to;
+    }
+    return out;
+  }
+}
+
+/** The minimal automaton of exactly these sentences (each a list of words). */
+export function sentencesFsg(sentences: readonly (readonly string[])[]): WordFsg {
+  const nfa = new WordNfa();
+  const start = nfa.state();
+  const final = nfa.state();
+  for (const words of sentences) {
+    let at = start;
+    words.forEach((w, i) => {
+      const next = i === words.length - 1 ? final : nfa.state();
+      nfa.word(at, next, w);
+      at = next;
+    });
+  }
+  return minimalFsg(nfa, start, final);
 }

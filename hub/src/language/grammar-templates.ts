@@ -10,6 +10,8 @@ import { domainPhrases } from './domain-words.js';
 /** One template group: the shape the router's `CommandTemplate` also has. */
 export interface GrammarTemplate {
   sentences: readonly string[];
+  /** Entity domains its `{target}` may have (the router's `CommandTemplate.domains`); undefined = any. */
+  domains?: readonly string[] | undefined;
 }
 
 /** Expansion rules the default templates use. */

@@ -9,6 +9,11 @@ export interface TranscribeOptions {
   vocabulary?: readonly string[];
   /** Cancels the work if it has not started yet. */
   signal?: AbortSignal;
+  /**
+   * Area (id, name or alias) of the device that heard the speech: the grammar recogniser tries that area's
+   * grammar first and the whole home's only when it declines.
+   */
+  area?: string | undefined;
 }
 
 /** A timed piece of a transcript (milliseconds from the start of the audio). */
@@ -47,6 +52,15 @@ export interface Transcript {
    * so a short pause after it does not mean the command is complete.
    */
   continues?: boolean;
+  /** Grammar engine only: which grammar gave the answer — the speaking device's area's, or the whole home's. */
+  grammar?: 'area' | 'home';
+  /** Grammar engine only, when it declined: the best path it found (for scoring and logs; never acted on). */
+  candidate?: string;
+  /**
+   * Grammar engine only: the sentence one word away from the best path that a second decode against just those
+   * sentences preferred ("stop the vacuum" for "start the vacuum"): the hearing was unsure, so it was declined.
+   */
+  alternative?: string;
 }
 
 /** A partial result of a streaming transcription. */

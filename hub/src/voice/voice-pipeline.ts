@@ -49,6 +49,11 @@ export interface VoicePipelineOptions {
   publishTranscript(segment: TranscriptSegment): void;
   /** False when nobody listens to passive transcripts (no observer): passive speech is not transcribed. */
   hasTranscriptListeners(): boolean;
+  /**
+   * The area (id or name) of a device, from the hub's device registry: its commands are decoded against that
+   * area's grammar first (the grammar recogniser's per-area grammars, issue 14). Undefined: the whole home only.
+   */
+  deviceArea?: (deviceId: string) => string | undefined;
   /** The names of the user's home (grammar and whisper prompt), now and on every change. */
   names?: { current(): GrammarNames | undefined; subscribe(listener: (names: GrammarNames) => void): () => void };
   /** Receives every voice event (run store, metrics). */
@@ -317,7 +322,8 @@ export class VoicePipeline implements Component {
   private onPause(p: CommandPause): void {
     const speech = this.options.speech;
     if (!speech.probe || speech.off.grammar || this.options.isMuted(p.deviceId)) return;
-    const answer = speech.probe(commandAudio(p), {});
+    const area = this.options.deviceArea?.(p.deviceId);
+    const answer = speech.probe(commandAudio(p), area ? { area } : {});
     const result = answer.then((a) => a?.transcript, () => undefined);
     this.probes.set(p.run.id, { deviceId: p.deviceId, lastVoicedTs: p.lastVoicedTs, result });
     answer.then((a) => {
@@ -340,7 +346,8 @@ export class VoicePipeline implements Component {
     let result: RaceResult | undefined;
     try {
       const grammarResult = probed ? probe.result.then((t) => t ?? Promise.reject(new Error('no grammar answer from the pause'))) : undefined;
-      result = await this.options.speech.command(pcm, { vocabulary: this.vocabulary, signal: flight.abort.signal }, grammarResult);
+      const area = this.options.deviceArea?.(u.deviceId);
+      result = await this.options.speech.command(pcm, { vocabulary: this.vocabulary, signal: flight.abort.signal, ...(area ? { area } : {}) }, grammarResult);
     } catch (err) {
       if (run.ended !== undefined) return;
       const code = errorCode(err, 'JARVIS_VOICE_STT_FAILED');

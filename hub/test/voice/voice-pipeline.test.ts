@@ -3,7 +3,7 @@ import type { DeviceAudioChunk, MuteTransition } from '../../src/audio/types.js'
 import type { CommandOrigin, CommandOutcome } from '../../src/voice/command-service.js';
 import type { TranscriptSegment } from '../../src/observer/rolling-buffer.js';
 import { commandAudio, VoicePipeline, type PipelineDeviceEvent, type SpeechLike } from '../../src/voice/voice-pipeline.js';
-import type { Transcript } from '../../src/stt/engine.js';
+import type { Transcript, TranscribeOptions } from '../../src/stt/engine.js';
 import type { GrammarNames } from '../../src/stt/grammar/slots.js';
 import type { RaceResult } from '../../src/stt/racer.js';
 import type { VoiceEvent } from '../../src/voice/events.js';
@@ -19,13 +19,13 @@ if (!tools) console.warn('voice pipeline tests skipped: espeak-ng and sox make t
 class HeldSpeech implements SpeechLike {
   readonly name = 'held-speech';
   readonly off: { whisper?: string; grammar?: string } = {};
-  readonly commands: Array<{ pcm: Float32Array; resolve: (r: RaceResult) => void; reject: (e: unknown) => void }> = [];
+  readonly commands: Array<{ pcm: Float32Array; options: TranscribeOptions | undefined; resolve: (r: RaceResult) => void; reject: (e: unknown) => void }> = [];
   readonly passives: Array<{ resolve: (t: Transcript) => void }> = [];
   names: GrammarNames[] = [];
   async start(): Promise<void> {}
   async stop(): Promise<void> {}
-  command(pcm: Float32Array): Promise<RaceResult> {
-    return new Promise((resolve, reject) => this.commands.push({ pcm, resolve, reject }));
+  command(pcm: Float32Array, options?: TranscribeOptions): Promise<RaceResult> {
+    return new Promise((resolve, reject) => this.commands.push({ pcm, options, resolve, reject }));
   }
   passive(): Promise<Transcript> {
     return new Promise((resolve) => this.passives.push({ resolve }));
@@ -37,7 +37,7 @@ class HeldSpeech implements SpeechLike {
 
 const transcript = (text: string, engine: 'grammar' | 'whisper' = 'grammar'): Transcript => ({ text, confidence: 0.9, segments: [], engine, timings: { queueMs: 0, decodeMs: 1, totalMs: 1 } });
 
-function rig(options: { muted?: () => boolean } = {}) {
+function rig(options: { muted?: () => boolean; deviceArea?: (id: string) => string | undefined } = {}) {
   const audio = new Set<(c: DeviceAudioChunk) => void>();
   const mute = new Set<(t: MuteTransition) => void>();
   const events = new Set<(e: PipelineDeviceEvent) => void>();
@@ -55,6 +55,7 @@ function rig(options: { muted?: () => boolean } = {}) {
     subscribeMute: (l) => (mute.add(l), () => void mute.delete(l)),
     subscribeDeviceEvents: (l) => (events.add(l), () => void events.delete(l)),
     isMuted: options.muted ?? (() => false),
+    ...(options.deviceArea ? { deviceArea: options.deviceArea } : {}),
     handleCommand: async (text, origin) => {
       handled.push({ text, origin });
       const decision = { intent: 'HassTurnOn' as const, slots: {}, path: 'hot' as const, tier: 0 as const, confidence: 1, targets: ['light.kitchen'] };
@@ -108,6 +109,27 @@ describe.skipIf(!tools)('VoicePipeline', () => {
     expect(run.events.map((e) => e.type)).toEqual(['run-start', 'capture-start', 'wake', 'speech-start', 'speech-end', 'capture-end', 'stt-start', 'stt-end', 'intent-start', 'intent-end', 'reply', 'run-end']);
     // The grammar was rebuilt at start with the bare kind words as targets.
     expect(r.speech.names[0]?.entities).toContain('the lights');
+  });
+
+  it('hands the speaking device\'s area to speech (its area\'s grammar is tried first), and none for a device without one', async () => {
+    const r = rig({ deviceArea: (id) => (id === DEVICE ? 'Kitchen' : undefined) });
+    current = r.pipeline;
+    await r.pipeline.start();
+    r.stream(command(), r.press);
+    expect(r.speech.commands).toHaveLength(1);
+    expect(r.speech.commands[0]!.options?.area).toBe('Kitchen');
+    r.speech.commands[0]!.resolve({ transcript: transcript('turn on the kitchen lights'), winner: 'grammar' });
+    await r.pipeline.idle();
+    const plain = rig();
+    await plain.pipeline.start();
+    try {
+      plain.stream(command(), plain.press);
+      expect(plain.speech.commands[0]!.options?.area).toBeUndefined();
+      plain.speech.commands[0]!.resolve({ transcript: transcript('turn on the kitchen lights'), winner: 'grammar' });
+      await plain.pipeline.idle();
+    } finally {
+      await plain.pipeline.stop();
+    }
   });
 
   it('a mute while STT is in flight drops the result: the run ends muted and the command service never hears it', async () => {

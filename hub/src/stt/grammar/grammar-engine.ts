@@ -7,9 +7,9 @@ import { SttError, fromNativeError } from '../errors.js';
 import { loadAddon } from '../native.js';
 import { SerialQueue } from '../serial-queue.js';
 import { compileGrammar, type CompiledGrammar, type GrammarSource } from '../../language/compile-grammar.js';
-import { FsgWalker, type WordFsg } from '../../language/fsg.js';
+import { FsgWalker, sentencesFsg, type WordFsg } from '../../language/fsg.js';
 import { espeakPronouncer, type Pronouncer } from './pronounce.js';
-import { slotPhrases, type GrammarNames } from './slots.js';
+import { areaGrammarNames, areaKey, domainTargets, domainTargetSlot, slotPhrases, type GrammarNames } from './slots.js';
 import { spokenWords } from '../../language/words.js';
 import { defaultExpansionRules, defaultTemplates, type GrammarTemplate } from '../../language/grammar-templates.js';
 
@@ -79,6 +79,15 @@ const BESTPATH_OFF = ['-bestpath', 'no'] as const;
  */
 export const DEFAULT_DECODER_ARGS: readonly string[] = ['-lw', '2', ...BESTPATH_OFF];
 
+/**
+ * Homes with more areas than this get the whole-home grammar only: each area grammar is compiled at every registry
+ * change and held by the decoder.
+ */
+export const MAX_AREA_GRAMMARS = 40;
+
+/** Most sentences of the second-opinion grammar besides the best path itself. */
+export const MAX_NEIGHBOURS = 400;
+
 /** What the decoder keeps between utterances. */
 export type DecoderState = 'fresh' | 'warm';
 
@@ -128,6 +137,25 @@ export interface GrammarEngineOptions {
    * the first utterance is decoded like the rest.
    */
   decoderState?: DecoderState;
+  /**
+   * Build one grammar per area of {@link GrammarNames.placed} and decode a device's speech against its own
+   * area's first (default true; false: the whole home only, as before issue 14's per-area grammars).
+   */
+  areaGrammars?: boolean;
+  /**
+   * Limit the targets of a template that names its domains to entities and kind words of those domains, when
+   * the names say which domain each entity is ({@link GrammarNames.domains}); default true.
+   */
+  domainTargets?: boolean;
+  /**
+   * The second opinion (default true): the best path is decoded again against a grammar of only itself and the
+   * grammar's sentences one word away from it ("stop …" for "start …", "sixty" for "fifty"); when that small
+   * grammar — where the recogniser is far more accurate — picks another sentence, the hearing is unsure and the
+   * result is declined, with the other sentence as `alternative`.
+   */
+  secondOpinion?: boolean;
+  /** Articles a target may start with (default the compiler's: the, my, our). */
+  articles?: readonly string[];
   logger?: Logger;
 }
 
@@ -142,6 +170,8 @@ export interface GrammarBuildReport {
   /** Words with no pronunciation; phrases with them cannot be recognised. */
   unknownWords: string[];
   skipped: CompiledGrammar['skipped'];
+  /** States of each area's automaton, by area id (when the names say where entities are). */
+  areaStates?: Record<string, number>;
 }
 
 /**
@@ -157,7 +187,10 @@ export class GrammarEngine implements SttEngine, Component {
   private readonly log: Logger;
   private names: GrammarNames;
   private lastReport: GrammarBuildReport | undefined;
-  private walker: FsgWalker | undefined;
+  /** Per search: the automaton walker (`continues`). `command` is the whole home, `area:<key>` one area's grammar. */
+  private walkers = new Map<string, FsgWalker>();
+  /** Area key (id, name or alias) → its search. */
+  private areaSearches = new Map<string, string>();
 
   constructor(private readonly options: GrammarEngineOptions = {}) {
     this.log = options.logger ?? silentLogger();
@@ -188,7 +221,7 @@ export class GrammarEngine implements SttEngine, Component {
     }
     this.decoder = decoder;
     this.loopDecoder = loopDecoder;
-    this.rebuild(this.names);
+    await this.rebuild(this.names);
     if (this.state === 'warm') {
       // Never on the hot path: once here, so the first command is not decoded from the front end's blank state.
       const warm = warmUpSamples();
@@ -223,15 +256,11 @@ export class GrammarEngine implements SttEngine, Component {
     return this.queue.run(async () => this.rebuild(names));
   }
 
-  private rebuild(names: GrammarNames): GrammarBuildReport {
+  private async rebuild(names: GrammarNames): Promise<GrammarBuildReport> {
     const decoder = this.decoder;
     if (!decoder) throw new SttError('JARVIS_STT_ENGINE_CLOSED', 'grammar engine is not started');
-    const source: GrammarSource = {
-      templates: this.options.templates ?? defaultTemplates,
-      rules: this.options.rules ?? defaultExpansionRules,
-      slots: slotPhrases(names),
-      articleSlots: ['target'],
-    };
+    const sourceFor = (n: GrammarNames): GrammarSource => grammarSource(this.options, n);
+    const source = sourceFor(names);
     let compiled = compileGrammar(source);
     const pronounce = this.options.pronouncer ?? espeakPronouncer;
     const pronounced: Record<string, string> = {};
@@ -248,24 +277,54 @@ export class GrammarEngine implements SttEngine, Component {
       }
     }
     const homophones = templateHomophones(source, (w) => (unknown.includes(w) ? null : decoder.lookupWord(w)));
+    // Names with unpronounceable words are left out rather than failing the whole grammar.
+    const bad = new Set(unknown);
+    const ok = (phrase: string): boolean => !spokenWords(phrase).some((w) => bad.has(w));
+    const clean = (src: GrammarSource): GrammarSource => ({ ...src, slots: Object.fromEntries(Object.entries(src.slots).map(([k, v]) => [k, v.filter(ok)])), exclude: homophones });
     if (unknown.length > 0 || homophones.size > 0) {
-      // Names with unpronounceable words are left out rather than failing the whole grammar.
-      const bad = new Set(unknown);
-      const ok = (phrase: string): boolean => !spokenWords(phrase).some((w) => bad.has(w));
-      source.slots = Object.fromEntries(Object.entries(source.slots).map(([k, v]) => [k, v.filter(ok)]));
-      source.exclude = homophones;
-      compiled = compileGrammar(source);
+      compiled = compileGrammar(clean(source));
       if (unknown.length > 0) this.log.warn({ unknownWords: unknown }, 'words without a pronunciation left out of the command grammar');
     }
-    try {
-      // The minimal automaton, not the JSGF: same sentences, ~30× fewer states, ~10× less CPU (fsg.ts).
-      decoder.setFsg('command', compiled.fsg);
-    } catch (err) {
-      throw fromNativeError(err, 'JARVIS_STT_BAD_GRAMMAR');
+    const walkers = new Map<string, FsgWalker>();
+    const areaSearches = new Map<string, string>();
+    const load = (search: string, fsg: CompiledGrammar['fsg']): void => {
+      try {
+        // The minimal automaton, not the JSGF: same sentences, ~30× fewer states, ~10× less CPU (fsg.ts).
+        decoder.setFsg(search, fsg);
+      } catch (err) {
+        throw fromNativeError(err, 'JARVIS_STT_BAD_GRAMMAR');
+      }
+      walkers.set(search, new FsgWalker(fsg));
+    };
+    load('command', compiled.fsg);
+    const areaStates: Record<string, number> = {};
+    if (this.options.areaGrammars !== false && (names.placed?.length ?? 0) <= MAX_AREA_GRAMMARS) {
+      for (const area of names.placed ?? []) {
+        // Each compile is a few hundred ms of JavaScript: let audio and timers run between them.
+        await new Promise((resolve) => setImmediate(resolve));
+        // Decoded first for a device in this area (transcribe's `area`): fewer names, fewer wrong paths.
+        const search = `area:${areaKey(area.id)}`;
+        const fsg = compileGrammar(clean(sourceFor(areaGrammarNames(names, area)))).fsg;
+        load(search, fsg);
+        areaStates[area.id] = fsg.states;
+        for (const k of [area.id, ...area.names]) areaSearches.set(areaKey(k), search);
+      }
     }
-    this.walker = new FsgWalker(compiled.fsg);
-    this.lastReport = { sentences: compiled.sentences, states: compiled.fsg.states, words: compiled.words.size, pronounced, unknownWords: unknown, skipped: compiled.skipped };
+    this.walkers = walkers;
+    this.areaSearches = areaSearches;
+    this.lastReport = {
+      sentences: compiled.sentences, states: compiled.fsg.states, words: compiled.words.size, pronounced, unknownWords: unknown, skipped: compiled.skipped,
+      ...(Object.keys(areaStates).length > 0 ? { areaStates } : {}),
+    };
     return this.lastReport;
+  }
+
+  /** Whether a decode passes the thresholds; its margins and the threshold it was held to. */
+  private judge(command: DecodeResult, loop: DecodeResult, snr: number): { ok: boolean; margin: number; wordMargin: number; minMargin: number } {
+    const { margin, wordMargin } = command.hyp ? acousticMargins(command, loop) : { margin: -Infinity, wordMargin: -Infinity };
+    const t = this.options.minMargin ?? DEFAULT_MARGINS;
+    const text = command.hyp?.trim() ?? '';
+    return { ok: text !== '' && acceptsMargins({ margin, wordMargin }, snr, t), margin, wordMargin, minMargin: marginThreshold(snr, t) };
   }
 
   async transcribe(pcm16k: Float32Array, options: TranscribeOptions = {}): Promise<Transcript> {
@@ -278,34 +337,58 @@ export class GrammarEngine implements SttEngine, Component {
       const loopDecoder = this.loopDecoder;
       if (!decoder || !loopDecoder) throw new SttError('JARVIS_STT_ENGINE_CLOSED', 'grammar engine is not started');
       const started = performance.now();
+      const areaSearch = options.area ? this.areaSearches.get(areaKey(options.area)) : undefined;
+      const snr = estimateSnrDb(pcm16k);
       let command: DecodeResult;
       let loop: DecodeResult;
+      let search = areaSearch ?? 'command';
+      let verdict: ReturnType<GrammarEngine['judge']>;
+      let alternative: string | undefined;
       try {
         // Both passes at once (two decoders, two pool threads); the loop is wasted only when the
         // grammar finds nothing, which costs CPU but no wall time.
         const fresh = this.state === 'fresh';
         const loopPass = loopDecoder.decode('loop', pcm, fresh);
         loopPass.catch(() => undefined);
-        command = await decoder.decode('command', pcm, fresh);
+        command = await decoder.decode(search, pcm, fresh);
         loop = await loopPass;
+        verdict = this.judge(command, loop, snr);
+        if (!verdict.ok && areaSearch !== undefined) {
+          // The device's own area first; the whole home only when that declines (issue 14).
+          search = 'command';
+          command = await decoder.decode(search, pcm, fresh);
+          verdict = this.judge(command, loop, snr);
+        }
+        if (this.options.secondOpinion !== false && command.hyp?.trim() && Number.isFinite(verdict.margin)) {
+          const words = command.hyp.trim().split(/\s+/);
+          const near = this.walkers.get(search)?.neighbours(words, MAX_NEIGHBOURS) ?? [];
+          if (near.length > 0) {
+            // A search of a few sentences, not a decoder: cheap to set on the hot path.
+            decoder.setFsg('second', sentencesFsg([words, ...near]));
+            const again = (await decoder.decode('second', pcm, this.state === 'fresh')).hyp?.trim() ?? '';
+            if (again !== words.join(' ')) alternative = again;
+          }
+        }
       } catch (err) {
         throw fromNativeError(err, 'JARVIS_STT_DECODE_FAILED');
       }
       const decodeMs = performance.now() - started;
       const timings = { queueMs: started - queued, decodeMs, totalMs: performance.now() - queued };
-      const { margin, wordMargin } = command.hyp ? acousticMargins(command, loop) : { margin: -Infinity, wordMargin: -Infinity };
-      const t = this.options.minMargin ?? DEFAULT_MARGINS;
-      const snr = estimateSnrDb(pcm16k);
-      const minMargin = marginThreshold(snr, t);
+      const { margin, wordMargin, minMargin } = verdict;
       const text = command.hyp?.trim() ?? '';
-      if (text === '' || !acceptsMargins({ margin, wordMargin }, snr, t)) {
-        return { text: '', confidence: 0, segments: [], engine: 'grammar', timings, rejected: 'out-of-grammar', ...(Number.isFinite(margin) ? { margin, wordMargin } : {}) };
+      const grammar = search === 'command' ? 'home' as const : 'area' as const;
+      const secondOpinion = alternative === undefined ? {} : { alternative };
+      if (!verdict.ok || alternative !== undefined) {
+        return {
+          text: '', confidence: 0, segments: [], engine: 'grammar', timings, rejected: 'out-of-grammar', grammar,
+          ...(Number.isFinite(margin) ? { margin, wordMargin } : {}), ...(text !== '' ? { candidate: text } : {}), ...secondOpinion,
+        };
       }
       // Maps the margin onto 0.5..1: at the threshold a result is a coin toss, 8 above it is certain.
       const confidence = Math.min(1, 0.5 + (margin - minMargin) / 16);
       const endMs = (pcm.length / 16);
-      const continues = this.walker?.continues(text.split(/\s+/)) ?? true;
-      return { text, confidence, segments: [{ text, startMs: 0, endMs, confidence }], engine: 'grammar', timings, margin, wordMargin, continues };
+      const continues = this.walkers.get(search)?.continues(text.split(/\s+/)) ?? true;
+      return { text, confidence, segments: [{ text, startMs: 0, endMs, confidence }], engine: 'grammar', timings, margin, wordMargin, continues, grammar };
     });
   }
 
@@ -328,6 +411,26 @@ export class GrammarEngine implements SttEngine, Component {
       abort: () => { closed = true; chunks.length = 0; },
     };
   }
+}
+
+/**
+ * What the recogniser compiles for `names`: the templates with their `{target}` limited to the template's domains
+ * (unless `domainTargets: false` or the names carry no domains), the rules, the slot phrases and the articles.
+ */
+export function grammarSource(options: Pick<GrammarEngineOptions, 'templates' | 'rules' | 'domainTargets' | 'articles'>, n: GrammarNames): GrammarSource {
+  const slots = slotPhrases(n);
+  const articleSlots = ['target'];
+  let templates = options.templates ?? defaultTemplates;
+  if (options.domainTargets !== false && n.domains) {
+    // A template for some domains only gets targets of those domains: no "set the front door to fifty".
+    templates = templates.map((t) => {
+      if (!t.domains) return t;
+      const slot = domainTargetSlot(t.domains);
+      if (!(slot in slots)) { slots[slot] = domainTargets(n, t.domains); articleSlots.push(slot); }
+      return { ...t, sentences: t.sentences.map((x) => x.replaceAll('{target}', `{${slot}}`)) };
+    });
+  }
+  return { templates, rules: options.rules ?? defaultExpansionRules, slots, articleSlots, ...(options.articles ? { articles: options.articles } : {}) };
 }
 
 /**

@@ -1,5 +1,7 @@
 import type { RegistrySnapshot } from '../../home-assistant/registry-snapshot.js';
 import { DOMAIN_WORDS } from '../../language/grammar-templates.js';
+import { DOMAIN_WORDS as KIND_WORDS } from '../../language/domain-words.js';
+import { singular } from '../../language/normalize.js';
 import { spellNumber } from '../../language/words.js';
 
 /** The names a grammar is built from: what the user calls things (names and aliases). */
@@ -7,14 +9,65 @@ export interface GrammarNames {
   entities: readonly string[];
   areas: readonly string[];
   floors: readonly string[];
+  /**
+   * Where entities are: per area its id, its names (name and aliases) and the names of the entities placed in it.
+   * With it the recogniser also builds one grammar per area (that area's devices, the unplaced ones, kinds and
+   * places) and decodes a device's speech against its own area's grammar first (issue 14).
+   */
+  placed?: readonly AreaNames[];
+  /**
+   * The Home Assistant domains each entity name (and alias) belongs to ("kitchen speaker" → media_player). With it a
+   * template that names its domains (`domains` in the command templates: "set {target} to {brightness}" is for
+   * lights) gets only targets of those domains, so the grammar holds no command the router could not carry out.
+   */
+  domains?: Readonly<Record<string, readonly string[]>>;
+}
+
+/** One area's entry of {@link GrammarNames.placed}. */
+export interface AreaNames {
+  id: string;
+  /** The area's name and aliases. */
+  names: readonly string[];
+  /** Names and aliases of the exposed entities in the area (by the entity's own area, else its device's). */
+  entities: readonly string[];
+}
+
+/** Lower case, `_` as a space: how area ids and names are compared. */
+export const areaKey = (s: string): string => s.trim().toLowerCase().replace(/_/g, ' ').replace(/\s+/g, ' ');
+
+/** The entry of `placed` an area id, name or alias refers to. */
+export function findArea(placed: readonly AreaNames[] | undefined, area: string | undefined): AreaNames | undefined {
+  if (!placed || !area) return undefined;
+  const k = areaKey(area);
+  return placed.find((a) => areaKey(a.id) === k || a.names.some((n) => areaKey(n) === k));
+}
+
+/**
+ * The names of an area's grammar: the whole home's minus entities placed only in other areas (unplaced entities
+ * and kind words stay, as do every area and floor, so "the kitchen light" can still be said from the bedroom).
+ */
+export function areaGrammarNames(names: GrammarNames, area: AreaNames): GrammarNames {
+  const here = new Set(area.entities);
+  const elsewhere = new Set((names.placed ?? []).filter((a) => a !== area).flatMap((a) => a.entities));
+  return { ...names, entities: names.entities.filter((e) => here.has(e) || !elsewhere.has(e)), placed: [] };
 }
 
 /** Entity, area and floor names with their aliases, from a registry snapshot (exposed entities only, when known). */
 export function namesFromRegistry(snapshot: RegistrySnapshot): GrammarNames {
+  const exposed = snapshot.entities.filter((e) => e.exposed !== false);
+  const deviceArea = new Map((snapshot.devices ?? []).map((d) => [d.id, d.area_id]));
+  const areaOf = (e: (typeof exposed)[number]): string | null | undefined => e.area_id ?? (e.device_id ? deviceArea.get(e.device_id) : undefined);
+  const domains: Record<string, string[]> = {};
+  for (const e of exposed) {
+    const domain = e.entity_id.split('.')[0]!;
+    for (const n of [e.name, ...e.aliases]) domains[n] = [...new Set([...(domains[n] ?? []), domain])];
+  }
   return {
-    entities: snapshot.entities.filter((e) => e.exposed !== false).flatMap((e) => [e.name, ...e.aliases]),
+    entities: exposed.flatMap((e) => [e.name, ...e.aliases]),
+    domains,
     areas: snapshot.areas.flatMap((a) => [a.name, ...a.aliases]),
     floors: snapshot.floors.flatMap((f) => [f.name, ...f.aliases]),
+    placed: snapshot.areas.map((a) => ({ id: a.area_id, names: [a.name, ...a.aliases], entities: exposed.filter((e) => areaOf(e) === a.area_id).flatMap((e) => [e.name, ...e.aliases]) })),
   };
 }
 
@@ -27,6 +80,34 @@ function durations(): string[] {
     for (const unit of ['second', 'minute', 'hour']) out.push(`${spellNumber(n)} ${unit}${n === 1 ? '' : 's'}`);
   }
   return [...out, 'a minute', 'an hour', 'half an hour'];
+}
+
+/** The domains a kind word means ("lights" → light, "the door" → cover, lock, binary_sensor), or undefined when it is none. */
+export function kindDomains(phrase: string): string[] | undefined {
+  const words = phrase.trim().toLowerCase().split(/\s+/);
+  if (['the', 'my', 'our'].includes(words[0]!)) words.shift();
+  if (words.length === 0) return undefined;
+  const said = words.join(' ');
+  const sing = [...words.slice(0, -1), singular(words.at(-1)!)].join(' ');
+  const hit = KIND_WORDS.find((d) => d.phrase === said || d.phrase === sing);
+  return hit ? [...new Set(hit.kinds.map((k) => k.domain))] : undefined;
+}
+
+/** The slot a template's `{target}` becomes when its targets are limited to `domains`. */
+export const domainTargetSlot = (domains: readonly string[]): string => `target_${[...domains].sort().join('_')}`;
+
+/**
+ * Target phrases limited to `domains`: entities of those domains (by `names.domains`; a name whose domain is unknown
+ * stays), kind words of those domains, every area and floor, and places followed by those kind words.
+ */
+export function domainTargets(names: GrammarNames, domains: readonly string[]): string[] {
+  const fits = (ds: readonly string[] | undefined): boolean => ds === undefined || ds.some((d) => domains.includes(d));
+  const areasAndFloors = [...names.areas, ...names.floors];
+  const kinds = DOMAIN_WORDS.filter((d) => fits(kindDomains(d)));
+  return [
+    ...names.entities.filter((e) => fits(names.domains?.[e] ?? kindDomains(e))),
+    ...areasAndFloors, ...areasAndFloors.flatMap((a) => kinds.map((d) => `${a} ${d}`)),
+  ];
 }
 
 /** Slot phrases for the templates: `{target}` is an entity, area or floor name (an area may be followed by a domain word). */

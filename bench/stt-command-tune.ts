@@ -1,0 +1,57 @@
+/**
+ * Tuning runs of the command recogniser on the TUNE half of the voice split only (never the test half): one
+ * variant of the engine per run, per-utterance records saved for threshold sweeps. Not a benchmark result.
+ *
+ *   JARVIS_TUNE_VARIANT=home|area JARVIS_TUNE_EVERY=6 JARVIS_TUNE_AREA_ONLY=1 npx tsx bench/stt-command-tune.ts
+ *
+ * `JARVIS_TUNE_SECOND=0` turns off the second opinion; `JARVIS_TUNE_SPEECH=0` keeps the router's rule spellings and articles; `JARVIS_TUNE_DOMAINS=0` turns off the domain-limited targets.
+ * `home`: the whole-home grammar only (as before issue 14's per-area grammars); `area`: the speaking device's area
+ * first, the whole home when that declines. `JARVIS_TUNE_AREA_ONLY=1` keeps the sentences with a device area
+ * (the only ones the area grammar can change).
+ */
+import { DEFAULT_SPHINX_MODEL, GrammarEngine, type GrammarEngineOptions } from '../hub/src/stt/grammar/grammar-engine.js';
+import { commandGrammar } from '../hub/src/stt/command-grammar.js';
+import { KIND_TARGETS } from '../hub/src/voice/voice-pipeline.js';
+import { namesFromRegistry } from '../hub/src/stt/grammar/slots.js';
+import { loadRegistrySnapshot } from '../hub/src/home-assistant/registry-snapshot.js';
+import { sideSources } from '../tests/fixtures/voice/matrix.js';
+import { runMatrix, saveRecords, tally, type UtteranceRecord } from './stt-command-eval.js';
+
+const variant = process.env['JARVIS_TUNE_VARIANT'] ?? 'area';
+const every = Number(process.env['JARVIS_TUNE_EVERY'] ?? 6);
+const areaOnly = process.env['JARVIS_TUNE_AREA_ONLY'] === '1';
+const domains = process.env['JARVIS_TUNE_DOMAINS'] !== '0';
+const speech = process.env['JARVIS_TUNE_SPEECH'] !== '0';
+const second = process.env['JARVIS_TUNE_SECOND'] !== '0';
+const extra = (process.env['JARVIS_TUNE_ARGS'] ?? '').split(' ').filter((x) => x !== '');
+
+const names = namesFromRegistry(loadRegistrySnapshot(sideSources('tune').home));
+const options: GrammarEngineOptions = {
+  modelDir: DEFAULT_SPHINX_MODEL, names: { ...names, entities: [...names.entities, ...KIND_TARGETS] }, ...commandGrammar({ speech }),
+  areaGrammars: variant !== 'home', domainTargets: domains, secondOpinion: second, decoderArgs: extra,
+};
+const engine = new GrammarEngine(options);
+const t0 = performance.now();
+await engine.start();
+process.stderr.write(`built in ${Math.round(performance.now() - t0)} ms: ${JSON.stringify({ ...engine.report, pronounced: undefined, skipped: engine.report?.skipped.length })}\n`);
+let records: UtteranceRecord[];
+try {
+  const started = performance.now();
+  records = await runMatrix('tune', { transcribe: (pcm, context) => engine.transcribe(pcm, context) }, {
+    every, noisyPerSentence: 1, ...(areaOnly ? { only: (item) => item.sentence.device_area !== undefined } : {}),
+    onProgress: (done, total) => { if (done % 20 === 0) process.stderr.write(`${done}/${total} (${Math.round((performance.now() - started) / 1000)} s)\n`); },
+  });
+} finally {
+  await engine.stop();
+}
+const label = `tune-${variant}${domains ? '-dom' : ''}${speech ? '-sp' : ''}${second ? '-2nd' : ''}${areaOnly ? '-areaonly' : ''}-e${every}${extra.length ? '-args' : ''}`;
+process.stderr.write(`records in ${saveRecords(label, records)}\n`);
+const closed = records.filter((r) => !r.openVocabulary);
+for (const [name, keep] of [['all', () => true], ['clean', (r: UtteranceRecord) => r.noise === 'clean'], ['noisy', (r: UtteranceRecord) => r.noise !== 'clean']] as const) {
+  const group = closed.filter(keep);
+  const t = tally(group);
+  const best = group.filter((r) => r.bestPathRight).length;
+  process.stdout.write(`${label} ${name}: right ${t.right}/${t.commands}, best path right ${best}, accepted ${t.accepted}, opposite ${t.opposite}, wrong target ${t.wrongTarget}, wrong other ${t.wrongOther}, chit-chat ${t.chitchatAccepted}/${t.chitchat}, text ceiling ${t.textRight}\n`);
+}
+const ms = records.map((r) => r.decodeMs).sort((a, b) => a - b);
+process.stdout.write(`${label} decode ms p50 ${ms[Math.floor(ms.length / 2)]} p90 ${ms[Math.floor(ms.length * 0.9)]} (load ${(await import('node:os')).loadavg()[0]!.toFixed(1)})\n`);
