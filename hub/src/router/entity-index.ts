@@ -297,6 +297,11 @@ export class EntityIndex {
         const local = exact.filter((e) => e.area_id === constraints.contextAreaId);
         if (local.length > 0) exact = local;
       }
+      if (exact.length > 1 && new Set(exact.map((e) => e.area_id)).size > 1) {
+        // One name in several rooms ("Ceiling Light" in the nursery and the gym) with no room to tell: ask.
+        const where = exact.slice(0, 3).map((e) => `the ${e.name}${e.area_id && this.areasById.get(e.area_id) ? ` in the ${this.areasById.get(e.area_id)!.name}` : ''}`);
+        return { failure: 'ambiguous', message: `Did you mean ${where.join(' or ')}?` };
+      }
       if (exact.length > 0 && new Set(exact.map((e) => e.name)).size === 1) {
         return { entities: exact, slots: { name: exact[0]!.name, ...this.domainSlot(exact) }, fuzzy: 0, usedContextArea: false };
       }
@@ -391,6 +396,20 @@ export class EntityIndex {
             fuzzy = 0;
             placeInName = true;
           }
+        }
+      }
+    }
+    if (!named) {
+      // Part of a name with its kind ("the driveway light" for "Driveway Floodlight", "the island lights" for
+      // "Island Pendants"): only when one thing of that kind has those words and they are at least half its name.
+      for (const d of this.domainPhrases) {
+        const n = d.tokens.length;
+        if (!(meaningful.length > n && meaningful.slice(-n).join(' ') === d.tokens.join(' '))) continue;
+        const ofKind = (e: SnapshotEntity): boolean => domainOk(e) && d.value.kinds.some((k) => domainOf(e.entity_id) === k.domain && (!k.deviceClass || e.device_class === k.deviceClass));
+        const m = this.matchNames(meaningful.slice(0, -n), ofKind, false);
+        if (m && m.score >= 0.5 && new Set(m.entities.map((e) => e.name)).size === 1) {
+          named = m;
+          placeInName = true;
         }
       }
     }
