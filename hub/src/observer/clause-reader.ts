@@ -4,6 +4,7 @@ import type { ExtractOptions, Finding, Utterance } from './extract.js';
 import { isUser } from './extract.js';
 import { contentTokens, tidyTodoText } from './normalise.js';
 import { normaliseSpeech } from './speech-text.js';
+import { localIsoDate } from './zoned-time.js';
 
 /**
  * The clause reader: to-dos read from clauses instead of cut from strings.
@@ -75,7 +76,7 @@ const MARKERS: Marker[] = [
   { re: new RegExp(String.raw`\b(?:I|we)\s+${ADVERBS}(?:have|has|got|need|must)\s+to\s+remember\s+to\s+(.+)$`, 'i'), kind: 'task' },
   { re: new RegExp(String.raw`\b(?:I|we)\s+${ADVERBS}(?:should|ought to)\s+${ADVERBS}(.+)$`, 'i'), kind: 'task', soft: true },
   {
-    re: new RegExp(String.raw`\b(?:I|we)\s+${ADVERBS}(?:(?:will|am going to|are going to|am about to)\s+(?:${ADVERBS}have to|${ADVERBS}need to)|need to|needs to|have to|has to|have got to|got to|must|will have to)\s+${ADVERBS}(.+)$`, 'i'),
+    re: new RegExp(String.raw`\b(?:I|we)\s+${ADVERBS}(?:do\s+)?(?:(?:will|am going to|are going to|am about to)\s+(?:${ADVERBS}have to|${ADVERBS}need to)|need to|needs to|have to|has to|have got to|got to|must|will have to)\s+${ADVERBS}(.+)$`, 'i'),
     kind: 'task',
   },
   { re: /^(?:I\s+)?got to\s+(.+)$/i, kind: 'task' },
@@ -185,6 +186,12 @@ function stripLeadIn(clause: string): string {
   return clause.replace(LEAD_IN, '').trim();
 }
 
+/** A due date is never a day already past ("the clocks went back last night, I need to change …"). */
+function notPast(due: DueMatch | null, saidAt: number, timeZone: string): DueMatch | null {
+  if (!due) return null;
+  return due.due.date < localIsoDate(saidAt, timeZone) ? null : due;
+}
+
 /** Whether a clause says nothing but a date ("okay, Sunday", "Tuesday night then"). */
 function dateOnly(clause: string, saidAt: number, timeZone: string): DueMatch | null {
   if (/\b(?:since|ago|last|yesterday|was|were|did|used to|every)\b/i.test(clause)) return null;
@@ -204,7 +211,7 @@ function cutDate(text: string, due: DueMatch | null): string {
 
 const DANGLING_END = /(?:[\s,]+(?:on (?:the|my) way (?:home|back|in)|when I go to the store|at the store|while I am (?:out|there)|on|by|before|until|at|in|around|for|to|and|or|so|but|then|the|a|an|this|that|next|like|with|of|from|when|after|maybe|please|too|though|okay|ok|as well|or so|again|anymore|anyway|for me|I think|at some point|soon|sometime|honestly|now|right|either|yet|first|real quick|'s))+$/i;
 const DANGLING_START = /^(?:(?:also|really|just|still|definitely|probably|like|go ahead and|remember to|to|then|and|so|actually|first)\s+)+/i;
-const OBJECT_CUT = /\s+(?:because|cause|cuz|since|so that|so I|so we|or they|or else|otherwise|while|if|unless|this is|it is|they are|I never|there is|their|before I|when I|when we|after I|after we|which|who is|like the|so like|or|so|do not let me forget|we do not|I do not|were|we are|I am|its|it is due|she is|he is|they close|it closes|I got|I have got)\b.*$/i;
+const OBJECT_CUT = /\s+(?:because|cause|cuz|since|so that|so I|so we|or they|or else|otherwise|while|if|unless|this is|it is|they are|I never|there is|their|before I|when I|when we|after I|after we|(?:after|before|when|once|until|as soon as) (?:I|we|you|he|she|they|your|my|our|the kids)|which|who is|like the|so like|or|so|do not let me forget|we do not|I do not|were|we are|I am|its|it is due|she is|he is|they close|it closes|I got|I have got)\b.*$/i;
 
 /** Tidies a verb phrase into to-do text. */
 function tidy(text: string): string {
@@ -341,7 +348,7 @@ function readCommitment(clause: string, context: readonly string[], saidAt: numb
     // "I'll pay you back on Friday, Tom": the person spoken to.
     const vocative = /,\s*([A-Z][a-z]+)[.!]?$/.exec(rest)?.[1];
     if (vocative && !/^(?:Thanks|Please|Okay|Ok|Then|Too|Though|Yeah|Sure|Right)$/.test(vocative)) rest = rest.replace(/,\s*[A-Z][a-z]+[.!]?$/, '').replace(/\byou\b/i, vocative);
-    const due = findDueDate(body, saidAt, options.timeZone);
+    const due = notPast(findDueDate(body, saidAt, options.timeZone), saidAt, options.timeZone);
     const ts = terms(rest);
     const first = ts[0];
     if (!first) return null;
@@ -417,9 +424,9 @@ function recentNouns(context: readonly string[], n: number): string[] {
 }
 
 /** A request someone else made: "can you X", "please X", "X, okay?", "did you X", "who wants to X". */
-function requestIn(utterance: Utterance): { action: string; sentence: string } | null {
+function requestIn(utterance: Utterance): { action: string; sentence: string; whole: string } | null {
   const text = normaliseSpeech(utterance.text);
-  for (const sentence of [...sentencesOf(text)].reverse()) {
+  for (const [sentence, whole] of [...sentencesOf(text)].reverse().flatMap((x) => clausesOf(x).map((c) => [c, x] as const))) {
     const body = stripLeadIn(sentence.replace(/^(?:[A-Z][a-z]+,\s*)/, '')).replace(/,?\s*(?:okay|ok|please|alright|right)\?$/i, '?');
     let action: string | undefined =
       /\b(?:can|could|would|will) you\s+(?:please\s+|maybe\s+|also\s+|just\s+)?(.+?)(?:\?|$)/i.exec(body)?.[1] ??
@@ -448,7 +455,7 @@ function requestIn(utterance: Utterance): { action: string; sentence: string } |
     // "have the RFP response drafted" → "draft the RFP response"; "get the tank refilled" stays readable.
     const had = /^(?:have|get)\s+(.+?)\s+(\w+ed)$/i.exec(action);
     if (had && /^have$/i.test(action.split(' ')[0]!)) action = `${infinitive(had[2]!)} ${had[1]}`;
-    return { action, sentence };
+    return { action, sentence, whole };
   }
   return null;
 }
@@ -478,11 +485,12 @@ function acceptance(current: Utterance, previous: readonly Utterance[], options:
     if (!request) continue;
     if (/^(?:did|have) you\b/i.test(stripLeadIn(request.sentence)) && !/\bI will\b/i.test(reply)) continue;
     const dueReply = /\?\s*$/.test(reply) ? null : findDueDate(reply, current.saidAt, options.timeZone);
-    const dueRequest = findDueDate(request.action, p.saidAt, options.timeZone) ?? findDueDate(request.sentence, p.saidAt, options.timeZone);
+    const dueRequest = findDueDate(request.action, p.saidAt, options.timeZone) ?? findDueDate(request.whole, p.saidAt, options.timeZone);
     const dueCounter = counter ? findDueDate(counter.text, counter.saidAt, options.timeZone) : null;
     // The date asked for stands, unless the wearer bargained ("Tomorrow's bad. Friday?" … "Okay, Friday then").
     const due = counter ? (dueReply ?? dueCounter ?? dueRequest) : (dueRequest ?? dueReply);
-    const context = [...previous.slice(0, i).map((u) => u.text), p.text.slice(0, Math.max(0, p.text.length - request.sentence.length))];
+    const said = normaliseSpeech(p.text);
+    const context = [...previous.slice(0, i).map((u) => u.text), said.slice(0, Math.max(0, said.indexOf(request.sentence)))];
     const texts = splitCoordination(cutDate(request.action, dueRequest), '', 'task').map(tidy).filter(Boolean);
     const text = texts.length > 0 ? resolvePronouns(texts.join(' and '), context) : '';
     if (text === '' || NOT_A_TASK.has(text.split(' ')[0]!.toLowerCase())) continue;
@@ -576,7 +584,7 @@ export function readUtterance(current: Utterance, previous: readonly Utterance[]
         if (after) c.due = findDueDate(after, current.saidAt, options.timeZone);
       }
       // "Before I head out Friday, I gotta write the handoff doc": a date in the same sentence, before.
-      if (!c.due && ci > 0) c.due = findDueDate(clauses.slice(0, ci).join(' '), current.saidAt, options.timeZone);
+      if (!c.due && ci > 0) c.due = notPast(findDueDate(clauses.slice(0, ci).join(' '), current.saidAt, options.timeZone), current.saidAt, options.timeZone);
       if (!c.due && !leadingDate) {
         // "Are we still doing dinner at your place Sunday?" — "I'll make the lasagna": the date of the question answered.
         const asked = previous.at(-1);
