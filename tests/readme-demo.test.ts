@@ -258,15 +258,20 @@ describe.skipIf(skip)("the README's demo, as written", () => {
     await run(lineStarting(block, 'mosquitto_pub $(dev status)'));
   }, 120_000);
 
-  it('`route` from a snapshot prints what the README shows', () => {
+  it('`route` from a snapshot prints what the README shows, and reads sentences as JSON lines', async () => {
     const snapshot = README.split('\n').find((l) => l.includes('ha snapshot --url'))!;
     const simUrl = (JSON.parse(sim.out().split('\n').find((l) => l.includes('"url"'))!) as { url: string }).url;
-    sh(snapshot.replace('http://127.0.0.1:8123', simUrl));
+    await run(snapshot.replace('http://127.0.0.1:8123', simUrl));
     const all = README.split('\n');
     const i = all.findIndex((l) => l.startsWith('npx jarvis route "turn off the lights"'));
     const expected = /^#\s+(\{.*\})$/.exec(all[i + 1]!)?.[1];
     expect(expected, 'README shows the route output').toBeTruthy();
-    expect(JSON.parse(sh(all[i]!))).toEqual(JSON.parse(expected!));
+    const jsonl = all.find((l) => l.startsWith('echo \'{"text":') && l.includes('npx jarvis route --jsonl'))!;
+    const [one, lines] = await Promise.all([run(all[i]!), run(jsonl)]);
+    expect(JSON.parse(one)).toEqual(JSON.parse(expected!));
+    // One decision per input line: "set the living room lights to fifty percent" sets the living room's lights.
+    const decisions = lines.trim().split('\n').map((l) => JSON.parse(l) as unknown);
+    expect(decisions).toEqual([expect.objectContaining({ intent: 'HassLightSet', slots: expect.objectContaining({ brightness: 50, area: 'Living Room' }), targets: expect.arrayContaining(['light.living_room_ceiling']) })]);
   }, 120_000);
 
   it('a passive transcript becomes the to-dos the README lists', async () => {
