@@ -105,6 +105,8 @@ const CANCEL_TARGET = /\b(?:never ?mind|forget about|do not worry about|cross of
 const CORRECT = /^(?:(?:actually|sorry|I mean|no|wait)[,\s]+)*(?:make (?:that|it)|change (?:that|it) to|move (?:that|it) to|let us (?:say|make it)|I meant|push (?:that|it) to)\s+(.+)$/i;
 const DONE_BY_OTHER = /\b(?:got|did|done|have|sent|finished|booked|ordered|handled) (?:it|them|that|this|those)? ?already\b|\b(?:already|just)\s+(?:\w+\s+){0,2}?(?:did|done|\w+ed|got|sent|bought|made|paid|took|brought|booked|sorted|handled|ordered|picked)\b|\b(?:is|was|are|it is|got|been)\s+(?:\w+\s+)?(?:cancell?ed|called off|off|on the calendar|taken care of|done|handled|sorted)\b|\b(?:I|he|she|they|[A-Z][a-z]+)\s+(?:already\s+|just\s+)?(?:did|handled|took care of|fixed|sorted)\s+(?:it|that|this)\b/;
 const HANDOFF_BY_OTHER = /\b(?:you do not (?:need|have) to|you do not have to worry|no need|(?:is|are) (?:doing|handling|covering|taking) (?:that|it|this)|(?:has|have) (?:it|that) covered)\b|^(?:(?:oh|no|nah|okay|ok|well)[,.!\s]+)*(?:I will (?:do|handle|take care of|get|grab|sort|deal with) (?:it|that|this)|I got (?:it|this)|I have got (?:it|this)|leave it to me|I can do (?:it|that)|I am on it|let me do it)\b/i;
+/** The wearer handing a task to someone else: "Sam will do it", "let Priya handle that", "he's on it". */
+const HANDOFF_BY_USER = /^(?:(?:actually|no|oh|okay|ok|so|wait)[,.!\s]+)*(?:let\s+)?([A-Z][a-z]+|he|she|they)\s+(?:will|is going to|can|could|is|are)?\s*(?:do|handle|handles|take care of|takes care of|deal with|get|grab|sort|doing|handling|taking care of|on)\s+(?:it|that|this|those)\b/i;
 const PAST_VERB_BY_OTHER = /^(?:(?:oh|well|yeah|actually|no)[,.!\s]+)*(?:I|he|she|[A-Z][a-z]+)\s+(?:already\s+|just\s+)?(\w+ed|sent|bought|made|paid|took|brought|got|did)\s+(.+)$/;
 
 /**
@@ -550,6 +552,11 @@ export function readUtterance(current: Utterance, previous: readonly Utterance[]
       if (CANCEL.test(body)) {
         const target = CANCEL_TARGET.exec(body)?.[1]?.replace(/\b(?:then|that|it|please|anyway|now)\b/gi, '').trim();
         findings.push({ type: 'cancellation', target: target ? target : null, evidence });
+        continue;
+      }
+      const handoff = HANDOFF_BY_USER.exec(body);
+      if (handoff && !/^(?:I|we|you)$/i.test(handoff[1]!)) {
+        findings.push({ type: 'cancellation', target: null, evidence });
         continue;
       }
       const correct = CORRECT.exec(body);

@@ -91,6 +91,11 @@ describe('the clause reader: following a task through the conversation', () => {
     expect(await kept('USER: I have to walk the dog tonight.', "KIM: No, I'll do it, you rest.")).toEqual([]);
   });
 
+  it('drops a task the wearer hands to someone else', async () => {
+    expect(await kept('USER: I need to call the roofer about the quote.', 'USER: Actually, Dana will do it, she knows him.')).toEqual([]);
+    expect(await kept("USER: I'll buy the birthday candles.", 'KIM: I can get them on my way.', "USER: Okay, let Kim handle that.")).toEqual([]);
+  });
+
   it('drops a task when someone says it is done with the same verb', async () => {
     expect(await kept('USER: I need to register Theo for chess club.', 'KIM: I registered him on Monday.')).toEqual([]);
   });
