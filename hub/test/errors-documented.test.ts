@@ -5,6 +5,8 @@ import type { z } from 'zod';
 import { configSchema, envBindings } from '../src/config/index.js';
 
 const SRC = fileURLToPath(new URL('../src', import.meta.url));
+/** The committed bin shim (`hub/bin/jarvis.js`) runs before anything is built, so its one code lives there. */
+const BIN = fileURLToPath(new URL('../bin', import.meta.url));
 const DOC = fileURLToPath(new URL('../ERRORS.md', import.meta.url));
 
 /** Codes in string literals (`'JARVIS_X'`, "…", `…`) and as keys of code tables (`JARVIS_X: 'meaning'`). */
@@ -17,6 +19,9 @@ function codesInSource(): Map<string, string> {
       const code = (m[1] ?? m[2])!;
       if (!found.has(code)) found.set(code, file);
     }
+  }
+  for (const file of readdirSync(BIN)) {
+    for (const m of readFileSync(`${BIN}/${file}`, 'utf8').matchAll(/(JARVIS_[A-Z0-9_]+)/g)) if (!found.has(m[1]!)) found.set(m[1]!, `../bin/${file}`);
   }
   return found;
 }
