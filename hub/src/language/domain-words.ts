@@ -44,6 +44,10 @@ export const DOMAIN_WORDS: readonly DomainWord[] = [
   { phrase: 'stereo', kinds: [{ domain: 'media_player' }] },
   { phrase: 'thermostat', kinds: [{ domain: 'climate' }] },
   { phrase: 'heating', common: true, kinds: [{ domain: 'climate' }] },
+  { phrase: 'heat', kinds: [{ domain: 'climate' }] },
+  { phrase: 'heater', kinds: [{ domain: 'climate' }, { domain: 'switch' }] },
+  { phrase: 'cooling', kinds: [{ domain: 'climate' }] },
+  { phrase: 'air con', kinds: [{ domain: 'climate' }] },
   { phrase: 'radiator', kinds: [{ domain: 'climate' }] },
   { phrase: 'air conditioning', kinds: [{ domain: 'climate' }] },
   { phrase: 'air conditioner', kinds: [{ domain: 'climate' }] },
@@ -74,7 +78,7 @@ export const DOMAIN_WORDS: readonly DomainWord[] = [
   { phrase: 'dehumidifier', kinds: [{ domain: 'humidifier' }] },
 ];
 
-const UNCOUNTED = new Set(['media', 'music', 'lighting', 'heating', 'temperature', 'humidity', 'power', 'air conditioning', 'tv', 'co2', 'carbon dioxide', 'motion']);
+const UNCOUNTED = new Set(['heat', 'cooling', 'air con', 'media', 'music', 'lighting', 'heating', 'temperature', 'humidity', 'power', 'air conditioning', 'tv', 'co2', 'carbon dioxide', 'motion']);
 
 /** The phrases with their plurals ("light", "lights"), for grammars and prompts that cannot singularise. */
 export function domainPhrases(options: { common?: boolean } = {}): string[] {

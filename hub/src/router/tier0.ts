@@ -57,6 +57,10 @@ const STATE_DOMAINS: Readonly<Record<string, readonly string[]>> = {
 const NOT_A_SEARCH = /^(?:nicely|nice|with|along|outside|inside|around|together|fair|games?|ball|catch|hard|dead|it|that|this|cards|tag|football|later|again|now|by yourself|on your own)\b/;
 /** "check if the front door is locked" → groups: is, the front door, locked. */
 const EMBEDDED_QUESTION = /^(?:(?:can you |could you |please )?(?:check|tell me|let me know|see|find out|ask|look) |do you know |i wonder |i am wondering |any idea )(?:if|whether) (?:or not )?(.+?) (is|are|was) (.+)$/;
+/** How a reply names a kind of thing. */
+const KIND_NAMES: Readonly<Record<string, string>> = { climate: 'thermostat', media_player: 'speaker or TV', binary_sensor: 'sensor', alarm_control_panel: 'alarm', input_boolean: 'switch', lawn_mower: 'lawn mower' };
+/** Slots that carry a value to set. */
+const VALUE_SLOTS = ['temperature', 'brightness', 'position', 'volume_level', 'percentage'] as const;
 /** Words that make "play …" a request for media even when said loosely. */
 const MEDIA_REQUEST = / (?:some|music|songs?|album|playlist|podcast|radio|station|artist|by|listen|episode|audiobook|tunes) /;
 /** Spoken states of a binary sensor as Home Assistant stores them. */
@@ -277,9 +281,18 @@ export class Tier0Router {
       const notAThing = resolved.failure === 'unknown' && (targetText ?? '').split(' ').some((w) => NOT_A_THING.test(` ${w} `) && !this.index.knowsWord(w));
       // "play some jazz" with no room known is a request to ask where, not overheard speech.
       const askWhere = intent === 'HassMediaSearchAndPlay' && resolved.failure === 'no_area' && MEDIA_REQUEST.test(` ${norm} `);
-      return fail(code, askWhere ? 'Where should I play it?' : resolved.message, (c.template.weak === true && !askWhere) || notAThing || (resolved.failure === 'unknown' && !c.hasTarget));
+      // A value for a kind of thing ("bump the thermostat up to 70") is a command even said loosely: ask which.
+      const askWhich = resolved.failure !== 'unknown' && VALUE_SLOTS.some((k) => typeof slots[k] === 'number');
+      return fail(code, askWhere ? 'Where should I play it?' : resolved.message, (c.template.weak === true && !askWhere && !askWhich) || notAThing || (resolved.failure === 'unknown' && !c.hasTarget));
     }
     let entities = resolved.entities;
+    if (intent === 'HassClimateSetTemperature' && entities.length === 0 && !resolved.slots.name && (resolved.slots.area || contextAreaId)) {
+      // A room without a thermostat is heated by its floor's ("set it to 20 in here" in a bedroom).
+      const areaName = resolved.slots.area;
+      const area = this.index.snapshot.areas.find((a) => a.name === areaName) ?? this.index.areasById.get(contextAreaId ?? '');
+      const onFloor = area?.floor_id ? this.index.entitiesOnFloor(area.floor_id).filter((e) => domainOf(e.entity_id) === 'climate') : [];
+      if (onFloor.length === 1) entities = onFloor;
+    }
     if (intent === 'HassClimateGetTemperature' && !entities.some((e) => domainOf(e.entity_id) === 'climate' || e.device_class === 'temperature')) {
       // A room without a thermostat may still have a temperature sensor.
       entities = this.scopeOf(resolved, contextAreaId).filter((e) => e.device_class === 'temperature');
@@ -304,7 +317,7 @@ export class Tier0Router {
     if (entities.length === 0) {
       const what = resolved.slots.device_class ?? resolved.slots.domain ?? (defaults?.[0] ?? 'device').replace(/_/g, ' ');
       const where = resolved.slots.area ? ` in the ${resolved.slots.area}` : resolved.slots.floor ? ` on the ${resolved.slots.floor}` : '';
-      return fail('JARVIS_ROUTE_NO_MATCH', `There is no ${what.replace(/_/g, ' ')}${where}.`, c.template.weak === true);
+      return fail('JARVIS_ROUTE_NO_MATCH', `There is no ${(KIND_NAMES[what] ?? what).replace(/_/g, ' ')}${where}.`, c.template.weak === true && !VALUE_SLOTS.some((k) => typeof slots[k] === 'number'));
     }
     if (intent === 'HassGetState' && slots['state'] === undefined && !resolved.slots.name && entities.length > 1 && !c.template.targetWord) {
       return fail('JARVIS_ROUTE_AMBIGUOUS', 'Which one do you mean?', c.template.weak === true);

@@ -127,6 +127,14 @@ describe('tier 0 grammar: questions inside questions, hesitations, other ways to
     expect(c.route('turn on the ceiling light').path).not.toBe('hot');
   });
 
+  it('heats a room without a thermostat with its floor\'s, and asks which when a value is said for a kind there are several of', () => {
+    // Lily's Room (home-b, upper floor) has no thermostat; the upper floor has one.
+    expect(b.route('make it 21 degrees in here', { area: 'lilys_room' })).toMatchObject({ intent: 'HassClimateSetTemperature', path: 'hot', targets: ['climate.upper_floor'] });
+    // Two thermostats, no room: a question, not silence and not a guess.
+    expect(b.route('bump the thermostat up to 70')).toMatchObject({ intent: 'HassClimateSetTemperature', path: 'none', code: 'JARVIS_ROUTE_NO_AREA' });
+    expect(c.route('temperature to 18 please', { area: 'ellas_room' })).toMatchObject({ intent: 'HassClimateSetTemperature', path: 'none', reply: "There is no thermostat in the Ella's Room." });
+  });
+
   it('does not take the verb for the target ("switch them on" is the room\'s lights, not its switches)', () => {
     expect(c.route('switch them on', { area: 'kitchen' })).toMatchObject({ intent: 'HassTurnOn', slots: { area: 'Kitchen', domain: 'light' } });
   });
