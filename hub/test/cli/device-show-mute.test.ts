@@ -1,8 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run.js';
+import { captureIO } from '../../../tests/helpers/capture-io.js';
 import { RUNTIME_FILE } from '../../src/hub-parts.js';
 import { startTestHub, type TestHub } from '../helpers/test-hub.js';
 
@@ -19,14 +19,9 @@ afterEach(async () => {
 });
 
 async function jarvis(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c) => (out += String(c)));
-  stderr.on('data', (c) => (err += String(c)));
-  const code = await runCli(args, { stdin: new PassThrough(), stdout, stderr, env: {} });
-  return { code, out, err };
+  const io = captureIO();
+  const code = await runCli(args, io);
+  return { code, out: io.out(), err: io.err() };
 }
 
 interface Shown {

@@ -1,10 +1,10 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { deviceBundleSchema } from '@jarvis/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run.js';
+import { captureIO } from '../../../tests/helpers/capture-io.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -12,14 +12,9 @@ afterEach(() => {
 });
 
 async function jarvis(args: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c) => (out += String(c)));
-  stderr.on('data', (c) => (err += String(c)));
-  const code = await runCli(args, { stdin: new PassThrough(), stdout, stderr, env: { ...env } });
-  return { code, out, err };
+  const io = captureIO({ ...env });
+  const code = await runCli(args, io);
+  return { code, out: io.out(), err: io.err() };
 }
 
 function dataDir(): string {

@@ -1,4 +1,3 @@
-import { PassThrough, Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CliIO } from '../../src/cli/types.js';
 import { runSimulate } from '@jarvis/ha-simulator';
@@ -6,16 +5,12 @@ import { haSnapshotCommand } from '../../src/home-assistant/cli.js';
 import { parseRegistrySnapshot } from '../../src/home-assistant/registry-snapshot.js';
 import type { HomeAssistantSimulator } from '@jarvis/ha-simulator';
 import { connectLibrary, fixtureHome, FIXTURE_HOME, startSimulator } from './helpers.js';
+import { captureIO } from '../../../tests/helpers/capture-io.js';
 import { callService } from 'home-assistant-js-websocket';
 
 function io(): { io: CliIO; out: () => string; err: () => string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  return { io: { stdin: Readable.from([]), stdout, stderr, env: {} }, out: () => out, err: () => err };
+  const c = captureIO({}, { stdin: '' });
+  return { io: c, out: c.out, err: c.err };
 }
 
 let sim: HomeAssistantSimulator | undefined;

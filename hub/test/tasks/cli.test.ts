@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseJoinToken } from '@jarvis/protocol';
 import type { CliCommand } from '../../src/cli/types.js';
@@ -9,6 +8,7 @@ import { openDatabase } from '../../src/store/database.js';
 import { CertificateAuthority } from '../../src/tasks/ca.js';
 import { parseDuration, taskCommands } from '../../src/tasks/cli.js';
 import { SqliteTaskQueue } from '../../src/tasks/queue.js';
+import { captureIO } from '../../../tests/helpers/capture-io.js';
 
 let dir: string;
 beforeEach(() => {
@@ -18,14 +18,9 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 async function run(words: string, argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const cmd = taskCommands.find((c: CliCommand) => c.path.join(' ') === words)!;
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const code = await cmd.run(argv, { stdin: new PassThrough(), stdout, stderr, env: { JARVIS_DATA_DIR: dir } });
-  return { code, out, err };
+  const io = captureIO({ JARVIS_DATA_DIR: dir });
+  const code = await cmd.run(argv, io);
+  return { code, out: io.out(), err: io.err() };
 }
 
 describe('jarvis token|worker|task', () => {
