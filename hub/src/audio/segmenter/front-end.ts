@@ -105,6 +105,8 @@ interface DeviceState {
 
 /** How long after the VAD's last voiced frame a device still shows as speaking, ms. */
 const SPEECH_HOLD_MS = 300;
+/** How old a press may be and still start the command of the device's next stream (a press, then the stream). */
+const CARRIED_TRIGGER_MAX_MS = 3000;
 
 /**
  * The hub's audio front end (issues 4 and 16): per device, VAD + hub wake phrase → segmenter, plus wake
@@ -347,6 +349,8 @@ export class AudioFrontEnd implements Component {
     let d = this.devices.get(chunk.deviceId);
     if (d && d.streamId === chunk.streamId && d.sampleRate === chunk.sampleRate) return d;
     if (!this.started || !this.rnnoise) throw new InternalError('JARVIS_INTERNAL_NOT_STARTED', 'audio front end used before start()');
+    // A press that came after the old stream's last frame belongs to this one (see takePendingTrigger).
+    const carried = d?.segmenter.takePendingTrigger();
     if (d) this.close(d, chunk.receivedAt);
     const sink = this.sinks.onUtterance ?? ((u: Utterance) => u.run.end('done'));
     const wakeOpts = this.options.wake?.threshold === undefined ? {} : { threshold: this.options.wake.threshold };
@@ -404,6 +408,10 @@ export class AudioFrontEnd implements Component {
         lane.doneWindows = w.index + 1;
         this.release(state);
       });
+    }
+    if (carried && chunk.receivedAt - carried.at <= CARRIED_TRIGGER_MAX_MS) {
+      // The command starts no earlier than this stream's first sample.
+      state.segmenter.trigger(carried.trigger, Math.max(carried.at, state.anchorWall), carried.score, carried.heardAt);
     }
     d = state;
     this.devices.set(id, d);

@@ -193,6 +193,17 @@ export class Segmenter {
     this.pendingTrigger = { trigger, at, ...(score === undefined ? {} : { score }), ...(heardAt === undefined ? {} : { heardAt }) };
   }
 
+  /**
+   * Hands over a press or wake that no frame of this stream has taken yet (the stream ended under it), so the
+   * device's next stream can start its command: a PTT press published just before a new stream would otherwise
+   * be lost with the old segmenter.
+   */
+  takePendingTrigger(): { trigger: CommandTrigger; at: number; score?: number; heardAt?: number } | undefined {
+    const t = this.pendingTrigger;
+    this.pendingTrigger = undefined;
+    return t;
+  }
+
   /** Processes one 16 kHz frame that the VAD labelled. */
   push(frame: DspFrame): void {
     if (frame.sampleRate !== 16000 || frame.samples.length !== 160 || frame.speech === undefined) {

@@ -76,6 +76,29 @@ describe('segmenter', () => {
     expect(utterances).toHaveLength(0);
   });
 
+  it.skipIf(!tools)('a press after a stream ended starts the command of the next stream (press, then a new stream)', async () => {
+    const { fe, utterances } = await frontEnd();
+    const fx = getAudioFixture('fan.en-us');
+    feed(fe, 'dev1', new Int16Array(16000), { streamId: 7 });
+    // The old stream sent its last frame at T0 + 1000 ms; the press comes after it, the new stream after that.
+    fe.onButton('dev1', { button: 'ptt', action: 'press' }, T0 + 1100);
+    const next = new Int16Array(24000 + fx.samples.length);
+    next.set(fx.samples, 24000);
+    feed(fe, 'dev1', next, { streamId: 8 });
+    feed(fe, 'dev1', new Int16Array(16000 * 3), { streamId: 8, fromMs: 0 });
+    expect(utterances.map((u) => [u.kind, u.trigger])).toEqual([['command', 'ptt']]);
+    expect(Math.abs(utterances[0]!.startTs - T0 - 1500 - fx.manifest.speechStartMs)).toBeLessThanOrEqual(100);
+  });
+
+  it.skipIf(!tools)('a press older than a few seconds does not start the next stream\'s command', async () => {
+    const { fe, utterances } = await frontEnd();
+    const fx = getAudioFixture('fan.en-us');
+    feed(fe, 'dev1', new Int16Array(16000), { streamId: 7 });
+    fe.onButton('dev1', { button: 'ptt', action: 'press' }, T0 - 10_000);
+    feed(fe, 'dev1', fx.samples, { streamId: 8 });
+    expect(utterances.map((u) => u.kind)).toEqual(['passive']);
+  });
+
   it.skipIf(!tools)('ends a button-triggered run with no-speech when nobody talks', async () => {
     const { fe, utterances, events } = await frontEnd();
     feed(fe, 'dev1', new Int16Array(1600));
