@@ -9,7 +9,7 @@ import type { DeviceAudioChunk, MuteTransition } from '../../src/audio/types.js'
 import type { StreamGuardState } from '../../src/audio/device-stream.js';
 import { registerIngestMetrics } from '../../src/audio/ingest-metrics.js';
 import { UdpIngest, type StreamGuardStore } from '../../src/audio/udp-ingest.js';
-import { createLogger } from '../../src/core/logger.js';
+import { createLogger, silentLogger } from '../../src/core/logger.js';
 import { SecretBox } from '../../src/core/secrets.js';
 import { openDatabase } from '../../src/store/database.js';
 import { DevicesRepository } from '../../src/store/devices-repository.js';
@@ -348,5 +348,23 @@ describe('UdpIngest boot counters: the breaks of issue 15 [UDP-4.5]', () => {
     expect(mine.level).toBe(30);
     expect(mine.dropped).toEqual({ bad_tag: 300 });
     expect(mine.perSecond).toBe(30);
+  });
+});
+
+describe('UdpIngest metrics are registered by the root, not by the constructor', () => {
+  it('builds any number of ingests in one process; their series reach a registry only through registerIngestMetrics', async () => {
+    const registry = new Registry();
+    const series = registerIngestMetrics(registry);
+    const opts = { host: '127.0.0.1', port: 0, stream: STREAM, keyFor: () => undefined, logger: silentLogger() };
+    new UdpIngest({ ...opts, gate: new MuteGate(), metrics: series });
+    new UdpIngest({ ...opts, gate: new MuteGate(), metrics: series });
+    new UdpIngest({ ...opts, gate: new MuteGate() });
+    expect((await registry.getMetricsAsJSON()).map((m) => m.name).sort()).toEqual([
+      'jarvis_audio_concealed_samples_total',
+      'jarvis_audio_samples_forwarded_total',
+      'jarvis_device_muted',
+      'jarvis_udp_datagrams_total',
+    ]);
+    expect(() => registerIngestMetrics(registry)).toThrow(/already been registered/);
   });
 });
