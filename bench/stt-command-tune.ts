@@ -28,7 +28,7 @@ const extra = (process.env['JARVIS_TUNE_ARGS'] ?? '').split(' ').filter((x) => x
 const names = namesFromRegistry(loadRegistrySnapshot(sideSources('tune').home));
 const options: GrammarEngineOptions = {
   modelDir: DEFAULT_SPHINX_MODEL, names: { ...names, entities: [...names.entities, ...KIND_TARGETS] }, ...commandGrammar({ speech }),
-  areaGrammars: variant !== 'home', domainTargets: domains, secondOpinion: second, decoderArgs: extra,
+  areaGrammars: variant === 'area', domainTargets: domains, secondOpinion: second, decoderArgs: extra,
 };
 const engine = new GrammarEngine(options);
 const t0 = performance.now();

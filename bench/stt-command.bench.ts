@@ -12,7 +12,7 @@
  *
  * JARVIS_BENCH_STT_SIDE=tune runs the tuning half instead (labelled tuned_on: true; not a result).
  * JARVIS_BENCH_STT_EVERY=n keeps every n-th sentence (default 1).
- * JARVIS_BENCH_STT_GRAMMAR=before runs the grammar as it was before issue 14's tuning (whole home only, any target
+ * JARVIS_BENCH_STT_GRAMMAR=before runs the grammar as it was before issue 14's tuning (no second opinion, any target
  * for any template, the router's rule spellings and articles) for a before/after on the same audio.
  */
 import { existsSync } from 'node:fs';
@@ -51,12 +51,12 @@ export const benchmarks: Benchmark[] = [
       }
       const side = (process.env['JARVIS_BENCH_STT_SIDE'] === 'tune' ? 'tune' : 'test') as Side;
       const names = namesFromRegistry(loadRegistrySnapshot(sideSources(side).home));
-      // As main.ts and the voice pipeline build it: the command grammar, the home's names and bare kind words, one
-      // grammar per area tried first for the speaking device's area (the sentence's annotated device area).
+      // As main.ts and the voice pipeline build it: the command grammar, the home's names and bare kind words; the
+      // annotated device area is handed over as the pipeline hands the device's (per-area grammars are off by default).
       const before = process.env['JARVIS_BENCH_STT_GRAMMAR'] === 'before';
       const engine = new GrammarEngine({
         names: { ...names, entities: [...names.entities, ...KIND_TARGETS] }, ...commandGrammar({ speech: !before }),
-        ...(before ? { areaGrammars: false, domainTargets: false } : {}),
+        ...(before ? { domainTargets: false, secondOpinion: false } : {}),
       });
       await engine.start();
       let records: UtteranceRecord[];

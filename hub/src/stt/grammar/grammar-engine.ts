@@ -139,7 +139,9 @@ export interface GrammarEngineOptions {
   decoderState?: DecoderState;
   /**
    * Build one grammar per area of {@link GrammarNames.placed} and decode a device's speech against its own
-   * area's first (default true; false: the whole home only, as before issue 14's per-area grammars).
+   * area's first, the whole home's when it declines. Default false: on the TUNE half it changed little (192
+   * commands said with a device area: 8 → 9 right, 2 → 3 wrong) while every registry change compiles one more
+   * grammar per area (start and rebuild ~6× longer with the fixture home's 10 areas) — hub/src/stt/README.md.
    */
   areaGrammars?: boolean;
   /**
@@ -298,7 +300,7 @@ export class GrammarEngine implements SttEngine, Component {
     };
     load('command', compiled.fsg);
     const areaStates: Record<string, number> = {};
-    if (this.options.areaGrammars !== false && (names.placed?.length ?? 0) <= MAX_AREA_GRAMMARS) {
+    if (this.options.areaGrammars === true && (names.placed?.length ?? 0) <= MAX_AREA_GRAMMARS) {
       for (const area of names.placed ?? []) {
         // Each compile is a few hundred ms of JavaScript: let audio and timers run between them.
         await new Promise((resolve) => setImmediate(resolve));

@@ -70,7 +70,7 @@ describe.skipIf(!haveModel || !tools)('GrammarEngine with area grammars and the 
     const off = { clean: -Infinity, noisy: -Infinity, wordClean: -Infinity, wordNoisy: -Infinity };
     // Two areas keep the start short (each area grammar is one more compile); the rest of the home is unplaced.
     const two = { ...names, placed: home.placed!.filter((a) => a.id === 'living_room' || a.id === 'bedroom') };
-    engine = new GrammarEngine({ names: two, ...commandGrammar(), minMargin: off });
+    engine = new GrammarEngine({ names: two, ...commandGrammar(), minMargin: off, areaGrammars: true });
     await engine.start();
   }, 120_000);
   afterAll(() => engine.stop());
