@@ -358,7 +358,9 @@ export class EntityIndex {
           s = { entities: only, slots: {}, usedContext: false };
         }
         const entities = s.entities.filter(matches);
-        const slots: ResolvedTarget['slots'] = { ...s.slots, domain: kinds[0]!.domain };
+        // The domain of what was found ("is the window open": a window sensor, not a window cover), else the kind's.
+        const found = new Set(entities.map((e) => domainOf(e.entity_id)));
+        const slots: ResolvedTarget['slots'] = { ...s.slots, domain: found.size === 1 ? [...found][0]! : kinds[0]!.domain };
         const classes = new Set(kinds.map((k) => k.deviceClass));
         if (classes.size === 1 && kinds[0]!.deviceClass) slots.device_class = kinds[0]!.deviceClass;
         // None of that kind in the place said: the words may be a name instead ("the patio door" is the Patio

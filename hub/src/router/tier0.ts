@@ -258,7 +258,8 @@ export class Tier0Router {
     // "which lights are on", "any windows open": the whole home unless a place (or "here") is said.
     if (intent === 'HassGetState' && targetText && slots['state'] !== undefined) {
       const words = targetText.split(' ');
-      if (words.some((w) => singular(w) !== w && !/ss$/.test(w)) || /\b(?:any|which|what)\b/.test(norm)) targetText = `all ${targetText}`;
+      // A plural kind with no place is the speaker's room when the device has one ("are the lights on").
+      if ((words.some((w) => singular(w) !== w && !/ss$/.test(w)) && !contextAreaId) || /\b(?:any|which|what)\b/.test(norm)) targetText = `all ${targetText}`;
     }
 
     let resolved = this.index.resolve(c.hasTarget && targetText ? targetText : 'here', constraints);

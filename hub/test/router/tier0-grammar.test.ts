@@ -135,6 +135,15 @@ describe('tier 0 grammar: questions inside questions, hesitations, other ways to
     expect(c.route('temperature to 18 please', { area: 'ellas_room' })).toMatchObject({ intent: 'HassClimateSetTemperature', path: 'none', reply: "There is no thermostat in the Ella's Room." });
   });
 
+  it('asks about the speaker\'s room for a plural kind, the whole home for "any"; names the domain of what was found', () => {
+    expect(b.route('are the lights on', { area: 'kitchen' })).toMatchObject({ slots: { area: 'Kitchen', domain: 'light', state: 'on' } });
+    expect(b.route('are any lights on', { area: 'kitchen' }).slots['area']).toBeUndefined();
+    // The kitchen's window is a sensor, not a cover.
+    expect(b.route('is the window open', { area: 'kitchen' })).toMatchObject({ targets: ['binary_sensor.kitchen_window'], slots: { domain: 'binary_sensor', device_class: 'window' } });
+    expect(b.route('make it brighter in here', { area: 'kitchen' })).toMatchObject({ intent: 'HassLightSet', slots: { brightness_step: 25, area: 'Kitchen' } });
+    expect(b.route('mute this', { area: 'kitchen' })).toMatchObject({ intent: 'HassMediaPlayerMute', targets: ['media_player.kitchen_radio'] });
+  });
+
   it('does not take the verb for the target ("switch them on" is the room\'s lights, not its switches)', () => {
     expect(c.route('switch them on', { area: 'kitchen' })).toMatchObject({ intent: 'HassTurnOn', slots: { area: 'Kitchen', domain: 'light' } });
   });
