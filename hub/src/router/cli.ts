@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import type { CliCommand, CliIO } from '../cli/types.js';
+import { InputError } from '../core/index.js';
 import { HomeAssistantError } from '../home-assistant/errors.js';
 import { loadRegistrySnapshot } from '../home-assistant/registry-snapshot.js';
 import { Tier0Router } from './tier0.js';
@@ -27,11 +28,7 @@ Exit codes: 0 ok, 1 some JSONL lines were bad, 2 usage error (unknown flag, no t
 /** Codes `jarvis route` reports. */
 export const ROUTE_CLI_ERROR_CODES = ['JARVIS_ROUTE_BAD_ARGS', 'JARVIS_ROUTE_NO_TEXT', 'JARVIS_ROUTE_UNKNOWN_AREA', 'JARVIS_ROUTE_BAD_LINE'] as const;
 
-class RouteCliError extends Error {
-  constructor(readonly code: (typeof ROUTE_CLI_ERROR_CODES)[number] | 'JARVIS_HA_BAD_SNAPSHOT', message: string) {
-    super(message);
-  }
-}
+class RouteCliError extends InputError<(typeof ROUTE_CLI_ERROR_CODES)[number] | 'JARVIS_HA_BAD_SNAPSHOT'> {}
 
 /** The decision as `jarvis route` prints it, fields in a fixed order. */
 export function decisionJson(d: Decision): string {
