@@ -142,6 +142,8 @@ describe('tier 0 grammar: questions inside questions, hesitations, other ways to
     expect(b.route('is the window open', { area: 'kitchen' })).toMatchObject({ targets: ['binary_sensor.kitchen_window'], slots: { domain: 'binary_sensor', device_class: 'window' } });
     expect(b.route('make it brighter in here', { area: 'kitchen' })).toMatchObject({ intent: 'HassLightSet', slots: { brightness_step: 25, area: 'Kitchen' } });
     expect(b.route('mute this', { area: 'kitchen' })).toMatchObject({ intent: 'HassMediaPlayerMute', targets: ['media_player.kitchen_radio'] });
+    expect(b.route('go back one song', { area: 'kitchen' })).toMatchObject({ intent: 'HassMediaPrevious', targets: ['media_player.kitchen_radio'] });
+    expect(b.route('blinds halfway please', { area: 'study' })).toMatchObject({ intent: 'HassSetPosition', slots: { position: 50 }, targets: ['cover.study_blinds'] });
   });
 
   it('does not take the verb for the target ("switch them on" is the room\'s lights, not its switches)', () => {
