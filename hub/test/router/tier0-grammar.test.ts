@@ -75,6 +75,9 @@ describe('tier 0 grammar: timers, time, never mind', () => {
     ['add another two minutes', 'HassIncreaseTimer', { duration: 120 }],
     ['how long till the rice timer is done', 'HassTimerStatus', { timer_name: 'rice' }],
     ['time check please', 'HassGetCurrentTime', {}],
+    ["what's the rice timer at", 'HassTimerStatus', { timer_name: 'rice' }],
+    ['keep the timer going', 'HassUnpauseTimer', {}],
+    ['how cold will it be tonight', 'HassGetWeather', {}],
     ['oops sorry, not talking to you', 'HassNevermind', {}],
   ] as const)('%s', (text, intent, slots) => {
     expect(c.route(text)).toMatchObject({ intent, slots });
