@@ -146,6 +146,12 @@ const PHRASE_FIXES: Array<[RegExp, string]> = [
   [/\bt v\b/g, 'tv'],
 ];
 
+/** Verbs of commands after "would you mind …ing". */
+const GERUNDS: Readonly<Record<string, string>> = Object.fromEntries(
+  ['turn', 'switch', 'open', 'lock', 'unlock', 'start', 'play', 'check', 'add', 'lower', 'raise', 'pause', 'set', 'close', 'shut', 'put', 'stop', 'dim', 'make', 'cancel', 'tell']
+    .map((v) => [`${/(?:p|t|m)$/.test(v) && /[aeiou][ptm]$/.test(v) && !/(?:ee|oo|ea|ai|oi|ou)[ptm]$/.test(v) && !['open', 'start', 'lock'].includes(v) ? v + v.at(-1) : /e$/.test(v) ? v.slice(0, -1) : v}ing`, v]),
+);
+
 const POLITE_PREFIX = /^(?:(?:hey|ok|okay|hi|hello)\s+)?(?:jarvis\s+)?(?:please\s+|could you(?: please)?\s+|can you(?: please)?\s+|would you(?: please)?(?: mind)?\s+|will you\s+|are you able to\s+|i want you to\s+|i need you to\s+|i would like you to\s+|kindly\s+|jarvis\s+|(?:um|uh|er|erm|so|just|quickly|go ahead and|do me a favou?r and)\s+)*/;
 const POLITE_SUFFIX = /(?:\s+(?:please|for me|thanks|thank you|thanks a lot|jarvis|now|right now|would you|could you|will you|if you can|if you could|if you would|if that is ok|when you get a chance|real quick|quickly))+$/;
 
@@ -161,6 +167,8 @@ export function normalizeText(text: string): string {
   s = s.replace(/[^a-z0-9.\s-]/g, ' ').replace(/(?<!\d)\.|\.(?!\d)/g, ' ').replace(/-/g, ' ');
   const tokens = s.split(/\s+/).filter(Boolean);
   s = wordsToDigits(tokens).join(' ').replace(/\b(\d+) and a half\b/g, (_, n: string) => `${n}.5`);
+  // "would you mind closing the garage door": the verb it asks for.
+  s = s.replace(/\b(?:would|do) you mind (\w+ing)\b/, (_, g: string) => GERUNDS[g] ?? g);
   // Hesitations anywhere ("turn on, uh, the kitchen lights").
   s = s.replace(/(?:^| )(?:uh+|um+|uhm|erm|er|hmm+|ah+)(?= |$)/g, '').trim();
   // Suffix first: "ok please" stays "ok" (a prefix needs a word after it).

@@ -114,6 +114,8 @@ describe('tier 0 grammar: questions inside questions, hesitations, other ways to
     ['have we left the patio heater on', 'HassGetState', { name: 'Patio Heater', state: 'on' }],
     ['is the alarm set', 'HassGetState', { name: 'House Alarm', state: 'armed' }],
     ['turn on, um, the drafting lamp', 'HassTurnOn', { name: 'Drafting Lamp' }],
+    ['would you mind shutting the kitchen blind', 'HassTurnOff', { name: 'Kitchen Blind' }],
+    ['do you mind dimming the studio light to 30 percent', 'HassLightSet', { name: 'Studio Light', brightness: 30 }],
     ['can we have the lights on in the studio', 'HassTurnOn', { area: 'Studio', domain: 'light' }],
     ['pull the blinds down in the family room', 'HassTurnOff', { area: 'Family Room', device_class: 'blind' }],
     // A name said in another word order.
