@@ -1,5 +1,5 @@
 import { commands as registered } from './registry.js';
-import type { CliCommand, CliIO } from './types.js';
+import type { CliCommand, CliIO, LazyCliCommand } from './types.js';
 
 /** True for the error of a write whose reader has gone away (EPIPE), or of a later write to that stream. */
 export function isClosedPipeError(err: unknown): boolean {
@@ -29,7 +29,7 @@ function write(stream: NodeJS.WritableStream, text: string): void {
   stream.write(text.endsWith('\n') ? text : `${text}\n`);
 }
 
-function overview(commands: readonly CliCommand[], prefix: readonly string[] = []): string {
+function overview(commands: readonly (CliCommand | LazyCliCommand)[], prefix: readonly string[] = []): string {
   const shown = commands.filter((c) => prefix.every((w, i) => c.path[i] === w));
   const width = Math.max(0, ...shown.map((c) => c.path.join(' ').length));
   const lines = shown
@@ -42,12 +42,12 @@ function overview(commands: readonly CliCommand[], prefix: readonly string[] = [
  * Dispatches `jarvis ARGS` to the registered command with the longest matching path. Unknown commands
  * exit with code 2; `jarvis --help` lists every command.
  */
-export async function runCli(argv: readonly string[], io: CliIO, commands: readonly CliCommand[] = registered): Promise<number> {
+export async function runCli(argv: readonly string[], io: CliIO, commands: readonly (CliCommand | LazyCliCommand)[] = registered): Promise<number> {
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
     write(argv.length === 0 ? io.stderr : io.stdout, overview(commands));
     return argv.length === 0 ? 2 : 0;
   }
-  let best: CliCommand | undefined;
+  let best: CliCommand | LazyCliCommand | undefined;
   for (const c of commands) {
     if (c.path.every((w, i) => argv[i] === w) && (!best || c.path.length > best.path.length)) best = c;
   }
@@ -61,9 +61,10 @@ export async function runCli(argv: readonly string[], io: CliIO, commands: reado
     return 2;
   }
   const rest = argv.slice(best.path.length);
+  const command = 'load' in best ? await best.load() : best;
   if (rest.includes('--help') || rest.includes('-h')) {
-    write(io.stdout, best.help);
+    write(io.stdout, command.help);
     return 0;
   }
-  return best.run([...rest], io);
+  return command.run([...rest], io);
 }

@@ -17,3 +17,13 @@ export interface CliCommand {
   /** Runs the command; resolves to the process exit code. */
   run(argv: string[], io: CliIO): Promise<number>;
 }
+
+/**
+ * A command known by its path and summary, whose code loads only when it runs or its `--help` is asked for
+ * (see `cli/registry.ts`).
+ */
+export interface LazyCliCommand {
+  path: readonly string[];
+  summary: string;
+  load(): Promise<CliCommand>;
+}
