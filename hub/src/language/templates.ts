@@ -188,7 +188,8 @@ export const commandTemplates: readonly CommandTemplate[] = [
     ],
   },
   { intent: 'HassUnpauseTimer', sentences: ['(keep|get) <timer> (going|running) [again]', 'set <timer> (going|running) again', '<timer> (resume|continue|go)'], weak: true },
-  { intent: 'HassIncreaseTimer', sentences: ['(add|give it|give me|put on) {duration} [more|extra]', '(add|put) {duration} [more|extra] (on|to) (it|that|the clock)', '{duration} more [please]', '(extend|increase) (it|that) by {duration}'], weak: true },
+  // Not "give me a minute" or "five more minutes", which people say to each other.
+  { intent: 'HassIncreaseTimer', sentences: ['(add|give it) {duration} [more|extra]', '(add|put) {duration} [more|extra] (on|to) (it|that|the clock)', '(extend|increase) (it|that) by {duration}'], weak: true },
   { intent: 'HassDecreaseTimer', sentences: ['(take|knock|remove|subtract|shave) {duration} off', '{duration} less'], weak: true },
   {
     intent: 'HassTimerStatus',

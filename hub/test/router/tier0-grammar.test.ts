@@ -180,6 +180,10 @@ describe('tier 0 grammar: overheard speech is not a command', () => {
     'did you lock your bike',
     'the kitchen is painted blue now',
     'i turned off the lights yesterday',
+    'give me a minute',
+    'five more minutes',
+    'the timer on my phone went off',
+    'she turned the tv off and went to bed',
   ])('%s', (text) => {
     expect(c.route(text).path).toBe('passive');
   });
