@@ -753,7 +753,7 @@ export const commandTemplates: readonly CommandTemplate[] = [
   { intent: 'HassTurnOff', sentences: ['{target} unlock (it|them)'], domains: ['lock'], weak: true },
   { intent: 'HassTurnOn', sentences: ['{target} open (it|them) [up]'], domains: covers, weak: true },
   { intent: 'HassTurnOff', sentences: ['{target} (close|shut) (it|them)'], domains: covers, weak: true },
-  { intent: 'HassTurnOn', sentences: ['(light|lights) [on] (in here|here) [now]', '(light|lights) on', '(it is|its) [a bit|rather|pretty|getting|quite] dark [in here|here|now]', '(can i|could i|can we) (have|get) some light [in here|here]', 'i (need|want) [some|more] light [in here|here]'], weak: true },
+  { intent: 'HassTurnOn', sentences: ['(light|lights) [on] (in here|here) [now]', '(light|lights) on', '(it is|its) [a bit|rather|pretty|quite] dark (in here|here)', '(can i|could i|can we) (have|get) some light [in here|here]', 'i (need|want) [some|more] light [in here|here]'], weak: true },
   { intent: 'HassLightSet', sentences: ['make it (brighter|lighter) [in here|here]', '(brighten|lighten) (it|things) up [in here|here]', 'more light [in here|here] [please]'], slots: { brightness_step: 25 }, weak: true },
   { intent: 'HassLightSet', sentences: ['make it (darker|dimmer) [in here|here]', 'less light [in here|here] [please]'], slots: { brightness_step: -25 }, weak: true },
   { intent: 'HassMediaPlayerMute', sentences: ['(mute|silence) (this|that|it)'], domains: media, weak: true },
