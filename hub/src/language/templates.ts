@@ -296,6 +296,10 @@ export const commandTemplates: readonly CommandTemplate[] = [
     '(check|complete|delete|remove|tick|cross) [off] {item} [off] (from|on|in|off) <the> {list} <list_word>',
     'i (bought|got|did|finished|have done|picked up) [the] {item} (tick|cross|check|mark) (them|it) off <the> {list} <list_word>',
   ] },
+  { intent: 'HassListCompleteItem', sentences: [
+    '[i|we] [have] (bought|got|get|did|finished|done|picked up|found) [the|some] {item} [now|already] [so] [you can] (tick|cross|check|mark|take) (them|it) off [of] <the> {list} <list_word>',
+    '(mark|set) {item} (as|to) (done|complete|completed|finished|bought|checked) (on|in) <the> {list} <list_word>',
+  ], weak: true },
   { intent: 'HassListAddItem', sentences: ['(add|put|stick|pop|write) {item} (to|on|onto) <the> {list} <list_word>', '{list} list add {item}'] },
 
   // Media search (open vocabulary), before unpause/next so "play the next song" stays a command of its own.

@@ -167,6 +167,7 @@ describe('tier 0 grammar: media, dates, answers, broadcasts', () => {
     ['is it friday today', 'HassGetCurrentDate', {}],
     ['sure thing', 'HassRespond', { response: 'yes' }],
     ['let the kids know that lunch is ready', 'HassBroadcast', { message: 'lunch is ready' }],
+    ["we've got the nappies now, tick them off the shopping list", 'HassListCompleteItem', { item: 'nappies', list: 'Shopping List' }],
   ] as const)('%s', (text, intent, slots) => {
     expect(c.route(text)).toMatchObject({ intent, slots });
   });
