@@ -411,6 +411,7 @@ export async function startHub(config: JarvisConfig, logger: Logger, options: St
         handleCommand: (text, origin) => commands.handleCommandText(text, origin),
         publishTranscript: (segment) => transcripts.publish(segment),
         hasTranscriptListeners: () => transcripts.size > 0,
+        deviceArea: (deviceId) => registry.byTextId(deviceId)?.area,
         names: homeNames(haClient),
         onEvent: (event) => {
           voiceMetrics.observe(event);
