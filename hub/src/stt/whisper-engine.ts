@@ -163,6 +163,7 @@ class WhisperStream implements TranscriptStream {
   private inFlight: Promise<void> | undefined;
   private readonly agreement = new LocalAgreement();
   private readonly aborter = new AbortController();
+  private partialAborter: AbortController | undefined;
   private closed = false;
 
   constructor(private readonly engine: WhisperEngine, private readonly options: StreamOptions, private readonly intervalMs: number) {}
@@ -186,8 +187,10 @@ class WhisperStream implements TranscriptStream {
   private pass(): void {
     this.lastPassAt = this.length;
     const pcm = this.audio();
+    const partial = new AbortController();
+    this.partialAborter = partial;
     this.inFlight = this.engine
-      .transcribe(pcm, { ...this.options, signal: this.aborter.signal })
+      .transcribe(pcm, { ...this.options, signal: AbortSignal.any([this.aborter.signal, partial.signal]) })
       .then((t) => {
         if (this.closed) return;
         this.agreement.update(t.text);
@@ -199,6 +202,9 @@ class WhisperStream implements TranscriptStream {
 
   async end(): Promise<Transcript> {
     if (this.closed) throw new SttError('JARVIS_STT_ENGINE_CLOSED', 'stream already ended');
+    // The final pass supersedes a partial still running: cancel it rather than wait for it (it held the
+    // end of speech back by a whole pass on the hot path).
+    this.partialAborter?.abort();
     await this.inFlight;
     this.closed = true;
     return this.engine.transcribe(this.audio(), this.options);

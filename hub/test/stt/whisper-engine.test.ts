@@ -21,6 +21,28 @@ describe('whisper window and prompt', () => {
   });
 });
 
+describe('WhisperEngine streaming', () => {
+  it('cancels a partial pass still running at the end of speech instead of waiting for it', async () => {
+    // A pass that runs until it is cancelled: the old end() awaited it and never got to the final pass.
+    const calls: { final: boolean; cancelled: boolean }[] = [];
+    class Stuck extends WhisperEngine {
+      override transcribe(pcm: Float32Array, options: { signal?: AbortSignal } = {}): ReturnType<WhisperEngine['transcribe']> {
+        const call = { final: options.signal === undefined, cancelled: false };
+        calls.push(call);
+        const done = { text: call.final ? 'final' : '', confidence: 1, segments: [], engine: 'whisper' as const, timings: { queueMs: 0, decodeMs: 0, totalMs: 0 } };
+        if (call.final) return Promise.resolve(done);
+        return new Promise((_resolve, reject) => options.signal!.addEventListener('abort', () => { call.cancelled = true; reject(options.signal!.reason as Error); }));
+      }
+    }
+    const stream = new Stuck({ modelPath: '/nonexistent', streamIntervalMs: 100 }).stream();
+    stream.push(new Float32Array(3200));
+    expect(calls).toEqual([{ final: false, cancelled: false }]);
+    const final = await stream.end();
+    expect(final.text).toBe('final');
+    expect(calls).toEqual([{ final: false, cancelled: true }, { final: true, cancelled: false }]);
+  });
+});
+
 describe('WhisperEngine without a model file', () => {
   it('reports the missing model with the command that fetches it', async () => {
     const engine = new WhisperEngine({ modelPath: '/nonexistent/ggml-base.en.bin', modelName: 'base.en' });
@@ -48,6 +70,8 @@ describe.skipIf(!haveModel)('WhisperEngine with the test model (no weights: empt
       const stream = engine.stream({ onPartial: (p) => partials.push(p) });
       const clip = tone(1.2);
       for (let i = 0; i < clip.length; i += 1600) stream.push(clip.subarray(i, i + 1600));
+      // Speech goes on while a partial pass runs (end() cancels one still running at the end of speech).
+      await expect.poll(() => partials.length, { timeout: 30_000 }).toBeGreaterThanOrEqual(1);
       const final = await stream.end();
       expect(final.text).toBe('');
       expect(partials.length).toBeGreaterThanOrEqual(1);
