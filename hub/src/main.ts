@@ -375,6 +375,7 @@ export async function startHub(config: JarvisConfig, logger: Logger, options: St
           forget: (minutes, deviceId) => forgetter.forget(minutes, deviceId),
           deviceExists,
           isMuted: (id) => gate.isMuted(id),
+          unmutedAt: (id) => gate.unmutedAt(id),
         }),
       );
 

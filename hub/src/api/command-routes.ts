@@ -58,6 +58,8 @@ export interface CommandRouteDeps {
   deviceExists(deviceId: string): boolean;
   /** Whether the mute gate holds the device muted (a muted device's transcripts are dropped, and the answer says so). */
   isMuted?(deviceId: string): boolean;
+  /** When the device was last unmuted: an estimated start never reaches back into that mute. */
+  unmutedAt?(deviceId: string): number | undefined;
 }
 
 /**
@@ -90,7 +92,11 @@ export function commandRoutes(deps: CommandRouteDeps, now: () => number = Date.n
       const body = parse(transcriptBody, req.body);
       if (!deviceExists(body.deviceId)) throw new CommandError('JARVIS_COMMAND_UNKNOWN_DEVICE', `deviceId: no device ${JSON.stringify(body.deviceId)}`);
       const endedAt = body.endedAt ?? now();
-      const startedAt = body.startedAt ?? endedAt - Math.max(1000, Math.round((body.text.length / 15) * 1000));
+      // Without a start the speech is taken to have lasted as long as reading the text takes, but never from before
+      // the device's last unmute: that stretch is a blackout, and the observer would silently drop the whole text.
+      const unmutedAt = deps.unmutedAt?.(body.deviceId);
+      const estimated = endedAt - Math.max(1000, Math.round((body.text.length / 15) * 1000));
+      const startedAt = body.startedAt ?? (unmutedAt !== undefined && unmutedAt < endedAt ? Math.max(estimated, unmutedAt + 1) : estimated);
       if (startedAt > endedAt) throw new CommandError('JARVIS_COMMAND_BAD_REQUEST', 'startedAt: must not be after endedAt');
       if (deps.isMuted?.(body.deviceId)) {
         // The observer would drop it silently; the caller must learn that nothing was kept, and why.

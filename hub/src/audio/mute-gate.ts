@@ -18,6 +18,7 @@ interface DeviceMute {
 export class MuteGate {
   private readonly states = new Map<string, DeviceMute>();
   private readonly listeners = new Set<(t: MuteTransition) => void>();
+  private readonly unmuted = new Map<string, number>();
 
   constructor(
     private readonly audit: MuteAuditSink = () => {},
@@ -78,9 +79,15 @@ export class MuteGate {
     return this.update(deviceId, 'frame', false, `stream-${why}`);
   }
 
+  /** When the device was last unmuted (by any source), if it was muted since the hub started. */
+  unmutedAt(deviceId: string): number | undefined {
+    return this.unmuted.get(deviceId);
+  }
+
   /** Forgets a removed device. */
   forget(deviceId: string): void {
     this.states.delete(deviceId);
+    this.unmuted.delete(deviceId);
   }
 
   /** Subscribes to transitions; returns the unsubscribe function. */
@@ -105,6 +112,7 @@ export class MuteGate {
     const after = s.mqtt || s.frame || s.api;
     if (before === after) return undefined;
     const t: MuteTransition = { deviceId, muted: after, source, at: this.now(), ...(actor !== undefined ? { actor } : {}) };
+    if (!after) this.unmuted.set(deviceId, t.at);
     this.audit(t);
     for (const l of this.listeners) {
       try {

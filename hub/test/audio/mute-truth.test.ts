@@ -94,6 +94,7 @@ describe('POST /api/v1/transcripts for a muted device', () => {
         forget: undefined,
         deviceExists: () => true,
         isMuted: (id) => gate.isMuted(id),
+        unmutedAt: (id) => gate.unmutedAt(id),
       }),
       { prefix: '/api/v1' },
     );
@@ -114,6 +115,21 @@ describe('POST /api/v1/transcripts for a muted device', () => {
     expect(ok.statusCode).toBe(202);
     expect(ok.json()).toMatchObject({ published: true });
     expect(published.map((s) => s.text)).toEqual(['buy eggs']);
+  });
+
+  it('never dates a text posted right after an unmute back into the mute (the observer drops what overlaps a mute)', async () => {
+    // The API and the gate share the wall clock, as in the hub.
+    const gate = new MuteGate();
+    gate.setMqttMuted('0000005a', true);
+    gate.setMqttMuted('0000005a', false);
+    expect(gate.unmutedAt('0000005a')).toBeLessThanOrEqual(Date.now());
+    const { published } = await api(gate);
+    // 62 characters read aloud take ~4 s: the estimate would start before the unmute a moment ago.
+    const ok = await app!.inject({ method: 'POST', url: '/api/v1/transcripts', payload: { deviceId: '0000005a', text: 'We are out of eggs, and I need to call the plumber tomorrow.' } });
+    expect(ok.statusCode).toBe(202);
+    expect(published).toHaveLength(1);
+    expect(published[0]!.startedAt).toBeGreaterThan(gate.unmutedAt('0000005a')!);
+    expect(published[0]!.startedAt).toBeLessThan(published[0]!.endedAt);
   });
 
   it('still rejects a malformed body with a coded error', async () => {
