@@ -1,3 +1,4 @@
+import { InternalError } from '../core/index.js';
 import type { CliCommand, LazyCliCommand } from './types.js';
 
 /**
@@ -28,7 +29,7 @@ function lazy(entry: { path: readonly string[]; summary: string; load: Loader })
     summary: entry.summary,
     async load() {
       const found = (await entry.load()).find((c) => c.path.join(' ') === entry.path.join(' '));
-      if (!found) throw new Error(`jarvis ${entry.path.join(' ')} is listed in cli/registry.ts but its part no longer exports it`);
+      if (!found) throw new InternalError('JARVIS_INTERNAL_INVARIANT', `jarvis ${entry.path.join(' ')} is listed in cli/registry.ts but its part no longer exports it`);
       return found;
     },
   };

@@ -1,19 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { MemoryService, memoryCommand, parseMemoryCommand, speakBack, applyCorrection, MemoryError } from '../../src/memory/index.js';
-import { openDatabase, type Db } from '../../src/store/database.js';
-import { migrations } from '../../src/store/migrations/index.js';
+import { describe, expect, it } from 'vitest';
+import { memoryCommand, parseMemoryCommand, speakBack, applyCorrection, MemoryError } from '../../src/memory/index.js';
+import { useMemoryService } from './service-fixture.js';
 
-let db: Db | undefined;
-afterEach(() => {
-  db?.close();
-  db = undefined;
-});
-
-function service(): MemoryService {
-  db = openDatabase(':memory:', { migrations });
-  let now = Date.parse('2026-03-02T12:00:00Z');
-  return new MemoryService({ db, clock: () => (now += 1000) });
-}
+const service = useMemoryService();
 
 describe('reading memory commands (the carrier is closed, the content open)', () => {
   it('tells remember, correct, forget and recall apart and keeps the content as said', () => {

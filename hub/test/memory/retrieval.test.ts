@@ -1,23 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { heldOutQuestionIds } from '../../src/memory/eval-split.js';
-import { MemoryService } from '../../src/memory/index.js';
 import { memoryTokens } from '../../src/memory/tokens.js';
-import { openDatabase, type Db } from '../../src/store/database.js';
-import { migrations } from '../../src/store/migrations/index.js';
+import { useMemoryService } from './service-fixture.js';
 
 // Facts and questions written for these tests (not from tests/fixtures/memory).
-let db: Db | undefined;
-afterEach(() => {
-  db?.close();
-  db = undefined;
-});
-function service(): MemoryService {
-  db = openDatabase(':memory:', { migrations });
-  let now = Date.parse('2026-03-02T12:00:00Z');
-  return new MemoryService({ db, clock: () => (now += 1000) });
-}
+const service = useMemoryService();
 
 describe('memory tokens', () => {
   it('meet a question in question form and a fact in statement form on the same words', () => {
