@@ -3,6 +3,7 @@ import { findDueDate, type DueDate, type DueMatch } from './due-date.js';
 import type { ExtractOptions, Finding, Utterance } from './extract.js';
 import { isUser } from './extract.js';
 import { contentTokens, tidyTodoText } from './normalise.js';
+import { TASK_VERBS } from './task-verbs.js';
 import { normaliseSpeech } from './speech-text.js';
 import { localIsoDate } from './zoned-time.js';
 
@@ -34,17 +35,6 @@ interface Term {
 /** Speakers that are never a person in the room. */
 const MEDIA_SPEAKERS = /^(?:tv|radio|podcast|video|movie|film|ad|advert|speaker|music|voicemail|announcer|pa)$/i;
 
-/** Verbs that make a to-do even when compromise does not tag them as verbs (whisper's lower case). */
-const TASK_VERBS = new Set(
-  ('call text email phone ring send buy get pick drop book schedule reschedule pay renew return fix clean cancel order ' +
-    'reply write finish file submit check make bring pack move feed water wash replace repair sign mail fax print ' +
-    'visit help meet tell ask remind change update review prepare cook bake rsvp register charge swing stop grab put ' +
-    'set look find sort organize organise clear empty wrap download install rotate inspect confirm sell donate vacuum ' +
-    'mow walk follow respond message contact apply refill collect deposit transfer take do back read research plan ' +
-    'arrange hire iron sweep mop dust tidy shop ship post hang paint fill scan start go see ping loop chase approve ' +
-    'draft prep pull close venmo let swap cover proofread submit close drive run test upload share invite text ' +
-    'meal add sync deliver finalize finalise outline type record practice study pack unpack load unload').split(' '),
-);
 
 /** Verbs after "I will" / "I need to" that are talk or states, not a to-do ("I'll be honest", "I need to sleep"). */
 const NOT_A_TASK = new Set(['be', 'bet', 'admit', 'say', 'think', 'guess', 'wait', 'stay', 'sleep', 'sit', 'relax', 'rest', 'breathe', 'cry', 'lie', 'pass', 'try', 'keep', 'miss', 'never', 'not', 'probably', 'survive', 'live', 'die', 'love', 'like', 'hate', 'calm', 'figure', 'talk', 'vent', 'eat', 'leave', 'know', 'feel', 'hear', 'mean', 'want', 'wonder', 'let you', 'owe']);

@@ -1,5 +1,6 @@
 import { findDueDate, type DueDate, type DueMatch } from './due-date.js';
 import { tidyTodoText } from './normalise.js';
+import { TASK_VERBS } from './task-verbs.js';
 
 /** One transcribed utterance as the extractor sees it. */
 export interface Utterance {
@@ -40,15 +41,6 @@ export interface ExtractOptions {
 /** Speakers that are never a person in the room: what they say is never the user's to-do. */
 const MEDIA_SPEAKERS = new Set(['tv', 'radio', 'podcast', 'video', 'movie', 'film', 'ad', 'advert', 'speaker', 'music']);
 
-/** Verbs that start a to-do; used to split "drop off X, get Y, and call Z" and to accept "I'll <verb> ...". */
-const TASK_VERBS = new Set(
-  ('call text email phone ring send buy get pick drop book schedule reschedule pay renew return fix clean cancel order ' +
-    'reply write finish file submit check make bring pack move feed water wash replace repair sign mail fax print ' +
-    'visit help meet tell ask remind change update review prepare cook bake rsvp register charge swing stop grab put ' +
-    'set look find sort organize organise clear empty wrap download install rotate inspect confirm sell donate vacuum ' +
-    'mow walk follow respond message contact apply refill collect deposit transfer take do back read research plan ' +
-    'arrange hire pickup iron sweep mop dust tidy shop order ship post hang paint fill print scan start go see').split(' '),
-);
 /** Verbs that after "I'll" are talk, not a promise ("I'll be honest", "I'll take the blue one", "I'll see you"). */
 const NOT_A_PROMISE = new Set(['be', 'see', 'take', 'have', 'let', 'bet', 'admit', 'say', 'think', 'try', 'pass', 'guess', 'leave', 'stay', 'wait', 'keep', 'sleep', 'eat', 'sit', 'go', 'tell', 'never', 'probably', 'just']);
 /** Objects of "out of" / "need" that are not things to buy. */
