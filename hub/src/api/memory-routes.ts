@@ -16,9 +16,11 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   throw new MemoryError('JARVIS_MEMORY_BAD_ARGUMENT', `${path}: ${issue?.message ?? 'invalid'}`);
 }
 
-/** The JSON shape of a fact in the API. */
+/** The JSON shape of a fact in the API, with the wordings a correction replaced (`history`). */
 export function factJson(f: Fact): Record<string, unknown> {
-  return { id: f.id, text: f.text, personId: f.personId, scope: f.personId === null ? 'household' : 'person', heard: { deviceId: f.deviceId, area: f.area, at: new Date(f.saidAt).toISOString() }, replaces: f.replaces };
+  return { id: f.id, text: f.text, personId: f.personId, scope: f.personId === null ? 'household' : 'person', heard: { deviceId: f.deviceId, area: f.area, at: new Date(f.saidAt).toISOString() }, replaces: f.replaces,
+    // What the fact said before it was corrected, oldest first (still found by those words).
+    history: f.superseded.map((w) => ({ text: w.text, heard: { deviceId: w.deviceId, at: new Date(w.saidAt).toISOString() } })) };
 }
 
 function sendError(reply: FastifyReply, status: number, code: string, message: string): FastifyReply {

@@ -16,6 +16,18 @@ export interface Fact {
   saidAt: number;
   /** The fact this one corrected (and replaced), if any. */
   replaces: number | null;
+  /**
+   * The wordings this fact replaced, oldest first: kept so a question in the old words still finds it
+   * (lexical search reads them; the answer is the current text) and so the API can show the history.
+   */
+  superseded: SupersededWording[];
+}
+
+/** An earlier wording of a corrected fact: what was said, when, by which device. */
+export interface SupersededWording {
+  text: string;
+  saidAt: number;
+  deviceId: string | null;
 }
 
 /** Who is speaking: the device decides the person (its owner) unless a person is given. */
@@ -44,9 +56,31 @@ export interface MemoryServiceOptions {
   logger?: MemoryLogger;
 }
 
-interface Row { id: number; person_id: number | null; text: string; device_id: string | null; area: string | null; said_at: number; replaces: number | null }
+interface Row { id: number; person_id: number | null; text: string; device_id: string | null; area: string | null; said_at: number; replaces: number | null; superseded: string }
 
-const fromRow = (r: Row): Fact => ({ id: Number(r.id), personId: r.person_id === null ? null : Number(r.person_id), text: r.text, deviceId: r.device_id, area: r.area, saidAt: Number(r.said_at), replaces: r.replaces === null ? null : Number(r.replaces) });
+const fromRow = (r: Row): Fact => ({ id: Number(r.id), personId: r.person_id === null ? null : Number(r.person_id), text: r.text, deviceId: r.device_id, area: r.area, saidAt: Number(r.said_at), replaces: r.replaces === null ? null : Number(r.replaces), superseded: parseSuperseded(r.superseded) });
+
+/** The stored history (a JSON array); entries that are not wordings are skipped rather than trusted. */
+function parseSuperseded(json: string): SupersededWording[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((e: unknown) => {
+    if (typeof e !== 'object' || e === null) return [];
+    const { text, saidAt, deviceId } = e as Record<string, unknown>;
+    if (typeof text !== 'string' || typeof saidAt !== 'number') return [];
+    return [{ text, saidAt, deviceId: typeof deviceId === 'string' ? deviceId : null }];
+  });
+}
+
+/** At most this many earlier wordings are kept per fact (the oldest go first). */
+const MAX_SUPERSEDED = 10;
+/** The words a fact is found by: its current text and the wordings it replaced. */
+const factTokens = (f: Fact): string[] => [f.text, ...f.superseded.map((w) => w.text)].flatMap(memoryTokens);
 const blob = (v: Float32Array): Buffer => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
 /** Reciprocal rank fusion constant (the usual 60). */
 const RRF_K = 60;
@@ -152,12 +186,13 @@ export class MemoryService {
     // names must be named by the fact, or own it.
     const named = namedPeople(question);
     const names = new Map(this.people().map((p) => [p.id, p.name.toLowerCase()]));
-    const aboutNamed = (f: Fact): boolean => named.every((n) => memoryTokens(f.text).includes(n) || (f.personId !== null && f.personId !== personId && names.get(f.personId) === n));
-    const hit = this.search(question, origin, 5).find((h) => aboutNamed(h.fact));
+    const aboutNamed = (f: Fact): boolean => named.every((n) => factTokens(f).includes(n) || (f.personId !== null && f.personId !== personId && names.get(f.personId) === n));
     // About the question: it shares a word few facts use (a name, "stroller", "coffee"; not "my",
-    // "number"), or two words, or its embedding is close.
+    // "number"), or two words, or its embedding is close. The best-ranked fact that is about it answers.
     const wanted = Math.min(MIN_SHARED, new Set(memoryTokens(question)).size);
-    if (!hit || (hit.sharedWords < Math.max(1, wanted) && hit.cosine < MIN_COSINE && hit.rareSharedWords === 0)) return undefined;
+    const about = (h: RecallHit): boolean => h.sharedWords >= Math.max(1, wanted) || h.cosine >= MIN_COSINE || h.rareSharedWords > 0;
+    const hit = this.search(question, origin, 5).find((h) => aboutNamed(h.fact) && about(h));
+    if (!hit) return undefined;
     if (opts.touch ?? true) this.lastTouched.set(scopeKey(this.personOf(origin)), hit.fact.id);
     return hit;
   }
@@ -185,8 +220,11 @@ export class MemoryService {
       .slice(0, limit)
       .map(([id, score]) => {
         const fact = all.get(id)!;
-        const sharedSet = new Set(memoryTokens(fact.text).filter((t) => qTokens.has(t)));
-        const rare = [...sharedSet].filter((t) => this.documentFrequency(t) <= Math.max(1, all.size * RARE_SHARE)).length;
+        const sharedSet = new Set(factTokens(fact).filter((t) => qTokens.has(t)));
+        // One rare word is enough only in what the fact says now: an old wording ("my reading glasses …")
+        // must share two words, so a stale word alone ("my BP reading") does not answer.
+        const current = new Set(memoryTokens(fact.text));
+        const rare = [...sharedSet].filter((t) => current.has(t) && this.documentFrequency(t) <= Math.max(1, all.size * RARE_SHARE)).length;
         return { fact, score, cosine: cosineOf.get(id) ?? 0, sharedWords: sharedSet.size, rareSharedWords: rare };
       });
   }
@@ -196,7 +234,7 @@ export class MemoryService {
     const personId = this.personOf(origin);
     const topicTokens = new Set(memoryTokens(topic));
     if (topicTokens.size === 0) return [];
-    const gone = this.list().filter((f) => (f.personId === personId || f.personId === null) && memoryTokens(f.text).some((t) => topicTokens.has(t)));
+    const gone = this.list().filter((f) => (f.personId === personId || f.personId === null) && factTokens(f).some((t) => topicTokens.has(t)));
     for (const f of gone) this.delete(f.id);
     return gone;
   }
@@ -239,7 +277,17 @@ export class MemoryService {
       : this.options.db.prepare('SELECT id FROM facts WHERE device_id = ? AND said_at >= ?').all(deviceId, from)) as { id: number }[];
     let n = 0;
     for (const r of rows) if (this.delete(Number(r.id))) n++;
-    if (n > 0) this.log?.info({ deviceId: deviceId ?? 'all', facts: n }, 'purged facts of a muted or forgotten stretch');
+    // A fact corrected later (or on another device) keeps its earlier wordings: those said in the stretch go too.
+    const inStretch = (w: SupersededWording): boolean => w.saidAt >= from && (deviceId === null || w.deviceId === deviceId);
+    let wordings = 0;
+    for (const f of this.list()) {
+      const keep = f.superseded.filter((w) => !inStretch(w));
+      if (keep.length === f.superseded.length) continue;
+      wordings += f.superseded.length - keep.length;
+      this.options.db.prepare('UPDATE facts SET superseded = ? WHERE id = ?').run(JSON.stringify(keep), f.id);
+      this.index = undefined;
+    }
+    if (n > 0 || wordings > 0) this.log?.info({ deviceId: deviceId ?? 'all', facts: n, earlierWordings: wordings }, 'purged facts of a muted or forgotten stretch');
     return n;
   }
 
@@ -251,8 +299,9 @@ export class MemoryService {
         db.prepare('DELETE FROM fact_vectors WHERE rowid = ?').run(BigInt(replaced.id));
         db.prepare('DELETE FROM facts WHERE id = ?').run(replaced.id);
       }
-      const newId = Number(db.prepare('INSERT INTO facts (person_id, text, device_id, area, said_at, replaces) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(personId, text, origin.deviceId ?? null, origin.area ?? null, at, replaced?.id ?? null).lastInsertRowid);
+      const superseded = replaced ? [...replaced.superseded, { text: replaced.text, saidAt: replaced.saidAt, deviceId: replaced.deviceId }].slice(-MAX_SUPERSEDED) : [];
+      const newId = Number(db.prepare('INSERT INTO facts (person_id, text, device_id, area, said_at, replaces, superseded) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(personId, text, origin.deviceId ?? null, origin.area ?? null, at, replaced?.id ?? null, JSON.stringify(superseded)).lastInsertRowid);
       db.prepare('INSERT INTO fact_vectors (rowid, embedding, embedder) VALUES (?, ?, ?)').run(BigInt(newId), blob(this.embedder.embedSync(memoryTokens(text).join(' ') || text)), this.embedder.id);
       return newId;
     })();
@@ -272,11 +321,13 @@ export class MemoryService {
     if (!this.index) {
       const facts = this.list();
       const df = new Map<string, number>();
+      // Rarity counts what facts say now: a corrected fact's old words do not make a word common.
       for (const f of facts) for (const t of new Set(memoryTokens(f.text))) df.set(t, (df.get(t) ?? 0) + 1);
       const engine = bm25();
-      engine.defineConfig({ fldWeights: { text: 1 } });
+      // The words a fact was corrected away from still find it, a little behind its own words.
+      engine.defineConfig({ fldWeights: { text: 1, earlier: 0.5 } });
       engine.definePrepTasks([(s) => memoryTokens(String(s))]);
-      for (const f of facts) engine.addDoc({ text: f.text }, String(f.id));
+      for (const f of facts) engine.addDoc({ text: f.text, earlier: f.superseded.map((w) => w.text).join(' . ') }, String(f.id));
       // wink needs three documents to consolidate; below that only the vector search ranks.
       if (facts.length >= 3) engine.consolidate();
       this.index = { engine, size: facts.length, df };

@@ -63,6 +63,38 @@ describe('the memory service', () => {
     expect(m.recall('what is the garage code')).toBeUndefined();
   });
 
+  it('a corrected fact keeps the words it replaced: a question in the old words still finds it, and the history shows them', () => {
+    const m = service();
+    m.remember('the car key is on the hook by the door');
+    m.remember('the mailbox key is in the kitchen drawer');
+    const old = m.remember('the spare key for the shed is under the doormat', { deviceId: '0000000a' }).fact;
+    const { fact, replaced } = m.remember('actually the spare key is in the blue pot', { deviceId: '0000000b' });
+    expect(replaced?.id).toBe(old.id);
+    expect(fact.superseded).toEqual([{ text: 'the spare key for the shed is under the doormat', saidAt: old.saidAt, deviceId: '0000000a' }]);
+    // "shed" and "doormat" are only in the old wording; the answer is the corrected fact.
+    expect(m.recall('where is the key to the shed')?.fact.id).toBe(fact.id);
+    expect(m.recall('what did I say was under the doormat')?.fact.id).toBe(fact.id);
+    // A second correction keeps the whole history, oldest first.
+    const second = m.remember('sorry, the spare key is now in the green watering can').fact;
+    expect(second.superseded.map((w) => w.text)).toEqual(['the spare key for the shed is under the doormat', 'actually the spare key is in the blue pot']);
+    expect(m.recall('where is the key to the shed')?.fact.id).toBe(second.id);
+    // Forgetting the topic in the old words forgets the fact.
+    expect(m.forgetAbout('the shed').map((f) => f.id)).toEqual([second.id]);
+  });
+
+  it('a mute purges the earlier wordings said in its stretch, even when the correction came from another device', () => {
+    const m = service();
+    m.remember('the car key is on the hook by the door', { at: 100 });
+    m.remember('the mailbox key is in the kitchen drawer', { at: 200 });
+    m.remember('the spare key for the shed is under the doormat', { deviceId: '0000000a', at: 1000 });
+    const { fact } = m.remember('actually the spare key is in the blue pot', { deviceId: '0000000b', at: 5000 });
+    expect(m.recall('where is the key to the shed')?.fact.id).toBe(fact.id);
+    expect(m.purge('0000000a', 500)).toBe(0);
+    expect(m.get(fact.id)?.text).toBe('actually the spare key is in the blue pot');
+    expect(m.get(fact.id)?.superseded).toEqual([]);
+    expect(m.recall('where is the key to the shed')).toBeUndefined();
+  });
+
   it('refuses an empty or oversized fact with a coded error and stores nothing', () => {
     const m = service();
     expect(() => m.remember('   ')).toThrow(MemoryError);
