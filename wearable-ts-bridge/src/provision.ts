@@ -1,7 +1,9 @@
 /**
- * Serial provisioning of a wearable (firmware/core/jarvis_provision.h): Wi-Fi credentials over the
- * Improv Wi-Fi serial protocol (as ESPHome-style tools send them), then the device bundle over the
- * Jarvis line protocol `JVP1 BUNDLE <hex> *<crc32>`. The console also carries the firmware's log lines;
+ * Serial provisioning of a wearable (firmware/core/jarvis_provision.h): the device bundle over the
+ * Jarvis line protocol `JVP1 BUNDLE <hex> *<crc32>`, then the Wi-Fi credentials over the Improv Wi-Fi
+ * serial protocol (as ESPHome-style tools send them). The bundle goes first so the device's Improv join
+ * check covers the hub's MQTT login too: the device answers Provisioned only after it joined the network
+ * and logged in to the bundle's broker, else Improv error "unable to connect" (and keeps its old Wi-Fi). The console also carries the firmware's log lines;
  * anything that is neither an Improv packet nor a `JVP1` line is skipped. The key never leaves this
  * process except inside the BUNDLE line, and is never logged.
  */
@@ -100,6 +102,8 @@ export interface ProvisionOptions {
   wifi?: { ssid: string; password: string };
   /** Per answer; default 5000 ms. */
   timeoutMs?: number;
+  /** For the answer to the Wi-Fi settings (the device tries the join first: up to 30 s); default 35000 ms. */
+  joinTimeoutMs?: number;
   log?: (line: string) => void;
 }
 
@@ -107,7 +111,22 @@ export interface ProvisionOptions {
 export interface ProvisionResult {
   deviceId: string;
   firmware: string;
+  /** True when the device joined the network (and logged in to the hub's MQTT) and stored the settings. */
   wifi: boolean;
+  /** The Improv redirect URL the device answered with (the hub's dashboard), when Wi-Fi was sent. */
+  url?: string;
+}
+
+/** The strings of an Improv RPC result: command, total length, then length-prefixed strings. */
+export function improvResultStrings(data: Uint8Array): string[] {
+  const out: string[] = [];
+  const end = Math.min(data.length, 2 + (data[1] ?? 0));
+  for (let i = 2; i < end; ) {
+    const len = data[i] as number;
+    out.push(Buffer.from(data.subarray(i + 1, i + 1 + len)).toString('utf8'));
+    i += 1 + len;
+  }
+  return out;
 }
 
 const fail = (message: string): never => {
@@ -155,13 +174,13 @@ export async function provisionDevice(options: ProvisionOptions): Promise<Provis
     queue.push(...scanner.push(chunk));
     wake?.();
   });
-  const next = async (what: string, accept: (e: ConsoleEvent) => boolean): Promise<ConsoleEvent> => {
-    const until = Date.now() + timeoutMs;
+  const next = async (what: string, accept: (e: ConsoleEvent) => boolean, waitMs = timeoutMs): Promise<ConsoleEvent> => {
+    const until = Date.now() + waitMs;
     for (;;) {
       const i = queue.findIndex(accept);
       if (i >= 0) return queue.splice(0, i + 1).at(-1) as ConsoleEvent;
       const left = until - Date.now();
-      if (left <= 0) return fail(`no ${what} from the device on ${options.port} within ${timeoutMs} ms`);
+      if (left <= 0) return fail(`no ${what} from the device on ${options.port} within ${waitMs} ms`);
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, left);
         wake = (): void => {
@@ -181,17 +200,6 @@ export async function provisionDevice(options: ProvisionOptions): Promise<Provis
     const ready = hello.kind === 'line' ? /^JVP1 READY (\S+)/.exec(hello.text) : null;
     if (!ready) return fail(`the device refused HELLO: ${hello.kind === 'line' ? hello.text.slice(9) : ''}`);
     log(`device on ${options.port}: ${ready[1] as string}`);
-    let wifi = false;
-    if (wifiPacket) {
-      send(wifiPacket);
-      const answer = await next('Improv answer to the Wi-Fi settings', (e) =>
-        e.kind === 'improv' && ((e.type === ImprovType.CURRENT_STATE && e.data[0] === ImprovState.PROVISIONED) || e.type === ImprovType.ERROR_STATE));
-      if (answer.kind === 'improv' && answer.type === ImprovType.ERROR_STATE) {
-        return fail(`the device refused the Wi-Fi settings (Improv error: ${IMPROV_ERRORS[answer.data[0] ?? 255] ?? 'unknown error'})`);
-      }
-      wifi = true;
-      log(`Wi-Fi settings stored for SSID "${options.wifi?.ssid ?? ''}"`);
-    }
     const json = Buffer.from(JSON.stringify(bundle), 'utf8');
     if (json.length > 2048) return fail(`the bundle is ${json.length} bytes; the device takes at most 2048 (shorten the name or area)`);
     log(`sending the bundle of device ${bundle.deviceId} (${json.length} bytes, key not shown)`);
@@ -201,7 +209,27 @@ export async function provisionDevice(options: ProvisionOptions): Promise<Provis
     if (!text.startsWith('JVP1 OK BUNDLE ')) return fail(`the device refused the bundle: ${text.slice('JVP1 ERR '.length)}`);
     const deviceId = text.slice('JVP1 OK BUNDLE '.length).trim();
     if (deviceId !== bundle.deviceId) return fail(`the device stored device ${deviceId}, not ${bundle.deviceId}`);
-    return { deviceId, firmware: ready[1] as string, wifi };
+    if (!wifiPacket) return { deviceId, firmware: ready[1] as string, wifi: false };
+    // The device tries the join (the network, then the hub's MQTT login with the bundle just stored)
+    // before it stores anything: Provisioned + the redirect URL, or an error (0 = "no error" is not one).
+    send(wifiPacket);
+    log(`Wi-Fi settings for SSID "${options.wifi?.ssid ?? ''}" sent; the device is trying the join`);
+    const answer = await next(
+      'Improv answer to the Wi-Fi settings',
+      (e) => e.kind === 'improv' && ((e.type === ImprovType.RPC_RESULT && e.data[0] === 1) || (e.type === ImprovType.ERROR_STATE && e.data[0] !== 0)),
+      options.joinTimeoutMs ?? 35_000,
+    );
+    if (answer.kind === 'improv' && answer.type === ImprovType.ERROR_STATE) {
+      const code = answer.data[0] ?? 255;
+      return fail(
+        code === 3
+          ? `the device stored the bundle but could not join Wi-Fi "${options.wifi?.ssid ?? ''}" and log in to the hub's MQTT broker with it (Improv error: unable to connect); it keeps its previous Wi-Fi settings`
+          : `the device refused the Wi-Fi settings (Improv error: ${IMPROV_ERRORS[code] ?? 'unknown error'})`,
+      );
+    }
+    const url = answer.kind === 'improv' ? improvResultStrings(answer.data)[0] : undefined;
+    log(`Wi-Fi joined and stored${url ? `; the hub: ${url}` : ''}`);
+    return { deviceId, firmware: ready[1] as string, wifi: true, ...(url ? { url } : {}) };
   } finally {
     input.setRawMode(false);
     input.destroy();

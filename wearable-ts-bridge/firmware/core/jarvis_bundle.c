@@ -101,6 +101,9 @@ int jarvis_bundle_parse(const char *json, size_t len, jarvis_bundle *out, const 
   if (member(json, len, "hub", &hub) != 1 || hub.type != JARVIS_JSON_OBJECT) return jarvis_bundle_wipe(&b), fail(why, "hub: must be an object");
   if (member_string(hub.p, hub.n, "udp", b.hub_udp, sizeof b.hub_udp) < 0 || jarvis_split_host_port(b.hub_udp, host, sizeof host, &port) < 0)
     return jarvis_bundle_wipe(&b), fail(why, "hub.udp: must be HOST:PORT with a port from 1 to 65535");
+  if (member_string(hub.p, hub.n, "http", b.hub_http, sizeof b.hub_http) < 0 ||
+      (strncmp(b.hub_http, "http://", 7) != 0 && strncmp(b.hub_http, "https://", 8) != 0) || strlen(b.hub_http) < 9)
+    return jarvis_bundle_wipe(&b), fail(why, "hub.http: must be an http:// or https:// URL of at most 127 bytes");
   *out = b;
   jarvis_bundle_wipe(&b);
   return 0;

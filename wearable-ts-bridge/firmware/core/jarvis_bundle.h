@@ -14,6 +14,7 @@ extern "C" {
 #endif
 
 #define JARVIS_BUNDLE_MAX_JSON 4096u
+#define JARVIS_BUNDLE_HTTP_BYTES 128u
 
 typedef struct jarvis_bundle {
   uint32_t device_id;
@@ -23,6 +24,7 @@ typedef struct jarvis_bundle {
   char username[64];
   char password[128];
   char hub_udp[80]; /* HOST:PORT */
+  char hub_http[JARVIS_BUNDLE_HTTP_BYTES]; /* the hub's HTTP base URL (its dashboard), http:// or https:// */
 } jarvis_bundle;
 
 /*

@@ -93,13 +93,12 @@ static void core_log(jarvis_core *c, const char *fmt, ...) {
 
 /* ---- cmd/config and cmd/led payloads ---- */
 
-/* A number 0..1 as thousandths. */
-static int unit_milli(const jarvis_json_span *v, uint16_t *out) {
+/* A number 0..1 (checked to the schema; the value itself is the hub's). */
+static int unit_check(const jarvis_json_span *v) {
   int64_t m;
   int exact;
   if (v->type != JARVIS_JSON_NUMBER || jarvis_json_milli(v, &m, &exact) < 0) return -1;
   if (m < 0 || m > 1000 || (m == 1000 && !exact) || (m == 0 && !exact && v->p[0] == '-')) return -1;
-  *out = (uint16_t)m;
   return 0;
 }
 
@@ -127,11 +126,14 @@ int jarvis_config_parse(const char *json, size_t len, uint16_t sample_rate, jarv
   if (rc != JARVIS_OK) return rc;
   if (inout == NULL) return JARVIS_E_BAD_ARGUMENT;
   next = *inout;
+  next.not_used = 0;
   while ((rc = jarvis_json_object_next(&it, &k, &v)) == 1) {
     if (jarvis_json_key_is(&k, "vadSensitivity")) {
-      if (unit_milli(&v, &next.vad_milli) < 0) return refuse(why, "vadSensitivity: must be a number from 0 to 1");
+      if (unit_check(&v) < 0) return refuse(why, "vadSensitivity: must be a number from 0 to 1");
+      next.not_used |= JARVIS_CONFIG_VAD_SENSITIVITY;
     } else if (jarvis_json_key_is(&k, "volume")) {
-      if (unit_milli(&v, &next.volume_milli) < 0) return refuse(why, "volume: must be a number from 0 to 1");
+      if (unit_check(&v) < 0) return refuse(why, "volume: must be a number from 0 to 1");
+      next.not_used |= JARVIS_CONFIG_VOLUME;
     } else if (jarvis_json_key_is(&k, "frameMs")) {
       int64_t m;
       int exact;
@@ -149,7 +151,7 @@ int jarvis_config_parse(const char *json, size_t len, uint16_t sample_rate, jarv
       else return refuse(why, "codec: must be pcm16 or adpcm");
     } else if (jarvis_json_key_is(&k, "wakeWord")) {
       if (v.type != JARVIS_JSON_TRUE && v.type != JARVIS_JSON_FALSE) return refuse(why, "wakeWord: must be true or false");
-      next.wake_word = v.type == JARVIS_JSON_TRUE;
+      next.not_used |= JARVIS_CONFIG_WAKE_WORD;
     } /* unknown fields are ignored [MQTT-6.5] */
   }
   if (rc < 0) return refuse(why, "(payload): not a JSON object");
@@ -158,10 +160,8 @@ int jarvis_config_parse(const char *json, size_t len, uint16_t sample_rate, jarv
 }
 
 int jarvis_config_format(const jarvis_settings *s, char *out, size_t cap) {
-  int n = snprintf(out, cap, "{\"codec\":\"%s\",\"frameMs\":%u,\"vadSensitivity\":%u.%03u,\"volume\":%u.%03u,\"wakeWord\":%s}",
-                   s->codec == JARVIS_CODEC_IMA_ADPCM ? "adpcm" : "pcm16", (unsigned)s->frame_ms, (unsigned)(s->vad_milli / 1000u),
-                   (unsigned)(s->vad_milli % 1000u), (unsigned)(s->volume_milli / 1000u), (unsigned)(s->volume_milli % 1000u),
-                   s->wake_word ? "true" : "false");
+  int n = snprintf(out, cap, "{\"codec\":\"%s\",\"frameMs\":%u}", s->codec == JARVIS_CODEC_IMA_ADPCM ? "adpcm" : "pcm16",
+                   (unsigned)s->frame_ms);
   return n < 0 || (size_t)n >= cap ? JARVIS_E_TOO_LARGE : n;
 }
 
@@ -227,6 +227,12 @@ static void enter(jarvis_core *c, jarvis_core_state s, uint32_t now) {
   c->next_attempt_ms = now;
 }
 
+/* The colour goes to an RGB LED through the HAL; a single-colour LED (led_color NULL) shows only the pattern. */
+static void led_color(jarvis_core *c, int32_t rgb) {
+  if (c->hal->led_color != NULL && rgb != c->led_rgb) c->hal->led_color(c->hal->ctx, rgb);
+  c->led_rgb = rgb;
+}
+
 /* The LED: a cmd/led pattern while one runs, else on = streaming and not muted. A single LED shows the
  * patterns as blink (2 Hz), pulse (150 ms each second) and spin (one of four 100 ms steps). */
 static void set_led(jarvis_core *c, uint32_t now) {
@@ -235,6 +241,7 @@ static void set_led(jarvis_core *c, uint32_t now) {
       (uint32_t)(now - c->led_cmd_start_ms) >= c->led_cmd.duration_ms) {
     core_log(c, "led: %s ended; back to the status LED", LED_NAMES[c->led_cmd.pattern]);
     c->led_cmd.pattern = JARVIS_LED_IDLE;
+    led_color(c, JARVIS_LED_DEFAULT_COLOR);
   }
   if (c->led_cmd.pattern != JARVIS_LED_IDLE) {
     uint32_t t = now - c->led_cmd_start_ms;
@@ -268,11 +275,9 @@ int jarvis_core_init(jarvis_core *core, const jarvis_hal *hal, const jarvis_core
   core->cfg = *cfg;
   core->state = JARVIS_STATE_PROVISIONING;
   core->led = -1;
+  core->led_rgb = JARVIS_LED_DEFAULT_COLOR;
   core->settings.codec = cfg->codec;
   core->settings.frame_ms = (uint16_t)((uint32_t)cfg->frame_samples * 1000u / cfg->sample_rate);
-  core->settings.vad_milli = 500;
-  core->settings.volume_milli = 800;
-  core->settings.wake_word = 0;
   jarvis_ring_init(&core->ring, ring_storage, ring_cap);
   return JARVIS_OK;
 }
@@ -584,6 +589,11 @@ int jarvis_core_on_message(jarvis_core *c, const char *topic, const uint8_t *pay
     }
     apply_settings(c, &s);
     c->config_applied++;
+    if (s.not_used != 0)
+      core_log(c, "cmd/config: left to the hub / not on this device (valid, not stored):%s%s%s",
+               s.not_used & JARVIS_CONFIG_VAD_SENSITIVITY ? " vadSensitivity (hub VAD)" : "",
+               s.not_used & JARVIS_CONFIG_WAKE_WORD ? " wakeWord (hub wake detector)" : "",
+               s.not_used & JARVIS_CONFIG_VOLUME ? " volume (no speaker)" : "");
     n = jarvis_config_format(&c->settings, text, sizeof text);
     if (n < 0) return n;
     have = h->nvs_get(h->ctx, JARVIS_CORE_NVS_CONFIG, stored, sizeof stored);
@@ -607,9 +617,12 @@ int jarvis_core_on_message(jarvis_core *c, const char *topic, const uint8_t *pay
     }
     c->led_cmd = cmd;
     c->led_cmd_start_ms = h->now_ms(h->ctx);
+    led_color(c, cmd.has_color ? (int32_t)(cmd.rgb & 0xFFFFFFu) : JARVIS_LED_DEFAULT_COLOR);
     {
-      char color[24] = "", dur[24] = "until replaced";
-      if (cmd.has_color) (void)snprintf(color, sizeof color, " color #%06lx", (unsigned long)(cmd.rgb & 0xFFFFFFu));
+      char color[48] = "", dur[24] = "until replaced";
+      if (cmd.has_color)
+        (void)snprintf(color, sizeof color, " color #%06lx%s", (unsigned long)(cmd.rgb & 0xFFFFFFu),
+                       h->led_color == NULL ? " (single-colour LED: not shown)" : "");
       if (cmd.duration_ms) (void)snprintf(dur, sizeof dur, "for %lu ms", (unsigned long)cmd.duration_ms);
       core_log(c, "cmd/led: %s%s %s", LED_NAMES[cmd.pattern], color, dur);
     }

@@ -86,15 +86,21 @@ typedef struct jarvis_core_config {
   uint32_t keepalive_ms;    /* nominal keep-alive period; sent 0.8x..1.2x apart [UDP-4.6] */
 } jarvis_core_config;
 
-/* The settings cmd/config changes [MQTT-6.5.7]; codec and frame_ms drive the stream, the rest is kept
- * for the parts of the device that use them (VAD, speaker, wake word) and persisted with them. */
+/* The settings of cmd/config [MQTT-6.5.7] this device uses: codec and frame_ms drive the stream and are
+ * stored. The schema's other fields belong to the hub or to hardware this wearable does not have, so
+ * they are checked (a malformed one refuses the payload, as the schema says) but neither applied nor
+ * stored: vadSensitivity and wakeWord (voice activity and wake-word detection run on the hub, on the
+ * stream; the device sends every unmuted sample and has no detector of its own) and volume (reply
+ * volume; this wearable has no speaker, cmd/say is ignored). See ../README.md "cmd/config fields". */
 typedef struct jarvis_settings {
   uint8_t codec;          /* JARVIS_CODEC_PCM16LE or JARVIS_CODEC_IMA_ADPCM */
   uint16_t frame_ms;      /* 10, 20 or 40 */
-  uint16_t vad_milli;     /* vadSensitivity x 1000, 0..1000 */
-  uint16_t volume_milli;  /* volume x 1000, 0..1000 */
-  uint8_t wake_word;      /* 0 or 1 */
+  uint8_t not_used;       /* JARVIS_CONFIG_* bits of the valid fields the last parse saw and left alone */
 } jarvis_settings;
+
+#define JARVIS_CONFIG_VAD_SENSITIVITY 1u /* hub: its VAD on the stream */
+#define JARVIS_CONFIG_VOLUME 2u          /* speaker volume: no speaker on this device */
+#define JARVIS_CONFIG_WAKE_WORD 4u       /* hub: its wake-word detector on the stream */
 
 typedef enum jarvis_led_pattern {
   JARVIS_LED_IDLE = 0, /* no command: the LED shows "streaming and not muted" */
@@ -120,7 +126,8 @@ typedef struct jarvis_led_command {
  * NULL) names the field. frameMs must also fit the frame buffer at sample_rate.
  */
 int jarvis_config_parse(const char *json, size_t len, uint16_t sample_rate, jarvis_settings *inout, const char **why);
-/* Writes the canonical JSON of s into out (cap bytes, NUL-terminated); returns its length or negative. */
+/* Writes the canonical JSON of s (codec, frameMs) into out (cap bytes, NUL-terminated); returns its length
+ * or negative. */
 int jarvis_config_format(const jarvis_settings *s, char *out, size_t cap);
 /* Parses a cmd/led payload; JARVIS_OK or JARVIS_E_BAD_PAYLOAD / JARVIS_E_TOO_LARGE with *why. */
 int jarvis_led_parse(const char *json, size_t len, jarvis_led_command *out, const char **why);
@@ -157,6 +164,7 @@ typedef struct jarvis_core {
   uint32_t config_applied, commands_refused;
   int mute_publish_pending;
   int led;
+  int32_t led_rgb;              /* the colour last given to the HAL, JARVIS_LED_DEFAULT_COLOR at first */
   /* UDP */
   uint32_t next_keepalive_ms;
   /* counters */

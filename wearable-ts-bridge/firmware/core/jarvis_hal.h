@@ -47,7 +47,26 @@ typedef struct jarvis_hal {
   int (*mqtt_subscribe)(void *ctx, const char *topic, int qos);
   /* One human-readable log line (no newline). May be NULL. Never receives key material. */
   void (*log)(void *ctx, const char *line);
+  /*
+   * The provisioning join check (Improv Wi-Fi, jarvis_provision.h): a TRIAL join with candidate Wi-Fi
+   * credentials that leaves the stored ones and the running links alone. join_start begins it (0, or
+   * negative when it cannot start): join the network ssid/password and, when the device holds a bundle
+   * (NVS jv_bundle and its links), log in to that bundle's MQTT broker with its login and the client id
+   * jarvis-<id>-check [MQTT-6.9], so a running jarvis-<id>-wearable session is never taken over.
+   * join_poll: 0 still trying, 1 joined (Wi-Fi up and, with a bundle, the MQTT login accepted), negative
+   * failed. join_end ends the trial after success, failure or the provisioning's timeout; the device's
+   * own links are back as they were. Non-blocking like the rest. NULL on a HAL that cannot check a join:
+   * Improv Wi-Fi settings are then refused with "unable to connect", never stored unchecked.
+   */
+  int (*join_start)(void *ctx, const char *ssid, const char *password);
+  int (*join_poll)(void *ctx);
+  void (*join_end)(void *ctx);
+  /* The LED's colour (0xRRGGBB) while a cmd/led with a color runs, JARVIS_LED_DEFAULT_COLOR after it.
+   * NULL on a single-colour LED (then the colour is only logged). */
+  void (*led_color)(void *ctx, int32_t rgb);
 } jarvis_hal;
+
+#define JARVIS_LED_DEFAULT_COLOR (-1)
 
 #ifdef __cplusplus
 }

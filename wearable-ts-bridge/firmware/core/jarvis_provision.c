@@ -11,7 +11,7 @@
 #define IMPROV_VERSION 1u
 enum { IMPROV_CURRENT_STATE = 1, IMPROV_ERROR_STATE = 2, IMPROV_RPC = 3, IMPROV_RPC_RESULT = 4 };
 enum { IMPROV_READY = 2, IMPROV_PROVISIONING = 3, IMPROV_PROVISIONED = 4 };
-enum { IMPROV_ERR_INVALID = 1, IMPROV_ERR_UNKNOWN_RPC = 2, IMPROV_ERR_UNKNOWN = 0xFF };
+enum { IMPROV_ERR_NONE = 0, IMPROV_ERR_INVALID = 1, IMPROV_ERR_UNKNOWN_RPC = 2, IMPROV_ERR_UNABLE_TO_CONNECT = 3, IMPROV_ERR_UNKNOWN = 0xFF };
 
 uint32_t jarvis_crc32(const uint8_t *data, size_t n) {
   uint32_t crc = 0xFFFFFFFFu;
@@ -72,12 +72,12 @@ static void improv_error(jarvis_prov *p, uint8_t err) { improv_send(p, IMPROV_ER
 
 /* RPC result: command, total length, then length-prefixed strings. */
 static void improv_result(jarvis_prov *p, uint8_t cmd, const char *const *strings, unsigned count) {
-  uint8_t data[200];
+  uint8_t data[255];
   size_t n = 2;
   unsigned i;
   for (i = 0; i < count; i++) {
     size_t len = strlen(strings[i]);
-    if (len > 60 || n + 1 + len > sizeof data) break;
+    if (n + 1 + len > sizeof data) break;
     data[n++] = (uint8_t)len;
     memcpy(data + n, strings[i], len);
     n += len;
@@ -90,6 +90,79 @@ static void improv_result(jarvis_prov *p, uint8_t cmd, const char *const *string
 static int have(jarvis_prov *p, const char *key) {
   uint8_t probe[4];
   return p->hal->nvs_get(p->hal->ctx, key, probe, sizeof probe) >= 0;
+}
+
+/* The answer to a successful Wi-Fi RPC (and to "current state" once provisioned): the redirect URL, the
+ * hub's dashboard from the stored bundle's hub.http, or no string before a bundle is stored. */
+static void improv_provisioned_result(jarvis_prov *p) {
+  char url[JARVIS_BUNDLE_HTTP_BYTES + 16];
+  const char *strings[1];
+  int n = p->hal->nvs_get(p->hal->ctx, JARVIS_PROV_NVS_HUB_HTTP, url, JARVIS_BUNDLE_HTTP_BYTES - 1);
+  if (n <= 0 || n >= (int)JARVIS_BUNDLE_HTTP_BYTES - 1) {
+    improv_result(p, 1, NULL, 0);
+    return;
+  }
+  if (url[n - 1] == '/') n--;
+  memcpy(url + n, "/#/devices", 11);
+  strings[0] = url;
+  improv_result(p, 1, strings, 1);
+}
+
+static void wipe_candidate(jarvis_prov *p) {
+  volatile char *q = p->cand_pass;
+  size_t i;
+  for (i = 0; i < sizeof p->cand_pass; i++) q[i] = 0;
+  memset(p->cand_ssid, 0, sizeof p->cand_ssid);
+  p->cand_ssid_len = p->cand_pass_len = 0;
+}
+
+static void join_failed(jarvis_prov *p, const char *why) {
+  char line[160];
+  if (p->joining && p->hal->join_end != NULL) p->hal->join_end(p->hal->ctx);
+  p->joining = 0;
+  p->joins_failed++;
+  (void)snprintf(line, sizeof line, "provision: Wi-Fi join (SSID of %u bytes) failed: %s; the stored Wi-Fi settings are kept",
+                 (unsigned)p->cand_ssid_len, why);
+  prov_log(p, line);
+  wipe_candidate(p);
+  improv_error(p, IMPROV_ERR_UNABLE_TO_CONNECT);
+  improv_state(p, IMPROV_READY);
+}
+
+int jarvis_prov_poll(jarvis_prov *p) {
+  int rc;
+  if (!p->joining) return 0;
+  rc = p->hal->join_poll(p->hal->ctx);
+  if (rc == 0) {
+    if ((uint32_t)(p->hal->now_ms(p->hal->ctx) - p->join_started_ms) < JARVIS_PROV_JOIN_TIMEOUT_MS) return 1;
+    join_failed(p, "timed out");
+    return 0;
+  }
+  if (rc < 0) {
+    join_failed(p, have(p, JARVIS_CORE_NVS_BUNDLE) ? "the network or the hub's MQTT login did not answer yes" : "the network did not answer yes");
+    return 0;
+  }
+  p->hal->join_end(p->hal->ctx);
+  p->joining = 0;
+  if (p->hal->nvs_set(p->hal->ctx, JARVIS_PROV_NVS_WIFI_SSID, p->cand_ssid, p->cand_ssid_len) != 0 ||
+      p->hal->nvs_set(p->hal->ctx, JARVIS_PROV_NVS_WIFI_PASS, p->cand_pass, p->cand_pass_len) != 0) {
+    prov_log(p, "provision: JARVIS_FW_NVS: the Wi-Fi settings could not be stored");
+    wipe_candidate(p);
+    improv_error(p, IMPROV_ERR_UNKNOWN);
+    improv_state(p, IMPROV_READY);
+    return 0;
+  }
+  p->wifi_stored++;
+  {
+    char line[120];
+    (void)snprintf(line, sizeof line, "provision: Wi-Fi joined%s; settings stored (SSID of %u bytes)",
+                   have(p, JARVIS_CORE_NVS_BUNDLE) ? " and the hub's MQTT login accepted" : "", (unsigned)p->cand_ssid_len);
+    prov_log(p, line);
+  }
+  wipe_candidate(p);
+  improv_state(p, IMPROV_PROVISIONED);
+  improv_provisioned_result(p);
+  return 0;
 }
 
 static void improv_packet(jarvis_prov *p, const uint8_t *pkt, size_t len) {
@@ -108,6 +181,7 @@ static void improv_packet(jarvis_prov *p, const uint8_t *pkt, size_t len) {
     improv_error(p, IMPROV_ERR_INVALID);
     return;
   }
+  improv_error(p, IMPROV_ERR_NONE); /* the spec: each RPC command clears the error state first */
   switch (d[0]) {
     case 1: { /* send Wi-Fi settings: ssid_len ssid pass_len pass */
       const uint8_t *q = d + 2;
@@ -118,25 +192,46 @@ static void improv_packet(jarvis_prov *p, const uint8_t *pkt, size_t len) {
         improv_error(p, IMPROV_ERR_INVALID);
         return;
       }
-      improv_state(p, IMPROV_PROVISIONING);
-      if (p->hal->nvs_set(p->hal->ctx, JARVIS_PROV_NVS_WIFI_SSID, q + 1, ssid_len) != 0 ||
-          p->hal->nvs_set(p->hal->ctx, JARVIS_PROV_NVS_WIFI_PASS, q + 2 + ssid_len, pass_len) != 0) {
-        prov_log(p, "provision: JARVIS_FW_NVS: the Wi-Fi settings could not be stored");
+      if (p->joining) { /* one trial at a time; the running one answers first */
+        prov_log(p, "provision: refused Improv Wi-Fi settings: a join is already being tried");
         improv_error(p, IMPROV_ERR_UNKNOWN);
         return;
       }
-      p->wifi_stored++;
-      {
-        char line[80];
-        (void)snprintf(line, sizeof line, "provision: Wi-Fi settings stored (SSID of %u bytes)", (unsigned)ssid_len);
-        prov_log(p, line);
+      improv_state(p, IMPROV_PROVISIONING);
+      memcpy(p->cand_ssid, q + 1, ssid_len);
+      p->cand_ssid[ssid_len] = '\0';
+      memcpy(p->cand_pass, q + 2 + ssid_len, pass_len);
+      p->cand_pass[pass_len] = '\0';
+      p->cand_ssid_len = (uint8_t)ssid_len;
+      p->cand_pass_len = (uint8_t)pass_len;
+      if (memchr(p->cand_ssid, 0, ssid_len) != NULL || memchr(p->cand_pass, 0, pass_len) != NULL) {
+        prov_log(p, "provision: refused Improv Wi-Fi settings (a NUL byte in the SSID or password)");
+        wipe_candidate(p);
+        improv_error(p, IMPROV_ERR_INVALID);
+        improv_state(p, IMPROV_READY);
+        return;
       }
-      improv_state(p, IMPROV_PROVISIONED);
-      improv_result(p, 1, NULL, 0);
+      if (p->hal->join_start == NULL || p->hal->join_poll == NULL || p->hal->join_end == NULL) {
+        join_failed(p, "this HAL cannot check a join, and unchecked settings are never stored");
+        return;
+      }
+      if (p->hal->join_start(p->hal->ctx, p->cand_ssid, p->cand_pass) != 0) {
+        join_failed(p, "the trial join could not start");
+        return;
+      }
+      p->joining = 1;
+      p->join_started_ms = p->hal->now_ms(p->hal->ctx);
+      prov_log(p, "provision: Wi-Fi settings received; trying the join before storing them");
+      (void)jarvis_prov_poll(p);
       return;
     }
-    case 2: /* request current state */
-      improv_state(p, have(p, JARVIS_PROV_NVS_WIFI_SSID) ? IMPROV_PROVISIONED : IMPROV_READY);
+    case 2: /* request current state (and, when provisioned, the provisioning result again) */
+      if (p->joining) improv_state(p, IMPROV_PROVISIONING);
+      else if (!have(p, JARVIS_PROV_NVS_WIFI_SSID)) improv_state(p, IMPROV_READY);
+      else {
+        improv_state(p, IMPROV_PROVISIONED);
+        improv_provisioned_result(p);
+      }
       return;
     case 3: { /* request device info: firmware name, version, chip, device name */
       const char *info[4];
@@ -199,6 +294,7 @@ static void line_bundle(jarvis_prov *p, uint8_t *hex, size_t n) {
       store(p, JARVIS_PROV_NVS_MQTT_USER, b.username, strlen(b.username)) != 0 ||
       store(p, JARVIS_PROV_NVS_MQTT_PASS, b.password, strlen(b.password)) != 0 ||
       store(p, JARVIS_PROV_NVS_HUB_UDP, b.hub_udp, strlen(b.hub_udp)) != 0 ||
+      store(p, JARVIS_PROV_NVS_HUB_HTTP, b.hub_http, strlen(b.hub_http)) != 0 ||
       store(p, JARVIS_CORE_NVS_BUNDLE, id_key, sizeof id_key) != 0) {
     memset(id_key, 0, sizeof id_key);
     jarvis_bundle_wipe(&b);

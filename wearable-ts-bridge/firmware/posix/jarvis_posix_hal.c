@@ -17,6 +17,9 @@
 
 #include <mosquitto.h>
 
+#include "jarvis_bundle.h"
+#include "jarvis_provision.h"
+
 #define NVS_MAX_KEYS 32
 #define NVS_MAX_VALUE 1024
 #define NVS_KEY_BYTES 16
@@ -482,6 +485,142 @@ int jarvis_posix_nvs_set(void *ctx, const char *key, const void *data, size_t le
   return nvs_save(p->nvs_path, nvs_entries, n);
 }
 
+/* ---- the provisioning join check ---- */
+
+int jarvis_posix_parse_mqtt_url(const char *url, char *host, size_t cap, int *port) {
+  const char *rest;
+  char hp[300];
+  size_t len;
+  if (strncmp(url, "mqtts://", 8) == 0) return -2;
+  if (strncmp(url, "mqtt://", 7) != 0) return -1;
+  rest = url + 7;
+  len = strcspn(rest, "/?#");
+  if (len == 0 || len >= sizeof hp) return -1;
+  memcpy(hp, rest, len);
+  hp[len] = '\0';
+  if (strchr(hp, '@') != NULL) return -1; /* the login comes from the bundle's fields */
+  if (jarvis_split_host_port(hp, host, cap, port) == 0) return 0;
+  if (strchr(hp, ':') != NULL || len >= cap) return -1; /* no port: the default */
+  memcpy(host, hp, len + 1);
+  *port = 1883;
+  return 0;
+}
+
+static void on_join_connect(struct mosquitto *m, void *obj, int rc) {
+  (void)m;
+  ((jarvis_posix *)obj)->join_connack = rc;
+}
+
+/* A NUL-terminated NVS string; 0, or -1 when absent or too long. */
+static int nvs_string(jarvis_posix *p, const char *key, char *out, size_t cap) {
+  int n = jarvis_posix_nvs_get(p, key, out, cap - 1);
+  if (n < 0 || (size_t)n >= cap) return -1;
+  out[n] = '\0';
+  return 0;
+}
+
+static int join_fail(jarvis_posix *p, const char *why) {
+  plog(p, "join: %s", why);
+  p->join_state = -1;
+  return 0; /* started; join_poll reports the failure */
+}
+
+static int hal_join_start(void *ctx, const char *ssid, const char *password) {
+  jarvis_posix *p = ctx;
+  uint8_t id_key[JARVIS_CORE_BUNDLE_BYTES];
+  char url[160], user[128], pass[128], host[256], client_id[48];
+  unsigned long id;
+  int port = 0, rc;
+  p->join_state = 0;
+  p->join_connack = -1;
+  clock_gettime(CLOCK_MONOTONIC, &p->join_t0);
+  gpio_load(p);
+  if (!p->wifi) return join_fail(p, "Wi-Fi is down (the GPIO double says wifi=0)");
+  if (p->wifi_ap_count > 0) {
+    unsigned i;
+    size_t sl = strlen(ssid);
+    int found = 0;
+    for (i = 0; i < p->wifi_ap_count && !found; i++) {
+      const char *ap = p->wifi_aps[i];
+      found = strncmp(ap, ssid, sl) == 0 && ap[sl] == '=' && strcmp(ap + sl + 1, password) == 0;
+    }
+    if (!found) return join_fail(p, "no simulated access point (--wifi-ap) has that SSID and password");
+  }
+  if (jarvis_posix_nvs_get(p, JARVIS_CORE_NVS_BUNDLE, id_key, sizeof id_key) != (int)sizeof id_key) {
+    plog(p, "join: Wi-Fi joined (simulated); no bundle stored yet, so no MQTT login to check");
+    p->join_state = 2;
+    return 0;
+  }
+  id = (unsigned long)id_key[0] | (unsigned long)id_key[1] << 8 | (unsigned long)id_key[2] << 16 | (unsigned long)id_key[3] << 24;
+  memset(id_key, 0, sizeof id_key);
+  if (nvs_string(p, JARVIS_PROV_NVS_MQTT_URL, url, sizeof url) < 0 || nvs_string(p, JARVIS_PROV_NVS_MQTT_USER, user, sizeof user) < 0 ||
+      nvs_string(p, JARVIS_PROV_NVS_MQTT_PASS, pass, sizeof pass) < 0)
+    return join_fail(p, "the stored bundle has no MQTT login");
+  rc = jarvis_posix_parse_mqtt_url(p->mqtt_override != NULL ? p->mqtt_override : url, host, sizeof host, &port);
+  if (rc < 0) {
+    memset(pass, 0, sizeof pass);
+    return join_fail(p, rc == -2 ? "mqtts:// is not supported by the POSIX HAL" : "the stored MQTT URL is not mqtt://HOST[:PORT]");
+  }
+  (void)snprintf(client_id, sizeof client_id, "jarvis-%08lx-check", id); /* never the running -wearable session [MQTT-6.9] */
+  p->join_mosq = mosquitto_new(client_id, true, p);
+  if (p->join_mosq == NULL || mosquitto_username_pw_set(p->join_mosq, user, pass) != MOSQ_ERR_SUCCESS) {
+    memset(pass, 0, sizeof pass);
+    return join_fail(p, "libmosquitto could not make a client");
+  }
+  memset(pass, 0, sizeof pass);
+  mosquitto_connect_callback_set(p->join_mosq, on_join_connect);
+  rc = mosquitto_connect(p->join_mosq, host, port, 10);
+  if (rc != MOSQ_ERR_SUCCESS) {
+    char why[640];
+    (void)snprintf(why, sizeof why, "Wi-Fi joined (simulated), but the hub's MQTT broker %s:%d cannot be reached: %s", host, port,
+                   rc == MOSQ_ERR_ERRNO ? strerror(errno) : mosquitto_strerror(rc));
+    return join_fail(p, why);
+  }
+  plog(p, "join: Wi-Fi joined (simulated); logging in to %s:%d as %s to check the bundle's login", host, port, client_id);
+  p->join_state = 1;
+  return 0;
+}
+
+static int hal_join_poll(void *ctx) {
+  jarvis_posix *p = ctx;
+  if (p->join_state == 1) {
+    int rc = mosquitto_loop(p->join_mosq, 0, 1);
+    if (p->join_connack == 0) {
+      plog(p, "join: the hub's MQTT broker accepted the login");
+      p->join_state = 2;
+    } else if (p->join_connack > 0) {
+      char why[160];
+      (void)snprintf(why, sizeof why, "the hub's MQTT broker refused the login: %s", mosquitto_connack_string(p->join_connack));
+      (void)join_fail(p, why);
+    } else if (rc != MOSQ_ERR_SUCCESS) {
+      char why[160];
+      (void)snprintf(why, sizeof why, "the connection to the hub's MQTT broker failed: %s", rc == MOSQ_ERR_ERRNO ? strerror(errno) : mosquitto_strerror(rc));
+      (void)join_fail(p, why);
+    } else if (ms_since(&p->join_t0) > 5000u) {
+      (void)join_fail(p, "the hub's MQTT broker did not answer the login within 5 s");
+    }
+  }
+  return p->join_state == 2 ? 1 : p->join_state < 0 ? -1 : 0;
+}
+
+static void hal_join_end(void *ctx) {
+  jarvis_posix *p = ctx;
+  if (p->join_mosq != NULL) {
+    if (p->join_connack == 0) {
+      (void)mosquitto_disconnect(p->join_mosq);
+      (void)mosquitto_loop(p->join_mosq, 0, 1);
+    }
+    mosquitto_destroy(p->join_mosq);
+    p->join_mosq = NULL;
+  }
+  p->join_state = 0;
+}
+
+static void hal_led_color(void *ctx, int32_t rgb) {
+  if (rgb < 0) jarvis_posix_log(ctx, "led color default");
+  else plog(ctx, "led color #%06lx", (unsigned long)rgb);
+}
+
 /* ---- random and the table ---- */
 
 static uint32_t hal_random(void *ctx) {
@@ -519,5 +658,9 @@ int jarvis_posix_init(jarvis_posix *p, jarvis_hal *hal, char *err, size_t cap) {
   hal->random_u32 = hal_random;
   hal->mqtt_subscribe = hal_subscribe;
   hal->log = jarvis_posix_log;
+  hal->join_start = hal_join_start;
+  hal->join_poll = hal_join_poll;
+  hal->join_end = hal_join_end;
+  hal->led_color = hal_led_color;
   return 0;
 }

@@ -8,7 +8,10 @@
  * - UDP: a real socket connected to the hub's audio port;
  * - MQTT: libmosquitto (Debian's libmosquitto-dev), MQTT 3.1.1, clean session, the bundle's login and
  *   client id jarvis-<id>-wearable; received messages are queued and handed to the core between polls;
- * - NVS: one file of `key=hex` lines, replaced atomically (write, fsync, rename, fsync the folder).
+ * - NVS: one file of `key=hex` lines, replaced atomically (write, fsync, rename, fsync the folder);
+ * - the provisioning join check (Improv): the host has no radio, so the Wi-Fi part is simulated (the GPIO
+ *   file's `wifi=0` fails it; with --wifi-ap SSID=PASSWORD only those networks join), and the MQTT part is
+ *   real: a login to the stored bundle's broker as jarvis-<id>-check, CONNACK awaited (at most 5 s).
  * Host-only code: it may use the heap; the core it drives does not.
  */
 #ifndef JARVIS_POSIX_HAL_H
@@ -21,6 +24,7 @@
 #include "jarvis_core.h"
 
 #define JARVIS_POSIX_QUEUE 32
+#define JARVIS_POSIX_MAX_APS 4
 
 struct mosquitto;
 
@@ -59,6 +63,14 @@ typedef struct jarvis_posix {
   /* NVS */
   const char *nvs_path;
   int urandom_fd;
+  /* provisioning join check */
+  const char *wifi_aps[JARVIS_POSIX_MAX_APS]; /* "SSID=PASSWORD"; none = any network joins */
+  unsigned wifi_ap_count;
+  const char *mqtt_override;                  /* --mqtt: used instead of the bundle's URL */
+  struct mosquitto *join_mosq;
+  int join_state;                             /* 0 idle, 1 MQTT login under way, 2 joined, -1 failed */
+  int join_connack;
+  struct timespec join_t0;
 } jarvis_posix;
 
 /* Opens the mic (path "-" = stdin raw s16le). Returns 0, or -1 with a message in err. */
@@ -75,6 +87,9 @@ void jarvis_posix_shutdown(jarvis_posix *p);
 /* NVS file access, also used by main to provision the bundle. */
 int jarvis_posix_nvs_get(void *ctx, const char *key, void *out, size_t cap);
 int jarvis_posix_nvs_set(void *ctx, const char *key, const void *data, size_t len);
+
+/* mqtt://HOST[:PORT] (no login in the URL) into host and port: 0, -2 for mqtts:// (no TLS here), -1 otherwise. */
+int jarvis_posix_parse_mqtt_url(const char *url, char *host, size_t cap, int *port);
 
 /* One log line on stderr with the monotonic time. */
 void jarvis_posix_log(void *ctx, const char *line);

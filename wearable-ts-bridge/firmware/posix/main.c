@@ -2,12 +2,15 @@
  * jarvis-wearable-posix: the wearable firmware core on a Linux host, with the POSIX HAL.
  *
  *   jarvis-wearable-posix --nvs FILE [--bundle FILE] [--console TTY] [--mic FILE.wav|-] [--loop]
- *                         [--gpio FILE] [--hub HOST:PORT] [--mqtt mqtt://HOST:PORT] [--codec pcm16|adpcm]
+ *                         [--gpio FILE] [--hub HOST:PORT] [--mqtt mqtt://HOST:PORT] [--wifi-ap SSID=PASSWORD]
+ *                         [--codec pcm16|adpcm]
  *                         [--frame-ms 10|20|40] [--ring-ms N] [--debounce-ms N] [--keepalive-ms N]
  *
  * The device learns its identity and links from NVS, as on the board: `--bundle FILE` (the JSON
  * `jarvis device add` prints) writes them there first, or `--console TTY` takes them over a serial line
  * (jarvis_provision.h: Improv Wi-Fi and the JVP1 bundle line; `jarvis-wearable provision` speaks it).
+ * The Improv join check has no radio to try here: --wifi-ap SSID=PASSWORD (up to 4) names the networks
+ * that "join" (none given: any), and the MQTT login to the stored bundle's broker is tried for real.
  * SIGTERM / SIGINT power the device off cleanly (status offline); SIGKILL is a power cut (last will).
  * Exit codes: 0 stopped, 2 bad arguments / bundle / mic, 3 the core faulted (boot counter exhausted).
  * The key and the MQTT password are never printed.
@@ -39,7 +42,7 @@ static int usage(const char *why) {
   fprintf(stderr,
           "jarvis-posix: JARVIS_FW_BAD_OPTION: %s\n"
           "usage: jarvis-wearable-posix --nvs FILE [--bundle FILE] [--console TTY] [--mic FILE.wav|-] [--loop] [--gpio FILE]\n"
-          "       [--hub HOST:PORT] [--mqtt mqtt://HOST:PORT] [--codec pcm16|adpcm] [--frame-ms 10|20|40]\n"
+          "       [--hub HOST:PORT] [--mqtt mqtt://HOST:PORT] [--wifi-ap SSID=PASSWORD] [--codec pcm16|adpcm] [--frame-ms 10|20|40]\n"
           "       [--ring-ms N] [--debounce-ms N] [--keepalive-ms N]\n",
           why);
   return 2;
@@ -74,7 +77,8 @@ static int provision_from_file(jarvis_posix *p, const char *path) {
   if (jarvis_posix_nvs_set(p, JARVIS_PROV_NVS_MQTT_URL, b.mqtt_url, strlen(b.mqtt_url)) != 0 ||
       jarvis_posix_nvs_set(p, JARVIS_PROV_NVS_MQTT_USER, b.username, strlen(b.username)) != 0 ||
       jarvis_posix_nvs_set(p, JARVIS_PROV_NVS_MQTT_PASS, b.password, strlen(b.password)) != 0 ||
-      jarvis_posix_nvs_set(p, JARVIS_PROV_NVS_HUB_UDP, b.hub_udp, strlen(b.hub_udp)) != 0)
+      jarvis_posix_nvs_set(p, JARVIS_PROV_NVS_HUB_UDP, b.hub_udp, strlen(b.hub_udp)) != 0 ||
+      jarvis_posix_nvs_set(p, JARVIS_PROV_NVS_HUB_HTTP, b.hub_http, strlen(b.hub_http)) != 0)
     rc = -1;
   if (rc == 0 && (jarvis_posix_nvs_get(p, JARVIS_CORE_NVS_BUNDLE, stored, sizeof stored) != (int)sizeof stored ||
                   memcmp(stored, id_key, sizeof id_key) != 0))
@@ -94,25 +98,6 @@ static int nvs_text(jarvis_posix *p, const char *key, char *out, size_t cap) {
   int n = jarvis_posix_nvs_get(p, key, out, cap - 1);
   if (n < 0 || (size_t)n >= cap) return -1;
   out[n] = '\0';
-  return 0;
-}
-
-static int parse_mqtt_url(const char *url, char *host, size_t cap, int *port) {
-  const char *rest;
-  char hp[300];
-  size_t len;
-  if (strncmp(url, "mqtts://", 8) == 0) return -2;
-  if (strncmp(url, "mqtt://", 7) != 0) return -1;
-  rest = url + 7;
-  len = strcspn(rest, "/?#");
-  if (len == 0 || len >= sizeof hp) return -1;
-  memcpy(hp, rest, len);
-  hp[len] = '\0';
-  if (strchr(hp, '@') != NULL) return -1; /* the login comes from the bundle's fields */
-  if (jarvis_split_host_port(hp, host, cap, port) == 0) return 0;
-  if (strchr(hp, ':') != NULL || len >= cap) return -1; /* no port: the default */
-  memcpy(host, hp, len + 1);
-  *port = 1883;
   return 0;
 }
 
@@ -173,7 +158,7 @@ static int load_links(jarvis_posix *p, const char *mqtt_override, const char *hu
   id = (unsigned long)id_key[0] | (unsigned long)id_key[1] << 8 | (unsigned long)id_key[2] << 16 | (unsigned long)id_key[3] << 24;
   memset(id_key, 0, sizeof id_key);
   (void)snprintf(p->client_id, sizeof p->client_id, "jarvis-%08lx-wearable", id); /* [MQTT-6.9] */
-  rc = parse_mqtt_url(mqtt_override != NULL ? mqtt_override : url, p->mqtt_host, sizeof p->mqtt_host, &p->mqtt_port);
+  rc = jarvis_posix_parse_mqtt_url(mqtt_override != NULL ? mqtt_override : url, p->mqtt_host, sizeof p->mqtt_host, &p->mqtt_port);
   if (rc == -2) return snprintf(err, cap, "JARVIS_FW_BAD_BUNDLE: mqtt.url: mqtts:// is not supported by the POSIX HAL (the ESP-IDF HAL has TLS)"), -2;
   if (rc < 0) return snprintf(err, cap, "JARVIS_FW_BAD_BUNDLE: mqtt.url: must be mqtt://HOST[:PORT]"), -2;
   if (jarvis_split_host_port(hub_override != NULL ? hub_override : hub, host, sizeof host, &port) < 0)
@@ -219,6 +204,11 @@ int main(int argc, char **argv) {
     else if (strcmp(a, "--gpio") == 0) p.gpio_path = next;
     else if (strcmp(a, "--hub") == 0) hub = next;
     else if (strcmp(a, "--mqtt") == 0) mqtt = next;
+    else if (strcmp(a, "--wifi-ap") == 0) {
+      if (strchr(next, '=') == NULL || next[0] == '=' || p.wifi_ap_count == JARVIS_POSIX_MAX_APS)
+        return usage("--wifi-ap must be SSID=PASSWORD (at most 4)");
+      p.wifi_aps[p.wifi_ap_count++] = next;
+    }
     else if (strcmp(a, "--codec") == 0) {
       if (strcmp(next, "pcm16") == 0) cfg.codec = JARVIS_CODEC_PCM16LE;
       else if (strcmp(next, "adpcm") == 0) cfg.codec = JARVIS_CODEC_IMA_ADPCM;
@@ -239,6 +229,7 @@ int main(int argc, char **argv) {
     }
   }
   if (p.nvs_path == NULL) return usage("--nvs is required");
+  p.mqtt_override = mqtt;
   cfg.frame_samples = (uint16_t)(cfg.sample_rate * frame_ms / 1000);
   if (jarvis_posix_init(&p, &hal, err, sizeof err) < 0 || (mic != NULL && jarvis_posix_open_mic(&p, mic, loop, cfg.sample_rate, err, sizeof err) < 0)) {
     fprintf(stderr, "jarvis-posix: %s\n", err);
@@ -284,6 +275,7 @@ int main(int argc, char **argv) {
       uint8_t in[512];
       ssize_t n = read(console_fd, in, sizeof in);
       if (n > 0) jarvis_prov_feed(&prov, in, (size_t)n);
+      (void)jarvis_prov_poll(&prov); /* drives an Improv trial join */
       if (prov.bundle_stored != seen_bundles) {
         seen_bundles = prov.bundle_stored;
         if (core.state == JARVIS_STATE_PROVISIONING) {

@@ -55,8 +55,9 @@ describe('firmware core (host build, fake HAL)', () => {
       'push-to-talk is published as press/release events and flags the audio it covers',
       'the device bundle is read and checked field by field',
       'serial provisioning: JVP1 lines with CRC-32 and Improv Wi-Fi; damaged, unknown and overlong input refused; no key echoed',
+      'Improv Wi-Fi: Provisioned only after the HAL\'s trial join; a failed or timed-out join is "unable to connect" and keeps the stored settings',
     ]);
-    expect(lines.at(-1)).toBe('done 16 0');
+    expect(lines.at(-1)).toBe('done 17 0');
     expect(status).toBe(0);
   });
 

@@ -49,6 +49,12 @@ typedef struct fake {
   int nvs_fail;
   unsigned boot_saved_event; /* event index of the last jv_boot write */
   uint32_t rng;
+  /* the provisioning join check: answers join_answer after join_polls polls (0 = never answers) */
+  int join_answer, join_active;
+  unsigned join_polls, join_polled, join_starts, join_ends;
+  char join_ssid[40], join_pass[70];
+  int32_t led_rgb;
+  unsigned led_color_calls;
 } fake;
 
 static int16_t sample_value(uint64_t i) { return (int16_t)(uint16_t)((i * 7u + 3u) & 0xFFFFu); }
@@ -159,6 +165,32 @@ static uint32_t f_random(void *ctx) {
   return f->rng >> 8;
 }
 
+static int f_join_start(void *ctx, const char *ssid, const char *password) {
+  fake *f = ctx;
+  f->join_starts++;
+  f->join_active = 1;
+  f->join_polled = 0;
+  snprintf(f->join_ssid, sizeof f->join_ssid, "%s", ssid);
+  snprintf(f->join_pass, sizeof f->join_pass, "%s", password);
+  return 0;
+}
+static int f_join_poll(void *ctx) {
+  fake *f = ctx;
+  if (!f->join_active) return -99; /* polled outside a trial: a core bug */
+  if (f->join_answer == 0 || ++f->join_polled < f->join_polls) return 0;
+  return f->join_answer;
+}
+static void f_join_end(void *ctx) {
+  fake *f = ctx;
+  f->join_ends++;
+  f->join_active = 0;
+}
+static void f_led_color(void *ctx, int32_t rgb) {
+  fake *f = ctx;
+  f->led_rgb = rgb;
+  f->led_color_calls++;
+}
+
 static jarvis_hal make_hal(fake *f) {
   jarvis_hal h;
   memset(&h, 0, sizeof h);
@@ -178,6 +210,10 @@ static jarvis_hal make_hal(fake *f) {
   h.random_u32 = f_random;
   h.mqtt_subscribe = f_subscribe;
   h.log = f_log;
+  h.join_start = f_join_start;
+  h.join_poll = f_join_poll;
+  h.join_end = f_join_end;
+  h.led_color = f_led_color;
   return h;
 }
 
@@ -189,6 +225,9 @@ static void fake_init(fake *f, int provisioned) {
   memset(f, 0, sizeof *f);
   f->rate_per_ms = 16;
   f->rng = 12345u;
+  f->join_answer = 1;
+  f->join_polls = 3;
+  f->led_rgb = JARVIS_LED_DEFAULT_COLOR;
   if (provisioned) {
     uint8_t bundle[JARVIS_CORE_BUNDLE_BYTES];
     bundle[0] = DEVICE_ID;
@@ -619,8 +658,11 @@ static void test_cmd_config(void) {
   s.codec = JARVIS_CODEC_PCM16LE;
   s.frame_ms = 20;
   CHECK(cfg_ok("{\"codec\":\"adpcm\",\"frameMs\":40,\"vadSensitivity\":0.25,\"volume\":1,\"wakeWord\":true,\"future\":{\"x\":[1]}}", &s) == 0);
-  CHECK(s.codec == JARVIS_CODEC_IMA_ADPCM && s.frame_ms == 40 && s.vad_milli == 250 && s.volume_milli == 1000 && s.wake_word == 1);
-  CHECK(cfg_ok("{}", &s) == 0 && s.frame_ms == 40); /* absent fields keep their value */
+  /* The hub's fields (and the speaker's) are checked and flagged, never kept. */
+  CHECK(s.codec == JARVIS_CODEC_IMA_ADPCM && s.frame_ms == 40 &&
+        s.not_used == (JARVIS_CONFIG_VAD_SENSITIVITY | JARVIS_CONFIG_VOLUME | JARVIS_CONFIG_WAKE_WORD));
+  CHECK(cfg_ok("{\"wakeWord\":false}", &s) == 0 && s.not_used == JARVIS_CONFIG_WAKE_WORD && s.codec == JARVIS_CODEC_IMA_ADPCM);
+  CHECK(cfg_ok("{}", &s) == 0 && s.frame_ms == 40 && s.not_used == 0); /* absent fields keep their value */
   for (i = 0; i < sizeof refused / sizeof refused[0]; i++) {
     jarvis_settings before = s;
     CHECK(jarvis_config_parse(refused[i], strlen(refused[i]), 16000, &s, &why) == JARVIS_E_BAD_PAYLOAD);
@@ -633,7 +675,7 @@ static void test_cmd_config(void) {
   CHECK(jarvis_config_parse(big, sizeof big, 16000, &s, &why) == JARVIS_E_TOO_LARGE);
   CHECK(jarvis_config_parse(big, JARVIS_CORE_MQTT_MAX_PAYLOAD, 16000, &s, &why) == JARVIS_E_BAD_PAYLOAD); /* cut: not an object */
   n = jarvis_config_format(&s, text, sizeof text);
-  CHECK(n > 0 && strcmp(text, "{\"codec\":\"adpcm\",\"frameMs\":40,\"vadSensitivity\":0.250,\"volume\":1.000,\"wakeWord\":true}") == 0);
+  CHECK(n > 0 && strcmp(text, "{\"codec\":\"adpcm\",\"frameMs\":40}") == 0);
 
   /* In the core: a streaming device gets commands on its own cmd/# subscription. */
   fake_init(&fk, 1);
@@ -653,10 +695,10 @@ static void test_cmd_config(void) {
   CHECK(f_nvs_get(&fk, JARVIS_CORE_NVS_CONFIG, text, sizeof text) < 0); /* nothing stored by a refusal */
   step(&fk, &core, 100);
   CHECK(core.state == JARVIS_STATE_STREAMING); /* still running */
-  CHECK(MSG("jarvis/v1/device/0000002a/cmd/config", "{\"codec\":\"adpcm\",\"frameMs\":40}") == JARVIS_OK);
+  CHECK(MSG("jarvis/v1/device/0000002a/cmd/config", "{\"codec\":\"adpcm\",\"frameMs\":40,\"vadSensitivity\":0.9,\"volume\":0.1}") == JARVIS_OK);
   CHECK(core.cfg.frame_samples == 640 && core.cfg.codec == JARVIS_CODEC_IMA_ADPCM && core.config_applied == 1);
   n = f_nvs_get(&fk, JARVIS_CORE_NVS_CONFIG, text, sizeof text);
-  CHECK(n > 0 && strncmp(text, "{\"codec\":\"adpcm\",\"frameMs\":40,", 30) == 0);
+  CHECK(n == 30 && memcmp(text, "{\"codec\":\"adpcm\",\"frameMs\":40}", 30) == 0); /* only what the device uses */
   fk.udp_count = 0;
   step(&fk, &core, 200);
   for (i = 0; i < fk.udp_count; i++)
@@ -668,6 +710,16 @@ static void test_cmd_config(void) {
   start_core(&CFG, 16000);
   step(&fk, &core, 200);
   CHECK(core.boot.boot == stream + 1 && core.cfg.frame_samples == 640 && core.cfg.codec == JARVIS_CODEC_IMA_ADPCM);
+  jarvis_core_deinit(&core);
+  /* A config stored by the earlier firmware (with the hub's fields) still loads. */
+  fake_reboot(&fk);
+  {
+    static const char old_cfg[] = "{\"codec\":\"pcm16\",\"frameMs\":10,\"vadSensitivity\":0.500,\"volume\":0.800,\"wakeWord\":false}";
+    f_nvs_set(&fk, JARVIS_CORE_NVS_CONFIG, old_cfg, strlen(old_cfg));
+  }
+  start_core(&CFG, 16000);
+  step(&fk, &core, 200);
+  CHECK(core.cfg.frame_samples == 160 && core.cfg.codec == JARVIS_CODEC_PCM16LE && core.state == JARVIS_STATE_STREAMING);
   jarvis_core_deinit(&core);
   /* A corrupt stored config is ignored (logged), the defaults stay. */
   fake_reboot(&fk);
@@ -703,10 +755,22 @@ static void test_cmd_led(void) {
   changes = fk.led_changes;
   CHECK(MSG("jarvis/v1/device/0000002a/cmd/led", "{\"pattern\":\"blink\",\"durationMs\":2000}") == JARVIS_OK);
   CHECK(strstr(fk.last_log, "cmd/led: blink for 2000 ms") != NULL);
+  CHECK(fk.led_color_calls == 0); /* no colour asked: the LED keeps its own */
   step(&fk, &core, 1990);
   CHECK(fk.led_changes - changes >= 7 && fk.led_changes - changes <= 9); /* 2 Hz for 2 s */
   step(&fk, &core, 20);
   CHECK(fk.led == 1 && strstr(fk.last_log, "back to the status LED") != NULL);
+  /* A colour goes to an RGB LED through the HAL, and back to the default when the pattern ends. */
+  CHECK(MSG("jarvis/v1/device/0000002a/cmd/led", "{\"pattern\":\"solid\",\"color\":\"#00ff7f\",\"durationMs\":500}") == JARVIS_OK);
+  CHECK(fk.led_rgb == 0x00ff7f && fk.led_color_calls == 1 && fk.led == 1);
+  step(&fk, &core, 510);
+  CHECK(fk.led_rgb == JARVIS_LED_DEFAULT_COLOR && fk.led_color_calls == 2);
+  /* A single-colour LED (no led_color in the HAL) shows the pattern and says the colour is not shown. */
+  hal.led_color = NULL;
+  CHECK(MSG("jarvis/v1/device/0000002a/cmd/led", "{\"pattern\":\"solid\",\"color\":\"#ff0000\",\"durationMs\":100}") == JARVIS_OK);
+  CHECK(strstr(fk.last_log, "color #ff0000 (single-colour LED: not shown)") != NULL && fk.led_color_calls == 2);
+  step(&fk, &core, 110);
+  hal.led_color = f_led_color;
   CHECK(MSG("jarvis/v1/device/0000002a/cmd/led", "{\"pattern\":\"solid\",\"color\":\"#zzzzzz\"}") == JARVIS_E_BAD_PAYLOAD);
   CHECK(fk.led == 1);
   CHECK(MSG("jarvis/v1/device/0000002a/cmd/say", "{\"text\":\"hi\"}") == JARVIS_OK && strstr(fk.last_log, "no speaker"));
@@ -861,16 +925,25 @@ static void test_serial_provisioning(void) {
   got = f_nvs_get(&fk, JARVIS_PROV_NVS_HUB_UDP, stored, sizeof stored);
   CHECK(got == 17 && memcmp(stored, "192.168.1.10:7000", 17) == 0);
   CHECK(strstr(fk.last_log, "0000002a stored") != NULL && strstr(fk.last_log, "pw-secret") == NULL && strstr(fk.last_log, "0102030405") == NULL);
-  /* Improv Wi-Fi: settings stored, answered with the PROVISIONED state and an RPC result. */
+  got = f_nvs_get(&fk, JARVIS_PROV_NVS_HUB_HTTP, stored, sizeof stored);
+  CHECK(got == 24 && memcmp(stored, "http://192.168.1.10:8080", 24) == 0);
+  /* Improv Wi-Fi: error cleared, Provisioning, a trial join through the HAL; stored and Provisioned (with
+   * the dashboard as the redirect URL) only once the join answered yes. */
   prov_out_len = 0;
   n = improv_packet(pkt, 3, wifi, sizeof wifi);
   jarvis_prov_feed(&prov, pkt, n);
+  CHECK(prov.joining && fk.join_starts == 1 && strcmp(fk.join_ssid, "jarvis") == 0 && strcmp(fk.join_pass, "s3cr3t") == 0);
+  CHECK(prov.wifi_stored == 0 && f_nvs_get(&fk, JARVIS_PROV_NVS_WIFI_SSID, stored, sizeof stored) < 0); /* not before the join */
+  CHECK(prov_out_len == 2 * 12 && memcmp(prov_out, "IMPROV\x01\x02\x01\x00", 10) == 0); /* error: none */
+  CHECK(memcmp(prov_out + 12, "IMPROV\x01\x01\x01\x03", 10) == 0);                     /* state: provisioning */
+  CHECK(jarvis_prov_poll(&prov) == 1 && prov.wifi_stored == 0);
+  CHECK(jarvis_prov_poll(&prov) == 0 && !prov.joining && fk.join_ends == 1 && !fk.join_active);
   CHECK(prov.wifi_stored == 1);
   got = f_nvs_get(&fk, JARVIS_PROV_NVS_WIFI_SSID, stored, sizeof stored);
   CHECK(got == 6 && memcmp(stored, "jarvis", 6) == 0);
-  CHECK(prov_out_len == 3 * 12 + 1 && memcmp(prov_out, "IMPROV\x01\x01\x01\x03", 10) == 0); /* state: provisioning */
-  CHECK(memcmp(prov_out + 12, "IMPROV\x01\x01\x01\x04", 10) == 0);                       /* state: provisioned */
-  CHECK(memcmp(prov_out + 24, "IMPROV\x01\x04\x02\x01\x00", 11) == 0);                   /* RPC result, no URL */
+  CHECK(memcmp(prov_out + 24, "IMPROV\x01\x01\x01\x04", 10) == 0); /* state: provisioned */
+  CHECK(prov_out_len == 3 * 12 + 9 + 37 + 2 && memcmp(prov_out + 36, "IMPROV\x01\x04\x25\x01\x23\x22" "http://192.168.1.10:8080/#/devices", 46) == 0);
+  CHECK(strstr(fk.last_log, "MQTT login accepted") != NULL && strstr(fk.last_log, "s3cr3t") == NULL);
   /* A damaged checksum, a bad length and an unknown RPC get Improv error states; nothing is stored. */
   prov_out_len = 0;
   n = improv_packet(pkt, 3, wifi, sizeof wifi);
@@ -883,11 +956,11 @@ static void test_serial_provisioning(void) {
     n = improv_packet(pkt, 3, short_ssid, sizeof short_ssid);
     jarvis_prov_feed(&prov, pkt, n);
   }
-  CHECK(memcmp(prov_out, "IMPROV\x01\x02\x01\x01", 10) == 0 && prov.wifi_stored == 1);
+  CHECK(memcmp(prov_out + 12, "IMPROV\x01\x02\x01\x01", 10) == 0 && prov.wifi_stored == 1 && fk.join_starts == 1);
   prov_out_len = 0;
   n = improv_packet(pkt, 3, bad_rpc, sizeof bad_rpc);
   jarvis_prov_feed(&prov, pkt, n);
-  CHECK(memcmp(prov_out, "IMPROV\x01\x02\x01\x02", 10) == 0);
+  CHECK(memcmp(prov_out + 12, "IMPROV\x01\x02\x01\x02", 10) == 0);
   /* Device info: four strings. */
   prov_out_len = 0;
   {
@@ -895,8 +968,8 @@ static void test_serial_provisioning(void) {
     n = improv_packet(pkt, 3, info, sizeof info);
     jarvis_prov_feed(&prov, pkt, n);
   }
-  CHECK(prov_out_len > 11 && prov_out[7] == 4 && prov_out[9] == 3 && memcmp(prov_out + 12, "jarvis-wearable", 15) == 0 &&
-        strstr(prov_out + 12, "test-chip") != NULL);
+  CHECK(prov_out_len > 23 && prov_out[19] == 4 && prov_out[21] == 3 && memcmp(prov_out + 24, "jarvis-wearable", 15) == 0 &&
+        strstr(prov_out + 24, "test-chip") != NULL);
   prov_line("JVP1 HELLO", 0);
   CHECK(strcmp(prov_out, "JVP1 READY jarvis-core/0.2 bundle=1 wifi=1\n") == 0);
   /* Provisioned: the core now starts. */
@@ -904,6 +977,74 @@ static void test_serial_provisioning(void) {
   step(&fk, &core, 1200);
   CHECK(core.state == JARVIS_STATE_STREAMING && core.device_id == 0x2au);
   jarvis_core_deinit(&core);
+  end();
+}
+
+static void improv_rpc(const uint8_t *data, uint8_t len) {
+  uint8_t pkt[300];
+  size_t n = improv_packet(pkt, 3, data, len);
+  prov_out_len = 0;
+  prov_out[0] = '\0';
+  jarvis_prov_feed(&prov, pkt, n);
+}
+
+static void test_improv_join(void) {
+  const uint8_t wifi[] = {1, 11, 3, 'n', 'e', 'w', 6, 'n', 'e', 'w', '-', 'p', 'w'};
+  const uint8_t state[] = {2, 0};
+  uint8_t stored[64];
+  int got;
+  begin("Improv Wi-Fi: Provisioned only after the HAL's trial join; a failed or timed-out join is \"unable to connect\" and keeps the stored settings");
+  fake_init(&fk, 0);
+  hal = make_hal(&fk);
+  jarvis_prov_init(&prov, &hal, prov_write, NULL, "test-chip");
+  f_nvs_set(&fk, JARVIS_PROV_NVS_WIFI_SSID, "old-net", 7);
+  f_nvs_set(&fk, JARVIS_PROV_NVS_WIFI_PASS, "old-pw", 6);
+  /* The join fails: error 3, back to Ready (Authorized), the old settings stay. */
+  fk.join_answer = -1;
+  fk.join_polls = 1;
+  improv_rpc(wifi, sizeof wifi);
+  CHECK(!prov.joining && fk.join_starts == 1 && fk.join_ends == 1 && prov.wifi_stored == 0 && prov.joins_failed == 1);
+  CHECK(prov_out_len == 4 * 12 && memcmp(prov_out + 12, "IMPROV\x01\x01\x01\x03", 10) == 0);
+  CHECK(memcmp(prov_out + 24, "IMPROV\x01\x02\x01\x03", 10) == 0 && memcmp(prov_out + 36, "IMPROV\x01\x01\x01\x02", 10) == 0);
+  got = f_nvs_get(&fk, JARVIS_PROV_NVS_WIFI_SSID, stored, sizeof stored);
+  CHECK(got == 7 && memcmp(stored, "old-net", 7) == 0);
+  got = f_nvs_get(&fk, JARVIS_PROV_NVS_WIFI_PASS, stored, sizeof stored);
+  CHECK(got == 6 && memcmp(stored, "old-pw", 6) == 0);
+  CHECK(strstr(fk.last_log, "failed") != NULL && strstr(fk.last_log, "kept") != NULL && strstr(fk.last_log, "new-pw") == NULL);
+  CHECK(prov.cand_pass[0] == '\0'); /* the candidate password is wiped from RAM */
+  /* A join that never answers times out the same way; "current state" says Provisioning meanwhile, and a
+   * second Wi-Fi RPC is refused while the first one runs. */
+  fk.join_answer = 0;
+  improv_rpc(wifi, sizeof wifi);
+  CHECK(prov.joining && fk.join_starts == 2);
+  improv_rpc(state, sizeof state);
+  CHECK(memcmp(prov_out + 12, "IMPROV\x01\x01\x01\x03", 10) == 0);
+  improv_rpc(wifi, sizeof wifi);
+  CHECK(memcmp(prov_out + 12, "IMPROV\x01\x02\x01\xff", 10) == 0 && fk.join_starts == 2 && prov.joining);
+  fk.now += JARVIS_PROV_JOIN_TIMEOUT_MS - 1;
+  CHECK(jarvis_prov_poll(&prov) == 1);
+  prov_out_len = 0;
+  fk.now += 2;
+  CHECK(jarvis_prov_poll(&prov) == 0 && !prov.joining && fk.join_ends == 2);
+  CHECK(memcmp(prov_out, "IMPROV\x01\x02\x01\x03", 10) == 0 && strstr(fk.last_log, "timed out") != NULL);
+  got = f_nvs_get(&fk, JARVIS_PROV_NVS_WIFI_SSID, stored, sizeof stored);
+  CHECK(got == 7 && memcmp(stored, "old-net", 7) == 0);
+  /* A HAL that cannot check a join never stores unchecked settings. */
+  hal.join_start = NULL;
+  improv_rpc(wifi, sizeof wifi);
+  CHECK(memcmp(prov_out + 24, "IMPROV\x01\x02\x01\x03", 10) == 0 && fk.join_starts == 2 && prov.wifi_stored == 0);
+  CHECK(strstr(fk.last_log, "cannot check a join") != NULL);
+  hal.join_start = f_join_start;
+  /* Success without a bundle: stored; Provisioned with an RPC result and no URL (no hub known yet). */
+  fk.join_answer = 1;
+  improv_rpc(wifi, sizeof wifi);
+  CHECK(prov.wifi_stored == 1 && !prov.joining);
+  got = f_nvs_get(&fk, JARVIS_PROV_NVS_WIFI_PASS, stored, sizeof stored);
+  CHECK(got == 6 && memcmp(stored, "new-pw", 6) == 0);
+  CHECK(memcmp(prov_out + 24, "IMPROV\x01\x01\x01\x04", 10) == 0 && memcmp(prov_out + 36, "IMPROV\x01\x04\x02\x01\x00", 11) == 0);
+  /* "Current state" once provisioned: Provisioned, and the same result again (the spec). */
+  improv_rpc(state, sizeof state);
+  CHECK(memcmp(prov_out + 12, "IMPROV\x01\x01\x01\x04", 10) == 0 && memcmp(prov_out + 24, "IMPROV\x01\x04\x02\x01\x00", 11) == 0);
   end();
 }
 
@@ -925,6 +1066,7 @@ int main(void) {
   test_ptt();
   test_bundle();
   test_serial_provisioning();
+  test_improv_join();
   printf("done %d %d\n", passed, failed);
   return failed == 0 ? 0 : 1;
 }

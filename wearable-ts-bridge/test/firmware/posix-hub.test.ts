@@ -315,19 +315,23 @@ describe('host firmware (POSIX HAL) against a real hub', () => {
   it('cmd/config is applied (ADPCM, 40 ms frames) and persisted to the NVS file; cmd/led runs its pattern', async () => {
     const d = device as Device;
     const logFrom = d.lines.length;
-    await hub.hub.parts.mqtt.sendCommand(bundle.deviceId, 'cmd/config', { codec: 'adpcm', frameMs: 40, vadSensitivity: 0.25 });
+    await hub.hub.parts.mqtt.sendCommand(bundle.deviceId, 'cmd/config', { codec: 'adpcm', frameMs: 40, vadSensitivity: 0.25, wakeWord: true, volume: 0.5 });
+    // The hub's fields (VAD, wake word) and the speaker volume are checked but not kept: this device has neither.
+    await logLine(d, /cmd\/config: left to the hub \/ not on this device \(valid, not stored\): vadSensitivity \(hub VAD\) wakeWord \(hub wake detector\) volume \(no speaker\)/, logFrom);
     await logLine(d, /cmd\/config applied and stored/, logFrom);
     const from = wire.length;
     await expect.poll(() => wire.slice(from).filter((f) => f.type === MessageType.AUDIO).length, { timeout: 3000 }).toBeGreaterThanOrEqual(5);
     expect(wire.slice(from).every((f) => f.type !== MessageType.AUDIO || (f.codec === Codec.IMA_ADPCM && f.payloadBytes === 4 + 320))).toBe(true);
-    expect(JSON.parse((nvs().get('jv_config') as Buffer).toString('utf8'))).toEqual({ codec: 'adpcm', frameMs: 40, vadSensitivity: 0.25, volume: 0.8, wakeWord: false });
+    expect(JSON.parse((nvs().get('jv_config') as Buffer).toString('utf8'))).toEqual({ codec: 'adpcm', frameMs: 40 });
     const chunkFrom = audioSamples();
     await expect.poll(audioSamples, { timeout: 3000 }).toBeGreaterThan(chunkFrom + RATE / 4); // the hub decodes the new codec
 
     const ledFrom = d.lines.length;
     await hub.hub.parts.mqtt.sendCommand(bundle.deviceId, 'cmd/led', { pattern: 'blink', color: '#00ff00', durationMs: 1500 });
     const started = await logLine(d, /cmd\/led: blink color #00ff00 for 1500 ms/, ledFrom);
+    await logLine(d, /led color #00ff00$/, ledFrom); // the colour reaches the HAL (an RGB LED), not only the log
     const ended = await logLine(d, /led: blink ended; back to the status LED/, started.index, 4000);
+    await logLine(d, /led color default$/, ended.index - 1);
     const toggles = d.lines.slice(started.index, ended.index).filter((l) => / led [01]$/.test(l));
     expect(toggles.length).toBeGreaterThanOrEqual(4); // 2 Hz for 1.5 s
     await publishRaw(topicFor(bundle.deviceId, 'cmd/led'), '{"pattern":"rainbow"}');
@@ -351,7 +355,7 @@ describe('host firmware (POSIX HAL) against a real hub', () => {
     expect(d.lines.slice(logFrom).some((l) => /boot:/.test(l))).toBe(false);
   });
 
-  it('a device provisioned over a serial line (Improv Wi-Fi, then the JVP1 bundle; a pty) logs in and streams; the key is never shown', async () => {
+  it('a device provisioned over a serial line (the JVP1 bundle, then Improv Wi-Fi checked by a join; a pty) logs in and streams; the key is never shown', async () => {
     const pty = await (ptyStarting as Promise<PtyPair>);
     const added = hub.addDevice('posix-serial');
     const serial = { ...added, hub: { ...added.hub, udp: bundle.hub.udp } };
@@ -373,8 +377,11 @@ describe('host firmware (POSIX HAL) against a real hub', () => {
       expect(bad.err()).toMatch(/JARVIS_WEARABLE_PROVISION: the device refused the bundle: JARVIS_FW_BAD_BUNDLE kind: must be wearable/);
       const io = captureIO();
       expect(await runWearableCli(['provision', '--port', pty.host, '--bundle', file, '--wifi-ssid', 'jarvis-lab', '--wifi-password', 's3cret-wifi'], io)).toBe(0);
-      expect(JSON.parse(io.out())).toEqual({ deviceId: serial.deviceId, firmware: 'jarvis-core/0.2', wifi: true });
+      // Provisioned only after the join check, which logged in to the real hub as jarvis-<id>-check.
+      expect(JSON.parse(io.out())).toEqual({ deviceId: serial.deviceId, firmware: 'jarvis-core/0.2', wifi: true, url: `${serial.hub.http}/#/devices` });
       await logLine(d, new RegExp(`provision: bundle for device ${serial.deviceId} stored`));
+      await logLine(d, /join: the hub's MQTT broker accepted the login/);
+      await logLine(d, /provision: Wi-Fi joined and the hub's MQTT login accepted; settings stored/);
       await logLine(d, /mqtt: online, stream 1$/);
       await expect.poll(() => hub.hub.parts.mqtt.stateOf(serial.deviceId).online, { timeout: 5000 }).toBe(true);
       await expect.poll(() => got.reduce((n, c) => n + c.samples.length, 0), { timeout: 5000 }).toBeGreaterThan(RATE / 4);
@@ -384,6 +391,81 @@ describe('host firmware (POSIX HAL) against a real hub', () => {
         expect(text).not.toContain(serial.key);
         expect(text).not.toContain(serial.mqtt.password);
         expect(text).not.toContain('s3cret-wifi');
+      }
+    } finally {
+      d.proc.kill('SIGKILL');
+      await d.exited;
+      await pty.close();
+    }
+  });
+
+  it('Improv Wi-Fi answers "provisioned" only after a checked join: a wrong Wi-Fi password, an unreachable broker and a refused login are "unable to connect" and keep the old settings', async () => {
+    const pty = await ptyPair();
+    const added = hub.addDevice('posix-join');
+    const good = { ...added, hub: { ...added.hub, udp: bundle.hub.udp } };
+    const closedPort = await freePort();
+    const variants = {
+      good,
+      noBroker: { ...good, mqtt: { ...good.mqtt, url: `mqtt://127.0.0.1:${closedPort}` } },
+      badLogin: { ...good, mqtt: { ...good.mqtt, password: 'not-the-password' } },
+    };
+    const files = Object.fromEntries(
+      Object.entries(variants).map(([name, b]) => {
+        const file = join(dir, `join-${name}.json`);
+        writeFileSync(file, JSON.stringify(b));
+        return [name, file];
+      }),
+    ) as Record<keyof typeof variants, string>;
+    const nvs3 = join(dir, 'join-nvs.txt');
+    const stored = (key: string): string | undefined => {
+      const line = readFileSync(nvs3, 'utf8').split('\n').find((l) => l.startsWith(`${key}=`));
+      return line === undefined ? undefined : Buffer.from(line.slice(key.length + 1), 'hex').toString('utf8');
+    };
+    const d = startDevice(['--nvs', nvs3, '--console', pty.device, '--wifi-ap', 'jarvis-lab=s3cret-wifi', '--wifi-ap', 'other-net=other-pw']);
+    const provision = async (file: string, ssid: string, password: string): Promise<{ code: number; out: string; err: string }> => {
+      const io = captureIO();
+      const code = await runWearableCli(['provision', '--port', pty.host, '--bundle', file, '--wifi-ssid', ssid, '--wifi-password', password], io);
+      return { code, out: io.out(), err: io.err() };
+    };
+    try {
+      await logLine(d, /start: waiting for provisioning on the console/);
+      const unable = /JARVIS_WEARABLE_PROVISION: the device stored the bundle but could not join Wi-Fi "[^"]+" and log in to the hub's MQTT broker with it \(Improv error: unable to connect\); it keeps its previous Wi-Fi settings/;
+      // A wrong Wi-Fi password: the (simulated) network refuses; nothing stored.
+      let r = await provision(files.good, 'jarvis-lab', 'wrong-password');
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(unable);
+      await logLine(d, /join: no simulated access point \(--wifi-ap\) has that SSID and password/);
+      expect(stored('jv_wifi_ssid')).toBeUndefined();
+      // The right network, but the bundle's broker does not answer: a real TCP refusal.
+      r = await provision(files.noBroker, 'jarvis-lab', 's3cret-wifi');
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(unable);
+      await logLine(d, new RegExp(`join: Wi-Fi joined \\(simulated\\), but the hub's MQTT broker 127\\.0\\.0\\.1:${closedPort} cannot be reached`));
+      expect(stored('jv_wifi_ssid')).toBeUndefined();
+      // The broker answers but refuses the login (the real hub's broker checks the password).
+      r = await provision(files.badLogin, 'jarvis-lab', 's3cret-wifi');
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(unable);
+      await logLine(d, /join: the hub's MQTT broker refused the login/);
+      expect(stored('jv_wifi_ssid')).toBeUndefined();
+      // All good: Provisioned, with the hub's dashboard as the Improv redirect URL.
+      r = await provision(files.good, 'jarvis-lab', 's3cret-wifi');
+      expect(r.err).not.toContain('JARVIS_');
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.out)).toEqual({ deviceId: good.deviceId, firmware: 'jarvis-core/0.2', wifi: true, url: `${good.hub.http}/#/devices` });
+      expect(stored('jv_wifi_ssid')).toBe('jarvis-lab');
+      expect(stored('jv_wifi_pass')).toBe('s3cret-wifi');
+      // New settings whose join fails leave the working ones in place.
+      r = await provision(files.noBroker, 'other-net', 'other-pw');
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(unable);
+      expect(stored('jv_wifi_ssid')).toBe('jarvis-lab');
+      expect(stored('jv_wifi_pass')).toBe('s3cret-wifi');
+      for (const text of [d.lines.join('\n'), r.out, r.err]) {
+        expect(text).not.toContain(good.key);
+        expect(text).not.toContain(good.mqtt.password);
+        expect(text).not.toContain('s3cret-wifi');
+        expect(text).not.toContain('other-pw');
       }
     } finally {
       d.proc.kill('SIGKILL');
@@ -402,7 +484,7 @@ describe('host firmware (POSIX HAL) against a real hub', () => {
     const wireFrom = wire.length;
     device = startDevice();
     const d = device;
-    await logLine(d, /config: stored config loaded: \{"codec":"adpcm","frameMs":40,/);
+    await logLine(d, /config: stored config loaded: \{"codec":"adpcm","frameMs":40\}$/);
     const boot = await logLine(d, /boot: device [0-9a-f]{8} stream (\d+)/);
     const next = Number(/stream (\d+)/.exec(boot.line)?.[1]);
     expect(next).toBe(streamId + 1);
@@ -466,6 +548,7 @@ describe('host firmware: malformed bundles, WAVs and options are refused with a 
     [['--frame-ms', '30'], /--frame-ms must be 10, 20 or 40/],
     [['--codec', 'opus'], /--codec must be pcm16 or adpcm/],
     [['--what', 'ever'], /unknown option/],
+    [['--wifi-ap', 'no-equals-sign'], /--wifi-ap must be SSID=PASSWORD/],
   ])('options %j', (args, message) => {
     const r = run(args);
     expect(r.status).toBe(2);

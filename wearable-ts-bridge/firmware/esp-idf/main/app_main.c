@@ -33,14 +33,18 @@ static void console_write(void *ctx, const uint8_t *data, size_t len) {
 }
 
 /*
- * Provisioning over the serial console (Improv Wi-Fi, then the JVP1 bundle line; jarvis_provision.h).
- * It shares the UART with the log: the host side skips log lines. A stored bundle or new Wi-Fi settings
- * take effect after a restart, so the core never sees its identity change under it.
+ * Provisioning over the serial console (the JVP1 bundle line, then Improv Wi-Fi; jarvis_provision.h).
+ * It shares the UART with the log: the host side skips log lines. Improv Wi-Fi settings are tried
+ * first (the HAL's join check: the network and the bundle's MQTT login) and stored only if that works.
+ * A stored bundle or new Wi-Fi settings take effect after a restart, once the console has been quiet
+ * for a second and no join is being tried, so the core never sees its identity change under it.
  */
 static void console_task(void *arg) {
   static uint8_t buf[256];
-  static jarvis_hal prov_hal; /* NVS and log only */
+  static jarvis_hal prov_hal; /* NVS, log, clock and the join check */
   uint32_t bundles = 0, wifi = 0;
+  TickType_t quiet_since = 0;
+  int pending = 0;
   (void)arg;
   ESP_ERROR_CHECK(uart_driver_install(CONFIG_ESP_CONSOLE_UART_NUM, 2048, 0, 0, NULL, 0));
   while (hal.nvs_get == NULL) vTaskDelay(pdMS_TO_TICKS(50)); /* the core task opens NVS first */
@@ -48,15 +52,19 @@ static void console_task(void *arg) {
   jarvis_prov_init(&prov, &prov_hal, console_write, NULL, "ESP32-S3");
   for (;;) {
     int n = uart_read_bytes(CONFIG_ESP_CONSOLE_UART_NUM, buf, sizeof buf, pdMS_TO_TICKS(50));
-    if (n > 0) jarvis_prov_feed(&prov, buf, (size_t)n);
+    if (n > 0) {
+      jarvis_prov_feed(&prov, buf, (size_t)n);
+      quiet_since = xTaskGetTickCount();
+    }
+    if (jarvis_prov_poll(&prov)) quiet_since = xTaskGetTickCount(); /* a join is being tried */
     if (prov.bundle_stored != bundles || prov.wifi_stored != wifi) {
       bundles = prov.bundle_stored;
       wifi = prov.wifi_stored;
-      ESP_LOGI("jarvis", "provisioned: restarting in 1 s to apply");
-      vTaskDelay(pdMS_TO_TICKS(1000)); /* lets the answer and a second packet (bundle after Wi-Fi) through */
-      if (uart_read_bytes(CONFIG_ESP_CONSOLE_UART_NUM, buf, 1, 0) <= 0) esp_restart();
-      jarvis_prov_feed(&prov, buf, 1);
+      pending = 1;
+      quiet_since = xTaskGetTickCount();
+      ESP_LOGI("jarvis", "provisioned: restarting once the console is quiet for 1 s");
     }
+    if (pending && (TickType_t)(xTaskGetTickCount() - quiet_since) >= pdMS_TO_TICKS(1000)) esp_restart();
   }
 }
 

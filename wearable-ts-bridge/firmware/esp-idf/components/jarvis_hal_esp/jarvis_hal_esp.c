@@ -126,22 +126,32 @@ static void hal_led(void *ctx, int on) {
 static void wifi_event(void *arg, esp_event_base_t base, int32_t id, void *data) {
   jarvis_esp *e = arg;
   (void)data;
-  if (base == WIFI_EVENT && id == WIFI_EVENT_STA_DISCONNECTED) e->wifi_up = 0; /* the core reconnects with backoff */
+  if (base == WIFI_EVENT && id == WIFI_EVENT_STA_DISCONNECTED) {
+    e->wifi_up = 0; /* the core reconnects with backoff */
+    if (e->join_active) e->join_disconnects++;
+  }
   if (base == IP_EVENT && id == IP_EVENT_STA_GOT_IP) e->wifi_up = 1;
+}
+
+/* Station config for ssid/password (WPA2 or open), started on first use. */
+static int wifi_configure(jarvis_esp *e, const char *ssid, const char *password) {
+  wifi_config_t wc = {0};
+  memcpy(wc.sta.ssid, ssid, strnlen(ssid, sizeof wc.sta.ssid));
+  memcpy(wc.sta.password, password, strnlen(password, sizeof wc.sta.password));
+  wc.sta.threshold.authmode = password[0] ? WIFI_AUTH_WPA2_PSK : WIFI_AUTH_OPEN;
+  if (esp_wifi_set_mode(WIFI_MODE_STA) != ESP_OK || esp_wifi_set_config(WIFI_IF_STA, &wc) != ESP_OK) return -1;
+  if (!e->wifi_started) {
+    if (esp_wifi_start() != ESP_OK) return -1;
+    e->wifi_started = 1;
+  }
+  return 0;
 }
 
 static int hal_wifi_connect(void *ctx) {
   jarvis_esp *e = ctx;
+  if (e->join_active) return -1;                 /* a provisioning trial owns the radio; back off */
   if (e->links.wifi_ssid[0] == '\0') return -1; /* not provisioned with Wi-Fi yet (Improv over serial) */
-  if (!e->wifi_started) {
-    wifi_config_t wc = {0};
-    memcpy(wc.sta.ssid, e->links.wifi_ssid, strnlen(e->links.wifi_ssid, sizeof wc.sta.ssid));
-    memcpy(wc.sta.password, e->links.wifi_pass, strnlen(e->links.wifi_pass, sizeof wc.sta.password));
-    wc.sta.threshold.authmode = e->links.wifi_pass[0] ? WIFI_AUTH_WPA2_PSK : WIFI_AUTH_OPEN;
-    if (esp_wifi_set_mode(WIFI_MODE_STA) != ESP_OK || esp_wifi_set_config(WIFI_IF_STA, &wc) != ESP_OK || esp_wifi_start() != ESP_OK)
-      return -1;
-    e->wifi_started = 1;
-  }
+  if (!e->wifi_started && wifi_configure(e, e->links.wifi_ssid, e->links.wifi_pass) != 0) return -1;
   if (e->wifi_up) return 0;
   (void)esp_wifi_connect(); /* non-blocking: GOT_IP arrives as an event; the core asks again after its backoff */
   return -1;
@@ -187,6 +197,7 @@ static void mqtt_event(void *arg, esp_event_base_t base, int32_t id, void *data)
 
 static int hal_mqtt_connect(void *ctx, const char *will_topic) {
   jarvis_esp *e = ctx;
+  if (e->join_active) return -1; /* a provisioning trial owns the links; back off */
   if (e->mqtt == NULL) {
     esp_mqtt_client_config_t cfg = {0};
     cfg.broker.address.uri = e->links.mqtt_uri; /* mqtt:// or mqtts:// (add the CA with broker.verification) */
@@ -300,6 +311,71 @@ static void read_links(jarvis_esp *e) {
 int jarvis_esp_nvs_get(void *ctx, const char *key, void *out, size_t cap) { return hal_nvs_get(ctx, key, out, cap); }
 int jarvis_esp_nvs_set(void *ctx, const char *key, const void *data, size_t len) { return hal_nvs_set(ctx, key, data, len); }
 
+/* ---- the provisioning join check (Improv; called from the console task) ---- */
+
+static void join_mqtt_event(void *arg, esp_event_base_t base, int32_t id, void *data) {
+  jarvis_esp *e = arg;
+  (void)base;
+  (void)data;
+  if ((esp_mqtt_event_id_t)id == MQTT_EVENT_CONNECTED) e->join_mqtt = 1;
+  else if (((esp_mqtt_event_id_t)id == MQTT_EVENT_ERROR || (esp_mqtt_event_id_t)id == MQTT_EVENT_DISCONNECTED) && e->join_mqtt == 0)
+    e->join_mqtt = -1; /* refused login (CONNACK) or no broker */
+}
+
+static int hal_join_start(void *ctx, const char *ssid, const char *password) {
+  jarvis_esp *e = ctx;
+  e->join_active = 1; /* from here the core's connects wait */
+  e->join_disconnects = 0;
+  e->join_mqtt = 0;
+  read_links(e); /* the bundle may have been stored just before (JVP1 BUNDLE goes first) */
+  if (e->mqtt != NULL) (void)esp_mqtt_client_stop(e->mqtt);
+  (void)esp_wifi_disconnect();
+  e->wifi_up = 0;
+  if (wifi_configure(e, ssid, password) != 0 || esp_wifi_connect() != ESP_OK) return -1;
+  return 0;
+}
+
+static int hal_join_poll(void *ctx) {
+  jarvis_esp *e = ctx;
+  if (!e->wifi_up) {
+    if (e->join_disconnects >= 3) return -1; /* wrong password or no such network: three tries */
+    if (e->join_disconnects > 0) (void)esp_wifi_connect();
+    return 0;
+  }
+  if (e->links.client_id[0] == '\0' || e->links.mqtt_uri[0] == '\0') return 1; /* no bundle yet: Wi-Fi is the whole check */
+  if (e->join_client == NULL) {
+    esp_mqtt_client_config_t cfg = {0};
+    unsigned long id = 0;
+    (void)sscanf(e->links.client_id, "jarvis-%8lx-", &id);
+    snprintf(e->join_client_id, sizeof e->join_client_id, "jarvis-%08lx-check", id); /* never the running session [MQTT-6.9] */
+    cfg.broker.address.uri = e->links.mqtt_uri;
+    cfg.credentials.username = e->links.mqtt_user;
+    cfg.credentials.authentication.password = e->links.mqtt_pass;
+    cfg.credentials.client_id = e->join_client_id;
+    cfg.network.disable_auto_reconnect = true;
+    e->join_client = esp_mqtt_client_init(&cfg);
+    if (e->join_client == NULL || esp_mqtt_client_register_event(e->join_client, ESP_EVENT_ANY_ID, join_mqtt_event, e) != ESP_OK ||
+        esp_mqtt_client_start(e->join_client) != ESP_OK)
+      return -1;
+    return 0;
+  }
+  return e->join_mqtt; /* the provisioning's own timeout covers a broker that never answers */
+}
+
+static void hal_join_end(void *ctx) {
+  jarvis_esp *e = ctx;
+  if (e->join_client != NULL) {
+    (void)esp_mqtt_client_destroy(e->join_client);
+    e->join_client = NULL;
+  }
+  /* Back to the stored network (the device restarts after a success anyway). */
+  (void)esp_wifi_disconnect();
+  e->wifi_up = 0;
+  read_links(e);
+  if (e->links.wifi_ssid[0] != '\0') (void)wifi_configure(e, e->links.wifi_ssid, e->links.wifi_pass);
+  e->join_active = 0;
+}
+
 /* ---- the table ---- */
 
 int jarvis_esp_init(jarvis_esp *e, jarvis_hal *hal, const jarvis_esp_pins *pins) {
@@ -340,5 +416,9 @@ int jarvis_esp_init(jarvis_esp *e, jarvis_hal *hal, const jarvis_esp_pins *pins)
   hal->random_u32 = hal_random;
   hal->mqtt_subscribe = hal_subscribe;
   hal->log = hal_log;
+  hal->join_start = hal_join_start;
+  hal->join_poll = hal_join_poll;
+  hal->join_end = hal_join_end;
+  hal->led_color = NULL; /* the status LED is one GPIO (README wiring): a cmd/led colour is logged, not shown */
   return ESP_OK;
 }

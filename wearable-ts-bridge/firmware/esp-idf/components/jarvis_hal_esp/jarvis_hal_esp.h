@@ -52,9 +52,15 @@ typedef struct jarvis_esp {
   volatile int wifi_started, wifi_up, mqtt_up;
   int udp_fd;
   uint32_t nvs;               /* nvs_handle_t */
+  /* the provisioning join check (console task): while join_active the core's own connects wait */
+  volatile int join_active, join_disconnects, join_mqtt; /* join_mqtt: 0 waiting, 1 CONNACK ok, -1 refused/failed */
+  esp_mqtt_client_handle_t join_client;
+  char join_client_id[32];
 } jarvis_esp;
 
-/* Opens NVS, reads the links, sets up I2S, GPIO (ISR service), Wi-Fi and the HAL table. ESP_OK or an error. */
+/* Opens NVS, reads the links, sets up I2S, GPIO (ISR service), Wi-Fi and the HAL table (with the Improv
+ * join check: a trial station config and a jarvis-<id>-check MQTT login; led_color NULL, the LED is one
+ * GPIO). ESP_OK or an error. */
 int jarvis_esp_init(jarvis_esp *e, jarvis_hal *hal, const jarvis_esp_pins *pins);
 /* Hands queued MQTT messages to the core; call from the core task before each poll. */
 void jarvis_esp_service(jarvis_esp *e, jarvis_core *core);
