@@ -12,7 +12,7 @@ export type WearableErrorCode =
 export const ERROR_CODES: Record<WearableErrorCode, string> = {
   JARVIS_WEARABLE_BAD_WAV: 'the WAV file is missing, not RIFF/WAVE PCM16, or uses an unsupported sample rate',
   JARVIS_WEARABLE_BAD_BUNDLE: 'the provisioning bundle is missing, not JSON, or fails deviceBundleSchema',
-  JARVIS_WEARABLE_BAD_OPTION: 'a command-line flag or simulator option has an invalid value',
+  JARVIS_WEARABLE_BAD_OPTION: 'a command-line flag is unknown, lacks its value, is not a number / an integer / one of its choices, or is required and absent, or a positional argument was given (src/cli-flags.ts, exit 2); or a simulator option has an invalid value',
   JARVIS_WEARABLE_MQTT: 'the MQTT broker refused or dropped the connection',
   JARVIS_WEARABLE_UDP: 'the UDP socket could not send to the hub address',
   JARVIS_WEARABLE_BAD_STATE: 'the boot counter state file is unreadable, malformed or cannot be written, or the counter is exhausted (rotate the key)',

@@ -1,7 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseFlags } from './cli-flags.js';
 import type { CliIO, WearableCommand } from './cli-types.js';
+import { WearableError } from './errors.js';
 import { GENERATED_HEADER_PATH, renderProtoHeader } from './gen-header.js';
 
 /** The committed header's absolute path (the package root is one level above both src/ and dist/). */
@@ -22,22 +23,19 @@ export const genHeaderCommand: WearableCommand = {
   summary: 'generate firmware/jarvis_proto_gen.h from @jarvis/protocol',
   help,
   async run(argv: string[], io: CliIO): Promise<number> {
-    let values: { out?: string; check?: boolean; help?: boolean };
+    let parsed;
     try {
-      ({ values } = parseArgs({
-        args: argv,
-        strict: true,
-        allowPositionals: false,
-        options: { out: { type: 'string' }, check: { type: 'boolean' }, help: { type: 'boolean' } },
-      }));
+      parsed = parseFlags(argv, { out: { kind: 'string', placeholder: 'FILE' }, check: { kind: 'boolean' } });
     } catch (err) {
-      io.stderr.write(`jarvis-wearable gen-header: JARVIS_WEARABLE_BAD_OPTION: ${(err as Error).message}\n\n${help}`);
+      if (!(err instanceof WearableError)) throw err;
+      io.stderr.write(`jarvis-wearable gen-header: ${err.code}: ${err.message}\n\n${help}`);
       return 2;
     }
-    if (values.help) {
+    if (parsed.help) {
       io.stdout.write(help);
       return 0;
     }
+    const values = parsed.flags;
     const path = values.out ?? defaultHeaderPath();
     const text = renderProtoHeader();
     if (values.check) {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import type { DeviceBundle } from '@jarvis/protocol';
+import { badOption, parseFlags, runWithCodes } from './cli-flags.js';
 import type { CliIO, WearableCommand } from './cli-types.js';
 import { WearableError } from './errors.js';
 import { simulateWearable } from './simulator.js';
@@ -42,48 +42,28 @@ Exit codes: 0 done, 1 the broker or network failed or the boot counter cannot be
 bundle or WAV.
 `;
 
-const options = {
-  bundle: { type: 'string' },
-  wav: { type: 'string' },
-  codec: { type: 'string' },
-  'frame-ms': { type: 'string' },
-  loss: { type: 'string' },
-  reorder: { type: 'string' },
-  duplicate: { type: 'string' },
-  'jitter-ms': { type: 'string' },
-  'mute-at': { type: 'string', multiple: true },
-  'unmute-at': { type: 'string', multiple: true },
-  'ptt-at': { type: 'string', multiple: true },
-  'mute-signal': { type: 'string' },
-  realtime: { type: 'boolean' },
-  fast: { type: 'boolean' },
-  speed: { type: 'string' },
-  loop: { type: 'boolean' },
-  hub: { type: 'string' },
-  mqtt: { type: 'string' },
-  seed: { type: 'string' },
-  state: { type: 'string' },
-  help: { type: 'boolean' },
+const flagSpec = {
+  bundle: { kind: 'string', required: true, placeholder: 'FILE' },
+  wav: { kind: 'string', required: true, placeholder: 'FILE' },
+  codec: { kind: 'string', choices: ['pcm16', 'adpcm'] },
+  'frame-ms': { kind: 'number' },
+  loss: { kind: 'fraction' },
+  reorder: { kind: 'fraction' },
+  duplicate: { kind: 'fraction' },
+  'jitter-ms': { kind: 'number' },
+  'mute-at': { kind: 'number', multiple: true },
+  'unmute-at': { kind: 'number', multiple: true },
+  'ptt-at': { kind: 'number', multiple: true },
+  'mute-signal': { kind: 'string', choices: ['both', 'mqtt', 'flag'] },
+  realtime: { kind: 'boolean' },
+  fast: { kind: 'boolean' },
+  speed: { kind: 'number' },
+  loop: { kind: 'boolean' },
+  hub: { kind: 'string' },
+  mqtt: { kind: 'string' },
+  seed: { kind: 'integer' },
+  state: { kind: 'string' },
 } as const;
-
-function usage(message: string): never {
-  throw new WearableError('JARVIS_WEARABLE_BAD_OPTION', message);
-}
-
-/** A plain decimal number; parseFloat would accept "1x", Number would accept "" and "0x10". */
-function number(flag: string, text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)$/.test(text.trim())) usage(`--${flag} "${text}" is not a number`);
-  return Number(text);
-}
-
-function fraction(flag: string, text: string | undefined): number | undefined {
-  if (text?.trim().endsWith('%')) {
-    const pct = number(flag, text.trim().slice(0, -1));
-    return pct === undefined ? undefined : pct / 100;
-  }
-  return number(flag, text);
-}
 
 /** Reads and checks a bundle file; every failure is JARVIS_WEARABLE_BAD_BUNDLE naming the file. */
 export async function readBundle(path: string): Promise<DeviceBundle> {
@@ -106,58 +86,41 @@ export const simulateCommand: WearableCommand = {
   summary: 'stream a WAV file to the hub like a wearable (MQTT + signed UDP, with impairments)',
   help,
   async run(argv: string[], io: CliIO): Promise<number> {
-    try {
-      let values;
-      try {
-        ({ values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false }));
-      } catch (err) {
-        usage((err as Error).message);
-      }
-      if (values.help) {
+    const failedAtRun = (code: string): number => (code === 'JARVIS_WEARABLE_MQTT' || code === 'JARVIS_WEARABLE_UDP' || code === 'JARVIS_WEARABLE_BAD_STATE' ? 1 : 2);
+    return runWithCodes('simulate', io, failedAtRun, async () => {
+      const parsed = parseFlags(argv, flagSpec);
+      if (parsed.help) {
         io.stdout.write(help);
         return 0;
       }
-      if (!values.bundle) usage('--bundle FILE is required');
-      if (!values.wav) usage('--wav FILE is required');
-      const modes = [values.realtime, values.fast, values.speed !== undefined].filter(Boolean).length;
-      if (modes > 1) usage('--realtime, --fast and --speed exclude each other');
-      const codec = values.codec ?? 'pcm16';
-      if (codec !== 'pcm16' && codec !== 'adpcm') usage(`--codec must be pcm16 or adpcm, got "${codec}"`);
-      const muteSignal = values['mute-signal'] ?? 'both';
-      if (!['both', 'mqtt', 'flag'].includes(muteSignal)) usage(`--mute-signal must be both, mqtt or flag, got "${muteSignal}"`);
-      const seed = number('seed', values.seed);
-      if (seed !== undefined && !Number.isInteger(seed)) usage(`--seed must be an integer, got "${values.seed}"`);
-
+      const f = parsed.flags;
+      const modes = [f.realtime, f.fast, f.speed !== undefined].filter(Boolean).length;
+      if (modes > 1) badOption('--realtime, --fast and --speed exclude each other');
       const opts: SimulateWearableOptions = {
-        bundle: await readBundle(values.bundle),
-        audio: await readWav(values.wav),
-        codec,
-        frameMs: number('frame-ms', values['frame-ms']),
-        loss: fraction('loss', values.loss),
-        reorder: fraction('reorder', values.reorder),
-        duplicate: fraction('duplicate', values.duplicate),
-        jitterMs: number('jitter-ms', values['jitter-ms']),
-        muteAt: (values['mute-at'] ?? []).map((s) => number('mute-at', s) as number),
-        unmuteAt: (values['unmute-at'] ?? []).map((s) => number('unmute-at', s) as number),
-        pttAt: (values['ptt-at'] ?? []).map((s) => number('ptt-at', s) as number),
-        muteSignal: muteSignal as MuteSignal,
-        speed: values.fast ? Infinity : (number('speed', values.speed) ?? 1),
-        loop: values.loop ?? false,
-        hub: values.hub,
-        mqtt: values.mqtt,
-        seed,
-        statePath: values.state ?? `${values.bundle}.state.json`,
+        bundle: await readBundle(f.bundle),
+        audio: await readWav(f.wav),
+        codec: (f.codec ?? 'pcm16') as 'pcm16' | 'adpcm',
+        frameMs: f['frame-ms'],
+        loss: f.loss,
+        reorder: f.reorder,
+        duplicate: f.duplicate,
+        jitterMs: f['jitter-ms'],
+        muteAt: f['mute-at'],
+        unmuteAt: f['unmute-at'],
+        pttAt: f['ptt-at'],
+        muteSignal: (f['mute-signal'] ?? 'both') as MuteSignal,
+        speed: f.fast ? Infinity : (f.speed ?? 1),
+        loop: f.loop ?? false,
+        hub: f.hub,
+        mqtt: f.mqtt,
+        seed: f.seed,
+        statePath: f.state ?? `${f.bundle}.state.json`,
         signal: io.signal,
         log: (line) => io.stderr.write(`${line}\n`),
       };
       const report = await simulateWearable(opts);
       io.stdout.write(`${JSON.stringify(report)}\n`);
       return 0;
-    } catch (err) {
-      if (!(err instanceof WearableError)) throw err;
-      io.stderr.write(`jarvis-wearable simulate: ${err.code}: ${err.message}\n`);
-      if (err.code === 'JARVIS_WEARABLE_BAD_OPTION') io.stderr.write(`Run \`jarvis-wearable simulate --help\` for the flags.\n`);
-      return err.code === 'JARVIS_WEARABLE_MQTT' || err.code === 'JARVIS_WEARABLE_UDP' || err.code === 'JARVIS_WEARABLE_BAD_STATE' ? 1 : 2;
-    }
+    });
   },
 };

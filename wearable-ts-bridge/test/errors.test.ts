@@ -7,7 +7,7 @@ describe('@jarvis/wearable error codes', () => {
   it('every code thrown in src/ is documented in ERROR_CODES', () => {
     const dir = new URL('../src/', import.meta.url);
     const used = new Set<string>();
-    for (const file of ['simulator.ts', 'simulate-command.ts', 'wav.ts', 'gen-header-command.ts', 'cli-main.ts', 'boot-state.ts', 'provision.ts', 'provision-command.ts']) {
+    for (const file of ['simulator.ts', 'simulate-command.ts', 'wav.ts', 'gen-header-command.ts', 'cli-main.ts', 'boot-state.ts', 'provision.ts', 'provision-command.ts', 'cli-flags.ts']) {
       const text = readFileSync(fileURLToPath(new URL(file, dir)), 'utf8');
       for (const m of text.matchAll(/JARVIS_WEARABLE_[A-Z_]+/g)) used.add(m[0]);
     }
