@@ -3,8 +3,6 @@ import type { ServiceCaller, ServiceTarget } from './client.js';
 import { domainOf, type SnapshotEntity } from './registry-snapshot.js';
 import { silentLogger, type Logger } from '../core/index.js';
 import { describeDuration, COLORS, type Decision } from '../language/index.js';
-import type { TaskQueueLike } from '../router/task-queue.js';
-import type { TimerService } from '../router/timers.js';
 
 /** A service call the executor made (or would have made). */
 export interface ExecutedCall {
@@ -30,6 +28,45 @@ export interface EntityStateView {
   attributes: Record<string, unknown>;
 }
 
+/** A timer as the executor speaks about it. */
+export interface ExecutorTimer {
+  name?: string | undefined;
+  /** Seconds left when it was paused; undefined while running. */
+  pausedLeftS?: number | undefined;
+}
+
+/** Which timer a request means (by name, or by the duration it was started with). */
+export interface ExecutorTimerQuery {
+  name?: string | undefined;
+  startSeconds?: number | undefined;
+}
+
+/**
+ * The hub-local timers the timer intents act on (router/'s `TimerService` is one). The executor carries the
+ * decision out and does not know who keeps the timers, so it imports nothing of the router that decided.
+ */
+export interface ExecutorTimers {
+  add(durationS: number, options: { name?: string | undefined; area?: string | undefined; deviceId?: string | undefined }): unknown;
+  cancel(query: ExecutorTimerQuery): ExecutorTimer | undefined;
+  cancelAll(): number;
+  extend(query: ExecutorTimerQuery, seconds: number): ExecutorTimer | undefined;
+  pause(query: ExecutorTimerQuery): ExecutorTimer | undefined;
+  resume(query: ExecutorTimerQuery): ExecutorTimer | undefined;
+  list(): ExecutorTimer[];
+  remainingS(timer: ExecutorTimer): number;
+}
+
+/** A heavy request the router decided to hand to a worker (`router.summarise`, ...). */
+export interface ColdTaskRequest {
+  type: string;
+  payload: { task: string; request: string; text: string; deviceId?: string | undefined; area?: string | undefined };
+}
+
+/** Where cold requests are queued (router/'s cold replies in front of the tasks part). */
+export interface ColdTaskSink {
+  enqueue(task: ColdTaskRequest): Promise<{ id: string }> | { id: string };
+}
+
 /** What the executor needs from the rest of the hub. */
 export interface ExecutorDeps {
   ha: ServiceCaller;
@@ -37,8 +74,8 @@ export interface ExecutorDeps {
   getState(entityId: string): EntityStateView | undefined;
   /** Registry entry of an entity, for names in replies. */
   getEntity(entityId: string): SnapshotEntity | undefined;
-  timers: TimerService;
-  tasks?: TaskQueueLike | undefined;
+  timers: ExecutorTimers;
+  tasks?: ColdTaskSink | undefined;
   /** A last check before acting: false refuses the entity even if the router allowed it. */
   allows?: ((entityId: string) => boolean) | undefined;
   now?: () => Date;
