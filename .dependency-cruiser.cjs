@@ -31,6 +31,12 @@ module.exports = {
       { path: '^hub/' },
     ),
     forbid(
+      'config-and-core-import-no-part',
+      'config/ and core/ are the bottom of the house: every part imports them, so they import no part (a part’s config section lives in config/sections/).',
+      { path: '^hub/src/(config|core)/' },
+      { path: '^hub/src/', pathNot: '^hub/src/(config|core)/' },
+    ),
+    forbid(
       'audio-knows-no-intents',
       'audio/ turns frames into utterances; what was said and what to do about it is downstream.',
       { path: '^hub/src/audio/' },

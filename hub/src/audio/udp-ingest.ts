@@ -1,12 +1,10 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { decodeAudioFrame, formatDeviceId, isProtocolError, peekDeviceId, STREAM_GUARD_PERSIST_MS, verifyAudioFrame } from '@jarvis/protocol';
-import type { Component } from '../core/component.js';
-import type { Logger } from '../core/logger.js';
+import { InternalError, type Component, type Logger } from '../core/index.js';
 import { DeviceStream, type DatagramResult, type DeviceStreamOptions, type DeviceStreamStats, type StreamGuardState } from './device-stream.js';
 import type { MuteGate } from './mute-gate.js';
 import type { DeviceAudioChunk } from './types.js';
 import { unregisteredIngestMetrics, type IngestMetrics } from './ingest-metrics.js';
-import { InternalError } from '../core/index.js';
 
 /** Looks up a device's UDP key by its numeric id; undefined for an unknown device. */
 export type DeviceKeyLookup = (deviceId: number) => Uint8Array | undefined;

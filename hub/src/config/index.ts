@@ -11,4 +11,5 @@ export {
 } from './load.js';
 export { ConfigError, CONFIG_ERROR_CODES, type ConfigErrorCode } from './errors.js';
 export { envBindings, type EnvBinding } from './env.js';
+export { homeAssistantSection, allowlistConfigSchema, type HomeAssistantConfig, type AllowlistConfig } from './sections/home-assistant.js';
 export { WYOMING_DEFAULT_PORT, wyomingServerPort, type WyomingConfig } from './sections/wyoming.js';

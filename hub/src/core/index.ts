@@ -1,4 +1,4 @@
-/** What other parts use of core/: the coded error base, components and the lifecycle, the logger, secrets, host and password helpers. */
+/** What other parts use of core/: the coded error base, components and the lifecycle, the logger, secrets, host, CIDR and password helpers, the hub's runtime file. */
 export {
   CodedError,
   ConfigError,
@@ -15,4 +15,6 @@ export { Lifecycle } from './lifecycle.js';
 export { createLogger, forFacility, silentLogger, REDACT_PATHS, type Logger, type LoggerOptions } from './logger.js';
 export { hashSecret, verifySecret, randomSecret, SecretBox, loadOrCreateMasterKey, writePrivateFile } from './secrets.js';
 export { defaultPublicHost } from './public-host.js';
+export { RUNTIME_FILE, type HubPorts } from './runtime-file.js';
+export { LOOPBACK_CIDRS, normaliseAddress, parseCidr, cidrProblems, type Cidr } from './cidr.js';
 export { mosquittoPasswordHash, verifyMosquittoPassword } from './mosquitto-hash.js';

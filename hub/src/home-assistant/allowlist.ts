@@ -1,18 +1,8 @@
-import { z } from 'zod';
+import type { AllowlistConfig } from '../config/index.js';
 import { domainOf, type SnapshotEntity } from './registry-snapshot.js';
 
-/** Allowlist settings (part of the hub's `homeAssistant` config). */
-export const allowlistConfigSchema = z.object({
-  /** Entity ids or globs (`light.*`, `*.kitchen_*`) Jarvis may act on, in addition to HA's exposure. */
-  entities: z.array(z.string().min(1)).default([]),
-  /** Follow Home Assistant's own "expose to Assist" setting (`conversation`). */
-  useHaExposure: z.boolean().default(true),
-  /** Sensitive entities (locks, alarm panels, door/garage/gate covers) Jarvis may act on: ids or globs. */
-  optIn: z.array(z.string().min(1)).default([]),
-});
-
-/** Allowlist settings after defaults. */
-export type AllowlistConfig = z.infer<typeof allowlistConfigSchema>;
+/** The allowlist settings are part of the `homeAssistant` config section (config/sections/home-assistant.ts). */
+export { allowlistConfigSchema, type AllowlistConfig } from '../config/index.js';
 
 /** Cover device classes that open a way into the house, so they need explicit opt-in like locks. */
 export const SENSITIVE_COVER_CLASSES: ReadonlySet<string> = new Set(['door', 'garage', 'gate']);

@@ -1,6 +1,5 @@
 import type { PayloadOf } from '@jarvis/protocol';
-import type { Component } from '../../core/component.js';
-import { silentLogger, type Logger } from '../../core/logger.js';
+import { InternalError, silentLogger, type Component, type Logger } from '../../core/index.js';
 import type { DeviceAudioChunk, MuteTransition } from '../types.js';
 import { buildDefaultChain, DspChain, loadDsp, type VadKind } from '../dsp/chain.js';
 import type { DspFrame } from '../dsp/frame.js';
@@ -17,7 +16,6 @@ import { ResampleStage } from '../dsp/resample-stage.js';
 import { chainDelayMs, resampleDelayMs } from './pipeline-delay.js';
 import { Segmenter, type SegmenterOptions } from './segmenter.js';
 import type { CommandPause, Utterance } from './utterance.js';
-import { InternalError } from '../../core/index.js';
 
 /** Which VAD: one of the chain's (default hybrid), Silero VAD v5, or `auto` (Silero when its model is there, else hybrid). */
 export type FrontEndVad = VadKind | 'silero' | 'auto';

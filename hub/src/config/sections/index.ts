@@ -1,4 +1,4 @@
-import { homeAssistantSection } from '../../home-assistant/config.js';
+import { homeAssistantSection } from './home-assistant.js';
 import { apiSection, grpcSection, httpSection, ingestSection, mqttSection, udpSection } from './core.js';
 import { observerSection, routerSection, timeSection } from './parts.js';
 import { audioSection, llmSection, sttSection } from './voice.js';

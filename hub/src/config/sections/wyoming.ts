@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { cidrProblems, LOOPBACK_CIDRS } from '../../wyoming/cidr.js';
+import { cidrProblems, LOOPBACK_CIDRS } from '../../core/index.js';
 
 /** Default Wyoming port when the server is on (the reference servers' convention, 10300). */
 export const WYOMING_DEFAULT_PORT = 10300;
