@@ -15,3 +15,4 @@ export * from './boot-counter.js';
 export * from './client-id.js';
 export * from './stream-guard.js';
 export * from './wyoming/index.js';
+export * from './http-api.js';

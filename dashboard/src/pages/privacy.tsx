@@ -1,19 +1,8 @@
+import type { MuteAuditResponse } from '@jarvis/protocol';
 import { useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { useLive } from '../live-store.js';
 import { ConfirmDialog, duration, ErrorNote, Section, useAsync } from '../ui.js';
-
-/** One row of `GET /api/v1/mute-audit`: a switch to mute or unmute, and how long a mute lasted. */
-export interface MuteAuditEntry {
-  id: number;
-  deviceId: string;
-  deviceName: string | null;
-  muted: boolean;
-  source: string;
-  actor: string | null;
-  at: string;
-  durationMs: number | null;
-}
 
 /** `GET /api/v1/observer/buffer`: what the rolling transcript buffer holds right now. */
 export interface BufferInfo {
@@ -27,7 +16,7 @@ const SOURCE_TEXT: Record<string, string> = { mqtt: 'device switch (MQTT)', fram
 
 /** Privacy: the mute audit, and the rolling buffer with "forget the last N minutes". */
 export function PrivacyPage() {
-  const audit = useAsync(() => api<{ entries: MuteAuditEntry[] }>('GET', '/mute-audit?limit=200'));
+  const audit = useAsync(() => api<MuteAuditResponse>('GET', '/mute-audit?limit=200'));
   const buffer = useAsync(() => api<BufferInfo>('GET', '/observer/buffer'));
   useLive(['mute'], () => void audit.reload());
   useLive(['todo'], () => void buffer.reload());

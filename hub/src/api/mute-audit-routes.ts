@@ -1,3 +1,4 @@
+import type { MuteAuditEntry, MuteAuditResponse } from '@jarvis/protocol';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { MuteAuditRow } from '../store/index.js';
@@ -16,19 +17,7 @@ const auditQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(1000).optional(),
 });
 
-/** One audit row as the API shows it, with how long a mute lasted (null while it goes on). */
-export interface MuteAuditEntry {
-  id: number;
-  deviceId: string;
-  deviceName: string | null;
-  muted: boolean;
-  source: string;
-  actor: string | null;
-  at: string;
-  durationMs: number | null;
-}
-
-/** Pairs each mute with the unmute that ended it; newest first. */
+/** Pairs each mute with the unmute that ended it; newest first (the entry type is @jarvis/protocol's, which the dashboard reads). */
 export function auditEntries(rows: readonly MuteAuditRow[], name: (id: string) => string | undefined): MuteAuditEntry[] {
   const endOf = new Map<number, number>();
   const openMute = new Map<string, MuteAuditRow>();
@@ -58,7 +47,7 @@ export function auditEntries(rows: readonly MuteAuditRow[], name: (id: string) =
 /** `GET /api/v1/mute-audit?device=&limit=`: every mute and unmute, newest first, with source and duration. */
 export function muteAuditRoutes(deps: MuteAuditDeps): FastifyPluginAsync {
   return async (app) => {
-    app.get('/mute-audit', docs({ summary: 'The mute audit: every mute and unmute with its source, who, and how long it lasted', tags: ['privacy'], query: auditQuery }), async (req) => {
+    app.get('/mute-audit', docs({ summary: 'The mute audit: every mute and unmute with its source, who, and how long it lasted', tags: ['privacy'], query: auditQuery }), async (req): Promise<MuteAuditResponse> => {
       const q = parseWith(auditQuery, req.query, 'query');
       return { entries: auditEntries(deps.rows(q.device), deps.deviceName).slice(0, q.limit ?? 200) };
     });
