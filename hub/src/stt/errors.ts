@@ -65,11 +65,20 @@ export class SttError extends CodedError<SttErrorCode> {
   }
 }
 
-/** Re-labels an error thrown by a native addon (its message starts with a code) as an {@link SttError}. */
+const isSttCode = (code: unknown): code is SttErrorCode => typeof code === 'string' && Object.hasOwn(STT_ERROR_CODES, code);
+
+/**
+ * Re-labels an error thrown by a native addon as an {@link SttError}. The PocketSphinx addon sets its stable code
+ * as `err.code` (and keeps it in front of the message for logs: "JARVIS_STT_…: what", which is not repeated).
+ * An addon built before it set `code` only has the message; the code is read from there as a fallback, and an
+ * error without a known code gets `fallback`.
+ */
 export function fromNativeError(err: unknown, fallback: SttErrorCode): SttError {
   if (err instanceof SttError) return err;
   const message = err instanceof Error ? err.message : String(err);
+  const code = err instanceof Error ? (err as Error & { code?: unknown }).code : undefined;
+  if (isSttCode(code)) return new SttError(code, message.startsWith(`${code}: `) ? message.slice(code.length + 2) : message, { cause: err });
   const m = /^(JARVIS_STT_[A-Z_]+): (.*)$/s.exec(message);
-  if (m && m[1]! in STT_ERROR_CODES) return new SttError(m[1] as SttErrorCode, m[2]!, { cause: err });
+  if (m && isSttCode(m[1])) return new SttError(m[1], m[2]!, { cause: err });
   return new SttError(fallback, message, { cause: err });
 }

@@ -12,6 +12,22 @@
 
 namespace {
 
+// Every error the addon throws or rejects with carries its stable code twice: as `err.code`, which
+// hub/src/stt/errors.ts reads, and in front of the message ("JARVIS_STT_...: what"), for logs and for the
+// wrappers of builds older than the `code` property.
+Napi::Error WithCode(Napi::Error err, const char* code) {
+  err.Set("code", Napi::String::New(err.Env(), code));
+  return err;
+}
+
+Napi::Error CodedError(Napi::Env env, const char* code, const std::string& what) {
+  return WithCode(Napi::Error::New(env, std::string(code) + ": " + what), code);
+}
+
+Napi::Error CodedTypeError(Napi::Env env, const char* code, const std::string& what) {
+  return WithCode(Napi::TypeError::New(env, std::string(code) + ": " + what), code);
+}
+
 class Decoder : public Napi::ObjectWrap<Decoder> {
  public:
   static Napi::Object Init(Napi::Env env, Napi::Object exports) {
@@ -32,13 +48,13 @@ class Decoder : public Napi::ObjectWrap<Decoder> {
   explicit Decoder(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Decoder>(info) {
     Napi::Env env = info.Env();
     if (info.Length() < 1 || !info[0].IsArray()) {
-      throw Napi::TypeError::New(env, "JARVIS_STT_BAD_ARGUMENT: Decoder expects an array of strings");
+      throw CodedTypeError(env, "JARVIS_STT_BAD_ARGUMENT", "Decoder expects an array of strings");
     }
     Napi::Array args = info[0].As<Napi::Array>();
     std::vector<std::string> storage;
     for (uint32_t i = 0; i < args.Length(); i++) {
       Napi::Value v = args.Get(i);
-      if (!v.IsString()) throw Napi::TypeError::New(env, "JARVIS_STT_BAD_ARGUMENT: Decoder arguments must be strings");
+      if (!v.IsString()) throw CodedTypeError(env, "JARVIS_STT_BAD_ARGUMENT", "Decoder arguments must be strings");
       storage.push_back(v.As<Napi::String>().Utf8Value());
     }
     std::vector<char*> argv;
@@ -46,12 +62,12 @@ class Decoder : public Napi::ObjectWrap<Decoder> {
     for (auto& s : storage) argv.push_back(const_cast<char*>(s.c_str()));
     err_set_logfp(nullptr);
     config_ = cmd_ln_parse_r(nullptr, ps_args(), static_cast<int32>(argv.size()), argv.data(), FALSE);
-    if (config_ == nullptr) throw Napi::Error::New(env, "JARVIS_STT_ENGINE_INIT: pocketsphinx rejected its arguments");
+    if (config_ == nullptr) throw CodedError(env, "JARVIS_STT_ENGINE_INIT", "pocketsphinx rejected its arguments");
     ps_ = ps_init(config_);
     if (ps_ == nullptr) {
       cmd_ln_free_r(config_);
       config_ = nullptr;
-      throw Napi::Error::New(env, "JARVIS_STT_ENGINE_INIT: pocketsphinx could not load its model (check -hmm and -dict)");
+      throw CodedError(env, "JARVIS_STT_ENGINE_INIT", "pocketsphinx could not load its model (check -hmm and -dict)");
     }
   }
 
@@ -68,7 +84,7 @@ class Decoder : public Napi::ObjectWrap<Decoder> {
   }
 
   void CheckOpen(Napi::Env env) const {
-    if (ps_ == nullptr) throw Napi::Error::New(env, "JARVIS_STT_ENGINE_CLOSED: the decoder was freed");
+    if (ps_ == nullptr) throw CodedError(env, "JARVIS_STT_ENGINE_CLOSED", "the decoder was freed");
   }
 
   // setJsgf(name, jsgfText): compiles a JSGF grammar into a named search. Throws when it does not parse
@@ -79,7 +95,7 @@ class Decoder : public Napi::ObjectWrap<Decoder> {
     std::string name = info[0].As<Napi::String>().Utf8Value();
     std::string text = info[1].As<Napi::String>().Utf8Value();
     if (ps_set_jsgf_string(ps_, name.c_str(), text.c_str()) != 0) {
-      throw Napi::Error::New(env, "JARVIS_STT_BAD_GRAMMAR: pocketsphinx could not compile the JSGF grammar");
+      throw CodedError(env, "JARVIS_STT_BAD_GRAMMAR", "pocketsphinx could not compile the JSGF grammar");
     }
     return env.Undefined();
   }
@@ -91,7 +107,7 @@ class Decoder : public Napi::ObjectWrap<Decoder> {
     Napi::Env env = info.Env();
     CheckOpen(env);
     if (info.Length() < 2 || !info[0].IsString() || !info[1].IsObject()) {
-      throw Napi::TypeError::New(env, "JARVIS_STT_BAD_ARGUMENT: setFsg(name, fsg)");
+      throw CodedTypeError(env, "JARVIS_STT_BAD_ARGUMENT", "setFsg(name, fsg)");
     }
     std::string name = info[0].As<Napi::String>().Utf8Value();
     Napi::Object o = info[1].As<Napi::Object>();
@@ -99,7 +115,7 @@ class Decoder : public Napi::ObjectWrap<Decoder> {
     Napi::Value vWords = o.Get("words"), vArcs = o.Get("arcs"), vProbs = o.Get("probs");
     if (!vStates.IsNumber() || !vStart.IsNumber() || !vFinal.IsNumber() || !vWords.IsArray() || !vArcs.IsTypedArray() || !vProbs.IsTypedArray() ||
         vArcs.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array || vProbs.As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
-      throw Napi::TypeError::New(env, "JARVIS_STT_BAD_ARGUMENT: setFsg expects {states, start, final, words[], arcs: Int32Array, probs: Float64Array}");
+      throw CodedTypeError(env, "JARVIS_STT_BAD_ARGUMENT", "setFsg expects {states, start, final, words[], arcs: Int32Array, probs: Float64Array}");
     }
     int32_t states = vStates.As<Napi::Number>().Int32Value();
     int32_t start = vStart.As<Napi::Number>().Int32Value();
@@ -110,19 +126,19 @@ class Decoder : public Napi::ObjectWrap<Decoder> {
     uint32_t nWords = words.Length();
     size_t nArcs = arcs.ElementLength() / 3;
     if (states < 1 || start < 0 || start >= states || final < 0 || final >= states || arcs.ElementLength() % 3 != 0 || probs.ElementLength() != nArcs) {
-      throw Napi::Error::New(env, "JARVIS_STT_BAD_GRAMMAR: the automaton's states, arcs and probabilities do not agree");
+      throw CodedError(env, "JARVIS_STT_BAD_GRAMMAR", "the automaton's states, arcs and probabilities do not agree");
     }
     for (size_t i = 0; i < nArcs; i++) {
       int32_t from = arcs[3 * i], to = arcs[3 * i + 1], w = arcs[3 * i + 2];
       double p = probs[i];
       if (from < 0 || from >= states || to < 0 || to >= states || w < 0 || static_cast<uint32_t>(w) >= nWords || !(p > 0 && p <= 1)) {
-        throw Napi::Error::New(env, "JARVIS_STT_BAD_GRAMMAR: arc " + std::to_string(i) + " of the automaton is out of range");
+        throw CodedError(env, "JARVIS_STT_BAD_GRAMMAR", "arc " + std::to_string(i) + " of the automaton is out of range");
       }
     }
     std::vector<std::string> wordText;
     for (uint32_t i = 0; i < nWords; i++) {
       Napi::Value w = words.Get(i);
-      if (!w.IsString()) throw Napi::TypeError::New(env, "JARVIS_STT_BAD_ARGUMENT: setFsg words must be strings");
+      if (!w.IsString()) throw CodedTypeError(env, "JARVIS_STT_BAD_ARGUMENT", "setFsg words must be strings");
       wordText.push_back(w.As<Napi::String>().Utf8Value());
     }
     logmath_t* lmath = ps_get_logmath(ps_);
@@ -138,7 +154,7 @@ class Decoder : public Napi::ObjectWrap<Decoder> {
     }
     int rc = ps_set_fsg(ps_, name.c_str(), fsg);
     fsg_model_free(fsg);
-    if (rc != 0) throw Napi::Error::New(env, "JARVIS_STT_BAD_GRAMMAR: pocketsphinx rejected the automaton (a word missing from the dictionary?)");
+    if (rc != 0) throw CodedError(env, "JARVIS_STT_BAD_GRAMMAR", "pocketsphinx rejected the automaton (a word missing from the dictionary?)");
     return env.Undefined();
   }
 
@@ -149,7 +165,7 @@ class Decoder : public Napi::ObjectWrap<Decoder> {
     std::string name = info[0].As<Napi::String>().Utf8Value();
     std::string path = info[1].As<Napi::String>().Utf8Value();
     if (ps_set_allphone_file(ps_, name.c_str(), path.c_str()) != 0) {
-      throw Napi::Error::New(env, "JARVIS_STT_ENGINE_INIT: pocketsphinx could not load the phone language model");
+      throw CodedError(env, "JARVIS_STT_ENGINE_INIT", "pocketsphinx could not load the phone language model");
     }
     return env.Undefined();
   }
@@ -173,7 +189,7 @@ class Decoder : public Napi::ObjectWrap<Decoder> {
     std::string word = info[0].As<Napi::String>().Utf8Value();
     std::string phones = info[1].As<Napi::String>().Utf8Value();
     if (ps_add_word(ps_, word.c_str(), phones.c_str(), TRUE) < 0) {
-      throw Napi::Error::New(env, "JARVIS_STT_BAD_PRONUNCIATION: pocketsphinx rejected the phones for '" + word + "': " + phones);
+      throw CodedError(env, "JARVIS_STT_BAD_PRONUNCIATION", "pocketsphinx rejected the phones for '" + word + "': " + phones);
     }
     return env.Undefined();
   }
@@ -201,15 +217,15 @@ class DecodeWorker : public Napi::AsyncWorker {
 
   void Execute() override {
     ps_decoder_t* ps = decoder_->ps();
-    if (ps == nullptr) return SetError("JARVIS_STT_ENGINE_CLOSED: the decoder was freed");
-    if (ps_set_search(ps, search_.c_str()) != 0) return SetError("JARVIS_STT_NO_SEARCH: no search named '" + search_ + "'");
-    if (fresh_ && ps_start_stream(ps) < 0) return SetError("JARVIS_STT_DECODE_FAILED: ps_start_stream failed");
-    if (ps_start_utt(ps) < 0) return SetError("JARVIS_STT_DECODE_FAILED: ps_start_utt failed");
+    if (ps == nullptr) return Fail("JARVIS_STT_ENGINE_CLOSED", "the decoder was freed");
+    if (ps_set_search(ps, search_.c_str()) != 0) return Fail("JARVIS_STT_NO_SEARCH", "no search named '" + search_ + "'");
+    if (fresh_ && ps_start_stream(ps) < 0) return Fail("JARVIS_STT_DECODE_FAILED", "ps_start_stream failed");
+    if (ps_start_utt(ps) < 0) return Fail("JARVIS_STT_DECODE_FAILED", "ps_start_utt failed");
     if (!samples_.empty() && ps_process_raw(ps, samples_.data(), samples_.size(), FALSE, TRUE) < 0) {
       ps_end_utt(ps);
-      return SetError("JARVIS_STT_DECODE_FAILED: ps_process_raw failed");
+      return Fail("JARVIS_STT_DECODE_FAILED", "ps_process_raw failed");
     }
-    if (ps_end_utt(ps) < 0) return SetError("JARVIS_STT_DECODE_FAILED: ps_end_utt failed");
+    if (ps_end_utt(ps) < 0) return Fail("JARVIS_STT_DECODE_FAILED", "ps_end_utt failed");
     int32 score = 0;
     const char* hyp = ps_get_hyp(ps, &score);
     hasHyp_ = hyp != nullptr;
@@ -249,9 +265,20 @@ class DecodeWorker : public Napi::AsyncWorker {
     deferred_.Resolve(out);
   }
 
-  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
+  void OnError(const Napi::Error& e) override {
+    Napi::Object err = e.Value();
+    if (code_ != nullptr) err.Set("code", Napi::String::New(Env(), code_));
+    deferred_.Reject(err);
+  }
 
  private:
+  // Runs on the thread pool: keeps the code for OnError, which builds the JavaScript error on the main thread.
+  void Fail(const char* code, const std::string& what) {
+    code_ = code;
+    SetError(std::string(code) + ": " + what);
+  }
+
+  const char* code_ = nullptr;
   Napi::Promise::Deferred deferred_;
   Decoder* decoder_;
   Napi::ObjectReference keep_;
@@ -276,16 +303,16 @@ Napi::Value Decoder::Decode(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   CheckOpen(env);
   if (info.Length() < 2 || !info[0].IsString() || !info[1].IsTypedArray()) {
-    throw Napi::TypeError::New(env, "JARVIS_STT_BAD_ARGUMENT: decode(search, Int16Array)");
+    throw CodedTypeError(env, "JARVIS_STT_BAD_ARGUMENT", "decode(search, Int16Array)");
   }
   Napi::TypedArray ta = info[1].As<Napi::TypedArray>();
   if (ta.TypedArrayType() != napi_int16_array) {
-    throw Napi::TypeError::New(env, "JARVIS_STT_BAD_ARGUMENT: decode expects an Int16Array of 16 kHz samples");
+    throw CodedTypeError(env, "JARVIS_STT_BAD_ARGUMENT", "decode expects an Int16Array of 16 kHz samples");
   }
   Napi::Int16Array pcm = ta.As<Napi::Int16Array>();
   bool fresh = false;
   if (info.Length() >= 3 && !info[2].IsUndefined()) {
-    if (!info[2].IsBoolean()) throw Napi::TypeError::New(env, "JARVIS_STT_BAD_ARGUMENT: decode's third argument (fresh) must be a boolean");
+    if (!info[2].IsBoolean()) throw CodedTypeError(env, "JARVIS_STT_BAD_ARGUMENT", "decode's third argument (fresh) must be a boolean");
     fresh = info[2].As<Napi::Boolean>().Value();
   }
   auto* worker = new DecodeWorker(env, this, Value(), info[0].As<Napi::String>().Utf8Value(), pcm.Data(), pcm.ElementLength(), fresh);
