@@ -36,6 +36,22 @@ export interface CommandRouterOptions {
   logger?: Logger;
 }
 
+/** The hearing policy's verdict on a decision (hub/src/voice/hearing-policy.ts `HearingDecision`). */
+export interface HearingDecision {
+  verdict: 'act' | 'confirm' | 'decline';
+  /** `alternative` when the question is about the second opinion's sentence. */
+  asks?: 'text' | 'alternative';
+  why: string;
+}
+
+/** What a recogniser's hearing asks of the router (hub/src/voice/hearing-policy.ts `HearingCheck`). */
+export interface HearingCheck {
+  band: string;
+  /** The second opinion's sentence: routed too, so the policy can compare the two decisions. */
+  alternative?: string;
+  judge(decision: Decision, alternative: Decision | undefined): HearingDecision;
+}
+
 /** Where and from whom a command came (what {@link CommandRouter.handle} needs besides the words). */
 export interface CommandContext {
   /** Area id or name of the speaking device. */
@@ -52,6 +68,11 @@ export interface CommandContext {
    * or risky actions. The decision waits for a "yes" (HassRespond) from the same device.
    */
   confirm?: boolean | undefined;
+  /**
+   * Set by the voice pipeline for a grammar transcript: the hearing policy (hub/src/voice/hearing-policy.ts) judges
+   * the decision — act, ask first ("Did you say …?"), or drop it (code JARVIS_ROUTE_HEARING_DECLINED, no reply).
+   */
+  hearing?: HearingCheck | undefined;
 }
 
 const EMPTY_REGISTRY: RegistrySnapshot = { floors: [], areas: [], entities: [] };
@@ -96,6 +117,8 @@ export interface HandledCommand {
   /** Wall-clock ms at which the decision was made and at which the execution finished. */
   decidedAt: number;
   executedAt: number;
+  /** The hearing policy's verdict, when the context carried a {@link CommandContext.hearing}. */
+  hearing?: HearingDecision;
 }
 
 /**
@@ -164,14 +187,27 @@ export class CommandRouter implements Component {
       return { decision, result: { ok: false, reply: decision.reply!, calls: [], code: decision.code! }, decidedAt: now, executedAt: now };
     }
     let decision = router.route(text, { area: context.area });
+    let heard: HearingDecision | undefined;
+    if (context.hearing) {
+      const alternative = context.hearing.alternative ? router.route(context.hearing.alternative, { area: context.area }) : undefined;
+      heard = context.hearing.judge(decision, alternative);
+      if (heard.verdict === 'decline') {
+        // Only a guess of the recogniser: nothing happens and nothing is said (a waiting question stays open).
+        const now = Date.now();
+        const declined: Decision = { intent: null, slots: {}, path: 'passive', tier: 0, confidence: 0, targets: [], code: 'JARVIS_ROUTE_HEARING_DECLINED' };
+        this.log.info({ device: context.deviceId, text, why: heard.why, band: context.hearing.band }, 'hearing policy: declined');
+        return { decision: declined, result: { ok: false, reply: '', calls: [], code: 'JARVIS_ROUTE_HEARING_DECLINED' }, decidedAt: now, executedAt: now, hearing: heard };
+      }
+      if (heard.verdict === 'confirm' && heard.asks === 'alternative' && alternative) decision = alternative;
+    }
     const pendingKey = context.deviceId ?? '';
     const waiting = this.pending.get(pendingKey);
     if (waiting) this.pending.delete(pendingKey);
     if (decision.intent === 'HassRespond' && waiting && waiting.expiresAt >= this.now()) {
       // The answer to "Did you say …?": run what was asked about on yes, drop it on no.
-      if (decision.slots['response'] === 'yes') return this.execute(waiting.decision, context, router);
+      if (decision.slots['response'] === 'yes') return { ...(await this.execute(waiting.decision, context, router)), ...(heard ? { hearing: heard } : {}) };
       const now = Date.now();
-      return { decision, result: { ok: true, reply: "Okay, I won't.", calls: [] }, decidedAt: now, executedAt: now };
+      return { decision, result: { ok: true, reply: "Okay, I won't.", calls: [] }, decidedAt: now, executedAt: now, ...(heard ? { hearing: heard } : {}) };
     }
     if (decision.path === 'passive' && decision.intent === null && normalizeText(text) !== '' && this.options.conversation) {
       // Tier 0 understood nothing: Home Assistant's own agent (custom sentences, aliases the user taught it).
@@ -205,13 +241,16 @@ export class CommandRouter implements Component {
       // With no Home Assistant the registry is empty, so "unknown device" would be the wrong reason.
       decision = { ...decision, reply: "Home Assistant control is off, so I can't do that.", code: 'JARVIS_ROUTE_HA_OFF' };
     }
-    if (decision.path === 'hot' && decision.intent !== 'HassRespond' && decision.intent !== 'HassNevermind' && this.shouldConfirm(decision, context)) {
+    const ask = heard?.verdict === 'confirm';
+    if (decision.path === 'hot' && decision.intent !== 'HassRespond' && decision.intent !== 'HassNevermind' && (ask || this.shouldConfirm(decision, context))) {
       this.pending.set(pendingKey, { decision, expiresAt: this.now() + (this.options.confirmTimeoutMs ?? 15_000) });
       const now = Date.now();
+      const question = `Did you say ${this.describe(decision, router)}?`;
+      if (heard) this.log.info({ device: context.deviceId, text, why: heard.why, band: context.hearing?.band, question }, 'hearing policy: asking first');
       currentVoiceTrace()?.intentDecided({ intent: decision.intent, tier: decision.tier, path: decision.path, confidence: decision.confidence, targets: decision.targets, code: 'JARVIS_ROUTE_CONFIRM_PENDING' }, now);
-      return { decision, result: { ok: true, reply: `Did you say ${this.describe(decision, router)}?`, calls: [], code: 'JARVIS_ROUTE_CONFIRM_PENDING' }, decidedAt: now, executedAt: now };
+      return { decision, result: { ok: true, reply: question, calls: [], code: 'JARVIS_ROUTE_CONFIRM_PENDING' }, decidedAt: now, executedAt: now, ...(heard ? { hearing: heard } : {}) };
     }
-    return this.execute(decision, context, router);
+    return { ...(await this.execute(decision, context, router)), ...(heard ? { hearing: heard } : {}) };
   }
 
   /** The decision waiting for a yes from a device, if any (and not expired). */

@@ -4,6 +4,7 @@ import type { ExecutionResult } from '../home-assistant/executor.js';
 import { normalizeText } from '../language/normalize.js';
 import type { Decision } from '../language/intents.js';
 import { CommandError } from './command-errors.js';
+import type { HearingCheck, HearingDecision } from './hearing-policy.js';
 
 /** Longest command text accepted (characters); a spoken command is a sentence, not a document. */
 export const MAX_COMMAND_CHARS = 500;
@@ -16,6 +17,12 @@ export interface CommandOrigin {
   area?: string | undefined;
   /** End of speech, ms since epoch: Home Assistant drops a command that went stale from here. */
   issuedAt?: number | undefined;
+  /**
+   * The voice pipeline's hearing policy for a grammar transcript (hub/src/voice/hearing-policy.ts): the router asks
+   * first or drops the command when the recogniser was unsure. A guessed sentence (band `close` or `disagreed`)
+   * skips the interceptors: only the router's question can act on it.
+   */
+  hearing?: HearingCheck | undefined;
 }
 
 /** What the hub did with one command. */
@@ -32,6 +39,8 @@ export interface CommandOutcome {
   executedAt: number;
   /** Set when nothing understood the command: why, in words a person reads (tier by tier). */
   notUnderstood?: string[];
+  /** The hearing policy's verdict (voice commands from the grammar recogniser). */
+  hearing?: HearingDecision;
 }
 
 /** What is spoken when an explicitly triggered command (PTT, wake, the commands API) is not understood. */
@@ -130,17 +139,21 @@ export class CommandService {
     }
     const normalized = normalizeText(text);
     let handled: Omit<CommandOutcome, 'replied' | 'deviceId' | 'area'> | undefined;
-    for (const interceptor of this.interceptors) {
+    const { hearing } = origin;
+    const guess = hearing !== undefined && (hearing.band === 'close' || hearing.band === 'disagreed');
+    for (const interceptor of guess ? [] : this.interceptors) {
       handled = await interceptor(text, normalized, { ...origin, area });
       if (handled) break;
     }
     if (!handled) {
       const router = this.router;
       if (!router) throw new CommandError('JARVIS_COMMAND_UNAVAILABLE', 'the router is not running');
-      handled = await router.handle(text, { area, deviceId, issuedAt: origin.issuedAt });
+      handled = await router.handle(text, { area, deviceId, issuedAt: origin.issuedAt, ...(hearing ? { hearing } : {}) });
     }
     const outcome: CommandOutcome = { ...handled, deviceId, area, replied: false };
-    if (outcome.decision.intent === null && outcome.decision.path === 'passive' && outcome.result.reply === '') {
+    // Dropped by the hearing policy: a guess of the recogniser, treated like speech it declined (nothing said).
+    const dropped = outcome.result.code === 'JARVIS_ROUTE_HEARING_DECLINED';
+    if (!dropped && outcome.decision.intent === null && outcome.decision.path === 'passive' && outcome.result.reply === '') {
       // Every caller here was asked on purpose (PTT, wake, the commands API): silence would look like a dead
       // device, so say so, and record why at each tier (issue 18 finding 4).
       const reasons = notUnderstoodReasons(this.deps.understanding?.());
@@ -148,7 +161,7 @@ export class CommandService {
       outcome.result = { ...outcome.result, ok: false, reply: NOT_UNDERSTOOD_REPLY, code: 'JARVIS_COMMAND_NOT_UNDERSTOOD' };
       this.log.info({ device: deviceId, area, text, reasons }, `command not understood: ${reasons.join('; ')}`);
     }
-    this.log.info({ device: deviceId, area, intent: outcome.decision.intent, path: outcome.decision.path, ok: outcome.result.ok, code: outcome.result.code, task: outcome.result.taskId }, 'command handled');
+    this.log.info({ device: deviceId, area, intent: outcome.decision.intent, path: outcome.decision.path, ok: outcome.result.ok, code: outcome.result.code, task: outcome.result.taskId, ...(outcome.hearing ? { hearing: outcome.hearing.verdict } : {}) }, 'command handled');
     if (deviceId !== undefined && outcome.result.reply !== '') {
       try {
         await this.deps.say(deviceId, outcome.result.reply);

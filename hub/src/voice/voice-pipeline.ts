@@ -13,6 +13,7 @@ import { DOMAIN_WORDS } from '../language/grammar-templates.js';
 import type { RaceResult } from '../stt/racer.js';
 import type { VoiceEventSink, VoiceRun } from './events.js';
 import { withVoiceTrace, type VoiceTrace } from './trace.js';
+import { DEFAULT_HEARING_BARS, estimateSnrDb, hear, hearingCheck, type HearingBand, type HearingBars, type HearingCheck, type HearingVerdict } from './hearing-policy.js';
 
 /** What the pipeline needs from the speech part (the hub's `SpeechService`). */
 export interface SpeechLike extends Component {
@@ -58,6 +59,8 @@ export interface VoicePipelineOptions {
   names?: { current(): GrammarNames | undefined; subscribe(listener: (names: GrammarNames) => void): () => void };
   /** Receives every voice event (run store, metrics). */
   onEvent: VoiceEventSink;
+  /** The hearing policy's bars for grammar transcripts (default {@link DEFAULT_HEARING_BARS}). */
+  hearingBars?: HearingBars;
   logger?: Logger;
 }
 
@@ -80,6 +83,11 @@ export interface VoicePipelineStatus {
   inFlight: number;
   /** Which wake engine and VAD the front end runs, and why (issue 16). */
   audio: FrontEndStatus;
+  /**
+   * What the hearing policy did with grammar transcripts since start: acted on, asked about first ("Did you say
+   * …?"), or dropped as a guess (hub/src/voice/hearing-policy.ts).
+   */
+  hearing: Record<HearingVerdict, number>;
 }
 
 /** What `/api/v1/voice`'s name counts count (issue 18: they disagreed with the simulator's entity count without saying why). */
@@ -152,6 +160,7 @@ export class VoicePipeline implements Component {
   private readonly armed = new Map<string, PipelineDeviceEvent>();
   /** Per command run: the grammar's answer on its latest pause, and where the speech before that pause ended. */
   private readonly probes = new Map<string, { deviceId: string; lastVoicedTs: number; result: Promise<Transcript | undefined> }>();
+  private readonly hearingCounts: Record<HearingVerdict, number> = { act: 0, confirm: 0, decline: 0 };
 
   constructor(private readonly options: VoicePipelineOptions) {
     this.log = options.logger ?? silentLogger();
@@ -217,6 +226,7 @@ export class VoicePipeline implements Component {
       namesApplied: this.namesApplied,
       inFlight,
       audio: this.frontEnd.status(),
+      hearing: { ...this.hearingCounts },
     };
   }
 
@@ -344,10 +354,19 @@ export class VoicePipeline implements Component {
     const probed = probe !== undefined && probe.lastVoicedTs === u.lastVoicedTs;
     run.emit('stt-start', { engine: this.options.engine, audioMs: Math.round(pcm.length / 16), ...(probed ? { grammar: 'from-pause' } : {}) }, Date.now());
     let result: RaceResult | undefined;
+    let grammarResult: Promise<Transcript> | undefined;
     try {
-      const grammarResult = probed ? probe.result.then((t) => t ?? Promise.reject(new Error('no grammar answer from the pause'))) : undefined;
       const area = this.options.deviceArea?.(u.deviceId);
-      result = await this.options.speech.command(pcm, { vocabulary: this.vocabulary, signal: flight.abort.signal, ...(area ? { area } : {}) }, grammarResult);
+      const options: TranscribeOptions = { vocabulary: this.vocabulary, signal: flight.abort.signal, ...(area ? { area } : {}) };
+      grammarResult = probed ? probe.result.then((t) => t ?? Promise.reject(new Error('no grammar answer from the pause'))) : undefined;
+      const speech = this.options.speech;
+      if (!grammarResult && this.options.engine !== 'whisper' && speech.probe && !speech.off.grammar) {
+        // The grammar's own answer is kept even when whisper answers after it or is off: the hearing policy needs its
+        // margins and best path. The same decode the race would run (the probe is the grammar alone).
+        grammarResult = speech.probe(pcm, options).then((a) => a?.transcript ?? Promise.reject(new Error('the grammar is off')));
+      }
+      grammarResult?.catch(() => undefined);
+      result = await speech.command(pcm, options, grammarResult);
     } catch (err) {
       if (run.ended !== undefined) return;
       const code = errorCode(err, 'JARVIS_VOICE_STT_FAILED');
@@ -356,10 +375,33 @@ export class VoicePipeline implements Component {
     }
     if (run.ended !== undefined) return; // muted while transcribing: the result is dropped unseen
     const transcript = result?.transcript;
-    const text = transcript?.text.trim() ?? '';
+    let text = transcript?.text.trim() ?? '';
+    // Whisper's text keeps its behaviour; the grammar's answer (or its declined best path when whisper had nothing)
+    // goes through the hearing policy: act, ask first, or drop.
+    let hearing: HearingCheck | undefined;
+    let heard: { band: HearingBand; snrDb: number } | undefined;
+    if (!(result?.winner === 'whisper' && text !== '')) {
+      const grammar = result?.grammar ?? (result?.winner === 'grammar' ? transcript : undefined) ?? (grammarResult ? await grammarResult.catch(() => undefined) : undefined);
+      if (run.ended !== undefined) return;
+      if (grammar?.engine === 'grammar') {
+        const estimate = estimateSnrDb(pcm);
+        const snrDb = Number.isFinite(estimate) ? Math.round(estimate * 10) / 10 : 0;
+        const h = hear(grammar, snrDb, this.options.hearingBars ?? DEFAULT_HEARING_BARS);
+        heard = { band: h.band, snrDb };
+        // A sure hearing is acted on as before; the others go to the router with the policy to judge by.
+        if (h.band !== 'none' && h.band !== 'sure') {
+          hearing = hearingCheck(h, this.options.hearingBars ?? DEFAULT_HEARING_BARS);
+          text = h.text;
+        }
+        if (h.band === 'sure') this.hearingCounts.act++;
+        if (h.band === 'close' || h.band === 'disagreed') {
+          this.log.info({ device: u.deviceId, run: run.id, band: h.band, candidate: h.text, alternative: h.alternative, margin: grammar.margin, wordMargin: grammar.wordMargin, snrDb }, 'voice: the grammar declined, but its best path is close: the router may ask about it');
+        }
+      }
+    }
     run.emit('stt-end', {
       engine: result?.winner ?? 'grammar', text, confidence: Number((transcript?.confidence ?? 0).toFixed(3)),
-      ...(transcript?.rejected ? { rejected: transcript.rejected } : {}),
+      ...(transcript?.rejected ? { rejected: transcript.rejected } : {}), ...(heard ? { hearing: heard.band, snrDb: heard.snrDb } : {}),
     }, Date.now());
     if (normalizeText(text) === '') return run.end('not-understood', Date.now());
 
@@ -375,15 +417,23 @@ export class VoicePipeline implements Component {
     };
     let outcome: CommandOutcome;
     try {
-      outcome = await withVoiceTrace(trace, () => this.options.handleCommand(text, { deviceId: u.deviceId, issuedAt: u.endTs }));
+      outcome = await withVoiceTrace(trace, () => this.options.handleCommand(text, { deviceId: u.deviceId, issuedAt: u.endTs, ...(hearing ? { hearing } : {}) }));
     } catch (err) {
       return run.fail(errorCode(err, 'JARVIS_VOICE_COMMAND_FAILED'), (err as Error).message, Date.now());
     }
     const d = outcome.decision;
-    // Interceptors ("forget the last five minutes") answer without the router, so no trace saw their decision.
-    if (!decided) run.emit('intent-end', { intent: d.intent, tier: d.tier, path: d.path, confidence: d.confidence, targets: d.targets }, outcome.decidedAt);
+    const verdict = outcome.hearing?.verdict;
+    if (verdict) this.hearingCounts[verdict]++;
+    const hearingData = outcome.hearing ? { hearing: verdict === 'confirm' ? 'asked' : verdict === 'decline' ? 'declined' : 'acted', hearingWhy: outcome.hearing.why } : {};
+    // Interceptors ("forget the last five minutes") and the hearing policy's drops answer without a traced decision.
+    if (!decided) run.emit('intent-end', { intent: d.intent, tier: d.tier, path: d.path, confidence: d.confidence, targets: d.targets, ...(d.code ? { code: d.code } : {}), ...hearingData }, outcome.decidedAt);
+    // A guess the policy dropped is speech not understood, as when the recogniser declines it (nothing is said).
+    if (verdict === 'decline') return run.end('not-understood', Date.now());
     if (outcome.result.reply !== '') {
-      run.emit('reply', { text: outcome.result.reply, sent: outcome.replied, ok: outcome.result.ok, ...(outcome.result.code ? { code: outcome.result.code } : {}), ...(outcome.notUnderstood ? { notUnderstood: outcome.notUnderstood } : {}) }, Date.now());
+      run.emit('reply', {
+        text: outcome.result.reply, sent: outcome.replied, ok: outcome.result.ok, ...(outcome.result.code ? { code: outcome.result.code } : {}),
+        ...(outcome.notUnderstood ? { notUnderstood: outcome.notUnderstood } : {}), ...hearingData,
+      }, Date.now());
     }
     run.end('done', Date.now());
   }

@@ -1,0 +1,98 @@
+/**
+ * Sweep of the hearing policy's bars (hub/src/voice/hearing-policy.ts) over saved per-utterance records of the TUNE
+ * half only (written by bench/stt-command-tune.ts). Not a benchmark result.
+ *
+ *   npx tsx bench/hearing-policy-tune.ts [tests/fixtures/generated/stt-command/<tune records>.jsonl]
+ *
+ * The sure bar only changes utterances the engine accepted, the ask bar and the disagreement rule only those it
+ * declined, so each half of the grid is swept on its own records and the best pair combined. Chosen: no opposite or
+ * wrong-target action (a volume or step change the other way counts as opposite), chit-chat asked or acted on at most
+ * 3 % of chit-chat, then the highest score: a right action 1, a right question 0.6 (it costs a turn), a wrong
+ * question −0.3 (the user says no), any other wrong action −3; ties go to the higher bars (fewer questions). Prints today's behaviour (no policy), the top pairs and the chosen one as a table.
+ */
+import { fileURLToPath } from 'node:url';
+import type { GrammarMargins } from '../hub/src/stt/grammar/grammar-engine.js';
+import type { HearingBars } from '../hub/src/voice/hearing-policy.js';
+import { formatTally, loadRecords, sideExamples, sideRouter, tallyPolicy, type PolicyTally } from './hearing-policy.js';
+import type { UtteranceRecord } from './stt-command-eval.js';
+
+const path = process.argv[2] ?? fileURLToPath(new URL('../tests/fixtures/generated/stt-command/tune-area-dom-sp-2nd-e6.jsonl', import.meta.url));
+if (/bench-test|test-b/.test(path)) throw new Error('the sweep runs on TUNE records only');
+const records = loadRecords(path).filter((r) => !r.openVocabulary);
+const examples = sideExamples('tune');
+const route = sideRouter('tune');
+const OFF = 1e9;
+const NEVER: GrammarMargins = { clean: OFF, noisy: OFF, wordClean: OFF, wordNoisy: OFF };
+const ALWAYS: GrammarMargins = { clean: -OFF, noisy: -OFF, wordClean: -OFF, wordNoisy: -OFF };
+
+const accepted = records.filter((r) => r.text !== '');
+const declined = records.filter((r) => r.text === '');
+
+const add = (a: PolicyTally, b: PolicyTally): PolicyTally => Object.fromEntries(Object.keys(a).map((k) => [k, a[k as keyof PolicyTally] + b[k as keyof PolicyTally]])) as PolicyTally;
+const wrongTargets = (t: PolicyTally): number => t['acted-opposite'] + t['acted-wrong-target'];
+/** A right action 1, a right question 0.6 (the extra turn), a wrong question −0.3 (a "no"), any other wrong action −3. */
+const score = (t: PolicyTally): number => t['acted-right'] + 0.6 * t['asked-right'] - 0.3 * t['asked-wrong'] - 3 * t['acted-wrong-other'];
+const chitBudget = Math.floor(0.03 * records.filter((r) => examples.get(r.line)?.intent === null).length);
+
+interface Part { bars: Partial<HearingBars>; tally: PolicyTally; strict: number }
+
+const grid = (from: number, to: number, step = 1): number[] => Array.from({ length: Math.floor((to - from) / step) + 1 }, (_, i) => from + i * step);
+const words = [-99, -60, -45, -35, -25];
+const base: HearingBars = { sure: ALWAYS, ask: NEVER, confirm: 'action', disagreed: 'decline', askQueries: false };
+
+function sweep(subset: readonly UtteranceRecord[], configs: Iterable<Part['bars'] & { strict: number }>): Part[] {
+  const out: Part[] = [];
+  for (const c of configs) {
+    const { strict, ...bars } = c;
+    const tally = tallyPolicy(subset, examples, route, { ...base, ...bars });
+    out.push({ bars, tally, strict });
+  }
+  return out;
+}
+
+function* sureConfigs(): Generator<Part['bars'] & { strict: number }> {
+  for (const confirm of ['action', 'opposite'] as const) {
+    yield { sure: ALWAYS, confirm, strict: -OFF };
+    yield { sure: NEVER, confirm, strict: OFF };
+    for (const clean of grid(-7, 10)) for (const noisy of grid(-2, 12)) for (const w of words) {
+      yield { sure: { clean, noisy, wordClean: w, wordNoisy: w }, confirm, strict: clean + noisy + w / 10 };
+    }
+  }
+}
+
+function* askConfigs(): Generator<Part['bars'] & { strict: number }> {
+  for (const disagreed of ['decline', 'candidate', 'alternative'] as const) for (const askQueries of [false, true]) {
+    yield { ask: NEVER, disagreed, askQueries, strict: OFF };
+    for (const clean of grid(-20, 0)) for (const noisy of grid(-16, 4)) for (const w of words) {
+      yield { ask: { clean, noisy, wordClean: w, wordNoisy: w }, disagreed, askQueries, strict: clean + noisy + w / 10 };
+    }
+  }
+}
+
+const today = tallyPolicy(records, examples, route, { ...base });
+process.stdout.write(`records ${path} (${records.length} closed-vocabulary utterances, ${accepted.length} accepted by the engine)\n`);
+process.stdout.write(`today (act on every accepted text, never ask): ${formatTally(today)}\n`);
+
+const rank = (a: Part, b: Part): number => score(b.tally) - score(a.tally) || b.strict - a.strict;
+const sureParts = sweep(accepted, sureConfigs()).filter((p) => wrongTargets(p.tally) === 0).sort(rank).slice(0, 300);
+const askParts = sweep(declined, askConfigs()).filter((p) => wrongTargets(p.tally) === 0).sort(rank).slice(0, 300);
+let best: { s: Part; a: Part; t: PolicyTally } | undefined;
+for (const s of sureParts) for (const a of askParts) {
+  const t = add(s.tally, a.tally);
+  if (t['chitchat-asked'] + t['chitchat-acted'] > chitBudget) continue;
+  if (!best || score(t) > score(best.t) || (score(t) === score(best.t) && s.strict + a.strict > best.s.strict + best.a.strict)) best = { s, a, t };
+}
+const show = (b: Partial<HearingBars>): string => JSON.stringify(b, (_, v: unknown) => (v === OFF ? 'never' : v === -OFF ? 'always' : v));
+process.stdout.write('\ntop sure-bar settings (accepted utterances only):\n');
+for (const p of sureParts.slice(0, 5)) process.stdout.write(`  ${show(p.bars)}: ${formatTally(p.tally)}\n`);
+process.stdout.write('top ask-bar settings (declined utterances only):\n');
+for (const p of askParts.slice(0, 8)) process.stdout.write(`  ${show(p.bars)}: ${formatTally(p.tally)}\n`);
+if (!best) {
+  process.stdout.write('no setting meets the constraints\n');
+} else {
+  const chosen: HearingBars = { ...base, ...best.s.bars, ...best.a.bars };
+  process.stdout.write(`\nchosen: ${show(chosen)}\n  ${formatTally(best.t)}\n`);
+  for (const [name, keep] of [['clean', (r: UtteranceRecord) => r.noise === 'clean'], ['noisy', (r: UtteranceRecord) => r.noise !== 'clean']] as const) {
+    process.stdout.write(`  ${name}: ${formatTally(tallyPolicy(records.filter(keep), examples, route, chosen))}\n`);
+  }
+}
