@@ -91,7 +91,7 @@ typedef struct jarvis_core_config {
  * they are checked (a malformed one refuses the payload, as the schema says) but neither applied nor
  * stored: vadSensitivity and wakeWord (voice activity and wake-word detection run on the hub, on the
  * stream; the device sends every unmuted sample and has no detector of its own) and volume (reply
- * volume; this wearable has no speaker, cmd/say is ignored). See ../README.md "cmd/config fields". */
+ * volume; this wearable has no speaker, cmd/say is ignored). See README.md "cmd/config fields". */
 typedef struct jarvis_settings {
   uint8_t codec;          /* JARVIS_CODEC_PCM16LE or JARVIS_CODEC_IMA_ADPCM */
   uint16_t frame_ms;      /* 10, 20 or 40 */
