@@ -29,6 +29,22 @@ export interface NativePassResult {
   ms: number;
   /** Speech spans whisper's VAD kept (only when the pass used VAD). */
   vadSegments?: NativeSpan[];
+  /** Where the pass's time went. */
+  stages: NativePassStages;
+}
+
+/** Timings inside one pass, in ms from its start inside whisper.cpp (-1: never reached). */
+export interface NativePassStages {
+  /** Encoder windows run (one per 30 s of audio unless whisper seeks back). */
+  encodes: number;
+  /** Tokens sampled (decoder steps after the prompt). */
+  sampled: number;
+  /** Tokens of the initial prompt, all decoded in one batch before the first token. */
+  promptTokens: number;
+  /** The first encoder window starts (the log-mel spectrogram is done). */
+  encodeBeginMs: number;
+  /** The first token is sampled (the encoder and the prompt's decode are done). */
+  firstTokenMs: number;
 }
 
 /** The binding's model (native/src/addon.cc `NativeModel`); errors carry `code` MODEL_BAD, DECODE_FAILED, BAD_GRAMMAR, FREED. */

@@ -2,7 +2,7 @@
 export { WHISPER_ERROR_CODES, WhisperError, type WhisperErrorCode } from './errors.js';
 export {
   loadWhisperAddon, whisperAddonPath,
-  type NativeModel, type NativePassResult, type NativeSegment, type NativeSpan, type NativeVad, type WhisperAddon,
+  type NativeModel, type NativePassResult, type NativePassStages, type NativeSegment, type NativeSpan, type NativeVad, type WhisperAddon,
 } from './addon.js';
 export {
   WHISPER_FULL_AUDIO_CTX, WHISPER_SAMPLE_RATE, WHISPER_WINDOW_SECONDS, WhisperModel, checkWhisperGrammar,

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { loadWhisperAddon, nativeCode, type NativeModel, type NativePassResult, type NativeSegment, type NativeSpan, type WhisperAddon } from './addon.js';
+import { loadWhisperAddon, nativeCode, type NativeModel, type NativePassResult, type NativePassStages, type NativeSegment, type NativeSpan, type WhisperAddon } from './addon.js';
 import { WhisperError } from './errors.js';
 
 /** whisper's input rate: mono float PCM at 16 kHz. */
@@ -75,6 +75,8 @@ export interface WhisperPassResult {
   vadSpans?: NativeSpan[];
   /** Time inside whisper.cpp, ms. */
   nativeMs: number;
+  /** Where that time went: the encoder's start, the first sampled token, the prompt's length in tokens. */
+  stages: NativePassStages;
 }
 
 /** Options of {@link WhisperModel.transcribe}. */
@@ -241,7 +243,7 @@ export class WhisperModel {
         signal?.removeEventListener('abort', raise);
       }
       if (out.aborted) throw new WhisperError('JARVIS_WHISPER_CANCELLED', `the pass was cancelled after ${Math.round(out.ms)} ms`, { cause: signal?.reason });
-      return { segments: out.segments.map(toSegment), nativeMs: out.ms, ...(out.vadSegments ? { vadSpans: out.vadSegments } : {}) };
+      return { segments: out.segments.map(toSegment), nativeMs: out.ms, stages: out.stages, ...(out.vadSegments ? { vadSpans: out.vadSegments } : {}) };
     })();
     this.inFlight.add(pass);
     const forget = (): void => void this.inFlight.delete(pass);

@@ -77,6 +77,20 @@ describe.skipIf(!haveModel)('WhisperModel with the test model (no weights: whisp
     expect(seen).toEqual([]);
   });
 
+  it('says where a pass spent its time: one encoder window, the prompt decoded before the first token', async () => {
+    const bare = await model.pass(voiced(2), { threads: 1, audioCtx: 128 });
+    expect(bare.stages).toMatchObject({ encodes: 1, promptTokens: 0 });
+    // The weightless model ends each window at its first sampled token.
+    expect(bare.stages.sampled).toBe(1);
+    expect(bare.stages.encodeBeginMs).toBeGreaterThanOrEqual(0);
+    expect(bare.stages.firstTokenMs).toBeGreaterThanOrEqual(bare.stages.encodeBeginMs);
+    expect(bare.stages.firstTokenMs).toBeLessThanOrEqual(bare.nativeMs);
+    const prompted = await model.pass(voiced(2), { threads: 1, audioCtx: 128, prompt: 'Kitchen, Living Room, Hallway, chandelier, Thermostat.' });
+    // whisper's BPE: at least one token per word, fewer than one per character.
+    expect(prompted.stages.promptTokens).toBeGreaterThanOrEqual(7);
+    expect(prompted.stages.promptTokens).toBeLessThan(40);
+  });
+
   it('takes an initial prompt and a GBNF grammar through a pass', async () => {
     const grammar = 'root ::= " turn " state " the " room " lights"\nstate ::= "on" | "off"\nroom ::= [a-z]+ ("-" [a-z]+)?';
     expect(checkWhisperGrammar(grammar)).toBeGreaterThanOrEqual(3);

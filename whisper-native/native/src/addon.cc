@@ -290,8 +290,26 @@ class TranscribeWorker : public Napi::AsyncProgressQueueWorker<Segment> {
             wp.vad_model_path = vad_model.empty() ? nullptr : vad_model.c_str();
             wp.abort_callback = [](void * d) { return static_cast<CancelFlag *>(d)->raised(); };
             wp.abort_callback_user_data = &cancel;
-            wp.encoder_begin_callback = [](whisper_context *, whisper_state *, void * d) { return !static_cast<CancelFlag *>(d)->raised(); };
-            wp.encoder_begin_callback_user_data = &cancel;
+            // Where the time of a pass goes (returned as `stages`): when each encoder window starts, and when the
+            // first token is sampled (the encoder and the prompt's decode are done by then), and how many are.
+            stages.t0 = t0;
+            stages.cancel = &cancel;
+            wp.encoder_begin_callback = [](whisper_context *, whisper_state *, void * d) {
+                auto * st = static_cast<Stages *>(d);
+                if (st->encodes++ == 0) st->encode_begin_ms = st->since_start();
+                return !st->cancel->raised();
+            };
+            wp.encoder_begin_callback_user_data = &stages;
+            wp.logits_filter_callback = [](whisper_context *, whisper_state *, const whisper_token_data *, int, float *, void * d) {
+                auto * st = static_cast<Stages *>(d);
+                if (st->samples++ == 0) st->first_token_ms = st->since_start();
+            };
+            wp.logits_filter_callback_user_data = &stages;
+            if (!prompt.empty()) {
+                std::vector<whisper_token> tokens(4096);
+                const int n = whisper_tokenize(core->ctx, prompt.c_str(), tokens.data(), (int) tokens.size());
+                stages.prompt_tokens = n < 0 ? -n : n;
+            }
             Progress ctx{this, &progress};
             if (callback) {
                 wp.new_segment_callback = [](whisper_context * c, whisper_state * s, int n_new, void * d) {
@@ -355,6 +373,13 @@ class TranscribeWorker : public Napi::AsyncProgressQueueWorker<Segment> {
         out.Set("segments", segs);
         out.Set("aborted", Napi::Boolean::New(env, aborted));
         out.Set("ms", Napi::Number::New(env, elapsed_ms));
+        Napi::Object st = Napi::Object::New(env);
+        st.Set("encodes", Napi::Number::New(env, stages.encodes));
+        st.Set("sampled", Napi::Number::New(env, stages.samples));
+        st.Set("promptTokens", Napi::Number::New(env, stages.prompt_tokens));
+        st.Set("encodeBeginMs", Napi::Number::New(env, stages.encode_begin_ms));
+        st.Set("firstTokenMs", Napi::Number::New(env, stages.first_token_ms));
+        out.Set("stages", st);
         if (!vad_model.empty()) {
             Napi::Array v = Napi::Array::New(env, vad_segments.size());
             for (size_t i = 0; i < vad_segments.size(); i++) {
@@ -439,6 +464,14 @@ class TranscribeWorker : public Napi::AsyncProgressQueueWorker<Segment> {
     std::string                                problem;
     bool                                       aborted = false;
     double                                     elapsed_ms = 0;
+    /** Timings inside one pass, ms from the start of Execute. */
+    struct Stages {
+        std::chrono::steady_clock::time_point t0;
+        const CancelFlag * cancel = nullptr;
+        int    encodes = 0, samples = 0, prompt_tokens = 0;
+        double encode_begin_ms = -1, first_token_ms = -1;
+        double since_start() const { return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count(); }
+    } stages;
 };
 
 // transcribe(pcm: Float32Array, params: object, onSegment?: function, cancel?: Int32Array)
