@@ -42,12 +42,31 @@ export function audioContextFor(samples: number): number {
   return Math.min(FULL_CTX, Math.max(128, Math.ceil(frames / 64) * 64));
 }
 
-/** The initial prompt: whisper spells names it has "seen" in the prompt the way the prompt does. */
+/** Words of names the initial prompt holds at most (whisper itself keeps at most its last 224 tokens). */
+export const PROMPT_MAX_WORDS = 80;
+
+/**
+ * The initial prompt: whisper spells names it has "seen" in the prompt the way the prompt does. Each word
+ * appears once (case-insensitively, first spelling kept): "Bedroom Light" after "Bedroom" and "Desk Lamp"
+ * adds nothing, "master bedroom" adds "master". Every prompt token is decoded in one batch before the first
+ * word of every pass, which costs about as much per token as the encoder does per frame: the demo home's 60
+ * names took 190 tokens, 2.7× the encoder's time (`stages` of the pass); as distinct words they take ~95.
+ */
 export function initialPrompt(names: readonly string[]): string | undefined {
-  const unique = [...new Set(names.map((n) => n.trim()).filter((n) => n !== ''))];
-  if (unique.length === 0) return undefined;
-  // whisper keeps only the last ~224 prompt tokens; a short list of names stays well inside that.
-  return `${unique.slice(0, 60).join(', ')}.`;
+  const seen = new Set<string>();
+  const parts: string[] = [];
+  let words = 0;
+  for (const name of names) {
+    const fresh = name.trim().split(/\s+/).filter((w) => {
+      const key = w.toLowerCase();
+      if (w === '' || seen.has(key) || words >= PROMPT_MAX_WORDS) return false;
+      seen.add(key);
+      words++;
+      return true;
+    });
+    if (fresh.length > 0) parts.push(fresh.join(' '));
+  }
+  return parts.length === 0 ? undefined : `${parts.join(', ')}.`;
 }
 
 /** The hub's code for an error of @jarvis/whisper (the wrapper's codes are not the hub's). */

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { WhisperEngine, audioContextFor, initialPrompt } from '../../src/stt/whisper-engine.js';
+import { PROMPT_MAX_WORDS, WhisperEngine, audioContextFor, initialPrompt } from '../../src/stt/whisper-engine.js';
 import { describeSttEngine, tone } from './engine-suite.js';
 import { sharedModel } from '../../../tests/helpers/shared-models.js';
 
@@ -18,6 +18,15 @@ describe('whisper window and prompt', () => {
   it('builds the initial prompt from unique names and leaves it out when there are none', () => {
     expect(initialPrompt(['Kitchen Light', ' Kitchen Light ', 'Office'])).toBe('Kitchen Light, Office.');
     expect(initialPrompt([])).toBeUndefined();
+  });
+
+  it('puts each word of the names in the prompt once, first spelling kept', () => {
+    expect(initialPrompt(['Bedroom', 'Bedroom Light', 'master bedroom', 'Desk Lamp', 'Kitchen Light', 'tv', 'Living Room TV'])).toBe('Bedroom, Light, master, Desk Lamp, Kitchen, tv, Living Room.');
+    // A name whose every word is in already adds nothing; blanks add nothing.
+    expect(initialPrompt(['Garage Door', 'door garage', '  ', ''])).toBe('Garage Door.');
+    // At most PROMPT_MAX_WORDS words: every prompt token is decoded before each pass's first word.
+    const many = Array.from({ length: 200 }, (_, i) => `name${i}`);
+    expect(initialPrompt(many)!.split(', ')).toHaveLength(PROMPT_MAX_WORDS);
   });
 });
 
