@@ -2,6 +2,7 @@ import type { FastifyError, FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { ApiError } from './errors.js';
 import { MAX_COMMAND_CHARS, type CommandOrigin, type CommandOutcome, CommandError, type TranscriptSegment } from '../voice/index.js';
+import { TRANSCRIPT_REFUSALS, type TranscriptRefusal, type TranscriptVerdict } from '../observer/index.js';
 
 const deviceId = z.string().regex(/^[0-9a-f]{8}$/, 'must be 8 lowercase hex digits');
 
@@ -24,6 +25,37 @@ const forgetBody = z.strictObject({
   minutes: z.number().positive().max(24 * 60),
   deviceId: deviceId.optional(),
 });
+
+/** Why a posted transcript was not kept: the observer's reason, or nobody listening. */
+export type TranscriptDropReason = TranscriptRefusal | 'no-listener';
+
+const DROP_MESSAGES: Record<TranscriptDropReason, string> = {
+  'malformed': 'the observer could not read the transcript',
+  'no-words': 'the text has no words (only punctuation or a noise marker)',
+  'too-old': 'the text ended before the observer\'s rolling window',
+  'muted': 'the device is muted',
+  'muted-stretch': 'the text overlaps a mute of the device (or the seconds before one), which is never kept',
+  'forgotten': 'the text overlaps a stretch the user asked to forget',
+  'duplicate': 'the same words from this device over the same time are already held',
+  'no-listener': 'nothing reads passive transcripts (the observer is not running)',
+};
+
+const isVerdict = (v: unknown): v is TranscriptVerdict =>
+  typeof v === 'object' && v !== null && (((v as { observed?: unknown }).observed === true)
+    || ((v as { observed?: unknown }).observed === false && TRANSCRIPT_REFUSALS.includes((v as { reason?: unknown }).reason as TranscriptRefusal)));
+
+/**
+ * Why nobody kept a published transcript, or undefined when someone did: a listener that kept it, or one
+ * that did not judge (fewer verdicts than listeners), means it was taken.
+ */
+export function dropReason(published: unknown, listeners: number): TranscriptDropReason | undefined {
+  if (listeners === 0) return 'no-listener';
+  if (!Array.isArray(published) || !published.every(isVerdict)) return undefined;
+  const verdicts = published as TranscriptVerdict[];
+  if (verdicts.length < listeners || verdicts.some((v) => v.observed)) return undefined;
+  const refused = verdicts.find((v): v is Extract<TranscriptVerdict, { observed: false }> => !v.observed);
+  return refused?.reason;
+}
 
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   const r = schema.safeParse(body ?? undefined);
@@ -49,8 +81,11 @@ export function commandJson(o: CommandOutcome): Record<string, unknown> {
 export interface CommandRouteDeps {
   /** The command service's `handleCommandText`. */
   handleCommandText(text: string, origin: CommandOrigin): Promise<CommandOutcome>;
-  /** Publishes a passive transcript on the transcript bus. */
-  publishTranscript(segment: TranscriptSegment): void;
+  /**
+   * Publishes a passive transcript on the transcript bus; returns the bus's verdicts (`TranscriptBus.publish`:
+   * what each listener that judged it said). Any other return value counts as taken by every listener.
+   */
+  publishTranscript(segment: TranscriptSegment): unknown;
   /** How many listeners the transcript bus has. */
   transcriptListeners(): number;
   /** The observer's "forget the last N minutes"; undefined when the observer is not running. */
@@ -65,8 +100,11 @@ export interface CommandRouteDeps {
 /**
  * Routes under `/api/v1`: `POST /commands {text, deviceId?, area?}` → `{decision, result, ...}` (the reply also
  * goes to the device when `deviceId` is given); `POST /transcripts {deviceId, text, speaker?}` publishes a passive
- * transcript (what the STT part does, for tools and demos), or answers `{published: false, dropped: "muted"}` when the
- * device is muted; `POST /transcripts/forget {minutes, deviceId?}`.
+ * transcript (what the STT part does, for tools and demos) and answers 202 `{published: true, observed: true}` when the
+ * observer kept it, `{published: false, dropped: "muted"}` when the device is muted, and 200 `{published: false,
+ * observed: false, reason, dropped, code: "JARVIS_OBSERVER_TRANSCRIPT_REFUSED", message}` when the observer refused it
+ * for another reason (`muted-stretch`, `forgotten`, `too-old`, `duplicate`, `no-words`, `malformed`, `no-listener`),
+ * logged at info; `POST /transcripts/forget {minutes, deviceId?}`.
  * Errors are `{error: {code, message}}` with JARVIS_COMMAND_* codes.
  */
 export function commandRoutes(deps: CommandRouteDeps, now: () => number = Date.now): FastifyPluginAsync {
@@ -103,8 +141,14 @@ export function commandRoutes(deps: CommandRouteDeps, now: () => number = Date.n
         req.log.info({ device: body.deviceId }, 'transcript dropped: the device is muted');
         return reply.status(200).send({ published: false, dropped: 'muted', listeners: deps.transcriptListeners() });
       }
-      deps.publishTranscript({ deviceId: body.deviceId, text: body.text, startedAt, endedAt, ...(body.speaker ? { speaker: body.speaker } : {}) });
-      return reply.status(202).send({ published: true, listeners: deps.transcriptListeners() });
+      const listeners = deps.transcriptListeners();
+      const reason = dropReason(listeners === 0 ? [] : deps.publishTranscript({ deviceId: body.deviceId, text: body.text, startedAt, endedAt, ...(body.speaker ? { speaker: body.speaker } : {}) }), listeners);
+      if (reason !== undefined) {
+        // Said in the answer and the log: a dropped text used to be answered published: true.
+        req.log.info({ device: body.deviceId, reason }, `transcript not observed: ${reason}`);
+        return reply.status(200).send({ published: false, observed: false, reason, dropped: reason, code: 'JARVIS_OBSERVER_TRANSCRIPT_REFUSED', message: DROP_MESSAGES[reason], listeners });
+      }
+      return reply.status(202).send({ published: true, observed: true, listeners });
     });
 
     app.post('/transcripts/forget', async (req) => {

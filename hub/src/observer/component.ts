@@ -6,7 +6,7 @@ import { TodosRepository } from '../store/todos-repository.js';
 import type { TextEmbedder } from './embedding.js';
 import { HaTodoSync, type HaTodoGateway } from './ha-sync.js';
 import { Observer, type TodoLlm } from './observer.js';
-import { RollingBuffer, type TranscriptSegment } from './rolling-buffer.js';
+import { RollingBuffer, type TranscriptSegment, type TranscriptVerdict } from './rolling-buffer.js';
 import { TodoService, type Notify } from './todo-service.js';
 import { assertTimeZone } from './zoned-time.js';
 
@@ -18,8 +18,8 @@ export interface ObserverComponentOptions {
   db: Db;
   /** The hub's IANA time zone. */
   timeZone: string;
-  /** Passive transcripts (idle STT lane). */
-  subscribeTranscripts: (listener: (segment: TranscriptSegment) => void) => Unsubscribe;
+  /** Passive transcripts (idle STT lane); the listener says whether it kept each one, and why not. */
+  subscribeTranscripts: (listener: (segment: TranscriptSegment) => TranscriptVerdict) => Unsubscribe;
   /** Mute transitions of every device. */
   subscribeMute: (listener: (transition: MuteTransition) => void) => Unsubscribe;
   /** Rolling buffer window (ms); default 5 minutes. */
@@ -91,11 +91,12 @@ export class ObserverComponent implements Component {
     if (this.subscriptions.length > 0) return;
     assertTimeZone(this.options.timeZone);
     this.subscriptions.push(
-      this.options.subscribeTranscripts((segment) => {
+      this.options.subscribeTranscripts((segment): TranscriptVerdict => {
         try {
-          this.observer.ingest(segment);
+          return this.observer.offer(segment);
         } catch (err) {
           this.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'bad transcript segment dropped');
+          return { observed: false, reason: 'malformed' };
         }
       }),
       this.options.subscribeMute((t) => {

@@ -9,6 +9,7 @@ export const OBSERVER_ERROR_CODES = {
   JARVIS_OBSERVER_BAD_RECORD: 'an input record lacks a field or has the wrong type',
   JARVIS_OBSERVER_BAD_SEGMENT: 'a transcript segment is malformed',
   JARVIS_OBSERVER_BAD_ARGUMENT: 'a method was called with an invalid argument',
+  JARVIS_OBSERVER_TRANSCRIPT_REFUSED: 'the observer did not keep a posted transcript; `reason` says why',
   JARVIS_TODO_NOT_FOUND: 'no to-do has that id',
   JARVIS_TODO_BAD_REQUEST: 'the request body, parameters or query are invalid',
   JARVIS_TODO_BAD_TRANSITION: 'the to-do is not in a status that allows this action',

@@ -4,7 +4,7 @@ import { ObserverError } from './errors.js';
 import { readUtterance } from './clause-reader.js';
 import { analyseUtterance, type ExtractOptions, type ExtractedTodo, type Finding, type Utterance } from './extract.js';
 import { contentTokens } from './normalise.js';
-import type { RollingBuffer, TranscriptSegment } from './rolling-buffer.js';
+import type { RollingBuffer, TranscriptSegment, TranscriptVerdict } from './rolling-buffer.js';
 import type { TodoService } from './todo-service.js';
 
 /**
@@ -90,13 +90,23 @@ export class Observer {
 
   /** Takes a transcript segment; returns false when the buffer refused it (muted, forgotten, too old). */
   ingest(segment: TranscriptSegment): boolean {
-    if (!this.options.buffer.add(segment)) {
+    return this.offer(segment).observed;
+  }
+
+  /**
+   * Takes a transcript segment and says whether it was kept, or why not (muted, a stretch that was muted
+   * or forgotten, too old, a duplicate, no words). Throws JARVIS_OBSERVER_BAD_SEGMENT for a malformed one.
+   */
+  offer(segment: TranscriptSegment): TranscriptVerdict {
+    const verdict = this.options.buffer.admit(segment);
+    if (!verdict.observed) {
       this.stats.rejected++;
-      return false;
+      this.logger.debug({ deviceId: segment.deviceId, reason: verdict.reason }, 'transcript not kept');
+      return verdict;
     }
     this.queue.push({ ...segment });
     this.schedule();
-    return true;
+    return verdict;
   }
 
   /** Resolves when every queued segment has been processed. */

@@ -27,7 +27,34 @@ interface Blackout {
   from: number;
   /** null while the device is still muted. */
   to: number | null;
+  /** A mute (with the seconds before it) or "forget the last N minutes". */
+  kind: 'mute' | 'forget';
 }
+
+/**
+ * Why the observer did not keep a transcript (the transcripts API answers it, coded):
+ * - `malformed`: not a well-formed segment;
+ * - `no-words`: nothing but punctuation or a noise marker ("[BLANK_AUDIO]", "(music)");
+ * - `too-old`: it ended before the rolling window;
+ * - `muted`: the device is muted;
+ * - `muted-stretch`: it overlaps a mute that has ended (or the seconds before one), which is never kept;
+ * - `forgotten`: it overlaps a stretch the user asked to forget;
+ * - `duplicate`: the same words from the same device over the same time are already held.
+ */
+export type TranscriptRefusal = 'malformed' | 'no-words' | 'too-old' | 'muted' | 'muted-stretch' | 'forgotten' | 'duplicate';
+
+/** Every {@link TranscriptRefusal}, for validation and documentation. */
+export const TRANSCRIPT_REFUSALS: readonly TranscriptRefusal[] = ['malformed', 'no-words', 'too-old', 'muted', 'muted-stretch', 'forgotten', 'duplicate'];
+
+/** What a listener of the transcript bus did with a segment: kept it, or refused it and why. */
+export type TranscriptVerdict = { observed: true } | { observed: false; reason: TranscriptRefusal };
+
+/** Nothing but punctuation, or whisper's noise markers ("[BLANK_AUDIO]", "(wind blowing)", "♪"). */
+/** (Each character has one reading: no backtracking blow-up on long texts.) */
+const NO_WORDS = /^(?:[^\p{L}\p{N}[\]()]|\[[^\]]*\]|\([^)]*\))*$/u;
+
+/** Text compared for duplicates: lower case, words only. */
+const wordsOf = (text: string): string => text.toLowerCase().replace(/[^\p{L}\p{N}']+/gu, ' ').trim();
 
 /** Default window of the rolling buffer: 5 minutes. */
 export const DEFAULT_WINDOW_MS = 5 * 60_000;
@@ -62,17 +89,29 @@ export class RollingBuffer {
    * whether it was kept. Throws JARVIS_OBSERVER_BAD_SEGMENT for a malformed segment.
    */
   add(segment: TranscriptSegment): boolean {
+    return this.admit(segment).observed;
+  }
+
+  /**
+   * Like {@link add}, and says why a segment was refused (see {@link TranscriptRefusal}). Throws
+   * JARVIS_OBSERVER_BAD_SEGMENT for a malformed segment.
+   */
+  admit(segment: TranscriptSegment): TranscriptVerdict {
     validateSegment(segment);
     const now = this.clock();
     this.evictExpired(now);
-    if (segment.endedAt < now - this.windowMs) return false;
-    if (this.inBlackout(segment)) return false;
+    if (NO_WORDS.test(segment.text)) return { observed: false, reason: 'no-words' };
+    if (segment.endedAt < now - this.windowMs) return { observed: false, reason: 'too-old' };
+    const blackout = this.blackoutOf(segment);
+    if (blackout) return { observed: false, reason: blackout.kind === 'forget' ? 'forgotten' : blackout.to === null ? 'muted' : 'muted-stretch' };
     const list = this.segments.get(segment.deviceId) ?? [];
+    const words = wordsOf(segment.text);
+    if (list.some((s) => s.startedAt <= segment.endedAt && segment.startedAt <= s.endedAt && wordsOf(s.text) === words)) return { observed: false, reason: 'duplicate' };
     let i = list.length;
     while (i > 0 && list[i - 1]!.startedAt > segment.startedAt) i--;
     list.splice(i, 0, { ...segment });
     this.segments.set(segment.deviceId, list);
-    return true;
+    return { observed: true };
   }
 
   /** The device's segments still in the window, oldest first (copies). */
@@ -116,7 +155,7 @@ export class RollingBuffer {
       const open = list.find((b) => b.to === null);
       const from = at - this.muteTailMs;
       if (open) open.from = Math.min(open.from, from);
-      else list.push({ from, to: null });
+      else list.push({ from, to: null, kind: 'mute' });
       this.blackouts.set(deviceId, list);
       return { from, to: null, removed: this.removeBetween(deviceId, from, Number.POSITIVE_INFINITY) };
     }
@@ -141,11 +180,11 @@ export class RollingBuffer {
     for (const d of devices) {
       removed += this.removeBetween(d, from, Number.POSITIVE_INFINITY);
       const list = this.blackouts.get(d) ?? [];
-      list.push({ from, to });
+      list.push({ from, to, kind: 'forget' });
       this.blackouts.set(d, list);
     }
     // Transcripts of a device the buffer has not seen yet may still be on their way.
-    if (deviceId === undefined) this.globalBlackouts.push({ from, to });
+    if (deviceId === undefined) this.globalBlackouts.push({ from, to, kind: 'forget' });
     return { from, to, removed };
   }
 
@@ -179,8 +218,14 @@ export class RollingBuffer {
 
 
   private inBlackout(segment: TranscriptSegment): boolean {
+    return this.blackoutOf(segment) !== undefined;
+  }
+
+  /** The stretch a segment overlaps that keeps it out (a live mute first), or undefined. */
+  private blackoutOf(segment: TranscriptSegment): Blackout | undefined {
     const hit = (b: Blackout): boolean => segment.endedAt >= b.from && (b.to === null || segment.startedAt <= b.to);
-    return (this.blackouts.get(segment.deviceId) ?? []).some(hit) || this.globalBlackouts.some(hit);
+    const all = [...(this.blackouts.get(segment.deviceId) ?? []), ...this.globalBlackouts].filter(hit);
+    return all.find((b) => b.to === null) ?? all.find((b) => b.kind === 'mute') ?? all[0];
   }
 
   private removeBetween(deviceId: string, from: number, to: number): number {
