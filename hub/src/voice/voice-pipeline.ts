@@ -401,7 +401,8 @@ export class VoicePipeline implements Component {
     }
     run.emit('stt-end', {
       engine: result?.winner ?? 'grammar', text, confidence: Number((transcript?.confidence ?? 0).toFixed(3)),
-      ...(transcript?.rejected ? { rejected: transcript.rejected } : {}), ...(heard ? { hearing: heard.band, snrDb: heard.snrDb } : {}),
+      // The band only when the policy had a say (a sure or empty hearing goes on as before).
+      ...(transcript?.rejected ? { rejected: transcript.rejected } : {}), ...(heard && heard.band !== 'sure' && heard.band !== 'none' ? { hearing: heard.band, snrDb: heard.snrDb } : {}),
     }, Date.now());
     if (normalizeText(text) === '') return run.end('not-understood', Date.now());
 

@@ -1,0 +1,67 @@
+/** The router's side of the hearing policy: it routes the other sentence too, drops, asks, and keeps a waiting question. */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { HomeAssistantSimulator } from '@jarvis/ha-simulator';
+import { HomeAssistantClient } from '../../src/home-assistant/client.js';
+import { Allowlist } from '../../src/home-assistant/allowlist.js';
+import { CommandRouter } from '../../src/router/command-router.js';
+import { hearingCheck, type HearingBars } from '../../src/voice/hearing-policy.js';
+import { fixtureHome } from '../home-assistant/helpers.js';
+
+const BARS: HearingBars = {
+  sure: { clean: 5, noisy: 10, wordClean: -25, wordNoisy: -25 },
+  ask: { clean: -10, noisy: -10, wordClean: -60, wordNoisy: -60 },
+  confirm: 'action', disagreed: 'alternative', askQueries: false,
+};
+
+let sim: HomeAssistantSimulator;
+let ha: HomeAssistantClient;
+let router: CommandRouter;
+
+beforeEach(async () => {
+  sim = new HomeAssistantSimulator({ snapshot: fixtureHome(), token: 'tok' });
+  await sim.start();
+  ha = new HomeAssistantClient({ url: sim.url, token: 'tok', backoffInitialMs: 20, backoffMaxMs: 80, connectTimeoutMs: 3000 });
+  await ha.start();
+  await ha.waitUntilConnected();
+  router = new CommandRouter({ client: ha, allowlist: new Allowlist({ entities: [], useHaExposure: true, optIn: [] }) });
+  await router.start();
+});
+afterEach(async () => {
+  await router.stop();
+  await ha.stop();
+  await sim.stop();
+});
+
+describe('CommandRouter with a hearing check', () => {
+  it('drops a guess whose second opinion is the opposite action, says nothing, and keeps a waiting question open', async () => {
+    const asked = await router.handle('turn off the kitchen light', { area: 'kitchen', deviceId: 'd', confirm: true });
+    expect(asked.result.code).toBe('JARVIS_ROUTE_CONFIRM_PENDING');
+    const dropped = await router.handle('turn on the kitchen light', {
+      area: 'kitchen', deviceId: 'd', hearing: hearingCheck({ band: 'disagreed', text: 'turn on the kitchen light', alternative: 'turn off the kitchen light' }, BARS),
+    });
+    expect(dropped.result).toEqual({ ok: false, reply: '', calls: [], code: 'JARVIS_ROUTE_HEARING_DECLINED' });
+    expect(dropped.hearing).toMatchObject({ verdict: 'decline' });
+    expect(router.pendingConfirmation('d')?.intent).toBe('HassTurnOff');
+    await router.handle('yes', { deviceId: 'd' });
+    expect(sim.serviceCalls.map((c) => `${c.domain}.${c.service} ${c.entityIds.join(',')}`)).toEqual(['light.turn_off light.kitchen']);
+  });
+
+  it('asks about the second opinion\'s sentence when the bars say so, and runs it on yes', async () => {
+    const asked = await router.handle('turn on the hallway light', {
+      area: 'kitchen', deviceId: 'd', hearing: hearingCheck({ band: 'disagreed', text: 'turn on the hallway light', alternative: 'turn on the kitchen light' }, BARS),
+    });
+    expect(asked.result.reply).toBe('Did you say turn on the Kitchen Light?');
+    expect(asked.hearing).toMatchObject({ verdict: 'confirm', asks: 'alternative' });
+    expect(sim.serviceCalls).toHaveLength(0);
+    await router.handle('yes', { deviceId: 'd' });
+    expect(sim.serviceCalls.map((c) => `${c.domain}.${c.service} ${c.entityIds.join(',')}`)).toEqual(['light.turn_on light.kitchen']);
+  });
+
+  it('answers an unsure question at once, and never sends a guessed sentence to the HA agent or the LLM', async () => {
+    const time = await router.handle('what time is it', { deviceId: 'd', hearing: hearingCheck({ band: 'unsure', text: 'what time is it' }, BARS) });
+    expect(time.hearing?.verdict).toBe('act');
+    expect(time.result.reply).not.toMatch(/^Did you say/);
+    const chit = await router.handle('what a lovely day', { deviceId: 'd', hearing: hearingCheck({ band: 'close', text: 'what a lovely day' }, BARS) });
+    expect(chit.result.code).toBe('JARVIS_ROUTE_HEARING_DECLINED');
+  });
+});
