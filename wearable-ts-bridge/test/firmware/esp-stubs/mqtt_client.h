@@ -17,4 +17,4 @@ esp_err_t esp_mqtt_client_register_event(esp_mqtt_client_handle_t, esp_mqtt_even
 esp_err_t esp_mqtt_client_start(esp_mqtt_client_handle_t); esp_err_t esp_mqtt_client_reconnect(esp_mqtt_client_handle_t);
 int esp_mqtt_client_publish(esp_mqtt_client_handle_t, const char *, const char *, int, int, int);
 int esp_mqtt_client_subscribe(esp_mqtt_client_handle_t, const char *, int);
-esp_err_t esp_mqtt_client_stop(esp_mqtt_client_handle_t); esp_err_t esp_mqtt_client_destroy(esp_mqtt_client_handle_t);
+esp_err_t esp_mqtt_client_destroy(esp_mqtt_client_handle_t);

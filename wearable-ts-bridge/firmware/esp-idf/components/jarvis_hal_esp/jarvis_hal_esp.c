@@ -328,7 +328,8 @@ static int hal_join_start(void *ctx, const char *ssid, const char *password) {
   e->join_disconnects = 0;
   e->join_mqtt = 0;
   read_links(e); /* the bundle may have been stored just before (JVP1 BUNDLE goes first) */
-  if (e->mqtt != NULL) (void)esp_mqtt_client_stop(e->mqtt);
+  /* The core's own MQTT client is left alone: the trial's Wi-Fi change drops its connection, and with
+   * auto-reconnect off it waits for the core, whose connects wait for join_end. */
   (void)esp_wifi_disconnect();
   e->wifi_up = 0;
   if (wifi_configure(e, ssid, password) != 0 || esp_wifi_connect() != ESP_OK) return -1;
