@@ -834,6 +834,17 @@ static void test_bundle(void) {
     static const char sat[] = "{\"version\":1,\"deviceId\":\"0000002a\",\"kind\":\"satellite\",\"key\":\"0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20\"}";
     CHECK(jarvis_bundle_parse(sat, strlen(sat), &b, &why) == -1 && strstr(why, "kind") != NULL);
   }
+  {
+    /* hub.http (the Improv redirect URL's base) must be an http(s) URL. */
+    static char no_http[sizeof GOOD_BUNDLE + 8];
+    char *at;
+    snprintf(no_http, sizeof no_http, "%s", GOOD_BUNDLE);
+    at = strstr(no_http, "http://192");
+    memcpy(at, "ftp:", 4);
+    CHECK(jarvis_bundle_parse(no_http, strlen(no_http), &b, &why) == -1 && strstr(why, "hub.http") != NULL);
+    CHECK(jarvis_bundle_parse(GOOD_BUNDLE, strlen(GOOD_BUNDLE), &b, &why) == 0 && strcmp(b.hub_http, "http://192.168.1.10:8080") == 0);
+    jarvis_bundle_wipe(&b);
+  }
   CHECK(jarvis_split_host_port("[fe80::1]:7000", host, sizeof host, &port) == 0 && strcmp(host, "fe80::1") == 0 && port == 7000);
   CHECK(jarvis_split_host_port("h:0", host, sizeof host, &port) == -1 && jarvis_split_host_port("h:65536", host, sizeof host, &port) == -1);
   CHECK(jarvis_split_host_port("a:b:1", host, sizeof host, &port) == -1 && jarvis_split_host_port(":1", host, sizeof host, &port) == -1);
