@@ -12,7 +12,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { GrammarMargins } from '../hub/src/stt/grammar/grammar-engine.js';
-import type { HearingBars } from '../hub/src/voice/hearing-policy.js';
+import { ACT_ON_ACCEPTED_BARS, DEFAULT_HEARING_BARS, type HearingBars } from '../hub/src/voice/hearing-policy.js';
 import { formatTally, loadRecords, sideExamples, sideRouter, tallyPolicy, type PolicyTally } from './hearing-policy.js';
 import type { UtteranceRecord } from './stt-command-eval.js';
 
@@ -94,5 +94,11 @@ if (!best) {
   process.stdout.write(`\nchosen: ${show(chosen)}\n  ${formatTally(best.t)}\n`);
   for (const [name, keep] of [['clean', (r: UtteranceRecord) => r.noise === 'clean'], ['noisy', (r: UtteranceRecord) => r.noise !== 'clean']] as const) {
     process.stdout.write(`  ${name}: ${formatTally(tallyPolicy(records.filter(keep), examples, route, chosen))}\n`);
+  }
+}
+for (const [name, bars] of [['shipped DEFAULT_HEARING_BARS', DEFAULT_HEARING_BARS], ['ACT_ON_ACCEPTED_BARS', ACT_ON_ACCEPTED_BARS]] as const) {
+  process.stdout.write(`\n${name}: ${formatTally(tallyPolicy(records, examples, route, bars))}\n`);
+  for (const [group, keep] of [['clean', (r: UtteranceRecord) => r.noise === 'clean'], ['noisy', (r: UtteranceRecord) => r.noise !== 'clean']] as const) {
+    process.stdout.write(`  ${group}: ${formatTally(tallyPolicy(records.filter(keep), examples, route, bars))}\n`);
   }
 }

@@ -108,7 +108,7 @@ export function formatTally(t: PolicyTally): string {
 const ratio = (a: number, b: number): number => (b === 0 ? 0 : Math.round((a / b) * 10_000) / 10_000);
 
 /**
- * `stt.command_hearing` figures for `stt.command_accuracy`'s records: per condition group, what the hub does with
+ * `stt.command_accuracy_hearing` figures for `stt.command_accuracy`'s records: per condition group, what the hub does with
  * the policy (right = acted right + asked right, the question answered "yes").
  */
 export function policyFigures(side: Side, groups: ReadonlyArray<readonly [string, (r: UtteranceRecord) => boolean]>, records: readonly UtteranceRecord[], data: string, bars: HearingBars = DEFAULT_HEARING_BARS): Figure[] {
@@ -120,7 +120,7 @@ export function policyFigures(side: Side, groups: ReadonlyArray<readonly [string
     const acted = t['acted-right'] + t['acted-opposite'] + t['acted-wrong-target'] + t['acted-wrong-other'];
     const asked = t['asked-right'] + t['asked-wrong'];
     return {
-      name: 'stt.command_hearing', value: ratio(t['acted-right'] + t['asked-right'], t.commands), unit: 'ratio', side, tuned_on: side === 'tune', condition,
+      name: 'stt.command_accuracy_hearing', value: ratio(t['acted-right'] + t['asked-right'], t.commands), unit: 'ratio', side, tuned_on: side === 'tune', condition,
       policy: 'hub/src/voice/hearing-policy.ts DEFAULT_HEARING_BARS', acted_right: t['acted-right'], acted_wrong: acted - t['acted-right'],
       acted_opposite: t['acted-opposite'], acted_wrong_target: t['acted-wrong-target'], acted_wrong_other: t['acted-wrong-other'],
       opposite_or_wrong_target_among_acted: ratio(t['acted-opposite'] + t['acted-wrong-target'], acted),

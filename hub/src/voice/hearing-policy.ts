@@ -96,6 +96,16 @@ export const DEFAULT_HEARING_BARS: HearingBars = {
   askQueries: true,
 };
 
+/**
+ * The alternative the lead may ship instead (one line where the pipeline is built): every action the engine accepted
+ * is acted on as before issue 14's policy, and only what it declined is governed (close guesses asked about, the
+ * opposite disagreement dropped). Strictly no more wrong actions than without a policy, but not fewer either.
+ */
+export const ACT_ON_ACCEPTED_BARS: HearingBars = {
+  ...DEFAULT_HEARING_BARS,
+  sure: { clean: -OFF, noisy: -OFF, wordClean: -OFF, wordNoisy: -OFF },
+};
+
 /** What the grammar heard, banded. */
 export interface Hearing {
   band: HearingBand;

@@ -10,4 +10,4 @@ export { CommandError, COMMAND_ERROR_CODES, type CommandErrorCode } from './comm
 export { TranscriptBus, type TranscriptSegment } from './transcripts.js';
 export { VoiceRunStore, type RunRecord } from './run-store.js';
 export type { VoiceEvent, VoiceEventSink } from './events.js';
-export { DEFAULT_HEARING_BARS, hear, hearingCheck, judgeHearing, riskOf, type Hearing, type HearingBand, type HearingBars, type HearingCheck, type HearingDecision, type HearingVerdict } from './hearing-policy.js';
+export { ACT_ON_ACCEPTED_BARS, DEFAULT_HEARING_BARS, hear, hearingCheck, judgeHearing, riskOf, type Hearing, type HearingBand, type HearingBars, type HearingCheck, type HearingDecision, type HearingVerdict } from './hearing-policy.js';
