@@ -9,7 +9,7 @@ afterEach(async () => {
 });
 
 type Outcome = { decision: { intent: string | null; path: string }; result: { ok: boolean; reply: string } };
-type FactJson = { id: number; text: string; personId: number | null; scope: string; heard: { deviceId: string | null } };
+type FactJson = { id: number; text: string; personId: number | null; scope: string; heard: { deviceId: string | null }; history: { text: string; heard: { deviceId: string | null; at: string } }[] };
 
 async function say(hub: PartsHub, text: string, deviceId?: string): Promise<Outcome> {
   const res = await hub.api('POST', '/api/v1/commands', { text, ...(deviceId ? { deviceId } : {}) });
@@ -37,6 +37,8 @@ describe('memory through the text API of a running hub', () => {
     expect(corrected.result.reply).toMatch(/level 4/);
     expect((await say(t, 'where did I park the car?')).result.reply).toMatch(/level 4/);
     expect((await facts(t)).map((f) => f.text)).toEqual(['my car is parked on level 4']);
+    // The corrected fact shows what it said before.
+    expect((await facts(t))[0]!.history).toEqual([{ text: 'my car is parked on level 3', heard: { deviceId: null, at: expect.any(String) } }]);
 
     await say(t, 'remember that the wifi password is on the fridge');
     const forgot = await say(t, 'forget what I said about the car');
@@ -66,6 +68,10 @@ describe('memory through the text API of a running hub', () => {
     await say(t, 'remember that my locker code is 1234', watch.bundle.deviceId);
     await say(t, 'remember that the spare key is under the blue pot', kitchen.bundle.deviceId);
     expect(await facts(t, `?person=${alex.json['id']}`)).toEqual([expect.objectContaining({ text: 'my locker code is 1234', scope: 'person' })]);
+    // Asked the way whisper writes it (capitalised, punctuated), on the device that heard it.
+    const where = await say(t, ' Where is the spare key?', kitchen.bundle.deviceId);
+    expect(where.decision.intent).toBe('JarvisRecall');
+    expect(where.result.reply).toBe('You told me the spare key is under the blue pot.');
     // The shared kitchen satellite speaks for the household: it does not hear Alex's own facts.
     expect((await say(t, 'what is my locker code?', kitchen.bundle.deviceId)).result.reply).toMatch(/I don't know/);
     expect((await say(t, 'what is my locker code?', watch.bundle.deviceId)).result.reply).toMatch(/1234/);
