@@ -1,3 +1,4 @@
+import { WhisperModel, type WhisperPassResult } from '@jarvis/whisper';
 import type { DeviceAudioChunk } from '../hub/src/audio/types.js';
 import { speak, startVoiceHub, voiceSkipReason } from '../tests/e2e-voice-helpers.js';
 import { voiceFixture, type VoiceFixture } from '../tests/fixtures/voice/index.js';
@@ -5,6 +6,32 @@ import { distribution, type Benchmark } from './lib.js';
 import { commandMatrix, renderItem, sideSources } from '../tests/fixtures/voice/matrix.js';
 
 const N = Number(process.env['JARVIS_BENCH_HOTPATH_N'] ?? 50);
+/** whisper threads of the whisper-only runs, one block each in turn (`2,1` compares them in the same run). */
+const WHISPER_THREADS = (process.env['JARVIS_BENCH_HOTPATH_WHISPER_THREADS'] ?? '').split(',').filter((t) => t !== '').map(Number);
+
+/** What the hub's whisper passes did, recorded by wrapping `WhisperModel.pass` for the length of a run. */
+interface PassRecord {
+  startedAt: number;
+  samples: number;
+  audioCtx: number;
+  threads: number;
+  wallMs: number;
+  result?: WhisperPassResult;
+}
+
+function recordWhisperPasses(): { passes: PassRecord[]; stop: () => void } {
+  const passes: PassRecord[] = [];
+  const original = WhisperModel.prototype.pass;
+  WhisperModel.prototype.pass = function (this: WhisperModel, pcm, params = {}, options = {}) {
+    const rec: PassRecord = { startedAt: Date.now(), samples: pcm.length, audioCtx: params.audioCtx ?? 0, threads: params.threads ?? 2, wallMs: NaN };
+    passes.push(rec);
+    const t0 = performance.now();
+    const out = original.call(this, pcm, params, options);
+    out.then((r) => { rec.wallMs = performance.now() - t0; rec.result = r; }, () => { rec.wallMs = performance.now() - t0; });
+    return out;
+  };
+  return { passes, stop: () => { WhisperModel.prototype.pass = original; } };
+}
 
 /**
  * `hotpath.e2e_ms{engine}`: a wearable simulator streams spoken commands in real time over UDP (PTT over MQTT)
@@ -14,8 +41,9 @@ const N = Number(process.env['JARVIS_BENCH_HOTPATH_N'] ?? 50);
  * the service call — so the end-of-speech hangover, DSP, STT, routing and the websocket hop all count.
  * One device, utterances one after another (a parallel stream would measure queueing, not the hot path).
  */
-async function measure(engine: 'auto' | 'whisper', emit: Parameters<Benchmark['run']>[0]): Promise<void> {
-  const t = await startVoiceHub({ env: { JARVIS_STT_ENGINE: engine } });
+async function measure(engine: 'auto' | 'whisper', emit: Parameters<Benchmark['run']>[0], threads?: number): Promise<void> {
+  const t = await startVoiceHub({ env: { JARVIS_STT_ENGINE: engine, ...(threads ? { JARVIS_STT_THREADS: String(threads) } : {}) } });
+  const recorder = engine === 'whisper' ? recordWhisperPasses() : undefined;
   try {
     const device = await t.device('bench-puck', 'Kitchen');
     const ctx = t.hub.parts;
@@ -31,6 +59,12 @@ async function measure(engine: 'auto' | 'whisper', emit: Parameters<Benchmark['r
     // the grammar's decode on it when the command ends early, else the hangover), STT (≈0 when the pause's
     // decode is reused), router decision, decision → HA simulator receiving the call.
     const parts: Record<'endpoint' | 'stt' | 'router' | 'ha', number[]> = { endpoint: [], stt: [], router: [], ha: [] };
+    // Inside the whisper step (whisper runs only): stt-start → pass start (scheduler and engine queues), the
+    // log-mel spectrogram, the encoder plus the prompt's batch decode (up to the first sampled token), the rest
+    // of the decode, pass end → stt-end (libuv pool and event loop); and what the pass was given.
+    const inside: Record<'queue' | 'mel' | 'encoderAndPrompt' | 'decodeRest' | 'handBack' | 'audioMs' | 'audioCtx' | 'promptTokens' | 'sampled' | 'encodes', number[]> = {
+      queue: [], mel: [], encoderAndPrompt: [], decodeRest: [], handBack: [], audioMs: [], audioCtx: [], promptTokens: [], sampled: [], encodes: [],
+    };
     let missed = 0;
     const rejected: Record<string, number> = {};
     // How utterances ended: `complete-command` (the grammar heard a whole command on the first pause) or `silence` (hangover).
@@ -45,7 +79,24 @@ async function measure(engine: 'auto' | 'whisper', emit: Parameters<Benchmark['r
       const at = (type: string): number | undefined => run?.events.find((e) => e.type === type)?.at;
       const sttStart = at('stt-start');
       const sttEnd = at('stt-end');
+      // The command's pass: the last one started after stt-start.
+      const pass = recorder?.passes.filter((p) => sttStart !== undefined && p.startedAt >= sttStart - 1).at(-1);
+      if (recorder) recorder.passes.length = 0;
       if (i < 2) continue; // warm-up: first decodes fill caches
+      const st = pass?.result?.stages;
+      if (pass && st && sttStart !== undefined && sttEnd !== undefined) {
+        const native = pass.result!.nativeMs;
+        inside.queue.push(pass.startedAt - sttStart);
+        inside.mel.push(st.encodeBeginMs);
+        inside.encoderAndPrompt.push(st.firstTokenMs - st.encodeBeginMs);
+        inside.decodeRest.push(native - st.firstTokenMs);
+        inside.handBack.push(sttEnd - pass.startedAt - native);
+        inside.audioMs.push(pass.samples / 16);
+        inside.audioCtx.push(pass.audioCtx);
+        inside.promptTokens.push(st.promptTokens);
+        inside.sampled.push(st.sampled);
+        inside.encodes.push(st.encodes);
+      }
       if (sttStart !== undefined && sttEnd !== undefined) stt.push(sttEnd - sttStart);
       const why = String(run?.events.find((e) => e.type === 'stt-end')?.data?.['rejected'] ?? 'none');
       rejected[why] = (rejected[why] ?? 0) + 1;
@@ -67,11 +118,16 @@ async function measure(engine: 'auto' | 'whisper', emit: Parameters<Benchmark['r
     }
     stop();
     const common = { engine, utterances: N, missed, realtime: true, devices: 1, hangoverMs: t.hub.config.audio.hangoverMs, earlyEndPauseMs: t.hub.config.audio.earlyEndPauseMs, endedBy, sttRejected: rejected, stt_ms_p50: distribution('x', 'ms', stt.length > 0 ? stt : [0]).p50,
-      breakdown_ms_p50: Object.fromEntries(Object.entries(parts).filter(([, v]) => v.length > 0).map(([k, v]) => [k, distribution('x', 'ms', v).p50])) };
+      breakdown_ms_p50: Object.fromEntries(Object.entries(parts).filter(([, v]) => v.length > 0).map(([k, v]) => [k, distribution('x', 'ms', v).p50])),
+      ...(recorder ? {
+        threads: t.hub.config.stt.threads,
+        whisper_ms_p50: Object.fromEntries(Object.entries(inside).filter(([, v]) => v.length > 0).map(([k, v]) => [k, distribution('x', 'ms', v).p50])),
+      } : {}) };
     emit(distribution('hotpath.e2e_ms', 'ms', e2e.length > 0 ? e2e : [NaN], engine === 'whisper'
       ? { ...common, model: 'for-tests-ggml-tiny.en.bin (tiny.en shapes, no weights)', until: 'stt-end', note: 'the weightless test model yields no text, so the figure ends at the transcript (whisper done) instead of the HA call; routing adds commands.http_ms-level time' }
       : { ...common, until: 'ha-call-received' }));
   } finally {
+    recorder?.stop();
     await t.close();
   }
 }
@@ -139,11 +195,14 @@ export const benchmarks: Benchmark[] = [
         console.error(`hotpath.e2e_ms skipped: ${skip}`);
         return;
       }
-      if (process.env['JARVIS_BENCH_HOTPATH_SET'] !== 'test-half') {
-        await measure('auto', emit);
-        await measure('whisper', emit);
+      // JARVIS_BENCH_HOTPATH_SET: test-half (only that), whisper (only the whisper runs), unset (all).
+      const set = process.env['JARVIS_BENCH_HOTPATH_SET'];
+      if (set !== 'test-half') {
+        if (set !== 'whisper') await measure('auto', emit);
+        if (WHISPER_THREADS.length === 0) await measure('whisper', emit);
+        for (const threads of WHISPER_THREADS) await measure('whisper', emit, threads);
       }
-      await measureTestHalf(emit);
+      if (set !== 'whisper') await measureTestHalf(emit);
     },
   },
 ];
