@@ -47,6 +47,8 @@ export interface RecallHit {
   sharedWords: number;
   /** Shared words that few facts use (a name, "stroller"; not "my", "code" when every fact has one). */
   rareSharedWords: number;
+  /** How much the shared words say: each weighs by its rarity (idf), half for a word only in an earlier wording. */
+  weight: number;
 }
 
 /** Options of {@link MemoryService}. */
@@ -93,6 +95,13 @@ const MIN_COSINE = 0.65;
 const MIN_SHARED = 2;
 /** A word is rare when at most this share of the facts use it (and at least one: one fact of two). */
 const RARE_SHARE = 0.03;
+/**
+ * …or when at most this many facts use it and they are at most a tenth of the store: without it, whether
+ * "park" or "allergic" (three facts each) identified a fact flipped when one correction took a store of
+ * 100 facts to 99. In a store of a handful of facts a word two of them use is still common.
+ */
+const RARE_FLOOR = 3;
+const RARE_FLOOR_SHARE = 0.1;
 
 /** People a question names by their possessive or capitalised name ("Ben's", "does Chris …"), lower case. */
 function namedPeople(question: string): string[] {
@@ -191,7 +200,9 @@ export class MemoryService {
     // "number"), or two words, or its embedding is close. The best-ranked fact that is about it answers.
     const wanted = Math.min(MIN_SHARED, new Set(memoryTokens(question)).size);
     const about = (h: RecallHit): boolean => h.sharedWords >= Math.max(1, wanted) || h.cosine >= MIN_COSINE || h.rareSharedWords > 0;
-    const hit = this.search(question, origin, 5).find((h) => aboutNamed(h.fact) && about(h));
+    const candidates = this.search(question, origin, 5).filter((h) => aboutNamed(h.fact) && about(h));
+    const strength = (h: RecallHit): number => h.weight;
+    const hit = candidates.reduce<RecallHit | undefined>((best, h) => (best === undefined || strength(h) > strength(best) ? h : best), undefined);
     if (!hit) return undefined;
     if (opts.touch ?? true) this.lastTouched.set(scopeKey(this.personOf(origin)), hit.fact.id);
     return hit;
@@ -215,6 +226,7 @@ export class MemoryService {
     const fused = new Map<number, number>();
     vecRank.forEach((id, i) => fused.set(id, (fused.get(id) ?? 0) + 1 / (RRF_K + i + 1)));
     keyRank.forEach((id, i) => fused.set(id, (fused.get(id) ?? 0) + 1 / (RRF_K + i + 1)));
+    const rareMax = Math.max(1, Math.min(RARE_FLOOR, all.size * RARE_FLOOR_SHARE), all.size * RARE_SHARE);
     return [...fused.entries()]
       .sort((a, b) => b[1] - a[1] || (all.get(b[0])!.saidAt - all.get(a[0])!.saidAt))
       .slice(0, limit)
@@ -224,8 +236,9 @@ export class MemoryService {
         // One rare word is enough only in what the fact says now: an old wording ("my reading glasses …")
         // must share two words, so a stale word alone ("my BP reading") does not answer.
         const current = new Set(memoryTokens(fact.text));
-        const rare = [...sharedSet].filter((t) => current.has(t) && this.documentFrequency(t) <= Math.max(1, all.size * RARE_SHARE)).length;
-        return { fact, score, cosine: cosineOf.get(id) ?? 0, sharedWords: sharedSet.size, rareSharedWords: rare };
+        const rare = [...sharedSet].filter((t) => current.has(t) && this.documentFrequency(t) <= rareMax).length;
+        const weight = [...sharedSet].reduce((w, t) => w + Math.log(1 + all.size / Math.max(1, this.documentFrequency(t))) * (current.has(t) ? 1 : 0.5), 0);
+        return { fact, score, cosine: cosineOf.get(id) ?? 0, sharedWords: sharedSet.size, rareSharedWords: rare, weight };
       });
   }
 

@@ -11,7 +11,8 @@ export type MemoryCommand =
 const REMEMBER = /^(?:jarvis,? )?(?:please )?(?:remember|note|don't forget|do not forget|keep in mind)(?: that| this)?[,:]? (.+)$/i;
 const FORGET = /^(?:jarvis,? )?(?:please )?(?:forget|delete|erase|drop) (?:what (?:i|we) (?:said|told you) (?:about|regarding)|everything about|the (?:fact|note) about|about) (.+)$/i;
 const CORRECT_SHORT = /^(?:no,? |sorry,? )?actually,? (?:it's|it is|they're|they are|that's|that is|it was|make that|change (?:that|it) to) (.+)$/i;
-const CORRECTION_CUE = /\b(?:actually|not (?:the |on |in |at )?[\w']+(?: [\w']+)?,?$|changed|moved|now\b|anymore|instead|sorry)/i;
+// "… level 4, not level 3", "thirty, not twenty, …": a value set against the old one is a correction.
+const CORRECTION_CUE = /\b(?:actually|not (?:the |on |in |at )?[\w']+(?: [\w']+)?,?$|changed|moved|now\b|anymore|instead|sorry)|, not [\w']+(?: [\w']+)?(?:,|$)/i;
 const QUESTION = /^(?:jarvis,? )?(?:what|where|when|who|which|how|do you (?:know|remember)|did i (?:tell|say|mention)|what's|where's|when's|who's|is|are|does|do|can you (?:remind|tell) me)\b/i;
 const EXPLICIT_RECALL = /\b(?:did i (?:tell|say|mention)|i told you|do you (?:know|remember)|remind me|my|i|our|we)\b/i;
 

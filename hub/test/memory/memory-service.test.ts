@@ -95,6 +95,19 @@ describe('the memory service', () => {
     expect(m.recall('where is the key to the shed')).toBeUndefined();
   });
 
+  it('"thirty, not twenty" corrects the fact it sets itself against', () => {
+    const m = service();
+    const alex = m.person('alex');
+    const old = m.remember('I owe Sam twenty dollars for lunch', { personId: alex }).fact;
+    m.remember('the boat is at slip 14', { personId: alex });
+    const { fact, replaced } = m.remember('I owe Sam thirty, not twenty, I forgot the coffee', { personId: alex });
+    expect(replaced?.id).toBe(old.id);
+    expect(m.recall('how much do I owe Sam', { personId: alex })?.fact.id).toBe(fact.id);
+    // A contrast about something never told is a new fact, not a correction of another.
+    expect(m.remember('Maya can have oat milk, not cow milk', { personId: alex }).replaced).toBeUndefined();
+    expect(m.list()).toHaveLength(3);
+  });
+
   it('refuses an empty or oversized fact with a coded error and stores nothing', () => {
     const m = service();
     expect(() => m.remember('   ')).toThrow(MemoryError);
