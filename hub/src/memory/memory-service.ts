@@ -103,6 +103,11 @@ const RARE_SHARE = 0.03;
 const RARE_FLOOR = 3;
 const RARE_FLOOR_SHARE = 0.1;
 
+/** Words of the speaker about themselves. */
+const FIRST_PERSON = /\b(?:i|i'm|i've|i'd|my|me|mine|myself)\b/i;
+/** What agreeing on "I/my" weighs, against a shared word's idf (about 1 for a common word, 4 for a rare one). */
+const SELF_BONUS = 0.5;
+
 /** People a question names by their possessive or capitalised name ("Ben's", "does Chris …"), lower case. */
 function namedPeople(question: string): string[] {
   const out = new Set<string>();
@@ -201,7 +206,9 @@ export class MemoryService {
     const wanted = Math.min(MIN_SHARED, new Set(memoryTokens(question)).size);
     const about = (h: RecallHit): boolean => h.sharedWords >= Math.max(1, wanted) || h.cosine >= MIN_COSINE || h.rareSharedWords > 0;
     const candidates = this.search(question, origin, 5).filter((h) => aboutNamed(h.fact) && about(h));
-    const strength = (h: RecallHit): number => h.weight;
+    // Said of oneself on both sides ("am I allergic" / "I'm allergic to penicillin", not "Ben is …"): a small lead.
+    const selfQuestion = FIRST_PERSON.test(question);
+    const strength = (h: RecallHit): number => h.weight + (selfQuestion && FIRST_PERSON.test(h.fact.text) ? SELF_BONUS : 0);
     const hit = candidates.reduce<RecallHit | undefined>((best, h) => (best === undefined || strength(h) > strength(best) ? h : best), undefined);
     if (!hit) return undefined;
     if (opts.touch ?? true) this.lastTouched.set(scopeKey(this.personOf(origin)), hit.fact.id);
