@@ -13,7 +13,7 @@
 import { fileURLToPath } from 'node:url';
 import type { GrammarMargins } from '../hub/src/stt/grammar/grammar-engine.js';
 import { ACT_ON_ACCEPTED_BARS, DEFAULT_HEARING_BARS, type HearingBars } from '../hub/src/voice/hearing-policy.js';
-import { formatTally, loadRecords, sideExamples, sideRouter, tallyPolicy, type PolicyTally } from './hearing-policy.js';
+import { routeCrashes, formatTally, loadRecords, sideExamples, sideRouter, tallyPolicy, type PolicyTally } from './hearing-policy.js';
 import type { UtteranceRecord } from './stt-command-eval.js';
 
 const path = process.argv[2] ?? fileURLToPath(new URL('../tests/fixtures/generated/stt-command/tune-area-dom-sp-2nd-e6.jsonl', import.meta.url));
@@ -102,3 +102,4 @@ for (const [name, bars] of [['shipped DEFAULT_HEARING_BARS', DEFAULT_HEARING_BAR
     process.stdout.write(`  ${group}: ${formatTally(tallyPolicy(records.filter(keep), examples, route, bars))}\n`);
   }
 }
+if (routeCrashes.length > 0) process.stdout.write(`\ntier 0 threw on ${routeCrashes.length} sentence(s), counted as not understood: ${[...new Set(routeCrashes)].slice(0, 5).join(' | ')}\n`);

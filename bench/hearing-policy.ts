@@ -27,6 +27,9 @@ export type PolicyTally = Record<PolicyOutcome, number> & { commands: number; ch
 /** Routes a sentence the way the scorer does (tier 0, the annotated device area). */
 export type RouteFn = (text: string, area: string | undefined) => ReturnType<Tier0Router['route']>;
 
+/** Sentences tier 0 threw on (reported by the scripts). */
+export const routeCrashes: string[] = [];
+
 /** A memoising router over one side's home. */
 export function sideRouter(side: Side): RouteFn {
   const router = new Tier0Router(loadRegistrySnapshot(sideSources(side).home));
@@ -34,7 +37,16 @@ export function sideRouter(side: Side): RouteFn {
   return (text, area) => {
     const key = `${area ?? ''}\u0000${text}`;
     let d = memo.get(key);
-    if (!d) memo.set(key, (d = router.route(text, area ? { area } : {})));
+    if (!d) {
+      try {
+        d = router.route(text, area ? { area } : {});
+      } catch (err) {
+        // A tier-0 bug on an odd sentence: counted as not understood, and said (the hub's router would fail the command).
+        routeCrashes.push(`${text}: ${(err as Error).message}`);
+        d = { intent: null, slots: {}, path: 'passive', tier: 0, confidence: 0, targets: [] };
+      }
+      memo.set(key, d);
+    }
     return d;
   };
 }

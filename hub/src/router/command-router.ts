@@ -186,10 +186,24 @@ export class CommandRouter implements Component {
       const now = Date.now();
       return { decision, result: { ok: false, reply: decision.reply!, calls: [], code: decision.code! }, decidedAt: now, executedAt: now };
     }
-    let decision = router.route(text, { area: context.area });
+    const guess = context.hearing !== undefined && context.hearing.band !== 'sure' && context.hearing.band !== 'unsure';
+    let decision: Decision;
+    try {
+      decision = router.route(text, { area: context.area });
+    } catch (err) {
+      // Only a guess of the recogniser: a router failure on it must not fail the utterance (it is dropped below).
+      if (!guess) throw err;
+      this.log.warn({ err, text }, 'tier 0 failed on a guessed sentence; dropping it');
+      decision = { intent: null, slots: {}, path: 'passive', tier: 0, confidence: 0, targets: [] };
+    }
     let heard: HearingDecision | undefined;
     if (context.hearing) {
-      const alternative = context.hearing.alternative ? router.route(context.hearing.alternative, { area: context.area }) : undefined;
+      let alternative: Decision | undefined;
+      try {
+        alternative = context.hearing.alternative ? router.route(context.hearing.alternative, { area: context.area }) : undefined;
+      } catch (err) {
+        this.log.warn({ err, text: context.hearing.alternative }, 'tier 0 failed on the second opinion\'s sentence; judged without it');
+      }
       heard = context.hearing.judge(decision, alternative);
       if (heard.verdict === 'decline') {
         // Only a guess of the recogniser: nothing happens and nothing is said (a waiting question stays open).

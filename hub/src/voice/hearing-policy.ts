@@ -248,8 +248,10 @@ export function judgeHearing(h: Hearing, decision: DecisionLike | undefined, alt
       const other = bars.disagreed === 'alternative' ? decision : alternative;
       if (!askable(picked)) return { verdict: 'decline', why: 'second opinion disagreed; its pick is no command' };
       const asks = bars.disagreed === 'alternative' ? 'alternative' as const : 'text' as const;
+      // Two sentences that cannot be compared (the other was not placed at all): never guess.
+      if (other === undefined) return { verdict: 'decline', why: 'second opinion disagreed; its sentence could not be placed' };
       // The other sentence is no command (a mumble fitted to words): ask about the one that is.
-      if (other === undefined || !acts(other)) return { verdict: 'confirm', asks, why: 'second opinion disagreed; one sentence is a command' };
+      if (!acts(other)) return { verdict: 'confirm', asks, why: 'second opinion disagreed; one sentence is a command' };
       if (opposite(picked, other)) return { verdict: 'decline', why: 'second opinion heard the opposite action' };
       if (same(picked, other)) return { verdict: 'confirm', asks, why: 'second opinion disagreed on words, not on the action' };
       return { verdict: 'confirm', asks, why: 'second opinion disagreed' };

@@ -65,3 +65,23 @@ describe('CommandRouter with a hearing check', () => {
     expect(chit.result.code).toBe('JARVIS_ROUTE_HEARING_DECLINED');
   });
 });
+
+describe('CommandRouter with a hearing check, when tier 0 fails', () => {
+  it('drops a guessed sentence tier 0 throws on instead of failing the utterance; an accepted one still fails loudly', async () => {
+    const inner = (router as unknown as { router: { route: (...a: unknown[]) => unknown } }).router;
+    const route = inner.route.bind(inner);
+    inner.route = (text: unknown, ...rest: unknown[]) => {
+      if (text === 'put it orange on hall') throw new TypeError("Cannot read properties of undefined (reading 'name')");
+      return route(text, ...rest);
+    };
+    const dropped = await router.handle('put it orange on hall', { deviceId: 'd', hearing: hearingCheck({ band: 'close', text: 'put it orange on hall' }, BARS) });
+    expect(dropped.result.code).toBe('JARVIS_ROUTE_HEARING_DECLINED');
+    // The second opinion's sentence failing: the two cannot be compared, so nothing is done.
+    const other = await router.handle('turn on the kitchen light', {
+      deviceId: 'd', area: 'kitchen', hearing: hearingCheck({ band: 'disagreed', text: 'turn on the kitchen light', alternative: 'put it orange on hall' }, { ...BARS, disagreed: 'candidate' }),
+    });
+    expect(other.result.code).toBe('JARVIS_ROUTE_HEARING_DECLINED');
+    await expect(router.handle('put it orange on hall', { deviceId: 'd', hearing: hearingCheck({ band: 'unsure', text: 'put it orange on hall' }, BARS) })).rejects.toThrow(TypeError);
+    expect(sim.serviceCalls).toHaveLength(0);
+  });
+});
