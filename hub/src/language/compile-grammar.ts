@@ -2,13 +2,16 @@ import { SttError } from '../stt/errors.js';
 import { minimalFsg, WordNfa, type WordFsg } from './fsg.js';
 import type { GrammarTemplate } from './grammar-templates.js';
 import { spokenWords } from './words.js';
-import { parseTemplate, RuleSet, type TemplateNode } from './syntax.js';
+import { parseTemplate, references, RuleSet, type TemplateNode } from './syntax.js';
 
 /** What the grammar is compiled from: templates, their expansion rules, and the phrases each slot may hold. */
 export interface GrammarSource {
   templates: readonly GrammarTemplate[];
   rules: Readonly<Record<string, string>>;
-  /** Slot name → spoken phrases; a template whose slot has no phrases (free text) is left to whisper. */
+  /**
+   * Slot name → spoken phrases. A slot with no phrases (free text) can say nothing: a sentence that needs it is left
+   * to whisper, and where it is optional ("[the] [{timer_name}] timer") the sentence is compiled without it.
+   */
   slots: Readonly<Record<string, readonly string[]>>;
   /**
    * Slots whose phrases may follow an article ("the", "my", "our"): the router resolves a target with or
@@ -79,6 +82,34 @@ interface NfaSource {
   slots: ReadonlyMap<string, string[][]>;
   articleSlots: readonly string[];
   exclude: ReadonlySet<string>;
+  /** Each slot's automaton, once built. */
+  slotFsgs: Map<string, WordFsg>;
+}
+
+/** The minimal automaton of one slot's phrases, with the optional article of an article slot (built once per slot). */
+function slotFsg(name: string, src: NfaSource): WordFsg {
+  const hit = src.slotFsgs.get(name);
+  if (hit) return hit;
+  const nfa = new WordNfa();
+  const start = nfa.state();
+  const final = nfa.state();
+  let at = start;
+  if (src.articleSlots.includes(name)) {
+    at = nfa.state();
+    nfa.epsilon(start, at);
+    for (const a of src.articles) nfa.word(start, at, a);
+  }
+  for (const phrase of src.slots.get(name)!) {
+    let s = at;
+    phrase.forEach((w, i) => {
+      const next = i === phrase.length - 1 ? final : nfa.state();
+      nfa.word(s, next, w);
+      s = next;
+    });
+  }
+  const fsg = minimalFsg(nfa, start, final);
+  src.slotFsgs.set(name, fsg);
+  return fsg;
 }
 
 /** Adds `node`'s word strings between `from` and `to`, leaving out what {@link emit} leaves out. */
@@ -106,14 +137,47 @@ function addToNfa(nfa: WordNfa, node: Node, from: number, to: number, src: NfaSo
       return;
     }
     case 'slot': {
-      let at = from;
-      if (src.articleSlots.includes(node.name)) {
-        at = nfa.state();
-        nfa.epsilon(from, at);
-        for (const a of src.articles) nfa.word(from, at, a);
-      }
-      for (const phrase of src.slots.get(node.name)!) addToNfa(nfa, { kind: 'seq', items: phrase.map((word) => ({ kind: 'word', word })) }, at, to, src);
+      // A copy of the slot's own minimal automaton: a few states per place or name instead of every phrase's words
+      // at every reference (places × kind words × the templates that say {target}), which the minimisation then
+      // had to fold back together.
+      const fsg = slotFsg(node.name, src);
+      const state = Array.from({ length: fsg.states }, () => nfa.state());
+      nfa.epsilon(from, state[fsg.start]!);
+      nfa.epsilon(state[fsg.final]!, to);
+      for (let i = 0; i < fsg.arcs.length; i += 3) nfa.word(state[fsg.arcs[i]!]!, state[fsg.arcs[i + 1]!]!, fsg.words[fsg.arcs[i + 2]!]!);
       return;
+    }
+  }
+}
+
+/**
+ * The node without its parts that can say nothing: a slot with no phrases (free text), a sequence with such a part,
+ * an alternative whose every option is such a part, a rule whose body is. An optional part that can say nothing is
+ * simply absent ("[the|my] [{timer_name}] timer" is "[the|my] timer" without timer names); `null` when the node
+ * itself can say nothing (a required slot with no phrases).
+ */
+function prune(node: Node, hasSlot: (name: string) => boolean, ruleLive: (name: string) => boolean): Node | null {
+  switch (node.kind) {
+    case 'word': return node;
+    case 'slot': return hasSlot(node.name) ? node : null;
+    case 'rule': return ruleLive(node.name) ? node : null;
+    case 'opt': {
+      const item = prune(node.item, hasSlot, ruleLive);
+      return item === null ? { kind: 'seq', items: [] } : { kind: 'opt', item };
+    }
+    case 'alt': {
+      const options = node.options.map((o) => prune(o, hasSlot, ruleLive)).filter((o): o is Node => o !== null);
+      if (options.length === 0) return null;
+      return options.length === 1 ? options[0]! : { kind: 'alt', options };
+    }
+    case 'seq': {
+      const items: Node[] = [];
+      for (const item of node.items) {
+        const p = prune(item, hasSlot, ruleLive);
+        if (p === null) return null;
+        items.push(p);
+      }
+      return { kind: 'seq', items };
     }
   }
 }
@@ -134,21 +198,39 @@ export function compileGrammar(source: GrammarSource): CompiledGrammar {
     if (list.length > 0) slotPhrases.set(slot, list.map((p) => p.split(' ')));
   }
   const ruleSet = new RuleSet(source.rules);
-  const ruleNodes = new Map<string, Node>();
+  // Rule bodies without their parts that can say nothing (null: the whole rule can say nothing).
+  const ruleNodes = new Map<string, Node | null>();
+  const hasSlot = (name: string): boolean => slotPhrases.has(name);
+  const ruleLive = (name: string): boolean => {
+    if (!ruleNodes.has(name)) ruleNodes.set(name, prune(ruleSet.get(name), hasSlot, ruleLive));
+    return ruleNodes.get(name) !== null;
+  };
+  // The rules and slots a pruned node refers to, through its rules.
+  const refer = (node: Node, rules: Set<string>, slots: Set<string>): void => {
+    const r = references(node);
+    r.slots.forEach((x) => slots.add(x));
+    for (const name of r.rules) {
+      if (rules.has(name)) continue;
+      rules.add(name);
+      refer(ruleNodes.get(name)!, rules, slots);
+    }
+  };
   for (const template of source.templates) {
     for (const sentence of template.sentences) {
-      const node = parseTemplate(sentence);
-      if (says(node, exclude)) { skipped.push({ sentence, reason: 'says an excluded word' }); continue; }
-      const r = ruleSet.closure(node);
-      for (const name of r.rules) ruleNodes.set(name, ruleSet.get(name));
-      const missing = [...r.slots].filter((s) => !slotPhrases.has(s));
-      if (missing.length > 0) {
+      const parsed = parseTemplate(sentence);
+      if (says(parsed, exclude)) { skipped.push({ sentence, reason: 'says an excluded word' }); continue; }
+      // Checks the rules (unknown, self-referring) before anything walks them.
+      const r = ruleSet.closure(parsed);
+      const node = prune(parsed, hasSlot, ruleLive);
+      if (node === null) {
+        const missing = [...r.slots].filter((s) => !slotPhrases.has(s));
         skipped.push({ sentence, reason: `slot {${missing.join('}, {')}} has no phrases` });
         continue;
       }
-      r.rules.forEach((x) => usedRules.add(x));
-      r.slots.forEach((x) => usedSlots.add(x));
-      sentences.push(emit(node, words, exclude));
+      const text = emit(node, words, exclude);
+      if (text === '') { skipped.push({ sentence, reason: 'says no word without its slots that have no phrases' }); continue; }
+      refer(node, usedRules, usedSlots);
+      sentences.push(text);
       kept.push(node);
     }
   }
@@ -169,7 +251,8 @@ export function compileGrammar(source: GrammarSource): CompiledGrammar {
   const nfa = new WordNfa();
   const start = nfa.state();
   const final = nfa.state();
-  const src: NfaSource = { articles, rules: ruleNodes, slots: slotPhrases, articleSlots: source.articleSlots ?? [], exclude };
+  const liveRules = new Map([...usedRules].map((name) => [name, ruleNodes.get(name)!]));
+  const src: NfaSource = { articles, rules: liveRules, slots: slotPhrases, articleSlots: source.articleSlots ?? [], exclude, slotFsgs: new Map() };
   for (const node of kept) addToNfa(nfa, node, start, final, src);
   return { jsgf: `${lines.join('\n')}\n`, fsg: minimalFsg(nfa, start, final), sentences: kept.length, words, skipped };
 }

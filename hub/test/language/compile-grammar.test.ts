@@ -4,6 +4,9 @@ import { ipaToCmu } from '../../src/stt/grammar/pronounce.js';
 import { namesFromRegistry, slotPhrases } from '../../src/stt/grammar/slots.js';
 import { spellNumber, spokenWords } from '../../src/language/words.js';
 import { loadRegistrySnapshot } from '../../src/home-assistant/registry-snapshot.js';
+import { FsgWalker } from '../../src/language/fsg.js';
+import { grammarSource } from '../../src/stt/grammar/grammar-engine.js';
+import { commandGrammar } from '../../src/stt/command-grammar.js';
 
 describe('grammar compiler', () => {
   it('compiles templates × slot phrases into JSGF with rules and slots', () => {
@@ -17,6 +20,35 @@ describe('grammar compiler', () => {
     expect(g.jsgf).toContain('<s_target> = kids room two | kitchen light;');
     expect(g.skipped).toEqual([{ sentence: 'add {item} to the list', reason: 'slot {item} has no phrases' }]);
     expect([...g.words].sort()).toEqual(['kids', 'kitchen', 'light', 'off', 'on', 'room', 'switch', 'the', 'turn', 'two']);
+  });
+
+  it('compiles a sentence without an optional slot that has no phrases; only a required one skips it', () => {
+    const g = compileGrammar({
+      templates: [{ sentences: ['pause <timer>', '[{duration}|{timer_name}] timer status', 'start a timer called {timer_name}', '[{timer_name}]'] }],
+      rules: { timer: '[the|my] [{timer_name}] timer' },
+      slots: { duration: ['five minutes'] },
+    });
+    const walker = new FsgWalker(g.fsg);
+    for (const s of ['pause the timer', 'pause timer', 'pause my timer', 'timer status', 'five minutes timer status']) expect(walker.continues(s.split(' ')), s).toBeDefined();
+    expect(walker.continues(['start', 'a', 'timer', 'called'])).toBeUndefined();
+    expect(walker.continues([])).toBeUndefined();
+    expect(g.sentences).toBe(2);
+    expect(g.jsgf).toContain('<r_timer> = [ ( the | my ) ] timer;');
+    expect(g.jsgf).not.toContain('timer_name');
+    expect(g.skipped).toEqual([
+      { sentence: 'start a timer called {timer_name}', reason: 'slot {timer_name} has no phrases' },
+      { sentence: '[{timer_name}]', reason: 'says no word without its slots that have no phrases' },
+    ]);
+  });
+
+  it('has the timer commands of the router templates in the speech grammar (timer names are free text)', () => {
+    const names = namesFromRegistry(loadRegistrySnapshot(new URL('../../../tests/fixtures/registry/home.json', import.meta.url).pathname));
+    const g = compileGrammar(grammarSource(commandGrammar({ speech: true }), names));
+    const walker = new FsgWalker(g.fsg);
+    for (const s of ['pause the timer', 'resume the timer', 'cancel the timer', 'add five minutes to the timer', 'how much time is left on the timer']) {
+      expect(walker.continues(spokenWords(s)), s).toBeDefined();
+    }
+    expect(g.skipped.filter((x) => x.sentence.includes('<timer>'))).toEqual([]);
   });
 
   it('lets an article precede the phrases of article slots, since the router resolves targets with or without one', () => {
