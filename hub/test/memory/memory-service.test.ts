@@ -108,6 +108,20 @@ describe('the memory service', () => {
     expect(m.list()).toHaveLength(3);
   });
 
+  it('a question about oneself ("am I", "my") is answered by what the speaker said of themselves, not of someone else', () => {
+    const m = service();
+    // A household-sized store, so that a word three facts use ("allergic") is a rare one.
+    for (let i = 1; i <= 30; i++) m.remember(`storage bin ${i} holds the ${['tent', 'skis', 'toys', 'tools', 'books', 'plates'][i % 6]} of shelf ${i}`);
+    m.remember('Ben is lactose intolerant');
+    m.remember('Maya is allergic to peanuts');
+    m.remember("I'm allergic to penicillin");
+    m.remember('the passports are in the top drawer of the desk');
+    m.remember('my passport number ends in 4471');
+    expect(m.recall('which antibiotic am I allergic to')?.fact.text).toBe("I'm allergic to penicillin");
+    expect(m.recall('what are the last digits of my passport')?.fact.text).toBe('my passport number ends in 4471');
+    expect(m.recall('what is Maya allergic to')?.fact.text).toBe('Maya is allergic to peanuts');
+  });
+
   it('refuses an empty or oversized fact with a coded error and stores nothing', () => {
     const m = service();
     expect(() => m.remember('   ')).toThrow(MemoryError);
