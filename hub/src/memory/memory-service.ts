@@ -315,13 +315,14 @@ export class MemoryService {
     const db = this.options.db;
     const at = origin.at ?? this.clock();
     const id = db.transaction(() => {
+      const superseded = replaced ? [...replaced.superseded, { text: replaced.text, saidAt: replaced.saidAt, deviceId: replaced.deviceId }].slice(-MAX_SUPERSEDED) : [];
+      // Inserted before the replaced row goes, so the correction never reuses its id (`replaces` names another fact).
+      const newId = Number(db.prepare('INSERT INTO facts (person_id, text, device_id, area, said_at, replaces, superseded) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(personId, text, origin.deviceId ?? null, origin.area ?? null, at, replaced?.id ?? null, JSON.stringify(superseded)).lastInsertRowid);
       if (replaced) {
         db.prepare('DELETE FROM fact_vectors WHERE rowid = ?').run(BigInt(replaced.id));
         db.prepare('DELETE FROM facts WHERE id = ?').run(replaced.id);
       }
-      const superseded = replaced ? [...replaced.superseded, { text: replaced.text, saidAt: replaced.saidAt, deviceId: replaced.deviceId }].slice(-MAX_SUPERSEDED) : [];
-      const newId = Number(db.prepare('INSERT INTO facts (person_id, text, device_id, area, said_at, replaces, superseded) VALUES (?, ?, ?, ?, ?, ?, ?)')
-        .run(personId, text, origin.deviceId ?? null, origin.area ?? null, at, replaced?.id ?? null, JSON.stringify(superseded)).lastInsertRowid);
       db.prepare('INSERT INTO fact_vectors (rowid, embedding, embedder) VALUES (?, ?, ?)').run(BigInt(newId), blob(this.embedder.embedSync(memoryTokens(text).join(' ') || text)), this.embedder.id);
       return newId;
     })();

@@ -70,6 +70,8 @@ describe('the memory service', () => {
     const old = m.remember('the spare key for the shed is under the doormat', { deviceId: '0000000a' }).fact;
     const { fact, replaced } = m.remember('actually the spare key is in the blue pot', { deviceId: '0000000b' });
     expect(replaced?.id).toBe(old.id);
+    expect(fact.id).not.toBe(old.id);
+    expect(fact.replaces).toBe(old.id);
     expect(fact.superseded).toEqual([{ text: 'the spare key for the shed is under the doormat', saidAt: old.saidAt, deviceId: '0000000a' }]);
     // "shed" and "doormat" are only in the old wording; the answer is the corrected fact.
     expect(m.recall('where is the key to the shed')?.fact.id).toBe(fact.id);
