@@ -35,7 +35,6 @@ interface Term {
 /** Speakers that are never a person in the room. */
 const MEDIA_SPEAKERS = /^(?:tv|radio|podcast|video|movie|film|ad|advert|speaker|music|voicemail|announcer|pa)$/i;
 
-
 /** Verbs after "I will" / "I need to" that are talk or states, not a to-do ("I'll be honest", "I need to sleep"). */
 const NOT_A_TASK = new Set(['be', 'bet', 'admit', 'say', 'think', 'guess', 'wait', 'stay', 'sleep', 'sit', 'relax', 'rest', 'breathe', 'cry', 'lie', 'pass', 'try', 'keep', 'miss', 'never', 'not', 'probably', 'survive', 'live', 'die', 'love', 'like', 'hate', 'calm', 'figure', 'talk', 'vent', 'eat', 'leave', 'know', 'feel', 'hear', 'mean', 'want', 'wonder', 'let you', 'owe']);
 
