@@ -2,7 +2,7 @@
  * Sweep of the hearing policy's bars (hub/src/voice/hearing-policy.ts) over saved per-utterance records of the TUNE
  * half only (written by bench/stt-command-tune.ts). Not a benchmark result.
  *
- *   npx tsx bench/hearing-policy-tune.ts [tests/fixtures/generated/stt-command/<tune records>.jsonl]
+ *   npx tsx bench/hearing-policy-tune.ts [tests/fixtures/generated/stt-command/<tune records>.jsonl ...]   (several are pooled)
  *
  * The sure bar only changes utterances the engine accepted, the ask bar and the disagreement rule only those it
  * declined, so each half of the grid is swept on its own records and the best pair combined. Chosen: no opposite or
@@ -16,9 +16,11 @@ import { ACT_ON_ACCEPTED_BARS, DEFAULT_HEARING_BARS, type HearingBars } from '..
 import { routeCrashes, formatTally, loadRecords, sideExamples, sideRouter, tallyPolicy, type PolicyTally } from './hearing-policy.js';
 import type { UtteranceRecord } from './stt-command-eval.js';
 
-const path = process.argv[2] ?? fileURLToPath(new URL('../tests/fixtures/generated/stt-command/tune-area-dom-sp-2nd-e6.jsonl', import.meta.url));
-if (/bench-test|test-b/.test(path)) throw new Error('the sweep runs on TUNE records only');
-const records = loadRecords(path).filter((r) => !r.openVocabulary);
+const paths = process.argv.length > 2 ? process.argv.slice(2) : [fileURLToPath(new URL('../tests/fixtures/generated/stt-command/tune-area-dom-sp-2nd-e6.jsonl', import.meta.url))];
+if (paths.some((p) => /bench-test|test-b|\/bench-/.test(p))) throw new Error('the sweep runs on TUNE records only');
+// Several files (runs of different engine variants on the same tune audio) are pooled.
+const records = paths.flatMap((p) => loadRecords(p)).filter((r) => !r.openVocabulary);
+const path = paths.join(' + ');
 const examples = sideExamples('tune');
 const route = sideRouter('tune');
 const OFF = 1e9;
@@ -32,7 +34,7 @@ const add = (a: PolicyTally, b: PolicyTally): PolicyTally => Object.fromEntries(
 const wrongTargets = (t: PolicyTally): number => t['acted-opposite'] + t['acted-wrong-target'];
 /** A right action 1, a right question 0.6 (the extra turn), a wrong question −0.3 (a "no"), any other wrong action −3. */
 const score = (t: PolicyTally): number => t['acted-right'] + 0.6 * t['asked-right'] - 0.3 * t['asked-wrong'] - 3 * t['acted-wrong-other'];
-const chitBudget = Math.floor(0.03 * records.filter((r) => examples.get(r.line)?.intent === null).length);
+const chitBudget = Math.max(0, Math.floor(0.03 * records.filter((r) => examples.get(r.line)?.intent === null).length));
 
 interface Part { bars: Partial<HearingBars>; tally: PolicyTally; strict: number }
 

@@ -161,9 +161,11 @@ export class VoicePipeline implements Component {
   /** Per command run: the grammar's answer on its latest pause, and where the speech before that pause ended. */
   private readonly probes = new Map<string, { deviceId: string; lastVoicedTs: number; result: Promise<Transcript | undefined> }>();
   private readonly hearingCounts: Record<HearingVerdict, number> = { act: 0, confirm: 0, decline: 0 };
+  private hearingBars: HearingBars;
 
   constructor(private readonly options: VoicePipelineOptions) {
     this.log = options.logger ?? silentLogger();
+    this.hearingBars = options.hearingBars ?? DEFAULT_HEARING_BARS;
     this.frontEnd = new AudioFrontEnd(options.frontEnd, {
       onUtterance: (u) => this.onUtterance(u),
       onEvent: options.onEvent,
@@ -228,6 +230,11 @@ export class VoicePipeline implements Component {
       audio: this.frontEnd.status(),
       hearing: { ...this.hearingCounts },
     };
+  }
+
+  /** Replaces the hearing policy's bars for the utterances that follow (tests; a config knob later). */
+  useHearingBars(bars: HearingBars): void {
+    this.hearingBars = bars;
   }
 
   /** Resolves when every name change seen so far is in the grammar. */
@@ -386,11 +393,11 @@ export class VoicePipeline implements Component {
       if (grammar?.engine === 'grammar') {
         const estimate = estimateSnrDb(pcm);
         const snrDb = Number.isFinite(estimate) ? Math.round(estimate * 10) / 10 : 0;
-        const h = hear(grammar, snrDb, this.options.hearingBars ?? DEFAULT_HEARING_BARS);
+        const h = hear(grammar, snrDb, this.hearingBars);
         heard = { band: h.band, snrDb };
         // A sure hearing is acted on as before; the others go to the router with the policy to judge by.
         if (h.band !== 'none' && h.band !== 'sure') {
-          hearing = hearingCheck(h, this.options.hearingBars ?? DEFAULT_HEARING_BARS);
+          hearing = hearingCheck(h, this.hearingBars);
           text = h.text;
         }
         if (h.band === 'sure') this.hearingCounts.act++;
