@@ -407,7 +407,7 @@ export class VoicePipeline implements Component {
       }
     }
     run.emit('stt-end', {
-      engine: result?.winner ?? 'grammar', text, confidence: Number((transcript?.confidence ?? 0).toFixed(3)),
+      engine: hearing ? 'grammar' : (result?.winner ?? 'grammar'), text, confidence: Number((transcript?.confidence ?? 0).toFixed(3)),
       // The band only when the policy had a say (a sure or empty hearing goes on as before).
       ...(transcript?.rejected ? { rejected: transcript.rejected } : {}), ...(heard && heard.band !== 'sure' && heard.band !== 'none' ? { hearing: heard.band, snrDb: heard.snrDb } : {}),
     }, Date.now());

@@ -47,9 +47,12 @@ class ScriptedSpeech implements SpeechLike {
   async probe(): Promise<{ transcript: Transcript; complete: boolean }> {
     return { transcript: this.transcript(), complete: false };
   }
+  /** Set: whisper is on and hears this when the grammar declines. */
+  whisper: string | undefined;
   async command(_pcm: Float32Array, _o?: unknown, grammarResult?: Promise<Transcript>): Promise<RaceResult> {
     const t = grammarResult ? await grammarResult : this.transcript();
     if (t.text !== '') return { transcript: t, winner: 'grammar', grammar: t };
+    if (this.whisper !== undefined) return { transcript: { text: this.whisper, confidence: 0.8, segments: [], engine: 'whisper', timings: { queueMs: 0, decodeMs: 1, totalMs: 1 } }, winner: 'whisper', grammar: t };
     throw new SttError('JARVIS_STT_MODEL_MISSING', 'whisper is off');
   }
   passive(): Promise<Transcript> {
@@ -160,5 +163,17 @@ describe.skipIf(!tools)('hearing policy through the voice pipeline', () => {
     expect(calls()).toEqual(['light.turn_on light.kitchen']);
     expect(said).toHaveLength(1);
     expect(said[0]).not.toMatch(/^Did you say/);
+  });
+
+  it('with whisper on, whisper\'s text keeps its behaviour; when whisper hears nothing the close guess is asked about', async () => {
+    speech.whisper = 'turn on the kitchen lights';
+    await say('turn on the kitchen lights', { text: '', margin: -8, wordMargin: -30, candidate: 'turn off the kitchen light' });
+    expect(calls()).toEqual(['light.turn_on light.kitchen']);
+    expect(runs.list()[0]!.events.find((e) => e.type === 'stt-end')?.data).toMatchObject({ engine: 'whisper', text: 'turn on the kitchen lights' });
+    speech.whisper = '';
+    await say('turn off the kitchen lights', { text: '', margin: -8, wordMargin: -30, candidate: 'turn off the kitchen light' });
+    expect(said.at(-1)).toBe('Did you say turn off the Kitchen Light?');
+    expect(runs.list()[0]!.events.find((e) => e.type === 'stt-end')?.data).toMatchObject({ engine: 'grammar', text: 'turn off the kitchen light', hearing: 'close' });
+    expect(calls()).toEqual(['light.turn_on light.kitchen']);
   });
 });
