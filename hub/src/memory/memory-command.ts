@@ -5,7 +5,8 @@ import { parseMemoryCommand, speakBack } from './parse.js';
 /**
  * The memory's spoken commands, taken before the router like "forget the last N minutes":
  * JarvisRemember ("remember that …"), JarvisRecall ("where is my car parked?"), JarvisForgetFact
- * ("forget what I said about the car"), and a short correction ("actually it's level 4"). A question
+ * ("forget what I said about the car"), a short correction ("actually it's level 4") and a whole fact said
+ * again ("actually the spare key is in the blue pot", taken only when it corrects a fact). A question
  * the memory cannot answer goes on to the router unless it plainly asks the memory (then "I don't know").
  */
 export function memoryCommand(memory: MemoryService): CommandInterceptor {
@@ -29,6 +30,11 @@ export function memoryCommand(memory: MemoryService): CommandInterceptor {
         const corrected = memory.correct(command.value, where);
         if (!corrected) return done('JarvisRemember', { fact: command.value }, "I'm not sure what to correct. Say it again in full.", false);
         return done('JarvisRemember', { fact: corrected.fact.text }, `Okay, I changed it: ${speakBack(corrected.fact.text)}.`);
+      }
+      case 'restate': {
+        const restated = memory.restate(command.statement, where);
+        if (!restated) return undefined;
+        return done('JarvisRemember', { fact: restated.fact.text }, `Okay, I changed it: ${speakBack(restated.fact.text)}.`);
       }
       case 'forget': {
         const gone = memory.forgetAbout(command.topic, where);

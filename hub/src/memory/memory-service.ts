@@ -103,6 +103,8 @@ const RARE_SHARE = 0.03;
 const RARE_FLOOR = 3;
 const RARE_FLOOR_SHARE = 0.1;
 
+/** The words a correction opens with, which are not part of the fact ("actually, …", "no, sorry, …"). */
+const CORRECTION_LEAD_IN = /^(?:(?:no|nope|sorry|oh|actually|wait|correction)\b[,:]?\s+)+/i;
 /** Words of the speaker about themselves. */
 const FIRST_PERSON = /\b(?:i|i'm|i've|i'd|my|me|mine|myself)\b/i;
 /** What agreeing on "I/my" weighs, against a shared word's idf (about 1 for a common word, 4 for a rare one). */
@@ -179,8 +181,24 @@ export class MemoryService {
       const hit = this.recall(clean, { ...origin, personId }, { touch: false });
       if (hit && hit.fact.personId === personId) replaced = hit.fact;
     }
-    const fact = this.insert(clean, personId, origin, replaced);
+    // "Actually the key is in the blue pot" is kept, and said back, as "the key is in the blue pot".
+    const said = clean.replace(CORRECTION_LEAD_IN, '');
+    const fact = this.insert(said === '' ? clean : said, personId, origin, replaced);
     return { fact, replaced };
+  }
+
+  /**
+   * "Actually the spare key is in the blue pot": replaces the fact of this person the statement is about;
+   * undefined (nothing stored) when it corrects none, so a command that merely starts with "actually" goes on.
+   */
+  restate(statement: string, origin: MemoryOrigin = {}): { fact: Fact; replaced: Fact } | undefined {
+    const clean = statement.trim().replace(/[.!]+$/, '');
+    if (clean === '' || clean.length > 500) throw new MemoryError('JARVIS_MEMORY_BAD_ARGUMENT', 'fact: 1 to 500 characters');
+    const personId = this.personOf(origin);
+    const hit = this.recall(clean, { ...origin, personId }, { touch: false });
+    if (!hit || hit.fact.personId !== personId) return undefined;
+    const said = clean.replace(CORRECTION_LEAD_IN, '');
+    return { fact: this.insert(said === '' ? clean : said, personId, origin, hit.fact), replaced: hit.fact };
   }
 
   /** "Actually it's level 4": rewrites the fact this person touched last. */

@@ -5,6 +5,8 @@
 export type MemoryCommand =
   | { kind: 'remember'; content: string; correction: boolean }
   | { kind: 'correct'; value: string }
+  /** "Actually the spare key is in the blue pot": a whole fact said again, corrected (only if it corrects one). */
+  | { kind: 'restate'; statement: string }
   | { kind: 'forget'; topic: string }
   | { kind: 'recall'; question: string; explicit: boolean };
 
@@ -13,6 +15,9 @@ const FORGET = /^(?:jarvis,? )?(?:please )?(?:forget|delete|erase|drop) (?:what 
 const CORRECT_SHORT = /^(?:no,? |sorry,? )?actually,? (?:it's|it is|they're|they are|that's|that is|it was|make that|change (?:that|it) to) (.+)$/i;
 // "… level 4, not level 3", "thirty, not twenty, …": a value set against the old one is a correction.
 const CORRECTION_CUE = /\b(?:actually|not (?:the |on |in |at )?[\w']+(?: [\w']+)?,?$|changed|moved|now\b|anymore|instead|sorry)|, not [\w']+(?: [\w']+)?(?:,|$)/i;
+/** "(no,) actually <a statement>": a statement has a verb of being, so "actually turn the lights off" is not one. */
+const RESTATE = /^(?:jarvis,? )?(?:(?:no|sorry|oh|wait)[,.]? )*actually,? (.+)$/i;
+const STATEMENT = /\b(?:is|are|was|were|'s|'re)\b/i;
 const QUESTION = /^(?:jarvis,? )?(?:what|where|when|who|which|how|do you (?:know|remember)|did i (?:tell|say|mention)|what's|where's|when's|who's|is|are|does|do|can you (?:remind|tell) me)\b/i;
 const EXPLICIT_RECALL = /\b(?:did i (?:tell|say|mention)|i told you|do you (?:know|remember)|remind me|my|i|our|we)\b/i;
 
@@ -28,6 +33,8 @@ export function parseMemoryCommand(text: string): MemoryCommand | undefined {
     const content = m[1]!.trim();
     return { kind: 'remember', content, correction: CORRECTION_CUE.test(content) };
   }
+  m = RESTATE.exec(t);
+  if (m && STATEMENT.test(m[1]!) && !QUESTION.test(m[1]!) && !t.endsWith('?')) return { kind: 'restate', statement: t };
   if (QUESTION.test(t) || t.endsWith('?')) {
     return { kind: 'recall', question: t.replace(/\?+$/, ''), explicit: EXPLICIT_RECALL.test(t) };
   }

@@ -50,7 +50,8 @@ describe('the memory service', () => {
     const full = m.remember('actually the router is in the office now', { personId: alex });
     expect(full.replaced?.text).toBe('the router is in the hall closet');
     expect(m.forgetAbout('the car', { personId: alex }).map((f) => f.text)).toEqual(['my car is parked on level 4']);
-    expect(m.list().map((f) => f.text)).toEqual(['actually the router is in the office now']);
+    // Kept without the correction's opening word.
+    expect(m.list().map((f) => f.text)).toEqual(['the router is in the office now']);
   });
 
   it('purges the facts a device heard from a time on, and no other', () => {
@@ -78,7 +79,8 @@ describe('the memory service', () => {
     expect(m.recall('what did I say was under the doormat')?.fact.id).toBe(fact.id);
     // A second correction keeps the whole history, oldest first.
     const second = m.remember('sorry, the spare key is now in the green watering can').fact;
-    expect(second.superseded.map((w) => w.text)).toEqual(['the spare key for the shed is under the doormat', 'actually the spare key is in the blue pot']);
+    expect(second.superseded.map((w) => w.text)).toEqual(['the spare key for the shed is under the doormat', 'the spare key is in the blue pot']);
+    expect(second.text).toBe('the spare key is now in the green watering can');
     expect(m.recall('where is the key to the shed')?.fact.id).toBe(second.id);
     // Forgetting the topic in the old words forgets the fact.
     expect(m.forgetAbout('the shed').map((f) => f.id)).toEqual([second.id]);
@@ -92,7 +94,7 @@ describe('the memory service', () => {
     const { fact } = m.remember('actually the spare key is in the blue pot', { deviceId: '0000000b', at: 5000 });
     expect(m.recall('where is the key to the shed')?.fact.id).toBe(fact.id);
     expect(m.purge('0000000a', 500)).toBe(0);
-    expect(m.get(fact.id)?.text).toBe('actually the spare key is in the blue pot');
+    expect(m.get(fact.id)?.text).toBe('the spare key is in the blue pot');
     expect(m.get(fact.id)?.superseded).toEqual([]);
     expect(m.recall('where is the key to the shed')).toBeUndefined();
   });
@@ -122,6 +124,20 @@ describe('the memory service', () => {
     expect(m.recall('which antibiotic am I allergic to')?.fact.text).toBe("I'm allergic to penicillin");
     expect(m.recall('what are the last digits of my passport')?.fact.text).toBe('my passport number ends in 4471');
     expect(m.recall('what is Maya allergic to')?.fact.text).toBe('Maya is allergic to peanuts');
+  });
+
+  it('a spoken full correction is said back without its opening word, and the old words still find the fact', async () => {
+    const m = service();
+    const intercept = memoryCommand(m);
+    const origin = { area: undefined };
+    await intercept('remember that the spare key for the shed is under the doormat', '', origin);
+    const changed = await intercept('actually the spare key is in the blue pot', '', origin);
+    expect(changed?.result.reply).toBe('Okay, I changed it: the spare key is in the blue pot.');
+    expect((await intercept('where is the shed key', '', origin))?.result.reply).toBe('You told me the spare key is in the blue pot.');
+    // A statement that corrects no fact, and a command that starts with "actually", go on to the router.
+    expect(await intercept('actually the garage door is open', '', origin)).toBeUndefined();
+    expect(parseMemoryCommand('actually turn off the kitchen lights')).toBeUndefined();
+    expect(m.list()).toHaveLength(1);
   });
 
   it('refuses an empty or oversized fact with a coded error and stores nothing', () => {

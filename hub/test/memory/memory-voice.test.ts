@@ -107,10 +107,22 @@ describe.skipIf(!tools)('memory by voice (spoken words, whisper transcript injec
     r.speech.commands[1]!(whisper(' Where is the spare key?'));
     await r.pipeline.idle();
     expect(r.said[1]).toBe('You told me the spare key is under the blue pot.');
+
+    // Corrected as a whole statement, then asked in the old words.
+    r.speak('actually the spare key is in the green pot');
+    r.speech.commands[2]!(whisper(' Actually, the spare key is in the green pot.'));
+    await r.pipeline.idle();
+    expect(r.said[2]).toBe('Okay, I changed it: the spare key is in the green pot.');
+    r.speak('where is the key under the blue pot');
+    r.speech.commands[3]!(whisper(' Where is the key under the blue pot?'));
+    await r.pipeline.idle();
+    expect(r.said[3]).toBe('You told me the spare key is in the green pot.');
+    expect(memory.list().map((f) => f.text)).toEqual(['the spare key is in the green pot']);
+
     expect(r.routed).toEqual([]);
     const ends = r.runs.list().filter((run) => run.kind === 'command').map((run) => run.reason);
-    expect(ends).toEqual(['done', 'done']);
+    expect(ends).toEqual(['done', 'done', 'done', 'done']);
     const intents = r.runs.list().flatMap((run) => run.events.filter((e) => e.type === 'intent-end').map((e) => e.data?.['intent']));
-    expect(intents.sort()).toEqual(['JarvisRecall', 'JarvisRemember']);
+    expect(intents.sort()).toEqual(['JarvisRecall', 'JarvisRecall', 'JarvisRemember', 'JarvisRemember']);
   });
 });
