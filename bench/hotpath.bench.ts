@@ -59,11 +59,12 @@ async function measure(engine: 'auto' | 'whisper', emit: Parameters<Benchmark['r
     // the grammar's decode on it when the command ends early, else the hangover), STT (≈0 when the pause's
     // decode is reused), router decision, decision → HA simulator receiving the call.
     const parts: Record<'endpoint' | 'stt' | 'router' | 'ha', number[]> = { endpoint: [], stt: [], router: [], ha: [] };
-    // Inside the whisper step (whisper runs only): stt-start → pass start (scheduler and engine queues), the
+    // Inside the whisper step (whisper runs only): stt-start → pass start (scheduler and engine queues; negative when
+    // the pass began at the command's last pause), the
     // log-mel spectrogram, the encoder plus the prompt's batch decode (up to the first sampled token), the rest
     // of the decode, pass end → stt-end (libuv pool and event loop); and what the pass was given.
-    const inside: Record<'queue' | 'mel' | 'encoderAndPrompt' | 'decodeRest' | 'handBack' | 'audioMs' | 'audioCtx' | 'promptTokens' | 'sampled' | 'encodes', number[]> = {
-      queue: [], mel: [], encoderAndPrompt: [], decodeRest: [], handBack: [], audioMs: [], audioCtx: [], promptTokens: [], sampled: [], encodes: [],
+    const inside: Record<'queue' | 'mel' | 'encoderAndPrompt' | 'decodeRest' | 'handBack' | 'audioMs' | 'audioCtx' | 'promptTokens' | 'sampled' | 'encodes' | 'passes', number[]> = {
+      queue: [], mel: [], encoderAndPrompt: [], decodeRest: [], handBack: [], audioMs: [], audioCtx: [], promptTokens: [], sampled: [], encodes: [], passes: [],
     };
     let missed = 0;
     const rejected: Record<string, number> = {};
@@ -79,8 +80,10 @@ async function measure(engine: 'auto' | 'whisper', emit: Parameters<Benchmark['r
       const at = (type: string): number | undefined => run?.events.find((e) => e.type === type)?.at;
       const sttStart = at('stt-start');
       const sttEnd = at('stt-end');
-      // The command's pass: the last one started after stt-start.
-      const pass = recorder?.passes.filter((p) => sttStart !== undefined && p.startedAt >= sttStart - 1).at(-1);
+      // The command's pass: the last one that finished, started after stt-start or before it at the command's
+      // last pause (a pass begun there is reused when nothing more was said; `queue` is then negative).
+      const pass = recorder?.passes.filter((p) => p.result !== undefined && p.result.segments !== undefined).at(-1);
+      const passCount = recorder?.passes.length ?? 0; // every pass started for this utterance, cancelled ones too
       if (recorder) recorder.passes.length = 0;
       if (i < 2) continue; // warm-up: first decodes fill caches
       const st = pass?.result?.stages;
@@ -96,6 +99,7 @@ async function measure(engine: 'auto' | 'whisper', emit: Parameters<Benchmark['r
         inside.promptTokens.push(st.promptTokens);
         inside.sampled.push(st.sampled);
         inside.encodes.push(st.encodes);
+        inside.passes.push(passCount);
       }
       if (sttStart !== undefined && sttEnd !== undefined) stt.push(sttEnd - sttStart);
       const why = String(run?.events.find((e) => e.type === 'stt-end')?.data?.['rejected'] ?? 'none');
