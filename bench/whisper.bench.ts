@@ -35,6 +35,8 @@ interface BuildConfig {
   includes: string[];
   root: string;
   whisperSources: string[];
+  /** Sources compiled from a patched copy (build-config.cjs WHISPER_PATCHES): name in whisperSources → path. */
+  patched?: Record<string, string>;
   whisperCpp: string;
   sources: string;
   simd: string[];
@@ -70,7 +72,7 @@ function buildNativeBench(cfg: BuildConfig): { exe: string; seconds: number } {
   const objs = cfg.whisperSources.map((s) => `obj/${s.replace(/\//g, '_')}.o`);
   const rules = cfg.whisperSources.map((s, i) => {
     const cpp = s.endsWith('.cpp');
-    return `${objs[i]}: ${join(cfg.root, s)}\n\t@mkdir -p obj && ${cpp ? '$(CXX) -std=c++17' : '$(CC) -std=gnu11'} $(FLAGS) -c $< -o $@\n`;
+    return `${objs[i]}: ${cfg.patched?.[s] ?? join(cfg.root, s)}\n\t@mkdir -p obj && ${cpp ? '$(CXX) -std=c++17' : '$(CC) -std=gnu11'} $(FLAGS) -c $< -o $@\n`;
   });
   writeFileSync(join(dir, 'Makefile'), [
     `FLAGS = ${flags}`,

@@ -53,6 +53,71 @@ function archSources() {
   return [];
 }
 
+/**
+ * Changes we compile into whisper.rn's whisper.cpp, applied to a copy in build/jarvis-src/ (the package stays as
+ * installed). Each names the exact text it replaces; a whisper.rn whose text differs fails the build loudly
+ * instead of compiling something else.
+ *  - decoder-last-logits: the decoder graph computed the vocabulary logits of every token of a batch (whisper.cpp
+ *    leaves the one-row view commented out) although only rows flagged in `batch.logits` are ever read. For the
+ *    initial prompt (one batch, only its last row read) that was tokens × 51,864 × d_model multiply-adds for
+ *    nothing: with the hub's 160-token prompt, more than the rest of the pass. Now, when only the last row is
+ *    wanted (and not for the allocator's worst case), only that row is computed, and read back from row 0.
+ */
+const WHISPER_PATCHES = [
+  {
+    name: 'decoder-last-logits',
+    file: 'whisper.cpp',
+    edits: [
+      [
+        'static struct wsp_ggml_cgraph * whisper_build_graph_decoder(\n',
+        '// jarvis (decoder-last-logits): true when a batch reads the logits of its last token only.\n' +
+        'static bool jarvis_only_last_logits(const whisper_batch & batch) {\n' +
+        '    if (batch.n_tokens < 1 || !batch.logits[batch.n_tokens - 1]) return false;\n' +
+        '    for (int i = 0; i + 1 < batch.n_tokens; ++i) if (batch.logits[i]) return false;\n' +
+        '    return true;\n' +
+        '}\n\n' +
+        'static struct wsp_ggml_cgraph * whisper_build_graph_decoder(\n',
+      ],
+      [
+        '    //cur = wsp_ggml_view_2d(ctx0, cur, cur->ne[0], 1, cur->nb[1], (cur->ne[1] - 1)*cur->nb[1]);\n',
+        '    // jarvis (decoder-last-logits): only the last row when only it is read.\n' +
+        '    if (!worst_case && jarvis_only_last_logits(batch)) cur = wsp_ggml_view_2d(ctx0, cur, cur->ne[0], 1, cur->nb[1], (cur->ne[1] - 1)*cur->nb[1]);\n',
+      ],
+      [
+        '        wsp_ggml_backend_tensor_get(logits, logits_out.data() + (n_vocab*i), sizeof(float)*(n_vocab*i), sizeof(float)*n_vocab);\n',
+        '        // jarvis (decoder-last-logits): a one-row logits tensor holds the last token\'s row.\n' +
+        '        const int64_t row = logits->ne[1] == 1 ? 0 : i;\n' +
+        '        wsp_ggml_backend_tensor_get(logits, logits_out.data() + (n_vocab*i), sizeof(float)*(n_vocab*row), sizeof(float)*n_vocab);\n',
+      ],
+    ],
+  },
+];
+
+/**
+ * Writes the patched copies (only when their text changed, so make does not rebuild them for nothing) and
+ * returns { 'whisper.cpp': absolute path of the copy }.
+ */
+function patchedSources(root) {
+  const out = {};
+  const dir = path.join(__dirname, 'build', 'jarvis-src');
+  for (const file of [...new Set(WHISPER_PATCHES.map((p) => p.file))]) {
+    let text = fs.readFileSync(path.join(root, file), 'utf8');
+    for (const patch of WHISPER_PATCHES.filter((p) => p.file === file)) {
+      for (const [from, to] of patch.edits) {
+        const at = text.indexOf(from);
+        if (at < 0 || text.indexOf(from, at + 1) >= 0) throw new Error(`whisper patch ${patch.name}: ${file} of ${sourcePackage()} does not contain its anchor exactly once: ${JSON.stringify(from.slice(0, 60))}`);
+        text = text.replace(from, () => to);
+      }
+    }
+    // The copy lives elsewhere: its quoted includes resolve through the include path (the sources' root).
+    const target = path.join(dir, file);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    if (!fs.existsSync(target) || fs.readFileSync(target, 'utf8') !== text) fs.writeFileSync(target, text);
+    out[file] = target;
+  }
+  return out;
+}
+
 /** Our binding's own files (native/src). */
 const OUR_SOURCES = ['src/addon.cc', 'src/gbnf.cc', 'src/model-check.cc'];
 
@@ -122,6 +187,9 @@ function config() {
     ldflags: ['-pthread', ...(threads === 'openmp' ? ['-fopenmp'] : [])],
     root: sourceRoot(),
     whisperSources: [...WHISPER_SOURCES, ...archSources()],
+    /** whisper.rn files compiled from a patched copy instead (WHISPER_PATCHES), by name in whisperSources. */
+    patches: WHISPER_PATCHES.map((p) => p.name),
+    patched: patchedSources(sourceRoot()),
     includes: [sourceRoot(), path.join(sourceRoot(), 'ggml-cpu')],
   };
 }
@@ -134,7 +202,7 @@ if (require.main === module) {
   if (what === 'root') process.stdout.write(c.root);
   else if (what === 'sources') {
     // gyp's make generator needs source paths relative to binding.gyp.
-    const theirs = c.whisperSources.map((f) => GYP_WRAPPED[f] ?? path.relative(process.cwd(), path.join(c.root, f)));
+    const theirs = c.whisperSources.map((f) => GYP_WRAPPED[f] ?? path.relative(process.cwd(), c.patched[f] ?? path.join(c.root, f)));
     process.stdout.write([...OUR_SOURCES, ...theirs].join(' '));
   } else if (what === 'includes') process.stdout.write(c.includes.join(' '));
   else if (what === 'defines') process.stdout.write(c.defines.join(' '));

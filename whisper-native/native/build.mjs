@@ -93,7 +93,7 @@ const r = spawnSync(process.execPath, [gyp, ...args], { cwd: here, stdio: ['igno
 const s = ((Date.now() - t0) / 1000).toFixed(1);
 if (r.status === 0) {
   if (current) writeFileSync(stampFile, current);
-  const { root: _root, whisperSources, includes: _includes, ...flags } = info;
+  const { root: _root, whisperSources, includes: _includes, patched: _patched, ...flags } = info;
   writeFileSync(infoFile, `${JSON.stringify({ ...flags, files: whisperSources.length, buildSeconds: Number(s), builtAt: new Date().toISOString(), nodeAbi: process.versions.modules }, null, 2)}\n`);
   console.error(`jarvis: built native addon whisper (whisper.cpp ${info.whisperCpp}, ${info.simd.join(' ') || 'no SIMD flags'}, ${info.threading}) in ${s} s`);
 } else {

@@ -14,6 +14,8 @@ export interface WhisperBuildInfo {
   simd: string[];
   /** `openmp` or `ggml` (ggml's own thread pool). */
   threading: string;
+  /** Our changes compiled into whisper.cpp (native/build-config.cjs WHISPER_PATCHES); absent in older builds. */
+  patches?: string[];
   optimization: string;
   compiler: string;
   /** Wall-clock seconds of the build. */
@@ -41,8 +43,9 @@ export function whisperBuildInfo(): WhisperBuildInfo {
   return cached;
 }
 
-/** One line: `whisper.cpp 1.9.3 (whisper.rn@0.7.4), avx512f avx512bw … avx2 fma f16c, openmp, -O3`. */
+/** One line: `whisper.cpp 1.9.3 (whisper.rn@0.7.4, patched: decoder-last-logits), avx512f avx512bw … avx2 fma f16c, ggml, -O3`. */
 export function whisperBuildSummary(info: WhisperBuildInfo = whisperBuildInfo()): string {
   const simd = info.simd.length > 0 ? info.simd.map((f) => f.replace(/^-m(arch=)?/, '')).join(' ') : 'no SIMD flags';
-  return `whisper.cpp ${info.whisperCpp} (${info.sources}), ${simd}, ${info.threading}, ${info.optimization}`;
+  const patched = info.patches && info.patches.length > 0 ? `, patched: ${info.patches.join(' ')}` : '';
+  return `whisper.cpp ${info.whisperCpp} (${info.sources}${patched}), ${simd}, ${info.threading}, ${info.optimization}`;
 }

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { whisperBuildInfo, whisperBuildSummary } from '../src/build-info.js';
 
@@ -22,5 +23,29 @@ describe('whisperBuildInfo', () => {
       expect(info.systemInfo.includes(ggml), ggml).toBe(has(cpu));
     }
     expect(info.systemInfo).toContain(info.threading === 'openmp' ? 'OPENMP = 1' : 'CPU :');
+  });
+});
+
+describe('whisper.cpp as we compile it', () => {
+  const { config } = createRequire(import.meta.url)('../native/build-config.cjs') as { config(): { patches: string[]; patched: Record<string, string>; root: string } };
+
+  it('computes the decoder\'s vocabulary logits only for the rows it reads (decoder-last-logits)', () => {
+    const cfg = config();
+    expect(cfg.patches).toContain('decoder-last-logits');
+    const patched = readFileSync(cfg.patched['whisper.cpp']!, 'utf8');
+    const original = readFileSync(`${cfg.root}/whisper.cpp`, 'utf8');
+    // whisper.rn's copy keeps the one-row view commented out; ours takes it when only the last row is read.
+    expect(original).toContain('//cur = wsp_ggml_view_2d(ctx0, cur, cur->ne[0], 1');
+    expect(patched).not.toContain('//cur = wsp_ggml_view_2d(ctx0, cur, cur->ne[0], 1');
+    expect(patched).toContain('if (!worst_case && jarvis_only_last_logits(batch)) cur = wsp_ggml_view_2d(');
+    expect(patched).toContain('sizeof(float)*(n_vocab*row)');
+    // Nothing else changed: the copy is the original plus the three edits.
+    expect(patched.split('\n').length - original.split('\n').length).toBe(7 + 1 + 2);
+  });
+
+  it('the addon in use was built with them, and its build info says so', () => {
+    const info = whisperBuildInfo();
+    expect(info.patches).toEqual(config().patches);
+    expect(whisperBuildSummary(info)).toContain(`(${info.sources}, patched: decoder-last-logits)`);
   });
 });
