@@ -2,24 +2,35 @@
  * Sweep of the hearing policy's bars (hub/src/voice/hearing-policy.ts) over saved per-utterance records of the TUNE
  * half only (written by bench/stt-command-tune.ts). Not a benchmark result.
  *
- *   npx tsx bench/hearing-policy-tune.ts [tests/fixtures/generated/stt-command/<tune records>.jsonl ...]   (several are pooled)
+ *   npx tsx bench/hearing-policy-tune.ts [--engine-now] [tests/fixtures/generated/stt-command/<tune records>.jsonl ...]
+ *
+ * Several files are pooled; `--engine-now` replays them at the engine's accept bars as they are in the tree;
+ * `--sure=clean,noisy,word` holds the sure bar.
  *
  * The sure bar only changes utterances the engine accepted, the ask bar and the disagreement rule only those it
  * declined, so each half of the grid is swept on its own records and the best pair combined. Chosen: no opposite or
- * wrong-target action (a volume or step change the other way counts as opposite), chit-chat asked or acted on at most
- * 3 % of chit-chat, then the highest score: a right action 1, a right question 0.6 (it costs a turn), a wrong
+ * wrong-target action (a volume or step change the other way counts as opposite), no chit-chat acted on, chit-chat
+ * asked about at most 3 % of chit-chat, then the highest score: a right action 1, a right question 0.6 (it costs a turn), a wrong
  * question −0.3 (the user says no), any other wrong action −3; ties go to the higher bars (fewer questions). Prints today's behaviour (no policy), the top pairs and the chosen one as a table.
  */
 import { fileURLToPath } from 'node:url';
-import type { GrammarMargins } from '../hub/src/stt/grammar/grammar-engine.js';
+import { acceptsMargins, ROUTER_GRAMMAR_MARGINS, type GrammarMargins } from '../hub/src/stt/grammar/grammar-engine.js';
 import { ACT_ON_ACCEPTED_BARS, DEFAULT_HEARING_BARS, type HearingBars } from '../hub/src/voice/hearing-policy.js';
 import { routeCrashes, formatTally, loadRecords, sideExamples, sideRouter, tallyPolicy, type PolicyTally } from './hearing-policy.js';
 import type { UtteranceRecord } from './stt-command-eval.js';
 
-const paths = process.argv.length > 2 ? process.argv.slice(2) : [fileURLToPath(new URL('../tests/fixtures/generated/stt-command/tune-area-dom-sp-2nd-e6.jsonl', import.meta.url))];
+const args = process.argv.slice(2);
+const replay = args.includes('--engine-now');
+const paths = args.filter((a) => !a.startsWith('--'));
+if (paths.length === 0) paths.push(fileURLToPath(new URL('../tests/fixtures/generated/stt-command/tune-area-dom-sp-2nd-e6.jsonl', import.meta.url)));
 if (paths.some((p) => /bench-test|test-b|\/bench-/.test(p))) throw new Error('the sweep runs on TUNE records only');
 // Several files (runs of different engine variants on the same tune audio) are pooled.
-const records = paths.flatMap((p) => loadRecords(p)).filter((r) => !r.openVocabulary);
+// `--engine-now`: the records are replayed with the engine's accept bars as they are in the tree (ROUTER_GRAMMAR_MARGINS):
+// a best path declined by margin only (the second opinion agreed) that passes them counts as accepted.
+const records = paths.flatMap((p) => loadRecords(p)).filter((r) => !r.openVocabulary).map((r) => {
+  if (!replay || r.text !== '' || !r.candidate || r.alternative || r.margin === undefined || r.wordMargin === undefined) return r;
+  return acceptsMargins({ margin: r.margin, wordMargin: r.wordMargin }, r.snrEstimate, ROUTER_GRAMMAR_MARGINS) ? { ...r, text: r.candidate } : r;
+});
 const path = paths.join(' + ');
 const examples = sideExamples('tune');
 const route = sideRouter('tune');
@@ -52,11 +63,19 @@ function sweep(subset: readonly UtteranceRecord[], configs: Iterable<Part['bars'
   return out;
 }
 
+/** `--sure=clean,noisy,word`: hold the sure bar there and sweep the rest. */
+const fixedSure = args.find((a) => a.startsWith('--sure='))?.slice(7).split(',').map(Number);
+
 function* sureConfigs(): Generator<Part['bars'] & { strict: number }> {
+  if (fixedSure && fixedSure.length === 3 && fixedSure.every(Number.isFinite)) {
+    const [clean, noisy, w] = fixedSure as [number, number, number];
+    yield { sure: { clean, noisy, wordClean: w, wordNoisy: w }, confirm: 'action', strict: 0 };
+    return;
+  }
   for (const confirm of ['action', 'opposite'] as const) {
     yield { sure: ALWAYS, confirm, strict: -OFF };
     yield { sure: NEVER, confirm, strict: OFF };
-    for (const clean of grid(-7, 10)) for (const noisy of grid(-2, 12)) for (const w of words) {
+    for (const clean of grid(-7, 10, 0.5)) for (const noisy of grid(-2, 12)) for (const w of words) {
       yield { sure: { clean, noisy, wordClean: w, wordNoisy: w }, confirm, strict: clean + noisy + w / 10 };
     }
   }
@@ -72,7 +91,7 @@ function* askConfigs(): Generator<Part['bars'] & { strict: number }> {
 }
 
 const today = tallyPolicy(records, examples, route, { ...base });
-process.stdout.write(`records ${path} (${records.length} closed-vocabulary utterances, ${accepted.length} accepted by the engine)\n`);
+process.stdout.write(`records ${path} (${records.length} closed-vocabulary utterances, ${accepted.length} accepted by the engine${replay ? ` replayed at its bars now, ${JSON.stringify(ROUTER_GRAMMAR_MARGINS)}` : ''})\n`);
 process.stdout.write(`today (act on every accepted text, never ask): ${formatTally(today)}\n`);
 
 const rank = (a: Part, b: Part): number => score(b.tally) - score(a.tally) || b.strict - a.strict;
@@ -82,6 +101,8 @@ let best: { s: Part; a: Part; t: PolicyTally } | undefined;
 for (const s of sureParts) for (const a of askParts) {
   const t = add(s.tally, a.tally);
   if (t['chitchat-asked'] + t['chitchat-acted'] > chitBudget) continue;
+  // Chit-chat taken as an action is a wrong action too: none.
+  if (t['chitchat-acted'] > 0) continue;
   if (!best || score(t) > score(best.t) || (score(t) === score(best.t) && s.strict + a.strict > best.s.strict + best.a.strict)) best = { s, a, t };
 }
 const show = (b: Partial<HearingBars>): string => JSON.stringify(b, (_, v: unknown) => (v === OFF ? 'never' : v === -OFF ? 'always' : v));

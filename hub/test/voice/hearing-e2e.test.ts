@@ -37,7 +37,8 @@ describe.skipIf(skip !== undefined)('hearing policy end to end: ask on the devic
     expect(runs[0]!.events.find((e) => e.type === 'reply')?.data).toMatchObject({ code: 'JARVIS_ROUTE_CONFIRM_PENDING', hearing: 'asked' });
 
     await speak(t, kitchen, voiceFixture({ text: 'yes' }), { speed: 2 });
-    expect(calls(t)).toEqual([['light.turn_on', ['light.kitchen']]]);
+    // On a loaded box the yes may still be in the segmenter's hangover when speak() returns: wait for its reply.
     expect(await kitchen.heard(/kitchen light/i, 1)).toBe('Turned on the Kitchen Light.');
+    expect(calls(t)).toEqual([['light.turn_on', ['light.kitchen']]]);
   }, 120_000); // the grammar of the whole language compiles at start: slow when the shared cores are busy
 });
