@@ -59,11 +59,18 @@ export interface UtteranceRecord {
   why?: string;
   /** Whether tier 0 gets the annotated action from the sentence's own text (the router's ceiling for this item). */
   textRight: boolean;
+  /**
+   * Whether the annotated text is a sentence of the grammar the recogniser searched: when it is not, the recogniser
+   * cannot get it right whatever its thresholds (the recogniser's ceiling for this item).
+   */
+  inGrammar: boolean;
 }
 
 /** A recogniser as the scorer drives it. */
 export interface CommandRecogniser {
   transcribe(pcm: Float32Array, context: { area?: string }): Promise<Transcript>;
+  /** Whether a text is a sentence of the grammar it searches (`GrammarEngine.inGrammar`). */
+  inGrammar(text: string): boolean;
 }
 
 function example(item: MatrixItem): DevExample {
@@ -83,6 +90,19 @@ export function classify(ex: DevExample, got: ScoredDecision): { outcome: Outcom
   return { outcome: 'wrong', why };
 }
 
+/**
+ * Tier 0's decision, or none when tier 0 throws on a recognised text (a router bug: logged with the text, counted
+ * as declined so one bad sentence does not lose a whole run's records).
+ */
+function safeRoute(router: Tier0Router, text: string, context: { area?: string }): ScoredDecision {
+  try {
+    return router.route(text, context);
+  } catch (err) {
+    process.stderr.write(`tier 0 threw on ${JSON.stringify(text)} (${JSON.stringify(context)}): ${(err as Error).message}\n`);
+    return { intent: null, slots: {}, path: 'passive' };
+  }
+}
+
 /** Decodes and scores every item of one side's matrix. */
 export async function runMatrix(
   side: Side,
@@ -98,17 +118,18 @@ export async function runMatrix(
     const audio = renderItem(item);
     const pcm = int16ToFloat(audio.samples);
     const t = await recogniser.transcribe(pcm, context);
-    const decision = t.text === '' ? { intent: null, slots: {}, path: 'passive' } : router.route(t.text, context);
+    const decision = t.text === '' ? { intent: null, slots: {}, path: 'passive' } : safeRoute(router, t.text, context);
     const { outcome, why } = classify(ex, decision);
     const textRight = judge(ex, router.route(ex.text, context)) === undefined;
     const best = t.text || t.candidate || '';
-    const bestPathRight = ex.intent !== null && best !== '' && classify(ex, router.route(best, context)).outcome === 'right';
+    const bestPathRight = ex.intent !== null && best !== '' && classify(ex, safeRoute(router, best, context)).outcome === 'right';
     out.push({
       id: item.id, line: ex.line, voice: item.voice, wpm: item.wpm, noise: item.noise, snrDb: item.snrDb, openVocabulary: item.openVocabulary,
       command: ex.intent !== null, intent: ex.intent, text: t.text, ...(t.margin !== undefined ? { margin: t.margin } : {}),
       ...(t.wordMargin !== undefined ? { wordMargin: t.wordMargin } : {}), snrEstimate: Math.round(estimateSnrDb(pcm) * 10) / 10, ...(t.rejected ? { rejected: t.rejected } : {}),
       ...(t.grammar ? { grammar: t.grammar } : {}), ...(t.candidate ? { candidate: t.candidate } : {}), ...(t.alternative ? { alternative: t.alternative } : {}), bestPathRight,
       decodeMs: Math.round(t.timings.decodeMs), got: { intent: decision.intent, slots: { ...decision.slots } }, outcome, ...(why ? { why } : {}), textRight,
+      inGrammar: recogniser.inGrammar(ex.text),
     });
     options.onProgress?.(out.length, items.length);
   }
@@ -128,11 +149,13 @@ export interface Tally {
   chitchatAccepted: number;
   /** Commands tier 0 gets right from the true text (the ceiling the recogniser is measured against). */
   textRight: number;
+  /** Commands whose text is a sentence of the recogniser's grammar (the most it can get right). */
+  inGrammar: number;
 }
 
 /** Tallies records (open-vocabulary commands should be tallied apart by the caller). */
 export function tally(records: readonly UtteranceRecord[]): Tally {
-  const t: Tally = { commands: 0, right: 0, declined: 0, accepted: 0, opposite: 0, wrongTarget: 0, wrongOther: 0, chitchat: 0, chitchatAccepted: 0, textRight: 0 };
+  const t: Tally = { commands: 0, right: 0, declined: 0, accepted: 0, opposite: 0, wrongTarget: 0, wrongOther: 0, chitchat: 0, chitchatAccepted: 0, textRight: 0, inGrammar: 0 };
   for (const r of records) {
     if (!r.command) {
       t.chitchat++;
@@ -141,6 +164,7 @@ export function tally(records: readonly UtteranceRecord[]): Tally {
     }
     t.commands++;
     if (r.textRight) t.textRight++;
+    if (r.inGrammar) t.inGrammar++;
     if (r.outcome === 'declined') t.declined++;
     else t.accepted++;
     if (r.outcome === 'right') t.right++;

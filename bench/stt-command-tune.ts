@@ -4,13 +4,15 @@
  *
  *   JARVIS_TUNE_VARIANT=home|area JARVIS_TUNE_EVERY=6 JARVIS_TUNE_AREA_ONLY=1 npx tsx bench/stt-command-tune.ts
  *
- * `JARVIS_TUNE_SECOND=0` turns off the second opinion; `JARVIS_TUNE_SPEECH=0` keeps the router's rule spellings and articles; `JARVIS_TUNE_DOMAINS=0` turns off the domain-limited targets.
+ * `JARVIS_TUNE_POLITE=0` leaves out "could you … please", `JARVIS_TUNE_HEY=1` adds "hey jarvis …",
+ * `JARVIS_TUNE_ONOFF=names|places` adds "<target> on|off"; `JARVIS_TUNE_FORMS=homeKinds,kindInPlace,quantifiers` picks the
+ * target forms (default `DEFAULT_TARGET_FORMS`, empty = none). `JARVIS_TUNE_SECOND=0` turns off the second opinion; `JARVIS_TUNE_SPEECH=0` keeps the router's rule spellings and articles; `JARVIS_TUNE_DOMAINS=0` turns off the domain-limited targets.
  * `home`: the whole-home grammar only (as before issue 14's per-area grammars); `area`: the speaking device's area
  * first, the whole home when that declines. `JARVIS_TUNE_AREA_ONLY=1` keeps the sentences with a device area
  * (the only ones the area grammar can change).
  */
-import { DEFAULT_SPHINX_MODEL, GrammarEngine, type GrammarEngineOptions } from '../hub/src/stt/grammar/grammar-engine.js';
-import { commandGrammar } from '../hub/src/stt/command-grammar.js';
+import { DEFAULT_SPHINX_MODEL, DEFAULT_TARGET_FORMS, GrammarEngine, type GrammarEngineOptions } from '../hub/src/stt/grammar/grammar-engine.js';
+import { commandGrammar, type SpeechOnOff } from '../hub/src/stt/command-grammar.js';
 import { KIND_TARGETS } from '../hub/src/voice/voice-pipeline.js';
 import { namesFromRegistry } from '../hub/src/stt/grammar/slots.js';
 import { loadRegistrySnapshot } from '../hub/src/home-assistant/registry-snapshot.js';
@@ -23,11 +25,16 @@ const areaOnly = process.env['JARVIS_TUNE_AREA_ONLY'] === '1';
 const domains = process.env['JARVIS_TUNE_DOMAINS'] !== '0';
 const speech = process.env['JARVIS_TUNE_SPEECH'] !== '0';
 const second = process.env['JARVIS_TUNE_SECOND'] !== '0';
+const polite = process.env['JARVIS_TUNE_POLITE'] !== '0';
+const hey = process.env['JARVIS_TUNE_HEY'] === '1';
+const onOff = (['names', 'places'].includes(process.env['JARVIS_TUNE_ONOFF'] ?? '') ? process.env['JARVIS_TUNE_ONOFF'] : false) as SpeechOnOff;
+const formsEnv = process.env['JARVIS_TUNE_FORMS'];
+const targetForms = formsEnv === undefined ? DEFAULT_TARGET_FORMS : Object.fromEntries(formsEnv.split(',').filter(Boolean).map((f) => [f, true]));
 const extra = (process.env['JARVIS_TUNE_ARGS'] ?? '').split(' ').filter((x) => x !== '');
 
 const names = namesFromRegistry(loadRegistrySnapshot(sideSources('tune').home));
 const options: GrammarEngineOptions = {
-  modelDir: DEFAULT_SPHINX_MODEL, names: { ...names, entities: [...names.entities, ...KIND_TARGETS] }, ...commandGrammar({ speech }),
+  modelDir: DEFAULT_SPHINX_MODEL, names: { ...names, entities: [...names.entities, ...KIND_TARGETS] }, ...commandGrammar({ speech, polite, hey, onOff }), targetForms,
   areaGrammars: variant === 'area', domainTargets: domains, secondOpinion: second, decoderArgs: extra,
 };
 const engine = new GrammarEngine(options);
@@ -37,21 +44,21 @@ process.stderr.write(`built in ${Math.round(performance.now() - t0)} ms: ${JSON.
 let records: UtteranceRecord[];
 try {
   const started = performance.now();
-  records = await runMatrix('tune', { transcribe: (pcm, context) => engine.transcribe(pcm, context) }, {
+  records = await runMatrix('tune', { transcribe: (pcm, context) => engine.transcribe(pcm, context), inGrammar: (text) => engine.inGrammar(text) }, {
     every, noisyPerSentence: 1, ...(areaOnly ? { only: (item) => item.sentence.device_area !== undefined } : {}),
     onProgress: (done, total) => { if (done % 20 === 0) process.stderr.write(`${done}/${total} (${Math.round((performance.now() - started) / 1000)} s)\n`); },
   });
 } finally {
   await engine.stop();
 }
-const label = `tune-${variant}${domains ? '-dom' : ''}${speech ? '-sp' : ''}${second ? '-2nd' : ''}${areaOnly ? '-areaonly' : ''}-e${every}${extra.length ? '-args' : ''}`;
+const label = `tune-${variant}${domains ? '-dom' : ''}${speech ? '-sp' : ''}${polite ? '-pol' : ''}${hey ? '-hey' : ''}${onOff ? `-${onOff}` : ''}${formsEnv === undefined ? '' : `-f${Object.keys(targetForms).map((k) => k.slice(0, 4)).join('')}`}${second ? '-2nd' : ''}${areaOnly ? '-areaonly' : ''}-e${every}${extra.length ? '-args' : ''}`;
 process.stderr.write(`records in ${saveRecords(label, records)}\n`);
 const closed = records.filter((r) => !r.openVocabulary);
 for (const [name, keep] of [['all', () => true], ['clean', (r: UtteranceRecord) => r.noise === 'clean'], ['noisy', (r: UtteranceRecord) => r.noise !== 'clean']] as const) {
   const group = closed.filter(keep);
   const t = tally(group);
   const best = group.filter((r) => r.bestPathRight).length;
-  process.stdout.write(`${label} ${name}: right ${t.right}/${t.commands}, best path right ${best}, accepted ${t.accepted}, opposite ${t.opposite}, wrong target ${t.wrongTarget}, wrong other ${t.wrongOther}, chit-chat ${t.chitchatAccepted}/${t.chitchat}, text ceiling ${t.textRight}\n`);
+  process.stdout.write(`${label} ${name}: right ${t.right}/${t.commands}, best path right ${best}, accepted ${t.accepted}, opposite ${t.opposite}, wrong target ${t.wrongTarget}, wrong other ${t.wrongOther}, chit-chat ${t.chitchatAccepted}/${t.chitchat}, text ceiling ${t.textRight}, in grammar ${t.inGrammar}/${t.commands}\n`);
 }
 const ms = records.map((r) => r.decodeMs).sort((a, b) => a - b);
 process.stdout.write(`${label} decode ms p50 ${ms[Math.floor(ms.length / 2)]} p90 ${ms[Math.floor(ms.length * 0.9)]} (load ${(await import('node:os')).loadavg()[0]!.toFixed(1)})\n`);

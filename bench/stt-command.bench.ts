@@ -38,6 +38,8 @@ function figure(side: Side, condition: string, records: readonly UtteranceRecord
     opposite: t.opposite, wrong_target: t.wrongTarget, wrong_other: t.wrongOther,
     chitchat_accepted: `${t.chitchatAccepted}/${t.chitchat}`, chitchat_accepted_ratio: ratio(t.chitchatAccepted, t.chitchat),
     text_ceiling: `${t.textRight}/${t.commands}`,
+    // The recogniser's ceiling: commands whose text is a sentence of the grammar it searched at all.
+    in_grammar: `${t.inGrammar}/${t.commands}`,
   };
 }
 
@@ -62,7 +64,7 @@ export const benchmarks: Benchmark[] = [
       let records: UtteranceRecord[];
       try {
         const started = performance.now();
-        records = await runMatrix(side, { transcribe: (pcm, context) => engine.transcribe(pcm, context) }, {
+        records = await runMatrix(side, { transcribe: (pcm, context) => engine.transcribe(pcm, context), inGrammar: (text) => engine.inGrammar(text) }, {
           every: Number(process.env['JARVIS_BENCH_STT_EVERY'] ?? 1),
           noisyPerSentence: 1,
           onProgress: (done, total) => { if (done % 100 === 0) process.stderr.write(`stt.command_accuracy: ${done}/${total} (${Math.round((performance.now() - started) / 1000)} s)\n`); },

@@ -12,16 +12,63 @@ export const SPEECH_RULES: Readonly<Record<string, string>> = { turn: '(turn|swi
 export const SPEECH_ARTICLES: readonly string[] = ['the'];
 
 /**
+ * Words people wrap a command in ("could you …", "… please"), which tier 0 strips before matching (normalize.ts):
+ * the speech grammar says them around every sentence, or "could you turn off the garage light" cannot be heard at
+ * all. Only these few: each is one more path into every sentence.
+ */
+export const SPEECH_POLITE_RULES: Readonly<Record<string, string>> = {
+  polite_before: '(please|(can|could) you [please]|please (can|could) you)',
+  polite_after: 'please',
+};
+
+/** The same with the wake phrase said before the command ("hey jarvis, turn …"), which tier 0 also strips. */
+export const SPEECH_HEY_RULES: Readonly<Record<string, string>> = {
+  polite_before: '(please|(can|could) you [please]|please (can|could) you|hey [jarvis] [(can|could) you] [please]|jarvis)',
+  polite_after: 'please',
+};
+
+/**
+ * "<target> on|off" said with the target first ("porch light on", "kitchen lights off"), which tier 0 takes only
+ * for a known target: `names` for the home's own names, `places` for those and "<place> <kind>". Never a kind
+ * word alone ("lights on"): as a sentence of two short words it fits a mumble.
+ */
+export type SpeechOnOff = false | 'names' | 'places';
+
+function onOffTemplates(onOff: SpeechOnOff): typeof commandTemplates {
+  if (onOff === false) return [];
+  const slot = onOff === 'names' ? '{named_target}' : '{place_kind_target}';
+  return [
+    { intent: 'HassTurnOn', sentences: [`${slot} on`] },
+    { intent: 'HassTurnOff', sentences: [`${slot} off`] },
+  ];
+}
+
+/** Options of {@link commandGrammar}. */
+export interface SpeechGrammarOptions {
+  /** false: the router's rule spellings and articles as they are (what the grammar was before issue 14's tuning). */
+  speech?: boolean;
+  /** Every sentence may be wrapped in {@link SPEECH_POLITE_RULES} (default true; with `speech: false`, false). */
+  polite?: boolean;
+  /** Also "hey jarvis …" before a command ({@link SPEECH_HEY_RULES}); default false. */
+  hey?: boolean;
+  /** The target-first on/off forms (default false). */
+  onOff?: SpeechOnOff;
+}
+
+/**
  * The command recogniser's grammar: the router's own templates, so what it accepts is what tier 0 understands,
  * less the loose forms ("{target} on", "play …") that tier 0 accepts only for a known target: as sentences of
  * a closed grammar they let almost any audio match something, which widened every margin against the phone
  * loop until the README's own "turn on the kitchen lights" was declined. `speech: false` keeps the router's
  * rule spellings and articles as they are (what the grammar was before issue 14's tuning).
  */
-export function commandGrammar(options: { speech?: boolean } = {}): {
+export function commandGrammar(options: SpeechGrammarOptions = {}): {
   templates: typeof commandTemplates; rules: Readonly<Record<string, string>>; minMargin: typeof ROUTER_GRAMMAR_MARGINS; articles?: readonly string[];
 } {
-  const templates = commandTemplates.filter((t) => !t.weak);
-  if (options.speech === false) return { templates, rules: expansionRules, minMargin: ROUTER_GRAMMAR_MARGINS };
-  return { templates, rules: { ...expansionRules, ...SPEECH_RULES }, minMargin: ROUTER_GRAMMAR_MARGINS, articles: SPEECH_ARTICLES };
+  const strict = [...commandTemplates.filter((t) => !t.weak), ...onOffTemplates(options.onOff ?? false)];
+  if (options.speech === false && options.polite !== true) return { templates: strict, rules: expansionRules, minMargin: ROUTER_GRAMMAR_MARGINS };
+  const polite = options.polite ?? true;
+  const templates = polite ? strict.map((t) => ({ ...t, sentences: t.sentences.map((x) => `[<polite_before>] (${x}) [<polite_after>]`) })) : strict;
+  const rules = { ...expansionRules, ...(options.speech === false ? {} : SPEECH_RULES), ...(polite ? (options.hey === true ? SPEECH_HEY_RULES : SPEECH_POLITE_RULES) : {}) };
+  return { templates, rules, minMargin: ROUTER_GRAMMAR_MARGINS, ...(options.speech === false ? {} : { articles: SPEECH_ARTICLES }) };
 }

@@ -82,8 +82,10 @@ describe('word automata for the command grammar', () => {
     // sphinxbase's JSGF compiler made 16,570 states of the 22-intent grammar (one name list per reference); this
     // compiler made under 1,000 of it. The language now covers all ~40 of HA's intents with their word orders
     // (1,621 states here, measured): the bound follows the language, and the speech side narrows it by area and
-    // intent (commandGrammar options), which the recogniser's own benchmark measures.
-    expect(g.fsg.states).toBeLessThan(2000);
+    // intent (commandGrammar options), which the recogniser's own benchmark measures. 2,127 since the closed slots
+    // {where}, {state}, {color}, {percentage}, {volume_step} got their phrases and <timer> its sentences (they were
+    // skipped: 93 template sentences the grammar could not say).
+    expect(g.fsg.states).toBeLessThan(2300);
     const walker = new FsgWalker(g.fsg);
     expect(walker.continues('turn on the kitchen lights'.split(' '))).toBe(false);
     expect(walker.continues('turn off the kitchen'.split(' '))).toBe(true);

@@ -1,8 +1,9 @@
 import type { RegistrySnapshot } from '../../home-assistant/registry-snapshot.js';
 import { DOMAIN_WORDS } from '../../language/grammar-templates.js';
-import { DOMAIN_WORDS as KIND_WORDS } from '../../language/domain-words.js';
+import { domainPhrases, DOMAIN_WORDS as KIND_WORDS } from '../../language/domain-words.js';
 import { singular } from '../../language/normalize.js';
 import { spellNumber } from '../../language/words.js';
+import { COLORS, MEDIA_CLASSES, STATE_WORDS } from '../../language/templates.js';
 
 /** The names a grammar is built from: what the user calls things (names and aliases). */
 export interface GrammarNames {
@@ -73,7 +74,11 @@ export function namesFromRegistry(snapshot: RegistrySnapshot): GrammarNames {
 
 const numbers = (from: number, to: number): string[] => Array.from({ length: to - from + 1 }, (_, i) => spellNumber(from + i));
 
-/** Durations a timer may be set for ("five minutes", "one hour"). */
+/**
+ * Durations a timer may be set for ("five minutes", "one hour"). Two units ("one hour fifteen minutes") and the
+ * singular before "timer" ("a ten minute timer") were tried: ~200 more phrases made the small home's grammar hear
+ * 5 of 7 commands in 10 dB pink noise instead of 7 (grammar-engine.test.ts), for about 7 of 422 tune-a commands.
+ */
 function durations(): string[] {
   const out: string[] = [];
   for (const n of [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 15, 20, 25, 30, 40, 45, 50, 60, 90]) {
@@ -96,29 +101,88 @@ export function kindDomains(phrase: string): string[] | undefined {
 /** The slot a template's `{target}` becomes when its targets are limited to `domains`. */
 export const domainTargetSlot = (domains: readonly string[]): string => `target_${[...domains].sort().join('_')}`;
 
+/** How a target may be said besides a name, a place, and a place followed by a common kind word ("kitchen lights"). */
+export interface TargetForms {
+  /**
+   * Kind words of the home's own domains besides the common ones ("the door" in a home with a lock, "the window" with
+   * a window cover), alone and after a place.
+   */
+  homeKinds?: boolean;
+  /** A kind word followed by its place: "the lights in the kitchen", "the fan on the first floor", "the lights in here". */
+  kindInPlace?: boolean;
+  /** "all [the]" and "every" before a kind word: "all the lights", "every light upstairs". */
+  quantifiers?: boolean;
+}
+
+/** The kind words a grammar says: the common ones, and with `homeKinds` every kind of a domain the home has. */
+function kindWords(names: GrammarNames, forms: TargetForms): string[] {
+  if (!forms.homeKinds || !names.domains) return [...DOMAIN_WORDS];
+  const home = new Set(Object.values(names.domains).flat());
+  return [...new Set([...DOMAIN_WORDS, ...domainPhrases().filter((k) => kindDomains(k)?.some((d) => home.has(d)))])];
+}
+
+/** Targets made of kind words (already limited by the caller): after a place, and in the forms `forms` turns on. */
+function kindTargets(names: GrammarNames, kinds: readonly string[], forms: TargetForms): string[] {
+  const places = [...names.areas, ...names.floors];
+  const out = [...places.flatMap((a) => kinds.map((d) => `${a} ${d}`))];
+  if (forms.homeKinds) out.push(...kinds.filter((k) => !DOMAIN_WORDS.includes(k)));
+  if (forms.kindInPlace) {
+    for (const k of kinds) {
+      out.push(`${k} in here`, ...places.flatMap((p) => [`${k} in ${p}`, `${k} in the ${p}`]), ...names.floors.flatMap((f) => [`${k} on ${f}`, `${k} on the ${f}`, `${k} ${f}`]));
+    }
+  }
+  if (forms.quantifiers) {
+    const base = [...kinds, ...out];
+    out.push(...base.flatMap((k) => [`all ${k}`, `all the ${k}`, `every ${k}`]));
+  }
+  return out;
+}
+
 /**
  * Target phrases limited to `domains`: entities of those domains (by `names.domains`; a name whose domain is unknown
  * stays), kind words of those domains, every area and floor, and places followed by those kind words.
  */
-export function domainTargets(names: GrammarNames, domains: readonly string[]): string[] {
+export function domainTargets(names: GrammarNames, domains: readonly string[], forms: TargetForms = {}): string[] {
   const fits = (ds: readonly string[] | undefined): boolean => ds === undefined || ds.some((d) => domains.includes(d));
   const areasAndFloors = [...names.areas, ...names.floors];
-  const kinds = DOMAIN_WORDS.filter((d) => fits(kindDomains(d)));
+  const kinds = kindWords(names, forms).filter((d) => fits(kindDomains(d)));
   return [
     ...names.entities.filter((e) => fits(names.domains?.[e] ?? kindDomains(e))),
-    ...areasAndFloors, ...areasAndFloors.flatMap((a) => kinds.map((d) => `${a} ${d}`)),
+    ...areasAndFloors, ...kindTargets(names, kinds, forms),
   ];
 }
 
-/** Slot phrases for the templates: `{target}` is an entity, area or floor name (an area may be followed by a domain word). */
-export function slotPhrases(names: GrammarNames): Record<string, string[]> {
+/** Domains a bare "<name> on|off" may switch. */
+const ON_OFF_DOMAINS: readonly string[] = ['light', 'switch', 'fan', 'input_boolean', 'media_player', 'climate', 'humidifier'];
+
+/**
+ * Slot phrases for the templates: `{target}` is an entity, area or floor name (an area may be followed by a domain
+ * word), `{where}` a place said apart from the target; the closed value slots (numbers, durations, colours, states,
+ * media classes) as tier 0 reads them. Free-text slots (list items, searches, messages, timer names) get none: their
+ * templates are left to whisper, or compiled without them where they are optional.
+ */
+export function slotPhrases(names: GrammarNames, forms: TargetForms = {}): Record<string, string[]> {
   const areasAndFloors = [...names.areas, ...names.floors];
+  const ofDomain = (domain: string): string[] => names.entities.filter((e) => names.domains?.[e]?.includes(domain));
+  // Names of things that switch on and off (any name when the domains are unknown), kind words aside.
+  const switchable = names.entities.filter((e) => kindDomains(e) === undefined && (names.domains?.[e]?.some((d) => ON_OFF_DOMAINS.includes(d)) ?? true));
   return {
-    target: [...names.entities, ...areasAndFloors, ...areasAndFloors.flatMap((a) => DOMAIN_WORDS.map((d) => `${a} ${d}`))],
+    target: [...names.entities, ...areasAndFloors, ...kindTargets(names, kindWords(names, forms), forms)],
+    // What a bare "<target> on|off" may name (SPEECH_ON_OFF): the home's own names, and places followed by a kind
+    // ("kitchen lights") — never a kind word alone ("lights on"), which fits a mumble.
+    named_target: switchable,
+    place_kind_target: [...switchable, ...areasAndFloors.flatMap((a) => DOMAIN_WORDS.map((d) => `${a} ${d}`))],
+    where: [...areasAndFloors, 'here'],
+    name: ofDomain('weather'),
     brightness: numbers(0, 100),
     position: numbers(0, 100),
     volume_level: numbers(0, 100),
+    percentage: numbers(0, 100),
+    volume_step: numbers(1, 50),
     temperature: numbers(5, 35),
+    color: Object.keys(COLORS),
+    state: Object.keys(STATE_WORDS),
+    media_class: Object.keys(MEDIA_CLASSES),
     duration: durations(),
   };
 }

@@ -60,6 +60,12 @@ describe('templateHomophones', () => {
     const out = templateHomophones({ templates: [{ sentences: ['<turn> on {target}', 'turn {target} off', 'no', 'do you know'] }], rules: { turn: '(turn|tern)' } }, (w) => phones[w] ?? null);
     expect([...out]).toEqual(['tern']);
   });
+
+  it('keeps words of the same sound that stand in different places ("two minutes" and "to", "an hour" and "our")', () => {
+    const phones: Record<string, string> = { to: 'T UW', two: 'T UW', our: 'AW ER', hour: 'AW ER', set: 'S EH T' };
+    const out = templateHomophones({ templates: [{ sentences: ['set it to two', 'set it to our', 'set to to to', 'an hour'] }], rules: {} }, (w) => phones[w] ?? null);
+    expect([...out]).toEqual([]);
+  });
 });
 
 describe.skipIf(!haveModel)('GrammarEngine (PocketSphinx in-process)', () => {
