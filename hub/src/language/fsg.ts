@@ -191,9 +191,10 @@ export class FsgWalker {
 
   /**
    * `undefined` when `words` is not a sentence of the grammar; otherwise whether some longer sentence
-   * starts with it ("turn on the kitchen" → true: "turn on the kitchen lights" is one too).
+   * starts with it ("turn on the kitchen" → true: "turn on the kitchen lights" is one too), not counting longer
+   * sentences that only add `trailing` words.
    */
-  continues(words: readonly string[]): boolean | undefined {
+  continues(words: readonly string[], trailing: ReadonlySet<string> = new Set()): boolean | undefined {
     let at = new Set([this.fsg.start]);
     for (const w of words) {
       const to = new Set<number>();
@@ -202,8 +203,19 @@ export class FsgWalker {
       at = to;
     }
     if (!at.has(this.fsg.final)) return undefined;
-    // Every state but the final one lies on a path to it: being in one means more words may follow.
-    return at.size > 1 || this.next[this.fsg.final]!.size > 0;
+    // Every state but the final one lies on a path to it: being in one means more words may follow — unless
+    // the only words that may follow are `trailing` ones ("… please"), which make no longer command.
+    const seen = new Set<number>();
+    const more = (s: number): boolean => {
+      if (seen.has(s)) return false;
+      seen.add(s);
+      for (const [w, targets] of this.next[s]!) {
+        if (!trailing.has(w)) return true;
+        if (targets.some(more)) return true;
+      }
+      return false;
+    };
+    return [...at].some(more);
   }
 
   /**

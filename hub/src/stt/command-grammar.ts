@@ -64,11 +64,13 @@ export interface SpeechGrammarOptions {
  */
 export function commandGrammar(options: SpeechGrammarOptions = {}): {
   templates: typeof commandTemplates; rules: Readonly<Record<string, string>>; minMargin: typeof ROUTER_GRAMMAR_MARGINS; articles?: readonly string[];
+  trailingWords?: readonly string[];
 } {
   const strict = [...commandTemplates.filter((t) => !t.weak), ...onOffTemplates(options.onOff ?? false)];
   if (options.speech === false && options.polite !== true) return { templates: strict, rules: expansionRules, minMargin: ROUTER_GRAMMAR_MARGINS };
   const polite = options.polite ?? true;
   const templates = polite ? strict.map((t) => ({ ...t, sentences: t.sentences.map((x) => `[<polite_before>] (${x}) [<polite_after>]`) })) : strict;
   const rules = { ...expansionRules, ...(options.speech === false ? {} : SPEECH_RULES), ...(polite ? (options.hey === true ? SPEECH_HEY_RULES : SPEECH_POLITE_RULES) : {}) };
-  return { templates, rules, minMargin: ROUTER_GRAMMAR_MARGINS, ...(options.speech === false ? {} : { articles: SPEECH_ARTICLES }) };
+  // A command said without "please" is complete: the hub must not wait for one (Transcript.continues).
+  return { templates, rules, minMargin: ROUTER_GRAMMAR_MARGINS, ...(options.speech === false ? {} : { articles: SPEECH_ARTICLES }), ...(polite ? { trailingWords: ['please'] } : {}) };
 }

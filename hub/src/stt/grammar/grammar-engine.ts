@@ -165,6 +165,11 @@ export interface GrammarEngineOptions {
   secondOpinion?: boolean;
   /** Articles a target may start with (default the compiler's: the, my, our). */
   articles?: readonly string[];
+  /**
+   * Words any sentence may end with that make no other command ("… please"): a command followed only by them is
+   * complete (`Transcript.continues` false), so the hub ends it on its first pause instead of waiting for a "please".
+   */
+  trailingWords?: readonly string[];
   /** Ways of saying a target besides names and "<place> <kind>" (see {@link TargetForms}; default {@link DEFAULT_TARGET_FORMS}). */
   targetForms?: TargetForms;
   logger?: Logger;
@@ -202,10 +207,13 @@ export class GrammarEngine implements SttEngine, Component {
   private walkers = new Map<string, FsgWalker>();
   /** Area key (id, name or alias) → its search. */
   private areaSearches = new Map<string, string>();
+  /** Words that may end any sentence without making it another command ({@link GrammarEngineOptions.trailingWords}). */
+  private readonly trailing: ReadonlySet<string>;
 
   constructor(private readonly options: GrammarEngineOptions = {}) {
     this.log = options.logger ?? silentLogger();
     this.names = options.names ?? { entities: [], areas: [], floors: [] };
+    this.trailing = new Set(options.trailingWords ?? []);
   }
 
   async start(): Promise<void> {
@@ -410,7 +418,7 @@ export class GrammarEngine implements SttEngine, Component {
       // Maps the margin onto 0.5..1: at the threshold a result is a coin toss, 8 above it is certain.
       const confidence = Math.min(1, 0.5 + (margin - minMargin) / 16);
       const endMs = (pcm.length / 16);
-      const continues = this.walkers.get(search)?.continues(text.split(/\s+/)) ?? true;
+      const continues = this.walkers.get(search)?.continues(text.split(/\s+/), this.trailing) ?? true;
       return { text, confidence, segments: [{ text, startMs: 0, endMs, confidence }], engine: 'grammar', timings, margin, wordMargin, continues, grammar };
     });
   }

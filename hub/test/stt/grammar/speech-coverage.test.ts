@@ -46,6 +46,18 @@ describe('the speech grammar', () => {
     expect(says('please')).toBe(false);
   });
 
+  it('ends a command that could only go on with "please": the hub must not wait for one', () => {
+    const g = commandGrammar();
+    expect(g.trailingWords).toEqual(['please']);
+    const w = new FsgWalker(compileGrammar(grammarSource(g, names)).fsg);
+    const trailing = new Set(g.trailingWords);
+    expect(w.continues(spokenWords('turn on the kitchen light'))).toBe(true);
+    expect(w.continues(spokenWords('turn on the kitchen light'), trailing)).toBe(false);
+    expect(w.continues(spokenWords('turn off the kitchen'), trailing)).toBe(true);
+    expect(w.continues(spokenWords('turn off the kitchen light please'), trailing)).toBe(false);
+    expect(w.continues(spokenWords('turn off the hall please light'), trailing)).toBeUndefined();
+  });
+
   it('keeps the loose forms out unless asked for, and then only with names, never a kind word alone', () => {
     expect(says('porch light on')).toBe(false);
     const places = walker({ onOff: 'places' });
