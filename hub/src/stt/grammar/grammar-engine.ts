@@ -7,7 +7,7 @@ import { SttError, fromNativeError } from '../errors.js';
 import { loadAddon } from '../native.js';
 import { SerialQueue } from '../serial-queue.js';
 import { compileGrammar, parseTemplate, type CompiledGrammar, type GrammarSource } from '../../language/compile-grammar.js';
-import type { TemplateNode } from '../../language/syntax.js';
+import type { TemplateNode } from '../../language/index.js';
 import { FsgWalker, sentencesFsg, type WordFsg } from '../../language/fsg.js';
 import { espeakPronouncer, type Pronouncer } from './pronounce.js';
 import { areaGrammarNames, areaKey, domainTargets, domainTargetSlot, slotPhrases, type GrammarNames, type TargetForms } from './slots.js';

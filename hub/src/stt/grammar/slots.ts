@@ -3,7 +3,7 @@ import { DOMAIN_WORDS } from '../../language/grammar-templates.js';
 import { domainPhrases, DOMAIN_WORDS as KIND_WORDS } from '../../language/domain-words.js';
 import { singular } from '../../language/normalize.js';
 import { spellNumber } from '../../language/words.js';
-import { COLORS, MEDIA_CLASSES, STATE_WORDS } from '../../language/templates.js';
+import { COLORS, MEDIA_CLASSES, STATE_WORDS } from '../../language/index.js';
 
 /** The names a grammar is built from: what the user calls things (names and aliases). */
 export interface GrammarNames {
