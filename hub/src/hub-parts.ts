@@ -22,17 +22,8 @@ import type { TranscriptBus } from './voice/transcripts.js';
 import type { VoicePipeline } from './voice/voice-pipeline.js';
 import type { WyomingPart } from './wyoming/component.js';
 
-/** Ports the hub actually listens on (after port 0 was resolved). */
-export interface HubPorts {
-  http: number;
-  udp: number;
-  /** Embedded broker port; undefined with an external broker. */
-  mqtt: number | undefined;
-  /** Worker gRPC port; undefined when the tasks part is not running. */
-  grpc: number | undefined;
-  /** Wyoming server port; undefined while the Wyoming server is off (the default). */
-  wyoming: number | undefined;
-}
+/** The runtime file and the ports in it are a leaf of core/ (the CLI reads them without importing every part). */
+export { RUNTIME_FILE, type HubPorts } from './core/index.js';
 
 /** Speaks a sentence on a device (`cmd/say` over MQTT); rejects when MQTT could not take it. */
 export type Say = (deviceId: string, text: string) => Promise<void>;
@@ -65,6 +56,3 @@ export interface HubParts {
   /** Wyoming server (HA) and wyoming-satellite controllers. */
   wyoming: WyomingPart | undefined;
 }
-
-/** File in the data dir where a running hub records its ports, so the CLI can build bundles. */
-export const RUNTIME_FILE = 'hub-runtime.json';

@@ -11,6 +11,7 @@ import { migration0011 } from './0011-workers.js';
 import { migration0020 } from './0020-todos.js';
 import { migration0030 } from './0030-cold-replies.js';
 import { migration0050 } from './0050-memory.js';
+import { migration0051 } from './0051-fact-history.js';
 
 /**
  * Every migration, in order. Ranges are reserved per part so parts can add theirs independently:
@@ -30,4 +31,5 @@ export const migrations: readonly Migration[] = [
   migration0020,
   migration0030,
   migration0050,
+  migration0051,
 ];
