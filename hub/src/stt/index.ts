@@ -3,7 +3,8 @@ export type { EngineName, PartialTranscript, StreamOptions, SttEngine, Transcrip
 export { STT_SAMPLE_RATE } from './engine.js';
 export { STT_ERROR_CODES, SttError, type SttErrorCode } from './errors.js';
 export { WhisperEngine, type WhisperEngineOptions } from './whisper-engine.js';
-export { GrammarEngine, ROUTER_GRAMMAR_MARGINS, type GrammarEngineOptions, type GrammarBuildReport } from './grammar/grammar-engine.js';
+export { GrammarEngine, ROUTER_GRAMMAR_MARGINS, acceptsMargins, marginThreshold, type GrammarEngineOptions, type GrammarBuildReport, type GrammarMargins } from './grammar/grammar-engine.js';
+export { estimateSnrDb } from './audio.js';
 export { compileGrammar, type GrammarSource } from '../language/compile-grammar.js';
 export { namesFromRegistry, type GrammarNames } from './grammar/slots.js';
 export { SttScheduler, type SttSchedulerOptions, type SttSchedulerStats } from './scheduler.js';

@@ -14,47 +14,11 @@
  * - `none`: nothing to act on.
  * The bars are chosen on the TUNE half of the voice split by `bench/hearing-policy-tune.ts`.
  */
-import type { Transcript } from '../stt/index.js';
+import { acceptsMargins, estimateSnrDb, marginThreshold, type GrammarMargins, type Transcript } from '../stt/index.js';
+
+// The recogniser's own SNR estimate and margin rule, so the bars mean what the engine's do.
+export { estimateSnrDb, marginThreshold, type GrammarMargins };
 import { OPPOSITE_INTENTS } from '../language/index.js';
-
-/** Margin bars per frame, like the grammar engine's `GrammarMargins`: for clean audio (≥ 40 dB estimated SNR), noisy (≤ 10 dB), and the worst word. */
-export interface GrammarMargins {
-  clean: number;
-  noisy: number;
-  wordClean: number;
-  wordNoisy: number;
-}
-
-/**
- * The bar for an utterance of estimated SNR `snrDb`: linear between 10 dB (noisy) and 40 dB (clean) — the grammar
- * engine's own rule (`marginThreshold` in hub/src/stt/grammar/grammar-engine.ts; a test keeps the two equal).
- */
-export function marginThreshold(snrDb: number, t: { clean: number; noisy: number }): number {
-  const x = Math.min(1, Math.max(0, (snrDb - 10) / 30));
-  if (x === 0 || t.clean === t.noisy) return t.noisy;
-  if (x === 1) return t.clean;
-  return t.noisy + (t.clean - t.noisy) * x;
-}
-
-/**
- * The recogniser's SNR estimate of an utterance, dB: loudest tenth of 20 ms windows over the quietest tenth — the
- * grammar engine's `estimateSnrDb` (hub/src/stt/audio.ts; a test keeps the two equal), which its bars are interpolated by.
- */
-export function estimateSnrDb(pcm: Float32Array): number {
-  const win = 320;
-  const levels: number[] = [];
-  for (let i = 0; i + win <= pcm.length; i += win) {
-    let sum = 0;
-    for (let j = i; j < i + win; j++) sum += pcm[j]! * pcm[j]!;
-    levels.push(Math.sqrt(sum / win));
-  }
-  if (levels.length < 10) return 0;
-  levels.sort((a, b) => a - b);
-  const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
-  const tenth = Math.max(1, Math.floor(levels.length / 10));
-  const noise = Math.max(mean(levels.slice(0, tenth)), 1e-6);
-  return 20 * Math.log10(mean(levels.slice(-tenth)) / noise);
-}
 
 /** What the policy decides for one utterance. */
 export type HearingVerdict = 'act' | 'confirm' | 'decline';
@@ -128,10 +92,6 @@ export interface DecisionLike {
 
 const finite = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
 
-function passes(margin: number, wordMargin: number, snrDb: number, t: GrammarMargins): boolean {
-  return margin >= marginThreshold(snrDb, t) && wordMargin >= marginThreshold(snrDb, { clean: t.wordClean, noisy: t.wordNoisy });
-}
-
 /**
  * Bands a grammar transcript. `snrDb` is the recogniser's SNR estimate of the same audio (`estimateSnrDb`).
  * A transcript without margins (another engine, a test double) keeps today's behaviour: its text is `sure`,
@@ -144,10 +104,10 @@ export function hear(t: Pick<Transcript, 'text' | 'margin' | 'wordMargin' | 'can
   const margins = finite(t.margin) && finite(t.wordMargin);
   if (text !== '') {
     if (!margins) return { band: 'sure', text };
-    return { band: passes(t.margin!, t.wordMargin!, snr, bars.sure) ? 'sure' : 'unsure', text };
+    return { band: acceptsMargins({ margin: t.margin!, wordMargin: t.wordMargin! }, snr, bars.sure) ? 'sure' : 'unsure', text };
   }
   const candidate = typeof t.candidate === 'string' ? t.candidate.trim() : '';
-  if (candidate === '' || !margins || !passes(t.margin!, t.wordMargin!, snr, bars.ask)) return { band: 'none', text: '' };
+  if (candidate === '' || !margins || !acceptsMargins({ margin: t.margin!, wordMargin: t.wordMargin! }, snr, bars.ask)) return { band: 'none', text: '' };
   const alternative = typeof t.alternative === 'string' ? t.alternative.trim() : '';
   if (alternative !== '' && alternative !== candidate) return { band: 'disagreed', text: candidate, alternative };
   return { band: 'close', text: candidate };
