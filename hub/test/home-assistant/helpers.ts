@@ -4,6 +4,9 @@ import WebSocket from 'ws';
 import { loadRegistrySnapshot, type RegistrySnapshot } from '../../src/home-assistant/registry-snapshot.js';
 import { HomeAssistantSimulator } from '@jarvis/ha-simulator';
 import { createWsSocketFactory } from '../../src/home-assistant/ws-socket.js';
+import { HomeAssistantClient } from '../../src/home-assistant/client.js';
+import { Allowlist } from '../../src/home-assistant/allowlist.js';
+import { CommandRouter } from '../../src/router/command-router.js';
 
 /** Path of the shared fixture home. */
 export const FIXTURE_HOME = fileURLToPath(new URL('../../../tests/fixtures/registry/home.json', import.meta.url));
@@ -54,4 +57,24 @@ export async function rawSocket(url: string, token: string | null): Promise<{ ws
     if (ok['type'] !== 'auth_ok') throw new Error(`expected auth_ok, got ${JSON.stringify(ok)}`);
   }
   return { ws, next, closed };
+}
+
+/** A simulated Home Assistant with the fixture home, a real client connected to it, and a started command router on it. */
+export interface SimulatedHaRouter {
+  sim: HomeAssistantSimulator;
+  ha: HomeAssistantClient;
+  router: CommandRouter;
+  stop(): Promise<void>;
+}
+
+/** Starts {@link SimulatedHaRouter} (HA exposure decides what may be acted on, as in a default hub). */
+export async function startSimulatedHaRouter(snapshot = fixtureHome()): Promise<SimulatedHaRouter> {
+  const sim = new HomeAssistantSimulator({ snapshot, token: 'tok' });
+  await sim.start();
+  const ha = new HomeAssistantClient({ url: sim.url, token: 'tok', backoffInitialMs: 20, backoffMaxMs: 80, connectTimeoutMs: 3000 });
+  await ha.start();
+  await ha.waitUntilConnected();
+  const router = new CommandRouter({ client: ha, allowlist: new Allowlist({ entities: [], useHaExposure: true, optIn: [] }) });
+  await router.start();
+  return { sim, ha, router, stop: async () => { await router.stop(); await ha.stop(); await sim.stop(); } };
 }

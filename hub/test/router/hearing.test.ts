@@ -1,11 +1,9 @@
 /** The router's side of the hearing policy: it routes the other sentence too, drops, asks, and keeps a waiting question. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HomeAssistantSimulator } from '@jarvis/ha-simulator';
-import { HomeAssistantClient } from '../../src/home-assistant/client.js';
-import { Allowlist } from '../../src/home-assistant/allowlist.js';
-import { CommandRouter } from '../../src/router/command-router.js';
+import type { HomeAssistantSimulator } from '@jarvis/ha-simulator';
+import type { CommandRouter } from '../../src/router/command-router.js';
 import { hearingCheck, type HearingBars } from '../../src/voice/hearing-policy.js';
-import { fixtureHome } from '../home-assistant/helpers.js';
+import { startSimulatedHaRouter, type SimulatedHaRouter } from '../home-assistant/helpers.js';
 
 const BARS: HearingBars = {
   sure: { clean: 5, noisy: 10, wordClean: -25, wordNoisy: -25 },
@@ -13,24 +11,15 @@ const BARS: HearingBars = {
   confirm: 'action', disagreed: 'alternative', askQueries: false,
 };
 
+let home: SimulatedHaRouter;
 let sim: HomeAssistantSimulator;
-let ha: HomeAssistantClient;
 let router: CommandRouter;
 
 beforeEach(async () => {
-  sim = new HomeAssistantSimulator({ snapshot: fixtureHome(), token: 'tok' });
-  await sim.start();
-  ha = new HomeAssistantClient({ url: sim.url, token: 'tok', backoffInitialMs: 20, backoffMaxMs: 80, connectTimeoutMs: 3000 });
-  await ha.start();
-  await ha.waitUntilConnected();
-  router = new CommandRouter({ client: ha, allowlist: new Allowlist({ entities: [], useHaExposure: true, optIn: [] }) });
-  await router.start();
+  home = await startSimulatedHaRouter();
+  ({ sim, router } = home);
 });
-afterEach(async () => {
-  await router.stop();
-  await ha.stop();
-  await sim.stop();
-});
+afterEach(() => home.stop());
 
 describe('CommandRouter with a hearing check', () => {
   it('drops a guess whose second opinion is the opposite action, says nothing, and keeps a waiting question open', async () => {
