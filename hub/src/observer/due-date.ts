@@ -32,6 +32,7 @@ function ordinalDay(m: RegExpExecArray, at: number): number {
   const tens = m[at + 1] ? (m[at + 1]!.toLowerCase() === 'twenty' ? 20 : 30) : 0;
   return tens + unit;
 }
+const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
 const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
 
 function addDays(f: LocalFields, days: number): LocalFields {
@@ -47,14 +48,54 @@ function lastDayOfMonth(year: number, month: number): number {
 function weekday(f: LocalFields): number {
   return new Date(Date.UTC(f.year, f.month - 1, f.day)).getUTCDay();
 }
+/** "tomorrow", "Friday" or "next Friday" read forward from `now` (today's own weekday name is today). */
+function dayNamed(word: string, now: LocalFields): DueDate {
+  const w = word.trim().toLowerCase();
+  if (w === 'tomorrow') return dateOf(addDays(now, 1));
+  const next = /^next\s+/.test(w);
+  const i = WEEKDAYS.indexOf(w.replace(/^next\s+/, ''));
+  if (i < 0) return dateOf(now);
+  const ahead = (i - weekday(now) + 7) % 7;
+  return dateOf(addDays(now, next ? ahead || 7 : ahead));
+}
 
 /** Phrases people use for deadlines that chrono-node does not read, or reads in a way people do not mean. */
 const CUSTOM: { re: RegExp; resolve: (m: RegExpExecArray, now: LocalFields) => DueDate }[] = [
-  { re: /\b(?:by |before )?(?:the )?end of (?:the )?(?:day|business)\b|\beod\b|\bafter (?:lunch|dinner|work)\b|\blater today\b/i, resolve: (_m, now) => dateOf(now) },
+  // "end of day tomorrow", "by close of business Friday": the day said after the end-of-day words.
   {
-    re: /\b(?:by |before )?(?:the )?end of (?:the |this )?(week|month|year)\b/i,
+    re: new RegExp(`\\b(?:by |before )?(?:the )?(?:end of (?:the )?(?:day|business)|close of business|eod|cob)[,\\s]+(?:on\\s+|this\\s+)?(next\\s+)?(tomorrow|${WEEKDAYS.join('|')})\\b`, 'i'),
+    resolve: (m, now) => dayNamed(`${m[1] ?? ''}${m[2]!}`, now),
+  },
+  { re: /\b(?:by |before )?(?:the )?(?:end of (?:the )?(?:day|business)|close of business)\b|\beod\b|\bcob\b|\b(?:after|at|by|before|over|during) (?:lunch(?:time)?|dinner|work)\b|\blater today\b|\bthis (?:morning|afternoon|evening)\b/i, resolve: (_m, now) => dateOf(now) },
+  { re: /\b(?:the )?day after tomorrow\b/i, resolve: (_m, now) => dateOf(addDays(now, 2)) },
+  // "a week from Friday", "two weeks from today": the day named, then whole weeks on.
+  {
+    re: new RegExp(`\\b(a|one|two|three|\\d) weeks? from (today|now|tomorrow|${WEEKDAYS.join('|')})\\b`, 'i'),
     resolve: (m, now) => {
-      const unit = m[1]!.toLowerCase();
+      const n = /^\d$/.test(m[1]!) ? Number(m[1]) : ({ a: 1, one: 1, two: 2, three: 3 } as Record<string, number>)[m[1]!.toLowerCase()]!;
+      const base = /^(?:today|now)$/i.test(m[2]!) ? dateOf(now) : dayNamed(m[2]!, now);
+      const [y, mo, d] = base.date.split('-').map(Number) as [number, number, number];
+      return dateOf(addDays({ ...now, year: y, month: mo, day: d }, 7 * n));
+    },
+  },
+  // "before the weekend": the Friday before it.
+  { re: /\bbefore the weekend\b/i, resolve: (_m, now) => dateOf(addDays(now, Math.max(0, 5 - weekday(now)))) },
+  // "the first of the month", "first of next month": the 1st of the coming month.
+  {
+    re: /\b(?:the )?(?:1st|first) of (?:the |next )month\b/i,
+    resolve: (_m, now) => (now.month === 12 ? { date: isoDate(now.year + 1, 1, 1), at: null } : { date: isoDate(now.year, now.month + 1, 1), at: null }),
+  },
+  {
+    re: new RegExp(`\\b(?:mid|middle of)[- ]?(${MONTHS.join('|')})\\b`, 'i'),
+    resolve: (m, now) => {
+      const month = MONTHS.indexOf(m[1]!.toLowerCase()) + 1;
+      return { date: isoDate(month < now.month ? now.year + 1 : now.year, month, 15), at: null };
+    },
+  },
+  {
+    re: /\b(?:by |before )?(?:the )?end of (?:the |this )?(week|month|year)\b|\b(?:by |before )?e(o)w\b/i,
+    resolve: (m, now) => {
+      const unit = m[2] ? 'week' : m[1]!.toLowerCase();
       if (unit === 'year') return { date: isoDate(now.year, 12, 31), at: null };
       if (unit === 'month') return { date: isoDate(now.year, now.month, lastDayOfMonth(now.year, now.month)), at: null };
       return dateOf(addDays(now, (5 - weekday(now) + 7) % 7));
@@ -124,12 +165,27 @@ export function findDueDate(text: string, saidAt: number, timeZone: string): Due
     // "by 6" is a time of day chrono does not read; "by 6:00" it does (same length, so spans still line up).
     .replace(/\b(by|before) (\d{1,2})\b(?![:\d]|\s*(?:am|pm|a\.m|p\.m|days?|weeks?|months?|years?|hours?|minutes?|mins?|people|of|%|percent|dollars|bucks)\b)/gi, '$1 at $2');
   const results = chrono.casual.parse(digits, { instant: new Date(saidAt), timezone: zoneOffsetMinutes(saidAt, timeZone) }, { forwardDate: true });
-  const r = results[0];
+  const r = results.find((x) => plausible(x, digits));
   if (r && (!best || r.index < best.index)) {
     const said = text.includes(r.text) ? r.text : originalSpan(text, r.text);
     best = { index: r.index, match: { due: fromChrono(r, saidAt, now, timeZone), text: said } };
   }
   return best?.match ?? null;
+}
+
+/**
+ * Whether chrono's reading is a date the speaker meant: not "a second" of "a second opinion", not the
+ * verb "march" or "may" ("I have to march", "we may"), not a bare "sat"/"sun" ("I sat down"), not a day
+ * looked back on ("since Monday", "from Tuesday's meeting").
+ */
+function plausible(r: chrono.ParsedResult, text: string): boolean {
+  const before = text.slice(0, r.index);
+  const said = r.text.trim().toLowerCase();
+  if (/\b(?:since|ago|from|past|last)\s*$/i.test(before)) return false;
+  if (/^(?:a |one |the )?(?:second|sec|minute|min|moment)s?$/.test(said)) return false;
+  if (/^(?:march|may)$/.test(said) && !/\b(?:in|by|before|until|till|of|end of|early|late|this|next)\s*$/i.test(before)) return false;
+  if (/^(?:sat|sun|wed|mon)$/.test(said) && !/\b(?:on|by|this|next|until|till|before|for)\s*$/i.test(before)) return false;
+  return true;
 }
 
 /** The words of `text` that chrono read as `rewritten` (where number words were turned into digits). */

@@ -28,6 +28,11 @@ const WHISPER_FIXES: [RegExp, string][] = [
   [/\bits\b(?=\s+(?:due|fine|already|overdue|on|almost|been|a|an|the|not|going|gonna|wrong|ok|okay|done|too|so|my|your|friday|monday|tuesday|wednesday|thursday|saturday|sunday|tomorrow|today|late|over|broken|ready|in|at|like|still|just|really)\b)/gi, 'it is'],
   [/(^|[.,!?]\s*|\b(?:ok|okay|so|ugh|yeah|oh|and|but|well)\s+)were(?=\s+(?:out|going|gonna|driving|hosting|doing|low|almost|all|running|getting|having|flying|leaving|meeting|taking|headed|heading|supposed)\b)/gi, '$1we are'],
   [/\b(?:two|too)\s+(?=(?:the|my|a|an|his|her|our|their|your)\b)/gi, 'to '],
+  // Shorthand days in typed or transcribed text ("tmrw", "thurs"), spelt out so the date reader sees them.
+  [/\b(?:tmrw|tmrrw|tmr|2morrow|2moro|tomoz|tomorow|tommorow|tommorrow)\b/gi, 'tomorrow'],
+  [/\btues\b/gi, 'Tuesday'],
+  [/\bweds\b/gi, 'Wednesday'],
+  [/\bthur?s\b/gi, 'Thursday'],
   [/\b(me|need|needs|have|has|got|going|gonna|want|forget|remember|trying|try|ought|able|supposed|promised|forgot)\s+(?:two|too)\b/gi, '$1 to'],
 ];
 

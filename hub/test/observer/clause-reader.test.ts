@@ -31,6 +31,8 @@ describe('normaliseSpeech', () => {
     expect(normaliseSpeech('ok ill grab the, the, uh, mail two the office')).toBe('ok I will grab the mail to the office');
     expect(normaliseSpeech("remind me two water the ferns, I'm gonna forget")).toBe('remind me to water the ferns, I am going to forget');
     expect(normaliseSpeech('I need to, um, I need to, like, book it')).toBe('I need to book it');
+    expect(normaliseSpeech('pay the sitter tmrw or thurs')).toBe('pay the sitter tomorrow or Thursday');
+    expect(normaliseSpeech('call them 2morrow, not weds')).toBe('call them tomorrow, not Wednesday');
   });
 });
 

@@ -38,6 +38,51 @@ describe('findDueDate', () => {
     expect(findDueDate('we need chairs by 6 people', WED_0915_NY, 'America/New_York')).toBeNull();
   });
 
+  it.each([
+    ['the day after tomorrow', '2025-03-14'],
+    ['by close of business', '2025-03-12'],
+    ['by COB', '2025-03-12'],
+    ['EOW', '2025-03-14'],
+    ['end of day tomorrow', '2025-03-13'],
+    ['by end of day Friday', '2025-03-14'],
+    ['by close of business next Monday', '2025-03-17'],
+    ['a week from Friday', '2025-03-21'],
+    ['two weeks from today', '2025-03-26'],
+    ['before the weekend', '2025-03-14'],
+    ['by the first of the month', '2025-04-01'],
+    ['first of next month', '2025-04-01'],
+    ['mid-April', '2025-04-15'],
+    ['this morning', '2025-03-12'],
+    ['this afternoon', '2025-03-12'],
+    ['at lunch', '2025-03-12'],
+  ])('reads "%s" said on Wednesday morning as %s', (phrase, date) => {
+    expect(findDueDate(`I have to sort it out ${phrase}`, WED_0915_NY, 'America/New_York')?.due.date).toBe(date);
+  });
+
+  it('takes no date from words that only look like one', () => {
+    for (const text of [
+      'I need to get a second opinion',
+      'we have to march in the parade',
+      'I sat down with the landlord',
+      'it has been broken since Monday',
+      'the notes from Tuesday are in the drive',
+      'wait a minute',
+    ]) {
+      expect(findDueDate(text, WED_0915_NY, 'America/New_York'), text).toBeNull();
+    }
+    // The same words still read as dates where they are dates.
+    expect(findDueDate('the rent is due by March 20', WED_0915_NY, 'America/New_York')?.due.date).toBe('2025-03-20');
+    expect(findDueDate('the party is on Sat', WED_0915_NY, 'America/New_York')?.due.date).toBe('2025-03-15');
+  });
+
+  it('copes with empty and odd input without throwing', () => {
+    for (const text of ['', ' ', '???', 'end of', 'a week from', 'weeks from never', '\u0000\u0001', 'x'.repeat(5000)]) {
+      expect(() => findDueDate(text, WED_0915_NY, 'America/New_York')).not.toThrow();
+    }
+    expect(findDueDate('', WED_0915_NY, 'America/New_York')).toBeNull();
+    expect(() => findDueDate('tomorrow', WED_0915_NY, 'Mars/Olympus')).toThrow(expect.objectContaining({ code: 'JARVIS_OBSERVER_BAD_TIMEZONE' }));
+  });
+
   it('uses the hub zone for the calendar date, not UTC', () => {
     const lateFriday = Date.parse('2025-03-15T03:30:00Z');
     expect(findDueDate('tomorrow', lateFriday, 'America/New_York')?.due.date).toBe('2025-03-15');
