@@ -18,3 +18,4 @@ export { defaultPublicHost } from './public-host.js';
 export { RUNTIME_FILE, type HubPorts } from './runtime-file.js';
 export { LOOPBACK_CIDRS, normaliseAddress, parseCidr, cidrProblems, type Cidr } from './cidr.js';
 export { mosquittoPasswordHash, verifyMosquittoPassword } from './mosquitto-hash.js';
+export { VOICE_EVENT_TYPES, VoiceRun, newRunId, type VoiceEventType, type RunEndReason, type VoiceEvent, type VoiceEventSink } from './run-events.js';

@@ -1,5 +1,5 @@
 import type { PayloadOf } from '@jarvis/protocol';
-import { InternalError, silentLogger, type Component, type Logger } from '../../core/index.js';
+import { InternalError, silentLogger, type Component, type Logger, type VoiceEventSink } from '../../core/index.js';
 import type { DeviceAudioChunk, MuteTransition } from '../types.js';
 import { buildDefaultChain, DspChain, loadDsp, type VadKind } from '../dsp/chain.js';
 import type { DspFrame } from '../dsp/frame.js';
@@ -11,7 +11,6 @@ import { WakeArbiter } from '../wake/arbiter.js';
 import { DtwWakeDetector, type WakeTemplate } from '../wake/dtw-wake.js';
 import { DEFAULT_ENROLL_VOICES, DEFAULT_WAKE_PHRASE, enrollWithEspeak } from '../wake/enroll.js';
 import { OpenWakeWordModel, type OpenWakeWordFiles, type OpenWakeWordOptions, type OpenWakeWordStream } from '../wake/openwakeword.js';
-import type { VoiceEventSink } from '../../voice/events.js';
 import { ResampleStage } from '../dsp/resample-stage.js';
 import { chainDelayMs, resampleDelayMs } from './pipeline-delay.js';
 import { Segmenter, type SegmenterOptions } from './segmenter.js';

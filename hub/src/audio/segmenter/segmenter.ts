@@ -2,7 +2,7 @@ import { FrameFlag } from '@jarvis/protocol';
 import { AudioError } from '../dsp/errors.js';
 import { energyDb, FRAME_MS, type DspFrame } from '../dsp/frame.js';
 import type { ArbitrationVerdict, WakeArbiter, WakeCandidate } from '../wake/arbiter.js';
-import { newRunId, VoiceRun, type RunEndReason, type VoiceEventSink } from '../../voice/events.js';
+import { newRunId, VoiceRun, type RunEndReason, type VoiceEventSink } from '../../core/index.js';
 import type { CommandPause, CommandTrigger, Utterance, UtteranceEndReason } from './utterance.js';
 
 /** Segmenter options (ms). */

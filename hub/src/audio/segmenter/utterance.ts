@@ -1,4 +1,4 @@
-import type { VoiceEvent, VoiceRun } from '../../voice/events.js';
+import type { VoiceEvent, VoiceRun } from '../../core/index.js';
 
 /** What opened a command utterance. */
 export type CommandTrigger = 'ptt' | 'button' | 'device-wake' | 'hub-wake';
