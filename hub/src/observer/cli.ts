@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { CliCommand, CliIO } from '../cli/types.js';
+import type { CliCommand, CliIO } from '../cli/index.js';
 import { ObserverError } from './errors.js';
 import { observeTranscript, parseTranscript } from './transcript.js';
 import { assertTimeZone, localIsoDate, parseInstant } from './zoned-time.js';

@@ -1,8 +1,6 @@
-import type { MuteTransition } from '../audio/types.js';
-import type { Component } from '../core/component.js';
-import { forFacility, silentLogger, type Logger } from '../core/logger.js';
-import type { Db } from '../store/database.js';
-import { TodosRepository } from '../store/todos-repository.js';
+import type { MuteTransition } from '../audio/index.js';
+import { forFacility, silentLogger, type Component, type Logger } from '../core/index.js';
+import { TodosRepository, type Db } from '../store/index.js';
 import type { TextEmbedder } from './embedding.js';
 import { HaTodoSync, type HaTodoGateway } from './ha-sync.js';
 import { Observer, type TodoLlm } from './observer.js';

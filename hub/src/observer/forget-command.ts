@@ -1,5 +1,4 @@
-import type { CommandInterceptor } from '../voice/command-service.js';
-import { forgetMinutes } from '../voice/command-service.js';
+import { forgetMinutes, type CommandInterceptor } from '../voice/index.js';
 
 /** What the spoken "forget" needs from the observer. */
 export interface Forgetter {

@@ -1,5 +1,5 @@
-import type { Logger } from '../core/logger.js';
-import type { TodoRecord, TodosRepository } from '../store/todos-repository.js';
+import type { Logger } from '../core/index.js';
+import type { TodoRecord, TodosRepository } from '../store/index.js';
 
 /** The one Home Assistant call the observer makes: a service call (the router's HA client provides it). */
 export interface HaServiceCaller {

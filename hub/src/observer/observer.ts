@@ -1,5 +1,5 @@
-import { silentLogger, type Logger } from '../core/logger.js';
-import type { TodoRecord } from '../store/todos-repository.js';
+import { silentLogger, type Logger } from '../core/index.js';
+import type { TodoRecord } from '../store/index.js';
 import { ObserverError } from './errors.js';
 import { readUtterance } from './clause-reader.js';
 import { analyseUtterance, type ExtractOptions, type ExtractedTodo, type Finding, type Utterance } from './extract.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { TodoLlm } from './observer.js';
-import type { LlmRuntime } from '../llm/runtime.js';
+import type { LlmRuntime } from '../llm/index.js';
 
 /** Settings of {@link createTodoLlm}. */
 export interface TodoLlmOptions {

@@ -1,5 +1,5 @@
-import { silentLogger, type Logger } from '../core/logger.js';
-import { TODO_STATUSES, type TodoRecord, type TodosRepository, type TodoStatus } from '../store/todos-repository.js';
+import { silentLogger, type Logger } from '../core/index.js';
+import { TODO_STATUSES, type TodoRecord, type TodosRepository, type TodoStatus } from '../store/index.js';
 import type { DueDate } from './due-date.js';
 import { HashedNgramEmbedder, type TextEmbedder } from './embedding.js';
 import { ObserverError } from './errors.js';

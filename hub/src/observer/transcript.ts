@@ -1,7 +1,5 @@
-import { silentLogger } from '../core/logger.js';
-import { openDatabase } from '../store/database.js';
-import { migration0020 } from '../store/migrations/0020-todos.js';
-import { TodosRepository, type TodoRecord } from '../store/todos-repository.js';
+import { silentLogger } from '../core/index.js';
+import { migration0020, openDatabase, TodosRepository, type TodoRecord } from '../store/index.js';
 import { ObserverError } from './errors.js';
 import { Observer } from './observer.js';
 import { RollingBuffer } from './rolling-buffer.js';

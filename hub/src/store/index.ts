@@ -8,3 +8,5 @@ export { TASK_STATES, TERMINAL_STATES, TasksRepository, type TaskState, type Tas
 export { WorkersRepository, type JoinTokenRecord, type WorkerRecord } from './workers-repository.js';
 export { TODO_STATUSES, MAX_SNIPPET_CHARS, TodosRepository, type TodoStatus, type TodoHaState, type TodoRecord, type NewTodo, type TodoPatch } from './todos-repository.js';
 export { ColdRepliesRepository, type ColdReplyOutcome, type ColdReplyRecord } from './cold-replies-repository.js';
+/** The to-do tables alone, for tools that open a scratch database with nothing else (the observer's transcript replay). */
+export { migration0020 } from './migrations/0020-todos.js';
