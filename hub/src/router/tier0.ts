@@ -199,8 +199,13 @@ export class Tier0Router {
       const said = groups['list'] ?? '';
       const r = this.index.resolve(said, { domains: ['todo'] });
       const byWords = 'failure' in r ? this.index.snapshot.entities.filter((e) => domainOf(e.entity_id) === 'todo' && said.split(' ').some((w) => w.length > 3 && e.name.toLowerCase().includes(singular(w)))) : r.entities;
-      if (byWords.length !== 1 && 'failure' in r) return fail('JARVIS_ROUTE_UNKNOWN_TARGET', `I don't know a list called ${said}.`, true);
-      const list = byWords[0]!;
+      // A place resolves without failing even where it holds no list ("put it orange on hall": the Hallway's todo
+      // entities, none): only exactly one list is a target.
+      const list = byWords.length === 1 ? byWords[0] : undefined;
+      if (!list) {
+        if (byWords.length > 1) return fail('JARVIS_ROUTE_AMBIGUOUS', `Which list do you mean, ${byWords.map((e) => e.name).join(' or ')}?`);
+        return fail('JARVIS_ROUTE_UNKNOWN_TARGET', `I don't know a list called ${said}.`, true);
+      }
       slots['list'] = list.name;
       return this.finish(intent, slots, [list], 'failure' in r ? 1 : r.fuzzy);
     }

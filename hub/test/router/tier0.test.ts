@@ -142,6 +142,24 @@ describe('tier 0: lists, timers, time, date, weather, state, nevermind', () => {
     expect(d.targets).toEqual(targets);
   });
 
+  // Regression: a place said as the list ("put it orange on hall") resolved to the place's todo entities — none —
+  // and the list branch read `.name` of undefined, so route() threw a TypeError on garbage the recogniser produced.
+  it('declines a list that resolves to no list, or to several, instead of throwing', () => {
+    for (const text of ['add milk to the hall list', 'add milk to the hall', 'put eggs on the kitchen']) {
+      const d = route(text);
+      expect(d.intent).not.toBe('HassListAddItem');
+      expect(d.path).not.toBe('hot');
+      expect(d.targets).toEqual([]);
+    }
+    // The list branch declines; the sentence is then read as what it also says (a colour for the hallway light).
+    expect(route('put it orange on hall')).toMatchObject({ intent: 'HassLightSet', slots: { color: 'orange', area: 'Hallway' }, targets: ['light.hallway'] });
+    const twoInKitchen = fixtureHome();
+    for (const e of twoInKitchen.entities) if (e.entity_id.startsWith('todo.')) e.area_id = 'kitchen';
+    const d = new Tier0Router(twoInKitchen).route('add milk to the kitchen', {});
+    expect(d).toMatchObject({ intent: 'HassListAddItem', path: 'none', code: 'JARVIS_ROUTE_AMBIGUOUS', targets: [] });
+    expect(d.reply).toBe('Which list do you mean, Shopping List or Chores?');
+  });
+
   it('carries numbers as numbers and names as HA names', () => {
     const d = route('set a timer for twenty five minutes');
     expect(d.slots['duration']).toBe(1500);
