@@ -25,6 +25,7 @@ import { fixtureToolsAvailable } from '../tests/fixtures/audio/index.js';
 import { sideSources, type Side } from '../tests/fixtures/voice/matrix.js';
 import { runMatrix, saveRecords, tally, type UtteranceRecord } from './stt-command-eval.js';
 import { distribution, type Benchmark, type Figure } from './lib.js';
+import { policyFigures } from './hearing-policy.js';
 
 const ratio = (a: number, b: number): number => (b === 0 ? 0 : Math.round((a / b) * 10_000) / 10_000);
 
@@ -82,6 +83,8 @@ export const benchmarks: Benchmark[] = [
         ...['pink', 'brown', 'babble', 'white'].flatMap((n) => [20, 10, 5, 0].map((snr): [string, (r: UtteranceRecord) => boolean] => [`${n}${snr}`, (r) => r.noise === n && r.snrDb === snr])),
       ];
       for (const [condition, keep] of groups) emit({ ...figure(side, condition, closed.filter(keep), 'closed'), data });
+      // The same records with the hub's hearing policy (act when sure, ask "Did you say …?" when unsure, drop the rest).
+      for (const f of policyFigures(side, groups, records, data)) emit(f);
       const open = records.filter((r) => r.openVocabulary);
       for (const [condition, keep] of groups.slice(0, 2)) emit({ ...figure(side, condition, open.filter(keep), 'open'), data });
       emit(distribution('stt.command_decode_ms', 'ms', records.map((r) => r.decodeMs), { side, what: 'grammar + phone-loop pass per utterance of the matrix', data }));
