@@ -61,6 +61,11 @@ export interface VoicePipelineOptions {
   onEvent: VoiceEventSink;
   /** The hearing policy's bars for grammar transcripts (default {@link DEFAULT_HEARING_BARS}). */
   hearingBars?: HearingBars;
+  /**
+   * Engine `whisper`: start the command's whisper pass at its first pause (`stt.prePass`, default on) and use it
+   * when the endpointed audio is what that pass heard; see {@link prePassCovers}.
+   */
+  whisperPrePass?: boolean;
   logger?: Logger;
 }
 
@@ -88,6 +93,8 @@ export interface VoicePipelineStatus {
    * …?"), or dropped as a guess (hub/src/voice/hearing-policy.ts).
    */
   hearing: Record<HearingVerdict, number>;
+  /** Engine `whisper`: whether whisper starts at a command's pause, and how its passes fared since start. */
+  prePass: { enabled: boolean; started: number; used: number; discarded: number };
 }
 
 /** What `/api/v1/voice`'s name counts count (issue 18: they disagreed with the simulator's entity count without saying why). */
@@ -131,6 +138,38 @@ const ARM_MS = 3000;
 
 const EMPTY_NAMES: GrammarNames = { entities: [], areas: [], floors: [] };
 
+/** A whisper pass begun at a command's pause (engine `whisper`): the audio it heard, its answer, its cancel. */
+interface PrePass {
+  pcm: Float32Array;
+  result: Promise<RaceResult>;
+  abort: AbortController;
+}
+
+/** What a command's latest pause started: the grammar's answer, or (engine `whisper`) a whisper pass. */
+interface PauseProbe {
+  deviceId: string;
+  /** `Utterance.lastVoicedTs` if nothing more is said after the pause. */
+  lastVoicedTs: number;
+  grammar?: Promise<Transcript | undefined>;
+  whisper?: PrePass;
+}
+
+/**
+ * Whether a whisper pass begun at a pause heard exactly the speech that was endpointed: no speech after the pause
+ * (same last voiced frame), and the utterance's audio is, sample for sample, the start of the pass's audio. The pass
+ * may have heard a little more after the endpoint (the pause is offered `earlyEndPauseMs` after the last voiced
+ * frame, the utterance keeps 100 ms after its refined end), never less: a word-final fricative the endpoint's tail
+ * walk keeps past the pause (up to 300 ms), a different wake cut or more speech each make the pass stale.
+ */
+export function prePassCovers(pass: { pcm: Float32Array; lastVoicedTs: number }, utterance: { pcm: Float32Array; lastVoicedTs?: number | undefined }): boolean {
+  if (utterance.lastVoicedTs !== pass.lastVoicedTs) return false;
+  const a = pass.pcm;
+  const b = utterance.pcm;
+  if (b.length === 0 || b.length > a.length) return false;
+  for (let i = 0; i < b.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 function errorCode(err: unknown, fallback: string): string {
   const code = (err as { code?: unknown } | undefined)?.code;
   return typeof code === 'string' && /^JARVIS_[A-Z0-9_]+$/.test(code) ? code : fallback;
@@ -159,17 +198,23 @@ export class VoicePipeline implements Component {
   private readonly lastAudioAt = new Map<string, number>();
   private readonly armed = new Map<string, PipelineDeviceEvent>();
   /** Per command run: the grammar's answer on its latest pause, and where the speech before that pause ended. */
-  private readonly probes = new Map<string, { deviceId: string; lastVoicedTs: number; result: Promise<Transcript | undefined> }>();
+  private readonly probes = new Map<string, PauseProbe>();
   private readonly hearingCounts: Record<HearingVerdict, number> = { act: 0, confirm: 0, decline: 0 };
   private hearingBars: HearingBars;
+  private readonly prePassCounts = { started: 0, used: 0, discarded: 0 };
 
   constructor(private readonly options: VoicePipelineOptions) {
     this.log = options.logger ?? silentLogger();
     this.hearingBars = options.hearingBars ?? DEFAULT_HEARING_BARS;
+    const pauses = options.engine === 'whisper' ? this.prePassEnabled() : options.speech.probe !== undefined;
     this.frontEnd = new AudioFrontEnd(options.frontEnd, {
       onUtterance: (u) => this.onUtterance(u),
-      onEvent: options.onEvent,
-      ...(options.engine !== 'whisper' && options.speech.probe ? { onCommandPause: (p: CommandPause) => this.onPause(p) } : {}),
+      onEvent: (e) => {
+        // A run that ends before its utterance reaches command() (discarded, muted) leaves no pass running.
+        if (e.type === 'run-end') this.dropProbe(e.runId);
+        options.onEvent(e);
+      },
+      ...(pauses ? { onCommandPause: (p: CommandPause) => this.onPause(p) } : {}),
     });
   }
 
@@ -204,7 +249,7 @@ export class VoicePipeline implements Component {
       }
     }
     this.flights.clear();
-    this.probes.clear();
+    for (const run of [...this.probes.keys()]) this.dropProbe(run);
     await this.frontEnd.stop();
     await Promise.allSettled([...this.pending]);
     await this.namesQueue;
@@ -229,6 +274,7 @@ export class VoicePipeline implements Component {
       inFlight,
       audio: this.frontEnd.status(),
       hearing: { ...this.hearingCounts },
+      prePass: { enabled: this.prePassEnabled(), ...this.prePassCounts },
     };
   }
 
@@ -281,7 +327,8 @@ export class VoicePipeline implements Component {
     this.frontEnd.onMute(t);
     if (!t.muted) return;
     this.armed.delete(t.deviceId);
-    for (const [run, probe] of this.probes) if (probe.deviceId === t.deviceId) this.probes.delete(run);
+    // A pass begun at a pause of this device is cancelled; its answer is never read.
+    for (const [run, probe] of this.probes) if (probe.deviceId === t.deviceId) this.dropProbe(run);
     const set = this.flights.get(t.deviceId);
     if (!set) return;
     // Whatever is still being transcribed for this device is dropped: its result must never act or be kept.
@@ -337,12 +384,13 @@ export class VoicePipeline implements Component {
    * the utterance's own transcription reuses it instead of decoding the same speech again.
    */
   private onPause(p: CommandPause): void {
+    if (this.options.engine === 'whisper') return this.whisperOnPause(p);
     const speech = this.options.speech;
     if (!speech.probe || speech.off.grammar || this.options.isMuted(p.deviceId)) return;
     const area = this.options.deviceArea?.(p.deviceId);
     const answer = speech.probe(commandAudio(p), area ? { area } : {});
-    const result = answer.then((a) => a?.transcript, () => undefined);
-    this.probes.set(p.run.id, { deviceId: p.deviceId, lastVoicedTs: p.lastVoicedTs, result });
+    const grammar = answer.then((a) => a?.transcript, () => undefined);
+    this.probes.set(p.run.id, { deviceId: p.deviceId, lastVoicedTs: p.lastVoicedTs, grammar });
     answer.then((a) => {
       if (a?.complete && p.run.ended === undefined) p.end();
     }, (err: unknown) => {
@@ -352,20 +400,61 @@ export class VoicePipeline implements Component {
     });
   }
 
+  /**
+   * Engine `whisper`: whisper alone cannot tell a whole command, so the utterance still ends after the hangover;
+   * but its pass starts at the pause, on the speech so far. When the endpointed audio is what that pass heard
+   * ({@link prePassCovers}), its text is the utterance's, ready up to `hangoverMs - earlyEndPauseMs` sooner. A later
+   * pause, a mute, the run ending or audio the pass did not hear cancel it (whisper.cpp stops within a graph node).
+   * There is no grammar here: engine `auto` offers pauses to the grammar alone and starts no whisper pass there.
+   */
+  private whisperOnPause(p: CommandPause): void {
+    const speech = this.options.speech;
+    this.dropProbe(p.run.id);
+    if (speech.off.whisper || this.options.isMuted(p.deviceId) || p.run.ended !== undefined) return;
+    const pcm = commandAudio(p);
+    const abort = new AbortController();
+    const area = this.options.deviceArea?.(p.deviceId);
+    const result = speech.command(pcm, { vocabulary: this.vocabulary, signal: abort.signal, ...(area ? { area } : {}) });
+    result.catch(() => undefined); // cancelled or failed: command() transcribes again, or nobody asks
+    this.prePassCounts.started++;
+    this.probes.set(p.run.id, { deviceId: p.deviceId, lastVoicedTs: p.lastVoicedTs, whisper: { pcm, result, abort } });
+  }
+
+  /** Forgets a run's pause probe, cancelling its whisper pass. */
+  private dropProbe(runId: string): void {
+    const probe = this.probes.get(runId);
+    if (!probe) return;
+    this.probes.delete(runId);
+    if (probe.whisper && !probe.whisper.abort.signal.aborted) {
+      probe.whisper.abort.abort();
+      this.prePassCounts.discarded++;
+    }
+  }
+
+  private prePassEnabled(): boolean {
+    return this.options.engine === 'whisper' && (this.options.whisperPrePass ?? true);
+  }
+
   private async command(u: Utterance, flight: Flight): Promise<void> {
     const { run } = u;
     const pcm = commandAudio(u);
     const probe = this.probes.get(run.id);
-    this.probes.delete(run.id);
-    // The probe heard the same speech when nothing was said after its pause.
-    const probed = probe !== undefined && probe.lastVoicedTs === u.lastVoicedTs;
-    run.emit('stt-start', { engine: this.options.engine, audioMs: Math.round(pcm.length / 16), ...(probed ? { grammar: 'from-pause' } : {}) }, Date.now());
+    // The grammar's probe heard the same speech when nothing was said after its pause.
+    const probed = probe?.grammar !== undefined && probe.lastVoicedTs === u.lastVoicedTs;
+    // A whisper pass begun at the pause is used only for exactly the audio it heard; otherwise it is cancelled.
+    const prePass = probe?.whisper && prePassCovers({ pcm: probe.whisper.pcm, lastVoicedTs: probe.lastVoicedTs }, { pcm, lastVoicedTs: u.lastVoicedTs }) ? probe.whisper : undefined;
+    if (prePass) this.probes.delete(run.id);
+    else this.dropProbe(run.id);
+    run.emit('stt-start', {
+      engine: this.options.engine, audioMs: Math.round(pcm.length / 16),
+      ...(probed ? { grammar: 'from-pause' } : {}), ...(prePass ? { whisper: 'from-pause' } : {}),
+    }, Date.now());
     let result: RaceResult | undefined;
     let grammarResult: Promise<Transcript> | undefined;
     try {
       const area = this.options.deviceArea?.(u.deviceId);
       const options: TranscribeOptions = { vocabulary: this.vocabulary, signal: flight.abort.signal, ...(area ? { area } : {}) };
-      grammarResult = probed ? probe.result.then((t) => t ?? Promise.reject(new Error('no grammar answer from the pause'))) : undefined;
+      grammarResult = probed ? probe.grammar!.then((t) => t ?? Promise.reject(new Error('no grammar answer from the pause'))) : undefined;
       const speech = this.options.speech;
       if (!grammarResult && this.options.engine !== 'whisper' && speech.probe && !speech.off.grammar) {
         // The grammar's own answer is kept even when whisper answers after it or is off: the hearing policy needs its
@@ -373,7 +462,21 @@ export class VoicePipeline implements Component {
         grammarResult = speech.probe(pcm, options).then((a) => a?.transcript ?? Promise.reject(new Error('the grammar is off')));
       }
       grammarResult?.catch(() => undefined);
-      result = await speech.command(pcm, options, grammarResult);
+      if (prePass) {
+        this.prePassCounts.used++;
+        const cancel = (): void => prePass.abort.abort();
+        flight.abort.signal.addEventListener('abort', cancel, { once: true });
+        try {
+          // The pass begun at the pause heard all of this speech; if it failed (not cancelled by a mute), transcribe now.
+          result = await prePass.result.catch((err: unknown) => {
+            if (flight.abort.signal.aborted) throw err;
+            this.log.debug({ err, run: run.id }, 'voice: the whisper pass begun at the pause failed; transcribing the utterance again');
+            return speech.command(pcm, options);
+          });
+        } finally {
+          flight.abort.signal.removeEventListener('abort', cancel);
+        }
+      } else result = await speech.command(pcm, options, grammarResult);
     } catch (err) {
       if (run.ended !== undefined) return;
       const code = errorCode(err, 'JARVIS_VOICE_STT_FAILED');

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { DeviceAudioChunk, MuteTransition } from '../../src/audio/types.js';
 import type { CommandOrigin, CommandOutcome } from '../../src/voice/command-service.js';
 import type { TranscriptSegment } from '../../src/observer/rolling-buffer.js';
-import { commandAudio, VoicePipeline, type PipelineDeviceEvent, type SpeechLike } from '../../src/voice/voice-pipeline.js';
+import { commandAudio, prePassCovers, VoicePipeline, type PipelineDeviceEvent, type SpeechLike } from '../../src/voice/voice-pipeline.js';
 import type { Transcript, TranscribeOptions } from '../../src/stt/engine.js';
 import type { GrammarNames } from '../../src/stt/grammar/slots.js';
 import type { RaceResult } from '../../src/stt/racer.js';
@@ -37,11 +37,27 @@ class HeldSpeech implements SpeechLike {
 
 const transcript = (text: string, engine: 'grammar' | 'whisper' = 'grammar'): Transcript => ({ text, confidence: 0.9, segments: [], engine, timings: { queueMs: 0, decodeMs: 1, totalMs: 1 } });
 
-function rig(options: { muted?: () => boolean; deviceArea?: (id: string) => string | undefined } = {}) {
+/** A held speech part that has the grammar too: its pause probes are held like the commands. */
+class HeldGrammarSpeech extends HeldSpeech {
+  readonly probes: Array<{ pcm: Float32Array; resolve: (a: { transcript: Transcript; complete: boolean }) => void }> = [];
+  probe(pcm: Float32Array): Promise<{ transcript: Transcript; complete: boolean } | undefined> {
+    return new Promise((resolve) => this.probes.push({ pcm, resolve }));
+  }
+}
+
+interface RigOptions {
+  muted?: () => boolean;
+  deviceArea?: (id: string) => string | undefined;
+  engine?: 'auto' | 'whisper';
+  whisperPrePass?: boolean;
+  speech?: HeldSpeech;
+}
+
+function rig(options: RigOptions = {}) {
   const audio = new Set<(c: DeviceAudioChunk) => void>();
   const mute = new Set<(t: MuteTransition) => void>();
   const events = new Set<(e: PipelineDeviceEvent) => void>();
-  const speech = new HeldSpeech();
+  const speech = options.speech ?? new HeldSpeech();
   const runs = new VoiceRunStore();
   const seen: VoiceEvent[] = [];
   const handled: Array<{ text: string; origin: CommandOrigin }> = [];
@@ -49,7 +65,8 @@ function rig(options: { muted?: () => boolean; deviceArea?: (id: string) => stri
   const pipeline = new VoicePipeline({
     frontEnd: { wake: { enabled: false } },
     speech,
-    engine: 'auto',
+    engine: options.engine ?? 'auto',
+    ...(options.whisperPrePass !== undefined ? { whisperPrePass: options.whisperPrePass } : {}),
     passive: true,
     subscribeAudio: (l) => (audio.add(l), () => void audio.delete(l)),
     subscribeMute: (l) => (mute.add(l), () => void mute.delete(l)),
@@ -69,16 +86,21 @@ function rig(options: { muted?: () => boolean; deviceArea?: (id: string) => stri
     },
   });
   const t0 = Date.now();
-  /** Streams samples as 20 ms chunks; `onFirst` runs after the first chunk (a PTT press). */
+  /** Samples streamed so far, and where the latest `stream` call began (a press is dated there). */
+  let sent = 0;
+  let streamFrom = 0;
+  /** Streams samples as 20 ms chunks, after whatever was streamed before; `onFirst` runs after the first chunk (a PTT press). */
   const stream = (samples: Int16Array, onFirst?: () => void): void => {
+    streamFrom = sent;
     for (let at = 0, k = 0; at < samples.length; at += 320, k++) {
-      const chunk: DeviceAudioChunk = { deviceId: DEVICE, streamId: 7, sampleRate: 16000, timestamp: at, samples: samples.subarray(at, at + 320), concealed: 0, flags: 0, receivedAt: t0 + at / 16 + 20 };
+      const chunk: DeviceAudioChunk = { deviceId: DEVICE, streamId: 7, sampleRate: 16000, timestamp: sent, samples: samples.subarray(at, at + 320), concealed: 0, flags: 0, receivedAt: t0 + sent / 16 + 20 };
+      sent += chunk.samples.length;
       for (const l of audio) l(chunk);
       if (k === 0) onFirst?.();
     }
   };
   const press = (): void => {
-    for (const l of events) l({ deviceId: DEVICE, topic: 'event/button', payload: { button: 'ptt', action: 'press' }, at: t0 });
+    for (const l of events) l({ deviceId: DEVICE, topic: 'event/button', payload: { button: 'ptt', action: 'press' }, at: t0 + streamFrom / 16 });
   };
   const muteNow = (): void => {
     for (const l of mute) l({ deviceId: DEVICE, muted: true, source: 'mqtt', at: Date.now() });
@@ -204,6 +226,204 @@ describe.skipIf(!tools)('VoicePipeline', () => {
     await r.pipeline.idle();
     expect(r.runs.list()[0]!.reason).toBe('not-understood');
     expect(r.handled).toEqual([]);
+  });
+});
+
+describe.skipIf(!tools)('VoicePipeline with whisper alone: the pass begun at the pause', () => {
+  const fixture = () => voiceFixture({ text: 'turn on the kitchen lights' });
+  /** Two spoken pieces with `gapMs` of silence between the end of the first's speech and the start of the second's. */
+  const withGap = (first: string, gapMs: number, second: string): Int16Array => {
+    const a = voiceFixture({ text: first });
+    const b = voiceFixture({ text: second });
+    const head = a.samples.subarray(0, ((a.speechEndMs + gapMs) * 16) | 0);
+    const tail = b.samples.subarray((b.speechStartMs * 16) | 0);
+    const out = new Int16Array(head.length + tail.length);
+    out.set(head);
+    out.set(tail, head.length);
+    return out;
+  };
+  const whisperSaid = (text: string): RaceResult => ({ transcript: transcript(text, 'whisper'), winner: 'whisper' });
+  const sttStart = (r: ReturnType<typeof rig>) => r.runs.list()[0]!.events.find((e) => e.type === 'stt-start');
+
+  it('starts at the pause and is the answer when nothing more is said: one pass, on audio the utterance keeps whole', async () => {
+    const r = rig({ engine: 'whisper' });
+    current = r.pipeline;
+    await r.pipeline.start();
+    const fx = fixture();
+    // Up to 200 ms after the speech: past the 120 ms pause, short of the 300 ms hangover.
+    r.stream(fx.samples.subarray(0, (fx.speechEndMs + 200) * 16), r.press);
+    expect(r.speech.commands).toHaveLength(1);
+    expect(r.runs.list()[0]!.reason).toBeUndefined(); // the utterance has not ended: the pass began before the endpoint
+    r.stream(fx.samples.subarray((fx.speechEndMs + 200) * 16));
+    expect(r.speech.commands).toHaveLength(1); // the endpoint started no second pass
+    expect(r.speech.commands[0]!.options?.signal?.aborted).toBe(false);
+    r.speech.commands[0]!.resolve(whisperSaid('turn on the kitchen lights'));
+    await r.pipeline.idle();
+    expect(r.handled.map((h) => h.text)).toEqual(['turn on the kitchen lights']);
+    const run = r.runs.list()[0]!;
+    expect(run.events.find((e) => e.type === 'speech-end')?.data?.['reason']).toBe('silence');
+    expect(sttStart(r)?.data?.['whisper']).toBe('from-pause');
+    // The pass heard every sample the utterance was endpointed with (and at most a little silence after it).
+    const heard = r.speech.commands[0]!.pcm;
+    const audioMs = Number(sttStart(r)?.data?.['audioMs']);
+    expect(heard.length / 16).toBeGreaterThanOrEqual(audioMs);
+    expect(r.pipeline.status().prePass).toEqual({ enabled: true, started: 1, used: 1, discarded: 0 });
+  });
+
+  it('is cancelled when the speaker talks on after the pause, and the whole command is transcribed', async () => {
+    const r = rig({ engine: 'whisper' });
+    current = r.pipeline;
+    await r.pipeline.start();
+    // A 200 ms gap: past the 120 ms pause offer, short of the 300 ms hangover.
+    r.stream(withGap('turn on the kitchen', 200, 'lights please'), r.press);
+    const passes = [...r.speech.commands];
+    expect(passes.length).toBeGreaterThanOrEqual(2);
+    // Every earlier pass was cancelled; the one left heard the whole command.
+    expect(passes.slice(0, -1).map((p) => p.options?.signal?.aborted)).toEqual(passes.slice(0, -1).map(() => true));
+    expect(passes.at(-1)!.options?.signal?.aborted).toBe(false);
+    expect(passes.at(-1)!.pcm.length).toBeGreaterThan(passes[0]!.pcm.length + 16 * 500);
+    for (const p of passes.slice(0, -1)) p.resolve(whisperSaid('turn on the kitchen')); // a stale answer comes back anyway
+    passes.at(-1)!.resolve(whisperSaid('turn on the kitchen lights please'));
+    await r.pipeline.idle();
+    expect(r.handled.map((h) => h.text)).toEqual(['turn on the kitchen lights please']);
+    const status = r.pipeline.status().prePass;
+    expect(status).toEqual({ enabled: true, started: passes.length, used: 1, discarded: passes.length - 1 });
+  });
+
+  it('is not used for audio it did not hear: a faint tail the endpoint keeps past the pause gets a pass of its own', async () => {
+    const r = rig({ engine: 'whisper' });
+    current = r.pipeline;
+    await r.pipeline.start();
+    const fx = fixture();
+    // 200 ms of faint hiss right after the speech (a breath, a trailing fricative): the VAD calls it silence, so the
+    // pause comes 120 ms after the speech, but the endpoint's tail walk keeps it in the utterance.
+    const samples = fx.samples.slice();
+    const from = Math.round(fx.speechEndMs * 16);
+    let seed = 1;
+    for (let i = from; i < from + 200 * 16; i++) {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      samples[i] = Math.round(((seed / 0x7fffffff) * 2 - 1) * 60);
+    }
+    r.stream(samples, r.press);
+    expect(r.speech.commands).toHaveLength(2);
+    const [pause, whole] = r.speech.commands;
+    expect(pause!.options?.signal?.aborted).toBe(true);
+    expect(whole!.pcm.length).toBeGreaterThan(pause!.pcm.length);
+    expect(whole!.pcm.length / 16).toBe(Number(sttStart(r)?.data?.['audioMs']));
+    expect(sttStart(r)?.data?.['whisper']).toBeUndefined();
+    pause!.resolve(whisperSaid('turn on the kitchen light')); // the stale answer is never read
+    whole!.resolve(whisperSaid('turn on the kitchen lights'));
+    await r.pipeline.idle();
+    expect(r.handled.map((h) => h.text)).toEqual(['turn on the kitchen lights']);
+    expect(r.pipeline.status().prePass).toEqual({ enabled: true, started: 1, used: 0, discarded: 1 });
+  });
+
+  it('a mute during the pass, before the endpoint, cancels it and drops everything', async () => {
+    const r = rig({ engine: 'whisper' });
+    current = r.pipeline;
+    await r.pipeline.start();
+    const fx = fixture();
+    r.stream(fx.samples.subarray(0, (fx.speechEndMs + 200) * 16), r.press);
+    expect(r.speech.commands).toHaveLength(1);
+    r.muteNow();
+    expect(r.speech.commands[0]!.options?.signal?.aborted).toBe(true);
+    r.speech.commands[0]!.resolve(whisperSaid('turn on the kitchen lights')); // its answer arrives anyway
+    r.stream(fx.samples.subarray((fx.speechEndMs + 200) * 16));
+    await r.pipeline.idle();
+    expect(r.handled).toEqual([]);
+    expect(r.speech.commands).toHaveLength(1);
+    const run = r.runs.list()[0]!;
+    expect(run.reason).toBe('muted');
+    expect(run.events.map((e) => e.type)).not.toContain('stt-end');
+  });
+
+  it('a mute after the endpoint, while the command waits for the pass, cancels it, drops its answer and runs no other', async () => {
+    const r = rig({ engine: 'whisper' });
+    current = r.pipeline;
+    await r.pipeline.start();
+    r.stream(fixture().samples, r.press);
+    expect(r.speech.commands).toHaveLength(1);
+    expect(sttStart(r)?.data?.['whisper']).toBe('from-pause');
+    r.muteNow();
+    expect(r.speech.commands[0]!.options?.signal?.aborted).toBe(true);
+    r.speech.commands[0]!.reject(new DOMException('cancelled', 'AbortError'));
+    await r.pipeline.idle();
+    expect(r.handled).toEqual([]);
+    expect(r.speech.commands).toHaveLength(1);
+    expect(r.runs.list()[0]!.reason).toBe('muted');
+    expect(r.pipeline.status().inFlight).toBe(0);
+  });
+
+  it('a pass that failed is run again on the utterance\'s audio', async () => {
+    const r = rig({ engine: 'whisper' });
+    current = r.pipeline;
+    await r.pipeline.start();
+    r.stream(fixture().samples, r.press);
+    r.speech.commands[0]!.reject(Object.assign(new Error('decoder blew up'), { code: 'JARVIS_STT_DECODE_FAILED' }));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(r.speech.commands).toHaveLength(2);
+    expect(r.speech.commands[1]!.pcm.length / 16).toBe(Number(sttStart(r)?.data?.['audioMs']));
+    r.speech.commands[1]!.resolve(whisperSaid('turn on the kitchen lights'));
+    await r.pipeline.idle();
+    expect(r.handled.map((h) => h.text)).toEqual(['turn on the kitchen lights']);
+  });
+
+  it('off (stt.prePass false): whisper starts only at the endpoint', async () => {
+    const r = rig({ engine: 'whisper', whisperPrePass: false });
+    current = r.pipeline;
+    await r.pipeline.start();
+    const fx = fixture();
+    r.stream(fx.samples.subarray(0, (fx.speechEndMs + 200) * 16), r.press);
+    expect(r.speech.commands).toHaveLength(0);
+    r.stream(fx.samples.subarray((fx.speechEndMs + 200) * 16));
+    expect(r.speech.commands).toHaveLength(1);
+    expect(sttStart(r)?.data?.['whisper']).toBeUndefined();
+    r.speech.commands[0]!.resolve(whisperSaid('turn on the kitchen lights'));
+    await r.pipeline.idle();
+    expect(r.handled.map((h) => h.text)).toEqual(['turn on the kitchen lights']);
+    expect(r.pipeline.status().prePass).toEqual({ enabled: false, started: 0, used: 0, discarded: 0 });
+  });
+
+  it('never runs with the grammar (engine auto): a pause gets the grammar\'s probe alone, whisper waits for the endpoint', async () => {
+    const speech = new HeldGrammarSpeech();
+    const r = rig({ speech });
+    current = r.pipeline;
+    await r.pipeline.start();
+    const fx = fixture();
+    r.stream(fx.samples.subarray(0, (fx.speechEndMs + 200) * 16), r.press);
+    expect(speech.probes).toHaveLength(1);
+    expect(speech.commands).toHaveLength(0);
+    speech.probes[0]!.resolve({ transcript: { ...transcript('turn on the kitchen'), confidence: 0.2 }, complete: false });
+    r.stream(fx.samples.subarray((fx.speechEndMs + 200) * 16));
+    expect(speech.commands).toHaveLength(1);
+    expect(sttStart(r)?.data).toMatchObject({ engine: 'auto', grammar: 'from-pause' });
+    expect(sttStart(r)?.data?.['whisper']).toBeUndefined();
+    speech.commands[0]!.resolve({ transcript: transcript('turn on the kitchen lights'), winner: 'grammar' });
+    await r.pipeline.idle();
+    expect(r.pipeline.status().prePass).toEqual({ enabled: false, started: 0, used: 0, discarded: 0 });
+  });
+});
+
+describe('prePassCovers', () => {
+  const pcm = Float32Array.from({ length: 3200 }, (_, i) => Math.sin(i / 7));
+  it('takes a pass only for the very speech the utterance was endpointed with', () => {
+    const pass = { pcm, lastVoicedTs: 5000 };
+    // The utterance keeps less silence after its speech than the pause had: the pass heard all of it.
+    expect(prePassCovers(pass, { pcm: pcm.subarray(0, 2800), lastVoicedTs: 5000 })).toBe(true);
+    expect(prePassCovers(pass, { pcm, lastVoicedTs: 5000 })).toBe(true);
+    // Speech after the pause (a later last voiced frame), or none counted at all.
+    expect(prePassCovers(pass, { pcm: pcm.subarray(0, 2800), lastVoicedTs: 5400 })).toBe(false);
+    expect(prePassCovers(pass, { pcm: pcm.subarray(0, 2800) })).toBe(false);
+    // Audio past what the pass heard (a word-final fricative kept by the endpoint's tail walk).
+    const longer = new Float32Array(3520);
+    longer.set(pcm);
+    expect(prePassCovers(pass, { pcm: longer, lastVoicedTs: 5000 })).toBe(false);
+    // Other samples (a different wake cut, other audio): one sample differs.
+    const other = pcm.slice(0, 2800);
+    other[1234] = 0.5;
+    expect(prePassCovers(pass, { pcm: other, lastVoicedTs: 5000 })).toBe(false);
+    expect(prePassCovers(pass, { pcm: pcm.subarray(160, 2960), lastVoicedTs: 5000 })).toBe(false);
+    expect(prePassCovers(pass, { pcm: new Float32Array(0), lastVoicedTs: 5000 })).toBe(false);
   });
 });
 

@@ -56,6 +56,11 @@ export const sttSection = z
     whisperPath: z.string().min(1).optional(),
     /** whisper.cpp threads per pass (the hub targets 2 cores). */
     threads: z.number().int().min(1).max(64).default(2),
+    /**
+     * Engine `whisper`: start the command's whisper pass at its first pause (`audio.earlyEndPauseMs`) instead of after
+     * the full hangover, and use it when nothing more was said (else it is cancelled and whisper runs again).
+     */
+    prePass: z.boolean().default(true),
     /** A grammar result at least this confident answers a command without waiting for whisper. */
     minGrammarConfidence: z.number().min(0).max(1).default(0.5),
     /** Transcribe passive speech for the observer. */
