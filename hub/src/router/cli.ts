@@ -2,12 +2,11 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import type { CliCommand, CliIO } from '../cli/types.js';
+import type { CliCommand, CliIO } from '../cli/index.js';
 import { InputError } from '../core/index.js';
-import { HomeAssistantError } from '../home-assistant/errors.js';
-import { loadRegistrySnapshot } from '../home-assistant/registry-snapshot.js';
+import { HomeAssistantError, loadRegistrySnapshot } from '../home-assistant/index.js';
 import { Tier0Router } from './tier0.js';
-import type { Decision } from '../language/intents.js';
+import type { Decision } from '../language/index.js';
 
 const HELP = `Usage: jarvis route [TEXT] [--area AREA] [--registry FILE] [--jsonl]
 

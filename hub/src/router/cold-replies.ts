@@ -1,9 +1,6 @@
-import type { Component } from '../core/component.js';
-import { silentLogger, type Logger } from '../core/logger.js';
-import { ColdRepliesRepository } from '../store/cold-replies-repository.js';
-import type { Db } from '../store/database.js';
-import { TERMINAL_STATES } from '../store/tasks-repository.js';
-import type { TaskQueue, TaskRecord } from '../tasks/queue.js';
+import { silentLogger, type Component, type Logger } from '../core/index.js';
+import { ColdRepliesRepository, TERMINAL_STATES, type Db } from '../store/index.js';
+import type { TaskQueue, TaskRecord } from '../tasks/index.js';
 import type { ColdTask, TaskQueueLike } from './task-queue.js';
 
 /** Longest text a device is sent in one `cmd/say` (the payload schema's limit). */

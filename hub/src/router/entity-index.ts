@@ -1,9 +1,7 @@
-import { domainOf, type RegistrySnapshot, type SnapshotArea, type SnapshotEntity, type SnapshotFloor } from '../home-assistant/registry-snapshot.js';
-import { editDistance, fuzzBudget, nameTokens, normalizeText, singular } from '../language/normalize.js';
+import { domainOf, type RegistrySnapshot, type SnapshotArea, type SnapshotEntity, type SnapshotFloor } from '../home-assistant/index.js';
+import { DOMAIN_WORDS, editDistance, fuzzBudget, nameTokens, normalizeText, singular, type DomainWord } from '../language/index.js';
 
-import { DOMAIN_WORDS, type DomainWord } from '../language/domain-words.js';
-
-export { DOMAIN_WORDS, type DomainWord } from '../language/domain-words.js';
+export { DOMAIN_WORDS, type DomainWord } from '../language/index.js';
 
 /** Words that carry no meaning inside a target ("the", "in", ...). */
 const FILLERS = new Set(['the', 'a', 'an', 'my', 'our', 'in', 'on', 'at', 'of', 'for', 'to', 'from', 'and', 'please', 'that', 'this', 'those', 'these', 'inside']);

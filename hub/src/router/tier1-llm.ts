@@ -1,12 +1,8 @@
 import { z } from 'zod';
-import type { Allowlist } from '../home-assistant/allowlist.js';
-import { domainOf, type SnapshotEntity } from '../home-assistant/registry-snapshot.js';
+import { domainOf, type Allowlist, type SnapshotEntity } from '../home-assistant/index.js';
 import type { EntityIndex } from './entity-index.js';
-import { nameTokens, normalizeText, singular } from '../language/normalize.js';
-import { COLORS } from '../language/templates.js';
-import { INTENT_NAMES, type Decision, type IntentName, type RouteContext, type Slots } from '../language/intents.js';
-import { isLlmError } from '../llm/errors.js';
-import type { LlmRuntime } from '../llm/runtime.js';
+import { COLORS, INTENT_NAMES, nameTokens, normalizeText, singular, type Decision, type IntentName, type RouteContext, type Slots } from '../language/index.js';
+import { isLlmError, type LlmRuntime } from '../llm/index.js';
 
 /** An entity the model may name: only these can become targets. */
 export interface Tier1Candidate {

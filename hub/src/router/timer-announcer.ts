@@ -1,6 +1,5 @@
-import type { Component } from '../core/component.js';
-import type { Logger } from '../core/logger.js';
-import { describeDuration } from '../language/duration.js';
+import type { Component, Logger } from '../core/index.js';
+import { describeDuration } from '../language/index.js';
 import type { HubTimer, TimerService } from './timers.js';
 
 /** What a device hears when a timer it set runs out. */

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { Component } from '../core/component.js';
+import type { Component } from '../core/index.js';
 
 /** A timer the hub runs itself (timers never go to Home Assistant). */
 export interface HubTimer {
