@@ -4,26 +4,9 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { WorkerError } from './errors.js';
 import { createLlmGenerateHandler } from './handlers/llm-generate.js';
 import { createSttTranscribeHandler, type SttProgress } from './handlers/stt-transcribe.js';
+import type { TaskHandler } from './task-handler.js';
 
-/** What a handler gets for one attempt of one task. */
-export interface TaskContext {
-  taskId: string;
-  type: string;
-  /** Parsed JSON payload. */
-  payload: unknown;
-  /** 1 for the first attempt. */
-  attempt: number;
-  /** Aborted when the hub cancels the task, the lease is lost, or the worker stops. */
-  signal: AbortSignal;
-}
-
-/** Runs one task; resolves to the JSON-serialisable result. Throw a WorkerError with `retryable=false` to fail for good. */
-export type TaskHandler = (ctx: TaskContext) => Promise<unknown>;
-
-/** A plugin module: `export const handlers = { 'my.type': async (ctx) => ... }` (or the same as default export). */
-export interface HandlerPlugin {
-  handlers: Record<string, TaskHandler>;
-}
+export type { TaskContext, TaskHandler, HandlerPlugin } from './task-handler.js';
 
 /** `echo`: returns its payload; for tests and smoke checks. */
 export const echoHandler: TaskHandler = async (ctx) => ctx.payload;

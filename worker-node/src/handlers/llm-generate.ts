@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Llama, LlamaJsonSchemaGrammar, LlamaModel } from 'node-llama-cpp';
 import { z } from 'zod';
 import { WorkerError } from '../errors.js';
-import type { TaskContext, TaskHandler } from '../handlers.js';
+import type { TaskContext, TaskHandler } from '../task-handler.js';
 
 /** The payload of an `llm.generate` task. */
 export const llmGeneratePayloadSchema = z.strictObject({

@@ -5,7 +5,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { WHISPER_SAMPLE_RATE, WHISPER_WINDOW_SECONDS, WhisperError, WhisperModel } from '@jarvis/whisper';
 import { z } from 'zod';
 import { WorkerError } from '../errors.js';
-import type { TaskContext, TaskHandler } from '../handlers.js';
+import type { TaskContext, TaskHandler } from '../task-handler.js';
 import { meanSquare, planChunks } from './stt-chunks.js';
 import { decodeWav, resampleMono } from './stt-wav.js';
 
