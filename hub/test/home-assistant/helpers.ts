@@ -2,11 +2,11 @@ import { fileURLToPath } from 'node:url';
 import { createConnection, createLongLivedTokenAuth, type Connection } from 'home-assistant-js-websocket';
 import WebSocket from 'ws';
 import { loadRegistrySnapshot, type RegistrySnapshot } from '../../src/home-assistant/registry-snapshot.js';
-import { HomeAssistantSimulator } from '@jarvis/ha-simulator';
+import { HomeAssistantSimulator, type HomeAssistantSimulatorOptions } from '@jarvis/ha-simulator';
 import { createWsSocketFactory } from '../../src/home-assistant/ws-socket.js';
-import { HomeAssistantClient } from '../../src/home-assistant/client.js';
+import { HomeAssistantClient, type HomeAssistantClientOptions } from '../../src/home-assistant/client.js';
 import { Allowlist } from '../../src/home-assistant/allowlist.js';
-import { CommandRouter } from '../../src/router/command-router.js';
+import { CommandRouter, type CommandRouterOptions } from '../../src/router/command-router.js';
 
 /** Path of the shared fixture home. */
 export const FIXTURE_HOME = fileURLToPath(new URL('../../../tests/fixtures/registry/home.json', import.meta.url));
@@ -59,22 +59,63 @@ export async function rawSocket(url: string, token: string | null): Promise<{ ws
   return { ws, next, closed };
 }
 
-/** A simulated Home Assistant with the fixture home, a real client connected to it, and a started command router on it. */
-export interface SimulatedHaRouter {
+/** Options of {@link startSimulatedHa}: the fixture home, token `tok` and a fast-retrying client unless told otherwise. */
+export interface SimulatedHaOptions {
+  /** The simulated home (default: a fresh copy of the fixture home). */
+  snapshot?: RegistrySnapshot;
+  /** More simulator options: sentences HA's own agent understands, extra agent ids, ... */
+  simulator?: Partial<Omit<HomeAssistantSimulatorOptions, 'snapshot' | 'token'>>;
+  /** Client options over the defaults (retry backoff 20 → 80 ms, 3 s connect timeout); `connectTimeoutMs: undefined` keeps the client's own. */
+  client?: Partial<Omit<HomeAssistantClientOptions, 'url' | 'token'>>;
+}
+
+/** A simulated Home Assistant and a real client connected to it. */
+export interface SimulatedHa {
   sim: HomeAssistantSimulator;
   ha: HomeAssistantClient;
+  /** Stops the client, then the simulator. */
+  stop(): Promise<void>;
+}
+
+/** Starts {@link SimulatedHa}; if the client cannot connect, what was started is stopped before the error is thrown. */
+export async function startSimulatedHa(options: SimulatedHaOptions = {}): Promise<SimulatedHa> {
+  const sim = new HomeAssistantSimulator({ ...options.simulator, snapshot: options.snapshot ?? fixtureHome(), token: 'tok' });
+  await sim.start();
+  const ha = new HomeAssistantClient({ backoffInitialMs: 20, backoffMaxMs: 80, connectTimeoutMs: 3000, ...options.client, url: sim.url, token: 'tok' });
+  try {
+    await ha.start();
+    await ha.waitUntilConnected();
+  } catch (err) {
+    await ha.stop();
+    await sim.stop();
+    throw err;
+  }
+  return { sim, ha, stop: async () => { await ha.stop(); await sim.stop(); } };
+}
+
+/** Options of {@link startSimulatedHaRouter}. */
+export interface SimulatedHaRouterOptions extends SimulatedHaOptions {
+  /** Router options besides the client and the allowlist, given both (e.g. HA's conversation agent as the fallback). */
+  router?: (ha: HomeAssistantClient, allowlist: Allowlist) => Partial<Omit<CommandRouterOptions, 'client' | 'allowlist'>>;
+}
+
+/** A simulated Home Assistant with the fixture home, a real client connected to it, and a started command router on it. */
+export interface SimulatedHaRouter extends SimulatedHa {
   router: CommandRouter;
+  /** Stops the router, the client, then the simulator. */
   stop(): Promise<void>;
 }
 
 /** Starts {@link SimulatedHaRouter} (HA exposure decides what may be acted on, as in a default hub). */
-export async function startSimulatedHaRouter(snapshot = fixtureHome()): Promise<SimulatedHaRouter> {
-  const sim = new HomeAssistantSimulator({ snapshot, token: 'tok' });
-  await sim.start();
-  const ha = new HomeAssistantClient({ url: sim.url, token: 'tok', backoffInitialMs: 20, backoffMaxMs: 80, connectTimeoutMs: 3000 });
-  await ha.start();
-  await ha.waitUntilConnected();
-  const router = new CommandRouter({ client: ha, allowlist: new Allowlist({ entities: [], useHaExposure: true, optIn: [] }) });
-  await router.start();
-  return { sim, ha, router, stop: async () => { await router.stop(); await ha.stop(); await sim.stop(); } };
+export async function startSimulatedHaRouter(options: SimulatedHaRouterOptions = {}): Promise<SimulatedHaRouter> {
+  const home = await startSimulatedHa(options);
+  const allowlist = new Allowlist({ entities: [], useHaExposure: true, optIn: [] });
+  const router = new CommandRouter({ ...options.router?.(home.ha, allowlist), client: home.ha, allowlist });
+  try {
+    await router.start();
+  } catch (err) {
+    await home.stop();
+    throw err;
+  }
+  return { sim: home.sim, ha: home.ha, router, stop: async () => { await router.stop(); await home.stop(); } };
 }

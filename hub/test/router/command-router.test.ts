@@ -1,14 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HomeAssistantSimulator } from '@jarvis/ha-simulator';
-import { HomeAssistantClient, parseConversationResult } from '../../src/home-assistant/client.js';
+import { parseConversationResult } from '../../src/home-assistant/client.js';
 import { Allowlist } from '../../src/home-assistant/allowlist.js';
 import { HaConversationFallback } from '../../src/home-assistant/conversation-agent.js';
 import { homeAssistantSection } from '../../src/home-assistant/config.js';
 import { CommandRouter } from '../../src/router/command-router.js';
-import { fixtureHome } from '../home-assistant/helpers.js';
+import { startSimulatedHa, type SimulatedHa } from '../home-assistant/helpers.js';
 
-let sim: HomeAssistantSimulator;
-let ha: HomeAssistantClient;
+let home: SimulatedHa;
+let sim: SimulatedHa['sim'];
+let ha: SimulatedHa['ha'];
 let router: CommandRouter;
 let clock = 1_000_000;
 
@@ -20,23 +20,20 @@ async function setUp(optIn: string[] = [], agentId = 'conversation.home_assistan
 }
 
 beforeEach(async () => {
-  sim = new HomeAssistantSimulator({
-    snapshot: fixtureHome(), token: 'tok',
-    // Taught to HA, not to Jarvis: a custom sentence, and one naming the (not opted-in) alarm.
-    sentences: [
-      { text: 'party time', speech: 'Let us party', call: { domain: 'switch', service: 'turn_on', entityId: 'switch.christmas_tree' } },
-      { text: 'secure the house with the alarm', speech: 'Armed', call: { domain: 'alarm_control_panel', service: 'alarm_arm_away', entityId: 'alarm_control_panel.house' } },
-    ],
+  home = await startSimulatedHa({
+    simulator: {
+      // Taught to HA, not to Jarvis: a custom sentence, and one naming the (not opted-in) alarm.
+      sentences: [
+        { text: 'party time', speech: 'Let us party', call: { domain: 'switch', service: 'turn_on', entityId: 'switch.christmas_tree' } },
+        { text: 'secure the house with the alarm', speech: 'Armed', call: { domain: 'alarm_control_panel', service: 'alarm_arm_away', entityId: 'alarm_control_panel.house' } },
+      ],
+    },
   });
-  await sim.start();
-  ha = new HomeAssistantClient({ url: sim.url, token: 'tok', backoffInitialMs: 20, backoffMaxMs: 80, connectTimeoutMs: 3000 });
-  await ha.start();
-  await ha.waitUntilConnected();
+  ({ sim, ha } = home);
 });
 afterEach(async () => {
   await router.stop();
-  await ha.stop();
-  await sim.stop();
+  await home.stop();
 });
 
 describe("Home Assistant's conversation agent as the fallback after tier 0", () => {

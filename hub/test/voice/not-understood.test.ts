@@ -1,37 +1,28 @@
-import { HomeAssistantSimulator } from '@jarvis/ha-simulator';
 import fastify from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { commandRoutes } from '../../src/api/command-routes.js';
 import { silentLogger } from '../../src/core/logger.js';
-import { Allowlist } from '../../src/home-assistant/allowlist.js';
-import { HomeAssistantClient } from '../../src/home-assistant/client.js';
 import { HaConversationFallback } from '../../src/home-assistant/conversation-agent.js';
-import { CommandRouter } from '../../src/router/command-router.js';
 import { CommandService, NOT_UNDERSTOOD_REPLY, notUnderstoodReasons } from '../../src/voice/command-service.js';
-import { fixtureHome } from '../home-assistant/helpers.js';
+import { startSimulatedHaRouter, type SimulatedHaRouter } from '../home-assistant/helpers.js';
 
 // Issue 18 finding 4: a command asked on purpose that nothing understands is answered aloud, with the reason.
 
-let sim: HomeAssistantSimulator;
-let ha: HomeAssistantClient;
-let router: CommandRouter;
+let home: SimulatedHaRouter;
+let sim: SimulatedHaRouter['sim'];
+let ha: SimulatedHaRouter['ha'];
+let router: SimulatedHaRouter['router'];
 
 beforeEach(async () => {
-  sim = new HomeAssistantSimulator({ snapshot: fixtureHome(), token: 'tok' });
-  await sim.start();
-  ha = new HomeAssistantClient({ url: sim.url, token: 'tok', backoffInitialMs: 20, backoffMaxMs: 80, connectTimeoutMs: 5000 });
-  await ha.start();
-  await ha.waitUntilConnected();
-  const allowlist = new Allowlist({ entities: [], useHaExposure: true, optIn: [] });
-  const conversation = new HaConversationFallback({ client: ha, agentId: 'conversation.home_assistant', language: 'en', allowlist, entities: () => ha.snapshot()?.entities ?? [] });
-  router = new CommandRouter({ client: ha, allowlist, conversation });
-  await router.start();
+  home = await startSimulatedHaRouter({
+    client: { connectTimeoutMs: 5000 },
+    router: (client, allowlist) => ({
+      conversation: new HaConversationFallback({ client, agentId: 'conversation.home_assistant', language: 'en', allowlist, entities: () => client.snapshot()?.entities ?? [] }),
+    }),
+  });
+  ({ sim, ha, router } = home);
 }, 60_000);
-afterEach(async () => {
-  await router.stop();
-  await ha.stop();
-  await sim.stop();
-});
+afterEach(() => home.stop());
 
 function service() {
   const said: [string, string][] = [];

@@ -1,37 +1,26 @@
-import { HomeAssistantSimulator } from '@jarvis/ha-simulator';
 import { Registry } from 'prom-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/core/logger.js';
-import { Allowlist } from '../../src/home-assistant/allowlist.js';
-import { HomeAssistantClient } from '../../src/home-assistant/client.js';
-import { CommandRouter } from '../../src/router/command-router.js';
 import { openDatabase, type Db } from '../../src/store/database.js';
 import { SqliteTaskQueue } from '../../src/tasks/queue.js';
 import { CommandService } from '../../src/voice/command-service.js';
 import { OutcomeMetrics } from '../../src/voice/outcome-metrics.js';
-import { fixtureHome } from '../home-assistant/helpers.js';
+import { startSimulatedHaRouter, type SimulatedHaRouter } from '../home-assistant/helpers.js';
 
 // Issue 18 finding 7: counters for commands in words, HA calls and tasks, with the outcome as a label.
 
-let sim: HomeAssistantSimulator;
-let ha: HomeAssistantClient;
-let router: CommandRouter;
+let home: SimulatedHaRouter;
+let sim: SimulatedHaRouter['sim'];
+let router: SimulatedHaRouter['router'];
 let db: Db;
 
 beforeEach(async () => {
-  sim = new HomeAssistantSimulator({ snapshot: fixtureHome(), token: 'tok' });
-  await sim.start();
-  ha = new HomeAssistantClient({ url: sim.url, token: 'tok', backoffInitialMs: 20, backoffMaxMs: 80, connectTimeoutMs: 5000 });
-  await ha.start();
-  await ha.waitUntilConnected();
-  router = new CommandRouter({ client: ha, allowlist: new Allowlist({ entities: [], useHaExposure: true, optIn: [] }) });
-  await router.start();
+  home = await startSimulatedHaRouter({ client: { connectTimeoutMs: 5000 } });
+  ({ sim, router } = home);
   db = openDatabase(':memory:');
 }, 60_000);
 afterEach(async () => {
-  await router.stop();
-  await ha.stop();
-  await sim.stop();
+  await home.stop();
   db.close();
 });
 

@@ -6,10 +6,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
-import { HomeAssistantSimulator } from '@jarvis/ha-simulator';
-import { HomeAssistantClient } from '../../src/home-assistant/client.js';
-import { Allowlist } from '../../src/home-assistant/allowlist.js';
-import { CommandRouter } from '../../src/router/command-router.js';
 import { DEFAULT_SPHINX_MODEL } from '../../src/stt/grammar/grammar-engine.js';
 import { WyomingSatelliteController, type SatelliteMuteAudit } from '../../src/wyoming/satellite-controller.js';
 import { EspeakTts } from '../../src/wyoming/tts.js';
@@ -17,7 +13,7 @@ import { loadWyomingResampler } from '../../src/wyoming/audio-convert.js';
 import type { WyomingSttBackend } from '../../src/wyoming/backends.js';
 import type { WakeModels } from '../../src/wyoming/wake-backends.js';
 import { haveSpeechTools, loadPcm, speak } from '../stt/fixtures.js';
-import { fixtureHome } from '../home-assistant/helpers.js';
+import { startSimulatedHaRouter, type SimulatedHaRouter } from '../home-assistant/helpers.js';
 import { FakeSatellite } from './peer.js';
 import { captureLogger, grammarStt, heyJarvis, joinClips } from './helpers.js';
 
@@ -25,21 +21,17 @@ const ready = haveSpeechTools() && existsSync(`${DEFAULT_SPHINX_MODEL}/en-us/mde
 if (!ready) console.warn(`wyoming satellite tests skipped: need espeak-ng, sox and ${DEFAULT_SPHINX_MODEL}`);
 
 describe.skipIf(!ready)('Jarvis as the controller of a wyoming-satellite', () => {
-  const sim = new HomeAssistantSimulator({ snapshot: fixtureHome(), token: 'tok' });
-  let ha: HomeAssistantClient;
-  let router: CommandRouter;
+  let home: SimulatedHaRouter | undefined;
+  let sim: SimulatedHaRouter['sim'];
+  let router: SimulatedHaRouter['router'];
   let stt: WyomingSttBackend;
   let stopStt: () => Promise<void>;
   let wake: WakeModels;
   const cleanups: Array<() => Promise<void>> = [];
 
   beforeAll(async () => {
-    await sim.start();
-    ha = new HomeAssistantClient({ url: sim.url, token: 'tok', backoffInitialMs: 20, backoffMaxMs: 80 });
-    await ha.start();
-    await ha.waitUntilConnected();
-    router = new CommandRouter({ client: ha, allowlist: new Allowlist({ entities: [], useHaExposure: true, optIn: [] }) });
-    await router.start();
+    home = await startSimulatedHaRouter({ client: { connectTimeoutMs: undefined } });
+    ({ sim, router } = home);
     const g = await grammarStt();
     stt = g.stt;
     stopStt = g.stop;
@@ -50,9 +42,7 @@ describe.skipIf(!ready)('Jarvis as the controller of a wyoming-satellite', () =>
   afterAll(async () => {
     for (const c of cleanups.reverse()) await c();
     await stopStt?.();
-    await router?.stop();
-    await ha?.stop();
-    await sim.stop();
+    await home?.stop();
   });
 
   function controller(port: number, extra: Partial<ConstructorParameters<typeof WyomingSatelliteController>[0]> = {}) {

@@ -8,16 +8,12 @@ import { existsSync } from 'node:fs';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { HomeAssistantSimulator } from '@jarvis/ha-simulator';
 import { audioChunkEvent, audioStartEvent, bareEvent, parseInfo, transcribeEvent, type WyomingEvent } from '@jarvis/protocol';
 import { WyomingServer } from '../../src/wyoming/server.js';
 import { routerHandleBackend } from '../../src/wyoming/router-handle.js';
-import { HomeAssistantClient } from '../../src/home-assistant/client.js';
-import { Allowlist } from '../../src/home-assistant/allowlist.js';
-import { CommandRouter } from '../../src/router/command-router.js';
 import { DEFAULT_SPHINX_MODEL } from '../../src/stt/grammar/grammar-engine.js';
 import { haveSpeechTools, loadPcm, speak } from '../stt/fixtures.js';
-import { fixtureHome } from '../home-assistant/helpers.js';
+import { startSimulatedHaRouter, type SimulatedHaRouter } from '../home-assistant/helpers.js';
 import { WyomingTestClient, haDescribe, haDetect, haHandle, haTranscribe } from './peer.js';
 import { captureLogger, grammarStt, heyJarvis, joinClips } from './helpers.js';
 
@@ -26,20 +22,16 @@ if (!ready) console.warn(`wyoming server tests skipped: need espeak-ng, sox and 
 
 describe.skipIf(!ready)('Wyoming server (HA side of the peer)', () => {
   const { logger, lines } = captureLogger();
-  const sim = new HomeAssistantSimulator({ snapshot: fixtureHome(), token: 'tok' });
-  let ha: HomeAssistantClient;
-  let router: CommandRouter;
+  let home: SimulatedHaRouter | undefined;
+  let sim: SimulatedHaRouter['sim'];
   let server: WyomingServer;
   let stopStt: () => Promise<void>;
   const sttTimes: Array<{ ms: number; engine: string }> = [];
 
   beforeAll(async () => {
-    await sim.start();
-    ha = new HomeAssistantClient({ url: sim.url, token: 'tok', backoffInitialMs: 20, backoffMaxMs: 80, connectTimeoutMs: 3000 });
-    await ha.start();
-    await ha.waitUntilConnected();
-    router = new CommandRouter({ client: ha, allowlist: new Allowlist({ entities: [], useHaExposure: true, optIn: [] }) });
-    await router.start();
+    home = await startSimulatedHaRouter();
+    const { ha, router } = home;
+    sim = home.sim;
     const g = await grammarStt();
     stopStt = g.stop;
     server = new WyomingServer({
@@ -60,9 +52,7 @@ describe.skipIf(!ready)('Wyoming server (HA side of the peer)', () => {
   afterAll(async () => {
     await server?.stop();
     await stopStt?.();
-    await router?.stop();
-    await ha?.stop();
-    await sim.stop();
+    await home?.stop();
   });
 
   it('[WY-2.1] describe → info that HA can load: asr, wake (with phrase), handle with supports_home_control', async () => {
