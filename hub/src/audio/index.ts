@@ -1,6 +1,7 @@
 /**
- * What other parts use of audio/: the mute gate, the UDP ingest and its device streams, and the
- * template wake detector with its enrolment. (The front end is built by main.ts from its own files.)
+ * What other parts use of audio/: the mute gate, the UDP ingest and its device streams, the template wake
+ * detector with its enrolment, the front end (DSP → VAD → wake → segmenter) with the utterances it hands to
+ * speech-to-text, and the WAV codec.
  */
 export type { DeviceAudioChunk, MuteSource, MuteTransition } from './types.js';
 export { MuteGate, type MuteAuditSink } from './mute-gate.js';
@@ -9,3 +10,6 @@ export { UdpIngest, type DeviceKeyLookup, type StreamGuardStore, type UdpIngestO
 export { registerIngestMetrics, unregisteredIngestMetrics, type IngestMetrics } from './ingest-metrics.js';
 export { DtwWakeDetector, DEFAULT_WAKE_THRESHOLD, type DtwWakeOptions, type WakeTemplate, type WakeDetection } from './wake/dtw-wake.js';
 export { DEFAULT_ENROLL_VOICES, DEFAULT_WAKE_PHRASE, enrollWithEspeak } from './wake/enroll.js';
+export { AudioFrontEnd, type AudioFrontEndOptions, type AudioFrontEndSinks, type FrontEndStatus, type FrontEndVad, type WakeEngineChoice } from './segmenter/front-end.js';
+export type { Utterance, CommandPause, CommandTrigger, UtteranceEndReason } from './segmenter/utterance.js';
+export { encodeWav, decodeWav, parseWavPcm16, int16ToFloat, floatToInt16, type WavPcm16 } from './dsp/wav.js';
