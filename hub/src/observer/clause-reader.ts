@@ -62,6 +62,10 @@ const MARKERS: Marker[] = [
   { re: /\b(?:note to self|make a note|action items? for me)\s*[,:]?\s*(?:to\s+)?(.+)$/i, kind: 'task' },
   { re: /\b(?:add|put|stick)\s+(.+?)\s+(?:to|on|onto)\s+(?:the|my|our)\s+(?:\w+\s+)?list\b/i, kind: 'item', list: true },
   { re: /\bpromised\s+(?:\w+\s+)?(?:I would|that I would|to)\s+(.+)$/i, kind: 'task' },
+  { re: /\b(?:shopping|grocery|groceries|store|costco|market)\s+list\s*[:,-]\s*(.+)$/i, kind: 'item', list: true },
+  { re: /\b(?:to-?do|todo|task)\s+list\s*[:,-]\s*(.+)$/i, kind: 'task' },
+  { re: /\b(?:it is\s+|is\s+)?(?:necessary|important|urgent|essential|crucial)\s+(?:that I|for me to|I)\s+(?:must\s+|should\s+)?(.+)$/i, kind: 'task' },
+  { re: /\bremember me\s+to\s+(.+)$/i, kind: 'task' },
   { re: new RegExp(String.raw`\b(?:I|we)\s+${ADVERBS}(?:have|has|got|need|must)\s+to\s+remember\s+to\s+(.+)$`, 'i'), kind: 'task' },
   { re: new RegExp(String.raw`\b(?:I|we)\s+${ADVERBS}(?:should|ought to)\s+${ADVERBS}(.+)$`, 'i'), kind: 'task', soft: true },
   {
@@ -86,9 +90,11 @@ const PAST = /\b(?:was going to|were going to|used to|did not|never|already|fini
 const HEDGE = /\b(?:maybe|probably|I guess|I dunno|I do not know|at some point|someday|some day|sometime|one of these days|more|again|eventually|more often)\b/i;
 const QUOTE = /\b(?:said|says|goes|went|told me|asked|was like|is like)\s*[,:]?\s*"|"/i;
 const IMMEDIATE = /\b(?:right now|real quick|a sec|for a (?:minute|sec(?:ond)?|moment))\b/i;
-const ACCEPT = /^(?:(?:oh|well|yeah|okay|ok|so|yes|sure|fine|alright)[,.!\s]+)*(?:yeah|yes|yep|yup|sure|okay|ok|of course|no problem|will do|I can do that|I can do it|I can cover|I can|I will|definitely|absolutely|sounds good|got it|consider it done|on it|fine|alright|all right|deal|that is doable|no worries|can do|for sure)\b/i;
+const ACCEPT = /^(?:(?:oh|well|yeah|okay|ok|so|yes|sure|fine|alright|ugh|right|understood)[,.!\s]+)*(?:understood|right|yeah|yes|yep|yup|sure|okay|ok|of course|no problem|will do|I can do that|I can do it|I can cover|I can|I will|definitely|absolutely|sounds good|got it|consider it done|on it|fine|alright|all right|deal|that is doable|no worries|can do|for sure)\b/i;
 const REFUSE = /\b(?:not|can not|sorry|nope|no[,.!]|maybe later|we will see|is bad|bad for me|busy)\b/i;
 const DATE_FILLER = /\b(?:ok|okay|then|fine|so|yeah|yes|yep|sure|actually|no|wait|that is|that|it is|it|due|let us|make it|do it|morning|afternoon|evening|night|tonight|instead|works|good|alright|sounds|right|there is no way|I mean|oh|um|lol|and|on|by|for|at|the|is)\b/gi;
+/** The wearer saying a thing is done as soon as it is asked ("There, sent.", "Done!"). */
+const DONE_NOW = /^(?:(?:there|okay|ok|and|all|right|annnd|and)[,.!\s]+)*(?:all\s+)?(?:done|sent|finished|paid|booked|ordered|submitted|signed|(?:I\s+)?(?:just\s+)?did it|took care of it|handled)(?:\s+it)?[.!]*$/i;
 const CANCEL = /\b(?:never ?mind|scratch that|cancel that|forget (?:it|that|about (?:it|that))|do not worry about (?:it|that)|no need)\b/i;
 const CANCEL_TARGET = /\b(?:never ?mind|forget about|do not worry about|cross off|scratch)\s+(?:the\s+|about\s+the\s+|my\s+)([a-z][\w' -]+)/i;
 const CORRECT = /^(?:(?:actually|sorry|I mean|no|wait)[,\s]+)*(?:make (?:that|it)|change (?:that|it) to|move (?:that|it) to|let us (?:say|make it)|I meant|push (?:that|it) to)\s+(.+)$/i;
@@ -163,6 +169,8 @@ const CLAUSE_SPLIT = new RegExp(
     String.raw`,\s+(?=(?:and\s+|but\s+|so\s+|then\s+|or\s+)?(?:${SUBJECT}|can you|could you|would you|will you|remind me|[A-Z][a-z]+,?\s+(?:will|is|can|just|already|did|has|handles|does))\b)`,
     String.raw`\s+(?=(?:and|but|so|then|or|because|cause|cuz|since|otherwise|unless|although|though|while|when|before|after|until|once|if)\s+(?:and\s+)?(?:then\s+)?${SUBJECT}\s)`,
     String.raw`,?\s+(?=(?:because|cause|cuz|since|otherwise|or else|so that|unless|although)\b)`,
+    String.raw`,\s+(?=(?:the|my|our|his|her|their)\s+(?:[\w'-]+\s+){0,2}(?:is|are|was|were|will|has|closes|opens|starts|ends|expires|lapses)\b)`,
+    String.raw`,\s+(?=it\s+(?:(?!is\b)[a-z]+s|do|did|will|can|could|would|has|had|was|keeps|never|just|still|already)\b)`,
     String.raw`(?<!\b(?:to|me|let|that|said|and|but|so|or|then|if|when|because|before|after|think|guess|know|sure|make|bet|hope|is|was)),?\s+(?=${SUBJECT}\s+${VERBISH}\b)`,
   ].join('|'),
   'i',
@@ -200,7 +208,7 @@ function cutDate(text: string, due: DueMatch | null): string {
   return text.replace(re, ' ').replace(/\s+/g, ' ').trim();
 }
 
-const DANGLING_END = /(?:[\s,]+(?:on (?:the|my) way (?:home|back|in)|when I go to the store|at the store|while I am (?:out|there)|on|by|before|until|at|in|around|for|to|and|or|so|but|then|the|a|an|this|that|next|like|with|of|from|when|after|maybe|please|too|though|okay|ok|as well|or so|again|anymore|anyway|for me|I think|at some point|soon|sometime|honestly|now|right|either|yet|first|real quick|'s))+$/i;
+const DANGLING_END = /(?:[\s,]+(?:on (?:the|my) way (?:home|back|in)|at the (?:latest|earliest)|when I go to the store|at the store|while I am (?:out|there)|on|by|before|until|at|in|around|for|to|and|or|so|but|then|the|a|an|this|that|next|like|with|of|from|when|after|maybe|please|too|though|okay|ok|as well|or so|again|anymore|anyway|for me|I think|at some point|soon|sometime|honestly|now|right|either|yet|first|real quick|'s))+$/i;
 const DANGLING_START = /^(?:(?:also|really|just|still|definitely|probably|like|go ahead and|remember to|to|then|and|so|actually|first)\s+)+/i;
 const OBJECT_CUT = /\s+(?:because|cause|cuz|since|so that|so I|so we|or they|or else|otherwise|while|if|unless|this is|it is|they are|I never|there is|their|before I|when I|when we|after I|after we|(?:after|before|when|once|until|as soon as) (?:I|we|you|he|she|they|your|my|our|the kids)|which|who is|like the|so like|or|so|do not let me forget|we do not|I do not|were|we are|I am|its|it is due|she is|he is|they close|it closes|I got|I have got)\b.*$/i;
 
@@ -231,7 +239,7 @@ function people(context: readonly string[]): string[] {
   return out;
 }
 
-const NOT_A_REFERENT = /^(?:the |a |an |my |our |this |that )?(?:way|time|day|morning|afternoon|evening|night|week|weekend|end|moment|thing|same|other|one|first|last|rest|lot|bit|home|work|today|tomorrow|tonight|idea|problem|plan|point|chance|sec|second|minute|minutes|hour|hours|yesterday|office|fall|spring|summer|winter|stuff|everything|something|anything|nothing|lunch|dinner|breakfast|all|both|them|it|this|that|me|you|him|her|us|next|way home|my way home)$/i;
+const NOT_A_REFERENT = /^(?:the |a |an |my |our |this |that )?(?:way|time|day|morning|afternoon|evening|night|week|weekend|end|moment|thing|same|other|one|first|last|rest|lot|bit|home|work|today|tomorrow|tonight|idea|problem|plan|point|chance|sec|second|minute|minutes|hour|hours|yesterday|office|fall|spring|summer|winter|stuff|everything|something|anything|nothing|lunch|dinner|breakfast|all|both|them|it|this|that|me|you|him|her|us|next|way home|my way home|anyone|anybody|someone|somebody|everyone|everybody|no one|nobody|none|anything|everything)$/i;
 
 /** The thing named most recently before (its sentence's first noun phrase that is not a person or a time). */
 function thingBefore(context: readonly string[]): string | null {
@@ -242,6 +250,9 @@ function thingBefore(context: readonly string[]): string | null {
     for (const np of nounPhrases(s)) {
       const ts = np.terms.filter((t) => !has(t, 'Expression'));
       if (ts.length === 0) continue;
+      // "put it on the counter": where a thing is, not the thing.
+      const at = s.toLowerCase().indexOf(np.text.toLowerCase().replace(/[,.!?;:]+$/, ''));
+      if (at > 0 && /\b(?:on|onto|in|into|under|behind|near|beside|inside|next to)\s*$/i.test(s.slice(0, at))) continue;
       if (ts.every((t) => has(t, 'Pronoun') || has(t, 'Date') || has(t, 'Person') || has(t, 'Value') || has(t, 'Actor') || has(t, 'Place'))) continue;
       const head = [...ts].reverse().find((t) => has(t, 'Noun') && !has(t, 'Preposition'));
       const firstHead = ts.find((t, i) => has(t, 'Noun') && !has(ts[i + 1], 'Noun'));
@@ -320,7 +331,7 @@ interface Commitment {
 function readCommitment(clause: string, context: readonly string[], saidAt: number, options: ExtractOptions): Commitment | null {
   const body = stripLeadIn(clause);
   if (body === '' || IMMEDIATE.test(body) || QUOTE.test(body)) return null;
-  const question = /\?\s*$/.test(body) || QUESTION_START.test(body);
+  const question = /\?\s*$/.test(body) || (QUESTION_START.test(body) && !/^(?:is|it is)\s+(?:necessary|important|urgent|essential|crucial)\b/i.test(body));
   for (const marker of MARKERS) {
     const m = marker.re.exec(body);
     if (!m) continue;
@@ -335,6 +346,10 @@ function readCommitment(clause: string, context: readonly string[], saidAt: numb
     if (/^(?:you|he|she|they)\b/i.test(rest)) return null;
     if (marker.soft && HEDGE.test(body)) return null;
     if (marker.kind === 'task' && /^(?:not|never)\b/i.test(rest)) return null;
+    // "should have hired", "need to have done": looking back, not ahead.
+    if (marker.kind === 'task' && /^have\s+(?:been|done|gone|had|\w+ed|\w+en)\b/i.test(rest)) return null;
+    // "need to stop buying so much", "have to keep trying": a habit, not a to-do.
+    if (marker.kind === 'task' && /^(?:stop|quit|keep|start|try|avoid)\s+\w+ing\b/i.test(rest)) return null;
     rest = rest.replace(OBJECT_CUT, '').replace(/\s*[—–].*$/, '').replace(/[.!?;]+$/, '').replace(/(?:,?\s*\b(?:thanks|thank you|please|okay|ok|right|then|though|too)\b[.!?]*)+$/i, '');
     // "I'll pay you back on Friday, Tom": the person spoken to.
     const vocative = /,\s*([A-Z][a-z]+)[.!]?$/.exec(rest)?.[1];
@@ -351,7 +366,7 @@ function readCommitment(clause: string, context: readonly string[], saidAt: numb
       // After "to" / "will" a word is the verb unless it is plainly something else (compromise misses rarer verbs).
       const notAVerb = ['Determiner', 'Pronoun', 'Preposition', 'Conjunction', 'Value', 'Date', 'Possessive', 'ProperNoun'].some((tag) => has(first, tag));
       if (!has(first, 'Verb') && !TASK_VERBS.has(verb) && (notAVerb || marker.promise)) return null;
-      if (/ing$/i.test(first.text) && has(first, 'Gerund') && !marker.progressive && !/forgot|remember/i.test(m[0])) return null;
+      if (/ing$/i.test(first.text) && has(first, 'Gerund') && !TASK_VERBS.has(first.text.toLowerCase()) && !marker.progressive && !/forgot|remember/i.test(m[0])) return null;
       if ((marker.promise || marker.soft) && !TASK_VERBS.has(verb) && !due) return null;
       // "I'll take the blue one", "I'll see you", "I'll tell her": light verbs promise something only with a date.
       if (marker.promise && LIGHT_VERBS.has(verb) && !due && !/^(?:take|have)\s+(?:it|that|this|those|them)\b/i.test(rest)) return null;
@@ -422,9 +437,12 @@ function requestIn(utterance: Utterance): { action: string; sentence: string; wh
     let action: string | undefined =
       /\b(?:can|could|would|will) you\s+(?:please\s+|maybe\s+|also\s+|just\s+)?(.+?)(?:\?|$)/i.exec(body)?.[1] ??
       /\b(?:did|have) you\s+(?:already\s+)?(.+?)(?:\s+yet)?(?:\?|$)/i.exec(body)?.[1] ??
+      dueThing(body) ??
       /\b(?:please\s+)?(?:remember|do not forget)\s*,?\s*(?:to\s+)?(.+?)(?:[.!?]|$)/i.exec(body)?.[1] ??
       /\b(?:need|needs) (?:someone|somebody|a volunteer) to\s+(.+?)(?:[.!?]|$)/i.exec(body)?.[1] ??
-      /\bwho (?:wants to|can|could|will)\s+(.+?)(?:\?|$)/i.exec(body)?.[1];
+      /\bwho (?:wants to|can|could|will)\s+(.+?)(?:\?|$)/i.exec(body)?.[1] ??
+      /^(?:and\s+|so\s+|then\s+)?you\s+(?!are\b|were\b|know\b|think\b|mean\b|said\b|see\b|want\b|like\b|have\b|had\b|did\b|do\b)(.+?)\?$/i.exec(body)?.[1] ??
+      needWithDeadline(body);
     if (!action) {
       const first = terms(body)[0];
       const w = (first?.normal ?? '').toLowerCase();
@@ -451,12 +469,29 @@ function requestIn(utterance: Utterance): { action: string; sentence: string; wh
   return null;
 }
 
+/** "I need the headcount plan by EOD": a thing asked for with a deadline is a request to send it. */
+function needWithDeadline(body: string): string | undefined {
+  const m = /^I (?:need|want|will need|would like)\s+((?:the|your)\s+.+?)(?:\s+from you)?(?:[.!?]|$)/i.exec(body);
+  if (!m || !/\b(?:by|before|until|no later than)\b|\beod\b|\bend of\b/i.test(m[1]!)) return undefined;
+  return `send me ${m[1]}`;
+}
+
+/** "don't forget, your compliance training is due Friday": the thing to finish (or pay) by then. */
+function dueThing(body: string): string | undefined {
+  const m = /\byour\s+((?:[\w'-]+\s+){0,3}?[\w'-]+)\s+(?:is|are)\s+(?:due|overdue)\b(.*)$/i.exec(body);
+  if (!m) return undefined;
+  const verb = /\b(?:bill|rent|fee|fees|invoice|payment|dues|tuition|tax|taxes|fine|ticket)\b/i.test(m[1]!) ? 'pay' : 'finish';
+  return `${verb} your ${m[1]}${m[2]!.replace(/[.!?]+$/, '')}`;
+}
+
 /** Reads the wearer's reply as the acceptance of a request made just before (within the window). */
 function acceptance(current: Utterance, previous: readonly Utterance[], options: ExtractOptions): { text: string; due: DueDate | null; evidence: string } | null {
   const reply = normaliseSpeech(current.text);
   const firstClause = clausesOf(sentencesOf(reply)[0] ?? '')[0] ?? '';
-  const accepted = ACCEPT.test(firstClause) || ACCEPT.test(reply);
+  const accepted = ACCEPT.test(firstClause) || ACCEPT.test(reply) || ACCEPT.test(stripLeadIn(firstClause));
   if (!accepted) return null;
+  // "Sure, give me a sec" / "doing it now": done at once, nothing to remember.
+  if (IMMEDIATE.test(reply) || /\b(?:doing it now|on it now|give me a (?:sec|second|minute|moment))\b/i.test(reply)) return null;
   if (REFUSE.test(firstClause.replace(/\bno (?:problem|worries)\b/gi, ''))) return null;
   const window = options.requestWindowMs ?? 120_000;
   let counter: Utterance | null = null;
@@ -538,13 +573,17 @@ export function readUtterance(current: Utterance, previous: readonly Utterance[]
       // Words just before a clause split off without punctuation still govern it ("maybe someday | I'll write …").
       const lead = sentence.slice(0, Math.max(0, sentence.indexOf(clause))).trim();
       if (lead !== '' && !/[,.;:!?]$/.test(lead) && HYPOTHETICAL.test(lead.split(/\s+/).slice(-3).join(' '))) continue;
+      if (DONE_NOW.test(body)) {
+        findings.push({ type: 'cancellation', target: null, evidence });
+        continue;
+      }
       if (CANCEL.test(body)) {
         const target = CANCEL_TARGET.exec(body)?.[1]?.replace(/\b(?:then|that|it|please|anyway|now)\b/gi, '').trim();
         findings.push({ type: 'cancellation', target: target ? target : null, evidence });
         continue;
       }
       const handoff = HANDOFF_BY_USER.exec(body);
-      if (handoff && !/^(?:I|we|you)$/i.test(handoff[1]!)) {
+      if (handoff && !/^(?:I|we|you|us|me)$/i.test(handoff[1]!)) {
         findings.push({ type: 'cancellation', target: null, evidence });
         continue;
       }
@@ -556,6 +595,13 @@ export function readUtterance(current: Utterance, previous: readonly Utterance[]
         continue;
       }
       const only = dateOnly(body, current.saidAt, options.timeZone);
+      // "Let's do it on Saturday" after someone named a task nobody has taken: that task, on that day.
+      const named = only && !sawTodo && /\bdo (?:it|that|this|them)\b/i.test(body) ? taskNamedBefore(previous, current, text.slice(0, Math.max(0, text.indexOf(clause))), options) : null;
+      if (only && named) {
+        findings.push({ type: 'todo', todo: { text: named.text, due: only.due, kind: 'task', evidence } });
+        sawTodo = true;
+        continue;
+      }
       if (only) {
         if (!sawTodo) leadingDate = only;
         pending.push({ type: 'correction', due: only.due, replacement: null, evidence });
@@ -592,9 +638,12 @@ export function readUtterance(current: Utterance, previous: readonly Utterance[]
         // "I'll do it this weekend": the thing asked or said before.
         const asked = [...previous].reverse().find((p) => !isUser(p.speaker, options) && requestIn(p));
         const request = asked ? requestIn(asked) : null;
+        const named = request ? null : taskNamedBefore(previous, current, text.slice(0, Math.max(0, text.indexOf(clause))), options);
         if (request) {
           const t = tidy(cutDate(request.action, findDueDate(request.action, asked!.saidAt, options.timeZone)));
           findings.push({ type: 'todo', todo: { text: t, due: c.due?.due ?? null, kind: 'task', evidence } });
+        } else if (named) {
+          findings.push({ type: 'todo', todo: { text: named.text, due: c.due?.due ?? named.due?.due ?? null, kind: 'task', evidence } });
         } else if (c.due) {
           findings.push({ type: 'correction', due: c.due.due, replacement: null, evidence });
         }
@@ -613,6 +662,37 @@ export function readUtterance(current: Utterance, previous: readonly Utterance[]
   if (!sawTodo) findings.push(...pending);
   else if (pending.length > 0 && leadingDate === null) findings.push(pending.at(-1)!);
   return findings;
+}
+
+const TASK_FRAME = /\b(?:to|should|must|will|can you|could you|would you|let us|going to|got to|(?:can|could|will|did|do)\s+not)\s+(?:(?:really|probably|just|also|still|finally)\s+)*(.+)$/i;
+
+/**
+ * "I'll do it tomorrow" with no request before it: the task someone named just before and nobody has
+ * taken yet ("we should take the tree down this weekend" — "let's do it on the fourth"; "somebody has to
+ * update the rota … I'll do it tomorrow"; "I'm not going to finish the slides today, I'll do them
+ * tomorrow"). A commitment the wearer already made is not it (that one is moved, not made again).
+ */
+function taskNamedBefore(previous: readonly Utterance[], own: Utterance, ownBefore: string, options: ExtractOptions): { text: string; due: DueMatch | null } | null {
+  const said: { text: string; user: boolean; saidAt: number }[] = [
+    ...previous.slice(-4)
+      .filter((u) => !(u.speaker && MEDIA_SPEAKERS.test(u.speaker.trim())))
+      .map((u) => ({ text: u.text, user: isUser(u.speaker, options), saidAt: u.saidAt })),
+    ...(ownBefore.trim() === '' ? [] : [{ text: ownBefore, user: true, saidAt: own.saidAt }]),
+  ];
+  for (const u of [...said].reverse()) {
+    const clauses = sentencesOf(normaliseSpeech(u.text)).flatMap((x) => clausesOf(x)).reverse();
+    for (const clause of clauses) {
+      const m = TASK_FRAME.exec(stripLeadIn(clause));
+      if (!m || /\?\s*$/.test(clause) && !/\b(?:can|could|would) you\b/i.test(clause)) continue;
+      const head = m[1]!.split(/\s+/)[0]!.toLowerCase();
+      if (!TASK_VERBS.has(infinitive(head)) || /^(?:do|handle|have|go|get)$/.test(head)) continue;
+      if (u.user && !/\b(?:not|never)\b/i.test(clause) && readCommitment(clause, [], u.saidAt, options)) return null;
+      const due = findDueDate(m[1]!, u.saidAt, options.timeZone);
+      const text = tidy(cutDate(`${infinitive(head)}${m[1]!.slice(head.length)}`.replace(OBJECT_CUT, ''), due));
+      if (/\s/.test(text)) return { text, due };
+    }
+  }
+  return null;
 }
 
 function overlaps(a: string, b: string): boolean {

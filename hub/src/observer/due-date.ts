@@ -66,7 +66,7 @@ const CUSTOM: { re: RegExp; resolve: (m: RegExpExecArray, now: LocalFields) => D
     re: new RegExp(`\\b(?:by |before )?(?:the )?(?:end of (?:the )?(?:day|business)|close of business|eod|cob)[,\\s]+(?:on\\s+|this\\s+)?(next\\s+)?(tomorrow|${WEEKDAYS.join('|')})\\b`, 'i'),
     resolve: (m, now) => dayNamed(`${m[1] ?? ''}${m[2]!}`, now),
   },
-  { re: /\b(?:by |before )?(?:the )?(?:end of (?:the )?(?:day|business)|close of business)\b|\beod\b|\bcob\b|\b(?:after|at|by|before|over|during) (?:lunch(?:time)?|dinner|work)\b|\blater today\b|\bthis (?:morning|afternoon|evening)\b/i, resolve: (_m, now) => dateOf(now) },
+  { re: /\b(?:by |before )?(?:the )?(?:end of (?:the )?(?:day|business)|close of business)\b|\beod\b|\bcob\b|\b(?:after|at|by|before|over|during) (?:lunch(?:time)?|dinner|work)\b|\bafter (?:the |my |our )?(?:standup|stand-up|school|class|practice|the meeting|my meeting|this meeting|the call|this call|my call|church|the gym|gym|pickup|drop-off|dropoff)\b|\blater today\b|\bthis (?:morning|afternoon|evening)\b/i, resolve: (_m, now) => dateOf(now) },
   { re: /\b(?:the )?day after tomorrow\b/i, resolve: (_m, now) => dateOf(addDays(now, 2)) },
   // "a week from Friday", "two weeks from today": the day named, then whole weeks on.
   {
@@ -182,6 +182,8 @@ function plausible(r: chrono.ParsedResult, text: string): boolean {
   const before = text.slice(0, r.index);
   const said = r.text.trim().toLowerCase();
   if (/\b(?:since|ago|from|past|last)\s*$/i.test(before)) return false;
+  // "the w2s", "Q4", "a1": a code with digits in it, not a count of weeks or seconds.
+  if (/[a-z]\d|\d(?!(?:st|nd|rd|th|am|pm|a\.m|p\.m|h|hr|hrs|s)\b)[a-z]/i.test(said)) return false;
   if (/^(?:a |one |the )?(?:second|sec|minute|min|moment)s?$/.test(said)) return false;
   if (/^(?:march|may)$/.test(said) && !/\b(?:in|by|before|until|till|of|end of|early|late|this|next)\s*$/i.test(before)) return false;
   if (/^(?:sat|sun|wed|mon)$/.test(said) && !/\b(?:on|by|this|next|until|till|before|for)\s*$/i.test(before)) return false;

@@ -31,6 +31,8 @@ const WHISPER_FIXES: [RegExp, string][] = [
   // Shorthand days in typed or transcribed text ("tmrw", "thurs"), spelt out so the date reader sees them.
   [/\b(?:tmrw|tmrrw|tmr|2morrow|2moro|tomoz|tomorow|tommorow|tommorrow)\b/gi, 'tomorrow'],
   [/\btues\b/gi, 'Tuesday'],
+  // "I must to bring", "I need finish": a learner's modal, read as the native one.
+  [/\bmust to\b/gi, 'must'],
   [/\bweds\b/gi, 'Wednesday'],
   [/\bthur?s\b/gi, 'Thursday'],
   [/\b(me|need|needs|have|has|got|going|gonna|want|forget|remember|trying|try|ought|able|supposed|promised|forgot)\s+(?:two|too)\b/gi, '$1 to'],

@@ -121,3 +121,53 @@ describe('the clause reader: following a task through the conversation', () => {
     ]);
   });
 });
+
+// Written for these tests (issue 22, third round), not taken from any evaluation file.
+describe('the clause reader: frames that generalise', () => {
+  it('reads "it is important that I…", a learner\'s "must to", and a verb ending in -ing that is not a gerund', () => {
+    expect(todos(read("USER: It's important that I renew the fishing licence before April."))).toEqual(['renew the fishing licence']);
+    expect(todos(read('USER: Tomorrow I must to collect the parcel from the depot.'))).toEqual(['collect the parcel from the depot']);
+    expect(todos(read("USER: I'll ping the landlord about the leak."))).toEqual(['ping the landlord about the leak']);
+    expect(todos(read("USER: I'll bring the projector."))).toEqual(['bring the projector']);
+  });
+
+  it('does not take regrets, habits or wishes as to-dos', () => {
+    expect(todos(read('USER: We should have booked the hotel months ago.'))).toEqual([]);
+    expect(todos(read('USER: I really need to stop eating so much sugar.'))).toEqual([]);
+    expect(todos(read('USER: I need to keep trying, I guess.'))).toEqual([]);
+  });
+
+  it('keeps a new clause after a comma out of the to-do text', () => {
+    expect(todos(read('USER: I have to renew the parking permit, it expires on the first.'))).toEqual(['renew the parking permit']);
+    expect(todos(read('USER: I need to register for the course, the deadline is Friday.'))).toEqual(['register for the course']);
+  });
+
+  it('reads "I\'ll do it" as the task someone named before, and as the task the wearer put off', () => {
+    expect(todos(read('ANA: Somebody should clean out the gutters this weekend.', "USER: Let's do it on Saturday."))).toEqual(['clean out the gutters']);
+    expect(todos(read("USER: I can't fix the gate today, I'll do it on Friday."))).toEqual(['fix the gate']);
+  });
+
+  it('does not read a locative as the thing a pronoun names', () => {
+    expect(todos(read('TOM: The lease renewal came, I left it on your desk.', "USER: Thanks, I'll sign it tonight."))).toEqual(['sign the lease renewal']);
+  });
+
+  it('takes the requests people phrase as a need with a deadline, a due reminder, or "you … ?"', () => {
+    expect(todos(read('KIM: I need the volunteer roster by Thursday.', 'USER: On it.'))).toEqual(['send Kim the volunteer roster']);
+    expect(todos(read("KIM: I need the car.", 'USER: Okay.'))).toEqual([]);
+    expect(todos(read("RAY: Don't forget, your library fine is due Monday.", 'USER: Ugh, right.'))).toEqual(['pay my library fine']);
+    expect(todos(read("RAY: I'll get the drinks, you grab the ice?", 'USER: Yeah, I will.'))).toEqual(['grab the ice']);
+  });
+
+  it('drops what the wearer does at once or says is done', async () => {
+    expect(todos(read('KIM: Can you forward me the invoice?', 'USER: Sure, give me a sec.'))).toEqual([]);
+    expect(await kept('KIM: Can you forward me the invoice?', 'USER: Yep, will do.', 'USER: There, sent.')).toEqual([]);
+  });
+
+  it('copes with empty, punctuation-only and very long input', () => {
+    for (const text of ['', ' ', ',,,', '?', '...', 'I need to', 'remind me to', 'I will', 'your is due', 'x '.repeat(3000)]) {
+      expect(() => read(`USER: ${text}`), JSON.stringify(text.slice(0, 20))).not.toThrow();
+    }
+    expect(todos(read('USER: I need to'))).toEqual([]);
+    expect(todos(read('USER: remind me to'))).toEqual([]);
+  });
+});
