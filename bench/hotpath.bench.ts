@@ -8,6 +8,14 @@ import { commandMatrix, renderItem, sideSources } from '../tests/fixtures/voice/
 const N = Number(process.env['JARVIS_BENCH_HOTPATH_N'] ?? 50);
 /** whisper threads of the whisper-only runs, one block each in turn (`2,1` compares them in the same run). */
 const WHISPER_THREADS = (process.env['JARVIS_BENCH_HOTPATH_WHISPER_THREADS'] ?? '').split(',').filter((t) => t !== '').map(Number);
+/**
+ * `stt.prePass` of the whisper-only runs (`on,off` measures both, in turn within each threads block): whisper's pass
+ * starts at the command's first pause, or only after the endpoint. Unset: the hub's default (on).
+ */
+const WHISPER_PREPASS = (process.env['JARVIS_BENCH_HOTPATH_PREPASS'] ?? '').split(',').filter((t) => t !== '').map((t) => {
+  if (t !== 'on' && t !== 'off') throw new Error(`JARVIS_BENCH_HOTPATH_PREPASS: "${t}" is neither on nor off`);
+  return t === 'on';
+});
 
 /** What the hub's whisper passes did, recorded by wrapping `WhisperModel.pass` for the length of a run. */
 interface PassRecord {
@@ -41,12 +49,17 @@ function recordWhisperPasses(): { passes: PassRecord[]; stop: () => void } {
  * the service call — so the end-of-speech hangover, DSP, STT, routing and the websocket hop all count.
  * One device, utterances one after another (a parallel stream would measure queueing, not the hot path).
  */
-async function measure(engine: 'auto' | 'whisper', emit: Parameters<Benchmark['run']>[0], threads?: number): Promise<void> {
-  const t = await startVoiceHub({ env: { JARVIS_STT_ENGINE: engine, ...(threads ? { JARVIS_STT_THREADS: String(threads) } : {}) } });
+async function measure(engine: 'auto' | 'whisper', emit: Parameters<Benchmark['run']>[0], threads?: number, prePass?: boolean): Promise<void> {
+  const t = await startVoiceHub({ env: {
+    JARVIS_STT_ENGINE: engine, ...(threads ? { JARVIS_STT_THREADS: String(threads) } : {}), ...(prePass !== undefined ? { JARVIS_STT_PRE_PASS: String(prePass) } : {}),
+  } });
   const recorder = engine === 'whisper' ? recordWhisperPasses() : undefined;
   try {
     const device = await t.device('bench-puck', 'Kitchen');
     const ctx = t.hub.parts;
+    const prePassOn = ctx.voice!.pipeline.status().prePass.enabled;
+    // The hub must run what the block is named for (stt.prePass reaches the pipeline through hub/src/main.ts).
+    if (prePass !== undefined && prePassOn !== prePass) throw new Error(`hotpath: asked for stt.prePass ${prePass}, the hub's pipeline runs ${prePassOn}`);
     const runs = ctx.voice!.runs;
     const fixtures: VoiceFixture[] = ['turn on the kitchen lights', 'turn off the kitchen lights'].map((text) => voiceFixture({ text, leadMs: 400, tailMs: 900 }));
     let streamStart = Infinity;
@@ -125,6 +138,8 @@ async function measure(engine: 'auto' | 'whisper', emit: Parameters<Benchmark['r
       breakdown_ms_p50: Object.fromEntries(Object.entries(parts).filter(([, v]) => v.length > 0).map(([k, v]) => [k, distribution('x', 'ms', v).p50])),
       ...(recorder ? {
         threads: t.hub.config.stt.threads,
+        // Passes begun at a pause: started, used as the command's answer, cancelled (speech went on, audio not heard).
+        prePass: { ...ctx.voice!.pipeline.status().prePass },
         whisper_ms_p50: Object.fromEntries(Object.entries(inside).filter(([, v]) => v.length > 0).map(([k, v]) => [k, distribution('x', 'ms', v).p50])),
       } : {}) };
     emit(distribution('hotpath.e2e_ms', 'ms', e2e.length > 0 ? e2e : [NaN], engine === 'whisper'
@@ -203,8 +218,10 @@ export const benchmarks: Benchmark[] = [
       const set = process.env['JARVIS_BENCH_HOTPATH_SET'];
       if (set !== 'test-half') {
         if (set !== 'whisper') await measure('auto', emit);
-        if (WHISPER_THREADS.length === 0) await measure('whisper', emit);
-        for (const threads of WHISPER_THREADS) await measure('whisper', emit, threads);
+        const prePasses = WHISPER_PREPASS.length > 0 ? WHISPER_PREPASS : [undefined];
+        for (const threads of WHISPER_THREADS.length > 0 ? WHISPER_THREADS : [undefined]) {
+          for (const prePass of prePasses) await measure('whisper', emit, threads, prePass);
+        }
       }
       if (set !== 'whisper') await measureTestHalf(emit);
     },
