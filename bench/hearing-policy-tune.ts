@@ -9,13 +9,14 @@
  *
  * The sure bar only changes utterances the engine accepted, the ask bar and the disagreement rule only those it
  * declined, so each half of the grid is swept on its own records and the best pair combined. Chosen: no opposite or
- * wrong-target action (a volume or step change the other way counts as opposite), no chit-chat acted on, chit-chat
+ * wrong-target action (a volume or step change the other way counts as opposite), no chit-chat acted on and no
+ * chit-chat the engine accepted at or above the sure bar (acting on it depends on the home), chit-chat
  * asked about at most 3 % of chit-chat, then the highest score: a right action 1, a right question 0.6 (it costs a turn), a wrong
  * question −0.3 (the user says no), any other wrong action −3; ties go to the higher bars (fewer questions). Prints today's behaviour (no policy), the top pairs and the chosen one as a table.
  */
 import { fileURLToPath } from 'node:url';
 import { acceptsMargins, ROUTER_GRAMMAR_MARGINS, type GrammarMargins } from '../hub/src/stt/grammar/grammar-engine.js';
-import { ACT_ON_ACCEPTED_BARS, DEFAULT_HEARING_BARS, type HearingBars } from '../hub/src/voice/hearing-policy.js';
+import { ACT_ON_ACCEPTED_BARS, DEFAULT_HEARING_BARS, hear, type HearingBars } from '../hub/src/voice/hearing-policy.js';
 import { routeCrashes, formatTally, loadRecords, sideExamples, sideRouter, tallyPolicy, type PolicyTally } from './hearing-policy.js';
 import type { UtteranceRecord } from './stt-command-eval.js';
 
@@ -95,8 +96,24 @@ process.stdout.write(`records ${path} (${records.length} closed-vocabulary utter
 process.stdout.write(`today (act on every accepted text, never ask): ${formatTally(today)}\n`);
 
 const rank = (a: Part, b: Part): number => score(b.tally) - score(a.tally) || b.strict - a.strict;
-const sureParts = sweep(accepted, sureConfigs()).filter((p) => wrongTargets(p.tally) === 0).sort(rank).slice(0, 300);
-const askParts = sweep(declined, askConfigs()).filter((p) => wrongTargets(p.tally) === 0).sort(rank).slice(0, 300);
+/**
+ * Chit-chat the engine accepted at or above the sure bar: whether it is then acted on depends on the home ("stop it,
+ * both of you" heard as "stop the robot" does nothing where there is no vacuum), so the sure bar stays above all of it.
+ */
+const chitchatAccepted = accepted.filter((r) => examples.get(r.line)?.intent === null);
+const sureChitchat = (bars: Partial<HearingBars>): number =>
+  chitchatAccepted.filter((r) => hear({ text: r.text, margin: r.margin!, wordMargin: r.wordMargin! }, r.snrEstimate, { ...base, ...bars }).band === 'sure').length;
+/** The best `n` of each chit-chat count, so settings that ask about less chit-chat are not cut off by better-scoring ones. */
+const bestPerChitchat = (parts: Part[], n: number): Part[] => {
+  const groups = new Map<number, Part[]>();
+  for (const p of parts) {
+    const k = p.tally['chitchat-asked'] + p.tally['chitchat-acted'];
+    if (k <= chitBudget) groups.set(k, [...(groups.get(k) ?? []), p]);
+  }
+  return [...groups.values()].flatMap((g) => g.sort(rank).slice(0, n));
+};
+const sureParts = bestPerChitchat(sweep(accepted, sureConfigs()).filter((p) => wrongTargets(p.tally) === 0 && p.tally['chitchat-acted'] === 0 && sureChitchat(p.bars) === 0), 300).sort(rank);
+const askParts = bestPerChitchat(sweep(declined, askConfigs()).filter((p) => wrongTargets(p.tally) === 0 && p.tally['chitchat-acted'] === 0), 300).sort(rank);
 let best: { s: Part; a: Part; t: PolicyTally } | undefined;
 for (const s of sureParts) for (const a of askParts) {
   const t = add(s.tally, a.tally);

@@ -71,6 +71,17 @@ describe('hearing policy: verdicts', () => {
     expect(judgeHearing(unsure, turnOn, undefined, opposites).verdict).toBe('confirm');
   });
 
+  it('drops an unsure hearing the router cannot carry out now (a refusal, a missing device, a background task) instead of answering it', () => {
+    // Tune half: chit-chat "stop it, both of you" accepted below the sure bar as "stop the robot" in a home without a
+    // vacuum; answering "There is no vacuum" is chit-chat taken for a command.
+    expect(judgeHearing(unsure, d('HassVacuumReturnToBase', {}, 'none'), undefined, BARS)).toMatchObject({ verdict: 'decline' });
+    expect(judgeHearing(unsure, d('JarvisColdTask', { task: 'x' }, 'cold'), undefined, BARS).verdict).toBe('decline');
+    // Sure, the same refusal is said as before.
+    expect(judgeHearing({ band: 'sure', text: 'x' }, d('HassVacuumReturnToBase', {}, 'none'), undefined, BARS).verdict).toBe('act');
+    // Not a command at all: handled as an accepted text always was.
+    expect(judgeHearing(unsure, d(null), undefined, BARS).verdict).toBe('act');
+  });
+
   it('asks about a close guess only when it is a command to do now; chit-chat and refusals are dropped', () => {
     expect(judgeHearing(close, turnOff, undefined, BARS).verdict).toBe('confirm');
     expect(judgeHearing(close, d(null), undefined, BARS).verdict).toBe('decline');
