@@ -53,6 +53,8 @@ interface Marker {
   list?: boolean;
   /** "I'm picking them up at noon": a plan only when a date is said. */
   progressive?: boolean;
+  /** "I book the flights tonight": a present-tense plan, only with a date and a bare task verb. */
+  plan?: boolean;
 }
 
 const ADVERBS = String.raw`(?:(?:really|still|definitely|also|probably|just|seriously|totally|absolutely|then|first|actually|both|all|so|now|def|obviously|for sure|finally)\s+)*`;
@@ -82,6 +84,8 @@ const MARKERS: Marker[] = [
   { re: new RegExp(String.raw`\bI\s+${ADVERBS}(?:will|am going to|promise to)\s+${ADVERBS}(.+)$`, 'i'), kind: 'task', promise: true },
   { re: new RegExp(String.raw`^let us\s+${ADVERBS}(.+)$`, 'i'), kind: 'task', soft: true },
   { re: /\bI am\s+(\w+ing\b.+)$/i, kind: 'task', promise: true, progressive: true },
+  // "so the plan is I book the flights tonight", "I call the bank tomorrow": a plan in the present, with a date.
+  { re: /^(?:so\s+|and\s+|then\s+|okay\s+)?(?:the plan is(?: that)?\s+)?I\s+([a-z]+\b.*)$/i, kind: 'task', promise: true, plan: true },
 ];
 
 const QUESTION_START = /^(?:can|could|would|will|should|shall|do|does|did|is|are|was|were|have|has|what|who|where|when|why|how|which|am|any idea|remember when)\b/i;
@@ -171,7 +175,7 @@ const CLAUSE_SPLIT = new RegExp(
     String.raw`,?\s+(?=(?:because|cause|cuz|since|otherwise|or else|so that|unless|although)\b)`,
     String.raw`,\s+(?=(?:the|my|our|his|her|their)\s+(?:[\w'-]+\s+){0,2}(?:is|are|was|were|will|has|closes|opens|starts|ends|expires|lapses)\b)`,
     String.raw`,\s+(?=it\s+(?:(?!is\b)[a-z]+s|do|did|will|can|could|would|has|had|was|keeps|never|just|still|already)\b)`,
-    String.raw`(?<!\b(?:to|me|let|that|said|and|but|so|or|then|if|when|because|before|after|think|guess|know|sure|make|bet|hope|is|was)),?\s+(?=${SUBJECT}\s+${VERBISH}\b)`,
+    String.raw`(?<!\b(?:to|me|let|that|said|and|but|so|or|then|if|when|because|before|after|think|guess|know|sure|make|bet|hope|is|was|can|could|would|will|should|shall|may|might|must|do|does|did|are|were|have|has)),?\s+(?=${SUBJECT}\s+${VERBISH}\b)`,
   ].join('|'),
   'i',
 );
@@ -210,7 +214,7 @@ function cutDate(text: string, due: DueMatch | null): string {
 
 const DANGLING_END = /(?:[\s,]+(?:on (?:the|my) way (?:home|back|in)|at the (?:latest|earliest)|when I go to the store|at the store|while I am (?:out|there)|on|by|before|until|at|in|around|for|to|and|or|so|but|then|the|a|an|this|that|next|like|with|of|from|when|after|maybe|please|too|though|okay|ok|as well|or so|again|anymore|anyway|for me|I think|at some point|soon|sometime|honestly|now|right|either|yet|first|real quick|'s))+$/i;
 const DANGLING_START = /^(?:(?:also|really|just|still|definitely|probably|like|go ahead and|remember to|to|then|and|so|actually|first)\s+)+/i;
-const OBJECT_CUT = /\s+(?:because|cause|cuz|since|so that|so I|so we|or they|or else|otherwise|while|if|unless|this is|it is|they are|I never|there is|their|before I|when I|when we|after I|after we|(?:after|before|when|once|until|as soon as) (?:I|we|you|he|she|they|your|my|our|the kids)|which|who is|like the|so like|or|so|do not let me forget|we do not|I do not|were|we are|I am|its|it is due|she is|he is|they close|it closes|I got|I have got)\b.*$/i;
+const OBJECT_CUT = /\s+(?:because|cause|cuz|since|so that|so I|so we|or they|or else|otherwise|while|if|unless|this is|it is|they are|I never|there is|their(?=\s+(?:is|are|going|not|coming|here|there|already|gonna|doing|on)\b)|before I|when I|when we|after I|after we|(?:after|before|when|once|until|as soon as) (?:I|we|you|he|she|they|your|my|our|the kids)|which|who is|like the|so like|or|so|do not let me forget|we do not|I do not|were|we are|I am|its|it is due|she is|he is|they close|it closes|I got|I have got)\b.*$/i;
 
 /** Tidies a verb phrase into to-do text. */
 function tidy(text: string): string {
@@ -277,6 +281,13 @@ function thingBefore(context: readonly string[]): string | null {
 
 /** Replaces a bare pronoun object ("sign it", "pick him up") with what was named before. */
 function resolvePronouns(text: string, context: readonly string[]): string {
+  // "take over his onboarding sessions": whose, when a person was named before.
+  if (/\bhis\b|\b(?:for|to|at|from|with|about|of|in|on)\s+her\s+[a-z]/i.test(text)) {
+    const person = people(context).at(-1);
+    if (person && /^[A-Z]/.test(person)) {
+      text = text.replace(/\bhis\b/i, `${person}'s`).replace(/\b(for|to|at|from|with|about|of|in|on)\s+her(?=\s+[a-z])/i, `$1 ${person}'s`);
+    }
+  }
   const m = /^([\w'-]+(?:\s+(?:up|in|back|off|out|over|down|through))?)\s+(it|them|him|her|those|these|that|this|some|one)\b(.*)$/i.exec(text);
   if (!m) return text;
   const pronoun = m[2]!.toLowerCase();
@@ -299,6 +310,10 @@ function splitCoordination(phrase: string, verb: string, kind: 'task' | 'item'):
     }
     const first = terms(part)[0];
     const firstWord = (first?.normal ?? '').toLowerCase();
+    // "… and Priya handles the hotel": someone else's part of the plan ends the wearer's.
+    const second = terms(part)[1];
+    const someone = has(first, 'Person') || has(first, 'ProperNoun') || /^(?:he|she|they|you)$/.test(firstWord) || (has(first, 'Singular') && !has(first, 'Determiner'));
+    if (someone && (/^\S+\s+(?:will|is|are|can|said)\b/i.test(part) || (has(second, 'PresentTense') && /[^s]s$/i.test(second?.text ?? '')))) break;
     const isVerb = TASK_VERBS.has(firstWord) || (has(first, 'Verb') && has(first, 'Infinitive'));
     if (kind === 'task' && isVerb) {
       // "sign it and send it back": one to-do about one thing.
@@ -372,6 +387,7 @@ function readCommitment(clause: string, context: readonly string[], saidAt: numb
       if (marker.promise && LIGHT_VERBS.has(verb) && !due && !/^(?:take|have)\s+(?:it|that|this|those|them)\b/i.test(rest)) return null;
       if (/^(?:see|talk to|catch|meet|call|text|tell|let|thank)\s+you\b/i.test(rest)) return null;
       if (marker.progressive && (!due || !/ing$/i.test(first.text))) return null;
+      if (marker.plan && (!due || !TASK_VERBS.has(first.text.toLowerCase()) || /\b(?:every|each|usually|always|normally|never|sometimes|often)\b/i.test(body))) return null;
       phrase = `${verb}${rest.slice((first.pre + first.text).length).replace(/^[,]/, '')}`;
       const particle = /^\s+(up|off|out|in|back|over|down|through|away|together)\b/i.exec(phrase.slice(verb.length))?.[1];
       if (particle) verb = `${verb} ${particle.toLowerCase()}`;
@@ -462,8 +478,8 @@ function requestIn(utterance: Utterance): { action: string; sentence: string; wh
       .replace(/\byour\b/gi, 'my')
       .replace(/\s+when you (?:get|have) a (?:minute|chance|sec(?:ond)?)\b/i, '');
     // "have the RFP response drafted" → "draft the RFP response"; "get the tank refilled" stays readable.
-    const had = /^(?:have|get)\s+(.+?)\s+(\w+ed)$/i.exec(action);
-    if (had && /^have$/i.test(action.split(' ')[0]!)) action = `${infinitive(had[2]!)} ${had[1]}`;
+    const had = /^(?:have|get)\s+(.+?)\s+(\w+ed)((?:\s+(?:by|before|until|on|in|for|this|next|tomorrow|today|tonight)\b.*)?)$/i.exec(action);
+    if (had && /^have$/i.test(action.split(' ')[0]!)) action = `${infinitive(had[2]!)} ${had[1]}${had[3] ?? ''}`;
     return { action, sentence, whole };
   }
   return null;
@@ -488,7 +504,9 @@ function dueThing(body: string): string | undefined {
 function acceptance(current: Utterance, previous: readonly Utterance[], options: ExtractOptions): { text: string; due: DueDate | null; evidence: string } | null {
   const reply = normaliseSpeech(current.text);
   const firstClause = clausesOf(sentencesOf(reply)[0] ?? '')[0] ?? '';
-  const accepted = ACCEPT.test(firstClause) || ACCEPT.test(reply) || ACCEPT.test(stripLeadIn(firstClause));
+  const echoed = findDueDate(reply, current.saidAt, options.timeZone);
+  const afterEcho = echoed && reply.toLowerCase().startsWith(echoed.text.toLowerCase()) ? stripLeadIn(reply.slice(echoed.text.length).replace(/^[,.\s]+/, '')) : '';
+  const accepted = ACCEPT.test(firstClause) || ACCEPT.test(reply) || ACCEPT.test(stripLeadIn(firstClause)) || (afterEcho !== '' && ACCEPT.test(afterEcho));
   if (!accepted) return null;
   // "Sure, give me a sec" / "doing it now": done at once, nothing to remember.
   if (IMMEDIATE.test(reply) || /\b(?:doing it now|on it now|give me a (?:sec|second|minute|moment))\b/i.test(reply)) return null;
@@ -561,6 +579,8 @@ export function readUtterance(current: Utterance, previous: readonly Utterance[]
   const accepted = acceptance(current, previous, options);
   if (accepted) findings.push({ type: 'todo', todo: { text: accepted.text, due: accepted.due, kind: 'task', evidence: accepted.evidence } });
   const before = previous.map((u) => u.text);
+  // Nobody else has spoken: the wearer is talking to themself (or dictating), so an imperative is for them.
+  const alone = previous.every((p) => isUser(p.speaker, options) || (p.speaker !== undefined && MEDIA_SPEAKERS.test(p.speaker.trim())));
   let leadingDate: DueMatch | null = null;
   let last: { verb: string; kind: 'task' | 'item'; due: DueMatch | null } | null = null;
   let sawTodo = false;
@@ -618,11 +638,12 @@ export function readUtterance(current: Utterance, previous: readonly Utterance[]
         c = readCommitment(again, context, current.saidAt, options);
         if (c && !c.due) c.due = last.due;
       }
+      if (!c && alone && selfInstruction(body, sentence, text, current.saidAt, options)) c = readCommitment(`I need to ${body}`, context, current.saidAt, options);
       if (!c) continue;
       last = { verb: c.texts[0]?.split(' ')[0] ?? '', kind: c.kind, due: c.due };
       if (!c.due) {
         // "I need to return the library books, they're due Thursday": the deadline said right after.
-        const after = clauses.slice(ci + 1).find((x) => /\b(?:due|deadline|expires?|closes?|by|before|until)\b/i.test(x));
+        const after = clauses.slice(ci + 1).find((x) => /\b(?:due|deadline|expires?|closes?|by|before|until)\b|'s (?:list|plan|jobs?|tasks?|to-?dos?)\b/i.test(x));
         if (after) c.due = findDueDate(after, current.saidAt, options.timeZone);
       }
       // "Before I head out Friday, I gotta write the handoff doc": a date in the same sentence, before.
@@ -693,6 +714,29 @@ function taskNamedBefore(previous: readonly Utterance[], own: Utterance, ownBefo
     }
   }
   return null;
+}
+
+const NOT_SELF_VERBS = /^(?:see|look|go|let|come|wait|stop|guess|try|hold|listen|hang|imagine|say|think|tell|give|show|help|bring|get|keep|leave|put|do|make|take)$/i;
+
+/**
+ * An imperative the wearer says to themself with nobody else in the conversation ("pay the water bill
+ * and renew the parking permit by Friday", "water the tomatoes, check the hose … that's today's list"):
+ * a to-do when it has a date, is one of several instructions in a row, or is said as a list or a note.
+ * Verbs people mostly say to someone else ("look", "give me", "bring it here") are left out.
+ */
+function selfInstruction(body: string, sentence: string, utterance: string, saidAt: number, options: ExtractOptions): boolean {
+  if (/\?\s*$/.test(body) || QUESTION_START.test(body)) return false;
+  const head = body.split(/\s+/)[0]!.toLowerCase().replace(/[^a-z-]/g, '');
+  const verbFirst = (c: string): boolean => {
+    const t = terms(c.trim())[0];
+    const w = (t?.normal ?? '').toLowerCase();
+    return TASK_VERBS.has(w) && !has(t, 'PastTense') && !has(t, 'Gerund');
+  };
+  if (!verbFirst(body) || NOT_SELF_VERBS.test(head)) return false;
+  if (/^\S+\s+(?:me|us|you|it|this|that)\b/i.test(body)) return false;
+  if (findDueDate(body, saidAt, options.timeZone)) return true;
+  const instructions = clausesOf(sentence).flatMap((c) => c.split(/\s*,\s*(?:and\s+)?|\s+and\s+/)).filter((c) => c.trim() !== '' && verbFirst(c));
+  return instructions.length >= 2 || /\b(?:to-?do|todo|list|note to self|reminder)\b/i.test(utterance);
 }
 
 function overlaps(a: string, b: string): boolean {

@@ -12,5 +12,8 @@ export const TASK_VERBS: ReadonlySet<string> = new Set(
     'mow walk follow respond message contact apply refill collect deposit transfer take do back read research plan ' +
     'arrange hire iron sweep mop dust tidy shop ship post hang paint fill scan start go see ping loop chase approve ' +
     'draft prep pull close venmo let swap cover proofread drive run test upload share invite ' +
-    'meal add sync deliver finalize finalise outline type record practice study unpack load unload').split(' '),
+    'meal add sync deliver finalize finalise outline type record practice study unpack load unload ' +
+    // household verbs people say to themselves ("defrost the chicken, wipe the counters")
+    'wipe defrost thaw marinate scrub rinse soak trim prune weed rake shovel fold sew mend polish unclog descale ' +
+    'sharpen restock recycle').split(' '),
 );

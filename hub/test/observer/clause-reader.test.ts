@@ -163,6 +163,27 @@ describe('the clause reader: frames that generalise', () => {
     expect(await kept('KIM: Can you forward me the invoice?', 'USER: Yep, will do.', 'USER: There, sent.')).toEqual([]);
   });
 
+  it('reads a plan said in the present only with a date, and stops at someone else\'s part of it', () => {
+    expect(todos(read('USER: ok so the plan is I order the cake tomorrow and Dana picks up the balloons.'))).toEqual(['order the cake']);
+    expect(todos(read('USER: I order the cake.'))).toEqual([]);
+    expect(todos(read('USER: I call my sister every Sunday.'))).toEqual([]);
+  });
+
+  it('takes the wearer\'s instructions to themself only when nobody else is talking', () => {
+    expect(todos(read('USER: Defrost the chicken, wipe the counters and empty the dishwasher.'))).toEqual(['defrost the chicken', 'wipe the counters', 'empty the dishwasher']);
+    expect(todos(read('USER: anyway. renew the gym membership by friday'))).toEqual(['renew the gym membership']);
+    expect(todos(read('KIM: What should I do with these?', 'USER: Empty the dishwasher and wipe the counters.'))).toEqual([]);
+    expect(todos(read('USER: Look at that, wow.'))).toEqual([]);
+  });
+
+  it('accepts a request whose reply starts by repeating the date', () => {
+    expect(todos(read('LEE: Could you have the budget summary drafted by Friday?', 'USER: Friday, yeah, that is doable.'))).toEqual(['draft the budget summary']);
+  });
+
+  it('names the person "his" refers to when someone was named before', () => {
+    expect(todos(read('ROSA: Omar is out next week.', 'USER: Then I will cover his standups on Monday.'))).toEqual(["cover Omar's standups"]);
+  });
+
   it('copes with empty, punctuation-only and very long input', () => {
     for (const text of ['', ' ', ',,,', '?', '...', 'I need to', 'remind me to', 'I will', 'your is due', 'x '.repeat(3000)]) {
       expect(() => read(`USER: ${text}`), JSON.stringify(text.slice(0, 20))).not.toThrow();
