@@ -28,4 +28,15 @@ describe('the locked test third of the development sets', () => {
     const ids = dev.map((c) => c.id);
     expect([...lockedTestIds([...ids].reverse())].sort()).toEqual([...lockedTestIds(ids)].sort());
   });
+
+  it('splits the widening set (dev-varied.jsonl, writer "v") by the same rule, as written, without moving the dev-* thirds', () => {
+    const varied = loadEvalCases(`${dir}dev-varied.jsonl`);
+    expect(varied.every((c) => /^v\d{3}$/.test(c.id))).toBe(true);
+    expect(new Set(varied.map((c) => c.id)).size).toBe(varied.length);
+    const written = (JSON.parse(readFileSync(`${dir}test-split-varied.json`, 'utf8')) as { test: string[] }).test;
+    expect(written).toEqual([...lockedTestIds(varied.map((c) => c.id))].sort());
+    expect(written.length).toBe(Math.round(varied.length / 3));
+    const together = lockedTestIds([...dev, ...varied].map((c) => c.id));
+    expect([...together].filter((id) => !id.startsWith('v')).sort()).toEqual([...lockedTestIds(dev.map((c) => c.id))].sort());
+  });
 });
