@@ -61,7 +61,7 @@ const ADVERBS = String.raw`(?:(?:really|still|definitely|also|probably|just|seri
 const MARKERS: Marker[] = [
   { re: /\bremind me\b(?:\s+\S+){0,5}?\s+to\s+(.+)$/i, kind: 'task' },
   { re: /\b(?:do not|don't) let me forget\s+(?:to\s+)?(.+)$/i, kind: 'task' },
-  { re: /\b(?:note to self|make a note|action items? for me)\s*[,:]?\s*(?:to\s+)?(.+)$/i, kind: 'task' },
+  { re: /\b(?:note to self|make a note|action items? for me|(?:reminder|memo|note) (?:to|for) (?:myself|self|me))\s*[,:]?\s*(?:to\s+)?(.+)$/i, kind: 'task' },
   { re: /\b(?:add|put|stick)\s+(.+?)\s+(?:to|on|onto)\s+(?:the|my|our)\s+(?:\w+\s+)?list\b/i, kind: 'item', list: true },
   { re: /\bpromised\s+(?:\w+\s+)?(?:I would|that I would|to)\s+(.+)$/i, kind: 'task' },
   { re: /\b(?:shopping|grocery|groceries|store|costco|market)\s+list\s*[:,-]\s*(.+)$/i, kind: 'item', list: true },
@@ -75,6 +75,8 @@ const MARKERS: Marker[] = [
     kind: 'task',
   },
   { re: /^(?:I\s+)?got to\s+(.+)$/i, kind: 'task' },
+  // Clipped speech drops the subject: "need to return the calculator before Monday".
+  { re: /^(?:still\s+|really\s+|also\s+)?(?:need|have|must)\s+to\s+(.+)$/i, kind: 'task' },
   { re: /\bI (?:totally |completely |just )?forgot to\s+(.+)$/i, kind: 'task' },
   {
     re: /\b(?:I am|we are|we have|I have|I|we)\s+(?:(?:all|almost|nearly|completely|basically|pretty much|totally)\s+)*(?:out of|low on|run out of|ran out of|running out of|running low on|short on)\s+(.+)$/i,
@@ -97,6 +99,9 @@ const IMMEDIATE = /\b(?:right now|real quick|a sec|for a (?:minute|sec(?:ond)?|m
 const ACCEPT = /^(?:(?:oh|well|yeah|okay|ok|so|yes|sure|fine|alright|ugh|right|understood)[,.!\s]+)*(?:understood|right|yeah|yes|yep|yup|sure|okay|ok|of course|no problem|will do|I can do that|I can do it|I can cover|I can|I will|definitely|absolutely|sounds good|got it|consider it done|on it|fine|alright|all right|deal|that is doable|no worries|can do|for sure)\b/i;
 const REFUSE = /\b(?:not|can not|sorry|nope|no[,.!]|maybe later|we will see|is bad|bad for me|busy)\b/i;
 const DATE_FILLER = /\b(?:ok|okay|then|fine|so|yeah|yes|yep|sure|actually|no|wait|that is|that|it is|it|due|let us|make it|do it|morning|afternoon|evening|night|tonight|instead|works|good|alright|sounds|right|there is no way|I mean|oh|um|lol|and|on|by|for|at|the|is)\b/gi;
+/** The wearer saying someone else has done it: "Actually no, Jen sent that one this morning." */
+const DONE_BY_NAMED = /^(?:(?:actually|oh|wait|no|never mind|nah)[,.!\s]+)*(?!(?:I|we|you|who|what|which|someone|somebody|nobody|nothing|no one)\b)([A-Z][a-z]+|he|she|they)\s+(?:already\s+|just\s+)?(?:did|sent|paid|took care of|handled|booked|ordered|fixed|sorted|finished|made|bought|got|picked up|dropped off|called|emailed|signed|submitted|returned|cancell?ed)\s+(?:it|that|that one|this|this one|them|those|him|her)\b/i;
+
 /** The wearer saying a thing is done as soon as it is asked ("There, sent.", "Done!"). */
 const DONE_NOW = /^(?:(?:there|okay|ok|and|all|right|annnd|and)[,.!\s]+)*(?:all\s+)?(?:done|sent|finished|paid|booked|ordered|submitted|signed|(?:I\s+)?(?:just\s+)?did it|took care of it|handled)(?:\s+it)?[.!]*$/i;
 const CANCEL = /\b(?:never ?mind|scratch that|cancel that|forget (?:it|that|about (?:it|that))|do not worry about (?:it|that)|no need)\b/i;
@@ -279,6 +284,24 @@ function thingBefore(context: readonly string[]): string | null {
   return null;
 }
 
+/** The noun object the same verb took in the context just before ("sign my field trip form" for "sign it"). */
+function sameVerbObject(verbPhrase: string, context: readonly string[]): string | null {
+  const verb = infinitive(verbPhrase.split(/\s+/)[0]!);
+  if (!TASK_VERBS.has(verb) || /^(?:do|get|have|take|make|go|let|see|put|keep|give)$/.test(verb)) return null;
+  const forms = [...new Set([verb, `${verb}s`, `${verb}ed`, `${verb.replace(/e$/, '')}ing`, `${verb}d`])].map((f) => f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+  const re = new RegExp(String.raw`\b(?:${forms})\s+((?:the|a|an|my|your|his|her|our|their|this|that)\s+[\w'-]+(?:\s+[\w'-]+){0,4})`, 'i');
+  for (const c of [...context].reverse()) {
+    for (const clause of sentencesOf(normaliseSpeech(c)).flatMap((x) => clausesOf(x)).reverse()) {
+      const m = re.exec(clause);
+      if (!m) continue;
+      const due = findDueDate(m[1]!, Date.now(), 'UTC');
+      const object = tidy(cutDate(m[1]!.replace(OBJECT_CUT, ''), due)).replace(/^(?:The|A|An|My|Your|Our|This|That)\b/, (w) => w.toLowerCase());
+      if (object !== '' && !NOT_A_REFERENT.test(object)) return object.replace(/^your\b/i, 'my');
+    }
+  }
+  return null;
+}
+
 /** Replaces a bare pronoun object ("sign it", "pick him up") with what was named before. */
 function resolvePronouns(text: string, context: readonly string[]): string {
   // "take over his onboarding sessions": whose, when a person was named before.
@@ -291,6 +314,9 @@ function resolvePronouns(text: string, context: readonly string[]): string {
   const m = /^([\w'-]+(?:\s+(?:up|in|back|off|out|over|down|through))?)\s+(it|them|him|her|those|these|that|this|some|one)\b(.*)$/i.exec(text);
   if (!m) return text;
   const pronoun = m[2]!.toLowerCase();
+  // "someone needs to call the pharmacy" — "I'll call them": the object this verb had before.
+  const same = sameVerbObject(m[1]!, context);
+  if (same && !/^(?:him|her)$/.test(pronoun)) return `${m[1]} ${same}${m[3]}`.replace(/\s+/g, ' ').trim();
   let referent: string | null = null;
   if (pronoun === 'him' || pronoun === 'her') referent = people(context).at(-1) ?? null;
   else referent = thingBefore(context);
@@ -600,6 +626,10 @@ export function readUtterance(current: Utterance, previous: readonly Utterance[]
       if (CANCEL.test(body)) {
         const target = CANCEL_TARGET.exec(body)?.[1]?.replace(/\b(?:then|that|it|please|anyway|now)\b/gi, '').trim();
         findings.push({ type: 'cancellation', target: target ? target : null, evidence });
+        continue;
+      }
+      if (DONE_BY_NAMED.test(body) && !/\?\s*$/.test(body)) {
+        findings.push({ type: 'cancellation', target: null, evidence });
         continue;
       }
       const handoff = HANDOFF_BY_USER.exec(body);

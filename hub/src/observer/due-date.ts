@@ -66,7 +66,7 @@ const CUSTOM: { re: RegExp; resolve: (m: RegExpExecArray, now: LocalFields) => D
     re: new RegExp(`\\b(?:by |before )?(?:the )?(?:end of (?:the )?(?:day|business)|close of business|eod|cob)[,\\s]+(?:on\\s+|this\\s+)?(next\\s+)?(tomorrow|${WEEKDAYS.join('|')})\\b`, 'i'),
     resolve: (m, now) => dayNamed(`${m[1] ?? ''}${m[2]!}`, now),
   },
-  { re: /\b(?:by |before )?(?:the )?(?:end of (?:the )?(?:day|business)|close of business)\b|\beod\b|\bcob\b|\b(?:after|at|by|before|over|during) (?:lunch(?:time)?|dinner|work)\b|\bafter (?:the |my |our )?(?:standup|stand-up|school|class|practice|the meeting|my meeting|this meeting|the call|this call|my call|church|the gym|gym|pickup|drop-off|dropoff)\b|\blater today\b|\bthis (?:morning|afternoon|evening)\b/i, resolve: (_m, now) => dateOf(now) },
+  { re: /\b(?:by |before )?(?:the )?(?:end of (?:the )?(?:day|business)|close of business)\b|\beod\b|\bcob\b|\b(?:after|at|by|before|over|during) (?:lunch(?:time)?|dinner|work)\b|\bafter (?:the |my |our )?(?:standup|stand-up|school|class|practice|the meeting|my meeting|this meeting|the call|this call|my call|church|the gym|gym|pickup|drop-off|dropoff)\b|\blater today\b|\bthis (?:morning|afternoon|evening)\b|\bbefore (?:I|we) (?:log off|sign off|leave|head out|head home|go home|clock out|go to bed|leave work)\b(?![,\s]+(?:on\s+|this\s+|next\s+)?(?:tomorrow|tonight|monday|tuesday|wednesday|thursday|friday|saturday|sunday|next|this)\b)|\bbefore bed(?:time)?\b/i, resolve: (_m, now) => dateOf(now) },
   { re: /\b(?:the )?day after tomorrow\b/i, resolve: (_m, now) => dateOf(addDays(now, 2)) },
   // "a week from Friday", "two weeks from today": the day named, then whole weeks on.
   {

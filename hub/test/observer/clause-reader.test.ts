@@ -184,6 +184,21 @@ describe('the clause reader: frames that generalise', () => {
     expect(todos(read('ROSA: Omar is out next week.', 'USER: Then I will cover his standups on Monday.'))).toEqual(["cover Omar's standups"]);
   });
 
+  it('reads clipped speech without a subject, and notes to oneself', () => {
+    expect(todos(read('USER: need to renew the fishing licence before the trip next week'))).toEqual(['renew the fishing licence before the trip']);
+    expect(todos(read('USER: Memo to self: back up the laptop on Sunday.'))).toEqual(['back up the laptop']);
+    expect(todos(read('USER: Need to know, honestly.'))).toEqual([]);
+  });
+
+  it('drops the wearer\'s task when the wearer says someone else already did it', async () => {
+    expect(await kept('USER: I have to pay the window cleaner. Oh wait, Sam paid him yesterday.')).toEqual([]);
+    expect(await kept('USER: I have to pay the window cleaner. Sam says hi.')).toEqual([{ text: 'pay the window cleaner', due: null }]);
+  });
+
+  it('reads a pronoun object as what the same verb took just before', () => {
+    expect(todos(read('NURSE: His drops are nearly gone, someone needs to call the pharmacy for a refill.', 'USER: I will call them at noon.'))).toEqual(['call the pharmacy for a refill']);
+  });
+
   it('copes with empty, punctuation-only and very long input', () => {
     for (const text of ['', ' ', ',,,', '?', '...', 'I need to', 'remind me to', 'I will', 'your is due', 'x '.repeat(3000)]) {
       expect(() => read(`USER: ${text}`), JSON.stringify(text.slice(0, 20))).not.toThrow();

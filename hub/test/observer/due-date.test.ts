@@ -55,6 +55,9 @@ describe('findDueDate', () => {
     ['this morning', '2025-03-12'],
     ['this afternoon', '2025-03-12'],
     ['at lunch', '2025-03-12'],
+    ['before I log off', '2025-03-12'],
+    ['before I head out Friday', '2025-03-14'],
+    ['before bed', '2025-03-12'],
   ])('reads "%s" said on Wednesday morning as %s', (phrase, date) => {
     expect(findDueDate(`I have to sort it out ${phrase}`, WED_0915_NY, 'America/New_York')?.due.date).toBe(date);
   });
