@@ -99,6 +99,9 @@ const IMMEDIATE = /\b(?:right now|real quick|a sec|for a (?:minute|sec(?:ond)?|m
 const ACCEPT = /^(?:(?:oh|well|yeah|okay|ok|so|yes|sure|fine|alright|ugh|right|understood)[,.!\s]+)*(?:understood|right|yeah|yes|yep|yup|sure|okay|ok|of course|no problem|will do|I can do that|I can do it|I can cover|I can|I will|definitely|absolutely|sounds good|got it|consider it done|on it|fine|alright|all right|deal|that is doable|no worries|can do|for sure)\b/i;
 const REFUSE = /\b(?:not|can not|sorry|nope|no[,.!]|maybe later|we will see|is bad|bad for me|busy)\b/i;
 const DATE_FILLER = /\b(?:ok|okay|then|fine|so|yeah|yes|yep|sure|actually|no|wait|that is|that|it is|it|due|let us|make it|do it|morning|afternoon|evening|night|tonight|instead|works|good|alright|sounds|right|there is no way|I mean|oh|um|lol|and|on|by|for|at|the|is)\b/gi;
+/** Whisper's "two"/"too" for "to" before a task verb ("remind me in two weeks two call the dentist"). */
+const TWO_BEFORE_VERB = new RegExp(String.raw`\b(?:two|too)\s+(${[...TASK_VERBS].join('|')})\s+(?=(?:the|a|an|my|your|his|her|our|their|some|it|them|him|me|up|off|in|out|back)\b)`, 'gi');
+
 /** The wearer saying someone else has done it: "Actually no, Jen sent that one this morning." */
 const DONE_BY_NAMED = /^(?:(?:actually|oh|wait|no|never mind|nah)[,.!\s]+)*(?!(?:I|we|you|who|what|which|someone|somebody|nobody|nothing|no one)\b)([A-Z][a-z]+|he|she|they)\s+(?:already\s+|just\s+)?(?:did|sent|paid|took care of|handled|booked|ordered|fixed|sorted|finished|made|bought|got|picked up|dropped off|called|emailed|signed|submitted|returned|cancell?ed)\s+(?:it|that|that one|this|this one|them|those|him|her)\b/i;
 
@@ -106,7 +109,7 @@ const DONE_BY_NAMED = /^(?:(?:actually|oh|wait|no|never mind|nah)[,.!\s]+)*(?!(?
 const DONE_NOW = /^(?:(?:there|okay|ok|and|all|right|annnd|and)[,.!\s]+)*(?:all\s+)?(?:done|sent|finished|paid|booked|ordered|submitted|signed|(?:I\s+)?(?:just\s+)?did it|took care of it|handled)(?:\s+it)?[.!]*$/i;
 const CANCEL = /\b(?:never ?mind|scratch that|cancel that|forget (?:it|that|about (?:it|that))|do not worry about (?:it|that)|no need)\b/i;
 const CANCEL_TARGET = /\b(?:never ?mind|forget about|do not worry about|cross off|scratch)\s+(?:the\s+|about\s+the\s+|my\s+)([a-z][\w' -]+)/i;
-const CORRECT = /^(?:(?:actually|sorry|I mean|no|wait)[,\s]+)*(?:make (?:that|it)|change (?:that|it) to|move (?:that|it) to|let us (?:say|make it)|I meant|push (?:that|it) to)\s+(.+)$/i;
+const CORRECT = /^(?:(?:actually|sorry|I mean|no|wait)[,\s]+)*(?:make (?:that|it)|change (?:that|it) to|move (?:that|it) to|let us (?:say|make it)|I meant|push (?:that|it) to|(?:it|that|the \w+)\s+(?:moved|got moved|was moved|has been moved|got pushed|was pushed|got changed|changed|is now|is moving)\s+(?:to\s+)?)\s*(.+)$/i;
 const DONE_BY_OTHER = /\b(?:got|did|done|have|sent|finished|booked|ordered|handled) (?:it|them|that|this|those)? ?already\b|\b(?:already|just)\s+(?:\w+\s+){0,2}?(?:did|done|\w+ed|got|sent|bought|made|paid|took|brought|booked|sorted|handled|ordered|picked)\b|\b(?:is|was|are|it is|got|been)\s+(?:\w+\s+)?(?:cancell?ed|called off|off|on the calendar|taken care of|done|handled|sorted)\b|\b(?:I|he|she|they|[A-Z][a-z]+)\s+(?:already\s+|just\s+)?(?:did|handled|took care of|fixed|sorted)\s+(?:it|that|this)\b/;
 const HANDOFF_BY_OTHER = /\b(?:you do not (?:need|have) to|you do not have to worry|no need|(?:is|are) (?:doing|handling|covering|taking) (?:that|it|this)|(?:has|have) (?:it|that) covered)\b|^(?:(?:oh|no|nah|okay|ok|well)[,.!\s]+)*(?:I will (?:do|handle|take care of|get|grab|sort|deal with) (?:it|that|this)|I got (?:it|this)|I have got (?:it|this)|leave it to me|I can do (?:it|that)|I am on it|let me do it)\b/i;
 /** The wearer handing a task to someone else: "Sam will do it", "let Priya handle that", "he's on it". */
@@ -293,7 +296,7 @@ function sameVerbObject(verbPhrase: string, context: readonly string[]): string 
   for (const c of [...context].reverse()) {
     for (const clause of sentencesOf(normaliseSpeech(c)).flatMap((x) => clausesOf(x)).reverse()) {
       const m = re.exec(clause);
-      if (!m) continue;
+      if (!m || /^(?:\W*\w+[,.!]\s*)?(?:I|we)\s+(?:will|am going to|are going to|can)\b/i.test(stripLeadIn(clause))) continue;
       const due = findDueDate(m[1]!, Date.now(), 'UTC');
       const object = tidy(cutDate(m[1]!.replace(OBJECT_CUT, ''), due)).replace(/^(?:The|A|An|My|Your|Our|This|That)\b/, (w) => w.toLowerCase());
       if (object !== '' && !NOT_A_REFERENT.test(object)) return object.replace(/^your\b/i, 'my');
@@ -483,7 +486,7 @@ function requestIn(utterance: Utterance): { action: string; sentence: string; wh
       /\b(?:please\s+)?(?:remember|do not forget)\s*,?\s*(?:to\s+)?(.+?)(?:[.!?]|$)/i.exec(body)?.[1] ??
       /\b(?:need|needs) (?:someone|somebody|a volunteer) to\s+(.+?)(?:[.!?]|$)/i.exec(body)?.[1] ??
       /\bwho (?:wants to|can|could|will)\s+(.+?)(?:\?|$)/i.exec(body)?.[1] ??
-      /^(?:and\s+|so\s+|then\s+)?you\s+(?!are\b|were\b|know\b|think\b|mean\b|said\b|see\b|want\b|like\b|have\b|had\b|did\b|do\b)(.+?)\?$/i.exec(body)?.[1] ??
+      /^(?:and\s+|so\s+|then\s+)?you\s+(?!are\b|were\b|know\b|think\b|mean\b|said\b|see\b|want\b|like\b|have\b|had\b|did\b|do\b(?!\s+(?:the|a|an|your|my|our)\b))(.+?)\?$/i.exec(body)?.[1] ??
       needWithDeadline(body);
     if (!action) {
       const first = terms(body)[0];
@@ -601,7 +604,7 @@ export function readUtterance(current: Utterance, previous: readonly Utterance[]
   if (current.speaker && MEDIA_SPEAKERS.test(current.speaker.trim())) return [];
   if (!isUser(current.speaker, options)) return followUpByOther(current);
   const findings: Finding[] = [];
-  const text = normaliseSpeech(current.text);
+  const text = normaliseSpeech(current.text).replace(TWO_BEFORE_VERB, (_all, verb: string) => `to ${verb} `);
   const accepted = acceptance(current, previous, options);
   if (accepted) findings.push({ type: 'todo', todo: { text: accepted.text, due: accepted.due, kind: 'task', evidence: accepted.evidence } });
   const before = previous.map((u) => u.text);
@@ -762,7 +765,7 @@ function selfInstruction(body: string, sentence: string, utterance: string, said
     const w = (t?.normal ?? '').toLowerCase();
     return TASK_VERBS.has(w) && !has(t, 'PastTense') && !has(t, 'Gerund');
   };
-  if (!verbFirst(body) || NOT_SELF_VERBS.test(head)) return false;
+  if (!verbFirst(body) || !TASK_VERBS.has(head) || NOT_SELF_VERBS.test(head) || /^\S+\s+(?:is|are|was|were|has|had)\b/i.test(body)) return false;
   if (/^\S+\s+(?:me|us|you|it|this|that)\b/i.test(body)) return false;
   if (findDueDate(body, saidAt, options.timeZone)) return true;
   const instructions = clausesOf(sentence).flatMap((c) => c.split(/\s*,\s*(?:and\s+)?|\s+and\s+/)).filter((c) => c.trim() !== '' && verbFirst(c));

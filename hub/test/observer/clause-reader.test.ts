@@ -199,6 +199,19 @@ describe('the clause reader: frames that generalise', () => {
     expect(todos(read('NURSE: His drops are nearly gone, someone needs to call the pharmacy for a refill.', 'USER: I will call them at noon.'))).toEqual(['call the pharmacy for a refill']);
   });
 
+  it('moves a task when the wearer says the event itself moved', async () => {
+    expect(await kept('USER: I will run the fire drill on Monday. Wait, no, it got moved to Thursday.')).toEqual([{ text: 'run the fire drill', due: '2026-03-12' }]);
+  });
+
+  it('reads whisper\'s "two" before a task verb as "to", and not before a count', () => {
+    expect(todos(read('USER: remind me tomorrow two email the landlord'))).toEqual(['email the landlord']);
+    expect(todos(read('USER: I will pick up two bags of mulch tomorrow'))).toEqual(['pick up two bags of mulch']);
+  });
+
+  it('takes "you do the X?" as a request and does not borrow the object of someone else\'s own promise', () => {
+    expect(todos(read("ROOMIE: I'll cancel the gym, you do the streaming?", "USER: Sure, I'll cancel it tomorrow."))).toEqual(['do the streaming']);
+  });
+
   it('copes with empty, punctuation-only and very long input', () => {
     for (const text of ['', ' ', ',,,', '?', '...', 'I need to', 'remind me to', 'I will', 'your is due', 'x '.repeat(3000)]) {
       expect(() => read(`USER: ${text}`), JSON.stringify(text.slice(0, 20))).not.toThrow();

@@ -58,6 +58,7 @@ describe('findDueDate', () => {
     ['before I log off', '2025-03-12'],
     ['before I head out Friday', '2025-03-14'],
     ['before bed', '2025-03-12'],
+    ['— it is due the twentieth', '2025-03-20'],
   ])('reads "%s" said on Wednesday morning as %s', (phrase, date) => {
     expect(findDueDate(`I have to sort it out ${phrase}`, WED_0915_NY, 'America/New_York')?.due.date).toBe(date);
   });
