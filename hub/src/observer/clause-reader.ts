@@ -425,7 +425,7 @@ function readCommitment(clause: string, context: readonly string[], saidAt: numb
     const parts = splitCoordination(phrase, verb, marker.kind).map((part) => {
       const own = findDueDate(part, saidAt, options.timeZone);
       const raw = cutDate(part, own).replace(/[.!?,]+$/, '').trim();
-      if (/^(?:do|handle|sort|have|take care of|deal with|get to|get on)\s+(?:it|that|this|those|them)(?:\s+(?:first thing|then|too|later|now|myself|for you|done))*$/i.test(raw)) {
+      if (/^(?:do|handle|sort|have|take care of|deal with|get to|get on)\s+(?:it|that|this|those|them)(?:\s+(?:first thing|then|too|later|now|myself|for you|done|ready|finished|sent|in|over|(?:over\s+)?to\s+[A-Z][a-z]+))*$/i.test(raw)) {
         anaphoric = true;
         return { text: raw, due: own };
       }
@@ -685,7 +685,15 @@ export function readUtterance(current: Utterance, previous: readonly Utterance[]
         // "Are we still doing dinner at your place Sunday?" — "I'll make the lasagna": the date of the question answered.
         const asked = previous.at(-1);
         const q = asked && !isUser(asked.speaker, options) && !(asked.speaker && MEDIA_SPEAKERS.test(asked.speaker.trim())) ? normaliseSpeech(asked.text) : '';
-        if (q !== '' && (/\?\s*$/.test(q) || QUESTION_START.test(stripLeadIn(q)))) c.due = findDueDate(q, asked!.saidAt, options.timeZone);
+        // Whisper drops the question mark: "you still coming saturday".
+        const spokenQuestion = /^(?:you|u)\s+(?:still\s+)?(?:\w+ing|good|free|around|up for|okay|ok)\b/i.test(stripLeadIn(q));
+        if (q !== '' && (/\?\s*$/.test(q) || QUESTION_START.test(stripLeadIn(q)) || spokenQuestion)) c.due = notPast(findDueDate(q, asked!.saidAt, options.timeZone), current.saidAt, options.timeZone);
+      }
+      if (!c.due && c.pronounObject) {
+        // "Can you drop Leo at soccer Saturday? I'll pick him up": the pronoun's sentence carries the date.
+        const said = text.slice(0, Math.max(0, text.indexOf(sentence))).trim() || (previous.at(-1)?.text ?? '');
+        const lastSentence = sentencesOf(normaliseSpeech(said)).at(-1) ?? '';
+        if (lastSentence !== '') c.due = notPast(findDueDate(lastSentence, current.saidAt, options.timeZone), current.saidAt, options.timeZone);
       }
       if (c.anaphoric) {
         if (accepted) continue;

@@ -212,6 +212,15 @@ describe('the clause reader: frames that generalise', () => {
     expect(todos(read("ROOMIE: I'll cancel the gym, you do the streaming?", "USER: Sure, I'll cancel it tomorrow."))).toEqual(['do the streaming']);
   });
 
+  it('takes the date of the sentence a pronoun points back to, and of a question whisper left without its mark', async () => {
+    expect(await kept('USER: Can you take Mia to swim practice Friday? I will pick her up.', 'TOM: Sure.')).toEqual([{ text: 'pick Mia up', due: '2026-03-13' }]);
+    expect(await kept('ZOE: you still coming thursday', 'USER: yeah ill bring the folding table')).toEqual([{ text: 'bring the folding table', due: '2026-03-12' }]);
+  });
+
+  it('reads "we have to have it to Kim by Friday" as the deadline of the task just made', async () => {
+    expect(await kept('USER: I will draft the grant summary.', 'USER: And we have to have it to Kim by Friday.')).toEqual([{ text: 'draft the grant summary', due: '2026-03-13' }]);
+  });
+
   it('copes with empty, punctuation-only and very long input', () => {
     for (const text of ['', ' ', ',,,', '?', '...', 'I need to', 'remind me to', 'I will', 'your is due', 'x '.repeat(3000)]) {
       expect(() => read(`USER: ${text}`), JSON.stringify(text.slice(0, 20))).not.toThrow();
