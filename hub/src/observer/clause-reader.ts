@@ -693,7 +693,11 @@ export function readUtterance(current: Utterance, previous: readonly Utterance[]
         // "Can you drop Leo at soccer Saturday? I'll pick him up": the pronoun's sentence carries the date.
         const said = text.slice(0, Math.max(0, text.indexOf(sentence))).trim() || (previous.at(-1)?.text ?? '');
         const lastSentence = sentencesOf(normaliseSpeech(said)).at(-1) ?? '';
-        if (lastSentence !== '') c.due = notPast(findDueDate(lastSentence, current.saidAt, options.timeZone), current.saidAt, options.timeZone);
+        // Not from something already done ("I already called the bank this morning. I still need to fax them …").
+        // A past-tense sentence dated today is about earlier today; one dated ahead ("moved it to Tuesday") is not.
+        const due = lastSentence === '' || PAST.test(lastSentence) ? null : notPast(findDueDate(lastSentence, current.saidAt, options.timeZone), current.saidAt, options.timeZone);
+        const today = localIsoDate(current.saidAt, options.timeZone);
+        if (due && !(due.due.date === today && terms(lastSentence).some((t) => has(t, 'PastTense')))) c.due = due;
       }
       if (c.anaphoric) {
         if (accepted) continue;

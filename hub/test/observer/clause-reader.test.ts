@@ -215,6 +215,8 @@ describe('the clause reader: frames that generalise', () => {
   it('takes the date of the sentence a pronoun points back to, and of a question whisper left without its mark', async () => {
     expect(await kept('USER: Can you take Mia to swim practice Friday? I will pick her up.', 'TOM: Sure.')).toEqual([{ text: 'pick Mia up', due: '2026-03-13' }]);
     expect(await kept('ZOE: you still coming thursday', 'USER: yeah ill bring the folding table')).toEqual([{ text: 'bring the folding table', due: '2026-03-12' }]);
+    // Not the date of something already done earlier today.
+    expect(await kept('USER: I phoned the clinic this morning. I still need to email them the referral.')).toEqual([{ text: 'email the clinic the referral', due: null }]);
   });
 
   it('reads "we have to have it to Kim by Friday" as the deadline of the task just made', async () => {
