@@ -1,3 +1,4 @@
+import { loadavg } from 'node:os';
 import { WhisperModel, type WhisperPassResult } from '@jarvis/whisper';
 import type { DeviceAudioChunk } from '../hub/src/audio/types.js';
 import { speak, startVoiceHub, voiceSkipReason } from '../tests/e2e-voice-helpers.js';
@@ -54,6 +55,8 @@ async function measure(engine: 'auto' | 'whisper', emit: Parameters<Benchmark['r
     JARVIS_STT_ENGINE: engine, ...(threads ? { JARVIS_STT_THREADS: String(threads) } : {}), ...(prePass !== undefined ? { JARVIS_STT_PRE_PASS: String(prePass) } : {}),
   } });
   const recorder = engine === 'whisper' ? recordWhisperPasses() : undefined;
+  // The box's 1-minute load when the block starts and ends: latencies under load are upper bounds.
+  const load1 = [Math.round(loadavg()[0]! * 100) / 100];
   try {
     const device = await t.device('bench-puck', 'Kitchen');
     const ctx = t.hub.parts;
@@ -134,7 +137,8 @@ async function measure(engine: 'auto' | 'whisper', emit: Parameters<Benchmark['r
       else missed++;
     }
     stop();
-    const common = { engine, utterances: N, missed, realtime: true, devices: 1, hangoverMs: t.hub.config.audio.hangoverMs, earlyEndPauseMs: t.hub.config.audio.earlyEndPauseMs, endedBy, sttRejected: rejected, stt_ms_p50: distribution('x', 'ms', stt.length > 0 ? stt : [0]).p50,
+    load1.push(Math.round(loadavg()[0]! * 100) / 100);
+    const common = { engine, utterances: N, load1, missed, realtime: true, devices: 1, hangoverMs: t.hub.config.audio.hangoverMs, earlyEndPauseMs: t.hub.config.audio.earlyEndPauseMs, endedBy, sttRejected: rejected, stt_ms_p50: distribution('x', 'ms', stt.length > 0 ? stt : [0]).p50,
       breakdown_ms_p50: Object.fromEntries(Object.entries(parts).filter(([, v]) => v.length > 0).map(([k, v]) => [k, distribution('x', 'ms', v).p50])),
       ...(recorder ? {
         threads: t.hub.config.stt.threads,

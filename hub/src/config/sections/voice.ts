@@ -54,8 +54,13 @@ export const sttSection = z
     whisperModel: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'a catalogue name such as tiny.en').default(DEFAULT_WHISPER_MODEL),
     /** A ggml file to use instead of the catalogue model in `$JARVIS_DATA_DIR/models`. */
     whisperPath: z.string().min(1).optional(),
-    /** whisper.cpp threads per pass (the hub targets 2 cores). */
-    threads: z.number().int().min(1).max(64).default(2),
+    /**
+     * whisper.cpp threads per pass. 1 on the 2-core target: a pass shares the CPU with the front end's real-time
+     * VAD and wake (and, at a pause, with the rest of the command being heard), and 2 threads that wait on each other
+     * lost every measured block to 1 (`JARVIS_BENCH_HOTPATH_SET=whisper JARVIS_BENCH_HOTPATH_WHISPER_THREADS=2,1
+     * JARVIS_BENCH_HOTPATH_PREPASS=on,off npx tsx bench/run.ts hotpath.`, issue 17 note). More cores: raise it.
+     */
+    threads: z.number().int().min(1).max(64).default(1),
     /**
      * Engine `whisper`: start the command's whisper pass at its first pause (`audio.earlyEndPauseMs`) instead of after
      * the full hangover, and use it when nothing more was said (else it is cancelled and whisper runs again).
