@@ -146,6 +146,9 @@ async function measure(engine: 'auto' | 'whisper', emit: Parameters<Benchmark['r
         prePass: { ...ctx.voice!.pipeline.status().prePass },
         whisper_ms_p50: Object.fromEntries(Object.entries(inside).filter(([, v]) => v.length > 0).map(([k, v]) => [k, distribution('x', 'ms', v).p50])),
       } : {}) };
+    const figure = distribution('x', 'ms', e2e.length > 0 ? e2e : [NaN]);
+    // One line a person reads (the JSON line has the rest): the figures issue 17 decides stt.threads and stt.prePass by.
+    process.stderr.write(`hotpath ${engine}${recorder ? ` threads=${t.hub.config.stt.threads} prePass=${prePassOn ? 'on' : 'off'}` : ''}: end of speech -> ${engine === 'whisper' ? 'transcript' : 'HA call'} p50 ${figure.p50} ms, p95 ${figure.p95} ms (n ${figure.n}, missed ${missed}; 1-min load ${load1.join(' -> ')})\n`);
     emit(distribution('hotpath.e2e_ms', 'ms', e2e.length > 0 ? e2e : [NaN], engine === 'whisper'
       ? { ...common, model: 'for-tests-ggml-tiny.en.bin (tiny.en shapes, no weights)', until: 'stt-end', note: 'the weightless test model yields no text, so the figure ends at the transcript (whisper done) instead of the HA call; routing adds commands.http_ms-level time' }
       : { ...common, until: 'ha-call-received' }));
