@@ -65,6 +65,7 @@ const MARKERS: Marker[] = [
   { re: /\b(?:add|put|stick)\s+(.+?)\s+(?:to|on|onto)\s+(?:the|my|our)\s+(?:\w+\s+)?list\b/i, kind: 'item', list: true },
   { re: /\bpromised\s+(?:\w+\s+)?(?:I would|that I would|to)\s+(.+)$/i, kind: 'task' },
   { re: /\b(?:shopping|grocery|groceries|store|costco|market)\s+list\s*[:,-]\s*(.+)$/i, kind: 'item', list: true },
+  { re: /^(?:[\w'-]+\s+){0,2}(?:store|shop|market|pharmacy|costco|target|grocery|hardware)\s+(?:run|trip)\s*[:,-]\s*(.+)$/i, kind: 'item', list: true },
   { re: /\b(?:to-?do|todo|task)\s+list\s*[:,-]\s*(.+)$/i, kind: 'task' },
   { re: /\b(?:it is\s+|is\s+)?(?:necessary|important|urgent|essential|crucial)\s+(?:that I|for me to|I)\s+(?:must\s+|should\s+)?(.+)$/i, kind: 'task' },
   { re: /\bremember me\s+to\s+(.+)$/i, kind: 'task' },
@@ -222,7 +223,7 @@ function cutDate(text: string, due: DueMatch | null): string {
 
 const DANGLING_END = /(?:[\s,]+(?:on (?:the|my) way (?:home|back|in)|at the (?:latest|earliest)|when I go to the store|at the store|while I am (?:out|there)|on|by|before|until|at|in|around|for|to|and|or|so|but|then|the|a|an|this|that|next|like|with|of|from|when|after|maybe|please|too|though|okay|ok|as well|or so|again|anymore|anyway|for me|I think|at some point|soon|sometime|honestly|now|right|either|yet|first|real quick|'s))+$/i;
 const DANGLING_START = /^(?:(?:also|really|just|still|definitely|probably|like|go ahead and|remember to|to|then|and|so|actually|first)\s+)+/i;
-const OBJECT_CUT = /\s+(?:because|cause|cuz|since|so that|so I|so we|or they|or else|otherwise|while|if|unless|this is|it is|they are|I never|there is|their(?=\s+(?:is|are|going|not|coming|here|there|already|gonna|doing|on)\b)|before I|when I|when we|after I|after we|(?:after|before|when|once|until|as soon as) (?:I|we|you|he|she|they|your|my|our|the kids)|which|who is|like the|so like|or|so|do not let me forget|we do not|I do not|were|we are|I am|its|it is due|she is|he is|they close|it closes|I got|I have got)\b.*$/i;
+const OBJECT_CUT = /\s+(?:because|cause|cuz|since|so that|so I|so we|or they|or else|otherwise|while|if|unless|this is|it is|they are|I never|there is|their(?=\s+(?:is|are|going|not|coming|here|there|already|gonna|doing|on)\b)|before I|when I|when we|after I|after we|(?:after|before|when|once|until|as soon as) (?:I|we|you|he|she|they|it|your|my|our|the kids)|which|who is|like the|so like|or|so|do not let me forget|we do not|I do not|were|we are|I am|its|it is due|she is|he is|they close|it closes|I got|I have got)\b.*$/i;
 
 /** Tidies a verb phrase into to-do text. */
 function tidy(text: string): string {
@@ -389,6 +390,8 @@ function readCommitment(clause: string, context: readonly string[], saidAt: numb
     if (/^(?:I|we)\b/i.test(rest)) return readCommitment(rest, context, saidAt, options);
     if (/^(?:you|he|she|they)\b/i.test(rest)) return null;
     if (marker.soft && HEDGE.test(body)) return null;
+    // "we'll need to revisit the pricing at some point, but not now": no time and no intent to act soon.
+    if (marker.kind === 'task' && /\b(?:at some point|one of these days|someday|some day|eventually|but not now|not right now|down the road)\b/i.test(body)) return null;
     if (marker.kind === 'task' && /^(?:not|never)\b/i.test(rest)) return null;
     // "should have hired", "need to have done": looking back, not ahead.
     if (marker.kind === 'task' && /^have\s+(?:been|done|gone|had|\w+ed|\w+en)\b/i.test(rest)) return null;
@@ -535,11 +538,15 @@ function acceptance(current: Utterance, previous: readonly Utterance[], options:
   const firstClause = clausesOf(sentencesOf(reply)[0] ?? '')[0] ?? '';
   const echoed = findDueDate(reply, current.saidAt, options.timeZone);
   const afterEcho = echoed && reply.toLowerCase().startsWith(echoed.text.toLowerCase()) ? stripLeadIn(reply.slice(echoed.text.length).replace(/^[,.\s]+/, '')) : '';
-  const accepted = ACCEPT.test(firstClause) || ACCEPT.test(reply) || ACCEPT.test(stripLeadIn(firstClause)) || (afterEcho !== '' && ACCEPT.test(afterEcho));
+  // "Not this weekend, I'm away. Next weekend for sure.": a refusal of the day with another day offered.
+  const laterSentences = sentencesOf(reply).slice(1).join(' ');
+  const offered = REFUSE.test(firstClause) && /\b(?:for sure|definitely|I can do|I will|works for me|instead|promise)\b/i.test(laterSentences)
+    ? findDueDate(laterSentences, current.saidAt, options.timeZone) : null;
+  const accepted = ACCEPT.test(firstClause) || ACCEPT.test(reply) || ACCEPT.test(stripLeadIn(firstClause)) || (afterEcho !== '' && ACCEPT.test(afterEcho)) || offered !== null;
   if (!accepted) return null;
   // "Sure, give me a sec" / "doing it now": done at once, nothing to remember.
   if (IMMEDIATE.test(reply) || /\b(?:doing it now|on it now|give me a (?:sec|second|minute|moment))\b/i.test(reply)) return null;
-  if (REFUSE.test(firstClause.replace(/\bno (?:problem|worries)\b/gi, ''))) return null;
+  if (!offered && REFUSE.test(firstClause.replace(/\bno (?:problem|worries)\b/gi, ''))) return null;
   const window = options.requestWindowMs ?? 120_000;
   let counter: Utterance | null = null;
   for (let i = previous.length - 1; i >= 0; i--) {
@@ -561,7 +568,7 @@ function acceptance(current: Utterance, previous: readonly Utterance[], options:
     const dueRequest = findDueDate(request.action, p.saidAt, options.timeZone) ?? findDueDate(request.whole, p.saidAt, options.timeZone);
     const dueCounter = counter ? findDueDate(counter.text, counter.saidAt, options.timeZone) : null;
     // The date asked for stands, unless the wearer bargained ("Tomorrow's bad. Friday?" … "Okay, Friday then").
-    const due = counter ? (dueReply ?? dueCounter ?? dueRequest) : (dueRequest ?? dueReply);
+    const due = offered ?? (counter ? (dueReply ?? dueCounter ?? dueRequest) : (dueRequest ?? dueReply));
     const said = normaliseSpeech(p.text);
     const context = [...previous.slice(0, i).map((u) => u.text), said.slice(0, Math.max(0, said.indexOf(request.sentence)))];
     const texts = splitCoordination(cutDate(request.action, dueRequest), '', 'task').map(tidy).filter(Boolean);
@@ -717,7 +724,8 @@ export function readUtterance(current: Utterance, previous: readonly Utterance[]
         continue;
       }
       for (const t of c.texts) {
-        if (accepted && (overlaps(t, accepted.text) || c.pronounObject)) continue;
+        // "Sure, I'll have a draft by Wednesday": after accepting, a light verb restates the request.
+        if (accepted && (overlaps(t, accepted.text) || c.pronounObject || /^(?:have|get|do|send|make)\s+(?:a|an|the|it|that|something)\b/i.test(t))) continue;
         const due = c.dues.get(t) ?? c.due ?? leadingDate;
         findings.push({ type: 'todo', todo: { text: t, due: due?.due ?? null, kind: c.kind, evidence } });
       }

@@ -223,6 +223,22 @@ describe('the clause reader: frames that generalise', () => {
     expect(await kept('USER: I will draft the grant summary.', 'USER: And we have to have it to Kim by Friday.')).toEqual([{ text: 'draft the grant summary', due: '2026-03-13' }]);
   });
 
+  it('takes a day the wearer offers instead of the one refused, and not a light-verb restatement after accepting', () => {
+    const offered = read('DAN: Can you clean the grill this weekend?', "USER: Not this weekend, I'm away. Next weekend for sure.");
+    expect(offered.flatMap((f) => (f.type === 'todo' ? [[f.todo.text, f.todo.due?.date]] : []))).toEqual([['clean the grill', '2026-03-21']]);
+    expect(todos(read('DAN: Can you clean the grill this weekend?', "USER: Not this weekend, sorry, I'm away."))).toEqual([]);
+    expect(todos(read('LEE: Could you write up the survey results for Friday?', 'USER: Sure, I will have a summary by Thursday.'))).toEqual(['write up the survey results']);
+  });
+
+  it('does not take a need with no time and no intent to act soon', () => {
+    expect(todos(read('USER: We will need to redo the patio at some point, but not now.'))).toEqual([]);
+    expect(todos(read('USER: I need to renew my passport before it expires in May.'))).toEqual(['renew my passport']);
+  });
+
+  it('reads a store run as a list of things to get', () => {
+    expect(todos(read('USER: Pharmacy run: cough drops, ibuprofen, and a thermometer.'))).toEqual(['cough drops', 'ibuprofen', 'thermometer']);
+  });
+
   it('copes with empty, punctuation-only and very long input', () => {
     for (const text of ['', ' ', ',,,', '?', '...', 'I need to', 'remind me to', 'I will', 'your is due', 'x '.repeat(3000)]) {
       expect(() => read(`USER: ${text}`), JSON.stringify(text.slice(0, 20))).not.toThrow();
