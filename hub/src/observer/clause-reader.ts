@@ -62,6 +62,7 @@ const MARKERS: Marker[] = [
   { re: /\bremind me\b(?:\s+\S+){0,5}?\s+to\s+(.+)$/i, kind: 'task' },
   { re: /\b(?:do not|don't) let me forget\s+(?:to\s+)?(.+)$/i, kind: 'task' },
   { re: /\b(?:note to self|make a note|action items? for me|(?:reminder|memo|note) (?:to|for) (?:myself|self|me))\s*[,:]?\s*(?:to\s+)?(.+)$/i, kind: 'task' },
+  { re: /^(?:reminder|memo|to-?do)\s*[,:-]\s*(?:to\s+)?(.+)$/i, kind: 'task' },
   { re: /\b(?:add|put|stick)\s+(.+?)\s+(?:to|on|onto)\s+(?:the|my|our)\s+(?:\w+\s+)?list\b/i, kind: 'item', list: true },
   { re: /\bpromised\s+(?:\w+\s+)?(?:I would|that I would|to)\s+(.+)$/i, kind: 'task' },
   { re: /\b(?:shopping|grocery|groceries|store|costco|market)\s+list\s*[:,-]\s*(.+)$/i, kind: 'item', list: true },
@@ -99,7 +100,7 @@ const QUOTE = /\b(?:said|says|goes|went|told me|asked|was like|is like)\s*[,:]?\
 const IMMEDIATE = /\b(?:right now|real quick|a sec|for a (?:minute|sec(?:ond)?|moment))\b/i;
 const ACCEPT = /^(?:(?:oh|well|yeah|okay|ok|so|yes|sure|fine|alright|ugh|right|understood)[,.!\s]+)*(?:understood|right|yeah|yes|yep|yup|sure|okay|ok|of course|no problem|will do|I can do that|I can do it|I can cover|I can|I will|definitely|absolutely|sounds good|got it|consider it done|on it|fine|alright|all right|deal|that is doable|no worries|can do|for sure)\b/i;
 const REFUSE = /\b(?:not|can not|sorry|nope|no[,.!]|maybe later|we will see|is bad|bad for me|busy)\b/i;
-const DATE_FILLER = /\b(?:ok|okay|then|fine|so|yeah|yes|yep|sure|actually|no|wait|that is|that|it is|it|due|let us|make it|do it|morning|afternoon|evening|night|tonight|instead|works|good|alright|sounds|right|there is no way|I mean|oh|um|lol|and|on|by|for|at|the|is)\b/gi;
+const DATE_FILLER = /\b(?:need it|needs it|want it|need that|have it done|get it done|ok|okay|then|fine|so|yeah|yes|yep|sure|actually|no|wait|that is|that|it is|it|due|let us|make it|do it|morning|afternoon|evening|night|tonight|instead|works|good|alright|sounds|right|there is no way|I mean|oh|um|lol|and|on|by|for|at|the|is)\b/gi;
 /** Whisper's "two"/"too" for "to" before a task verb ("remind me in two weeks two call the dentist"). */
 const TWO_BEFORE_VERB = new RegExp(String.raw`\b(?:two|too)\s+(${[...TASK_VERBS].join('|')})\s+(?=(?:the|a|an|my|your|his|her|our|their|some|it|them|him|me|up|off|in|out|back)\b)`, 'gi');
 
@@ -110,7 +111,7 @@ const DONE_BY_NAMED = /^(?:(?:actually|oh|wait|no|never mind|nah)[,.!\s]+)*(?!(?
 const DONE_NOW = /^(?:(?:there|okay|ok|and|all|right|annnd|and)[,.!\s]+)*(?:all\s+)?(?:done|sent|finished|paid|booked|ordered|submitted|signed|(?:I\s+)?(?:just\s+)?did it|took care of it|handled)(?:\s+it)?[.!]*$/i;
 const CANCEL = /\b(?:never ?mind|scratch that|cancel that|forget (?:it|that|about (?:it|that))|do not worry about (?:it|that)|no need)\b/i;
 const CANCEL_TARGET = /\b(?:never ?mind|forget about|do not worry about|cross off|scratch)\s+(?:the\s+|about\s+the\s+|my\s+)([a-z][\w' -]+)/i;
-const CORRECT = /^(?:(?:actually|sorry|I mean|no|wait)[,\s]+)*(?:make (?:that|it)|change (?:that|it) to|move (?:that|it) to|let us (?:say|make it)|I meant|push (?:that|it) to|(?:it|that|the \w+)\s+(?:moved|got moved|was moved|has been moved|got pushed|was pushed|got changed|changed|is now|is moving)\s+(?:to\s+)?)\s*(.+)$/i;
+const CORRECT = /^(?:(?:actually|sorry|I mean|no|wait)[,\s]+)*(?:make (?:that|it)|change (?:that|it) to|move (?:that|it) to|let us (?:say|make it)|I meant(?!\s+to\b)|push (?:that|it) to|(?:it|that|the \w+)\s+(?:moved|got moved|was moved|has been moved|got pushed|was pushed|got changed|changed|is now|is moving)\s+(?:to\s+)?)\s*(.+)$/i;
 const DONE_BY_OTHER = /\b(?:got|did|done|have|sent|finished|booked|ordered|handled) (?:it|them|that|this|those)? ?already\b|\b(?:already|just)\s+(?:\w+\s+){0,2}?(?:did|done|\w+ed|got|sent|bought|made|paid|took|brought|booked|sorted|handled|ordered|picked)\b|\b(?:is|was|are|it is|got|been)\s+(?:\w+\s+)?(?:cancell?ed|called off|off|on the calendar|taken care of|done|handled|sorted)\b|\b(?:I|he|she|they|[A-Z][a-z]+)\s+(?:already\s+|just\s+)?(?:did|handled|took care of|fixed|sorted)\s+(?:it|that|this)\b/;
 const HANDOFF_BY_OTHER = /\b(?:you do not (?:need|have) to|you do not have to worry|no need|(?:is|are) (?:doing|handling|covering|taking) (?:that|it|this)|(?:has|have) (?:it|that) covered)\b|^(?:(?:oh|no|nah|okay|ok|well)[,.!\s]+)*(?:I will (?:do|handle|take care of|get|grab|sort|deal with) (?:it|that|this)|I got (?:it|this)|I have got (?:it|this)|leave it to me|I can do (?:it|that)|I am on it|let me do it)\b/i;
 /** The wearer handing a task to someone else: "Sam will do it", "let Priya handle that", "he's on it". */
@@ -221,7 +222,7 @@ function cutDate(text: string, due: DueMatch | null): string {
   return text.replace(re, ' ').replace(/\s+/g, ' ').trim();
 }
 
-const DANGLING_END = /(?:[\s,]+(?:on (?:the|my) way (?:home|back|in)|at the (?:latest|earliest)|when I go to the store|at the store|while I am (?:out|there)|on|by|before|until|at|in|around|for|to|and|or|so|but|then|the|a|an|this|that|next|like|with|of|from|when|after|maybe|please|too|though|okay|ok|as well|or so|again|anymore|anyway|for me|I think|at some point|soon|sometime|honestly|now|right|either|yet|first|real quick|'s))+$/i;
+const DANGLING_END = /(?:[\s,]+(?:on (?:the|my) way (?:home|back|in)|at the (?:latest|earliest)|if possible|if I can|when I can|when I get a chance|when I go to the store|at the store|while I am (?:out|there)|on|by|before|until|at|in|around|for|to|and|or|so|but|then|the|a|an|this|that|next|like|with|of|from|when|after|maybe|please|too|though|okay|ok|as well|or so|again|anymore|anyway|for me|I think|at some point|soon|sometime|honestly|now|right|either|yet|first|real quick|'s))+$/i;
 const DANGLING_START = /^(?:(?:also|really|just|still|definitely|probably|like|go ahead and|remember to|to|then|and|so|actually|first)\s+)+/i;
 const OBJECT_CUT = /\s+(?:because|cause|cuz|since|so that|so I|so we|or they|or else|otherwise|while|if|unless|this is|it is|they are|I never|there is|their(?=\s+(?:is|are|going|not|coming|here|there|already|gonna|doing|on)\b)|before I|when I|when we|after I|after we|(?:after|before|when|once|until|as soon as) (?:I|we|you|he|she|they|it|your|my|our|the kids)|which|who is|like the|so like|or|so|do not let me forget|we do not|I do not|were|we are|I am|its|it is due|she is|he is|they close|it closes|I got|I have got)\b.*$/i;
 
@@ -428,7 +429,7 @@ function readCommitment(clause: string, context: readonly string[], saidAt: numb
     const parts = splitCoordination(phrase, verb, marker.kind).map((part) => {
       const own = findDueDate(part, saidAt, options.timeZone);
       const raw = cutDate(part, own).replace(/[.!?,]+$/, '').trim();
-      if (/^(?:do|handle|sort|have|take care of|deal with|get to|get on)\s+(?:it|that|this|those|them)(?:\s+(?:first thing|then|too|later|now|myself|for you|done|ready|finished|sent|in|over|(?:over\s+)?to\s+[A-Z][a-z]+))*$/i.test(raw)) {
+      if (/^(?:do|handle|sort|have|take care of|deal with|get to|get on)\s+(?:it|that|this|those|them)(?:\s+(?:first thing|then|too|later|now|myself|for you|done|ready|finished|sent|in|over|if possible|if I can|when I can|(?:over\s+)?to\s+[A-Z][a-z]+))*$/i.test(raw.replace(/,/g, ''))) {
         anaphoric = true;
         return { text: raw, due: own };
       }
@@ -437,6 +438,8 @@ function readCommitment(clause: string, context: readonly string[], saidAt: numb
       return { text, due: own };
     });
     let texts = parts.map((p) => p.text).filter((t) => t !== '');
+    // "go to the post office and mail the tax forms": going there is how, the errand is what.
+    if (texts.length > 1) texts = texts.filter((t) => !/^(?:go|head|run|swing|pop|drive|walk)\s+(?:over\s+|down\s+)?(?:to|by)\s+/i.test(t));
     const dues = new Map(parts.map((p) => [p.text, p.due]));
     if (marker.kind === 'item') texts = texts.filter((t) => !NOT_AN_ITEM.test(t));
     texts = texts.map((t) => {
@@ -489,7 +492,7 @@ function requestIn(utterance: Utterance): { action: string; sentence: string; wh
       /\b(?:please\s+)?(?:remember|do not forget)\s*,?\s*(?:to\s+)?(.+?)(?:[.!?]|$)/i.exec(body)?.[1] ??
       /\b(?:need|needs) (?:someone|somebody|a volunteer) to\s+(.+?)(?:[.!?]|$)/i.exec(body)?.[1] ??
       /\bwho (?:wants to|can|could|will)\s+(.+?)(?:\?|$)/i.exec(body)?.[1] ??
-      /^(?:and\s+|so\s+|then\s+)?you\s+(?!are\b|were\b|know\b|think\b|mean\b|said\b|see\b|want\b|like\b|have\b|had\b|did\b|do\b(?!\s+(?:the|a|an|your|my|our)\b))(.+?)\?$/i.exec(body)?.[1] ??
+      /^(?:and\s+|so\s+|then\s+)?you\s+(?!are\b|were\b|going\b|gonna\b|still\b|coming\b|free\b|ok\b|okay\b|good\b|sure\b|ready\b|there\b|here\b|up\b|in\b|know\b|think\b|mean\b|said\b|see\b|want\b|like\b|have\b|had\b|did\b|do\b(?!\s+(?:the|a|an|your|my|our)\b))(.+?)\?$/i.exec(body)?.[1] ??
       needWithDeadline(body);
     if (!action) {
       const first = terms(body)[0];
@@ -579,6 +582,27 @@ function acceptance(current: Utterance, previous: readonly Utterance[], options:
   return null;
 }
 
+/**
+ * "Can you pick up the ham on the 23rd?" — "The 23rd I work late, can I do the 22nd?" — "That's fine.":
+ * the asker agreeing to the day the wearer offered makes the request the wearer's, on that day.
+ */
+function agreedCounter(current: Utterance, previous: readonly Utterance[], options: ExtractOptions): Finding[] {
+  const reply = stripLeadIn(normaliseSpeech(current.text));
+  if (!/^(?:that is fine|that works|fine|sure|okay|ok|perfect|great|deal|sounds good|works for me|that is okay|yes|yeah)\b/i.test(reply) || REFUSE.test(reply)) return [];
+  const offer = previous.at(-1);
+  const asked = previous.at(-2);
+  if (!offer || !asked || !isUser(offer.speaker, options) || asked.speaker !== current.speaker) return [];
+  if (!/\?\s*$/.test(offer.text.trim()) || !/\b(?:can I|could I|how about|what about|instead)\b/i.test(offer.text)) return [];
+  const request = requestIn(asked);
+  const offered = sentencesOf(normaliseSpeech(offer.text)).flatMap((x) => clausesOf(x)).at(-1) ?? '';
+  const day = findDueDate(offered, offer.saidAt, options.timeZone);
+  if (!request || !day) return [];
+  const dueRequest = findDueDate(request.action, asked.saidAt, options.timeZone);
+  const text = tidy(cutDate(request.action, dueRequest));
+  if (!/\s/.test(text)) return [];
+  return [{ type: 'todo', todo: { text, due: day.due, kind: 'task', evidence: `${asked.speaker ?? ''}: ${request.sentence} / ${offer.text} / ${current.text}` } }];
+}
+
 /** What someone else says that ends a to-do of the wearer's: done, cancelled, handed off. */
 function followUpByOther(current: Utterance): Finding[] {
   const text = normaliseSpeech(current.text);
@@ -609,7 +633,7 @@ function followUpByOther(current: Utterance): Finding[] {
  */
 export function readUtterance(current: Utterance, previous: readonly Utterance[], options: ExtractOptions): Finding[] {
   if (current.speaker && MEDIA_SPEAKERS.test(current.speaker.trim())) return [];
-  if (!isUser(current.speaker, options)) return followUpByOther(current);
+  if (!isUser(current.speaker, options)) return [...agreedCounter(current, previous, options), ...followUpByOther(current)];
   const findings: Finding[] = [];
   const text = normaliseSpeech(current.text).replace(TWO_BEFORE_VERB, (_all, verb: string) => `to ${verb} `);
   const accepted = acceptance(current, previous, options);

@@ -134,7 +134,7 @@ const CUSTOM: { re: RegExp; resolve: (m: RegExpExecArray, now: LocalFields) => D
   { re: /\btonight\b/i, resolve: (_m, now) => dateOf(now) },
   { re: /\b(?:sometime |some time )?this week\b/i, resolve: (_m, now) => dateOf(addDays(now, Math.max(0, 5 - weekday(now)))) },
   {
-    re: new RegExp(`\\b(?:on|by|before|until|for|due|due on|is due) the (?:${ORDINAL_RE})\\b`, 'i'),
+    re: new RegExp(`\\b(?:on|by|before|until|for|due|due on|is due|do|make it|how about|what about|say) the (?:${ORDINAL_RE})\\b`, 'i'),
     resolve: (m, now) => {
       const day = ordinalDay(m, 1);
       let { year, month } = now;

@@ -239,6 +239,19 @@ describe('the clause reader: frames that generalise', () => {
     expect(todos(read('USER: Pharmacy run: cough drops, ibuprofen, and a thermometer.'))).toEqual(['cough drops', 'ibuprofen', 'thermometer']);
   });
 
+  it('makes a request the wearer\'s on the day the wearer offered once the asker agrees', () => {
+    const agreed = read('DAD: Can you take the recycling to the depot on the 14th?', 'USER: The 14th I am away, can I do the 15th?', 'DAD: That works.');
+    expect(agreed.flatMap((f) => (f.type === 'todo' ? [[f.todo.text, f.todo.due?.date]] : []))).toEqual([['take the recycling to the depot', '2026-03-15']]);
+    expect(todos(read('DAD: Can you take the recycling to the depot on the 14th?', 'USER: The 14th I am away, can I do the 15th?', 'DAD: No, it has to be the 14th.'))).toEqual([]);
+  });
+
+  it('reads "Reminder, …" as a note, "need it by Friday" as the deadline, and going somewhere as the means', async () => {
+    expect(todos(read('USER: Reminder, renew the domain name, it expires on the 20th.'))).toEqual(['renew the domain name']);
+    expect(await kept('USER: I have to rewrite the cover letter. Need it by Friday.')).toEqual([{ text: 'rewrite the cover letter', due: '2026-03-13' }]);
+    expect(todos(read('USER: Tomorrow I have to go to the bank and deposit the cheque.'))).toEqual(['deposit the cheque']);
+    expect(todos(read('FRIEND: You gonna be at the game Sunday?', 'USER: Yeah.'))).toEqual([]);
+  });
+
   it('copes with empty, punctuation-only and very long input', () => {
     for (const text of ['', ' ', ',,,', '?', '...', 'I need to', 'remind me to', 'I will', 'your is due', 'x '.repeat(3000)]) {
       expect(() => read(`USER: ${text}`), JSON.stringify(text.slice(0, 20))).not.toThrow();
