@@ -78,6 +78,51 @@ const CUSTOM: { re: RegExp; resolve: (m: RegExpExecArray, now: LocalFields) => D
       return dateOf(addDays({ ...now, year: y, month: mo, day: d }, 7 * n));
     },
   },
+  // "end of next week": its Friday (chrono reads the Saturday).
+  { re: /\b(?:by |before )?(?:the )?end of next week\b/i, resolve: (_m, now) => dateOf(addDays(now, (5 - weekday(now) + 7) % 7 + 7 - (weekday(now) === 6 ? 7 : 0))) },
+  // "the Friday after next", "the weekend after next": a week past the next one.
+  {
+    re: new RegExp(`\\b(?:the )?(${WEEKDAYS.join('|')}|weekend|week) after next\\b`, 'i'),
+    resolve: (m, now) => {
+      const w = m[1]!.toLowerCase();
+      if (w === 'week') return dateOf(addDays(now, (((8 - weekday(now)) % 7) || 7) + 7));
+      const day = w === 'weekend' ? 'saturday' : w;
+      const next = dayNamed(day, now);
+      const [y, mo, d] = next.date.split('-').map(Number) as [number, number, number];
+      const ahead = next.date === dateOf(now).date ? 7 : 0;
+      return dateOf(addDays({ ...now, year: y, month: mo, day: d }, 7 + ahead));
+    },
+  },
+  // Holidays people name as deadlines (US): the next one on or after today.
+  {
+    // Only after a preposition: "a halloween costume", "the kids' valentines" are things, not days.
+    re: /(?<=\b(?:on|by|before|for|until|till|over|around|this|next|at)\s+)(christmas eve|christmas(?: day)?|xmas|new year'?s eve|new year'?s day|thanksgiving|halloween|valentine'?s(?: day)?|(?:the )?fourth of july|july (?:4th|fourth)|independence day)\b/i,
+    resolve: (m, now) => {
+      const name = m[1]!.toLowerCase().replace(/'/g, '');
+      const on = (year: number): [number, number] => {
+        if (name.startsWith('christmas eve')) return [12, 24];
+        if (name.startsWith('christmas') || name === 'xmas') return [12, 25];
+        if (name.startsWith('new years eve')) return [12, 31];
+        if (name.startsWith('new years day')) return [1, 1];
+        if (name === 'thanksgiving') {
+          const first = new Date(Date.UTC(year, 10, 1)).getUTCDay();
+          return [11, 1 + ((4 - first + 7) % 7) + 21];
+        }
+        if (name === 'halloween') return [10, 31];
+        if (name.startsWith('valentine')) return [2, 14];
+        return [7, 4];
+      };
+      let [month, day] = on(now.year);
+      let year = now.year;
+      if (month < now.month || (month === now.month && day < now.day)) {
+        year += 1;
+        [month, day] = on(year);
+      }
+      const before = /\bbefore\s+$/i.test(m.input.slice(0, m.index));
+      return before && name === 'christmas' ? { date: isoDate(year, 12, 24), at: null } : { date: isoDate(year, month, day), at: null };
+    },
+  },
+  { re: /\bin a fortnight\b|\bfortnight from (?:now|today)\b/i, resolve: (_m, now) => dateOf(addDays(now, 14)) },
   // "before the weekend": the Friday before it.
   { re: /\bbefore the weekend\b/i, resolve: (_m, now) => dateOf(addDays(now, Math.max(0, 5 - weekday(now)))) },
   // "the first of the month", "first of next month": the 1st of the coming month.
@@ -132,7 +177,7 @@ const CUSTOM: { re: RegExp; resolve: (m: RegExpExecArray, now: LocalFields) => D
   { re: /\b(?:by |before )?(?:the )?year (?:closes|ends)(?: out)?\b/i, resolve: (_m, now) => ({ date: isoDate(now.year, 12, 31), at: null }) },
   // "tonight" is this evening even when it is said late in the evening (chrono reads it forward to tomorrow).
   { re: /\btonight\b/i, resolve: (_m, now) => dateOf(now) },
-  { re: /\b(?:sometime |some time )?this week\b/i, resolve: (_m, now) => dateOf(addDays(now, Math.max(0, 5 - weekday(now)))) },
+  { re: /\b(?:(?:sometime|some time|later|within|during) )?(?:this|the) week\b(?! after)/i, resolve: (_m, now) => dateOf(addDays(now, Math.max(0, 5 - weekday(now)))) },
   {
     re: new RegExp(`\\b(?:on|by|before|until|for|due|due on|is due|do|make it|how about|what about|say) the (?:${ORDINAL_RE})\\b`, 'i'),
     resolve: (m, now) => {

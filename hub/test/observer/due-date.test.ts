@@ -59,6 +59,15 @@ describe('findDueDate', () => {
     ['before I head out Friday', '2025-03-14'],
     ['before bed', '2025-03-12'],
     ['— it is due the twentieth', '2025-03-20'],
+    ['by the end of next week', '2025-03-21'],
+    ['the Friday after next', '2025-03-21'],
+    ['the weekend after next', '2025-03-22'],
+    ['later this week', '2025-03-14'],
+    ['before Christmas', '2025-12-24'],
+    ['on Thanksgiving', '2025-11-27'],
+    ['by New Year\'s Eve', '2025-12-31'],
+    ['for Valentine\'s Day', '2026-02-14'],
+    ['in a fortnight', '2025-03-26'],
   ])('reads "%s" said on Wednesday morning as %s', (phrase, date) => {
     expect(findDueDate(`I have to sort it out ${phrase}`, WED_0915_NY, 'America/New_York')?.due.date).toBe(date);
   });
@@ -71,6 +80,8 @@ describe('findDueDate', () => {
       'it has been broken since Monday',
       'the notes from Tuesday are in the drive',
       'wait a minute',
+      'buy a halloween costume',
+      'make the kids valentines',
     ]) {
       expect(findDueDate(text, WED_0915_NY, 'America/New_York'), text).toBeNull();
     }
