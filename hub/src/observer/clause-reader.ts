@@ -377,6 +377,11 @@ interface Commitment {
 function readCommitment(clause: string, context: readonly string[], saidAt: number, options: ExtractOptions): Commitment | null {
   const body = stripLeadIn(clause);
   if (body === '' || IMMEDIATE.test(body) || QUOTE.test(body)) return null;
+  // "I got four birthday cards to mail", "I have a stack of invoices to send": the things, then the verb.
+  const pile = /^(?:I|we)\s+(?:still\s+)?(?:have got|have|got)\s+((?:some|a few|a couple of|a couple|a bunch of|a lot of|a pile of|a stack of|a ton of|two|three|four|five|six|seven|eight|nine|ten|\d+)\s+(?:[\w'-]+\s+){0,3}?[\w'-]+)\s+to\s+([a-z]+)\b(.*)$/i.exec(body);
+  if (pile && TASK_VERBS.has(pile[2]!.toLowerCase()) && !/\?\s*$/.test(body)) {
+    return readCommitment(`I need to ${pile[2]!.toLowerCase()} ${pile[1]!.replace(/^(?:some|a few|a couple of|a couple|a bunch of|a lot of|a pile of|a stack of|a ton of)\s+/i, 'the ')}${pile[3]}`, context, saidAt, options);
+  }
   const question = /\?\s*$/.test(body) || (QUESTION_START.test(body) && !/^(?:is|it is)\s+(?:necessary|important|urgent|essential|crucial)\b/i.test(body));
   for (const marker of MARKERS) {
     const m = marker.re.exec(body);

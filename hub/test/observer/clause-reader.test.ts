@@ -252,6 +252,13 @@ describe('the clause reader: frames that generalise', () => {
     expect(todos(read('FRIEND: You gonna be at the game Sunday?', 'USER: Yeah.'))).toEqual([]);
   });
 
+  it('reads "I got four cards to mail" as the task of mailing them, and not a question about it', () => {
+    expect(todos(read('USER: I have a stack of invoices to send before Friday.'))).toEqual(['send the invoices']);
+    expect(todos(read('USER: we got three boxes to return tomorrow'))).toEqual(['return three boxes']);
+    expect(todos(read('USER: I have two tickets to sell.'))).toEqual(['sell two tickets']);
+    expect(todos(read('USER: Do I have any forms to sign?'))).toEqual([]);
+  });
+
   it('copes with empty, punctuation-only and very long input', () => {
     for (const text of ['', ' ', ',,,', '?', '...', 'I need to', 'remind me to', 'I will', 'your is due', 'x '.repeat(3000)]) {
       expect(() => read(`USER: ${text}`), JSON.stringify(text.slice(0, 20))).not.toThrow();
