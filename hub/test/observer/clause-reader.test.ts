@@ -255,7 +255,7 @@ describe('the clause reader: frames that generalise', () => {
   it('reads "I got four cards to mail" as the task of mailing them, and not a question about it', () => {
     expect(todos(read('USER: I have a stack of invoices to send before Friday.'))).toEqual(['send the invoices']);
     expect(todos(read('USER: we got three boxes to return tomorrow'))).toEqual(['return three boxes']);
-    expect(todos(read('USER: I have two tickets to sell.'))).toEqual(['sell two tickets']);
+    expect(todos(read('USER: I have three tickets to sell.'))).toEqual(['sell three tickets']);
     expect(todos(read('USER: Do I have any forms to sign?'))).toEqual([]);
   });
 
