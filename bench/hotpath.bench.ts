@@ -3,12 +3,25 @@ import { WhisperModel, type WhisperPassResult } from '@jarvis/whisper';
 import type { DeviceAudioChunk } from '../hub/src/audio/types.js';
 import { speak, startVoiceHub, voiceSkipReason } from '../tests/e2e-voice-helpers.js';
 import { voiceFixture, type VoiceFixture } from '../tests/fixtures/voice/index.js';
+import { NOISES, type NoiseName } from '../tests/fixtures/audio/index.js';
 import { distribution, type Benchmark } from './lib.js';
 import { commandMatrix, renderItem, sideSources } from '../tests/fixtures/voice/matrix.js';
 
 const N = Number(process.env['JARVIS_BENCH_HOTPATH_N'] ?? 50);
 /** whisper threads of the whisper-only runs, one block each in turn (`2,1` compares them in the same run). */
 const WHISPER_THREADS = (process.env['JARVIS_BENCH_HOTPATH_WHISPER_THREADS'] ?? '').split(',').filter((t) => t !== '').map(Number);
+/**
+ * Background noise under the spoken commands of the `auto`/`whisper` runs, `KIND:SNR` (e.g. `pink:15`); unset: clean
+ * speech between digital silence. With a noise floor the endpoint's tail walk keeps less after the pause, so
+ * more of the passes begun at a pause are used (the `prePass` counts say how many).
+ */
+const NOISE = ((): { noise: NoiseName; snrDb: number } | undefined => {
+  const spec = process.env['JARVIS_BENCH_HOTPATH_NOISE'];
+  if (!spec) return undefined;
+  const [kind, snr] = spec.split(':');
+  if (!(NOISES as readonly string[]).includes(kind ?? '') || !Number.isFinite(Number(snr))) throw new Error(`JARVIS_BENCH_HOTPATH_NOISE: "${spec}" is not KIND:SNR with KIND one of ${NOISES.join(', ')}`);
+  return { noise: kind as NoiseName, snrDb: Number(snr) };
+})();
 /**
  * `stt.prePass` of the whisper-only runs (`on,off` measures both, in turn within each threads block): whisper's pass
  * starts at the command's first pause, or only after the endpoint. Unset: the hub's default (on).
@@ -64,7 +77,7 @@ async function measure(engine: 'auto' | 'whisper', emit: Parameters<Benchmark['r
     // The hub must run what the block is named for (stt.prePass reaches the pipeline through hub/src/main.ts).
     if (prePass !== undefined && prePassOn !== prePass) throw new Error(`hotpath: asked for stt.prePass ${prePass}, the hub's pipeline runs ${prePassOn}`);
     const runs = ctx.voice!.runs;
-    const fixtures: VoiceFixture[] = ['turn on the kitchen lights', 'turn off the kitchen lights'].map((text) => voiceFixture({ text, leadMs: 400, tailMs: 900 }));
+    const fixtures: VoiceFixture[] = ['turn on the kitchen lights', 'turn off the kitchen lights'].map((text) => voiceFixture({ text, leadMs: 400, tailMs: 900, ...NOISE }));
     let streamStart = Infinity;
     const stop = ctx.ingest.onAudio((c: DeviceAudioChunk) => {
       if (c.deviceId === device.bundle.deviceId) streamStart = Math.min(streamStart, c.receivedAt - (c.timestamp * 1000) / c.sampleRate);
@@ -138,7 +151,7 @@ async function measure(engine: 'auto' | 'whisper', emit: Parameters<Benchmark['r
     }
     stop();
     load1.push(Math.round(loadavg()[0]! * 100) / 100);
-    const common = { engine, utterances: N, load1, missed, realtime: true, devices: 1, hangoverMs: t.hub.config.audio.hangoverMs, earlyEndPauseMs: t.hub.config.audio.earlyEndPauseMs, endedBy, sttRejected: rejected, stt_ms_p50: distribution('x', 'ms', stt.length > 0 ? stt : [0]).p50,
+    const common = { engine, utterances: N, load1, ...(NOISE ? { noise: `${NOISE.noise} ${NOISE.snrDb} dB` } : {}), missed, realtime: true, devices: 1, hangoverMs: t.hub.config.audio.hangoverMs, earlyEndPauseMs: t.hub.config.audio.earlyEndPauseMs, endedBy, sttRejected: rejected, stt_ms_p50: distribution('x', 'ms', stt.length > 0 ? stt : [0]).p50,
       breakdown_ms_p50: Object.fromEntries(Object.entries(parts).filter(([, v]) => v.length > 0).map(([k, v]) => [k, distribution('x', 'ms', v).p50])),
       ...(recorder ? {
         threads: t.hub.config.stt.threads,

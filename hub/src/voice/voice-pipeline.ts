@@ -156,17 +156,23 @@ interface PauseProbe {
 
 /**
  * Whether a whisper pass begun at a pause heard exactly the speech that was endpointed: no speech after the pause
- * (same last voiced frame), and the utterance's audio is, sample for sample, the start of the pass's audio. The pass
- * may have heard a little more after the endpoint (the pause is offered `earlyEndPauseMs` after the last voiced
- * frame, the utterance keeps 100 ms after its refined end), never less: a word-final fricative the endpoint's tail
- * walk keeps past the pause (up to 300 ms), a different wake cut or more speech each make the pass stale.
+ * (same last voiced frame), the same samples from the same start, and every sample up to the utterance's end of
+ * speech (`speechSamples`: its refined end, tail walk included). What the pass may have missed is only the pad the
+ * utterance keeps after that end (100 ms), which the endpoint judged not speech: in 15 dB pink noise the tail walk
+ * takes part of the pause's silence, so requiring the pad too discarded every pass (hotpath bench, 32 of 32).
+ * A word-final fricative the tail walk keeps past the pause, a different wake cut or more speech make it stale.
  */
-export function prePassCovers(pass: { pcm: Float32Array; lastVoicedTs: number }, utterance: { pcm: Float32Array; lastVoicedTs?: number | undefined }): boolean {
+export function prePassCovers(
+  pass: { pcm: Float32Array; lastVoicedTs: number },
+  utterance: { pcm: Float32Array; lastVoicedTs?: number | undefined; speechSamples: number },
+): boolean {
   if (utterance.lastVoicedTs !== pass.lastVoicedTs) return false;
   const a = pass.pcm;
   const b = utterance.pcm;
-  if (b.length === 0 || b.length > a.length) return false;
-  for (let i = 0; i < b.length; i++) if (a[i] !== b[i]) return false;
+  const speech = Math.min(b.length, Math.max(0, Math.ceil(utterance.speechSamples)));
+  if (speech === 0 || a.length < speech) return false;
+  const common = Math.min(a.length, b.length);
+  for (let i = 0; i < common; i++) if (a[i] !== b[i]) return false;
   return true;
 }
 
@@ -442,7 +448,9 @@ export class VoicePipeline implements Component {
     // The grammar's probe heard the same speech when nothing was said after its pause.
     const probed = probe?.grammar !== undefined && probe.lastVoicedTs === u.lastVoicedTs;
     // A whisper pass begun at the pause is used only for exactly the audio it heard; otherwise it is cancelled.
-    const prePass = probe?.whisper && prePassCovers({ pcm: probe.whisper.pcm, lastVoicedTs: probe.lastVoicedTs }, { pcm, lastVoicedTs: u.lastVoicedTs }) ? probe.whisper : undefined;
+    // Where its speech ends in `pcm` (which may start after a wake phrase).
+    const speechSamples = Math.round((u.endTs - u.audioStartTs) * 16) - ((u.raw16k ?? u.pcm16k).length - pcm.length);
+    const prePass = probe?.whisper && prePassCovers({ pcm: probe.whisper.pcm, lastVoicedTs: probe.lastVoicedTs }, { pcm, lastVoicedTs: u.lastVoicedTs, speechSamples }) ? probe.whisper : undefined;
     if (prePass) this.probes.delete(run.id);
     else this.dropProbe(run.id);
     run.emit('stt-start', {

@@ -318,6 +318,21 @@ describe.skipIf(!tools)('VoicePipeline with whisper alone: the pass begun at the
     expect(r.pipeline.status().prePass).toEqual({ enabled: true, started: 1, used: 0, discarded: 1 });
   });
 
+  it('in 15 dB pink noise it is used though the utterance keeps more of its pad than the pause had: the speech was all heard', async () => {
+    const r = rig({ engine: 'whisper' });
+    current = r.pipeline;
+    await r.pipeline.start();
+    r.stream(voiceFixture({ text: 'turn on the kitchen lights', leadMs: 400, tailMs: 900, noise: 'pink', snrDb: 15 }).samples, r.press);
+    expect(r.speech.commands).toHaveLength(1);
+    const audioMs = Number(sttStart(r)?.data?.['audioMs']);
+    // What this case is about (measured on this fixture: pause 1880 ms of audio, utterance 1950 ms).
+    expect(r.speech.commands[0]!.pcm.length / 16, 'the pass heard less than the utterance keeps').toBeLessThan(audioMs);
+    expect(sttStart(r)?.data?.['whisper']).toBe('from-pause');
+    r.speech.commands[0]!.resolve(whisperSaid('turn on the kitchen lights'));
+    await r.pipeline.idle();
+    expect(r.handled.map((h) => h.text)).toEqual(['turn on the kitchen lights']);
+  });
+
   it('a mute during the pass, before the endpoint, cancels it and drops everything', async () => {
     const r = rig({ engine: 'whisper' });
     current = r.pipeline;
@@ -406,24 +421,34 @@ describe.skipIf(!tools)('VoicePipeline with whisper alone: the pass begun at the
 
 describe('prePassCovers', () => {
   const pcm = Float32Array.from({ length: 3200 }, (_, i) => Math.sin(i / 7));
-  it('takes a pass only for the very speech the utterance was endpointed with', () => {
-    const pass = { pcm, lastVoicedTs: 5000 };
+  const pass = { pcm, lastVoicedTs: 5000 };
+  it('takes a pass that heard the utterance\'s speech, sample for sample, up to where the endpoint says it ends', () => {
     // The utterance keeps less silence after its speech than the pause had: the pass heard all of it.
-    expect(prePassCovers(pass, { pcm: pcm.subarray(0, 2800), lastVoicedTs: 5000 })).toBe(true);
-    expect(prePassCovers(pass, { pcm, lastVoicedTs: 5000 })).toBe(true);
+    expect(prePassCovers(pass, { pcm: pcm.subarray(0, 2800), lastVoicedTs: 5000, speechSamples: 1200 })).toBe(true);
+    expect(prePassCovers(pass, { pcm, lastVoicedTs: 5000, speechSamples: 3200 })).toBe(true);
+    // It missed part of the pad the utterance keeps after its end of speech, none of the speech.
+    const padded = new Float32Array(3520);
+    padded.set(pcm);
+    expect(prePassCovers(pass, { pcm: padded, lastVoicedTs: 5000, speechSamples: 1920 })).toBe(true);
+    expect(prePassCovers(pass, { pcm: padded, lastVoicedTs: 5000, speechSamples: 3200 })).toBe(true);
+  });
+  it('refuses one that missed speech or heard other audio', () => {
     // Speech after the pause (a later last voiced frame), or none counted at all.
-    expect(prePassCovers(pass, { pcm: pcm.subarray(0, 2800), lastVoicedTs: 5400 })).toBe(false);
-    expect(prePassCovers(pass, { pcm: pcm.subarray(0, 2800) })).toBe(false);
-    // Audio past what the pass heard (a word-final fricative kept by the endpoint's tail walk).
+    expect(prePassCovers(pass, { pcm: pcm.subarray(0, 2800), lastVoicedTs: 5400, speechSamples: 1200 })).toBe(false);
+    expect(prePassCovers(pass, { pcm: pcm.subarray(0, 2800), speechSamples: 1200 })).toBe(false);
+    // Speech past what the pass heard (a word-final fricative the endpoint's tail walk keeps past the pause).
     const longer = new Float32Array(3520);
     longer.set(pcm);
-    expect(prePassCovers(pass, { pcm: longer, lastVoicedTs: 5000 })).toBe(false);
-    // Other samples (a different wake cut, other audio): one sample differs.
+    expect(prePassCovers(pass, { pcm: longer, lastVoicedTs: 5000, speechSamples: 3201 })).toBe(false);
+    // Other samples (a different wake cut, other audio): one sample differs, in the speech or in the pad.
     const other = pcm.slice(0, 2800);
     other[1234] = 0.5;
-    expect(prePassCovers(pass, { pcm: other, lastVoicedTs: 5000 })).toBe(false);
-    expect(prePassCovers(pass, { pcm: pcm.subarray(160, 2960), lastVoicedTs: 5000 })).toBe(false);
-    expect(prePassCovers(pass, { pcm: new Float32Array(0), lastVoicedTs: 5000 })).toBe(false);
+    expect(prePassCovers(pass, { pcm: other, lastVoicedTs: 5000, speechSamples: 1200 })).toBe(false);
+    const otherPad = pcm.slice(0, 2800);
+    otherPad[2700] = 0.5;
+    expect(prePassCovers(pass, { pcm: otherPad, lastVoicedTs: 5000, speechSamples: 1200 })).toBe(false);
+    expect(prePassCovers(pass, { pcm: pcm.subarray(160, 2960), lastVoicedTs: 5000, speechSamples: 1200 })).toBe(false);
+    expect(prePassCovers(pass, { pcm: new Float32Array(0), lastVoicedTs: 5000, speechSamples: 0 })).toBe(false);
   });
 });
 
