@@ -185,7 +185,7 @@ const CLAUSE_SPLIT = new RegExp(
     String.raw`,?\s+(?=(?:because|cause|cuz|since|otherwise|or else|so that|unless|although)\b)`,
     String.raw`,\s+(?=(?:the|my|our|his|her|their)\s+(?:[\w'-]+\s+){0,2}(?:is|are|was|were|will|has|closes|opens|starts|ends|expires|lapses)\b)`,
     String.raw`,\s+(?=it\s+(?:(?!is\b)[a-z]+s|do|did|will|can|could|would|has|had|was|keeps|never|just|still|already)\b)`,
-    String.raw`(?<!\b(?:to|me|let|that|said|and|but|so|or|then|if|when|because|before|after|think|guess|know|sure|make|bet|hope|is|was|can|could|would|will|should|shall|may|might|must|do|does|did|are|were|have|has)),?\s+(?=${SUBJECT}\s+${VERBISH}\b)`,
+    String.raw`(?<!\b(?:to|me|let|that|said|says|tells me|told me|keeps saying|thinks|reckons|and|but|so|or|then|if|when|because|before|after|think|guess|know|sure|make|bet|hope|is|was|can|could|would|will|should|shall|may|might|must|do|does|did|are|were|have|has)),?\s+(?=${SUBJECT}\s+${VERBISH}\b)`,
   ].join('|'),
   'i',
 );
@@ -390,6 +390,8 @@ function readCommitment(clause: string, context: readonly string[], saidAt: numb
     const remind = /^remind me|let me forget/i.test(m[0]);
     if (question && !marker.list && !remind) return null;
     if (HYPOTHETICAL.test(prefix) || PAST.test(prefix)) return null;
+    // "Everyone says I should take a vacation": someone else's advice, reported ("the doctor said I need to" is an instruction and stays).
+    if (marker.soft && /\b(?:says|said|tells me|told me|keeps? saying|keeps? telling me|thinks|reckons)\s*(?:that\s*)?$/i.test(prefix)) return null;
     let rest = m[1]!.replace(/^(?:[,\s]+|go ahead and\s+|like\s+)+/i, '');
     if (/^(?:I dunno|I do not know|maybe|I guess)\b/i.test(rest)) return null;
     // "I need to, I have to prep the mockups": the phrase starts again.
@@ -497,6 +499,7 @@ function requestIn(utterance: Utterance): { action: string; sentence: string; wh
       /\b(?:please\s+)?(?:remember|do not forget)\s*,?\s*(?:to\s+)?(.+?)(?:[.!?]|$)/i.exec(body)?.[1] ??
       /\b(?:need|needs) (?:someone|somebody|a volunteer) to\s+(.+?)(?:[.!?]|$)/i.exec(body)?.[1] ??
       /\bwho (?:wants to|can|could|will)\s+(.+?)(?:\?|$)/i.exec(body)?.[1] ??
+      stillDoing(body) ??
       /^(?:and\s+|so\s+|then\s+)?you\s+(?!are\b|were\b|going\b|gonna\b|still\b|coming\b|free\b|ok\b|okay\b|good\b|sure\b|ready\b|there\b|here\b|up\b|in\b|know\b|think\b|mean\b|said\b|see\b|want\b|like\b|have\b|had\b|did\b|do\b(?!\s+(?:the|a|an|your|my|our)\b))(.+?)\?$/i.exec(body)?.[1] ??
       needWithDeadline(body);
     if (!action) {
@@ -525,6 +528,13 @@ function requestIn(utterance: Utterance): { action: string; sentence: string; wh
   return null;
 }
 
+/** "Are you still writing the test plan?": asking after a task is asking for it ("yeah, by Friday"). */
+function stillDoing(body: string): string | undefined {
+  const m = /\bare you (?:still |going to be |gonna be )(\w+ing)\s+(.+?)\?$/i.exec(body);
+  if (!m || !TASK_VERBS.has(infinitive(m[1]!))) return undefined;
+  return `${infinitive(m[1]!)} ${m[2]}`;
+}
+
 /** "I need the headcount plan by EOD": a thing asked for with a deadline is a request to send it. */
 function needWithDeadline(body: string): string | undefined {
   const m = /^I (?:need|want|will need|would like)\s+((?:the|your)\s+.+?)(?:\s+from you)?(?:[.!?]|$)/i.exec(body);
@@ -550,7 +560,7 @@ function acceptance(current: Utterance, previous: readonly Utterance[], options:
   const laterSentences = sentencesOf(reply).slice(1).join(' ');
   const offered = REFUSE.test(firstClause) && /\b(?:for sure|definitely|I can do|I will|works for me|instead|promise)\b/i.test(laterSentences)
     ? findDueDate(laterSentences, current.saidAt, options.timeZone) : null;
-  const accepted = ACCEPT.test(firstClause) || ACCEPT.test(reply) || ACCEPT.test(stripLeadIn(firstClause)) || (afterEcho !== '' && ACCEPT.test(afterEcho)) || offered !== null;
+  const accepted = ACCEPT.test(firstClause) || ACCEPT.test(reply) || ACCEPT.test(stripLeadIn(firstClause)) || (afterEcho !== '' && (ACCEPT.test(afterEcho) || /^(?:is|works|sounds)\s+(?:fine|good|great|perfect|okay|ok|doable)\b|^works\b/i.test(afterEcho))) || offered !== null;
   if (!accepted) return null;
   // "Sure, give me a sec" / "doing it now": done at once, nothing to remember.
   if (IMMEDIATE.test(reply) || /\b(?:doing it now|on it now|give me a (?:sec|second|minute|moment))\b/i.test(reply)) return null;

@@ -259,6 +259,17 @@ describe('the clause reader: frames that generalise', () => {
     expect(todos(read('USER: Do I have any forms to sign?'))).toEqual([]);
   });
 
+  it('keeps reported advice out and reported instructions in', () => {
+    expect(todos(read('USER: My sister keeps saying I should learn to cook.'))).toEqual([]);
+    expect(todos(read('USER: The dentist said I need to book a cleaning before June.'))).toEqual(['book a cleaning']);
+  });
+
+  it('takes "are you still doing X?" answered yes, and a date echoed with "is fine"', () => {
+    expect(todos(read('ROB: Are you still updating the budget sheet?', 'USER: Yep, done by Thursday.'))).toEqual(['update the budget sheet']);
+    expect(todos(read('ROB: Can you review the prototype on Monday at ten?', 'USER: Monday at ten is fine.'))).toEqual(['review the prototype']);
+    expect(todos(read('ROB: Can you review the prototype on Monday at ten?', 'USER: Monday at ten is not great, sorry.'))).toEqual([]);
+  });
+
   it('copes with empty, punctuation-only and very long input', () => {
     for (const text of ['', ' ', ',,,', '?', '...', 'I need to', 'remind me to', 'I will', 'your is due', 'x '.repeat(3000)]) {
       expect(() => read(`USER: ${text}`), JSON.stringify(text.slice(0, 20))).not.toThrow();
