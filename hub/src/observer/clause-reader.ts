@@ -253,7 +253,7 @@ function people(context: readonly string[]): string[] {
   return out;
 }
 
-const NOT_A_REFERENT = /^(?:the |a |an |my |our |this |that )?(?:way|time|day|morning|afternoon|evening|night|week|weekend|end|moment|thing|same|other|one|first|last|rest|lot|bit|home|work|today|tomorrow|tonight|idea|problem|plan|point|chance|sec|second|minute|minutes|hour|hours|yesterday|office|fall|spring|summer|winter|stuff|everything|something|anything|nothing|lunch|dinner|breakfast|all|both|them|it|this|that|me|you|him|her|us|next|way home|my way home|anyone|anybody|someone|somebody|everyone|everybody|no one|nobody|none|anything|everything)$/i;
+const NOT_A_REFERENT = /^(?:the |a |an |my |our |this |that )?(?:way|time|day|morning|afternoon|evening|night|week|weekend|end|moment|thing|same|other|one|first|last|rest|lot|bit|home|work|today|tomorrow|tonight|idea|problem|plan|point|chance|sec|second|minute|minutes|hour|hours|yesterday|office|fall|spring|summer|winter|stuff|everything|something|anything|nothing|lunch|dinner|breakfast|all|both|them|it|this|that|me|you|him|her|us|next|way home|my way home|anyone|anybody|someone|somebody|everyone|everybody|no one|nobody|none|anything|everything|wait|sorry|thanks|please|okay|ok)$/i;
 
 /** The thing named most recently before (its sentence's first noun phrase that is not a person or a time). */
 function thingBefore(context: readonly string[]): string | null {
@@ -766,7 +766,7 @@ export function readUtterance(current: Utterance, previous: readonly Utterance[]
         // "Sure, I'll have a draft by Wednesday": after accepting, a light verb restates the request.
         if (accepted && (overlaps(t, accepted.text) || c.pronounObject || /^(?:have|get|do|send|make)\s+(?:a|an|the|it|that|something)\b/i.test(t))) continue;
         const due = c.dues.get(t) ?? c.due ?? leadingDate;
-        findings.push({ type: 'todo', todo: { text: t, due: due?.due ?? null, kind: c.kind, evidence } });
+        findings.push({ type: 'todo', todo: { text: addressee(t, previous, options), due: due?.due ?? null, kind: c.kind, evidence } });
       }
       sawTodo = true;
     }
@@ -829,6 +829,16 @@ function selfInstruction(body: string, sentence: string, utterance: string, said
   if (findDueDate(body, saidAt, options.timeZone)) return true;
   const instructions = clausesOf(sentence).flatMap((c) => c.split(/\s*,\s*(?:and\s+)?|\s+and\s+/)).filter((c) => c.trim() !== '' && verbFirst(c));
   return instructions.length >= 2 || /\b(?:to-?do|todo|list|note to self|reminder)\b/i.test(utterance);
+}
+
+/** "I'll Venmo you tonight" said to BROTHER: "venmo Brother" (the person just spoken to, by their label). */
+function addressee(text: string, previous: readonly Utterance[], options: ExtractOptions): string {
+  if (!/\byou\b/i.test(text)) return text;
+  const last = previous.at(-1);
+  const label = last?.speaker?.trim();
+  if (!last || !label || isUser(last.speaker, options) || MEDIA_SPEAKERS.test(label) || !/^[A-Za-z][A-Za-z' -]*$/.test(label)) return text;
+  const name = label.split(/\s+/).map((w) => w[0]!.toUpperCase() + w.slice(1).toLowerCase()).join(' ');
+  return text.replace(/\byou\b/i, name);
 }
 
 function overlaps(a: string, b: string): boolean {

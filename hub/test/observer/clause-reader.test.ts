@@ -270,6 +270,11 @@ describe('the clause reader: frames that generalise', () => {
     expect(todos(read('ROB: Can you review the prototype on Monday at ten?', 'USER: Monday at ten is not great, sorry.'))).toEqual([]);
   });
 
+  it('names the person the wearer is answering when the to-do is about "you"', () => {
+    expect(todos(read('NADIA: I covered your half of the cab.', 'USER: Thanks, I will pay you back on Friday.'))).toEqual(['pay Nadia back']);
+    expect(todos(read('TV: You deserve a better mattress.', 'USER: I will pay you back on Friday.'))).toEqual(['pay you back']);
+  });
+
   it('copes with empty, punctuation-only and very long input', () => {
     for (const text of ['', ' ', ',,,', '?', '...', 'I need to', 'remind me to', 'I will', 'your is due', 'x '.repeat(3000)]) {
       expect(() => read(`USER: ${text}`), JSON.stringify(text.slice(0, 20))).not.toThrow();
