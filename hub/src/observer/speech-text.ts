@@ -48,6 +48,8 @@ const CONTRACTIONS: [RegExp, string][] = [
   [/\b(we|you|they)'ve\b/gi, '$1 have'],
   [/\b(we|you|they|he|she)'d\b/gi, '$1 would'],
   [/\b(it|that|there|he|she|what|who|where|here)'s\b/gi, '$1 is'],
+  // "The car's due", "Rent's overdue", "the sink's leaking": a noun's "'s" before a state or a verb is "is", not a possessive.
+  [/\b([A-Za-z]+)'s\s+(?=(?:due|overdue|been|going|gonna|making|acting|broken|ready|done|not|getting|coming|leaking|almost|nearly|still|already|full|empty|out|on|off|over|late|expired|expiring|running|at|in)\b)/g, '$1 is '],
   [/\blet's\b/gi, 'let us'],
   [/\bwon't\b/gi, 'will not'],
   [/\bcan't\b/gi, 'can not'],

@@ -33,6 +33,8 @@ describe('normaliseSpeech', () => {
     expect(normaliseSpeech('I need to, um, I need to, like, book it')).toBe('I need to book it');
     expect(normaliseSpeech('pay the sitter tmrw or thurs')).toBe('pay the sitter tomorrow or Thursday');
     expect(normaliseSpeech('call them 2morrow, not weds')).toBe('call them tomorrow, not Wednesday');
+    expect(normaliseSpeech("the car's due for a service and rent's overdue")).toBe('the car is due for a service and rent is overdue');
+    expect(normaliseSpeech("grab Leo's cleats")).toBe("grab Leo's cleats");
   });
 });
 
