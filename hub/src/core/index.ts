@@ -1,4 +1,4 @@
-/** What other parts use of core/: the coded error base, components and the lifecycle, the logger, secrets, host, CIDR and password helpers, the hub's runtime file. */
+/** What other parts use of core/: the coded error base, components and the lifecycle, the logger, secrets, host, CIDR and password helpers, the hub's runtime file, the voice run's events and its trace. */
 export {
   CodedError,
   ConfigError,
@@ -19,3 +19,4 @@ export { RUNTIME_FILE, type HubPorts } from './runtime-file.js';
 export { LOOPBACK_CIDRS, normaliseAddress, parseCidr, cidrProblems, type Cidr } from './cidr.js';
 export { mosquittoPasswordHash, verifyMosquittoPassword } from './mosquitto-hash.js';
 export { VOICE_EVENT_TYPES, VoiceRun, newRunId, type VoiceEventType, type RunEndReason, type VoiceEvent, type VoiceEventSink } from './run-events.js';
+export { withVoiceTrace, currentVoiceTrace, type VoiceTrace, type TracedCall } from './voice-trace.js';

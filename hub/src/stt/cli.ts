@@ -1,9 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { whisperBuildSummary } from '@jarvis/whisper';
 import { basename } from 'node:path';
-import { CliError, parseFlags, reportCliError } from '../cli/errors.js';
-import type { CliCommand } from '../cli/types.js';
-import { loadRegistrySnapshot } from '../home-assistant/registry-snapshot.js';
+import { CliError, parseFlags, reportCliError, type CliCommand } from '../cli/index.js';
+import { loadRegistrySnapshot } from '../home-assistant/index.js';
 import { loadConfig } from '../config/index.js';
 import { DEFAULT_WHISPER_MODEL } from '../config/index.js';
 import { findModel, loadCatalogue } from './models/catalogue.js';

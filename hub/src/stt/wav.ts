@@ -1,4 +1,4 @@
-import { encodeWav as encodePcm16Wav, parseWavPcm16 } from '../audio/dsp/wav.js';
+import { encodeWav as encodePcm16Wav, parseWavPcm16 } from '../audio/index.js';
 import { SttError } from './errors.js';
 import { STT_SAMPLE_RATE } from './engine.js';
 

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import type { JarvisConfig } from '../config/schema.js';
-import type { Logger } from '../core/logger.js';
+import type { JarvisConfig } from '../config/index.js';
+import type { Logger } from '../core/index.js';
 import { findModel, loadCatalogue } from './models/catalogue.js';
 import { modelPath, modelsDir, requireModel } from './models/store.js';
 

@@ -1,8 +1,7 @@
-import { silentLogger, type Logger } from '../core/logger.js';
-import type { CommandRouter } from '../router/command-router.js';
-import type { ExecutionResult } from '../home-assistant/executor.js';
-import { normalizeText } from '../language/normalize.js';
-import type { Decision } from '../language/intents.js';
+import { silentLogger, type Logger } from '../core/index.js';
+import type { CommandRouter } from '../router/index.js';
+import type { ExecutionResult } from '../home-assistant/index.js';
+import { normalizeText, type Decision } from '../language/index.js';
 import { CommandError } from './command-errors.js';
 import type { HearingCheck, HearingDecision } from './hearing-policy.js';
 

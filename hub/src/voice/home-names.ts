@@ -1,6 +1,5 @@
-import type { HomeAssistantClient } from '../home-assistant/client.js';
-import type { RegistrySnapshot } from '../home-assistant/registry-snapshot.js';
-import { namesFromRegistry, type GrammarNames } from '../stt/grammar/slots.js';
+import type { HomeAssistantClient, RegistrySnapshot } from '../home-assistant/index.js';
+import { namesFromRegistry, type GrammarNames } from '../stt/index.js';
 
 /** The names of the user's home for the command grammar and whisper's prompt, following HA's registry. */
 export interface HomeNames {

@@ -1,5 +1,5 @@
-import type { Logger } from '../core/logger.js';
-import type { TranscriptSegment, TranscriptVerdict } from '../observer/rolling-buffer.js';
+import type { Logger } from '../core/index.js';
+import type { TranscriptSegment, TranscriptVerdict } from '../observer/index.js';
 
 export type { TranscriptSegment, TranscriptVerdict };
 

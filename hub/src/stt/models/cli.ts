@@ -1,5 +1,4 @@
-import { CliError, parseFlags, reportCliError } from '../../cli/errors.js';
-import type { CliCommand, CliIO } from '../../cli/types.js';
+import { CliError, parseFlags, reportCliError, type CliCommand, type CliIO } from '../../cli/index.js';
 import { loadConfig } from '../../config/index.js';
 import { SttError } from '../errors.js';
 import { findModel, loadCatalogue, type ModelEntry } from './catalogue.js';
