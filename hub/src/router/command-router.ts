@@ -1,19 +1,10 @@
-import type { HomeAssistantClient, ServiceCaller } from '../home-assistant/client.js';
-import { HomeAssistantError } from '../home-assistant/errors.js';
-import type { Allowlist } from '../home-assistant/allowlist.js';
-import type { RegistrySnapshot } from '../home-assistant/registry-snapshot.js';
-import { silentLogger, type Logger } from '../core/logger.js';
-import { DecisionExecutor, type ExecutionResult } from '../home-assistant/executor.js';
+import { DecisionExecutor, HomeAssistantError, isSensitive, type Allowlist, type ExecutionResult, type HaConversationFallback, type HomeAssistantClient, type RegistrySnapshot, type ServiceCaller } from '../home-assistant/index.js';
+import { currentVoiceTrace, silentLogger, type Component, type Logger, type TracedCall } from '../core/index.js';
+import { normalizeText, type CommandOrigin, type Decision } from '../language/index.js';
 import type { TaskQueueLike } from './task-queue.js';
 import { Tier0Router } from './tier0.js';
 import { TimerService } from './timers.js';
-import type { Component } from '../core/component.js';
 import { candidatesFor, type Tier1Router } from './tier1-llm.js';
-import { currentVoiceTrace, type TracedCall } from '../voice/trace.js';
-import { normalizeText } from '../language/normalize.js';
-import type { CommandOrigin, Decision } from '../language/intents.js';
-import type { HaConversationFallback } from '../home-assistant/conversation-agent.js';
-import { isSensitive } from '../home-assistant/allowlist.js';
 
 /** Options of {@link CommandRouter}. */
 export interface CommandRouterOptions {
