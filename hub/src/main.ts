@@ -404,6 +404,7 @@ export async function startHub(config: JarvisConfig, logger: Logger, options: St
         },
         speech,
         engine: stt.engine,
+        whisperPrePass: stt.prePass,
         passive: stt.passive,
         subscribeAudio: (l) => ingest.onAudio(l),
         subscribeMute: (l) => gate.onMute(l),
