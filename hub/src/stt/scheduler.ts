@@ -1,4 +1,4 @@
-import type { Component } from '../core/component.js';
+import type { Component } from '../core/index.js';
 import type { Transcript, TranscribeOptions } from './engine.js';
 import { SttError } from './errors.js';
 import { STT_SAMPLE_RATE } from './engine.js';

@@ -1,6 +1,4 @@
-import type { Component } from '../core/component.js';
-import type { Logger } from '../core/logger.js';
-import { silentLogger } from '../core/logger.js';
+import { silentLogger, type Component, type Logger } from '../core/index.js';
 import type { Transcript, TranscribeOptions } from './engine.js';
 import { SttError } from './errors.js';
 import { GrammarEngine, type GrammarEngineOptions } from './grammar/grammar-engine.js';

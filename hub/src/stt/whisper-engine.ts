@@ -1,8 +1,6 @@
 import { existsSync } from 'node:fs';
 import { WhisperError, WhisperModel, whisperBuildSummary } from '@jarvis/whisper';
-import type { Logger } from '../core/logger.js';
-import { silentLogger } from '../core/logger.js';
-import type { Component } from '../core/component.js';
+import { silentLogger, type Component, type Logger } from '../core/index.js';
 import { assertPcm, looksLikeSpeech } from './audio.js';
 import type { StreamOptions, SttEngine, Transcript, TranscribeOptions, TranscriptSegment, TranscriptStream } from './engine.js';
 import { STT_SAMPLE_RATE } from './engine.js';

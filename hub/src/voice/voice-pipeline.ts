@@ -1,18 +1,11 @@
 import type { PayloadOf } from '@jarvis/protocol';
-import { AudioFrontEnd, type AudioFrontEndOptions, type FrontEndStatus } from '../audio/segmenter/front-end.js';
-import type { CommandPause, Utterance } from '../audio/segmenter/utterance.js';
-import type { DeviceAudioChunk, MuteTransition } from '../audio/types.js';
+import { AudioFrontEnd, type AudioFrontEndOptions, type CommandPause, type DeviceAudioChunk, type FrontEndStatus, type MuteTransition, type Utterance } from '../audio/index.js';
 import type { CommandOrigin, CommandOutcome } from './command-service.js';
-import type { Component } from '../core/component.js';
-import { silentLogger, type Logger } from '../core/logger.js';
-import type { TranscriptSegment } from '../observer/rolling-buffer.js';
-import { normalizeText } from '../language/normalize.js';
-import type { Transcript, TranscribeOptions } from '../stt/engine.js';
-import type { GrammarNames } from '../stt/grammar/slots.js';
+import { silentLogger, withVoiceTrace, type Component, type Logger, type VoiceEventSink, type VoiceRun, type VoiceTrace } from '../core/index.js';
+import type { TranscriptSegment } from '../observer/index.js';
+import { normalizeText } from '../language/index.js';
 import { DOMAIN_WORDS } from '../language/grammar-templates.js';
-import type { RaceResult } from '../stt/racer.js';
-import type { VoiceEventSink, VoiceRun } from './events.js';
-import { withVoiceTrace, type VoiceTrace } from './trace.js';
+import type { GrammarNames, RaceResult, Transcript, TranscribeOptions } from '../stt/index.js';
 import { DEFAULT_HEARING_BARS, estimateSnrDb, hear, hearingCheck, type HearingBand, type HearingBars, type HearingCheck, type HearingVerdict } from './hearing-policy.js';
 
 /** What the pipeline needs from the speech part (the hub's `SpeechService`). */
