@@ -6,9 +6,9 @@
 import { existsSync } from 'node:fs';
 import { WhisperModel } from '@jarvis/whisper';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { DeviceAudioChunk, MuteTransition } from '../../src/audio/types.js';
 import { SpeechService } from '../../src/stt/speech-service.js';
-import { VoicePipeline, type PipelineDeviceEvent } from '../../src/voice/voice-pipeline.js';
+import { VoicePipeline } from '../../src/voice/voice-pipeline.js';
+import { deviceFeed } from './device-feed.js';
 import { VoiceRunStore } from '../../src/voice/run-store.js';
 import { fixtureToolsAvailable } from '../../../tests/fixtures/audio/index.js';
 import { voiceFixture } from '../../../tests/fixtures/voice/index.js';
@@ -34,9 +34,7 @@ function recordPasses(): { passes: Array<{ samples: number; outcome?: 'done' | '
 }
 
 function rig(prePass: boolean) {
-  const audio = new Set<(c: DeviceAudioChunk) => void>();
-  const mute = new Set<(t: MuteTransition) => void>();
-  const events = new Set<(e: PipelineDeviceEvent) => void>();
+  const { audio, mute, events, stream, press, muteNow } = deviceFeed(DEVICE);
   const speech = new SpeechService({ whisper: { modelPath: MODEL, threads: 1 } });
   const runs = new VoiceRunStore();
   const handled: string[] = [];
@@ -58,24 +56,6 @@ function rig(prePass: boolean) {
     hasTranscriptListeners: () => false,
     onEvent: (e) => runs.observe(e),
   });
-  const t0 = Date.now();
-  let sent = 0;
-  let from = 0;
-  const stream = (samples: Int16Array, onFirst?: () => void): void => {
-    from = sent;
-    for (let at = 0, k = 0; at < samples.length; at += 320, k++) {
-      const chunk: DeviceAudioChunk = { deviceId: DEVICE, streamId: 7, sampleRate: 16000, timestamp: sent, samples: samples.subarray(at, at + 320), concealed: 0, flags: 0, receivedAt: t0 + sent / 16 + 20 };
-      sent += chunk.samples.length;
-      for (const l of audio) l(chunk);
-      if (k === 0) onFirst?.();
-    }
-  };
-  const press = (): void => {
-    for (const l of events) l({ deviceId: DEVICE, topic: 'event/button', payload: { button: 'ptt', action: 'press' }, at: t0 + from / 16 });
-  };
-  const muteNow = (): void => {
-    for (const l of mute) l({ deviceId: DEVICE, muted: true, source: 'mqtt', at: Date.now() });
-  };
   return { pipeline, speech, runs, handled, stream, press, muteNow };
 }
 

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { DeviceAudioChunk, MuteTransition } from '../../src/audio/types.js';
 import type { CommandOrigin, CommandOutcome } from '../../src/voice/command-service.js';
 import type { TranscriptSegment } from '../../src/observer/rolling-buffer.js';
-import { commandAudio, prePassCovers, VoicePipeline, type PipelineDeviceEvent, type SpeechLike } from '../../src/voice/voice-pipeline.js';
+import { commandAudio, prePassCovers, VoicePipeline, type SpeechLike } from '../../src/voice/voice-pipeline.js';
+import { deviceFeed } from './device-feed.js';
 import type { Transcript, TranscribeOptions } from '../../src/stt/engine.js';
 import type { GrammarNames } from '../../src/stt/grammar/slots.js';
 import type { RaceResult } from '../../src/stt/racer.js';
@@ -54,9 +54,7 @@ interface RigOptions {
 }
 
 function rig(options: RigOptions = {}) {
-  const audio = new Set<(c: DeviceAudioChunk) => void>();
-  const mute = new Set<(t: MuteTransition) => void>();
-  const events = new Set<(e: PipelineDeviceEvent) => void>();
+  const { audio, mute, events, stream, press, muteNow } = deviceFeed(DEVICE);
   const speech = options.speech ?? new HeldSpeech();
   const runs = new VoiceRunStore();
   const seen: VoiceEvent[] = [];
@@ -85,26 +83,6 @@ function rig(options: RigOptions = {}) {
       runs.observe(e);
     },
   });
-  const t0 = Date.now();
-  /** Samples streamed so far, and where the latest `stream` call began (a press is dated there). */
-  let sent = 0;
-  let streamFrom = 0;
-  /** Streams samples as 20 ms chunks, after whatever was streamed before; `onFirst` runs after the first chunk (a PTT press). */
-  const stream = (samples: Int16Array, onFirst?: () => void): void => {
-    streamFrom = sent;
-    for (let at = 0, k = 0; at < samples.length; at += 320, k++) {
-      const chunk: DeviceAudioChunk = { deviceId: DEVICE, streamId: 7, sampleRate: 16000, timestamp: sent, samples: samples.subarray(at, at + 320), concealed: 0, flags: 0, receivedAt: t0 + sent / 16 + 20 };
-      sent += chunk.samples.length;
-      for (const l of audio) l(chunk);
-      if (k === 0) onFirst?.();
-    }
-  };
-  const press = (): void => {
-    for (const l of events) l({ deviceId: DEVICE, topic: 'event/button', payload: { button: 'ptt', action: 'press' }, at: t0 + streamFrom / 16 });
-  };
-  const muteNow = (): void => {
-    for (const l of mute) l({ deviceId: DEVICE, muted: true, source: 'mqtt', at: Date.now() });
-  };
   return { pipeline, speech, runs, seen, handled, published, stream, press, muteNow };
 }
 
