@@ -5,16 +5,16 @@
  *   JARVIS_TUNE_VARIANT=home|area JARVIS_TUNE_EVERY=6 JARVIS_TUNE_AREA_ONLY=1 npx tsx bench/stt-command-tune.ts
  *
  * `JARVIS_TUNE_POLITE=0` leaves out "could you … please", `JARVIS_TUNE_HEY=1` adds "hey jarvis …",
- * `JARVIS_TUNE_ONOFF=names|places` adds "<target> on|off"; `JARVIS_TUNE_FORMS=homeKinds,kindInPlace,quantifiers` picks the
- * target forms (default `DEFAULT_TARGET_FORMS`, empty = none). `JARVIS_TUNE_SECOND=0` turns off the second opinion; `JARVIS_TUNE_SPEECH=0` keeps the router's rule spellings and articles; `JARVIS_TUNE_DOMAINS=0` turns off the domain-limited targets.
+ * `JARVIS_TUNE_ONOFF=off|names|places` picks the "<target> on|off" forms (default `DEFAULT_SPEECH_ON_OFF`, places); `JARVIS_TUNE_FORMS=homeKinds,kindInPlace,quantifiers` picks the
+ * target forms (default the speech grammar's `SPEECH_TARGET_FORMS`, empty = none). `JARVIS_TUNE_SECOND=0` turns off the second opinion; `JARVIS_TUNE_SPEECH=0` keeps the router's rule spellings and articles; `JARVIS_TUNE_DOMAINS=0` turns off the domain-limited targets.
  * `home`: the whole-home grammar only (as before issue 14's per-area grammars); `area`: the speaking device's area
  * first, the whole home when that declines. `JARVIS_TUNE_AREA_ONLY=1` keeps the sentences with a device area
  * (the only ones the area grammar can change).
  */
-import { DEFAULT_SPHINX_MODEL, DEFAULT_TARGET_FORMS, GrammarEngine, type GrammarEngineOptions } from '../hub/src/stt/grammar/grammar-engine.js';
+import { DEFAULT_SPHINX_MODEL, GrammarEngine, type GrammarEngineOptions } from '../hub/src/stt/grammar/grammar-engine.js';
 import { commandGrammar, type SpeechOnOff } from '../hub/src/stt/command-grammar.js';
 import { KIND_TARGETS } from '../hub/src/voice/voice-pipeline.js';
-import { namesFromRegistry } from '../hub/src/stt/grammar/slots.js';
+import { namesFromRegistry, type TargetForms } from '../hub/src/stt/grammar/slots.js';
 import { loadRegistrySnapshot } from '../hub/src/home-assistant/registry-snapshot.js';
 import { sideSources } from '../tests/fixtures/voice/matrix.js';
 import { runMatrix, saveRecords, tally, type UtteranceRecord } from './stt-command-eval.js';
@@ -27,14 +27,17 @@ const speech = process.env['JARVIS_TUNE_SPEECH'] !== '0';
 const second = process.env['JARVIS_TUNE_SECOND'] !== '0';
 const polite = process.env['JARVIS_TUNE_POLITE'] !== '0';
 const hey = process.env['JARVIS_TUNE_HEY'] === '1';
-const onOff = (['names', 'places'].includes(process.env['JARVIS_TUNE_ONOFF'] ?? '') ? process.env['JARVIS_TUNE_ONOFF'] : false) as SpeechOnOff;
+// Unset: the shipped default (DEFAULT_SPEECH_ON_OFF); `off`, `names` or `places` to pick.
+const onOffEnv = process.env['JARVIS_TUNE_ONOFF'];
+const onOff = (onOffEnv === undefined ? undefined : ['names', 'places'].includes(onOffEnv) ? onOffEnv : false) as SpeechOnOff | undefined;
 const formsEnv = process.env['JARVIS_TUNE_FORMS'];
-const targetForms = formsEnv === undefined ? DEFAULT_TARGET_FORMS : Object.fromEntries(formsEnv.split(',').filter(Boolean).map((f) => [f, true]));
+const grammarOptions = commandGrammar({ speech, polite, hey, ...(onOff === undefined ? {} : { onOff }) });
+const targetForms: TargetForms = formsEnv === undefined ? (grammarOptions.targetForms ?? {}) : Object.fromEntries(formsEnv.split(',').filter(Boolean).map((f) => [f, true]));
 const extra = (process.env['JARVIS_TUNE_ARGS'] ?? '').split(' ').filter((x) => x !== '');
 
 const names = namesFromRegistry(loadRegistrySnapshot(sideSources('tune').home));
 const options: GrammarEngineOptions = {
-  modelDir: DEFAULT_SPHINX_MODEL, names: { ...names, entities: [...names.entities, ...KIND_TARGETS] }, ...commandGrammar({ speech, polite, hey, onOff }), targetForms,
+  modelDir: DEFAULT_SPHINX_MODEL, names: { ...names, entities: [...names.entities, ...KIND_TARGETS] }, ...grammarOptions, targetForms,
   areaGrammars: variant === 'area', domainTargets: domains, secondOpinion: second, decoderArgs: extra,
 };
 const engine = new GrammarEngine(options);

@@ -59,7 +59,7 @@ export const benchmarks: Benchmark[] = [
       const before = process.env['JARVIS_BENCH_STT_GRAMMAR'] === 'before';
       const engine = new GrammarEngine({
         names: { ...names, entities: [...names.entities, ...KIND_TARGETS] }, ...commandGrammar({ speech: !before }),
-        ...(before ? { domainTargets: false, secondOpinion: false } : {}),
+        ...(before ? { domainTargets: false, secondOpinion: false, targetForms: {} } : {}),
       });
       await engine.start();
       let records: UtteranceRecord[];

@@ -89,7 +89,10 @@ export const DEFAULT_DECODER_ARGS: readonly string[] = ['-lw', '2', ...BESTPATH_
  */
 export const MAX_AREA_GRAMMARS = 40;
 
-/** Target forms of the command grammar (see {@link TargetForms}). */
+/**
+ * Target forms of a grammar built without any (see {@link TargetForms}): none. The hub's speech grammar picks its own
+ * (`SPEECH_TARGET_FORMS` in stt/command-grammar.ts).
+ */
 export const DEFAULT_TARGET_FORMS: TargetForms = {};
 
 /** Most sentences of the second-opinion grammar besides the best path itself. */
