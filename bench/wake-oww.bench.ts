@@ -72,6 +72,20 @@ const hitRate: Benchmark = {
         detections_elsewhere: elsewhere, per_voice: perVoice.join(' '),
       });
     }
+    // "hey jarvis" said alone (no command after it), clean: the case openWakeWord's own examples score, for
+    // comparison with the figures above (the same voices, alignments and hit window).
+    const alone = voices.flatMap((voice) => PHASES.map((phase) => ({ voice, fx: getAudioFixture(`wake.${voice}`), phase })));
+    const aloneDets = await detectAll(model, alone.map((it) => it.fx.samples.subarray(it.phase)));
+    const aloneHit = aloneDets.map((d, i) => {
+      const it = alone[i]!;
+      const start = it.fx.manifest.speechStartMs - it.phase / 16;
+      return d.some((x) => x.at >= start + 300 && x.at <= start + 2000);
+    });
+    emit({
+      name: 'wake.hit_rate_phrase_alone', value: round(aloneHit.filter(Boolean).length / alone.length), unit: 'ratio', engine: 'openwakeword', condition: 'clean',
+      n: alone.length, clips: alone.length / PHASES.length, alignments: PHASES.length, voices: voices.length, split: 'test', threshold: model.options.threshold,
+      per_voice: voices.map((v) => `${v}:${aloneHit.filter((h, i) => h && alone[i]!.voice === v).length}/${PHASES.length}`).join(' '),
+    });
   },
 };
 
