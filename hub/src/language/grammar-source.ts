@@ -1,4 +1,4 @@
-import type { RegistrySnapshot } from '../home-assistant/registry-snapshot.js';
+import type { RegistrySnapshot } from '../home-assistant/index.js';
 import type { GrammarSource } from './compile-grammar.js';
 import { domainPhrases } from './domain-words.js';
 import { OPEN_VOCABULARY_INTENTS, type IntentName } from './intents.js';

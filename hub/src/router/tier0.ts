@@ -1,10 +1,9 @@
-import { Allowlist, allowlistConfigSchema } from '../home-assistant/allowlist.js';
-import { domainOf, type RegistrySnapshot, type SnapshotEntity } from '../home-assistant/registry-snapshot.js';
-import { durationSeconds, parseDuration } from '../language/duration.js';
+import { Allowlist, allowlistConfigSchema, domainOf, type RegistrySnapshot, type SnapshotEntity } from '../home-assistant/index.js';
+import {
+  actionOf, coldTemplates, commandTemplates, compileTemplate, durationSeconds, MEDIA_CLASSES, normalizeText, parseDuration, requiredWords, singular, STATE_WORDS,
+  type CommandTemplate, type Decision, type IntentName, type RouteContext, type Slots,
+} from '../language/index.js';
 import { EntityIndex, type ResolvedTarget, type TargetConstraints } from './entity-index.js';
-import { normalizeText, singular } from '../language/normalize.js';
-import { coldTemplates, commandTemplates, compileTemplate, MEDIA_CLASSES, requiredWords, STATE_WORDS, type CommandTemplate } from '../language/templates.js';
-import { actionOf, type Decision, type IntentName, type RouteContext, type Slots } from '../language/intents.js';
 
 const ON_OFF_DOMAINS = ['light', 'switch', 'fan', 'input_boolean', 'media_player', 'climate', 'scene', 'script', 'humidifier', 'vacuum', 'lawn_mower', 'cover', 'valve', 'lock'];
 

@@ -1,4 +1,4 @@
-import { commandTemplates, expansionRules } from '../language/templates.js';
+import { commandTemplates, expansionRules } from '../language/index.js';
 import { ROUTER_GRAMMAR_MARGINS } from './grammar/grammar-engine.js';
 import type { TargetForms } from './grammar/slots.js';
 

@@ -5,7 +5,7 @@ export { STT_ERROR_CODES, SttError, type SttErrorCode } from './errors.js';
 export { WhisperEngine, type WhisperEngineOptions } from './whisper-engine.js';
 export { GrammarEngine, ROUTER_GRAMMAR_MARGINS, acceptsMargins, marginThreshold, type GrammarEngineOptions, type GrammarBuildReport, type GrammarMargins } from './grammar/grammar-engine.js';
 export { estimateSnrDb } from './audio.js';
-export { compileGrammar, type GrammarSource } from '../language/compile-grammar.js';
+export { compileGrammar, type GrammarSource } from '../language/index.js';
 export { namesFromRegistry, type GrammarNames } from './grammar/slots.js';
 export { SttScheduler, type SttSchedulerOptions, type SttSchedulerStats } from './scheduler.js';
 export { raceCommand, type RaceResult } from './racer.js';

@@ -3,8 +3,7 @@ import { AudioFrontEnd, type AudioFrontEndOptions, type CommandPause, type Devic
 import type { CommandOrigin, CommandOutcome } from './command-service.js';
 import { silentLogger, withVoiceTrace, type Component, type Logger, type VoiceEventSink, type VoiceRun, type VoiceTrace } from '../core/index.js';
 import type { TranscriptSegment } from '../observer/index.js';
-import { normalizeText } from '../language/index.js';
-import { DOMAIN_WORDS } from '../language/grammar-templates.js';
+import { COMMON_DOMAIN_PHRASES as DOMAIN_WORDS, normalizeText } from '../language/index.js';
 import type { GrammarNames, RaceResult, Transcript, TranscribeOptions } from '../stt/index.js';
 import { DEFAULT_HEARING_BARS, estimateSnrDb, hear, hearingCheck, type HearingBand, type HearingBars, type HearingCheck, type HearingVerdict } from './hearing-policy.js';
 

@@ -1,18 +1,15 @@
-import type { Component } from '../../core/component.js';
-import type { Logger } from '../../core/logger.js';
-import { silentLogger } from '../../core/logger.js';
+import { silentLogger, type Component, type Logger } from '../../core/index.js';
 import { assertPcm, estimateSnrDb, floatToInt16 } from '../audio.js';
 import type { StreamOptions, SttEngine, Transcript, TranscribeOptions, TranscriptStream } from '../engine.js';
 import { SttError, fromNativeError } from '../errors.js';
 import { loadAddon } from '../native.js';
 import { SerialQueue } from '../serial-queue.js';
-import { compileGrammar, parseTemplate, type CompiledGrammar, type GrammarSource } from '../../language/compile-grammar.js';
-import type { TemplateNode } from '../../language/index.js';
-import { FsgWalker, sentencesFsg, type WordFsg } from '../../language/fsg.js';
+import {
+  compileGrammar, defaultExpansionRules, defaultTemplates, FsgWalker, parseTemplate, sentencesFsg, spokenWords,
+  type CompiledGrammar, type GrammarSource, type GrammarTemplate, type TemplateNode, type WordFsg,
+} from '../../language/index.js';
 import { espeakPronouncer, type Pronouncer } from './pronounce.js';
 import { areaGrammarNames, areaKey, domainTargets, domainTargetSlot, slotPhrases, type GrammarNames, type TargetForms } from './slots.js';
-import { spokenWords } from '../../language/words.js';
-import { defaultExpansionRules, defaultTemplates, type GrammarTemplate } from '../../language/grammar-templates.js';
 
 interface DecodeSegment { word: string; start: number; end: number; ascr: number; lscr: number }
 interface DecodeResult { hyp: string | null; score: number; frames: number; segments: DecodeSegment[] }

@@ -1,9 +1,5 @@
-import type { RegistrySnapshot } from '../../home-assistant/registry-snapshot.js';
-import { DOMAIN_WORDS } from '../../language/grammar-templates.js';
-import { domainPhrases, DOMAIN_WORDS as KIND_WORDS } from '../../language/domain-words.js';
-import { singular } from '../../language/normalize.js';
-import { spellNumber } from '../../language/words.js';
-import { COLORS, MEDIA_CLASSES, STATE_WORDS } from '../../language/index.js';
+import type { RegistrySnapshot } from '../../home-assistant/index.js';
+import { COLORS, COMMON_DOMAIN_PHRASES as DOMAIN_WORDS, domainPhrases, DOMAIN_WORDS as KIND_WORDS, MEDIA_CLASSES, singular, spellNumber, STATE_WORDS } from '../../language/index.js';
 
 /** The names a grammar is built from: what the user calls things (names and aliases). */
 export interface GrammarNames {
