@@ -1,4 +1,4 @@
-import { SttError } from '../stt/errors.js';
+import { TemplateError } from './errors.js';
 import { minimalFsg, WordNfa, type WordFsg } from './fsg.js';
 import type { GrammarTemplate } from './grammar-templates.js';
 import { spokenWords } from './words.js';
@@ -234,7 +234,7 @@ export function compileGrammar(source: GrammarSource): CompiledGrammar {
       kept.push(node);
     }
   }
-  if (sentences.length === 0) throw new SttError('JARVIS_STT_BAD_GRAMMAR', 'no template could be compiled (every one needs a slot with no phrases)');
+  if (sentences.length === 0) throw new TemplateError('no template could be compiled (every one needs a slot with no phrases)');
   const lines = ['#JSGF V1.0;', 'grammar jarvis;', `public <command> = ${sentences.map((s) => `( ${s} )`).join(' | ')};`];
   for (const name of [...usedRules].sort()) lines.push(`<r_${name}> = ${emit(ruleNodes.get(name)!, words, exclude) || '<NULL>'};`);
   for (const name of [...usedSlots].sort()) {

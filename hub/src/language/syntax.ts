@@ -1,4 +1,4 @@
-import { SttError } from '../stt/errors.js';
+import { TemplateError } from './errors.js';
 import { spokenWords } from './words.js';
 
 /**
@@ -21,7 +21,7 @@ export type TemplateNode =
 export function parseTemplate(text: string): TemplateNode {
   let i = 0;
   const fail = (what: string): never => {
-    throw new SttError('JARVIS_STT_BAD_GRAMMAR', `${what} at character ${i} of "${text}"`);
+    throw new TemplateError(`${what} at character ${i} of "${text}"`);
   };
   const ident = (close: string): string => {
     const start = i;
@@ -88,7 +88,7 @@ export class RuleSet {
     const cached = this.parsed.get(name);
     if (cached) return cached;
     const body = this.rules[name];
-    if (body === undefined) throw new SttError('JARVIS_STT_BAD_GRAMMAR', `unknown expansion rule <${name}>`);
+    if (body === undefined) throw new TemplateError(`unknown expansion rule <${name}>`);
     const node = parseTemplate(body);
     this.parsed.set(name, node);
     return node;
@@ -98,7 +98,7 @@ export class RuleSet {
   closure(node: TemplateNode): { rules: Set<string>; slots: Set<string> } {
     const out = references(node);
     const visit = (name: string, seen: Set<string>): void => {
-      if (seen.has(name)) throw new SttError('JARVIS_STT_BAD_GRAMMAR', `expansion rule <${name}> refers to itself`);
+      if (seen.has(name)) throw new TemplateError(`expansion rule <${name}> refers to itself`);
       const inner = references(this.get(name));
       inner.slots.forEach((s) => out.slots.add(s));
       for (const r of inner.rules) {

@@ -5,7 +5,7 @@ import { SttError, fromNativeError } from '../errors.js';
 import { loadAddon } from '../native.js';
 import { SerialQueue } from '../serial-queue.js';
 import {
-  compileGrammar, defaultExpansionRules, defaultTemplates, FsgWalker, parseTemplate, sentencesFsg, spokenWords,
+  compileGrammar, defaultExpansionRules, defaultTemplates, FsgWalker, parseTemplate, sentencesFsg, spokenWords, TemplateError,
   type CompiledGrammar, type GrammarSource, type GrammarTemplate, type TemplateNode, type WordFsg,
 } from '../../language/index.js';
 import { espeakPronouncer, type Pronouncer } from './pronounce.js';
@@ -292,7 +292,15 @@ export class GrammarEngine implements SttEngine, Component {
     if (!decoder) throw new SttError('JARVIS_STT_ENGINE_CLOSED', 'grammar engine is not started');
     const sourceFor = (n: GrammarNames): GrammarSource => grammarSource(this.options, n);
     const source = sourceFor(names);
-    let compiled = compileGrammar(source);
+    // A template the language part cannot compile is this engine's JARVIS_STT_BAD_GRAMMAR (an SttError, as callers expect).
+    const compile = (src: GrammarSource): CompiledGrammar => {
+      try {
+        return compileGrammar(src);
+      } catch (err) {
+        throw err instanceof TemplateError ? fromNativeError(err, 'JARVIS_STT_BAD_GRAMMAR') : err;
+      }
+    };
+    let compiled = compile(source);
     const pronounce = this.options.pronouncer ?? espeakPronouncer;
     const pronounced: Record<string, string> = {};
     const unknown: string[] = [];
@@ -313,7 +321,7 @@ export class GrammarEngine implements SttEngine, Component {
     const ok = (phrase: string): boolean => !spokenWords(phrase).some((w) => bad.has(w));
     const clean = (src: GrammarSource): GrammarSource => ({ ...src, slots: Object.fromEntries(Object.entries(src.slots).map(([k, v]) => [k, v.filter(ok)])), exclude: homophones });
     if (unknown.length > 0 || homophones.size > 0) {
-      compiled = compileGrammar(clean(source));
+      compiled = compile(clean(source));
       if (unknown.length > 0) this.log.warn({ unknownWords: unknown }, 'words without a pronunciation left out of the command grammar');
     }
     const walkers = new Map<string, FsgWalker>();
@@ -335,7 +343,7 @@ export class GrammarEngine implements SttEngine, Component {
         await new Promise((resolve) => setImmediate(resolve));
         // Decoded first for a device in this area (transcribe's `area`): fewer names, fewer wrong paths.
         const search = `area:${areaKey(area.id)}`;
-        const fsg = compileGrammar(clean(sourceFor(areaGrammarNames(names, area)))).fsg;
+        const fsg = compile(clean(sourceFor(areaGrammarNames(names, area)))).fsg;
         load(search, fsg);
         areaStates[area.id] = fsg.states;
         for (const k of [area.id, ...area.names]) areaSearches.set(areaKey(k), search);
