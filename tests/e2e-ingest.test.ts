@@ -1,7 +1,7 @@
 import { simulateWearable } from '@jarvis/wearable';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DeviceAudioChunk } from '../hub/src/audio/types.js';
-import { startTestHub, type TestHub } from '../hub/test/helpers/test-hub.js';
+import { positionSamples as source, startTestHub, type TestHub } from '../hub/test/helpers/test-hub.js';
 
 let t: TestHub;
 beforeEach(async () => {
@@ -10,13 +10,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await t.close();
 });
-
-/** Samples that say where they are: sample i of the source has value (i % 30000) + 1, never 0. */
-function source(n: number): Int16Array {
-  const s = new Int16Array(n);
-  for (let i = 0; i < n; i++) s[i] = (i % 30000) + 1;
-  return s;
-}
 
 function counter(name: string, labels: Record<string, string>): Promise<number> {
   const m = t.hub.parts.metrics.getSingleMetric(name);

@@ -1,7 +1,7 @@
 import { simulateWearable, type MuteSignal } from '@jarvis/wearable';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DeviceAudioChunk, MuteTransition } from '../hub/src/audio/types.js';
-import { startTestHub, type TestHub } from '../hub/test/helpers/test-hub.js';
+import { positionSamples as source, startTestHub, type TestHub } from '../hub/test/helpers/test-hub.js';
 
 let t: TestHub;
 beforeEach(async () => {
@@ -10,12 +10,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await t.close();
 });
-
-function source(n: number): Int16Array {
-  const s = new Int16Array(n);
-  for (let i = 0; i < n; i++) s[i] = (i % 30000) + 1;
-  return s;
-}
 
 describe('end to end: the mute switch is absolute', () => {
   it.each<MuteSignal>(['both', 'flag'])('not one sample of a muted interval passes (mute signal: %s)', async (muteSignal) => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { WorkerError } from '../src/errors.js';
+import { failure } from './failure.js';
 import { builtinHandlers, type TaskContext } from '../src/handlers.js';
 import { createLlmGenerateHandler } from '../src/handlers/llm-generate.js';
 import { sharedModel } from '../../tests/helpers/shared-models.js';
@@ -30,16 +30,6 @@ afterAll(() => {
 });
 
 const ctx = (payload: unknown, signal: AbortSignal = new AbortController().signal): TaskContext => ({ taskId: 't1', type: 'llm.generate', payload, attempt: 1, signal });
-
-async function failure(p: Promise<unknown>): Promise<WorkerError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(WorkerError);
-    return err as WorkerError;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('llm.generate without a usable model', () => {
   it('is a built-in handler', () => {

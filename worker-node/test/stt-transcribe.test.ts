@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { WORKER_ERROR_CODES, WorkerError } from '../src/errors.js';
+import { WORKER_ERROR_CODES } from '../src/errors.js';
+import { failure } from './failure.js';
 import { builtinHandlers, type TaskContext } from '../src/handlers.js';
 import { createSttTranscribeHandler, type SttProgress, type SttTranscribeResult } from '../src/handlers/stt-transcribe.js';
 import { voiced, wavBytes } from './stt-fixtures.js';
@@ -32,16 +33,6 @@ afterAll(() => {
 
 const ctx = (payload: unknown, signal: AbortSignal = new AbortController().signal, taskId = 't1'): TaskContext => ({ taskId, type: 'stt.transcribe', payload, attempt: 1, signal });
 const inline = (pcm: Float32Array, rate = 16000): { wavBase64: string } => ({ wavBase64: Buffer.from(wavBytes({ rate, channels: [pcm] })).toString('base64') });
-
-async function failure(p: Promise<unknown>): Promise<WorkerError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(WorkerError);
-    return err as WorkerError;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('stt.transcribe without a usable model', () => {
   it('is a built-in handler and its codes are documented', () => {

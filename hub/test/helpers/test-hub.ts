@@ -43,3 +43,10 @@ export async function startTestHub(env: Record<string, string> = {}, dataDir?: s
     },
   };
 }
+
+/** Samples that say where they are: sample i has value (i % 30000) + 1, never 0 (a lost, moved or zeroed sample shows). */
+export function positionSamples(n: number): Int16Array {
+  const s = new Int16Array(n);
+  for (let i = 0; i < n; i++) s[i] = (i % 30000) + 1;
+  return s;
+}
