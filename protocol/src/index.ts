@@ -16,3 +16,4 @@ export * from './client-id.js';
 export * from './stream-guard.js';
 export * from './wyoming/index.js';
 export * from './http-api.js';
+export * from './rng.js';

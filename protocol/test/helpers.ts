@@ -31,17 +31,8 @@ export function codeOf(fn: () => unknown): ProtocolErrorCode {
   return protocolErrorOf(fn).code;
 }
 
-/** Small deterministic PRNG (mulberry32) so fuzz runs are reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The package's seeded PRNG (mulberry32), so fuzz runs are reproducible. */
+export { seededRng as rng } from '../src/rng.js';
 
 /** Lowercase hex of bytes. */
 export function hex(bytes: Uint8Array): string {
