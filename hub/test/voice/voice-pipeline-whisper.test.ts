@@ -61,6 +61,14 @@ function rig(prePass: boolean) {
 
 let current: { stop(): Promise<void> } | undefined;
 let recorder: ReturnType<typeof recordPasses> | undefined;
+
+/** A rig whose pipeline is started (and stopped after the test). */
+async function started(prePass: boolean): Promise<ReturnType<typeof rig>> {
+  const r = rig(prePass);
+  current = r.pipeline;
+  await r.pipeline.start();
+  return r;
+}
 afterEach(async () => {
   await current?.stop();
   current = undefined;
@@ -78,9 +86,7 @@ describe.skipIf(!ready)('VoicePipeline with whisper.cpp alone: the pass begun at
 
   it('runs whisper once: during the hangover, on the speech so far, and the utterance takes its answer', async () => {
     recorder = recordPasses();
-    const r = rig(true);
-    current = r.pipeline;
-    await r.pipeline.start();
+    const r = await started(true);
     const f = fx();
     // Past the 120 ms pause, short of the 300 ms hangover: the pass starts and finishes before the endpoint.
     r.stream(f.samples.subarray(0, (f.speechEndMs + 200) * 16), r.press);
@@ -100,9 +106,7 @@ describe.skipIf(!ready)('VoicePipeline with whisper.cpp alone: the pass begun at
 
   it('without it (stt.prePass false) whisper runs once, after the endpoint', async () => {
     recorder = recordPasses();
-    const r = rig(false);
-    current = r.pipeline;
-    await r.pipeline.start();
+    const r = await started(false);
     const f = fx();
     r.stream(f.samples.subarray(0, (f.speechEndMs + 200) * 16), r.press);
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -115,9 +119,7 @@ describe.skipIf(!ready)('VoicePipeline with whisper.cpp alone: the pass begun at
 
   it('a mute while the pass runs cancels it: nothing of the command is transcribed or handled', async () => {
     recorder = recordPasses();
-    const r = rig(true);
-    current = r.pipeline;
-    await r.pipeline.start();
+    const r = await started(true);
     const f = fx();
     r.stream(f.samples.subarray(0, (f.speechEndMs + 200) * 16), r.press);
     expect(r.pipeline.status().prePass.started).toBe(1);

@@ -87,6 +87,14 @@ function rig(options: RigOptions = {}) {
 }
 
 let current: VoicePipeline | undefined;
+
+/** A rig whose pipeline is started (and stopped after the test). */
+async function started(options: RigOptions = {}): Promise<ReturnType<typeof rig>> {
+  const r = rig(options);
+  current = r.pipeline;
+  await r.pipeline.start();
+  return r;
+}
 afterEach(async () => {
   await current?.stop();
   current = undefined;
@@ -96,9 +104,7 @@ describe.skipIf(!tools)('VoicePipeline', () => {
   const command = (): Int16Array => voiceFixture({ text: 'turn on the kitchen lights' }).samples;
 
   it('a PTT command goes through STT to the command service and ends done, with the stages in order', async () => {
-    const r = rig();
-    current = r.pipeline;
-    await r.pipeline.start();
+    const r = await started();
     r.stream(command(), r.press);
     expect(r.speech.commands).toHaveLength(1);
     r.speech.commands[0]!.resolve({ transcript: transcript('turn on the kitchen lights'), winner: 'grammar' });
@@ -112,9 +118,7 @@ describe.skipIf(!tools)('VoicePipeline', () => {
   });
 
   it('hands the speaking device\'s area to speech (its area\'s grammar is tried first), and none for a device without one', async () => {
-    const r = rig({ deviceArea: (id) => (id === DEVICE ? 'Kitchen' : undefined) });
-    current = r.pipeline;
-    await r.pipeline.start();
+    const r = await started({ deviceArea: (id) => (id === DEVICE ? 'Kitchen' : undefined) });
     r.stream(command(), r.press);
     expect(r.speech.commands).toHaveLength(1);
     expect(r.speech.commands[0]!.options?.area).toBe('Kitchen');
@@ -133,9 +137,7 @@ describe.skipIf(!tools)('VoicePipeline', () => {
   });
 
   it('a mute while STT is in flight drops the result: the run ends muted and the command service never hears it', async () => {
-    const r = rig();
-    current = r.pipeline;
-    await r.pipeline.start();
+    const r = await started();
     r.stream(command(), r.press);
     expect(r.speech.commands).toHaveLength(1);
     r.muteNow();
@@ -150,9 +152,7 @@ describe.skipIf(!tools)('VoicePipeline', () => {
 
   it('ignores a PTT press from a muted device, so no command waits for the first unmuted audio', async () => {
     let muted = true;
-    const r = rig({ muted: () => muted });
-    current = r.pipeline;
-    await r.pipeline.start();
+    const r = await started({ muted: () => muted });
     r.stream(new Int16Array(3200)); // the device is known to the front end (silence)
     r.press();
     muted = false;
@@ -164,9 +164,7 @@ describe.skipIf(!tools)('VoicePipeline', () => {
   });
 
   it('a PTT press that comes before the first audio of a stream arms the command for that stream', async () => {
-    const r = rig();
-    current = r.pipeline;
-    await r.pipeline.start();
+    const r = await started();
     r.press();
     r.stream(command());
     expect(r.speech.commands).toHaveLength(1);
@@ -176,9 +174,7 @@ describe.skipIf(!tools)('VoicePipeline', () => {
   });
 
   it('passive speech goes to the transcript bus only: its run keeps no words', async () => {
-    const r = rig();
-    current = r.pipeline;
-    await r.pipeline.start();
+    const r = await started();
     r.stream(voiceFixture({ text: 'we are out of milk and eggs' }).samples);
     expect(r.speech.passives.length).toBeGreaterThanOrEqual(1);
     for (const p of r.speech.passives) p.resolve(transcript('we are out of milk and eggs', 'whisper'));
@@ -191,9 +187,7 @@ describe.skipIf(!tools)('VoicePipeline', () => {
   });
 
   it('an STT failure ends the run with its code; a rejected grammar with whisper off ends it not-understood', async () => {
-    const r = rig();
-    current = r.pipeline;
-    await r.pipeline.start();
+    const r = await started();
     r.stream(command(), r.press);
     r.speech.commands[0]!.reject(Object.assign(new Error('decoder blew up'), { code: 'JARVIS_STT_DECODE_FAILED' }));
     await r.pipeline.idle();
@@ -224,9 +218,7 @@ describe.skipIf(!tools)('VoicePipeline with whisper alone: the pass begun at the
   const sttStart = (r: ReturnType<typeof rig>) => r.runs.list()[0]!.events.find((e) => e.type === 'stt-start');
 
   it('starts at the pause and is the answer when nothing more is said: one pass, on audio the utterance keeps whole', async () => {
-    const r = rig({ engine: 'whisper' });
-    current = r.pipeline;
-    await r.pipeline.start();
+    const r = await started({ engine: 'whisper' });
     const fx = fixture();
     // Up to 200 ms after the speech: past the 120 ms pause, short of the 300 ms hangover.
     r.stream(fx.samples.subarray(0, (fx.speechEndMs + 200) * 16), r.press);
@@ -249,9 +241,7 @@ describe.skipIf(!tools)('VoicePipeline with whisper alone: the pass begun at the
   });
 
   it('is cancelled when the speaker talks on after the pause, and the whole command is transcribed', async () => {
-    const r = rig({ engine: 'whisper' });
-    current = r.pipeline;
-    await r.pipeline.start();
+    const r = await started({ engine: 'whisper' });
     // A 200 ms gap: past the 120 ms pause offer, short of the 300 ms hangover.
     r.stream(withGap('turn on the kitchen', 200, 'lights please'), r.press);
     const passes = [...r.speech.commands];
@@ -269,9 +259,7 @@ describe.skipIf(!tools)('VoicePipeline with whisper alone: the pass begun at the
   });
 
   it('is not used for audio it did not hear: a faint tail the endpoint keeps past the pause gets a pass of its own', async () => {
-    const r = rig({ engine: 'whisper' });
-    current = r.pipeline;
-    await r.pipeline.start();
+    const r = await started({ engine: 'whisper' });
     const fx = fixture();
     // 200 ms of faint hiss right after the speech (a breath, a trailing fricative): the VAD calls it silence, so the
     // pause comes 120 ms after the speech, but the endpoint's tail walk keeps it in the utterance.
@@ -297,9 +285,7 @@ describe.skipIf(!tools)('VoicePipeline with whisper alone: the pass begun at the
   });
 
   it('in 15 dB pink noise it is used though the utterance keeps more of its pad than the pause had: the speech was all heard', async () => {
-    const r = rig({ engine: 'whisper' });
-    current = r.pipeline;
-    await r.pipeline.start();
+    const r = await started({ engine: 'whisper' });
     r.stream(voiceFixture({ text: 'turn on the kitchen lights', leadMs: 400, tailMs: 900, noise: 'pink', snrDb: 15 }).samples, r.press);
     expect(r.speech.commands).toHaveLength(1);
     const audioMs = Number(sttStart(r)?.data?.['audioMs']);
@@ -312,9 +298,7 @@ describe.skipIf(!tools)('VoicePipeline with whisper alone: the pass begun at the
   });
 
   it('a mute during the pass, before the endpoint, cancels it and drops everything', async () => {
-    const r = rig({ engine: 'whisper' });
-    current = r.pipeline;
-    await r.pipeline.start();
+    const r = await started({ engine: 'whisper' });
     const fx = fixture();
     r.stream(fx.samples.subarray(0, (fx.speechEndMs + 200) * 16), r.press);
     expect(r.speech.commands).toHaveLength(1);
@@ -331,9 +315,7 @@ describe.skipIf(!tools)('VoicePipeline with whisper alone: the pass begun at the
   });
 
   it('a mute after the endpoint, while the command waits for the pass, cancels it, drops its answer and runs no other', async () => {
-    const r = rig({ engine: 'whisper' });
-    current = r.pipeline;
-    await r.pipeline.start();
+    const r = await started({ engine: 'whisper' });
     r.stream(fixture().samples, r.press);
     expect(r.speech.commands).toHaveLength(1);
     expect(sttStart(r)?.data?.['whisper']).toBe('from-pause');
@@ -348,9 +330,7 @@ describe.skipIf(!tools)('VoicePipeline with whisper alone: the pass begun at the
   });
 
   it('a pass that failed is run again on the utterance\'s audio', async () => {
-    const r = rig({ engine: 'whisper' });
-    current = r.pipeline;
-    await r.pipeline.start();
+    const r = await started({ engine: 'whisper' });
     r.stream(fixture().samples, r.press);
     r.speech.commands[0]!.reject(Object.assign(new Error('decoder blew up'), { code: 'JARVIS_STT_DECODE_FAILED' }));
     await new Promise((resolve) => setImmediate(resolve));
@@ -362,9 +342,7 @@ describe.skipIf(!tools)('VoicePipeline with whisper alone: the pass begun at the
   });
 
   it('off (stt.prePass false): whisper starts only at the endpoint', async () => {
-    const r = rig({ engine: 'whisper', whisperPrePass: false });
-    current = r.pipeline;
-    await r.pipeline.start();
+    const r = await started({ engine: 'whisper', whisperPrePass: false });
     const fx = fixture();
     r.stream(fx.samples.subarray(0, (fx.speechEndMs + 200) * 16), r.press);
     expect(r.speech.commands).toHaveLength(0);
@@ -379,9 +357,7 @@ describe.skipIf(!tools)('VoicePipeline with whisper alone: the pass begun at the
 
   it('never runs with the grammar (engine auto): a pause gets the grammar\'s probe alone, whisper waits for the endpoint', async () => {
     const speech = new HeldGrammarSpeech();
-    const r = rig({ speech });
-    current = r.pipeline;
-    await r.pipeline.start();
+    const r = await started({ speech });
     const fx = fixture();
     r.stream(fx.samples.subarray(0, (fx.speechEndMs + 200) * 16), r.press);
     expect(speech.probes).toHaveLength(1);
