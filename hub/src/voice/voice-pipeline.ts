@@ -3,7 +3,7 @@ import { AudioFrontEnd, type AudioFrontEndOptions, type CommandPause, type Devic
 import type { CommandOrigin, CommandOutcome } from './command-service.js';
 import { silentLogger, withVoiceTrace, type Component, type Logger, type VoiceEventSink, type VoiceRun, type VoiceTrace } from '../core/index.js';
 import type { TranscriptSegment } from '../observer/index.js';
-import { COMMON_DOMAIN_PHRASES as DOMAIN_WORDS, normalizeText } from '../language/index.js';
+import { COMMON_DOMAIN_PHRASES, normalizeText } from '../language/index.js';
 import type { GrammarNames, RaceResult, Transcript, TranscribeOptions } from '../stt/index.js';
 import { DEFAULT_HEARING_BARS, estimateSnrDb, hear, hearingCheck, type HearingBand, type HearingBars, type HearingCheck, type HearingVerdict } from './hearing-policy.js';
 
@@ -121,7 +121,7 @@ export function commandAudio(u: Pick<Utterance, 'trigger' | 'events' | 'pcm16k' 
  * "turn off {target}" has no article slot, so without "the lights" as a phrase the grammar forced the nearest
  * name instead ("night light"; measured with espeak-ng en-us, en-gb and en-us+m3).
  */
-export const KIND_TARGETS = [...DOMAIN_WORDS, ...DOMAIN_WORDS.map((w) => `the ${w}`)];
+export const KIND_TARGETS = [...COMMON_DOMAIN_PHRASES, ...COMMON_DOMAIN_PHRASES.map((w) => `the ${w}`)];
 
 /** A device whose audio stopped this long ago has no live stream: its next trigger waits for audio. */
 const STREAM_IDLE_MS = 300;

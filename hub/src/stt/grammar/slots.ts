@@ -1,5 +1,5 @@
 import type { RegistrySnapshot } from '../../home-assistant/index.js';
-import { COLORS, COMMON_DOMAIN_PHRASES as DOMAIN_WORDS, domainPhrases, DOMAIN_WORDS as KIND_WORDS, MEDIA_CLASSES, singular, spellNumber, STATE_WORDS } from '../../language/index.js';
+import { COLORS, COMMON_DOMAIN_PHRASES, domainPhrases, DOMAIN_WORDS, MEDIA_CLASSES, singular, spellNumber, STATE_WORDS } from '../../language/index.js';
 
 /** The names a grammar is built from: what the user calls things (names and aliases). */
 export interface GrammarNames {
@@ -90,7 +90,7 @@ export function kindDomains(phrase: string): string[] | undefined {
   if (words.length === 0) return undefined;
   const said = words.join(' ');
   const sing = [...words.slice(0, -1), singular(words.at(-1)!)].join(' ');
-  const hit = KIND_WORDS.find((d) => d.phrase === said || d.phrase === sing);
+  const hit = DOMAIN_WORDS.find((d) => d.phrase === said || d.phrase === sing);
   return hit ? [...new Set(hit.kinds.map((k) => k.domain))] : undefined;
 }
 
@@ -112,16 +112,16 @@ export interface TargetForms {
 
 /** The kind words a grammar says: the common ones, and with `homeKinds` every kind of a domain the home has. */
 function kindWords(names: GrammarNames, forms: TargetForms): string[] {
-  if (!forms.homeKinds || !names.domains) return [...DOMAIN_WORDS];
+  if (!forms.homeKinds || !names.domains) return [...COMMON_DOMAIN_PHRASES];
   const home = new Set(Object.values(names.domains).flat());
-  return [...new Set([...DOMAIN_WORDS, ...domainPhrases().filter((k) => kindDomains(k)?.some((d) => home.has(d)))])];
+  return [...new Set([...COMMON_DOMAIN_PHRASES, ...domainPhrases().filter((k) => kindDomains(k)?.some((d) => home.has(d)))])];
 }
 
 /** Targets made of kind words (already limited by the caller): after a place, and in the forms `forms` turns on. */
 function kindTargets(names: GrammarNames, kinds: readonly string[], forms: TargetForms): string[] {
   const places = [...names.areas, ...names.floors];
   const out = [...places.flatMap((a) => kinds.map((d) => `${a} ${d}`))];
-  if (forms.homeKinds) out.push(...kinds.filter((k) => !DOMAIN_WORDS.includes(k)));
+  if (forms.homeKinds) out.push(...kinds.filter((k) => !COMMON_DOMAIN_PHRASES.includes(k)));
   if (forms.kindInPlace) {
     for (const k of kinds) {
       out.push(`${k} in here`, ...places.flatMap((p) => [`${k} in ${p}`, `${k} in the ${p}`]), ...names.floors.flatMap((f) => [`${k} on ${f}`, `${k} on the ${f}`, `${k} ${f}`]));
@@ -167,7 +167,7 @@ export function slotPhrases(names: GrammarNames, forms: TargetForms = {}): Recor
     // What a bare "<target> on|off" may name (SPEECH_ON_OFF): the home's own names, and places followed by a kind
     // ("kitchen lights") — never a kind word alone ("lights on"), which fits a mumble.
     named_target: switchable,
-    place_kind_target: [...switchable, ...areasAndFloors.flatMap((a) => DOMAIN_WORDS.map((d) => `${a} ${d}`))],
+    place_kind_target: [...switchable, ...areasAndFloors.flatMap((a) => COMMON_DOMAIN_PHRASES.map((d) => `${a} ${d}`))],
     where: [...areasAndFloors, 'here'],
     name: ofDomain('weather'),
     brightness: numbers(0, 100),
