@@ -66,9 +66,12 @@ describe.skipIf(skip !== undefined)('voice end to end: a wearable speaks, Home A
   });
 
   it('with a long hangover, a complete command still ends on its first pause; one that a longer command starts with waits', async () => {
-    t = await startVoiceHub({ env: { JARVIS_AUDIO_HANGOVER_MS: '2000' } });
+    // The pause's decode must come back before the hangover and before the stream's end flag. Both are 5 s of audio
+    // (2.5 s of wall time at speed 2), not 2 s and the clip's short tail: on a box saturated by other work a decode
+    // took over a second, and the wearable's end flag then closed the command first ("end-flag", seen at load ~4).
+    t = await startVoiceHub({ env: { JARVIS_AUDIO_HANGOVER_MS: '5000' } });
     const kitchen = await t.device('kitchen-puck', 'Kitchen');
-    await speak(t, kitchen, voiceFixture({ text: 'turn on the kitchen lights' }), { speed: 2 });
+    await speak(t, kitchen, voiceFixture({ text: 'turn on the kitchen lights', tailMs: 5500 }), { speed: 2 });
     const first = (await t.api('GET', '/api/v1/runs')).json['runs'] as RunJson[];
     expect(first.map((r) => [r.kind, r.reason, r.events.find((e) => e.type === 'speech-end')?.data?.['reason']])).toEqual([['command', 'done', 'complete-command']]);
     expect(calls(t)).toEqual([['light.turn_on', ['light.kitchen']]]);
@@ -76,7 +79,7 @@ describe.skipIf(skip !== undefined)('voice end to end: a wearable speaks, Home A
     // "turn on the kitchen" is a command too (every kitchen light and switch), but "... lights" starts with it:
     // a 500 ms pause after "kitchen" must not end the utterance.
     const head = voiceFixture({ text: 'turn on the kitchen', leadMs: 400, tailMs: 500 });
-    const tail = voiceFixture({ text: 'lights', leadMs: 0, tailMs: 900 });
+    const tail = voiceFixture({ text: 'lights', leadMs: 0, tailMs: 5500 });
     const samples = new Int16Array(head.samples.length + tail.samples.length);
     samples.set(head.samples);
     samples.set(tail.samples, head.samples.length);
