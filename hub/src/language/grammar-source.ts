@@ -2,7 +2,7 @@ import type { RegistrySnapshot } from '../home-assistant/index.js';
 import type { GrammarSource } from './compile-grammar.js';
 import { domainPhrases } from './domain-words.js';
 import { OPEN_VOCABULARY_INTENTS, type IntentName } from './intents.js';
-import { COLORS, commandTemplates, expansionRules, MEDIA_CLASSES, OPEN_SLOTS, STATE_WORDS, type CommandTemplate } from './templates.js';
+import { COLORS, commandTemplates, textRules, MEDIA_CLASSES, OPEN_SLOTS, STATE_WORDS, type CommandTemplate } from './templates.js';
 import { spellNumber } from './words.js';
 
 /** What a speech grammar is built for. */
@@ -60,7 +60,8 @@ export function commandGrammar(snapshot: RegistrySnapshot, options: CommandGramm
   const templates = commandTemplates.filter((t) => (!options.intents || options.intents.includes(t.intent)) && !(options.strictOnly && t.weak));
   return {
     templates,
-    rules: expansionRules,
+    // Text phrasings' rules too: without strictOnly the weak templates come along.
+    rules: textRules,
     slots: {
       target,
       where: [...places, 'here'],

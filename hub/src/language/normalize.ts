@@ -141,6 +141,11 @@ const PHRASE_FIXES: Array<[RegExp, string]> = [
   [/\b(?:a )?quarter of an hour\b|\ba quarter hour\b/g, '15 minutes'],
   [/\bthree quarters of an hour\b/g, '45 minutes'],
   [/\ba minute and a half\b/g, '90 seconds'],
+  [/\bhalf a minute\b/g, '30 seconds'],
+  // "the temp", "the current temperature", "21 c": the temperature.
+  [/\b(?:current|present) (?=temp)/g, ''],
+  [/\btemp\b/g, 'temperature'],
+  [/\b(\d+(?:\.\d+)?) ?(?:c|f)$/g, '$1 degrees'],
   [/\ban hour and a half\b/g, '90 minutes'],
   [/\ba couple of\b/g, 'two'],
   [/\bt v\b/g, 'tv'],

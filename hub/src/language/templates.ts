@@ -2,6 +2,7 @@ import type { IntentName, Slots } from './intents.js';
 import { normalizeWord, numberToWords } from './normalize.js';
 import { parseTemplate, RuleSet, type TemplateNode } from './syntax.js';
 import { InternalError } from '../core/index.js';
+import { haPhrasings, phrasingRules } from './phrasings.js';
 
 export { parseTemplate, type TemplateNode } from './syntax.js';
 
@@ -74,6 +75,8 @@ export const slotKinds: Readonly<Record<string, 'target' | 'number' | 'text' | '
   message: 'text',
   timer_name: 'timer',
   duration: 'duration',
+  /** The length a timer was started with, said to pick it ("add 2 minutes to the 10 minute timer"). */
+  start_duration: 'duration',
   media_class: 'media_class',
 };
 
@@ -107,8 +110,8 @@ export const MEDIA_CLASSES: Readonly<Record<string, string>> = {
 const covers = ['cover', 'valve'];
 const media = ['media_player'];
 
-/** Every template, most specific first (the matcher tries them in this order). */
-export const commandTemplates: readonly CommandTemplate[] = [
+/** Every template, most specific first (the matcher tries them in this order); Home Assistant's other phrasings last. */
+const baseTemplates: readonly CommandTemplate[] = [
   // Conversation: answers to a question Jarvis asked, and "forget it".
   { intent: 'HassRespond', sentences: ['(sure thing|yes that is right|yes that is correct|that is it|exactly|yes [i did|i do|please]|yeah [i did|please|sure]|go for it|please do|do that)'], slots: { response: 'yes' }, weak: true },
   { intent: 'HassRespond', sentences: ['[oh] <yes> [do it|go ahead]', 'yes i did', 'that is (right|correct)'], slots: { response: 'yes' } },
@@ -313,6 +316,8 @@ export const commandTemplates: readonly CommandTemplate[] = [
   { intent: 'HassMediaSearchAndPlay', sentences: ['(play|put on) the playlist {search_query} [(in|on) {target}]', '(play|put on) [my|the] {search_query} playlist [(in|on) {target}]'], slots: { media_class: 'playlist' }, domains: media },
   { intent: 'HassMediaSearchAndPlay', sentences: ['(play|put on) the podcast {search_query} [(in|on) {target}]', '(play|put on) [my|the] {search_query} podcast [(in|on) {target}]'], slots: { media_class: 'podcast' }, domains: media },
   { intent: 'HassMediaSearchAndPlay', sentences: ['(play|put on) the (radio station|station) {search_query} [(in|on) {target}]'], slots: { media_class: 'channel' }, domains: media },
+  // "play abbey road album", "play the chill playlist in the kitchen": the class said after the query (text only).
+  { intent: 'HassMediaSearchAndPlay', sentences: ['(play|put on) [the|my] {search_query} {media_class} [(in|on) {target}]'], domains: media, weak: true },
   { intent: 'HassMediaSearchAndPlay', sentences: ['(play|put on) [some] {search_query} (in|on) {target}', 'play [some] {search_query}', 'put on some {search_query}', 'i (want|would like) to (listen to|hear) [some] {search_query}', 'can i (hear|listen to) [some] {search_query}', '(let us|lets) (listen to|hear) [some] {search_query}', 'listen to {search_query}', '(shuffle|stream) {search_query}'], domains: media, weak: true },
 
   // Media transport and volume.
@@ -784,6 +789,9 @@ export const commandTemplates: readonly CommandTemplate[] = [
   { intent: 'HassTurnOff', sentences: ['stop {target}'], weak: true },
 ];
 
+/** Every template, most specific first (the matcher tries them in this order). */
+export const commandTemplates: readonly CommandTemplate[] = [...baseTemplates, ...haPhrasings];
+
 /** Requests heavy enough for a worker: the word that starts them and the task type they become. */
 export const coldTemplates: ReadonlyArray<{ task: string; sentences: readonly string[] }> = [
   { task: 'summarise', sentences: ['(summarise|summarize|sum up|recap|give me a summary of|give me a recap of) {request}'] },
@@ -812,7 +820,9 @@ const SLOT_PATTERNS: Record<string, string> = {
   media_class: alternation(Object.keys(MEDIA_CLASSES)),
 };
 
-const RULES = new RuleSet(expansionRules);
+/** The rules tier 0 matches with: the speech grammar's and those only text phrasings use. */
+export const textRules: Readonly<Record<string, string>> = { ...expansionRules, ...phrasingRules };
+const RULES = new RuleSet(textRules);
 
 /**
  * A regular expression for one sentence over normalised text with a trailing space (every piece ends in a
@@ -837,9 +847,12 @@ export function compileTemplate(sentence: string, extraSlots: Readonly<Record<st
         const kind = slotKinds[n.name];
         const pattern = extraSlots[n.name] ?? (kind ? SLOT_PATTERNS[kind] : undefined);
         if (!pattern) throw new InternalError('JARVIS_INTERNAL_INVARIANT', `unknown slot {${n.name}} in "${sentence}"`);
-        if (named.has(n.name)) return `(?:${pattern}) `;
-        named.add(n.name);
-        return `(?<${n.name}>${pattern}) `;
+        // A slot said in several places of one sentence ("the timer called {timer_name}" or "the {timer_name}
+        // timer"): each place its own group, `name__2`…, which the matcher reads as `name`.
+        let group = n.name;
+        for (let k = 2; named.has(group); k++) group = `${n.name}__${k}`;
+        named.add(group);
+        return `(?<${group}>${pattern}) `;
       }
     }
   };

@@ -251,7 +251,9 @@ export class EntityIndex {
 
   /** Resolves the words of a target ("the kitchen lights", "bedside lamp", "upstairs", "lights in here"). */
   resolve(text: string, constraints: TargetConstraints): ResolvedTarget | TargetFailure {
-    const raw = text.split(' ').filter(Boolean);
+    // "in this room" is here (not a room whose alias is "our room"); "in all the rooms", "every room" is everywhere.
+    const said = text.replace(/\bthis (?:room|area|space)\b|\bthe (?:room|area|space)$/g, 'here').replace(/\b(?:all|every|each) (?:of )?(?:the )?(?:rooms?|areas?)\b/g, 'everywhere');
+    const raw = said.split(' ').filter(Boolean);
     const tokens = raw.map(singular);
     const allFlag = tokens.some((t) => ALL_WORDS.has(t));
     const here = tokens.some((t) => HERE_WORDS.has(t));

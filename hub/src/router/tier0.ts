@@ -84,6 +84,16 @@ function withPlaces(sentences: readonly string[]): string[] {
   return out;
 }
 
+/** A template's groups by slot: a slot said in another place of the sentence (`timer_name__2`) is that slot. */
+function slotGroups(groups: Record<string, string | undefined>): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [key, value] of Object.entries(groups)) {
+    const slot = key.replace(/__\d+$/, '');
+    if (value !== undefined || !(slot in out)) out[slot] = out[slot] ?? value;
+  }
+  return out;
+}
+
 interface Compiled {
   template: CommandTemplate;
   regex: RegExp;
@@ -148,7 +158,7 @@ export class Tier0Router {
       if (!c.needs.every((w) => words.has(w))) continue;
       const m = c.regex.exec(subject);
       if (!m) continue;
-      const attempt = this.build(c, m.groups ?? {}, contextAreaId, norm);
+      const attempt = this.build(c, slotGroups(m.groups ?? {}), contextAreaId, norm);
       if (attempt.ok) return attempt.decision;
       if (!attempt.weak) failure ??= attempt.decision;
     }
@@ -175,6 +185,12 @@ export class Tier0Router {
       const v = slots[key];
       if (typeof v === 'number' && (v > 100 || v < 0)) return fail('JARVIS_ROUTE_OUT_OF_RANGE', `${v} percent is more than I can set.`);
     }
+    if (groups['start_duration'] !== undefined) {
+      // The length a timer was started with picks the timer: the duration itself unless one is added or taken.
+      const d = parseDuration(groups['start_duration']);
+      if (!d) return fail('JARVIS_ROUTE_BAD_DURATION', 'I did not understand which timer.', true);
+      slots[groups['duration'] === undefined && intent !== 'HassIncreaseTimer' && intent !== 'HassDecreaseTimer' ? 'duration' : 'start_duration'] = durationSeconds(d);
+    }
     if (groups['duration'] !== undefined) {
       const d = parseDuration(groups['duration']);
       if (!d) return fail('JARVIS_ROUTE_BAD_DURATION', 'I did not understand how long.', true);
@@ -184,10 +200,16 @@ export class Tier0Router {
     }
     if (intent === 'HassMediaSearchAndPlay') {
       const q = String(slots['search_query'] ?? '').replace(/^(?:the|a|an|some)\s+/, '');
-      if (NOT_A_SEARCH.test(q)) return fail('JARVIS_ROUTE_NO_MATCH', 'What should I play?', true);
+      if (NOT_A_SEARCH.test(q) || /^(?:the|a|an|some|my|this|that)?$/.test(q)) return fail('JARVIS_ROUTE_NO_MATCH', 'What should I play?', true);
     }
 
-    if (LOCAL_INTENTS.has(intent)) return this.finish(intent, slots, [], 0);
+    if (LOCAL_INTENTS.has(intent)) {
+      // A timer named by a place ("the kitchen timer", "the timer in the kitchen") is that area's too, as Home
+      // Assistant's timer sentences say it; the name stays for the timer list.
+      const timerArea = typeof slots['timer_name'] === 'string' && /Timer/.test(intent) && intent !== 'HassStartTimer' ? this.index.findArea(slots['timer_name']) : undefined;
+      if (timerArea) slots['area'] = timerArea.name;
+      return this.finish(intent, slots, [], 0);
+    }
 
     if (intent === 'HassShoppingListAddItem') {
       const list = this.index.snapshot.entities.find((e) => e.entity_id === 'todo.shopping_list') ?? this.index.snapshot.entities.find((e) => domainOf(e.entity_id) === 'todo' && /shopping/i.test(e.name));

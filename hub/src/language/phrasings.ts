@@ -1,0 +1,106 @@
+import type { CommandTemplate } from './templates.js';
+
+/**
+ * More of the ways Home Assistant's English sentences say its built-in intents (facts read from
+ * home-assistant/intents `sentences/en`: word orders, "illuminate", "turn out", "make sure … are off", a timer
+ * named or placed after the word timer, "increase/decrease X to N", "turn the volume up to N", "{query} album"),
+ * written as our own templates. All are `weak`: text only, so the speech grammar (strict templates) does not grow,
+ * and an unknown target makes them passive rather than a refusal. Tried after the templates of `templates.ts`.
+ */
+
+const covers = ['cover', 'valve'];
+const media = ['media_player'];
+
+/** Rules these templates use (kept apart from the speech grammar's rules, which compile only strict templates). */
+export const phrasingRules: Readonly<Record<string, string>> = {
+  // A timer said by its name, its place or its length after the word timer, or before it ("the pasta timer").
+  timer_ref:
+    '([the|my|a] (timer|timers) (named|called|for) [the|my|a] {timer_name}|[the|my] (timer|timers) (in|for) [the] {timer_name}|[the|my|a|an] {start_duration} (timer|timers)|[the|my|a] (timer|timers) (for|of) {start_duration}|[the|my|a] {timer_name} (timer|timers)|[the|my|a] (timer|timers))',
+  everywhere: '(everywhere|all over [the] (house|home|place)|throughout the (house|home)|in (every|each) room|in all [of] [the] rooms|in the (whole|entire) (house|home))',
+  value_verb: '(increase|decrease|raise|lower|bring|adjust|change|turn up|turn down|put)',
+};
+
+export const haPhrasings: readonly CommandTemplate[] = [
+  // Timers by name, place or length ("cancel the timer called pasta", "pause the timer for 10 minutes").
+  { intent: 'HassCancelAllTimers', sentences: ['<cancel> (all|every) [of] [the|my] {timer_name} timers', '<cancel> (all|every) [of] [the|my] timers (in|for) [the] {timer_name}'], weak: true },
+  { intent: 'HassCancelTimer', sentences: ['<cancel> <timer_ref>'], weak: true },
+  { intent: 'HassPauseTimer', sentences: ['(pause|hold|freeze|suspend) <timer_ref>', 'put <timer_ref> on hold'], weak: true },
+  { intent: 'HassUnpauseTimer', sentences: ['(resume|unpause|continue|restart|unfreeze) <timer_ref>', 'start <timer_ref> again'], weak: true },
+  {
+    intent: 'HassIncreaseTimer',
+    sentences: ['(add|put) [another|an extra|extra] {duration} [more|extra] (to|on) <timer_ref>', '(increase|extend|lengthen) <timer_ref> by {duration}'],
+    weak: true,
+  },
+  {
+    intent: 'HassDecreaseTimer',
+    sentences: ['(remove|take|subtract|knock|shave|cut|deduct) {duration} [(from|off)] <timer_ref>', '(decrease|reduce|shorten) <timer_ref> by {duration}'],
+    weak: true,
+  },
+  {
+    intent: 'HassTimerStatus',
+    sentences: [
+      '[how much] time [is] (left|remaining) (on|for|in) <timer_ref>',
+      'how (long|much longer) [is] (left|remaining) (on|for|in) <timer_ref>',
+      '(status of|check on|check) <timer_ref>',
+      '<timer_ref> status',
+    ],
+    weak: true,
+  },
+  {
+    intent: 'HassStartTimer',
+    sentences: [
+      '[<timer_ask>] [a|an|the|my] timer (for|of) {duration} (named|called|for) [the|my|a] {timer_name}',
+      '[<timer_ask>] [a|an|the|my] {duration} timer (named|called|for) [the|my|a] {timer_name}',
+      '(set|start|create|make) (my|the) timer (for|of) {duration}',
+    ],
+    weak: true,
+  },
+
+  // Lights on and off as Home Assistant says it.
+  { intent: 'HassTurnOn', sentences: ['illuminate {target}', '(light up|illuminate) <everywhere>', 'make sure {target} (is|are) [all] [switched|turned] on'], weak: true },
+  { intent: 'HassTurnOn', sentences: ['<turn> {target} on <everywhere>', '<turn> on {target} <everywhere>', '(activate|illuminate|light up) {target} <everywhere>'], targetWord: 'everywhere', weak: true },
+  { intent: 'HassTurnOff', sentences: ['<turn> {target} <off> <everywhere>', '<turn> <off> {target} <everywhere>', 'deactivate {target} <everywhere>'], targetWord: 'everywhere', weak: true },
+  { intent: 'HassTurnOn', sentences: ['light (it|this place|the place|things) up [in here|here]', 'light up [in here|here]'], domains: ['light'], weak: true },
+  { intent: 'HassTurnOff', sentences: ['<turn> out {target}', '<turn> {target} out'], domains: ['light'], weak: true },
+  { intent: 'HassTurnOff', sentences: ['make sure {target} (is|are) [all] [switched|turned] (<off>|out)'], weak: true },
+
+  // A value set with another verb ("increase the lamp to 60", "bring the blind to 40 percent").
+  {
+    intent: 'HassLightSet',
+    sentences: ['<value_verb> {target} [brightness] (to|at) {brightness} [percent] [brightness]', '<value_verb> [the] brightness (of|on|in|for) {target} to {brightness} [percent]', '{target} brightness [to|at] {brightness} [percent]'],
+    domains: ['light'],
+    weak: true,
+  },
+  { intent: 'HassLightSet', sentences: ['(<set>|bring) {target} [brightness] to (max|maximum|highest|full) [brightness]', '{target} (to|at) (max|maximum|highest) [brightness]'], slots: { brightness: 100 }, domains: ['light'], weak: true },
+  { intent: 'HassLightSet', sentences: ['(<set>|bring|dim) {target} [brightness] to (min|minimum|lowest) [brightness]', '{target} (to|at) (min|minimum|lowest) [brightness]'], slots: { brightness: 1 }, domains: ['light'], weak: true },
+  {
+    intent: 'HassLightSet',
+    sentences: ['(<set>|<turn>|bring) {target} (color|colour) [to] {color}', '[<set>|<turn>] [the] (color|colour) of {target} [to] {color}', '{target} (color|colour) [to] {color}'],
+    domains: ['light'],
+    weak: true,
+  },
+  { intent: 'HassSetPosition', sentences: ['<value_verb> {target} [position] (to|at) {position} [percent]'], domains: covers, weak: true },
+  {
+    intent: 'HassClimateSetTemperature',
+    sentences: [
+      '<value_verb> [the] (temperature|heat|heating|thermostat) [(in|on|of|for) {where}] to {temperature} <degrees>',
+      '<value_verb> {target} [temperature] to {temperature} <degrees>',
+      'turn [the] (temperature|heat|heating|thermostat) (up|down) to {temperature} <degrees> [[in|on] {where}]',
+    ],
+    domains: ['climate'],
+    weak: true,
+  },
+  {
+    intent: 'HassSetVolume',
+    sentences: [
+      'turn {target} [volume] (up|down) to {volume_level} [percent]',
+      'turn [the] volume (up|down) to {volume_level} [percent] [(on|in|for) {target}]',
+      'turn (up|down) [the] volume to {volume_level} [percent] [(on|in|for) {target}]',
+      '<value_verb> {target} volume to {volume_level} [percent]',
+      '<value_verb> [the] volume (of|on|in|for) {target} to {volume_level} [percent]',
+      '(on|in) {target} (<set>|turn [up|down]|change|put) the volume to {volume_level} [percent]',
+    ],
+    domains: media,
+    weak: true,
+  },
+];

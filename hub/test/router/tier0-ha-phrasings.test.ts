@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { loadRegistrySnapshot } from '../../src/home-assistant/registry-snapshot.js';
+import { Tier0Router } from '../../src/router/tier0.js';
+
+// Home Assistant's own ways of saying its built-in intents (word orders and verbs read from its English sentence
+// templates), checked with sentences written for these tests against the third household (home-c).
+const c = new Tier0Router(loadRegistrySnapshot(fileURLToPath(new URL('../../../tests/fixtures/registry/home-c.json', import.meta.url))));
+
+describe('tier 0: timers by name, place or length after the word timer', () => {
+  it.each([
+    ['timer for 12 minutes called rice', 'HassStartTimer', { duration: 720, timer_name: 'rice' }],
+    ['a 4 minute timer for the tea', 'HassStartTimer', { duration: 240, timer_name: 'tea' }],
+    ['set my timer for forty seconds', 'HassStartTimer', { duration: 40 }],
+    ['start a timer for half a minute', 'HassStartTimer', { duration: 30 }],
+    ['stop the timer called rice', 'HassCancelTimer', { timer_name: 'rice' }],
+    ['cancel the timer for 12 minutes', 'HassCancelTimer', { duration: 720 }],
+    ['cancel the timer in the laundry', 'HassCancelTimer', { timer_name: 'laundry', area: 'Laundry' }],
+    ['stop all the timers in the kitchen', 'HassCancelAllTimers', { area: 'Kitchen' }],
+    ['pause the timer named rice', 'HassPauseTimer', { timer_name: 'rice' }],
+    ['pause the 12 minute timer', 'HassPauseTimer', { duration: 720 }],
+    ['continue the timer for rice', 'HassUnpauseTimer', { timer_name: 'rice' }],
+    ['add 3 minutes to the timer called rice', 'HassIncreaseTimer', { duration: 180, timer_name: 'rice' }],
+    // The timer's own length picks it; the amount added is the duration.
+    ['increase the timer for 12 minutes by 2 minutes', 'HassIncreaseTimer', { duration: 120, start_duration: 720 }],
+    ['take a minute off the timer for rice', 'HassDecreaseTimer', { duration: 60, timer_name: 'rice' }],
+    ['decrease the timer called rice by 30 seconds', 'HassDecreaseTimer', { duration: 30, timer_name: 'rice' }],
+    ['how long is left on the timer called rice', 'HassTimerStatus', { timer_name: 'rice' }],
+    ['status of the 12 minute timer', 'HassTimerStatus', { duration: 720 }],
+    ['time left on the kitchen timers', 'HassTimerStatus', { area: 'Kitchen' }],
+  ] as const)('%s', (text, intent, slots) => {
+    expect(c.route(text)).toMatchObject({ intent, path: 'hot', slots });
+  });
+});
+
+describe('tier 0: lights and values in Home Assistant\'s words', () => {
+  it.each([
+    ['illuminate the landing', {}, 'HassTurnOn', { area: 'Landing', domain: 'light' }],
+    ['turn out the lights in the nursery', {}, 'HassTurnOff', { area: 'Nursery', domain: 'light' }],
+    ['turn the landing light out', {}, 'HassTurnOff', { name: 'Landing Light' }],
+    ['make sure all the lights are off', {}, 'HassTurnOff', { domain: 'light' }],
+    ['switch the lights on in every room', {}, 'HassTurnOn', { domain: 'light' }],
+    ['light it up', { area: 'Studio' }, 'HassTurnOn', { area: 'Studio', domain: 'light' }],
+    // "this room" is the speaker's room, not the bedroom whose alias is "our room".
+    ['turn off the lights in this room', { area: 'Nursery' }, 'HassTurnOff', { area: 'Nursery', domain: 'light' }],
+    ['increase the drafting lamp to seventy', {}, 'HassLightSet', { name: 'Drafting Lamp', brightness: 70 }],
+    ['bring the vanity light to 35%', {}, 'HassLightSet', { name: 'Vanity Light', brightness: 35 }],
+    ['drafting lamp brightness 45', {}, 'HassLightSet', { name: 'Drafting Lamp', brightness: 45 }],
+    ['set the vanity light to minimum brightness', {}, 'HassLightSet', { name: 'Vanity Light', brightness: 1 }],
+    ['set the vanity light color to purple', {}, 'HassLightSet', { name: 'Vanity Light', color: 'purple' }],
+    ['decrease the skylight to 15 percent', {}, 'HassSetPosition', { name: 'Skylight', position: 15 }],
+    ['adjust the landing temp to 18', {}, 'HassClimateSetTemperature', { area: 'Landing', temperature: 18 }],
+    ['turn up the heating to twenty two', { area: 'Nursery' }, 'HassClimateSetTemperature', { temperature: 22 }],
+    ['set the thermostat to 20 c', {}, 'HassClimateSetTemperature', { name: 'Downstairs Thermostat', temperature: 20 }],
+    ['what is the current temp in the studio', {}, 'HassClimateGetTemperature', { area: 'Studio' }],
+    ['turn the gym speaker volume up to 55', {}, 'HassSetVolume', { name: 'Gym Speaker', volume_level: 55 }],
+    ['turn the volume down to 20 on the patio speaker', {}, 'HassSetVolume', { name: 'Patio Speaker', volume_level: 20 }],
+    ['play abbey road album on the gym speaker', {}, 'HassMediaSearchAndPlay', { name: 'Gym Speaker', search_query: 'abbey road', media_class: 'album' }],
+  ] as const)('%s', (text, context, intent, slots) => {
+    expect(c.route(text, context)).toMatchObject({ intent, path: 'hot', slots });
+  });
+
+  it('takes "in the space" said last for the room here, and never plays a bare article', () => {
+    expect(c.route('turn on the lights in the space', { area: 'Studio' }).slots).toMatchObject({ area: 'Studio' });
+    expect(c.route('play the radio', { area: 'Kitchen' }).slots['search_query']).not.toBe('the');
+  });
+});
