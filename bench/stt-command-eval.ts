@@ -50,6 +50,14 @@ export interface UtteranceRecord {
   candidate?: string;
   /** The second opinion's other sentence, when it disagreed. */
   alternative?: string;
+  /** The N-best list's whole sentences with their scores relative to the best (when the engine's list was on). */
+  nbest?: Array<{ text: string; score: number }>;
+  /** Posterior mass of the text's action in the N-best list (when the engine knew the router's reading). */
+  agreement?: number;
+  /** The search's best path when the N-best action vote chose another sentence. */
+  bestPath?: string;
+  /** Length of the utterance's audio. */
+  durationMs?: number;
   /** Whether tier 0 takes the annotated action from the best path (accepted or not): what recognition alone gets right. */
   bestPathRight?: boolean;
   decodeMs: number;
@@ -121,13 +129,15 @@ export async function runMatrix(
     const decision = t.text === '' ? { intent: null, slots: {}, path: 'passive' } : safeRoute(router, t.text, context);
     const { outcome, why } = classify(ex, decision);
     const textRight = judge(ex, router.route(ex.text, context)) === undefined;
-    const best = t.text || t.candidate || '';
+    const best = t.bestPath || t.text || t.candidate || '';
     const bestPathRight = ex.intent !== null && best !== '' && classify(ex, safeRoute(router, best, context)).outcome === 'right';
     out.push({
       id: item.id, line: ex.line, voice: item.voice, wpm: item.wpm, noise: item.noise, snrDb: item.snrDb, openVocabulary: item.openVocabulary,
       command: ex.intent !== null, intent: ex.intent, text: t.text, ...(t.margin !== undefined ? { margin: t.margin } : {}),
       ...(t.wordMargin !== undefined ? { wordMargin: t.wordMargin } : {}), snrEstimate: Math.round(estimateSnrDb(pcm) * 10) / 10, ...(t.rejected ? { rejected: t.rejected } : {}),
       ...(t.grammar ? { grammar: t.grammar } : {}), ...(t.candidate ? { candidate: t.candidate } : {}), ...(t.alternative ? { alternative: t.alternative } : {}), bestPathRight,
+      ...(t.nbest ? { nbest: t.nbest.map((h) => ({ text: h.text, score: h.score })) } : {}), ...(t.agreement !== undefined ? { agreement: Math.round(t.agreement * 1e4) / 1e4 } : {}),
+      ...(t.bestPath ? { bestPath: t.bestPath } : {}), durationMs: Math.round(pcm.length / 16),
       decodeMs: Math.round(t.timings.decodeMs), got: { intent: decision.intent, slots: { ...decision.slots } }, outcome, ...(why ? { why } : {}), textRight,
       inGrammar: recogniser.inGrammar(ex.text),
     });

@@ -7,6 +7,7 @@
  * `JARVIS_TUNE_POLITE=0` leaves out "could you … please", `JARVIS_TUNE_HEY=1` adds "hey jarvis …",
  * `JARVIS_TUNE_ONOFF=off|names|places` picks the "<target> on|off" forms (default `DEFAULT_SPEECH_ON_OFF`, places); `JARVIS_TUNE_FORMS=homeKinds,kindInPlace,quantifiers` picks the
  * target forms (default the speech grammar's `SPEECH_TARGET_FORMS`, empty = none). `JARVIS_TUNE_SECOND=0` turns off the second opinion; `JARVIS_TUNE_SPEECH=0` keeps the router's rule spellings and articles; `JARVIS_TUNE_DOMAINS=0` turns off the domain-limited targets.
+ * `JARVIS_TUNE_NBEST=20` asks the lattice for that many N-best sentences and records them (for bench/stt-nbest-consensus.ts).
  * `home`: the whole-home grammar only (as before issue 14's per-area grammars); `area`: the speaking device's area
  * first, the whole home when that declines. `JARVIS_TUNE_AREA_ONLY=1` keeps the sentences with a device area
  * (the only ones the area grammar can change).
@@ -34,11 +35,13 @@ const formsEnv = process.env['JARVIS_TUNE_FORMS'];
 const grammarOptions = commandGrammar({ speech, polite, hey, ...(onOff === undefined ? {} : { onOff }) });
 const targetForms: TargetForms = formsEnv === undefined ? (grammarOptions.targetForms ?? {}) : Object.fromEntries(formsEnv.split(',').filter(Boolean).map((f) => [f, true]));
 const extra = (process.env['JARVIS_TUNE_ARGS'] ?? '').split(' ').filter((x) => x !== '');
+const nbestSize = Number(process.env['JARVIS_TUNE_NBEST'] ?? 0);
 
 const names = namesFromRegistry(loadRegistrySnapshot(sideSources('tune').home));
 const options: GrammarEngineOptions = {
   modelDir: DEFAULT_SPHINX_MODEL, names: { ...names, entities: [...names.entities, ...KIND_TARGETS] }, ...grammarOptions, targetForms,
   areaGrammars: variant === 'area', domainTargets: domains, secondOpinion: second, decoderArgs: extra,
+  ...(nbestSize > 0 ? { consensus: { size: nbestSize } } : {}),
 };
 const engine = new GrammarEngine(options);
 const t0 = performance.now();
@@ -54,7 +57,7 @@ try {
 } finally {
   await engine.stop();
 }
-const label = `tune-${variant}${domains ? '-dom' : ''}${speech ? '-sp' : ''}${polite ? '-pol' : ''}${hey ? '-hey' : ''}${onOff ? `-${onOff}` : ''}${formsEnv === undefined ? '' : `-f${Object.keys(targetForms).map((k) => k.slice(0, 4)).join('')}`}${second ? '-2nd' : ''}${areaOnly ? '-areaonly' : ''}-e${every}${extra.length ? '-args' : ''}`;
+const label = `tune-${variant}${domains ? '-dom' : ''}${speech ? '-sp' : ''}${polite ? '-pol' : ''}${hey ? '-hey' : ''}${onOff ? `-${onOff}` : ''}${formsEnv === undefined ? '' : `-f${Object.keys(targetForms).map((k) => k.slice(0, 4)).join('')}`}${second ? '-2nd' : ''}${nbestSize > 0 ? `-nb${nbestSize}` : ''}${areaOnly ? '-areaonly' : ''}-e${every}${extra.length ? '-args' : ''}`;
 process.stderr.write(`records in ${saveRecords(label, records)}\n`);
 const closed = records.filter((r) => !r.openVocabulary);
 for (const [name, keep] of [['all', () => true], ['clean', (r: UtteranceRecord) => r.noise === 'clean'], ['noisy', (r: UtteranceRecord) => r.noise !== 'clean']] as const) {

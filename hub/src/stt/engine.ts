@@ -61,6 +61,23 @@ export interface Transcript {
    * sentences preferred ("stop the vacuum" for "start the vacuum"): the hearing was unsure, so it was declined.
    */
   alternative?: string;
+  /**
+   * Grammar engine only, when its N-best list is on: the whole sentences of the search's lattice, best first, with
+   * their score relative to the best and their share of the list's probability mass.
+   */
+  nbest?: Array<{ text: string; score: number; posterior: number }>;
+  /**
+   * Grammar engine only, when it knows the router's reading (`actionOf`): the posterior mass of the N-best sentences
+   * that mean the same action as the text (or the candidate), 0..1.
+   */
+  agreement?: number;
+  /**
+   * Grammar engine only: its estimate of the utterance's signal-to-noise ratio in dB (`estimateSnrDb` of the audio it
+   * decoded), which its acceptance thresholds were interpolated by; the hearing policy bands by the same figure.
+   */
+  snrDb?: number;
+  /** Grammar engine only: the search's best path, when the N-best action vote chose another sentence as the text. */
+  bestPath?: string;
 }
 
 /** A partial result of a streaming transcription. */

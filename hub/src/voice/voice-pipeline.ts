@@ -494,7 +494,8 @@ export class VoicePipeline implements Component {
       const grammar = result?.grammar ?? (result?.winner === 'grammar' ? transcript : undefined) ?? (grammarResult ? await grammarResult.catch(() => undefined) : undefined);
       if (run.ended !== undefined) return;
       if (grammar?.engine === 'grammar') {
-        const estimate = estimateSnrDb(pcm);
+        // The engine's own estimate (the one its accept rule used), recomputed only for a transcript without it.
+        const estimate = typeof grammar.snrDb === 'number' ? grammar.snrDb : estimateSnrDb(pcm);
         const snrDb = Number.isFinite(estimate) ? Math.round(estimate * 10) / 10 : 0;
         const h = hear(grammar, snrDb, this.hearingBars);
         heard = { band: h.band, snrDb };

@@ -29,7 +29,7 @@ const BARS: HearingBars = {
   confirm: 'action', disagreed: 'candidate', askQueries: true,
 };
 
-type Heard = Pick<Transcript, 'text' | 'margin' | 'wordMargin' | 'candidate' | 'alternative'>;
+type Heard = Pick<Transcript, 'text' | 'margin' | 'wordMargin' | 'candidate' | 'alternative' | 'snrDb'>;
 
 /**
  * The grammar recogniser as the speech service runs it with whisper off: `probe` is the grammar alone; `command`
@@ -163,6 +163,14 @@ describe.skipIf(!tools)('hearing policy through the voice pipeline', () => {
     expect(calls()).toEqual(['light.turn_on light.kitchen']);
     expect(said).toHaveLength(1);
     expect(said[0]).not.toMatch(/^Did you say/);
+  });
+
+  it('bands by the SNR the recogniser judged the audio at when the transcript carries it, not a new estimate', async () => {
+    // Margin 7 is sure for this clean clip (previous test); said at the engine's 5 dB it is under the noisy sure bar (10).
+    await say('turn on the kitchen lights', { text: 'turn on the kitchen light', margin: 7, wordMargin: -10, snrDb: 5 });
+    expect(said).toEqual(['Did you say turn on the Kitchen Light?']);
+    expect(calls()).toEqual([]);
+    expect(runs.list()[0]!.events.find((e) => e.type === 'stt-end')?.data).toMatchObject({ hearing: 'unsure', snrDb: 5 });
   });
 
   it('with whisper on, whisper\'s text keeps its behaviour; when whisper hears nothing the close guess is asked about', async () => {

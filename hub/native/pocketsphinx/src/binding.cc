@@ -207,9 +207,10 @@ class Decoder : public Napi::ObjectWrap<Decoder> {
 
 class DecodeWorker : public Napi::AsyncWorker {
  public:
-  DecodeWorker(Napi::Env env, Decoder* decoder, Napi::Object keepAlive, std::string search, const int16_t* data, size_t n, bool fresh)
+  DecodeWorker(Napi::Env env, Decoder* decoder, Napi::Object keepAlive, std::string search, const int16_t* data, size_t n, bool fresh,
+               uint32_t nbest)
       : Napi::AsyncWorker(env), deferred_(Napi::Promise::Deferred::New(env)), decoder_(decoder), search_(std::move(search)),
-        samples_(data, data + n), fresh_(fresh) {
+        samples_(data, data + n), fresh_(fresh), nbest_(nbest) {
     keep_.Reset(keepAlive, 1);
   }
 
@@ -232,6 +233,8 @@ class DecodeWorker : public Napi::AsyncWorker {
     if (hyp != nullptr) hyp_ = hyp;
     score_ = score;
     frames_ = ps_get_n_frames(ps);
+    // Also when the search found no sentence: the lattice may still hold strings (the caller keeps whole sentences).
+    if (nbest_ > 0) CollectNbest(ps);
     if (hyp == nullptr) return;
     // Per-word acoustic and language scores: rejection compares acoustic evidence only, so it does not
     // depend on how many sentences the grammar has (the language score does, through 1/N branch weights).
@@ -242,6 +245,31 @@ class DecodeWorker : public Napi::AsyncWorker {
       ps_seg_prob(seg, &s.ascr, &s.lscr, &s.lback);
       segments_.push_back(std::move(s));
     }
+  }
+
+  // The N best distinct word strings of the utterance's lattice (A* over the word graph the search left; for an
+  // FSG search pocketsphinx builds it from the search history, whatever -bestpath says), best first, with their
+  // path scores (acoustic + the grammar's transition scores, same log base as `score`). The lattice's end is any
+  // word ending on the last frame, so a string may stop short of the grammar's final state: the caller checks.
+  // A* yields paths, not strings (one string over several segmentations), so at most kPathsPerString × N paths
+  // are walked.
+  void CollectNbest(ps_decoder_t* ps) {
+    static constexpr uint32_t kPathsPerString = 20;
+    uint32_t paths = 0;
+    ps_nbest_t* it = ps_nbest(ps);
+    while (it != nullptr && nbestHyps_.size() < nbest_ && paths < kPathsPerString * nbest_) {
+      int32 score = 0;
+      const char* hyp = ps_nbest_hyp(it, &score);
+      paths++;
+      if (hyp != nullptr) {
+        std::string text(hyp);
+        bool seen = false;
+        for (const auto& h : nbestHyps_) seen = seen || h.text == text;
+        if (!seen) nbestHyps_.push_back(NbestHyp{std::move(text), score});
+      }
+      it = ps_nbest_next(it);  // frees the iterator when the list ends
+    }
+    if (it != nullptr) ps_nbest_free(it);
   }
 
   void OnOK() override {
@@ -262,6 +290,16 @@ class DecodeWorker : public Napi::AsyncWorker {
       segs.Set(static_cast<uint32_t>(i), o);
     }
     out.Set("segments", segs);
+    if (nbest_ > 0) {
+      Napi::Array list = Napi::Array::New(env, nbestHyps_.size());
+      for (size_t i = 0; i < nbestHyps_.size(); i++) {
+        Napi::Object o = Napi::Object::New(env);
+        o.Set("hyp", Napi::String::New(env, nbestHyps_[i].text));
+        o.Set("score", Napi::Number::New(env, nbestHyps_[i].score));
+        list.Set(static_cast<uint32_t>(i), o);
+      }
+      out.Set("nbest", list);
+    }
     deferred_.Resolve(out);
   }
 
@@ -282,6 +320,7 @@ class DecodeWorker : public Napi::AsyncWorker {
   Napi::Promise::Deferred deferred_;
   Decoder* decoder_;
   Napi::ObjectReference keep_;
+  struct NbestHyp { std::string text; int32 score; };
   struct Segment { std::string word; int start = 0; int end = 0; int32 ascr = 0; int32 lscr = 0; int32 lback = 0; };
   std::string search_;
   std::vector<int16_t> samples_;
@@ -291,14 +330,19 @@ class DecodeWorker : public Napi::AsyncWorker {
   int32 score_ = 0;
   int32 frames_ = 0;
   bool fresh_ = false;
+  uint32_t nbest_ = 0;
+  std::vector<NbestHyp> nbestHyps_;
 };
 
-// decode(searchName, Int16Array, fresh?) → Promise<{ hyp: string | null, score, frames, segments }>; with
+// decode(searchName, Int16Array, fresh?, nbest?) → Promise<{ hyp: string | null, score, frames, segments, nbest? }>; with
 // fresh = true the front end's stream state (noise and silence statistics, which otherwise carry over from
 // the previous utterance) is reset first (ps_start_stream), so the same audio always decodes the same; score is the
 // best path's acoustic+language log score in pocketsphinx's log base (larger is better); segments are the
 // path's words and fillers (<sil>, [NOISE]) with start/end frames and their acoustic (ascr) and language
-// (lscr) scores.
+// (lscr) scores. With nbest = N (an integer 1..kMaxNbest) the result also has `nbest`: up to N distinct word strings
+// of the lattice, best first, as { hyp, score } (see CollectNbest).
+static constexpr uint32_t kMaxNbest = 200;
+
 Napi::Value Decoder::Decode(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   CheckOpen(env);
@@ -315,7 +359,16 @@ Napi::Value Decoder::Decode(const Napi::CallbackInfo& info) {
     if (!info[2].IsBoolean()) throw CodedTypeError(env, "JARVIS_STT_BAD_ARGUMENT", "decode's third argument (fresh) must be a boolean");
     fresh = info[2].As<Napi::Boolean>().Value();
   }
-  auto* worker = new DecodeWorker(env, this, Value(), info[0].As<Napi::String>().Utf8Value(), pcm.Data(), pcm.ElementLength(), fresh);
+  uint32_t nbest = 0;
+  if (info.Length() >= 4 && !info[3].IsUndefined()) {
+    if (!info[3].IsNumber()) throw CodedTypeError(env, "JARVIS_STT_BAD_ARGUMENT", "decode's fourth argument (nbest) must be a number");
+    double n = info[3].As<Napi::Number>().DoubleValue();
+    if (!(n >= 0 && n <= kMaxNbest) || n != static_cast<double>(static_cast<uint32_t>(n))) {
+      throw CodedError(env, "JARVIS_STT_BAD_ARGUMENT", "decode's nbest must be an integer from 0 to " + std::to_string(kMaxNbest));
+    }
+    nbest = static_cast<uint32_t>(n);
+  }
+  auto* worker = new DecodeWorker(env, this, Value(), info[0].As<Napi::String>().Utf8Value(), pcm.Data(), pcm.ElementLength(), fresh, nbest);
   Napi::Promise promise = worker->Promise();
   worker->Queue();
   return promise;

@@ -8,17 +8,18 @@ import {
   compileGrammar, defaultExpansionRules, defaultTemplates, FsgWalker, parseTemplate, sentencesFsg, spokenWords, TemplateError,
   type CompiledGrammar, type GrammarSource, type GrammarTemplate, type TemplateNode, type WordFsg,
 } from '../../language/index.js';
+import { actionConsensus, posteriors, type ActionOf, type ConsensusOptions, type NbestHypothesis } from './consensus.js';
 import { espeakPronouncer, type Pronouncer } from './pronounce.js';
 import { areaGrammarNames, areaKey, domainTargets, domainTargetSlot, slotPhrases, type GrammarNames, type TargetForms } from './slots.js';
 
 interface DecodeSegment { word: string; start: number; end: number; ascr: number; lscr: number }
-interface DecodeResult { hyp: string | null; score: number; frames: number; segments: DecodeSegment[] }
+interface DecodeResult { hyp: string | null; score: number; frames: number; segments: DecodeSegment[]; nbest?: Array<{ hyp: string; score: number }> }
 interface NativeDecoder {
   setJsgf(name: string, jsgf: string): void;
   setFsg(name: string, fsg: WordFsg): void;
   lookupWord(word: string): string | null;
   addWord(word: string, phones: string): void;
-  decode(search: string, pcm: Int16Array, fresh?: boolean): Promise<DecodeResult>;
+  decode(search: string, pcm: Int16Array, fresh?: boolean, nbest?: number): Promise<DecodeResult>;
   free(): void;
 }
 interface PocketsphinxAddon { Decoder: new (args: string[]) => NativeDecoder }
@@ -91,6 +92,12 @@ export const MAX_AREA_GRAMMARS = 40;
  * (`SPEECH_TARGET_FORMS` in stt/command-grammar.ts).
  */
 export const DEFAULT_TARGET_FORMS: TargetForms = {};
+
+/**
+ * The N-best list as shipped (see {@link GrammarEngineOptions.consensus}): measured on the TUNE half
+ * (hub/src/stt/README.md, "N-best action consensus").
+ */
+export const DEFAULT_CONSENSUS: ConsensusOptions = { size: 0, scale: 0.05, pick: 'best-path', possibleOnly: false };
 
 /** Most sentences of the second-opinion grammar besides the best path itself. */
 export const MAX_NEIGHBOURS = 400;
@@ -170,6 +177,17 @@ export interface GrammarEngineOptions {
    * complete (`Transcript.continues` false), so the hub ends it on its first pause instead of waiting for a "please".
    */
   trailingWords?: readonly string[];
+  /**
+   * The N-best list (default {@link DEFAULT_CONSENSUS}): how many distinct sentences the lattice is asked for, how
+   * their scores become posteriors, and whether the text is the best path or the best sentence of the action with
+   * the most posterior mass. Only whole sentences of the grammar are kept.
+   */
+  consensus?: Partial<ConsensusOptions>;
+  /**
+   * What the router would do with a sentence (injected by whoever builds the engine: the speech part does not know
+   * the router). Without it the N-best list is reported but sentences are not grouped by action.
+   */
+  actionOf?: ActionOf;
   /** Ways of saying a target besides names and "<place> <kind>" (see {@link TargetForms}; default {@link DEFAULT_TARGET_FORMS}). */
   targetForms?: TargetForms;
   logger?: Logger;
@@ -246,6 +264,21 @@ export class GrammarEngine implements SttEngine, Component {
       const warm = warmUpSamples();
       await Promise.all([decoder.decode('command', warm, true).catch(() => undefined), loopDecoder.decode('loop', warm, true)]);
     }
+  }
+
+  private get consensus(): ConsensusOptions {
+    return { ...DEFAULT_CONSENSUS, ...this.options.consensus };
+  }
+
+  /** The whole sentences of a decode's N-best list with their posteriors (the best path first when it is one). */
+  private nbestOf(command: DecodeResult, search: string, scale: number): NbestHypothesis[] {
+    const walker = this.walkers.get(search);
+    const list = (command.nbest ?? []).map((h) => ({ text: h.hyp.trim().replace(/\s+/g, ' '), score: h.score }))
+      .filter((h) => h.text !== '' && walker?.continues(h.text.split(' ')) !== undefined);
+    const best = command.hyp?.trim().replace(/\s+/g, ' ') ?? '';
+    // The lattice's best can differ from the search's best path; the best path is always in the vote.
+    if (best !== '' && !list.some((h) => h.text === best)) list.unshift({ text: best, score: Math.max(command.score, ...list.map((h) => h.score)) });
+    return posteriors(list, scale);
   }
 
   private get state(): DecoderState {
@@ -378,6 +411,8 @@ export class GrammarEngine implements SttEngine, Component {
       const started = performance.now();
       const areaSearch = options.area ? this.areaSearches.get(areaKey(options.area)) : undefined;
       const snr = estimateSnrDb(pcm16k);
+      const consensus = this.consensus;
+      const nbestSize = consensus.size > 0 ? Math.min(200, Math.floor(consensus.size)) : undefined;
       let command: DecodeResult;
       let loop: DecodeResult;
       let search = areaSearch ?? 'command';
@@ -389,13 +424,13 @@ export class GrammarEngine implements SttEngine, Component {
         const fresh = this.state === 'fresh';
         const loopPass = loopDecoder.decode('loop', pcm, fresh);
         loopPass.catch(() => undefined);
-        command = await decoder.decode(search, pcm, fresh);
+        command = await decoder.decode(search, pcm, fresh, nbestSize);
         loop = await loopPass;
         verdict = this.judge(command, loop, snr);
         if (!verdict.ok && areaSearch !== undefined) {
           // The device's own area first; the whole home only when that declines (issue 14).
           search = 'command';
-          command = await decoder.decode(search, pcm, fresh);
+          command = await decoder.decode(search, pcm, fresh, nbestSize);
           verdict = this.judge(command, loop, snr);
         }
         if (this.options.secondOpinion !== false && command.hyp?.trim() && Number.isFinite(verdict.margin)) {
@@ -414,20 +449,28 @@ export class GrammarEngine implements SttEngine, Component {
       const decodeMs = performance.now() - started;
       const timings = { queueMs: started - queued, decodeMs, totalMs: performance.now() - queued };
       const { margin, wordMargin, minMargin } = verdict;
-      const text = command.hyp?.trim() ?? '';
+      const bestPath = command.hyp?.trim() ?? '';
+      const nbest = nbestSize === undefined ? undefined : this.nbestOf(command, search, consensus.scale);
+      const voted = nbest !== undefined && bestPath !== '' && this.options.actionOf
+        ? actionConsensus(bestPath.replace(/\s+/g, ' '), nbest, this.options.actionOf, options.area, consensus) : undefined;
+      const text = voted?.changed ? voted.text : bestPath;
+      const nbestFields = {
+        ...(Number.isFinite(snr) ? { snrDb: snr } : {}),
+        ...(nbest !== undefined ? { nbest } : {}), ...(voted ? { agreement: voted.agreement } : {}), ...(voted?.changed ? { bestPath } : {}),
+      };
       const grammar = search === 'command' ? 'home' as const : 'area' as const;
       const secondOpinion = alternative === undefined ? {} : { alternative };
       if (!verdict.ok || alternative !== undefined) {
         return {
           text: '', confidence: 0, segments: [], engine: 'grammar', timings, rejected: 'out-of-grammar', grammar,
-          ...(Number.isFinite(margin) ? { margin, wordMargin } : {}), ...(text !== '' ? { candidate: text } : {}), ...secondOpinion,
+          ...(Number.isFinite(margin) ? { margin, wordMargin } : {}), ...(text !== '' ? { candidate: text } : {}), ...secondOpinion, ...nbestFields,
         };
       }
       // Maps the margin onto 0.5..1: at the threshold a result is a coin toss, 8 above it is certain.
       const confidence = Math.min(1, 0.5 + (margin - minMargin) / 16);
       const endMs = (pcm.length / 16);
       const continues = this.walkers.get(search)?.continues(text.split(/\s+/), this.trailing) ?? true;
-      return { text, confidence, segments: [{ text, startMs: 0, endMs, confidence }], engine: 'grammar', timings, margin, wordMargin, continues, grammar };
+      return { text, confidence, segments: [{ text, startMs: 0, endMs, confidence }], engine: 'grammar', timings, margin, wordMargin, continues, grammar, ...nbestFields };
     });
   }
 

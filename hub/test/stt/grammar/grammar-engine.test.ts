@@ -213,6 +213,37 @@ describe.skipIf(!haveModel)('GrammarEngine (PocketSphinx in-process)', () => {
     }
   }, 120_000);
 
+  it.skipIf(!tools)('with the N-best list on, a clean command carries its whole-sentence list, the agreement of its action and the SNR it was judged at', async () => {
+    const seen: string[] = [];
+    // A toy reading: the first two words are the action ("open the", "turn on"), so near sentences share it.
+    const engine = new GrammarEngine({ names: SMALL_HOME, consensus: { size: 10 }, actionOf: (text) => (seen.push(text), text.split(' ').slice(0, 2).join(' ')) });
+    await engine.start();
+    try {
+      const t = await engine.transcribe(loadPcm(speak('open the garage door')));
+      expect(t.text).toBe('open the garage door');
+      const list = t.nbest ?? [];
+      expect(list[0]).toMatchObject({ text: t.text, score: 0 });
+      expect(list.every((h) => engine.inGrammar(h.text))).toBe(true);
+      expect(list.reduce((a, h) => a + h.posterior, 0)).toBeCloseTo(1, 9);
+      expect(t.agreement).toBeGreaterThan(0);
+      expect(t.agreement).toBeLessThanOrEqual(1);
+      expect(seen).toContain('open the garage door');
+      expect(t.snrDb).toBeGreaterThan(20);
+      const none = new GrammarEngine({ names: SMALL_HOME });
+      await none.start();
+      try {
+        const plain = await none.transcribe(loadPcm(speak('open the garage door')));
+        expect(plain.nbest).toBeUndefined();
+        expect(plain.agreement).toBeUndefined();
+        expect(plain.snrDb).toBe(t.snrDb);
+      } finally {
+        await none.stop();
+      }
+    } finally {
+      await engine.stop();
+    }
+  }, 120_000);
+
   it('decode refuses a non-boolean `fresh` flag, and a fresh decode does not depend on what was decoded before', async () => {
     type Decoded = { hyp: string | null; score: number };
     type D = { setJsgf(name: string, jsgf: string): void; decode(s: string, pcm: Int16Array, fresh?: unknown): Promise<Decoded>; free(): void };
@@ -232,6 +263,42 @@ describe.skipIf(!haveModel)('GrammarEngine (PocketSphinx in-process)', () => {
       d.free();
     }
   });
+
+  it('decode refuses a malformed `nbest` count with a coded error, and lists distinct strings best first, the best path among them', async () => {
+    type Decoded = { hyp: string | null; score: number; nbest?: Array<{ hyp: string; score: number }> };
+    type D = { setJsgf(name: string, jsgf: string): void; decode(s: string, pcm: Int16Array, fresh?: unknown, nbest?: unknown): Promise<Decoded>; free(): void };
+    const addon = loadAddon<{ Decoder: new (args: string[]) => D }>('pocketsphinx');
+    const d = new addon.Decoder(['-hmm', `${DEFAULT_SPHINX_MODEL}/en-us`, '-dict', `${DEFAULT_SPHINX_MODEL}/cmudict-en-us.dict`, '-logfn', '/dev/null', '-bestpath', 'no']);
+    try {
+      d.setJsgf('g', '#JSGF V1.0;\ngrammar g;\npublic <g> = (open | close) the (door | window | garage door);\n');
+      for (const bad of [-1, 1.5, 201, Number.NaN, '3', true]) {
+        let thrown: unknown;
+        try {
+          await d.decode('g', new Int16Array(1600), false, bad);
+        } catch (err) {
+          thrown = err;
+        }
+        expect({ bad, code: (thrown as { code?: string } | undefined)?.code }).toEqual({ bad, code: 'JARVIS_STT_BAD_ARGUMENT' });
+      }
+      expect((await d.decode('g', new Int16Array(1600), false)).nbest).toBeUndefined();
+      if (!tools) return;
+      // In 5 dB white noise the lattice holds other strings too ("open the door", and "open the garage", which stops
+      // short of the grammar's end: the engine keeps whole sentences only); clean, this clip's lattice has one.
+      const pcm = Int16Array.from(loadPcm(withNoise(speak('open the garage door'), 5)), (x) => Math.round(x * 32767));
+      const r = await d.decode('g', pcm, true, 5);
+      expect(r.hyp).toBe('open the garage door');
+      const list = r.nbest ?? [];
+      expect(list.length).toBeGreaterThan(1);
+      expect(list.length).toBeLessThanOrEqual(5);
+      // The lattice's end is any word ending on the last frame, so its best string may stop short of the grammar's end
+      // (here "open the garage", above the search's best path): the best path is in the list, not always first.
+      expect(list.map((h) => h.hyp)).toContain(r.hyp);
+      expect(new Set(list.map((h) => h.hyp)).size).toBe(list.length);
+      for (let i = 1; i < list.length; i++) expect(list[i]!.score).toBeLessThanOrEqual(list[i - 1]!.score);
+    } finally {
+      d.free();
+    }
+  }, 60_000);
 
   it('refuses a malformed automaton in setFsg with a coded error and keeps the search it had', () => {
     type Fsg = { states: unknown; start: unknown; final: unknown; words: unknown; arcs: unknown; probs: unknown };
