@@ -1,0 +1,117 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { DspChain } from './chain.js';
+import { AudioError } from './errors.js';
+import { loadResampler, ResampleStage } from './resample-stage.js';
+import { loadRnnoise, RNNOISE_RATE, RnnoiseStage } from './rnnoise-stage.js';
+import { chainDelayMs } from '../segmenter/pipeline-delay.js';
+
+/**
+ * Denoises a whole 16 kHz utterance: 16 → 48 kHz, RNNoise, 48 → 16 kHz, in 10 ms frames, with the chain's
+ * delay taken off so the output lines up sample for sample with the input (same length).
+ */
+export async function denoiseUtterance(pcm: Float32Array): Promise<Float32Array> {
+  if (!(pcm instanceof Float32Array)) throw new AudioError('JARVIS_AUDIO_BAD_FRAME', 'denoise takes the utterance as a Float32Array of 16 kHz samples');
+  await loadResampler();
+  const chain = new DspChain(16000, [new ResampleStage(16000, RNNOISE_RATE), new RnnoiseStage(await loadRnnoise()), new ResampleStage(RNNOISE_RATE, 16000)]);
+  try {
+    const delay = Math.round(chainDelayMs(chain) * 16);
+    const frames = Math.ceil((pcm.length + delay) / 160);
+    const out = new Float32Array(frames * 160);
+    for (let k = 0; k < frames; k++) {
+      const input = new Float32Array(160);
+      input.set(pcm.subarray(k * 160, Math.min(pcm.length, (k + 1) * 160)));
+      out.set(chain.processFrame({ sampleRate: 16000, samples: input, ts: 0, flags: 0, rawDb: 0 }).samples, k * 160);
+    }
+    return out.slice(delay, delay + pcm.length);
+  } finally {
+    chain.close();
+  }
+}
+
+/** Runs the thread from TypeScript source: tsx's ESM loader first, then the entry (development only). */
+const SOURCE_BOOTSTRAP = `const { workerData } = require('node:worker_threads');
+import(workerData.tsx).then(({ register }) => { register(); return import(workerData.entry); });`;
+
+/** tsx's ESM register API (its `import` export; require.resolve would give the CommonJS build). */
+function tsxEsmApi(): string {
+  return pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
+}
+
+interface Pending { resolve: (pcm: Float32Array) => void; reject: (err: Error) => void }
+type Reply = { id: number; pcm: Float32Array } | { id: number; error: string };
+
+/**
+ * {@link denoiseUtterance} on a worker thread. RNNoise at 48 kHz costs a few hundred microseconds per 10 ms
+ * frame, so a passive utterance of a few seconds blocked the event loop — and every device's audio with it —
+ * for 100–300 ms when it ran on the main thread (the cause of the front end falling behind at ~20 devices).
+ * Utterances are denoised in the order given; the thread starts on first use and is one per front end.
+ */
+export class DenoiseWorker {
+  private worker: Worker | undefined;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private closed = false;
+
+  /** Resolves to the denoised utterance; rejects with a coded error when the thread failed or was closed. */
+  denoise(pcm: Float32Array): Promise<Float32Array> {
+    if (!(pcm instanceof Float32Array)) return Promise.reject(new AudioError('JARVIS_AUDIO_BAD_FRAME', 'denoise takes the utterance as a Float32Array of 16 kHz samples'));
+    if (this.closed) return Promise.reject(new AudioError('JARVIS_AUDIO_DENOISE_FAILED', 'the denoise thread was closed'));
+    const worker = this.start();
+    const id = this.nextId++;
+    return new Promise<Float32Array>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      // A copy goes over (the caller keeps its utterance); the result comes back transferred.
+      worker.postMessage({ id, pcm });
+    });
+  }
+
+  /** Utterances still being denoised. */
+  get backlog(): number {
+    return this.pending.size;
+  }
+
+  /** Stops the thread; utterances still pending are rejected. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const worker = this.worker;
+    this.worker = undefined;
+    this.failAll('the denoise thread was closed');
+    if (worker) await worker.terminate();
+  }
+
+  private start(): Worker {
+    if (this.worker) return this.worker;
+    // Built code runs denoise-thread.js; from source (tests, `tsx` benches) the thread first registers tsx's loader
+    // (a worker's execArgv cannot carry `--import` on Node 20), resolved from here, then imports the TypeScript.
+    const fromSource = import.meta.url.endsWith('.ts');
+    const entry = new URL(fromSource ? './denoise-thread.ts' : './denoise-thread.js', import.meta.url);
+    const worker = fromSource
+      ? new Worker(SOURCE_BOOTSTRAP, { eval: true, name: 'jarvis-denoise', workerData: { tsx: tsxEsmApi(), entry: entry.href } })
+      : new Worker(entry, { name: 'jarvis-denoise' });
+    worker.unref();
+    worker.on('message', (msg: Reply) => {
+      const p = this.pending.get(msg.id);
+      if (!p) return;
+      this.pending.delete(msg.id);
+      if ('error' in msg) p.reject(new AudioError('JARVIS_AUDIO_DENOISE_FAILED', `denoising an utterance failed: ${msg.error}`));
+      else p.resolve(msg.pcm);
+    });
+    const fail = (why: string): void => {
+      if (this.worker === worker) this.worker = undefined;
+      this.failAll(why);
+    };
+    worker.on('error', (err) => fail(`the denoise thread failed: ${err.message}`));
+    worker.on('exit', (code) => fail(`the denoise thread exited (code ${code})`));
+    this.worker = worker;
+    return worker;
+  }
+
+  private failAll(why: string): void {
+    const waiting = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of waiting) p.reject(new AudioError('JARVIS_AUDIO_DENOISE_FAILED', why));
+  }
+}
