@@ -4,12 +4,14 @@
  * and `observer.f1`, `observer.precision`, `observer.recall`, `observer.due_accuracy` on the locked test
  * third of the three writers' development sets (`observer.tuning.*` on the two-thirds rules were tuned on),
  * `observer.varied.*` / `observer.varied.tuning.*` on the widening set of issue 22 split by the same rule,
- * read by the clause reader; `observer.rules.*` are the older string rules on the same sets.
+ * read by the clause reader; `observer.rules.*` are the older string rules on the same sets;
+ * `observer.learned.*` the clause reader with the learned stage (`learned-reader.ts`, not the default);
+ * `observer.fresh.*` / `observer.learned.fresh.*` the 40 snippets of `dev-fresh.jsonl` (seen by neither).
  */
 import { fileURLToPath } from 'node:url';
 import { splitDevCases } from '../hub/src/observer/dev-split.js';
 import { loadEvalCases, predict, score, type EvalCase } from '../hub/src/observer/evaluation.js';
-import { Observer } from '../hub/src/observer/observer.js';
+import { Observer, type Extractor } from '../hub/src/observer/observer.js';
 import { RollingBuffer } from '../hub/src/observer/rolling-buffer.js';
 import { TodoService } from '../hub/src/observer/todo-service.js';
 import { openDatabase } from '../hub/src/store/database.js';
@@ -51,7 +53,7 @@ export const benchmarks: Benchmark[] = [
       const speed = await segmentsPerSecond();
       emit({ name: 'observer.segments_per_s', value: Math.round(speed.rate), unit: 'segments/s', n: speed.n, stored_todos: speed.todos });
       const r = (x: number): number => Math.round(x * 1000) / 1000;
-      const report = async (prefix: string, label: string, cases: EvalCase[], extractor: 'clauses' | 'rules' = 'clauses'): Promise<void> => {
+      const report = async (prefix: string, label: string, cases: EvalCase[], extractor: Extractor = 'clauses'): Promise<void> => {
         const s = score(cases, await predict(cases, 'America/New_York', extractor));
         const extra = { set: label, cases: s.cases, expected: s.expected, predicted: s.predicted };
         emit({ name: `${prefix}f1`, value: r(s.f1), unit: 'ratio', ...extra });
@@ -64,6 +66,9 @@ export const benchmarks: Benchmark[] = [
       // The headline: the locked third of the three writers' sets, never tuned on.
       await report('observer.', 'dev-*.jsonl locked test third (not tuned on)', test);
       await report('observer.tuning.', 'dev-*.jsonl tuning two-thirds (rules tuned on these; not the result)', tuning);
+      // The learned stage (clause reader + classifier trained on the tuning parts; not the default), same sets.
+      await report('observer.learned.', 'dev-*.jsonl locked test third, clause reader + learned stage (not trained or tuned on)', test, 'learned');
+      await report('observer.learned.tuning.', 'dev-*.jsonl tuning two-thirds, clause reader + learned stage (trained on these; not the result)', tuning, 'learned');
       // The older string rules on the same sets, for the comparison the note asks for.
       await report('observer.rules.', 'dev-*.jsonl locked test third, older string-rule extractor', test, 'rules');
       await report('observer.rules.tuning.', 'dev-*.jsonl tuning two-thirds, older string-rule extractor', tuning, 'rules');
@@ -72,6 +77,11 @@ export const benchmarks: Benchmark[] = [
       const varied = splitDevCases(loadEvalCases(fixture('dev-varied.jsonl')));
       await report('observer.varied.', 'dev-varied.jsonl locked third (same writer as the rule changes; not tuned on)', varied.test);
       await report('observer.varied.tuning.', 'dev-varied.jsonl tuning two-thirds (rules tuned on these; not the result)', varied.tuning);
+      await report('observer.learned.varied.', 'dev-varied.jsonl locked third, clause reader + learned stage', varied.test, 'learned');
+      // 40 snippets written for the learned stage by a new writer; neither rules nor training have seen them.
+      const fresh = loadEvalCases(fixture('dev-fresh.jsonl'));
+      await report('observer.fresh.', 'dev-fresh.jsonl (new writer; unseen by rules and training)', fresh);
+      await report('observer.learned.fresh.', 'dev-fresh.jsonl, clause reader + learned stage (unseen by rules and training)', fresh, 'learned');
       await report('observer.eval.', 'eval.jsonl (the original rules were written on it)', loadEvalCases(fixture('eval.jsonl')));
       await report('observer.holdout.', 'holdout.jsonl (old held-out set)', loadEvalCases(fixture('holdout.jsonl')));
     },

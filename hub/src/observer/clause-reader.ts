@@ -1,6 +1,6 @@
 import nlp from 'compromise';
 import { findDueDate, type DueDate, type DueMatch } from './due-date.js';
-import type { ExtractOptions, Finding, Utterance } from './extract.js';
+import type { ExtractOptions, Finding, ReaderTrace, Utterance } from './extract.js';
 import { isUser } from './extract.js';
 import { contentTokens, tidyTodoText } from './normalise.js';
 import { TASK_VERBS } from './task-verbs.js';
@@ -371,6 +371,18 @@ interface Commitment {
   anaphoric: boolean;
   /** The object was a pronoun ("throw them in the trunk"): after accepting a request, the same thing. */
   pronounObject: boolean;
+  /** Which of {@link MARKERS} matched (a feature of the learned stage). */
+  marker: number;
+}
+
+/** The text a rejected frame would have given: its verb phrase, date cut, tidied, pronouns resolved. */
+function candidateText(phrase: string, kind: 'task' | 'item', context: readonly string[], saidAt: number, options: ExtractOptions): string {
+  const rest = phrase.replace(/^(?:[,\s]+|go ahead and\s+|like\s+)+/i, '').replace(OBJECT_CUT, '').replace(/\s*[—–].*$/, '').replace(/[.!?;]+$/, '');
+  const text = tidy(cutDate(rest, findDueDate(rest, saidAt, options.timeZone)).replace(/[.!?,]+$/, '').trim());
+  if (text === '') return '';
+  const [head, ...tail] = text.split(' ');
+  const verbal = kind === 'task' ? [infinitive(head!), ...tail].join(' ') : text.replace(/^(?:a|an|some|the|more|any|new)\s+/i, '');
+  return resolvePronouns(verbal, context);
 }
 
 /** Reads one clause of the wearer's: a commitment, or nothing. */
@@ -383,28 +395,33 @@ function readCommitment(clause: string, context: readonly string[], saidAt: numb
     return readCommitment(`I need to ${pile[2]!.toLowerCase()} ${pile[1]!.replace(/^(?:some|a few|a couple of|a couple|a bunch of|a lot of|a pile of|a stack of|a ton of)\s+/i, 'the ')}${pile[3]}`, context, saidAt, options);
   }
   const question = /\?\s*$/.test(body) || (QUESTION_START.test(body) && !/^(?:is|it is)\s+(?:necessary|important|urgent|essential|crucial)\b/i.test(body));
-  for (const marker of MARKERS) {
+  for (const [markerIndex, marker] of MARKERS.entries()) {
     const m = marker.re.exec(body);
     if (!m) continue;
     const prefix = body.slice(0, m.index);
+    // A frame matched but a check turned it down: the learned stage may still take it (see learned-reader.ts).
+    const rejected = (reason: string): null => {
+      if (options.trace) options.trace({ reason, marker: markerIndex, kind: marker.kind, clause: body, text: candidateText(m[1]!, marker.kind, context, saidAt, options), due: notPast(findDueDate(body, saidAt, options.timeZone), saidAt, options.timeZone)?.due ?? null });
+      return null;
+    };
     const remind = /^remind me|let me forget/i.test(m[0]);
-    if (question && !marker.list && !remind) return null;
-    if (HYPOTHETICAL.test(prefix) || PAST.test(prefix)) return null;
+    if (question && !marker.list && !remind) return rejected('question');
+    if (HYPOTHETICAL.test(prefix) || PAST.test(prefix)) return rejected('hypothetical-or-past-prefix');
     // "Everyone says I should take a vacation": someone else's advice, reported ("the doctor said I need to" is an instruction and stays).
-    if (marker.soft && /\b(?:says|said|tells me|told me|keeps? saying|keeps? telling me|thinks|reckons)\s*(?:that\s*)?$/i.test(prefix)) return null;
+    if (marker.soft && /\b(?:says|said|tells me|told me|keeps? saying|keeps? telling me|thinks|reckons)\s*(?:that\s*)?$/i.test(prefix)) return rejected('reported-advice');
     let rest = m[1]!.replace(/^(?:[,\s]+|go ahead and\s+|like\s+)+/i, '');
-    if (/^(?:I dunno|I do not know|maybe|I guess)\b/i.test(rest)) return null;
+    if (/^(?:I dunno|I do not know|maybe|I guess)\b/i.test(rest)) return rejected('hedged-start');
     // "I need to, I have to prep the mockups": the phrase starts again.
     if (/^(?:I|we)\b/i.test(rest)) return readCommitment(rest, context, saidAt, options);
-    if (/^(?:you|he|she|they)\b/i.test(rest)) return null;
-    if (marker.soft && HEDGE.test(body)) return null;
+    if (/^(?:you|he|she|they)\b/i.test(rest)) return rejected('other-subject');
+    if (marker.soft && HEDGE.test(body)) return rejected('soft-hedge');
     // "we'll need to revisit the pricing at some point, but not now": no time and no intent to act soon.
-    if (marker.kind === 'task' && /\b(?:at some point|one of these days|someday|some day|eventually|but not now|not right now|down the road)\b/i.test(body)) return null;
-    if (marker.kind === 'task' && /^(?:not|never)\b/i.test(rest)) return null;
+    if (marker.kind === 'task' && /\b(?:at some point|one of these days|someday|some day|eventually|but not now|not right now|down the road)\b/i.test(body)) return rejected('someday');
+    if (marker.kind === 'task' && /^(?:not|never)\b/i.test(rest)) return rejected('negated');
     // "should have hired", "need to have done": looking back, not ahead.
-    if (marker.kind === 'task' && /^have\s+(?:been|done|gone|had|\w+ed|\w+en)\b/i.test(rest)) return null;
+    if (marker.kind === 'task' && /^have\s+(?:been|done|gone|had|\w+ed|\w+en)\b/i.test(rest)) return rejected('looking-back');
     // "need to stop buying so much", "have to keep trying": a habit, not a to-do.
-    if (marker.kind === 'task' && /^(?:stop|quit|keep|start|try|avoid)\s+\w+ing\b/i.test(rest)) return null;
+    if (marker.kind === 'task' && /^(?:stop|quit|keep|start|try|avoid)\s+\w+ing\b/i.test(rest)) return rejected('habit');
     rest = rest.replace(OBJECT_CUT, '').replace(/\s*[—–].*$/, '').replace(/[.!?;]+$/, '').replace(/(?:,?\s*\b(?:thanks|thank you|please|okay|ok|right|then|though|too)\b[.!?]*)+$/i, '');
     // "I'll pay you back on Friday, Tom": the person spoken to.
     const vocative = /,\s*([A-Z][a-z]+)[.!]?$/.exec(rest)?.[1];
@@ -412,22 +429,22 @@ function readCommitment(clause: string, context: readonly string[], saidAt: numb
     const due = notPast(findDueDate(body, saidAt, options.timeZone), saidAt, options.timeZone);
     const ts = terms(rest);
     const first = ts[0];
-    if (!first) return null;
+    if (!first) return rejected('empty');
     let verb = '';
     let phrase = rest;
     if (marker.kind === 'task') {
       verb = infinitive(first.normal || first.text);
-      if (NOT_A_TASK.has(verb)) return null;
+      if (NOT_A_TASK.has(verb)) return rejected('not-a-task-verb');
       // After "to" / "will" a word is the verb unless it is plainly something else (compromise misses rarer verbs).
       const notAVerb = ['Determiner', 'Pronoun', 'Preposition', 'Conjunction', 'Value', 'Date', 'Possessive', 'ProperNoun'].some((tag) => has(first, tag));
-      if (!has(first, 'Verb') && !TASK_VERBS.has(verb) && (notAVerb || marker.promise)) return null;
-      if (/ing$/i.test(first.text) && has(first, 'Gerund') && !TASK_VERBS.has(first.text.toLowerCase()) && !marker.progressive && !/forgot|remember/i.test(m[0])) return null;
-      if ((marker.promise || marker.soft) && !TASK_VERBS.has(verb) && !due) return null;
+      if (!has(first, 'Verb') && !TASK_VERBS.has(verb) && (notAVerb || marker.promise)) return rejected('not-a-verb');
+      if (/ing$/i.test(first.text) && has(first, 'Gerund') && !TASK_VERBS.has(first.text.toLowerCase()) && !marker.progressive && !/forgot|remember/i.test(m[0])) return rejected('gerund');
+      if ((marker.promise || marker.soft) && !TASK_VERBS.has(verb) && !due) return rejected('promise-without-task-verb-or-date');
       // "I'll take the blue one", "I'll see you", "I'll tell her": light verbs promise something only with a date.
-      if (marker.promise && LIGHT_VERBS.has(verb) && !due && !/^(?:take|have)\s+(?:it|that|this|those|them)\b/i.test(rest)) return null;
-      if (/^(?:see|talk to|catch|meet|call|text|tell|let|thank)\s+you\b/i.test(rest)) return null;
-      if (marker.progressive && (!due || !/ing$/i.test(first.text))) return null;
-      if (marker.plan && (!due || !TASK_VERBS.has(first.text.toLowerCase()) || /\b(?:every|each|usually|always|normally|never|sometimes|often)\b/i.test(body))) return null;
+      if (marker.promise && LIGHT_VERBS.has(verb) && !due && !/^(?:take|have)\s+(?:it|that|this|those|them)\b/i.test(rest)) return rejected('light-verb');
+      if (/^(?:see|talk to|catch|meet|call|text|tell|let|thank)\s+you\b/i.test(rest)) return rejected('social-verb');
+      if (marker.progressive && (!due || !/ing$/i.test(first.text))) return rejected('progressive-without-date');
+      if (marker.plan && (!due || !TASK_VERBS.has(first.text.toLowerCase()) || /\b(?:every|each|usually|always|normally|never|sometimes|often)\b/i.test(body))) return rejected('plan-without-date');
       phrase = `${verb}${rest.slice((first.pre + first.text).length).replace(/^[,]/, '')}`;
       const particle = /^\s+(up|off|out|in|back|over|down|through|away|together)\b/i.exec(phrase.slice(verb.length))?.[1];
       if (particle) verb = `${verb} ${particle.toLowerCase()}`;
@@ -460,13 +477,13 @@ function readCommitment(clause: string, context: readonly string[], saidAt: numb
     if (marker.list && texts.length === 1 && /^(?:both|them|those|these|it|that|all|all of them|everything)$/i.test(texts[0]!)) {
       const wanted = /^both$/i.test(texts[0]!) ? 2 : 1;
       const nouns = recentNouns(context, wanted);
-      if (nouns.length === 0) return null;
+      if (nouns.length === 0) return rejected('list-without-nouns');
       texts = nouns;
     }
     texts = texts.filter((t) => marker.kind === 'item' || /\s/.test(t));
-    if (texts.length === 0) return null;
+    if (texts.length === 0) return rejected('no-text');
     const pronounObject = /^[\w'-]+(?:\s+(?:up|in|back|off|out|over|down|through))?\s+(?:it|them|that|those|this|these|one|some|him|her)\b/i.test(phrase);
-    return { texts, dues, kind: marker.kind, due, anaphoric, pronounObject };
+    return { texts, dues, kind: marker.kind, due, anaphoric, pronounObject, marker: markerIndex };
   }
   return null;
 }
@@ -615,7 +632,7 @@ function agreedCounter(current: Utterance, previous: readonly Utterance[], optio
   const dueRequest = findDueDate(request.action, asked.saidAt, options.timeZone);
   const text = tidy(cutDate(request.action, dueRequest));
   if (!/\s/.test(text)) return [];
-  return [{ type: 'todo', todo: { text, due: day.due, kind: 'task', evidence: `${asked.speaker ?? ''}: ${request.sentence} / ${offer.text} / ${current.text}` } }];
+  return [{ type: 'todo', todo: { text, due: day.due, kind: 'task', evidence: `${asked.speaker ?? ''}: ${request.sentence} / ${offer.text} / ${current.text}`, via: 'counter' } }];
 }
 
 /** What someone else says that ends a to-do of the wearer's: done, cancelled, handed off. */
@@ -652,7 +669,7 @@ export function readUtterance(current: Utterance, previous: readonly Utterance[]
   const findings: Finding[] = [];
   const text = normaliseSpeech(current.text).replace(TWO_BEFORE_VERB, (_all, verb: string) => `to ${verb} `);
   const accepted = acceptance(current, previous, options);
-  if (accepted) findings.push({ type: 'todo', todo: { text: accepted.text, due: accepted.due, kind: 'task', evidence: accepted.evidence } });
+  if (accepted) findings.push({ type: 'todo', todo: { text: accepted.text, due: accepted.due, kind: 'task', evidence: accepted.evidence, via: 'accept' } });
   const before = previous.map((u) => u.text);
   // Nobody else has spoken: the wearer is talking to themself (or dictating), so an imperative is for them.
   const alone = previous.every((p) => isUser(p.speaker, options) || (p.speaker !== undefined && MEDIA_SPEAKERS.test(p.speaker.trim())));
@@ -697,7 +714,7 @@ export function readUtterance(current: Utterance, previous: readonly Utterance[]
       // "Let's do it on Saturday" after someone named a task nobody has taken: that task, on that day.
       const named = only && !sawTodo && /\bdo (?:it|that|this|them)\b/i.test(body) ? taskNamedBefore(previous, current, text.slice(0, Math.max(0, text.indexOf(clause))), options) : null;
       if (only && named) {
-        findings.push({ type: 'todo', todo: { text: named.text, due: only.due, kind: 'task', evidence } });
+        findings.push({ type: 'todo', todo: { text: named.text, due: only.due, kind: 'task', evidence, via: 'named-date' } });
         sawTodo = true;
         continue;
       }
@@ -707,18 +724,29 @@ export function readUtterance(current: Utterance, previous: readonly Utterance[]
         continue;
       }
       const context = [...before, text.slice(0, Math.max(0, text.indexOf(clause)))];
-      let c = readCommitment(clause, context, current.saidAt, options);
+      // Frames turned down in this clause are reported only when nothing in it was taken.
+      const turnedDown: ReaderTrace[] = [];
+      const probe: ExtractOptions = options.trace ? { ...options, trace: (e) => turnedDown.push(e) } : options;
+      let c = readCommitment(clause, context, current.saidAt, probe);
+      let via = c ? `marker:${c.marker}` : '';
       const more = /^(?:and|also|plus|and also|oh and)\s+(.+)$/i.exec(clause.trim());
       if (!c && more && last) {
         // "… visit grandpa sunday. and bring him the photo album" / "… get some tomorrow. and oat milk": the same promise goes on.
         const head = terms(more[1]!)[0];
         const verbFirst = head !== undefined && (TASK_VERBS.has((head.normal || head.text).toLowerCase()) || has(head, 'Infinitive'));
         const again = last.kind === 'item' ? `we need ${more[1]}` : verbFirst ? `I need to ${more[1]}` : `I need to ${last.verb} ${more[1]}`;
-        c = readCommitment(again, context, current.saidAt, options);
+        c = readCommitment(again, context, current.saidAt, probe);
         if (c && !c.due) c.due = last.due;
+        if (c) via = `more:${c.marker}`;
       }
-      if (!c && alone && selfInstruction(body, sentence, text, current.saidAt, options)) c = readCommitment(`I need to ${body}`, context, current.saidAt, options);
-      if (!c) continue;
+      if (!c && alone && selfInstruction(body, sentence, text, current.saidAt, options)) {
+        c = readCommitment(`I need to ${body}`, context, current.saidAt, probe);
+        if (c) via = 'self';
+      }
+      if (!c) {
+        for (const e of turnedDown) options.trace?.(e);
+        continue;
+      }
       last = { verb: c.texts[0]?.split(' ')[0] ?? '', kind: c.kind, due: c.due };
       if (!c.due) {
         // "I need to return the library books, they're due Thursday": the deadline said right after.
@@ -753,9 +781,9 @@ export function readUtterance(current: Utterance, previous: readonly Utterance[]
         const named = request ? null : taskNamedBefore(previous, current, text.slice(0, Math.max(0, text.indexOf(clause))), options);
         if (request) {
           const t = tidy(cutDate(request.action, findDueDate(request.action, asked!.saidAt, options.timeZone)));
-          findings.push({ type: 'todo', todo: { text: t, due: c.due?.due ?? null, kind: 'task', evidence } });
+          findings.push({ type: 'todo', todo: { text: t, due: c.due?.due ?? null, kind: 'task', evidence, via: 'do-it-request' } });
         } else if (named) {
-          findings.push({ type: 'todo', todo: { text: named.text, due: c.due?.due ?? named.due?.due ?? null, kind: 'task', evidence } });
+          findings.push({ type: 'todo', todo: { text: named.text, due: c.due?.due ?? named.due?.due ?? null, kind: 'task', evidence, via: 'do-it-named' } });
         } else if (c.due) {
           findings.push({ type: 'correction', due: c.due.due, replacement: null, evidence });
         }
@@ -766,7 +794,7 @@ export function readUtterance(current: Utterance, previous: readonly Utterance[]
         // "Sure, I'll have a draft by Wednesday": after accepting, a light verb restates the request.
         if (accepted && (overlaps(t, accepted.text) || c.pronounObject || /^(?:have|get|do|send|make)\s+(?:a|an|the|it|that|something)\b/i.test(t))) continue;
         const due = c.dues.get(t) ?? c.due ?? leadingDate;
-        findings.push({ type: 'todo', todo: { text: addressee(t, previous, options), due: due?.due ?? null, kind: c.kind, evidence } });
+        findings.push({ type: 'todo', todo: { text: addressee(t, previous, options), due: due?.due ?? null, kind: c.kind, evidence, via } });
       }
       sawTodo = true;
     }
@@ -799,7 +827,7 @@ function taskNamedBefore(previous: readonly Utterance[], own: Utterance, ownBefo
       if (!m || /\?\s*$/.test(clause) && !/\b(?:can|could|would) you\b/i.test(clause)) continue;
       const head = m[1]!.split(/\s+/)[0]!.toLowerCase();
       if (!TASK_VERBS.has(infinitive(head)) || /^(?:do|handle|have|go|get)$/.test(head)) continue;
-      if (u.user && !/\b(?:not|never)\b/i.test(clause) && readCommitment(clause, [], u.saidAt, options)) return null;
+      if (u.user && !/\b(?:not|never)\b/i.test(clause) && readCommitment(clause, [], u.saidAt, { ...options, trace: undefined })) return null;
       const due = findDueDate(m[1]!, u.saidAt, options.timeZone);
       const text = tidy(cutDate(`${infinitive(head)}${m[1]!.slice(head.length)}`.replace(OBJECT_CUT, ''), due));
       if (/\s/.test(text)) return { text, due };

@@ -1,10 +1,18 @@
 import { parseArgs } from 'node:util';
 import type { CliCommand, CliIO } from '../cli/index.js';
 import { ObserverError } from './errors.js';
+import { loadLearnedReader } from './learned-reader.js';
+import type { Extractor } from './observer.js';
 import { observeTranscript, parseTranscript } from './transcript.js';
+
+const EXTRACTORS = ['clauses', 'learned', 'rules'] as const;
+interface ReadSettings {
+  extractor: Extractor;
+  weightsPath?: string;
+}
 import { assertTimeZone, localIsoDate, parseInstant } from './zoned-time.js';
 
-const HELP = `Usage: jarvis observe [--now ISO] [--tz ZONE] [--jsonl]
+const HELP = `Usage: jarvis observe [--now ISO] [--tz ZONE] [--jsonl] [--extractor NAME] [--weights PATH]
 
 Reads a transcript on stdin and prints the to-dos the observer would write down.
 
@@ -16,10 +24,14 @@ With --jsonl: each stdin line is {"id","transcript","reference_time"}; each outp
   --now ISO    when the transcript was said (default: now; in --jsonl, for lines without reference_time)
   --tz ZONE    IANA time zone for due dates (default: JARVIS_TZ, TZ, or the system zone)
   --jsonl      read and write JSON lines
+  --extractor NAME  clauses (default: the clause reader), learned (the clause reader with the learned
+               stage) or rules (the older string rules)
+  --weights PATH    the learned stage's weights file (default: the committed one; implies --extractor learned)
   --help       show this text
 
 Malformed lines give an error line with a code (JARVIS_OBSERVER_BAD_LINE, _BAD_JSON, _BAD_RECORD,
-_BAD_TIME) and the rest is still processed; the exit code is then 1. Bad flags exit with 2.`;
+_BAD_TIME) and the rest is still processed; the exit code is then 1. Bad flags exit with 2, and so
+does a missing or malformed weights file with --extractor learned (JARVIS_OBSERVER_BAD_WEIGHTS).`;
 
 function write(stream: NodeJS.WritableStream, line: string): void {
   stream.write(`${line}\n`);
@@ -41,13 +53,13 @@ export const observeCommand: CliCommand = {
   summary: 'print the to-dos the observer hears in a transcript on stdin',
   help: HELP,
   async run(argv: string[], io: CliIO): Promise<number> {
-    let values: { now?: string; tz?: string; jsonl?: boolean; help?: boolean };
+    let values: { now?: string; tz?: string; jsonl?: boolean; help?: boolean; extractor?: string; weights?: string };
     try {
       ({ values } = parseArgs({
         args: argv,
         strict: true,
         allowPositionals: false,
-        options: { now: { type: 'string' }, tz: { type: 'string' }, jsonl: { type: 'boolean' }, help: { type: 'boolean' } },
+        options: { now: { type: 'string' }, tz: { type: 'string' }, jsonl: { type: 'boolean' }, help: { type: 'boolean' }, extractor: { type: 'string' }, weights: { type: 'string' } },
       }));
     } catch (err) {
       write(io.stderr, `jarvis observe: ${err instanceof Error ? err.message : String(err)} (JARVIS_CLI_BAD_ARGS)\n${HELP}`);
@@ -58,9 +70,17 @@ export const observeCommand: CliCommand = {
       return 0;
     }
     const timeZone = values.tz ?? io.env.JARVIS_TZ ?? io.env.TZ ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+    const extractor = values.extractor ?? (values.weights !== undefined ? 'learned' : 'clauses');
+    if (!(EXTRACTORS as readonly string[]).includes(extractor)) {
+      write(io.stderr, `jarvis observe: --extractor must be one of ${EXTRACTORS.join(', ')} (JARVIS_CLI_BAD_ARGS)\n${HELP}`);
+      return 2;
+    }
+    const read: ReadSettings = { extractor: extractor as Extractor, ...(values.weights !== undefined ? { weightsPath: values.weights } : {}) };
     let now: number;
     try {
       assertTimeZone(timeZone);
+      // A learned stage asked for on the command line must load: no silent fallback here.
+      if (read.extractor === 'learned') loadLearnedReader(read.weightsPath);
       now = values.now === undefined ? Date.now() : parseInstant(values.now, '--now');
     } catch (err) {
       const e = err as ObserverError;
@@ -68,14 +88,14 @@ export const observeCommand: CliCommand = {
       return 2;
     }
     const input = await readAll(io.stdin);
-    return values.jsonl ? runJsonl(input, now, timeZone, io) : runPlain(input, now, timeZone, io);
+    return values.jsonl ? runJsonl(input, now, timeZone, io, read) : runPlain(input, now, timeZone, io, read);
   },
 };
 
-async function runPlain(input: string, now: number, timeZone: string, io: CliIO): Promise<number> {
+async function runPlain(input: string, now: number, timeZone: string, io: CliIO, read: ReadSettings): Promise<number> {
   const { lines, errors } = parseTranscript(input);
   for (const e of errors) write(io.stderr, errorLine(e.code, e.message, { line: e.line }));
-  const todos = await observeTranscript(lines, { now, timeZone });
+  const todos = await observeTranscript(lines, { now, timeZone, ...read });
   const out = todos.map((t) => ({
     text: t.text, due: t.dueDate, dueAt: t.dueAt === null ? null : new Date(t.dueAt).toISOString(), kind: t.kind,
     speaker: t.speaker, evidence: t.snippet,
@@ -84,7 +104,7 @@ async function runPlain(input: string, now: number, timeZone: string, io: CliIO)
   return errors.length > 0 ? 1 : 0;
 }
 
-async function runJsonl(input: string, now: number, timeZone: string, io: CliIO): Promise<number> {
+async function runJsonl(input: string, now: number, timeZone: string, io: CliIO, read: ReadSettings): Promise<number> {
   let failed = 0;
   const rows = input.split(/\r?\n/);
   for (const [i, raw] of rows.entries()) {
@@ -119,7 +139,7 @@ async function runJsonl(input: string, now: number, timeZone: string, io: CliIO)
         failed++;
         continue;
       }
-      const todos = await observeTranscript(lines, { now: at, timeZone });
+      const todos = await observeTranscript(lines, { now: at, timeZone, ...read });
       write(io.stdout, JSON.stringify({ id, todos: todos.map((t) => ({ text: t.text, due: t.dueDate ?? (t.dueAt === null ? null : localIsoDate(t.dueAt, timeZone)) })) }));
     } catch (err) {
       const code = err instanceof ObserverError ? err.code : 'JARVIS_OBSERVER_BAD_RECORD';

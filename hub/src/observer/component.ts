@@ -3,7 +3,7 @@ import { forFacility, silentLogger, type Component, type Logger } from '../core/
 import { TodosRepository, type Db } from '../store/index.js';
 import type { TextEmbedder } from './embedding.js';
 import { HaTodoSync, type HaTodoGateway } from './ha-sync.js';
-import { Observer, type TodoLlm } from './observer.js';
+import { Observer, type Extractor, type TodoLlm } from './observer.js';
 import { RollingBuffer, type TranscriptSegment, type TranscriptVerdict } from './rolling-buffer.js';
 import { TodoService, type Notify } from './todo-service.js';
 import { assertTimeZone } from './zoned-time.js';
@@ -31,6 +31,10 @@ export interface ObserverComponentOptions {
   /** Home Assistant to-do list to sync open to-dos to. */
   homeAssistant?: { gateway: HaTodoGateway; entityId: string } | null;
   llm?: TodoLlm | null;
+  /** Which extractor reads transcripts (default `clauses`; `learned` adds the learned stage, `rules` the older string rules). */
+  extractor?: Extractor;
+  /** The learned stage's weights file (default: the committed one). */
+  weightsPath?: string;
   embedder?: TextEmbedder;
   userLabels?: readonly string[];
   unlabelledIsUser?: boolean;
@@ -72,6 +76,8 @@ export class ObserverComponent implements Component {
       timeZone: options.timeZone, buffer: this.buffer, todos: this.todos, llm: options.llm ?? null, clock, logger: this.logger,
       ...(options.userLabels ? { userLabels: options.userLabels } : {}),
       ...(options.unlabelledIsUser !== undefined ? { unlabelledIsUser: options.unlabelledIsUser } : {}),
+      ...(options.extractor ? { extractor: options.extractor } : {}),
+      ...(options.weightsPath ? { weightsPath: options.weightsPath } : {}),
     });
   }
 

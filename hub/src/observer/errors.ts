@@ -9,6 +9,7 @@ export const OBSERVER_ERROR_CODES = {
   JARVIS_OBSERVER_BAD_RECORD: 'an input record lacks a field or has the wrong type',
   JARVIS_OBSERVER_BAD_SEGMENT: 'a transcript segment is malformed',
   JARVIS_OBSERVER_BAD_ARGUMENT: 'a method was called with an invalid argument',
+  JARVIS_OBSERVER_BAD_WEIGHTS: 'the learned to-do stage\'s weights file is missing, unreadable or malformed',
   JARVIS_OBSERVER_TRANSCRIPT_REFUSED: 'the observer did not keep a posted transcript; `reason` says why',
   JARVIS_TODO_NOT_FOUND: 'no to-do has that id',
   JARVIS_TODO_BAD_REQUEST: 'the request body, parameters or query are invalid',
@@ -22,7 +23,7 @@ export type ObserverErrorCode = keyof typeof OBSERVER_ERROR_CODES;
 /** An error of the observer or the to-do API, with a stable code and the HTTP status it maps to. */
 export class ObserverError extends CodedError<ObserverErrorCode> {
   override readonly name = 'ObserverError';
-  /** Home Assistant failing a to-do sync is upstream's fault; every other code is bad input. */
+  /** Home Assistant failing a to-do sync is upstream's fault, a bad weights file the setup's; every other code is bad input. */
   readonly fault: ErrorFault;
   constructor(
     code: ObserverErrorCode,
@@ -30,6 +31,6 @@ export class ObserverError extends CodedError<ObserverErrorCode> {
     readonly statusCode = 400,
   ) {
     super(code, message);
-    this.fault = code === 'JARVIS_TODO_HA_SYNC_FAILED' ? 'upstream' : 'input';
+    this.fault = code === 'JARVIS_TODO_HA_SYNC_FAILED' ? 'upstream' : code === 'JARVIS_OBSERVER_BAD_WEIGHTS' ? 'config' : 'input';
   }
 }

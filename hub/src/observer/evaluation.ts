@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { contentTokens, jaccard } from './normalise.js';
+import type { Extractor } from './observer.js';
 import { observeTranscript, parseTranscript } from './transcript.js';
 import { localIsoDate, parseInstant } from './zoned-time.js';
 
@@ -51,7 +52,7 @@ export function sameTodo(produced: string, expected: string): boolean {
 }
 
 /** Runs the observer over every case (in the given zone) and returns its predictions. */
-export async function predict(cases: readonly EvalCase[], timeZone: string, extractor?: 'clauses' | 'rules'): Promise<EvalPrediction[]> {
+export async function predict(cases: readonly EvalCase[], timeZone: string, extractor?: Extractor): Promise<EvalPrediction[]> {
   const out: EvalPrediction[] = [];
   for (const c of cases) {
     const { lines } = parseTranscript(c.transcript);

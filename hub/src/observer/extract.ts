@@ -18,6 +18,21 @@ export interface ExtractedTodo {
   kind: 'task' | 'item';
   /** The words it came from: the short evidence snippet kept with the to-do. */
   evidence: string;
+  /** Which frame of the clause reader produced it (`marker:N`, `accept`, `self`, …): a feature of the learned stage. */
+  via?: string;
+}
+
+/** A frame of the clause reader that matched a clause of the wearer's but was turned down, and why. */
+export interface ReaderTrace {
+  reason: string;
+  /** Index of the frame (the clause reader's MARKERS). */
+  marker: number;
+  kind: 'task' | 'item';
+  /** The clause, normalised. */
+  clause: string;
+  /** The to-do text the frame would have given ('' when none). */
+  text: string;
+  due: DueDate | null;
 }
 
 /** What one utterance means for the to-do list. Corrections and cancellations apply to to-dos just made. */
@@ -36,6 +51,8 @@ export interface ExtractOptions {
   unlabelledIsUser?: boolean;
   /** How far back a request may be for the user's "sure" to accept it (ms); default 2 minutes. */
   requestWindowMs?: number;
+  /** Told of every frame the clause reader turned down (the learned stage's extra candidates). */
+  trace?: (event: ReaderTrace) => void;
 }
 
 /** Speakers that are never a person in the room: what they say is never the user's to-do. */

@@ -2,6 +2,7 @@ import { silentLogger, type Logger } from '../core/index.js';
 import type { TodoRecord } from '../store/index.js';
 import { ObserverError } from './errors.js';
 import { readUtterance } from './clause-reader.js';
+import { loadLearnedReader, type UtteranceReader } from './learned-reader.js';
 import { analyseUtterance, type ExtractOptions, type ExtractedTodo, type Finding, type Utterance } from './extract.js';
 import { contentTokens } from './normalise.js';
 import type { RollingBuffer, TranscriptSegment, TranscriptVerdict } from './rolling-buffer.js';
@@ -32,6 +33,9 @@ export const TODO_LLM_SCHEMA = {
   required: ['todos'],
 } as const;
 
+/** The extractors an observer can read with. */
+export type Extractor = 'learned' | 'clauses' | 'rules';
+
 /** Settings of {@link Observer}. */
 export interface ObserverOptions extends Omit<ExtractOptions, 'timeZone'> {
   /** The hub's IANA time zone: due dates are calendar dates there. */
@@ -41,8 +45,18 @@ export interface ObserverOptions extends Omit<ExtractOptions, 'timeZone'> {
   /** How long after a to-do is made a correction or cancellation may still change it (ms); default 2 minutes. */
   correctionWindowMs?: number;
   llm?: TodoLlm | null;
-  /** Which extractor reads utterances: the clause reader (default) or the older string rules. */
-  extractor?: 'clauses' | 'rules';
+  /**
+   * Which extractor reads utterances: `clauses` (default: the clause reader), `learned` (the clause reader
+   * with the learned stage of `learned-reader.ts`; not the default: cross-validation on the tuning part
+   * showed no gain, see tests/fixtures/observer/README.md) or `rules` (the older string rules). When the
+   * learned stage's weights are missing or malformed the observer logs JARVIS_OBSERVER_BAD_WEIGHTS and
+   * reads with the clause reader alone.
+   */
+  extractor?: Extractor;
+  /** The learned stage's weights file (default: the committed `todo-classifier.json`). */
+  weightsPath?: string;
+  /** A reader that replaces the extractor (training and replay). */
+  reader?: UtteranceReader;
   clock?: () => number;
   logger?: Logger;
 }
@@ -80,12 +94,26 @@ export class Observer {
   private readonly clock: () => number;
   private readonly logger: Logger;
   private readonly correctionWindowMs: number;
+  private readonly read: UtteranceReader;
   readonly stats: ObserverStats = { segments: 0, rejected: 0, captured: 0, duplicates: 0, corrections: 0, cancellations: 0, purgedTodos: 0, errors: 0 };
 
   constructor(private readonly options: ObserverOptions) {
     this.clock = options.clock ?? Date.now;
     this.logger = options.logger ?? silentLogger();
     this.correctionWindowMs = options.correctionWindowMs ?? 120_000;
+    this.read = options.reader ?? this.chooseReader(options.extractor ?? 'clauses');
+  }
+
+  private chooseReader(extractor: Extractor): UtteranceReader {
+    if (extractor === 'rules') return analyseUtterance;
+    if (extractor === 'clauses') return readUtterance;
+    try {
+      return loadLearnedReader(this.options.weightsPath);
+    } catch (err) {
+      const code = (err as { code?: string }).code ?? 'JARVIS_OBSERVER_BAD_WEIGHTS';
+      this.logger.warn({ code, err: err instanceof Error ? err.message : String(err) }, 'learned to-do stage unavailable; reading with the clause reader alone');
+      return readUtterance;
+    }
   }
 
   /** Takes a transcript segment; returns false when the buffer refused it (muted, forgotten, too old). */
@@ -206,8 +234,7 @@ export class Observer {
     const previous: Utterance[] = (at >= 0 ? window.slice(0, at) : window.filter((s) => s.endedAt <= segment.startedAt))
       .map((s) => ({ text: s.text, saidAt: s.startedAt, ...(s.speaker !== undefined ? { speaker: s.speaker } : {}) }));
     const current: Utterance = { text: segment.text, saidAt: segment.startedAt, ...(segment.speaker !== undefined ? { speaker: segment.speaker } : {}) };
-    const read = this.options.extractor === 'rules' ? analyseUtterance : readUtterance;
-    let findings = read(current, previous, this.options);
+    let findings = this.read(current, previous, this.options);
     if (this.options.llm) findings = await this.review(findings, current, previous);
     for (const finding of findings) await this.apply(finding, segment);
   }

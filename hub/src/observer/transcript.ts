@@ -1,7 +1,8 @@
-import { silentLogger } from '../core/index.js';
+import { silentLogger, type Logger } from '../core/index.js';
 import { migration0020, openDatabase, TodosRepository, type TodoRecord } from '../store/index.js';
 import { ObserverError } from './errors.js';
-import { Observer } from './observer.js';
+import type { UtteranceReader } from './learned-reader.js';
+import { Observer, type Extractor } from './observer.js';
 import { RollingBuffer } from './rolling-buffer.js';
 import { TodoService } from './todo-service.js';
 import { assertTimeZone } from './zoned-time.js';
@@ -43,7 +44,12 @@ export interface ObserveTranscriptOptions {
   /** Seconds between the starts of consecutive lines; default 3. */
   lineSpacingS?: number;
   /** Which extractor reads the lines (default: the clause reader). */
-  extractor?: 'clauses' | 'rules';
+  extractor?: Extractor;
+  /** The learned stage's weights file (default: the committed one). */
+  weightsPath?: string;
+  /** A reader that replaces the extractor (training and replay). */
+  reader?: UtteranceReader;
+  logger?: Logger;
 }
 
 /**
@@ -60,7 +66,13 @@ export async function observeTranscript(lines: readonly TranscriptLine[], option
     let clock = options.now;
     const buffer = new RollingBuffer({ clock: () => clock, windowMs: Math.max(5 * 60_000, lines.length * spacing + 60_000) });
     const todos = new TodoService({ repository: new TodosRepository(db), clock: () => clock, logger: silentLogger() });
-    const observer = new Observer({ timeZone: options.timeZone, buffer, todos, clock: () => clock, ...(options.extractor ? { extractor: options.extractor } : {}) });
+    const observer = new Observer({
+      timeZone: options.timeZone, buffer, todos, clock: () => clock,
+      ...(options.extractor ? { extractor: options.extractor } : {}),
+      ...(options.weightsPath ? { weightsPath: options.weightsPath } : {}),
+      ...(options.reader ? { reader: options.reader } : {}),
+      ...(options.logger ? { logger: options.logger } : {}),
+    });
     for (const [i, line] of lines.entries()) {
       const startedAt = options.now + i * spacing;
       clock = startedAt + spacing - 500;

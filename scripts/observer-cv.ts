@@ -1,0 +1,73 @@
+/**
+ * Cross-validation of the observer's learned stage on the TUNING part of the development snippets
+ * (the locked thirds are dropped before anything is read: `developmentSnippets`). Snippets are folded by
+ * the hash of their key (a snippet's clauses never straddle folds), and also left out one writer (file)
+ * at a time. For each feature setting, a model is trained on the other folds and replayed on the held-out
+ * fold at each pair of thresholds; the held-out predictions of all folds are scored together.
+ *
+ *   npx tsx scripts/observer-cv.ts [--folds 5] [--quick]
+ *
+ * Prints one JSON line per (setting, thresholds) and the clause reader alone, labelled
+ * "cross-validated on the tuning part".
+ */
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { score, type EvalCase, type EvalPrediction } from '../hub/src/observer/evaluation.js';
+import type { FeatureConfig } from '../hub/src/observer/todo-classifier.js';
+import { developmentSnippets, foldOf, record, replay, trainTodoModel, TRAINING, type Recording } from '../hub/src/observer/todo-training.js';
+
+const { values } = parseArgs({ options: { folds: { type: 'string', default: '5' }, quick: { type: 'boolean', default: false }, writers: { type: 'boolean', default: false } } });
+const K = Number(values.folds);
+const TZ = 'America/New_York';
+const dir = fileURLToPath(new URL('../tests/fixtures/observer/', import.meta.url));
+const r3 = (x: number): number => Math.round(x * 1000) / 1000;
+
+const recordings = await record(developmentSnippets(dir), TZ);
+const cases: EvalCase[] = recordings.map((r) => ({ ...r.snippet.case, id: r.snippet.key }));
+const withKey = (r: Recording, p: EvalPrediction): EvalPrediction => ({ ...p, id: r.snippet.key });
+const pos = recordings.reduce((n, r) => n + r.examples.filter((e) => e.label === 1).length, 0);
+const neg = recordings.reduce((n, r) => n + r.examples.filter((e) => e.label === 0).length, 0);
+console.error(`recorded ${recordings.length} tuning snippets, ${pos} positive / ${neg} negative candidates`);
+
+const report = (setting: string, thresholds: string, preds: EvalPrediction[], split: string): void => {
+  const s = score(cases, preds);
+  console.log(JSON.stringify({ data: `cross-validated on the tuning part (${split})`, setting, thresholds, f1: r3(s.f1), precision: r3(s.precision), recall: r3(s.recall), due: r3(s.dueAccuracy), expected: s.expected, predicted: s.predicted }));
+};
+
+const rules: EvalPrediction[] = [];
+for (const r of recordings) rules.push(withKey(r, await replay(r, null, TZ)));
+report('clause reader alone', '-', rules, 'no training');
+
+const settings: [string, FeatureConfig][] = values.quick
+  ? [
+      ['verdict+cues+words', { words: true, previousWords: false, cues: true, verdict: true }],
+      ['cues+words (no verdict)', { words: true, previousWords: false, cues: true, verdict: false }],
+    ]
+  : [
+      ['verdict+cues', { words: false, previousWords: false, cues: true, verdict: true }],
+      ['verdict+cues+words', { words: true, previousWords: false, cues: true, verdict: true }],
+      ['verdict+cues+words+previous', { words: true, previousWords: true, cues: true, verdict: true }],
+      ['cues+words (no verdict)', { words: true, previousWords: false, cues: true, verdict: false }],
+      ['cues+words+previous (no verdict)', { words: true, previousWords: true, cues: true, verdict: false }],
+    ];
+const keeps = [0, 0.2, 0.3, 0.4, 0.5];
+const recovers = [0.5, 0.6, 0.7, 0.8, 0.9, 1.01];
+const groupings: [string, (r: Recording) => string][] = [[`${K}-fold by snippet`, (r) => String(foldOf(r.snippet.key, K))]];
+if (values.writers) groupings.push(['leave one writer out', (r) => r.snippet.file]);
+
+for (const [split, groupOf] of groupings) {
+  const groups = [...new Set(recordings.map(groupOf))].sort();
+  for (const [name, features] of settings) {
+    const models = new Map(groups.map((g) => [g, trainTodoModel(recordings.filter((r) => groupOf(r) !== g), { ...TRAINING, features })]));
+    for (const keep of keeps) {
+      for (const recover of recovers) {
+        const preds: EvalPrediction[] = [];
+        for (const r of recordings) {
+          const m = models.get(groupOf(r))!;
+          preds.push(withKey(r, await replay(r, { ...m, thresholds: { keep, recover } }, TZ)));
+        }
+        report(name, `keep>=${keep} recover>=${recover > 1 ? 'off' : recover}`, preds, split);
+      }
+    }
+  }
+}
