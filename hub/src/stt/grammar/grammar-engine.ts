@@ -8,6 +8,7 @@ import {
   compileGrammar, defaultExpansionRules, defaultTemplates, FsgWalker, parseTemplate, sentencesFsg, spokenWords, TemplateError,
   type CompiledGrammar, type GrammarSource, type GrammarTemplate, type TemplateNode, type WordFsg,
 } from '../../language/index.js';
+import { GrammarCompiler } from './compile-worker.js';
 import { actionConsensus, posteriors, type ActionOf, type ConsensusOptions, type NbestHypothesis } from './consensus.js';
 import { espeakPronouncer, type Pronouncer } from './pronounce.js';
 import { areaGrammarNames, areaKey, domainTargets, domainTargetSlot, slotPhrases, type GrammarNames, type TargetForms } from './slots.js';
@@ -188,6 +189,11 @@ export interface GrammarEngineOptions {
    * the router). Without it the N-best list is reported but sentences are not grouped by action.
    */
   actionOf?: ActionOf;
+  /**
+   * Compile grammars on a worker thread (default true): the compile is seconds of JavaScript that would otherwise
+   * stall the event loop, and with it audio ingest, on every registry change.
+   */
+  compileOffThread?: boolean;
   /** Ways of saying a target besides names and "<place> <kind>" (see {@link TargetForms}; default {@link DEFAULT_TARGET_FORMS}). */
   targetForms?: TargetForms;
   logger?: Logger;
@@ -227,6 +233,8 @@ export class GrammarEngine implements SttEngine, Component {
   private areaSearches = new Map<string, string>();
   /** Words that may end any sentence without making it another command ({@link GrammarEngineOptions.trailingWords}). */
   private readonly trailing: ReadonlySet<string>;
+  /** Compiles grammars on a worker thread, so a registry change does not stall the event loop (audio ingest). */
+  private compiler: GrammarCompiler | undefined;
 
   constructor(private readonly options: GrammarEngineOptions = {}) {
     this.log = options.logger ?? silentLogger();
@@ -295,6 +303,9 @@ export class GrammarEngine implements SttEngine, Component {
       decoder.free();
       loopDecoder?.free();
     });
+    const compiler = this.compiler;
+    this.compiler = undefined;
+    await compiler?.close();
   }
 
   /** The report of the last grammar build (words pronounced, words unknown, sentences skipped). */
@@ -326,14 +337,16 @@ export class GrammarEngine implements SttEngine, Component {
     const sourceFor = (n: GrammarNames): GrammarSource => grammarSource(this.options, n);
     const source = sourceFor(names);
     // A template the language part cannot compile is this engine's JARVIS_STT_BAD_GRAMMAR (an SttError, as callers expect).
-    const compile = (src: GrammarSource): CompiledGrammar => {
+    // Off the event loop (compileGrammar is seconds of pure JavaScript); the decoder calls below stay on this thread.
+    const compiler = this.options.compileOffThread === false ? undefined : (this.compiler ??= new GrammarCompiler());
+    const compile = async (src: GrammarSource): Promise<CompiledGrammar> => {
       try {
-        return compileGrammar(src);
+        return compiler ? await compiler.compile(src) : compileGrammar(src);
       } catch (err) {
         throw err instanceof TemplateError ? fromNativeError(err, 'JARVIS_STT_BAD_GRAMMAR') : err;
       }
     };
-    let compiled = compile(source);
+    let compiled = await compile(source);
     const pronounce = this.options.pronouncer ?? espeakPronouncer;
     const pronounced: Record<string, string> = {};
     const unknown: string[] = [];
@@ -354,7 +367,7 @@ export class GrammarEngine implements SttEngine, Component {
     const ok = (phrase: string): boolean => !spokenWords(phrase).some((w) => bad.has(w));
     const clean = (src: GrammarSource): GrammarSource => ({ ...src, slots: Object.fromEntries(Object.entries(src.slots).map(([k, v]) => [k, v.filter(ok)])), exclude: homophones });
     if (unknown.length > 0 || homophones.size > 0) {
-      compiled = compile(clean(source));
+      compiled = await compile(clean(source));
       if (unknown.length > 0) this.log.warn({ unknownWords: unknown }, 'words without a pronunciation left out of the command grammar');
     }
     const walkers = new Map<string, FsgWalker>();
@@ -376,7 +389,7 @@ export class GrammarEngine implements SttEngine, Component {
         await new Promise((resolve) => setImmediate(resolve));
         // Decoded first for a device in this area (transcribe's `area`): fewer names, fewer wrong paths.
         const search = `area:${areaKey(area.id)}`;
-        const fsg = compile(clean(sourceFor(areaGrammarNames(names, area)))).fsg;
+        const fsg = (await compile(clean(sourceFor(areaGrammarNames(names, area))))).fsg;
         load(search, fsg);
         areaStates[area.id] = fsg.states;
         for (const k of [area.id, ...area.names]) areaSearches.set(areaKey(k), search);
