@@ -31,6 +31,11 @@ export function parseDuration(text: string): SpokenDuration | undefined {
       break;
     }
     const amount = tokens[i] === 'a' || tokens[i] === 'an' ? 1 : Number(tokens[i]);
+    // "one minute thirty", "an hour fifteen": a bare number last is of the next smaller unit.
+    if (i === tokens.length - 1 && (last === 'minutes' || last === 'hours') && Number.isInteger(amount) && amount > 0 && amount < 60) {
+      out[last === 'hours' ? 'minutes' : 'seconds'] = amount;
+      break;
+    }
     const unit = UNIT[tokens[i + 1] ?? ''];
     if (!unit || !Number.isFinite(amount) || amount <= 0 || out[unit] !== undefined) return undefined;
     out[unit] = amount;

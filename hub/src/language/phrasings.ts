@@ -56,6 +56,23 @@ export const haPhrasings: readonly CommandTemplate[] = [
     weak: true,
   },
 
+  // Timers in everyday words ("give the roast another ten minutes", "is the egg timer nearly done").
+  { intent: 'HassIncreaseTimer', sentences: ['give [the|my] {timer_name} [timer] (another|an extra|extra) {duration} [more]', 'give [the|my] {timer_name} [timer] {duration} more'], weak: true },
+  {
+    intent: 'HassUnpauseTimer',
+    sentences: ['(resume|restart|continue|unpause|start) <timer_ref> (again|from where (it|we) (left off|stopped)|where it (was|left off|stopped)|from where it was)'],
+    weak: true,
+  },
+  {
+    intent: 'HassTimerStatus',
+    sentences: [
+      'how (long|much time|much longer) [is] (left|remaining) (on|for) [the|my] {timer_name}',
+      '<what_is> [the] (status|state) of <timer_ref>',
+      '(is|are) <timer_ref> [nearly|almost|about|just about] (done|finished|up|over|ready) [yet|now]',
+    ],
+    weak: true,
+  },
+
   // Lights on and off as Home Assistant says it.
   { intent: 'HassTurnOn', sentences: ['illuminate {target}', '(light up|illuminate) <everywhere>', 'make sure {target} (is|are) [all] [switched|turned] on'], weak: true },
   { intent: 'HassTurnOn', sentences: ['<turn> {target} on <everywhere>', '<turn> on {target} <everywhere>', '(activate|illuminate|light up) {target} <everywhere>'], targetWord: 'everywhere', weak: true },
@@ -72,6 +89,13 @@ export const haPhrasings: readonly CommandTemplate[] = [
     weak: true,
   },
   { intent: 'HassLightSet', sentences: ['(<set>|bring) {target} [brightness] to (max|maximum|highest|full) [brightness]', '{target} (to|at) (max|maximum|highest) [brightness]'], slots: { brightness: 100 }, domains: ['light'], weak: true },
+  { intent: 'HassLightSet', sentences: ['(turn|bring|put) {target} up to (full|max|maximum|highest) [brightness]'], slots: { brightness: 100 }, domains: ['light'], weak: true },
+  {
+    intent: 'HassLightSet',
+    sentences: ['(<set>|<turn>|make|change) {target} [to|into] [a|an] (soft|warm|deep|bright|pale|nice|gentle|rich|cosy|cozy) {color}'],
+    domains: ['light'],
+    weak: true,
+  },
   { intent: 'HassLightSet', sentences: ['(<set>|bring|dim) {target} [brightness] to (min|minimum|lowest) [brightness]', '{target} (to|at) (min|minimum|lowest) [brightness]'], slots: { brightness: 1 }, domains: ['light'], weak: true },
   {
     intent: 'HassLightSet',
@@ -90,6 +114,21 @@ export const haPhrasings: readonly CommandTemplate[] = [
     domains: ['climate'],
     weak: true,
   },
+  { intent: 'HassClimateSetTemperature', sentences: ['(heat|warm|cool|bring) {target} (up|down) to {temperature} <degrees>'], domains: ['climate'], weak: true },
+  { intent: 'HassFanSetSpeed', sentences: ['(put|set|turn|run) {target} (on|at) {percentage} percent [speed]'], domains: ['fan'], weak: true },
+  { intent: 'HassMediaPause', sentences: ['pause {target} (for a|a) (sec|second|moment|minute|bit)'], domains: media, weak: true },
+  { intent: 'HassMediaPrevious', sentences: ['(replay|play again|restart) [the] (last|previous) <track> (in|on) {target}'], domains: media, weak: true },
+
+  // Questions in other words ("is the smoke alarm going off", "is grandpa in", "what is the weather doing").
+  { intent: 'HassGetState', sentences: ['(is|are) {target} going off [right now|now]'], slots: { state: 'on' }, domains: ['binary_sensor'], weak: true },
+  { intent: 'HassGetState', sentences: ['(is|are) {target} (in|indoors|around|about|in the house|back yet)'], slots: { state: 'home' }, domains: ['person', 'device_tracker'], weak: true },
+  { intent: 'HassGetWeather', sentences: ['<what_is> the weather (doing|up to) [today|tomorrow|now|right now|outside|later]'], weak: true },
+  { intent: 'HassGetCurrentTime', sentences: ['what time (is it|has it|it) got to [now]'], weak: true },
+
+  // Machines sent out ("send the roomba out", "mowbot start mowing the grass").
+  { intent: 'HassVacuumStart', sentences: ['send (<vacuum>|{target}) (out|off)'], domains: ['vacuum'], weak: true },
+  { intent: 'HassLawnMowerStartMowing', sentences: ['(<mower>|{target}) [please] (start|begin|go) (mowing|cutting) [the (grass|lawn|garden|yard)]'], domains: ['lawn_mower'], weak: true },
+
   {
     intent: 'HassSetVolume',
     sentences: [

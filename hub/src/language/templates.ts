@@ -813,7 +813,7 @@ const SLOT_PATTERNS: Record<string, string> = {
   text: '.+?',
   // Amounts and units only ("5 minutes", "1 hour and 10 minutes", "an hour and a half"), so a duration never
   // swallows the words of a timer's name ("a 5 minute pasta timer").
-  duration: `(?:${DURATION_PART}(?: (?:and )?${DURATION_PART})*|${DURATION_UNIT})`,
+  duration: `(?:${DURATION_PART}(?: (?:and )?${DURATION_PART})*(?: (?:and )?[1-5]?\\d)?|${DURATION_UNIT})`,
   timer: "(?!(?:the|my|a|an|this|that|all|every|pause|stop|cancel|start|set) )[a-z']+(?: (?!(?:the|my|a|an) )[a-z']+)?",
   color: alternation(Object.keys(COLORS)),
   state: alternation(Object.keys(STATE_WORDS)),

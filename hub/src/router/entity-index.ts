@@ -100,6 +100,8 @@ export class EntityIndex {
   private readonly vocabulary = new Map<number, string[]>();
   private readonly fuzzyCache = new Map<string, string | null>();
   private readonly entitiesByArea = new Map<string | null, SnapshotEntity[]>();
+  /** Owners' names that stand for their rooms only before a thing ("mia's desk lamp", not "stop it leo"). */
+  private readonly ownerWords = new Set<string>();
   /** A name or alias exactly as said (plural kept, fillers dropped) → the entities it names. */
   private readonly exactNames = new Map<string, SnapshotEntity[]>();
 
@@ -110,7 +112,15 @@ export class EntityIndex {
     }
     for (const a of snapshot.areas) {
       this.areasById.set(a.area_id, a);
-      for (const n of [a.name, ...a.aliases]) this.areaPhrases.push({ tokens: phraseTokens(n), value: a });
+      for (const n of [a.name, ...a.aliases]) {
+        this.areaPhrases.push({ tokens: phraseTokens(n), value: a });
+        // "Mia's Room" is also "mia's" ("mia's desk lamp", "turn off leo's light").
+        const owner = /^(\w+)'s (?:room|bedroom)$/i.exec(n.trim());
+        if (owner) {
+          this.areaPhrases.push({ tokens: phraseTokens(owner[1]!), value: a });
+          this.ownerWords.add(phraseTokens(owner[1]!).join(' '));
+        }
+      }
     }
     for (const d of DOMAIN_WORDS) this.domainPhrases.push({ tokens: phraseTokens(d.phrase), value: d });
     for (const e of snapshot.entities) {
@@ -293,8 +303,11 @@ export class EntityIndex {
     }
     for (const key of exactKeys) {
       let exact = (this.exactNames.get(key) ?? []).filter(domainOk);
+      // One name in several rooms, told apart by the speaker's room: that room is part of what was meant.
+      let byContext: string | undefined;
       if (exact.length > 1 && constraints.contextAreaId) {
         const local = exact.filter((e) => e.area_id === constraints.contextAreaId);
+        if (local.length > 0 && new Set(exact.map((e) => e.area_id)).size > 1) byContext = this.areasById.get(constraints.contextAreaId)?.name;
         if (local.length > 0) exact = local;
       }
       if (exact.length > 1 && new Set(exact.map((e) => e.area_id)).size > 1) {
@@ -303,7 +316,7 @@ export class EntityIndex {
         return { failure: 'ambiguous', message: `Did you mean ${where.join(' or ')}?` };
       }
       if (exact.length > 0 && new Set(exact.map((e) => e.name)).size === 1) {
-        return { entities: exact, slots: { name: exact[0]!.name, ...this.domainSlot(exact) }, fuzzy: 0, usedContextArea: false };
+        return { entities: exact, slots: { name: exact[0]!.name, ...this.domainSlot(exact), ...(byContext ? { area: byContext } : {}) }, fuzzy: 0, usedContextArea: byContext !== undefined };
       }
     }
 
@@ -329,6 +342,10 @@ export class EntityIndex {
       return { failure: 'no_area', message: 'Which room do you mean?' };
     };
 
+    // Only a person's name for their room ("leo" alone): not a place said; "leo's room" is.
+    if (rest.length === 0 && area && area.end - area.start === 1 && this.ownerWords.has(placeTokens[area.start]!) && !this.areaPhrases.some((p) => p.value === area!.value && p.tokens.length === 1 && p.tokens[0] === placeTokens[area!.start] && !this.ownerWords.has(p.tokens[0]!))) {
+      return { failure: 'unknown', message: `I don't know any device called ${placeTokens.join(' ')}.` };
+    }
     // Only a place: the intent's default domains there.
     if (rest.length === 0) {
       if (!placeSpan && !allFlag && !house && !here) return { failure: 'unknown', message: 'I did not catch what to act on.' };
@@ -418,15 +435,28 @@ export class EntityIndex {
     if (!named) return { failure: 'unknown', message: `I don't know any device called ${restText}.` };
     fuzzy += named.fuzzy;
     let entities = named.entities;
+    let byContext = false;
     if (entities.length > 1 && contextArea) {
       const local = entities.filter((e) => e.area_id === contextArea.area_id);
+      if (local.length > 0 && !placeSpan && new Set(entities.map((e) => e.area_id)).size > 1) byContext = true;
       if (local.length > 0) entities = local;
     }
     const names = new Set(entities.map((e) => e.name.toLowerCase()));
+    // A word several names share, said in the plural ("the pendants" for Pendant 1–3): all of them, by kind.
+    const plural = meaningfulRaw.some((t) => singular(t) !== t && !/ss$/.test(t));
+    const kinds = new Set(entities.map((e) => domainOf(e.entity_id)));
+    if (names.size > 1 && plural && named.score < 1 && kinds.size === 1) {
+      const slots: ResolvedTarget['slots'] = { domain: [...kinds][0]! };
+      if (area) slots.area = area.value.name;
+      else if (floor) slots.floor = floor.value.name;
+      else if (byContext && contextArea) slots.area = contextArea.name;
+      return { entities, slots, fuzzy, usedContextArea: byContext };
+    }
     if (names.size > 1) {
       return { failure: 'ambiguous', message: `Did you mean ${entities.slice(0, 3).map((e) => `the ${e.name}`).join(' or ')}?` };
     }
     const slots: ResolvedTarget['slots'] = { name: entities[0]!.name, ...this.domainSlot(entities) };
+    if (byContext && contextArea) slots.area = contextArea.name;
     if (area && !placeInName) slots.area = area.value.name;
     if (floor && !placeInName) slots.floor = floor.value.name;
     return { entities, slots, fuzzy, usedContextArea: false };

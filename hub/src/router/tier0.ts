@@ -56,6 +56,8 @@ const STATE_DOMAINS: Readonly<Record<string, readonly string[]>> = {
 const NOT_A_SEARCH = /^(?:nicely|nice|with|along|outside|inside|around|together|fair|games?|ball|catch|hard|dead|it|that|this|cards|tag|football|later|again|now|by yourself|on your own)\b/;
 /** "check if the front door is locked" → groups: is, the front door, locked. */
 const EMBEDDED_QUESTION = /^(?:(?:can you |could you |please )?(?:check|tell me|let me know|see|find out|ask|look) |do you know |i wonder |i am wondering |any idea )(?:if|whether) (?:or not )?(.+?) (is|are|was) (.+)$/;
+/** "tell me what the temperature is": a question asked inside a request, its verb last (groups: wh, subject, verb, rest). */
+const INDIRECT_QUESTION = /^(?:tell me|remind me|do you know|can you tell me|could you tell me|let me know|i want to know|i would like to know|any idea|i wonder|find out) (what|how|where|which|who|when) (.+?) (is|are)(?: (today|now|right now|at the moment|outside|in here))?$/;
 /** How a reply names a kind of thing. */
 const KIND_NAMES: Readonly<Record<string, string>> = { climate: 'thermostat', media_player: 'speaker or TV', binary_sensor: 'sensor', alarm_control_panel: 'alarm', input_boolean: 'switch', lawn_mower: 'lawn mower' };
 /** Slots that carry a value to set. */
@@ -144,8 +146,23 @@ export class Tier0Router {
     if (first.path !== 'passive') return first;
     // A question asked inside another ("can you check if the door is locked", "tell me whether the lights are on"):
     // the question itself.
-    const inner = EMBEDDED_QUESTION.exec(normalizeText(text));
-    return inner ? this.routeNormalised(`${inner[2]} ${inner[1]} ${inner[3]}`, context) : first;
+    const norm = normalizeText(text);
+    const inner = EMBEDDED_QUESTION.exec(norm);
+    if (inner) return this.routeNormalised(`${inner[2]} ${inner[1]} ${inner[3]}`, context);
+    // "tell me how warm the office is", "remind me what day it is today": the direct question ("how warm is the
+    // office"), the question word said with one word or none before its subject.
+    const indirect = INDIRECT_QUESTION.exec(norm);
+    if (indirect) {
+      const [, wh, rest, verb, after] = indirect as unknown as [string, string, string, string, string | undefined];
+      const words = rest.split(' ');
+      for (const k of [1, 0]) {
+        if (words.length <= k) continue;
+        const direct = [wh, ...words.slice(0, k), verb, ...words.slice(k), after ?? ''].join(' ').trim();
+        const d = this.routeNormalised(direct, context);
+        if (d.path !== 'passive') return d;
+      }
+    }
+    return first;
   }
 
   private routeNormalised(norm: string, context: RouteContext): Decision {
@@ -170,6 +187,12 @@ export class Tier0Router {
   }
 
   private build(c: Compiled, groups: Record<string, string | undefined>, contextAreaId: string | undefined, norm: string): Attempt {
+    // "make the jetty light blue": "light" ends the name before it starts a colour ("light blue"), when it does.
+    const shade = groups['color'] !== undefined && groups['target'] !== undefined ? /^(light|dark) (.+)$/.exec(groups['color']) : null;
+    if (shade) {
+      const asName = this.build(c, { ...groups, target: `${groups['target']} ${shade[1]}`, color: shade[2] }, contextAreaId, norm);
+      if (asName.ok && asName.decision.slots['name'] !== undefined) return asName;
+    }
     const intent = c.template.intent;
     const slots: Slots = { ...(c.template.slots ?? {}) };
     for (const key of ['brightness', 'temperature', 'position', 'volume_level', 'volume_step', 'percentage'] as const) {
@@ -219,7 +242,8 @@ export class Tier0Router {
     if (intent === 'HassListAddItem' || intent === 'HassListCompleteItem') {
       const said = groups['list'] ?? '';
       const r = this.index.resolve(said, { domains: ['todo'] });
-      const byWords = 'failure' in r ? this.index.snapshot.entities.filter((e) => domainOf(e.entity_id) === 'todo' && said.split(' ').some((w) => w.length > 3 && e.name.toLowerCase().includes(singular(w)))) : r.entities;
+      // A place's word in a list's name ("the cabin list" where "the cabin" is an area with no lists): by words.
+      const byWords = 'failure' in r || r.entities.length === 0 ? this.index.snapshot.entities.filter((e) => domainOf(e.entity_id) === 'todo' && said.split(' ').some((w) => w.length > 3 && e.name.toLowerCase().includes(singular(w)))) : r.entities;
       // A place resolves without failing even where it holds no list ("put it orange on hall": the Hallway's todo
       // entities, none): only exactly one list is a target.
       const list = byWords.length === 1 ? byWords[0] : undefined;
@@ -346,6 +370,10 @@ export class Tier0Router {
       const where = resolved.slots.area ? ` in the ${resolved.slots.area}` : resolved.slots.floor ? ` on the ${resolved.slots.floor}` : '';
       return fail('JARVIS_ROUTE_NO_MATCH', `There is no ${(KIND_NAMES[what] ?? what).replace(/_/g, ' ')}${where}.`, c.template.weak === true && !VALUE_SLOTS.some((k) => typeof slots[k] === 'number'));
     }
+    // "what's the thermostat reading": a thermostat's state is its temperature, whichever one the room has.
+    if (intent === 'HassGetState' && slots['state'] === undefined && entities.length > 0 && entities.every((e) => domainOf(e.entity_id) === 'climate')) {
+      return this.finish('HassClimateGetTemperature', { ...slots, domain: 'climate' }, entities.slice(0, 1), resolved.fuzzy);
+    }
     if (intent === 'HassGetState' && slots['state'] === undefined && !resolved.slots.name && entities.length > 1 && !c.template.targetWord) {
       return fail('JARVIS_ROUTE_AMBIGUOUS', 'Which one do you mean?', c.template.weak === true);
     }
@@ -364,7 +392,14 @@ export class Tier0Router {
 
   /** A vacuum or mower: the one named, the ones in the place said, or the only one in the home. */
   private appliance(intent: IntentName, slots: Slots, where: string | undefined, domains: readonly string[], norm: string): Attempt {
-    const all = this.index.snapshot.entities.filter((e) => domains.includes(domainOf(e.entity_id)));
+    const said = ` ${norm} `;
+    // A one-word alias that starts the sentence is the verb ("hoover the hall"), not the machine.
+    const asVerb = (n: string): boolean => !n.includes(' ') && new RegExp(`^ ${n} (?:the|my|our|a|an|in|under|around|upstairs|downstairs|everywhere|all) `).test(said);
+    const isNamed = (e: SnapshotEntity): boolean => [e.name, ...e.aliases].map(normalizeText).some((n) => said.includes(` ${n} `) && !asVerb(n));
+    const everyOne = this.index.snapshot.entities.filter((e) => domains.includes(domainOf(e.entity_id)));
+    // One machine named by its name or alias ("send the roomba out" with two vacuums): that one.
+    const namedOne = everyOne.filter(isNamed);
+    const all = namedOne.length === 1 ? namedOne : everyOne;
     let pool = all;
     if (where) {
       const place = this.index.findPlace(where);
@@ -378,12 +413,8 @@ export class Tier0Router {
     if (pool.length === 0) return { ok: false, decision: none(intent, slots, 'JARVIS_ROUTE_NO_MATCH', `There is no ${kind} in Home Assistant.`), weak: false };
     if (pool.length > 1) return { ok: false, decision: none(intent, slots, 'JARVIS_ROUTE_AMBIGUOUS', `Which ${kind}: ${pool.slice(0, 3).map((e) => `the ${e.name}`).join(' or ')}?`), weak: false };
     // The name slot when the machine's name or an alias was said ("start the robot vacuum" with that alias).
-    const said = ` ${norm} `;
     const e = pool[0]!;
-    // A one-word alias that starts the sentence is the verb ("hoover the hall"), not the machine.
-    const asVerb = (n: string): boolean => !n.includes(' ') && new RegExp(`^ ${n} (?:the|my|our|a|an|in|under|around|upstairs|downstairs|everywhere|all) `).test(said);
-    const named = [e.name, ...e.aliases].map(normalizeText).some((n) => said.includes(` ${n} `) && !asVerb(n));
-    if (named) slots['name'] = e.name;
+    if (isNamed(e)) slots['name'] = e.name;
     return this.finish(intent, slots, pool, 0);
   }
 

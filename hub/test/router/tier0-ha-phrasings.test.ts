@@ -65,3 +65,47 @@ describe('tier 0: lights and values in Home Assistant\'s words', () => {
     expect(c.route('play the radio', { area: 'Kitchen' }).slots['search_query']).not.toBe('the');
   });
 });
+
+// The fourth household (home-d): two Desk Lamps and two Ceiling Fans, Pendant 1–3, owners' rooms ("Mia's Room"),
+// two vacuums (one with the alias "roomba"), a "Cabin List" where "the cabin" is also an area.
+const d = new Tier0Router(loadRegistrySnapshot(fileURLToPath(new URL('../../../tests/fixtures/registry/home-d.json', import.meta.url))));
+
+describe('tier 0: names, places and questions said loosely (home-d)', () => {
+  it.each([
+    // A name two rooms share, told apart by the speaker's room: the room is a slot too.
+    ['switch the ceiling fan off', { area: 'Bedroom' }, 'HassTurnOff', { name: 'Ceiling Fan', area: 'Bedroom' }],
+    ['desk lamp off please', { area: 'Office' }, 'HassTurnOff', { name: 'Desk Lamp', area: 'Office' }],
+    // An owner's name stands for their room before a thing.
+    ['turn on mia\'s desk lamp', {}, 'HassTurnOn', { name: 'Desk Lamp', area: "Mia's Room" }],
+    // A word several names share, in the plural: all of them.
+    ['dim the pendants in the dining room to 40 percent', {}, 'HassLightSet', { area: 'Dining Room', domain: 'light', brightness: 40 }],
+    // "light" ends a name before it starts a colour.
+    ['make the pier light green', {}, 'HassLightSet', { name: 'Jetty Light', color: 'green' }],
+    ['set the star lamp to a warm orange', {}, 'HassLightSet', { name: 'Night Light', color: 'orange' }],
+    ['turn the jetty light up to full brightness', {}, 'HassLightSet', { name: 'Jetty Light', brightness: 100 }],
+    ['warm the lounge up to 21 degrees', {}, 'HassClimateSetTemperature', { area: 'Living Room', temperature: 21 }],
+    ['put the ceiling fan in the bedroom on 60%', {}, 'HassFanSetSpeed', { name: 'Ceiling Fan', percentage: 60 }],
+    // One of two vacuums named by its alias.
+    ['send the little robot out', {}, 'HassVacuumStart', { name: 'Robbie' }],
+    ['automower start cutting the lawn', {}, 'HassLawnMowerStartMowing', { name: 'Mowbot' }],
+    ['put suncream on the cabin list', {}, 'HassListAddItem', { item: 'suncream', list: 'Cabin List' }],
+    // Questions asked inside a request, and in other words.
+    ['tell me how cold the office is', {}, 'HassClimateGetTemperature', { area: 'Office' }],
+    ['do you know what day it is', {}, 'HassGetCurrentDate', {}],
+    ['is the smoke alarm going off', {}, 'HassGetState', { name: 'Smoke Alarm', state: 'on' }],
+    ['is opa in', {}, 'HassGetState', { name: 'Grandpa Joe', state: 'home' }],
+    ['what is the weather doing tomorrow', {}, 'HassGetWeather', {}],
+    // Durations and timers in everyday words.
+    ['set a timer for two minutes fifteen', {}, 'HassStartTimer', { duration: 135 }],
+    ['give the bread another five minutes', {}, 'HassIncreaseTimer', { timer_name: 'bread', duration: 300 }],
+    ['is the rice timer almost done', {}, 'HassTimerStatus', { timer_name: 'rice' }],
+    ['how much time is left on the bread', {}, 'HassTimerStatus', { timer_name: 'bread' }],
+    ['you can pause the telly now', {}, 'HassMediaPause', { name: 'Living Room TV' }],
+  ] as const)('%s', (text, context, intent, slots) => {
+    expect(d.route(text, context)).toMatchObject({ intent, path: 'hot', slots });
+  });
+
+  it('does not take an owner\'s name alone for their room', () => {
+    expect(d.route('stop it mia').path).not.toBe('hot');
+  });
+});
