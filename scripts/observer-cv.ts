@@ -50,7 +50,7 @@ const settings: [string, FeatureConfig][] = values.quick
       ['cues+words (no verdict)', { words: true, previousWords: false, cues: true, verdict: false }],
       ['cues+words+previous (no verdict)', { words: true, previousWords: true, cues: true, verdict: false }],
     ];
-const keeps = [0, 0.2, 0.3, 0.4, 0.5];
+const keeps = values.quick ? [0, 0.3] : [0, 0.2, 0.3, 0.4, 0.5];
 const recovers = [0.5, 0.6, 0.7, 0.8, 0.9, 1.01];
 const groupings: [string, (r: Recording) => string][] = [[`${K}-fold by snippet`, (r) => String(foldOf(r.snippet.key, K))]];
 if (values.writers) groupings.push(['leave one writer out', (r) => r.snippet.file]);

@@ -375,6 +375,18 @@ interface Commitment {
   marker: number;
 }
 
+/** A clause no frame matched: the phrase from its first task verb on (a candidate only the learned stage judges). */
+function bareCandidate(body: string, context: readonly string[], saidAt: number, options: ExtractOptions): ReaderTrace | null {
+  if (/\?\s*$/.test(body)) return null;
+  const ts = terms(body);
+  const at = ts.findIndex((t) => has(t, 'Verb') && !has(t, 'Auxiliary') && !has(t, 'Modal') && !has(t, 'Copula') && TASK_VERBS.has(infinitive(t.normal || t.text)));
+  if (at < 0) return null;
+  const phrase = ts.slice(at).map((t, i) => `${i === 0 ? '' : t.pre}${t.text}${t.post}`).join('');
+  const text = candidateText(phrase, 'task', context, saidAt, options);
+  if (!/\s/.test(text)) return null;
+  return { reason: at === 0 ? 'no-frame-imperative' : 'no-frame', marker: -1, kind: 'task', clause: body, text, due: notPast(findDueDate(body, saidAt, options.timeZone), saidAt, options.timeZone)?.due ?? null };
+}
+
 /** The text a rejected frame would have given: its verb phrase, date cut, tidied, pronouns resolved. */
 function candidateText(phrase: string, kind: 'task' | 'item', context: readonly string[], saidAt: number, options: ExtractOptions): string {
   const rest = phrase.replace(/^(?:[,\s]+|go ahead and\s+|like\s+)+/i, '').replace(OBJECT_CUT, '').replace(/\s*[—–].*$/, '').replace(/[.!?;]+$/, '');
@@ -745,6 +757,11 @@ export function readUtterance(current: Utterance, previous: readonly Utterance[]
       }
       if (!c) {
         for (const e of turnedDown) options.trace?.(e);
+        // No frame at all: the first task verb's phrase, for the learned stage to judge.
+        if (options.trace && turnedDown.length === 0) {
+          const bare = bareCandidate(body, context, current.saidAt, options);
+          if (bare) options.trace(bare);
+        }
         continue;
       }
       last = { verb: c.texts[0]?.split(' ')[0] ?? '', kind: c.kind, due: c.due };
