@@ -5,7 +5,7 @@
  * at a time. For each feature setting, a model is trained on the other folds and replayed on the held-out
  * fold at each pair of thresholds; the held-out predictions of all folds are scored together.
  *
- *   npx tsx scripts/observer-cv.ts [--folds 5] [--quick]
+ *   npx tsx scripts/observer-cv.ts [--folds 5] [--quick] [--writers]
  *
  * Prints one JSON line per (setting, thresholds) and the clause reader alone, labelled
  * "cross-validated on the tuning part".
@@ -52,8 +52,10 @@ const settings: [string, FeatureConfig][] = values.quick
     ];
 const keeps = values.quick ? [0, 0.3] : [0, 0.2, 0.3, 0.4, 0.5];
 const recovers = [0.5, 0.6, 0.7, 0.8, 0.9, 1.01];
-const groupings: [string, (r: Recording) => string][] = [[`${K}-fold by snippet`, (r) => String(foldOf(r.snippet.key, K))]];
-if (values.writers) groupings.push(['leave one writer out', (r) => r.snippet.file]);
+// --writers: leave one writer (file) out instead of K folds by snippet.
+const groupings: [string, (r: Recording) => string][] = values.writers
+  ? [['leave one writer out', (r) => r.snippet.file]]
+  : [[`${K}-fold by snippet`, (r) => String(foldOf(r.snippet.key, K))]];
 
 for (const [split, groupOf] of groupings) {
   const groups = [...new Set(recordings.map(groupOf))].sort();
