@@ -119,12 +119,32 @@ export const haPhrasings: readonly CommandTemplate[] = [
   { intent: 'HassMediaPause', sentences: ['pause {target} (for a|a) (sec|second|moment|minute|bit)'], domains: media, weak: true },
   { intent: 'HassMediaPrevious', sentences: ['(replay|play again|restart) [the] (last|previous) <track> (in|on) {target}'], domains: media, weak: true },
 
+  // Media controls with the player said first, "item", TV shows (Home Assistant's media sentences).
+  { intent: 'HassMediaNext', sentences: ['next item [(on|for|in) {target}]', '(on|for) {target} (skip|next [track|song|item]|skip [this|the] (song|track)|skip to the next (song|track))'], domains: media, weak: true },
+  {
+    intent: 'HassMediaPrevious',
+    sentences: [
+      'previous item [(on|for|in) {target}]', '(on|for) {target} (go back|previous [track|song|item]|go back to the (previous|last) (song|track))',
+      '{target} (play|replay) [the] (previous|last) [song|track] [again]', 'replay [the] (previous|last) (song|track) again',
+    ],
+    domains: media,
+    weak: true,
+  },
+  { intent: 'HassMediaPause', sentences: ['{target} (pause|stop)', '(pause|stop) [the|my] ([tv] shows|tv show|media players|media player) [in|on] {where}', '(pause|stop) {where} ([tv] shows|tv show|media players|media player)'], domains: media, weak: true },
+  { intent: 'HassMediaUnpause', sentences: ['{target} (resume|unpause|continue)', '(resume|unpause) [the|my] ([tv] shows|tv show|media players|media player) [in|on] {where}', '(resume|unpause) {where} ([tv] shows|tv show|media players|media player)'], domains: media, weak: true },
+
   // Questions in other words ("is the smoke alarm going off", "is grandpa in", "what is the weather doing").
   { intent: 'HassGetState', sentences: ['(is|are) {target} going off [right now|now]'], slots: { state: 'on' }, domains: ['binary_sensor'], weak: true },
   { intent: 'HassGetState', sentences: ['(is|are) {target} (in|indoors|around|about|in the house|back yet)'], slots: { state: 'home' }, domains: ['person', 'device_tracker'], weak: true },
+  { intent: 'HassGetState', sentences: ['how many (people|persons|of us) (are|is) [at|in] [the] (home|house) [right now|now]'], slots: { domain: 'person', state: 'home' }, weak: true },
+  { intent: 'HassGetState', sentences: ['(is|are) {where} flooded', 'is (it|the floor) wet [in|on] {where}'], targetWord: 'leak', slots: { state: 'on' }, weak: true },
+  { intent: 'HassGetState', sentences: ['(tell me|do you know) [the] [current] [state|status|value] [of] {target}'], weak: true },
   { intent: 'HassGetWeather', sentences: ['<what_is> the weather (doing|up to) [today|tomorrow|now|right now|outside|later]'], weak: true },
   { intent: 'HassGetCurrentTime', sentences: ['what time (is it|has it|it) got to [now]'], weak: true },
 
+  { intent: 'HassLawnMowerDock', sentences: ['(stop|end|finish) mowing [in|on] {where}'], domains: ['lawn_mower'], weak: true },
+  { intent: 'HassVacuumReturnToBase', sentences: ['return (<vacuum>|{target}) [to [the] (base|dock|charger)]'], domains: ['vacuum'], weak: true },
+  { intent: 'HassLawnMowerDock', sentences: ['return (<mower>|{target}) [to [the] (base|dock|charger)]'], domains: ['lawn_mower'], weak: true },
   // Machines sent out ("send the roomba out", "mowbot start mowing the grass").
   { intent: 'HassVacuumStart', sentences: ['send (<vacuum>|{target}) (out|off)'], domains: ['vacuum'], weak: true },
   { intent: 'HassLawnMowerStartMowing', sentences: ['(<mower>|{target}) [please] (start|begin|go) (mowing|cutting) [the (grass|lawn|garden|yard)]'], domains: ['lawn_mower'], weak: true },

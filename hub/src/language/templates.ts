@@ -303,7 +303,10 @@ const baseTemplates: readonly CommandTemplate[] = [
     '[i|we] [have] (bought|got|get|did|finished|done|picked up|found) [the|some] {item} [now|already] [so] [you can] (tick|cross|check|mark|take) (them|it) off [of] <the> {list} <list_word>',
     '(mark|set) {item} (as|to) (done|complete|completed|finished|bought|checked) (on|in) <the> {list} <list_word>',
   ], weak: true },
+  // "add milk to my list", "put eggs in the shopping list": Home Assistant's shopping list (text only).
+  { intent: 'HassShoppingListAddItem', sentences: ['(add|put|stick|pop|write) {item} (to|on|onto|in|into) (my|the|our) list', '(put|stick|pop|write|add) {item} (in|into) <the> shopping list'], weak: true },
   { intent: 'HassListAddItem', sentences: ['(add|put|stick|pop|write) {item} (to|on|onto) <the> {list} <list_word>', '{list} list add {item}'] },
+  { intent: 'HassListAddItem', sentences: ['(put|stick|pop|write) {item} (in|into) <the> {list} <list_word>'], weak: true },
 
   // Media search (open vocabulary), before unpause/next so "play the next song" stays a command of its own.
   { intent: 'HassMediaNext', sentences: ['(next|skip) [<track>] [please]', '(play|go to|skip to|jump to) [the] next <track> [(in|on) {target}]', 'skip [this|the|that] <track> [(in|on) {target}]', '(next|skip) [this|the] [<track>] (in|on) {target}', 'next <track> on {target}', 'skip ahead'], domains: media },

@@ -30,6 +30,7 @@ const PLACE_WORDS = [
   'timer', 'time', 'volume', 'sound', 'song', 'track', 'weather', 'minute', 'hour', 'second', 'percent', 'degree', 'brightness', 'speed',
   'color', 'colour', 'bright', 'dim', 'warm', 'cool', 'cold', 'hot', 'open', 'close', 'closed', 'lock', 'locked', 'start', 'stop', 'pause',
   'play', 'playing', 'mode', 'scene', 'list', 'item', 'thing', 'everything', 'nothing', 'something', 'anything', 'status', 'level',
+  'mow', 'mowing', 'mower', 'vacuum', 'vacuuming', 'cleaning', 'hoovering', 'charging', 'music', 'morning', 'night', 'evening',
 ];
 /** Words never taken as a misrecognition of another word (place words and every kind word). */
 const NEVER_FUZZ = new Set([...PLACE_WORDS, ...DOMAIN_WORDS.flatMap((d) => d.phrase.split(' '))].map(singular));

@@ -109,3 +109,29 @@ describe('tier 0: names, places and questions said loosely (home-d)', () => {
     expect(d.route('stop it mia').path).not.toBe('hot');
   });
 });
+
+describe('tier 0: media, lists, machines and questions in Home Assistant\'s words', () => {
+  it.each([
+    [c, 'next item for the gym speaker', {}, 'HassMediaNext', { name: 'Gym Speaker' }],
+    [c, 'on the patio speaker skip this song', {}, 'HassMediaNext', { name: 'Patio Speaker' }],
+    [c, 'gym speaker replay the last track', {}, 'HassMediaPrevious', { name: 'Gym Speaker' }],
+    [c, 'nursery speaker pause', {}, 'HassMediaPause', { name: 'Nursery Speaker' }],
+    [c, 'resume the tv shows in the family room', {}, 'HassMediaUnpause', { area: 'Family Room' }],
+    [c, 'put oat milk in the shopping list', {}, 'HassShoppingListAddItem', { item: 'oat milk' }],
+    [c, 'add rice to my list', {}, 'HassShoppingListAddItem', { item: 'rice' }],
+    [c, 'put screws in the hardware store list', {}, 'HassListAddItem', { item: 'screws', list: 'Hardware Store' }],
+    [c, 'return the robo vac', {}, 'HassVacuumReturnToBase', { name: 'Robo Vac' }],
+    [d, 'stop mowing in the garden', {}, 'HassLawnMowerDock', { area: 'Garden' }],
+    [c, 'whats the weather', {}, 'HassGetWeather', {}],
+    [c, 'is the laundry flooded', {}, 'HassGetState', { area: 'Laundry', device_class: 'moisture', state: 'on' }],
+    [c, 'tell me the state of the kettle', {}, 'HassGetState', { name: 'Kettle' }],
+    [d, 'how many people are home', {}, 'HassGetState', { domain: 'person', state: 'home' }],
+  ] as const)('%#: %s', (router, text, context, intent, slots) => {
+    expect(router.route(text, context)).toMatchObject({ intent, path: 'hot', slots });
+  });
+
+  it('never stretches a command word into a name ("start mowing" is not the Good Morning scene)', () => {
+    expect(c.route('start mowing').intent).not.toBe('HassTurnOn');
+    expect(c.route('start mowing').path).not.toBe('hot');
+  });
+});
