@@ -34,6 +34,7 @@ class Decoder : public Napi::ObjectWrap<Decoder> {
     Napi::Function fn = DefineClass(env, "Decoder", {
       InstanceMethod("setJsgf", &Decoder::SetJsgf),
       InstanceMethod("setFsg", &Decoder::SetFsg),
+      InstanceMethod("loadFsg", &Decoder::LoadFsg),
       InstanceMethod("setAllphone", &Decoder::SetAllphone),
       InstanceMethod("lookupWord", &Decoder::LookupWord),
       InstanceMethod("addWord", &Decoder::AddWord),
@@ -104,6 +105,21 @@ class Decoder : public Napi::ObjectWrap<Decoder> {
   // automaton as a named search; arcs are (from, to, word index) triples, probs one per arc. Throws on a
   // malformed automaton or a word missing from the dictionary.
   Napi::Value SetFsg(const Napi::CallbackInfo& info) {
+    std::string name;
+    fsg_model_t* fsg = BuildFsg(info, &name);
+    int rc = ps_set_fsg(ps_, name.c_str(), fsg);
+    fsg_model_free(fsg);
+    if (rc != 0) throw CodedError(info.Env(), "JARVIS_STT_BAD_GRAMMAR", "pocketsphinx rejected the automaton (a word missing from the dictionary?)");
+    return info.Env().Undefined();
+  }
+
+  // loadFsg(name, fsg) → Promise<void>: setFsg with the search built on the thread pool (for a large grammar
+  // ps_set_fsg takes ~0.5–1.5 s, which would stall the event loop). Malformed input throws at once, as setFsg;
+  // a word missing from the dictionary rejects. The caller must not decode on this decoder until it settles.
+  Napi::Value LoadFsg(const Napi::CallbackInfo& info);
+
+  // The automaton of setFsg/loadFsg's arguments, validated (throws a coded error); the caller frees it.
+  fsg_model_t* BuildFsg(const Napi::CallbackInfo& info, std::string* outName) {
     Napi::Env env = info.Env();
     CheckOpen(env);
     if (info.Length() < 2 || !info[0].IsString() || !info[1].IsObject()) {
@@ -152,10 +168,8 @@ class Decoder : public Napi::ObjectWrap<Decoder> {
       int32 logp = static_cast<int32>(logmath_log(lmath, probs[i]) * lw);
       fsg_model_trans_add(fsg, arcs[3 * i], arcs[3 * i + 1], logp, wid[arcs[3 * i + 2]]);
     }
-    int rc = ps_set_fsg(ps_, name.c_str(), fsg);
-    fsg_model_free(fsg);
-    if (rc != 0) throw CodedError(env, "JARVIS_STT_BAD_GRAMMAR", "pocketsphinx rejected the automaton (a word missing from the dictionary?)");
-    return env.Undefined();
+    *outName = std::move(name);
+    return fsg;
   }
 
   // setAllphone(name, phoneLmPath): a phone-loop search, the garbage model that out-of-grammar speech is scored against.
@@ -204,6 +218,56 @@ class Decoder : public Napi::ObjectWrap<Decoder> {
   cmd_ln_t* config_ = nullptr;
   ps_decoder_t* ps_ = nullptr;
 };
+
+// Builds an FSG search on the thread pool (loadFsg).
+class LoadFsgWorker : public Napi::AsyncWorker {
+ public:
+  LoadFsgWorker(Napi::Env env, Decoder* decoder, Napi::Object keepAlive, std::string name, fsg_model_t* fsg)
+      : Napi::AsyncWorker(env), deferred_(Napi::Promise::Deferred::New(env)), decoder_(decoder), name_(std::move(name)), fsg_(fsg) {
+    keep_.Reset(keepAlive, 1);
+  }
+  ~LoadFsgWorker() override {
+    if (fsg_ != nullptr) fsg_model_free(fsg_);
+  }
+
+  Napi::Promise Promise() { return deferred_.Promise(); }
+
+  void Execute() override {
+    ps_decoder_t* ps = decoder_->ps();
+    if (ps == nullptr) return Fail("JARVIS_STT_ENGINE_CLOSED", "the decoder was freed");
+    if (ps_set_fsg(ps, name_.c_str(), fsg_) != 0) return Fail("JARVIS_STT_BAD_GRAMMAR", "pocketsphinx rejected the automaton (a word missing from the dictionary?)");
+  }
+
+  void OnOK() override { deferred_.Resolve(Env().Undefined()); }
+
+  void OnError(const Napi::Error& e) override {
+    Napi::Object err = e.Value();
+    if (code_ != nullptr) err.Set("code", Napi::String::New(Env(), code_));
+    deferred_.Reject(err);
+  }
+
+ private:
+  void Fail(const char* code, const std::string& what) {
+    code_ = code;
+    SetError(std::string(code) + ": " + what);
+  }
+
+  const char* code_ = nullptr;
+  Napi::Promise::Deferred deferred_;
+  Decoder* decoder_;
+  Napi::ObjectReference keep_;
+  std::string name_;
+  fsg_model_t* fsg_;
+};
+
+Napi::Value Decoder::LoadFsg(const Napi::CallbackInfo& info) {
+  std::string name;
+  fsg_model_t* fsg = BuildFsg(info, &name);
+  auto* worker = new LoadFsgWorker(info.Env(), this, Value(), std::move(name), fsg);
+  Napi::Promise promise = worker->Promise();
+  worker->Queue();
+  return promise;
+}
 
 class DecodeWorker : public Napi::AsyncWorker {
  public:

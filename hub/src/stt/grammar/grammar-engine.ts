@@ -18,6 +18,8 @@ interface DecodeResult { hyp: string | null; score: number; frames: number; segm
 interface NativeDecoder {
   setJsgf(name: string, jsgf: string): void;
   setFsg(name: string, fsg: WordFsg): void;
+  /** setFsg with the search built on the thread pool; no decode on this decoder until it settles. */
+  loadFsg(name: string, fsg: WordFsg): Promise<void>;
   lookupWord(word: string): string | null;
   addWord(word: string, phones: string): void;
   decode(search: string, pcm: Int16Array, fresh?: boolean, nbest?: number): Promise<DecodeResult>;
@@ -266,12 +268,15 @@ export class GrammarEngine implements SttEngine, Component {
     }
     this.decoder = decoder;
     this.loopDecoder = loopDecoder;
-    await this.rebuild(this.names);
-    if (this.state === 'warm') {
-      // Never on the hot path: once here, so the first command is not decoded from the front end's blank state.
-      const warm = warmUpSamples();
-      await Promise.all([decoder.decode('command', warm, true).catch(() => undefined), loopDecoder.decode('loop', warm, true)]);
-    }
+    // On the queue: the grammar is loaded on the thread pool, and no utterance may be decoded meanwhile.
+    await this.queue.run(async () => {
+      await this.rebuild(this.names);
+      if (this.state === 'warm') {
+        // Never on the hot path: once here, so the first command is not decoded from the front end's blank state.
+        const warm = warmUpSamples();
+        await Promise.all([decoder.decode('command', warm, true).catch(() => undefined), loopDecoder.decode('loop', warm, true)]);
+      }
+    });
   }
 
   private get consensus(): ConsensusOptions {
@@ -372,16 +377,17 @@ export class GrammarEngine implements SttEngine, Component {
     }
     const walkers = new Map<string, FsgWalker>();
     const areaSearches = new Map<string, string>();
-    const load = (search: string, fsg: CompiledGrammar['fsg']): void => {
+    const load = async (search: string, fsg: CompiledGrammar['fsg']): Promise<void> => {
       try {
-        // The minimal automaton, not the JSGF: same sentences, ~30× fewer states, ~10× less CPU (fsg.ts).
-        decoder.setFsg(search, fsg);
+        // The minimal automaton, not the JSGF: same sentences, ~30× fewer states, ~10× less CPU (fsg.ts). Built on the
+        // thread pool (ps_set_fsg takes ~0.5–1.5 s for the hub's grammar); the queue keeps decodes off it meanwhile.
+        await decoder.loadFsg(search, fsg);
       } catch (err) {
         throw fromNativeError(err, 'JARVIS_STT_BAD_GRAMMAR');
       }
       walkers.set(search, new FsgWalker(fsg));
     };
-    load('command', compiled.fsg);
+    await load('command', compiled.fsg);
     const areaStates: Record<string, number> = {};
     if (this.options.areaGrammars === true && (names.placed?.length ?? 0) <= MAX_AREA_GRAMMARS) {
       for (const area of names.placed ?? []) {
@@ -390,7 +396,7 @@ export class GrammarEngine implements SttEngine, Component {
         // Decoded first for a device in this area (transcribe's `area`): fewer names, fewer wrong paths.
         const search = `area:${areaKey(area.id)}`;
         const fsg = (await compile(clean(sourceFor(areaGrammarNames(names, area))))).fsg;
-        load(search, fsg);
+        await load(search, fsg);
         areaStates[area.id] = fsg.states;
         for (const k of [area.id, ...area.names]) areaSearches.set(areaKey(k), search);
       }

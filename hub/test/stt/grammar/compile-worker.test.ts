@@ -78,7 +78,7 @@ describe('compiling the hub\'s speech grammar', () => {
 });
 
 describe.skipIf(!haveModel)('GrammarEngine rebuild', () => {
-  it('stalls the event loop less with the compile on the thread than inline (the decoder\'s own calls stay on this thread)', async () => {
+  it('keeps the event loop running while it rebuilds: a third of the inline compile\'s stall at most', async () => {
     const smaller: GrammarNames = { ...names, entities: names.entities.slice(0, -3) };
     const stalls: Record<string, number> = {};
     for (const offThread of [true, false]) {
@@ -87,13 +87,15 @@ describe.skipIf(!haveModel)('GrammarEngine rebuild', () => {
       try {
         await engine.setNames(smaller);
         stalls[offThread ? 'thread' : 'inline'] = await longestStall(() => engine.setNames(names));
+        process.stderr.write(`rebuild, compile ${offThread ? 'on the thread' : 'inline'}: longest event-loop stall ${Math.round(stalls[offThread ? 'thread' : 'inline']!)} ms\n`);
         expect(engine.report?.states).toBeGreaterThan(1000);
       } finally {
         await engine.stop();
       }
     }
-    // What stays is loading the automaton into the decoder (ps_set_fsg, ~0.7 s under load), not the compile (~1 s).
-    expect(stalls['thread']).toBeLessThan(stalls['inline']!);
+    // Inline the loop stands still for the compile (~1 s); on the thread, with the search built on the thread pool
+    // (loadFsg), only short pieces remain (the dictionary look-ups, receiving the automaton, the walker).
+    expect(stalls['thread']! * 3).toBeLessThan(stalls['inline']!);
   }, 180_000);
 
   it('a template the compiler rejects fails the start with the engine\'s JARVIS_STT_BAD_GRAMMAR, as the inline compile did', async () => {

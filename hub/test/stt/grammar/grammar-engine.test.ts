@@ -300,9 +300,9 @@ describe.skipIf(!haveModel)('GrammarEngine (PocketSphinx in-process)', () => {
     }
   }, 60_000);
 
-  it('refuses a malformed automaton in setFsg with a coded error and keeps the search it had', () => {
+  it('refuses a malformed automaton in setFsg and loadFsg with a coded error and keeps the search it had', async () => {
     type Fsg = { states: unknown; start: unknown; final: unknown; words: unknown; arcs: unknown; probs: unknown };
-    const addon = loadAddon<{ Decoder: new (args: string[]) => { setFsg(name: string, fsg: Fsg): void; free(): void } }>('pocketsphinx');
+    const addon = loadAddon<{ Decoder: new (args: string[]) => { setFsg(name: string, fsg: Fsg): void; loadFsg(name: string, fsg: Fsg): Promise<void>; free(): void } }>('pocketsphinx');
     const d = new addon.Decoder(['-hmm', `${DEFAULT_SPHINX_MODEL}/en-us`, '-dict', `${DEFAULT_SPHINX_MODEL}/cmudict-en-us.dict`, '-logfn', '/dev/null']);
     try {
       const good = { states: 3, start: 0, final: 2, words: ['open', 'door'], arcs: Int32Array.of(0, 1, 0, 1, 2, 1), probs: Float64Array.of(1, 1) };
@@ -329,7 +329,17 @@ describe.skipIf(!haveModel)('GrammarEngine (PocketSphinx in-process)', () => {
           thrown = err;
         }
         expect({ change: Object.keys(change)[0], message: String((thrown as Error | undefined)?.message) }).toEqual({ change: Object.keys(change)[0], message: expect.stringContaining(code) });
+        // loadFsg (the search built on the thread pool) refuses the same input with the same code: thrown at once when
+        // the automaton is malformed, rejected when pocketsphinx refuses it (a word missing from the dictionary).
+        let loadError: unknown;
+        try {
+          await d.loadFsg('bad', { ...good, ...change });
+        } catch (err) {
+          loadError = err;
+        }
+        expect({ change: Object.keys(change)[0], code: (loadError as { code?: string } | undefined)?.code }).toEqual({ change: Object.keys(change)[0], code });
       }
+      await expect(d.loadFsg('ok2', good)).resolves.toBeUndefined();
     } finally {
       d.free();
     }
