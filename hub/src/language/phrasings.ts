@@ -73,6 +73,12 @@ export const haPhrasings: readonly CommandTemplate[] = [
     weak: true,
   },
 
+  // A scene said by its name alone, or changed to ("movie time", "change to the workout scene").
+  { intent: 'HassTurnOn', sentences: ['{target}', '(change|transition|switch) to [the] {target} [scene]', '(change|transition|switch) to scene {target}'], domains: ['scene'], exactName: true, weak: true },
+  { intent: 'HassTurnOn', sentences: ['{target} on <everywhere>'], targetWord: 'everywhere', weak: true },
+  { intent: 'HassTurnOff', sentences: ['{target} <off> <everywhere>'], targetWord: 'everywhere', weak: true },
+  { intent: 'HassGetCurrentDate', sentences: ['<what_is> [the] todays date', '(tell me|give me) the date [today|please]'], weak: true },
+
   // Lights on and off as Home Assistant says it.
   { intent: 'HassTurnOn', sentences: ['illuminate {target}', '(light up|illuminate) <everywhere>', 'make sure {target} (is|are) [all] [switched|turned] on'], weak: true },
   { intent: 'HassTurnOn', sentences: ['<turn> {target} on <everywhere>', '<turn> on {target} <everywhere>', '(activate|illuminate|light up) {target} <everywhere>'], targetWord: 'everywhere', weak: true },

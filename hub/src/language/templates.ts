@@ -30,6 +30,8 @@ export interface CommandTemplate {
   targetWord?: string;
   /** The number said is a decrease ("turn it down by 5" → volume_step -5). */
   negate?: boolean;
+  /** The target must be said as a whole name or alias ("movie time" alone activates that scene; "dinner" does not). */
+  exactName?: boolean;
 }
 
 /** Reusable pieces of templates, referenced as `<name>`. */

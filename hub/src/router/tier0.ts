@@ -58,6 +58,10 @@ const NOT_A_SEARCH = /^(?:nicely|nice|with|along|outside|inside|around|together|
 const EMBEDDED_QUESTION = /^(?:(?:can you |could you |please )?(?:check|tell me|let me know|see|find out|ask|look) |do you know |i wonder |i am wondering |any idea )(?:if|whether) (?:or not )?(.+?) (is|are|was) (.+)$/;
 /** "tell me what the temperature is": a question asked inside a request, its verb last (groups: wh, subject, verb, rest). */
 const INDIRECT_QUESTION = /^(?:tell me|remind me|do you know|can you tell me|could you tell me|let me know|i want to know|i would like to know|any idea|i wonder|find out) (what|how|where|which|who|when) (.+?) (is|are)(?: (today|now|right now|at the moment|outside|in here))?$/;
+/** "it is stuffy in here" before a command (an imperative verb follows). */
+const LEADING_REMARK = /^(?:it is|oh it is|well it is) (?:(?:a bit|a little|really|very|so|too|quite|getting|pretty|rather|bit|going to|about to|starting to) )*[a-z]+(?: (?:in here|here|outside|out there|out|today|tonight|now))? (?=(?:turn|switch|put|open|close|shut|send|bring|call|lock|unlock|retract|extend|start|stop|set|make|dim|raise|lower|get|pull|roll|close|mute|pause|play) )/;
+/** "it is going to rain" after a command. */
+const TRAILING_REMARK = / (?:(?:because|since|as) )?it is (?:going to|gonna|about to|starting to) [a-z]+(?: [a-z]+)?$/;
 /** How a reply names a kind of thing. */
 const KIND_NAMES: Readonly<Record<string, string>> = { climate: 'thermostat', media_player: 'speaker or TV', binary_sensor: 'sensor', alarm_control_panel: 'alarm', input_boolean: 'switch', lawn_mower: 'lawn mower' };
 /** Slots that carry a value to set. */
@@ -151,6 +155,13 @@ export class Tier0Router {
     if (inner) return this.routeNormalised(`${inner[2]} ${inner[1]} ${inner[3]}`, context);
     // "tell me how warm the office is", "remind me what day it is today": the direct question ("how warm is the
     // office"), the question word said with one word or none before its subject.
+    // A remark said with the command ("it's stuffy in here, put the fan on", "retract the awning, it's going to
+    // rain"): the command alone, when it is one.
+    const bare = norm.replace(LEADING_REMARK, '').replace(TRAILING_REMARK, '');
+    if (bare !== norm && bare.includes(' ')) {
+      const d = this.routeNormalised(bare, context);
+      if (d.path !== 'passive') return d;
+    }
     const indirect = INDIRECT_QUESTION.exec(norm);
     if (indirect) {
       const [, wh, rest, verb, after] = indirect as unknown as [string, string, string, string, string | undefined];
@@ -201,6 +212,8 @@ export class Tier0Router {
     if (groups['color']) slots['color'] = groups['color'];
     if (groups['state']) slots['state'] = STATE_WORDS[groups['state']] ?? groups['state'];
     for (const key of ['item', 'search_query', 'message', 'timer_name'] as const) if (groups[key]) slots[key] = groups[key];
+    // "broadcast everywhere that dinner is ready": the message, not where it goes.
+    if (typeof slots['message'] === 'string') slots['message'] = slots['message'].replace(/^(?:everywhere|to all rooms|in every room|to everyone|to everybody) (?:that )?/, '');
     if (groups['media_class']) slots['media_class'] = MEDIA_CLASSES[groups['media_class']] ?? groups['media_class'];
     const fail = (code: string, reply: string, weak = false): Attempt => ({ ok: false, decision: none(intent, slots, code, reply), weak });
 
@@ -363,6 +376,12 @@ export class Tier0Router {
     if (wanted && !resolved.slots.name) {
       const inState = entities.filter((e) => e.state === wanted);
       if (inState.length > 0) entities = inState;
+    }
+    if (c.template.exactName) {
+      // Only the whole name or an alias, said as itself.
+      const said = normalizeText(groups['target'] ?? '').replace(/^(?:the|my|our) /, '');
+      const e = entities[0];
+      if (!resolved.slots.name || !e || ![e.name, ...e.aliases].some((n) => normalizeText(n) === said)) return fail('JARVIS_ROUTE_UNKNOWN_TARGET', 'What should I activate?', true);
     }
     Object.assign(slots, resolved.slots);
     if (entities.length === 0) {

@@ -126,8 +126,23 @@ describe('tier 0: media, lists, machines and questions in Home Assistant\'s word
     [c, 'is the laundry flooded', {}, 'HassGetState', { area: 'Laundry', device_class: 'moisture', state: 'on' }],
     [c, 'tell me the state of the kettle', {}, 'HassGetState', { name: 'Kettle' }],
     [d, 'how many people are home', {}, 'HassGetState', { domain: 'person', state: 'home' }],
+    // A scene by its whole name or alias alone (Home Assistant's "[activate] <name> [scene]").
+    [c, 'gym mode', {}, 'HassTurnOn', { name: 'Workout', domain: 'scene' }],
+    [c, 'switch to the dinner party scene', {}, 'HassTurnOn', { name: 'Dinner Party' }],
+    [c, 'fans off everywhere', {}, 'HassTurnOff', { domain: 'fan' }],
+    [c, 'announce everywhere that the taxi is here', {}, 'HassBroadcast', { message: 'the taxi is here' }],
+    [c, 'what is todays date', {}, 'HassGetCurrentDate', {}],
+    // A remark said with the command.
+    [d, 'it is chilly in here put the heating up to 22', { area: 'Living Room' }, 'HassClimateSetTemperature', { temperature: 22 }],
+    [d, 'close the velux it is going to rain', {}, 'HassTurnOff', { domain: 'cover' }],
   ] as const)('%#: %s', (router, text, context, intent, slots) => {
     expect(router.route(text, context)).toMatchObject({ intent, path: 'hot', slots });
+  });
+
+  it('activates a scene said alone only by its whole name, and keeps remarks passive', () => {
+    expect(c.route('dinner').path).toBe('passive');
+    expect(c.route('movie').path).toBe('passive');
+    expect(d.route('it is funny how he turned the lights off').path).toBe('passive');
   });
 
   it('never stretches a command word into a name ("start mowing" is not the Good Morning scene)', () => {
