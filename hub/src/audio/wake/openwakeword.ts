@@ -1,5 +1,6 @@
 import { AudioError } from '../dsp/errors.js';
 import { BatchQueue, sharedSession, type ModelSession } from '../onnx-runtime.js';
+import type { WakeVerifier } from './verifier.js';
 
 /** The three model files of an openWakeWord detector. */
 export interface OpenWakeWordFiles {
@@ -29,10 +30,21 @@ export interface OpenWakeWordOptions {
   gateHoldMs?: number;
   /** Most steps in one inference batch. */
   maxBatch?: number;
+  /**
+   * Second-stage verifier (verifier.ts): a step whose score passes the threshold counts only when the
+   * verifier, scoring the same 16 embeddings, also says wake. It runs inside the step (a dot product), so
+   * it never delays a detection; it only decides whether one happens. Undefined: off.
+   */
+  verifier?: WakeVerifier;
+  /** Verifier score that counts (default: the verifier file's own threshold). */
+  verifierThreshold?: number;
 }
 
 /** openWakeWord's defaults (see {@link OpenWakeWordOptions}). */
 export const OWW_DEFAULTS = { threshold: 0.5, triggerLevel: 1, refractoryMs: 2000, gateDb: 0, gateHoldMs: 1500, maxBatch: 64 } as const;
+
+/** The options without the verifier, all set. */
+type OwwSettings = Required<Omit<OpenWakeWordOptions, 'verifier' | 'verifierThreshold'>>;
 
 /** One prediction of a stream: every 80 ms. */
 export interface WakeScore {
@@ -41,12 +53,18 @@ export interface WakeScore {
   at: number;
   /** False when the pre-gate skipped the models for this step. */
   ran: boolean;
+  /** The 16 × 96 embedding features the score was made on (when the models ran). */
+  features?: Float32Array;
+  /** The verifier's score, when a verifier is on and `score` passed the threshold. */
+  verifierScore?: number;
 }
 
 /** A wake phrase heard by the trained model. */
 export interface OpenWakeWordDetection {
   /** Highest score of the detection's run of scores over the threshold. */
   score: number;
+  /** The verifier's score on the detecting step, when a verifier is on. */
+  verifierScore?: number;
   /** Hub ms at the end of the step whose score crossed the threshold (triggerLevel-th over it). */
   at: number;
   /**
@@ -89,6 +107,8 @@ interface StepJob {
   inputs: Float32Array[];
   /** Embeddings to compute: one per step of `inputs`, at most WAKE_FEATURES. */
   embeddings: number;
+  /** The last 16 embeddings once computed (the wake model's input). */
+  features?: Float32Array;
   at: number;
   /** The last 10 ms energies (dBFS) and start times up to the step's end, for the phrase-end estimate. */
   history: Array<{ ts: number; db: number }>;
@@ -108,10 +128,14 @@ interface StepJob {
  * the skipped steps from the raw audio.
  */
 export class OpenWakeWordModel {
-  readonly options: Required<OpenWakeWordOptions>;
+  readonly options: OwwSettings;
+  /** The second-stage verifier, when on. */
+  readonly verifier: WakeVerifier | undefined;
+  /** The verifier score that counts. */
+  readonly verifierThreshold: number;
   private readonly queue: BatchQueue<StepJob>;
-  /** Steps whose models ran, and steps the pre-gate skipped. */
-  readonly counts = { ran: 0, gated: 0 };
+  /** Steps whose models ran, steps the pre-gate skipped, and steps over the threshold the verifier turned down. */
+  readonly counts = { ran: 0, gated: 0, vetoed: 0 };
 
   private constructor(
     private readonly mel: ModelSession,
@@ -121,8 +145,12 @@ export class OpenWakeWordModel {
     options: OpenWakeWordOptions,
     readonly files: OpenWakeWordFiles,
   ) {
-    this.options = { ...OWW_DEFAULTS, ...options };
+    const { verifier, verifierThreshold, ...settings } = options;
+    this.options = { ...OWW_DEFAULTS, ...settings };
+    this.verifier = verifier;
+    this.verifierThreshold = verifierThreshold ?? verifier?.threshold ?? 0.5;
     const o = this.options;
+    if (!(this.verifierThreshold > 0 && this.verifierThreshold < 1)) throw new AudioError('JARVIS_AUDIO_BAD_CONFIG', `wake verifierThreshold ${this.verifierThreshold} is outside (0, 1)`);
     if (!(o.threshold > 0 && o.threshold < 1)) throw new AudioError('JARVIS_AUDIO_BAD_CONFIG', `wake threshold ${o.threshold} is outside (0, 1)`);
     if (!(Number.isInteger(o.triggerLevel) && o.triggerLevel >= 1 && o.triggerLevel <= 10)) throw new AudioError('JARVIS_AUDIO_BAD_CONFIG', `wake triggerLevel ${o.triggerLevel} is outside 1..10`);
     if (!(o.refractoryMs >= 0 && o.refractoryMs <= 60000)) throw new AudioError('JARVIS_AUDIO_BAD_CONFIG', `wake refractoryMs ${o.refractoryMs} is outside 0..60000`);
@@ -201,6 +229,7 @@ export class OpenWakeWordModel {
       if (job.inputs.length === 0) continue;
       let features: Float32Array | undefined;
       for (let e = 0; e < job.embeddings; e++, k++) features = job.stream.addEmbedding(embeddings.subarray(k * EMB_DIM, (k + 1) * EMB_DIM));
+      job.features = features;
       feeds.push({ [wakeInput]: { type: 'float32' as const, data: features as Float32Array, dims: [1, WAKE_FEATURES, EMB_DIM] } });
       scoredJobs.push(job);
     }
@@ -376,8 +405,13 @@ export class OpenWakeWordStream {
     const o = this.model.options;
     const score = this.predictions < SKIP_PREDICTIONS ? 0 : raw;
     this.predictions++;
-    this.onScore?.({ score, at: job.at, ran: true });
-    if (score >= o.threshold) {
+    // The verifier sees only steps the wake model passed, and decides within the step (no added delay).
+    const verifier = this.model.verifier;
+    const verifierScore = verifier && score >= o.threshold && job.features ? verifier.score(job.features) : undefined;
+    const vetoed = verifierScore !== undefined && verifierScore < this.model.verifierThreshold;
+    if (vetoed) this.model.counts.vetoed++;
+    this.onScore?.({ score, at: job.at, ran: true, ...(job.features ? { features: job.features } : {}), ...(verifierScore !== undefined ? { verifierScore } : {}) });
+    if (score >= o.threshold && !vetoed) {
       this.over++;
       this.runPeak = Math.max(this.runPeak, score);
     } else {
@@ -386,7 +420,7 @@ export class OpenWakeWordStream {
     }
     if (this.over >= o.triggerLevel && job.at - this.lastFire >= o.refractoryMs) {
       this.lastFire = job.at;
-      const detection: OpenWakeWordDetection = { score: this.runPeak, at: job.at, endTs: phraseEnd(job) };
+      const detection: OpenWakeWordDetection = { score: this.runPeak, at: job.at, endTs: phraseEnd(job), ...(verifierScore !== undefined ? { verifierScore } : {}) };
       this.over = 0;
       this.runPeak = 0;
       this.onDetection(detection);

@@ -34,6 +34,12 @@ export const audioSection = z
     wakeThreshold: z.number().gt(0).lt(1).default(0.5),
     wakeTriggerLevel: z.number().int().min(1).max(10).default(1),
     wakeRefractoryMs: ms(0, 60_000, 2000),
+    /**
+     * openWakeWord's second-stage verifier (a logistic regression over the features of a step the wake model
+     * passed; shipped file hub/data/wake/hey-jarvis-verifier.json): turns down near misses and "jarvis" said
+     * as a name. On by the numbers of bench wake.oww_hit / wake.oww_fa (hub/src/audio/wake/README.md).
+     */
+    wakeVerifier: z.boolean().default(true),
     /** Energy pre-gate of the trained models, dB over each device's noise floor (0 = off). */
     preGateDb: z.number().min(0).max(40).default(6),
     wakePhrase: z.string().trim().min(2).max(60).default('hey jarvis'),

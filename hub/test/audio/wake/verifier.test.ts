@@ -1,0 +1,157 @@
+/**
+ * The second-stage wake verifier (issue 16): its score, its file's checks, its training, and how the
+ * openWakeWord detector consults it (only on steps over the threshold, never moving a detection's time).
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { OpenWakeWordModel, type OpenWakeWordDetection, type WakeScore } from '../../../src/audio/wake/openwakeword.js';
+import { DEFAULT_VERIFIER_FILE, loadWakeVerifier, parseWakeVerifier, trainLogistic, WakeVerifier, WakeVerifierError } from '../../../src/audio/wake/verifier.js';
+import { fixtureToolsAvailable } from '../../../../tests/fixtures/audio/index.js';
+import { voiceFixture } from '../../../../tests/fixtures/voice/index.js';
+import { devWakeFiles, MODELS_SKIP_REASON } from '../model-files.js';
+
+const N = 16 * 96;
+
+function file(over: Record<string, unknown> = {}): string {
+  return JSON.stringify({ format: 'jarvis-wake-verifier', version: 1, model: 'hey_jarvis_v0.1', frames: 16, dim: 96, weights: new Array(N).fill(0), bias: 0, threshold: 0.5, ...over });
+}
+
+/** Deterministic pseudo-random numbers in [0, 1). */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+describe('wake verifier', () => {
+  it('scores sigmoid(w · x + b) over the 16 × 96 features', () => {
+    const w = new Array(N).fill(0);
+    w[0] = 2;
+    w[N - 1] = -1;
+    const v = new WakeVerifier(w, 0.5, 0.6);
+    const x = new Float32Array(N);
+    expect(v.score(x)).toBeCloseTo(1 / (1 + Math.exp(-0.5)), 12);
+    x[0] = 1;
+    x[N - 1] = 3;
+    // 2·1 − 1·3 + 0.5 = −0.5
+    expect(v.score(x)).toBeCloseTo(1 / (1 + Math.exp(0.5)), 12);
+    expect(v.threshold).toBe(0.6);
+    expect(() => v.score(new Float32Array(96))).toThrow(WakeVerifierError);
+  });
+
+  it('turns down a malformed verifier file with JARVIS_WAKE_BAD_VERIFIER, naming what is wrong', () => {
+    const bad: Array<[string, RegExp]> = [
+      ['{ not json', /not JSON/],
+      ['[1, 2]', /not a JSON object/],
+      [file({ format: 'sklearn-pickle' }), /format/],
+      [file({ version: 2 }), /version 2/],
+      [file({ frames: 8 }), /8 × 96/],
+      [file({ weights: new Array(N - 1).fill(0) }), /1535 weights/],
+      [file({ weights: [...new Array(N - 1).fill(0), 'x'] }), /weights is not an array of numbers/],
+      // JSON has no NaN or Infinity, but a number too large for a double parses to Infinity.
+      [file({ weights: new Array(N).fill(0) }).replace('[0,', '[1e400,'), /not a finite number/],
+      [file({ bias: '0' }), /bias and threshold/],
+      [file({ threshold: 1 }), /threshold 1 is outside/],
+      [file({ model: undefined }), /model/],
+    ];
+    for (const [text, message] of bad) {
+      let err: unknown;
+      try {
+        parseWakeVerifier(text, 'v.json');
+      } catch (e) {
+        err = e;
+      }
+      expect(err, text.slice(0, 40)).toBeInstanceOf(WakeVerifierError);
+      expect(err).toMatchObject({ code: 'JARVIS_WAKE_BAD_VERIFIER', fault: 'config' });
+      expect((err as Error).message).toMatch(message);
+      expect((err as Error).message).toMatch(/v\.json/);
+    }
+    expect(() => loadWakeVerifier('/nonexistent/verifier.json')).toThrow(expect.objectContaining({ code: 'JARVIS_WAKE_BAD_VERIFIER', message: expect.stringMatching(/could not be read/) }));
+    const dir = mkdtempSync(join(tmpdir(), 'jarvis-verifier-'));
+    writeFileSync(join(dir, 'ok.json'), file({ bias: 1, threshold: 0.3 }));
+    const ok = loadWakeVerifier(join(dir, 'ok.json'));
+    expect(ok.score(new Float32Array(N))).toBeCloseTo(1 / (1 + Math.exp(-1)), 12);
+  });
+
+  it('the shipped "hey jarvis" verifier file loads', () => {
+    const v = loadWakeVerifier();
+    expect(v.source).toBe(DEFAULT_VERIFIER_FILE);
+    expect(v.weights).toHaveLength(N);
+    expect(v.model).toBe('hey_jarvis_v0.1');
+    expect(v.threshold).toBeGreaterThan(0);
+    expect(v.threshold).toBeLessThan(1);
+  });
+
+  it('trains a logistic regression that separates two classes, deterministically, with the standardisation folded in', () => {
+    const r = rng(7);
+    const x: Float32Array[] = [];
+    const y: number[] = [];
+    // Two classes that differ in 20 of the 1536 values, on an offset and scale far from 0/1 (so folding matters).
+    for (let i = 0; i < 300; i++) {
+      const label = i % 3 === 0 ? 1 : 0;
+      x.push(Float32Array.from({ length: N }, (_, j) => 50 + 10 * (r() - 0.5) + (label && j % 77 === 0 ? 4 : 0)));
+      y.push(label);
+    }
+    const a = trainLogistic(x, y, { c: 0.01, iterations: 150 });
+    const b = trainLogistic(x, y, { c: 0.01, iterations: 150 });
+    expect(Array.from(a.weights)).toEqual(Array.from(b.weights));
+    expect(a.bias).toBe(b.bias);
+    const v = new WakeVerifier(a.weights, a.bias, 0.5);
+    const right = x.filter((f, i) => (v.score(f) >= 0.5 ? 1 : 0) === y[i]).length;
+    expect(right / x.length).toBeGreaterThan(0.95);
+    // Fresh examples from the same classes.
+    const fresh = Array.from({ length: 60 }, (_, i) => ({ label: i % 2, f: Float32Array.from({ length: N }, (_, j) => 50 + 10 * (r() - 0.5) + (i % 2 && j % 77 === 0 ? 4 : 0)) }));
+    expect(fresh.filter((e) => (v.score(e.f) >= 0.5 ? 1 : 0) === e.label).length / fresh.length).toBeGreaterThan(0.9);
+    expect(() => trainLogistic([], [])).toThrow(WakeVerifierError);
+  });
+});
+
+const files = devWakeFiles();
+const ready = files !== undefined && fixtureToolsAvailable();
+
+async function run(model: OpenWakeWordModel, samples: Int16Array): Promise<{ detections: OpenWakeWordDetection[]; scores: WakeScore[] }> {
+  const detections: OpenWakeWordDetection[] = [];
+  const scores: WakeScore[] = [];
+  const stream = model.createStream((d) => detections.push(d), (s) => scores.push(s));
+  const f = Float32Array.from(samples, (v) => v / 32768);
+  for (let i = 0; i < f.length; i += 320) stream.push(f.subarray(i, i + 320), i / 16);
+  await model.idle();
+  return { detections, scores };
+}
+
+describe.skipIf(!ready)(`openWakeWord with the verifier (${MODELS_SKIP_REASON})`, { timeout: 120_000 }, () => {
+  it('consults the verifier only on steps over the threshold and keeps the detection time; a verifier that says no removes the wake', async () => {
+    const clip = voiceFixture({ text: 'hey jarvis, turn off the kitchen lights', voice: 'en-us-nyc' }).samples;
+    const plain = await run(await OpenWakeWordModel.load(files!), clip);
+    expect(plain.detections).toHaveLength(1);
+    const yes = new WakeVerifier(new Array(N).fill(0), 50, 0.5);
+    const no = new WakeVerifier(new Array(N).fill(0), -50, 0.5);
+    const accepted = await run(await OpenWakeWordModel.load(files!, { verifier: yes }), clip);
+    // The same detection, at the same time and cut: the verifier adds no delay.
+    expect(accepted.detections.map(({ verifierScore: _v, ...d }) => d)).toEqual(plain.detections);
+    expect(accepted.detections[0]!.verifierScore).toBeCloseTo(1, 9);
+    const over = accepted.scores.filter((s) => s.score >= 0.5);
+    expect(over.length).toBeGreaterThan(0);
+    expect(accepted.scores.filter((s) => s.verifierScore !== undefined)).toEqual(over);
+    expect(accepted.scores.every((s) => !s.ran || s.features?.length === N)).toBe(true);
+    const rejectedModel = await OpenWakeWordModel.load(files!, { verifier: no });
+    const rejected = await run(rejectedModel, clip);
+    expect(rejected.detections).toHaveLength(0);
+    expect(rejectedModel.counts.vetoed).toBe(over.length);
+    // The verifier threshold can be set apart from the file's, and is checked.
+    const lenient = await run(await OpenWakeWordModel.load(files!, { verifier: no, verifierThreshold: 1e-30 }), clip);
+    expect(lenient.detections).toHaveLength(1);
+    await expect(OpenWakeWordModel.load(files!, { verifier: yes, verifierThreshold: 1 })).rejects.toMatchObject({ code: 'JARVIS_AUDIO_BAD_CONFIG' });
+  });
+
+  it('the shipped verifier keeps "hey jarvis" from a test-half voice', async () => {
+    const model = await OpenWakeWordModel.load(files!, { verifier: loadWakeVerifier() });
+    const { detections } = await run(model, voiceFixture({ text: 'hey jarvis, turn off the kitchen lights', voice: 'en-us-nyc' }).samples);
+    expect(detections).toHaveLength(1);
+    expect(detections[0]!.verifierScore).toBeGreaterThanOrEqual(model.verifierThreshold);
+  });
+});
