@@ -136,6 +136,8 @@ export const haPhrasings: readonly CommandTemplate[] = [
     domains: media,
     weak: true,
   },
+  { intent: 'HassMediaPlayerMute', sentences: ['{target} (mute|silence)'], domains: media, weak: true },
+  { intent: 'HassMediaPlayerUnmute', sentences: ['{target} unmute'], domains: media, weak: true },
   { intent: 'HassMediaPause', sentences: ['{target} (pause|stop)', '(pause|stop) [the|my] ([tv] shows|tv show|media players|media player) [in|on] {where}', '(pause|stop) {where} ([tv] shows|tv show|media players|media player)'], domains: media, weak: true },
   { intent: 'HassMediaUnpause', sentences: ['{target} (resume|unpause|continue)', '(resume|unpause) [the|my] ([tv] shows|tv show|media players|media player) [in|on] {where}', '(resume|unpause) {where} ([tv] shows|tv show|media players|media player)'], domains: media, weak: true },
 

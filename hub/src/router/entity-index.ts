@@ -321,7 +321,14 @@ export class EntityIndex {
       }
     }
 
-    let rest = (placeSpan ? [...placeTokens.slice(0, placeSpan.start), ...placeTokens.slice(placeSpan.end)] : placeTokens).filter((t) => !PLACE_LEFTOVERS.has(t));
+    const restSaid = placeSpan ? [...placeTokens.slice(0, placeSpan.start), ...placeTokens.slice(placeSpan.end)] : placeTokens;
+    let rest = restSaid.filter((t) => !PLACE_LEFTOVERS.has(t));
+    if (rest.length !== restSaid.length && rest.length > 0 && placeSpan) {
+      // "the living room floor lamp": "floor" is a word of the name in that place, not left over from the place.
+      const inSaidPlace = (e: SnapshotEntity): boolean => domainOk(e) && (area ? e.area_id === area.value.area_id : this.areasById.get(e.area_id ?? '')?.floor_id === floor?.value.floor_id);
+      const whole = this.matchNames(restSaid, inSaidPlace, false);
+      if (whole && whole.score === 1 && new Set(whole.entities.map((e) => e.name)).size === 1) rest = restSaid;
+    }
     // A place whose name is also a kind the intent acts on ("open the garage"): the kind, not the room's lights.
     if (rest.length === 0 && placeSpan && constraints.domains) {
       const asKind = this.domainPhrases.find((p) => p.tokens.join(' ') === placeTokens.slice(placeSpan!.start, placeSpan!.end).join(' '))?.value;

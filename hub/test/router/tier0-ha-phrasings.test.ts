@@ -116,6 +116,9 @@ describe('tier 0: media, lists, machines and questions in Home Assistant\'s word
     [c, 'on the patio speaker skip this song', {}, 'HassMediaNext', { name: 'Patio Speaker' }],
     [c, 'gym speaker replay the last track', {}, 'HassMediaPrevious', { name: 'Gym Speaker' }],
     [c, 'nursery speaker pause', {}, 'HassMediaPause', { name: 'Nursery Speaker' }],
+    [c, 'gym speaker mute', {}, 'HassMediaPlayerMute', { name: 'Gym Speaker' }],
+    // "floor" is a word of the name in that place, not a floor ("the living room floor lamp").
+    [d, 'switch off the living room floor lamp', {}, 'HassTurnOff', { name: 'Floor Lamp', area: 'Living Room' }],
     [c, 'resume the tv shows in the family room', {}, 'HassMediaUnpause', { area: 'Family Room' }],
     [c, 'put oat milk in the shopping list', {}, 'HassShoppingListAddItem', { item: 'oat milk' }],
     [c, 'add rice to my list', {}, 'HassShoppingListAddItem', { item: 'rice' }],
