@@ -30,6 +30,16 @@ describe('router.dev_accuracy on a fixed slice of the tuning set', () => {
     expect(kinds.get('false_accept') ?? 0).toBe(0);
   });
 
+  it('gets at least 95% of every fourth sentence of tune-d right (a fourth writer and home, tuned on since its unseen run)', () => {
+    const examples = loadDevSet(fixture('language/tune-d.jsonl')).filter((_, i) => i % 4 === 2);
+    const r = evaluate(new Tier0Router(loadRegistrySnapshot(fixture('registry/home-d.json'))), examples);
+    expect(r.total).toBeGreaterThan(110);
+    expect(r.correct / r.total, r.failures.map((f) => `${f.example.text}: ${f.why}`).join('\n')).toBeGreaterThanOrEqual(0.95);
+    // Its writer takes a bare "thank you"/"okay" for no command where tune-a's answers it (HassRespond): only the
+    // opposite action is held at zero here; the bench prints near misses acted on for the whole set.
+    expect(failureKinds(r).get('opposite') ?? 0).toBe(0);
+  });
+
   it('counts kinds of failure without naming a sentence (what the locked set may show)', () => {
     const ex = (intent: string | null, slots: Record<string, string | number> = {}): DevExample => ({ text: 'x', intent, slots, line: 1 });
     const r = evaluate({ route: (text) => JSON.parse(text) as ScoredDecision }, []);
