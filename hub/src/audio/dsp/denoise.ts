@@ -1,7 +1,5 @@
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startThread } from '../../core/index.js';
 import { DspChain } from './chain.js';
 import { AudioError } from './errors.js';
 import { loadResampler, ResampleStage } from './resample-stage.js';
@@ -29,15 +27,6 @@ export async function denoiseUtterance(pcm: Float32Array): Promise<Float32Array>
   } finally {
     chain.close();
   }
-}
-
-/** Runs the thread from TypeScript source: tsx's ESM loader first, then the entry (development only). */
-const SOURCE_BOOTSTRAP = `const { workerData } = require('node:worker_threads');
-import(workerData.tsx).then(({ register }) => { register(); return import(workerData.entry); });`;
-
-/** tsx's ESM register API (its `import` export; require.resolve would give the CommonJS build). */
-function tsxEsmApi(): string {
-  return pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
 }
 
 interface Pending { resolve: (pcm: Float32Array) => void; reject: (err: Error) => void }
@@ -84,14 +73,7 @@ export class DenoiseWorker {
 
   private start(): Worker {
     if (this.worker) return this.worker;
-    // Built code runs denoise-thread.js; from source (tests, `tsx` benches) the thread first registers tsx's loader
-    // (a worker's execArgv cannot carry `--import` on Node 20), resolved from here, then imports the TypeScript.
-    const fromSource = import.meta.url.endsWith('.ts');
-    const entry = new URL(fromSource ? './denoise-thread.ts' : './denoise-thread.js', import.meta.url);
-    const worker = fromSource
-      ? new Worker(SOURCE_BOOTSTRAP, { eval: true, name: 'jarvis-denoise', workerData: { tsx: tsxEsmApi(), entry: entry.href } })
-      : new Worker(entry, { name: 'jarvis-denoise' });
-    worker.unref();
+    const worker = startThread(import.meta.url, 'denoise-thread', 'jarvis-denoise');
     worker.on('message', (msg: Reply) => {
       const p = this.pending.get(msg.id);
       if (!p) return;

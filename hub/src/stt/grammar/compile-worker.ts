@@ -1,19 +1,6 @@
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startThread } from '../../core/index.js';
 import { compileGrammar, TemplateError, type CompiledGrammar, type GrammarSource } from '../../language/index.js';
-
-/** Runs the thread from TypeScript source: tsx's ESM loader first, then the entry (development, tests, benches). */
-const SOURCE_BOOTSTRAP = `const { workerData } = require('node:worker_threads');
-import(workerData.tsx).then(({ register }) => { register(); return import(workerData.entry); });`;
-
-/**
- * tsx's ESM API (`register`), as a file URL. `require.resolve` answers with its CommonJS build, whose `register` points
- * the loader at a file that does not exist (ERR_MODULE_NOT_FOUND in the thread): the ESM build sits beside it.
- */
-function tsxEsmApi(): string {
-  return pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
-}
 
 interface Pending { source: GrammarSource; resolve: (c: CompiledGrammar) => void; reject: (err: unknown) => void }
 type Reply = { id: number; compiled: CompiledGrammar } | { id: number; error: { message: string; template: boolean } };
@@ -65,12 +52,7 @@ export class GrammarCompiler {
 
   private start(): Worker {
     if (this.worker) return this.worker;
-    const fromSource = import.meta.url.endsWith('.ts');
-    const entry = new URL(fromSource ? './compile-thread.ts' : './compile-thread.js', import.meta.url);
-    const worker = fromSource
-      ? new Worker(SOURCE_BOOTSTRAP, { eval: true, name: 'jarvis-grammar-compile', workerData: { tsx: tsxEsmApi(), entry: entry.href } })
-      : new Worker(entry, { name: 'jarvis-grammar-compile' });
-    worker.unref();
+    const worker = startThread(import.meta.url, 'compile-thread', 'jarvis-grammar-compile');
     worker.on('message', (msg: Reply) => {
       const p = this.pending.get(msg.id);
       if (!p) return;
