@@ -66,7 +66,6 @@ export const haPhrasings: readonly CommandTemplate[] = [
   {
     intent: 'HassTimerStatus',
     sentences: [
-      'how (long|much time|much longer) [is] (left|remaining) (on|for) [the|my] {timer_name}',
       '<what_is> [the] (status|state) of <timer_ref>',
       '(is|are) <timer_ref> [nearly|almost|about|just about] (done|finished|up|over|ready) [yet|now]',
     ],

@@ -819,7 +819,7 @@ const SLOT_PATTERNS: Record<string, string> = {
   // Amounts and units only ("5 minutes", "1 hour and 10 minutes", "an hour and a half"), so a duration never
   // swallows the words of a timer's name ("a 5 minute pasta timer").
   duration: `(?:${DURATION_PART}(?: (?:and )?${DURATION_PART})*(?: (?:and )?[1-5]?\\d)?|${DURATION_UNIT})`,
-  timer: "(?!(?:the|my|a|an|this|that|all|every|pause|stop|cancel|start|set) )[a-z']+(?: (?!(?:the|my|a|an) )[a-z']+)?",
+  timer: "(?!(?:the|my|a|an|this|that|all|every|pause|stop|cancel|start|set|him|her|them|me|us|it|you|everyone|everybody) )[a-z']+(?: (?!(?:the|my|a|an) )[a-z']+)?",
   color: alternation(Object.keys(COLORS)),
   state: alternation(Object.keys(STATE_WORDS)),
   media_class: alternation(Object.keys(MEDIA_CLASSES)),

@@ -57,7 +57,7 @@ const NOT_A_SEARCH = /^(?:nicely|nice|with|along|outside|inside|around|together|
 /** "check if the front door is locked" → groups: is, the front door, locked. */
 const EMBEDDED_QUESTION = /^(?:(?:can you |could you |please )?(?:check|tell me|let me know|see|find out|ask|look) |do you know |i wonder |i am wondering |any idea )(?:if|whether) (?:or not )?(.+?) (is|are|was) (.+)$/;
 /** "tell me what the temperature is": a question asked inside a request, its verb last (groups: wh, subject, verb, rest). */
-const INDIRECT_QUESTION = /^(?:tell me|remind me|do you know|can you tell me|could you tell me|let me know|i want to know|i would like to know|any idea|i wonder|find out) (what|how|where|which|who|when) (.+?) (is|are)(?: (today|now|right now|at the moment|outside|in here))?$/;
+const INDIRECT_QUESTION = /^(?:tell me|remind me|do you know|can you tell me|could you tell me|let me know|i want to know|i would like to know|any idea|i wonder|find out) (what|how|where|which|who|when) (.+?) (is|are)(?: ([a-z0-9]+(?: [a-z0-9]+){0,2}))?$/;
 /** "it is stuffy in here" before a command (an imperative verb follows). */
 const LEADING_REMARK = /^(?:it is|oh it is|well it is) (?:(?:a bit|a little|really|very|so|too|quite|getting|pretty|rather|bit|going to|about to|starting to) )*[a-z]+(?: (?:in here|here|outside|out there|out|today|tonight|now))? (?=(?:turn|switch|put|open|close|shut|send|bring|call|lock|unlock|retract|extend|start|stop|set|make|dim|raise|lower|get|pull|roll|close|mute|pause|play) )/;
 /** "it is going to rain" after a command. */
@@ -167,7 +167,7 @@ export class Tier0Router {
       const [, wh, rest, verb, after] = indirect as unknown as [string, string, string, string, string | undefined];
       const words = rest.split(' ');
       for (const k of [1, 0]) {
-        if (words.length <= k) continue;
+        if (words.length < k) continue;
         const direct = [wh, ...words.slice(0, k), verb, ...words.slice(k), after ?? ''].join(' ').trim();
         const d = this.routeNormalised(direct, context);
         if (d.path !== 'passive') return d;

@@ -99,14 +99,16 @@ describe('tier 0: names, places and questions said loosely (home-d)', () => {
     ['set a timer for two minutes fifteen', {}, 'HassStartTimer', { duration: 135 }],
     ['give the bread another five minutes', {}, 'HassIncreaseTimer', { timer_name: 'bread', duration: 300 }],
     ['is the rice timer almost done', {}, 'HassTimerStatus', { timer_name: 'rice' }],
-    ['how much time is left on the bread', {}, 'HassTimerStatus', { timer_name: 'bread' }],
+    ['tell me which lights are on upstairs', {}, 'HassGetState', { floor: 'First Floor', domain: 'light', state: 'on' }],
     ['you can pause the telly now', {}, 'HassMediaPause', { name: 'Living Room TV' }],
   ] as const)('%s', (text, context, intent, slots) => {
     expect(d.route(text, context)).toMatchObject({ intent, path: 'hot', slots });
   });
 
-  it('does not take an owner\'s name alone for their room', () => {
+  it('does not take an owner\'s name alone for their room, nor a person or a debt for a timer', () => {
     expect(d.route('stop it mia').path).not.toBe('hot');
+    expect(d.route('give him another five minutes').path).toBe('passive');
+    expect(d.route('how long is left on the mortgage').path).toBe('passive');
   });
 });
 
