@@ -108,7 +108,10 @@ export const haPhrasings: readonly CommandTemplate[] = [
     domains: ['light'],
     weak: true,
   },
-  { intent: 'HassSetPosition', sentences: ['<value_verb> {target} [position] (to|at) {position} [percent]'], domains: covers, weak: true },
+  { intent: 'HassSetPosition', sentences: ['(<value_verb>|lift|shut|open|close|roll) {target} [position] (to|at) {position} [percent]'], domains: covers, weak: true },
+  // The value said before the thing ("set to 50 percent the kitchen light", "brightness 50 percent kitchen light").
+  { intent: 'HassLightSet', sentences: ['[<set>] [to] {brightness} percent [brightness] [(on|for|of|in)] {target}', '[<set>] [the] brightness [to] {brightness} [percent] (on|for|of|in) {target}', 'brightness {brightness} [percent] {target}', '<set> [the] brightness (here|in here) (to|at) {brightness} [percent]'], domains: ['light'], weak: true },
+  { intent: 'HassSetPosition', sentences: ['<set> [to] {position} percent [(on|for|of)] {target}'], domains: covers, weak: true },
   {
     intent: 'HassClimateSetTemperature',
     sentences: [
@@ -125,6 +128,7 @@ export const haPhrasings: readonly CommandTemplate[] = [
   { intent: 'HassMediaPrevious', sentences: ['(replay|play again|restart) [the] (last|previous) <track> (in|on) {target}'], domains: media, weak: true },
 
   // Media controls with the player said first, "item", TV shows (Home Assistant's media sentences).
+  { intent: 'HassMediaNext', sentences: ['skip {target}', '{target} (next|skip) [track|song|item]'], domains: media, weak: true },
   { intent: 'HassMediaNext', sentences: ['next item [(on|for|in) {target}]', '(on|for) {target} (skip|next [track|song|item]|skip [this|the] (song|track)|skip to the next (song|track))'], domains: media, weak: true },
   {
     intent: 'HassMediaPrevious',

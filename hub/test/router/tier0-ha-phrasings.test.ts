@@ -119,6 +119,10 @@ describe('tier 0: media, lists, machines and questions in Home Assistant\'s word
     [c, 'gym speaker replay the last track', {}, 'HassMediaPrevious', { name: 'Gym Speaker' }],
     [c, 'nursery speaker pause', {}, 'HassMediaPause', { name: 'Nursery Speaker' }],
     [c, 'gym speaker mute', {}, 'HassMediaPlayerMute', { name: 'Gym Speaker' }],
+    [c, 'skip the patio speaker', {}, 'HassMediaNext', { name: 'Patio Speaker' }],
+    [c, 'set to 35 percent the drafting lamp', {}, 'HassLightSet', { name: 'Drafting Lamp', brightness: 35 }],
+    [c, 'set the brightness in here to 45 percent', { area: 'Studio' }, 'HassLightSet', { area: 'Studio', brightness: 45 }],
+    [c, 'lift the kitchen blind to 65%', {}, 'HassSetPosition', { name: 'Kitchen Blind', position: 65 }],
     // "floor" is a word of the name in that place, not a floor ("the living room floor lamp").
     [d, 'switch off the living room floor lamp', {}, 'HassTurnOff', { name: 'Floor Lamp', area: 'Living Room' }],
     [c, 'resume the tv shows in the family room', {}, 'HassMediaUnpause', { area: 'Family Room' }],
