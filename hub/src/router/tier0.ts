@@ -56,6 +56,9 @@ const STATE_DOMAINS: Readonly<Record<string, readonly string[]>> = {
 const NOT_A_SEARCH = /^(?:nicely|nice|with|along|outside|inside|around|together|fair|games?|ball|catch|hard|dead|it|that|this|cards|tag|football|later|again|now|by yourself|on your own)\b/;
 /** "check if the front door is locked" → groups: is, the front door, locked. */
 const EMBEDDED_QUESTION = /^(?:(?:can you |could you |please )?(?:check|tell me|let me know|see|find out|ask|look) |do you know |i wonder |i am wondering |any idea )(?:if|whether) (?:or not )?(.+?) (is|are|was) (.+)$/;
+/** "turn off the lights in 10 minutes" / "in 10 minutes turn off the lights": a command for later. */
+const DELAYED_AFTER = /^(?<command>.+) in (?<amount>(?:\d+(?:\.\d+)?|a|an) (?:hours?|minutes?|seconds?|mins?|secs?)(?: (?:and )?(?:\d+(?:\.\d+)?|a|an) (?:hours?|minutes?|seconds?|mins?|secs?))*)$/;
+const DELAYED_BEFORE = /^in (?<amount>(?:\d+(?:\.\d+)?|a|an) (?:hours?|minutes?|seconds?|mins?|secs?)(?: (?:and )?(?:\d+(?:\.\d+)?|a|an) (?:hours?|minutes?|seconds?|mins?|secs?))*) (?<command>.+)$/;
 /** "tell me what the temperature is": a question asked inside a request, its verb last (groups: wh, subject, verb, rest). */
 const INDIRECT_QUESTION = /^(?:tell me|remind me|do you know|can you tell me|could you tell me|let me know|i want to know|i would like to know|any idea|i wonder|find out) (what|how|where|which|who|when) (.+?) (is|are)(?: ([a-z0-9]+(?: [a-z0-9]+){0,2}))?$/;
 /** "it is stuffy in here" before a command (an imperative verb follows). */
@@ -146,6 +149,8 @@ export class Tier0Router {
 
   /** Decides what an utterance means. */
   route(text: string, context: RouteContext = {}): Decision {
+    const later = this.delayed(normalizeText(text), context);
+    if (later) return later;
     const first = this.routeNormalised(normalizeText(text), context);
     if (first.path !== 'passive') return first;
     // A question asked inside another ("can you check if the door is locked", "tell me whether the lights are on"):
@@ -174,6 +179,23 @@ export class Tier0Router {
       }
     }
     return first;
+  }
+
+  /**
+   * "turn off the lights in 10 minutes", "in an hour open the blinds": Home Assistant's timer with a command to run
+   * when it ends (HassStartTimer with `conversation_command`). Recognised, but declined with a reason: the executor
+   * cannot run a command later yet, and acting now would be wrong.
+   */
+  private delayed(norm: string, context: RouteContext): Decision | undefined {
+    const m = DELAYED_AFTER.exec(norm) ?? DELAYED_BEFORE.exec(norm);
+    if (!m?.groups) return undefined;
+    const { command, amount } = m.groups as { command: string; amount: string };
+    const d = parseDuration(amount);
+    if (!d) return undefined;
+    const inner = this.routeNormalised(command, context);
+    if (inner.path !== 'hot' || !inner.intent || LOCAL_INTENTS.has(inner.intent) || READ_ONLY.has(inner.intent)) return undefined;
+    const slots: Slots = { duration: durationSeconds(d), conversation_command: command };
+    return none('HassStartTimer', slots, 'JARVIS_ROUTE_UNSUPPORTED', `I can't run a command later yet. Say "${command}" when you want it.`, 0.9);
   }
 
   private routeNormalised(norm: string, context: RouteContext): Decision {

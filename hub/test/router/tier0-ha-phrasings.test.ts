@@ -60,6 +60,17 @@ describe('tier 0: lights and values in Home Assistant\'s words', () => {
     expect(c.route(text, context)).toMatchObject({ intent, path: 'hot', slots });
   });
 
+  it('recognises a command for later as Home Assistant\'s timer with a command, and declines it with a reason', () => {
+    for (const [text, command, duration] of [['switch off the studio light in 15 minutes', 'switch off the studio light', 900], ['in an hour close the skylight', 'close the skylight', 3600]] as const) {
+      const d = c.route(text);
+      expect(d).toMatchObject({ intent: 'HassStartTimer', path: 'none', code: 'JARVIS_ROUTE_UNSUPPORTED', slots: { duration, conversation_command: command } });
+      expect(d.targets).toEqual([]);
+    }
+    // Not a command inside: stays what it was.
+    expect(c.route('we will be home in 10 minutes').path).toBe('passive');
+    expect(c.route('remind me in 10 minutes')).toMatchObject({ intent: 'HassStartTimer', path: 'hot' });
+  });
+
   it('takes "in the space" said last for the room here, and never plays a bare article', () => {
     expect(c.route('turn on the lights in the space', { area: 'Studio' }).slots).toMatchObject({ area: 'Studio' });
     expect(c.route('play the radio', { area: 'Kitchen' }).slots['search_query']).not.toBe('the');
