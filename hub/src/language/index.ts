@@ -6,7 +6,7 @@ export { INTENT_NAMES, OPEN_VOCABULARY_INTENTS, OPPOSITE_INTENTS, actionOf, type
 export { numberToWords, normalizeText, normalizeWord, singular, nameTokens, editDistance, fuzzBudget } from './normalize.js';
 export { parseDuration, durationSeconds, describeDuration, type SpokenDuration } from './duration.js';
 export {
-  expansionRules, slotKinds, OPEN_SLOTS, COLORS, STATE_WORDS, MEDIA_CLASSES, commandTemplates, coldTemplates, compileTemplate, requiredWords,
+  expansionRules, slotKinds, OPEN_SLOTS, COLORS, STATE_WORDS, MEDIA_CLASSES, commandTemplates, coldTemplates, compileTemplate, requiredWords, requiredAnyOf,
   expandTemplate, numberWordsRange, parseTemplate, type CommandTemplate, type SlotValues, type TemplateNode,
 } from './templates.js';
 export { DOMAIN_WORDS, domainPhrases, type DomainWord } from './domain-words.js';

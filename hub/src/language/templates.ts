@@ -886,6 +886,40 @@ export function requiredWords(sentence: string, rules: RuleSet = RULES): Set<str
   return req(parseTemplate(sentence));
 }
 
+/**
+ * Groups of words of which every sentence of a template says at least one ("(mute|silence)"): a second cheap filter
+ * for templates that have no word they always say ("{target} (mute|silence)").
+ */
+export function requiredAnyOf(sentence: string, rules: RuleSet = RULES): string[][] {
+  const groups: string[][] = [];
+  const walk = (n: TemplateNode): void => {
+    switch (n.kind) {
+      case 'seq': n.items.forEach(walk); break;
+      case 'rule': walk(rules.get(n.name)); break;
+      case 'alt': {
+        const sets = n.options.map((o) => requiredOf(o));
+        if (sets.every((x) => x.size > 0)) groups.push([...new Set(sets.flatMap((x) => [...x]))]);
+        break;
+      }
+      default: break;
+    }
+  };
+  const requiredOf = (n: TemplateNode): Set<string> => {
+    switch (n.kind) {
+      case 'word': return new Set(normalizeWord(n.word).split(' '));
+      case 'slot': case 'opt': return new Set();
+      case 'rule': return requiredOf(rules.get(n.name));
+      case 'seq': return new Set(n.items.flatMap((i) => [...requiredOf(i)]));
+      case 'alt': {
+        const sets = n.options.map(requiredOf);
+        return new Set([...(sets[0] ?? [])].filter((w) => sets.every((x) => x.has(w))));
+      }
+    }
+  };
+  walk(parseTemplate(sentence));
+  return groups.filter((g) => g.length > 0);
+}
+
 /** Values to put in each slot when expanding phrases for a grammar (words, not digits). */
 export type SlotValues = Readonly<Record<string, readonly string[]>>;
 

@@ -1,6 +1,6 @@
 import { Allowlist, allowlistConfigSchema, domainOf, type RegistrySnapshot, type SnapshotEntity } from '../home-assistant/index.js';
 import {
-  actionOf, coldTemplates, commandTemplates, compileTemplate, durationSeconds, MEDIA_CLASSES, normalizeText, parseDuration, requiredWords, singular, STATE_WORDS,
+  actionOf, coldTemplates, commandTemplates, compileTemplate, requiredAnyOf, durationSeconds, MEDIA_CLASSES, normalizeText, parseDuration, requiredWords, singular, STATE_WORDS,
   type CommandTemplate, type Decision, type IntentName, type RouteContext, type Slots,
 } from '../language/index.js';
 import { EntityIndex, type ResolvedTarget, type TargetConstraints } from './entity-index.js';
@@ -109,6 +109,8 @@ interface Compiled {
   hasTarget: boolean;
   /** Words the input must have for the regular expression to be worth running. */
   needs: readonly string[];
+  /** Groups of words of which the input must have one of each. */
+  needsOne: ReadonlyArray<readonly string[]>;
 }
 
 type Attempt = { ok: true; decision: Decision } | { ok: false; decision: Decision; weak: boolean };
@@ -132,7 +134,7 @@ export class Tier0Router {
     this.allowlist = allowlist ?? new Allowlist(allowlistConfigSchema.parse({}));
     this.index = new EntityIndex(snapshot);
     this.compiled = commandTemplates.flatMap((template) =>
-      withPlaces(template.sentences).map((sentence) => ({ template, regex: compileTemplate(sentence), hasTarget: /\{(?:target|where)\}/.test(sentence) || template.targetWord !== undefined, needs: [...requiredWords(sentence)] })),
+      withPlaces(template.sentences).map((sentence) => ({ template, regex: compileTemplate(sentence), hasTarget: /\{(?:target|where)\}/.test(sentence) || template.targetWord !== undefined, needs: [...requiredWords(sentence)], needsOne: requiredAnyOf(sentence) })),
     );
     this.cold = coldTemplates.flatMap((c) => c.sentences.map((s) => ({ task: c.task, regex: compileTemplate(s, { request: '.+' }) })));
   }
@@ -140,6 +142,20 @@ export class Tier0Router {
   /** Swaps in a new registry (areas, names, aliases changed); states are read by the executor, not from here. */
   updateRegistry(snapshot: RegistrySnapshot): void {
     this.index = new EntityIndex(snapshot);
+    this.namesOf.clear();
+  }
+
+  private readonly namesOf = new Map<string, Set<string>>();
+
+  /** Every name and alias (normalised) of the entities of some domains. */
+  private wholeNames(domains: readonly string[]): Set<string> {
+    const key = domains.join(',');
+    let names = this.namesOf.get(key);
+    if (!names) {
+      names = new Set(this.index.snapshot.entities.filter((e) => domains.includes(domainOf(e.entity_id))).flatMap((e) => [e.name, ...e.aliases].map(normalizeText)));
+      this.namesOf.set(key, names);
+    }
+    return names;
   }
 
   /** The entity index in use (the executor reads entity details from it). */
@@ -205,7 +221,7 @@ export class Tier0Router {
     let failure: Decision | undefined;
     const words = new Set(norm.split(' '));
     for (const c of this.compiled) {
-      if (!c.needs.every((w) => words.has(w))) continue;
+      if (!c.needs.every((w) => words.has(w)) || !c.needsOne.every((g) => g.some((w) => words.has(w)))) continue;
       const m = c.regex.exec(subject);
       if (!m) continue;
       const attempt = this.build(c, slotGroups(m.groups ?? {}), contextAreaId, norm);
@@ -227,6 +243,11 @@ export class Tier0Router {
       if (asName.ok && asName.decision.slots['name'] !== undefined) return asName;
     }
     const intent = c.template.intent;
+    if (c.template.exactName && !this.wholeNames(c.template.domains ?? []).has(normalizeText(groups['target'] ?? '').replace(/^(?:the|my|our) /, ''))) {
+      // Cheap before resolving: a template that takes the whole sentence as a name ("movie time") is tried on every
+      // sentence no other template took.
+      return { ok: false, decision: none(intent, {}, 'JARVIS_ROUTE_UNKNOWN_TARGET', 'What should I activate?'), weak: true };
+    }
     const slots: Slots = { ...(c.template.slots ?? {}) };
     for (const key of ['brightness', 'temperature', 'position', 'volume_level', 'volume_step', 'percentage'] as const) {
       if (groups[key] !== undefined) slots[key] = Number(groups[key]) * (key === 'volume_step' && c.template.negate ? -1 : 1);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { editDistance, normalizeText, numberToWords } from '../../src/language/normalize.js';
-import { commandTemplates, compileTemplate, expandTemplate, numberWordsRange, parseTemplate } from '../../src/language/templates.js';
+import { commandTemplates, compileTemplate, expandTemplate, numberWordsRange, parseTemplate, requiredAnyOf, requiredWords } from '../../src/language/templates.js';
 import { describeDuration, parseDuration } from '../../src/language/duration.js';
 
 describe('normalizeText', () => {
@@ -85,5 +85,21 @@ describe('commandGrammar (the speech side reads the same language)', () => {
     expect(walker.continues('turn on the kitchen lights'.split(' '))).toBe(false);
     const router = new Tier0Router(fixtureHome());
     expect(router.route('set the fan speed to fifty percent', { area: 'office' }).intent).toBe('HassFanSetSpeed');
+  });
+});
+
+describe('word filters tier 0 runs before a template\'s regular expression', () => {
+  it('asks one word of each alternative group every sentence says, and none of an optional one', () => {
+    expect(requiredAnyOf('{target} (mute|silence)')).toEqual([['mute', 'silence']]);
+    expect(requiredAnyOf('(turn|switch) {target} [(on|off)]')).toEqual([['turn', 'switch']]);
+    // An alternative with an option that says no word cannot be asked for.
+    expect(requiredAnyOf('[the] ({target}|lights) on')).toEqual([]);
+    expect([...requiredWords('(turn|switch) on {target}')]).toEqual(['on']);
+  });
+
+  it('gives each place of a slot said twice its own group, read as the slot', () => {
+    const re = compileTemplate('(cancel the timer called {timer_name}|cancel the {timer_name} timer)');
+    expect(re.exec('cancel the pasta timer ')?.groups).toMatchObject({ timer_name__2: 'pasta' });
+    expect(re.exec('cancel the timer called rice ')?.groups).toMatchObject({ timer_name: 'rice' });
   });
 });
