@@ -123,7 +123,7 @@ export const haPhrasings: readonly CommandTemplate[] = [
     weak: true,
   },
   { intent: 'HassClimateSetTemperature', sentences: ['(heat|warm|cool|bring) {target} (up|down) to {temperature} <degrees>'], domains: ['climate'], weak: true },
-  { intent: 'HassFanSetSpeed', sentences: ['(put|set|turn|run) {target} (on|at) {percentage} percent [speed]'], domains: ['fan'], weak: true },
+  { intent: 'HassFanSetSpeed', sentences: ['(put|set|turn|run) {target} (on|at) {percentage} percent [speed]', '<value_verb> {target} [speed] (to|at) {percentage} [percent]'], domains: ['fan'], weak: true },
   { intent: 'HassMediaPause', sentences: ['pause {target} (for a|a) (sec|second|moment|minute|bit)'], domains: media, weak: true },
   { intent: 'HassMediaPrevious', sentences: ['(replay|play again|restart) [the] (last|previous) <track> (in|on) {target}'], domains: media, weak: true },
 
@@ -145,7 +145,8 @@ export const haPhrasings: readonly CommandTemplate[] = [
   { intent: 'HassMediaUnpause', sentences: ['{target} (resume|unpause|continue)', '(resume|unpause) [the|my] ([tv] shows|tv show|media players|media player) [in|on] {where}', '(resume|unpause) {where} ([tv] shows|tv show|media players|media player)'], domains: media, weak: true },
 
   // Questions in other words ("is the smoke alarm going off", "is grandpa in", "what is the weather doing").
-  { intent: 'HassGetState', sentences: ['(is|are) {target} going off [right now|now]'], slots: { state: 'on' }, domains: ['binary_sensor'], weak: true },
+  { intent: 'HassGetState', sentences: ['(is|are) {target} (going off|triggered|tripped|sounding|ringing) [right now|now]'], slots: { state: 'on' }, domains: ['binary_sensor'], weak: true },
+  { intent: 'HassGetState', sentences: ['(did|has) (anyone|anybody|someone|somebody|something|anything) (move|moved|walk|walked|go|gone) (in|on|at|through|past) {where}'], targetWord: 'motion', slots: { state: 'on' }, weak: true },
   { intent: 'HassGetState', sentences: ['(is|are) {target} (in|indoors|around|about|in the house|back yet)'], slots: { state: 'home' }, domains: ['person', 'device_tracker'], weak: true },
   { intent: 'HassGetState', sentences: ['how many (people|persons|of us) (are|is) [at|in] [the] (home|house) [right now|now]'], slots: { domain: 'person', state: 'home' }, weak: true },
   { intent: 'HassGetState', sentences: ['(is|are) {where} flooded', 'is (it|the floor) wet [in|on] {where}'], targetWord: 'leak', slots: { state: 'on' }, weak: true },

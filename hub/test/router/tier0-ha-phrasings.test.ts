@@ -104,6 +104,9 @@ describe('tier 0: names, places and questions said loosely (home-d)', () => {
     ['tell me how cold the office is', {}, 'HassClimateGetTemperature', { area: 'Office' }],
     ['do you know what day it is', {}, 'HassGetCurrentDate', {}],
     ['is the smoke alarm going off', {}, 'HassGetState', { name: 'Smoke Alarm', state: 'on' }],
+    ['is the smoke alarm triggered', {}, 'HassGetState', { name: 'Smoke Alarm', state: 'on' }],
+    ['did anyone walk through the hallway', {}, 'HassGetState', { area: 'Hallway', device_class: 'motion', state: 'on' }],
+    ['increase the office fan speed to 70', {}, 'HassFanSetSpeed', { name: 'Office Fan', percentage: 70 }],
     ['is opa in', {}, 'HassGetState', { name: 'Grandpa Joe', state: 'home' }],
     ['what is the weather doing tomorrow', {}, 'HassGetWeather', {}],
     // Durations and timers in everyday words.
