@@ -34,8 +34,9 @@ export interface CommandTemplate {
   exactName?: boolean;
 }
 
-/** Reusable pieces of templates, referenced as `<name>`. */
+/** Reusable pieces of templates, referenced as `<name>` (the text phrasings' own rules included, so any reader of every template can expand it; the strict templates the speech grammar compiles do not use them). */
 export const expansionRules: Readonly<Record<string, string>> = {
+  ...phrasingRules,
   turn: '(turn|switch|turned|tern|put|turning|switching)',
   off: '(off|of)',
   set: '(set|change|make|adjust|turn|put)',
@@ -826,7 +827,7 @@ const SLOT_PATTERNS: Record<string, string> = {
 };
 
 /** The rules tier 0 matches with: the speech grammar's and those only text phrasings use. */
-export const textRules: Readonly<Record<string, string>> = { ...expansionRules, ...phrasingRules };
+export const textRules: Readonly<Record<string, string>> = expansionRules;
 const RULES = new RuleSet(textRules);
 
 /**
