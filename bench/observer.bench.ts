@@ -8,12 +8,16 @@
  * `observer.learned.*` the clause reader with the learned stage (`learned-reader.ts`, not the default);
  * `observer.fresh.*` / `observer.learned.fresh.*` the 40 snippets of `dev-fresh.jsonl` (seen by neither).
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { splitDevCases } from '../hub/src/observer/dev-split.js';
 import { loadEvalCases, predict, score, type EvalCase } from '../hub/src/observer/evaluation.js';
 import { Observer, type Extractor } from '../hub/src/observer/observer.js';
 import { RollingBuffer } from '../hub/src/observer/rolling-buffer.js';
 import { TodoService } from '../hub/src/observer/todo-service.js';
+import { developmentSnippets, record, trainTodoModel } from '../hub/src/observer/todo-training.js';
 import { openDatabase } from '../hub/src/store/database.js';
 import { migration0020 } from '../hub/src/store/migrations/0020-todos.js';
 import { TodosRepository } from '../hub/src/store/todos-repository.js';
@@ -53,8 +57,11 @@ export const benchmarks: Benchmark[] = [
       const speed = await segmentsPerSecond();
       emit({ name: 'observer.segments_per_s', value: Math.round(speed.rate), unit: 'segments/s', n: speed.n, stored_todos: speed.todos });
       const r = (x: number): number => Math.round(x * 1000) / 1000;
+      // The learned stage's weights: no file is shipped (model data, DESIGN §6); trained here as the script trains them.
+      const weightsPath = join(mkdtempSync(join(tmpdir(), 'jarvis-todo-weights-')), 'todo-classifier.json');
+      writeFileSync(weightsPath, JSON.stringify(trainTodoModel(await record(developmentSnippets(fixture('')), 'America/New_York'))));
       const report = async (prefix: string, label: string, cases: EvalCase[], extractor: Extractor = 'clauses'): Promise<void> => {
-        const s = score(cases, await predict(cases, 'America/New_York', extractor));
+        const s = score(cases, await predict(cases, 'America/New_York', extractor, weightsPath));
         const extra = { set: label, cases: s.cases, expected: s.expected, predicted: s.predicted };
         emit({ name: `${prefix}f1`, value: r(s.f1), unit: 'ratio', ...extra });
         emit({ name: `${prefix}precision`, value: r(s.precision), unit: 'ratio', ...extra });

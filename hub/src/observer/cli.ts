@@ -26,7 +26,8 @@ With --jsonl: each stdin line is {"id","transcript","reference_time"}; each outp
   --jsonl      read and write JSON lines
   --extractor NAME  clauses (default: the clause reader), learned (the clause reader with the learned
                stage) or rules (the older string rules)
-  --weights PATH    the learned stage's weights file (default: the committed one; implies --extractor learned)
+  --weights PATH    the learned stage's weights file (needed by it; none is shipped: make one with
+                    npx tsx scripts/train-todo-classifier.ts --out PATH; implies --extractor learned)
   --help       show this text
 
 Malformed lines give an error line with a code (JARVIS_OBSERVER_BAD_LINE, _BAD_JSON, _BAD_RECORD,

@@ -52,11 +52,11 @@ export function sameTodo(produced: string, expected: string): boolean {
 }
 
 /** Runs the observer over every case (in the given zone) and returns its predictions. */
-export async function predict(cases: readonly EvalCase[], timeZone: string, extractor?: Extractor): Promise<EvalPrediction[]> {
+export async function predict(cases: readonly EvalCase[], timeZone: string, extractor?: Extractor, weightsPath?: string): Promise<EvalPrediction[]> {
   const out: EvalPrediction[] = [];
   for (const c of cases) {
     const { lines } = parseTranscript(c.transcript);
-    const todos = await observeTranscript(lines, { now: parseInstant(c.reference_time, 'reference_time'), timeZone, ...(extractor ? { extractor } : {}) });
+    const todos = await observeTranscript(lines, { now: parseInstant(c.reference_time, 'reference_time'), timeZone, ...(extractor ? { extractor } : {}), ...(weightsPath ? { weightsPath } : {}) });
     out.push({ id: c.id, todos: todos.map((t) => ({ text: t.text, due: t.dueDate ?? (t.dueAt === null ? null : localIsoDate(t.dueAt, timeZone)) })) });
   }
   return out;

@@ -1,6 +1,6 @@
-import { fileURLToPath } from 'node:url';
 import { readUtterance } from './clause-reader.js';
 import type { DueDate } from './due-date.js';
+import { ObserverError } from './errors.js';
 import { isUser, type ExtractOptions, type Finding, type ReaderTrace, type Utterance } from './extract.js';
 import { contentTokens, words } from './normalise.js';
 import { normaliseSpeech } from './speech-text.js';
@@ -10,7 +10,7 @@ import { loadTodoModel, probability, type FeatureConfig, type TodoModel } from '
 /**
  * The learned stage of the observer: the clause reader reads each utterance as before, and reports
  * the frames it turned down and why (`ExtractOptions.trace`); a logistic-regression classifier
- * (`todo-classifier.ts`, weights in `todo-classifier.json`, trained by
+ * (`todo-classifier.ts`, weights in a file made by
  * `npx tsx scripts/train-todo-classifier.ts` on the development snippets' tuning parts) then scores
  * every to-do the reader made — dropping those below `thresholds.keep` — and every frame it turned down —
  * taking those at or above `thresholds.recover`. The features: which frame fired or why it was turned
@@ -22,8 +22,11 @@ import { loadTodoModel, probability, type FeatureConfig, type TodoModel } from '
 /** A function that reads one utterance (the clause reader, the string rules, or the learned stage). */
 export type UtteranceReader = (current: Utterance, previous: readonly Utterance[], options: ExtractOptions) => Finding[];
 
-/** Where the committed weights live (`hub/src/observer/todo-classifier.json`, from `src/` and from `dist/`). */
-export const DEFAULT_WEIGHTS_PATH = fileURLToPath(new URL('../../src/observer/todo-classifier.json', import.meta.url));
+/**
+ * How to make a weights file. Weights are model data (DESIGN §6): none is in the repository; the training script
+ * writes one from the development snippets' tuning parts.
+ */
+export const TRAIN_WEIGHTS_COMMAND = 'npx tsx scripts/train-todo-classifier.ts --out FILE';
 
 /** A to-do the reader made, or a frame it turned down, as the classifier sees it. */
 export interface Candidate {
@@ -174,10 +177,11 @@ export function learnedReader(model: TodoModel): UtteranceReader {
 const LOADED = new Map<string, UtteranceReader>();
 
 /**
- * Loads the committed weights (or `path`) once per process; throws JARVIS_OBSERVER_BAD_WEIGHTS when the
- * file is missing or malformed (a failed load is not remembered: a fixed file is read again).
+ * Loads the weights file at `path` once per process; throws JARVIS_OBSERVER_BAD_WEIGHTS when no path is given
+ * or the file is missing or malformed (a failed load is not remembered: a fixed file is read again).
  */
-export function loadLearnedReader(path: string = DEFAULT_WEIGHTS_PATH): UtteranceReader {
+export function loadLearnedReader(path: string | undefined): UtteranceReader {
+  if (path === undefined) throw new ObserverError('JARVIS_OBSERVER_BAD_WEIGHTS', `the learned to-do stage needs its weights file (make one: ${TRAIN_WEIGHTS_COMMAND})`);
   const hit = LOADED.get(path);
   if (hit) return hit;
   const reader = learnedReader(loadTodoModel(path));

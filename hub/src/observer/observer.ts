@@ -53,7 +53,7 @@ export interface ObserverOptions extends Omit<ExtractOptions, 'timeZone'> {
    * reads with the clause reader alone.
    */
   extractor?: Extractor;
-  /** The learned stage's weights file (default: the committed `todo-classifier.json`). */
+  /** The learned stage's weights file (none is shipped: see TRAIN_WEIGHTS_COMMAND in learned-reader.ts). */
   weightsPath?: string;
   /** A reader that replaces the extractor (training and replay). */
   reader?: UtteranceReader;
