@@ -115,6 +115,9 @@ describe('tier 0: names, places and questions said loosely (home-d)', () => {
     ['is the rice timer almost done', {}, 'HassTimerStatus', { timer_name: 'rice' }],
     ['tell me which lights are on upstairs', {}, 'HassGetState', { floor: 'First Floor', domain: 'light', state: 'on' }],
     ['you can pause the telly now', {}, 'HassMediaPause', { name: 'Living Room TV' }],
+    // Home Assistant's skip words "i'd like", "i want".
+    ["i'd like the office light at thirty percent", {}, 'HassLightSet', { name: 'Office Light', brightness: 30 }],
+    ['i want to switch off the printer', {}, 'HassTurnOff', { name: 'Printer' }],
   ] as const)('%s', (text, context, intent, slots) => {
     expect(d.route(text, context)).toMatchObject({ intent, path: 'hot', slots });
   });
