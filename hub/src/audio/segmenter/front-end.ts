@@ -11,7 +11,7 @@ import { WakeArbiter } from '../wake/arbiter.js';
 import { DtwWakeDetector, type WakeTemplate } from '../wake/dtw-wake.js';
 import { DEFAULT_ENROLL_VOICES, DEFAULT_WAKE_PHRASE, enrollWithEspeak } from '../wake/enroll.js';
 import { OpenWakeWordModel, type OpenWakeWordFiles, type OpenWakeWordOptions, type OpenWakeWordStream } from '../wake/openwakeword.js';
-import { DEFAULT_VERIFIER_FILE, loadWakeVerifier } from '../wake/verifier.js';
+import { loadWakeVerifier, TRAIN_VERIFIER_COMMAND, verifierBeside } from '../wake/verifier.js';
 import { ResampleStage } from '../dsp/resample-stage.js';
 import { chainDelayMs, resampleDelayMs } from './pipeline-delay.js';
 import { Segmenter, type SegmenterOptions } from './segmenter.js';
@@ -43,8 +43,9 @@ export interface AudioFrontEndOptions {
     /** openWakeWord: model files (default: pulled `hey-jarvis` in `modelsDir`), threshold, trigger level, refractory time. */
     openWakeWord?: OpenWakeWordOptions & { files?: OpenWakeWordFiles };
     /**
-     * openWakeWord's second-stage verifier: true (default, {@link DEFAULT_WAKE_VERIFIER}) the shipped
-     * "hey jarvis" one, a path for another file, false off. A file that cannot be read or is not a verifier
+     * openWakeWord's second-stage verifier: true (default, {@link DEFAULT_WAKE_VERIFIER}) the one trained for the
+     * wake model, beside its file (`npm run wake:verifier` makes it; off, and the status says so, while there is
+     * none), a path for another file, false off. A file that cannot be read or is not a verifier
      * stops the start with JARVIS_WAKE_BAD_VERIFIER (a configured check is never silently dropped).
      */
     verifier?: boolean | string;
@@ -70,8 +71,8 @@ export interface AudioFrontEndSinks {
 }
 
 /**
- * openWakeWord's second-stage verifier is on unless configured off: chosen by numbers (bench wake.oww_hit and
- * wake.oww_fa, verifier on vs off; see hub/src/audio/wake/README.md).
+ * openWakeWord's second-stage verifier is used whenever one is trained, unless configured off: chosen by numbers
+ * (bench wake.oww_hit and wake.oww_fa, verifier on vs off; see hub/src/audio/wake/README.md).
  */
 export const DEFAULT_WAKE_VERIFIER = true;
 
@@ -217,12 +218,18 @@ export class AudioFrontEnd implements Component {
         const { files: _files, ...owwOpts } = wake.openWakeWord ?? {};
         // Outside the try: a bad verifier file is a configuration error to fix, not a reason to fall back.
         const verifierChoice = wake.verifier ?? DEFAULT_WAKE_VERIFIER;
-        const verifierFile = owwOpts.verifier ? owwOpts.verifier.source : verifierChoice === false ? undefined : verifierChoice === true ? DEFAULT_VERIFIER_FILE : verifierChoice;
+        // `true`: the verifier trained for this wake model, beside it, when there is one (none is shipped: model data).
+        const beside = verifierChoice === true && !owwOpts.verifier ? verifierBeside(files.wake) : undefined;
+        const verifierFile = owwOpts.verifier ? owwOpts.verifier.source : verifierChoice === false ? undefined : beside ? (beside.present ? beside.file : undefined) : (verifierChoice as string);
         const verifier = owwOpts.verifier ?? (verifierFile ? loadWakeVerifier(verifierFile) : undefined);
         try {
           this.oww = await OpenWakeWordModel.load(files, { gateDb: this.options.preGateDb ?? 6, ...owwOpts, ...(verifier ? { verifier } : {}) });
           const verifierState = this.oww.verifier ? { on: true, ...(verifierFile ? { file: verifierFile } : {}), threshold: this.oww.verifierThreshold } : { on: false };
-          const verifierWhy = this.oww.verifier ? `, second-stage verifier on (threshold ${this.oww.verifierThreshold})` : ', second-stage verifier off (audio.wakeVerifier: false)';
+          const verifierWhy = this.oww.verifier
+            ? `, second-stage verifier on (threshold ${this.oww.verifierThreshold})`
+            : beside && !beside.present
+              ? `, second-stage verifier off (none trained: ${TRAIN_VERIFIER_COMMAND} writes ${beside.file})`
+              : ', second-stage verifier off (audio.wakeVerifier: false)';
           this.state.wake = { engine: 'openwakeword', reason: `openWakeWord "hey jarvis" (model CC BY-NC-SA 4.0) from ${files.wake}${verifierWhy}`, verifier: verifierState };
           return;
         } catch (err) {

@@ -4,13 +4,16 @@
  * features the wake model scored, consulted only on a step whose wake score passed the threshold. It
  * decides whether that step counts; it never moves the step's time, so the cut between "hey jarvis" and
  * the command is where it would be without it. Its weights are a small JSON file made by
- * `scripts/train-wake-verifier.ts` from espeak-ng speech of the TUNE half of the voice split.
+ * `bench/wake-verifier-train.ts` (`npm run wake:verifier`) from espeak-ng speech of the TUNE half of the voice
+ * split, written beside the wake model it was trained for (`<models>/hey-jarvis/hey-jarvis-verifier.json`).
+ * Weights are model data (DESIGN §6), and these were chosen by the CC BY-NC-SA wake model's scores: no verifier
+ * file is in the repository.
  *
  * The standardisation openWakeWord's pipeline does before its classifier (StandardScaler) is folded into
  * the weights: score = sigmoid(w · x + b) on the raw features.
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { ConfigError } from '../../core/index.js';
 
 /** Embeddings per verified window and values per embedding (openWakeWord's wake model input). */
@@ -22,8 +25,16 @@ const N = VERIFIER_FRAMES * VERIFIER_DIM;
 export const VERIFIER_FORMAT = 'jarvis-wake-verifier';
 export const VERIFIER_VERSION = 1;
 
-/** The shipped "hey jarvis" verifier (hub/data/wake/), made by scripts/train-wake-verifier.ts. */
-export const DEFAULT_VERIFIER_FILE = fileURLToPath(new URL('../../../data/wake/hey-jarvis-verifier.json', import.meta.url));
+/** The verifier's file name, beside the wake model it verifies. */
+export const VERIFIER_FILE = 'hey-jarvis-verifier.json';
+/** What makes one (from the repository). */
+export const TRAIN_VERIFIER_COMMAND = 'npm run wake:verifier';
+
+/** Where the verifier for the wake model `wakeFile` belongs (beside it), and whether it is there. */
+export function verifierBeside(wakeFile: string): { file: string; present: boolean } {
+  const file = join(dirname(wakeFile), VERIFIER_FILE);
+  return { file, present: existsSync(file) };
+}
 
 /** A verifier file that is missing, not JSON, or not a verifier of the right shape. */
 export class WakeVerifierError extends ConfigError<'JARVIS_WAKE_BAD_VERIFIER'> {
@@ -89,8 +100,8 @@ export function parseWakeVerifier(text: string, source = 'verifier'): WakeVerifi
   return new WakeVerifier(f.weights, f.bias, f.threshold, f.model, source);
 }
 
-/** Reads and parses a verifier file (default: the shipped "hey jarvis" one). */
-export function loadWakeVerifier(path = DEFAULT_VERIFIER_FILE): WakeVerifier {
+/** Reads and parses a verifier file. */
+export function loadWakeVerifier(path: string): WakeVerifier {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

@@ -36,8 +36,9 @@ export const audioSection = z
     wakeRefractoryMs: ms(0, 60_000, 2000),
     /**
      * openWakeWord's second-stage verifier (a logistic regression over the features of a step the wake model
-     * passed; shipped file hub/data/wake/hey-jarvis-verifier.json): turns down near misses and "jarvis" said
-     * as a name. On by the numbers of bench wake.oww_hit / wake.oww_fa (hub/src/audio/wake/README.md).
+     * passed): turns down near misses and "jarvis" said as a name. Used whenever `npm run wake:verifier` has
+     * trained one beside the wake model (models/hey-jarvis/hey-jarvis-verifier.json; none is shipped: weights are
+     * model data); on by the numbers of bench wake.oww_hit / wake.oww_fa (hub/src/audio/wake/README.md).
      */
     wakeVerifier: z.boolean().default(true),
     /** Energy pre-gate of the trained models, dB over each device's noise floor (0 = off). */

@@ -1,14 +1,16 @@
 /**
- * The front end's wake verifier option (issue 16): on by default with the shipped file, off when configured
- * off, and a bad verifier file stops the start with its code instead of being dropped silently.
+ * The front end's wake verifier option (issue 16): on by default when a verifier is trained beside the wake
+ * model, off (saying how to make one) when none is, off when configured off, and a bad verifier file stops the
+ * start with its code instead of being dropped silently.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AudioFrontEnd, DEFAULT_WAKE_VERIFIER } from '../../../src/audio/segmenter/front-end.js';
-import { DEFAULT_VERIFIER_FILE } from '../../../src/audio/wake/verifier.js';
-import { devWakeFiles, MODELS_SKIP_REASON } from '../model-files.js';
+import { VERIFIER_FILE } from '../../../src/audio/wake/verifier.js';
+import type { OpenWakeWordFiles } from '../../../src/audio/wake/openwakeword.js';
+import { devVerifierFile, devWakeFiles, MODELS_SKIP_REASON } from '../model-files.js';
 
 const files = devWakeFiles();
 
@@ -19,15 +21,26 @@ afterEach(async () => {
 });
 
 describe.skipIf(!files)(`front end wake verifier (${MODELS_SKIP_REASON})`, { timeout: 60_000 }, () => {
-  it('says in its status whether the verifier is on, with its file and threshold', async () => {
-    fe = new AudioFrontEnd({ vad: 'energy', wake: { openWakeWord: { files: files! } } });
+  it('says in its status whether the verifier is on, with its file and threshold; with none trained it is off and says how to make one', { timeout: 600_000 }, async () => {
+    // The wake model "pulled" into a folder of its own, with a verifier trained beside it (as npm run wake:verifier writes it).
+    const dir = mkdtempSync(join(tmpdir(), 'jarvis-fe-wake-'));
+    const pulled = Object.fromEntries(Object.keys(files!).map((k) => [k, join(dir, `${k}.onnx`)])) as unknown as OpenWakeWordFiles;
+    for (const k of Object.keys(files!) as (keyof OpenWakeWordFiles)[]) symlinkSync(files![k], pulled[k]);
+    fe = new AudioFrontEnd({ vad: 'energy', wake: { openWakeWord: { files: pulled } } });
+    await fe.start();
+    const none = fe.status().wake;
+    expect(none.engine).toBe('openwakeword');
+    expect(none.verifier).toEqual({ on: false });
+    expect(none.reason).toContain(`second-stage verifier off (none trained: npm run wake:verifier writes ${join(dir, VERIFIER_FILE)})`);
+    await fe.stop();
+    copyFileSync(await devVerifierFile(), join(dir, VERIFIER_FILE));
+    fe = new AudioFrontEnd({ vad: 'energy', wake: { openWakeWord: { files: pulled } } });
     await fe.start();
     const on = fe.status().wake;
-    expect(on.engine).toBe('openwakeword');
-    expect(on.verifier).toEqual({ on: DEFAULT_WAKE_VERIFIER, file: DEFAULT_VERIFIER_FILE, threshold: expect.any(Number) });
+    expect(on.verifier).toEqual({ on: DEFAULT_WAKE_VERIFIER, file: join(dir, VERIFIER_FILE), threshold: expect.any(Number) });
     expect(on.reason).toMatch(/second-stage verifier on \(threshold 0\.\d+\)/);
     await fe.stop();
-    fe = new AudioFrontEnd({ vad: 'energy', wake: { openWakeWord: { files: files! }, verifier: false } });
+    fe = new AudioFrontEnd({ vad: 'energy', wake: { openWakeWord: { files: pulled }, verifier: false } });
     await fe.start();
     expect(fe.status().wake.verifier).toEqual({ on: false });
     expect(fe.status().wake.reason).toMatch(/second-stage verifier off/);

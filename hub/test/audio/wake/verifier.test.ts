@@ -2,15 +2,18 @@
  * The second-stage wake verifier (issue 16): its score, its file's checks, its training, and how the
  * openWakeWord detector consults it (only on steps over the threshold, never moving a detection's time).
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OpenWakeWordModel, type OpenWakeWordDetection, type WakeScore } from '../../../src/audio/wake/openwakeword.js';
-import { DEFAULT_VERIFIER_FILE, loadWakeVerifier, parseWakeVerifier, trainLogistic, WakeVerifier, WakeVerifierError } from '../../../src/audio/wake/verifier.js';
+import { loadWakeVerifier, parseWakeVerifier, trainLogistic, WakeVerifier, WakeVerifierError } from '../../../src/audio/wake/verifier.js';
 import { fixtureToolsAvailable } from '../../../../tests/fixtures/audio/index.js';
 import { voiceFixture } from '../../../../tests/fixtures/voice/index.js';
-import { devWakeFiles, MODELS_SKIP_REASON } from '../model-files.js';
+import { devVerifierFile, devWakeFiles, MODELS_SKIP_REASON } from '../model-files.js';
+
+const files = devWakeFiles();
+const ready = files !== undefined && fixtureToolsAvailable();
 
 const N = 16 * 96;
 
@@ -77,9 +80,11 @@ describe('wake verifier', () => {
     expect(ok.score(new Float32Array(N))).toBeCloseTo(1 / (1 + Math.exp(-1)), 12);
   });
 
-  it('the shipped "hey jarvis" verifier file loads', () => {
-    const v = loadWakeVerifier();
-    expect(v.source).toBe(DEFAULT_VERIFIER_FILE);
+  it.skipIf(!ready)('a verifier trained by the script users run (npm run wake:verifier, 24 streams here) loads and says how it was trained', { timeout: 600_000 }, async () => {
+    const file = await devVerifierFile();
+    const v = loadWakeVerifier(file);
+    expect(v.source).toBe(file);
+    expect((JSON.parse(readFileSync(file, 'utf8')) as { trained: { data: string } }).trained.data).toMatch(/^TUNE half only/);
     expect(v.weights).toHaveLength(N);
     expect(v.model).toBe('hey_jarvis_v0.1');
     expect(v.threshold).toBeGreaterThan(0);
@@ -110,8 +115,6 @@ describe('wake verifier', () => {
   });
 });
 
-const files = devWakeFiles();
-const ready = files !== undefined && fixtureToolsAvailable();
 
 async function run(model: OpenWakeWordModel, samples: Int16Array): Promise<{ detections: OpenWakeWordDetection[]; scores: WakeScore[] }> {
   const detections: OpenWakeWordDetection[] = [];
@@ -148,8 +151,8 @@ describe.skipIf(!ready)(`openWakeWord with the verifier (${MODELS_SKIP_REASON})`
     await expect(OpenWakeWordModel.load(files!, { verifier: yes, verifierThreshold: 1 })).rejects.toMatchObject({ code: 'JARVIS_AUDIO_BAD_CONFIG' });
   });
 
-  it('the shipped verifier keeps "hey jarvis" from a test-half voice', async () => {
-    const model = await OpenWakeWordModel.load(files!, { verifier: loadWakeVerifier() });
+  it('a trained verifier keeps "hey jarvis" from a test-half voice', { timeout: 600_000 }, async () => {
+    const model = await OpenWakeWordModel.load(files!, { verifier: loadWakeVerifier(await devVerifierFile()) });
     const { detections } = await run(model, voiceFixture({ text: 'hey jarvis, turn off the kitchen lights', voice: 'en-us-nyc' }).samples);
     expect(detections).toHaveLength(1);
     expect(detections[0]!.verifierScore).toBeGreaterThanOrEqual(model.verifierThreshold);
