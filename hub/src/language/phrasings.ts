@@ -1,4 +1,4 @@
-import type { CommandTemplate } from './templates.js';
+import type { CommandTemplate } from './command-template.js';
 
 /**
  * More of the ways Home Assistant's English sentences say its built-in intents (facts read from
