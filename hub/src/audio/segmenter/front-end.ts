@@ -13,6 +13,7 @@ import { DEFAULT_ENROLL_VOICES, DEFAULT_WAKE_PHRASE, enrollWithEspeak } from '..
 import { OpenWakeWordModel, type OpenWakeWordFiles, type OpenWakeWordOptions, type OpenWakeWordStream } from '../wake/openwakeword.js';
 import { loadWakeVerifier, TRAIN_VERIFIER_COMMAND, verifierBeside } from '../wake/verifier.js';
 import { ResampleStage } from '../dsp/resample-stage.js';
+import { DenoiseWorker } from '../dsp/denoise.js';
 import { chainDelayMs, resampleDelayMs } from './pipeline-delay.js';
 import { Segmenter, type SegmenterOptions } from './segmenter.js';
 import type { CommandPause, Utterance } from './utterance.js';
@@ -145,6 +146,9 @@ export class AudioFrontEnd implements Component {
   private oww: OpenWakeWordModel | undefined;
   private state: FrontEndStatus = { wake: { engine: 'off', reason: 'not started' }, vad: { engine: 'hybrid', reason: 'not started' } };
   private started = false;
+  /** Passive utterances are denoised on a thread of their own (started on first use), never on the event loop. */
+  private denoiser: DenoiseWorker | undefined;
+  private readonly denoising = new Set<Promise<void>>();
 
   constructor(private readonly options: AudioFrontEndOptions = {}, private readonly sinks: AudioFrontEndSinks = {}) {
     this.arbiter = new WakeArbiter({ windowMs: options.arbitrationWindowMs ?? 150 });
@@ -171,9 +175,9 @@ export class AudioFrontEnd implements Component {
     return { wakeSteps: this.oww?.backlog ?? 0, vadWindows: this.silero?.backlog ?? 0 };
   }
 
-  /** Resolves when every queued wake step and VAD window has been scored (tests, benchmarks). */
+  /** Resolves when every queued wake step and VAD window has been scored and every passive utterance denoised (tests, benchmarks). */
   async idle(): Promise<void> {
-    await Promise.all([this.oww?.idle(), this.silero?.idle()]);
+    await Promise.all([this.oww?.idle(), this.silero?.idle(), ...this.denoising]);
   }
 
   private async startVad(): Promise<void> {
@@ -262,6 +266,8 @@ export class AudioFrontEnd implements Component {
     for (const d of this.devices.values()) this.close(d, now);
     this.devices.clear();
     await this.idle();
+    await this.denoiser?.close();
+    this.denoiser = undefined;
     this.started = false;
   }
 
@@ -358,19 +364,22 @@ export class AudioFrontEnd implements Component {
     d.dtwChain?.close();
   }
 
-  /** Denoises a passive utterance's audio for the observer (the Silero lane leaves frames raw). */
-  private denoise(pcm: Float32Array): Float32Array {
-    const chain = new DspChain(16000, [new ResampleStage(16000, RNNOISE_RATE), new RnnoiseStage(this.rnnoise as Awaited<ReturnType<typeof loadRnnoise>>), new ResampleStage(RNNOISE_RATE, 16000)]);
-    const delay = Math.round(chainDelayMs(chain) * 16);
-    const frames = Math.ceil((pcm.length + delay) / 160);
-    const out = new Float32Array(frames * 160);
-    for (let k = 0; k < frames; k++) {
-      const input = new Float32Array(160);
-      input.set(pcm.subarray(k * 160, Math.min(pcm.length, (k + 1) * 160)));
-      out.set(chain.processFrame({ sampleRate: 16000, samples: input, ts: 0, flags: 0, rawDb: 0 }).samples, k * 160);
-    }
-    chain.close();
-    return out.slice(delay, delay + pcm.length);
+  /**
+   * Denoises a passive utterance's audio for the observer (the Silero lane leaves frames raw) on the denoise
+   * thread, then hands it on. RNNoise over a whole utterance on the event loop stalled every device's audio
+   * for 100–300 ms (hub/src/audio/dsp/denoise.ts). Utterances reach the sink in the order they ended. If the
+   * thread fails, the utterance goes on as it was, undenoised (logged): nothing is lost.
+   */
+  private denoisePassive(u: Utterance, sink: (u: Utterance) => void): void {
+    const worker = (this.denoiser ??= new DenoiseWorker());
+    const done: Promise<void> = worker.denoise(u.pcm16k).then(
+      (pcm16k) => sink({ ...u, pcm16k }),
+      (err: unknown) => {
+        this.log.warn({ code: (err as { code?: string }).code, err: (err as Error).message, deviceId: u.deviceId }, 'passive utterance passed on undenoised');
+        sink(u);
+      },
+    ).finally(() => this.denoising.delete(done));
+    this.denoising.add(done);
   }
 
   private device(chunk: DeviceAudioChunk): DeviceState {
@@ -391,7 +400,7 @@ export class AudioFrontEnd implements Component {
       chain = new DspChain(chunk.sampleRate, chunk.sampleRate === 16000 ? [] : [new ResampleStage(chunk.sampleRate, 16000)]);
       const marginDb = this.options.silero?.marginDb ?? 0;
       lane = { vad: undefined as unknown as SileroVadStream, energy: marginDb > 0 ? new EnergyVadStage({ marginDb }) : undefined, pending: [], nextFrame: 0, windows: new Map(), doneWindows: 0 };
-      onUtterance = (u) => sink(u.kind === 'passive' ? { ...u, pcm16k: this.denoise(u.pcm16k) } : u);
+      onUtterance = (u) => (u.kind === 'passive' ? this.denoisePassive(u, sink) : sink(u));
       if (this.templates.length > 0) dtwChain = new DspChain(16000, [new ResampleStage(16000, RNNOISE_RATE), new RnnoiseStage(rnnoise), new ResampleStage(RNNOISE_RATE, 16000)]);
     } else {
       const vad = this.state.vad.engine === 'silero' ? 'hybrid' : this.state.vad.engine;

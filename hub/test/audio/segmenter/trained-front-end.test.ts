@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { AudioFrontEnd, type AudioFrontEndOptions } from '../../../src/audio/segmenter/front-end.js';
 import type { Utterance } from '../../../src/audio/segmenter/utterance.js';
+import { denoiseUtterance } from '../../../src/audio/dsp/denoise.js';
 import { GrammarEngine } from '../../../src/stt/grammar/grammar-engine.js';
 import { namesFromRegistry } from '../../../src/stt/grammar/slots.js';
 import { commandGrammar } from '../../../src/stt/command-grammar.js';
@@ -126,5 +127,24 @@ describe.skipIf(!ready)(`front end with openWakeWord and Silero VAD (${MODELS_SK
     fe.onMute({ deviceId: 'm', muted: true, source: 'mqtt', at: T0 + fx.length / 16 });
     await fe.idle();
     expect(utterances).toHaveLength(0);
+  });
+});
+
+describe.skipIf(!ready)(`passive speech through the Silero lane (${MODELS_SKIP_REASON})`, { timeout: 120_000 }, () => {
+  it('reaches the sink denoised by the denoise thread: the samples the RNNoise chain makes of the raw cut, same length', async () => {
+    const passive: Utterance[] = [];
+    fe = new AudioFrontEnd(trained(), { onUtterance: (u) => { if (u.kind === 'passive') passive.push(u); u.run.end('done'); } });
+    await fe.start();
+    const speech = voiceFixture({ text: 'we need to buy milk and eggs tomorrow morning', voice: 'en-gb' }).samples;
+    const tail = new Int16Array(16000 * 2);
+    const clip = mix(Int16Array.from([...speech, ...tail]), 0, getAudioFixture('noise.pink').samples, -30);
+    await stream(fe, { kitchen: clip });
+    await fe.idle();
+    expect(passive.length).toBeGreaterThan(0);
+    for (const u of passive) {
+      expect(u.raw16k, 'the lane keeps the raw cut').toBeDefined();
+      expect(u.pcm16k.length).toBe(u.raw16k!.length);
+      expect(Array.from(u.pcm16k)).toEqual(Array.from(await denoiseUtterance(u.raw16k!)));
+    }
   });
 });
