@@ -1,16 +1,11 @@
-import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { captureIO } from '../../../tests/helpers/capture-io.js';
 import { observeCommand } from '../../src/observer/cli.js';
 
 async function run(argv: string[], stdin: string): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const code = await observeCommand.run(argv, { stdin: Readable.from([stdin]), stdout, stderr, env: {} });
-  return { code, out, err };
+  const io = captureIO({}, { stdin });
+  const code = await observeCommand.run(argv, io);
+  return { code, out: io.out(), err: io.err() };
 }
 
 describe('jarvis observe', () => {

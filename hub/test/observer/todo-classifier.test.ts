@@ -1,9 +1,10 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
+import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { captureIO } from '../../../tests/helpers/capture-io.js';
 import { createLogger } from '../../src/core/logger.js';
 import { observeCommand } from '../../src/observer/cli.js';
 import { ObserverError } from '../../src/observer/errors.js';
@@ -137,14 +138,9 @@ describe('the learned stage in the observer', () => {
 
   it('jarvis observe --extractor learned reads with trained weights; no or a bad --weights exits 2 with the code', async () => {
     const run = async (argv: string[]): Promise<{ code: number; out: string; err: string }> => {
-      const stdout = new PassThrough();
-      const stderr = new PassThrough();
-      let out = '';
-      let err = '';
-      stdout.on('data', (c: Buffer) => (out += c.toString()));
-      stderr.on('data', (c: Buffer) => (err += c.toString()));
-      const code = await observeCommand.run(argv, { stdin: Readable.from(['USER: Remind me tomorrow to call the insurance company.\n']), stdout, stderr, env: {} });
-      return { code, out, err };
+      const io = captureIO({}, { stdin: 'USER: Remind me tomorrow to call the insurance company.\n' });
+      const code = await observeCommand.run(argv, io);
+      return { code, out: io.out(), err: io.err() };
     };
     const ok = await run(['--now', '2025-03-15T03:30:00Z', '--tz', TZ, '--extractor', 'learned', '--weights', weightsPath]);
     expect(ok.code).toBe(0);

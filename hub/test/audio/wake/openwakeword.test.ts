@@ -1,23 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { OpenWakeWordModel, type OpenWakeWordDetection, type WakeScore } from '../../../src/audio/wake/openwakeword.js';
+import { OpenWakeWordModel, type WakeScore } from '../../../src/audio/wake/openwakeword.js';
 import { fixtureToolsAvailable } from '../../../../tests/fixtures/audio/index.js';
 import { voiceFixture } from '../../../../tests/fixtures/voice/index.js';
 import { devWakeFiles, MODELS_SKIP_REASON } from '../model-files.js';
 import { referenceScores } from './oww-reference.js';
+import { streamClip } from './stream-clip.js';
 
 const files = devWakeFiles();
 const ready = files !== undefined && fixtureToolsAvailable();
 
-/** Streams a 16 kHz int16 clip through one detector in 20 ms pushes; returns its detections and scores. */
-async function run(model: OpenWakeWordModel, samples: Int16Array): Promise<{ detections: OpenWakeWordDetection[]; scores: WakeScore[] }> {
-  const detections: OpenWakeWordDetection[] = [];
-  const scores: WakeScore[] = [];
-  const stream = model.createStream((d) => detections.push(d), (s) => scores.push(s));
-  const f = Float32Array.from(samples, (v) => v / 32768);
-  for (let i = 0; i < f.length; i += 320) stream.push(f.subarray(i, i + 320), i / 16);
-  await model.idle();
-  return { detections, scores };
-}
+const run = streamClip;
 
 describe.skipIf(!ready)(`openWakeWord "hey jarvis" (${MODELS_SKIP_REASON})`, { timeout: 120_000 }, () => {
   it('rejects out-of-range options and a file that is not a wake model with coded errors', async () => {

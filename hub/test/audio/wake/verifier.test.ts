@@ -6,11 +6,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { OpenWakeWordModel, type OpenWakeWordDetection, type WakeScore } from '../../../src/audio/wake/openwakeword.js';
+import { OpenWakeWordModel } from '../../../src/audio/wake/openwakeword.js';
 import { loadWakeVerifier, parseWakeVerifier, trainLogistic, WakeVerifier, WakeVerifierError } from '../../../src/audio/wake/verifier.js';
 import { fixtureToolsAvailable } from '../../../../tests/fixtures/audio/index.js';
 import { voiceFixture } from '../../../../tests/fixtures/voice/index.js';
 import { devVerifierFile, devWakeFiles, MODELS_SKIP_REASON } from '../model-files.js';
+import { streamClip } from './stream-clip.js';
 
 const files = devWakeFiles();
 const ready = files !== undefined && fixtureToolsAvailable();
@@ -116,15 +117,7 @@ describe('wake verifier', () => {
 });
 
 
-async function run(model: OpenWakeWordModel, samples: Int16Array): Promise<{ detections: OpenWakeWordDetection[]; scores: WakeScore[] }> {
-  const detections: OpenWakeWordDetection[] = [];
-  const scores: WakeScore[] = [];
-  const stream = model.createStream((d) => detections.push(d), (s) => scores.push(s));
-  const f = Float32Array.from(samples, (v) => v / 32768);
-  for (let i = 0; i < f.length; i += 320) stream.push(f.subarray(i, i + 320), i / 16);
-  await model.idle();
-  return { detections, scores };
-}
+const run = streamClip;
 
 describe.skipIf(!ready)(`openWakeWord with the verifier (${MODELS_SKIP_REASON})`, { timeout: 120_000 }, () => {
   it('consults the verifier only on steps over the threshold and keeps the detection time; a verifier that says no removes the wake', async () => {
