@@ -219,18 +219,45 @@ class Decoder : public Napi::ObjectWrap<Decoder> {
   ps_decoder_t* ps_ = nullptr;
 };
 
-// Builds an FSG search on the thread pool (loadFsg).
-class LoadFsgWorker : public Napi::AsyncWorker {
+// A decoder job on the thread pool that settles a promise; a failure carries its JARVIS_* code to JavaScript.
+class DecoderJob : public Napi::AsyncWorker {
  public:
-  LoadFsgWorker(Napi::Env env, Decoder* decoder, Napi::Object keepAlive, std::string name, fsg_model_t* fsg)
-      : Napi::AsyncWorker(env), deferred_(Napi::Promise::Deferred::New(env)), decoder_(decoder), name_(std::move(name)), fsg_(fsg) {
+  DecoderJob(Napi::Env env, Decoder* decoder, Napi::Object keepAlive)
+      : Napi::AsyncWorker(env), deferred_(Napi::Promise::Deferred::New(env)), decoder_(decoder) {
     keep_.Reset(keepAlive, 1);
-  }
-  ~LoadFsgWorker() override {
-    if (fsg_ != nullptr) fsg_model_free(fsg_);
   }
 
   Napi::Promise Promise() { return deferred_.Promise(); }
+
+  void OnError(const Napi::Error& e) override {
+    Napi::Object err = e.Value();
+    if (code_ != nullptr) err.Set("code", Napi::String::New(Env(), code_));
+    deferred_.Reject(err);
+  }
+
+ protected:
+  // Runs on the thread pool: keeps the code for OnError, which builds the JavaScript error on the main thread.
+  void Fail(const char* code, const std::string& what) {
+    code_ = code;
+    SetError(std::string(code) + ": " + what);
+  }
+
+  Napi::Promise::Deferred deferred_;
+  Decoder* decoder_;
+
+ private:
+  const char* code_ = nullptr;
+  Napi::ObjectReference keep_;
+};
+
+// Builds an FSG search on the thread pool (loadFsg).
+class LoadFsgWorker : public DecoderJob {
+ public:
+  LoadFsgWorker(Napi::Env env, Decoder* decoder, Napi::Object keepAlive, std::string name, fsg_model_t* fsg)
+      : DecoderJob(env, decoder, keepAlive), name_(std::move(name)), fsg_(fsg) {}
+  ~LoadFsgWorker() override {
+    if (fsg_ != nullptr) fsg_model_free(fsg_);
+  }
 
   void Execute() override {
     ps_decoder_t* ps = decoder_->ps();
@@ -240,22 +267,7 @@ class LoadFsgWorker : public Napi::AsyncWorker {
 
   void OnOK() override { deferred_.Resolve(Env().Undefined()); }
 
-  void OnError(const Napi::Error& e) override {
-    Napi::Object err = e.Value();
-    if (code_ != nullptr) err.Set("code", Napi::String::New(Env(), code_));
-    deferred_.Reject(err);
-  }
-
  private:
-  void Fail(const char* code, const std::string& what) {
-    code_ = code;
-    SetError(std::string(code) + ": " + what);
-  }
-
-  const char* code_ = nullptr;
-  Napi::Promise::Deferred deferred_;
-  Decoder* decoder_;
-  Napi::ObjectReference keep_;
   std::string name_;
   fsg_model_t* fsg_;
 };
@@ -269,16 +281,11 @@ Napi::Value Decoder::LoadFsg(const Napi::CallbackInfo& info) {
   return promise;
 }
 
-class DecodeWorker : public Napi::AsyncWorker {
+class DecodeWorker : public DecoderJob {
  public:
   DecodeWorker(Napi::Env env, Decoder* decoder, Napi::Object keepAlive, std::string search, const int16_t* data, size_t n, bool fresh,
                uint32_t nbest)
-      : Napi::AsyncWorker(env), deferred_(Napi::Promise::Deferred::New(env)), decoder_(decoder), search_(std::move(search)),
-        samples_(data, data + n), fresh_(fresh), nbest_(nbest) {
-    keep_.Reset(keepAlive, 1);
-  }
-
-  Napi::Promise Promise() { return deferred_.Promise(); }
+      : DecoderJob(env, decoder, keepAlive), search_(std::move(search)), samples_(data, data + n), fresh_(fresh), nbest_(nbest) {}
 
   void Execute() override {
     ps_decoder_t* ps = decoder_->ps();
@@ -367,23 +374,7 @@ class DecodeWorker : public Napi::AsyncWorker {
     deferred_.Resolve(out);
   }
 
-  void OnError(const Napi::Error& e) override {
-    Napi::Object err = e.Value();
-    if (code_ != nullptr) err.Set("code", Napi::String::New(Env(), code_));
-    deferred_.Reject(err);
-  }
-
  private:
-  // Runs on the thread pool: keeps the code for OnError, which builds the JavaScript error on the main thread.
-  void Fail(const char* code, const std::string& what) {
-    code_ = code;
-    SetError(std::string(code) + ": " + what);
-  }
-
-  const char* code_ = nullptr;
-  Napi::Promise::Deferred deferred_;
-  Decoder* decoder_;
-  Napi::ObjectReference keep_;
   struct NbestHyp { std::string text; int32 score; };
   struct Segment { std::string word; int start = 0; int end = 0; int32 ascr = 0; int32 lscr = 0; int32 lback = 0; };
   std::string search_;
