@@ -20,4 +20,4 @@ export { LOOPBACK_CIDRS, normaliseAddress, parseCidr, cidrProblems, type Cidr } 
 export { mosquittoPasswordHash, verifyMosquittoPassword } from './mosquitto-hash.js';
 export { VOICE_EVENT_TYPES, VoiceRun, newRunId, type VoiceEventType, type RunEndReason, type VoiceEvent, type VoiceEventSink } from './run-events.js';
 export { withVoiceTrace, currentVoiceTrace, type VoiceTrace, type TracedCall } from './voice-trace.js';
-export { startThread } from './thread.js';
+export { serveThread, startThread, ThreadCalls, type ThreadCall, type ThreadCallsOptions, type ThreadFailure } from './thread.js';

@@ -1,5 +1,4 @@
-import type { Worker } from 'node:worker_threads';
-import { startThread } from '../../core/index.js';
+import { ThreadCalls } from '../../core/index.js';
 import { DspChain } from './chain.js';
 import { AudioError } from './errors.js';
 import { loadResampler, ResampleStage } from './resample-stage.js';
@@ -29,9 +28,6 @@ export async function denoiseUtterance(pcm: Float32Array): Promise<Float32Array>
   }
 }
 
-interface Pending { resolve: (pcm: Float32Array) => void; reject: (err: Error) => void }
-type Reply = { id: number; pcm: Float32Array } | { id: number; error: string };
-
 /**
  * {@link denoiseUtterance} on a worker thread. RNNoise at 48 kHz costs a few hundred microseconds per 10 ms
  * frame, so a passive utterance of a few seconds blocked the event loop — and every device's audio with it —
@@ -39,61 +35,33 @@ type Reply = { id: number; pcm: Float32Array } | { id: number; error: string };
  * Utterances are denoised in the order given; the thread starts on first use and is one per front end.
  */
 export class DenoiseWorker {
-  private worker: Worker | undefined;
-  private readonly pending = new Map<number, Pending>();
-  private nextId = 1;
   private closed = false;
+  private readonly thread = new ThreadCalls<Float32Array, Float32Array>({
+    callerUrl: import.meta.url,
+    entry: 'denoise-thread',
+    name: 'jarvis-denoise',
+    failure: (f) => new AudioError('JARVIS_AUDIO_DENOISE_FAILED', `denoising an utterance failed: ${f.message}`),
+    gone: (why, unanswered) => {
+      for (const call of unanswered) call.reject(new AudioError('JARVIS_AUDIO_DENOISE_FAILED', why));
+    },
+  });
 
   /** Resolves to the denoised utterance; rejects with a coded error when the thread failed or was closed. */
   denoise(pcm: Float32Array): Promise<Float32Array> {
     if (!(pcm instanceof Float32Array)) return Promise.reject(new AudioError('JARVIS_AUDIO_BAD_FRAME', 'denoise takes the utterance as a Float32Array of 16 kHz samples'));
     if (this.closed) return Promise.reject(new AudioError('JARVIS_AUDIO_DENOISE_FAILED', 'the denoise thread was closed'));
-    const worker = this.start();
-    const id = this.nextId++;
-    return new Promise<Float32Array>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      // A copy goes over (the caller keeps its utterance); the result comes back transferred.
-      worker.postMessage({ id, pcm });
-    });
+    // A copy goes over (the caller keeps its utterance); the result comes back transferred.
+    return this.thread.call(pcm);
   }
 
   /** Utterances still being denoised. */
   get backlog(): number {
-    return this.pending.size;
+    return this.thread.backlog;
   }
 
   /** Stops the thread; utterances still pending are rejected. */
   async close(): Promise<void> {
     this.closed = true;
-    const worker = this.worker;
-    this.worker = undefined;
-    this.failAll('the denoise thread was closed');
-    if (worker) await worker.terminate();
-  }
-
-  private start(): Worker {
-    if (this.worker) return this.worker;
-    const worker = startThread(import.meta.url, 'denoise-thread', 'jarvis-denoise');
-    worker.on('message', (msg: Reply) => {
-      const p = this.pending.get(msg.id);
-      if (!p) return;
-      this.pending.delete(msg.id);
-      if ('error' in msg) p.reject(new AudioError('JARVIS_AUDIO_DENOISE_FAILED', `denoising an utterance failed: ${msg.error}`));
-      else p.resolve(msg.pcm);
-    });
-    const fail = (why: string): void => {
-      if (this.worker === worker) this.worker = undefined;
-      this.failAll(why);
-    };
-    worker.on('error', (err) => fail(`the denoise thread failed: ${err.message}`));
-    worker.on('exit', (code) => fail(`the denoise thread exited (code ${code})`));
-    this.worker = worker;
-    return worker;
-  }
-
-  private failAll(why: string): void {
-    const waiting = [...this.pending.values()];
-    this.pending.clear();
-    for (const p of waiting) p.reject(new AudioError('JARVIS_AUDIO_DENOISE_FAILED', why));
+    await this.thread.close('the denoise thread was closed');
   }
 }

@@ -1,9 +1,5 @@
-import type { Worker } from 'node:worker_threads';
-import { startThread } from '../../core/index.js';
+import { ThreadCalls } from '../../core/index.js';
 import { compileGrammar, TemplateError, type CompiledGrammar, type GrammarSource } from '../../language/index.js';
-
-interface Pending { source: GrammarSource; resolve: (c: CompiledGrammar) => void; reject: (err: unknown) => void }
-type Reply = { id: number; compiled: CompiledGrammar } | { id: number; error: { message: string; template: boolean } };
 
 /**
  * `compileGrammar` on a worker thread (issue 14): the compile of the hub's speech grammar (1.5–2.5 s idle, 5–15 s
@@ -13,10 +9,24 @@ type Reply = { id: number; compiled: CompiledGrammar } | { id: number; error: { 
  * this compiler compile inline from then on (slower for the event loop, never wrong).
  */
 export class GrammarCompiler {
-  private worker: Worker | undefined;
-  private readonly pending = new Map<number, Pending>();
-  private nextId = 1;
   private inline = false;
+  private readonly thread = new ThreadCalls<GrammarSource, CompiledGrammar>({
+    callerUrl: import.meta.url,
+    entry: 'compile-thread',
+    name: 'jarvis-grammar-compile',
+    failure: (f) => (f.name === 'TemplateError' ? new TemplateError(f.message.replace(/^JARVIS_STT_BAD_GRAMMAR: /, '')) : new Error(f.message)),
+    // The thread is gone: from now on compiles run here, starting with what it had not answered.
+    gone: (_why, unanswered) => {
+      this.inline = true;
+      for (const call of unanswered) {
+        try {
+          call.resolve(compileGrammar(call.request));
+        } catch (err) {
+          call.reject(err);
+        }
+      }
+    },
+  });
 
   /** Whether compiles still go to the thread (false after it failed). */
   get offThread(): boolean {
@@ -25,64 +35,19 @@ export class GrammarCompiler {
 
   compile(source: GrammarSource): Promise<CompiledGrammar> {
     if (this.inline) return new Promise((resolve) => resolve(compileGrammar(source)));
-    let worker: Worker;
+    // Only data goes over: templates may carry more than their sentences and domains (router templates do).
+    const plain: GrammarSource = { ...source, templates: source.templates.map((t) => ({ sentences: [...t.sentences], ...(t.domains ? { domains: [...t.domains] } : {}) })) };
     try {
-      worker = this.start();
+      return this.thread.call(source, plain);
     } catch {
       this.inline = true;
       return this.compile(source);
     }
-    const id = this.nextId++;
-    // Only data goes over: templates may carry more than their sentences and domains (router templates do).
-    const plain: GrammarSource = { ...source, templates: source.templates.map((t) => ({ sentences: [...t.sentences], ...(t.domains ? { domains: [...t.domains] } : {}) })) };
-    return new Promise<CompiledGrammar>((resolve, reject) => {
-      this.pending.set(id, { source, resolve, reject });
-      worker.postMessage({ id, source: plain });
-    });
   }
 
   /** Stops the thread; compiles still pending are finished inline. */
   async close(): Promise<void> {
-    const worker = this.worker;
-    this.worker = undefined;
     this.inline = true;
-    this.finishInline();
-    if (worker) await worker.terminate();
-  }
-
-  private start(): Worker {
-    if (this.worker) return this.worker;
-    const worker = startThread(import.meta.url, 'compile-thread', 'jarvis-grammar-compile');
-    worker.on('message', (msg: Reply) => {
-      const p = this.pending.get(msg.id);
-      if (!p) return;
-      this.pending.delete(msg.id);
-      if ('error' in msg) p.reject(msg.error.template ? new TemplateError(msg.error.message.replace(/^JARVIS_STT_BAD_GRAMMAR: /, '')) : new Error(msg.error.message));
-      else p.resolve(msg.compiled);
-    });
-    const fail = (): void => {
-      if (this.worker !== worker) return;
-      this.worker = undefined;
-      this.inline = true;
-      worker.terminate().catch(() => undefined);
-      this.finishInline();
-    };
-    worker.on('error', fail);
-    worker.on('exit', fail);
-    this.worker = worker;
-    return worker;
-  }
-
-  /** The thread is gone: what it had not answered is compiled here. */
-  private finishInline(): void {
-    const waiting = [...this.pending.values()];
-    this.pending.clear();
-    for (const p of waiting) {
-      try {
-        p.resolve(compileGrammar(p.source));
-      } catch (err) {
-        p.reject(err);
-      }
-    }
+    await this.thread.close('the grammar compiler was closed');
   }
 }
