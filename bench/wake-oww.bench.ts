@@ -24,7 +24,7 @@ const round = (x: number, d = 3): number => Math.round(x * 10 ** d) / 10 ** d;
 const GATE_DB = 6;
 
 /**
- * The detector as the front end loads it, with the second-stage verifier (trained by bench/wake-verifier-train.ts
+ * The detector as the front end loads it, with the second-stage verifier (trained by scripts/train-wake-verifier.ts
  * with its defaults, 120 streams, as `npm run wake:verifier` trains it for users; cached in tests/fixtures/generated)
  * on: the figures with the verifier "on" are its real detections.
  */

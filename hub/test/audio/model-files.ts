@@ -41,7 +41,7 @@ export const MODELS_SKIP_REASON = 'needs the dev dependencies openwakeword-wasm-
 
 /**
  * A "hey jarvis" verifier for tests: no verifier is in the repository (weights are model data), so it is trained
- * by the script users run (`npm run wake:verifier`, bench/wake-verifier-train.ts) on `streams` one-minute streams
+ * by the script users run (`npm run wake:verifier`, scripts/train-wake-verifier.ts) on `streams` one-minute streams
  * of TUNE-half voices, into tests/fixtures/generated/wake-verifier/ (git-ignored), once: later calls and other
  * test files reuse the file (about a minute cold for 24 streams on 2 cores; a lock keeps parallel test files
  * from training it twice). Benchmarks use the full 120-stream training.
@@ -67,7 +67,7 @@ export async function devVerifierFile(streams = 24): Promise<string> {
   }
   try {
     const tmp = `${file}.${process.pid}.tmp`;
-    await promisify(execFile)(process.execPath, ['--import', 'tsx', join(root, 'bench', 'wake-verifier-train.ts'), '--streams', String(streams), '--out', tmp], { cwd: root, maxBuffer: 16 << 20 });
+    await promisify(execFile)(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'train-wake-verifier.ts'), '--streams', String(streams), '--out', tmp], { cwd: root, maxBuffer: 16 << 20 });
     renameSync(tmp, file);
     return file;
   } finally {

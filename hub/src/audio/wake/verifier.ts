@@ -4,7 +4,7 @@
  * features the wake model scored, consulted only on a step whose wake score passed the threshold. It
  * decides whether that step counts; it never moves the step's time, so the cut between "hey jarvis" and
  * the command is where it would be without it. Its weights are a small JSON file made by
- * `bench/wake-verifier-train.ts` (`npm run wake:verifier`) from espeak-ng speech of the TUNE half of the voice
+ * `scripts/train-wake-verifier.ts` (`npm run wake:verifier`) from espeak-ng speech of the TUNE half of the voice
  * split, written beside the wake model it was trained for (`<models>/hey-jarvis/hey-jarvis-verifier.json`).
  * Weights are model data (DESIGN §6), and these were chosen by the CC BY-NC-SA wake model's scores: no verifier
  * file is in the repository.

@@ -26,7 +26,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { splitVoices } from './voice-split.js';
+import { splitVoices } from '../bench/voice-split.js';
 import { OpenWakeWordModel } from '../hub/src/audio/wake/openwakeword.js';
 import { resolveDataDir } from '../hub/src/config/load.js';
 import { VERIFIER_DIM, VERIFIER_FILE, VERIFIER_FORMAT, VERIFIER_FRAMES, VERIFIER_VERSION, WakeVerifier, trainLogistic, type WakeVerifierFile } from '../hub/src/audio/wake/verifier.js';
@@ -309,7 +309,7 @@ async function main(): Promise<void> {
     format: VERIFIER_FORMAT, version: VERIFIER_VERSION, model: 'hey_jarvis_v0.1', frames: VERIFIER_FRAMES, dim: VERIFIER_DIM,
     weights: Array.from(final.weights, (w) => Number(w.toPrecision(8))), bias: Number(final.bias.toPrecision(10)), threshold: best!.t,
     trained: {
-      by: `npx tsx bench/wake-verifier-train.ts ${argsWithout(args, ['out']).join(' ')}`.trim(), data: `TUNE half only: ${voices.length} voices, ${streams} one-minute streams of phrases written in the script`,
+      by: `npx tsx scripts/train-wake-verifier.ts ${argsWithout(args, ['out']).join(' ')}`.trim(), data: `TUNE half only: ${voices.length} voices, ${streams} one-minute streams of phrases written in the script`,
       examples: examples.length, wake_steps: pos, min_score: minScore, c: best!.c, iterations, cross_validation: report,
     },
   };
