@@ -1,6 +1,6 @@
 import { Allowlist, allowlistConfigSchema, domainOf, type RegistrySnapshot, type SnapshotEntity } from '../home-assistant/index.js';
 import {
-  actionOf, coldTemplates, commandTemplates, compileTemplate, requiredAnyOf, durationSeconds, MEDIA_CLASSES, normalizeText, parseDuration, requiredWords, singular, STATE_WORDS,
+  actionOf, binarySensorState, coldTemplates, commandTemplates, compileTemplate, requiredAnyOf, durationSeconds, MEDIA_CLASSES, normalizeText, parseDuration, requiredWords, singular, STATE_WORDS,
   type CommandTemplate, type Decision, type IntentName, type RouteContext, type Slots,
 } from '../language/index.js';
 import { EntityIndex, type ResolvedTarget, type TargetConstraints } from './entity-index.js';
@@ -440,10 +440,14 @@ export class Tier0Router {
       return fail('JARVIS_ROUTE_AMBIGUOUS', 'Which one do you mean?', c.template.weak === true);
     }
     if (intent === 'HassMediaSearchAndPlay' && entities.length > 1) entities = entities.slice(0, 1);
-    // Occupancy is asked in words of its own; a binary sensor stores it as on or off. (Other states stay as said,
-    // "open", "closed": the executor compares them with the sensor's on/off.)
-    if (typeof slots['state'] === 'string' && /occupied$/.test(slots['state']) && entities.every((e) => domainOf(e.entity_id) === 'binary_sensor')) {
-      slots['state'] = BINARY_STATES[slots['state']] ?? slots['state'];
+    // A binary sensor stores its state as on or off: the state asked is Home Assistant's ("is the patio door open" is
+    // `state: on` of a door sensor), by the word lists Home Assistant keeps per device class; words it has no list
+    // for (occupied, home) by their plain sense.
+    if (typeof slots['state'] === 'string' && entities.length > 0 && entities.every((e) => domainOf(e.entity_id) === 'binary_sensor')) {
+      const said = slots['state'];
+      const stored = new Set(entities.map((e) => binarySensorState(said, e.device_class ?? undefined) ?? BINARY_STATES[said]));
+      const only = stored.size === 1 ? [...stored][0] : undefined;
+      if (only) slots['state'] = only;
     }
     // "what's the thermostat at", "what is the heat pump reading": a thermostat's state is its temperature.
     if (intent === 'HassGetState' && slots['state'] === undefined && resolved.slots.name && entities.every((e) => domainOf(e.entity_id) === 'climate')) {

@@ -12,7 +12,8 @@ describe('router.dev_accuracy on a fixed slice of the tuning set', () => {
     // A slice of the set the templates were tuned on: a regression floor, not the result (bench/language.bench.ts
     // reports the locked test set).
     const examples = loadDevSet(fixture('language/tune-a.jsonl')).filter((_, i) => i % 4 === 0);
-    const r = evaluate(new Tier0Router(loadRegistrySnapshot(fixture('registry/home.json'))), examples);
+    const home = loadRegistrySnapshot(fixture('registry/home.json'));
+    const r = evaluate(new Tier0Router(home), examples, home);
     expect(r.total).toBeGreaterThan(140);
     expect(r.correct / r.total, r.failures.map((f) => `${f.example.text}: ${f.why}`).join('\n')).toBeGreaterThanOrEqual(0.95);
     // Every intent of the slice is present (a missing intent would hide behind the average).
@@ -21,7 +22,8 @@ describe('router.dev_accuracy on a fixed slice of the tuning set', () => {
 
   it('gets at least 95% of every fourth sentence of tune-c right (a second writer and home, tuned on since its unseen run)', () => {
     const examples = loadDevSet(fixture('language/tune-c.jsonl')).filter((_, i) => i % 4 === 1);
-    const r = evaluate(new Tier0Router(loadRegistrySnapshot(fixture('registry/home-c.json'))), examples);
+    const home = loadRegistrySnapshot(fixture('registry/home-c.json'));
+    const r = evaluate(new Tier0Router(home), examples, home);
     expect(r.total).toBeGreaterThan(110);
     expect(r.correct / r.total, r.failures.map((f) => `${f.example.text}: ${f.why}`).join('\n')).toBeGreaterThanOrEqual(0.95);
     // A wrong action is worse than none: no opposite action and no near miss acted on.
@@ -32,7 +34,8 @@ describe('router.dev_accuracy on a fixed slice of the tuning set', () => {
 
   it('gets at least 95% of every fourth sentence of tune-d right (a fourth writer and home, tuned on since its unseen run)', () => {
     const examples = loadDevSet(fixture('language/tune-d.jsonl')).filter((_, i) => i % 4 === 2);
-    const r = evaluate(new Tier0Router(loadRegistrySnapshot(fixture('registry/home-d.json'))), examples);
+    const home = loadRegistrySnapshot(fixture('registry/home-d.json'));
+    const r = evaluate(new Tier0Router(home), examples, home);
     expect(r.total).toBeGreaterThan(110);
     expect(r.correct / r.total, r.failures.map((f) => `${f.example.text}: ${f.why}`).join('\n')).toBeGreaterThanOrEqual(0.95);
     // Its writer takes a bare "thank you"/"okay" for no command where tune-a's answers it (HassRespond): only the

@@ -25,8 +25,9 @@ describe('tier 0 grammar: places, names and house words', () => {
     ['what is the upstairs thermostat reading', 'HassClimateGetTemperature', { name: 'Upstairs Thermostat' }],
     ['set the downstairs thermostat to nineteen', 'HassClimateSetTemperature', { name: 'Downstairs Thermostat', temperature: 19 }],
     ['is anyone in the granny flat', 'HassGetState', { area: 'Granny Flat', device_class: 'occupancy', state: 'on' }],
-    // A kind the place lacks: the words are a name elsewhere (the patio door sensor is in the kitchen).
-    ['is the patio door shut', 'HassGetState', { name: 'Patio Door Sensor', state: 'closed' }],
+    // A kind the place lacks: the words are a name elsewhere (the patio door sensor is in the kitchen). A door
+    // sensor's "shut" is Home Assistant's stored "off".
+    ['is the patio door shut', 'HassGetState', { name: 'Patio Door Sensor', state: 'off' }],
   ] as const)('%s', (text, intent, slots) => {
     expect(c.route(text)).toMatchObject({ intent, path: 'hot', slots });
   });
