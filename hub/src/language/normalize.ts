@@ -159,8 +159,8 @@ const GERUNDS: Readonly<Record<string, string>> = Object.fromEntries(
     .map((v) => [`${/(?:p|t|m)$/.test(v) && /[aeiou][ptm]$/.test(v) && !/(?:ee|oo|ea|ai|oi|ou)[ptm]$/.test(v) && !['open', 'start', 'lock'].includes(v) ? v + v.at(-1) : /e$/.test(v) ? v.slice(0, -1) : v}ing`, v]),
 );
 
-const POLITE_PREFIX = /^(?:(?:hey|ok|okay|hi|hello)\s+)?(?:jarvis\s+)?(?:please\s+|could you(?: please)?\s+|can you(?: please)?\s+|would you(?: please)?(?: mind)?\s+|will you\s+|are you able to\s+|i want you to\s+|i need you to\s+|i would like you to\s+|you can\s+|i would like(?: to)?\s+(?=(?:the|my|our|turn|switch|set|put|play|open|close|start|stop|add|cancel|lock|unlock)\b)|i want(?: to)?\s+(?=(?:the|my|our|turn|switch|set|put|play|open|close|start|stop|add|cancel|lock|unlock)\b)|kindly\s+|jarvis\s+|(?:um|uh|er|erm|so|just|quickly|go ahead and|do me a favou?r and)\s+)*/;
-const POLITE_SUFFIX = /(?:\s+(?:please|for me|thanks|thank you|thanks a lot|jarvis|now|right now|would you|could you|will you|if you can|if you could|if you would|if that is ok|when you get a chance|real quick|quickly))+$/;
+const POLITE_PREFIX = /^(?:(?:hey|ok|okay|hi|hello)\s+(?!there$))?(?:jarvis\s+)?(?:please\s+|could you(?: please)?\s+|can you(?: please)?\s+|would you(?: please)?(?: mind)?\s+|will you\s+|are you able to\s+|i want you to\s+|i need you to\s+|i would like you to\s+|you can\s+|i would like(?: to)?\s+(?=(?:the|my|our|turn|switch|set|put|play|open|close|start|stop|add|cancel|lock|unlock)\b)|i want(?: to)?\s+(?=(?:the|my|our|turn|switch|set|put|play|open|close|start|stop|add|cancel|lock|unlock)\b)|kindly\s+|jarvis\s+|(?:um|uh|er|erm|so|just|quickly|go ahead and|do me a favou?r and)\s+)*/;
+const POLITE_SUFFIX = /(?:\s+(?:please|actually|for me|thanks|thank you|thanks a lot|jarvis|now|right now|would you|could you|will you|if you can|if you could|if you would|if that is ok|when you get a chance|real quick|quickly))+$/;
 
 /**
  * Lower-case, punctuation-free text with number words turned into digits and politeness stripped:
@@ -177,7 +177,9 @@ export function normalizeText(text: string): string {
   // "would you mind closing the garage door": the verb it asks for.
   s = s.replace(/\b(?:would|do) you mind (\w+ing)\b/, (_, g: string) => GERUNDS[g] ?? g);
   // Hesitations anywhere ("turn on, uh, the kitchen lights").
-  s = s.replace(/(?:^| )(?:uh+|um+|uhm|erm|er|hmm+|ah+)(?= |$)/g, '').trim();
+  s = s.replace(/(?:^| )(?:uh+|um+|uhm|erm|er|hmm+|ah+|ugh)(?= |$)/g, '').trim();
+  // A small word said twice over a hesitation ("the uh the lights"): once.
+  s = s.replace(/\b(the|a|an|my|our|to|in|on|of) \1\b/g, '$1');
   // Suffix first: "ok please" stays "ok" (a prefix needs a word after it).
   s = s.replace(POLITE_SUFFIX, '').replace(POLITE_PREFIX, '');
   return s.trim();

@@ -25,6 +25,9 @@ export const haPhrasings: readonly CommandTemplate[] = [
   { intent: 'HassCancelAllTimers', sentences: ['<cancel> (all|every) [of] [the|my] {timer_name} timers', '<cancel> (all|every) [of] [the|my] timers (in|for) [the] {timer_name}'], weak: true },
   { intent: 'HassCancelTimer', sentences: ['<cancel> <timer_ref>'], weak: true },
   { intent: 'HassPauseTimer', sentences: ['(pause|hold|freeze|suspend) <timer_ref>', 'put <timer_ref> on hold'], weak: true },
+  // A timer stopped for a while is paused ("stop the timer for a second", "hold the timer a sec").
+  { intent: 'HassPauseTimer', sentences: ['(pause|hold|freeze|stop) <timer_ref> [for] (a|one) (sec|second|moment|minute|bit|tick|mo|while)'], weak: true },
+  { intent: 'HassCancelTimer', sentences: ['(scrap|ditch|drop|bin|nix|forget) <timer_ref>'], weak: true },
   { intent: 'HassUnpauseTimer', sentences: ['(resume|unpause|continue|restart|unfreeze) <timer_ref>', 'start <timer_ref> again'], weak: true },
   {
     intent: 'HassIncreaseTimer',
@@ -74,6 +77,8 @@ export const haPhrasings: readonly CommandTemplate[] = [
 
   // A scene said by its name alone, or changed to ("movie time", "change to the workout scene").
   { intent: 'HassTurnOn', sentences: ['{target}', '(change|transition|switch) to [the] {target} [scene]', '(change|transition|switch) to scene {target}'], domains: ['scene'], exactName: true, weak: true },
+  // A script said by its name alone, or run ("lock up for the night", "run bedtime"), as Home Assistant's script sentences.
+  { intent: 'HassTurnOn', sentences: ['{target}', '(run|start|activate|do) [the] {target} [script]'], domains: ['script'], exactName: true, weak: true },
   { intent: 'HassTurnOn', sentences: ['{target} on <everywhere>'], targetWord: 'everywhere', weak: true },
   { intent: 'HassTurnOff', sentences: ['{target} <off> <everywhere>'], targetWord: 'everywhere', weak: true },
   { intent: 'HassGetCurrentDate', sentences: ['<what_is> [the] todays date', '(tell me|give me) the date [today|please]'], weak: true },
@@ -109,6 +114,8 @@ export const haPhrasings: readonly CommandTemplate[] = [
     weak: true,
   },
   { intent: 'HassSetPosition', sentences: ['(<value_verb>|lift|shut|open|close|roll) {target} [position] (to|at) {position} [percent]'], domains: covers, weak: true },
+  // The room's lights as "it" ("make it 30 percent in here", "dim it to 20 percent").
+  { intent: 'HassLightSet', sentences: ['(make|put|turn|dim|brighten|bring) (it|them|things) [up|down] [to] {brightness} percent [brightness] [here|in here|(in|at) {where}]'], domains: ['light'], weak: true },
   // The value said before the thing ("set to 50 percent the kitchen light", "brightness 50 percent kitchen light").
   { intent: 'HassLightSet', sentences: ['[<set>] [to] {brightness} percent [brightness] [(on|for|of|in)] {target}', '[<set>] [the] brightness [to] {brightness} [percent] (on|for|of|in) {target}', 'brightness {brightness} [percent] {target}', '<set> [the] brightness (here|in here) (to|at) {brightness} [percent]'], domains: ['light'], weak: true },
   { intent: 'HassSetPosition', sentences: ['<set> [to] {position} percent [(on|for|of)] {target}'], domains: covers, weak: true },
@@ -160,6 +167,24 @@ export const haPhrasings: readonly CommandTemplate[] = [
   // Machines sent out ("send the roomba out", "mowbot start mowing the grass").
   { intent: 'HassVacuumStart', sentences: ['send (<vacuum>|{target}) (out|off)'], domains: ['vacuum'], weak: true },
   { intent: 'HassLawnMowerStartMowing', sentences: ['(<mower>|{target}) [please] (start|begin|go) (mowing|cutting) [the (grass|lawn|garden|yard)]'], domains: ['lawn_mower'], weak: true },
+
+  // Everyday words for media, machines, lists and greetings (weak: text only).
+  { intent: 'HassMediaUnpause', sentences: ['(carry on|continue|resume) [with] [the|my] (audiobook|book|story|album|playlist|radio|station|track|tune|tunes|match|game) [(in|on) {target}]', '(play|start) (again|it again) (in|on) {target}'], domains: media, weak: true },
+  { intent: 'HassMediaNext', sentences: ['skip (ahead|forward|on) [a|one] [<track>] [(in|on) {target}]', 'skip (it|this|that) [one] [(in|on) {target}]'], domains: media, weak: true },
+  { intent: 'HassMediaPrevious', sentences: ['(rewind|go back|skip back) to the (previous|last) <track> [(in|on) {target}]'], domains: media, weak: true },
+  { intent: 'HassSetVolume', sentences: ['(<set>|put) {target} (on|at|to) {volume_level} [percent] volume', '(<set>|put) {target} volume (on|at|to) {volume_level} [percent]'], domains: media, weak: true },
+  { intent: 'HassMediaPlayerMute', sentences: ['(mute|silence) {target} for a (minute|moment|sec|second|bit|while)'], domains: media, weak: true },
+  { intent: 'HassMediaPlayerUnmute', sentences: ['(sound|audio) (back on|on again) [(in|on) {target}]', 'take {target} off mute', 'take the mute off [(in|on) {target}]'], domains: media, weak: true },
+  { intent: 'HassTurnOff', sentences: ['(bring|pull|wind|roll) {target} (in|back in)'], domains: covers, weak: true },
+  { intent: 'HassVacuumStart', sentences: ['(set|get) (<vacuum>|{target}) (going|started|cleaning|running)'], domains: ['vacuum'], weak: true },
+  { intent: 'HassVacuumReturnToBase', sentences: ['(<vacuum>|{target}) [go] (back to [the] (base|dock|charger)|back home|home)'], domains: ['vacuum'], weak: true },
+  { intent: 'HassLawnMowerDock', sentences: ['(<mower>|{target}) [go] (back to [the] (base|dock|charger)|back home|home)'], domains: ['lawn_mower'], weak: true },
+  { intent: 'HassListCompleteItem', sentences: [
+    '(mark|tick) {item} (done|complete|completed|finished|bought|off) (on|in|from) <the> {list} <list_word>',
+    '{item} (is|are|was|were) (bought|done|finished|sorted|got|in) [now|already] [so] (tick|cross|check|mark|take) (it|them) off [of] <the> {list} <list_word>',
+  ], weak: true },
+  { intent: 'HassRespond', sentences: ['(hi|hello|hey) there'], slots: { response: 'hello' }, weak: true },
+  { intent: 'HassGetState', sentences: ['(is|are) there (a|an|one) {target} [still|currently|left] {state} [[in|on] {where}]'], weak: true },
 
   {
     intent: 'HassSetVolume',

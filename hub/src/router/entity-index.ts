@@ -70,6 +70,11 @@ export interface TargetConstraints {
   defaultDomains?: readonly string[];
   /** Area id of the speaking device. */
   contextAreaId?: string | undefined;
+  /**
+   * A domain that answers for a kind when the kind is found in it and in others ("are any windows open" with window
+   * contact sensors and a motorised skylight: the sensors).
+   */
+  preferDomain?: string;
 }
 
 interface Phrase<T> {
@@ -115,8 +120,8 @@ export class EntityIndex {
       this.areasById.set(a.area_id, a);
       for (const n of [a.name, ...a.aliases]) {
         this.areaPhrases.push({ tokens: phraseTokens(n), value: a });
-        // "Mia's Room" is also "mia's" ("mia's desk lamp", "turn off leo's light").
-        const owner = /^(\w+)'s (?:room|bedroom)$/i.exec(n.trim());
+        // "Mia's Room" is also "mia's" ("mia's desk lamp", "turn off leo's light"); so is someone's flat or annex.
+        const owner = /^(\w+)'s (?:room|bedroom|flat|apartment|annex|suite|place|den|nursery)$/i.exec(n.trim());
         if (owner) {
           this.areaPhrases.push({ tokens: phraseTokens(owner[1]!), value: a });
           this.ownerWords.add(phraseTokens(owner[1]!).join(' '));
@@ -382,7 +387,9 @@ export class EntityIndex {
           if (only.length !== 1) return s;
           s = { entities: only, slots: {}, usedContext: false };
         }
-        const entities = s.entities.filter(matches);
+        let entities = s.entities.filter(matches);
+        const preferred = constraints.preferDomain ? entities.filter((e) => domainOf(e.entity_id) === constraints.preferDomain) : [];
+        if (preferred.length > 0) entities = preferred;
         // The domain of what was found ("is the window open": a window sensor, not a window cover), else the kind's.
         const found = new Set(entities.map((e) => domainOf(e.entity_id)));
         const slots: ResolvedTarget['slots'] = { ...s.slots, domain: found.size === 1 ? [...found][0]! : kinds[0]!.domain };

@@ -63,8 +63,12 @@ const DELAYED_BEFORE = /^in (?<amount>(?:\d+(?:\.\d+)?|a|an) (?:hours?|minutes?|
 const INDIRECT_QUESTION = /^(?:tell me|remind me|do you know|can you tell me|could you tell me|let me know|i want to know|i would like to know|any idea|i wonder|find out) (what|how|where|which|who|when) (.+?) (is|are)(?: ([a-z0-9]+(?: [a-z0-9]+){0,2}))?$/;
 /** "it is stuffy in here" before a command (an imperative verb follows). */
 const LEADING_REMARK = /^(?:it is|oh it is|well it is) (?:(?:a bit|a little|really|very|so|too|quite|getting|pretty|rather|bit|going to|about to|starting to) )*[a-z]+(?: (?:in here|here|outside|out there|out|today|tonight|now))? (?=(?:turn|switch|put|open|close|shut|send|bring|call|lock|unlock|retract|extend|start|stop|set|make|dim|raise|lower|get|pull|roll|close|mute|pause|play) )/;
+/** "we are back, holiday mode off": a remark about coming or going before a command. */
+const ARRIVAL_REMARK = /^(?:(?:we are|i am|we have|i have|we|i) (?:back|home|off|leaving|going out|heading out|going to bed|off to bed|up|awake|in|got back|got home|just got (?:back|home|in)) (?:now )?)(?=[a-z])/;
+/** A word after a target a person adds ("open the stopcock again"). */
+const TRAILING_ADVERB = / (?:again|too|as well|already|then)$/;
 /** "it is going to rain" after a command. */
-const TRAILING_REMARK = / (?:(?:because|since|as) )?it is (?:going to|gonna|about to|starting to) [a-z]+(?: [a-z]+)?$/;
+const TRAILING_REMARK = / (?:(?:(?:because|since|as) )?(?:i|we) (?:have )?(?:got|bought|done|did|finished|picked up) (?:it|them|that|those|one|some)|(?:(?:because|since|as) )?it is (?:(?:going to|gonna|about to|starting to|getting|so|too|really|very|a bit|a little|quite|pretty|absolutely|far too|way too) )*[a-z]+(?: (?:in here|out there|outside|today|now|again|already))?)$|(?:,? (?:got|bought|done) (?:it|them|that|those))$/;
 /** How a reply names a kind of thing. */
 const KIND_NAMES: Readonly<Record<string, string>> = { climate: 'thermostat', media_player: 'speaker or TV', binary_sensor: 'sensor', alarm_control_panel: 'alarm', input_boolean: 'switch', lawn_mower: 'lawn mower' };
 /** Slots that carry a value to set. */
@@ -87,8 +91,8 @@ function withPlaces(sentences: readonly string[]): string[] {
   for (const s of sentences) {
     out.push(s);
     if (!s.includes('{target}') || s.includes('{where}')) continue;
-    if (!/\{target\}(?: \[[a-z ]+\])?$/.test(s)) out.push(`${s} (in|at) {where}`);
-    out.push(`(in|at) {where} ${s}`);
+    if (!/\{target\}(?: \[[a-z ]+\])?$/.test(s)) out.push(`${s} (in|at|on|(out|over|down|up|round) (in|at|on)) {where}`);
+    out.push(`(in|at|(out|over|down|up|round) (in|at|on)) {where} ${s}`);
   }
   return out;
 }
@@ -167,7 +171,12 @@ export class Tier0Router {
   route(text: string, context: RouteContext = {}): Decision {
     const later = this.delayed(normalizeText(text), context);
     if (later) return later;
-    const first = this.routeNormalised(normalizeText(text), context);
+    let first = this.routeNormalised(normalizeText(text), context);
+    if (first.path !== 'hot' && TRAILING_ADVERB.test(normalizeText(text))) {
+      // "open the stopcock again": the command without the word after it, when that is one.
+      const plain = this.routeNormalised(normalizeText(text).replace(TRAILING_ADVERB, ''), context);
+      if (plain.path === 'hot') first = plain;
+    }
     if (first.path !== 'passive') return first;
     // A question asked inside another ("can you check if the door is locked", "tell me whether the lights are on"):
     // the question itself.
@@ -178,7 +187,7 @@ export class Tier0Router {
     // office"), the question word said with one word or none before its subject.
     // A remark said with the command ("it's stuffy in here, put the fan on", "retract the awning, it's going to
     // rain"): the command alone, when it is one.
-    const bare = norm.replace(LEADING_REMARK, '').replace(TRAILING_REMARK, '');
+    const bare = norm.replace(LEADING_REMARK, '').replace(ARRIVAL_REMARK, '').replace(TRAILING_REMARK, '');
     if (bare !== norm && bare.includes(' ')) {
       const d = this.routeNormalised(bare, context);
       if (d.path !== 'passive') return d;
@@ -255,6 +264,10 @@ export class Tier0Router {
     if (groups['color']) slots['color'] = groups['color'];
     if (groups['state']) slots['state'] = STATE_WORDS[groups['state']] ?? groups['state'];
     for (const key of ['item', 'search_query', 'message', 'timer_name'] as const) if (groups[key]) slots[key] = groups[key];
+    // "stop the timer for a moment": a while, not a timer's name.
+    if (typeof slots['timer_name'] === 'string' && /^(?:a |one )?(?:moment|sec|second|bit|while|tick|mo|minute|jiffy)$/.test(slots['timer_name'])) {
+      return { ok: false, decision: none(intent, {}, 'JARVIS_ROUTE_NO_MATCH', 'Which timer?'), weak: true };
+    }
     // "broadcast everywhere that dinner is ready": the message, not where it goes.
     if (typeof slots['message'] === 'string') slots['message'] = slots['message'].replace(/^(?:everywhere|to all rooms|in every room|to everyone|to everybody) (?:that )?/, '');
     if (groups['media_class']) slots['media_class'] = MEDIA_CLASSES[groups['media_class']] ?? groups['media_class'];
@@ -297,7 +310,12 @@ export class Tier0Router {
     }
     if (intent === 'HassListAddItem' || intent === 'HassListCompleteItem') {
       const said = groups['list'] ?? '';
-      const r = this.index.resolve(said, { domains: ['todo'] });
+      let r = this.index.resolve(said, { domains: ['todo'] });
+      // The word "list" is part of some lists' names or aliases ("the jobs list"): with it, when without it fails.
+      if ('failure' in r || r.entities.length !== 1) {
+        const withWord = this.index.resolve(`${said} list`, { domains: ['todo'] });
+        if (!('failure' in withWord) && withWord.entities.length === 1) r = withWord;
+      }
       // A place's word in a list's name ("the cabin list" where "the cabin" is an area with no lists): by words.
       const byWords = 'failure' in r || r.entities.length === 0 ? this.index.snapshot.entities.filter((e) => domainOf(e.entity_id) === 'todo' && said.split(' ').some((w) => w.length > 3 && e.name.toLowerCase().includes(singular(w)))) : r.entities;
       // A place resolves without failing even where it holds no list ("put it orange on hall": the Hallway's todo
@@ -334,6 +352,8 @@ export class Tier0Router {
     const askedState = typeof slots['state'] === 'string' ? STATE_DOMAINS[slots['state']] : undefined;
     if (intent === 'HassGetState' && askedState) domains = askedState;
     if (domains) constraints.domains = domains;
+    // Whether a kind of thing is open or shut is what its contact sensors report (a window sensor, not a skylight's motor).
+    if (intent === 'HassGetState' && (askedState?.includes('binary_sensor') ?? false)) constraints.preferDomain = 'binary_sensor';
     // What a bare place means: the intent's default kinds, kept to the template's own kinds ("activate the
     // gym scene" is the scenes there, not the lights).
     const own = c.template.domains;
@@ -373,6 +393,12 @@ export class Tier0Router {
       // "the front door battery", "the baby monitor battery": a sensor named for its device, before the device.
       const own = this.index.resolve(`${groups['target']} ${c.template.targetWord}`, constraints);
       if (!('failure' in own) && own.slots.name) resolved = own;
+    }
+    // A measure asked of a device ("how much power is the heater using") is read from the sensor named for it.
+    const measure = intent === 'HassGetState' && groups['target'] !== undefined ? /\b(power|energy|electricity|battery|temperature|humidity)\b/.exec(norm)?.[1] : undefined;
+    if (measure && !('failure' in resolved) && resolved.slots.name && resolved.entities.every((e) => domainOf(e.entity_id) !== 'sensor')) {
+      const own = this.index.resolve(`${groups['target']} ${measure === 'electricity' ? 'power' : measure}`, {});
+      if (!('failure' in own) && own.slots.name && own.entities.length === 1 && domainOf(own.entities[0]!.entity_id) === 'sensor') resolved = own;
     }
     if ('failure' in resolved && resolved.failure === 'no_area' && (!targetText || /^(?:it|them|all|everything)$/.test(targetText))) {
       // No room known: fall back to the only matching entity in the home, if there is exactly one.
