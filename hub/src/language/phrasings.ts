@@ -174,6 +174,8 @@ export const haPhrasings: readonly CommandTemplate[] = [
   { intent: 'HassMediaPrevious', sentences: ['(rewind|go back|skip back) to the (previous|last) <track> [(in|on) {target}]'], domains: media, weak: true },
   { intent: 'HassSetVolume', sentences: ['(<set>|put) {target} (on|at|to) {volume_level} [percent] volume', '(<set>|put) {target} volume (on|at|to) {volume_level} [percent]'], domains: media, weak: true },
   { intent: 'HassMediaPlayerMute', sentences: ['(mute|silence) {target} for a (minute|moment|sec|second|bit|while)'], domains: media, weak: true },
+  { intent: 'HassSetVolumeRelative', sentences: ['(turn|crank|bump) up {target} [volume] by {volume_step} [percent]'], domains: media, weak: true },
+  { intent: 'HassSetVolumeRelative', sentences: ['turn down {target} [volume] by {volume_step} [percent]'], domains: media, negate: true, weak: true },
   { intent: 'HassMediaPlayerUnmute', sentences: ['(sound|audio) (back on|on again) [(in|on) {target}]', 'take {target} off mute', 'take the mute off [(in|on) {target}]'], domains: media, weak: true },
   { intent: 'HassTurnOff', sentences: ['(bring|pull|wind|roll) {target} (in|back in)'], domains: covers, weak: true },
   { intent: 'HassVacuumStart', sentences: ['(set|get) (<vacuum>|{target}) (going|started|cleaning|running)'], domains: ['vacuum'], weak: true },

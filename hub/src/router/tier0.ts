@@ -435,6 +435,11 @@ export class Tier0Router {
       // The thermostat reads the room; a sensor in the room reads it better than one elsewhere.
       if (entities.length > 1) entities = [...entities.filter((e) => e.device_class === 'temperature'), ...entities.filter((e) => domainOf(e.entity_id) === 'climate')].slice(0, 1);
     }
+    // A temperature sensor asked for by its own name ("what does the cellar temperature say") is a state question, as Home
+    // Assistant's temperature intent reads thermostats only.
+    if (intent === 'HassClimateGetTemperature' && resolved.slots.name && entities.length === 1 && domainOf(entities[0]!.entity_id) === 'sensor') {
+      return this.finish('HassGetState', { ...slots, ...resolved.slots }, entities, resolved.fuzzy);
+    }
     if (intent === 'HassClimateGetTemperature' && !resolved.slots.name && entities.length > 0) {
       // The slots say what is read: a room's temperature sensor, or its thermostat.
       const sensor = entities.every((e) => domainOf(e.entity_id) === 'sensor');

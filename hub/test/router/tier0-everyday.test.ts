@@ -62,6 +62,16 @@ describe('tier 0: everyday phrasings', () => {
     expect(c.route('how much power is the ev charger drawing')).toMatchObject({ intent: 'HassGetState', slots: { name: 'EV Charger Power' }, code: 'JARVIS_ROUTE_NOT_EXPOSED' });
   });
 
+  it('reads a temperature sensor asked by its own name as a state question, a room as a temperature question', () => {
+    expect(d.route('what does the workshop temperature say')).toMatchObject({ intent: 'HassGetState', path: 'hot', slots: { name: 'Workshop Temperature' } });
+    expect(d.route('what is the temperature in the sauna')).toMatchObject({ intent: 'HassClimateGetTemperature', path: 'hot', slots: { area: 'Sauna' } });
+  });
+
+  it('turns a named player up or down by an amount said after it', () => {
+    expect(c.route('turn up the patio speaker by 15')).toMatchObject({ intent: 'HassSetVolumeRelative', path: 'hot', slots: { name: 'Patio Speaker', volume_step: 15 } });
+    expect(c.route('turn down the patio speaker by 15')).toMatchObject({ intent: 'HassSetVolumeRelative', path: 'hot', slots: { name: 'Patio Speaker', volume_step: -15 } });
+  });
+
   it('takes a list by its alias with the word "list" in it, and an owner\'s place before a thing', () => {
     expect(d.route('add sandpaper to the jobs list')).toMatchObject({ intent: 'HassListAddItem', path: 'hot', slots: { item: 'sandpaper', list: 'Chores' } });
     expect(c.route('turn off nana\'s tv')).toMatchObject({ intent: 'HassTurnOff', path: 'hot', targets: ['media_player.rosa_tv'] });
