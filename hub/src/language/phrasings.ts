@@ -185,6 +185,11 @@ export const haPhrasings: readonly CommandTemplate[] = [
     '(mark|tick) {item} (done|complete|completed|finished|bought|off) (on|in|from) <the> {list} <list_word>',
     '{item} (is|are|was|were) (bought|done|finished|sorted|got|in) [now|already] [so] (tick|cross|check|mark|take) (it|them) off [of] <the> {list} <list_word>',
   ], weak: true },
+  { intent: 'HassTurnOn', sentences: ['(pop|stick|flick|whack) {target} on', '(pop|flick) on {target}', 'get {target} (going|started|running|on)'], weak: true },
+  { intent: 'HassTurnOn', sentences: ['[it is] [a] (bit|little|rather|quite|pretty|getting|too|so|very) dark [in here|here]', '(it is|its) (a bit|a little) dark [in here|here]'], domains: ['light'], weak: true },
+  { intent: 'HassClimateSetTemperature', sentences: ['(crank|whack|knock|push|nudge) [the] (heat|heating|temperature|thermostat) (up|down) to {temperature} <degrees> [[in|on] {where}]'], domains: ['climate'], weak: true },
+  { intent: 'HassSetVolumeRelative', sentences: ['(volume|sound|music) up (a bit|a little|a notch|a touch|slightly) [(in|on) {target}]'], slots: { volume_step: 10 }, domains: media, weak: true },
+  { intent: 'HassSetVolumeRelative', sentences: ['(volume|sound|music) down (a bit|a little|a notch|a touch|slightly) [(in|on) {target}]'], slots: { volume_step: -10 }, domains: media, weak: true },
   { intent: 'HassRespond', sentences: ['(hi|hello|hey) there'], slots: { response: 'hello' }, weak: true },
   { intent: 'HassGetState', sentences: ['(is|are) there (a|an|one) {target} [still|currently|left] {state} [[in|on] {where}]'], weak: true },
 

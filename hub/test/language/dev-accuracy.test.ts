@@ -43,6 +43,20 @@ describe('router.dev_accuracy on a fixed slice of the tuning set', () => {
     expect(failureKinds(r).get('opposite') ?? 0).toBe(0);
   });
 
+  it('gets at least 85% of every fourth sentence of tune-e right (a fifth writer and home; this quarter was held out of the tuning)', () => {
+    // tune-e was scored unseen at d716c08 (0.864, 484/560); it was then tuned on, except this quarter (i % 4 === 3),
+    // whose failures were never read. It scored 0.843 (118/140) at d716c08 and 0.864 (121/140) after the tuning; the
+    // floor is set just under that, not tuned on. Its one opposite action (unread) is held at no more than that.
+    const examples = loadDevSet(fixture('language/tune-e.jsonl')).filter((_, i) => i % 4 === 3);
+    const home = loadRegistrySnapshot(fixture('registry/home-e.json'));
+    const r = evaluate(new Tier0Router(home), examples, home);
+    expect(r.total).toBe(140);
+    expect(r.correct / r.total).toBeGreaterThanOrEqual(0.85);
+    const kinds = failureKinds(r);
+    expect(kinds.get('opposite') ?? 0).toBeLessThanOrEqual(1);
+    expect(kinds.get('false_accept') ?? 0).toBeLessThanOrEqual(1);
+  });
+
   it('counts kinds of failure without naming a sentence (what the locked set may show)', () => {
     const ex = (intent: string | null, slots: Record<string, string | number> = {}): DevExample => ({ text: 'x', intent, slots, line: 1 });
     const r = evaluate({ route: (text) => JSON.parse(text) as ScoredDecision }, []);

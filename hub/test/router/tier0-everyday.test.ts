@@ -50,6 +50,16 @@ describe('tier 0: everyday phrasings', () => {
   });
 
   it.each([
+    ['pop the kettle on', 'Kitchen', 'HassTurnOn'],
+    ['get the kettle going', 'Kitchen', 'HassTurnOn'],
+    ['bit dark in here', 'Kitchen', 'HassTurnOn'],
+    ['volume up a bit', 'Kitchen', 'HassSetVolumeRelative'],
+  ] as const)('%s (said in the %s)', (text, area, intent) => {
+    expect(c.route(text, { area }).intent).toBe(intent);
+    expect(c.route(text, { area }).path).toBe('hot');
+  });
+
+  it.each([
     ['sound back on', 'Home Gym', 'HassMediaPlayerUnmute'],
     ['skip this one', 'Home Gym', 'HassMediaNext'],
     ['dim them to 30 percent in here', 'Kitchen', 'HassLightSet'],
@@ -86,7 +96,7 @@ describe('tier 0: everyday phrasings', () => {
     // The volume, not the speaker's power.
     expect(c.route('turn the music up on the kitchen speaker')).toMatchObject({ intent: 'HassSetVolumeRelative' });
     // Remarks and people alone stay passive.
-    for (const text of ['we are back', 'bring the kids in', 'hi there how was your day', 'we are home early today', 'skip it he said']) {
+    for (const text of ['we are back', 'bring the kids in', 'hi there how was your day', 'we are home early today', 'skip it he said', 'get the kids going', 'pop the kids on the bus', 'it is a bit dark outside']) {
       expect(c.route(text).path, text).not.toBe('hot');
     }
   });
