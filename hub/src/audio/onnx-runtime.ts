@@ -1,6 +1,6 @@
 import type * as OrtModule from 'onnxruntime-node';
-import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
+import { ThreadCalls } from '../core/index.js';
 import { AudioError } from './dsp/errors.js';
 
 /** The parts of onnxruntime-node the audio models use. */
@@ -53,8 +53,8 @@ export interface ModelSession {
 /**
  * Where `session.run` executes. onnxruntime-node runs inference synchronously on the calling thread (its
  * `run` only defers to `setImmediate`), so on the main thread every wake step and VAD window stops the
- * event loop: UDP audio, MQTT and HTTP wait behind it. 'worker' (the default) runs every session on one
- * inference thread; the main thread only copies tensors across. 'main' is kept for measurements.
+ * event loop: UDP audio, MQTT and HTTP wait behind it. 'worker' (the default) runs the sessions on inference
+ * threads; the main thread only copies tensors across. 'main' is kept for measurements.
  */
 export type InferenceThread = 'worker' | 'main';
 let threadMode: InferenceThread = process.env['JARVIS_INFERENCE_THREAD'] === 'main' ? 'main' : 'worker';
@@ -64,24 +64,50 @@ export function setInferenceThread(mode: InferenceThread): void {
   threadMode = mode;
 }
 
+/**
+ * Inference threads, each with its own copy of every session (issue 16: one thread ran all model inference and
+ * backlogged past 48 devices on a 2-core machine, while one intra-op thread per session is what keeps the CPU
+ * cost down; see SESSION_OPTIONS). Default: as many as there are cores, at most 2
+ * (`JARVIS_INFERENCE_THREADS` overrides, 1–8). The models give each thread's devices their own batches.
+ */
+export const MAX_INFERENCE_THREADS = 8;
+let threadCount = defaultThreadCount();
+
+function defaultThreadCount(): number {
+  const env = Number(process.env['JARVIS_INFERENCE_THREADS']);
+  if (Number.isInteger(env) && env >= 1 && env <= MAX_INFERENCE_THREADS) return env;
+  return Math.max(1, Math.min(2, availableParallelism()));
+}
+
+/** Sets how many inference threads sessions loaded from now on use (1–8). */
+export function setInferenceThreads(count: number): void {
+  if (!(Number.isInteger(count) && count >= 1 && count <= MAX_INFERENCE_THREADS)) throw new AudioError('JARVIS_AUDIO_BAD_CONFIG', `inference threads ${count} is outside 1..${MAX_INFERENCE_THREADS}`);
+  threadCount = count;
+}
+
 /** Session options of every model: one intra-op thread (many small batches; see `sharedSession`). */
 const SESSION_OPTIONS = { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' } as const;
 
-const sessions = new Map<string, Promise<ModelSession>>();
+const sessions = new Map<string, Promise<ModelSession[]>>();
 
 /**
- * One session per model file (and thread mode) for the whole process, shared by every device (the models
- * are stateless: each device's state lives in its own buffers and tensors). One intra-op thread: the hub
- * runs many small batches on a 2-core machine, and the thread pool's wake-ups cost more than they save.
+ * One session per model file for the whole process and each inference thread, shared by every device (the
+ * models are stateless: each device's state lives in its own buffers and tensors). One intra-op thread: the hub
+ * runs many small batches on a 2-core machine, and the thread pool's wake-ups cost more than they save (two
+ * intra-op threads halved the streams the machine kept up with). Returns one session per inference thread
+ * (one in 'main' mode); a model gives each its own devices and batch queue.
  */
-export async function sharedSession(path: string): Promise<ModelSession> {
-  const key = `${threadMode}:${path}`;
+export async function sharedSessions(path: string): Promise<ModelSession[]> {
+  const count = threadMode === 'worker' ? threadCount : 1;
+  const key = `${threadMode}:${count}:${path}`;
   let s = sessions.get(key);
   if (!s) {
     const mode = threadMode;
     s = (async () => {
       try {
-        return mode === 'worker' ? await inferenceThread().load(path) : await mainThreadSession(path);
+        if (mode === 'main') return [await mainThreadSession(path)];
+        const pool = inferencePool();
+        return await Promise.all(Array.from({ length: count }, (_, i) => pool.load(i, path)));
       } catch (err) {
         if (err instanceof AudioError) throw err;
         throw new AudioError('JARVIS_AUDIO_MODEL_LOAD', `cannot load ONNX model ${path}: ${(err as Error).message}`, { cause: err });
@@ -91,6 +117,11 @@ export async function sharedSession(path: string): Promise<ModelSession> {
     s.catch(() => sessions.delete(key));
   }
   return s;
+}
+
+/** The session of the first inference thread (a model that needs only one). */
+export async function sharedSession(path: string): Promise<ModelSession> {
+  return (await sharedSessions(path))[0] as ModelSession;
 }
 
 function plain(t: OrtTensor): TensorData {
@@ -120,104 +151,113 @@ async function mainThreadSession(path: string): Promise<ModelSession> {
   };
 }
 
+/** A request to an inference thread (inference-thread.ts): load a model, or run batches of feeds on it. */
+export type InferenceRequest =
+  | { kind: 'load'; path: string; options: typeof SESSION_OPTIONS }
+  | { kind: 'run'; path: string; options: typeof SESSION_OPTIONS; runs: readonly Feeds[]; exit?: boolean };
+/** Its answer. */
+export type InferenceReply = { meta: SessionMeta } | { outputs: Outputs[] };
+interface SessionMeta {
+  inputNames: readonly string[];
+  outputNames: readonly string[];
+  inputMetadata: OrtSession['inputMetadata'];
+}
+/** A call as the pool keeps it: the request and how many threads died under it. */
+interface PoolRequest {
+  request: InferenceRequest;
+  attempt: number;
+}
+
 /**
- * The inference thread's code. It is plain CommonJS given to the Worker as source, so it runs the same
- * under the compiled hub, tsx and the test runner; it requires onnxruntime-node by the absolute path the
- * main thread resolved.
+ * The inference threads (core ThreadCalls + serveThread). Each thread answers in order, and each model keeps at
+ * most one batch in flight per thread (BatchQueue), so a device's steps stay in order. When a thread dies, the
+ * batches it had not answered run again on a new thread (sessions load there on first use): nothing is lost.
+ * A batch under which a second thread dies is rejected with JARVIS_AUDIO_INFERENCE_FAILED.
  */
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const ort = require(workerData.ortPath);
-const sessions = new Map();
-const plain = (t) => ({ type: t.type, data: t.data, dims: t.dims });
-parentPort.on('message', async (msg) => {
-  try {
-    if (msg.kind === 'load') {
-      const s = await ort.InferenceSession.create(msg.path, workerData.options);
-      sessions.set(msg.path, s);
-      parentPort.postMessage({ id: msg.id, meta: { inputNames: s.inputNames, outputNames: s.outputNames, inputMetadata: s.inputMetadata } });
-      return;
-    }
-    const s = sessions.get(msg.path);
-    const outputs = [];
-    const transfer = [];
-    for (const feeds of msg.runs) {
-      const input = {};
-      for (const k of Object.keys(feeds)) input[k] = new ort.Tensor(feeds[k].type, feeds[k].data, feeds[k].dims);
-      const out = await s.run(input);
-      const o = {};
-      for (const k of Object.keys(out)) { o[k] = plain(out[k]); transfer.push(out[k].data.buffer); }
-      outputs.push(o);
-    }
-    parentPort.postMessage({ id: msg.id, outputs }, [...new Set(transfer)]);
-  } catch (err) {
-    parentPort.postMessage({ id: msg.id, error: String(err && err.message || err) });
-  }
-});
-`;
+export class InferencePool {
+  private readonly threads: Array<ThreadCalls<PoolRequest, InferenceReply>> = [];
+  /** Batches run again after their thread died. */
+  readonly stats = { retried: 0 };
+  private readonly dieOnNext = new Map<number, number>();
 
-interface Pending { resolve: (v: unknown) => void; reject: (e: Error) => void }
-
-/** The one inference thread: loads sessions, runs batches, answers in order. */
-class InferenceThreadClient {
-  private readonly worker: Worker;
-  private readonly pending = new Map<number, Pending>();
-  private nextId = 1;
-  private dead: Error | undefined;
-
-  constructor(ortPath: string) {
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { ortPath, options: SESSION_OPTIONS }, name: 'jarvis-inference' });
-    this.worker.unref();
-    this.worker.on('message', (m: { id: number; error?: string; meta?: unknown; outputs?: unknown }) => {
-      const p = this.pending.get(m.id);
-      if (!p) return;
-      this.pending.delete(m.id);
-      if (this.pending.size === 0) this.worker.unref();
-      if (m.error !== undefined) p.reject(new Error(m.error));
-      else p.resolve(m.meta ?? m.outputs);
-    });
-    const fail = (err: Error): void => {
-      this.dead = err;
-      if (client === this) client = undefined;
-      for (const s of [...sessions.keys()]) if (s.startsWith('worker:')) sessions.delete(s);
-      for (const p of this.pending.values()) p.reject(err);
-      this.pending.clear();
-    };
-    this.worker.on('error', (err) => fail(new AudioError('JARVIS_AUDIO_MODEL_LOAD', `the inference thread failed: ${err.message}`, { cause: err })));
-    this.worker.on('exit', (code) => fail(new AudioError('JARVIS_AUDIO_MODEL_LOAD', `the inference thread exited (code ${code})`)));
-  }
-
-  private call<T>(msg: Record<string, unknown>, transfer: ArrayBuffer[] = []): Promise<T> {
-    if (this.dead) return Promise.reject(this.dead);
-    const id = this.nextId++;
-    return new Promise<T>((resolve, reject) => {
-      // Referenced only while an answer is due, so an idle hub (or a finished test) can exit.
-      if (this.pending.size === 0) this.worker.ref();
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.worker.postMessage({ ...msg, id }, transfer);
-    });
-  }
-
-  async load(path: string): Promise<ModelSession> {
-    const meta = await this.call<{ inputNames: string[]; outputNames: string[]; inputMetadata: OrtSession['inputMetadata'] }>({ kind: 'load', path });
-    const runMany = (list: readonly Feeds[]): Promise<Outputs[]> => this.call<Outputs[]>({ kind: 'run', path, runs: list });
+  /** Loads `path` on thread `index` and returns its session there. */
+  async load(index: number, path: string): Promise<ModelSession> {
+    const reply = await this.call(index, { request: { kind: 'load', path, options: SESSION_OPTIONS }, attempt: 0 });
+    const meta = (reply as { meta: SessionMeta }).meta;
+    const runMany = async (list: readonly Feeds[]): Promise<Outputs[]> =>
+      ((await this.call(index, { request: { kind: 'run', path, options: SESSION_OPTIONS, runs: list }, attempt: 0 })) as { outputs: Outputs[] }).outputs;
     return { path, ...meta, runMany, run: async (feeds) => (await runMany([feeds]))[0] as Outputs };
+  }
+
+  /** Requests of thread `index` not answered yet. */
+  backlog(index: number): number {
+    return this.threads[index]?.backlog ?? 0;
+  }
+
+  /**
+   * Tests: the next `times` batches sent to thread `index` make it exit before running them, as a thread dying under
+   * a batch would (a retry counts as a send). Threads are never terminated from outside: a worker terminated in the
+   * middle of a native run aborts the whole process (onnxruntime-node's N-API error), so the pool never closes them.
+   */
+  failNextRuns(index: number, times: number): void {
+    this.dieOnNext.set(index, times);
+  }
+
+  private thread(index: number): ThreadCalls<PoolRequest, InferenceReply> {
+    let t = this.threads[index];
+    if (!t) {
+      t = new ThreadCalls<PoolRequest, InferenceReply>({
+        callerUrl: import.meta.url,
+        entry: 'inference-thread',
+        name: `jarvis-inference-${index}`,
+        failure: (f) => new AudioError(f.code === 'JARVIS_AUDIO_MODEL_LOAD' ? 'JARVIS_AUDIO_MODEL_LOAD' : 'JARVIS_AUDIO_INFERENCE_FAILED', f.message),
+        gone: (why, unanswered) => {
+          for (const c of unanswered) {
+            if (c.request.attempt >= 1) {
+              c.reject(new AudioError('JARVIS_AUDIO_INFERENCE_FAILED', `${why}, twice under the same batch`));
+              continue;
+            }
+            this.stats.retried++;
+            this.call(index, { request: c.request.request, attempt: c.request.attempt + 1 }).then(c.resolve, c.reject);
+          }
+        },
+      });
+      this.threads[index] = t;
+    }
+    return t;
+  }
+
+  private call(index: number, req: PoolRequest): Promise<InferenceReply> {
+    const die = req.request.kind === 'run' && (this.dieOnNext.get(index) ?? 0) > 0;
+    if (die) this.dieOnNext.set(index, (this.dieOnNext.get(index) as number) - 1);
+    try {
+      return this.thread(index).call(req, die ? { ...req.request, exit: true } : req.request);
+    } catch (err) {
+      return Promise.reject(new AudioError('JARVIS_AUDIO_MODEL_LOAD', `the inference thread could not start: ${(err as Error).message}`, { cause: err }));
+    }
   }
 }
 
-let client: InferenceThreadClient | undefined;
+let pool: InferencePool | undefined;
 
-function inferenceThread(): InferenceThreadClient {
-  if (!client) {
-    let ortPath: string;
-    try {
-      ortPath = createRequire(import.meta.url).resolve('onnxruntime-node');
-    } catch (err) {
-      throw new AudioError('JARVIS_AUDIO_MODEL_LOAD', `onnxruntime-node could not be found (npm install onnxruntime-node): ${(err as Error).message}`, { cause: err });
-    }
-    client = new InferenceThreadClient(ortPath);
-  }
-  return client;
+/** The process's inference threads (started on first use). */
+export function inferencePool(): InferencePool {
+  return (pool ??= new InferencePool());
+}
+
+/** Which of `lanes` lanes the `k`-th stream of a model takes: blocks of LANE_BLOCK devices, so a few devices still share one batch. */
+export const LANE_BLOCK = 8;
+export function laneOf(k: number, lanes: number): number {
+  return Math.floor(k / LANE_BLOCK) % lanes;
+}
+
+/** Batching statistics summed over lanes (the largest batch of any). */
+export function batchStats(queues: ReadonlyArray<{ stats: { batches: number; items: number; maxBatch: number } }>): { batches: number; items: number; maxBatch: number } {
+  return {
+    batches: queues.reduce((n, q) => n + q.stats.batches, 0),
+    items: queues.reduce((n, q) => n + q.stats.items, 0),
+    maxBatch: Math.max(0, ...queues.map((q) => q.stats.maxBatch)),
+  };
 }
 
 /**

@@ -11,6 +11,7 @@ export const AUDIO_ERROR_CODES = {
   JARVIS_WAKE_BAD_TEMPLATE: 'a wake template is empty or its features have the wrong shape',
   JARVIS_AUDIO_MODEL_LOAD: 'onnxruntime-node or a trained audio model (openWakeWord, Silero VAD) could not be loaded, or the file is not the model expected',
   JARVIS_AUDIO_DENOISE_FAILED: 'the denoise thread failed, exited or was closed before a passive utterance was denoised (the utterance goes on undenoised)',
+  JARVIS_AUDIO_INFERENCE_FAILED: 'a model run failed on an inference thread (bad input), or the thread died twice under the same batch (its wake steps or VAD windows go unscored)',
 } as const;
 
 /** One of the audio front end's error codes. */
@@ -27,6 +28,7 @@ const AUDIO_ERROR_FAULTS: Record<AudioErrorCode, ErrorFault> = {
   JARVIS_WAKE_BAD_TEMPLATE: 'input',
   JARVIS_AUDIO_MODEL_LOAD: 'upstream',
   JARVIS_AUDIO_DENOISE_FAILED: 'internal',
+  JARVIS_AUDIO_INFERENCE_FAILED: 'internal',
 };
 
 /** An error of the audio front end, with a stable code; the message says what and where. */

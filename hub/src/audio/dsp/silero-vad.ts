@@ -1,5 +1,6 @@
 import { AudioError } from './errors.js';
-import { BatchQueue, sharedSession, type ModelSession, type TensorData } from '../onnx-runtime.js';
+import { NoiseFloor } from './noise-floor.js';
+import { BatchQueue, batchStats, laneOf, sharedSessions, type ModelSession, type TensorData } from '../onnx-runtime.js';
 
 /** Options of the Silero VAD. */
 export interface SileroVadOptions {
@@ -40,12 +41,14 @@ interface WindowJob {
  */
 export class SileroVadModel {
   readonly options: Required<SileroVadOptions>;
-  private readonly queue: BatchQueue<WindowJob>;
+  /** One batch queue per inference thread (lane); each stream keeps to one lane, so its windows stay in order. */
+  private readonly queues: Array<BatchQueue<WindowJob>>;
+  private streamsCreated = 0;
   private readonly sr: TensorData = { type: 'int64', data: BigInt64Array.from([16000n]), dims: [] };
   /** Windows the model ran on, and windows the pre-gate skipped. */
   readonly counts = { ran: 0, gated: 0 };
 
-  private constructor(private readonly session: ModelSession, options: SileroVadOptions, readonly path: string) {
+  private constructor(private readonly sessions: readonly ModelSession[], options: SileroVadOptions, readonly path: string) {
     this.options = { ...SILERO_DEFAULTS, ...options };
     if (options.threshold !== undefined && options.negThreshold === undefined) this.options.negThreshold = Math.max(0.01, options.threshold - 0.15);
     const o = this.options;
@@ -53,45 +56,45 @@ export class SileroVadModel {
       throw new AudioError('JARVIS_AUDIO_BAD_CONFIG', `silero thresholds need 0 < negThreshold (${o.negThreshold}) <= threshold (${o.threshold}) < 1`);
     }
     if (!(o.gateDb >= 0 && o.gateDb <= 40)) throw new AudioError('JARVIS_AUDIO_BAD_CONFIG', `silero gateDb ${o.gateDb} is outside 0..40`);
-    this.queue = new BatchQueue((jobs) => this.runBatch(jobs), (err, jobs) => {
+    this.queues = sessions.map((session) => new BatchQueue((jobs) => this.runBatch(session, jobs), (err, jobs) => {
       for (const j of jobs) j.stream.result(j.index, 0, err);
-    }, o.maxBatch);
+    }, o.maxBatch));
   }
 
   /** Loads `silero_vad.onnx` (v5: inputs input, state, sr). Throws JARVIS_AUDIO_MODEL_LOAD for any other model. */
   static async load(path: string, options: SileroVadOptions = {}): Promise<SileroVadModel> {
-    const session = await sharedSession(path);
-    const names = [...session.inputNames].sort().join(',');
+    const sessions = await sharedSessions(path);
+    const names = [...(sessions[0] as ModelSession).inputNames].sort().join(',');
     if (names !== 'input,sr,state') throw new AudioError('JARVIS_AUDIO_MODEL_LOAD', `${path} takes inputs (${names}), not Silero VAD v5's (input, state, sr)`);
-    return new SileroVadModel(session, options, path);
+    return new SileroVadModel(sessions, options, path);
   }
 
   /** A VAD for one device's 16 kHz stream; `onWindow` gets each window's probability in order. */
   createStream(onWindow: (w: SileroWindow) => void): SileroVadStream {
-    return new SileroVadStream(this, onWindow);
+    return new SileroVadStream(this, laneOf(this.streamsCreated++, this.sessions.length), onWindow);
   }
 
   /** Resolves once every window queued so far has a probability. */
-  idle(): Promise<void> {
-    return this.queue.idle();
+  async idle(): Promise<void> {
+    await Promise.all(this.queues.map((q) => q.idle()));
   }
 
   /** Windows queued or running. */
   get backlog(): number {
-    return this.queue.pending;
+    return this.queues.reduce((n, q) => n + q.pending, 0);
   }
 
-  /** Batching statistics. */
+  /** Batching statistics (all lanes). */
   get batchStats(): { batches: number; items: number; maxBatch: number } {
-    return this.queue.stats;
+    return batchStats(this.queues);
   }
 
   /** @internal */
   enqueue(job: WindowJob): void {
-    this.queue.push(job);
+    (this.queues[job.stream.lane] as BatchQueue<WindowJob>).push(job);
   }
 
-  private async runBatch(jobs: WindowJob[]): Promise<void> {
+  private async runBatch(session: ModelSession, jobs: WindowJob[]): Promise<void> {
     let rest = jobs;
     while (rest.length > 0) {
       // One window per stream per run: the next window of a stream needs the state this one returns.
@@ -112,7 +115,7 @@ export class SileroVadModel {
         state.set(j.stream.state.subarray(0, 128), i * 128);
         state.set(j.stream.state.subarray(128), (b + i) * 128);
       });
-      const out = await this.session.run({
+      const out = await session.run({
         input: { type: 'float32', data: input, dims: [b, CONTEXT + SILERO_WINDOW] },
         state: { type: 'float32', data: state, dims: [2, b, 128] },
         sr: this.sr,
@@ -155,11 +158,11 @@ export class SileroVadStream {
   private frameSum = 0;
   private frameFill = 0;
   private windowMaxDb = -Infinity;
-  private readonly floorHistory: number[] = [];
+  private readonly floor = new NoiseFloor();
   private floorDb = Infinity;
   private failed: unknown;
 
-  constructor(private readonly model: SileroVadModel, private readonly onWindow: (w: SileroWindow) => void) {}
+  constructor(private readonly model: SileroVadModel, /** @internal The inference lane (thread) this stream's windows run on. */ readonly lane: number, private readonly onWindow: (w: SileroWindow) => void) {}
 
   /** The error of the last failed batch, if any. */
   get error(): unknown {
@@ -182,9 +185,7 @@ export class SileroVadStream {
     this.frameSum = 0;
     this.frameFill = 0;
     this.windowMaxDb = Math.max(this.windowMaxDb, db);
-    this.floorHistory.push(db);
-    if (this.floorHistory.length > 100) this.floorHistory.shift();
-    this.floorDb = [...this.floorHistory].sort((a, b) => a - b)[Math.min(4, this.floorHistory.length - 1)] as number;
+    this.floorDb = this.floor.push(db);
   }
 
   private endWindow(): void {

@@ -1,5 +1,6 @@
 import { AudioError } from '../dsp/errors.js';
-import { BatchQueue, sharedSession, type ModelSession } from '../onnx-runtime.js';
+import { BatchQueue, batchStats, laneOf, sharedSessions, type ModelSession } from '../onnx-runtime.js';
+import { NoiseFloor } from '../dsp/noise-floor.js';
 import type { WakeVerifier } from './verifier.js';
 
 /** The three model files of an openWakeWord detector. */
@@ -116,6 +117,13 @@ interface StepJob {
   floorDb: number;
 }
 
+/** The three sessions of one inference thread. */
+interface OwwLane {
+  mel: ModelSession;
+  emb: ModelSession;
+  wake: ModelSession;
+}
+
 /**
  * openWakeWord's streaming pipeline (dscripka/openWakeWord `utils.AudioFeatures`, `model.Model.predict`)
  * with the three ONNX sessions shared by every device. Per 80 ms step: mel frames of the step plus 480
@@ -133,14 +141,14 @@ export class OpenWakeWordModel {
   readonly verifier: WakeVerifier | undefined;
   /** The verifier score that counts. */
   readonly verifierThreshold: number;
-  private readonly queue: BatchQueue<StepJob>;
+  /** One batch queue per inference thread (lane); each stream keeps to one lane, so its steps stay in order. */
+  private readonly queues: Array<BatchQueue<StepJob>>;
+  private streamsCreated = 0;
   /** Steps whose models ran, steps the pre-gate skipped, and steps over the threshold the verifier turned down. */
   readonly counts = { ran: 0, gated: 0, vetoed: 0 };
 
   private constructor(
-    private readonly mel: ModelSession,
-    private readonly emb: ModelSession,
-    private readonly wake: ModelSession,
+    private readonly lanes: readonly OwwLane[],
     readonly initialFeatures: Float32Array,
     options: OpenWakeWordOptions,
     readonly files: OpenWakeWordFiles,
@@ -155,14 +163,16 @@ export class OpenWakeWordModel {
     if (!(Number.isInteger(o.triggerLevel) && o.triggerLevel >= 1 && o.triggerLevel <= 10)) throw new AudioError('JARVIS_AUDIO_BAD_CONFIG', `wake triggerLevel ${o.triggerLevel} is outside 1..10`);
     if (!(o.refractoryMs >= 0 && o.refractoryMs <= 60000)) throw new AudioError('JARVIS_AUDIO_BAD_CONFIG', `wake refractoryMs ${o.refractoryMs} is outside 0..60000`);
     if (!(o.gateDb >= 0 && o.gateDb <= 40)) throw new AudioError('JARVIS_AUDIO_BAD_CONFIG', `wake gateDb ${o.gateDb} is outside 0..40`);
-    this.queue = new BatchQueue((jobs) => this.runBatch(jobs), (err, jobs) => {
+    this.queues = lanes.map((lane) => new BatchQueue((jobs) => this.runBatch(lane, jobs), (err, jobs) => {
       for (const j of jobs) j.stream.fail(err);
-    }, o.maxBatch);
+    }, o.maxBatch));
   }
 
   /** Loads the three models (shared sessions) and computes openWakeWord's initial feature buffer. */
   static async load(files: OpenWakeWordFiles, options: OpenWakeWordOptions = {}): Promise<OpenWakeWordModel> {
-    const [mel, emb, wake] = await Promise.all([sharedSession(files.melspectrogram), sharedSession(files.embedding), sharedSession(files.wake)]);
+    const [mels, embs, wakes] = await Promise.all([sharedSessions(files.melspectrogram), sharedSessions(files.embedding), sharedSessions(files.wake)]);
+    const lanes = mels.map((mel, i) => ({ mel, emb: embs[i] as ModelSession, wake: wakes[i] as ModelSession }));
+    const { mel, emb, wake } = lanes[0] as OwwLane;
     const shape = wake.inputMetadata[0];
     const dims = shape && shape.isTensor ? shape.shape : [];
     if (dims[1] !== WAKE_FEATURES || dims[2] !== EMB_DIM) throw new AudioError('JARVIS_AUDIO_MODEL_LOAD', `${files.wake} takes [${dims.join(', ')}], not [1, ${WAKE_FEATURES}, ${EMB_DIM}] embeddings: not an openWakeWord model`);
@@ -179,40 +189,40 @@ export class OpenWakeWordModel {
     for (let i = 0; i + EMB_WINDOW <= n; i += 8) windows.push(frames.subarray(i * MEL_BINS, (i + EMB_WINDOW) * MEL_BINS));
     const embeddings = await embed(emb, windows);
     const initial = embeddings.subarray(embeddings.length - WAKE_FEATURES * EMB_DIM);
-    return new OpenWakeWordModel(mel, emb, wake, Float32Array.from(initial), options, files);
+    return new OpenWakeWordModel(lanes, Float32Array.from(initial), options, files);
   }
 
   /** A detector for one device's 16 kHz stream. */
   createStream(onDetection: (d: OpenWakeWordDetection) => void, onScore?: (s: WakeScore) => void): OpenWakeWordStream {
-    return new OpenWakeWordStream(this, onDetection, onScore);
+    return new OpenWakeWordStream(this, laneOf(this.streamsCreated++, this.lanes.length), onDetection, onScore);
   }
 
   /** Resolves once every step queued so far has been scored. */
-  idle(): Promise<void> {
-    return this.queue.idle();
+  async idle(): Promise<void> {
+    await Promise.all(this.queues.map((q) => q.idle()));
   }
 
   /** Steps queued or running. */
   get backlog(): number {
-    return this.queue.pending;
+    return this.queues.reduce((n, q) => n + q.pending, 0);
   }
 
-  /** Batching statistics. */
+  /** Batching statistics (all lanes). */
   get batchStats(): { batches: number; items: number; maxBatch: number } {
-    return this.queue.stats;
+    return batchStats(this.queues);
   }
 
   /** @internal */
   enqueue(job: StepJob): void {
-    this.queue.push(job);
+    (this.queues[job.stream.lane] as BatchQueue<StepJob>).push(job);
   }
 
-  private async runBatch(jobs: StepJob[]): Promise<void> {
+  private async runBatch(lane: OwwLane, jobs: StepJob[]): Promise<void> {
     // Mel frames one input at a time: the mel model floors its output at the maximum of the WHOLE input
     // tensor minus 80 dB, so rows batched together change each other (a loud device flattens a quiet
     // one's spectrum). They still go to the inference thread in one trip. The embedding model has no such
     // coupling and runs as one batch.
-    const mels = await melFrames(this.mel, jobs.flatMap((j) => j.inputs));
+    const mels = await melFrames(lane.mel, jobs.flatMap((j) => j.inputs));
     const windows: Float32Array[] = [];
     let m = 0;
     for (const job of jobs) {
@@ -220,11 +230,11 @@ export class OpenWakeWordModel {
       // Taken right after this job's frames are in, so two jobs of one device in a batch stay ordered.
       windows.push(...job.stream.windows(job.embeddings));
     }
-    const embeddings = windows.length > 0 ? await embed(this.emb, windows) : new Float32Array(0);
+    const embeddings = windows.length > 0 ? await embed(lane.emb, windows) : new Float32Array(0);
     let k = 0;
     const feeds = [];
     const scoredJobs: StepJob[] = [];
-    const wakeInput = this.wake.inputNames[0] as string;
+    const wakeInput = lane.wake.inputNames[0] as string;
     for (const job of jobs) {
       if (job.inputs.length === 0) continue;
       let features: Float32Array | undefined;
@@ -234,8 +244,8 @@ export class OpenWakeWordModel {
       scoredJobs.push(job);
     }
     // The wake model takes a batch of one: its runs go in one trip too.
-    const outs = feeds.length > 0 ? await this.wake.runMany(feeds) : [];
-    const wakeOutput = this.wake.outputNames[0] as string;
+    const outs = feeds.length > 0 ? await lane.wake.runMany(feeds) : [];
+    const wakeOutput = lane.wake.outputNames[0] as string;
     const scores = new Map(scoredJobs.map((job, i) => [job, (outs[i]?.[wakeOutput]?.data as Float32Array)[0] as number]));
     for (const job of jobs) {
       const score = scores.get(job);
@@ -282,14 +292,14 @@ export class OpenWakeWordStream {
   private frameSum = 0;
   private frameFill = 0;
   private floorDb = Infinity;
-  private floorHistory: number[] = [];
+  private readonly floor = new NoiseFloor();
   private lastActiveTs = -Infinity;
   private gatedSteps = 0;
   private failed: unknown;
   /** Recent 10 ms energies (dBFS) and their times, for the phrase-end estimate. */
   private readonly recentDb: Array<{ ts: number; db: number }> = [];
 
-  constructor(private readonly model: OpenWakeWordModel, private readonly onDetection: (d: OpenWakeWordDetection) => void, private readonly onScore?: (s: WakeScore) => void) {
+  constructor(private readonly model: OpenWakeWordModel, /** @internal The inference lane (thread) this stream's steps run on. */ readonly lane: number, private readonly onDetection: (d: OpenWakeWordDetection) => void, private readonly onScore?: (s: WakeScore) => void) {
     this.features = Float32Array.from(model.initialFeatures);
   }
 
@@ -326,9 +336,7 @@ export class OpenWakeWordStream {
     this.recentDb.push({ ts: endTs - 10, db });
     while (this.recentDb.length > HISTORY_FRAMES) this.recentDb.shift();
     // Noise floor: the 5th quietest frame of the last second (as the energy VAD tracks it).
-    this.floorHistory.push(db);
-    if (this.floorHistory.length > 100) this.floorHistory.shift();
-    this.floorDb = [...this.floorHistory].sort((a, b) => a - b)[Math.min(4, this.floorHistory.length - 1)] as number;
+    this.floorDb = this.floor.push(db);
   }
 
   private endStep(at: number): void {
