@@ -72,6 +72,8 @@ export class ThreadCalls<Req, Res> {
     const worker = this.start();
     const id = this.nextId++;
     return new Promise<Res>((resolve, reject) => {
+      // Referenced only while an answer is due: a pending call keeps the process alive, an idle thread does not.
+      if (this.pending.size === 0) worker.ref();
       this.pending.set(id, { request, resolve, reject });
       worker.postMessage({ id, request: message });
     });
@@ -97,6 +99,7 @@ export class ThreadCalls<Req, Res> {
       const call = this.pending.get(msg.id);
       if (!call) return;
       this.pending.delete(msg.id);
+      if (this.pending.size === 0) worker.unref();
       if (msg.error) call.reject(this.options.failure(msg.error));
       else call.resolve(msg.result as Res);
     });
@@ -107,6 +110,9 @@ export class ThreadCalls<Req, Res> {
     };
     worker.on('error', (err) => gone(`the ${this.options.name} thread failed: ${err.message}`));
     worker.on('exit', (code) => gone(`the ${this.options.name} thread exited (code ${code})`));
+    // A 'message' listener refs the worker's port again (Node's setupPortReferencing), which kept the process
+    // alive for as long as the thread lived: unref once the listeners are on, as startThread promises.
+    worker.unref();
     this.worker = worker;
     return worker;
   }
