@@ -81,6 +81,9 @@ const BINARY_STATES: Readonly<Record<string, string>> = { open: 'on', closed: 'o
 const NOT_A_THING = / (?:your|yours|his|her|their|you|he|she|they|we|me|him|us|is|are|was|were|am|be|been|go|goes|went|going|got|has|had|do|does|did|will|would|should|can|could|said|says|think|when|while|because|before|after|if|yesterday|tomorrow|tonight|page) /;
 const READ_ONLY = new Set<IntentName>(['HassGetState', 'HassClimateGetTemperature', 'HassGetWeather']);
 
+/** The words before a place said apart from the target ("in the kitchen", "out on the deck", "over in the annex"). */
+const PLACE_BEFORE = '(in|at|on|out (in|at|on)|over (in|at|on)|down (in|at|on)|up (in|at|on)|round (in|at|on))';
+
 /**
  * A sentence with its place moved: the place a person adds after the rest ("set the lights to red in the kitchen")
  * or puts first ("in the kitchen, turn the lights on"). Text only — the speech grammar compiles the templates as
@@ -91,8 +94,9 @@ function withPlaces(sentences: readonly string[]): string[] {
   for (const s of sentences) {
     out.push(s);
     if (!s.includes('{target}') || s.includes('{where}')) continue;
-    if (!/\{target\}(?: \[[a-z ]+\])?$/.test(s)) out.push(`${s} (in|at|on|(out|over|down|up|round) (in|at|on)) {where}`);
-    out.push(`(in|at|(out|over|down|up|round) (in|at|on)) {where} ${s}`);
+    // Each option names a word of its own, so the matcher's word check still skips sentences without one.
+    if (!/\{target\}(?: \[[a-z ]+\])?$/.test(s)) out.push(`${s} ${PLACE_BEFORE} {where}`);
+    out.push(`${PLACE_BEFORE} {where} ${s}`);
   }
   return out;
 }
