@@ -191,6 +191,12 @@ async function measureTestHalf(emit: Parameters<Benchmark['run']>[0]): Promise<v
     const ctx = t.hub.parts;
     const devices = new Map<string, Awaited<ReturnType<typeof t.device>>>();
     const e2e: number[] = [];
+    // Every utterance, called or not (only a few reach a call while recognition is weak): last voiced sample →
+    // stt-end (the transcript, accepted or declined), and where it went: → stt-start (endpoint; the pause's decode
+    // when the command ended early) and stt-start → stt-end.
+    const toTranscript: number[] = [];
+    const parts: Record<'endpoint' | 'stt', number[]> = { endpoint: [], stt: [] };
+    const load1 = [Math.round(loadavg()[0]! * 100) / 100];
     let missed = 0;
     const endedBy: Record<string, number> = {};
     for (const item of items) {
@@ -213,13 +219,26 @@ async function measureTestHalf(emit: Parameters<Benchmark['run']>[0]): Promise<v
       const ended = String(run?.events.find((e) => e.type === 'speech-end')?.data?.['reason'] ?? 'none');
       endedBy[ended] = (endedBy[ended] ?? 0) + 1;
       const call = ha.serviceCalls[before];
-      if (call) e2e.push(call.at - (streamStart + fx.speechEndMs));
+      const lastVoiced = streamStart + fx.speechEndMs;
+      if (call) e2e.push(call.at - lastVoiced);
       else missed++;
+      const at = (type: string): number | undefined => run?.events.find((e) => e.type === type)?.at;
+      const sttStart = at('stt-start');
+      const sttEnd = at('stt-end');
+      if (sttEnd !== undefined) toTranscript.push(sttEnd - lastVoiced);
+      if (sttStart !== undefined) parts.endpoint.push(sttStart - lastVoiced);
+      if (sttStart !== undefined && sttEnd !== undefined) parts.stt.push(sttEnd - sttStart);
     }
-    emit(distribution('hotpath.e2e_ms', 'ms', e2e.length > 0 ? e2e : [NaN], {
-      set: 'test-half', data: `${sideSources('test').sentences.replace(/.*tests\/fixtures\//, '')} commands ending in a service call, home-b, test-half voices, clean`,
-      utterances: items.length, timed: e2e.length, missed, endedBy, until: 'ha-call-received', realtime: true,
-    }));
+    load1.push(Math.round(loadavg()[0]! * 100) / 100);
+    const data = `${sideSources('test').sentences.replace(/.*tests\/fixtures\//, '')} commands ending in a service call, home-b, test-half voices, clean`;
+    const p50s = Object.fromEntries(Object.entries(parts).filter(([, v]) => v.length > 0).map(([k, v]) => [k, distribution('x', 'ms', v).p50]));
+    const grammarStream = ctx.voice!.pipeline.status().grammarStream;
+    const common = { set: 'test-half', data, utterances: items.length, endedBy, realtime: true, load1, breakdown_ms_p50: p50s, ...(grammarStream ? { grammarStream } : {}) };
+    const figure = distribution('x', 'ms', e2e.length > 0 ? e2e : [NaN]);
+    const transcript = distribution('x', 'ms', toTranscript.length > 0 ? toTranscript : [NaN]);
+    process.stderr.write(`hotpath test-half: end of speech -> HA call p50 ${figure.p50} ms, p95 ${figure.p95} ms (n ${figure.n}, missed ${missed}); -> transcript p50 ${transcript.p50} ms, p95 ${transcript.p95} ms (n ${transcript.n}); 1-min load ${load1.join(' -> ')}\n`);
+    emit(distribution('hotpath.e2e_ms', 'ms', e2e.length > 0 ? e2e : [NaN], { ...common, timed: e2e.length, missed, until: 'ha-call-received' }));
+    emit(distribution('hotpath.transcript_ms', 'ms', toTranscript.length > 0 ? toTranscript : [NaN], { ...common, until: 'stt-end', note: 'every utterance, whether or not a call followed' }));
   } finally {
     await t.close();
   }

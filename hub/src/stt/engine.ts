@@ -78,6 +78,13 @@ export interface Transcript {
   snrDb?: number;
   /** Grammar engine only: the search's best path, when the N-best action vote chose another sentence as the text. */
   bestPath?: string;
+  /**
+   * Grammar engine only, an utterance decoded while spoken: how far the live CMN's starting mean (from the start of
+   * the utterance) was from the utterance's own mean, as the distance of the two cepstral mean vectors.
+   */
+  cmnShift?: number;
+  /** Grammar engine only: `stream` when the answer is the one decoded while the utterance was spoken. */
+  decodedAs?: 'stream' | 'whole';
 }
 
 /** A partial result of a streaming transcription. */

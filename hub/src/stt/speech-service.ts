@@ -1,11 +1,18 @@
 import { silentLogger, type Component, type Logger } from '../core/index.js';
 import type { Transcript, TranscribeOptions } from './engine.js';
 import { SttError } from './errors.js';
-import { GrammarEngine, type GrammarEngineOptions } from './grammar/grammar-engine.js';
+import { GrammarEngine, type GrammarEngineOptions, type GrammarStreamStats } from './grammar/grammar-engine.js';
 import type { GrammarNames } from './grammar/slots.js';
 import { grammarWins, raceCommand, type RaceResult, type RaceStrategy } from './racer.js';
 import { SttScheduler, type SttSchedulerOptions } from './scheduler.js';
 import { WhisperEngine, type WhisperEngineOptions } from './whisper-engine.js';
+
+/** A command decoded by the grammar while it is spoken ({@link SpeechService.commandStream}). */
+export interface GrammarCommandStream {
+  push(pcm: Float32Array): void;
+  end(): Promise<{ transcript: Transcript; complete: boolean }>;
+  abort(): void;
+}
 
 /** Options of the hub's speech part. */
 export interface SpeechServiceOptions {
@@ -107,6 +114,31 @@ export class SpeechService implements Component {
     if (!this.grammar) return undefined;
     const transcript = await this.grammar.transcribe(pcm, options);
     return { transcript, complete: grammarWins(transcript, this.options.minGrammarConfidence ?? 0.5) && transcript.continues === false };
+  }
+
+  /**
+   * The grammar alone on a command decoded while it is spoken (issue 14's hot path): push its audio as it arrives;
+   * `end()` gives what {@link probe} gives for the whole audio pushed, with only the last piece and the end of the
+   * utterance left to decode. `abort()` (a mute) keeps nothing. Undefined when the grammar is off.
+   */
+  commandStream(options: TranscribeOptions = {}): GrammarCommandStream | undefined {
+    const grammar = this.grammar;
+    if (!grammar) return undefined;
+    const stream = grammar.stream(options);
+    const min = this.options.minGrammarConfidence ?? 0.5;
+    return {
+      push: (pcm) => stream.push(pcm),
+      end: async () => {
+        const transcript = await stream.end();
+        return { transcript, complete: grammarWins(transcript, min) && transcript.continues === false };
+      },
+      abort: () => stream.abort(),
+    };
+  }
+
+  /** What the grammar's streams did since start (undefined when the grammar is off). */
+  get grammarStreams(): GrammarStreamStats | undefined {
+    return this.grammar?.streamStats;
   }
 
   /** Passive speech at low priority; rejects with JARVIS_STT_QUEUE_FULL when dropped. */

@@ -4,7 +4,8 @@ import type { CommandOrigin, CommandOutcome } from './command-service.js';
 import { silentLogger, withVoiceTrace, type Component, type Logger, type VoiceEventSink, type VoiceRun, type VoiceTrace } from '../core/index.js';
 import type { TranscriptSegment } from '../observer/index.js';
 import { COMMON_DOMAIN_PHRASES, normalizeText } from '../language/index.js';
-import type { GrammarNames, RaceResult, Transcript, TranscribeOptions } from '../stt/index.js';
+import type { GrammarCommandStream, GrammarNames, GrammarStreamStats, RaceResult, Transcript, TranscribeOptions } from '../stt/index.js';
+import { GrammarStreams, type GrammarStreamCounts } from './grammar-streams.js';
 import { DEFAULT_HEARING_BARS, estimateSnrDb, hear, hearingCheck, type HearingBand, type HearingBars, type HearingCheck, type HearingVerdict } from './hearing-policy.js';
 
 /** What the pipeline needs from the speech part (the hub's `SpeechService`). */
@@ -14,6 +15,10 @@ export interface SpeechLike extends Component {
   /** The grammar alone on a command that paused; `complete` when it may end now (undefined: grammar off). */
   probe?(pcm: Float32Array, options?: TranscribeOptions): Promise<{ transcript: Transcript; complete: boolean } | undefined>;
   passive(pcm: Float32Array, options?: TranscribeOptions): Promise<Transcript>;
+  /** The grammar on a command decoded while it is spoken (undefined: grammar off); see `SpeechService.commandStream`. */
+  commandStream?(options?: TranscribeOptions): GrammarCommandStream | undefined;
+  /** What the grammar engine's streams did (decoded as spoken, whole at the end, redone, aborted). */
+  readonly grammarStreams?: GrammarStreamStats | undefined;
   setNames(names: GrammarNames): Promise<void>;
   /** Why an engine is off, when it is. */
   readonly off: { whisper?: string; grammar?: string };
@@ -87,6 +92,11 @@ export interface VoicePipelineStatus {
   hearing: Record<HearingVerdict, number>;
   /** Engine `whisper`: whether whisper starts at a command's pause, and how its passes fared since start. */
   prePass: { enabled: boolean; started: number; used: number; discarded: number };
+  /**
+   * Commands the grammar decoded while they were spoken (issue 14's hot path): the pipeline's counts, and the engine's
+   * (`engine`). Absent when the grammar does not stream (engine `whisper`, grammar off).
+   */
+  grammarStream?: GrammarStreamCounts & { engine?: GrammarStreamStats };
 }
 
 /** What `/api/v1/voice`'s name counts count (issue 18: they disagreed with the simulator's entity count without saying why). */
@@ -200,16 +210,31 @@ export class VoicePipeline implements Component {
   private readonly hearingCounts: Record<HearingVerdict, number> = { act: 0, confirm: 0, decline: 0 };
   private hearingBars: HearingBars;
   private readonly prePassCounts = { started: 0, used: 0, discarded: 0 };
+  /** Commands fed to the grammar while they are spoken (engine `auto` with a streaming grammar). */
+  private readonly streams: GrammarStreams | undefined;
 
   constructor(private readonly options: VoicePipelineOptions) {
     this.log = options.logger ?? silentLogger();
     this.hearingBars = options.hearingBars ?? DEFAULT_HEARING_BARS;
     const pauses = options.engine === 'whisper' ? this.prePassEnabled() : options.speech.probe !== undefined;
+    const speech = options.speech;
+    this.streams = options.engine !== 'whisper' && speech.commandStream
+      ? new GrammarStreams((deviceId) => {
+        if (speech.off.grammar || this.options.isMuted(deviceId)) return undefined;
+        const area = this.options.deviceArea?.(deviceId);
+        return speech.commandStream?.(area ? { area } : {});
+      }, (deviceId) => {
+        const level = this.frontEnd.levels().get(deviceId);
+        // `at` is the start of the last 10 ms frame the segmenter took.
+        return level ? level.at + 10 : undefined;
+      })
+      : undefined;
     this.frontEnd = new AudioFrontEnd(options.frontEnd, {
       onUtterance: (u) => this.onUtterance(u),
       onEvent: (e) => {
         // A run that ends before its utterance reaches command() (discarded, muted) leaves no pass running.
         if (e.type === 'run-end') this.dropProbe(e.runId);
+        this.streams?.onEvent(e);
         options.onEvent(e);
       },
       ...(pauses ? { onCommandPause: (p: CommandPause) => this.onPause(p) } : {}),
@@ -248,6 +273,7 @@ export class VoicePipeline implements Component {
     }
     this.flights.clear();
     for (const run of [...this.probes.keys()]) this.dropProbe(run);
+    this.streams?.close();
     await this.frontEnd.stop();
     await Promise.allSettled([...this.pending]);
     await this.namesQueue;
@@ -273,6 +299,7 @@ export class VoicePipeline implements Component {
       audio: this.frontEnd.status(),
       hearing: { ...this.hearingCounts },
       prePass: { enabled: this.prePassEnabled(), ...this.prePassCounts },
+      ...(this.streams ? { grammarStream: { ...this.streams.counts, ...(this.options.speech.grammarStreams ? { engine: this.options.speech.grammarStreams } : {}) } } : {}),
     };
   }
 
@@ -309,12 +336,15 @@ export class VoicePipeline implements Component {
 
   private onAudio(chunk: DeviceAudioChunk): void {
     this.lastAudioAt.set(chunk.deviceId, Date.now());
+    // Kept before the front end sees it: a command it starts begins its grammar stream from this audio.
+    this.streams?.onChunk(chunk);
     try {
       this.frontEnd.pushChunk(chunk);
     } catch (err) {
       this.log.warn({ err, device: chunk.deviceId, code: errorCode(err, 'JARVIS_AUDIO_BAD_FRAME') }, 'voice: audio chunk dropped by the front end');
       return;
     }
+    this.streams?.feed(chunk.deviceId);
     const armed = this.armed.get(chunk.deviceId);
     if (!armed) return;
     this.armed.delete(chunk.deviceId);
@@ -324,6 +354,8 @@ export class VoicePipeline implements Component {
   private onMute(t: MuteTransition): void {
     this.frontEnd.onMute(t);
     if (!t.muted) return;
+    // A command being decoded as it was spoken is abandoned: the decoder drops its utterance, nothing of it is kept.
+    this.streams?.dropDevice(t.deviceId);
     this.armed.delete(t.deviceId);
     // A pass begun at a pause of this device is cancelled; its answer is never read.
     for (const [run, probe] of this.probes) if (probe.deviceId === t.deviceId) this.dropProbe(run);
@@ -386,7 +418,9 @@ export class VoicePipeline implements Component {
     const speech = this.options.speech;
     if (!speech.probe || speech.off.grammar || this.options.isMuted(p.deviceId)) return;
     const area = this.options.deviceArea?.(p.deviceId);
-    const answer = speech.probe(commandAudio(p), area ? { area } : {});
+    const pcm = commandAudio(p);
+    // Decoded while it was spoken: only the audio since the stream's holdback is left. Else the whole command now.
+    const answer = this.streams?.take(p.run.id, pcm) ?? speech.probe(pcm, area ? { area } : {});
     const grammar = answer.then((a) => a?.transcript, () => undefined);
     this.probes.set(p.run.id, { deviceId: p.deviceId, lastVoicedTs: p.lastVoicedTs, grammar });
     answer.then((a) => {
@@ -458,9 +492,15 @@ export class VoicePipeline implements Component {
       const speech = this.options.speech;
       if (!grammarResult && this.options.engine !== 'whisper' && speech.probe && !speech.off.grammar) {
         // The grammar's own answer is kept even when whisper answers after it or is off: the hearing policy needs its
-        // margins and best path. The same decode the race would run (the probe is the grammar alone).
-        grammarResult = speech.probe(pcm, options).then((a) => a?.transcript ?? Promise.reject(new Error('the grammar is off')));
+        // margins and best path. The same decode the race would run (the probe is the grammar alone), or the end of
+        // the one begun while the command was spoken.
+        const streamed = this.streams?.take(run.id, pcm);
+        grammarResult = streamed
+          ? streamed.then((a) => a.transcript)
+          : speech.probe(pcm, options).then((a) => a?.transcript ?? Promise.reject(new Error('the grammar is off')));
       }
+      // A stream the answer does not come from (the pause's answer is reused) is dropped.
+      this.streams?.drop(run.id);
       grammarResult?.catch(() => undefined);
       if (prePass) {
         this.prePassCounts.used++;

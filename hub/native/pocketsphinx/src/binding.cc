@@ -1,11 +1,17 @@
 // Node-API binding for PocketSphinx 0.8 (sphinxbase API). One Decoder object owns one ps_decoder_t.
 // Searches (JSGF grammars, the phone loop) are registered by name; decode() runs one search over a
-// 16 kHz mono int16 utterance on the libuv thread pool so the event loop never waits on it.
-// The decoder is not thread-safe: the JavaScript wrapper serialises every call on one queue.
+// 16 kHz mono int16 utterance on the libuv thread pool so the event loop never waits on it; or an utterance is
+// decoded as it arrives (startUtt, feed in order, endUtt or abortUtt), each step on the pool.
+// The decoder is not thread-safe: the JavaScript wrapper serialises every call on one queue, and the binding refuses
+// (JARVIS_STT_DECODER_BUSY) a pool job while another one of the same decoder is still running.
 #include <napi.h>
 #include <pocketsphinx.h>
 #include <sphinxbase/err.h>
+#include <sphinxbase/fe.h>
+#include <sphinxbase/feat.h>
 #include <sphinxbase/fsg_model.h>
+#include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -39,6 +45,12 @@ class Decoder : public Napi::ObjectWrap<Decoder> {
       InstanceMethod("lookupWord", &Decoder::LookupWord),
       InstanceMethod("addWord", &Decoder::AddWord),
       InstanceMethod("decode", &Decoder::Decode),
+      InstanceMethod("startUtt", &Decoder::StartUtt),
+      InstanceMethod("feed", &Decoder::Feed),
+      InstanceMethod("endUtt", &Decoder::EndUtt),
+      InstanceMethod("abortUtt", &Decoder::AbortUtt),
+      InstanceMethod("cmnMean", &Decoder::CmnMean),
+      InstanceMethod("cepMean", &Decoder::CepMean),
       InstanceMethod("free", &Decoder::Free),
     });
     exports.Set("Decoder", fn);
@@ -70,14 +82,25 @@ class Decoder : public Napi::ObjectWrap<Decoder> {
       config_ = nullptr;
       throw CodedError(env, "JARVIS_STT_ENGINE_INIT", "pocketsphinx could not load its model (check -hmm and -dict)");
     }
+    // The model's own CMN (feat.params: batch for en-us). An utterance fed in pieces switches the feature computer
+    // to live CMN, and sphinxbase 5prealpha leaves it switched: a whole-utterance decode puts the model's back.
+    feat_t* feat = ps_get_feat(ps_);
+    cmnType_ = feat != nullptr ? feat->cmn : CMN_NONE;
   }
 
   ~Decoder() override { Release(); }
 
   ps_decoder_t* ps() const { return ps_; }
+  int cmnType() const { return cmnType_; }
+  /** A pool job of this decoder is running (main thread only: set when queued, cleared when settled). */
+  bool busy = false;
 
  private:
   void Release() {
+    if (meanFe_ != nullptr) fe_free(meanFe_);
+    meanFe_ = nullptr;
+    if (streamFe_ != nullptr) fe_free(streamFe_);
+    streamFe_ = nullptr;
     if (ps_ != nullptr) ps_free(ps_);
     if (config_ != nullptr) cmd_ln_free_r(config_);
     ps_ = nullptr;
@@ -93,6 +116,8 @@ class Decoder : public Napi::ObjectWrap<Decoder> {
   Napi::Value SetJsgf(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     CheckOpen(env);
+    CheckIdle(env);
+    if (uttOpen_) throw CodedError(env, "JARVIS_STT_UTTERANCE_OPEN", "an utterance is open on this decoder; end or abort it before changing its grammars or words");
     std::string name = info[0].As<Napi::String>().Utf8Value();
     std::string text = info[1].As<Napi::String>().Utf8Value();
     if (ps_set_jsgf_string(ps_, name.c_str(), text.c_str()) != 0) {
@@ -121,7 +146,9 @@ class Decoder : public Napi::ObjectWrap<Decoder> {
   // The automaton of setFsg/loadFsg's arguments, validated (throws a coded error); the caller frees it.
   fsg_model_t* BuildFsg(const Napi::CallbackInfo& info, std::string* outName) {
     Napi::Env env = info.Env();
-    CheckOpen(env);
+    CheckIdle(env);
+    // Replacing a search while an utterance runs on it would free it under the decoder.
+    if (uttOpen_) throw CodedError(env, "JARVIS_STT_UTTERANCE_OPEN", "an utterance is open on this decoder; end or abort it before changing its grammars");
     if (info.Length() < 2 || !info[0].IsString() || !info[1].IsObject()) {
       throw CodedTypeError(env, "JARVIS_STT_BAD_ARGUMENT", "setFsg(name, fsg)");
     }
@@ -176,6 +203,8 @@ class Decoder : public Napi::ObjectWrap<Decoder> {
   Napi::Value SetAllphone(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     CheckOpen(env);
+    CheckIdle(env);
+    if (uttOpen_) throw CodedError(env, "JARVIS_STT_UTTERANCE_OPEN", "an utterance is open on this decoder; end or abort it before changing its grammars or words");
     std::string name = info[0].As<Napi::String>().Utf8Value();
     std::string path = info[1].As<Napi::String>().Utf8Value();
     if (ps_set_allphone_file(ps_, name.c_str(), path.c_str()) != 0) {
@@ -200,6 +229,8 @@ class Decoder : public Napi::ObjectWrap<Decoder> {
   Napi::Value AddWord(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     CheckOpen(env);
+    CheckIdle(env);
+    if (uttOpen_) throw CodedError(env, "JARVIS_STT_UTTERANCE_OPEN", "an utterance is open on this decoder; end or abort it before changing its grammars or words");
     std::string word = info[0].As<Napi::String>().Utf8Value();
     std::string phones = info[1].As<Napi::String>().Utf8Value();
     if (ps_add_word(ps_, word.c_str(), phones.c_str(), TRUE) < 0) {
@@ -209,14 +240,91 @@ class Decoder : public Napi::ObjectWrap<Decoder> {
   }
 
   Napi::Value Decode(const Napi::CallbackInfo& info);
+  Napi::Value StartUtt(const Napi::CallbackInfo& info);
+  Napi::Value Feed(const Napi::CallbackInfo& info);
+  Napi::Value EndUtt(const Napi::CallbackInfo& info);
+  Napi::Value AbortUtt(const Napi::CallbackInfo& info);
+
+  // cmnMean(): the live cepstral mean the next fed utterance starts from (Float32Array), or null without CMN.
+  Napi::Value CmnMean(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    CheckOpen(env);
+    feat_t* feat = ps_get_feat(ps_);
+    if (feat == nullptr || feat->cmn_struct == nullptr) return env.Null();
+    cmn_t* c = feat->cmn_struct;
+    Napi::Float32Array out = Napi::Float32Array::New(env, c->veclen);
+    for (int32 i = 0; i < c->veclen; i++) out[i] = c->cmn_mean[i];
+    return out;
+  }
+
+  // cepMean(Int16Array) → Float32Array | null: the cepstral mean batch CMN would take of this audio (frames of
+  // non-negative c0, as sphinxbase's cmn()), from a front end of the decoder's configuration that is not the
+  // decoder's own (that one carries the stream's noise statistics). Null when the audio gives no such frame.
+  Napi::Value CepMean(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    CheckOpen(env);
+    if (info.Length() < 1 || !info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_int16_array) {
+      throw CodedTypeError(env, "JARVIS_STT_BAD_ARGUMENT", "cepMean expects an Int16Array of 16 kHz samples");
+    }
+    Napi::Int16Array pcm = info[0].As<Napi::Int16Array>();
+    if (meanFe_ == nullptr) meanFe_ = fe_init_auto_r(ps_get_config(ps_));
+    if (meanFe_ == nullptr) throw CodedError(env, "JARVIS_STT_ENGINE_INIT", "pocketsphinx could not make a front end");
+    fe_start_stream(meanFe_);
+    fe_start_utt(meanFe_);
+    int len = fe_get_output_size(meanFe_);
+    std::vector<double> sum(len, 0.0);
+    int32 n = 0;
+    auto add = [&](mfcc_t* c) {
+      if (c[0] < 0) return;
+      for (int i = 0; i < len; i++) sum[i] += c[i];
+      n++;
+    };
+    mfcc_t** cep = nullptr;
+    int32 nframes = 0;
+    if (fe_process_utt(meanFe_, pcm.Data(), pcm.ElementLength(), &cep, &nframes) >= 0 && cep != nullptr) {
+      for (int32 f = 0; f < nframes; f++) add(cep[f]);
+    }
+    if (cep != nullptr) fe_free_2d(cep);
+    std::vector<mfcc_t> last(len);
+    int32 nlast = 0;
+    fe_end_utt(meanFe_, last.data(), &nlast);
+    if (nlast > 0) add(last.data());
+    if (n == 0) return env.Null();
+    Napi::Float32Array out = Napi::Float32Array::New(env, len);
+    for (int i = 0; i < len; i++) out[i] = static_cast<float>(sum[i] / n);
+    return out;
+  }
 
   Napi::Value Free(const Napi::CallbackInfo& info) {
+    if (busy) throw CodedError(info.Env(), "JARVIS_STT_DECODER_BUSY", "the decoder is decoding; free it once that settles");
     Release();
+    uttOpen_ = false;
     return info.Env().Undefined();
   }
 
+  // Checks shared by the pool jobs: open decoder, nothing else running on it.
+  void CheckIdle(Napi::Env env) const {
+    CheckOpen(env);
+    if (busy) throw CodedError(env, "JARVIS_STT_DECODER_BUSY", "another decode of this decoder is still running (calls must wait for each other)");
+  }
+
+  /** Live CMN state at startUtt, put back by abortUtt so an abandoned utterance leaves nothing behind. */
+  struct CmnSnapshot { std::vector<mfcc_t> mean, sum; int32 nframe = 0; bool valid = false; };
+
   cmd_ln_t* config_ = nullptr;
   ps_decoder_t* ps_ = nullptr;
+  int cmnType_ = 0;
+  /** The mean subtracted from the open fed utterance's frames (empty: pocketsphinx's live CMN), and its front end. */
+  std::vector<mfcc_t> fixedMean_;
+  fe_t* streamFe_ = nullptr;
+  bool streamFeStarted_ = false;
+  /** cepMean's own front end (made on first use). */
+  fe_t* meanFe_ = nullptr;
+  /** An utterance started with startUtt and not yet ended (main thread only). */
+  bool uttOpen_ = false;
+  CmnSnapshot cmnAtStart_;
+
+  friend class StreamJob;
 };
 
 // A decoder job on the thread pool that settles a promise; a failure carries its JARVIS_* code to JavaScript.
@@ -225,17 +333,27 @@ class DecoderJob : public Napi::AsyncWorker {
   DecoderJob(Napi::Env env, Decoder* decoder, Napi::Object keepAlive)
       : Napi::AsyncWorker(env), deferred_(Napi::Promise::Deferred::New(env)), decoder_(decoder) {
     keep_.Reset(keepAlive, 1);
+    decoder_->busy = true;
   }
 
   Napi::Promise Promise() { return deferred_.Promise(); }
 
   void OnError(const Napi::Error& e) override {
+    decoder_->busy = false;
     Napi::Object err = e.Value();
     if (code_ != nullptr) err.Set("code", Napi::String::New(Env(), code_));
     deferred_.Reject(err);
   }
 
+  void OnOK() override {
+    decoder_->busy = false;
+    Settle();
+  }
+
  protected:
+  // Resolves the promise (main thread) once the job succeeded.
+  virtual void Settle() = 0;
+
   // Runs on the thread pool: keeps the code for OnError, which builds the JavaScript error on the main thread.
   void Fail(const char* code, const std::string& what) {
     code_ = code;
@@ -265,7 +383,7 @@ class LoadFsgWorker : public DecoderJob {
     if (ps_set_fsg(ps, name_.c_str(), fsg_) != 0) return Fail("JARVIS_STT_BAD_GRAMMAR", "pocketsphinx rejected the automaton (a word missing from the dictionary?)");
   }
 
-  void OnOK() override { deferred_.Resolve(Env().Undefined()); }
+  void Settle() override { deferred_.Resolve(Env().Undefined()); }
 
  private:
   std::string name_;
@@ -281,23 +399,12 @@ Napi::Value Decoder::LoadFsg(const Napi::CallbackInfo& info) {
   return promise;
 }
 
-class DecodeWorker : public DecoderJob {
+// What an ended utterance yields: best path, score, frames, the path's segments and (when asked) the N-best strings.
+class UttResult {
  public:
-  DecodeWorker(Napi::Env env, Decoder* decoder, Napi::Object keepAlive, std::string search, const int16_t* data, size_t n, bool fresh,
-               uint32_t nbest)
-      : DecoderJob(env, decoder, keepAlive), search_(std::move(search)), samples_(data, data + n), fresh_(fresh), nbest_(nbest) {}
-
-  void Execute() override {
-    ps_decoder_t* ps = decoder_->ps();
-    if (ps == nullptr) return Fail("JARVIS_STT_ENGINE_CLOSED", "the decoder was freed");
-    if (ps_set_search(ps, search_.c_str()) != 0) return Fail("JARVIS_STT_NO_SEARCH", "no search named '" + search_ + "'");
-    if (fresh_ && ps_start_stream(ps) < 0) return Fail("JARVIS_STT_DECODE_FAILED", "ps_start_stream failed");
-    if (ps_start_utt(ps) < 0) return Fail("JARVIS_STT_DECODE_FAILED", "ps_start_utt failed");
-    if (!samples_.empty() && ps_process_raw(ps, samples_.data(), samples_.size(), FALSE, TRUE) < 0) {
-      ps_end_utt(ps);
-      return Fail("JARVIS_STT_DECODE_FAILED", "ps_process_raw failed");
-    }
-    if (ps_end_utt(ps) < 0) return Fail("JARVIS_STT_DECODE_FAILED", "ps_end_utt failed");
+  // Reads the ended utterance's result (thread pool).
+  void Collect(ps_decoder_t* ps, uint32_t nbest) {
+    nbest_ = nbest;
     int32 score = 0;
     const char* hyp = ps_get_hyp(ps, &score);
     hasHyp_ = hyp != nullptr;
@@ -318,33 +425,8 @@ class DecodeWorker : public DecoderJob {
     }
   }
 
-  // The N best distinct word strings of the utterance's lattice (A* over the word graph the search left; for an
-  // FSG search pocketsphinx builds it from the search history, whatever -bestpath says), best first, with their
-  // path scores (acoustic + the grammar's transition scores, same log base as `score`). The lattice's end is any
-  // word ending on the last frame, so a string may stop short of the grammar's final state: the caller checks.
-  // A* yields paths, not strings (one string over several segmentations), so at most kPathsPerString × N paths
-  // are walked.
-  void CollectNbest(ps_decoder_t* ps) {
-    static constexpr uint32_t kPathsPerString = 20;
-    uint32_t paths = 0;
-    ps_nbest_t* it = ps_nbest(ps);
-    while (it != nullptr && nbestHyps_.size() < nbest_ && paths < kPathsPerString * nbest_) {
-      int32 score = 0;
-      const char* hyp = ps_nbest_hyp(it, &score);
-      paths++;
-      if (hyp != nullptr) {
-        std::string text(hyp);
-        bool seen = false;
-        for (const auto& h : nbestHyps_) seen = seen || h.text == text;
-        if (!seen) nbestHyps_.push_back(NbestHyp{std::move(text), score});
-      }
-      it = ps_nbest_next(it);  // frees the iterator when the list ends
-    }
-    if (it != nullptr) ps_nbest_free(it);
-  }
-
-  void OnOK() override {
-    Napi::Env env = Env();
+  // The result as JavaScript sees it (main thread).
+  Napi::Object ToJs(Napi::Env env) const {
     Napi::Object out = Napi::Object::New(env);
     out.Set("hyp", hasHyp_ ? Napi::Value(Napi::String::New(env, hyp_)) : env.Null());
     out.Set("score", Napi::Number::New(env, score_));
@@ -371,22 +453,77 @@ class DecodeWorker : public DecoderJob {
       }
       out.Set("nbest", list);
     }
-    deferred_.Resolve(out);
+    return out;
   }
 
  private:
+  // The N best distinct word strings of the utterance's lattice (A* over the word graph the search left; for an
+  // FSG search pocketsphinx builds it from the search history, whatever -bestpath says), best first, with their
+  // path scores (acoustic + the grammar's transition scores, same log base as `score`). The lattice's end is any
+  // word ending on the last frame, so a string may stop short of the grammar's final state: the caller checks.
+  // A* yields paths, not strings (one string over several segmentations), so at most kPathsPerString × N paths
+  // are walked.
+  void CollectNbest(ps_decoder_t* ps) {
+    static constexpr uint32_t kPathsPerString = 20;
+    uint32_t paths = 0;
+    ps_nbest_t* it = ps_nbest(ps);
+    while (it != nullptr && nbestHyps_.size() < nbest_ && paths < kPathsPerString * nbest_) {
+      int32 score = 0;
+      const char* hyp = ps_nbest_hyp(it, &score);
+      paths++;
+      if (hyp != nullptr) {
+        std::string text(hyp);
+        bool seen = false;
+        for (const auto& h : nbestHyps_) seen = seen || h.text == text;
+        if (!seen) nbestHyps_.push_back(NbestHyp{std::move(text), score});
+      }
+      it = ps_nbest_next(it);  // frees the iterator when the list ends
+    }
+    if (it != nullptr) ps_nbest_free(it);
+  }
+
   struct NbestHyp { std::string text; int32 score; };
   struct Segment { std::string word; int start = 0; int end = 0; int32 ascr = 0; int32 lscr = 0; int32 lback = 0; };
-  std::string search_;
-  std::vector<int16_t> samples_;
   std::vector<Segment> segments_;
   bool hasHyp_ = false;
   std::string hyp_;
   int32 score_ = 0;
   int32 frames_ = 0;
-  bool fresh_ = false;
   uint32_t nbest_ = 0;
   std::vector<NbestHyp> nbestHyps_;
+};
+
+class DecodeWorker : public DecoderJob {
+ public:
+  DecodeWorker(Napi::Env env, Decoder* decoder, Napi::Object keepAlive, std::string search, const int16_t* data, size_t n, bool fresh,
+               uint32_t nbest)
+      : DecoderJob(env, decoder, keepAlive), search_(std::move(search)), samples_(data, data + n), fresh_(fresh), nbest_(nbest) {}
+
+  void Execute() override {
+    ps_decoder_t* ps = decoder_->ps();
+    if (ps == nullptr) return Fail("JARVIS_STT_ENGINE_CLOSED", "the decoder was freed");
+    if (ps_set_search(ps, search_.c_str()) != 0) return Fail("JARVIS_STT_NO_SEARCH", "no search named '" + search_ + "'");
+    if (fresh_ && ps_start_stream(ps) < 0) return Fail("JARVIS_STT_DECODE_FAILED", "ps_start_stream failed");
+    // The model's CMN for a whole utterance (a fed utterance before may have left the feature computer in live CMN).
+    feat_t* feat = ps_get_feat(ps);
+    if (feat != nullptr) feat->cmn = static_cast<cmn_type_t>(decoder_->cmnType());
+    if (ps_start_utt(ps) < 0) return Fail("JARVIS_STT_DECODE_FAILED", "ps_start_utt failed");
+    if (!samples_.empty() && ps_process_raw(ps, samples_.data(), samples_.size(), FALSE, TRUE) < 0) {
+      ps_end_utt(ps);
+      return Fail("JARVIS_STT_DECODE_FAILED", "ps_process_raw failed");
+    }
+    if (ps_end_utt(ps) < 0) return Fail("JARVIS_STT_DECODE_FAILED", "ps_end_utt failed");
+    result_.Collect(ps, nbest_);
+  }
+
+  void Settle() override { deferred_.Resolve(result_.ToJs(Env())); }
+
+ private:
+  std::string search_;
+  std::vector<int16_t> samples_;
+  bool fresh_ = false;
+  uint32_t nbest_ = 0;
+  UttResult result_;
 };
 
 // decode(searchName, Int16Array, fresh?, nbest?) → Promise<{ hyp: string | null, score, frames, segments, nbest? }>; with
@@ -395,8 +532,30 @@ class DecodeWorker : public DecoderJob {
 // best path's acoustic+language log score in pocketsphinx's log base (larger is better); segments are the
 // path's words and fillers (<sil>, [NOISE]) with start/end frames and their acoustic (ascr) and language
 // (lscr) scores. With nbest = N (an integer 1..kMaxNbest) the result also has `nbest`: up to N distinct word strings
-// of the lattice, best first, as { hyp, score } (see CollectNbest).
+// of the lattice, best first, as { hyp, score } (see UttResult::CollectNbest). The whole utterance gets the model's
+// CMN (batch for en-us).
 static constexpr uint32_t kMaxNbest = 200;
+
+// The optional nbest argument at `index` (0 when absent); throws a coded error when it is not an integer 0..kMaxNbest.
+uint32_t NbestArg(const Napi::CallbackInfo& info, size_t index, const char* what) {
+  Napi::Env env = info.Env();
+  if (info.Length() <= index || info[index].IsUndefined()) return 0;
+  if (!info[index].IsNumber()) throw CodedTypeError(env, "JARVIS_STT_BAD_ARGUMENT", std::string(what) + " (nbest) must be a number");
+  double n = info[index].As<Napi::Number>().DoubleValue();
+  if (!(n >= 0 && n <= kMaxNbest) || n != static_cast<double>(static_cast<uint32_t>(n))) {
+    throw CodedError(env, "JARVIS_STT_BAD_ARGUMENT", std::string(what) + "'s nbest must be an integer from 0 to " + std::to_string(kMaxNbest));
+  }
+  return static_cast<uint32_t>(n);
+}
+
+// The Int16Array of 16 kHz samples at `index`; a coded TypeError for anything else (Float32Array included).
+Napi::Int16Array SamplesArg(const Napi::CallbackInfo& info, size_t index, const char* call) {
+  Napi::Env env = info.Env();
+  if (info.Length() <= index || !info[index].IsTypedArray() || info[index].As<Napi::TypedArray>().TypedArrayType() != napi_int16_array) {
+    throw CodedTypeError(env, "JARVIS_STT_BAD_ARGUMENT", std::string(call) + " expects an Int16Array of 16 kHz samples");
+  }
+  return info[index].As<Napi::Int16Array>();
+}
 
 Napi::Value Decoder::Decode(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -404,28 +563,259 @@ Napi::Value Decoder::Decode(const Napi::CallbackInfo& info) {
   if (info.Length() < 2 || !info[0].IsString() || !info[1].IsTypedArray()) {
     throw CodedTypeError(env, "JARVIS_STT_BAD_ARGUMENT", "decode(search, Int16Array)");
   }
-  Napi::TypedArray ta = info[1].As<Napi::TypedArray>();
-  if (ta.TypedArrayType() != napi_int16_array) {
-    throw CodedTypeError(env, "JARVIS_STT_BAD_ARGUMENT", "decode expects an Int16Array of 16 kHz samples");
-  }
-  Napi::Int16Array pcm = ta.As<Napi::Int16Array>();
+  Napi::Int16Array pcm = SamplesArg(info, 1, "decode");
   bool fresh = false;
   if (info.Length() >= 3 && !info[2].IsUndefined()) {
     if (!info[2].IsBoolean()) throw CodedTypeError(env, "JARVIS_STT_BAD_ARGUMENT", "decode's third argument (fresh) must be a boolean");
     fresh = info[2].As<Napi::Boolean>().Value();
   }
-  uint32_t nbest = 0;
-  if (info.Length() >= 4 && !info[3].IsUndefined()) {
-    if (!info[3].IsNumber()) throw CodedTypeError(env, "JARVIS_STT_BAD_ARGUMENT", "decode's fourth argument (nbest) must be a number");
-    double n = info[3].As<Napi::Number>().DoubleValue();
-    if (!(n >= 0 && n <= kMaxNbest) || n != static_cast<double>(static_cast<uint32_t>(n))) {
-      throw CodedError(env, "JARVIS_STT_BAD_ARGUMENT", "decode's nbest must be an integer from 0 to " + std::to_string(kMaxNbest));
-    }
-    nbest = static_cast<uint32_t>(n);
-  }
+  uint32_t nbest = NbestArg(info, 3, "decode's fourth argument");
+  CheckIdle(env);
+  if (uttOpen_) throw CodedError(env, "JARVIS_STT_UTTERANCE_OPEN", "an utterance fed with startUtt is open on this decoder; end or abort it first");
   auto* worker = new DecodeWorker(env, this, Value(), info[0].As<Napi::String>().Utf8Value(), pcm.Data(), pcm.ElementLength(), fresh, nbest);
   Napi::Promise promise = worker->Promise();
   worker->Queue();
+  return promise;
+}
+
+// Samples per ps_process_raw call of a fed utterance (100 ms); feed's pieces should be whole multiples of it.
+static constexpr size_t kFeedBlock = 1600;
+
+// One step of an utterance fed as it arrives (thread pool): start, feed a piece, end (with the result) or abort.
+class StreamJob : public DecoderJob {
+ public:
+  enum class Kind { Start, Feed, End, Abort };
+  StreamJob(Napi::Env env, Decoder* decoder, Napi::Object keepAlive, Kind kind)
+      : DecoderJob(env, decoder, keepAlive), kind_(kind) {}
+
+  std::string search;
+  bool fresh = false;
+  std::vector<mfcc_t> prior;
+  std::vector<int16_t> samples;
+  uint32_t nbest = 0;
+
+  void Execute() override {
+    ps_decoder_t* ps = decoder_->ps();
+    if (ps == nullptr) return Fail("JARVIS_STT_ENGINE_CLOSED", "the decoder was freed");
+    feat_t* feat = ps_get_feat(ps);
+    cmn_t* cmn = feat != nullptr ? feat->cmn_struct : nullptr;
+    switch (kind_) {
+      case Kind::Start: {
+        if (ps_set_search(ps, search.c_str()) != 0) return Fail("JARVIS_STT_NO_SEARCH", "no search named '" + search + "'");
+        if (fresh && ps_start_stream(ps) < 0) return Fail("JARVIS_STT_DECODE_FAILED", "ps_start_stream failed");
+        Decoder::CmnSnapshot& snap = decoder_->cmnAtStart_;
+        snap.valid = cmn != nullptr;
+        if (cmn != nullptr) {
+          snap.mean.assign(cmn->cmn_mean, cmn->cmn_mean + cmn->veclen);
+          snap.sum.assign(cmn->sum, cmn->sum + cmn->veclen);
+          snap.nframe = cmn->nframe;
+        }
+        decoder_->fixedMean_ = prior;
+        if (!prior.empty()) {
+          // A given mean is applied as batch CMN applies its own: subtracted from every frame's cepstrum, which this
+          // job computes with a front end of the decoder's configuration and hands over with pocketsphinx's CMN off.
+          if (decoder_->streamFe_ == nullptr) decoder_->streamFe_ = fe_init_auto_r(ps_get_config(ps));
+          if (decoder_->streamFe_ == nullptr) return Fail("JARVIS_STT_DECODE_FAILED", "could not make a front end");
+          if (fresh || !decoder_->streamFeStarted_) fe_start_stream(decoder_->streamFe_);
+          decoder_->streamFeStarted_ = true;
+          fe_start_utt(decoder_->streamFe_);
+          if (feat != nullptr) feat->cmn = CMN_NONE;
+        }
+        if (ps_start_utt(ps) < 0) return Fail("JARVIS_STT_DECODE_FAILED", "ps_start_utt failed");
+        return;
+      }
+      case Kind::Feed:
+        if (!ProcessBlocks(ps)) return Fail("JARVIS_STT_DECODE_FAILED", "ps_process_raw failed");
+        return;
+      case Kind::End:
+        if (!ProcessBlocks(ps)) {
+          ps_end_utt(ps);
+          return Fail("JARVIS_STT_DECODE_FAILED", "ps_process_raw failed");
+        }
+        if (ps_end_utt(ps) < 0) return Fail("JARVIS_STT_DECODE_FAILED", "ps_end_utt failed");
+        result_.Collect(ps, nbest);
+        return;
+      case Kind::Abort: {
+        if (!decoder_->fixedMean_.empty()) {
+          std::vector<mfcc_t> last(fe_get_output_size(decoder_->streamFe_));
+          int32 nlast = 0;
+          fe_end_utt(decoder_->streamFe_, last.data(), &nlast);
+          // Its noise statistics heard the abandoned audio: the next utterance restarts them.
+          decoder_->streamFeStarted_ = false;
+        }
+        ps_end_utt(ps);
+        // Nothing of an abandoned utterance carries over: the live CMN goes back to where it was at its start.
+        const Decoder::CmnSnapshot& snap = decoder_->cmnAtStart_;
+        if (snap.valid && cmn != nullptr && static_cast<int32>(snap.mean.size()) == cmn->veclen) {
+          std::copy(snap.mean.begin(), snap.mean.end(), cmn->cmn_mean);
+          std::copy(snap.sum.begin(), snap.sum.end(), cmn->sum);
+          cmn->nframe = snap.nframe;
+        }
+        return;
+      }
+    }
+  }
+
+  void Settle() override {
+    if (kind_ == Kind::End) deferred_.Resolve(result_.ToJs(Env()));
+    else deferred_.Resolve(Env().Undefined());
+  }
+
+  void OnError(const Napi::Error& e) override {
+    // A start that failed leaves no utterance open; a failed feed or end ends it (the caller starts again).
+    if (kind_ != Kind::Abort) decoder_->uttOpen_ = false;
+    DecoderJob::OnError(e);
+  }
+
+ private:
+  // The samples in blocks of kFeedBlock (the last one shorter): live CMN moves its mean once per call after enough
+  // frames, so the same audio must reach pocketsphinx in the same calls however it was cut into pieces.
+  bool ProcessBlocks(ps_decoder_t* ps) {
+    const std::vector<mfcc_t>& mean = decoder_->fixedMean_;
+    if (!mean.empty()) return ProcessCepstra(ps, kind_ == Kind::End);
+    for (size_t at = 0; at < samples.size(); at += kFeedBlock) {
+      size_t n = std::min(kFeedBlock, samples.size() - at);
+      if (ps_process_raw(ps, samples.data() + at, n, FALSE, FALSE) < 0) return false;
+    }
+    return true;
+  }
+
+  // With a fixed mean: the samples through the job's front end, each frame less the mean, to the search. At the
+  // end, the front end's last partial frame too.
+  bool ProcessCepstra(ps_decoder_t* ps, bool last) {
+    fe_t* fe = decoder_->streamFe_;
+    const std::vector<mfcc_t>& mean = decoder_->fixedMean_;
+    int ncep = fe_get_output_size(fe);
+    if (static_cast<size_t>(ncep) != mean.size()) return false;
+    // Room for the piece's frames plus what the front end's voice activity detector may release at once (its
+    // pre-speech buffer, -vad_prespeech frames) and the end's last frame.
+    size_t cap = samples.size() / 160 + 256;
+    std::vector<mfcc_t> flat(cap * ncep);
+    std::vector<mfcc_t*> rows(cap);
+    for (size_t i = 0; i < cap; i++) rows[i] = flat.data() + i * ncep;
+    const int16* p = samples.data();
+    size_t left = samples.size();
+    // At most kCepBlock frames per call: sphinxbase's live feature buffer holds 256 frames, and a larger call can
+    // run past it when pocketsphinx has grown its feature buffer.
+    static constexpr int32 kCepBlock = 64;
+    auto submit = [&](int32 nfr) -> bool {
+      for (int32 f = 0; f < nfr; f++) for (int c = 0; c < ncep; c++) rows[f][c] -= mean[c];
+      for (int32 at = 0; at < nfr; at += kCepBlock) {
+        if (ps_process_cep(ps, rows.data() + at, std::min(kCepBlock, nfr - at), FALSE, FALSE) < 0) return false;
+      }
+      return true;
+    };
+    while (left > 0) {
+      int32 nfr = static_cast<int32>(cap);
+      size_t before = left;
+      if (fe_process_frames(fe, &p, &left, rows.data(), &nfr, nullptr) < 0) return false;
+      if (!submit(nfr)) return false;
+      if (left == before && nfr == 0) break;
+    }
+    if (last) {
+      int32 nlast = 0;
+      fe_end_utt(fe, rows[0], &nlast);
+      if (!submit(nlast)) return false;
+    }
+    return true;
+  }
+
+  Kind kind_;
+  UttResult result_;
+};
+
+// startUtt(search, fresh?, cmnPrior?) → Promise<void>: opens an utterance that is fed in pieces (feed) and ended with
+// endUtt (its result) or abortUtt. Pieces get live CMN, which starts from the decoder's running cepstral mean, or
+// from `cmnPrior` (a Float32Array of the model's cepstrum length) when given; `fresh` resets the front end's stream
+// state first, as for decode.
+Napi::Value Decoder::StartUtt(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  CheckOpen(env);
+  if (info.Length() < 1 || !info[0].IsString()) throw CodedTypeError(env, "JARVIS_STT_BAD_ARGUMENT", "startUtt(search, fresh?, cmnPrior?)");
+  bool fresh = false;
+  if (info.Length() >= 2 && !info[1].IsUndefined()) {
+    if (!info[1].IsBoolean()) throw CodedTypeError(env, "JARVIS_STT_BAD_ARGUMENT", "startUtt's second argument (fresh) must be a boolean");
+    fresh = info[1].As<Napi::Boolean>().Value();
+  }
+  std::vector<mfcc_t> prior;
+  if (info.Length() >= 3 && !info[2].IsUndefined() && !info[2].IsNull()) {
+    feat_t* feat = ps_get_feat(ps_);
+    int32 veclen = feat != nullptr && feat->cmn_struct != nullptr ? feat->cmn_struct->veclen : 0;
+    if (!info[2].IsTypedArray() || info[2].As<Napi::TypedArray>().TypedArrayType() != napi_float32_array ||
+        static_cast<int32>(info[2].As<Napi::Float32Array>().ElementLength()) != veclen || veclen == 0) {
+      throw CodedTypeError(env, "JARVIS_STT_BAD_ARGUMENT", "startUtt's cmnPrior must be a Float32Array of " + std::to_string(veclen) + " values");
+    }
+    Napi::Float32Array a = info[2].As<Napi::Float32Array>();
+    for (size_t i = 0; i < a.ElementLength(); i++) {
+      if (!std::isfinite(a[i])) throw CodedError(env, "JARVIS_STT_BAD_ARGUMENT", "startUtt's cmnPrior must be finite");
+      prior.push_back(a[i]);
+    }
+  }
+  CheckIdle(env);
+  if (uttOpen_) throw CodedError(env, "JARVIS_STT_UTTERANCE_OPEN", "an utterance is already open on this decoder; end or abort it first");
+  auto* job = new StreamJob(env, this, Value(), StreamJob::Kind::Start);
+  job->search = info[0].As<Napi::String>().Utf8Value();
+  job->fresh = fresh;
+  job->prior = std::move(prior);
+  uttOpen_ = true;
+  Napi::Promise promise = job->Promise();
+  job->Queue();
+  return promise;
+}
+
+// feed(Int16Array) → Promise<void>: the next piece of the open utterance, decoded on the pool in blocks of 1,600
+// samples. Pieces must be fed one after the other (the next once the previous settled); a piece that is a whole
+// number of blocks keeps the result independent of how the audio was cut (see StreamJob::ProcessBlocks).
+Napi::Value Decoder::Feed(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  CheckOpen(env);
+  Napi::Int16Array pcm = SamplesArg(info, 0, "feed");
+  if (!uttOpen_) throw CodedError(env, "JARVIS_STT_NO_UTTERANCE", "feed without an open utterance (startUtt first; after endUtt or abortUtt it is closed)");
+  CheckIdle(env);
+  auto* job = new StreamJob(env, this, Value(), StreamJob::Kind::Feed);
+  job->samples.assign(pcm.Data(), pcm.Data() + pcm.ElementLength());
+  Napi::Promise promise = job->Promise();
+  job->Queue();
+  return promise;
+}
+
+// endUtt(tail?: Int16Array, nbest?) → Promise<result as decode's>: feeds the last piece, ends the utterance and reads
+// its result.
+Napi::Value Decoder::EndUtt(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  CheckOpen(env);
+  std::vector<int16_t> tail;
+  if (info.Length() >= 1 && !info[0].IsUndefined() && !info[0].IsNull()) {
+    Napi::Int16Array pcm = SamplesArg(info, 0, "endUtt");
+    tail.assign(pcm.Data(), pcm.Data() + pcm.ElementLength());
+  }
+  uint32_t nbest = NbestArg(info, 1, "endUtt's second argument");
+  if (!uttOpen_) throw CodedError(env, "JARVIS_STT_NO_UTTERANCE", "endUtt without an open utterance (startUtt first; it may have ended already)");
+  CheckIdle(env);
+  auto* job = new StreamJob(env, this, Value(), StreamJob::Kind::End);
+  job->samples = std::move(tail);
+  job->nbest = nbest;
+  uttOpen_ = false;
+  Napi::Promise promise = job->Promise();
+  job->Queue();
+  return promise;
+}
+
+// abortUtt() → Promise<void>: ends the open utterance without a result and puts the live CMN back where it was at
+// startUtt. Without an open utterance it does nothing.
+Napi::Value Decoder::AbortUtt(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  CheckOpen(env);
+  if (!uttOpen_) {
+    Napi::Promise::Deferred done = Napi::Promise::Deferred::New(env);
+    done.Resolve(env.Undefined());
+    return done.Promise();
+  }
+  CheckIdle(env);
+  auto* job = new StreamJob(env, this, Value(), StreamJob::Kind::Abort);
+  uttOpen_ = false;
+  Napi::Promise promise = job->Promise();
+  job->Queue();
   return promise;
 }
 

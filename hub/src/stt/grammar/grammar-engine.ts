@@ -23,6 +23,18 @@ interface NativeDecoder {
   lookupWord(word: string): string | null;
   addWord(word: string, phones: string): void;
   decode(search: string, pcm: Int16Array, fresh?: boolean, nbest?: number): Promise<DecodeResult>;
+  /** Opens an utterance fed in pieces (live CMN from `cmnPrior` when given, else the decoder's running mean). */
+  startUtt(search: string, fresh?: boolean, cmnPrior?: Float32Array | null): Promise<void>;
+  /** The next piece of the open utterance; one at a time, in order. */
+  feed(pcm: Int16Array): Promise<void>;
+  /** The last piece, then the utterance's result. */
+  endUtt(tail?: Int16Array, nbest?: number): Promise<DecodeResult>;
+  /** Ends the open utterance without a result; its live CMN update is undone. */
+  abortUtt(): Promise<void>;
+  /** The live cepstral mean the next fed utterance starts from. */
+  cmnMean(): Float32Array | null;
+  /** The cepstral mean batch CMN would take of this audio (a front end of its own). */
+  cepMean(pcm: Int16Array): Float32Array | null;
   free(): void;
 }
 interface PocketsphinxAddon { Decoder: new (args: string[]) => NativeDecoder }
@@ -201,7 +213,106 @@ export interface GrammarEngineOptions {
   compileOffThread?: boolean;
   /** Ways of saying a target besides names and "<place> <kind>" (see {@link TargetForms}; default {@link DEFAULT_TARGET_FORMS}). */
   targetForms?: TargetForms;
+  /**
+   * Decoder pairs (command + phone loop) kept for utterances decoded while they are spoken ({@link GrammarEngine.stream}),
+   * each leased by one utterance at a time; a stream that finds none free is decoded whole at its end, as
+   * `transcribe` does (default {@link DEFAULT_STREAM_DECODERS}; 0: every stream is decoded at its end).
+   */
+  streamDecoders?: number;
+  /** Where a streamed utterance's live CMN starts (see {@link StreamCmn}; default {@link DEFAULT_STREAM_CMN}). */
+  streamCmn?: StreamCmn;
+  /**
+   * A streamed utterance the engine declines is decoded again whole, with the model's batch CMN, and that answer
+   * stands (`declined`), or the streamed answer stands (`never`). Default {@link DEFAULT_STREAM_REDO}.
+   */
+  streamRedo?: 'declined' | 'never';
+  /** `streamCmn: 'prefix'`: audio (ms) whose mean starts the live CMN (default {@link DEFAULT_STREAM_PRIME_MS}). */
+  streamPrimeMs?: number;
+  /** `streamCmn: 'prefix'`: largest {@link Transcript.cmnShift} whose streamed answer stands (default {@link DEFAULT_STREAM_MAX_SHIFT}). */
+  streamMaxShift?: number;
   logger?: Logger;
+}
+
+/** Samples the binding hands pocketsphinx per call of a streamed utterance (its kFeedBlock, 100 ms). */
+const FEED_BLOCK = 1600;
+
+/** See {@link GrammarEngineOptions.streamDecoders}. */
+export const DEFAULT_STREAM_DECODERS = 1;
+
+/**
+ * A whole utterance gets the model's batch CMN (the mean of its own frames); one fed in pieces cannot, and gets live
+ * CMN: each frame less a running mean. `init` starts that mean at the model's `-cmninit` for every utterance (the
+ * result depends on the audio alone); `carry` keeps pocketsphinx's running mean from the pair's previous utterances;
+ * `prefix` waits for the utterance's first {@link GrammarEngineOptions.streamPrimeMs} and starts from their own mean
+ * (what batch CMN would take of them), then decodes from the utterance's start. At the end the utterance's whole mean
+ * is compared with it ({@link Transcript.cmnShift}): beyond {@link GrammarEngineOptions.streamMaxShift} the utterance
+ * is decoded again whole. Measured on the TUNE half (hub/src/stt/README.md): `init` and `carry` lost most right
+ * hearings (the espeak voices' c0 mean sits 10–35 above `-cmninit`); with the utterance's own mean a stream hears
+ * what the batch decode hears.
+ */
+export type StreamCmn = 'init' | 'carry' | 'prefix';
+/** See {@link StreamCmn}. */
+export const DEFAULT_STREAM_CMN: StreamCmn = 'prefix';
+/** See {@link GrammarEngineOptions.streamPrimeMs}. */
+export const DEFAULT_STREAM_PRIME_MS = 1000;
+/** See {@link GrammarEngineOptions.streamMaxShift}. */
+export const DEFAULT_STREAM_MAX_SHIFT = Infinity;
+/** See {@link GrammarEngineOptions.streamRedo}. */
+export const DEFAULT_STREAM_REDO: 'declined' | 'never' = 'declined';
+
+/** What the engine's streams did since start (the voice status and the hot-path benchmark read it). */
+export interface GrammarStreamStats {
+  /** Decoded as they were spoken, on a leased decoder pair. */
+  streamed: number;
+  /** No pair was free (or streaming is off): decoded whole at the end. */
+  buffered: number;
+  /** Streamed, declined, and decoded again whole (`streamRedo: 'declined'`). */
+  redone: number;
+  /** Streamed with a live CMN too far from the utterance's own mean, and decoded again whole. */
+  shifted: number;
+  /** Abandoned (a mute): nothing of them kept. */
+  aborted: number;
+}
+
+/** One decoder pair for streamed utterances: leased by one utterance at a time, never two interleaved. */
+class DecoderPair {
+  private leased = false;
+  /** The last calls of the previous lease still on the pool (an abort): the next lease's calls come after them. */
+  settled: Promise<unknown> = Promise.resolve();
+  private readonly waiters: Array<() => void> = [];
+  constructor(readonly decoder: NativeDecoder, readonly loop: NativeDecoder, readonly cmnInit: Float32Array | null) {}
+
+  tryLease(): boolean {
+    if (this.leased) return false;
+    this.leased = true;
+    return true;
+  }
+
+  lease(): Promise<void> {
+    if (this.tryLease()) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  release(): void {
+    const next = this.waiters.shift();
+    if (next) next();
+    else this.leased = false;
+  }
+}
+
+function concatPcm(parts: readonly Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of parts) { out.set(c, at); at += c.length; }
+  return out;
+}
+
+/** Both decoders of a pair at once; waits for both before failing, so neither is left running when the caller goes on. */
+async function both<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> {
+  const [x, y] = await Promise.allSettled([a, b]);
+  if (x.status === 'rejected') throw x.reason;
+  if (y.status === 'rejected') throw y.reason;
+  return [x.value, y.value];
 }
 
 /** What changed when the grammar was rebuilt. */
@@ -240,6 +351,11 @@ export class GrammarEngine implements SttEngine, Component {
   private readonly trailing: ReadonlySet<string>;
   /** Compiles grammars on a worker thread, so a registry change does not stall the event loop (audio ingest). */
   private compiler: GrammarCompiler | undefined;
+  /** Decoder pairs for streamed utterances ({@link GrammarEngineOptions.streamDecoders}). */
+  private pairs: DecoderPair[] = [];
+  /** Aborts of the streams open now (stop() ends them). */
+  private readonly openStreams = new Set<() => void>();
+  private readonly streams: GrammarStreamStats = { streamed: 0, buffered: 0, redone: 0, shifted: 0, aborted: 0 };
 
   constructor(private readonly options: GrammarEngineOptions = {}) {
     this.log = options.logger ?? silentLogger();
@@ -259,18 +375,33 @@ export class GrammarEngine implements SttEngine, Component {
     } catch (err) {
       throw new SttError('JARVIS_STT_ENGINE_INIT', `pocketsphinx could not load ${dir} (Debian package pocketsphinx-en-us): ${(err as Error).message}`, { cause: err });
     }
+    const made: NativeDecoder[] = [decoder];
+    const makeLoop = (): NativeDecoder => {
+      const loop = new addon.Decoder(args);
+      made.push(loop);
+      for (const p of PHONES) loop.addWord(`gbg_${p.toLowerCase()}`, p);
+      loop.setJsgf('loop', `#JSGF V1.0;\ngrammar loop;\npublic <loop> = ( ${PHONES.map((p) => `gbg_${p.toLowerCase()}`).join(' | ')} )+;\n`);
+      return loop;
+    };
+    const pairs: DecoderPair[] = [];
     try {
       // The phone loop gets a decoder of its own so both passes run at once on the thread pool: the
       // rejection pass then costs no wall time on a multi-core box (it used to double the decode).
-      loopDecoder = new addon.Decoder(args);
-      for (const p of PHONES) loopDecoder.addWord(`gbg_${p.toLowerCase()}`, p);
-      loopDecoder.setJsgf('loop', `#JSGF V1.0;\ngrammar loop;\npublic <loop> = ( ${PHONES.map((p) => `gbg_${p.toLowerCase()}`).join(' | ')} )+;\n`);
+      loopDecoder = makeLoop();
+      // Never on the hot path: every decoder a stream may lease is made here (ps_init loads the model).
+      for (let i = 0; i < Math.max(0, Math.floor(this.options.streamDecoders ?? DEFAULT_STREAM_DECODERS)); i++) {
+        const command = new addon.Decoder(args);
+        made.push(command);
+        // Before any utterance the running mean is the model's -cmninit: what `streamCmn: 'init'` starts every utterance from.
+        pairs.push(new DecoderPair(command, makeLoop(), command.cmnMean()));
+      }
     } catch (err) {
-      decoder.free();
+      for (const d of made) d.free();
       throw new SttError('JARVIS_STT_ENGINE_INIT', `pocketsphinx could not load ${dir} (Debian package pocketsphinx-en-us): ${(err as Error).message}`, { cause: err });
     }
     this.decoder = decoder;
     this.loopDecoder = loopDecoder;
+    this.pairs = pairs;
     // On the queue: the grammar is loaded on the thread pool, and no utterance may be decoded meanwhile.
     await this.queue.run(async () => {
       await this.rebuild(this.names);
@@ -278,8 +409,22 @@ export class GrammarEngine implements SttEngine, Component {
         // Never on the hot path: once here, so the first command is not decoded from the front end's blank state.
         const warm = warmUpSamples();
         await Promise.all([decoder.decode('command', warm, true).catch(() => undefined), loopDecoder.decode('loop', warm, true)]);
+        // The stream pairs warm up the way they decode: fed, with live CMN.
+        await Promise.all(pairs.map((p) => this.warmPair(p, true)));
       }
     });
+  }
+
+  /** Decodes the warm-up noise on a pair as a streamed utterance (its front end then starts where a quiet tail leaves it). */
+  private async warmPair(pair: DecoderPair, fresh: boolean): Promise<void> {
+    const warm = warmUpSamples();
+    await both(pair.decoder.startUtt('command', fresh, pair.cmnInit), pair.loop.startUtt('loop', fresh, pair.cmnInit));
+    await both(pair.decoder.endUtt(warm).catch(() => undefined), pair.loop.endUtt(warm));
+  }
+
+  /** What the engine's streams did since start. */
+  get streamStats(): GrammarStreamStats {
+    return { ...this.streams };
   }
 
   private get consensus(): ConsensusOptions {
@@ -307,10 +452,19 @@ export class GrammarEngine implements SttEngine, Component {
     if (!decoder) return;
     this.decoder = undefined;
     this.loopDecoder = undefined;
+    const pairs = this.pairs;
+    this.pairs = [];
+    for (const abort of [...this.openStreams]) abort();
     await this.queue.run(async () => {
       decoder.free();
       loopDecoder?.free();
     });
+    for (const pair of pairs) {
+      await pair.lease();
+      await pair.settled;
+      pair.decoder.free();
+      pair.loop.free();
+    }
     const compiler = this.compiler;
     this.compiler = undefined;
     await compiler?.close();
@@ -354,7 +508,7 @@ export class GrammarEngine implements SttEngine, Component {
         throw err instanceof TemplateError ? fromNativeError(err, 'JARVIS_STT_BAD_GRAMMAR') : err;
       }
     };
-    let compiled = await compile(source);
+    const compiled = await compile(source);
     const pronounce = this.options.pronouncer ?? espeakPronouncer;
     const pronounced: Record<string, string> = {};
     const unknown: string[] = [];
@@ -369,6 +523,28 @@ export class GrammarEngine implements SttEngine, Component {
         unknown.push(word);
       }
     }
+    // The stream pairs' command decoders get the same words and grammars, each while no utterance holds it.
+    const pairs = this.pairs;
+    for (const pair of pairs) {
+      await pair.lease();
+      await pair.settled;
+    }
+    try {
+      for (const pair of pairs) {
+        for (const [word, phones] of Object.entries(pronounced)) if (pair.decoder.lookupWord(word) === null) pair.decoder.addWord(word, phones);
+      }
+      return await this.loadGrammars(decoder, pairs, names, source, compiled, compile, pronounced, unknown);
+    } finally {
+      for (const pair of pairs) pair.release();
+    }
+  }
+
+  private async loadGrammars(
+    decoder: NativeDecoder, pairs: readonly DecoderPair[], names: GrammarNames, source: GrammarSource, first: CompiledGrammar,
+    compile: (src: GrammarSource) => Promise<CompiledGrammar>, pronounced: Record<string, string>, unknown: string[],
+  ): Promise<GrammarBuildReport> {
+    let compiled = first;
+    const sourceFor = (n: GrammarNames): GrammarSource => grammarSource(this.options, n);
     const homophones = templateHomophones(source, (w) => (unknown.includes(w) ? null : decoder.lookupWord(w)));
     // Names with unpronounceable words are left out rather than failing the whole grammar.
     const bad = new Set(unknown);
@@ -384,7 +560,7 @@ export class GrammarEngine implements SttEngine, Component {
       try {
         // The minimal automaton, not the JSGF: same sentences, ~30× fewer states, ~10× less CPU (fsg.ts). Built on the
         // thread pool (ps_set_fsg takes ~0.5–1.5 s for the hub's grammar); the queue keeps decodes off it meanwhile.
-        await decoder.loadFsg(search, fsg);
+        await Promise.all([decoder, ...pairs.map((p) => p.decoder)].map((d) => d.loadFsg(search, fsg)));
       } catch (err) {
         throw fromNativeError(err, 'JARVIS_STT_BAD_GRAMMAR');
       }
@@ -431,84 +607,261 @@ export class GrammarEngine implements SttEngine, Component {
       const loopDecoder = this.loopDecoder;
       if (!decoder || !loopDecoder) throw new SttError('JARVIS_STT_ENGINE_CLOSED', 'grammar engine is not started');
       const started = performance.now();
-      const areaSearch = options.area ? this.areaSearches.get(areaKey(options.area)) : undefined;
-      const snr = estimateSnrDb(pcm16k);
-      const consensus = this.consensus;
-      const nbestSize = consensus.size > 0 ? Math.min(200, Math.floor(consensus.size)) : undefined;
-      let command: DecodeResult;
-      let loop: DecodeResult;
-      let search = areaSearch ?? 'command';
-      let verdict: ReturnType<GrammarEngine['judge']>;
-      let alternative: string | undefined;
-      try {
-        // Both passes at once (two decoders, two pool threads); the loop is wasted only when the
-        // grammar finds nothing, which costs CPU but no wall time.
-        const fresh = this.state === 'fresh';
-        const loopPass = loopDecoder.decode('loop', pcm, fresh);
-        loopPass.catch(() => undefined);
-        command = await decoder.decode(search, pcm, fresh, nbestSize);
-        loop = await loopPass;
-        verdict = this.judge(command, loop, snr);
-        if (!verdict.ok && areaSearch !== undefined) {
-          // The device's own area first; the whole home only when that declines (issue 14).
-          search = 'command';
-          command = await decoder.decode(search, pcm, fresh, nbestSize);
-          verdict = this.judge(command, loop, snr);
-        }
-        if (this.options.secondOpinion !== false && command.hyp?.trim() && Number.isFinite(verdict.margin)) {
-          const words = command.hyp.trim().split(/\s+/);
-          const near = this.walkers.get(search)?.neighbours(words, MAX_NEIGHBOURS) ?? [];
-          if (near.length > 0) {
-            // A search of a few sentences, not a decoder: cheap to set on the hot path.
-            decoder.setFsg('second', sentencesFsg([words, ...near]));
-            const again = (await decoder.decode('second', pcm, this.state === 'fresh')).hyp?.trim() ?? '';
-            if (again !== words.join(' ')) alternative = again;
-          }
-        }
-      } catch (err) {
-        throw fromNativeError(err, 'JARVIS_STT_DECODE_FAILED');
-      }
-      const decodeMs = performance.now() - started;
-      const timings = { queueMs: started - queued, decodeMs, totalMs: performance.now() - queued };
-      const { margin, wordMargin, minMargin } = verdict;
-      const bestPath = command.hyp?.trim() ?? '';
-      const nbest = nbestSize === undefined ? undefined : this.nbestOf(command, search, consensus.scale);
-      const voted = nbest !== undefined && bestPath !== '' && this.options.actionOf
-        ? actionConsensus(bestPath.replace(/\s+/g, ' '), nbest, this.options.actionOf, options.area, consensus) : undefined;
-      const text = voted?.changed ? voted.text : bestPath;
-      const nbestFields = {
-        ...(Number.isFinite(snr) ? { snrDb: snr } : {}),
-        ...(nbest !== undefined ? { nbest } : {}), ...(voted ? { agreement: voted.agreement } : {}), ...(voted?.changed ? { bestPath } : {}),
-      };
-      const grammar = search === 'command' ? 'home' as const : 'area' as const;
-      const secondOpinion = alternative === undefined ? {} : { alternative };
-      if (!verdict.ok || alternative !== undefined) {
-        return {
-          text: '', confidence: 0, segments: [], engine: 'grammar', timings, rejected: 'out-of-grammar', grammar,
-          ...(Number.isFinite(margin) ? { margin, wordMargin } : {}), ...(text !== '' ? { candidate: text } : {}), ...secondOpinion, ...nbestFields,
-        };
-      }
-      // Maps the margin onto 0.5..1: at the threshold a result is a coin toss, 8 above it is certain.
-      const confidence = Math.min(1, 0.5 + (margin - minMargin) / 16);
-      const endMs = (pcm.length / 16);
-      const continues = this.walkers.get(search)?.continues(text.split(/\s+/), this.trailing) ?? true;
-      return { text, confidence, segments: [{ text, startMs: 0, endMs, confidence }], engine: 'grammar', timings, margin, wordMargin, continues, grammar, ...nbestFields };
+      return this.decodeWhole(decoder, loopDecoder, pcm16k, pcm, options, queued, started);
     });
   }
 
+  /** The search a device's speech is decoded against first: its area's grammar when there is one, else the home's. */
+  private firstSearch(options: TranscribeOptions): { search: string; areaSearch: string | undefined } {
+    const areaSearch = options.area ? this.areaSearches.get(areaKey(options.area)) : undefined;
+    return { search: areaSearch ?? 'command', areaSearch };
+  }
+
+  private get nbestSize(): number | undefined {
+    const consensus = this.consensus;
+    return consensus.size > 0 ? Math.min(200, Math.floor(consensus.size)) : undefined;
+  }
+
+  /** A whole utterance on `decoder` and `loopDecoder` (the model's batch CMN), then {@link finish}. */
+  private async decodeWhole(
+    decoder: NativeDecoder, loopDecoder: NativeDecoder, pcm16k: Float32Array, pcm: Int16Array, options: TranscribeOptions, queued: number, started: number,
+  ): Promise<Transcript> {
+    const { search, areaSearch } = this.firstSearch(options);
+    let command: DecodeResult;
+    let loop: DecodeResult;
+    try {
+      // Both passes at once (two decoders, two pool threads); the loop is wasted only when the
+      // grammar finds nothing, which costs CPU but no wall time.
+      const fresh = this.state === 'fresh';
+      const loopPass = loopDecoder.decode('loop', pcm, fresh);
+      loopPass.catch(() => undefined);
+      command = await decoder.decode(search, pcm, fresh, this.nbestSize);
+      loop = await loopPass;
+    } catch (err) {
+      throw fromNativeError(err, 'JARVIS_STT_DECODE_FAILED');
+    }
+    return this.finish(decoder, command, loop, pcm16k, pcm, search, areaSearch, options, queued, started);
+  }
+
+  /**
+   * From the two passes' results to the transcript: the acceptance rule, the whole home when the area's grammar
+   * declined, the second opinion (both decoded whole on `decoder`), the N-best list.
+   */
+  private async finish(
+    decoder: NativeDecoder, first: DecodeResult, loop: DecodeResult, pcm16k: Float32Array, pcm: Int16Array, firstSearch: string,
+    areaSearch: string | undefined, options: TranscribeOptions, queued: number, started: number,
+  ): Promise<Transcript> {
+    const snr = estimateSnrDb(pcm16k);
+    const consensus = this.consensus;
+    const nbestSize = this.nbestSize;
+    let command = first;
+    let search = firstSearch;
+    let verdict: ReturnType<GrammarEngine['judge']>;
+    let alternative: string | undefined;
+    try {
+      verdict = this.judge(command, loop, snr);
+      const fresh = this.state === 'fresh';
+      if (!verdict.ok && areaSearch !== undefined && search === areaSearch) {
+        // The device's own area first; the whole home only when that declines (issue 14).
+        search = 'command';
+        command = await decoder.decode(search, pcm, fresh, nbestSize);
+        verdict = this.judge(command, loop, snr);
+      }
+      if (this.options.secondOpinion !== false && command.hyp?.trim() && Number.isFinite(verdict.margin)) {
+        const words = command.hyp.trim().split(/\s+/);
+        const near = this.walkers.get(search)?.neighbours(words, MAX_NEIGHBOURS) ?? [];
+        if (near.length > 0) {
+          // A search of a few sentences, not a decoder: cheap to set on the hot path.
+          decoder.setFsg('second', sentencesFsg([words, ...near]));
+          const again = (await decoder.decode('second', pcm, fresh)).hyp?.trim() ?? '';
+          if (again !== words.join(' ')) alternative = again;
+        }
+      }
+    } catch (err) {
+      throw fromNativeError(err, 'JARVIS_STT_DECODE_FAILED');
+    }
+    const decodeMs = performance.now() - started;
+    const timings = { queueMs: started - queued, decodeMs, totalMs: performance.now() - queued };
+    const { margin, wordMargin, minMargin } = verdict;
+    const bestPath = command.hyp?.trim() ?? '';
+    const nbest = nbestSize === undefined ? undefined : this.nbestOf(command, search, consensus.scale);
+    const voted = nbest !== undefined && bestPath !== '' && this.options.actionOf
+      ? actionConsensus(bestPath.replace(/\s+/g, ' '), nbest, this.options.actionOf, options.area, consensus) : undefined;
+    const text = voted?.changed ? voted.text : bestPath;
+    const nbestFields = {
+      ...(Number.isFinite(snr) ? { snrDb: snr } : {}),
+      ...(nbest !== undefined ? { nbest } : {}), ...(voted ? { agreement: voted.agreement } : {}), ...(voted?.changed ? { bestPath } : {}),
+    };
+    const grammar = search === 'command' ? 'home' as const : 'area' as const;
+    const secondOpinion = alternative === undefined ? {} : { alternative };
+    if (!verdict.ok || alternative !== undefined) {
+      return {
+        text: '', confidence: 0, segments: [], engine: 'grammar', timings, rejected: 'out-of-grammar', grammar,
+        ...(Number.isFinite(margin) ? { margin, wordMargin } : {}), ...(text !== '' ? { candidate: text } : {}), ...secondOpinion, ...nbestFields,
+      };
+    }
+    // Maps the margin onto 0.5..1: at the threshold a result is a coin toss, 8 above it is certain.
+    const confidence = Math.min(1, 0.5 + (margin - minMargin) / 16);
+    const endMs = (pcm.length / 16);
+    const continues = this.walkers.get(search)?.continues(text.split(/\s+/), this.trailing) ?? true;
+    return { text, confidence, segments: [{ text, startMs: 0, endMs, confidence }], engine: 'grammar', timings, margin, wordMargin, continues, grammar, ...nbestFields };
+  }
+
+  /**
+   * An utterance decoded while it is spoken: each pushed piece is fed, in order, to a leased decoder pair (command
+   * search and phone loop) on the thread pool, so at `end()` only the last piece, the end of the utterance and the
+   * checks after it remain (issue 14's hot path). One utterance per pair, never two interleaved; with no pair free the
+   * audio is kept and decoded whole at the end, as `transcribe` does. `abort()` (a mute) drops the audio and the
+   * decoder's utterance, and undoes its CMN update: nothing of it is kept.
+   */
   stream(options: StreamOptions = {}): TranscriptStream {
-    // A grammar result is only meaningful for the whole utterance: buffer, decode once at the end.
+    const pair = this.decoder ? this.pairs.find((p) => p.tryLease()) : undefined;
+    if (!pair) return this.bufferedStream(options);
+    this.streams.streamed++;
+    const queued = performance.now();
+    const chunks: Float32Array[] = [];
+    let pending: Float32Array[] = [];
+    let state: 'open' | 'ended' | 'aborted' = 'open';
+    let failed: unknown;
+    let feeding = false;
+    let released = false;
+    const release = (): void => {
+      if (released) return;
+      released = true;
+      this.openStreams.delete(abort);
+      pair.release();
+    };
+    const fresh = this.state === 'fresh';
+    const { search, areaSearch } = this.firstSearch(options);
+    const cmn = this.options.streamCmn ?? DEFAULT_STREAM_CMN;
+    const primeSamples = Math.max(0, Math.round((this.options.streamPrimeMs ?? DEFAULT_STREAM_PRIME_MS) * 16));
+    let total = 0;
+    /** The live CMN's starting mean, once the utterance is started on the pair (`prefix`: of its first audio). */
+    let prior: Float32Array | null = null;
+    let begun = false;
+    let work: Promise<void> = Promise.resolve();
+    const begin = (): void => {
+      begun = true;
+      // `prefix`: the mean of exactly the first primeSamples (all of a shorter utterance), however the audio was cut.
+      prior = cmn === 'init' ? pair.cmnInit : cmn === 'prefix' ? pair.decoder.cepMean(floatToInt16(concatPcm(chunks).subarray(0, primeSamples))) : null;
+      const p = prior;
+      work = pair.settled.then(() => both(pair.decoder.startUtt(search, fresh, p), pair.loop.startUtt('loop', fresh, p)))
+        .then(() => undefined, (err: unknown) => { failed = err; });
+    };
+    const pump = (): void => {
+      if (feeding || state !== 'open' || failed !== undefined) return;
+      if (!begun) {
+        // `prefix`: the utterance waits for the audio whose mean starts its live CMN.
+        if (cmn === 'prefix' && total < primeSamples) return;
+        begin();
+      }
+      // Whole feed blocks only, the rest waits: the decoder then sees the same calls however the audio was cut.
+      const waiting = concatPcm(pending);
+      const whole = waiting.length - (waiting.length % FEED_BLOCK);
+      if (whole === 0) return;
+      feeding = true;
+      const piece = floatToInt16(waiting.subarray(0, whole));
+      pending = whole < waiting.length ? [waiting.slice(whole)] : [];
+      work = work.then(async () => {
+        if (failed !== undefined || state === 'aborted') return;
+        await both(pair.decoder.feed(piece), pair.loop.feed(piece));
+      }).catch((err: unknown) => { failed ??= err; }).finally(() => {
+        feeding = false;
+        pump();
+      });
+    };
+    const abort = (): void => {
+      if (state !== 'open') return;
+      state = 'aborted';
+      chunks.length = 0;
+      pending = [];
+      this.streams.aborted++;
+      // After whatever piece is on the pool: end the pair's utterances unread; their CMN update is undone.
+      if (!begun) return release();
+      // The pair is free at once; its next utterance starts after these (never two interleaved on one decoder).
+      pair.settled = work.then(() => Promise.allSettled([pair.decoder.abortUtt(), pair.loop.abortUtt()]));
+      release();
+    };
+    this.openStreams.add(abort);
+    return {
+      push: (samples) => {
+        if (state === 'aborted') return;
+        if (state === 'ended') throw new SttError('JARVIS_STT_NO_UTTERANCE', 'audio pushed after the stream ended');
+        assertPcm(samples);
+        const copy = samples.slice();
+        chunks.push(copy);
+        pending.push(copy);
+        total += copy.length;
+        pump();
+      },
+      end: async () => {
+        if (state !== 'open') throw new SttError('JARVIS_STT_ENGINE_CLOSED', 'stream already ended');
+        state = 'ended';
+        try {
+          // An utterance shorter than the priming audio starts now, from its own (whole) mean.
+          if (!begun) begin();
+          await work;
+          const all = concatPcm(chunks);
+          const pcm = floatToInt16(all);
+          const started = performance.now();
+          let t: Transcript | undefined;
+          if (failed === undefined && this.decoder) {
+            const tail = floatToInt16(concatPcm(pending));
+            pending = [];
+            let ended: [DecodeResult, DecodeResult] | undefined;
+            try {
+              ended = await both(pair.decoder.endUtt(tail, this.nbestSize), pair.loop.endUtt(tail));
+            } catch (err) {
+              failed = err;
+            }
+            const own = cmn === 'prefix' ? pair.decoder.cepMean(pcm) : null;
+            const start: Float32Array | null = prior;
+            const shift = own && start ? Math.hypot(...Array.from(own, (x, i) => x - (start[i] ?? 0))) : undefined;
+            if (ended) {
+              t = { ...(await this.finish(pair.decoder, ended[0], ended[1], all, pcm, search, areaSearch, options, queued, started)), decodedAs: 'stream' as const };
+              if (shift !== undefined) t.cmnShift = Math.round(shift * 100) / 100;
+            }
+            const redo = (this.options.streamRedo ?? DEFAULT_STREAM_REDO) === 'declined';
+            const shifted = shift !== undefined && shift > (this.options.streamMaxShift ?? DEFAULT_STREAM_MAX_SHIFT);
+            if (t && ((t.text === '' && redo) || shifted)) {
+              // Declined with live CMN, or its starting mean was far from the utterance's own: the whole utterance
+              // again with the model's batch CMN, and that answer stands.
+              // On the engine's own decoders (the pair is released first), exactly as `transcribe`.
+              if (shifted) this.streams.shifted++;
+              else this.streams.redone++;
+              release();
+              t = { ...(await this.transcribe(all, options)), ...(shift !== undefined ? { cmnShift: Math.round(shift * 100) / 100 } : {}), decodedAs: 'whole' as const };
+            }
+          }
+          if (t === undefined) {
+            if (failed !== undefined) {
+              this.log.warn({ err: failed }, 'a streamed utterance failed on its decoder; decoding it whole');
+              await Promise.allSettled([pair.decoder.abortUtt(), pair.loop.abortUtt()]);
+            }
+            release();
+            t = await this.transcribe(all, options);
+          }
+          options.onPartial?.({ committed: t.text, tentative: '' });
+          return t;
+        } finally {
+          release();
+        }
+      },
+      abort,
+    };
+  }
+
+  /** A stream with no decoder pair: the audio is kept and decoded whole at the end. */
+  private bufferedStream(options: StreamOptions): TranscriptStream {
+    this.streams.buffered++;
     const chunks: Float32Array[] = [];
     let closed = false;
     return {
-      push: (samples) => { if (!closed) { assertPcm(samples); chunks.push(samples); } },
+      push: (samples) => { if (!closed) { assertPcm(samples); chunks.push(samples.slice()); } },
       end: async () => {
         if (closed) throw new SttError('JARVIS_STT_ENGINE_CLOSED', 'stream already ended');
         closed = true;
-        const all = new Float32Array(chunks.reduce((n, c) => n + c.length, 0));
-        let at = 0;
-        for (const c of chunks) { all.set(c, at); at += c.length; }
-        const t = await this.transcribe(all, options);
+        const t = await this.transcribe(concatPcm(chunks), options);
         options.onPartial?.({ committed: t.text, tentative: '' });
         return t;
       },

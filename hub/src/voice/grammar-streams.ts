@@ -1,0 +1,210 @@
+import type { DeviceAudioChunk } from '../audio/index.js';
+import type { VoiceEvent } from '../core/index.js';
+import type { GrammarCommandStream, Transcript } from '../stt/index.js';
+
+/**
+ * How far behind the segmenter's position a command's stream is fed, ms. What the stream was fed must be the start
+ * of the audio the command is finally decoded on: an utterance that ends on silence is cut ~100 ms after its speech
+ * while the segmenter is already ~300 ms past it, so the stream stays further back than that.
+ */
+export const STREAM_HOLDBACK_MS = 250;
+/** Device audio kept to start a command's stream from its pre-roll (the segmenter opens a command 300 ms back). */
+const RING_MS = 3000;
+
+/** What the streams did since start (`GET /api/v1/voice`, the hot-path benchmark). */
+export interface GrammarStreamCounts {
+  /** Commands whose grammar decode began while they were spoken. */
+  started: number;
+  /** Streams whose answer was used (at a pause, or when the utterance closed). */
+  used: number;
+  /** Streams fed audio that was not the start of the command's own audio (a different cut): decoded whole instead. */
+  misaligned: number;
+  /** Dropped: a mute, the run ending without an utterance, or the speech going on after the pause that ended it. */
+  dropped: number;
+}
+
+interface DeviceAudio {
+  streamId: number;
+  sampleRate: number;
+  /** Hub ms of sample index 0 of the stream, as the front end anchors it (first chunk's arrival less its length). */
+  anchorWall: number;
+  anchorSample: number;
+  /** Recent audio as floats (as the front end converts it), by sample index since the anchor. */
+  pieces: Array<{ start: number; pcm: Float32Array }>;
+  end: number;
+}
+
+interface RunStream {
+  deviceId: string;
+  stream: GrammarCommandStream;
+  /** Sample index (since the anchor) of the stream's first sample, and of the next one to feed. */
+  start: number;
+  next: number;
+  /** What was fed, in order (checked against the command's audio before the answer is used). */
+  fed: Float32Array[];
+  fedLength: number;
+}
+
+/**
+ * Feeds each command's audio to the grammar while it is spoken (issue 14's hot path), from the device chunks the
+ * pipeline hands the front end, so at the command's pause or end only the last ~0.3 s is left to decode. Commands
+ * start at their trigger: the run's pre-roll (PTT, button, device wake) or where a hub-heard wake phrase ended. The
+ * answer is used only when what was fed is exactly the start of the audio the batch path would decode
+ * (`commandAudio`); otherwise the stream is dropped and the command is decoded whole, as before. 16 kHz devices only.
+ */
+export class GrammarStreams {
+  private readonly devices = new Map<string, DeviceAudio>();
+  private readonly runs = new Map<string, RunStream>();
+  /** Run id → hub ms of its audio's first sample (capture-start). */
+  private readonly captureStart = new Map<string, number>();
+  readonly counts: GrammarStreamCounts = { started: 0, used: 0, misaligned: 0, dropped: 0 };
+
+  constructor(
+    /** Opens the grammar's stream for a command of this device (undefined: the grammar is off). */
+    private readonly open: (deviceId: string) => GrammarCommandStream | undefined,
+    /** Hub ms up to which the front end's segmenter has taken this device's audio. */
+    private readonly position: (deviceId: string) => number | undefined,
+  ) {}
+
+  /** A device chunk, before the front end takes it (so a command that it starts finds it here). */
+  onChunk(chunk: DeviceAudioChunk): void {
+    if (chunk.sampleRate !== 16000) return;
+    let d = this.devices.get(chunk.deviceId);
+    if (!d || d.streamId !== chunk.streamId) {
+      d = {
+        streamId: chunk.streamId, sampleRate: chunk.sampleRate, anchorWall: chunk.receivedAt - (chunk.samples.length * 1000) / chunk.sampleRate,
+        anchorSample: chunk.timestamp, pieces: [], end: 0,
+      };
+      this.devices.set(chunk.deviceId, d);
+      this.dropDevice(chunk.deviceId);
+    }
+    const start = chunk.timestamp - d.anchorSample;
+    const pcm = new Float32Array(chunk.samples.length);
+    for (let i = 0; i < pcm.length; i++) pcm[i] = (chunk.samples[i] as number) / 32768;
+    d.pieces.push({ start, pcm });
+    d.end = Math.max(d.end, start + pcm.length);
+    const keepFrom = d.end - RING_MS * 16;
+    while (d.pieces.length > 0 && d.pieces[0]!.start + d.pieces[0]!.pcm.length < keepFrom) d.pieces.shift();
+  }
+
+  /** After the front end took a chunk: feed this device's open streams up to the holdback behind its segmenter. */
+  feed(deviceId: string): void {
+    const d = this.devices.get(deviceId);
+    if (!d || ![...this.runs.values()].some((s) => s.deviceId === deviceId)) return;
+    const at = this.position(deviceId);
+    if (at === undefined) return;
+    const upTo = Math.min(d.end, this.indexOf(d, at - STREAM_HOLDBACK_MS));
+    for (const s of this.runs.values()) {
+      if (s.deviceId !== deviceId || upTo <= s.next) continue;
+      const pcm = this.read(d, s.next, upTo);
+      if (!pcm) continue;
+      s.stream.push(pcm);
+      s.fed.push(pcm);
+      s.fedLength += pcm.length;
+      s.next = upTo;
+    }
+  }
+
+  /** Run events: a command's start opens its stream; a run that ends first drops it. */
+  onEvent(e: VoiceEvent): void {
+    if (e.type === 'capture-start') this.captureStart.set(e.runId, e.at);
+    else if (e.type === 'wake') this.begin(e);
+    else if (e.type === 'run-end') {
+      this.captureStart.delete(e.runId);
+      this.drop(e.runId);
+    }
+  }
+
+  /**
+   * The grammar's answer for a command whose audio (what the batch path would decode) is `pcm`: the rest is pushed
+   * and the stream ended. Undefined when the run has no stream or what it was fed is not the start of `pcm` (then it
+   * is dropped). The stream is consumed either way.
+   */
+  take(runId: string, pcm: Float32Array): Promise<{ transcript: Transcript; complete: boolean }> | undefined {
+    const s = this.runs.get(runId);
+    if (!s) return undefined;
+    this.runs.delete(runId);
+    if (!isPrefix(s.fed, s.fedLength, pcm)) {
+      this.counts.misaligned++;
+      s.stream.abort();
+      return undefined;
+    }
+    if (pcm.length > s.fedLength) s.stream.push(pcm.subarray(s.fedLength));
+    this.counts.used++;
+    return s.stream.end();
+  }
+
+  /** Whether the run has a stream open. */
+  has(runId: string): boolean {
+    return this.runs.has(runId);
+  }
+
+  /** The device was muted: its streams are dropped (nothing of them kept) and its recent audio forgotten. */
+  dropDevice(deviceId: string): void {
+    for (const [run, s] of this.runs) if (s.deviceId === deviceId) this.drop(run);
+    const d = this.devices.get(deviceId);
+    if (d) { d.pieces = []; }
+  }
+
+  /** Drops a run's stream, if it has one. */
+  drop(runId: string): void {
+    const s = this.runs.get(runId);
+    if (!s) return;
+    this.runs.delete(runId);
+    this.counts.dropped++;
+    s.stream.abort();
+  }
+
+  /** Every stream dropped (the pipeline stops). */
+  close(): void {
+    for (const run of [...this.runs.keys()]) this.drop(run);
+    this.devices.clear();
+    this.captureStart.clear();
+  }
+
+  private begin(e: VoiceEvent): void {
+    if (this.runs.has(e.runId)) return;
+    const d = this.devices.get(e.deviceId);
+    const audioStart = this.captureStart.get(e.runId);
+    if (!d || audioStart === undefined) return;
+    const base = this.indexOf(d, audioStart);
+    // A hub-heard wake phrase: the command starts where the phrase ended (commandAudio cuts there too).
+    const start = e.data?.['trigger'] === 'hub-wake' ? base + Math.max(0, Math.round((e.at - audioStart) * 16)) : base;
+    if (d.pieces.length === 0 || start < d.pieces[0]!.start || start > d.end) return;
+    const stream = this.open(e.deviceId);
+    if (!stream) return;
+    this.counts.started++;
+    this.runs.set(e.runId, { deviceId: e.deviceId, stream, start, next: start, fed: [], fedLength: 0 });
+    this.feed(e.deviceId);
+  }
+
+  /** Sample index (since the anchor) of hub time `ts`. */
+  private indexOf(d: DeviceAudio, ts: number): number {
+    return Math.round((ts - d.anchorWall) * (d.sampleRate / 1000));
+  }
+
+  /** Samples [from, to) of the device's recent audio, or undefined when part of it is not there (a gap). */
+  private read(d: DeviceAudio, from: number, to: number): Float32Array | undefined {
+    const out = new Float32Array(to - from);
+    let filled = 0;
+    for (const p of d.pieces) {
+      const a = Math.max(from, p.start);
+      const b = Math.min(to, p.start + p.pcm.length);
+      if (b <= a) continue;
+      out.set(p.pcm.subarray(a - p.start, b - p.start), a - from);
+      filled += b - a;
+    }
+    return filled === out.length ? out : undefined;
+  }
+}
+
+/** Whether the pieces (`length` samples in all) are exactly the first samples of `pcm`. */
+function isPrefix(pieces: readonly Float32Array[], length: number, pcm: Float32Array): boolean {
+  if (length > pcm.length) return false;
+  let at = 0;
+  for (const p of pieces) {
+    for (let i = 0; i < p.length; i++) if (p[i] !== pcm[at + i]) return false;
+    at += p.length;
+  }
+  return true;
+}

@@ -1,0 +1,170 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { CommandOrigin, CommandOutcome } from '../../src/voice/command-service.js';
+import { commandAudio, VoicePipeline, type SpeechLike } from '../../src/voice/voice-pipeline.js';
+import { STREAM_HOLDBACK_MS } from '../../src/voice/grammar-streams.js';
+import { deviceFeed } from './device-feed.js';
+import type { Transcript, TranscribeOptions } from '../../src/stt/engine.js';
+import type { GrammarCommandStream } from '../../src/stt/speech-service.js';
+import type { GrammarNames } from '../../src/stt/grammar/slots.js';
+import type { RaceResult } from '../../src/stt/racer.js';
+import type { Utterance } from '../../src/audio/index.js';
+import { VoiceRunStore } from '../../src/voice/run-store.js';
+import { fixtureToolsAvailable } from '../../../tests/fixtures/audio/index.js';
+import { voiceFixture } from '../../../tests/fixtures/voice/index.js';
+
+const DEVICE = 'aabbccdd';
+const tools = fixtureToolsAvailable();
+
+const transcript = (text: string): Transcript => ({ text, confidence: 0.9, segments: [], engine: 'grammar', timings: { queueMs: 0, decodeMs: 1, totalMs: 1 }, continues: false });
+
+/** One grammar stream as the pipeline drives it: what was pushed, in order, and how it ended. */
+interface Recorded {
+  options: TranscribeOptions | undefined;
+  pushes: Float32Array[];
+  aborted: boolean;
+  ended: boolean;
+  /** Pushes after the end or the abort (must stay 0). */
+  late: number;
+  answer: (t: Transcript) => void;
+}
+
+/** A speech part with a streaming grammar whose answers the test releases; it records every push. */
+class StreamingSpeech implements SpeechLike {
+  readonly name = 'streaming-speech';
+  readonly off: { whisper?: string; grammar?: string } = {};
+  readonly streams: Recorded[] = [];
+  readonly probes: Float32Array[] = [];
+  async start(): Promise<void> {}
+  async stop(): Promise<void> {}
+  async setNames(_names: GrammarNames): Promise<void> {}
+  command(_pcm: Float32Array, _options?: TranscribeOptions, grammarResult?: Promise<Transcript>): Promise<RaceResult> {
+    // The grammar answers (there is no whisper here).
+    return (grammarResult ?? Promise.resolve(transcript(''))).then((t) => ({ transcript: t, winner: 'grammar' as const }));
+  }
+  probe(pcm: Float32Array): Promise<{ transcript: Transcript; complete: boolean } | undefined> {
+    this.probes.push(pcm);
+    return Promise.resolve({ transcript: transcript(''), complete: false });
+  }
+  passive(): Promise<Transcript> {
+    return new Promise(() => undefined);
+  }
+  commandStream(options?: TranscribeOptions): GrammarCommandStream {
+    let answer: (t: Transcript) => void = () => undefined;
+    const answered = new Promise<Transcript>((resolve) => { answer = resolve; });
+    const rec: Recorded = { options, pushes: [], aborted: false, ended: false, late: 0, answer: (t) => answer(t) };
+    this.streams.push(rec);
+    return {
+      push: (pcm) => {
+        if (rec.ended || rec.aborted) rec.late++;
+        else rec.pushes.push(pcm.slice());
+      },
+      end: async () => {
+        rec.ended = true;
+        const t = await answered;
+        return { transcript: t, complete: t.text !== '' };
+      },
+      abort: () => { rec.aborted = true; },
+    };
+  }
+}
+
+function concat(parts: readonly Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) { out.set(p, at); at += p.length; }
+  return out;
+}
+
+function rig(speech: StreamingSpeech, utterances: Utterance[]) {
+  const { audio, mute, events, stream, press, muteNow } = deviceFeed(DEVICE);
+  const runs = new VoiceRunStore();
+  const handled: Array<{ text: string; origin: CommandOrigin }> = [];
+  const pipeline = new VoicePipeline({
+    frontEnd: { wake: { enabled: false } },
+    speech,
+    engine: 'auto',
+    passive: false,
+    subscribeAudio: (l) => (audio.add(l), () => void audio.delete(l)),
+    subscribeMute: (l) => (mute.add(l), () => void mute.delete(l)),
+    subscribeDeviceEvents: (l) => (events.add(l), () => void events.delete(l)),
+    isMuted: () => false,
+    handleCommand: async (text, origin) => {
+      handled.push({ text, origin });
+      const decision = { intent: 'HassTurnOn' as const, slots: {}, path: 'hot' as const, tier: 0 as const, confidence: 1, targets: ['light.kitchen'] };
+      return { decision, result: { ok: true, reply: 'Turned on the Kitchen Light.', calls: [] }, deviceId: origin.deviceId, area: 'Kitchen', replied: true, decidedAt: Date.now(), executedAt: Date.now() } satisfies CommandOutcome;
+    },
+    publishTranscript: () => undefined,
+    hasTranscriptListeners: () => false,
+    onEvent: (e) => runs.observe(e),
+  });
+  // The utterances the front end cuts (what the batch path would decode), seen beside the pipeline's own handling.
+  const original = (pipeline as unknown as { onUtterance(u: Utterance): void }).onUtterance.bind(pipeline);
+  (pipeline as unknown as { onUtterance(u: Utterance): void }).onUtterance = (u) => { utterances.push(u); original(u); };
+  return { pipeline, runs, handled, stream, press, muteNow };
+}
+
+let current: VoicePipeline | undefined;
+afterEach(async () => {
+  await current?.stop();
+  current = undefined;
+});
+
+describe.skipIf(!tools)('VoicePipeline with a grammar decoded while the command is spoken', () => {
+  const command = (): Int16Array => voiceFixture({ text: 'turn on the kitchen lights', leadMs: 400, tailMs: 900 }).samples;
+
+  it('feeds the command in order while it is spoken, ends it at the pause with exactly the audio the batch path would decode, and acts on that answer', async () => {
+    const speech = new StreamingSpeech();
+    const utterances: Utterance[] = [];
+    const r = rig(speech, utterances);
+    current = r.pipeline;
+    await r.pipeline.start();
+    // A device streams before its button is pressed: the command's pre-roll is there to start from.
+    r.stream(new Int16Array(16000));
+    r.stream(command(), r.press);
+    expect(speech.streams).toHaveLength(1);
+    const s = speech.streams[0]!;
+    // Ended at the pause (the answer is pending), and most of the command was fed before that.
+    expect(s.ended).toBe(true);
+    const fed = concat(s.pushes);
+    expect(s.pushes.length).toBeGreaterThan(10);
+    s.answer(transcript('turn on the kitchen lights'));
+    await r.pipeline.idle();
+    expect(speech.probes).toHaveLength(0);
+    expect(utterances).toHaveLength(1);
+    // Everything pushed, in order, is the command's audio up to the pause: the utterance (cut after the speech) is its start.
+    const u = utterances[0]!;
+    const cut = commandAudio(u);
+    expect(fed.length).toBeGreaterThanOrEqual(cut.length);
+    expect(Array.from(fed.subarray(0, cut.length))).toEqual(Array.from(cut));
+    // What was left for the end was the holdback and the pause, not the command.
+    expect(s.pushes.at(-1)!.length).toBeLessThan((STREAM_HOLDBACK_MS + 300) * 16);
+    expect(r.handled.map((h) => h.text)).toEqual(['turn on the kitchen lights']);
+    expect(r.pipeline.status().grammarStream).toMatchObject({ started: 1, used: 1, misaligned: 0, dropped: 0 });
+    expect(s.late).toBe(0);
+  });
+
+  it('a mute while the command is being spoken abandons its stream: never ended, nothing more pushed, nothing handled', async () => {
+    const speech = new StreamingSpeech();
+    const utterances: Utterance[] = [];
+    const r = rig(speech, utterances);
+    current = r.pipeline;
+    await r.pipeline.start();
+    const samples = command();
+    r.stream(new Int16Array(16000));
+    // The first second: the command has begun and its stream has been fed.
+    r.stream(samples.subarray(0, 16000), r.press);
+    expect(speech.streams).toHaveLength(1);
+    const s = speech.streams[0]!;
+    expect(s.pushes.length).toBeGreaterThan(0);
+    r.muteNow();
+    expect(s.aborted).toBe(true);
+    // Audio after the mute (the gate would drop it; here it reaches the pipeline anyway) starts no stream and feeds none.
+    r.stream(samples.subarray(16000));
+    await r.pipeline.idle();
+    expect(s.ended).toBe(false);
+    expect(s.late).toBe(0);
+    expect(r.handled).toEqual([]);
+    expect(r.runs.list().at(-1)!.reason).toBe('muted');
+    expect(r.pipeline.status().grammarStream).toMatchObject({ started: 1, used: 0, dropped: 1 });
+  });
+});
