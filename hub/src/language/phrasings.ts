@@ -190,6 +190,7 @@ export const haPhrasings: readonly CommandTemplate[] = [
   { intent: 'HassClimateSetTemperature', sentences: ['(crank|whack|knock|push|nudge) [the] (heat|heating|temperature|thermostat) (up|down) to {temperature} <degrees> [[in|on] {where}]'], domains: ['climate'], weak: true },
   { intent: 'HassSetVolumeRelative', sentences: ['(volume|sound|music) up (a bit|a little|a notch|a touch|slightly) [(in|on) {target}]'], slots: { volume_step: 10 }, domains: media, weak: true },
   { intent: 'HassSetVolumeRelative', sentences: ['(volume|sound|music) down (a bit|a little|a notch|a touch|slightly) [(in|on) {target}]'], slots: { volume_step: -10 }, domains: media, weak: true },
+  { intent: 'HassStartTimer', sentences: ['[<timer_ask>] [a] timer for [the|my] {timer_name} {duration}'], weak: true },
   { intent: 'HassRespond', sentences: ['(hi|hello|hey) there'], slots: { response: 'hello' }, weak: true },
   { intent: 'HassGetState', sentences: ['(is|are) there (a|an|one) {target} [still|currently|left] {state} [[in|on] {where}]'], weak: true },
 

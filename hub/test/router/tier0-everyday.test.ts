@@ -45,6 +45,7 @@ describe('tier 0: everyday phrasings', () => {
     ['stop the timer for a second', 'HassPauseTimer', {}],
     ['hold the timer a moment', 'HassPauseTimer', {}],
     ['hello there', 'HassRespond', { response: 'hello' }],
+    ['timer for the lasagne 40 minutes', 'HassStartTimer', { timer_name: 'lasagne', duration: 2400 }],
   ] as const)('%s', (text, intent, slots) => {
     expect(c.route(text)).toMatchObject({ intent, path: 'hot', slots });
   });
@@ -96,7 +97,7 @@ describe('tier 0: everyday phrasings', () => {
     // The volume, not the speaker's power.
     expect(c.route('turn the music up on the kitchen speaker')).toMatchObject({ intent: 'HassSetVolumeRelative' });
     // Remarks and people alone stay passive.
-    for (const text of ['we are back', 'bring the kids in', 'hi there how was your day', 'we are home early today', 'skip it he said', 'get the kids going', 'pop the kids on the bus', 'it is a bit dark outside']) {
+    for (const text of ['we are back', 'bring the kids in', 'hi there how was your day', 'we are home early today', 'skip it he said', 'get the kids going', 'pop the kids on the bus', 'it is a bit dark outside', 'how are the kids getting on']) {
       expect(c.route(text).path, text).not.toBe('hot');
     }
   });
