@@ -14,6 +14,8 @@
  * JARVIS_BENCH_STT_EVERY=n keeps every n-th sentence (default 1).
  * JARVIS_BENCH_STT_GRAMMAR=before runs the grammar as it was before issue 14's tuning (no second opinion, any target
  * for any template, the router's rule spellings and articles) for a before/after on the same audio.
+ * JARVIS_BENCH_STT_ACOUSTIC=DIR decodes with the adapted acoustic model in DIR (scripts/adapt-acoustic-model.ts --out DIR;
+ * JARVIS_BENCH_STT_ACOUSTIC_USE=mllr|map picks one of its fits); the figures' `data` names it.
  */
 import { existsSync } from 'node:fs';
 import { DEFAULT_SPHINX_MODEL, GrammarEngine } from '../hub/src/stt/grammar/grammar-engine.js';
@@ -26,6 +28,7 @@ import { sideSources, type Side } from '../tests/fixtures/voice/matrix.js';
 import { runMatrix, saveRecords, tally, type UtteranceRecord } from './stt-command-eval.js';
 import { distribution, type Benchmark, type Figure } from './lib.js';
 import { policyFigures } from './hearing-policy.js';
+import { BASE_ACOUSTIC_MODEL, acousticGrammarOptions, readAdaptation, type AdaptationMethod } from '../hub/src/stt/acoustic/adapted-model.js';
 
 const ratio = (a: number, b: number): number => (b === 0 ? 0 : Math.round((a / b) * 10_000) / 10_000);
 
@@ -57,7 +60,11 @@ export const benchmarks: Benchmark[] = [
       // As main.ts and the voice pipeline build it: the command grammar, the home's names and bare kind words; the
       // annotated device area is handed over as the pipeline hands the device's (per-area grammars are off by default).
       const before = process.env['JARVIS_BENCH_STT_GRAMMAR'] === 'before';
+      const acousticDir = process.env['JARVIS_BENCH_STT_ACOUSTIC'];
+      const acoustic = acousticDir ? readAdaptation(acousticDir, process.env['JARVIS_BENCH_STT_ACOUSTIC_USE'] as AdaptationMethod | undefined) : BASE_ACOUSTIC_MODEL;
+      if (!acoustic) throw new Error(`JARVIS_BENCH_STT_ACOUSTIC=${acousticDir} holds no usable adaptation`);
       const engine = new GrammarEngine({
+        ...acousticGrammarOptions(acoustic),
         names: { ...names, entities: [...names.entities, ...KIND_TARGETS] }, ...commandGrammar({ speech: !before }),
         ...(before ? { domainTargets: false, secondOpinion: false, targetForms: {} } : {}),
       });
@@ -73,8 +80,8 @@ export const benchmarks: Benchmark[] = [
       } finally {
         await engine.stop();
       }
-      process.stderr.write(`stt.command_accuracy: records in ${saveRecords(`bench-${side}${before ? '-before' : ''}`, records)}\n`);
-      const data = `${before ? 'grammar before issue-14 tuning; ' : ''}${sideSources(side).sentences.replace(/.*tests\/fixtures\//, '')} in ${sideSources(side).home.replace(/.*tests\/fixtures\//, '')}, voices of the ${side} half of tests/fixtures/voice/split.json`;
+      process.stderr.write(`stt.command_accuracy: records in ${saveRecords(`bench-${side}${before ? '-before' : ''}${acoustic.adapted ? `-ac${acousticDir!.split('/').filter(Boolean).pop()}${process.env['JARVIS_BENCH_STT_ACOUSTIC_USE'] ?? ''}` : ''}`, records)}\n`);
+      const data = `${before ? 'grammar before issue-14 tuning; ' : ''}${acoustic.adapted ? `acoustic model ${acoustic.label}; ` : ''}${sideSources(side).sentences.replace(/.*tests\/fixtures\//, '')} in ${sideSources(side).home.replace(/.*tests\/fixtures\//, '')}, voices of the ${side} half of tests/fixtures/voice/split.json`;
       const closed = records.filter((r) => !r.openVocabulary);
       const groups: Array<[string, (r: UtteranceRecord) => boolean]> = [
         ['all', () => true],

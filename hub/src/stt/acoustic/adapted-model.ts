@@ -72,3 +72,8 @@ export function readAdaptation(dir: string, method?: AdaptationMethod): Acoustic
 export function activeAcousticModel(modelsDir: string): AcousticModelChoice {
   return readAdaptation(join(modelsDir, ADAPTED_MODEL_DIR)) ?? BASE_ACOUSTIC_MODEL;
 }
+
+/** The grammar engine options that select `choice` (spread into `GrammarEngineOptions`). */
+export function acousticGrammarOptions(choice: AcousticModelChoice): { modelDir?: string; decoderArgs?: string[] } {
+  return { ...(choice.modelDir ? { modelDir: choice.modelDir } : {}), ...(choice.decoderArgs.length ? { decoderArgs: [...choice.decoderArgs] } : {}) };
+}

@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { encodeWav, int16ToFloat } from '../../../src/audio/dsp/wav.js';
 import { adaptAcousticModel, readRecordings, transcriptWords, SPHINXTRAIN_DIR } from '../../../src/stt/acoustic/adapt.js';
-import { activeAcousticModel, BASE_ACOUSTIC_MODEL, readAdaptation } from '../../../src/stt/acoustic/adapted-model.js';
+import { acousticGrammarOptions, activeAcousticModel, BASE_ACOUSTIC_MODEL, readAdaptation } from '../../../src/stt/acoustic/adapted-model.js';
 import { readSendump, writeMixw } from '../../../src/stt/acoustic/sendump.js';
 import { DEFAULT_SPHINX_MODEL, GrammarEngine } from '../../../src/stt/grammar/grammar-engine.js';
 import { commandGrammar } from '../../../src/stt/command-grammar.js';
@@ -134,7 +134,7 @@ const ADAPT_COUNT = 60;
 
 /** The script's MLLR on fold A (cached; a lock keeps parallel files from fitting it twice). */
 async function foldAAdaptation(): Promise<string> {
-  const dir = join(ROOT, 'tests', 'fixtures', 'generated', 'acoustic', `test-foldA-${ADAPT_COUNT}`);
+  const dir = join(ROOT, 'tests', 'fixtures', 'generated', 'acoustic', `test-foldA-${ADAPT_COUNT}-v2`);
   if (existsSync(join(dir, 'adapted.json'))) return dir;
   mkdirSync(join(dir, '..'), { recursive: true });
   const lock = `${dir}.lock`;
@@ -151,7 +151,7 @@ async function foldAAdaptation(): Promise<string> {
   }
   try {
     const tmp = `${dir}.${process.pid}.tmp`;
-    await promisify(execFile)(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'adapt-acoustic-model.ts'), '--espeak-tune', '--voices', FOLD_A.join(','), '--count', String(ADAPT_COUNT), '--methods', 'mllr', '--out', tmp], { cwd: ROOT, maxBuffer: 16 << 20 });
+    await promisify(execFile)(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'adapt-acoustic-model.ts'), '--espeak-tune', '--voices', FOLD_A.join(','), '--count', String(ADAPT_COUNT), '--methods', 'mllr,map', '--out', tmp], { cwd: ROOT, maxBuffer: 16 << 20 });
     rmSync(dir, { recursive: true, force: true });
     renameSync(tmp, dir);
     return dir;
@@ -172,11 +172,13 @@ function wordErrors(got: string, want: string): number {
   return prev[b.length] as number;
 }
 
-describe.skipIf(!tools)('MLLR adaptation on held-out tune voices', () => {
-  it('fits a transform on fold-A voices that lowers the word errors of clean fold-B voices', async () => {
+describe.skipIf(!tools)('adaptation on held-out tune voices', () => {
+  it('fits MLLR and MAP on fold-A voices; each lowers the word errors of clean fold-B voices', async () => {
     const dir = await foldAAdaptation();
-    const choice = readAdaptation(dir);
-    expect(choice?.decoderArgs[0]).toBe('-mllr');
+    const mllr = readAdaptation(dir, 'mllr');
+    const map = readAdaptation(dir);
+    expect(mllr?.decoderArgs[0]).toBe('-mllr');
+    expect(map?.modelDir).toBe(join(dir, 'map')); // MAP is the default use
     // The transform is not the identity: the first row of A is fitted.
     const rows = readFileSync(join(dir, 'mllr_matrix'), 'utf8').split('\n');
     expect(rows[3]?.trim().split(/\s+/).map(Number)[0]).not.toBeCloseTo(1, 3);
@@ -185,8 +187,8 @@ describe.skipIf(!tools)('MLLR adaptation on held-out tune voices', () => {
     expect(items.length).toBe(12);
     const names = namesFromRegistry(loadRegistrySnapshot(sideSources('tune').home));
     const errors: Record<string, number> = {};
-    for (const [name, extra] of [['base', []], ['mllr', choice!.decoderArgs]] as const) {
-      const engine = new GrammarEngine({ names: { ...names, entities: [...names.entities, ...KIND_TARGETS] }, ...commandGrammar(), decoderArgs: [...extra] });
+    for (const [name, choice] of [['base', BASE_ACOUSTIC_MODEL], ['mllr', mllr!], ['map', map!]] as const) {
+      const engine = new GrammarEngine({ names: { ...names, entities: [...names.entities, ...KIND_TARGETS] }, ...commandGrammar(), ...acousticGrammarOptions(choice) });
       await engine.start();
       try {
         let n = 0;
@@ -199,6 +201,7 @@ describe.skipIf(!tools)('MLLR adaptation on held-out tune voices', () => {
         await engine.stop();
       }
     }
-    expect(errors['mllr']).toBeLessThan(errors['base']!);
-  }, 600_000);
+    expect(errors['mllr'], JSON.stringify(errors)).toBeLessThan(errors['base']!);
+    expect(errors['map'], JSON.stringify(errors)).toBeLessThan(errors['base']!);
+  }, 900_000);
 });
