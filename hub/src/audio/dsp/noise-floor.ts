@@ -10,6 +10,11 @@ export class NoiseFloor {
 
   constructor(private readonly size = 100, private readonly rank = 4) {}
 
+  /** The floor over the window so far (Infinity before the first value). */
+  get value(): number {
+    return this.sorted.length === 0 ? Infinity : (this.sorted[Math.min(this.rank, this.sorted.length - 1)] as number);
+  }
+
   /** Adds one frame's energy; returns the floor over the window that now ends with it. */
   push(db: number): number {
     this.arrivals.push(db);

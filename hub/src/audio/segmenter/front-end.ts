@@ -170,9 +170,9 @@ export class AudioFrontEnd implements Component {
     return { wake: { ...this.state.wake }, vad: { ...this.state.vad } };
   }
 
-  /** Trained-model work waiting (steps and windows queued or running), for the benchmark and the dashboard. */
-  backlog(): { wakeSteps: number; vadWindows: number } {
-    return { wakeSteps: this.oww?.backlog ?? 0, vadWindows: this.silero?.backlog ?? 0 };
+  /** Work waiting: wake steps and VAD windows queued or running, passive utterances being denoised (benchmark, dashboard). */
+  backlog(): { wakeSteps: number; vadWindows: number; denoise: number } {
+    return { wakeSteps: this.oww?.backlog ?? 0, vadWindows: this.silero?.backlog ?? 0, denoise: this.denoising.size };
   }
 
   /** Resolves when every queued wake step and VAD window has been scored and every passive utterance denoised (tests, benchmarks). */
