@@ -79,6 +79,11 @@ function defaultThreadCount(): number {
   return Math.max(1, Math.min(2, availableParallelism()));
 }
 
+/** How many inference threads sessions loaded from now on use. */
+export function inferenceThreads(): number {
+  return threadMode === 'worker' ? threadCount : 0;
+}
+
 /** Sets how many inference threads sessions loaded from now on use (1–8). */
 export function setInferenceThreads(count: number): void {
   if (!(Number.isInteger(count) && count >= 1 && count <= MAX_INFERENCE_THREADS)) throw new AudioError('JARVIS_AUDIO_BAD_CONFIG', `inference threads ${count} is outside 1..${MAX_INFERENCE_THREADS}`);
