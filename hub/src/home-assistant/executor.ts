@@ -2,7 +2,7 @@ import { HomeAssistantError } from './errors.js';
 import type { ServiceCaller, ServiceTarget } from './client.js';
 import { domainOf, type SnapshotEntity } from './registry-snapshot.js';
 import { silentLogger, type Logger } from '../core/index.js';
-import { describeDuration, COLORS, type Decision } from '../language/index.js';
+import { binarySensorWord, describeDuration, COLORS, type Decision } from '../language/index.js';
 
 /** A service call the executor made (or would have made). */
 export interface ExecutedCall {
@@ -356,16 +356,25 @@ export class DecisionExecutor {
   private describeState(decision: Decision): string {
     const asked = typeof decision.slots['state'] === 'string' ? decision.slots['state'] : undefined;
     const views = decision.targets.map((id) => ({ id, name: this.name(id), st: this.deps.getState(id) }));
+    const classOf = (id: string): string | undefined => {
+      const dc = this.deps.getEntity(id)?.device_class;
+      return typeof dc === 'string' ? dc : undefined;
+    };
     const stateOf = (v: (typeof views)[number]): string => {
       if (!v.st) return 'unknown';
-      if (domainOf(v.id) === 'binary_sensor') return v.st.state === 'on' ? (/door|window|garage|opening/.test(String(this.deps.getEntity(v.id)?.device_class ?? '')) ? 'open' : 'on') : v.st.state === 'off' ? (/door|window|garage|opening/.test(String(this.deps.getEntity(v.id)?.device_class ?? '')) ? 'closed' : 'off') : v.st.state;
+      if (domainOf(v.id) === 'binary_sensor') return binarySensorWord(v.st.state, classOf(v.id));
       return v.st.state;
     };
     const is = (v: (typeof views)[number]): boolean => {
       const st = stateOf(v);
+      // The router asks a binary sensor in Home Assistant's own on/off ("is the patio door open" is `state: on`).
+      if (domainOf(v.id) === 'binary_sensor' && (asked === 'on' || asked === 'off')) return v.st?.state === asked;
       return asked === 'armed' ? st.startsWith('armed') : asked === 'on' && domainOf(v.id) === 'media_player' ? !['off', 'unavailable'].includes(st) : st === asked;
     };
-    const say = (st: string): string => st.replace(/_/g, ' ').replace(/^not home$/, 'away');
+    // An asked on/off of binary sensors is said in their class's word when they share one ("none are open").
+    const classes = new Set(views.map((v) => (domainOf(v.id) === 'binary_sensor' ? classOf(v.id) : '\0')));
+    const shared = classes.size === 1 ? [...classes][0] : '\0';
+    const say = (st: string): string => (shared !== '\0' ? binarySensorWord(st, shared) : st).replace(/_/g, ' ').replace(/^not home$/, 'away');
     const list = (names: string[]): string => (names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names.at(-1)!}`);
     if (decision.slots['domain'] === 'person' && views.length === 1) {
       const v = views[0]!;

@@ -34,6 +34,16 @@ const ON_OFF: Readonly<Record<string, readonly [on: readonly string[], off: read
   window: [['open'], ['closed', 'shut']],
 };
 
+/**
+ * The word a person uses for a binary sensor's stored state ("on" of a door is "open", of a moisture sensor "wet"):
+ * the first word Home Assistant lists for that class and state; the state itself where the class has none.
+ */
+export function binarySensorWord(state: string, deviceClass: string | undefined): string {
+  const lists = deviceClass ? ON_OFF[deviceClass] : undefined;
+  if (!lists || (state !== 'on' && state !== 'off')) return state;
+  return lists[state === 'on' ? 0 : 1][0] ?? state;
+}
+
 /** Device classes whose "on" is said "open" (a door, window or opening contact). */
 export const OPENING_CLASSES: readonly string[] = ['door', 'garage_door', 'opening', 'window'];
 

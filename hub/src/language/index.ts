@@ -16,4 +16,4 @@ export { spellNumber, spokenWords } from './words.js';
 // The grammar's spoken kinds as plain phrases (`domainPhrases({ common: true })`); DOMAIN_WORDS above is the annotated list.
 export { defaultExpansionRules, defaultTemplates, DOMAIN_WORDS as COMMON_DOMAIN_PHRASES, type GrammarTemplate } from './grammar-templates.js';
 export { TemplateError } from './errors.js';
-export { binarySensorState, OPENING_CLASSES } from './binary-states.js';
+export { binarySensorState, binarySensorWord, OPENING_CLASSES } from './binary-states.js';

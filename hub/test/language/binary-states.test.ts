@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { binarySensorState } from '../../src/language/binary-states.js';
+import { binarySensorState, binarySensorWord } from '../../src/language/binary-states.js';
 import { loadRegistrySnapshot } from '../../src/home-assistant/registry-snapshot.js';
 import { Tier0Router } from '../../src/router/tier0.js';
 import { canonicalState, judge } from '../../../bench/language-eval.js';
@@ -8,6 +8,16 @@ import { canonicalState, judge } from '../../../bench/language-eval.js';
 const homeC = loadRegistrySnapshot(fileURLToPath(new URL('../../../tests/fixtures/registry/home-c.json', import.meta.url)));
 
 describe("a binary sensor's state in Home Assistant's words", () => {
+  it('says a stored on/off in the first word Home Assistant lists for the class, and leaves other states alone', () => {
+    expect(binarySensorWord('on', 'window')).toBe('open');
+    expect(binarySensorWord('off', 'garage_door')).toBe('closed');
+    expect(binarySensorWord('on', 'moisture')).toBe('wet');
+    expect(binarySensorWord('off', 'motion')).toBe('clear');
+    expect(binarySensorWord('on', undefined)).toBe('on');
+    expect(binarySensorWord('on', 'no_such_class')).toBe('on');
+    expect(binarySensorWord('unavailable', 'door')).toBe('unavailable');
+  });
+
   it('maps a word said to on/off only where Home Assistant lists it for the device class', () => {
     expect(binarySensorState('open', 'window')).toBe('on');
     expect(binarySensorState('shut', 'garage_door')).toBe('off');
