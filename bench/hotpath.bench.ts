@@ -5,9 +5,15 @@ import { speak, startVoiceHub, voiceSkipReason } from '../tests/e2e-voice-helper
 import { voiceFixture, type VoiceFixture } from '../tests/fixtures/voice/index.js';
 import { NOISES, type NoiseName } from '../tests/fixtures/audio/index.js';
 import { distribution, type Benchmark } from './lib.js';
+import { SpeechService } from '../hub/src/stt/speech-service.js';
 import { commandMatrix, renderItem, sideSources } from '../tests/fixtures/voice/matrix.js';
 
 const N = Number(process.env['JARVIS_BENCH_HOTPATH_N'] ?? 50);
+/**
+ * `JARVIS_BENCH_HOTPATH_GRAMMAR_STREAM=off`: the hub decodes each command whole after its pause, as before issue 14's
+ * streaming (the pipeline then finds no grammar stream and probes the whole audio), for a before/after in one tree.
+ */
+if (process.env['JARVIS_BENCH_HOTPATH_GRAMMAR_STREAM'] === 'off') SpeechService.prototype.commandStream = () => undefined;
 /** whisper threads of the whisper-only runs, one block each in turn (`2,1` compares them in the same run). */
 const WHISPER_THREADS = (process.env['JARVIS_BENCH_HOTPATH_WHISPER_THREADS'] ?? '').split(',').filter((t) => t !== '').map(Number);
 /**
@@ -151,7 +157,8 @@ async function measure(engine: 'auto' | 'whisper', emit: Parameters<Benchmark['r
     }
     stop();
     load1.push(Math.round(loadavg()[0]! * 100) / 100);
-    const common = { engine, utterances: N, load1, ...(NOISE ? { noise: `${NOISE.noise} ${NOISE.snrDb} dB` } : {}), missed, realtime: true, devices: 1, hangoverMs: t.hub.config.audio.hangoverMs, earlyEndPauseMs: t.hub.config.audio.earlyEndPauseMs, endedBy, sttRejected: rejected, stt_ms_p50: distribution('x', 'ms', stt.length > 0 ? stt : [0]).p50,
+    const grammarStream = ctx.voice!.pipeline.status().grammarStream;
+    const common = { engine, utterances: N, load1, ...(grammarStream ? { grammarStream } : {}), ...(NOISE ? { noise: `${NOISE.noise} ${NOISE.snrDb} dB` } : {}), missed, realtime: true, devices: 1, hangoverMs: t.hub.config.audio.hangoverMs, earlyEndPauseMs: t.hub.config.audio.earlyEndPauseMs, endedBy, sttRejected: rejected, stt_ms_p50: distribution('x', 'ms', stt.length > 0 ? stt : [0]).p50,
       breakdown_ms_p50: Object.fromEntries(Object.entries(parts).filter(([, v]) => v.length > 0).map(([k, v]) => [k, distribution('x', 'ms', v).p50])),
       ...(recorder ? {
         threads: t.hub.config.stt.threads,
@@ -253,8 +260,10 @@ export const benchmarks: Benchmark[] = [
         console.error(`hotpath.e2e_ms skipped: ${skip}`);
         return;
       }
-      // JARVIS_BENCH_HOTPATH_SET: test-half (only that), whisper (only the whisper runs), unset (all).
+      // JARVIS_BENCH_HOTPATH_SET: test-half (only that), whisper (only the whisper runs), auto (only the grammar's two
+      // kitchen commands), unset (all).
       const set = process.env['JARVIS_BENCH_HOTPATH_SET'];
+      if (set === 'auto') return measure('auto', emit);
       if (set !== 'test-half') {
         if (set !== 'whisper') await measure('auto', emit);
         const prePasses = WHISPER_PREPASS.length > 0 ? WHISPER_PREPASS : [undefined];

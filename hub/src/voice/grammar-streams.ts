@@ -170,7 +170,10 @@ export class GrammarStreams {
     const base = this.indexOf(d, audioStart);
     // A hub-heard wake phrase: the command starts where the phrase ended (commandAudio cuts there too).
     const start = e.data?.['trigger'] === 'hub-wake' ? base + Math.max(0, Math.round((e.at - audioStart) * 16)) : base;
-    if (d.pieces.length === 0 || start < d.pieces[0]!.start || start > d.end) return;
+    // Before the stream's first sample (a command opened on its first frames) the front end's audio is the zeros its
+    // raw tap's delay line starts with; anything else older than what is kept cannot be fed.
+    const oldest = d.pieces[0]?.start === 0 ? -Infinity : (d.pieces[0]?.start ?? Infinity);
+    if (d.pieces.length === 0 || start < oldest || start > d.end) return;
     const stream = this.open(e.deviceId);
     if (!stream) return;
     this.counts.started++;
@@ -186,7 +189,8 @@ export class GrammarStreams {
   /** Samples [from, to) of the device's recent audio, or undefined when part of it is not there (a gap). */
   private read(d: DeviceAudio, from: number, to: number): Float32Array | undefined {
     const out = new Float32Array(to - from);
-    let filled = 0;
+    // Indices before the stream's start are silence (see begin), already zero in `out`.
+    let filled = d.pieces[0]?.start === 0 ? Math.max(0, Math.min(to, 0) - from) : 0;
     for (const p of d.pieces) {
       const a = Math.max(from, p.start);
       const b = Math.min(to, p.start + p.pcm.length);

@@ -143,6 +143,23 @@ describe.skipIf(!tools)('VoicePipeline with a grammar decoded while the command 
     expect(s.late).toBe(0);
   });
 
+  it('a command opened on the stream\'s very first frames (a device that streams only while its button is held) is streamed too, aligned', async () => {
+    const speech = new StreamingSpeech();
+    const utterances: Utterance[] = [];
+    const r = rig(speech, utterances);
+    current = r.pipeline;
+    await r.pipeline.start();
+    r.stream(command(), r.press);
+    expect(speech.streams).toHaveLength(1);
+    speech.streams[0]!.answer(transcript('turn on the kitchen lights'));
+    await r.pipeline.idle();
+    const fed = concat(speech.streams[0]!.pushes);
+    const cut = commandAudio(utterances[0]!);
+    expect(Array.from(fed.subarray(0, cut.length))).toEqual(Array.from(cut));
+    expect(speech.probes).toHaveLength(0);
+    expect(r.pipeline.status().grammarStream).toMatchObject({ started: 1, used: 1, misaligned: 0 });
+  });
+
   it('a mute while the command is being spoken abandons its stream: never ended, nothing more pushed, nothing handled', async () => {
     const speech = new StreamingSpeech();
     const utterances: Utterance[] = [];

@@ -226,6 +226,12 @@ export interface GrammarEngineOptions {
    * stands (`declined`), or the streamed answer stands (`never`). Default {@link DEFAULT_STREAM_REDO}.
    */
   streamRedo?: 'declined' | 'never';
+  /**
+   * A streamed answer stands only when the engine accepted it with its margin at least this far over the acceptance
+   * threshold; a closer or declined one is decoded again whole (with `streamRedo: 'declined'`). Default
+   * {@link DEFAULT_STREAM_MIN_LEAD}.
+   */
+  streamMinLead?: number;
   /** `streamCmn: 'prefix'`: audio (ms) whose mean starts the live CMN (default {@link DEFAULT_STREAM_PRIME_MS}). */
   streamPrimeMs?: number;
   /** `streamCmn: 'prefix'`: largest {@link Transcript.cmnShift} whose streamed answer stands (default {@link DEFAULT_STREAM_MAX_SHIFT}). */
@@ -253,6 +259,14 @@ export const DEFAULT_STREAM_DECODERS = 1;
 export type StreamCmn = 'init' | 'carry' | 'prefix';
 /** See {@link StreamCmn}. */
 export const DEFAULT_STREAM_CMN: StreamCmn = 'prefix';
+/**
+ * See {@link GrammarEngineOptions.streamMinLead}. TUNE half, every 6th sentence (134 commands, 46 chit-chat;
+ * bench/stt-stream-compare.ts): streamed answers standing as they are acted on 2 wrong where the whole decode acted on 1
+ * (two close hearings the whole decode declined); every streamed answer that cleared its threshold by 2 or more was the
+ * whole decode's answer too, so with this lead and the rest decoded again whole the outcomes equal the whole decode's
+ * (hearing policy: acted right 9 / wrong 1, asked right 20 / wrong 5, chit-chat asked 1, both).
+ */
+export const DEFAULT_STREAM_MIN_LEAD = 2;
 /** See {@link GrammarEngineOptions.streamPrimeMs}. */
 export const DEFAULT_STREAM_PRIME_MS = 1000;
 /** See {@link GrammarEngineOptions.streamMaxShift}. */
@@ -823,7 +837,10 @@ export class GrammarEngine implements SttEngine, Component {
             }
             const redo = (this.options.streamRedo ?? DEFAULT_STREAM_REDO) === 'declined';
             const shifted = shift !== undefined && shift > (this.options.streamMaxShift ?? DEFAULT_STREAM_MAX_SHIFT);
-            if (t && ((t.text === '' && redo) || shifted)) {
+            // How far the streamed answer's margin cleared the acceptance threshold (confidence maps it onto 0.5..1).
+            const lead = t && t.text !== '' ? (t.confidence - 0.5) * 16 : -Infinity;
+            const unsure = lead < (this.options.streamMinLead ?? DEFAULT_STREAM_MIN_LEAD);
+            if (t && ((unsure && redo) || shifted)) {
               // Declined with live CMN, or its starting mean was far from the utterance's own: the whole utterance
               // again with the model's batch CMN, and that answer stands.
               // On the engine's own decoders (the pair is released first), exactly as `transcribe`.
