@@ -48,6 +48,7 @@ import { TokensRepository } from './store/tokens-repository.js';
 import { UdpStreamsRepository } from './store/udp-streams-repository.js';
 import { commandGrammar } from './stt/command-grammar.js';
 import { SpeechService } from './stt/speech-service.js';
+import { activeAcousticModel, acousticGrammarOptions } from './stt/acoustic/adapted-model.js';
 import { whisperModelFile } from './stt/whisper-model-file.js';
 import { TasksComponent } from './tasks/component.js';
 import { CommandService } from './voice/command-service.js';
@@ -382,10 +383,13 @@ export async function startHub(config: JarvisConfig, logger: Logger, options: St
       // ── voice pipeline: gated audio → front end → speech-to-text → commands or passive transcripts ────
       const voiceLog = log('hub:voice');
       const whisper = whisperModelFile(config.stt, config.dataDir, config.modelCatalogue, voiceLog);
+      const acoustic = activeAcousticModel(join(config.dataDir, 'models'));
+      voiceLog.info({ acousticModel: acoustic.label }, 'speech: acoustic model');
       const speech = new SpeechService({
         whisper: { modelPath: whisper.path, modelName: whisper.name, threads: config.stt.threads },
         // The router's own templates: what the grammar accepts is exactly what tier 0 understands.
-        ...(config.stt.engine === 'auto' ? { grammar: commandGrammar() } : {}),
+        // With the acoustic model adapted to this household when present (scripts/adapt-acoustic-model.ts).
+        ...(config.stt.engine === 'auto' ? { grammar: { ...commandGrammar(), ...acousticGrammarOptions(acoustic) } } : {}),
         minGrammarConfidence: config.stt.minGrammarConfidence,
         logger: log('hub:stt'),
       });
@@ -424,7 +428,8 @@ export async function startHub(config: JarvisConfig, logger: Logger, options: St
       });
       await life.start(pipeline);
       await life.start(subscription('voice-runs', () => registry.onChange((changes) => changes.removed.forEach((d) => runs.forgetDevice(d.deviceId)))));
-      api.addRoutes(voiceRoutes(runs, () => pipeline.status()));
+      // The status says which acoustic model the grammar decodes with (adapted to the household, or CMU's own).
+      api.addRoutes(voiceRoutes(runs, () => Object.assign(pipeline.status(), { acousticModel: acoustic.label })));
 
       // ── Wyoming: HA uses Jarvis's STT, wake and intents (server off unless configured); satellites join ──
       const wyomingLog = log('hub:wyoming');
