@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 import type * as OrtModule from 'onnxruntime-node';
 import { serveThread } from '../core/index.js';
-import type { InferenceReply, InferenceRequest, Outputs } from './onnx-runtime.js';
+import { runChained, type Feeds, type InferenceReply, type InferenceRequest, type Outputs } from './onnx-runtime.js';
 
 const ort = createRequire(import.meta.url)('onnxruntime-node') as typeof OrtModule;
 const sessions = new Map<string, Promise<OrtModule.InferenceSession>>();
@@ -32,8 +32,7 @@ async function handle(req: InferenceRequest): Promise<InferenceReply> {
   if (req.kind === 'run' && req.exit) process.exit(1);
   const s = await session(req);
   if (req.kind === 'load') return { meta: { inputNames: s.inputNames, outputNames: s.outputNames, inputMetadata: s.inputMetadata } };
-  const outputs: Outputs[] = [];
-  for (const feeds of req.runs) {
+  const run = async (feeds: Feeds): Promise<Outputs> => {
     const input: Record<string, OrtModule.Tensor> = {};
     for (const [k, t] of Object.entries(feeds)) input[k] = new ort.Tensor(t.type as 'float32', t.data as Float32Array, t.dims);
     let out: OrtModule.InferenceSession.ReturnType;
@@ -42,8 +41,9 @@ async function handle(req: InferenceRequest): Promise<InferenceReply> {
     } catch (err) {
       throw coded('JARVIS_AUDIO_INFERENCE_FAILED', `${req.path}: ${(err as Error).message}`);
     }
-    outputs.push(Object.fromEntries(Object.entries(out).map(([k, t]) => [k, { type: t.type, data: t.data, dims: t.dims }])));
-  }
+    return Object.fromEntries(Object.entries(out).map(([k, t]) => [k, { type: t.type, data: t.data, dims: t.dims }]));
+  };
+  const outputs = await runChained(run, req.runs, req.carry);
   return { outputs };
 }
 

@@ -48,6 +48,38 @@ export interface ModelSession {
   readonly inputMetadata: OrtSession['inputMetadata'];
   run(feeds: Feeds): Promise<Outputs>;
   runMany(feeds: readonly Feeds[]): Promise<Outputs[]>;
+  /** Runs one after the other where each run takes an input from the run before it (see {@link Carry}), in one trip. */
+  runChain(feeds: readonly Feeds[], carry: Carry): Promise<Outputs[]>;
+}
+
+/**
+ * A chain of runs of a recurrent model (Silero's state): run d ≥ 1 takes input `to` from output `from` of run d − 1,
+ * a [H, batch, W] tensor whose batch rows are picked by `rows[d − 1]` (row i of run d ← row rows[d − 1][i] of run d − 1).
+ * The whole chain is one trip to the inference thread, however many runs it has.
+ */
+export interface Carry {
+  from: string;
+  to: string;
+  rows: ReadonlyArray<readonly number[]>;
+}
+
+/** The carried input of one run of a chain (see {@link Carry}). */
+export function carried(prev: TensorData, rows: readonly number[]): TensorData {
+  const [h, b, w] = prev.dims as [number, number, number];
+  const src = prev.data as Float32Array;
+  const out = new Float32Array(h * rows.length * w);
+  for (let k = 0; k < h; k++) rows.forEach((r, i) => out.set(src.subarray((k * b + r) * w, (k * b + r + 1) * w), (k * rows.length + i) * w));
+  return { type: 'float32', data: out, dims: [h, rows.length, w] };
+}
+
+/** Runs `list` in order through `run`, each run of a chain taking its carried input from the one before. */
+export async function runChained(run: (feeds: Feeds) => Promise<Outputs>, list: readonly Feeds[], carry?: Carry): Promise<Outputs[]> {
+  const out: Outputs[] = [];
+  for (const [d, feeds] of list.entries()) {
+    const prev = d > 0 && carry ? (out[d - 1] as Outputs)[carry.from] : undefined;
+    out.push(await run(prev && carry ? { ...feeds, [carry.to]: carried(prev, carry.rows[d - 1] as number[]) } : feeds));
+  }
+  return out;
 }
 
 /**
@@ -148,18 +180,15 @@ async function mainThreadSession(path: string): Promise<ModelSession> {
     outputNames: session.outputNames,
     inputMetadata: session.inputMetadata,
     run,
-    runMany: async (list) => {
-      const out: Outputs[] = [];
-      for (const feeds of list) out.push(await run(feeds));
-      return out;
-    },
+    runMany: (list) => runChained(run, list),
+    runChain: (list, carry) => runChained(run, list, carry),
   };
 }
 
 /** A request to an inference thread (inference-thread.ts): load a model, or run batches of feeds on it. */
 export type InferenceRequest =
   | { kind: 'load'; path: string; options: typeof SESSION_OPTIONS }
-  | { kind: 'run'; path: string; options: typeof SESSION_OPTIONS; runs: readonly Feeds[]; exit?: boolean };
+  | { kind: 'run'; path: string; options: typeof SESSION_OPTIONS; runs: readonly Feeds[]; carry?: Carry; exit?: boolean };
 /** Its answer. */
 export type InferenceReply = { meta: SessionMeta } | { outputs: Outputs[] };
 interface SessionMeta {
@@ -189,9 +218,10 @@ export class InferencePool {
   async load(index: number, path: string): Promise<ModelSession> {
     const reply = await this.call(index, { request: { kind: 'load', path, options: SESSION_OPTIONS }, attempt: 0 });
     const meta = (reply as { meta: SessionMeta }).meta;
-    const runMany = async (list: readonly Feeds[]): Promise<Outputs[]> =>
-      ((await this.call(index, { request: { kind: 'run', path, options: SESSION_OPTIONS, runs: list }, attempt: 0 })) as { outputs: Outputs[] }).outputs;
-    return { path, ...meta, runMany, run: async (feeds) => (await runMany([feeds]))[0] as Outputs };
+    const runChain = async (list: readonly Feeds[], carry?: Carry): Promise<Outputs[]> =>
+      ((await this.call(index, { request: { kind: 'run', path, options: SESSION_OPTIONS, runs: list, ...(carry ? { carry } : {}) }, attempt: 0 })) as { outputs: Outputs[] }).outputs;
+    const runMany = (list: readonly Feeds[]): Promise<Outputs[]> => runChain(list);
+    return { path, ...meta, runMany, runChain, run: async (feeds) => (await runMany([feeds]))[0] as Outputs };
   }
 
   /** Requests of thread `index` not answered yet. */

@@ -1,6 +1,6 @@
 import { AudioError } from './errors.js';
 import { NoiseFloor } from './noise-floor.js';
-import { BatchQueue, batchStats, laneOf, sharedSessions, type ModelSession, type TensorData } from '../onnx-runtime.js';
+import { BatchQueue, batchStats, laneOf, sharedSessions, type Feeds, type ModelSession, type TensorData } from '../onnx-runtime.js';
 
 /** Options of the Silero VAD. */
 export interface SileroVadOptions {
@@ -95,39 +95,47 @@ export class SileroVadModel {
   }
 
   private async runBatch(session: ModelSession, jobs: WindowJob[]): Promise<void> {
-    let rest = jobs;
-    while (rest.length > 0) {
-      // One window per stream per run: the next window of a stream needs the state this one returns.
-      const seen = new Set<SileroVadStream>();
-      const now: WindowJob[] = [];
-      const later: WindowJob[] = [];
-      for (const j of rest) {
-        (seen.has(j.stream) ? later : now).push(j);
-        seen.add(j.stream);
-      }
-      rest = later;
+    // One window per stream per run: the next window of a stream needs the state this one returns. The runs go
+    // to the inference thread as one chain, each taking its streams' states from the run before (a device's
+    // windows are in consecutive runs), so a backlog of k windows per device costs one trip, not k.
+    const groups: WindowJob[][] = [];
+    const depth = new Map<SileroVadStream, number>();
+    for (const j of jobs) {
+      const d = depth.get(j.stream) ?? 0;
+      depth.set(j.stream, d + 1);
+      (groups[d] ??= []).push(j);
+    }
+    const rows: number[][] = [];
+    const feeds = groups.map((now, d) => {
       const b = now.length;
       const input = new Float32Array(b * (CONTEXT + SILERO_WINDOW));
-      const state = new Float32Array(2 * b * 128);
-      now.forEach((j, i) => {
-        input.set(j.input, i * (CONTEXT + SILERO_WINDOW));
+      now.forEach((j, i) => input.set(j.input, i * (CONTEXT + SILERO_WINDOW)));
+      const feed: Feeds = { input: { type: 'float32', data: input, dims: [b, CONTEXT + SILERO_WINDOW] }, sr: this.sr };
+      if (d === 0) {
         // state is [2, batch, 128]: each stream's two 128-value halves go to rows 0 and 1.
-        state.set(j.stream.state.subarray(0, 128), i * 128);
-        state.set(j.stream.state.subarray(128), (b + i) * 128);
-      });
-      const out = await session.run({
-        input: { type: 'float32', data: input, dims: [b, CONTEXT + SILERO_WINDOW] },
-        state: { type: 'float32', data: state, dims: [2, b, 128] },
-        sr: this.sr,
-      });
-      const prob = out['output']?.data as Float32Array;
-      const next = out['stateN']?.data as Float32Array;
+        const state = new Float32Array(2 * b * 128);
+        now.forEach((j, i) => {
+          state.set(j.stream.state.subarray(0, 128), i * 128);
+          state.set(j.stream.state.subarray(128), (b + i) * 128);
+        });
+        feed['state'] = { type: 'float32', data: state, dims: [2, b, 128] };
+      } else {
+        const before = groups[d - 1] as WindowJob[];
+        rows.push(now.map((j) => before.findIndex((p) => p.stream === j.stream)));
+      }
+      return feed;
+    });
+    const outs = await session.runChain(feeds, { from: 'stateN', to: 'state', rows });
+    groups.forEach((now, d) => {
+      const b = now.length;
+      const prob = outs[d]?.['output']?.data as Float32Array;
+      const next = outs[d]?.['stateN']?.data as Float32Array;
       now.forEach((j, i) => {
         j.stream.state.set(next.subarray(i * 128, (i + 1) * 128), 0);
         j.stream.state.set(next.subarray((b + i) * 128, (b + i + 1) * 128), 128);
         j.stream.result(j.index, prob[i] as number);
       });
-    }
+    });
   }
 }
 

@@ -3,6 +3,7 @@ import { SileroVadModel, speechFramesFromWindows, type SileroWindow } from '../.
 import { frameAccuracy } from '../../../src/audio/dsp/quality.js';
 import { fixtureToolsAvailable, getAudioFixture, speechFramesOf } from '../../../../tests/fixtures/audio/index.js';
 import { devSileroFile, devWakeFiles, MODELS_SKIP_REASON } from '../model-files.js';
+import { setInferenceThread, sharedSession } from '../../../src/audio/onnx-runtime.js';
 
 const file = devSileroFile();
 const ready = file !== undefined && fixtureToolsAvailable();
@@ -43,6 +44,40 @@ describe.skipIf(!ready)(`Silero VAD v5 (${MODELS_SKIP_REASON})`, { timeout: 120_
     }
     const noise = await windows(model, getAudioFixture('noise.pink').samples);
     expect(noise.filter((x) => x.speech).length).toBe(0);
+  });
+
+  it('three devices streamed at once (windows chained on the inference thread) score as the reference wrapper, one window at a time', async () => {
+    const clips = [getAudioFixture('milk.en-us-nyc').samples, getAudioFixture('lights.en-gb-x-gbclan.brown10').samples, getAudioFixture('milk.en-us-nyc').samples.subarray(4000)];
+    const model = await SileroVadModel.load(file!);
+    const got: number[][] = clips.map(() => []);
+    const streams = clips.map((_, k) => model.createStream((w) => got[k]!.push(w.prob)));
+    const n = Math.max(...clips.map((c) => c.length));
+    // All pushed before the first batch runs: each batch holds many windows per device (a chain of runs).
+    for (let i = 0; i + 160 <= n; i += 160) clips.forEach((c, k) => { if (i + 160 <= c.length) streams[k]!.push(Float32Array.from(c.subarray(i, i + 160), (v) => v / 32768)); });
+    await model.idle();
+    setInferenceThread('main');
+    const session = await sharedSession(file!);
+    setInferenceThread('worker');
+    for (const [k, clip] of clips.entries()) {
+      // Silero's OnnxWrapper: 64 samples of context + 512, the state carried from window to window.
+      const x = Float32Array.from(clip, (v) => v / 32768);
+      let state = new Float32Array(256);
+      let context = new Float32Array(64);
+      const want: number[] = [];
+      for (let w = 0; (w + 1) * 512 <= x.length - (x.length % 160); w++) {
+        const win = x.subarray(w * 512, (w + 1) * 512);
+        const input = new Float32Array(576);
+        input.set(context);
+        input.set(win, 64);
+        const out = await session.run({ input: { type: 'float32', data: input, dims: [1, 576] }, state: { type: 'float32', data: state, dims: [2, 1, 128] }, sr: { type: 'int64', data: BigInt64Array.from([16000n]), dims: [] } });
+        want.push((out['output']!.data as Float32Array)[0]!);
+        state = Float32Array.from(out['stateN']!.data as Float32Array);
+        context = Float32Array.from(win.subarray(448));
+      }
+      expect(got[k]!.length).toBe(want.length);
+      expect(got[k]).toEqual(want);
+    }
+    expect(model.batchStats.maxBatch).toBeGreaterThan(clips.length);
   });
 
   it('batches devices without mixing their states: two streams together score as each alone', async () => {
