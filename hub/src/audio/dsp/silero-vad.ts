@@ -18,7 +18,7 @@ export interface SileroVadOptions {
 }
 
 /** Silero's defaults. */
-export const SILERO_DEFAULTS = { threshold: 0.5, negThreshold: 0.35, gateDb: 0, maxBatch: 64 } as const;
+export const SILERO_DEFAULTS = { threshold: 0.5, negThreshold: 0.35, gateDb: 0, maxBatch: 512 } as const;
 
 /** Silero VAD v5 at 16 kHz: 512-sample windows, each preceded by the previous window's last 64 samples. */
 export const SILERO_WINDOW = 512;

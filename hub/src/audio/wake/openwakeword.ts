@@ -45,7 +45,7 @@ export interface OpenWakeWordOptions {
 }
 
 /** openWakeWord's defaults (see {@link OpenWakeWordOptions}). */
-export const OWW_DEFAULTS = { threshold: 0.5, triggerLevel: 1, refractoryMs: 2000, gateDb: 0, gateHoldMs: 1500, maxBatch: 64 } as const;
+export const OWW_DEFAULTS = { threshold: 0.5, triggerLevel: 1, refractoryMs: 2000, gateDb: 0, gateHoldMs: 1500, maxBatch: 256 } as const;
 
 /** The options without the verifier, all set. */
 type OwwSettings = Required<Omit<OpenWakeWordOptions, 'verifier' | 'verifierThreshold'>>;
