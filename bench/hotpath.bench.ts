@@ -5,15 +5,14 @@ import { speak, startVoiceHub, voiceSkipReason } from '../tests/e2e-voice-helper
 import { voiceFixture, type VoiceFixture } from '../tests/fixtures/voice/index.js';
 import { NOISES, type NoiseName } from '../tests/fixtures/audio/index.js';
 import { distribution, type Benchmark } from './lib.js';
-import { SpeechService } from '../hub/src/stt/speech-service.js';
 import { commandMatrix, renderItem, sideSources } from '../tests/fixtures/voice/matrix.js';
 
 const N = Number(process.env['JARVIS_BENCH_HOTPATH_N'] ?? 50);
 /**
- * `JARVIS_BENCH_HOTPATH_GRAMMAR_STREAM=off`: the hub decodes each command whole after its pause, as before issue 14's
- * streaming (the pipeline then finds no grammar stream and probes the whole audio), for a before/after in one tree.
+ * `JARVIS_BENCH_HOTPATH_GRAMMAR_STREAM=on`: the hub decodes each command while it is spoken (config
+ * `stt.streamCommands`, off by default); unset or `off`: whole after its pause, for a before/after in one tree.
  */
-if (process.env['JARVIS_BENCH_HOTPATH_GRAMMAR_STREAM'] === 'off') SpeechService.prototype.commandStream = () => undefined;
+const STREAM_ENV: Record<string, string> = process.env['JARVIS_BENCH_HOTPATH_GRAMMAR_STREAM'] === 'on' ? { JARVIS_STT_STREAM_COMMANDS: 'true' } : {};
 /** whisper threads of the whisper-only runs, one block each in turn (`2,1` compares them in the same run). */
 const WHISPER_THREADS = (process.env['JARVIS_BENCH_HOTPATH_WHISPER_THREADS'] ?? '').split(',').filter((t) => t !== '').map(Number);
 /**
@@ -71,7 +70,7 @@ function recordWhisperPasses(): { passes: PassRecord[]; stop: () => void } {
  */
 async function measure(engine: 'auto' | 'whisper', emit: Parameters<Benchmark['run']>[0], threads?: number, prePass?: boolean): Promise<void> {
   const t = await startVoiceHub({ env: {
-    JARVIS_STT_ENGINE: engine, ...(threads ? { JARVIS_STT_THREADS: String(threads) } : {}), ...(prePass !== undefined ? { JARVIS_STT_PRE_PASS: String(prePass) } : {}),
+    ...STREAM_ENV, JARVIS_STT_ENGINE: engine, ...(threads ? { JARVIS_STT_THREADS: String(threads) } : {}), ...(prePass !== undefined ? { JARVIS_STT_PRE_PASS: String(prePass) } : {}),
   } });
   const recorder = engine === 'whisper' ? recordWhisperPasses() : undefined;
   // The box's 1-minute load when the block starts and ends: latencies under load are upper bounds.
@@ -192,7 +191,7 @@ const CALLING_INTENTS = new Set(['HassTurnOn', 'HassTurnOff', 'HassToggle', 'Has
 async function measureTestHalf(emit: Parameters<Benchmark['run']>[0]): Promise<void> {
   const home = sideSources('test').home;
   const items = commandMatrix('test', { noisyPerSentence: 0 }).filter((i) => !i.openVocabulary && CALLING_INTENTS.has(i.sentence.intent ?? '')).slice(0, N);
-  const t = await startVoiceHub({ home });
+  const t = await startVoiceHub({ home, env: STREAM_ENV });
   const ha = t.ha!;
   try {
     const ctx = t.hub.parts;

@@ -391,6 +391,7 @@ export async function startHub(config: JarvisConfig, logger: Logger, options: St
         // With the acoustic model adapted to this household when present (scripts/adapt-acoustic-model.ts).
         ...(config.stt.engine === 'auto' ? { grammar: { ...commandGrammar(), ...acousticGrammarOptions(acoustic) } } : {}),
         minGrammarConfidence: config.stt.minGrammarConfidence,
+        streamCommands: config.stt.streamCommands,
         logger: log('hub:stt'),
       });
       const runs = new VoiceRunStore();

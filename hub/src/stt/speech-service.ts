@@ -22,6 +22,8 @@ export interface SpeechServiceOptions {
   scheduler?: SttSchedulerOptions;
   /** A grammar result at least this confident answers a command without waiting for whisper. */
   minGrammarConfidence?: number;
+  /** Offer {@link SpeechService.commandStream} (config `stt.streamCommands`; default off: commands are decoded whole). */
+  streamCommands?: boolean;
   /** How grammar and whisper share the CPU on a command; default `grammar-first` (see {@link RaceStrategy}). */
   strategy?: RaceStrategy;
   logger?: Logger;
@@ -123,7 +125,7 @@ export class SpeechService implements Component {
    */
   commandStream(options: TranscribeOptions = {}): GrammarCommandStream | undefined {
     const grammar = this.grammar;
-    if (!grammar) return undefined;
+    if (!grammar || this.options.streamCommands !== true) return undefined;
     const stream = grammar.stream(options);
     const min = this.options.minGrammarConfidence ?? 0.5;
     return {

@@ -29,4 +29,22 @@ describe('SpeechService', () => {
     }
     expect(() => svc.passive(new Float32Array(10))).toThrow(/JARVIS_STT_ENGINE_CLOSED/);
   });
+
+  it.skipIf(!haveGrammar)('offers a command stream only when stt.streamCommands is on, and hears a command fed to it in pieces', async () => {
+    const names = { entities: ['Garage Door'], areas: [], floors: [] };
+    const off = new SpeechService({ whisper: { modelPath: '/nonexistent/ggml-base.en.bin', modelName: 'base.en' }, grammar: { names } });
+    const on = new SpeechService({ whisper: { modelPath: '/nonexistent/ggml-base.en.bin', modelName: 'base.en' }, grammar: { names }, streamCommands: true });
+    await Promise.all([off.start(), on.start()]);
+    try {
+      expect(off.commandStream()).toBeUndefined();
+      const stream = on.commandStream();
+      expect(stream).toBeDefined();
+      const pcm = loadPcm(speak('open the garage door'));
+      for (let i = 0; i < pcm.length; i += 1600) stream!.push(pcm.subarray(i, Math.min(pcm.length, i + 1600)));
+      const streamed = await stream!.end();
+      expect(streamed.transcript.text).toBe('open the garage door');
+    } finally {
+      await Promise.all([off.stop(), on.stop()]);
+    }
+  });
 });
