@@ -59,7 +59,9 @@ export class SpeechService implements Component {
       this.log.warn({ reason: this.off.whisper }, 'whisper transcription is off');
     }
     if (this.options.grammar) {
-      const grammar = new GrammarEngine({ ...this.options.grammar, logger: this.log });
+      // Without streamed commands the engine keeps no decoder pairs for them (each would load every grammar rebuild).
+      const streams = this.options.streamCommands === true ? {} : { streamDecoders: 0 };
+      const grammar = new GrammarEngine({ ...this.options.grammar, ...streams, logger: this.log });
       try {
         await grammar.start();
         this.grammar = grammar;
