@@ -48,7 +48,7 @@ import { TokensRepository } from './store/tokens-repository.js';
 import { UdpStreamsRepository } from './store/udp-streams-repository.js';
 import { commandGrammar } from './stt/command-grammar.js';
 import { SpeechService } from './stt/speech-service.js';
-import { activeAcousticModel, acousticGrammarOptions } from './stt/acoustic/adapted-model.js';
+import { activeAcousticModel, acousticGrammarOptions, adaptationProblem } from './stt/acoustic/adapted-model.js';
 import { whisperModelFile } from './stt/whisper-model-file.js';
 import { TasksComponent } from './tasks/component.js';
 import { CommandService } from './voice/command-service.js';
@@ -384,6 +384,8 @@ export async function startHub(config: JarvisConfig, logger: Logger, options: St
       const voiceLog = log('hub:voice');
       const whisper = whisperModelFile(config.stt, config.dataDir, config.modelCatalogue, voiceLog);
       const acoustic = activeAcousticModel(join(config.dataDir, 'models'));
+      const unusable = adaptationProblem(join(config.dataDir, 'models'));
+      if (unusable) voiceLog.warn({ code: 'JARVIS_ACOUSTIC_BAD_ADAPTATION', reason: unusable }, 'speech: the adapted acoustic model is not used (rerun npm run stt:adapt)');
       voiceLog.info({ acousticModel: acoustic.label }, 'speech: acoustic model');
       const speech = new SpeechService({
         whisper: { modelPath: whisper.path, modelName: whisper.name, threads: config.stt.threads },

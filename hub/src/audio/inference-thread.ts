@@ -6,21 +6,18 @@
 import { createRequire } from 'node:module';
 import type * as OrtModule from 'onnxruntime-node';
 import { serveThread } from '../core/index.js';
+import { AudioError } from './dsp/errors.js';
 import { runChained, type Feeds, type InferenceReply, type InferenceRequest, type Outputs } from './onnx-runtime.js';
 
 const ort = createRequire(import.meta.url)('onnxruntime-node') as typeof OrtModule;
 const sessions = new Map<string, Promise<OrtModule.InferenceSession>>();
-
-function coded(code: string, message: string): Error {
-  return Object.assign(new Error(message), { code });
-}
 
 function session(req: InferenceRequest): Promise<OrtModule.InferenceSession> {
   let s = sessions.get(req.path);
   if (!s) {
     s = ort.InferenceSession.create(req.path, req.options).catch((err: unknown) => {
       sessions.delete(req.path);
-      throw coded('JARVIS_AUDIO_MODEL_LOAD', `cannot load ONNX model ${req.path}: ${(err as Error).message}`);
+      throw new AudioError('JARVIS_AUDIO_MODEL_LOAD', `cannot load ONNX model ${req.path}: ${(err as Error).message}`);
     });
     sessions.set(req.path, s);
   }
@@ -39,7 +36,7 @@ async function handle(req: InferenceRequest): Promise<InferenceReply> {
     try {
       out = await s.run(input);
     } catch (err) {
-      throw coded('JARVIS_AUDIO_INFERENCE_FAILED', `${req.path}: ${(err as Error).message}`);
+      throw new AudioError('JARVIS_AUDIO_INFERENCE_FAILED', `${req.path}: ${(err as Error).message}`);
     }
     return Object.fromEntries(Object.entries(out).map(([k, t]) => [k, { type: t.type, data: t.data, dims: t.dims }]));
   };

@@ -68,6 +68,25 @@ export function readAdaptation(dir: string, method?: AdaptationMethod): Acoustic
   return undefined;
 }
 
+/**
+ * Why the adaptation folder in the models directory is not used although it holds an `adapted.json` (unreadable,
+ * another format, the chosen method's files missing); undefined when there is none or it is used. The hub logs it
+ * with `JARVIS_ACOUSTIC_BAD_ADAPTATION` instead of falling back to the base model without a word.
+ */
+export function adaptationProblem(modelsDir: string): string | undefined {
+  const dir = join(modelsDir, ADAPTED_MODEL_DIR);
+  const metaFile = join(dir, ADAPTED_META_FILE);
+  if (!existsSync(metaFile) || readAdaptation(dir)) return undefined;
+  let meta: Partial<AdaptedMeta>;
+  try {
+    meta = JSON.parse(readFileSync(metaFile, 'utf8')) as Partial<AdaptedMeta>;
+  } catch (err) {
+    return `${metaFile} cannot be read: ${(err as Error).message}`;
+  }
+  if (meta.format !== ADAPTED_FORMAT) return `${metaFile} is not a ${ADAPTED_FORMAT} file`;
+  return `${dir} lacks the files of its method "${String(meta.use)}" (${meta.use === 'mllr' ? MLLR_FILE : join(MAP_DIR, 'en-us')})`;
+}
+
 /** The adapted model in the models directory when present, else the base one. */
 export function activeAcousticModel(modelsDir: string): AcousticModelChoice {
   return readAdaptation(join(modelsDir, ADAPTED_MODEL_DIR)) ?? BASE_ACOUSTIC_MODEL;

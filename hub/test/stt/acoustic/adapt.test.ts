@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { encodeWav, int16ToFloat } from '../../../src/audio/dsp/wav.js';
 import { adaptAcousticModel, readRecordings, transcriptWords, SPHINXTRAIN_DIR } from '../../../src/stt/acoustic/adapt.js';
-import { acousticGrammarOptions, activeAcousticModel, BASE_ACOUSTIC_MODEL, readAdaptation } from '../../../src/stt/acoustic/adapted-model.js';
+import { acousticGrammarOptions, activeAcousticModel, adaptationProblem, BASE_ACOUSTIC_MODEL, readAdaptation } from '../../../src/stt/acoustic/adapted-model.js';
 import { readSendump, writeMixw } from '../../../src/stt/acoustic/sendump.js';
 import { DEFAULT_SPHINX_MODEL, GrammarEngine } from '../../../src/stt/grammar/grammar-engine.js';
 import { commandGrammar } from '../../../src/stt/command-grammar.js';
@@ -124,6 +124,21 @@ describe('adaptation input', () => {
     writeFileSync(join(dir, 'mllr_matrix'), '1\n');
     expect(activeAcousticModel(models)).toMatchObject({ adapted: true, decoderArgs: ['-mllr', join(dir, 'mllr_matrix')], label: expect.stringContaining('MLLR (household, 3 utterances)') });
     expect(readAdaptation(dir, 'map')).toBeUndefined();
+  });
+
+  it('says why an adaptation in the models directory is not used, instead of falling back silently', () => {
+    const models = join(scratch, 'models-bad');
+    expect(adaptationProblem(models)).toBeUndefined();
+    const dir = join(models, 'acoustic', 'en-us-adapted');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'adapted.json'), '{ not json');
+    expect(adaptationProblem(models)).toMatch(/adapted\.json cannot be read/);
+    writeFileSync(join(dir, 'adapted.json'), JSON.stringify({ format: 'something-else' }));
+    expect(adaptationProblem(models)).toMatch(/is not a jarvis-acoustic-adaptation file/);
+    writeFileSync(join(dir, 'adapted.json'), JSON.stringify({ format: 'jarvis-acoustic-adaptation', version: 1, base: DEFAULT_SPHINX_MODEL, methods: ['mllr'], use: 'mllr', source: 'household', utterances: 3, words: 9, created: '' }));
+    expect(adaptationProblem(models)).toMatch(/lacks the files of its method "mllr" \(mllr_matrix\)/);
+    writeFileSync(join(dir, 'mllr_matrix'), '1\n');
+    expect(adaptationProblem(models)).toBeUndefined();
   });
 });
 
