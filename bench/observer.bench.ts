@@ -6,6 +6,7 @@
  * `observer.varied.*` / `observer.varied.tuning.*` on the widening set of issue 22 split by the same rule,
  * read by the clause reader; `observer.rules.*` are the older string rules on the same sets;
  * `observer.learned.*` the clause reader with the learned stage (`learned-reader.ts`, not the default);
+ * `observer.errands.*` / `observer.errands.tuning.*` / `observer.learned.errands.*` the blind writer's errands set split by the same rule;
  * `observer.fresh.*` / `observer.learned.fresh.*` the 40 snippets of `dev-fresh.jsonl` (seen by neither).
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -85,6 +86,12 @@ export const benchmarks: Benchmark[] = [
       await report('observer.varied.', 'dev-varied.jsonl locked third (same writer as the rule changes; not tuned on)', varied.test);
       await report('observer.varied.tuning.', 'dev-varied.jsonl tuning two-thirds (rules tuned on these; not the result)', varied.tuning);
       await report('observer.learned.varied.', 'dev-varied.jsonl locked third, clause reader + learned stage', varied.test, 'learned');
+      // The blind writer's errands set (writer "r", 150 snippets, issue 22): split by the same rule on its own letter.
+      // Whole, before any rule or training saw it: F1 0.322 (P 0.453, R 0.250), due 0.552 (see the README).
+      const errands = splitDevCases(loadEvalCases(fixture('dev-errands.jsonl')));
+      await report('observer.errands.', 'dev-errands.jsonl locked third (blind writer; not tuned or trained on)', errands.test);
+      await report('observer.errands.tuning.', 'dev-errands.jsonl tuning two-thirds (rules tuned and stage trained on these; not the result)', errands.tuning);
+      await report('observer.learned.errands.', 'dev-errands.jsonl locked third, clause reader + learned stage (not tuned or trained on)', errands.test, 'learned');
       // 40 snippets written for the learned stage by a new writer; neither rules nor training have seen them.
       const fresh = loadEvalCases(fixture('dev-fresh.jsonl'));
       await report('observer.fresh.', 'dev-fresh.jsonl (new writer; unseen by rules and training)', fresh);

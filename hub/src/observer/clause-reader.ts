@@ -173,7 +173,8 @@ function infinitive(word: string): string {
 
 /** Sentences of a normalised utterance: ends of sentences, new lines and dashes. */
 export function sentencesOf(text: string): string[] {
-  return text.split(/(?<=[.!?;])\s+|\n+|\s*[—–]+\s*|\s+-\s+/).map((s) => s.trim()).filter(Boolean);
+  // Not after a title ("Dr. Moss's office", "Mrs. Patel").
+  return text.split(/(?<!\b(?:Dr|Mr|Mrs|Ms|Mx|St|Jr|Sr|Prof|Capt|Lt)\.)(?<=[.!?;])\s+|\n+|\s*[—–]+\s*|\s+-\s+/).map((s) => s.trim()).filter(Boolean);
 }
 
 const SUBJECT = String.raw`(?:I|we|you|he|she|they|it is|that is|there is|there are|their)`;
@@ -214,15 +215,18 @@ function dateOnly(clause: string, saidAt: number, timeZone: string): DueMatch | 
   return rest === '' ? due : null;
 }
 
+/** A time of day said next to a date ("Thursday after work", "tomorrow first thing"): cut with it. */
+const TIME_OF_DAY = String.raw`(?:(?:after|at|before|during) (?:work|school|lunch|pickup|dinner)|first thing|in the (?:morning|afternoon|evening)|morning|afternoon|evening|night)\b`;
+
 /** The text that said a due date removed, with the preposition that led into it, and the sentence tidied. */
 function cutDate(text: string, due: DueMatch | null): string {
   if (!due) return text;
   const span = due.text.replace(/[,.?!]+$/, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const re = new RegExp(String.raw`(?:\s*\b(?:on|by|before|until|till|at|in|around|sometime|some time|first thing|for|maybe|the|this|next|later|due)\b)*\s*${span}(?:'s\s+[\w-]+)?`, 'i');
+  const re = new RegExp(String.raw`(?:\s*\b(?:on|by|before|until|till|at|in|around|sometime|some time|first thing|for|maybe|the|this|next|later|due)\b)*\s*${span}(?:'s\s+[\w-]+)?(?:\s+${TIME_OF_DAY})?`, 'i');
   return text.replace(re, ' ').replace(/\s+/g, ' ').trim();
 }
 
-const DANGLING_END = /(?:[\s,]+(?:on (?:the|my) way (?:home|back|in)|at the (?:latest|earliest)|if possible|if I can|when I can|when I get a chance|when I go to the store|at the store|while I am (?:out|there)|on|by|before|until|at|in|around|for|to|and|or|so|but|then|the|a|an|this|that|next|like|with|of|from|when|after|maybe|please|too|though|okay|ok|as well|or so|again|anymore|anyway|for me|I think|at some point|soon|sometime|honestly|now|right|either|yet|first|real quick|'s))+$/i;
+const DANGLING_END = /(?:[\s,]+(?:on (?:the|my) way (?:home|back|in)|first thing|at the (?:latest|earliest)|if possible|if I can|when I can|when I get a chance|when I go to the store|at the store|while I am (?:out|there)|on|by|before|until|at|in|around|for|to|and|or|so|but|then|the|a|an|this|that|next|like|with|of|from|when|after|maybe|please|too|though|okay|ok|as well|or so|again|anymore|anyway|for me|I think|at some point|soon|sometime|honestly|now|right|either|yet|first|real quick|'s))+$/i;
 const DANGLING_START = /^(?:(?:also|really|just|still|definitely|probably|like|go ahead and|remember to|to|then|and|so|actually|first)\s+)+/i;
 const OBJECT_CUT = /\s+(?:because|cause|cuz|since|so that|so I|so we|or they|or else|otherwise|while|if|unless|this is|it is|they are|I never|there is|their(?=\s+(?:is|are|going|not|coming|here|there|already|gonna|doing|on)\b)|before I|when I|when we|after I|after we|(?:after|before|when|once|until|as soon as) (?:I|we|you|he|she|they|it|your|my|our|the kids)|which|who is|like the|so like|or|so|do not let me forget|we do not|I do not|were|we are|I am|its|it is due|she is|he is|they close|it closes|I got|I have got)\b.*$/i;
 
@@ -253,7 +257,7 @@ function people(context: readonly string[]): string[] {
   return out;
 }
 
-const NOT_A_REFERENT = /^(?:the |a |an |my |our |this |that )?(?:way|time|day|morning|afternoon|evening|night|week|weekend|end|moment|thing|same|other|one|first|last|rest|lot|bit|home|work|today|tomorrow|tonight|idea|problem|plan|point|chance|sec|second|minute|minutes|hour|hours|yesterday|office|fall|spring|summer|winter|stuff|everything|something|anything|nothing|lunch|dinner|breakfast|all|both|them|it|this|that|me|you|him|her|us|next|way home|my way home|anyone|anybody|someone|somebody|everyone|everybody|no one|nobody|none|anything|everything|wait|sorry|thanks|please|okay|ok)$/i;
+const NOT_A_REFERENT = /^(?:the |a |an |my |our |this |that )?(?:first thing|way|time|day|morning|afternoon|evening|night|week|weekend|end|moment|thing|same|other|one|first|last|rest|lot|bit|home|work|today|tomorrow|tonight|idea|problem|plan|point|chance|sec|second|minute|minutes|hour|hours|yesterday|office|fall|spring|summer|winter|stuff|everything|something|anything|nothing|lunch|dinner|breakfast|all|both|them|it|this|that|me|you|him|her|us|next|way home|my way home|anyone|anybody|someone|somebody|everyone|everybody|no one|nobody|none|anything|everything|wait|sorry|thanks|please|okay|ok)$/i;
 
 /** The thing named most recently before (its sentence's first noun phrase that is not a person or a time). */
 function thingBefore(context: readonly string[]): string | null {

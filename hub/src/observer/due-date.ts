@@ -60,7 +60,35 @@ function dayNamed(word: string, now: LocalFields): DueDate {
 }
 
 /** Phrases people use for deadlines that chrono-node does not read, or reads in a way people do not mean. */
-const CUSTOM: { re: RegExp; resolve: (m: RegExpExecArray, now: LocalFields) => DueDate }[] = [
+const CUSTOM: { re: RegExp; resolve: (m: RegExpExecArray, now: LocalFields, timeZone: string) => DueDate }[] = [
+  // "first thing Monday", "first thing tomorrow", "first thing in the morning" (the next morning: today when said
+  // before nine). "First thing" alone only says when in a day already named ("Tuesday works, I'll drop it off first thing").
+  {
+    re: new RegExp(`\\b(?:(?:by|at) )?first thing(?:\\s+(?:on|this))?(?:\\s+(next\\s+)?(tomorrow|${WEEKDAYS.join('|')})(?:\\s+morning)?|\\s+in the morning)\\b`, 'i'),
+    resolve: (m, now) => (m[2] ? dayNamed(`${m[1] ?? ''}${m[2]}`, now) : dateOf(now.hour < 9 ? now : addDays(now, 1))),
+  },
+  // "at lunch tomorrow", "after work on Thursday", "after school Friday": the day said after the time of day.
+  {
+    re: new RegExp(`\\b(?:after|at|by|before|over|during) (?:lunch(?:time)?|dinner|work|school|practice|pickup)[,\\s]+(?:on\\s+|this\\s+)?(next\\s+)?(tomorrow|${WEEKDAYS.join('|')})\\b`, 'i'),
+    resolve: (m, now) => dayNamed(`${m[1] ?? ''}${m[2]!}`, now),
+  },
+  // "half six" (British: half past six), "by half five": the next such time of day, as "at six" is read.
+  {
+    re: /\b(?:(?:at|by|around|about|for|till|until) )?half (one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|1[0-2]|[1-9])\b(?!\s+(?:an?|the|of|hours?|dozen|days?|weeks?|percent)\b)/i,
+    resolve: (m, now, timeZone) => {
+      const word = m[1]!.toLowerCase();
+      const hour = /^\d+$/.test(word) ? Number(word) : NUMBER_WORDS[word]!;
+      for (const h of hour < 12 ? [hour, hour + 12] : [hour]) {
+        if (h > now.hour || (h === now.hour && 30 > now.minute)) return { date: isoDate(now.year, now.month, now.day), at: zonedInstant({ year: now.year, month: now.month, day: now.day, hour: h, minute: 30 }, timeZone) };
+      }
+      const t = addDays(now, 1);
+      return { date: isoDate(t.year, t.month, t.day), at: zonedInstant({ year: t.year, month: t.month, day: t.day, hour, minute: 30 }, timeZone) };
+    },
+  },
+  // "when I get home", "on the way home", "at pickup": later today.
+  { re: /\b(?:when|once|as soon as) (?:I|we) (?:get|am|are) (?:home|back|there)\b|\bon (?:the|my|our) way (?:home|back)\b|\bat (?:school )?(?:pickup|pick-up|pick up|drop-off|dropoff)\b/i, resolve: (_m, now) => dateOf(now) },
+  // "by year end", "before year-end".
+  { re: /\b(?:by |before )?(?:the )?year[- ]end\b/i, resolve: (_m, now) => ({ date: isoDate(now.year, 12, 31), at: null }) },
   // "end of day tomorrow", "by close of business Friday": the day said after the end-of-day words.
   {
     re: new RegExp(`\\b(?:by |before )?(?:the )?(?:end of (?:the )?(?:day|business)|close of business|eod|cob)[,\\s]+(?:on\\s+|this\\s+)?(next\\s+)?(tomorrow|${WEEKDAYS.join('|')})\\b`, 'i'),
@@ -203,7 +231,7 @@ export function findDueDate(text: string, saidAt: number, timeZone: string): Due
   let best: { index: number; match: DueMatch } | null = null;
   for (const { re, resolve } of CUSTOM) {
     const m = re.exec(text);
-    if (m && (!best || m.index < best.index)) best = { index: m.index, match: { due: resolve(m, now), text: m[0] } };
+    if (m && (!best || m.index < best.index)) best = { index: m.index, match: { due: resolve(m, now, timeZone), text: m[0] } };
   }
   const digits = text
     .replace(NUMBER_WORD_RE, (_all, prep: string, word: string) => `${prep} ${NUMBER_WORDS[word.toLowerCase()]}`)

@@ -11,13 +11,15 @@ import { localIsoDate, parseInstant } from './zoned-time.js';
 /**
  * Training and cross-validation of the learned stage (`learned-reader.ts`) on the development snippets.
  * Only the TUNING parts of the split sets are ever read here: `developmentSnippets` drops the locked
- * third of `dev-*.jsonl` and of `dev-varied.jsonl` (the rule of `dev-split.ts`) before anything else looks
+ * third of `dev-*.jsonl`, of `dev-varied.jsonl` and of `dev-errands.jsonl` (the rule of `dev-split.ts`) before anything else looks
  * at a snippet. `eval.jsonl` and `holdout.jsonl` have no locked part and are used whole.
  */
 
 /** The files the learned stage is trained on; the split ones contribute their tuning two-thirds only. */
-export const TRAINING_FILES = ['dev-home.jsonl', 'dev-office.jsonl', 'dev-whisper.jsonl', 'dev-varied.jsonl', 'eval.jsonl', 'holdout.jsonl'] as const;
-const SPLIT = new Set(['dev-home.jsonl', 'dev-office.jsonl', 'dev-whisper.jsonl', 'dev-varied.jsonl']);
+export const TRAINING_FILES = ['dev-home.jsonl', 'dev-office.jsonl', 'dev-whisper.jsonl', 'dev-varied.jsonl', 'dev-errands.jsonl', 'eval.jsonl', 'holdout.jsonl'] as const;
+/** Files split into a locked third and a tuning part; dev-varied and dev-errands each on their own (their own writer letter). */
+const SPLIT = new Set(['dev-home.jsonl', 'dev-office.jsonl', 'dev-whisper.jsonl', 'dev-varied.jsonl', 'dev-errands.jsonl']);
+const SPLIT_ALONE = new Set(['dev-varied.jsonl', 'dev-errands.jsonl']);
 
 /** Settings the committed weights are trained with (chosen by cross-validation on the tuning part; see the README). */
 export const TRAINING: TrainingSettings = {
@@ -44,7 +46,7 @@ export interface DevSnippet {
 export function developmentSnippets(dir: string, files: readonly string[] = TRAINING_FILES): DevSnippet[] {
   const out: DevSnippet[] = [];
   // The three writers' sets are split together (as the benchmark does), the widening set on its own.
-  const joint = files.filter((f) => SPLIT.has(f) && f !== 'dev-varied.jsonl');
+  const joint = files.filter((f) => SPLIT.has(f) && !SPLIT_ALONE.has(f));
   const tagged = joint.flatMap((file) => loadEvalCases(join(dir, file)).map((c) => ({ file, c })));
   const tuning = new Set(splitDevCases(tagged.map((t) => t.c)).tuning.map((c) => c.id));
   for (const t of tagged) if (tuning.has(t.c.id)) out.push({ file: t.file, key: `${t.file}:${t.c.id}`, case: t.c });

@@ -39,4 +39,19 @@ describe('the locked test third of the development sets', () => {
     const together = lockedTestIds([...dev, ...varied].map((c) => c.id));
     expect([...together].filter((id) => !id.startsWith('v')).sort()).toEqual([...lockedTestIds(dev.map((c) => c.id))].sort());
   });
+
+  it('splits the blind writer\'s errands set (dev-errands.jsonl, writer "r") by the same rule, as written, without moving the other thirds', () => {
+    const errands = loadEvalCases(`${dir}dev-errands.jsonl`);
+    const varied = loadEvalCases(`${dir}dev-varied.jsonl`);
+    expect(errands.every((c) => /^r\d{2,3}$/.test(c.id))).toBe(true);
+    expect(new Set(errands.map((c) => c.id)).size).toBe(errands.length);
+    const written = (JSON.parse(readFileSync(`${dir}test-split-errands.json`, 'utf8')) as { test: string[] }).test;
+    expect(written).toEqual([...lockedTestIds(errands.map((c) => c.id))].sort());
+    expect(written.length).toBe(Math.round(errands.length / 3));
+    const together = lockedTestIds([...dev, ...varied, ...errands].map((c) => c.id));
+    expect([...together].filter((id) => !id.startsWith('r')).sort()).toEqual([...lockedTestIds([...dev, ...varied].map((c) => c.id))].sort());
+    const { tuning, test } = splitDevCases(errands);
+    expect(test.map((c) => c.id).sort()).toEqual(written);
+    expect(tuning.length).toBe(errands.length - written.length);
+  });
 });

@@ -25,6 +25,23 @@ describe('findDueDate', () => {
     expect(findDueDate(`I need to do it ${phrase}`, WED_0915_NY, 'America/New_York')?.due.date).toBe(date);
   });
 
+  it('reads "first thing <day>", a time of day before a day, "half six", "year end", "when I get home"', () => {
+    const sundayNight = Date.parse('2026-01-04T21:15:00-05:00');
+    expect(findDueDate('First thing Monday: call the insurance', sundayNight, 'America/New_York')).toEqual({ due: { date: '2026-01-05', at: null }, text: 'First thing Monday' });
+    // New Year's Eve falls between: Monday is in the next year.
+    expect(findDueDate('fine, first thing monday then', Date.parse('2026-12-30T21:00:00-05:00'), 'America/New_York')?.due.date).toBe('2027-01-04');
+    expect(findDueDate('first thing in the morning', sundayNight, 'America/New_York')?.due.date).toBe('2026-01-05');
+    // "first thing" alone says only when in a day named elsewhere.
+    expect(findDueDate('I will drop it off first thing', sundayNight, 'America/New_York')).toBeNull();
+    expect(findDueDate('I will call him back at lunch tomorrow', WED_0915_NY, 'America/New_York')).toEqual({ due: { date: '2025-03-13', at: null }, text: 'at lunch tomorrow' });
+    expect(findDueDate('pick up Leo at half six', WED_0915_NY, 'America/New_York')?.due).toEqual({ date: '2025-03-12', at: Date.parse('2025-03-12T18:30:00-04:00') });
+    expect(findDueDate('pick up Leo at half six', Date.parse('2025-03-12T19:00:00-04:00'), 'America/New_York')?.due.date).toBe('2025-03-13');
+    expect(findDueDate('split the bill in half the way we did', WED_0915_NY, 'America/New_York')).toBeNull();
+    expect(findDueDate('file the report by year end', WED_0915_NY, 'America/New_York')?.due.date).toBe('2025-12-31');
+    expect(findDueDate('I will send it when I get home', WED_0915_NY, 'America/New_York')?.due.date).toBe('2025-03-12');
+    expect(findDueDate('grab it on the way home', WED_0915_NY, 'America/New_York')?.due.date).toBe('2025-03-12');
+  });
+
   it('reads a bare hour already past as this evening, and keeps the time', () => {
     const due = findDueDate('remind me at six', WED_0915_NY, 'America/New_York')!.due;
     expect(due).toEqual({ date: '2025-03-12', at: Date.parse('2025-03-12T18:00:00-04:00') });

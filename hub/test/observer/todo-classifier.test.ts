@@ -99,8 +99,10 @@ describe('the weights file', () => {
     const ids = (file: string): string[] => (JSON.parse(readFileSync(join(dir, file), 'utf8')) as { test: string[] }).test;
     const locked = new Set(ids('test-split.json'));
     const lockedVaried = new Set(ids('test-split-varied.json'));
-    expect(locked.size + lockedVaried.size).toBeGreaterThan(150);
-    expect(snippets.filter((s) => (/^dev-(?:home|office|whisper)/.test(s.file) && locked.has(s.case.id)) || (s.file === 'dev-varied.jsonl' && lockedVaried.has(s.case.id)))).toEqual([]);
+    const lockedErrands = new Set(ids('test-split-errands.json'));
+    expect(locked.size + lockedVaried.size + lockedErrands.size).toBeGreaterThan(200);
+    expect(snippets.filter((s) => (/^dev-(?:home|office|whisper)/.test(s.file) && locked.has(s.case.id)) || (s.file === 'dev-varied.jsonl' && lockedVaried.has(s.case.id)) || (s.file === 'dev-errands.jsonl' && lockedErrands.has(s.case.id)))).toEqual([]);
+    expect(snippets.filter((s) => s.file === 'dev-errands.jsonl').length).toBe(100);
   });
 
   it('folds by snippet key, stable', () => {
