@@ -155,12 +155,15 @@ const PHRASE_FIXES: Array<[RegExp, string]> = [
 
 /** Verbs of commands after "would you mind …ing". */
 const GERUNDS: Readonly<Record<string, string>> = Object.fromEntries(
-  ['turn', 'switch', 'open', 'lock', 'unlock', 'start', 'play', 'check', 'add', 'lower', 'raise', 'pause', 'set', 'close', 'shut', 'put', 'stop', 'dim', 'make', 'cancel', 'tell']
+  ['turn', 'switch', 'open', 'lock', 'unlock', 'start', 'play', 'check', 'add', 'lower', 'raise', 'pause', 'set', 'close', 'shut', 'put', 'stop', 'dim', 'make', 'cancel', 'tell',
+    'mute', 'unmute', 'skip', 'resume', 'send', 'bring', 'pull', 'give', 'dock', 'remind', 'announce', 'activate', 'increase', 'decrease', 'brighten', 'read', 'mow', 'vacuum', 'hoover']
     .map((v) => [`${/(?:p|t|m)$/.test(v) && /[aeiou][ptm]$/.test(v) && !/(?:ee|oo|ea|ai|oi|ou)[ptm]$/.test(v) && !['open', 'start', 'lock'].includes(v) ? v + v.at(-1) : /e$/.test(v) ? v.slice(0, -1) : v}ing`, v]),
 );
+/** "would you mind closing …", "mind turning off …", "how about turning …": the verb asked for, at the start of a request. */
+const GERUND_REQUEST = /^(?:(?:would|do|if) you (?:not )?mind|mind|how about|what about|try) (\w+ing)\b/;
 
-const POLITE_PREFIX = /^(?:(?:hey|ok|okay|hi|hello)\s+(?!there$))?(?:jarvis\s+)?(?:please\s+|could you(?: please)?\s+|can you(?: please)?\s+|would you(?: please)?(?: mind)?\s+|will you\s+|are you able to\s+|i want you to\s+|i need you to\s+|i would like you to\s+|you can\s+|i would like(?: to)?\s+(?=(?:the|my|our|turn|switch|set|put|play|open|close|start|stop|add|cancel|lock|unlock)\b)|i want(?: to)?\s+(?=(?:the|my|our|turn|switch|set|put|play|open|close|start|stop|add|cancel|lock|unlock)\b)|kindly\s+|jarvis\s+|(?:um|uh|er|erm|so|just|quickly|go ahead and|do me a favou?r and)\s+)*/;
-const POLITE_SUFFIX = /(?:\s+(?:please|actually|for me|thanks|thank you|thanks a lot|jarvis|now|right now|would you|could you|will you|if you can|if you could|if you would|if that is ok|when you get a chance|real quick|quickly))+$/;
+const POLITE_PREFIX = /^(?:(?:hey|ok|okay|hi|hello)\s+(?!there$))?(?:jarvis\s+)?(?:please\s+|(?:could|can|would|will) you (?:be (?:so kind|kind enough|good enough|a (?:dear|star|love)) (?:as )?(?:to |and )|kindly |possibly |maybe |perhaps |just )+|(?:i (?:would|will) )?(?:love|appreciate|like) it if you (?:could|would|can|will)(?: please)?\s+|(?:i would be|i will be|i am) (?:grateful|happy) if you (?:could|would)(?: please)?\s+|(?:i was |i am )?wondering if you (?:could|would|can)(?: please)?\s+|(?:do you think you could|is there any chance you could|any chance you could|(?:is it|would it be) possible (?:for you )?to|be (?:a (?:dear|star|love)|so kind) and|if you (?:could|would|can))(?: please)?\s+|could you(?: please)?\s+|can you(?: please)?\s+|would you(?: please)?(?: mind)?\s+|will you\s+|are you able to\s+|i want you to\s+|i need you to\s+|i would like you to\s+|you can\s+|i would like(?: to)?\s+(?=(?:the|my|our|turn|switch|set|put|play|open|close|start|stop|add|cancel|lock|unlock)\b)|i want(?: to)?\s+(?=(?:the|my|our|turn|switch|set|put|play|open|close|start|stop|add|cancel|lock|unlock)\b)|kindly\s+|jarvis\s+|(?:um|uh|er|erm|so|just|quickly|go ahead and|do me a favou?r and)\s+)*/;
+const POLITE_SUFFIX = /(?:\s+(?:please|actually|for me|thanks|thank you|thanks a lot|jarvis|now|right now|would you|could you|will you|if you can|if you could|if you would|if that is ok|when you get a chance|real quick|quickly|if you (?:do not|would not) mind|if you would be so kind|if possible|if you please|cheers|ta|thanks (?:a lot|so much|mate|jarvis)|thank you (?:very much|so much|kindly|jarvis)|please and thank you|pretty please|when you can|as soon as you can|for us|mate))+$/;
 
 /**
  * Lower-case, punctuation-free text with number words turned into digits and politeness stripped:
@@ -176,6 +179,7 @@ export function normalizeText(text: string): string {
   s = wordsToDigits(tokens).join(' ').replace(/\b(\d+) and a half\b/g, (_, n: string) => `${n}.5`);
   // "would you mind closing the garage door": the verb it asks for.
   s = s.replace(/\b(?:would|do) you mind (\w+ing)\b/, (_, g: string) => GERUNDS[g] ?? g);
+  s = s.replace(GERUND_REQUEST, (all, g: string) => GERUNDS[g] ?? all);
   // Hesitations anywhere ("turn on, uh, the kitchen lights").
   s = s.replace(/(?:^| )(?:uh+|um+|uhm|erm|er|hmm+|ah+|ugh)(?= |$)/g, '').trim();
   // A small word said twice over a hesitation ("the uh the lights"): once.

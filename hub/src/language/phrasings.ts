@@ -176,6 +176,11 @@ export const haPhrasings: readonly CommandTemplate[] = [
   { intent: 'HassMediaPlayerMute', sentences: ['(mute|silence) {target} for a (minute|moment|sec|second|bit|while)'], domains: media, weak: true },
   { intent: 'HassSetVolumeRelative', sentences: ['(turn|crank|bump) up {target} [volume] by {volume_step} [percent]'], domains: media, weak: true },
   { intent: 'HassSetVolumeRelative', sentences: ['turn down {target} [volume] by {volume_step} [percent]'], domains: media, negate: true, weak: true },
+  // The player said before "volume", the amount before the player ("turn the tv volume down", "turn the volume up by 20 on the tv").
+  { intent: 'HassSetVolumeRelative', sentences: ['(<turn>|crank|bump|push) {target} (volume|sound) up', '(<turn>|crank|bump) [the] (volume|sound|music) up by {volume_step} [percent] (on|in|for) {target}'], slots: { volume_step: 10 }, domains: media, weak: true },
+  { intent: 'HassSetVolumeRelative', sentences: ['<turn> {target} (volume|sound) down'], slots: { volume_step: -10 }, domains: media, weak: true },
+  { intent: 'HassSetVolumeRelative', sentences: ['<turn> [the] (volume|sound|music) down by {volume_step} [percent] (on|in|for) {target}'], domains: media, negate: true, weak: true },
+  { intent: 'HassLightSet', sentences: ['<turn> [the] brightness (of|on|in|for) {target} (up|down) to {brightness} [percent]', '<turn> {target} brightness (up|down) to {brightness} [percent]'], domains: ['light'], weak: true },
   { intent: 'HassMediaPlayerUnmute', sentences: ['(sound|audio) (back on|on again) [(in|on) {target}]', 'take {target} off mute', 'take the mute off [(in|on) {target}]'], domains: media, weak: true },
   { intent: 'HassTurnOff', sentences: ['(bring|pull|wind|roll) {target} (in|back in)'], domains: covers, weak: true },
   { intent: 'HassVacuumStart', sentences: ['(set|get) (<vacuum>|{target}) (going|started|cleaning|running)'], domains: ['vacuum'], weak: true },

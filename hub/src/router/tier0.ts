@@ -176,10 +176,16 @@ export class Tier0Router {
     const later = this.delayed(normalizeText(text), context);
     if (later) return later;
     let first = this.routeNormalised(normalizeText(text), context);
-    if (first.path !== 'hot' && TRAILING_ADVERB.test(normalizeText(text))) {
-      // "open the stopcock again": the command without the word after it, when that is one.
-      const plain = this.routeNormalised(normalizeText(text).replace(TRAILING_ADVERB, ''), context);
-      if (plain.path === 'hot') first = plain;
+    if (first.path !== 'hot') {
+      // The same command said with a word more or a preposition less: "open the stopcock again", "turn the
+      // dehumidifier back on", "what is the thermostat set to upstairs". Taken only when it is then understood.
+      for (const retry of this.rewrites(normalizeText(text))) {
+        const plain = this.routeNormalised(retry, context);
+        if (plain.path === 'hot') {
+          first = plain;
+          break;
+        }
+      }
     }
     if (first.path !== 'passive') return first;
     // A question asked inside another ("can you check if the door is locked", "tell me whether the lights are on"):
@@ -208,6 +214,34 @@ export class Tier0Router {
       }
     }
     return first;
+  }
+
+  /** Other readings of a sentence tier 0 did not act on: a trailing word dropped, "back on" as "on", a place said bare. */
+  private rewrites(norm: string): string[] {
+    const out: string[] = [];
+    if (TRAILING_ADVERB.test(norm)) out.push(norm.replace(TRAILING_ADVERB, ''));
+    // "turn the fan back on", "put the blinds back up": the state asked for.
+    if (/ back (?:on|off|up|down)(?: |$)/.test(norm)) out.push(norm.replace(/ back (on|off|up|down)(?= |$)/, ' $1'));
+    // "turn the lights off upstairs", "what is the thermostat set to downstairs": a place said without "in".
+    const words = norm.split(' ');
+    for (const k of [3, 2, 1]) {
+      if (words.length <= k + 1) continue;
+      const before = words[words.length - k - 1]!;
+      if (/^(?:in|on|at|the|of|for|from|into|onto|my|our)$/.test(before)) continue;
+      const tail = words.slice(-k).join(' ').replace(/^the /, '');
+      if (this.isPlace(tail)) {
+        out.push(`${words.slice(0, -k).join(' ')} in ${words.slice(-k).join(' ')}`);
+        break;
+      }
+    }
+    return out;
+  }
+
+  /** Whether the words are exactly an area's or a floor's name or alias. */
+  private isPlace(words: string): boolean {
+    const said = normalizeText(words);
+    const snap = this.index.snapshot;
+    return [...snap.areas, ...(snap.floors ?? [])].some((p) => [p.name, ...(p.aliases ?? [])].some((n) => normalizeText(n).replace(/^the /, '') === said));
   }
 
   /**
@@ -239,7 +273,8 @@ export class Tier0Router {
       if (!m) continue;
       const attempt = this.build(c, slotGroups(m.groups ?? {}), contextAreaId, norm);
       if (attempt.ok) return attempt.decision;
-      if (!attempt.weak) failure ??= attempt.decision;
+      // A reading whose target is known (ambiguous, needs a room, not allowed) says more than one whose target is not.
+      if (!attempt.weak && (!failure || (failure.code === 'JARVIS_ROUTE_UNKNOWN_TARGET' && attempt.decision.code !== 'JARVIS_ROUTE_UNKNOWN_TARGET'))) failure = attempt.decision;
     }
     for (const c of this.cold) {
       const m = c.regex.exec(subject);

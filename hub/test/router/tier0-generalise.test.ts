@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { loadRegistrySnapshot } from '../../src/home-assistant/registry-snapshot.js';
+import { normalizeText } from '../../src/language/normalize.js';
+import { Tier0Router } from '../../src/router/tier0.js';
+
+// General forms that no template spells out sentence by sentence (politeness, "back on", a place said bare, the
+// player said before "volume"), in sentences written for these tests against the third and fourth fixture homes.
+const home = (f: string): Tier0Router => new Tier0Router(loadRegistrySnapshot(fileURLToPath(new URL(`../../../tests/fixtures/registry/${f}.json`, import.meta.url))));
+const homes = { c: home('home-c'), d: home('home-d') };
+const c = homes.c;
+
+describe('tier 0: general forms', () => {
+  it.each([
+    ['would you be so kind as to switch on the kettle', 'switch on the kettle'],
+    ["i'd love it if you could turn the fan off", 'turn the fan off'],
+    ['mind turning off the tv', 'turn off the tv'],
+    ['could you possibly open the blinds', 'open the blinds'],
+    ['do you think you could dim the lights', 'dim the lights'],
+    ["turn off the lights if you don't mind", 'turn off the lights'],
+    ['i was wondering if you could play some jazz', 'play some jazz'],
+    ['lights off cheers', 'lights off'],
+  ])('politeness: %s → %s', (input, output) => expect(normalizeText(input)).toBe(output));
+
+  it('keeps sentences that only look polite', () => {
+    expect(normalizeText('i do not mind')).toBe('i do not mind');
+    expect(c.route('do you mind waiting').path).not.toBe('hot');
+  });
+
+  it.each([
+    ['c', 'would you be kind enough to put the kettle on', 'HassTurnOn', { name: 'Kettle' }],
+    ['c', 'turn the dehumidifier back on', 'HassTurnOn', { name: 'Dehumidifier' }],
+    ['d', 'switch the printer back off', 'HassTurnOff', { name: 'Printer' }],
+    ['c', 'turn the lights off upstairs', 'HassTurnOff', { floor: 'Upper Floor', domain: 'light' }],
+    ['d', 'what is the thermostat set to downstairs', 'HassClimateGetTemperature', { floor: 'Ground Floor' }],
+    ['c', 'turn the bedroom tv volume down', 'HassSetVolumeRelative', { name: 'Bedroom TV', volume_step: -10 }],
+    ['d', 'turn the volume up by 15 on the office speaker', 'HassSetVolumeRelative', { name: 'Office Speaker', volume_step: 15 }],
+    ['d', 'turn the volume down by 5 on the kitchen radio', 'HassSetVolumeRelative', { name: 'Kitchen Radio', volume_step: -5 }],
+  ] as const)('home-%s: %s', (h, text, intent, slots) => {
+    expect(homes[h].route(text)).toMatchObject({ intent, path: 'hot', slots });
+  });
+
+  it('says why when a target is known but not enough, not that a word is unknown', () => {
+    // Several thermostats and no room: "which room", not "I don't know any device called heating".
+    const r = homes.d.route('turn up the heating to twenty one degrees');
+    expect(r).toMatchObject({ intent: 'HassClimateSetTemperature', path: 'none', code: 'JARVIS_ROUTE_NO_AREA' });
+  });
+});
