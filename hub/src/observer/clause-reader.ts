@@ -100,7 +100,7 @@ const QUOTE = /\b(?:said|says|goes|went|told me|asked|was like|is like)\s*[,:]?\
 const IMMEDIATE = /\b(?:right now|real quick|a sec|for a (?:minute|sec(?:ond)?|moment))\b/i;
 const ACCEPT = /^(?:(?:oh|well|yeah|okay|ok|so|yes|sure|fine|alright|ugh|right|understood)[,.!\s]+)*(?:understood|right|yeah|yes|yep|yup|sure|okay|ok|of course|no problem|will do|I can do that|I can do it|I can cover|I can|I will|definitely|absolutely|sounds good|got it|consider it done|on it|fine|alright|all right|deal|that is doable|no worries|can do|for sure)\b/i;
 const REFUSE = /\b(?:not|can not|sorry|nope|no[,.!]|maybe later|we will see|is bad|bad for me|busy)\b/i;
-const DATE_FILLER = /\b(?:need it|needs it|want it|need that|have it done|get it done|ok|okay|then|fine|so|yeah|yes|yep|sure|actually|no|wait|that is|that|it is|it|due|let us|make it|do it|morning|afternoon|evening|night|tonight|instead|works|good|alright|sounds|right|there is no way|I mean|oh|um|lol|and|on|by|for|at|the|is)\b/gi;
+const DATE_FILLER = /\b(?:today|sometime|some time|need it|needs it|want it|need that|have it done|get it done|ok|okay|then|fine|so|yeah|yes|yep|sure|actually|no|wait|that is|that|it is|it|due|let us|make it|do it|morning|afternoon|evening|night|tonight|instead|works|good|alright|sounds|right|there is no way|I mean|oh|um|lol|and|on|by|for|at|the|is)\b/gi;
 /** Whisper's "two"/"too" for "to" before a task verb ("remind me in two weeks two call the dentist"). */
 const TWO_BEFORE_VERB = new RegExp(String.raw`\b(?:two|too)\s+(${[...TASK_VERBS].join('|')})\s+(?=(?:the|a|an|my|your|his|her|our|their|some|it|them|him|me|up|off|in|out|back)\b)`, 'gi');
 
@@ -109,14 +109,16 @@ const DONE_BY_NAMED = /^(?:(?:actually|oh|wait|no|never mind|nah)[,.!\s]+)*(?!(?
 
 /** The wearer saying a thing is done as soon as it is asked ("There, sent.", "Done!"). */
 const DONE_NOW = /^(?:(?:there|okay|ok|and|all|right|annnd|and)[,.!\s]+)*(?:all\s+)?(?:done|sent|finished|paid|booked|ordered|submitted|signed|(?:I\s+)?(?:just\s+)?did it|took care of it|handled)(?:\s+it)?[.!]*$/i;
-const CANCEL = /\b(?:never ?mind|scratch that|cancel that|forget (?:it|that|about (?:it|that))|do not worry about (?:it|that)|no need)\b/i;
-const CANCEL_TARGET = /\b(?:never ?mind|forget about|do not worry about|cross off|scratch)\s+(?:the\s+|about\s+the\s+|my\s+)([a-z][\w' -]+)/i;
+const CANCEL = /\b(?:never ?mind|scratch that|cancel that|forget (?:it|that|about (?:it|that))|do not worry about (?:it|that)|no need)\b|^(?:(?:oh|okay|ok|so|then|right|well|fine)[,.!\s]+)*forget (?:about )?(?:the|my) [a-z]/i;
+const CANCEL_TARGET = /\b(?:never ?mind|forget about|forget|do not worry about|cross off|scratch)\s+(?:the\s+|about\s+the\s+|my\s+)([a-z][\w' -]+)/i;
 const CORRECT = /^(?:(?:actually|sorry|I mean|no|wait)[,\s]+)*(?:make (?:that|it)|change (?:that|it) to|move (?:that|it) to|let us (?:say|make it)|I meant(?!\s+to\b)|push (?:that|it) to|(?:it|that|the \w+)\s+(?:moved|got moved|was moved|has been moved|got pushed|was pushed|got changed|changed|is now|is moving)\s+(?:to\s+)?)\s*(.+)$/i;
 const DONE_BY_OTHER = /\b(?:got|did|done|have|sent|finished|booked|ordered|handled) (?:it|them|that|this|those)? ?already\b|\b(?:already|just)\s+(?:\w+\s+){0,2}?(?:did|done|\w+ed|got|sent|bought|made|paid|took|brought|booked|sorted|handled|ordered|picked)\b|\b(?:is|was|are|it is|got|been)\s+(?:\w+\s+)?(?:cancell?ed|called off|off|on the calendar|taken care of|done|handled|sorted)\b|\b(?:I|he|she|they|[A-Z][a-z]+)\s+(?:already\s+|just\s+)?(?:did|handled|took care of|fixed|sorted)\s+(?:it|that|this)\b/;
 const HANDOFF_BY_OTHER = /\b(?:you do not (?:need|have) to|you do not have to worry|no need|(?:is|are) (?:doing|handling|covering|taking) (?:that|it|this)|(?:has|have) (?:it|that) covered)\b|^(?:(?:oh|no|nah|okay|ok|well)[,.!\s]+)*(?:I will (?:do|handle|take care of|get|grab|sort|deal with) (?:it|that|this)|I got (?:it|this)|I have got (?:it|this)|leave it to me|I can do (?:it|that)|I am on it|let me do it)\b/i;
 /** The wearer handing a task to someone else: "Sam will do it", "let Priya handle that", "he's on it". */
 const HANDOFF_BY_USER = /^(?:(?:actually|no|oh|okay|ok|so|wait)[,.!\s]+)*(?:let\s+)?([A-Z][a-z]+|he|she|they)\s+(?:will|is going to|can|could|is|are)?\s*(?:do|handle|handles|take care of|takes care of|deal with|get|grab|sort|doing|handling|taking care of|on)\s+(?:it|that|this|those)\b/i;
-const PAST_VERB_BY_OTHER = /^(?:(?:oh|well|yeah|actually|no)[,.!\s]+)*(?:I|he|she|[A-Z][a-z]+)\s+(?:already\s+|just\s+)?(\w+ed|sent|bought|made|paid|took|brought|got|did)\s+(.+)$/;
+const PAST_VERB_BY_OTHER = /^(?:(?:oh|well|yeah|actually|no)[,.!\s]+)*(?:I|he|she|[A-Z][a-z]+)\s+(?:already\s+|just\s+)?(\w+ed|[A-Za-z]+'d|sent|bought|made|paid|took|brought|got|did)\s+(.+)$/;
+/** Someone else taking the thing just talked about: "I'll drop it at his place tomorrow", "I can pick them up". */
+const TAKES_IT_BY_OTHER = /^(?:(?:oh|no|nah|okay|ok|well|yeah|yes|sure|actually)[,.!\s]+)*(?:I will|I can|I am going to|let me)\s+(?:just\s+)?([a-z]+)(?:\s+(?:up|off|back|over|in|out|by))?\s+(?:it|that|this|them|those)\b/i;
 
 /**
  * compromise is the slow part (~1 ms a sentence) and the reader asks about the same context lines again
@@ -186,6 +188,8 @@ const CLAUSE_SPLIT = new RegExp(
     String.raw`,?\s+(?=(?:because|cause|cuz|since|otherwise|or else|so that|unless|although)\b)`,
     String.raw`,\s+(?=(?:the|my|our|his|her|their)\s+(?:[\w'-]+\s+){0,2}(?:is|are|was|were|will|has|closes|opens|starts|ends|expires|lapses)\b)`,
     String.raw`,\s+(?=it\s+(?:(?!is\b)[a-z]+s|do|did|will|can|could|would|has|had|was|keeps|never|just|still|already)\b)`,
+    // "the permit expires, so renew it": a consequence said as an instruction.
+    String.raw`,\s+(?=so\s+(?!that\b|I\b|we\b|you\b|it\b|they\b)[a-z]+\s+(?:it|them|the|a|an|my|our|this|that|those)\b)`,
     String.raw`(?<!\b(?:to|me|let|that|said|says|tells me|told me|keeps saying|thinks|reckons|and|but|so|or|then|if|when|because|before|after|think|guess|know|sure|make|bet|hope|is|was|can|could|would|will|should|shall|may|might|must|do|does|did|are|were|have|has)),?\s+(?=${SUBJECT}\s+${VERBISH}\b)`,
   ].join('|'),
   'i',
@@ -285,8 +289,10 @@ function thingBefore(context: readonly string[]): string | null {
         words.push(t.text.replace(/[,.!?;:"]+$/, ''));
         if (/[,.!?;:]/.test(t.post)) break;
       }
-      const phrase = words.join(' ').replace(/\s+(?:for|in|on|at|to|of|from|with)$/i, '').trim();
+      const phrase = words.join(' ').replace(/\s+(?:for|in|on|at|to|of|from|with)$/i, '').replace(/\s+(?:expires|lapses|ends|closes|opens|starts|breaks|leaks|runs out|renews)$/i, '').trim();
       if (phrase === '' || NOT_A_REFERENT.test(phrase) || /^(?:I|we|you|he|she|they|it)\b/i.test(phrase)) continue;
+      // "End of the week the car insurance lapses": the time, not the thing.
+      if (/^(?:the )?(?:end|start|beginning|middle|rest)\s+of\b/i.test(phrase)) continue;
       return phrase.replace(/^(?:The|A|An|My|Our|This|That)\b/, (m) => m.toLowerCase());
     }
   }
@@ -652,7 +658,8 @@ function agreedCounter(current: Utterance, previous: readonly Utterance[], optio
 }
 
 /** What someone else says that ends a to-do of the wearer's: done, cancelled, handed off. */
-function followUpByOther(current: Utterance): Finding[] {
+function followUpByOther(current: Utterance, previous: readonly Utterance[], options: ExtractOptions): Finding[] {
+  const isUserLike = (u: Utterance): boolean => isUser(u.speaker, options);
   const text = normaliseSpeech(current.text);
   const out: Finding[] = [];
   for (const sentence of sentencesOf(text)) {
@@ -662,9 +669,19 @@ function followUpByOther(current: Utterance): Finding[] {
         out.push({ type: 'cancellation', target: null, evidence: `${current.speaker ?? ''}: ${current.text}` });
         return out;
       }
+      const takes = TAKES_IT_BY_OTHER.exec(body);
+      if (takes && !/\?\s*$/.test(body) && TASK_VERBS.has(infinitive(takes[1]!.toLowerCase()))) {
+        // Only the to-do the wearer's last sentence was about ("Leave me the key" — "I'll drop it off" is not "feed the cat").
+        const said = previous.at(-1);
+        const thing = said && isUserLike(said) ? sentencesOf(normaliseSpeech(said.text)).at(-1) : undefined;
+        if (thing) {
+          out.push({ type: 'cancellation', target: thing, evidence: `${current.speaker ?? ''}: ${current.text}` });
+          return out;
+        }
+      }
       const past = PAST_VERB_BY_OTHER.exec(body);
       if (past && !/\?\s*$/.test(body)) {
-        const verb = infinitive(past[1]!);
+        const verb = infinitive(past[1]!.replace(/'d$/i, '').toLowerCase());
         if (TASK_VERBS.has(verb) && !['get', 'take', 'make', 'do', 'go', 'have'].includes(verb)) {
           out.push({ type: 'cancellation', target: verb, evidence: `${current.speaker ?? ''}: ${current.text}` });
         }
@@ -681,7 +698,7 @@ function followUpByOther(current: Utterance): Finding[] {
  */
 export function readUtterance(current: Utterance, previous: readonly Utterance[], options: ExtractOptions): Finding[] {
   if (current.speaker && MEDIA_SPEAKERS.test(current.speaker.trim())) return [];
-  if (!isUser(current.speaker, options)) return [...agreedCounter(current, previous, options), ...followUpByOther(current)];
+  if (!isUser(current.speaker, options)) return [...agreedCounter(current, previous, options), ...followUpByOther(current, previous, options)];
   const findings: Finding[] = [];
   const text = normaliseSpeech(current.text).replace(TWO_BEFORE_VERB, (_all, verb: string) => `to ${verb} `);
   const accepted = acceptance(current, previous, options);
@@ -693,7 +710,13 @@ export function readUtterance(current: Utterance, previous: readonly Utterance[]
   let last: { verb: string; kind: 'task' | 'item'; due: DueMatch | null } | null = null;
   let sawTodo = false;
   const pending: Finding[] = [];
-  for (const sentence of sentencesOf(text)) {
+  for (const rawSentence of sentencesOf(text)) {
+    // "Monday: drop off the tax papers", "Tomorrow: pick up printer ink": a dictated list's day, then its items.
+    const label = /^(?:(?:and|then|also|okay|ok|so|right|now)[,\s]+)*([^:,]{2,40}?)\s*[:,]\s+(?=[a-z])(.+)$/i.exec(rawSentence);
+    const labelled = label !== null && (/^[^:,]+:/.test(rawSentence.slice(rawSentence.indexOf(label[1]!))) || TASK_VERBS.has((stripLeadIn(label[2]!.replace(/^(?:so|then|and)\s*[:,]?\s+/i, '')).split(/\s+/)[0] ?? '').toLowerCase()));
+    const labelDate = labelled ? dateOnly(label[1]!, current.saidAt, options.timeZone) : null;
+    if (labelDate) leadingDate = labelDate;
+    const sentence = labelDate ? label![2]!.replace(/^(?:so|then|and)\s*[:,]?\s+/i, '') : rawSentence;
     const clauses = clausesOf(sentence);
     for (const [ci, clause] of clauses.entries()) {
       const body = stripLeadIn(clause);
@@ -755,7 +778,7 @@ export function readUtterance(current: Utterance, previous: readonly Utterance[]
         if (c && !c.due) c.due = last.due;
         if (c) via = `more:${c.marker}`;
       }
-      if (!c && alone && selfInstruction(body, sentence, text, current.saidAt, options)) {
+      if (!c && alone && selfInstruction(body, sentence, text, current.saidAt, options, labelDate !== null)) {
         c = readCommitment(`I need to ${body}`, context, current.saidAt, probe);
         if (c) via = 'self';
       }
@@ -784,10 +807,13 @@ export function readUtterance(current: Utterance, previous: readonly Utterance[]
         const spokenQuestion = /^(?:you|u)\s+(?:still\s+)?(?:\w+ing|good|free|around|up for|okay|ok)\b/i.test(stripLeadIn(q));
         if (q !== '' && (/\?\s*$/.test(q) || QUESTION_START.test(stripLeadIn(q)) || spokenQuestion)) c.due = notPast(findDueDate(q, asked!.saidAt, options.timeZone), current.saidAt, options.timeZone);
       }
-      if (!c.due && c.pronounObject) {
+      if (!c.due && (c.pronounObject || /\b(?:for|by|before|until) (?:that|it|then)\b|\bthen\s*[.!]?$/i.test(body))) {
         // "Can you drop Leo at soccer Saturday? I'll pick him up": the pronoun's sentence carries the date.
-        const said = text.slice(0, Math.max(0, text.indexOf(sentence))).trim() || (previous.at(-1)?.text ?? '');
-        const lastSentence = sentencesOf(normaliseSpeech(said)).at(-1) ?? '';
+        const own = text.slice(0, Math.max(0, text.indexOf(sentence))).trim();
+        const said = own || (previous.at(-1)?.text ?? '');
+        let lastSentence = sentencesOf(normaliseSpeech(said)).at(-1) ?? '';
+        // "Order it. I'll bring the car back then.": "then" is the time the other person said ("in two weeks").
+        if (own !== '' && /\bthen\s*[.!]?$/i.test(body) && !findDueDate(lastSentence, current.saidAt, options.timeZone) && previous.length > 0) lastSentence = sentencesOf(normaliseSpeech(previous.at(-1)!.text)).find((x) => findDueDate(x, previous.at(-1)!.saidAt, options.timeZone)) ?? '';
         // Not from something already done ("I already called the bank this morning. I still need to fax them …").
         // A past-tense sentence dated today is about earlier today; one dated ahead ("moved it to Tuesday") is not.
         const due = lastSentence === '' || PAST.test(lastSentence) ? null : notPast(findDueDate(lastSentence, current.saidAt, options.timeZone), current.saidAt, options.timeZone);
@@ -865,7 +891,7 @@ const NOT_SELF_VERBS = /^(?:see|look|go|let|come|wait|stop|guess|try|hold|listen
  * a to-do when it has a date, is one of several instructions in a row, or is said as a list or a note.
  * Verbs people mostly say to someone else ("look", "give me", "bring it here") are left out.
  */
-function selfInstruction(body: string, sentence: string, utterance: string, saidAt: number, options: ExtractOptions): boolean {
+function selfInstruction(body: string, sentence: string, utterance: string, saidAt: number, options: ExtractOptions, dated = false): boolean {
   if (/\?\s*$/.test(body) || QUESTION_START.test(body)) return false;
   const head = body.split(/\s+/)[0]!.toLowerCase().replace(/[^a-z-]/g, '');
   const verbFirst = (c: string): boolean => {
@@ -874,10 +900,12 @@ function selfInstruction(body: string, sentence: string, utterance: string, said
     return TASK_VERBS.has(w) && !has(t, 'PastTense') && !has(t, 'Gerund');
   };
   if (!verbFirst(body) || !TASK_VERBS.has(head) || NOT_SELF_VERBS.test(head) || /^\S+\s+(?:is|are|was|were|has|had)\b/i.test(body)) return false;
-  if (/^\S+\s+(?:me|us|you|it|this|that)\b/i.test(body)) return false;
-  if (findDueDate(body, saidAt, options.timeZone)) return true;
+  const note = /\b(?:to-?do|todo|list|note to self|reminders?|dictating)\b|^(?:\W*(?:okay|ok|right|so)[,.!\s]+)?(?:a )?note\b/i.test(utterance);
+  // "fix it" is said to someone; in a dictated note ("… the permit expires, so renew it") it is the wearer's.
+  if (/^\S+\s+(?:me|us|you|it|this|that)\b/i.test(body) && !(note && /^\S+\s+(?:it|this|that)\b/i.test(body))) return false;
+  if (dated || findDueDate(body, saidAt, options.timeZone)) return true;
   const instructions = clausesOf(sentence).flatMap((c) => c.split(/\s*,\s*(?:and\s+)?|\s+and\s+/)).filter((c) => c.trim() !== '' && verbFirst(c));
-  return instructions.length >= 2 || /\b(?:to-?do|todo|list|note to self|reminder)\b/i.test(utterance);
+  return instructions.length >= 2 || note;
 }
 
 /** "I'll Venmo you tonight" said to BROTHER: "venmo Brother" (the person just spoken to, by their label). */

@@ -277,6 +277,31 @@ describe('the clause reader: frames that generalise', () => {
     expect(todos(read('TV: You deserve a better mattress.', 'USER: I will pay you back on Friday.'))).toEqual(['pay you back']);
   });
 
+  it('reads a dictated list whose items are headed by a day, and a note that says "so fix it"', async () => {
+    expect(await kept('USER: Right, while I remember. Friday: return the drill to Omar. Saturday: pick up the cake.')).toEqual([
+      { text: 'return the drill to Omar', due: '2026-03-13' },
+      { text: 'pick up the cake', due: '2026-03-14' },
+    ]);
+    expect(await kept('USER: Note. End of the week the car insurance lapses, so renew it.')).toEqual([{ text: 'renew the car insurance', due: '2026-03-13' }]);
+    // A day said back with fillers is a move, not a list heading.
+    expect(await kept('USER: I need to book the vet for the dog on Thursday.', 'ANA: They are closed Thursday, it is Friday.', 'USER: Friday, okay, okay.')).toEqual([{ text: 'book the vet for the dog', due: '2026-03-13' }]);
+  });
+
+  it('drops a task someone else takes ("I\'ll drop it off"), and not when "it" is another thing', async () => {
+    expect(await kept('USER: we need to return the ladder to Tom by Friday', 'MIA: I will drop it at his house tonight, it is on my way')).toEqual([]);
+    expect(await kept('MIA: Can you water my plants while I am away next week?', 'USER: Sure. Leave me your spare key.', 'MIA: I will drop it off Sunday.')).toEqual([{ text: 'water Mia\'s plants', due: '2026-03-16' }]);
+  });
+
+  it('drops a task the wearer forgets by name, or hears was done with a contracted verb', async () => {
+    expect(await kept('USER: I have to mail the insurance form this week.', 'RAJ: You uploaded it on Monday.', 'USER: Oh right. Forget the form then.')).toEqual([]);
+    expect(await kept('USER: I need to RSVP to the Lees\' party by Friday.', 'RAJ: I RSVP\'d for us yesterday.')).toEqual([]);
+  });
+
+  it('reads "then" as the time the other person just said, and a title\'s full stop as no sentence end', async () => {
+    expect(await kept('PLUMBER: The part comes in in two weeks, we can fit it then.', 'USER: Fine. I will clear out the cupboard then.')).toEqual([{ text: 'clear out the cupboard', due: '2026-03-25' }]);
+    expect(todos(read('USER: I will call Dr. Okafor\'s office this afternoon.'))).toEqual(["call Dr. Okafor's office"]);
+  });
+
   it('copes with empty, punctuation-only and very long input', () => {
     for (const text of ['', ' ', ',,,', '?', '...', 'I need to', 'remind me to', 'I will', 'your is due', 'x '.repeat(3000)]) {
       expect(() => read(`USER: ${text}`), JSON.stringify(text.slice(0, 20))).not.toThrow();
