@@ -5,7 +5,9 @@
  *   npx tsx bench/hearing-policy-tune.ts [--engine-now] [tests/fixtures/generated/stt-command/<tune records>.jsonl ...]
  *
  * Several files are pooled; `--engine-now` replays them at the engine's accept bars as they are in the tree;
- * `--sure=clean,noisy,word` holds the sure bar.
+ * `--sure=clean,noisy,word` holds the sure bar; `--rules [--snr-floor=12]` holds the household-model rules
+ * (`HOUSEHOLD_MODEL_RULES`: risky domains and unsure questions asked about, nothing sure below the SNR floor) while
+ * the bars are swept. To cross-validate, sweep one fold's records and score the chosen bars on the other's.
  *
  * The sure bar only changes utterances the engine accepted, the ask bar and the disagreement rule only those it
  * declined, so each half of the grid is swept on its own records and the best pair combined. Chosen: no opposite or
@@ -52,7 +54,10 @@ interface Part { bars: Partial<HearingBars>; tally: PolicyTally; strict: number 
 
 const grid = (from: number, to: number, step = 1): number[] => Array.from({ length: Math.floor((to - from) / step) + 1 }, (_, i) => from + i * step);
 const words = [-99, -60, -45, -35, -25];
-const base: HearingBars = { sure: ALWAYS, ask: NEVER, confirm: 'action', disagreed: 'decline', askQueries: false };
+// `--rules`: the sure-band rules of DEFAULT_HEARING_BARS (risky domains asked about, unsure questions asked about, the
+// SNR floor) held while the bars are swept.
+const rules: Partial<HearingBars> = args.includes('--rules') ? { askRiskyWhenSure: true, askUnsureQueries: true, sureFromSnrDb: Number(args.find((a) => a.startsWith('--snr-floor='))?.slice(12) ?? 12) } : {};
+const base: HearingBars = { sure: ALWAYS, ask: NEVER, confirm: 'action', disagreed: 'decline', askQueries: false, ...rules };
 
 function sweep(subset: readonly UtteranceRecord[], configs: Iterable<Part['bars'] & { strict: number }>): Part[] {
   const out: Part[] = [];

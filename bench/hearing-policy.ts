@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { loadRegistrySnapshot } from '../hub/src/home-assistant/registry-snapshot.js';
 import { Tier0Router } from '../hub/src/router/tier0.js';
-import { DEFAULT_HEARING_BARS, hear, judgeHearing, type HearingBars } from '../hub/src/voice/hearing-policy.js';
+import { DEFAULT_HEARING_BARS, hear, judgeHearing, riskOf, type HearingBars } from '../hub/src/voice/hearing-policy.js';
 import { loadDevSet, type DevExample } from './language-eval.js';
 import { classify, type UtteranceRecord } from './stt-command-eval.js';
 import { sideSources, type Side } from '../tests/fixtures/voice/matrix.js';
@@ -22,7 +22,12 @@ export type PolicyOutcome =
   | 'chitchat-acted' | 'chitchat-asked' | 'chitchat-declined';
 
 /** Counts of policy outcomes over a group of records. */
-export type PolicyTally = Record<PolicyOutcome, number> & { commands: number; chitchat: number };
+export type PolicyTally = Record<PolicyOutcome, number> & {
+  commands: number;
+  chitchat: number;
+  /** Acted wrong (commands and chit-chat) where what was done changes nothing in the home: an answer or a refusal. */
+  wrongAnswerOnly: number;
+};
 
 /** Routes a sentence the way the scorer does (tier 0, the annotated device area). */
 export type RouteFn = (text: string, area: string | undefined) => ReturnType<Tier0Router['route']>;
@@ -64,6 +69,26 @@ function flipsStep(ex: DevExample, d: { intent: string | null; slots: Readonly<R
 
 /** The outcome of one record under `bars`. */
 export function policyOutcome(r: UtteranceRecord, ex: DevExample, route: RouteFn, bars: HearingBars): PolicyOutcome {
+  return policyDetail(r, ex, route, bars).outcome;
+}
+
+/**
+ * A wrong "action" that changes nothing in the home: an answer to a question (state, time, timers) or a refusal the
+ * router speaks ("there is no lock in the office"). The scorer counts these as acted wrong; reports say how many.
+ */
+export function changesNothing(d: { intent: string | null; path?: string }): boolean {
+  return d.path !== 'hot' || riskOf({ intent: d.intent, slots: {} }) === 'query';
+}
+
+/** The outcome of one record under `bars`, and whether an action taken changes nothing in the home ({@link changesNothing}). */
+export function policyDetail(r: UtteranceRecord, ex: DevExample, route: RouteFn, bars: HearingBars): { outcome: PolicyOutcome; answerOnly: boolean } {
+  const outcome = policyOutcomeOf(r, ex, route, bars);
+  if (!outcome.startsWith('acted-') && outcome !== 'chitchat-acted') return { outcome, answerOnly: false };
+  const h = hear({ text: r.text, ...(r.margin !== undefined ? { margin: r.margin } : {}), ...(r.wordMargin !== undefined ? { wordMargin: r.wordMargin } : {}), ...(r.candidate ? { candidate: r.candidate } : {}), ...(r.alternative ? { alternative: r.alternative } : {}) }, r.snrEstimate, bars);
+  return { outcome, answerOnly: h.text !== '' && changesNothing(route(h.text, ex.device_area)) };
+}
+
+function policyOutcomeOf(r: UtteranceRecord, ex: DevExample, route: RouteFn, bars: HearingBars): PolicyOutcome {
   const area = ex.device_area;
   const h = hear({ text: r.text, ...(r.margin !== undefined ? { margin: r.margin } : {}), ...(r.wordMargin !== undefined ? { wordMargin: r.wordMargin } : {}), ...(r.candidate ? { candidate: r.candidate } : {}), ...(r.alternative ? { alternative: r.alternative } : {}) }, r.snrEstimate, bars);
   const decision = h.text !== '' ? route(h.text, area) : undefined;
@@ -92,7 +117,7 @@ export function policyOutcome(r: UtteranceRecord, ex: DevExample, route: RouteFn
 /** An empty tally. */
 export function emptyTally(): PolicyTally {
   return {
-    commands: 0, chitchat: 0, 'acted-right': 0, 'acted-opposite': 0, 'acted-wrong-target': 0, 'acted-wrong-other': 0, 'asked-right': 0, 'asked-wrong': 0,
+    commands: 0, chitchat: 0, wrongAnswerOnly: 0, 'acted-right': 0, 'acted-opposite': 0, 'acted-wrong-target': 0, 'acted-wrong-other': 0, 'asked-right': 0, 'asked-wrong': 0,
     declined: 0, 'chitchat-acted': 0, 'chitchat-asked': 0, 'chitchat-declined': 0,
   };
 }
@@ -105,7 +130,9 @@ export function tallyPolicy(records: readonly UtteranceRecord[], examples: Reado
     if (!ex) continue;
     if (ex.intent === null) t.chitchat++;
     else t.commands++;
-    t[policyOutcome(r, ex, route, bars)]++;
+    const { outcome, answerOnly } = policyDetail(r, ex, route, bars);
+    t[outcome]++;
+    if (answerOnly && outcome !== 'acted-right') t.wrongAnswerOnly++;
   }
   return t;
 }
@@ -113,7 +140,8 @@ export function tallyPolicy(records: readonly UtteranceRecord[], examples: Reado
 /** One line of a tally, as the sweep and the report print it. */
 export function formatTally(t: PolicyTally): string {
   const acted = t['acted-right'] + t['acted-opposite'] + t['acted-wrong-target'] + t['acted-wrong-other'];
-  return `commands ${t.commands}: acted right ${t['acted-right']}, acted wrong ${acted - t['acted-right']} (opposite ${t['acted-opposite']}, wrong target ${t['acted-wrong-target']}, other ${t['acted-wrong-other']}), ` +
+  return `commands ${t.commands}: acted right ${t['acted-right']}, acted wrong ${acted - t['acted-right']} (opposite ${t['acted-opposite']}, wrong target ${t['acted-wrong-target']}, other ${t['acted-wrong-other']}; ` +
+    `only an answer or a refusal ${t.wrongAnswerOnly}), ` +
     `asked right ${t['asked-right']}, asked wrong ${t['asked-wrong']}, declined ${t.declined}; chit-chat ${t.chitchat}: asked ${t['chitchat-asked']}, acted ${t['chitchat-acted']}`;
 }
 
@@ -134,7 +162,7 @@ export function policyFigures(side: Side, groups: ReadonlyArray<readonly [string
     return {
       name: 'stt.command_accuracy_hearing', value: ratio(t['acted-right'] + t['asked-right'], t.commands), unit: 'ratio', side, tuned_on: side === 'tune', condition,
       policy: 'hub/src/voice/hearing-policy.ts DEFAULT_HEARING_BARS', acted_right: t['acted-right'], acted_wrong: acted - t['acted-right'],
-      acted_opposite: t['acted-opposite'], acted_wrong_target: t['acted-wrong-target'], acted_wrong_other: t['acted-wrong-other'],
+      acted_wrong_answer_or_refusal_only: t.wrongAnswerOnly, acted_opposite: t['acted-opposite'], acted_wrong_target: t['acted-wrong-target'], acted_wrong_other: t['acted-wrong-other'],
       opposite_or_wrong_target_among_acted: ratio(t['acted-opposite'] + t['acted-wrong-target'], acted),
       asked_right: t['asked-right'], asked_wrong: t['asked-wrong'], asked_right_ratio: ratio(t['asked-right'], asked), declined: t.declined,
       chitchat_asked: `${t['chitchat-asked']}/${t.chitchat}`, chitchat_acted: `${t['chitchat-acted']}/${t.chitchat}`,

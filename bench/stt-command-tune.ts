@@ -22,6 +22,7 @@ import { namesFromRegistry, type TargetForms } from '../hub/src/stt/grammar/slot
 import { loadRegistrySnapshot } from '../hub/src/home-assistant/registry-snapshot.js';
 import { sideSources } from '../tests/fixtures/voice/matrix.js';
 import { BASE_ACOUSTIC_MODEL, readAdaptation, type AdaptationMethod } from '../hub/src/stt/acoustic/adapted-model.js';
+import { denoiseUtterance } from '../hub/src/audio/dsp/denoise.js';
 import { runMatrix, saveRecords, tally, type UtteranceRecord } from './stt-command-eval.js';
 
 const variant = process.env['JARVIS_TUNE_VARIANT'] ?? 'area';
@@ -44,6 +45,9 @@ const acousticDir = process.env['JARVIS_TUNE_ACOUSTIC'];
 const acoustic = acousticDir ? readAdaptation(acousticDir, process.env['JARVIS_TUNE_ACOUSTIC_USE'] as AdaptationMethod | undefined) : BASE_ACOUSTIC_MODEL;
 if (!acoustic) throw new Error(`JARVIS_TUNE_ACOUSTIC=${acousticDir} holds no usable adaptation (adapted.json and the chosen fit)`);
 const bases = process.env['JARVIS_TUNE_BASES']?.split(',').filter(Boolean);
+// `JARVIS_TUNE_DENOISE=1`: the recogniser hears the hub's RNNoise output (`denoiseUtterance`) instead of the raw audio the
+// hub feeds it today (`commandAudio` takes `raw16k`); the records' SNR estimate stays that of the raw audio.
+const denoise = process.env['JARVIS_TUNE_DENOISE'] === '1';
 process.stderr.write(`acoustic model: ${acoustic.label}${bases ? `; scoring voices of ${bases.join(',')} only` : ''}\n`);
 
 const names = namesFromRegistry(loadRegistrySnapshot(sideSources('tune').home));
@@ -59,7 +63,7 @@ process.stderr.write(`built in ${Math.round(performance.now() - t0)} ms: ${JSON.
 let records: UtteranceRecord[];
 try {
   const started = performance.now();
-  records = await runMatrix('tune', { transcribe: (pcm, context) => engine.transcribe(pcm, context), inGrammar: (text) => engine.inGrammar(text) }, {
+  records = await runMatrix('tune', { transcribe: async (pcm, context) => engine.transcribe(denoise ? await denoiseUtterance(pcm) : pcm, context), inGrammar: (text) => engine.inGrammar(text) }, {
     every, noisyPerSentence: 1,
     only: (item) => (!areaOnly || item.sentence.device_area !== undefined) && (!bases || bases.includes(item.voice.split('+')[0]!)),
     onProgress: (done, total) => { if (done % 20 === 0) process.stderr.write(`${done}/${total} (${Math.round((performance.now() - started) / 1000)} s)\n`); },
@@ -67,7 +71,7 @@ try {
 } finally {
   await engine.stop();
 }
-const label = `tune-${variant}${domains ? '-dom' : ''}${speech ? '-sp' : ''}${polite ? '-pol' : ''}${hey ? '-hey' : ''}${onOff ? `-${onOff}` : ''}${formsEnv === undefined ? '' : `-f${Object.keys(targetForms).map((k) => k.slice(0, 4)).join('')}`}${second ? '-2nd' : ''}${nbestSize > 0 ? `-nb${nbestSize}` : ''}${areaOnly ? '-areaonly' : ''}${bases ? `-v${bases.join('.')}` : ''}${acousticDir ? `-ac${acousticDir.split('/').filter(Boolean).pop()}${process.env['JARVIS_TUNE_ACOUSTIC_USE'] ?? ''}` : ''}-e${every}${extra.length ? '-args' : ''}`;
+const label = `tune-${variant}${domains ? '-dom' : ''}${speech ? '-sp' : ''}${polite ? '-pol' : ''}${hey ? '-hey' : ''}${onOff ? `-${onOff}` : ''}${formsEnv === undefined ? '' : `-f${Object.keys(targetForms).map((k) => k.slice(0, 4)).join('')}`}${second ? '-2nd' : ''}${nbestSize > 0 ? `-nb${nbestSize}` : ''}${areaOnly ? '-areaonly' : ''}${bases ? `-v${bases.join('.')}` : ''}${acousticDir ? `-ac${acousticDir.split('/').filter(Boolean).pop()}${process.env['JARVIS_TUNE_ACOUSTIC_USE'] ?? ''}` : ''}${denoise ? '-dn' : ''}-e${every}${extra.length ? '-args' : ''}`;
 process.stderr.write(`records in ${saveRecords(label, records)}\n`);
 const closed = records.filter((r) => !r.openVocabulary);
 for (const [name, keep] of [['all', () => true], ['clean', (r: UtteranceRecord) => r.noise === 'clean'], ['noisy', (r: UtteranceRecord) => r.noise !== 'clean']] as const) {

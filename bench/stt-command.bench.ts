@@ -16,8 +16,12 @@
  * for any template, the router's rule spellings and articles) for a before/after on the same audio.
  * JARVIS_BENCH_STT_ACOUSTIC=DIR decodes with the adapted acoustic model in DIR (scripts/adapt-acoustic-model.ts --out DIR;
  * JARVIS_BENCH_STT_ACOUSTIC_USE=mllr|map picks one of its fits); the figures' `data` names it.
+ * JARVIS_BENCH_STT_DENOISE=1 feeds the recogniser the hub's RNNoise output (`denoiseUtterance`, what the front end makes
+ * as `pcm16k`) instead of the raw audio the pipeline hands it today (`commandAudio` takes `raw16k`); `data` says so, and
+ * the decode times leave the denoising out.
  */
 import { existsSync } from 'node:fs';
+import { denoiseUtterance } from '../hub/src/audio/dsp/denoise.js';
 import { DEFAULT_SPHINX_MODEL, GrammarEngine } from '../hub/src/stt/grammar/grammar-engine.js';
 import { commandGrammar } from '../hub/src/stt/command-grammar.js';
 import { KIND_TARGETS } from '../hub/src/voice/voice-pipeline.js';
@@ -63,6 +67,7 @@ export const benchmarks: Benchmark[] = [
       const acousticDir = process.env['JARVIS_BENCH_STT_ACOUSTIC'];
       const acoustic = acousticDir ? readAdaptation(acousticDir, process.env['JARVIS_BENCH_STT_ACOUSTIC_USE'] as AdaptationMethod | undefined) : BASE_ACOUSTIC_MODEL;
       if (!acoustic) throw new Error(`JARVIS_BENCH_STT_ACOUSTIC=${acousticDir} holds no usable adaptation`);
+      const denoise = process.env['JARVIS_BENCH_STT_DENOISE'] === '1';
       const engine = new GrammarEngine({
         ...acousticGrammarOptions(acoustic),
         names: { ...names, entities: [...names.entities, ...KIND_TARGETS] }, ...commandGrammar({ speech: !before }),
@@ -72,7 +77,7 @@ export const benchmarks: Benchmark[] = [
       let records: UtteranceRecord[];
       try {
         const started = performance.now();
-        records = await runMatrix(side, { transcribe: (pcm, context) => engine.transcribe(pcm, context), inGrammar: (text) => engine.inGrammar(text) }, {
+        records = await runMatrix(side, { transcribe: async (pcm, context) => engine.transcribe(denoise ? await denoiseUtterance(pcm) : pcm, context), inGrammar: (text) => engine.inGrammar(text) }, {
           every: Number(process.env['JARVIS_BENCH_STT_EVERY'] ?? 1),
           noisyPerSentence: 1,
           onProgress: (done, total) => { if (done % 100 === 0) process.stderr.write(`stt.command_accuracy: ${done}/${total} (${Math.round((performance.now() - started) / 1000)} s)\n`); },
@@ -80,8 +85,8 @@ export const benchmarks: Benchmark[] = [
       } finally {
         await engine.stop();
       }
-      process.stderr.write(`stt.command_accuracy: records in ${saveRecords(`bench-${side}${before ? '-before' : ''}${acoustic.adapted ? `-ac${acousticDir!.split('/').filter(Boolean).pop()}${process.env['JARVIS_BENCH_STT_ACOUSTIC_USE'] ?? ''}` : ''}`, records)}\n`);
-      const data = `${before ? 'grammar before issue-14 tuning; ' : ''}${acoustic.adapted ? `acoustic model ${acoustic.label}; ` : ''}${sideSources(side).sentences.replace(/.*tests\/fixtures\//, '')} in ${sideSources(side).home.replace(/.*tests\/fixtures\//, '')}, voices of the ${side} half of tests/fixtures/voice/split.json`;
+      process.stderr.write(`stt.command_accuracy: records in ${saveRecords(`bench-${side}${before ? '-before' : ''}${acoustic.adapted ? `-ac${acousticDir!.split('/').filter(Boolean).pop()}${process.env['JARVIS_BENCH_STT_ACOUSTIC_USE'] ?? ''}` : ''}${denoise ? '-dn' : ''}`, records)}\n`);
+      const data = `${before ? 'grammar before issue-14 tuning; ' : ''}${denoise ? 'recogniser fed the RNNoise output; ' : ''}${acoustic.adapted ? `acoustic model ${acoustic.label}; ` : ''}${sideSources(side).sentences.replace(/.*tests\/fixtures\//, '')} in ${sideSources(side).home.replace(/.*tests\/fixtures\//, '')}, voices of the ${side} half of tests/fixtures/voice/split.json`;
       const closed = records.filter((r) => !r.openVocabulary);
       const groups: Array<[string, (r: UtteranceRecord) => boolean]> = [
         ['all', () => true],

@@ -4,7 +4,7 @@
  * $JARVIS_DATA_DIR/models/acoustic/en-us-adapted/ where the hub looks for it (or --out). Never in git: models are data.
  *
  *   npx tsx scripts/adapt-acoustic-model.ts --recordings DIR|MANIFEST.jsonl [--out DIR] [--methods mllr,map] [--use mllr|map]
- *   npx tsx scripts/adapt-acoustic-model.ts --espeak-tune [--voices en-us,en-gb-scotland] [--count 200] [--noisy 0.5] [--out DIR]
+ *   npx tsx scripts/adapt-acoustic-model.ts --espeak-tune [--voices en-us,en-gb-scotland] [--count 200] [--noisy 0.5] [--denoise] [--out DIR]
  *
  * --recordings: the household's own recordings, a folder of NAME.wav + NAME.txt (what was said) or a JSONL manifest of
  *   {"wav": "relative/path.wav", "text": "turn on the kitchen light"}; 16 kHz mono 16-bit. Every word must be in the
@@ -15,6 +15,8 @@
  *   silence either side like a hub segment, voice and speed drawn in turn; --noisy 0.5 puts that fraction of them in
  *   the matrix's noise conditions (pink/brown/babble/white at 20/10/5/0 dB, in turn; multi-condition adaptation). Sentences with words outside the dictionary
  *   are left out (counted). Needs espeak-ng and sox. Never the test half.
+ * --denoise: every adaptation utterance (recordings or espeak) goes through the hub's RNNoise (`denoiseUtterance`) first:
+ *   the model then fits the audio the recogniser hears when it is fed denoised audio.
  * Tools: apt-get install sphinxtrain sphinxbase-utils pocketsphinx.
  */
 import { readFileSync } from 'node:fs';
@@ -26,6 +28,8 @@ import { isCodedError } from '../hub/src/core/errors.js';
 import { DEFAULT_SPHINX_MODEL } from '../hub/src/stt/grammar/grammar-engine.js';
 import { adaptAcousticModel, loadDictionaryWords, readRecordings, unknownWords, type AdaptationUtterance } from '../hub/src/stt/acoustic/adapt.js';
 import { ADAPTED_MODEL_DIR, type AdaptationMethod } from '../hub/src/stt/acoustic/adapted-model.js';
+import { denoiseUtterance } from '../hub/src/audio/dsp/denoise.js';
+import { floatToInt16, int16ToFloat } from '../hub/src/stt/audio.js';
 import { MATRIX_NOISES, MATRIX_SNRS, loadVoiceSplit, renderItem, sideSources, sideVoices } from '../tests/fixtures/voice/matrix.js';
 
 const HELP = readFileSync(new URL(import.meta.url), 'utf8').split('*/')[0]!.replace(/^\/\*\*\n?/, '').replace(/^ \* ?/gm, '');
@@ -65,7 +69,7 @@ async function main(): Promise<number> {
     options: {
       recordings: { type: 'string' }, 'espeak-tune': { type: 'boolean' }, voices: { type: 'string' }, count: { type: 'string' }, noisy: { type: 'string' },
       out: { type: 'string' }, methods: { type: 'string' }, use: { type: 'string' }, work: { type: 'string' }, 'keep-work': { type: 'boolean' },
-      model: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      model: { type: 'string' }, denoise: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help || (!values.recordings && !values['espeak-tune'])) {
@@ -91,6 +95,13 @@ async function main(): Promise<number> {
     if (!(noisy >= 0 && noisy <= 1)) throw new Error(`--noisy takes a fraction 0..1, not ${values.noisy}`);
     utterances = espeakTuneSet({ count, noisy, dictFile: join(baseModelDir, 'cmudict-en-us.dict'), log, ...(bases ? { bases } : {}) });
     source = `espeak-ng tune-half voices${bases ? ` ${bases.join(',')}` : ''}, ${count} unscored tune-a sentences${noisy ? `, ${noisy} of them in matrix noise` : ''}`;
+  }
+  if (values.denoise) {
+    const denoised: AdaptationUtterance[] = [];
+    for (const u of utterances) denoised.push({ ...u, samples: floatToInt16(await denoiseUtterance(int16ToFloat(u.samples))) });
+    utterances = denoised;
+    source += ', denoised (RNNoise)';
+    log(`denoised ${utterances.length} utterances`);
   }
   const outDir = values.out ?? join(resolveDataDir(), 'models', ADAPTED_MODEL_DIR);
   const started = performance.now();

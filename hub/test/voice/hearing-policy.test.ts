@@ -108,6 +108,37 @@ describe('hearing policy: verdicts', () => {
     expect(judgeHearing(h, turnOn, d(null), BARS)).toMatchObject({ verdict: 'confirm', asks: 'text' });
   });
 
+  it('asks before a risky-domain action even when sure (askRiskyWhenSure); answers a question about it and says a refusal', () => {
+    const sure = { band: 'sure' as const, text: 'unlock the front door' };
+    const unlock = d('HassTurnOff', { name: 'Front Door', domain: 'lock' });
+    expect(judgeHearing(sure, unlock, undefined, BARS).verdict).toBe('act');
+    expect(judgeHearing(sure, unlock, undefined, { ...BARS, askRiskyWhenSure: true })).toMatchObject({ verdict: 'confirm', asks: 'text' });
+    expect(judgeHearing(sure, d('HassTurnOn', { name: 'Garage Door', domain: 'cover' }), undefined, { ...BARS, askRiskyWhenSure: true }).verdict).toBe('confirm');
+    // Not risky: a light is still acted on; a question about the lock is answered; a refusal is said.
+    expect(judgeHearing(sure, turnOn, undefined, { ...BARS, askRiskyWhenSure: true }).verdict).toBe('act');
+    expect(judgeHearing(sure, d('HassGetState', { name: 'Front Door', domain: 'lock' }), undefined, { ...BARS, askRiskyWhenSure: true }).verdict).toBe('act');
+    expect(judgeHearing(sure, d('HassTurnOff', { area: 'Office', domain: 'lock' }, 'none'), undefined, { ...BARS, askRiskyWhenSure: true }).verdict).toBe('act');
+  });
+
+  it('asks about an unsure question instead of answering it when askUnsureQueries is set', () => {
+    const unsure = { band: 'unsure' as const, text: 'whats the status on the timer' };
+    expect(judgeHearing(unsure, d('HassTimerStatus'), undefined, BARS).verdict).toBe('act');
+    expect(judgeHearing(unsure, d('HassTimerStatus'), undefined, { ...BARS, askUnsureQueries: true })).toMatchObject({ verdict: 'confirm', asks: 'text' });
+    // Sure, it is answered either way.
+    expect(judgeHearing({ band: 'sure', text: 'x' }, d('HassTimerStatus'), undefined, { ...BARS, askUnsureQueries: true }).verdict).toBe('act');
+  });
+
+  it('is never sure below the SNR floor (sureFromSnrDb): the same margins are unsure there, and an action is asked about', () => {
+    const t = { text: 'turn on the kitchen light', margin: 20, wordMargin: 0 };
+    const floor: HearingBars = { ...BARS, sureFromSnrDb: 12 };
+    expect(hear(t, 11, BARS).band).toBe('sure');
+    expect(hear(t, 11, floor).band).toBe('unsure');
+    expect(hear(t, 13, floor).band).toBe('sure');
+    expect(judgeHearing(hear(t, 11, floor), turnOn, undefined, floor).verdict).toBe('confirm');
+    // A declined best path is banded by the ask bar as before.
+    expect(hear({ text: '', margin: -8, wordMargin: -30, candidate: 'turn off the kitchen light' }, 11, floor).band).toBe('close');
+  });
+
   it('rates locks, covers and media as opposite-prone, questions as queries', () => {
     expect(riskOf(d('HassTurnOff', { domain: 'lock' }))).toBe('opposite');
     expect(riskOf(d('HassSetPosition', { position: 50 }))).toBe('opposite');
