@@ -40,7 +40,7 @@ const NOT_A_TASK = new Set(['be', 'bet', 'admit', 'say', 'think', 'guess', 'wait
 
 const LIGHT_VERBS = new Set(['take', 'have', 'let', 'go', 'see', 'tell', 'leave', 'keep', 'give', 'show', 'put']);
 
-const LEAD_IN = /^(?:(?:oh|ah|okay|ok|wait|great|well|right|so|yeah|yes|yep|and|also|shoot|oops|jarvis|hey jarvis|anyway|anyways|alright|all right|fine|cool|ugh|lol|then|first|now|plus|but|honestly|no|sure|good|nice|perfect|deal|god|man|geez|jeez|oh no)\b[,.!\s]*)+/i;
+const LEAD_IN = /^(?:(?:oh|ah|okay|ok|wait|great|well|right|so|yeah|yes|yep|and|also|shoot|oops|jarvis|hey jarvis|anyway|anyways|alright|all right|fine|cool|ugh|lol|then|first(?!\s+thing\b)|now|plus|but|honestly|no|sure|good|nice|perfect|deal|god|man|geez|jeez|oh no)\b[,.!\s]*)+/i;
 
 /** A clause that commits the speaker; group 1 is where the verb phrase starts. */
 interface Marker {
@@ -230,7 +230,7 @@ function cutDate(text: string, due: DueMatch | null): string {
   return text.replace(re, ' ').replace(/\s+/g, ' ').trim();
 }
 
-const DANGLING_END = /(?:[\s,]+(?:on (?:the|my) way (?:home|back|in)|first thing|at the (?:latest|earliest)|if possible|if I can|when I can|when I get a chance|when I go to the store|at the store|while I am (?:out|there)|on|by|before|until|at|in|around|for|to|and|or|so|but|then|the|a|an|this|that|next|like|with|of|from|when|after|maybe|please|too|though|okay|ok|as well|or so|again|anymore|anyway|for me|I think|at some point|soon|sometime|honestly|now|right|either|yet|first|real quick|'s))+$/i;
+const DANGLING_END = /(?:[\s,]+(?:on (?:the|my) way (?:home|back|in)|first thing|at the (?:latest|earliest)|if possible|if I can|when I can|when I get a chance|when I go to the store|at the store|while I am (?:out|there)|on|by|before|until|at|in|around|for|to|and|or|so|but|then|the|a|an|this|that|next|like|with|of|from|when|after|maybe|please|too|though|okay|ok|as well|or so|again|anymore|anyway|for me|I think|at some point|soon|sometime|honestly|finally|now|right|either|yet|first|real quick|'s))+$/i;
 const DANGLING_START = /^(?:(?:also|really|just|still|definitely|probably|like|go ahead and|remember to|to|then|and|so|actually|first)\s+)+/i;
 const OBJECT_CUT = /\s+(?:because|cause|cuz|since|so that|so I|so we|or they|or else|otherwise|while|if|unless|this is|it is|they are|I never|there is|their(?=\s+(?:is|are|going|not|coming|here|there|already|gonna|doing|on)\b)|before I|when I|when we|after I|after we|(?:after|before|when|once|until|as soon as) (?:I|we|you|he|she|they|it|your|my|our|the kids)|which|who is|like the|so like|or|so|do not let me forget|we do not|I do not|were|we are|I am|its|it is due|she is|he is|they close|it closes|I got|I have got)\b.*$/i;
 
@@ -261,7 +261,7 @@ function people(context: readonly string[]): string[] {
   return out;
 }
 
-const NOT_A_REFERENT = /^(?:the |a |an |my |our |this |that )?(?:first thing|way|time|day|morning|afternoon|evening|night|week|weekend|end|moment|thing|same|other|one|first|last|rest|lot|bit|home|work|today|tomorrow|tonight|idea|problem|plan|point|chance|sec|second|minute|minutes|hour|hours|yesterday|office|fall|spring|summer|winter|stuff|everything|something|anything|nothing|lunch|dinner|breakfast|all|both|them|it|this|that|me|you|him|her|us|next|way home|my way home|anyone|anybody|someone|somebody|everyone|everybody|no one|nobody|none|anything|everything|wait|sorry|thanks|please|okay|ok)$/i;
+const NOT_A_REFERENT = /^(?:the |a |an |my |our |this |that |you )?(?:first thing|guys|folks|people|way|time|day|morning|afternoon|evening|night|week|weekend|end|moment|thing|same|other|one|first|last|rest|lot|bit|home|work|today|tomorrow|tonight|idea|problem|plan|point|chance|sec|second|minute|minutes|hour|hours|yesterday|office|fall|spring|summer|winter|stuff|everything|something|anything|nothing|lunch|dinner|breakfast|all|both|them|it|this|that|me|you|him|her|us|next|way home|my way home|anyone|anybody|someone|somebody|everyone|everybody|no one|nobody|none|anything|everything|wait|sorry|thanks|please|okay|ok)$/i;
 
 /** The thing named most recently before (its sentence's first noun phrase that is not a person or a time). */
 function thingBefore(context: readonly string[]): string | null {
@@ -444,6 +444,8 @@ function readCommitment(clause: string, context: readonly string[], saidAt: numb
     if (marker.kind === 'task' && /^have\s+(?:been|done|gone|had|\w+ed|\w+en)\b/i.test(rest)) return rejected('looking-back');
     // "need to stop buying so much", "have to keep trying": a habit, not a to-do.
     if (marker.kind === 'task' && /^(?:stop|quit|keep|start|try|avoid)\s+\w+ing\b/i.test(rest)) return rejected('habit');
+    // "I'm going to have to drive her every day": a routine, not a to-do.
+    if (marker.kind === 'task' && /\b(?:every|each)\s+(?:single\s+)?(?:day|morning|night|evening|week|weekday)\b/i.test(rest)) return rejected('habit');
     rest = rest.replace(OBJECT_CUT, '').replace(/\s*[—–].*$/, '').replace(/[.!?;]+$/, '').replace(/(?:,?\s*\b(?:thanks|thank you|please|okay|ok|right|then|though|too)\b[.!?]*)+$/i, '');
     // "I'll pay you back on Friday, Tom": the person spoken to.
     const vocative = /,\s*([A-Z][a-z]+)[.!]?$/.exec(rest)?.[1];
@@ -718,6 +720,10 @@ export function readUtterance(current: Utterance, previous: readonly Utterance[]
     if (labelDate) leadingDate = labelDate;
     const sentence = labelDate ? label![2]!.replace(/^(?:so|then|and)\s*[:,]?\s+/i, '') : rawSentence;
     const clauses = clausesOf(sentence);
+    // "saturday I'm cleaning out the garage": a bare day split off before its clause belongs to it.
+    if (clauses.length > 1 && !/[,.;:!?]$/.test(clauses[0]!) && dateOnly(stripLeadIn(clauses[0]!), current.saidAt, options.timeZone) && !dateOnly(stripLeadIn(clauses[1]!), current.saidAt, options.timeZone)) {
+      clauses.splice(0, 2, `${clauses[0]} ${clauses[1]}`);
+    }
     for (const [ci, clause] of clauses.entries()) {
       const body = stripLeadIn(clause);
       const evidence = sentence;
@@ -769,7 +775,18 @@ export function readUtterance(current: Utterance, previous: readonly Utterance[]
       let c = readCommitment(clause, context, current.saidAt, probe);
       let via = c ? `marker:${c.marker}` : '';
       const more = /^(?:and|also|plus|and also|oh and)\s+(.+)$/i.exec(clause.trim());
-      if (!c && more && last) {
+      // "and and print the new card" said as the wearer's next utterance: the list goes on across the pause.
+      const prior = previous.at(-1);
+      if (!c && more && !last && ci === 0 && text.indexOf(clause) === 0 && prior && isUser(prior.speaker, options) && current.saidAt - prior.saidAt < 30_000) {
+        const head = terms(more[1]!)[0];
+        if (head !== undefined && TASK_VERBS.has((head.normal || head.text).toLowerCase()) && !/\b(?:is|are|was|were)\b/i.test(more[1]!)) {
+          c = readCommitment(`I need to ${more[1]}`, context, current.saidAt, probe);
+          if (c && !c.due) c.due = notPast(findDueDate(prior.text, prior.saidAt, options.timeZone), current.saidAt, options.timeZone);
+          if (c) via = `more:${c.marker}`;
+        }
+      }
+      // "And in two weeks is the follow-up": a statement, not the promise going on.
+      if (!c && more && last && !/^(?:[\w'-]+\s+){0,4}(?:is|are|was|were)\b/i.test(more[1]!)) {
         // "… visit grandpa sunday. and bring him the photo album" / "… get some tomorrow. and oat milk": the same promise goes on.
         const head = terms(more[1]!)[0];
         const verbFirst = head !== undefined && (TASK_VERBS.has((head.normal || head.text).toLowerCase()) || has(head, 'Infinitive'));
@@ -792,9 +809,11 @@ export function readUtterance(current: Utterance, previous: readonly Utterance[]
         continue;
       }
       last = { verb: c.texts[0]?.split(' ')[0] ?? '', kind: c.kind, due: c.due };
+      // "saturday I'm cleaning …", "Monday I gotta, I have to file …": the frame read only the restarted phrase.
+      if (!c.due) c.due = notPast(findDueDate(body, current.saidAt, options.timeZone), current.saidAt, options.timeZone);
       if (!c.due) {
         // "I need to return the library books, they're due Thursday": the deadline said right after.
-        const after = clauses.slice(ci + 1).find((x) => /\b(?:due|deadline|expires?|closes?|by|before|until)\b|'s (?:list|plan|jobs?|tasks?|to-?dos?)\b/i.test(x));
+        const after = clauses.slice(ci + 1).find((x) => /\b(?:due|deadline|expires?|closes?|by|before|until)\b|'s (?:list|plan|jobs?|tasks?|to-?dos?)\b|^(?:when|once|after|while) (?:I|we)\b/i.test(x));
         if (after) c.due = findDueDate(after, current.saidAt, options.timeZone);
       }
       // "Before I head out Friday, I gotta write the handoff doc": a date in the same sentence, before.
@@ -805,7 +824,9 @@ export function readUtterance(current: Utterance, previous: readonly Utterance[]
         const q = asked && !isUser(asked.speaker, options) && !(asked.speaker && MEDIA_SPEAKERS.test(asked.speaker.trim())) ? normaliseSpeech(asked.text) : '';
         // Whisper drops the question mark: "you still coming saturday".
         const spokenQuestion = /^(?:you|u)\s+(?:still\s+)?(?:\w+ing|good|free|around|up for|okay|ok)\b/i.test(stripLeadIn(q));
-        if (q !== '' && (/\?\s*$/.test(q) || QUESTION_START.test(stripLeadIn(q)) || spokenQuestion)) c.due = notPast(findDueDate(q, asked!.saidAt, options.timeZone), current.saidAt, options.timeZone);
+        // "We need the doctor's note by the end of the month" — "ok, I'll get a note from Dr. Kim": the deadline just stated.
+        const deadline = /\b(?:by|before|until|no later than|due|deadline)\b/i.test(q) && /\b(?:need|needs|have to|has to|must|due|deadline|bring|send|drop)\b/i.test(q);
+        if (q !== '' && (/\?\s*$/.test(q) || QUESTION_START.test(stripLeadIn(q)) || spokenQuestion || deadline)) c.due = notPast(findDueDate(q, asked!.saidAt, options.timeZone), current.saidAt, options.timeZone);
       }
       if (!c.due && (c.pronounObject || /\b(?:for|by|before|until) (?:that|it|then)\b|\bthen\s*[.!]?$/i.test(body))) {
         // "Can you drop Leo at soccer Saturday? I'll pick him up": the pronoun's sentence carries the date.
@@ -899,7 +920,7 @@ function selfInstruction(body: string, sentence: string, utterance: string, said
     const w = (t?.normal ?? '').toLowerCase();
     return TASK_VERBS.has(w) && !has(t, 'PastTense') && !has(t, 'Gerund');
   };
-  if (!verbFirst(body) || !TASK_VERBS.has(head) || NOT_SELF_VERBS.test(head) || /^\S+\s+(?:is|are|was|were|has|had)\b/i.test(body)) return false;
+  if (!verbFirst(body) || !TASK_VERBS.has(head) || NOT_SELF_VERBS.test(head) || /^\S+(?:\s+\S+){0,2}\s+(?:is|are|was|were|has|had|says|said|looks|seems)\b/i.test(body)) return false;
   const note = /\b(?:to-?do|todo|list|note to self|reminders?|dictating)\b|^(?:\W*(?:okay|ok|right|so)[,.!\s]+)?(?:a )?note\b/i.test(utterance);
   // "fix it" is said to someone; in a dictated note ("… the permit expires, so renew it") it is the wearer's.
   if (/^\S+\s+(?:me|us|you|it|this|that)\b/i.test(body) && !(note && /^\S+\s+(?:it|this|that)\b/i.test(body))) return false;

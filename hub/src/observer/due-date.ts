@@ -86,7 +86,10 @@ const CUSTOM: { re: RegExp; resolve: (m: RegExpExecArray, now: LocalFields, time
     },
   },
   // "when I get home", "on the way home", "at pickup": later today.
-  { re: /\b(?:when|once|as soon as) (?:I|we) (?:get|am|are) (?:home|back|there)\b|\bon (?:the|my|our) way (?:home|back)\b|\bat (?:school )?(?:pickup|pick-up|pick up|drop-off|dropoff)\b/i, resolve: (_m, now) => dateOf(now) },
+  {
+    re: new RegExp(`(?:\\b(?:when|once|as soon as) (?:I|we) (?:get|am|are) (?:home|back|there)|\\bon (?:the|my|our|your) way (?:home|back)|\\bat (?:school )?(?:pickup|pick-up|pick up|drop-off|dropoff))\\b(?:[,\\s]+(?:on\\s+)?(next\\s+)?(tomorrow|${WEEKDAYS.join('|')})\\b)?`, 'i'),
+    resolve: (m, now) => (m[2] ? dayNamed(`${m[1] ?? ''}${m[2]}`, now) : dateOf(now)),
+  },
   // "by year end", "before year-end".
   { re: /\b(?:by |before )?(?:the )?year[- ]end\b/i, resolve: (_m, now) => ({ date: isoDate(now.year, 12, 31), at: null }) },
   // "end of day tomorrow", "by close of business Friday": the day said after the end-of-day words.

@@ -302,6 +302,26 @@ describe('the clause reader: frames that generalise', () => {
     expect(todos(read('USER: I will call Dr. Okafor\'s office this afternoon.'))).toEqual(["call Dr. Okafor's office"]);
   });
 
+  it('reads a bare day split off before its clause, a date said in a following "when I …" clause, and "first thing Monday" as a move', async () => {
+    expect(await kept('USER: friday im repainting the back fence finally')).toEqual([{ text: 'repaint the back fence', due: '2026-03-13' }]);
+    expect(await kept('USER: I will bring the charger when I drop the laptop off Friday.')).toEqual([{ text: 'bring the charger', due: '2026-03-13' }]);
+    expect(await kept('USER: I have to ring the council about the bins tomorrow.', 'KAY: tomorrow is a holiday, nobody will pick up', 'USER: fine first thing monday then')).toEqual([{ text: 'ring the council about the bins', due: '2026-03-16' }]);
+  });
+
+  it('carries a list on into the wearer\'s next utterance, and takes the deadline the other person just stated', async () => {
+    expect(await kept('USER: before the weekend I have to um book the boiler service', 'USER: and and pay the window cleaner')).toEqual([
+      { text: 'book the boiler service', due: '2026-03-13' },
+      { text: 'pay the window cleaner', due: '2026-03-13' },
+    ]);
+    expect(await kept('COACH: we need the signed medical form back by the end of the month', 'USER: ok I will get the form from Dr. Reyes and drop it off')).toEqual([{ text: 'get the form from Dr. Reyes and drop it off', due: '2026-03-31' }]);
+  });
+
+  it('does not take a routine, a statement about a thing, or "you guys" as what "it" names', async () => {
+    expect(await kept('USER: if the bus is late again I am going to have to drive him every day', 'SAL: hope not')).toEqual([]);
+    expect(await kept('USER: Book group email says the next meeting is at Ann\'s.')).toEqual([]);
+    expect(todos(read('USER: can you guys fix it this week', 'CLERK: Thursday is open, just drop it off.', 'USER: I will drop it off Thursday.')).join()).not.toMatch(/guys/);
+  });
+
   it('copes with empty, punctuation-only and very long input', () => {
     for (const text of ['', ' ', ',,,', '?', '...', 'I need to', 'remind me to', 'I will', 'your is due', 'x '.repeat(3000)]) {
       expect(() => read(`USER: ${text}`), JSON.stringify(text.slice(0, 20))).not.toThrow();
