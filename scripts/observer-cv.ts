@@ -8,7 +8,8 @@
  *   npx tsx scripts/observer-cv.ts [--folds 5] [--quick] [--writers]
  *
  * Prints one JSON line per (setting, thresholds) and the clause reader alone, labelled
- * "cross-validated on the tuning part".
+ * "cross-validated on the tuning part"; with --writers also one line per held-out writer at the committed
+ * thresholds (`heldOutWriter`: trained without that writer, scored on it).
  */
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -29,14 +30,18 @@ const pos = recordings.reduce((n, r) => n + r.examples.filter((e) => e.label ===
 const neg = recordings.reduce((n, r) => n + r.examples.filter((e) => e.label === 0).length, 0);
 console.error(`recorded ${recordings.length} tuning snippets, ${pos} positive / ${neg} negative candidates`);
 
-const report = (setting: string, thresholds: string, preds: EvalPrediction[], split: string): void => {
-  const s = score(cases, preds);
-  console.log(JSON.stringify({ data: `cross-validated on the tuning part (${split})`, setting, thresholds, f1: r3(s.f1), precision: r3(s.precision), recall: r3(s.recall), due: r3(s.dueAccuracy), expected: s.expected, predicted: s.predicted }));
+const report = (setting: string, thresholds: string, preds: EvalPrediction[], split: string, only?: string): void => {
+  const keys = only === undefined ? null : new Set(recordings.filter((r) => r.snippet.file === only).map((r) => r.snippet.key));
+  const s = score(keys ? cases.filter((c) => keys.has(c.id)) : cases, keys ? preds.filter((p) => keys.has(p.id)) : preds);
+  console.log(JSON.stringify({ data: `cross-validated on the tuning part (${split})`, ...(only ? { heldOutWriter: only } : {}), setting, thresholds, f1: r3(s.f1), precision: r3(s.precision), recall: r3(s.recall), due: r3(s.dueAccuracy), expected: s.expected, predicted: s.predicted }));
 };
+const files = [...new Set(recordings.map((r) => r.snippet.file))].sort();
 
 const rules: EvalPrediction[] = [];
 for (const r of recordings) rules.push(withKey(r, await replay(r, null, TZ)));
 report('clause reader alone', '-', rules, 'no training');
+// Per writer, the clause reader alone (its rules were tuned on all these tuning parts: not a held-out figure).
+if (values.writers) for (const f of files) report('clause reader alone (rules tuned on this writer too)', '-', rules, 'no training', f);
 
 const settings: [string, FeatureConfig][] = values.quick
   ? [
@@ -50,8 +55,8 @@ const settings: [string, FeatureConfig][] = values.quick
       ['cues+words (no verdict)', { words: true, previousWords: false, cues: true, verdict: false }],
       ['cues+words+previous (no verdict)', { words: true, previousWords: true, cues: true, verdict: false }],
     ];
-const keeps = values.quick ? [0, 0.3] : [0, 0.2, 0.3, 0.4, 0.5];
-const recovers = [0.5, 0.6, 0.7, 0.8, 0.9, 1.01];
+const keeps = [...new Set([...(values.quick ? [0, 0.3] : [0, 0.2, 0.3, 0.4, 0.5]), TRAINING.thresholds.keep])];
+const recovers = [...new Set([0.5, 0.6, 0.7, 0.8, 0.9, 1.01, TRAINING.thresholds.recover])];
 // --writers: leave one writer (file) out instead of K folds by snippet.
 const groupings: [string, (r: Recording) => string][] = values.writers
   ? [['leave one writer out', (r) => r.snippet.file]]
@@ -69,6 +74,10 @@ for (const [split, groupOf] of groupings) {
           preds.push(withKey(r, await replay(r, { ...m, thresholds: { keep, recover } }, TZ)));
         }
         report(name, `keep>=${keep} recover>=${recover > 1 ? 'off' : recover}`, preds, split);
+        // Leave-one-writer-out: each writer scored by the model trained without it (the figure that predicts unseen text).
+        if (values.writers && keep === TRAINING.thresholds.keep && recover === TRAINING.thresholds.recover) {
+          for (const f of files) report(name, `keep>=${keep} recover>=${recover} (committed thresholds)`, preds, split, f);
+        }
       }
     }
   }

@@ -222,6 +222,21 @@ function dateOnly(clause: string, saidAt: number, timeZone: string): DueMatch | 
 /** A time of day said next to a date ("Thursday after work", "tomorrow first thing"): cut with it. */
 const TIME_OF_DAY = String.raw`(?:(?:after|at|before|during) (?:work|school|lunch|pickup|dinner)|first thing|in the (?:morning|afternoon|evening)|morning|afternoon|evening|night)\b`;
 
+/** "then the jacket Tuesday", "the dentist Friday then": a named thing and a date, nothing else. */
+function movedThing(clause: string, saidAt: number, timeZone: string): { thing: string; due: DueMatch } | null {
+  if (/\?\s*$/.test(clause) || /\b(?:since|ago|last|yesterday|was|were|did|is|are|every)\b/i.test(clause)) return null;
+  const due = findDueDate(clause, saidAt, timeZone);
+  if (!due) return null;
+  const rest = clause.replace(due.text, ' ').replace(DATE_FILLER, ' ').replace(/[^\w' ]+/g, ' ').trim().replace(/\s+/g, ' ');
+  if (rest === '' || rest.split(' ').length > 3 || /^(?:I|we|you|he|she|they|it|me|us)\b/i.test(rest)) return null;
+  const first = terms(rest)[0];
+  if (!first || has(first, 'Pronoun')) return null;
+  // "the suit" is a thing even though "suit" can be a verb.
+  const determined = new RegExp(String.raw`\b(?:the|my|our|a|an|his|her|their)\s+${first.text.replace(/[^\w'-]/g, '')}\b`, 'i').test(clause);
+  if (!determined && (TASK_VERBS.has((first.normal || first.text).toLowerCase()) || has(first, 'Verb'))) return null;
+  return { thing: rest, due };
+}
+
 /** The text that said a due date removed, with the preposition that led into it, and the sentence tidied. */
 function cutDate(text: string, due: DueMatch | null): string {
   if (!due) return text;
@@ -293,6 +308,10 @@ function thingBefore(context: readonly string[]): string | null {
       if (phrase === '' || NOT_A_REFERENT.test(phrase) || /^(?:I|we|you|he|she|they|it)\b/i.test(phrase)) continue;
       // "End of the week the car insurance lapses": the time, not the thing.
       if (/^(?:the )?(?:end|start|beginning|middle|rest)\s+of\b/i.test(phrase)) continue;
+      // "a copy of your renter's insurance certificate": the thing is in the "of" part.
+      const after = at >= 0 && !/\bof\b/i.test(phrase) ? s.slice(at + phrase.length) : '';
+      const of = /^\s+of\s+((?:the|a|an|my|your|our|his|her|their)\s+)?((?:(?!(?:for|to|in|on|at|by|before|after|and|or|but|so|that|which|is|are|was|were|from|with)\b)[\w'-]+\s*){1,4})/i.exec(after);
+      if (of && s.slice(at, at + phrase.length).toLowerCase() === phrase.toLowerCase()) return `${phrase} of ${(of[1] ?? '').replace(/^your\b/i, 'my')}${of[2]!.trim()}`.replace(/^(?:The|A|An|My|Our|This|That)\b/, (m) => m.toLowerCase()).replace(/\s+/g, ' ');
       return phrase.replace(/^(?:The|A|An|My|Our|This|That)\b/, (m) => m.toLowerCase());
     }
   }
@@ -325,6 +344,18 @@ function resolvePronouns(text: string, context: readonly string[]): string {
     if (person && /^[A-Z]/.test(person)) {
       text = text.replace(/\bhis\b/i, `${person}'s`).replace(/\b(for|to|at|from|with|about|of|in|on)\s+her(?=\s+[a-z])/i, `$1 ${person}'s`);
     }
+  }
+  // "bring a new one", "order another one": one more of the thing named before.
+  const one = /^([\w'-]+(?:\s+(?:up|in|back|off|out|over|down|through))?)\s+(a|another)\s+((?:new|fresh|spare|replacement|different)\s+)?one\b(.*)$/i.exec(text);
+  if (one) {
+    const head = thingBefore(context)?.replace(/\s+(?:of|for|in|on|at|from|with)\s.*$/i, '').split(/\s+/).at(-1);
+    return head && !NOT_A_REFERENT.test(head) ? `${one[1]} ${one[2]} ${one[3] ?? ''}${head}${one[4]}`.replace(/\s+/g, ' ').trim() : text;
+  }
+  // "I'll order something this weekend" after "we still haven't got a gift for your dad": that thing.
+  const something = /^(order|buy|get|pick up|grab|find|bring)\s+something\b(.*)$/i.exec(text);
+  if (something) {
+    const thing = thingBefore(context);
+    return thing ? `${something[1]} ${thing.replace(/^your\b/i, 'my')}${something[2]}`.replace(/\s+/g, ' ').trim() : text;
   }
   const m = /^([\w'-]+(?:\s+(?:up|in|back|off|out|over|down|through))?)\s+(it|them|him|her|those|these|that|this|some|one)\b(.*)$/i.exec(text);
   if (!m) return text;
@@ -753,6 +784,12 @@ export function readUtterance(current: Utterance, previous: readonly Utterance[]
         const due = findDueDate(correct[1]!, current.saidAt, options.timeZone);
         const rest = tidy(cutDate(correct[1]!, due));
         findings.push({ type: 'correction', due: due?.due ?? null, replacement: rest === '' || due ? null : rest, evidence });
+        continue;
+      }
+      // "Then the jacket Tuesday.": one of the to-dos just made, moved to another day.
+      const moved = !sawTodo ? movedThing(body, current.saidAt, options.timeZone) : null;
+      if (moved) {
+        findings.push({ type: 'correction', due: moved.due.due, replacement: null, evidence, target: moved.thing });
         continue;
       }
       const only = dateOnly(body, current.saidAt, options.timeZone);

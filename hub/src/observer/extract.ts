@@ -38,7 +38,7 @@ export interface ReaderTrace {
 /** What one utterance means for the to-do list. Corrections and cancellations apply to to-dos just made. */
 export type Finding =
   | { type: 'todo'; todo: ExtractedTodo }
-  | { type: 'correction'; due: DueDate | null; replacement: string | null; evidence: string }
+  | { type: 'correction'; due: DueDate | null; replacement: string | null; evidence: string; /** Which recent to-do ("then the jacket Tuesday"); the last one when absent. */ target?: string }
   | { type: 'cancellation'; target: string | null; evidence: string };
 
 /** How the extractor tells the wearer from everyone else. */

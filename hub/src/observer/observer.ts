@@ -279,7 +279,8 @@ export class Observer {
     }
     const recent = this.recentFor(segment.deviceId);
     if (finding.type === 'correction') {
-      const target = recent.at(-1);
+      const named = finding.target ? contentTokens(finding.target) : [];
+      const target = named.length === 0 ? recent.at(-1) : [...recent].reverse().find((r) => contentTokens(r.text).some((t) => named.includes(t)));
       if (!target) return;
       const current = await this.find(target.id);
       if (!current) return;

@@ -322,6 +322,19 @@ describe('the clause reader: frames that generalise', () => {
     expect(todos(read('USER: can you guys fix it this week', 'CLERK: Thursday is open, just drop it off.', 'USER: I will drop it off Thursday.')).join()).not.toMatch(/guys/);
   });
 
+  it('reads "a new one", "order something" and "a copy of X" as the thing named before', () => {
+    expect(todos(read('TEACHER: Noor\'s water bottle in the classroom is cracked.', 'USER: Oh no. I will bring a new one Monday.'))).toEqual(['bring a new bottle']);
+    expect(todos(read('ANA: we still have not got a present for your sister', 'USER: I will order something tonight'))).toEqual(['order a present']);
+    expect(todos(read('AGENT: I still need a copy of your parking permit.', 'USER: Sure, I will email it to you on Friday.'))[0]).toMatch(/^email a copy of my parking permit/);
+  });
+
+  it('moves only the to-do a "then the X <day>" names', async () => {
+    expect(await kept('USER: Tomorrow: return the library books and drop the suit at the cleaners.', 'BEA: The cleaners are shut on Thursdays.', 'USER: Then the suit Friday.')).toEqual([
+      { text: 'return the library books', due: '2026-03-12' },
+      { text: 'drop the suit at the cleaners', due: '2026-03-13' },
+    ]);
+  });
+
   it('copes with empty, punctuation-only and very long input', () => {
     for (const text of ['', ' ', ',,,', '?', '...', 'I need to', 'remind me to', 'I will', 'your is due', 'x '.repeat(3000)]) {
       expect(() => read(`USER: ${text}`), JSON.stringify(text.slice(0, 20))).not.toThrow();
