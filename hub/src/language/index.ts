@@ -3,7 +3,7 @@
  * templates and the domain words, and the grammar compiler the speech recogniser builds on.
  */
 export { INTENT_NAMES, OPEN_VOCABULARY_INTENTS, OPPOSITE_INTENTS, actionOf, type IntentName, type RoutePath, type Slots, type CommandOrigin, type Decision, type RouteContext } from './intents.js';
-export { numberToWords, normalizeText, normalizeWord, singular, nameTokens, editDistance, fuzzBudget } from './normalize.js';
+export { numberToWords, isAcknowledgement, normalizeText, normalizeWord, singular, nameTokens, editDistance, fuzzBudget } from './normalize.js';
 export { parseDuration, durationSeconds, describeDuration, type SpokenDuration } from './duration.js';
 export {
   expansionRules, slotKinds, OPEN_SLOTS, COLORS, STATE_WORDS, MEDIA_CLASSES, commandTemplates, coldTemplates, compileTemplate, requiredWords, requiredAnyOf,

@@ -59,6 +59,11 @@ export interface RouteContext {
   /** Area id of the speaking device (a satellite's room); by id or name. */
   area?: string | undefined;
   deviceId?: string | undefined;
+  /**
+   * Jarvis has asked this device a question ("Did you say …?") that is still open: a bare "okay" or "thanks" answers
+   * it. Without one they are not a command (as in Home Assistant, whose English sentences have no intent for them).
+   */
+  awaitingAnswer?: boolean | undefined;
 }
 
 const ACTIONS: Partial<Record<IntentName, string>> = {

@@ -189,6 +189,14 @@ export function normalizeText(text: string): string {
   return s.trim();
 }
 
+/** A bare acknowledgement ("okay", "thanks", "cheers"): it answers a question Jarvis asked, and otherwise is not a command. */
+const ACKNOWLEDGEMENT = /^(?:oh )?(?:ok|okay|alright|all right|right|cool|fine|got it|thanks|thank you|thanks a lot|thank you very much|thank you so much|cheers|cheers mate|ta|much appreciated|great|perfect|lovely|brilliant|awesome|nice|good)$/;
+
+/** Whether normalised text is only an acknowledgement ("okay", "thanks"). */
+export function isAcknowledgement(normalised: string): boolean {
+  return ACKNOWLEDGEMENT.test(normalised);
+}
+
 /** A template's literal word as normalised input spells it ("one" → "1"), so templates can be written in words. */
 export function normalizeWord(word: string): string {
   return wordsToDigits([word]).join(' ');

@@ -59,8 +59,17 @@ export const haPhrasings: readonly CommandTemplate[] = [
     weak: true,
   },
 
+  // A timer asked for in other words: an "alarm" for a length, "put a timer on for the pizza", a timer by its name
+  // alone ("how much longer on the pizza", "how long until the pizza is done").
+  { intent: 'HassStartTimer', sentences: ['(set|start|put on|give me) [me] [an|a] alarm (for|of|in) {duration}', '(put|set|start) [a|an|the] timer on for [the|my] {timer_name} for {duration}', '(put|set|start) [a|an|the] timer on for {duration} for [the|my] {timer_name}'], weak: true },
+  {
+    intent: 'HassTimerStatus',
+    // Not "how long is left on the mortgage": without the word timer, only "how much longer" and "until … is done".
+    sentences: ['how much longer (on|for) [the|my] {timer_name}', 'how long (until|till|before) [the|my] {timer_name} (is|are) (done|ready|cooked)'],
+    weak: true,
+  },
   // Timers in everyday words ("give the roast another ten minutes", "is the egg timer nearly done").
-  { intent: 'HassIncreaseTimer', sentences: ['give [the|my] {timer_name} [timer] (another|an extra|extra) {duration} [more]', 'give [the|my] {timer_name} [timer] {duration} more'], weak: true },
+  { intent: 'HassIncreaseTimer', sentences: ['give [the|my] {timer_name} [timer] (another|an extra|extra) {duration} [more]', 'give [the|my] {timer_name} [timer] {duration} more', 'give [the|my] {timer_name} [timer] {duration}'], weak: true },
   {
     intent: 'HassUnpauseTimer',
     sentences: ['(resume|restart|continue|unpause|start) <timer_ref> (again|from where (it|we) (left off|stopped)|where it (was|left off|stopped)|from where it was)'],
@@ -197,6 +206,8 @@ export const haPhrasings: readonly CommandTemplate[] = [
   { intent: 'HassSetVolumeRelative', sentences: ['(volume|sound|music) down (a bit|a little|a notch|a touch|slightly) [(in|on) {target}]'], slots: { volume_step: -10 }, domains: media, weak: true },
   { intent: 'HassStartTimer', sentences: ['[<timer_ask>] [a] timer for [the|my] {timer_name} {duration}'], weak: true },
   { intent: 'HassRespond', sentences: ['(hi|hello|hey) there'], slots: { response: 'hello' }, weak: true },
+  // Home Assistant's "say {response}": Jarvis says the words back.
+  { intent: 'HassRespond', sentences: ['(say|respond with|reply with|answer with) {response}'], weak: true },
   { intent: 'HassGetState', sentences: ['(is|are) there (a|an|one) {target} [still|currently|left] {state} [[in|on] {where}]'], weak: true },
 
   {

@@ -30,7 +30,7 @@ export const expansionRules: Readonly<Record<string, string>> = {
   lawn: '[the|my|our] [front|back|rear|side] (lawn|lawns|grass|garden|yard|backyard)',
   base_text: '(home|back [home]|to (base|dock|charge|its charger)|back to (base|dock|charge|charging)|[back] to (its|the|your|his|her|my) (base|dock|charger|station|charging station|charging dock|home base|home|spot|place)|charge|recharge|and (charge|recharge)|back and (charge|recharge)|dock|back to its dock|off to (its|the|your) (base|dock|charger))',
   timer_ask: '(i need|i want|i would like|i will have|i will take|can i (have|get)|could i (have|get)|may i have|get me|give me|set me|set up|setup|start up|begin|run|add|put on|make me|set|start|create|make)',
-  yes: '(yes|yeah|yep|yup|sure|ok|okay|correct|affirmative|do it|go ahead|confirm|confirmed|absolutely|definitely|of course|sounds good|yes indeed)',
+  yes: '(yes|yeah|yep|yup|sure|correct|affirmative|do it|go ahead|confirm|confirmed|absolutely|definitely|of course|sounds good|yes indeed)',
 };
 
 /** What each slot may hold. `where` is a place (area or floor) said apart from the target. */
@@ -50,6 +50,8 @@ export const slotKinds: Readonly<Record<string, 'target' | 'number' | 'text' | '
   name: 'text',
   search_query: 'text',
   message: 'text',
+  /** HassRespond's words to say back ("say good morning everyone"). */
+  response: 'text',
   timer_name: 'timer',
   duration: 'duration',
   /** The length a timer was started with, said to pick it ("add 2 minutes to the 10 minute timer"). */
@@ -93,7 +95,10 @@ const baseTemplates: readonly CommandTemplate[] = [
   { intent: 'HassRespond', sentences: ['(sure thing|yes that is right|yes that is correct|that is it|exactly|yes [i did|i do|please]|yeah [i did|please|sure]|go for it|please do|do that)'], slots: { response: 'yes' }, weak: true },
   { intent: 'HassRespond', sentences: ['[oh] <yes> [do it|go ahead]', 'yes i did', 'that is (right|correct)'], slots: { response: 'yes' } },
   { intent: 'HassRespond', sentences: ['(no|nope|nah|negative) [thanks|thank you|i did not|do not|that is wrong|not that]', 'no no', 'do not', '(no way|not now|not|definitely not|absolutely not|wrong)'], slots: { response: 'no' } },
-  { intent: 'HassRespond', sentences: ['(thank you|thanks|cheers|thanks a lot|thank you very much|thank you so much|much appreciated|ta|great|perfect|lovely|brilliant|awesome|cheers mate)'], slots: { response: 'thank you' } },
+  // An acknowledgement answers only an open question (tier 0 lets it through only then): text only, so the speech
+  // grammar does not hear chit-chat ("thank you", whisper's commonest hallucination) as a command.
+  { intent: 'HassRespond', sentences: ['(thank you|thanks|cheers|thanks a lot|thank you very much|thank you so much|much appreciated|ta|great|perfect|lovely|brilliant|awesome|cheers mate)'], slots: { response: 'thank you' }, weak: true },
+  { intent: 'HassRespond', sentences: ['[oh] (ok|okay|alright|all right|fine|cool|got it) [do it|go ahead]'], slots: { response: 'yes' }, weak: true },
   { intent: 'HassRespond', sentences: ['(hello|hi|good morning|good evening)'], slots: { response: 'hello' } },
   { intent: 'HassRespond', sentences: ['are you always (listening|recording)'], slots: { response: 'listening' } },
   { intent: 'HassRespond', sentences: ['where does (my|the) data go [to]'], slots: { response: 'data' } },

@@ -1,6 +1,6 @@
 import { DecisionExecutor, HomeAssistantError, isSensitive, type Allowlist, type ExecutionResult, type HaConversationFallback, type HomeAssistantClient, type RegistrySnapshot, type ServiceCaller } from '../home-assistant/index.js';
 import { currentVoiceTrace, silentLogger, type Component, type Logger, type TracedCall } from '../core/index.js';
-import { normalizeText, type CommandOrigin, type Decision } from '../language/index.js';
+import { isAcknowledgement, normalizeText, type CommandOrigin, type Decision } from '../language/index.js';
 import type { TaskQueueLike } from './task-queue.js';
 import { Tier0Router } from './tier0.js';
 import { TimerService } from './timers.js';
@@ -65,6 +65,9 @@ export interface CommandContext {
    */
   hearing?: HearingCheck | undefined;
 }
+
+/** HassRespond's answers to a question Jarvis asked: handled here, never said back. */
+const ANSWERS = new Set(['yes', 'no', 'thank you']);
 
 const EMPTY_REGISTRY: RegistrySnapshot = { floors: [], areas: [], entities: [] };
 
@@ -179,8 +182,10 @@ export class CommandRouter implements Component {
     }
     const guess = context.hearing !== undefined && context.hearing.band !== 'sure' && context.hearing.band !== 'unsure';
     let decision: Decision;
+    const asked = this.pending.get(context.deviceId ?? '');
+    const awaitingAnswer = asked !== undefined && asked.expiresAt >= this.now();
     try {
-      decision = router.route(text, { area: context.area });
+      decision = router.route(text, { area: context.area, awaitingAnswer });
     } catch (err) {
       // Only a guess of the recogniser: a router failure on it must not fail the utterance (it is dropped below).
       if (!guess) throw err;
@@ -191,7 +196,7 @@ export class CommandRouter implements Component {
     if (context.hearing) {
       let alternative: Decision | undefined;
       try {
-        alternative = context.hearing.alternative ? router.route(context.hearing.alternative, { area: context.area }) : undefined;
+        alternative = context.hearing.alternative ? router.route(context.hearing.alternative, { area: context.area, awaitingAnswer }) : undefined;
       } catch (err) {
         this.log.warn({ err, text: context.hearing.alternative }, 'tier 0 failed on the second opinion\'s sentence; judged without it');
       }
@@ -214,7 +219,9 @@ export class CommandRouter implements Component {
       const now = Date.now();
       return { decision, result: { ok: true, reply: "Okay, I won't.", calls: [] }, decidedAt: now, executedAt: now, ...(heard ? { hearing: heard } : {}) };
     }
-    if (decision.path === 'passive' && decision.intent === null && normalizeText(text) !== '' && this.options.conversation) {
+    // "thanks", "okay" with no question open: nothing to do and nothing to ask anyone about.
+    const acknowledged = isAcknowledgement(normalizeText(text));
+    if (decision.path === 'passive' && decision.intent === null && normalizeText(text) !== '' && !acknowledged && this.options.conversation) {
       // Tier 0 understood nothing: Home Assistant's own agent (custom sentences, aliases the user taught it).
       const refusal = this.options.conversation.refusal(text, context.origin);
       if (refusal === undefined) {
@@ -233,7 +240,7 @@ export class CommandRouter implements Component {
       }
     }
     const tier1 = this.options.tier1;
-    if (tier1 && (this.options.tier1Ready?.() ?? true) && decision.path === 'passive' && decision.intent === null && normalizeText(text) !== '') {
+    if (tier1 && (this.options.tier1Ready?.() ?? true) && decision.path === 'passive' && decision.intent === null && normalizeText(text) !== '' && !acknowledged) {
       // Tier 0 could not place a command: the local LLM gets it, within its budget; null falls through.
       const started = performance.now();
       const area = context.area ? (router.entityIndex.findArea(context.area)?.name ?? context.area) : undefined;
@@ -268,7 +275,10 @@ export class CommandRouter implements Component {
     const decidedAt = Date.now();
     currentVoiceTrace()?.intentDecided({ intent: decision.intent, tier: decision.tier, path: decision.path, confidence: decision.confidence, targets: decision.targets, ...(decision.code ? { code: decision.code } : {}) }, decidedAt);
     const areaId = context.area ? router.entityIndex.findArea(context.area)?.area_id : undefined;
-    const result = await this.executor!.execute(decision, { issuedAt: context.issuedAt, deviceId: context.deviceId, areaId });
+    let result = await this.executor!.execute(decision, { issuedAt: context.issuedAt, deviceId: context.deviceId, areaId });
+    // "say good morning everyone" (Home Assistant's HassRespond with the words as its response): Jarvis says them.
+    const words = decision.slots['response'];
+    if (decision.intent === 'HassRespond' && result.ok && result.reply === '' && typeof words === 'string' && !ANSWERS.has(words)) result = { ...result, reply: words };
     return { decision, result, decidedAt, executedAt: Date.now() };
   }
 

@@ -1,6 +1,6 @@
 import { Allowlist, allowlistConfigSchema, domainOf, type RegistrySnapshot, type SnapshotEntity } from '../home-assistant/index.js';
 import {
-  actionOf, binarySensorState, coldTemplates, commandTemplates, compileTemplate, requiredAnyOf, durationSeconds, MEDIA_CLASSES, normalizeText, parseDuration, requiredWords, singular, STATE_WORDS,
+  actionOf, binarySensorState, coldTemplates, isAcknowledgement, commandTemplates, compileTemplate, requiredAnyOf, durationSeconds, MEDIA_CLASSES, normalizeText, parseDuration, requiredWords, singular, STATE_WORDS,
   type CommandTemplate, type Decision, type IntentName, type RouteContext, type Slots,
 } from '../language/index.js';
 import { EntityIndex, type ResolvedTarget, type TargetConstraints } from './entity-index.js';
@@ -173,6 +173,8 @@ export class Tier0Router {
 
   /** Decides what an utterance means. */
   route(text: string, context: RouteContext = {}): Decision {
+    const said = normalizeText(text);
+    if (!context.awaitingAnswer && isAcknowledgement(said)) return { intent: null, slots: {}, path: 'passive', tier: 0, confidence: 0, targets: [] };
     const later = this.delayed(normalizeText(text), context);
     if (later) return later;
     let first = this.routeNormalised(normalizeText(text), context);
@@ -302,7 +304,11 @@ export class Tier0Router {
     }
     if (groups['color']) slots['color'] = groups['color'];
     if (groups['state']) slots['state'] = STATE_WORDS[groups['state']] ?? groups['state'];
-    for (const key of ['item', 'search_query', 'message', 'timer_name'] as const) if (groups[key]) slots[key] = groups[key];
+    for (const key of ['item', 'search_query', 'message', 'timer_name', 'response'] as const) if (groups[key]) slots[key] = groups[key];
+    // "say that again", "say what": asking Jarvis to repeat or talking about saying, not words to say.
+    if (typeof groups['response'] === 'string' && /^(?:that|it|this|what|again|something|anything|nothing|pardon|sorry|so|when|if|yes|no|please)(?: |$)/.test(groups['response'])) {
+      return { ok: false, decision: none(intent, {}, 'JARVIS_ROUTE_NO_MATCH', 'Say what?'), weak: true };
+    }
     // "stop the timer for a moment": a while, not a timer's name.
     if (typeof slots['timer_name'] === 'string' && /^(?:a |one )?(?:moment|sec|second|bit|while|tick|mo|minute|jiffy)$/.test(slots['timer_name'])) {
       return { ok: false, decision: none(intent, {}, 'JARVIS_ROUTE_NO_MATCH', 'Which timer?'), weak: true };
@@ -322,6 +328,8 @@ export class Tier0Router {
       if (!d) return fail('JARVIS_ROUTE_BAD_DURATION', 'I did not understand which timer.', true);
       slots[groups['duration'] === undefined && intent !== 'HassIncreaseTimer' && intent !== 'HassDecreaseTimer' ? 'duration' : 'start_duration'] = durationSeconds(d);
     }
+    // "give the pizza five more minutes" is more time for a timer; "give the dog five minutes" is not.
+    if (intent === 'HassIncreaseTimer' && /^give /.test(norm) && !/\b(?:more|extra|another)\b/.test(norm)) return fail('JARVIS_ROUTE_NO_MATCH', 'Which timer?', true);
     if (groups['duration'] !== undefined) {
       const d = parseDuration(groups['duration']);
       if (!d) return fail('JARVIS_ROUTE_BAD_DURATION', 'I did not understand how long.', true);

@@ -126,6 +126,19 @@ describe('asking before acting ("Did you say …?") and acting on yes', () => {
     expect(sim.serviceCalls).toHaveLength(0);
   });
 
+  it('takes "okay" as the answer only while a question is open, says the words of "say …", and sends neither to Home Assistant', async () => {
+    await setUp();
+    const idle = await router.handle('okay', { deviceId: 'd' });
+    expect(idle.decision.path).toBe('passive');
+    expect(idle.result).toMatchObject({ reply: '', calls: [] });
+    await router.handle('turn on the big light', { deviceId: 'd', confirm: true });
+    const ok = await router.handle('okay', { deviceId: 'd' });
+    expect(ok.decision.intent).toBe('HassTurnOn');
+    expect(sim.serviceCalls.map((c) => `${c.domain}.${c.service}`)).toEqual(['light.turn_on']);
+    expect((await router.handle('say good morning everyone', { deviceId: 'd' })).result).toMatchObject({ ok: true, reply: 'good morning everyone' });
+    expect(sim.conversations).toHaveLength(0);
+  });
+
   it('asks by itself before a lock heard through a misrecognised word, even when opted in', async () => {
     await setUp(['lock.front_door']);
     const asked = await router.handle('unlock the frunt door');

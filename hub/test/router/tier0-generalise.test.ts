@@ -9,6 +9,7 @@ import { Tier0Router } from '../../src/router/tier0.js';
 const home = (f: string): Tier0Router => new Tier0Router(loadRegistrySnapshot(fileURLToPath(new URL(`../../../tests/fixtures/registry/${f}.json`, import.meta.url))));
 const homes = { c: home('home-c'), d: home('home-d') };
 const c = homes.c;
+const d = homes.d;
 
 describe('tier 0: general forms', () => {
   it.each([
@@ -36,13 +37,42 @@ describe('tier 0: general forms', () => {
     ['c', 'turn the bedroom tv volume down', 'HassSetVolumeRelative', { name: 'Bedroom TV', volume_step: -10 }],
     ['d', 'turn the volume up by 15 on the office speaker', 'HassSetVolumeRelative', { name: 'Office Speaker', volume_step: 15 }],
     ['d', 'turn the volume down by 5 on the kitchen radio', 'HassSetVolumeRelative', { name: 'Kitchen Radio', volume_step: -5 }],
+    // Timers said in other words.
+    ['c', 'set an alarm for fifteen minutes', 'HassStartTimer', { duration: 900 }],
+    ['c', 'put a timer on for the lasagne for 40 minutes', 'HassStartTimer', { duration: 2400, timer_name: 'lasagne' }],
+    ['d', 'how much longer on the lasagne', 'HassTimerStatus', { timer_name: 'lasagne' }],
+    ['d', 'how long until the bread is ready', 'HassTimerStatus', { timer_name: 'bread' }],
+    ['c', 'give the bread ten more minutes', 'HassIncreaseTimer', { timer_name: 'bread', duration: 600 }],
   ] as const)('home-%s: %s', (h, text, intent, slots) => {
     expect(homes[h].route(text)).toMatchObject({ intent, path: 'hot', slots });
+  });
+
+  it('does not take time given to someone for a timer', () => {
+    for (const text of ['give the dog five minutes', 'give me five more minutes']) expect(c.route(text).path, text).not.toBe('hot');
   });
 
   it('says why when a target is known but not enough, not that a word is unknown', () => {
     // Several thermostats and no room: "which room", not "I don't know any device called heating".
     const r = homes.d.route('turn up the heating to twenty one degrees');
     expect(r).toMatchObject({ intent: 'HassClimateSetTemperature', path: 'none', code: 'JARVIS_ROUTE_NO_AREA' });
+  });
+
+  it('takes a bare "okay" or "thanks" for no command unless a question is open (as Home Assistant, which has no intent for them)', () => {
+    for (const text of ['thanks', 'okay', 'thank you so much', 'cheers']) {
+      expect(c.route(text).path, text).toBe('passive');
+      expect(c.route(text, { awaitingAnswer: true }).intent, text).toBe('HassRespond');
+    }
+    expect(c.route('okay', { awaitingAnswer: true }).slots).toEqual({ response: 'yes' });
+    // Yes and no stay answers, and "no thanks" is still a no.
+    expect(c.route('yes')).toMatchObject({ intent: 'HassRespond', slots: { response: 'yes' } });
+    expect(c.route('no thanks')).toMatchObject({ intent: 'HassRespond', slots: { response: 'no' } });
+  });
+
+  it('takes "say …" as Home Assistant\'s HassRespond with the words, not "say that again"', () => {
+    expect(c.route('say good night everybody')).toMatchObject({ intent: 'HassRespond', path: 'hot', slots: { response: 'good night everybody' } });
+    expect(d.route('respond with hello there')).toMatchObject({ intent: 'HassRespond', slots: { response: 'hello there' } });
+    for (const text of ['say that again', 'say what', 'say it again please']) expect(c.route(text).path, text).not.toBe('hot');
+    // A message for everyone stays a broadcast.
+    expect(c.route('say to everyone that dinner is ready')).toMatchObject({ intent: 'HassBroadcast' });
   });
 });
