@@ -276,7 +276,7 @@ function people(context: readonly string[]): string[] {
   return out;
 }
 
-const NOT_A_REFERENT = /^(?:the |a |an |my |our |this |that |you )?(?:first thing|guys|folks|people|way|time|day|morning|afternoon|evening|night|week|weekend|end|moment|thing|same|other|one|first|last|rest|lot|bit|home|work|today|tomorrow|tonight|idea|problem|plan|point|chance|sec|second|minute|minutes|hour|hours|yesterday|office|fall|spring|summer|winter|stuff|everything|something|anything|nothing|lunch|dinner|breakfast|all|both|them|it|this|that|me|you|him|her|us|next|way home|my way home|anyone|anybody|someone|somebody|everyone|everybody|no one|nobody|none|anything|everything|wait|sorry|thanks|please|okay|ok)$/i;
+const NOT_A_REFERENT = /^(?:the |a |an |my |our |this |that |you |just )?(?:crap|shoot|damn|dang|ugh|oops|whoops|first thing|guys|folks|people|reminder|quick reminder|message|heads up|call|voicemail|way|time|day|morning|afternoon|evening|night|week|weekend|end|moment|thing|same|other|one|first|last|rest|lot|bit|home|work|today|tomorrow|tonight|idea|problem|plan|point|chance|sec|second|minute|minutes|hour|hours|yesterday|office|fall|spring|summer|winter|stuff|everything|something|anything|nothing|lunch|dinner|breakfast|all|both|them|it|this|that|me|you|him|her|us|next|way home|my way home|anyone|anybody|someone|somebody|everyone|everybody|no one|nobody|none|anything|everything|wait|sorry|thanks|please|okay|ok)$/i;
 
 /** The thing named most recently before (its sentence's first noun phrase that is not a person or a time). */
 function thingBefore(context: readonly string[]): string | null {
@@ -290,6 +290,10 @@ function thingBefore(context: readonly string[]): string | null {
       // "put it on the counter": where a thing is, not the thing.
       const at = s.toLowerCase().indexOf(np.text.toLowerCase().replace(/[,.!?;:]+$/, ''));
       if (at > 0 && /\b(?:on|onto|in|into|under|behind|near|beside|inside|next to)\s*$/i.test(s.slice(0, at))) continue;
+      // "this is the front office" (who is calling), "I've got practice" (someone's excuse): not the thing meant.
+      if (at > 0 && /\b(?:this is|it is|I am|we are|(?:I|we) (?:have got|have|got))\s*$/i.test(s.slice(0, at))) continue;
+      // "the front office at westfield middle": where a place is.
+      if (at > 0 && /\b(?:office|school|store|shop|place|house|desk|clinic|garage|pharmacy|center|centre|branch|location)\s+at\s*$/i.test(s.slice(0, at))) continue;
       if (ts.every((t) => has(t, 'Pronoun') || has(t, 'Date') || has(t, 'Person') || has(t, 'Value') || has(t, 'Actor') || has(t, 'Place'))) continue;
       const head = [...ts].reverse().find((t) => has(t, 'Noun') && !has(t, 'Preposition'));
       const firstHead = ts.find((t, i) => has(t, 'Noun') && !has(ts[i + 1], 'Noun'));
@@ -344,6 +348,12 @@ function resolvePronouns(text: string, context: readonly string[]): string {
     if (person && /^[A-Z]/.test(person)) {
       text = text.replace(/\bhis\b/i, `${person}'s`).replace(/\b(for|to|at|from|with|about|of|in|on)\s+her(?=\s+[a-z])/i, `$1 ${person}'s`);
     }
+  }
+  // "get Dr. Lee to sign it", "have Sam check them": the pronoun after the second verb.
+  const causative = /^((?:get|have|ask)\s+(?:(?:Dr|Mr|Mrs|Ms)\.?\s+)?[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?\s+(?:to\s+)?[a-z]+)\s+(it|them)\b(.*)$/.exec(text);
+  if (causative) {
+    const thing = thingBefore(context);
+    if (thing) return `${causative[1]} ${thing}${causative[3]}`.replace(/\s+/g, ' ').trim();
   }
   // "bring a new one", "order another one": one more of the thing named before.
   const one = /^([\w'-]+(?:\s+(?:up|in|back|off|out|over|down|through))?)\s+(a|another)\s+((?:new|fresh|spare|replacement|different)\s+)?one\b(.*)$/i.exec(text);
@@ -653,7 +663,11 @@ function acceptance(current: Utterance, previous: readonly Utterance[], options:
     if (p.speaker && MEDIA_SPEAKERS.test(p.speaker.trim())) continue;
     const request = requestIn(p);
     if (!request) continue;
-    if (/^(?:did|have) you\b/i.test(stripLeadIn(request.sentence)) && !/\bI will\b/i.test(reply)) continue;
+    // "Did you get the lease?" — "Yes, … I'll sign it": a question about what happened; only "I'll do it" or the same verb takes it.
+    if (/^(?:did|have) you\b/i.test(stripLeadIn(request.sentence))) {
+      const verb = request.action.split(/\s+/)[0]!.toLowerCase().replace(/[^a-z]/g, '');
+      if (!new RegExp(String.raw`\bI will (?:(?:just|still|also)\s+)?(?:${verb}|do|handle|take care of|get to|sort)\b`, 'i').test(reply)) continue;
+    }
     const dueReply = /\?\s*$/.test(reply) ? null : findDueDate(reply, current.saidAt, options.timeZone);
     const dueRequest = findDueDate(request.action, p.saidAt, options.timeZone) ?? findDueDate(request.whole, p.saidAt, options.timeZone);
     const dueCounter = counter ? findDueDate(counter.text, counter.saidAt, options.timeZone) : null;
@@ -667,6 +681,18 @@ function acceptance(current: Utterance, previous: readonly Utterance[], options:
     return { text, due: due?.due ?? null, evidence: `${p.speaker ?? ''}: ${request.sentence} / ${current.text}`.trim() };
   }
   return null;
+}
+
+/** "Your antibiotic's ready, we're open until seven" — "I'll be there by half six": a pickup the wearer promises. */
+function readyForPickup(current: Utterance, previous: readonly Utterance[], options: ExtractOptions): { text: string; due: DueDate | null; evidence: string } | null {
+  const said = previous.at(-1);
+  if (!said || isUser(said.speaker, options) || (said.speaker && MEDIA_SPEAKERS.test(said.speaker.trim()))) return null;
+  const reply = normaliseSpeech(current.text);
+  if (!/\bI will (?:just\s+)?(?:be there|come by|swing by|stop by|pop (?:in|by|over)|come (?:in|over|and get (?:it|them))|head over|be by)\b/i.test(reply)) return null;
+  const ready = /\b((?:your|the|my|his|her|our)\s+(?:[\w'-]+\s+){0,2}?[\w'-]+)\s+(?:is|are)\s+(?:all\s+|now\s+)?ready\b/i.exec(normaliseSpeech(said.text));
+  if (!ready) return null;
+  const due = findDueDate(reply, current.saidAt, options.timeZone) ?? findDueDate(said.text, said.saidAt, options.timeZone);
+  return { text: `pick up ${ready[1]!.replace(/^your\b/i, 'my')}`, due: notPast(due, current.saidAt, options.timeZone)?.due ?? null, evidence: `${said.speaker ?? ''}: ${said.text} / ${current.text}` };
 }
 
 /**
@@ -734,7 +760,7 @@ export function readUtterance(current: Utterance, previous: readonly Utterance[]
   if (!isUser(current.speaker, options)) return [...agreedCounter(current, previous, options), ...followUpByOther(current, previous, options)];
   const findings: Finding[] = [];
   const text = normaliseSpeech(current.text).replace(TWO_BEFORE_VERB, (_all, verb: string) => `to ${verb} `);
-  const accepted = acceptance(current, previous, options);
+  const accepted = acceptance(current, previous, options) ?? readyForPickup(current, previous, options);
   if (accepted) findings.push({ type: 'todo', todo: { text: accepted.text, due: accepted.due, kind: 'task', evidence: accepted.evidence, via: 'accept' } });
   const before = previous.map((u) => u.text);
   // Nobody else has spoken: the wearer is talking to themself (or dictating), so an imperative is for them.
@@ -743,6 +769,16 @@ export function readUtterance(current: Utterance, previous: readonly Utterance[]
   let last: { verb: string; kind: 'task' | 'item'; due: DueMatch | null } | null = null;
   let sawTodo = false;
   const pending: Finding[] = [];
+  // "ok jarvis add. milk. the eggs. and batteries": a dictated list whisper cut into sentences.
+  const dictated = sentencesOf(text);
+  const addAt = alone ? dictated.findIndex((x) => /^(?:(?:ok|okay|hey|so|jarvis|right)[,\s]+)*add(?:\s+to (?:the|my) (?:shopping |grocery )?list)?[.:]?$/i.test(x.trim())) : -1;
+  if (addAt >= 0 && addAt < dictated.length - 1) {
+    for (const item of dictated.slice(addAt + 1)) {
+      const t = tidy(item.replace(/^(?:(?:and|also|then|plus)\s+)+/i, '').replace(/^(?:the|a|an|some|more)\s+/i, ''));
+      if (t !== '' && t.split(' ').length <= 4 && !NOT_AN_ITEM.test(t)) findings.push({ type: 'todo', todo: { text: t, due: null, kind: 'item', evidence: text, via: 'dictated-list' } });
+    }
+    return findings;
+  }
   for (const rawSentence of sentencesOf(text)) {
     // "Monday: drop off the tax papers", "Tomorrow: pick up printer ink": a dictated list's day, then its items.
     const label = /^(?:(?:and|then|also|okay|ok|so|right|now)[,\s]+)*([^:,]{2,40}?)\s*[:,]\s+(?=[a-z])(.+)$/i.exec(rawSentence);

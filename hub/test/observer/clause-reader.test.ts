@@ -335,6 +335,23 @@ describe('the clause reader: frames that generalise', () => {
     ]);
   });
 
+  it('does not take "did you get X?" answered with another promise as the request, and reads "get Dr. Lee to sign it"', async () => {
+    expect(await kept('AGENT: Did you get the contract I posted?', 'USER: Yes, it came today. I will sign it and post it back by Friday.')).toEqual([{ text: 'sign the contract and post it back', due: '2026-03-13' }]);
+    expect(todos(read('USER: Ugh, the permission slip. I will get Mr. Hale to sign it Friday.'))).toEqual(['get Mr. Hale to sign the permission slip']);
+  });
+
+  it('does not read who is calling, someone\'s excuse, or where a place is as what "it" names', () => {
+    expect(todos(read('OFFICE: hi this is the front desk at lincoln high just a reminder that the photo forms are due friday', 'USER: oh right ill bring it in tomorrow'))).toEqual(['bring the photo forms']);
+    expect(todos(read('USER: Jo, can you collect the parcel from the depot Friday?', 'JO: I have got band till eight.', 'USER: Fine, I will get it Saturday.'))).toEqual(['get the parcel']);
+  });
+
+  it('reads "it is ready" answered with "I will be there" as a pickup, and a list dictated after "add."', async () => {
+    expect(await kept('CLERK: Your glasses are ready. We close at six.', 'USER: Great, I will be there by half five.')).toEqual([{ text: 'pick up my glasses', due: '2026-03-11' }]);
+    expect(await kept('USER: ok jarvis um add. bread. the the oranges. and uh dish soap')).toEqual([
+      { text: 'bread', due: null }, { text: 'oranges', due: null }, { text: 'dish soap', due: null },
+    ]);
+  });
+
   it('copes with empty, punctuation-only and very long input', () => {
     for (const text of ['', ' ', ',,,', '?', '...', 'I need to', 'remind me to', 'I will', 'your is due', 'x '.repeat(3000)]) {
       expect(() => read(`USER: ${text}`), JSON.stringify(text.slice(0, 20))).not.toThrow();
