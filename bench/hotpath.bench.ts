@@ -9,10 +9,11 @@ import { commandMatrix, renderItem, sideSources } from '../tests/fixtures/voice/
 
 const N = Number(process.env['JARVIS_BENCH_HOTPATH_N'] ?? 50);
 /**
- * `JARVIS_BENCH_HOTPATH_GRAMMAR_STREAM=on`: the hub decodes each command while it is spoken (config
- * `stt.streamCommands`, off by default); unset or `off`: whole after its pause, for a before/after in one tree.
+ * `JARVIS_BENCH_HOTPATH_GRAMMAR_STREAM=off`: the hub decodes each command whole after its pause (config
+ * `stt.streamCommands` false); `on` or unset: while it is spoken (the default), for a before/after in one tree.
  */
-const STREAM_ENV: Record<string, string> = process.env['JARVIS_BENCH_HOTPATH_GRAMMAR_STREAM'] === 'on' ? { JARVIS_STT_STREAM_COMMANDS: 'true' } : {};
+const STREAM_SWITCH = process.env['JARVIS_BENCH_HOTPATH_GRAMMAR_STREAM'];
+const STREAM_ENV: Record<string, string> = STREAM_SWITCH === 'on' || STREAM_SWITCH === 'off' ? { JARVIS_STT_STREAM_COMMANDS: String(STREAM_SWITCH === 'on') } : {};
 /** whisper threads of the whisper-only runs, one block each in turn (`2,1` compares them in the same run). */
 const WHISPER_THREADS = (process.env['JARVIS_BENCH_HOTPATH_WHISPER_THREADS'] ?? '').split(',').filter((t) => t !== '').map(Number);
 /**

@@ -12,6 +12,14 @@ export interface GrammarCommandStream {
   push(pcm: Float32Array): void;
   end(): Promise<{ transcript: Transcript; complete: boolean }>;
   abort(): void;
+  /** Resolves when nothing of this command is decoding any more (see `GrammarTranscriptStream.settled`). */
+  settled?(): Promise<void>;
+}
+
+/** Options of {@link SpeechService.commandStream}. */
+export interface CommandStreamOptions extends TranscribeOptions {
+  /** The caller's own bar for a streamed answer (see `GrammarStreamOptions.stands`): false decodes it again whole. */
+  stands?: (t: Transcript) => boolean;
 }
 
 /** Options of the hub's speech part. */
@@ -22,7 +30,10 @@ export interface SpeechServiceOptions {
   scheduler?: SttSchedulerOptions;
   /** A grammar result at least this confident answers a command without waiting for whisper. */
   minGrammarConfidence?: number;
-  /** Offer {@link SpeechService.commandStream} (config `stt.streamCommands`; default off: commands are decoded whole). */
+  /**
+   * Offer {@link SpeechService.commandStream} (config `stt.streamCommands`, on by default, passes it; unset here: off,
+   * and commands are decoded whole).
+   */
   streamCommands?: boolean;
   /** How grammar and whisper share the CPU on a command; default `grammar-first` (see {@link RaceStrategy}). */
   strategy?: RaceStrategy;
@@ -125,7 +136,7 @@ export class SpeechService implements Component {
    * `end()` gives what {@link probe} gives for the whole audio pushed, with only the last piece and the end of the
    * utterance left to decode. `abort()` (a mute) keeps nothing. Undefined when the grammar is off.
    */
-  commandStream(options: TranscribeOptions = {}): GrammarCommandStream | undefined {
+  commandStream(options: CommandStreamOptions = {}): GrammarCommandStream | undefined {
     const grammar = this.grammar;
     if (!grammar || this.options.streamCommands !== true) return undefined;
     const stream = grammar.stream(options);
@@ -137,6 +148,7 @@ export class SpeechService implements Component {
         return { transcript, complete: grammarWins(transcript, min) && transcript.continues === false };
       },
       abort: () => stream.abort(),
+      settled: () => stream.settled(),
     };
   }
 

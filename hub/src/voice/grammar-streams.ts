@@ -64,6 +64,8 @@ export class GrammarStreams {
     private readonly open: (deviceId: string) => GrammarCommandStream | undefined,
     /** Hub ms up to which the front end's segmenter has taken this device's audio. */
     private readonly position: (deviceId: string) => number | undefined,
+    /** Receives the decoding each stream leaves behind it (its answer, a cancelled whole decode, an abort): the pipeline's idle() waits for it. */
+    private readonly track: (work: Promise<unknown>) => void = () => undefined,
   ) {}
 
   /** A device chunk, before the front end takes it (so a command that it starts finds it here). */
@@ -126,12 +128,15 @@ export class GrammarStreams {
     this.runs.delete(runId);
     if (!isPrefix(s.fed, s.fedLength, pcm)) {
       this.counts.misaligned++;
-      s.stream.abort();
+      this.abort(s.stream);
       return undefined;
     }
     if (pcm.length > s.fedLength) s.stream.push(pcm.subarray(s.fedLength));
     this.counts.used++;
-    return s.stream.end();
+    const answer = s.stream.end();
+    const settled = (): Promise<void> | undefined => s.stream.settled?.();
+    this.track(answer.then(settled, settled));
+    return answer;
   }
 
   /** Whether the run has a stream open. */
@@ -152,7 +157,13 @@ export class GrammarStreams {
     if (!s) return;
     this.runs.delete(runId);
     this.counts.dropped++;
-    s.stream.abort();
+    this.abort(s.stream);
+  }
+
+  private abort(stream: GrammarCommandStream): void {
+    stream.abort();
+    const left = stream.settled?.();
+    if (left) this.track(left);
   }
 
   /** Every stream dropped (the pipeline stops). */

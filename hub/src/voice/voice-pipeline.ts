@@ -16,7 +16,7 @@ export interface SpeechLike extends Component {
   probe?(pcm: Float32Array, options?: TranscribeOptions): Promise<{ transcript: Transcript; complete: boolean } | undefined>;
   passive(pcm: Float32Array, options?: TranscribeOptions): Promise<Transcript>;
   /** The grammar on a command decoded while it is spoken (undefined: grammar off); see `SpeechService.commandStream`. */
-  commandStream?(options?: TranscribeOptions): GrammarCommandStream | undefined;
+  commandStream?(options?: TranscribeOptions & { stands?: (t: Transcript) => boolean }): GrammarCommandStream | undefined;
   /** What the grammar engine's streams did (decoded as spoken, whole at the end, redone, aborted). */
   readonly grammarStreams?: GrammarStreamStats | undefined;
   setNames(names: GrammarNames): Promise<void>;
@@ -178,6 +178,17 @@ export function prePassCovers(
   return true;
 }
 
+/**
+ * Whether a command's answer decoded while it was spoken stands (else it is decoded again whole): only when the hearing
+ * policy would act on it without asking. The engine's own bar for a streamed answer (its margin 2 over the acceptance
+ * threshold) is below the policy's `sure` bar, and a streamed margin that lands between the two was asked about where
+ * the whole decode of the same audio, scored a little higher, was acted on (`tests/e2e-voice.test.ts`, PTT).
+ */
+export function streamedAnswerStands(t: Transcript, bars: HearingBars): boolean {
+  const snrDb = typeof t.snrDb === 'number' && Number.isFinite(t.snrDb) ? Math.round(t.snrDb * 10) / 10 : 0;
+  return t.engine === 'grammar' && hear(t, snrDb, bars).band === 'sure';
+}
+
 function errorCode(err: unknown, fallback: string): string {
   const code = (err as { code?: unknown } | undefined)?.code;
   return typeof code === 'string' && /^JARVIS_[A-Z0-9_]+$/.test(code) ? code : fallback;
@@ -222,12 +233,13 @@ export class VoicePipeline implements Component {
       ? new GrammarStreams((deviceId) => {
         if (speech.off.grammar || this.options.isMuted(deviceId)) return undefined;
         const area = this.options.deviceArea?.(deviceId);
-        return speech.commandStream?.(area ? { area } : {});
+        // A streamed answer stands only where it would be acted on without asking; else the command is decoded whole.
+        return speech.commandStream?.({ ...(area ? { area } : {}), stands: (t) => streamedAnswerStands(t, this.hearingBars) });
       }, (deviceId) => {
         const level = this.frontEnd.levels().get(deviceId);
         // `at` is the start of the last 10 ms frame the segmenter took.
         return level ? level.at + 10 : undefined;
-      })
+      }, (work) => this.track(work))
       : undefined;
     this.frontEnd = new AudioFrontEnd(options.frontEnd, {
       onUtterance: (u) => this.onUtterance(u),
@@ -313,9 +325,19 @@ export class VoicePipeline implements Component {
     await this.namesQueue;
   }
 
-  /** Resolves when no utterance is being transcribed or handled (tests, benchmarks). */
+  /**
+   * Resolves when no utterance is being transcribed or handled, and no decode the pipeline began is running: a pause's
+   * grammar answer (streamed or whole, a redo included) and what is left of a stream's cancelled whole decode count
+   * too (tests, benchmarks).
+   */
   async idle(): Promise<void> {
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  }
+
+  /** Work that {@link idle} (and `stop`) waits for. */
+  private track(work: Promise<unknown>): void {
+    const done: Promise<void> = work.then(() => undefined, () => undefined).finally(() => this.pending.delete(done));
+    this.pending.add(done);
   }
 
   private applyNames(names: GrammarNames): void {
@@ -423,13 +445,14 @@ export class VoicePipeline implements Component {
     const answer = this.streams?.take(p.run.id, pcm) ?? speech.probe(pcm, area ? { area } : {});
     const grammar = answer.then((a) => a?.transcript, () => undefined);
     this.probes.set(p.run.id, { deviceId: p.deviceId, lastVoicedTs: p.lastVoicedTs, grammar });
-    answer.then((a) => {
+    // Tracked until the answer was acted on (the utterance ended on it, or not): idle() waits for it.
+    this.track(answer.then((a) => {
       if (a?.complete && p.run.ended === undefined) p.end();
     }, (err: unknown) => {
       this.log.debug({ err, run: p.run.id }, 'voice: grammar probe on a pause failed; the utterance ends after the hangover');
     }).finally(() => {
       if (p.run.ended !== undefined) this.probes.delete(p.run.id);
-    });
+    }));
   }
 
   /**

@@ -26,6 +26,10 @@ interface Recorded {
   /** Pushes after the end or the abort (must stay 0). */
   late: number;
   answer: (t: Transcript) => void;
+  /** Ends what the stream left decoding after its answer (see `settled`); `answer` does it too unless `holdSettled`. */
+  settle: () => void;
+  /** The caller's bar for a streamed answer, as the pipeline passed it. */
+  stands: ((t: Transcript) => boolean) | undefined;
 }
 
 /** A speech part with a streaming grammar whose answers the test releases; it records every push. */
@@ -34,6 +38,8 @@ class StreamingSpeech implements SpeechLike {
   readonly off: { whisper?: string; grammar?: string } = {};
   readonly streams: Recorded[] = [];
   readonly probes: Float32Array[] = [];
+  /** Keep each stream's `settled()` pending after its answer until the test calls `settle`. */
+  holdSettled = false;
   async start(): Promise<void> {}
   async stop(): Promise<void> {}
   async setNames(_names: GrammarNames): Promise<void> {}
@@ -48,10 +54,15 @@ class StreamingSpeech implements SpeechLike {
   passive(): Promise<Transcript> {
     return new Promise(() => undefined);
   }
-  commandStream(options?: TranscribeOptions): GrammarCommandStream {
+  commandStream(options?: TranscribeOptions & { stands?: (t: Transcript) => boolean }): GrammarCommandStream {
     let answer: (t: Transcript) => void = () => undefined;
     const answered = new Promise<Transcript>((resolve) => { answer = resolve; });
-    const rec: Recorded = { options, pushes: [], aborted: false, ended: false, late: 0, answer: (t) => answer(t) };
+    let settle: () => void = () => undefined;
+    const settled = new Promise<void>((resolve) => { settle = resolve; });
+    const rec: Recorded = {
+      options, pushes: [], aborted: false, ended: false, late: 0, stands: options?.stands,
+      answer: (t) => { answer(t); if (!this.holdSettled) settle(); }, settle: () => settle(),
+    };
     this.streams.push(rec);
     return {
       push: (pcm) => {
@@ -63,7 +74,9 @@ class StreamingSpeech implements SpeechLike {
         const t = await answered;
         return { transcript: t, complete: t.text !== '' };
       },
-      abort: () => { rec.aborted = true; },
+      // As the engine's: an aborted stream settles once its abandoned utterance is off the decoder.
+      abort: () => { rec.aborted = true; if (!this.holdSettled) settle(); },
+      settled: () => settled,
     };
   }
 }
@@ -183,5 +196,76 @@ describe.skipIf(!tools)('VoicePipeline with a grammar decoded while the command 
     expect(r.handled).toEqual([]);
     expect(r.runs.list().at(-1)!.reason).toBe('muted');
     expect(r.pipeline.status().grammarStream).toMatchObject({ started: 1, used: 0, dropped: 1 });
+  });
+
+  /** Whether `p` has settled after the event loop had a few turns. */
+  const settledSoon = async (p: Promise<unknown>): Promise<boolean> => {
+    let done = false;
+    void p.then(() => { done = true; }, () => { done = true; });
+    for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 10));
+    return done;
+  };
+
+  it('idle() waits for the answer of a command ended at its pause (a redo takes long), and for what its stream left decoding', async () => {
+    const speech = new StreamingSpeech();
+    speech.holdSettled = true;
+    const utterances: Utterance[] = [];
+    const r = rig(speech, utterances);
+    current = r.pipeline;
+    await r.pipeline.start();
+    r.stream(new Int16Array(16000));
+    r.stream(command(), r.press);
+    const s = speech.streams[0]!;
+    expect(s.ended).toBe(true);
+    // The answer is still being decoded (a streamed answer redone whole): the pipeline is not idle.
+    const idle = r.pipeline.idle();
+    expect(await settledSoon(idle)).toBe(false);
+    s.answer(transcript('turn on the kitchen lights'));
+    // Answered and acted on, but the stream's cancelled whole decode is still running: still not idle.
+    expect(await settledSoon(idle)).toBe(false);
+    expect(r.handled.map((h) => h.text)).toEqual(['turn on the kitchen lights']);
+    s.settle();
+    expect(await settledSoon(idle)).toBe(true);
+  });
+
+  it('a mute after the pause, while the streamed answer is still being decoded: nothing is handled when it arrives, and idle() still waits for it', async () => {
+    const speech = new StreamingSpeech();
+    const utterances: Utterance[] = [];
+    const r = rig(speech, utterances);
+    current = r.pipeline;
+    await r.pipeline.start();
+    r.stream(new Int16Array(16000));
+    r.stream(command(), r.press);
+    const s = speech.streams[0]!;
+    expect(s.ended).toBe(true);
+    r.muteNow();
+    const idle = r.pipeline.idle();
+    expect(await settledSoon(idle)).toBe(false);
+    s.answer(transcript('turn on the kitchen lights'));
+    await idle;
+    expect(r.handled).toEqual([]);
+    expect(r.runs.list().at(-1)!.reason).toBe('muted');
+  });
+
+  it('passes the hearing policy as the bar a streamed answer must clear: one the policy would ask about is decoded whole instead', async () => {
+    const speech = new StreamingSpeech();
+    const utterances: Utterance[] = [];
+    const r = rig(speech, utterances);
+    current = r.pipeline;
+    await r.pipeline.start();
+    r.stream(new Int16Array(16000));
+    r.stream(command(), r.press);
+    const stands = speech.streams[0]!.stands!;
+    expect(stands).toBeTypeOf('function');
+    // The e2e PTT case: the engine accepted it 2.26 over its clean threshold (-7), which is under the policy's sure bar (-4.5).
+    const heard = (margin: number, wordMargin: number): Transcript => ({ ...transcript('turn on kitchen light'), margin, wordMargin, snrDb: 105 });
+    expect(stands(heard(-4.74, -10))).toBe(false);
+    expect(stands(heard(-3.6, -10))).toBe(true);
+    // A worst word under the policy's word bar is asked about too.
+    expect(stands(heard(-3.6, -40))).toBe(false);
+    // A hearing the policy has no margins for acts as before.
+    expect(stands(transcript('turn on the kitchen lights'))).toBe(true);
+    speech.streams[0]!.answer(transcript('turn on the kitchen lights'));
+    await r.pipeline.idle();
   });
 });

@@ -236,6 +236,8 @@ export interface GrammarEngineOptions {
   streamPrimeMs?: number;
   /** `streamCmn: 'prefix'`: largest {@link Transcript.cmnShift} whose streamed answer stands (default {@link DEFAULT_STREAM_MAX_SHIFT}). */
   streamMaxShift?: number;
+  /** When the whole decode of an answer that does not stand begins (default {@link DEFAULT_STREAM_WHOLE}). */
+  streamWhole?: StreamWhole;
   logger?: Logger;
 }
 
@@ -273,6 +275,33 @@ export const DEFAULT_STREAM_PRIME_MS = 1000;
 export const DEFAULT_STREAM_MAX_SHIFT = Infinity;
 /** See {@link GrammarEngineOptions.streamRedo}. */
 export const DEFAULT_STREAM_REDO: 'declined' | 'never' = 'declined';
+
+/**
+ * When the whole decode of a streamed utterance whose answer does not stand begins: `concurrent`, at `end()` beside
+ * the stream's last piece (an answer that is redone is then no later than decoding whole at the end; what is left of
+ * the whole decode is cancelled when the streamed answer stands), or `after` the streamed answer was judged.
+ */
+export type StreamWhole = 'concurrent' | 'after';
+/** See {@link StreamWhole}. */
+export const DEFAULT_STREAM_WHOLE: StreamWhole = 'concurrent';
+
+/** Options of {@link GrammarEngine.stream}. */
+export interface GrammarStreamOptions extends StreamOptions {
+  /**
+   * The caller's own bar for a streamed answer the engine accepted with its lead: false decodes it again whole (the
+   * voice pipeline's hearing policy: a streamed answer stands only where it would be acted on without asking).
+   */
+  stands?: (t: Transcript) => boolean;
+}
+
+/** A streamed utterance ({@link GrammarEngine.stream}). */
+export interface GrammarTranscriptStream extends TranscriptStream {
+  /**
+   * Resolves when nothing of this utterance is decoding any more: after `end()`'s answer, a whole decode begun beside
+   * it and then cancelled may still be finishing its pass; after `abort()`, the pair's abandoned utterance.
+   */
+  settled(): Promise<void>;
+}
 
 /** What the engine's streams did since start (the voice status and the hot-path benchmark read it). */
 export interface GrammarStreamStats {
@@ -654,6 +683,8 @@ export class GrammarEngine implements SttEngine, Component {
     } catch (err) {
       throw fromNativeError(err, 'JARVIS_STT_DECODE_FAILED');
     }
+    // Cancelled meanwhile (a mute, or a streamed answer that stood): the decodes after these are not started.
+    options.signal?.throwIfAborted();
     return this.finish(decoder, command, loop, pcm16k, pcm, search, areaSearch, options, queued, started);
   }
 
@@ -676,6 +707,7 @@ export class GrammarEngine implements SttEngine, Component {
       verdict = this.judge(command, loop, snr);
       const fresh = this.state === 'fresh';
       if (!verdict.ok && areaSearch !== undefined && search === areaSearch) {
+        options.signal?.throwIfAborted();
         // The device's own area first; the whole home only when that declines (issue 14).
         search = 'command';
         command = await decoder.decode(search, pcm, fresh, nbestSize);
@@ -685,6 +717,7 @@ export class GrammarEngine implements SttEngine, Component {
         const words = command.hyp.trim().split(/\s+/);
         const near = this.walkers.get(search)?.neighbours(words, MAX_NEIGHBOURS) ?? [];
         if (near.length > 0) {
+          options.signal?.throwIfAborted();
           // A search of a few sentences, not a decoder: cheap to set on the hot path.
           decoder.setFsg('second', sentencesFsg([words, ...near]));
           const again = (await decoder.decode('second', pcm, fresh)).hyp?.trim() ?? '';
@@ -692,6 +725,7 @@ export class GrammarEngine implements SttEngine, Component {
         }
       }
     } catch (err) {
+      if (options.signal?.aborted) throw options.signal.reason;
       throw fromNativeError(err, 'JARVIS_STT_DECODE_FAILED');
     }
     const decodeMs = performance.now() - started;
@@ -728,11 +762,14 @@ export class GrammarEngine implements SttEngine, Component {
    * audio is kept and decoded whole at the end, as `transcribe` does. `abort()` (a mute) drops the audio and the
    * decoder's utterance, and undoes its CMN update: nothing of it is kept.
    */
-  stream(options: StreamOptions = {}): TranscriptStream {
+  stream(streamOptions: GrammarStreamOptions = {}): GrammarTranscriptStream {
+    const { stands, ...options } = streamOptions;
     const pair = this.decoder ? this.pairs.find((p) => p.tryLease()) : undefined;
     if (!pair) return this.bufferedStream(options);
     this.streams.streamed++;
     const queued = performance.now();
+    let settle: () => void = () => undefined;
+    const settled = new Promise<void>((resolve) => { settle = resolve; });
     const chunks: Float32Array[] = [];
     let pending: Float32Array[] = [];
     let state: 'open' | 'ended' | 'aborted' = 'open';
@@ -791,9 +828,13 @@ export class GrammarEngine implements SttEngine, Component {
       pending = [];
       this.streams.aborted++;
       // After whatever piece is on the pool: end the pair's utterances unread; their CMN update is undone.
-      if (!begun) return release();
+      if (!begun) {
+        settle();
+        return release();
+      }
       // The pair is free at once; its next utterance starts after these (never two interleaved on one decoder).
       pair.settled = work.then(() => Promise.allSettled([pair.decoder.abortUtt(), pair.loop.abortUtt()]));
+      void pair.settled.then(settle, settle);
       release();
     };
     this.openStreams.add(abort);
@@ -811,14 +852,24 @@ export class GrammarEngine implements SttEngine, Component {
       end: async () => {
         if (state !== 'open') throw new SttError('JARVIS_STT_ENGINE_CLOSED', 'stream already ended');
         state = 'ended';
+        const all = concatPcm(chunks);
+        const redo = (this.options.streamRedo ?? DEFAULT_STREAM_REDO) === 'declined';
+        // The whole decode that answers when the streamed answer does not stand. `concurrent`: begun now, beside the
+        // stream's last piece, so an answer that does not stand costs no more than decoding whole at the end would;
+        // cancelled (what is left of it) when the streamed answer stands.
+        const cancel = new AbortController();
+        let whole: Promise<Transcript> | undefined;
+        const decodeWhole = (): Promise<Transcript> => (whole ??= this.transcribe(all, { ...options, signal: options.signal ? AbortSignal.any([options.signal, cancel.signal]) : cancel.signal }));
+        if (redo && (this.options.streamWhole ?? DEFAULT_STREAM_WHOLE) === 'concurrent') decodeWhole().catch(() => undefined);
+        let t: Transcript | undefined;
         try {
           // An utterance shorter than the priming audio starts now, from its own (whole) mean.
           if (!begun) begin();
           await work;
-          const all = concatPcm(chunks);
           const pcm = floatToInt16(all);
           const started = performance.now();
-          let t: Transcript | undefined;
+          let shift: number | undefined;
+          let stood = false;
           if (failed === undefined && this.decoder) {
             const tail = floatToInt16(concatPcm(pending));
             pending = [];
@@ -830,55 +881,69 @@ export class GrammarEngine implements SttEngine, Component {
             }
             const own = cmn === 'prefix' ? pair.decoder.cepMean(pcm) : null;
             const start: Float32Array | null = prior;
-            const shift = own && start ? Math.hypot(...Array.from(own, (x, i) => x - (start[i] ?? 0))) : undefined;
-            if (ended) {
-              t = { ...(await this.finish(pair.decoder, ended[0], ended[1], all, pcm, search, areaSearch, options, queued, started)), decodedAs: 'stream' as const };
-              if (shift !== undefined) t.cmnShift = Math.round(shift * 100) / 100;
-            }
-            const redo = (this.options.streamRedo ?? DEFAULT_STREAM_REDO) === 'declined';
+            shift = own && start ? Math.hypot(...Array.from(own, (x, i) => x - (start[i] ?? 0))) : undefined;
             const shifted = shift !== undefined && shift > (this.options.streamMaxShift ?? DEFAULT_STREAM_MAX_SHIFT);
-            // How far the streamed answer's margin cleared the acceptance threshold (confidence maps it onto 0.5..1).
-            const lead = t && t.text !== '' ? (t.confidence - 0.5) * 16 : -Infinity;
-            const unsure = lead < (this.options.streamMinLead ?? DEFAULT_STREAM_MIN_LEAD);
-            if (t && ((unsure && redo) || shifted)) {
-              // Declined with live CMN, or its starting mean was far from the utterance's own: the whole utterance
-              // again with the model's batch CMN, and that answer stands.
-              // On the engine's own decoders (the pair is released first), exactly as `transcribe`.
-              if (shifted) this.streams.shifted++;
-              else this.streams.redone++;
-              release();
-              t = { ...(await this.transcribe(all, options)), ...(shift !== undefined ? { cmnShift: Math.round(shift * 100) / 100 } : {}), decodedAs: 'whole' as const };
+            const minLead = this.options.streamMinLead ?? DEFAULT_STREAM_MIN_LEAD;
+            if (ended) {
+              // How far the streamed answer cleared the acceptance threshold, known before the checks after it: one that
+              // is redone anyway goes to the whole decode now (the area's declined answer is not tried on the home's
+              // grammar here, nor a second opinion taken: the whole decode does both).
+              const quick = this.judge(ended[0], ended[1], estimateSnrDb(all));
+              const sure = quick.ok && quick.margin - quick.minMargin >= minLead;
+              if (!redo || (sure && !shifted)) {
+                t = { ...(await this.finish(pair.decoder, ended[0], ended[1], all, pcm, search, areaSearch, options, queued, started)), decodedAs: 'stream' as const };
+                if (shift !== undefined) t.cmnShift = Math.round(shift * 100) / 100;
+                // After the checks (second opinion, N-best vote) the lead again, and the caller's own bar.
+                const lead = t.text !== '' ? (t.confidence - 0.5) * 16 : -Infinity;
+                stood = !redo || (lead >= minLead && (stands?.(t) ?? true));
+              }
+              if (redo && !stood) {
+                if (shifted) this.streams.shifted++;
+                else this.streams.redone++;
+              }
             }
           }
-          if (t === undefined) {
-            if (failed !== undefined) {
-              this.log.warn({ err: failed }, 'a streamed utterance failed on its decoder; decoding it whole');
-              await Promise.allSettled([pair.decoder.abortUtt(), pair.loop.abortUtt()]);
-            }
+          if (failed !== undefined) {
+            this.log.warn({ err: failed }, 'a streamed utterance failed on its decoder; decoding it whole');
+            await Promise.allSettled([pair.decoder.abortUtt(), pair.loop.abortUtt()]);
+          }
+          if (stood && t) {
+            cancel.abort();
+          } else {
+            // Declined with live CMN, not clearly enough, or its starting mean was far from the utterance's own: the
+            // whole utterance with the model's batch CMN, on the engine's own decoders (the pair is released first),
+            // exactly as `transcribe`; that answer stands.
             release();
-            t = await this.transcribe(all, options);
+            t = { ...(await decodeWhole()), ...(shift !== undefined ? { cmnShift: Math.round(shift * 100) / 100 } : {}), decodedAs: 'whole' as const };
           }
           options.onPartial?.({ committed: t.text, tentative: '' });
           return t;
         } finally {
           release();
+          const left = whole;
+          void (left ? left.then(() => undefined, () => undefined) : Promise.resolve()).then(settle);
         }
       },
+      settled: () => settled,
       abort,
     };
   }
 
   /** A stream with no decoder pair: the audio is kept and decoded whole at the end. */
-  private bufferedStream(options: StreamOptions): TranscriptStream {
+  private bufferedStream(options: StreamOptions): GrammarTranscriptStream {
     this.streams.buffered++;
     const chunks: Float32Array[] = [];
     let closed = false;
+    let ending: Promise<unknown> | undefined;
     return {
+      settled: () => (ending ?? Promise.resolve()).then(() => undefined, () => undefined),
       push: (samples) => { if (!closed) { assertPcm(samples); chunks.push(samples.slice()); } },
       end: async () => {
         if (closed) throw new SttError('JARVIS_STT_ENGINE_CLOSED', 'stream already ended');
         closed = true;
-        const t = await this.transcribe(concatPcm(chunks), options);
+        const decoded = this.transcribe(concatPcm(chunks), options);
+        ending = decoded;
+        const t = await decoded;
         options.onPartial?.({ committed: t.text, tentative: '' });
         return t;
       },

@@ -192,3 +192,112 @@ describe.skipIf(!haveModel || !tools)('GrammarEngine.stream', () => {
     expect(engine.streamStats.aborted).toBeGreaterThanOrEqual(1);
   });
 });
+
+describe.skipIf(!haveModel || !tools)('GrammarEngine.stream: the whole decode when the streamed answer does not stand', () => {
+  let pcm: Float32Array;
+  beforeAll(() => {
+    pcm = loadPcm(speak('open the garage door'));
+  });
+
+  /** An engine, its transcribe calls (started and settled), stopped after `body`. */
+  async function withEngine(options: ConstructorParameters<typeof GrammarEngine>[0], body: (engine: GrammarEngine, calls: Array<{ settled: boolean }>) => Promise<void>): Promise<void> {
+    // Every hearing accepted (thresholds off): what decides here is the caller's bar alone.
+    const off = { clean: -Infinity, noisy: -Infinity, wordClean: -Infinity, wordNoisy: -Infinity };
+    const engine = new GrammarEngine({ names: SMALL_HOME, decoderState: 'fresh', minMargin: off, ...options });
+    await engine.start();
+    const calls: Array<{ settled: boolean }> = [];
+    const transcribe = engine.transcribe.bind(engine);
+    engine.transcribe = (p, o) => {
+      const call = { settled: false };
+      calls.push(call);
+      const out = transcribe(p, o);
+      out.then(() => { call.settled = true; }, () => { call.settled = true; });
+      return out;
+    };
+    try {
+      await body(engine, calls);
+    } finally {
+      await engine.stop();
+    }
+  }
+
+  for (const streamWhole of ['concurrent', 'after'] as const) {
+    it(`streamWhole ${streamWhole}: an answer the caller's bar refuses is the whole decode's, exactly; one it takes stands, and settled() covers the cancelled whole decode`, async () => {
+      await withEngine({ streamWhole }, async (engine, calls) => {
+        const reference = await engine.transcribe(pcm);
+        expect(reference.text).toBe('open the garage door');
+        calls.length = 0;
+        const refused: Transcript[] = [];
+        const s = engine.stream({ stands: (t) => { refused.push(t); return false; } });
+        s.push(pcm);
+        const redone = await s.end();
+        // The bar was asked about the streamed answer (the engine accepted it), and the whole decode answered.
+        expect(refused.map((t) => t.text)).toEqual(['open the garage door']);
+        expect(redone.decodedAs).toBe('whole');
+        expect(gist({ ...redone, cmnShift: undefined })).toEqual(gist({ ...reference, cmnShift: undefined }));
+        expect(engine.streamStats.redone).toBe(1);
+        expect(calls).toHaveLength(1);
+
+        const kept = engine.stream({ stands: () => true });
+        kept.push(pcm);
+        const stood = await kept.end();
+        expect(stood.decodedAs).toBe('stream');
+        expect(stood.text).toBe('open the garage door');
+        // `concurrent` began a whole decode at the end and cancelled it; `after` never began one.
+        expect(calls).toHaveLength(streamWhole === 'concurrent' ? 2 : 1);
+        await kept.settled();
+        expect(calls.every((c) => c.settled)).toBe(true);
+        expect(engine.streamStats.redone).toBe(1);
+      });
+    }, 60_000);
+  }
+
+  it('a grammar rebuild while a command is being streamed waits for it: the command is decoded on the grammar it began on, the next one on the new grammar', async () => {
+    await withEngine({}, async (engine) => {
+      const porch = loadPcm(speak('turn on the porch light'));
+      const s = engine.stream({ stands: () => true });
+      const half = Math.floor(pcm.length / 2);
+      s.push(pcm.subarray(0, half));
+      expect(engine.inGrammar('turn on the porch light')).toBe(false);
+      const rebuild = engine.setNames({ ...SMALL_HOME, entities: [...SMALL_HOME.entities, 'Porch Light'] });
+      await new Promise((r) => setTimeout(r, 50));
+      s.push(pcm.subarray(half));
+      const t = await s.end();
+      expect(t.text).toBe('open the garage door');
+      expect(t.decodedAs).toBe('stream');
+      expect((await rebuild).unknownWords).toEqual([]);
+      expect(engine.inGrammar('turn on the porch light')).toBe(true);
+      const next = engine.stream({ stands: () => true });
+      next.push(porch);
+      expect((await next.end()).text).toBe('turn on the porch light');
+    });
+  }, 60_000);
+
+  it('a grammar rebuild queued while a command whose answer is redone is streamed: the redo waits for the rebuild and still answers', async () => {
+    await withEngine({}, async (engine) => {
+      const s = engine.stream({ stands: () => false });
+      s.push(pcm);
+      const rebuild = engine.setNames({ ...SMALL_HOME, entities: [...SMALL_HOME.entities, 'Porch Light'] });
+      const t = await s.end();
+      expect(t.decodedAs).toBe('whole');
+      expect(t.text).toBe('open the garage door');
+      await rebuild;
+      await s.settled();
+    });
+  }, 60_000);
+
+  it('an aborted stream settles once its abandoned utterance is off the pair, and leaves no whole decode behind', async () => {
+    await withEngine({}, async (engine, calls) => {
+      const s = engine.stream({ stands: () => false });
+      s.push(pcm.subarray(0, 24000));
+      await new Promise((r) => setTimeout(r, 50));
+      s.abort();
+      await s.settled();
+      expect(calls).toHaveLength(0);
+      expect(engine.streamStats.aborted).toBe(1);
+      const next = engine.stream({ stands: () => true });
+      next.push(pcm);
+      expect((await next.end()).decodedAs).toBe('stream');
+    });
+  }, 60_000);
+});
