@@ -206,6 +206,8 @@ export const haPhrasings: readonly CommandTemplate[] = [
   { intent: 'HassSetVolumeRelative', sentences: ['(volume|sound|music) down (a bit|a little|a notch|a touch|slightly) [(in|on) {target}]'], slots: { volume_step: -10 }, domains: media, weak: true },
   { intent: 'HassStartTimer', sentences: ['[<timer_ask>] [a] timer for [the|my] {timer_name} {duration}'], weak: true },
   { intent: 'HassRespond', sentences: ['(hi|hello|hey) there'], slots: { response: 'hello' }, weak: true },
+  // "put some music on in the office": something to play, put on.
+  { intent: 'HassMediaSearchAndPlay', sentences: ['(put|stick|pop) some {search_query} on [(in|on) {target}]'], domains: media, weak: true },
   // Home Assistant's "say {response}": Jarvis says the words back.
   { intent: 'HassRespond', sentences: ['(say|respond with|reply with|answer with) {response}'], weak: true },
   { intent: 'HassGetState', sentences: ['(is|are) there (a|an|one) {target} [still|currently|left] {state} [[in|on] {where}]'], weak: true },

@@ -1,6 +1,6 @@
 import { Allowlist, allowlistConfigSchema, domainOf, type RegistrySnapshot, type SnapshotEntity } from '../home-assistant/index.js';
 import {
-  actionOf, binarySensorState, coldTemplates, isAcknowledgement, commandTemplates, compileTemplate, requiredAnyOf, durationSeconds, MEDIA_CLASSES, normalizeText, parseDuration, requiredWords, singular, STATE_WORDS,
+  actionOf, binarySensorState, coldTemplates, DOMAIN_WORDS, isAcknowledgement, commandTemplates, compileTemplate, requiredAnyOf, durationSeconds, MEDIA_CLASSES, normalizeText, parseDuration, requiredWords, singular, STATE_WORDS,
   type CommandTemplate, type Decision, type IntentName, type RouteContext, type Slots,
 } from '../language/index.js';
 import { EntityIndex, type ResolvedTarget, type TargetConstraints } from './entity-index.js';
@@ -52,6 +52,8 @@ const STATE_DOMAINS: Readonly<Record<string, readonly string[]>> = {
   occupied: ['binary_sensor'], unoccupied: ['binary_sensor'],
   home: ['person', 'device_tracker'], not_home: ['person', 'device_tracker'], docked: ['vacuum', 'lawn_mower'], cleaning: ['vacuum'], mowing: ['lawn_mower'],
 };
+/** Kinds of device said alone ("lights", "heating"): never a search for media. */
+const KIND_PHRASES = new Set(DOMAIN_WORDS.filter((w) => !w.kinds.some((k) => k.domain === 'media_player')).map((w) => w.phrase));
 /** Words a play request may not start with: overheard "play nicely", "play with the dog" is not a search. */
 const NOT_A_SEARCH = /^(?:nicely|nice|with|along|outside|inside|around|together|fair|games?|ball|catch|hard|dead|it|that|this|cards|tag|football|later|again|now|by yourself|on your own)\b/;
 /** "check if the front door is locked" → groups: is, the front door, locked. */
@@ -286,6 +288,12 @@ export class Tier0Router {
   }
 
   private build(c: Compiled, groups: Record<string, string | undefined>, contextAreaId: string | undefined, norm: string): Attempt {
+    // "shuffle my liked songs in the living room", "i want to hear some abba on the kitchen radio": where it plays,
+    // said after the search in a sentence that has no place for it, when those words are a place or a player of the home.
+    const search = c.template.intent === 'HassMediaSearchAndPlay' && !c.hasTarget ? /^(.+) (?:in|on) (.+)$/.exec(groups['search_query'] ?? '') : null;
+    if (search && (this.isPlace(search[2]!.replace(/^the /, '')) || this.wholeNames(['media_player']).has(search[2]!.replace(/^(?:the|my|our) /, '')))) {
+      return this.build({ ...c, hasTarget: true }, { ...groups, search_query: search[1], target: search[2] }, contextAreaId, norm);
+    }
     // "make the jetty light blue": "light" ends the name before it starts a colour ("light blue"), when it does.
     const shade = groups['color'] !== undefined && groups['target'] !== undefined ? /^(light|dark) (.+)$/.exec(groups['color']) : null;
     if (shade) {
@@ -340,6 +348,8 @@ export class Tier0Router {
     if (intent === 'HassMediaSearchAndPlay') {
       const q = String(slots['search_query'] ?? '').replace(/^(?:the|a|an|some)\s+/, '');
       if (NOT_A_SEARCH.test(q) || /^(?:the|a|an|some|my|this|that)?$/.test(q)) return fail('JARVIS_ROUTE_NO_MATCH', 'What should I play?', true);
+      // "put some lights on": a kind of device, not something to play.
+      if (KIND_PHRASES.has(q.split(' ').map(singular).join(' '))) return fail('JARVIS_ROUTE_NO_MATCH', 'What should I play?', true);
     }
 
     if (LOCAL_INTENTS.has(intent)) {

@@ -37,6 +37,10 @@ describe('tier 0: general forms', () => {
     ['c', 'turn the bedroom tv volume down', 'HassSetVolumeRelative', { name: 'Bedroom TV', volume_step: -10 }],
     ['d', 'turn the volume up by 15 on the office speaker', 'HassSetVolumeRelative', { name: 'Office Speaker', volume_step: 15 }],
     ['d', 'turn the volume down by 5 on the kitchen radio', 'HassSetVolumeRelative', { name: 'Kitchen Radio', volume_step: -5 }],
+    // Where to play, said after the search in a sentence with no place for it.
+    ['d', 'i want to hear some abba in the kitchen', 'HassMediaSearchAndPlay', { search_query: 'abba', area: 'Kitchen' }],
+    ['d', 'shuffle my road trip mix on the office speaker', 'HassMediaSearchAndPlay', { search_query: 'my road trip mix', name: 'Office Speaker' }],
+    ['d', 'put some music on in the office', 'HassMediaSearchAndPlay', { search_query: 'music', area: 'Office' }],
     // Timers said in other words.
     ['c', 'set an alarm for fifteen minutes', 'HassStartTimer', { duration: 900 }],
     ['c', 'put a timer on for the lasagne for 40 minutes', 'HassStartTimer', { duration: 2400, timer_name: 'lasagne' }],
@@ -45,6 +49,11 @@ describe('tier 0: general forms', () => {
     ['c', 'give the bread ten more minutes', 'HassIncreaseTimer', { timer_name: 'bread', duration: 600 }],
   ] as const)('home-%s: %s', (h, text, intent, slots) => {
     expect(homes[h].route(text)).toMatchObject({ intent, path: 'hot', slots });
+  });
+
+  it('keeps words of a search that are not a place, and never plays a kind of device', () => {
+    expect(d.route('play songs in the key of life')).toMatchObject({ intent: 'HassMediaSearchAndPlay', slots: { search_query: 'songs in the key of life' } });
+    expect(d.route('put some lights on in the office').intent).not.toBe('HassMediaSearchAndPlay');
   });
 
   it('does not take time given to someone for a timer', () => {
