@@ -42,8 +42,10 @@ export interface UtteranceRecord {
   margin?: number;
   wordMargin?: number;
   /**
-   * The recogniser's own SNR estimate of the audio it decoded (`Transcript.snrDb`, what the hub's hearing policy reads;
-   * of the denoised audio when the bench denoises), else of the utterance.
+   * The recogniser's SNR estimate (`estimateSnrDb`) of the utterance as the device sent it, before any denoising: what
+   * the hearing policy bands by. The hub hands the recogniser that raw audio, so it is also the engine's own estimate
+   * (`Transcript.snrDb`); when a bench feeds RNNoise output instead, the engine's estimate of that is far higher (brown
+   * noise at 0 dB reads 11 dB raw, 62 dB denoised) and the policy's noise bars would no longer see the noise.
    */
   snrEstimate: number;
   rejected?: string;
@@ -137,7 +139,7 @@ export async function runMatrix(
     out.push({
       id: item.id, line: ex.line, voice: item.voice, wpm: item.wpm, noise: item.noise, snrDb: item.snrDb, openVocabulary: item.openVocabulary,
       command: ex.intent !== null, intent: ex.intent, text: t.text, ...(t.margin !== undefined ? { margin: t.margin } : {}),
-      ...(t.wordMargin !== undefined ? { wordMargin: t.wordMargin } : {}), snrEstimate: Math.round((typeof t.snrDb === 'number' && Number.isFinite(t.snrDb) ? t.snrDb : estimateSnrDb(pcm)) * 10) / 10, ...(t.rejected ? { rejected: t.rejected } : {}),
+      ...(t.wordMargin !== undefined ? { wordMargin: t.wordMargin } : {}), snrEstimate: Math.round(estimateSnrDb(pcm) * 10) / 10, ...(t.rejected ? { rejected: t.rejected } : {}),
       ...(t.grammar ? { grammar: t.grammar } : {}), ...(t.candidate ? { candidate: t.candidate } : {}), ...(t.alternative ? { alternative: t.alternative } : {}), bestPathRight,
       ...(t.nbest ? { nbest: t.nbest.map((h) => ({ text: h.text, score: h.score })) } : {}), ...(t.agreement !== undefined ? { agreement: Math.round(t.agreement * 1e4) / 1e4 } : {}),
       ...(t.bestPath ? { bestPath: t.bestPath } : {}), durationMs: Math.round(pcm.length / 16),
