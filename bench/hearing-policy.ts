@@ -5,7 +5,10 @@
  * sentence asked about (`classify`, as the scorer judges an action). Shared by the tuning sweep
  * (`bench/hearing-policy-tune.ts`, tune half only) and `stt.command_accuracy` (`policyFigures`).
  *
- *   npx tsx bench/hearing-policy.ts <records.jsonl> [tune|test]   # the shipped bars on saved records
+ *   npx tsx bench/hearing-policy.ts <records.jsonl> [tune|test] [--wrong]   # the shipped bars on saved records
+ *
+ * `--wrong` (tune records only) lists every wrong action and chit-chat acted on with what the policy saw: band,
+ * margins, SNR estimate, condition, what was said and heard.
  */
 import { readFileSync } from 'node:fs';
 import { loadRegistrySnapshot } from '../hub/src/home-assistant/registry-snapshot.js';
@@ -177,7 +180,7 @@ export function loadRecords(path: string): UtteranceRecord[] {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const [path, sideArg] = process.argv.slice(2);
+  const [path, sideArg] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
   if (!path) throw new Error('usage: npx tsx bench/hearing-policy.ts <records.jsonl> [tune|test]');
   const side: Side = sideArg === 'test' ? 'test' : 'tune';
   const records = loadRecords(path).filter((r) => !r.openVocabulary);
@@ -185,5 +188,17 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const route = sideRouter(side);
   for (const [name, keep] of [['all', () => true], ['clean', (r: UtteranceRecord) => r.noise === 'clean'], ['noisy', (r: UtteranceRecord) => r.noise !== 'clean']] as const) {
     process.stdout.write(`${side} ${name}: ${formatTally(tallyPolicy(records.filter(keep), examples, route, DEFAULT_HEARING_BARS))}\n`);
+  }
+  if (process.argv.includes('--wrong')) {
+    if (side !== 'tune') throw new Error('--wrong lists tune records only (the test half is scored in aggregate)');
+    for (const r of records) {
+      const ex = examples.get(r.line);
+      if (!ex) continue;
+      const { outcome, answerOnly } = policyDetail(r, ex, route, DEFAULT_HEARING_BARS);
+      if (!/^acted-(opposite|wrong)|^chitchat-acted/.test(outcome)) continue;
+      const h = hear({ text: r.text, ...(r.margin !== undefined ? { margin: r.margin } : {}), ...(r.wordMargin !== undefined ? { wordMargin: r.wordMargin } : {}), ...(r.candidate ? { candidate: r.candidate } : {}) }, r.snrEstimate, DEFAULT_HEARING_BARS);
+      process.stdout.write(`${outcome}${answerOnly ? ' (only an answer or a refusal)' : ''} ${h.band} margin ${r.margin?.toFixed(2)} word ${r.wordMargin?.toFixed(1)} snr ${r.snrEstimate} ` +
+        `${r.noise}${r.snrDb ?? ''} ${r.voice} ${r.wpm} wpm | said: ${ex.text} | heard: ${h.text} | ${JSON.stringify(r.got)}\n`);
+    }
   }
 }

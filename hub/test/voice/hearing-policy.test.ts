@@ -120,6 +120,14 @@ describe('hearing policy: verdicts', () => {
     expect(judgeHearing(sure, d('HassTurnOff', { area: 'Office', domain: 'lock' }, 'none'), undefined, { ...BARS, askRiskyWhenSure: true }).verdict).toBe('act');
   });
 
+  it('drops a sure refusal only when dropSureRefusals is set', () => {
+    const sure = { band: 'sure' as const, text: 'unlock the office please' };
+    const refusal = d('HassTurnOff', { area: 'Office', domain: 'lock' }, 'none');
+    expect(judgeHearing(sure, refusal, undefined, BARS).verdict).toBe('act');
+    expect(judgeHearing(sure, refusal, undefined, { ...BARS, dropSureRefusals: true })).toMatchObject({ verdict: 'decline' });
+    expect(judgeHearing(sure, turnOn, undefined, { ...BARS, dropSureRefusals: true }).verdict).toBe('act');
+  });
+
   it('asks about an unsure question instead of answering it when askUnsureQueries is set', () => {
     const unsure = { band: 'unsure' as const, text: 'whats the status on the timer' };
     expect(judgeHearing(unsure, d('HassTimerStatus'), undefined, BARS).verdict).toBe('act');
