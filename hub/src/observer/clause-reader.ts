@@ -585,10 +585,12 @@ function requestIn(utterance: Utterance): { action: string; sentence: string; wh
       /^(?:and\s+|so\s+|then\s+)?you\s+(?!are\b|were\b|going\b|gonna\b|still\b|coming\b|free\b|ok\b|okay\b|good\b|sure\b|ready\b|there\b|here\b|up\b|in\b|know\b|think\b|mean\b|said\b|see\b|want\b|like\b|have\b|had\b|did\b|do\b(?!\s+(?:the|a|an|your|my|our)\b))(.+?)\?$/i.exec(body)?.[1] ??
       needWithDeadline(body);
     if (!action) {
-      const first = terms(body)[0];
+      // "Please bring your insurance card", "Two things: move your car …": the imperative, after "please" or a heading.
+      const bare = body.replace(/^please\s+/i, '').replace(/^[^:]{1,60}:\s+/, '').replace(/^please\s+/i, '');
+      const first = terms(bare)[0];
       const w = (first?.normal ?? '').toLowerCase();
       if (first && (TASK_VERBS.has(w) || (has(first, 'Imperative') && has(first, 'Verb'))) && !/^(?:see|go|look|do|let|help|get)$/i.test(w)) {
-        action = body.replace(/^please\s+/i, '').replace(/[?.!]+$/, '');
+        action = bare.replace(/[?.!]+$/, '');
       }
     }
     if (!action) continue;
@@ -642,7 +644,7 @@ function acceptance(current: Utterance, previous: readonly Utterance[], options:
   const laterSentences = sentencesOf(reply).slice(1).join(' ');
   const offered = REFUSE.test(firstClause) && /\b(?:for sure|definitely|I can do|I will|works for me|instead|promise)\b/i.test(laterSentences)
     ? findDueDate(laterSentences, current.saidAt, options.timeZone) : null;
-  const accepted = ACCEPT.test(firstClause) || ACCEPT.test(reply) || ACCEPT.test(stripLeadIn(firstClause)) || (afterEcho !== '' && (ACCEPT.test(afterEcho) || /^(?:is|works|sounds)\s+(?:fine|good|great|perfect|okay|ok|doable)\b|^works\b/i.test(afterEcho))) || offered !== null;
+  const accepted = ACCEPT.test(firstClause) || ACCEPT.test(reply) || /\b(?:no problem|will do|sounds good|got it|you got it|can do|consider it done)[.!]*\s*$/i.test(reply) || ACCEPT.test(stripLeadIn(firstClause)) || (afterEcho !== '' && (ACCEPT.test(afterEcho) || /^(?:is|works|sounds)\s+(?:fine|good|great|perfect|okay|ok|doable)\b|^works\b/i.test(afterEcho))) || offered !== null;
   if (!accepted) return null;
   // "Sure, give me a sec" / "doing it now": done at once, nothing to remember.
   if (IMMEDIATE.test(reply) || /\b(?:doing it now|on it now|give me a (?:sec|second|minute|moment))\b/i.test(reply)) return null;
@@ -675,7 +677,9 @@ function acceptance(current: Utterance, previous: readonly Utterance[], options:
     const due = offered ?? (counter ? (dueReply ?? dueCounter ?? dueRequest) : (dueRequest ?? dueReply));
     const said = normaliseSpeech(p.text);
     const context = [...previous.slice(0, i).map((u) => u.text), said.slice(0, Math.max(0, said.indexOf(request.sentence)))];
-    const texts = splitCoordination(cutDate(request.action, dueRequest), '', 'task').map(tidy).filter(Boolean);
+    // "bring your insurance card and arrive fifteen minutes early": how to turn up is not a to-do of its own.
+    const texts = splitCoordination(cutDate(request.action, dueRequest), '', 'task').map(tidy).filter(Boolean)
+      .filter((t, i) => i === 0 || !/^(?:arrive|come|be|wait|relax|stay|enjoy|remember|try|dress)\b/i.test(t));
     const text = texts.length > 0 ? resolvePronouns(texts.join(' and '), context) : '';
     if (text === '' || NOT_A_TASK.has(text.split(' ')[0]!.toLowerCase())) continue;
     return { text, due: due?.due ?? null, evidence: `${p.speaker ?? ''}: ${request.sentence} / ${current.text}`.trim() };

@@ -261,6 +261,8 @@ function plausible(r: chrono.ParsedResult, text: string): boolean {
   // "the w2s", "Q4", "a1": a code with digits in it, not a count of weeks or seconds.
   if (/[a-z]\d|\d(?!(?:st|nd|rd|th|am|pm|a\.m|p\.m|h|hr|hrs|s)\b)[a-z]/i.test(said)) return false;
   if (/^(?:a |one |the )?(?:second|sec|minute|min|moment)s?$/.test(said)) return false;
+  // "arrive fifteen minutes early", "it takes two hours": a length of time, not when.
+  if (/^(?:[\w-]+ )?(?:minutes?|mins?|hours?|hrs?)(?: early| late| long)?$/.test(said) && !/\b(?:in|within|after)\s*$/i.test(before)) return false;
   if (/^(?:march|may)$/.test(said) && !/\b(?:in|by|before|until|till|of|end of|early|late|this|next)\s*$/i.test(before)) return false;
   if (/^(?:sat|sun|wed|mon)$/.test(said) && !/\b(?:on|by|this|next|until|till|before|for)\s*$/i.test(before)) return false;
   return true;

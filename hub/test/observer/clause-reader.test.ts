@@ -352,6 +352,11 @@ describe('the clause reader: frames that generalise', () => {
     ]);
   });
 
+  it('takes a "please …" or "two things: …" instruction answered "will do" / "… no problem", without "arrive early"', async () => {
+    expect(await kept('NURSE: Please bring his vaccination card and arrive ten minutes early.', 'USER: Will do.')).toEqual([{ text: 'bring his vaccination card', due: null }]);
+    expect(await kept('PAINTER: One thing before we start Thursday: clear the hallway shelves.', 'USER: Shelves cleared by Wednesday. No problem.')).toEqual([{ text: 'clear the hallway shelves', due: '2026-03-11' }]);
+  });
+
   it('copes with empty, punctuation-only and very long input', () => {
     for (const text of ['', ' ', ',,,', '?', '...', 'I need to', 'remind me to', 'I will', 'your is due', 'x '.repeat(3000)]) {
       expect(() => read(`USER: ${text}`), JSON.stringify(text.slice(0, 20))).not.toThrow();

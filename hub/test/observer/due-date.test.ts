@@ -40,6 +40,9 @@ describe('findDueDate', () => {
     expect(findDueDate('file the report by year end', WED_0915_NY, 'America/New_York')?.due.date).toBe('2025-12-31');
     expect(findDueDate('I will send it when I get home', WED_0915_NY, 'America/New_York')?.due.date).toBe('2025-03-12');
     expect(findDueDate('grab it on the way home', WED_0915_NY, 'America/New_York')?.due.date).toBe('2025-03-12');
+    // A length of time is not when: "arrive ten minutes early".
+    expect(findDueDate('bring the card and arrive ten minutes early', WED_0915_NY, 'America/New_York')).toBeNull();
+    expect(findDueDate('call me back in ten minutes', WED_0915_NY, 'America/New_York')?.due.date).toBe('2025-03-12');
   });
 
   it('reads a bare hour already past as this evening, and keeps the time', () => {
