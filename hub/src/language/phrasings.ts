@@ -206,6 +206,12 @@ export const haPhrasings: readonly CommandTemplate[] = [
   { intent: 'HassSetVolumeRelative', sentences: ['(volume|sound|music) down (a bit|a little|a notch|a touch|slightly) [(in|on) {target}]'], slots: { volume_step: -10 }, domains: media, weak: true },
   { intent: 'HassStartTimer', sentences: ['[<timer_ask>] [a] timer for [the|my] {timer_name} {duration}'], weak: true },
   { intent: 'HassRespond', sentences: ['(hi|hello|hey) there'], slots: { response: 'hello' }, weak: true },
+  // A value said without "percent" after "to" or "at" ("kitchen lights to fifty", "set the lamp at sixty"): only for a
+  // target of the kind the value fits.
+  { intent: 'HassLightSet', sentences: ['{target} (to|at) {brightness}', '<set> {target} at {brightness}'], domains: ['light'], weak: true },
+  { intent: 'HassSetPosition', sentences: ['{target} (to|at) {position}', '<set> {target} at {position}'], domains: covers, weak: true },
+  { intent: 'HassFanSetSpeed', sentences: ['{target} (to|at) {percentage}', '<set> {target} at {percentage}'], domains: ['fan'], weak: true },
+  { intent: 'HassTurnOn', sentences: ['(put|pull|roll|let|wind|draw) {target} out'], domains: covers, weak: true },
   // "put some music on in the office": something to play, put on.
   { intent: 'HassMediaSearchAndPlay', sentences: ['(put|stick|pop) some {search_query} on [(in|on) {target}]'], domains: media, weak: true },
   // Home Assistant's "say {response}": Jarvis says the words back.

@@ -41,6 +41,10 @@ describe('tier 0: general forms', () => {
     ['d', 'i want to hear some abba in the kitchen', 'HassMediaSearchAndPlay', { search_query: 'abba', area: 'Kitchen' }],
     ['d', 'shuffle my road trip mix on the office speaker', 'HassMediaSearchAndPlay', { search_query: 'my road trip mix', name: 'Office Speaker' }],
     ['d', 'put some music on in the office', 'HassMediaSearchAndPlay', { search_query: 'music', area: 'Office' }],
+    // A value without "percent", for a target of the kind it fits.
+    ['c', 'studio lights to forty', 'HassLightSet', { area: 'Studio', brightness: 40 }],
+    ['c', 'set the drafting lamp at sixty five', 'HassLightSet', { name: 'Drafting Lamp', brightness: 65 }],
+    ['c', 'put the awning out', 'HassTurnOn', { name: 'Patio Awning', domain: 'cover' }],
     // Timers said in other words.
     ['c', 'set an alarm for fifteen minutes', 'HassStartTimer', { duration: 900 }],
     ['c', 'put a timer on for the lasagne for 40 minutes', 'HassStartTimer', { duration: 2400, timer_name: 'lasagne' }],
