@@ -245,7 +245,7 @@ function cutDate(text: string, due: DueMatch | null): string {
   return text.replace(re, ' ').replace(/\s+/g, ' ').trim();
 }
 
-const DANGLING_END = /(?:[\s,]+(?:on (?:the|my) way (?:home|back|in)|first thing|at the (?:latest|earliest)|if possible|if I can|when I can|when I get a chance|when I go to the store|at the store|while I am (?:out|there)|on|by|before|until|at|in|around|for|to|and|or|so|but|then|the|a|an|this|that|next|like|with|of|from|when|after|maybe|please|too|though|okay|ok|as well|or so|again|anymore|anyway|for me|I think|at some point|soon|sometime|honestly|finally|now|right|either|yet|first|real quick|'s))+$/i;
+const DANGLING_END = /(?:[\s,]+(?:on (?:the|my) way (?:home|back|in)|first thing|at the (?:latest|earliest)|if possible|if I can|when I can|when I get a chance|when I go to the store|at the store|while I am (?:out|there)|on|by|before|until|at|in|around|for|to|and|or|so|but|then|the|a|an|this|that|next|like|with|of|from|when|after|maybe|please|too|though|okay|ok|as well|or so|again|anymore|anyway|for me|I think|at some point|soon|sometime|honestly|finally|that day|after noon|now|right|either|yet|first|real quick|'s))+$/i;
 const DANGLING_START = /^(?:(?:also|really|just|still|definitely|probably|like|go ahead and|remember to|to|then|and|so|actually|first)\s+)+/i;
 const OBJECT_CUT = /\s+(?:because|cause|cuz|since|so that|so I|so we|or they|or else|otherwise|while|if|unless|this is|it is|they are|I never|there is|their(?=\s+(?:is|are|going|not|coming|here|there|already|gonna|doing|on)\b)|before I|when I|when we|after I|after we|(?:after|before|when|once|until|as soon as) (?:I|we|you|he|she|they|it|your|my|our|the kids)|which|who is|like the|so like|or|so|do not let me forget|we do not|I do not|were|we are|I am|its|it is due|she is|he is|they close|it closes|I got|I have got)\b.*$/i;
 
@@ -569,6 +569,13 @@ function recentNouns(context: readonly string[], n: number): string[] {
   return out;
 }
 
+/** Speakers who talk for a business, and the place their "us" means. */
+const BUSINESS_OF: Record<string, string> = {
+  mechanic: 'the garage', garage: 'the garage', pharmacist: 'the pharmacy', pharmacy: 'the pharmacy', receptionist: 'the office',
+  office: 'the office', school: 'the school office', dentist: 'the dentist', clinic: 'the clinic', vet: 'the vet', bank: 'the bank',
+  contractor: 'the contractor', plumber: 'the plumber', electrician: 'the electrician', agent: 'the agency', tailor: 'the tailor',
+};
+
 /** A request someone else made: "can you X", "please X", "X, okay?", "did you X", "who wants to X". */
 function requestIn(utterance: Utterance): { action: string; sentence: string; whole: string } | null {
   const text = normaliseSpeech(utterance.text);
@@ -589,7 +596,8 @@ function requestIn(utterance: Utterance): { action: string; sentence: string; wh
       const bare = body.replace(/^please\s+/i, '').replace(/^[^:]{1,60}:\s+/, '').replace(/^please\s+/i, '');
       const first = terms(bare)[0];
       const w = (first?.normal ?? '').toLowerCase();
-      if (first && (TASK_VERBS.has(w) || (has(first, 'Imperative') && has(first, 'Verb'))) && !/^(?:see|go|look|do|let|help|get)$/i.test(w)) {
+      // Not "need"/"want": whisper's "well need the referral" is "we'll need", a statement.
+      if (first && (TASK_VERBS.has(w) || (has(first, 'Imperative') && has(first, 'Verb'))) && !/^(?:see|go|look|do|let|help|get|need|want|have)$/i.test(w)) {
         action = bare.replace(/[?.!]+$/, '');
       }
     }
@@ -599,7 +607,10 @@ function requestIn(utterance: Utterance): { action: string; sentence: string; wh
     if (!head || (!TASK_VERBS.has((head.normal || head.text).toLowerCase()) && !has(head, 'Verb'))) continue;
     if (/^(?:be|think|know|see|hear|believe|want|like|mind|go)\b/i.test(action)) continue;
     const name = utterance.speaker ? utterance.speaker.charAt(0).toUpperCase() + utterance.speaker.slice(1).toLowerCase() : 'them';
+    // "Call us first thing Monday" from the mechanic: the garage (someone speaking for a business means it by "us").
+    const business = BUSINESS_OF[(utterance.speaker ?? '').trim().toLowerCase()];
     action = action
+      .replace(/\bus\b/g, business ?? 'us')
       .replace(/\bme\b/gi, name)
       .replace(/\bmy\b/gi, `${name}'s`)
       .replace(/\byour\b/gi, 'my')
@@ -671,7 +682,9 @@ function acceptance(current: Utterance, previous: readonly Utterance[], options:
       if (!new RegExp(String.raw`\bI will (?:(?:just|still|also)\s+)?(?:${verb}|do|handle|take care of|get to|sort)\b`, 'i').test(reply)) continue;
     }
     const dueReply = /\?\s*$/.test(reply) ? null : findDueDate(reply, current.saidAt, options.timeZone);
-    const dueRequest = findDueDate(request.action, p.saidAt, options.timeZone) ?? findDueDate(request.whole, p.saidAt, options.timeZone);
+    // "The results will be in the day after tomorrow. Call us after noon that day.": the day said before.
+    const thatDay = /\b(?:that day|on that day)\b/i.test(request.action) ? findDueDate(normaliseSpeech(p.text), p.saidAt, options.timeZone) : null;
+    const dueRequest = thatDay ?? findDueDate(request.action, p.saidAt, options.timeZone) ?? findDueDate(request.whole, p.saidAt, options.timeZone);
     const dueCounter = counter ? findDueDate(counter.text, counter.saidAt, options.timeZone) : null;
     // The date asked for stands, unless the wearer bargained ("Tomorrow's bad. Friday?" … "Okay, Friday then").
     const due = offered ?? (counter ? (dueReply ?? dueCounter ?? dueRequest) : (dueRequest ?? dueReply));

@@ -357,6 +357,11 @@ describe('the clause reader: frames that generalise', () => {
     expect(await kept('PAINTER: One thing before we start Thursday: clear the hallway shelves.', 'USER: Shelves cleared by Wednesday. No problem.')).toEqual([{ text: 'clear the hallway shelves', due: '2026-03-11' }]);
   });
 
+  it('reads a business\'s "us" as the place, "that day" as the day said before, and whisper\'s "well need" as no request', async () => {
+    expect(await kept('PHARMACIST: The refill comes in the day after tomorrow. Call us after noon that day.', 'USER: Will do.')).toEqual([{ text: 'call the pharmacy', due: '2026-03-13' }]);
+    expect(await kept('CLERK: great and well need the receipt from your bank before then', 'USER: ok ill get the receipt printed')).toEqual([{ text: 'get the receipt printed', due: null }]);
+  });
+
   it('copes with empty, punctuation-only and very long input', () => {
     for (const text of ['', ' ', ',,,', '?', '...', 'I need to', 'remind me to', 'I will', 'your is due', 'x '.repeat(3000)]) {
       expect(() => read(`USER: ${text}`), JSON.stringify(text.slice(0, 20))).not.toThrow();
