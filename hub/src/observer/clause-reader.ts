@@ -700,6 +700,39 @@ function acceptance(current: Utterance, previous: readonly Utterance[], options:
   return null;
 }
 
+const HOUR_WORDS = ['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve'];
+/** "at two fifteen" → "2:15", "at four" → "4", "at 9:40" → "9:40". */
+function spokenTime(text: string): string | null {
+  const m = new RegExp(String.raw`\bat\s+(\d{1,2}(?::\d{2})?|${HOUR_WORDS.join('|')})(?:\s+(fifteen|thirty|forty[- ]five|o'clock))?(?:\s*([ap]\.?m\.?))?`, 'i').exec(text);
+  if (!m) return null;
+  const hour = /^\d/.test(m[1]!) ? m[1]! : String(HOUR_WORDS.indexOf(m[1]!.toLowerCase()) + 1);
+  const minutes = m[2] && !/o'clock/i.test(m[2]) ? ({ fifteen: '15', thirty: '30' } as Record<string, string>)[m[2].toLowerCase()] ?? '45' : '';
+  return `${hour}${minutes ? `:${minutes}` : ''}${m[3] ? ` ${m[3].toLowerCase().replace(/\./g, '')}` : ''}`;
+}
+
+/**
+ * "Friday the 20th at 3:15." — "Perfect, put me down for that."; "I have the 29th at four." — "The 29th at four,
+ * great.": a slot someone offers (a day and a time) that the wearer takes is an appointment to keep.
+ */
+function bookedSlot(current: Utterance, previous: readonly Utterance[], options: ExtractOptions): { text: string; due: DueDate | null; evidence: string } | null {
+  const offer = previous.at(-1);
+  if (!offer || isUser(offer.speaker, options) || (offer.speaker && MEDIA_SPEAKERS.test(offer.speaker.trim()))) return null;
+  const said = normaliseSpeech(offer.text);
+  const reply = normaliseSpeech(current.text);
+  if (/\?\s*$/.test(reply) || REFUSE.test(reply.replace(/\bno (?:problem|worries)\b/gi, ''))) return null;
+  const time = spokenTime(sentencesOf(said).at(-1) ?? said);
+  const day = findDueDate(said, offer.saidAt, options.timeZone);
+  if (!time || !day) return null;
+  const takes = /\b(?:put me down|book (?:it|me|that)|pencil me in|I will take it|that works|works for me|that is fine|is fine|sounds good|perfect|great|yes please|let us do (?:it|that))\b/i.test(reply) || ACCEPT.test(stripLeadIn(reply));
+  if (!takes) return null;
+  const conversation = previous.slice(-4).map((u) => normaliseSpeech(u.text)).join(' ');
+  const what = /\b((?:[A-Z][a-z]+'s\s+)?(?:[a-z-]+\s+){0,2}?(?:appointment|follow-up|follow up|check-?up|cleaning|consultation|fitting|exam|session))\b/.exec(conversation)?.[1];
+  const doctor = /\b(?:dr\.?|doctor)\s+([A-Z]?[a-z]+)\b/i.exec(conversation)?.[1];
+  const text = `${what ?? 'appointment'}${doctor && !what ? ` with Dr. ${doctor[0]!.toUpperCase()}${doctor.slice(1)}` : ''} at ${time}`;
+  const echoed = findDueDate(reply, current.saidAt, options.timeZone);
+  return { text, due: (echoed ?? day).due, evidence: `${offer.speaker ?? ''}: ${offer.text} / ${current.text}` };
+}
+
 /** "Your antibiotic's ready, we're open until seven" — "I'll be there by half six": a pickup the wearer promises. */
 function readyForPickup(current: Utterance, previous: readonly Utterance[], options: ExtractOptions): { text: string; due: DueDate | null; evidence: string } | null {
   const said = previous.at(-1);
@@ -777,7 +810,7 @@ export function readUtterance(current: Utterance, previous: readonly Utterance[]
   if (!isUser(current.speaker, options)) return [...agreedCounter(current, previous, options), ...followUpByOther(current, previous, options)];
   const findings: Finding[] = [];
   const text = normaliseSpeech(current.text).replace(TWO_BEFORE_VERB, (_all, verb: string) => `to ${verb} `);
-  const accepted = acceptance(current, previous, options) ?? readyForPickup(current, previous, options);
+  const accepted = acceptance(current, previous, options) ?? readyForPickup(current, previous, options) ?? bookedSlot(current, previous, options);
   if (accepted) findings.push({ type: 'todo', todo: { text: accepted.text, due: accepted.due, kind: 'task', evidence: accepted.evidence, via: 'accept' } });
   const before = previous.map((u) => u.text);
   // Nobody else has spoken: the wearer is talking to themself (or dictating), so an imperative is for them.

@@ -210,7 +210,21 @@ const CUSTOM: { re: RegExp; resolve: (m: RegExpExecArray, now: LocalFields, time
   { re: /\btonight\b/i, resolve: (_m, now) => dateOf(now) },
   { re: /\b(?:(?:sometime|some time|later|within|during) )?(?:this|the) week\b(?! after)/i, resolve: (_m, now) => dateOf(addDays(now, Math.max(0, 5 - weekday(now)))) },
   {
-    re: new RegExp(`\\b(?:on|by|before|until|for|due|due on|is due|do|make it|how about|what about|say) the (?:${ORDINAL_RE})\\b`, 'i'),
+    // "Friday the 20th", "wednesday the twenty ninth": the day of the month named.
+    re: new RegExp(`(?:\\b(?:${WEEKDAYS.join('|')})\\s+|\\b(?:on|by|before|until|for|due|due on|is due|do|make it|how about|what about|say) )the (?:${ORDINAL_RE})\\b`, 'i'),
+    resolve: (m, now) => {
+      const day = ordinalDay(m, 1);
+      let { year, month } = now;
+      if (day < now.day || day > lastDayOfMonth(year, month)) {
+        month += 1;
+        if (month > 12) { month = 1; year += 1; }
+      }
+      return { date: isoDate(year, month, Math.min(day, lastDayOfMonth(year, month))), at: null };
+    },
+  },
+  {
+    // "The 29th at four, great.", "the 3rd works": a day of the month said first, as an answer.
+    re: new RegExp(`(?:^|[,.;:])\\s*the (?:${ORDINAL_RE})\\b(?=\\s+at\\b|\\s*[,.!]|\\s*$|\\s+(?:works|is fine|sounds|then)\\b)`, 'i'),
     resolve: (m, now) => {
       const day = ordinalDay(m, 1);
       let { year, month } = now;

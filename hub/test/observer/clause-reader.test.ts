@@ -362,6 +362,12 @@ describe('the clause reader: frames that generalise', () => {
     expect(await kept('CLERK: great and well need the receipt from your bank before then', 'USER: ok ill get the receipt printed')).toEqual([{ text: 'get the receipt printed', due: null }]);
   });
 
+  it('takes a slot someone offers (a day and a time) that the wearer accepts as an appointment, and not one refused', async () => {
+    expect(await kept('CLINIC: We have Thursday the 19th at 10:30 with Dr. Ames.', 'USER: Perfect, put me down for that.')).toEqual([{ text: 'appointment with Dr. Ames at 10:30', due: '2026-03-19' }]);
+    expect(await kept('GROOMER: Bella\'s nail trim appointment could be the 20th at two thirty.', 'USER: The 20th at two thirty, great.')).toEqual([{ text: "bella's nail trim appointment at 2:30", due: '2026-03-20' }]);
+    expect(await kept('CLINIC: We have Thursday the 19th at 10:30.', 'USER: Sorry, I cannot do Thursdays.')).toEqual([]);
+  });
+
   it('copes with empty, punctuation-only and very long input', () => {
     for (const text of ['', ' ', ',,,', '?', '...', 'I need to', 'remind me to', 'I will', 'your is due', 'x '.repeat(3000)]) {
       expect(() => read(`USER: ${text}`), JSON.stringify(text.slice(0, 20))).not.toThrow();

@@ -40,6 +40,10 @@ describe('findDueDate', () => {
     expect(findDueDate('file the report by year end', WED_0915_NY, 'America/New_York')?.due.date).toBe('2025-12-31');
     expect(findDueDate('I will send it when I get home', WED_0915_NY, 'America/New_York')?.due.date).toBe('2025-03-12');
     expect(findDueDate('grab it on the way home', WED_0915_NY, 'America/New_York')?.due.date).toBe('2025-03-12');
+    expect(findDueDate('Friday the 20th at 3:15', WED_0915_NY, 'America/New_York')?.due.date).toBe('2025-03-20');
+    expect(findDueDate('The 29th at four, great.', WED_0915_NY, 'America/New_York')?.due.date).toBe('2025-03-29');
+    // "The 23rd I work late": said first but not as an answer, it is left to the rest of the sentence.
+    expect(findDueDate('The 23rd I work late', WED_0915_NY, 'America/New_York')?.due.date).not.toBe('2025-03-23');
     // A length of time is not when: "arrive ten minutes early".
     expect(findDueDate('bring the card and arrive ten minutes early', WED_0915_NY, 'America/New_York')).toBeNull();
     expect(findDueDate('call me back in ten minutes', WED_0915_NY, 'America/New_York')?.due.date).toBe('2025-03-12');
