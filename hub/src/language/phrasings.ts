@@ -212,6 +212,18 @@ export const haPhrasings: readonly CommandTemplate[] = [
   { intent: 'HassSetPosition', sentences: ['{target} (to|at) {position}', '<set> {target} at {position}'], domains: covers, weak: true },
   { intent: 'HassFanSetSpeed', sentences: ['{target} (to|at) {percentage}', '<set> {target} at {percentage}'], domains: ['fan'], weak: true },
   { intent: 'HassTurnOn', sentences: ['(put|pull|roll|let|wind|draw) {target} out'], domains: covers, weak: true },
+  // Media in everyday words: "hit pause on the tv", "start the music again in the kitchen", "turn it down 10".
+  { intent: 'HassMediaPause', sentences: ['(hit|press|push) pause [(on|in) {target}]'], domains: media, weak: true },
+  { intent: 'HassMediaUnpause', sentences: ['(hit|press|push) play [(on|in) {target}]', '(start|put) [the] (music|playback|show|film|movie|podcast|audiobook) (back on|again) (in|on) {target}'], domains: media, weak: true },
+  { intent: 'HassSetVolumeRelative', sentences: ['<turn> (it|the volume|the sound|the music) up [by] {volume_step} [percent] [(in|on) {target}]'], domains: media, weak: true },
+  { intent: 'HassSetVolumeRelative', sentences: ['<turn> (it|the volume|the sound|the music) down [by] {volume_step} [percent] [(in|on) {target}]'], domains: media, negate: true, weak: true },
+  // A person home from somewhere ("is sam home from school").
+  { intent: 'HassGetState', sentences: ['(is|are) {target} [back] home (from|after) [the] (school|work|college|uni|university|the shops|shopping|practice|football|nursery|holiday|work yet|school yet) [yet]'], slots: { state: 'home' }, domains: ['person', 'device_tracker'], weak: true },
+  // A machine by its name, then what to do ("dustin start", "mowbot go").
+  { intent: 'HassVacuumStart', sentences: ['{target} (start|go|begin|clean|run)'], domains: ['vacuum'], weak: true },
+  { intent: 'HassLawnMowerStartMowing', sentences: ['{target} (start|go|begin|mow|run)'], domains: ['lawn_mower'], weak: true },
+  // A measure of a thing asked as a bare noun phrase ("dad's phone battery level", "the battery of the remote").
+  { intent: 'HassGetState', sentences: ['[<what_is>] {target} (battery|charge) (level|status|percentage)', '[<what_is>] [the] (battery|charge) [level] (of|on|for|in) {target}'], targetWord: 'battery', slots: { domain: 'sensor', device_class: 'battery' }, weak: true },
   // "put some music on in the office": something to play, put on.
   { intent: 'HassMediaSearchAndPlay', sentences: ['(put|stick|pop) some {search_query} on [(in|on) {target}]'], domains: media, weak: true },
   // Home Assistant's "say {response}": Jarvis says the words back.

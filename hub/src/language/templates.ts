@@ -18,7 +18,7 @@ export const expansionRules: Readonly<Record<string, string>> = {
   what_is: '(what is|what|tell me|whats)',
   percent: '[percent]',
   degrees: '[degrees [celsius|fahrenheit]]',
-  media: '[the] [music|media|tv|song|video|movie|playback|show|radio|film|episode|podcast|audio]',
+  media: '[the] [music|media|tv|song|video|movie|playback|show|radio|film|episode|podcast|audio|sound]',
   track: '(track|song|tune|one|episode|video|chapter)',
   timer: '[the|my] [{timer_name}] timer',
   all_timers: '(all|every|each) [of] [the|my] (timers|timer)',

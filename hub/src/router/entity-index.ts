@@ -372,6 +372,16 @@ export class EntityIndex {
       return { entities, slots, fuzzy, usedContextArea: s.usedContext };
     }
 
+    // The rest is a name or alias of one thing in the place said ("the heater in the rec room" with a Space Heater,
+    // alias "heater", there): that thing, as Home Assistant matches names before kinds. A plural stays a kind.
+    if (placeSpan && rest.length > 0) {
+      const inSaid = (this.exactNames.get(meaningfulRaw.filter((_, i) => i < placeSpan!.start || i >= placeSpan!.end).join(' ')) ?? [])
+        .filter((e) => domainOk(e) && (area ? e.area_id === area.value.area_id : this.areasById.get(e.area_id ?? '')?.floor_id === floor?.value.floor_id));
+      if (inSaid.length === 1) {
+        const s = area ? { area: area.value.name } : { floor: floor!.value.name };
+        return { entities: inSaid, slots: { name: inSaid[0]!.name, ...this.domainSlot(inSaid), ...s }, fuzzy: placeSpan.fuzzy, usedContextArea: false };
+      }
+    }
     // The rest is a kind of thing ("lights", "garage door"): that kind in the place.
     const restText = rest.join(' ');
     const domainWord = this.domainPhrases.find((p) => p.tokens.join(' ') === restText)?.value;

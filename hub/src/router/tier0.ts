@@ -68,7 +68,15 @@ const LEADING_REMARK = /^(?:it is|oh it is|well it is) (?:(?:a bit|a little|real
 /** "we are back, holiday mode off": a remark about coming or going before a command. */
 const ARRIVAL_REMARK = /^(?:(?:we are|i am|we have|i have|we|i) (?:back|home|off|leaving|going out|heading out|going to bed|off to bed|up|awake|in|got back|got home|just got (?:back|home|in)) (?:now )?)(?=[a-z])/;
 /** A word after a target a person adds ("open the stopcock again"). */
-const TRAILING_ADVERB = / (?:again|too|as well|already|then)$/;
+const TRAILING_ADVERB = / (?:again|too|as well|already|then|for (?:the night|tonight|now|a while|the evening|the day|today|the morning|the afternoon|the weekend|a bit)|overnight|until (?:morning|tomorrow|later))$/;
+/** "sam left them on again", "someone left it open": who left a thing as it is, said after the command. */
+const WHO_LEFT_IT = / (?:(?:because|since|as) )?[a-z]+ (?:left|forgot|turned|switched|put) (?:it|them|that|those)(?: (?:on|off|open|running|going))?(?: (?:again|all day|all night|earlier))?$/;
+/** Words never left out of a sentence to make a name fit (negations, quantities, states, directions). */
+const KEEP_WORDS = new Set(['not', 'never', 'all', 'every', 'each', 'any', 'other', 'another', 'next', 'last', 'previous', 'first', 'second', 'third', 'left', 'right', 'front', 'back', 'top', 'bottom', 'upper', 'lower', 'old', 'new', 'off', 'open', 'closed', 'shut', 'red', 'green', 'blue', 'white', 'yellow', 'orange', 'purple', 'pink', 'warm', 'cool', 'cold', 'hot', 'main', 'spare', 'guest', 'kids', 'baby', 'outside', 'inside', 'indoor', 'outdoor']);
+/** Fractions of the whole said for a value ("set volume to a quarter", "lights to half"). */
+const FRACTIONS: ReadonlyArray<[RegExp, string]> = [
+  [/ (to|at) (?:a )?quarter$/, ' $1 25 percent'], [/ (to|at) half(?: way)?$/, ' $1 50 percent'], [/ (to|at) three quarters$/, ' $1 75 percent'], [/ (to|at) (?:a )?third$/, ' $1 33 percent'],
+];
 /** "it is going to rain" after a command. */
 const TRAILING_REMARK = / (?:(?:(?:because|since|as) )?(?:i|we) (?:have )?(?:got|bought|done|did|finished|picked up) (?:it|them|that|those|one|some)|(?:(?:because|since|as) )?it is (?:(?:going to|gonna|about to|starting to|getting|so|too|really|very|a bit|a little|quite|pretty|absolutely|far too|way too) )*[a-z]+(?: (?:in here|out there|outside|today|now|again|already))?)$|(?:,? (?:got|bought|done) (?:it|them|that|those))$/;
 /** How a reply names a kind of thing. */
@@ -183,11 +191,30 @@ export class Tier0Router {
     if (first.path !== 'hot') {
       // The same command said with a word more or a preposition less: "open the stopcock again", "turn the
       // dehumidifier back on", "what is the thermostat set to upstairs". Taken only when it is then understood.
+      let asked: Decision | undefined;
       for (const retry of this.rewrites(normalizeText(text))) {
         const plain = this.routeNormalised(retry, context);
         if (plain.path === 'hot') {
           first = plain;
           break;
+        }
+        // Understood but short of something ("set the heating to 17 for the night" with no room): the question beats silence.
+        if (plain.path === 'none' && plain.intent && plain.code !== 'JARVIS_ROUTE_UNKNOWN_TARGET') asked ??= plain;
+      }
+      if (first.path === 'passive' && asked) first = asked;
+      // "turn off the big ceiling light in the lounge": a word the home does not know, said before a name, left out
+      // when the rest then names one thing.
+      if (first.path !== 'hot') {
+        const words = normalizeText(text).split(' ');
+        for (let i = 1; i < words.length - 1; i++) {
+          const w = words[i]!;
+          if (w.length < 3 || KEEP_WORDS.has(w) || KIND_PHRASES.has(singular(w)) || /\d/.test(w) || this.index.findPlace(w) || !this.index.knowsWord(words[i + 1]!) || !/^(?:the|my|our|a|that|this)$/.test(words[i - 1]!)) continue;
+          const plain = this.routeNormalised([...words.slice(0, i), ...words.slice(i + 1)].join(' '), context);
+          const named = plain.slots['name'];
+          if (plain.path === 'hot' && typeof named === 'string' && !normalizeText(named).split(' ').includes(w)) {
+            first = plain;
+            break;
+          }
         }
       }
     }
@@ -224,6 +251,8 @@ export class Tier0Router {
   private rewrites(norm: string): string[] {
     const out: string[] = [];
     if (TRAILING_ADVERB.test(norm)) out.push(norm.replace(TRAILING_ADVERB, ''));
+    if (WHO_LEFT_IT.test(norm)) out.push(norm.replace(WHO_LEFT_IT, ''));
+    for (const [re, to] of FRACTIONS) if (re.test(norm)) out.push(norm.replace(re, to));
     // "turn the fan back on", "put the blinds back up": the state asked for.
     if (/ back (?:on|off|up|down)(?: |$)/.test(norm)) out.push(norm.replace(/ back (on|off|up|down)(?= |$)/, ' $1'));
     // "turn the lights off upstairs", "what is the thermostat set to downstairs": a place said without "in".
@@ -367,6 +396,8 @@ export class Tier0Router {
     }
     if (intent === 'HassListAddItem' || intent === 'HassListCompleteItem') {
       const said = groups['list'] ?? '';
+      // "add it to the list of things I don't care about": no item named.
+      if (/^(?:it|them|that|this|those|these|one|some)$/.test(String(slots['item'] ?? ''))) return fail('JARVIS_ROUTE_NO_MATCH', 'What should I add?', true);
       let r = this.index.resolve(said, { domains: ['todo'] });
       // The word "list" is part of some lists' names or aliases ("the jobs list"): with it, when without it fails.
       if ('failure' in r || r.entities.length !== 1) {
@@ -374,7 +405,7 @@ export class Tier0Router {
         if (!('failure' in withWord) && withWord.entities.length === 1) r = withWord;
       }
       // A place's word in a list's name ("the cabin list" where "the cabin" is an area with no lists): by words.
-      const byWords = 'failure' in r || r.entities.length === 0 ? this.index.snapshot.entities.filter((e) => domainOf(e.entity_id) === 'todo' && said.split(' ').some((w) => w.length > 3 && e.name.toLowerCase().includes(singular(w)))) : r.entities;
+      const byWords = 'failure' in r || r.entities.length === 0 ? this.index.snapshot.entities.filter((e) => domainOf(e.entity_id) === 'todo' && said.split(' ').some((w) => w.length > 3 && !/^(?:lists?|things|stuff)$/.test(w) && e.name.toLowerCase().includes(singular(w)))) : r.entities;
       // A place resolves without failing even where it holds no list ("put it orange on hall": the Hallway's todo
       // entities, none): only exactly one list is a target.
       const list = byWords.length === 1 ? byWords[0] : undefined;
@@ -435,6 +466,13 @@ export class Tier0Router {
       Object.assign(slots, machine.slots, place.area ? { area: place.area.name } : { floor: place.floor!.name });
       return this.finish(intent, slots, machine.entities, machine.fuzzy);
     }
+    // "what's the den temperature" with a sensor called Den Temperature: that sensor's state, as the writers and Home
+    // Assistant's sensor sentences read a name said whole ("the temperature in the den" stays the room's).
+    const sensorName = intent === 'HassClimateGetTemperature' && groups['target'] ? `${groups['target'].replace(/^(?:the|my|our) /, '')} temperature` : undefined;
+    if (sensorName && norm.includes(sensorName) && this.wholeNames(['sensor']).has(sensorName)) {
+      const own = this.index.resolve(sensorName, { domains: ['sensor'] });
+      if (!('failure' in own) && own.slots.name && own.entities.length === 1) return this.finish('HassGetState', { ...own.slots }, own.entities, own.fuzzy);
+    }
     let targetText = groups['target'];
     if (c.template.targetWord) targetText = [c.template.targetWord, targetText ?? ''].join(' ').trim();
     if (groups['where']) targetText = `${targetText ?? ''} in ${groups['where']}`.trim();
@@ -469,11 +507,13 @@ export class Tier0Router {
       // Words that do not make a thing's name ("close your eyes and go to sleep", "my phone is at ten percent"):
       // overheard speech, not a request for an unknown device.
       const notAThing = resolved.failure === 'unknown' && (targetText ?? '').split(' ').some((w) => NOT_A_THING.test(` ${w} `) && !this.index.knowsWord(w));
+      // A question about something the home has no word of ("what does the fox say"): not about a device.
+      const strange = READ_ONLY.has(intent) && resolved.failure === 'unknown' && !(targetText ?? '').split(' ').some((w) => !/^(?:the|a|an|my|our|all|any)$/.test(w) && this.index.knowsWord(w));
       // "play some jazz" with no room known is a request to ask where, not overheard speech.
       const askWhere = intent === 'HassMediaSearchAndPlay' && resolved.failure === 'no_area' && MEDIA_REQUEST.test(` ${norm} `);
       // A value for a kind of thing ("bump the thermostat up to 70") is a command even said loosely: ask which.
       const askWhich = resolved.failure !== 'unknown' && VALUE_SLOTS.some((k) => typeof slots[k] === 'number');
-      return fail(code, askWhere ? 'Where should I play it?' : resolved.message, (c.template.weak === true && !askWhere && !askWhich) || notAThing || (resolved.failure === 'unknown' && !c.hasTarget));
+      return fail(code, askWhere ? 'Where should I play it?' : resolved.message, (c.template.weak === true && !askWhere && !askWhich) || notAThing || strange || (resolved.failure === 'unknown' && !c.hasTarget));
     }
     let entities = resolved.entities;
     if (intent === 'HassClimateSetTemperature' && entities.length === 0 && !resolved.slots.name && (resolved.slots.area || contextAreaId)) {

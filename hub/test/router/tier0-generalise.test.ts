@@ -45,6 +45,24 @@ describe('tier 0: general forms', () => {
     ['c', 'studio lights to forty', 'HassLightSet', { area: 'Studio', brightness: 40 }],
     ['c', 'set the drafting lamp at sixty five', 'HassLightSet', { name: 'Drafting Lamp', brightness: 65 }],
     ['c', 'put the awning out', 'HassTurnOn', { name: 'Patio Awning', domain: 'cover' }],
+    // A thing named by its alias in the place said; a sensor named whole; a word the home does not know before a name.
+    ['d', 'turn off the dehumidifier in the utility room', 'HassTurnOff', { name: 'Dehumidifier', area: 'Utility Room' }],
+    ['d', 'what is the workshop temperature', 'HassGetState', { name: 'Workshop Temperature' }],
+    ['d', 'what is the temperature in the workshop', 'HassClimateGetTemperature', { area: 'Workshop' }],
+    ['d', "turn on the little reading lamp in grandpa's room", 'HassTurnOn', { name: 'Reading Lamp' }],
+    // Said around the command: a pet name, a time it holds for, who left it on; fractions for a value.
+    ['d', 'what time is it sweetheart', 'HassGetCurrentTime', {}],
+    ['d', 'set the living room thermostat to 17 for the night', 'HassClimateSetTemperature', { name: 'Living Room Thermostat', temperature: 17 }],
+    ['d', 'turn off the fairy lights mia left them on again', 'HassTurnOff', { name: 'Fairy Lights' }],
+    ['d', 'set the office speaker volume to a quarter', 'HassSetVolume', { name: 'Office Speaker', volume_level: 25 }],
+    ['d', 'bedside lamp to half', 'HassLightSet', { name: 'Bedside Lamp', brightness: 50 }],
+    // Media, people and machines in everyday words.
+    ['d', 'hit pause on the office speaker', 'HassMediaPause', { name: 'Office Speaker' }],
+    ['d', 'start the music again in the office', 'HassMediaUnpause', { area: 'Office' }],
+    ['d', 'turn the music down 15 in the office', 'HassSetVolumeRelative', { area: 'Office', volume_step: -15 }],
+    ['d', 'is tom home from work', 'HassGetState', { name: 'Tom', state: 'home' }],
+    ['d', 'robbie start', 'HassVacuumStart', { name: 'Robbie' }],
+    ['d', "grandpa's phone battery level", 'HassGetState', { name: "Grandpa's Phone Battery" }],
     // Timers said in other words.
     ['c', 'set an alarm for fifteen minutes', 'HassStartTimer', { duration: 900 }],
     ['c', 'put a timer on for the lasagne for 40 minutes', 'HassStartTimer', { duration: 2400, timer_name: 'lasagne' }],
@@ -58,6 +76,10 @@ describe('tier 0: general forms', () => {
   it('keeps words of a search that are not a place, and never plays a kind of device', () => {
     expect(d.route('play songs in the key of life')).toMatchObject({ intent: 'HassMediaSearchAndPlay', slots: { search_query: 'songs in the key of life' } });
     expect(d.route('put some lights on in the office').intent).not.toBe('HassMediaSearchAndPlay');
+  });
+
+  it('stays quiet on a question about nothing in the home, and adds no "it" to a list', () => {
+    for (const text of ['what does the fox say', 'is the flux capacitor on', 'add it to the list of things i forgot']) expect(d.route(text).path, text).toBe('passive');
   });
 
   it('does not take time given to someone for a timer', () => {
