@@ -223,7 +223,7 @@ export const haPhrasings: readonly CommandTemplate[] = [
   { intent: 'HassVacuumStart', sentences: ['{target} (start|go|begin|clean|run)'], domains: ['vacuum'], weak: true },
   { intent: 'HassLawnMowerStartMowing', sentences: ['{target} (start|go|begin|mow|run)'], domains: ['lawn_mower'], weak: true },
   // A measure of a thing asked as a bare noun phrase ("dad's phone battery level", "the battery of the remote").
-  { intent: 'HassGetState', sentences: ['[<what_is>] {target} (battery|charge) (level|status|percentage)', '[<what_is>] [the] (battery|charge) [level] (of|on|for|in) {target}'], targetWord: 'battery', slots: { domain: 'sensor', device_class: 'battery' }, weak: true },
+  { intent: 'HassGetState', sentences: ['[<what_is>] {target} (battery|charge) (level|status|percentage)', '[<what_is>] [the] (battery|charge) [level] (of|on|for|in) {target}', 'how much (battery|charge|power) (is left|left|remaining|is remaining|is there) (on|in) {target}'], targetWord: 'battery', slots: { domain: 'sensor', device_class: 'battery' }, weak: true },
   // "put some music on in the office": something to play, put on.
   { intent: 'HassMediaSearchAndPlay', sentences: ['(put|stick|pop) some {search_query} on [(in|on) {target}]'], domains: media, weak: true },
   // Home Assistant's "say {response}": Jarvis says the words back.

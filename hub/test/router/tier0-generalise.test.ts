@@ -63,6 +63,7 @@ describe('tier 0: general forms', () => {
     ['d', 'is tom home from work', 'HassGetState', { name: 'Tom', state: 'home' }],
     ['d', 'robbie start', 'HassVacuumStart', { name: 'Robbie' }],
     ['d', "grandpa's phone battery level", 'HassGetState', { name: "Grandpa's Phone Battery" }],
+    ['d', "how much charge is left on grandpa's phone", 'HassGetState', { name: "Grandpa's Phone Battery" }],
     // Timers said in other words.
     ['c', 'set an alarm for fifteen minutes', 'HassStartTimer', { duration: 900 }],
     ['c', 'put a timer on for the lasagne for 40 minutes', 'HassStartTimer', { duration: 2400, timer_name: 'lasagne' }],
