@@ -89,6 +89,7 @@ function wordsToDigits(tokens: string[]): string[] {
 
 const PHRASE_FIXES: Array<[RegExp, string]> = [
   [/\b(\d+(?:\.\d+)?)\s*%/g, '$1 percent '],
+  [/%/g, ' percent '],
   [/°\s*[cf]?\b/g, ' degrees '],
   [/\bper cent\b/g, 'percent'],
   [/\bwhat's\b|\bwhats\b/g, 'what is'],

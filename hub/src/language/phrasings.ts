@@ -27,7 +27,7 @@ export const haPhrasings: readonly CommandTemplate[] = [
   { intent: 'HassPauseTimer', sentences: ['(pause|hold|freeze|suspend) <timer_ref>', 'put <timer_ref> on hold'], weak: true },
   // A timer stopped for a while is paused ("stop the timer for a second", "hold the timer a sec").
   { intent: 'HassPauseTimer', sentences: ['(pause|hold|freeze|stop) <timer_ref> [for] (a|one) (sec|second|moment|minute|bit|tick|mo|while)'], weak: true },
-  { intent: 'HassCancelTimer', sentences: ['(scrap|ditch|drop|bin|nix|forget) <timer_ref>'], weak: true },
+  { intent: 'HassCancelTimer', sentences: ['(scrap|ditch|drop|bin|nix|forget) <timer_ref>', '(switch|shut) off <timer_ref>', '(turn|switch|shut) <timer_ref> off', '<timer_ref> off'], weak: true },
   { intent: 'HassUnpauseTimer', sentences: ['(resume|unpause|continue|restart|unfreeze) <timer_ref>', 'start <timer_ref> again'], weak: true },
   {
     intent: 'HassIncreaseTimer',

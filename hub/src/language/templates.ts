@@ -818,7 +818,9 @@ export function compileTemplate(sentence: string, extraSlots: Readonly<Record<st
   const emit = (n: TemplateNode): string => {
     switch (n.kind) {
       case 'word':
-        // Input is normalised ("go back one track" → "go back 1 track"); the template's words must be too.
+        // Input is normalised ("go back one track" → "go back 1 track"); the template's words must be too. "the" may
+        // go unsaid, as people and recognisers drop it ("stop music in kitchen", "set bath timer for 15 minutes").
+        if (n.word === 'the') return '(?:the )?';
         return `${escapeRe(normalizeWord(n.word))} `;
       case 'seq':
         return n.items.map(emit).join('');
@@ -853,7 +855,7 @@ export function compileTemplate(sentence: string, extraSlots: Readonly<Record<st
 export function requiredWords(sentence: string, rules: RuleSet = RULES): Set<string> {
   const req = (n: TemplateNode): Set<string> => {
     switch (n.kind) {
-      case 'word': return new Set(normalizeWord(n.word).split(' '));
+      case 'word': return n.word === 'the' ? new Set() : new Set(normalizeWord(n.word).split(' '));
       case 'slot': case 'opt': return new Set();
       case 'rule': return req(rules.get(n.name));
       case 'seq': return new Set(n.items.flatMap((i) => [...req(i)]));
@@ -886,7 +888,7 @@ export function requiredAnyOf(sentence: string, rules: RuleSet = RULES): string[
   };
   const requiredOf = (n: TemplateNode): Set<string> => {
     switch (n.kind) {
-      case 'word': return new Set(normalizeWord(n.word).split(' '));
+      case 'word': return n.word === 'the' ? new Set() : new Set(normalizeWord(n.word).split(' '));
       case 'slot': case 'opt': return new Set();
       case 'rule': return requiredOf(rules.get(n.name));
       case 'seq': return new Set(n.items.flatMap((i) => [...requiredOf(i)]));

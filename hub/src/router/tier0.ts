@@ -187,7 +187,9 @@ export class Tier0Router {
     if (!context.awaitingAnswer && isAcknowledgement(said)) return { intent: null, slots: {}, path: 'passive', tier: 0, confidence: 0, targets: [] };
     const later = this.delayed(normalizeText(text), context);
     if (later) return later;
-    let first = this.routeNormalised(normalizeText(text), context);
+    const moved = this.placeFirst(said);
+    const placed = moved ? this.routeNormalised(moved, context) : undefined;
+    let first = placed?.path === 'hot' ? placed : this.routeNormalised(said, context);
     if (first.path !== 'hot') {
       // The same command said with a word more or a preposition less: "open the stopcock again", "turn the
       // dehumidifier back on", "what is the thermostat set to upstairs". Taken only when it is then understood.
@@ -270,9 +272,27 @@ export class Tier0Router {
     return out;
   }
 
+  /**
+   * "in the kitchen, could you play some jazz", "in the bedroom, how cold is it": a place said first, before the request
+   * (and its politeness): the request with the place after it, as the templates say it.
+   */
+  private placeFirst(norm: string): string | undefined {
+    const lead = /^(?:in|at|on|out in|out on|up in|down in|over in) (.+)$/.exec(norm);
+    if (!lead) return undefined;
+    const rest = lead[1]!.split(' ');
+    for (const k of [4, 3, 2, 1]) {
+      if (rest.length <= k + 1) continue;
+      const place = rest.slice(0, k).join(' ');
+      if (!this.isPlace(place.replace(/^the /, ''))) continue;
+      const request = normalizeText(rest.slice(k).join(' '));
+      return request.includes(' ') ? `${request} in ${place}` : undefined;
+    }
+    return undefined;
+  }
+
   /** Whether the words are exactly an area's or a floor's name or alias. */
   private isPlace(words: string): boolean {
-    const said = normalizeText(words);
+    const said = words.trim();
     const snap = this.index.snapshot;
     return [...snap.areas, ...(snap.floors ?? [])].some((p) => [p.name, ...(p.aliases ?? [])].some((n) => normalizeText(n).replace(/^the /, '') === said));
   }

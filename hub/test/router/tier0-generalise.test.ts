@@ -64,6 +64,15 @@ describe('tier 0: general forms', () => {
     ['d', 'robbie start', 'HassVacuumStart', { name: 'Robbie' }],
     ['d', "grandpa's phone battery level", 'HassGetState', { name: "Grandpa's Phone Battery" }],
     ['d', "how much charge is left on grandpa's phone", 'HassGetState', { name: "Grandpa's Phone Battery" }],
+    // A place said first, before the request and its politeness; "the" left unsaid; the timer switched off.
+    ['d', 'in the office, could you play some jazz', 'HassMediaSearchAndPlay', { search_query: 'jazz', area: 'Office' }],
+    ['d', 'in the workshop, how cold is it', 'HassClimateGetTemperature', { area: 'Workshop' }],
+    ['d', 'in the living room what is the temperature', 'HassClimateGetTemperature', { area: 'Living Room' }],
+    ['d', 'stop music in kitchen', 'HassMediaPause', { area: 'Kitchen' }],
+    ['d', 'what is weather like', 'HassGetWeather', {}],
+    ['d', 'set roast timer for 40 minutes', 'HassStartTimer', { timer_name: 'roast', duration: 2400 }],
+    ['c', 'turn the timer off', 'HassCancelTimer', {}],
+    ['c', 'switch off the pasta timer', 'HassCancelTimer', { timer_name: 'pasta' }],
     // Timers said in other words.
     ['c', 'set an alarm for fifteen minutes', 'HassStartTimer', { duration: 900 }],
     ['c', 'put a timer on for the lasagne for 40 minutes', 'HassStartTimer', { duration: 2400, timer_name: 'lasagne' }],
