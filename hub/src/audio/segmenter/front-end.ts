@@ -83,7 +83,7 @@ export interface FrontEndStatus {
     engine: 'openwakeword' | 'enrolled' | 'off';
     reason: string;
     /** openWakeWord's second-stage verifier: on or off, its file and threshold (with openWakeWord only). */
-    verifier?: { on: boolean; file?: string; threshold?: number };
+    verifier?: { on: boolean; file?: string; threshold?: number; kind?: string; askAt?: number };
   };
   vad: { engine: 'silero' | VadKind; reason: string };
 }
@@ -228,9 +228,11 @@ export class AudioFrontEnd implements Component {
         const verifier = owwOpts.verifier ?? (verifierFile ? loadWakeVerifier(verifierFile) : undefined);
         try {
           this.oww = await OpenWakeWordModel.load(files, { gateDb: this.options.preGateDb ?? 6, ...owwOpts, ...(verifier ? { verifier } : {}) });
-          const verifierState = this.oww.verifier ? { on: true, ...(verifierFile ? { file: verifierFile } : {}), threshold: this.oww.verifierThreshold } : { on: false };
-          const verifierWhy = this.oww.verifier
-            ? `, second-stage verifier on (threshold ${this.oww.verifierThreshold})`
+          const v = this.oww.verifier;
+          const verifierState = v ? { on: true, ...(verifierFile ? { file: verifierFile } : {}), threshold: this.oww.verifierThreshold, kind: v.kind, askAt: this.oww.askAt } : { on: false };
+          // A trained head (verifier version 2) is asked below the model's own threshold and decides the wake itself.
+          const verifierWhy = v
+            ? `, second-stage verifier on (threshold ${this.oww.verifierThreshold}; ${v.kind}, asked at wake score ≥ ${this.oww.askAt}${v.askAt !== undefined ? ', then it alone decides' : ''})`
             : beside && !beside.present
               ? `, second-stage verifier off (none trained: ${TRAIN_VERIFIER_COMMAND} writes ${beside.file})`
               : ', second-stage verifier off (audio.wakeVerifier: false)';

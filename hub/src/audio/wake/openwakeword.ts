@@ -59,7 +59,7 @@ export interface WakeScore {
   ran: boolean;
   /** The 16 × 96 embedding features the score was made on (when the models ran). */
   features?: Float32Array;
-  /** The verifier's score, when a verifier is on and `score` passed the threshold. */
+  /** The verifier's score, when a verifier is on and `score` reached its askAt (the threshold for version 1). */
   verifierScore?: number;
 }
 
@@ -146,6 +146,13 @@ export class OpenWakeWordModel {
   readonly verifier: WakeVerifier | undefined;
   /** The verifier score that counts. */
   readonly verifierThreshold: number;
+  /**
+   * The wake score at or over which the verifier is asked: the threshold for a version-1 verifier, lower for a
+   * trained head (its file's askAt), which then decides on its own whether the step wakes.
+   */
+  readonly askAt: number;
+  /** Passing steps in a row that make a detection: the options' triggerLevel, or the verifier's if higher. */
+  readonly triggerLevel: number;
   /** One batch queue per inference thread (lane); each stream keeps to one lane, so its steps stay in order. */
   private readonly queues: Array<BatchQueue<StepJob>>;
   private streamsCreated = 0;
@@ -163,6 +170,8 @@ export class OpenWakeWordModel {
     this.verifier = verifier;
     this.verifierThreshold = verifierThreshold ?? verifier?.threshold ?? 0.5;
     const o = this.options;
+    this.askAt = verifier?.askAt ?? o.threshold;
+    this.triggerLevel = Math.max(o.triggerLevel, verifier?.triggerLevel ?? 1);
     if (!(this.verifierThreshold > 0 && this.verifierThreshold < 1)) throw new AudioError('JARVIS_AUDIO_BAD_CONFIG', `wake verifierThreshold ${this.verifierThreshold} is outside (0, 1)`);
     if (!(o.threshold > 0 && o.threshold < 1)) throw new AudioError('JARVIS_AUDIO_BAD_CONFIG', `wake threshold ${o.threshold} is outside (0, 1)`);
     if (!(Number.isInteger(o.triggerLevel) && o.triggerLevel >= 1 && o.triggerLevel <= 10)) throw new AudioError('JARVIS_AUDIO_BAD_CONFIG', `wake triggerLevel ${o.triggerLevel} is outside 1..10`);
@@ -422,19 +431,23 @@ export class OpenWakeWordStream {
     const score = this.predictions < SKIP_PREDICTIONS ? 0 : raw;
     this.predictions++;
     // The verifier sees only steps the wake model passed, and decides within the step (no added delay).
+    // A trained head (verifier version 2) is asked from a lower wake score (its askAt) and then decides alone.
     const verifier = this.model.verifier;
-    const verifierScore = verifier && score >= o.threshold && job.features ? verifier.score(job.features) : undefined;
+    const askAt = this.model.askAt;
+    const asked = verifier !== undefined && score >= askAt && score > 0 && job.features !== undefined;
+    const verifierScore = asked ? verifier.score(job.features!) : undefined;
     const vetoed = verifierScore !== undefined && verifierScore < this.model.verifierThreshold;
-    if (vetoed) this.model.counts.vetoed++;
+    if (vetoed && score >= o.threshold) this.model.counts.vetoed++;
     this.onScore?.({ score, at: job.at, ran: true, ...(job.features ? { features: job.features } : {}), ...(verifierScore !== undefined ? { verifierScore } : {}) });
-    if (score >= o.threshold && !vetoed) {
+    const passes = verifier ? asked && !vetoed : score >= o.threshold;
+    if (passes) {
       this.over++;
       this.runPeak = Math.max(this.runPeak, score);
     } else {
       this.over = 0;
       this.runPeak = 0;
     }
-    if (this.over >= o.triggerLevel && job.at - this.lastFire >= o.refractoryMs) {
+    if (this.over >= this.model.triggerLevel && job.at - this.lastFire >= o.refractoryMs) {
       this.lastFire = job.at;
       const detection: OpenWakeWordDetection = { score: this.runPeak, at: job.at, endTs: phraseEnd(job), ...(verifierScore !== undefined ? { verifierScore } : {}) };
       this.over = 0;

@@ -37,8 +37,10 @@ describe.skipIf(!files)(`front end wake verifier (${MODELS_SKIP_REASON})`, { tim
     fe = new AudioFrontEnd({ vad: 'energy', wake: { openWakeWord: { files: pulled } } });
     await fe.start();
     const on = fe.status().wake;
-    expect(on.verifier).toEqual({ on: DEFAULT_WAKE_VERIFIER, file: join(dir, VERIFIER_FILE), threshold: expect.any(Number) });
-    expect(on.reason).toMatch(/second-stage verifier on \(threshold 0\.\d+\)/);
+    // The trained head (version 2): what it is, and the wake score from which it is asked and decides alone.
+    expect(on.verifier).toEqual({ on: DEFAULT_WAKE_VERIFIER, file: join(dir, VERIFIER_FILE), threshold: expect.any(Number), kind: expect.stringMatching(/^trained head \(\d+ hidden units(, \d+ steps in a row)?\)$/), askAt: expect.any(Number) });
+    expect(on.verifier!.askAt).toBeLessThanOrEqual(0.5);
+    expect(on.reason).toMatch(/second-stage verifier on \(threshold 0\.\d+; trained head \(\d+ hidden units(, \d+ steps in a row)?\), asked at wake score ≥ [\d.]+, then it alone decides\)/);
     await fe.stop();
     fe = new AudioFrontEnd({ vad: 'energy', wake: { openWakeWord: { files: pulled }, verifier: false } });
     await fe.start();
@@ -56,6 +58,7 @@ describe.skipIf(!files)(`front end wake verifier (${MODELS_SKIP_REASON})`, { tim
     writeFileSync(join(dir, 'good.json'), JSON.stringify(good));
     fe = new AudioFrontEnd({ vad: 'energy', wake: { openWakeWord: { files: files! }, verifier: join(dir, 'good.json') } });
     await fe.start();
-    expect(fe.status().wake.verifier).toEqual({ on: true, file: join(dir, 'good.json'), threshold: 0.3 });
+    expect(fe.status().wake.verifier).toEqual({ on: true, file: join(dir, 'good.json'), threshold: 0.3, kind: 'logistic regression', askAt: 0.5 });
+    expect(fe.status().wake.reason).toContain('second-stage verifier on (threshold 0.3; logistic regression, asked at wake score ≥ 0.5)');
   });
 });
