@@ -819,8 +819,9 @@ export function compileTemplate(sentence: string, extraSlots: Readonly<Record<st
     switch (n.kind) {
       case 'word':
         // Input is normalised ("go back one track" → "go back 1 track"); the template's words must be too. "the" may
-        // go unsaid, as people and recognisers drop it ("stop music in kitchen", "set bath timer for 15 minutes").
-        if (n.word === 'the') return '(?:the )?';
+        // go unsaid, as people and recognisers drop it ("stop music in kitchen", "set bath timer for 15 minutes"), or be
+        // "my"/"our" ("pause my movie", "send our mower home").
+        if (n.word === 'the') return '(?:(?:the|my|our) )?';
         return `${escapeRe(normalizeWord(n.word))} `;
       case 'seq':
         return n.items.map(emit).join('');

@@ -21,10 +21,16 @@ describe('tier 0: general forms', () => {
     ["turn off the lights if you don't mind", 'turn off the lights'],
     ['i was wondering if you could play some jazz', 'play some jazz'],
     ['lights off cheers', 'lights off'],
+    ['oh and turn the fan off', 'turn the fan off'],
+    ['actually could you open the blinds', 'open the blinds'],
+    ['also while you are at it lock the door', 'lock the door'],
+    ['what time is it honey', 'what time is it'],
   ])('politeness: %s → %s', (input, output) => expect(normalizeText(input)).toBe(output));
 
   it('keeps sentences that only look polite', () => {
     expect(normalizeText('i do not mind')).toBe('i do not mind');
+    expect(normalizeText('next song please')).toBe('next song');
+    expect(c.route('and now the weather for the south west').path).toBe('passive');
     expect(c.route('do you mind waiting').path).not.toBe('hot');
   });
 
@@ -72,6 +78,8 @@ describe('tier 0: general forms', () => {
     ['d', 'what is weather like', 'HassGetWeather', {}],
     ['d', 'set roast timer for 40 minutes', 'HassStartTimer', { timer_name: 'roast', duration: 2400 }],
     ['c', 'turn the timer off', 'HassCancelTimer', {}],
+    ['d', 'pause my music in the office', 'HassMediaPause', { area: 'Office' }],
+    ['d', 'send our roomba home', 'HassVacuumReturnToBase', { name: 'Dusty' }],
     ['c', 'switch off the pasta timer', 'HassCancelTimer', { timer_name: 'pasta' }],
     // Timers said in other words.
     ['c', 'set an alarm for fifteen minutes', 'HassStartTimer', { duration: 900 }],
