@@ -102,6 +102,8 @@ async function measure(engine: 'auto' | 'whisper', emit: Parameters<Benchmark['r
       queue: [], mel: [], encoderAndPrompt: [], decodeRest: [], handBack: [], audioMs: [], audioCtx: [], promptTokens: [], sampled: [], encodes: [], passes: [],
     };
     let missed = 0;
+    const grammarStreaming = engine === 'auto' && t.hub.config.stt.streamCommands;
+    const byStream: Record<'stood' | 'redone', number[]> = { stood: [], redone: [] };
     const rejected: Record<string, number> = {};
     // How utterances ended: `complete-command` (the grammar heard a whole command on the first pause) or `silence` (hangover).
     const endedBy: Record<string, number> = {};
@@ -109,7 +111,9 @@ async function measure(engine: 'auto' | 'whisper', emit: Parameters<Benchmark['r
       const fx = fixtures[i % 2]!;
       streamStart = Infinity;
       const before = t.ha!.serviceCalls.length;
+      const redoneBefore = ctx.voice!.pipeline.status().grammarStream?.engine?.redone ?? 0;
       await speak(t, device, fx, { speed: 1 });
+      const redone = (ctx.voice!.pipeline.status().grammarStream?.engine?.redone ?? 0) > redoneBefore;
       const lastVoiced = streamStart + fx.speechEndMs;
       const run = runs.list({ deviceId: device.bundle.deviceId, limit: 1 })[0];
       const at = (type: string): number | undefined => run?.events.find((e) => e.type === type)?.at;
@@ -152,14 +156,18 @@ async function measure(engine: 'auto' | 'whisper', emit: Parameters<Benchmark['r
       if (engine === 'whisper') {
         if (sttEnd !== undefined) e2e.push(sttEnd - lastVoiced);
         else missed++;
-      } else if (call) e2e.push(call.at - lastVoiced);
-      else missed++;
+      } else if (call) {
+        e2e.push(call.at - lastVoiced);
+        // Streamed commands: the answer that stood, and the one decoded again whole.
+        if (grammarStreaming) (redone ? byStream.redone : byStream.stood).push(call.at - lastVoiced);
+      } else missed++;
     }
     stop();
     load1.push(Math.round(loadavg()[0]! * 100) / 100);
     const grammarStream = ctx.voice!.pipeline.status().grammarStream;
     const common = { engine, utterances: N, load1, ...(grammarStream ? { grammarStream } : {}), ...(NOISE ? { noise: `${NOISE.noise} ${NOISE.snrDb} dB` } : {}), missed, realtime: true, devices: 1, hangoverMs: t.hub.config.audio.hangoverMs, earlyEndPauseMs: t.hub.config.audio.earlyEndPauseMs, endedBy, sttRejected: rejected, stt_ms_p50: distribution('x', 'ms', stt.length > 0 ? stt : [0]).p50,
       breakdown_ms_p50: Object.fromEntries(Object.entries(parts).filter(([, v]) => v.length > 0).map(([k, v]) => [k, distribution('x', 'ms', v).p50])),
+      ...(grammarStreaming ? { e2e_ms_by_stream: Object.fromEntries(Object.entries(byStream).filter(([, v]) => v.length > 0).map(([k, v]) => [k, { n: v.length, p50: distribution('x', 'ms', v).p50, p95: distribution('x', 'ms', v).p95 }])) } : {}),
       ...(recorder ? {
         threads: t.hub.config.stt.threads,
         // Passes begun at a pause: started, used as the command's answer, cancelled (speech went on, audio not heard).

@@ -77,11 +77,11 @@ export const sttSection = z
     minGrammarConfidence: z.number().min(0).max(1).default(0.5),
     /**
      * Decode a command with the grammar while it is spoken, so only its tail is left at the pause (issue 14's hot path:
-     * hub/src/voice/README.md). Off by default: with it on, the README's kitchen command through the whole hub
-     * (`tests/e2e-voice.test.ts`, PTT) was asked about or declined instead of acted on, although the tune-half
-     * records said the outcomes equal the whole decode's; until that is understood the whole decode stays the default.
+     * hub/src/voice/README.md). A streamed answer stands only where the hearing policy would act on it without asking;
+     * otherwise the command is decoded whole, begun at the end of speech beside the stream's last piece. False: every
+     * command is decoded whole after its pause (and the engine keeps no stream decoders).
      */
-    streamCommands: z.boolean().default(false),
+    streamCommands: z.boolean().default(true),
     /** Transcribe passive speech for the observer. */
     passive: z.boolean().default(true),
   })
