@@ -65,8 +65,13 @@ export interface WakeScore {
 
 /** A wake phrase heard by the trained model. */
 export interface OpenWakeWordDetection {
-  /** Highest score of the detection's run of scores over the threshold. */
+  /**
+   * The score that decided the wake, highest of the detection's run of passing steps: the wake model's, or the
+   * trained head's when a head with its own askAt (verifier version 2) decides alone.
+   */
   score: number;
+  /** The wake model's own highest score in that run (equal to `score` unless a trained head decided). */
+  modelScore: number;
   /** The verifier's score on the detecting step, when a verifier is on. */
   verifierScore?: number;
   /** Hub ms at the end of the step whose score crossed the threshold (triggerLevel-th over it). */
@@ -301,6 +306,7 @@ export class OpenWakeWordStream {
   private predictions = 0;
   private over = 0;
   private runPeak = 0;
+  private runHeadPeak = 0;
   private lastFire = -Infinity;
   private frameSum = 0;
   private frameFill = 0;
@@ -422,6 +428,7 @@ export class OpenWakeWordStream {
     this.predictions++;
     this.over = 0;
     this.runPeak = 0;
+    this.runHeadPeak = 0;
     this.onScore?.({ score: 0, at, ran: false });
   }
 
@@ -443,15 +450,19 @@ export class OpenWakeWordStream {
     if (passes) {
       this.over++;
       this.runPeak = Math.max(this.runPeak, score);
+      this.runHeadPeak = Math.max(this.runHeadPeak, verifierScore ?? 0);
     } else {
       this.over = 0;
       this.runPeak = 0;
+      this.runHeadPeak = 0;
     }
     if (this.over >= this.model.triggerLevel && job.at - this.lastFire >= o.refractoryMs) {
       this.lastFire = job.at;
-      const detection: OpenWakeWordDetection = { score: this.runPeak, at: job.at, endTs: phraseEnd(job), ...(verifierScore !== undefined ? { verifierScore } : {}) };
+      const headDecides = verifier?.askAt !== undefined;
+      const detection: OpenWakeWordDetection = { score: headDecides ? this.runHeadPeak : this.runPeak, modelScore: this.runPeak, at: job.at, endTs: phraseEnd(job), ...(verifierScore !== undefined ? { verifierScore } : {}) };
       this.over = 0;
       this.runPeak = 0;
+      this.runHeadPeak = 0;
       this.onDetection(detection);
     }
   }
