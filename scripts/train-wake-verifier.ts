@@ -90,7 +90,8 @@ function rng(seed: number): () => number {
 }
 
 const clamp16 = (v: number): number => Math.max(-32768, Math.min(32767, Math.round(v)));
-const CACHE_DIR = fileURLToPath(new URL('../tests/fixtures/generated/wake-verifier/', import.meta.url));
+/** Renders and features (git-ignored); JARVIS_WAKE_CACHE_DIR moves them (e.g. to time a cold run). */
+const CACHE_DIR = process.env['JARVIS_WAKE_CACHE_DIR'] ? `${process.env['JARVIS_WAKE_CACHE_DIR'].replace(/\/$/, '')}/` : fileURLToPath(new URL('../tests/fixtures/generated/wake-verifier/', import.meta.url));
 const CLIP_DIR = `${CACHE_DIR}clips/`;
 
 /** espeak-ng speech at a speed and pitch, 16 kHz, cached (the first and last voiced ms known). */
