@@ -35,8 +35,10 @@ export const audioSection = z
     wakeTriggerLevel: z.number().int().min(1).max(10).default(1),
     wakeRefractoryMs: ms(0, 60_000, 2000),
     /**
-     * openWakeWord's second-stage verifier (a logistic regression over the features of a step the wake model
-     * passed): turns down near misses and "jarvis" said as a name. Used whenever `npm run wake:verifier` has
+     * openWakeWord's second stage: a small classifier head trained on openWakeWord's frozen 16 × 96 embeddings
+     * (version 2: asked from the wake model's `askAt` score and then deciding alone; version 1 files, a logistic
+     * regression over a step the wake model passed, still load). It wakes on more voices and turns down near
+     * misses and "jarvis" said as a name. Used whenever `npm run wake:verifier` has
      * trained one beside the wake model (models/hey-jarvis/hey-jarvis-verifier.json; none is shipped: weights are
      * model data); on by the numbers of bench wake.oww_hit / wake.oww_fa (hub/src/audio/wake/README.md).
      */
