@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 const src = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
@@ -22,6 +23,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Two test files at a time even on a 2-core machine (CI): most files wait on servers, child processes and
+    // timers, so a second worker fills the idle core (vitest's default leaves one core free: one worker there).
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     globalSetup: ['./tests/global-setup.ts'],
     coverage: {
       provider: 'v8',
