@@ -25,6 +25,17 @@ const NUMBER_WORD_RE = new RegExp(`\\b(at|around|by|in)\\s+(${Object.keys(NUMBER
 const ORDINALS = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth', 'eleventh', 'twelfth',
   'thirteenth', 'fourteenth', 'fifteenth', 'sixteenth', 'seventeenth', 'eighteenth', 'nineteenth', 'twentieth'];
 const ORDINAL_RE = `(\\d{1,2})(?:st|nd|rd|th)|(?:(twenty|thirty)[- ])?(${ORDINALS.join('|')})|(twentieth|thirtieth)`;
+
+/** The next day of the month numbered `day` from `now` (this month unless it is past or too short, then the next; capped at its last day). */
+function nextDayOfMonth(day: number, now: { year: number; month: number; day: number }): { date: string; at: null } {
+  let { year, month } = now;
+  if (day < now.day || day > lastDayOfMonth(year, month)) {
+    month += 1;
+    if (month > 12) { month = 1; year += 1; }
+  }
+  return { date: isoDate(year, month, Math.min(day, lastDayOfMonth(year, month))), at: null };
+}
+
 function ordinalDay(m: RegExpExecArray, at: number): number {
   if (m[at]) return Number(m[at]);
   if (m[at + 3]) return m[at + 3]!.toLowerCase() === 'twentieth' ? 20 : 30;
@@ -212,28 +223,12 @@ const CUSTOM: { re: RegExp; resolve: (m: RegExpExecArray, now: LocalFields, time
   {
     // "Friday the 20th", "wednesday the twenty ninth": the day of the month named.
     re: new RegExp(`(?:\\b(?:${WEEKDAYS.join('|')})\\s+|\\b(?:on|by|before|until|for|due|due on|is due|do|make it|how about|what about|say) )the (?:${ORDINAL_RE})\\b`, 'i'),
-    resolve: (m, now) => {
-      const day = ordinalDay(m, 1);
-      let { year, month } = now;
-      if (day < now.day || day > lastDayOfMonth(year, month)) {
-        month += 1;
-        if (month > 12) { month = 1; year += 1; }
-      }
-      return { date: isoDate(year, month, Math.min(day, lastDayOfMonth(year, month))), at: null };
-    },
+    resolve: (m, now) => nextDayOfMonth(ordinalDay(m, 1), now),
   },
   {
     // "The 29th at four, great.", "the 3rd works": a day of the month said first, as an answer.
     re: new RegExp(`(?:^|[,.;:])\\s*the (?:${ORDINAL_RE})\\b(?=\\s+at\\b|\\s*[,.!]|\\s*$|\\s+(?:works|is fine|sounds|then)\\b)`, 'i'),
-    resolve: (m, now) => {
-      const day = ordinalDay(m, 1);
-      let { year, month } = now;
-      if (day < now.day || day > lastDayOfMonth(year, month)) {
-        month += 1;
-        if (month > 12) { month = 1; year += 1; }
-      }
-      return { date: isoDate(year, month, Math.min(day, lastDayOfMonth(year, month))), at: null };
-    },
+    resolve: (m, now) => nextDayOfMonth(ordinalDay(m, 1), now),
   },
 ];
 
