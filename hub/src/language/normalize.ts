@@ -190,8 +190,13 @@ export function normalizeText(text: string): string {
   return s.trim();
 }
 
+/** Ways of saying thanks (HassRespond "thank you" in the templates, when Jarvis asked a question). */
+export const THANKS_WORDS = ['thank you', 'thanks', 'cheers', 'thanks a lot', 'thank you very much', 'thank you so much', 'much appreciated', 'ta', 'great', 'perfect', 'lovely', 'brilliant', 'awesome', 'cheers mate'] as const;
+/** Ways of saying okay (HassRespond "yes" in the templates, when Jarvis asked a question). */
+export const OKAY_WORDS = ['ok', 'okay', 'alright', 'all right', 'fine', 'cool', 'got it'] as const;
+
 /** A bare acknowledgement ("okay", "thanks", "cheers"): it answers a question Jarvis asked, and otherwise is not a command. */
-const ACKNOWLEDGEMENT = /^(?:oh )?(?:ok|okay|alright|all right|right|cool|fine|got it|thanks|thank you|thanks a lot|thank you very much|thank you so much|cheers|cheers mate|ta|much appreciated|great|perfect|lovely|brilliant|awesome|nice|good)$/;
+const ACKNOWLEDGEMENT = new RegExp(`^(?:oh )?(?:${[...OKAY_WORDS, ...THANKS_WORDS, 'right', 'nice', 'good'].join('|')})$`);
 
 /** Whether normalised text is only an acknowledgement ("okay", "thanks"). */
 export function isAcknowledgement(normalised: string): boolean {

@@ -1,5 +1,5 @@
 import type { CommandTemplate } from './command-template.js';
-import { normalizeWord, numberToWords } from './normalize.js';
+import { normalizeWord, numberToWords, OKAY_WORDS, THANKS_WORDS } from './normalize.js';
 import { parseTemplate, RuleSet, type TemplateNode } from './syntax.js';
 import { InternalError } from '../core/index.js';
 import { haPhrasings, phrasingRules } from './phrasings.js';
@@ -97,8 +97,8 @@ const baseTemplates: readonly CommandTemplate[] = [
   { intent: 'HassRespond', sentences: ['(no|nope|nah|negative) [thanks|thank you|i did not|do not|that is wrong|not that]', 'no no', 'do not', '(no way|not now|not|definitely not|absolutely not|wrong)'], slots: { response: 'no' } },
   // An acknowledgement answers only an open question (tier 0 lets it through only then): text only, so the speech
   // grammar does not hear chit-chat ("thank you", whisper's commonest hallucination) as a command.
-  { intent: 'HassRespond', sentences: ['(thank you|thanks|cheers|thanks a lot|thank you very much|thank you so much|much appreciated|ta|great|perfect|lovely|brilliant|awesome|cheers mate)'], slots: { response: 'thank you' }, weak: true },
-  { intent: 'HassRespond', sentences: ['[oh] (ok|okay|alright|all right|fine|cool|got it) [do it|go ahead]'], slots: { response: 'yes' }, weak: true },
+  { intent: 'HassRespond', sentences: [`(${THANKS_WORDS.join('|')})`], slots: { response: 'thank you' }, weak: true },
+  { intent: 'HassRespond', sentences: [`[oh] (${OKAY_WORDS.join('|')}) [do it|go ahead]`], slots: { response: 'yes' }, weak: true },
   { intent: 'HassRespond', sentences: ['(hello|hi|good morning|good evening)'], slots: { response: 'hello' } },
   { intent: 'HassRespond', sentences: ['are you always (listening|recording)'], slots: { response: 'listening' } },
   { intent: 'HassRespond', sentences: ['where does (my|the) data go [to]'], slots: { response: 'data' } },

@@ -161,9 +161,12 @@ export class Tier0Router {
   updateRegistry(snapshot: RegistrySnapshot): void {
     this.index = new EntityIndex(snapshot);
     this.namesOf.clear();
+    this.placeNames = undefined;
   }
 
   private readonly namesOf = new Map<string, Set<string>>();
+  /** Every area's and floor's name and alias, normalised without "the" ({@link isPlace}); built on first use. */
+  private placeNames: Set<string> | undefined;
 
   /** Every name and alias (normalised) of the entities of some domains. */
   private wholeNames(domains: readonly string[]): Set<string> {
@@ -185,7 +188,7 @@ export class Tier0Router {
   route(text: string, context: RouteContext = {}): Decision {
     const said = normalizeText(text);
     if (!context.awaitingAnswer && isAcknowledgement(said)) return { intent: null, slots: {}, path: 'passive', tier: 0, confidence: 0, targets: [] };
-    const later = this.delayed(normalizeText(text), context);
+    const later = this.delayed(said, context);
     if (later) return later;
     const moved = this.placeFirst(said);
     const placed = moved ? this.routeNormalised(moved, context) : undefined;
@@ -194,7 +197,7 @@ export class Tier0Router {
       // The same command said with a word more or a preposition less: "open the stopcock again", "turn the
       // dehumidifier back on", "what is the thermostat set to upstairs". Taken only when it is then understood.
       let asked: Decision | undefined;
-      for (const retry of this.rewrites(normalizeText(text))) {
+      for (const retry of this.rewrites(said)) {
         const plain = this.routeNormalised(retry, context);
         if (plain.path === 'hot') {
           first = plain;
@@ -204,26 +207,12 @@ export class Tier0Router {
         if (plain.path === 'none' && plain.intent && plain.code !== 'JARVIS_ROUTE_UNKNOWN_TARGET') asked ??= plain;
       }
       if (first.path === 'passive' && asked) first = asked;
-      // "turn off the big ceiling light in the lounge": a word the home does not know, said before a name, left out
-      // when the rest then names one thing.
-      if (first.path !== 'hot') {
-        const words = normalizeText(text).split(' ');
-        for (let i = 1; i < words.length - 1; i++) {
-          const w = words[i]!;
-          if (w.length < 3 || KEEP_WORDS.has(w) || KIND_PHRASES.has(singular(w)) || /\d/.test(w) || this.index.findPlace(w) || !this.index.knowsWord(words[i + 1]!) || !/^(?:the|my|our|a|that|this)$/.test(words[i - 1]!)) continue;
-          const plain = this.routeNormalised([...words.slice(0, i), ...words.slice(i + 1)].join(' '), context);
-          const named = plain.slots['name'];
-          if (plain.path === 'hot' && typeof named === 'string' && !normalizeText(named).split(' ').includes(w)) {
-            first = plain;
-            break;
-          }
-        }
-      }
+      if (first.path !== 'hot') first = this.withoutUnknownWord(said, context) ?? first;
     }
     if (first.path !== 'passive') return first;
     // A question asked inside another ("can you check if the door is locked", "tell me whether the lights are on"):
     // the question itself.
-    const norm = normalizeText(text);
+    const norm = said;
     const inner = EMBEDDED_QUESTION.exec(norm);
     if (inner) return this.routeNormalised(`${inner[2]} ${inner[1]} ${inner[3]}`, context);
     // "tell me how warm the office is", "remind me what day it is today": the direct question ("how warm is the
@@ -247,6 +236,22 @@ export class Tier0Router {
       }
     }
     return first;
+  }
+
+  /**
+   * "turn off the big ceiling light in the lounge": a word the home does not know, said after an article and before a
+   * name, left out when the rest then names one thing (not the word itself).
+   */
+  private withoutUnknownWord(norm: string, context: RouteContext): Decision | undefined {
+    const words = norm.split(' ');
+    for (let i = 1; i < words.length - 1; i++) {
+      const w = words[i]!;
+      if (w.length < 3 || KEEP_WORDS.has(w) || KIND_PHRASES.has(singular(w)) || /\d/.test(w) || this.index.findPlace(w) || !this.index.knowsWord(words[i + 1]!) || !/^(?:the|my|our|a|that|this)$/.test(words[i - 1]!)) continue;
+      const plain = this.routeNormalised([...words.slice(0, i), ...words.slice(i + 1)].join(' '), context);
+      const named = plain.slots['name'];
+      if (plain.path === 'hot' && typeof named === 'string' && !normalizeText(named).split(' ').includes(w)) return plain;
+    }
+    return undefined;
   }
 
   /** Other readings of a sentence tier 0 did not act on: a trailing word dropped, "back on" as "on", a place said bare. */
@@ -292,9 +297,11 @@ export class Tier0Router {
 
   /** Whether the words are exactly an area's or a floor's name or alias. */
   private isPlace(words: string): boolean {
-    const said = words.trim();
-    const snap = this.index.snapshot;
-    return [...snap.areas, ...(snap.floors ?? [])].some((p) => [p.name, ...(p.aliases ?? [])].some((n) => normalizeText(n).replace(/^the /, '') === said));
+    if (!this.placeNames) {
+      const snap = this.index.snapshot;
+      this.placeNames = new Set([...snap.areas, ...(snap.floors ?? [])].flatMap((p) => [p.name, ...(p.aliases ?? [])].map((n) => normalizeText(n).replace(/^the /, ''))));
+    }
+    return this.placeNames.has(words.trim());
   }
 
   /**

@@ -294,6 +294,19 @@ export interface GrammarStreamOptions extends StreamOptions {
   stands?: (t: Transcript) => boolean;
 }
 
+/**
+ * A result's confidence from its lead (margin over the acceptance threshold), mapped onto 0.5..1: at the threshold a
+ * result is a coin toss, 8 above it is certain. {@link leadOfConfidence} reads the lead back (up to that cap).
+ */
+function confidenceOfLead(lead: number): number {
+  return Math.min(1, 0.5 + lead / 16);
+}
+
+/** The lead a confidence of {@link confidenceOfLead} stands for (8 for a capped 1). */
+function leadOfConfidence(confidence: number): number {
+  return (confidence - 0.5) * 16;
+}
+
 /** A streamed utterance ({@link GrammarEngine.stream}). */
 export interface GrammarTranscriptStream extends TranscriptStream {
   /**
@@ -748,8 +761,7 @@ export class GrammarEngine implements SttEngine, Component {
         ...(Number.isFinite(margin) ? { margin, wordMargin } : {}), ...(text !== '' ? { candidate: text } : {}), ...secondOpinion, ...nbestFields,
       };
     }
-    // Maps the margin onto 0.5..1: at the threshold a result is a coin toss, 8 above it is certain.
-    const confidence = Math.min(1, 0.5 + (margin - minMargin) / 16);
+    const confidence = confidenceOfLead(margin - minMargin);
     const endMs = (pcm.length / 16);
     const continues = this.walkers.get(search)?.continues(text.split(/\s+/), this.trailing) ?? true;
     return { text, confidence, segments: [{ text, startMs: 0, endMs, confidence }], engine: 'grammar', timings, margin, wordMargin, continues, grammar, ...nbestFields };
@@ -894,7 +906,7 @@ export class GrammarEngine implements SttEngine, Component {
                 t = { ...(await this.finish(pair.decoder, ended[0], ended[1], all, pcm, search, areaSearch, options, queued, started)), decodedAs: 'stream' as const };
                 if (shift !== undefined) t.cmnShift = Math.round(shift * 100) / 100;
                 // After the checks (second opinion, N-best vote) the lead again, and the caller's own bar.
-                const lead = t.text !== '' ? (t.confidence - 0.5) * 16 : -Infinity;
+                const lead = t.text !== '' ? leadOfConfidence(t.confidence) : -Infinity;
                 stood = !redo || (lead >= minLead && (stands?.(t) ?? true));
               }
               if (redo && !stood) {
