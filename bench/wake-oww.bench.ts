@@ -67,7 +67,20 @@ async function detectBoth(model: OpenWakeWordModel, clips: readonly Int16Array[]
 }
 
 const COMMANDS = ['lights', 'time', 'timer', 'fan'] as const;
-const CONDITIONS = ['', '.babble10', '.babble5', '.pink10', '.pink5'];
+/** The conditions; `JARVIS_BENCH_WAKE_CONDITIONS` (e.g. `clean,pink0,pink5,pink10,pink15`) measures others. */
+const CONDITIONS = process.env['JARVIS_BENCH_WAKE_CONDITIONS'] ? process.env['JARVIS_BENCH_WAKE_CONDITIONS'].split(',').map((c) => (c === 'clean' ? '' : `.${c}`)) : ['', '.babble10', '.babble5', '.pink10', '.pink5'];
+
+/**
+ * Whose voices: the TEST half (the default, the result), or with `JARVIS_BENCH_WAKE_VOICES=tune-heldout` the
+ * quarter of the TUNE voices the training script holds out of its fold head (every 4th tune voice: one espeak
+ * base and its variants), for the figures a choice may look at (with that fold head, `--fold-out`).
+ */
+function hitVoices(): { voices: string[]; split: string } {
+  const which = process.env['JARVIS_BENCH_WAKE_VOICES'] ?? 'test';
+  if (which === 'test') return { voices: splitVoices('test', 12), split: 'test' };
+  if (which === 'tune-heldout') return { voices: splitVoices('tune').filter((_, i) => i % 4 === 0), split: 'tune (held-out quarter)' };
+  throw new Error(`JARVIS_BENCH_WAKE_VOICES is "${which}": say test or tune-heldout`);
+}
 /**
  * Where the clip starts against openWakeWord's 80 ms step grid: 0, 20, 40 and 60 ms trimmed off the lead.
  * The score depends on that alignment (measured: one clip scores 0.41 on one alignment and 0.99 half a step
@@ -79,8 +92,8 @@ const hitRate: Benchmark = {
   name: 'wake.oww_hit',
   async run(emit: (f: Figure) => void) {
     const model = await loadModel();
-    const voices = splitVoices('test', 12);
-    const verifier = { verifier_threshold: model.verifierThreshold, verifier_ask_at: model.askAt, verifier_kind: model.verifier?.kind, verifier_file: `${await headFile()} (npm run wake:verifier defaults unless JARVIS_BENCH_WAKE_HEAD; TUNE-half voices only)` };
+    const { voices, split } = hitVoices();
+    const verifier = { verifier_base_weight: model.verifier?.baseWeight, verifier_trigger_level: model.triggerLevel, verifier_threshold: model.verifierThreshold, verifier_ask_at: model.askAt, verifier_kind: model.verifier?.kind, verifier_file: `${await headFile()} (npm run wake:verifier defaults unless JARVIS_BENCH_WAKE_HEAD; TUNE-half voices only)` };
     for (const cond of CONDITIONS) {
       const items = voices.flatMap((voice) => COMMANDS.flatMap((p) => PHASES.map((phase) => ({ voice, fx: getAudioFixture(`${p}.${voice}${cond}`), phase }))));
       const both = await detectBoth(model, items.map((it) => it.fx.samples.subarray(it.phase)));
@@ -98,7 +111,7 @@ const hitRate: Benchmark = {
         });
         emit({
           name: 'wake.hit_rate', value: round(hit.filter(Boolean).length / items.length), unit: 'ratio', engine: 'openwakeword', condition: cond.slice(1) || 'clean', verifier: mode,
-          n: items.length, clips: items.length / PHASES.length, alignments: PHASES.length, voices: voices.length, split: 'test', threshold: model.options.threshold,
+          n: items.length, clips: items.length / PHASES.length, alignments: PHASES.length, voices: voices.length, split, threshold: model.options.threshold,
           detections_elsewhere: elsewhere, per_voice: perVoice.join(' '), ...(mode === 'on' ? verifier : {}),
         });
       }
@@ -115,7 +128,7 @@ const hitRate: Benchmark = {
       });
       emit({
         name: 'wake.hit_rate_phrase_alone', value: round(aloneHit.filter(Boolean).length / alone.length), unit: 'ratio', engine: 'openwakeword', condition: 'clean', verifier: mode,
-        n: alone.length, clips: alone.length / PHASES.length, alignments: PHASES.length, voices: voices.length, split: 'test', threshold: model.options.threshold,
+        n: alone.length, clips: alone.length / PHASES.length, alignments: PHASES.length, voices: voices.length, split, threshold: model.options.threshold,
         per_voice: voices.map((v) => `${v}:${aloneHit.filter((h, i) => h && alone[i]!.voice === v).length}/${PHASES.length}`).join(' '), ...(mode === 'on' ? verifier : {}),
       });
     }

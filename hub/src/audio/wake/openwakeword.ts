@@ -442,7 +442,7 @@ export class OpenWakeWordStream {
     const verifier = this.model.verifier;
     const askAt = this.model.askAt;
     const asked = verifier !== undefined && score >= askAt && score > 0 && job.features !== undefined;
-    const verifierScore = asked ? verifier.score(job.features!) : undefined;
+    const verifierScore = asked ? verifier.score(job.features!, score) : undefined;
     const vetoed = verifierScore !== undefined && verifierScore < this.model.verifierThreshold;
     if (vetoed && score >= o.threshold) this.model.counts.vetoed++;
     this.onScore?.({ score, at: job.at, ran: true, ...(job.features ? { features: job.features } : {}), ...(verifierScore !== undefined ? { verifierScore } : {}) });

@@ -67,6 +67,11 @@ export interface WakeVerifierFile {
   askAt?: number;
   /** Version 2: steps in a row the head must pass for a wake (default 1; the detector's triggerLevel if higher). */
   triggerLevel?: number;
+  /**
+   * Version 2: how much the pre-trained wake score counts with the head's: the head's logit plus baseWeight × the
+   * wake score's logit (clamped to 1e-6…1 − 1e-6) is what the threshold is applied to. Absent or 0: the head alone.
+   */
+  baseWeight?: number;
   /** Verifier score at or over which a wake counts (chosen on the tune half). */
   threshold: number;
   /** How it was made (data, counts, figures on the tune half); informative only. */
@@ -84,8 +89,10 @@ export class WakeVerifier {
   readonly askAt: number | undefined;
   /** Steps in a row it must pass for a wake; undefined: the detector's triggerLevel. */
   readonly triggerLevel: number | undefined;
+  /** Weight of the pre-trained wake score's logit added to the head's (0: the head alone). */
+  readonly baseWeight: number;
   private readonly act: Float64Array;
-  constructor(weights: ArrayLike<number>, readonly bias: number, readonly threshold: number, readonly model = 'hey_jarvis_v0.1', readonly source = 'inline', options: { hidden?: HiddenLayer; askAt?: number; triggerLevel?: number } = {}) {
+  constructor(weights: ArrayLike<number>, readonly bias: number, readonly threshold: number, readonly model = 'hey_jarvis_v0.1', readonly source = 'inline', options: { hidden?: HiddenLayer; askAt?: number; triggerLevel?: number; baseWeight?: number } = {}) {
     const h = options.hidden;
     if (h) {
       if (!(Number.isInteger(h.units) && h.units >= 1 && h.units <= 1024)) throw new WakeVerifierError(`${source}: hidden units ${h.units} is not an integer in 1..1024`);
@@ -103,15 +110,27 @@ export class WakeVerifier {
     this.askAt = options.askAt;
     if (options.triggerLevel !== undefined && !(Number.isInteger(options.triggerLevel) && options.triggerLevel >= 1 && options.triggerLevel <= 10)) throw new WakeVerifierError(`${source}: triggerLevel ${options.triggerLevel} is not an integer in 1..10`);
     this.triggerLevel = options.triggerLevel;
+    if (options.baseWeight !== undefined && !(Number.isFinite(options.baseWeight) && options.baseWeight >= 0 && options.baseWeight <= 10)) throw new WakeVerifierError(`${source}: baseWeight ${options.baseWeight} is not a number in 0..10`);
+    this.baseWeight = options.baseWeight ?? 0;
   }
 
   /** What it is, for the hub's status: "logistic regression" or "trained head (32 hidden units)". */
   get kind(): string {
-    return this.hidden ? `trained head (${this.hidden.units} hidden units${this.triggerLevel && this.triggerLevel > 1 ? `, ${this.triggerLevel} steps in a row` : ''})` : 'logistic regression';
+    const fused = this.baseWeight ? `, with ${this.baseWeight} × the wake score's logit` : '';
+    return this.hidden ? `trained head (${this.hidden.units} hidden units${this.triggerLevel && this.triggerLevel > 1 ? `, ${this.triggerLevel} steps in a row` : ''}${fused})` : `logistic regression${fused ? ` (${fused.slice(2)})` : ''}`;
   }
 
-  /** Probability (0–1) that the 16 × 96 features are the wake phrase. */
-  score(features: ArrayLike<number>): number {
+  /**
+   * Probability (0–1) that the 16 × 96 features are the wake phrase; with a `baseWeight`, `wakeScore` (the
+   * pre-trained model's score of the same step) is added on the logit scale.
+   */
+  score(features: ArrayLike<number>, wakeScore?: number): number {
+    const z = this.logit(features);
+    return 1 / (1 + Math.exp(-(this.baseWeight && wakeScore !== undefined ? z + this.baseWeight * scoreLogit(wakeScore) : z)));
+  }
+
+  /** The head's own logit (before any wake-score term). */
+  logit(features: ArrayLike<number>): number {
     if (features.length !== N) throw new WakeVerifierError(`${this.source}: features of length ${features.length}, expected ${N}`);
     let z = this.bias;
     const w = this.weights;
@@ -127,8 +146,14 @@ export class WakeVerifier {
     } else {
       for (let i = 0; i < N; i++) z += (w[i] as number) * (features[i] as number);
     }
-    return 1 / (1 + Math.exp(-z));
+    return z;
   }
+}
+
+/** The logit of a probability, clamped to 1e-6…1 − 1e-6 so a score of 0 or 1 stays finite. */
+export function scoreLogit(p: number): number {
+  const q = Math.min(1 - 1e-6, Math.max(1e-6, p));
+  return Math.log(q / (1 - q));
 }
 
 /** Parses a verifier file's text; `source` names it in errors. */
@@ -147,14 +172,15 @@ export function parseWakeVerifier(text: string, source = 'verifier'): WakeVerifi
   if (!Array.isArray(f.weights) || !f.weights.every((v) => typeof v === 'number')) throw new WakeVerifierError(`${source}: weights is not an array of numbers`);
   if (typeof f.bias !== 'number' || typeof f.threshold !== 'number') throw new WakeVerifierError(`${source}: bias and threshold must be numbers`);
   if (typeof f.model !== 'string') throw new WakeVerifierError(`${source}: model must name the wake model`);
-  if (f.version === 1 && (f.hidden !== undefined || f.askAt !== undefined || f.triggerLevel !== undefined)) throw new WakeVerifierError(`${source}: a hidden layer, askAt or triggerLevel needs version 2`);
+  if (f.version === 1 && (f.hidden !== undefined || f.askAt !== undefined || f.triggerLevel !== undefined || f.baseWeight !== undefined)) throw new WakeVerifierError(`${source}: a hidden layer, askAt, triggerLevel or baseWeight needs version 2`);
+  if (f.baseWeight !== undefined && typeof f.baseWeight !== 'number') throw new WakeVerifierError(`${source}: baseWeight must be a number`);
   if (f.triggerLevel !== undefined && typeof f.triggerLevel !== 'number') throw new WakeVerifierError(`${source}: triggerLevel must be a number`);
   const h = f.hidden;
   if (h !== undefined && (typeof h !== 'object' || h === null || !Array.isArray(h.weights) || !Array.isArray(h.bias) || !h.weights.every((v) => typeof v === 'number') || !h.bias.every((v) => typeof v === 'number'))) {
     throw new WakeVerifierError(`${source}: hidden must be { units, weights: number[], bias: number[] }`);
   }
   if (f.askAt !== undefined && typeof f.askAt !== 'number') throw new WakeVerifierError(`${source}: askAt must be a number`);
-  return new WakeVerifier(f.weights, f.bias, f.threshold, f.model, source, { ...(h ? { hidden: h } : {}), ...(f.askAt !== undefined ? { askAt: f.askAt } : {}), ...(f.triggerLevel !== undefined ? { triggerLevel: f.triggerLevel } : {}) });
+  return new WakeVerifier(f.weights, f.bias, f.threshold, f.model, source, { ...(h ? { hidden: h } : {}), ...(f.askAt !== undefined ? { askAt: f.askAt } : {}), ...(f.triggerLevel !== undefined ? { triggerLevel: f.triggerLevel } : {}), ...(f.baseWeight !== undefined ? { baseWeight: f.baseWeight } : {}) });
 }
 
 /** Reads and parses a verifier file. */

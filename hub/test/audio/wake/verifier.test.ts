@@ -57,6 +57,10 @@ describe('wake verifier', () => {
       [file({ version: 2, triggerLevel: 0 }), /triggerLevel 0 is not an integer/],
       [file({ version: 2, askAt: 0 }), /askAt 0 is outside/],
       [file({ version: 2, askAt: '0.1' }), /askAt must be a number/],
+      [file({ baseWeight: 1 }), /needs version 2/],
+      [file({ version: 2, baseWeight: '1' }), /baseWeight must be a number/],
+      [file({ version: 2, baseWeight: -0.5 }), /baseWeight -0.5 is not a number in 0\.\.10/],
+      [file({ version: 2, baseWeight: 11 }), /baseWeight 11 is not a number in 0\.\.10/],
       [file({ version: 2, hidden: { units: 2, weights: new Array(N).fill(0), bias: [0, 0] } }), /2 units needs 3072 weights and 2 biases, got 1536 and 2/],
       [file({ version: 2, hidden: { units: 2, weights: new Array(2 * N).fill(0), bias: [0, 0] } }), /1536 weights, expected one per hidden unit, 2/],
       [file({ version: 2, hidden: { units: 1, weights: 'x', bias: [0] }, weights: [0] }), /hidden must be/],
@@ -122,6 +126,26 @@ describe('wake verifier', () => {
     // unit 0 = 0, unit 1 = 0.5 → −0.5 − 0.25 = −0.75
     expect(v.score(x)).toBeCloseTo(1 / (1 + Math.exp(0.75)), 12);
     expect(parseWakeVerifier(file(), 'v1.json').askAt).toBeUndefined();
+    expect(v.baseWeight).toBe(0);
+    // Without a baseWeight the wake score is ignored.
+    expect(v.score(x, 0.9)).toBe(v.score(x));
+  });
+
+  it('a head with a baseWeight adds that many times the wake score\'s logit to its own, clamped at 0 and 1', () => {
+    const text = file({ version: 2, weights: new Array(N).fill(0), bias: 0.5, askAt: 0.001, baseWeight: 0.5, threshold: 0.9 });
+    const v = parseWakeVerifier(text, 'fused.json');
+    expect(v.baseWeight).toBe(0.5);
+    expect(v.kind).toMatch(/0\.5 × the wake score's logit/);
+    const x = new Float32Array(N);
+    expect(v.logit(x)).toBe(0.5);
+    // logit(0.8) = ln 4: 0.5 + 0.5 · ln 4.
+    expect(v.score(x, 0.8)).toBeCloseTo(1 / (1 + Math.exp(-(0.5 + 0.5 * Math.log(4)))), 12);
+    // A low wake score pulls the head down; 0 and 1 stay finite (clamped to 1e-6 and 1 − 1e-6).
+    expect(v.score(x, 0.01)).toBeLessThan(v.score(x));
+    expect(v.score(x, 0)).toBeCloseTo(1 / (1 + Math.exp(-(0.5 + 0.5 * Math.log(1e-6 / (1 - 1e-6))))), 12);
+    expect(Number.isFinite(v.score(x, 1))).toBe(true);
+    // Without a wake score (a caller that has none) it is the head alone.
+    expect(v.score(x)).toBeCloseTo(1 / (1 + Math.exp(-0.5)), 12);
   });
 
   it('trains a one-hidden-layer head that separates classes a linear model cannot, deterministically, with the standardisation folded in', () => {
@@ -226,6 +250,21 @@ describe.skipIf(!ready)(`openWakeWord with the verifier (${MODELS_SKIP_REASON})`
     // A head that says no removes every wake, including the one the model alone passed.
     const no = new WakeVerifier(new Array(N).fill(0), -50, 0.5, 'hey_jarvis_v0.1', 'no', { askAt });
     expect((await run(await OpenWakeWordModel.load(files!, { verifier: no }), clip)).detections).toHaveLength(0);
+  });
+
+  it('a head with a baseWeight is given the step\'s wake score: bias 0 and weight 1 at 0.5 wakes where the model alone does', async () => {
+    const clip = voiceFixture({ text: 'hey jarvis, turn off the kitchen lights', voice: 'en-us-nyc' }).samples;
+    const plain = await run(await OpenWakeWordModel.load(files!), clip);
+    expect(plain.detections).toHaveLength(1);
+    // sigmoid(0 + 1 · logit(score)) = score: the head passes exactly the steps the model passes at 0.5.
+    const echo = new WakeVerifier(new Array(N).fill(0), 0, 0.5, 'hey_jarvis_v0.1', 'echo', { askAt: 0.001, baseWeight: 1 });
+    const fused = await run(await OpenWakeWordModel.load(files!, { verifier: echo }), clip);
+    expect(fused.detections.map((d) => d.at)).toEqual(plain.detections.map((d) => d.at));
+    for (const s of fused.scores.filter((x) => x.verifierScore !== undefined)) expect(s.verifierScore).toBeCloseTo(Math.min(1 - 1e-6, Math.max(1e-6, s.score)), 9);
+    // The same head without the weight (0.5 everywhere it is asked) wakes at its first asked step instead.
+    const flat = new WakeVerifier(new Array(N).fill(0), 0, 0.5, 'hey_jarvis_v0.1', 'flat', { askAt: 0.001 });
+    const early = await run(await OpenWakeWordModel.load(files!, { verifier: flat }), clip);
+    expect(early.detections[0]!.at).toBeLessThan(plain.detections[0]!.at);
   });
 
   it('a trained verifier keeps "hey jarvis" from a test-half voice', { timeout: 600_000 }, async () => {
