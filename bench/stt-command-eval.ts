@@ -41,6 +41,8 @@ export interface UtteranceRecord {
   text: string;
   margin?: number;
   wordMargin?: number;
+  /** Each word of the best path with its acoustic margin over the phone loop per frame (`Transcript.wordMargins`). */
+  wordMargins?: Array<{ word: string; margin: number; frames: number }>;
   /**
    * The recogniser's SNR estimate (`estimateSnrDb`) of the utterance as the device sent it, before any denoising: what
    * the hearing policy bands by. The hub hands the recogniser that raw audio, so it is also the engine's own estimate
@@ -139,7 +141,7 @@ export async function runMatrix(
     out.push({
       id: item.id, line: ex.line, voice: item.voice, wpm: item.wpm, noise: item.noise, snrDb: item.snrDb, openVocabulary: item.openVocabulary,
       command: ex.intent !== null, intent: ex.intent, text: t.text, ...(t.margin !== undefined ? { margin: t.margin } : {}),
-      ...(t.wordMargin !== undefined ? { wordMargin: t.wordMargin } : {}), snrEstimate: Math.round(estimateSnrDb(pcm) * 10) / 10, ...(t.rejected ? { rejected: t.rejected } : {}),
+      ...(t.wordMargin !== undefined ? { wordMargin: t.wordMargin } : {}), ...(t.wordMargins ? { wordMargins: t.wordMargins } : {}), snrEstimate: Math.round(estimateSnrDb(pcm) * 10) / 10, ...(t.rejected ? { rejected: t.rejected } : {}),
       ...(t.grammar ? { grammar: t.grammar } : {}), ...(t.candidate ? { candidate: t.candidate } : {}), ...(t.alternative ? { alternative: t.alternative } : {}), bestPathRight,
       ...(t.nbest ? { nbest: t.nbest.map((h) => ({ text: h.text, score: h.score })) } : {}), ...(t.agreement !== undefined ? { agreement: Math.round(t.agreement * 1e4) / 1e4 } : {}),
       ...(t.bestPath ? { bestPath: t.bestPath } : {}), durationMs: Math.round(pcm.length / 16),

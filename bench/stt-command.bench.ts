@@ -16,15 +16,19 @@
  * for any template, the router's rule spellings and articles) for a before/after on the same audio.
  * JARVIS_BENCH_STT_ACOUSTIC=DIR decodes with the adapted acoustic model in DIR (scripts/adapt-acoustic-model.ts --out DIR;
  * JARVIS_BENCH_STT_ACOUSTIC_USE=mllr|map picks one of its fits); the figures' `data` names it.
- * JARVIS_BENCH_STT_DENOISE=1 feeds the recogniser the hub's RNNoise output (`denoiseUtterance`, what the front end makes
- * as `pcm16k`) instead of the raw audio the pipeline hands it today (`commandAudio` takes `raw16k`); `data` says so, and
- * the decode times leave the denoising out.
+ * What the recogniser hears is what the hub's voice pipeline hands it for the same model (`commandAudioSource`, config
+ * `stt.commandAudio`, default `auto`): RNNoise's output with an adapted model, the raw audio with CMU's. The denoised audio is
+ * made by the hub's own function (`denoiseUtterance`: a fresh RNNoise state at the command's first sample, sample for
+ * sample what the pipeline's `CommandDenoiser` feeds a streamed command and its denoise thread a command decoded whole).
+ * JARVIS_BENCH_STT_COMMAND_AUDIO=raw|denoised|auto overrides it as the config key would (JARVIS_BENCH_STT_DENOISE=1|0, the
+ * older switch, still means denoised|raw); `data` says which, and the decode times leave the denoising out. The hearing
+ * policy bands by the SNR estimate of the raw audio (`UtteranceRecord.snrEstimate`), as the pipeline does.
  */
 import { existsSync } from 'node:fs';
 import { denoiseUtterance } from '../hub/src/audio/dsp/denoise.js';
 import { DEFAULT_SPHINX_MODEL, GrammarEngine } from '../hub/src/stt/grammar/grammar-engine.js';
 import { commandGrammar } from '../hub/src/stt/command-grammar.js';
-import { KIND_TARGETS } from '../hub/src/voice/voice-pipeline.js';
+import { commandAudioSource, KIND_TARGETS } from '../hub/src/voice/voice-pipeline.js';
 import { namesFromRegistry } from '../hub/src/stt/grammar/slots.js';
 import { loadRegistrySnapshot } from '../hub/src/home-assistant/registry-snapshot.js';
 import { fixtureToolsAvailable } from '../tests/fixtures/audio/index.js';
@@ -67,7 +71,10 @@ export const benchmarks: Benchmark[] = [
       const acousticDir = process.env['JARVIS_BENCH_STT_ACOUSTIC'];
       const acoustic = acousticDir ? readAdaptation(acousticDir, process.env['JARVIS_BENCH_STT_ACOUSTIC_USE'] as AdaptationMethod | undefined) : BASE_ACOUSTIC_MODEL;
       if (!acoustic) throw new Error(`JARVIS_BENCH_STT_ACOUSTIC=${acousticDir} holds no usable adaptation`);
-      const denoise = process.env['JARVIS_BENCH_STT_DENOISE'] === '1';
+      const legacy = process.env['JARVIS_BENCH_STT_DENOISE'];
+      const setting = process.env['JARVIS_BENCH_STT_COMMAND_AUDIO'] ?? (legacy === '1' ? 'denoised' : legacy === '0' ? 'raw' : 'auto');
+      if (setting !== 'auto' && setting !== 'raw' && setting !== 'denoised') throw new Error(`JARVIS_BENCH_STT_COMMAND_AUDIO=${setting}: expected auto, raw or denoised`);
+      const denoise = commandAudioSource(setting, acoustic.adapted) === 'denoised';
       const engine = new GrammarEngine({
         ...acousticGrammarOptions(acoustic),
         names: { ...names, entities: [...names.entities, ...KIND_TARGETS] }, ...commandGrammar({ speech: !before }),
@@ -86,7 +93,7 @@ export const benchmarks: Benchmark[] = [
         await engine.stop();
       }
       process.stderr.write(`stt.command_accuracy: records in ${saveRecords(`bench-${side}${before ? '-before' : ''}${acoustic.adapted ? `-ac${acousticDir!.split('/').filter(Boolean).pop()}${process.env['JARVIS_BENCH_STT_ACOUSTIC_USE'] ?? ''}` : ''}${denoise ? '-dn' : ''}`, records)}\n`);
-      const data = `${before ? 'grammar before issue-14 tuning; ' : ''}${denoise ? 'recogniser fed the RNNoise output; ' : ''}${acoustic.adapted ? `acoustic model ${acoustic.label}; ` : ''}${sideSources(side).sentences.replace(/.*tests\/fixtures\//, '')} in ${sideSources(side).home.replace(/.*tests\/fixtures\//, '')}, voices of the ${side} half of tests/fixtures/voice/split.json`;
+      const data = `${before ? 'grammar before issue-14 tuning; ' : ''}${denoise ? 'recogniser fed the RNNoise output (fresh state per command, as the hub); ' : 'recogniser fed the raw audio; '}${acoustic.adapted ? `acoustic model ${acoustic.label}; ` : ''}${sideSources(side).sentences.replace(/.*tests\/fixtures\//, '')} in ${sideSources(side).home.replace(/.*tests\/fixtures\//, '')}, voices of the ${side} half of tests/fixtures/voice/split.json`;
       const closed = records.filter((r) => !r.openVocabulary);
       const groups: Array<[string, (r: UtteranceRecord) => boolean]> = [
         ['all', () => true],

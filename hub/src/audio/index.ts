@@ -12,4 +12,5 @@ export { DtwWakeDetector, DEFAULT_WAKE_THRESHOLD, type DtwWakeOptions, type Wake
 export { DEFAULT_ENROLL_VOICES, DEFAULT_WAKE_PHRASE, enrollWithEspeak } from './wake/enroll.js';
 export { AudioFrontEnd, type AudioFrontEndOptions, type AudioFrontEndSinks, type FrontEndStatus, type FrontEndVad, type WakeEngineChoice } from './segmenter/front-end.js';
 export type { Utterance, CommandPause, CommandTrigger, UtteranceEndReason } from './segmenter/utterance.js';
+export { CommandDenoiser, DenoiseWorker, denoiseUtterance, loadCommandDenoiser } from './dsp/denoise.js';
 export { encodeWav, decodeWav, parseWavPcm16, int16ToFloat, floatToInt16, type WavPcm16 } from './dsp/wav.js';

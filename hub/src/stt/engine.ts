@@ -73,9 +73,16 @@ export interface Transcript {
   agreement?: number;
   /**
    * Grammar engine only: its estimate of the utterance's signal-to-noise ratio in dB (`estimateSnrDb` of the audio it
-   * decoded), which its acceptance thresholds were interpolated by; the hearing policy bands by the same figure.
+   * decoded), which its acceptance thresholds were interpolated by. The hearing policy does not band by it: it bands
+   * by the estimate of the audio as the device sent it, which differs when the engine was fed RNNoise's output
+   * (`stt.commandAudio`; denoised audio reads as clean).
    */
   snrDb?: number;
+  /**
+   * Grammar engine only: every word of the best path (text or candidate) with its acoustic margin over the free phone
+   * loop per frame on its own frames (the figure whose minimum is `wordMargin`), and its length in frames, in order.
+   */
+  wordMargins?: Array<{ word: string; margin: number; frames: number }>;
   /** Grammar engine only: the search's best path, when the N-best action vote chose another sentence as the text. */
   bestPath?: string;
   /**

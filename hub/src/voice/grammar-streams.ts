@@ -1,6 +1,7 @@
-import type { DeviceAudioChunk } from '../audio/index.js';
+import type { CommandDenoiser, DeviceAudioChunk } from '../audio/index.js';
 import type { VoiceEvent } from '../core/index.js';
 import type { GrammarCommandStream, Transcript } from '../stt/index.js';
+import { estimateSnrDb } from './hearing-policy.js';
 
 /**
  * How far behind the segmenter's position a command's stream is fed, ms. What the stream was fed must be the start
@@ -40,9 +41,13 @@ interface RunStream {
   /** Sample index (since the anchor) of the stream's first sample, and of the next one to feed. */
   start: number;
   next: number;
-  /** What was fed, in order (checked against the command's audio before the answer is used). */
+  /** What was fed, in order, as the device sent it (checked against the command's audio before the answer is used). */
   fed: Float32Array[];
   fedLength: number;
+  /** When the recogniser hears RNNoise's output: the command's own denoiser (fresh at its first sample). */
+  denoiser: CommandDenoiser | undefined;
+  /** The SNR estimate of the command's audio as the device sent it, known once the command ended (the hearing policy's). */
+  snr: { db?: number };
 }
 
 /**
@@ -60,12 +65,22 @@ export class GrammarStreams {
   readonly counts: GrammarStreamCounts = { started: 0, used: 0, misaligned: 0, dropped: 0 };
 
   constructor(
-    /** Opens the grammar's stream for a command of this device (undefined: the grammar is off). */
-    private readonly open: (deviceId: string) => GrammarCommandStream | undefined,
+    /**
+     * Opens the grammar's stream for a command of this device (undefined: the grammar is off). `rawSnrDb` gives the
+     * SNR estimate of the command's audio as the device sent it once the command has ended (what the hearing policy
+     * bands by, whatever the recogniser heard); undefined before.
+     */
+    private readonly open: (deviceId: string, rawSnrDb: () => number | undefined) => GrammarCommandStream | undefined,
     /** Hub ms up to which the front end's segmenter has taken this device's audio. */
     private readonly position: (deviceId: string) => number | undefined,
     /** Receives the decoding each stream leaves behind it (its answer, a cancelled whole decode, an abort): the pipeline's idle() waits for it. */
     private readonly track: (work: Promise<unknown>) => void = () => undefined,
+    /**
+     * A fresh denoiser for each command when the recogniser hears RNNoise's output (`stt.commandAudio`), undefined when
+     * it hears the audio as sent: the stream is fed what `CommandDenoiser` makes of the command's audio, which is what
+     * the whole decode hears (`denoiseUtterance` of the same audio), sample for sample.
+     */
+    private readonly denoiser: () => CommandDenoiser | undefined = () => undefined,
   ) {}
 
   /** A device chunk, before the front end takes it (so a command that it starts finds it here). */
@@ -100,7 +115,8 @@ export class GrammarStreams {
       if (s.deviceId !== deviceId || upTo <= s.next) continue;
       const pcm = this.read(d, s.next, upTo);
       if (!pcm) continue;
-      s.stream.push(pcm);
+      const heard = s.denoiser ? s.denoiser.push(pcm) : pcm;
+      if (heard.length > 0) s.stream.push(heard);
       s.fed.push(pcm);
       s.fedLength += pcm.length;
       s.next = upTo;
@@ -128,10 +144,18 @@ export class GrammarStreams {
     this.runs.delete(runId);
     if (!isPrefix(s.fed, s.fedLength, pcm)) {
       this.counts.misaligned++;
-      this.abort(s.stream);
+      this.abort(s);
       return undefined;
     }
-    if (pcm.length > s.fedLength) s.stream.push(pcm.subarray(s.fedLength));
+    const rest = pcm.subarray(s.fedLength);
+    if (s.denoiser) {
+      const heard = s.denoiser.push(rest);
+      const tail = s.denoiser.end();
+      if (heard.length > 0) s.stream.push(heard);
+      if (tail.length > 0) s.stream.push(tail);
+    } else if (rest.length > 0) s.stream.push(rest);
+    // The policy's SNR (and so the stream's `stands` bar) is that of the audio as sent, never of the denoised audio.
+    s.snr.db = estimateSnrDb(pcm);
     this.counts.used++;
     const answer = s.stream.end();
     const settled = (): Promise<void> | undefined => s.stream.settled?.();
@@ -157,12 +181,13 @@ export class GrammarStreams {
     if (!s) return;
     this.runs.delete(runId);
     this.counts.dropped++;
-    this.abort(s.stream);
+    this.abort(s);
   }
 
-  private abort(stream: GrammarCommandStream): void {
-    stream.abort();
-    const left = stream.settled?.();
+  private abort(s: RunStream): void {
+    s.denoiser?.close();
+    s.stream.abort();
+    const left = s.stream.settled?.();
     if (left) this.track(left);
   }
 
@@ -185,10 +210,11 @@ export class GrammarStreams {
     // raw tap's delay line starts with; anything else older than what is kept cannot be fed.
     const oldest = d.pieces[0]?.start === 0 ? -Infinity : (d.pieces[0]?.start ?? Infinity);
     if (d.pieces.length === 0 || start < oldest || start > d.end) return;
-    const stream = this.open(e.deviceId);
+    const snr: { db?: number } = {};
+    const stream = this.open(e.deviceId, () => snr.db);
     if (!stream) return;
     this.counts.started++;
-    this.runs.set(e.runId, { deviceId: e.deviceId, stream, start, next: start, fed: [], fedLength: 0 });
+    this.runs.set(e.runId, { deviceId: e.deviceId, stream, start, next: start, fed: [], fedLength: 0, denoiser: this.denoiser(), snr });
     this.feed(e.deviceId);
   }
 

@@ -2,7 +2,7 @@
  * The voice run: audio front end → speech-to-text → commands (routed, executed, answered) or passive
  * transcripts, with typed stage events, traces and run records.
  */
-export { VoicePipeline, type VoicePipelineOptions, type VoicePipelineStatus, type SpeechLike, type PipelineDeviceEvent } from './voice-pipeline.js';
+export { VoicePipeline, commandAudioSource, type CommandAudioSource, type VoicePipelineOptions, type VoicePipelineStatus, type SpeechLike, type PipelineDeviceEvent } from './voice-pipeline.js';
 export { homeNames, type HomeNames } from './home-names.js';
 export { VoiceError, VOICE_ERROR_CODES, type VoiceErrorCode } from './errors.js';
 export { CommandService, forgetMinutes, MAX_COMMAND_CHARS, type CommandOrigin, type CommandOutcome, type CommandInterceptor, type CommandServiceDeps } from './command-service.js';

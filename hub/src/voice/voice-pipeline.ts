@@ -1,5 +1,5 @@
 import type { PayloadOf } from '@jarvis/protocol';
-import { AudioFrontEnd, type AudioFrontEndOptions, type CommandPause, type DeviceAudioChunk, type FrontEndStatus, type MuteTransition, type Utterance } from '../audio/index.js';
+import { AudioFrontEnd, DenoiseWorker, denoiseUtterance, loadCommandDenoiser, type AudioFrontEndOptions, type CommandDenoiser, type CommandPause, type DeviceAudioChunk, type FrontEndStatus, type MuteTransition, type Utterance } from '../audio/index.js';
 import type { CommandOrigin, CommandOutcome } from './command-service.js';
 import { silentLogger, withVoiceTrace, type Component, type Logger, type VoiceEventSink, type VoiceRun, type VoiceTrace } from '../core/index.js';
 import type { TranscriptSegment } from '../observer/index.js';
@@ -59,6 +59,12 @@ export interface VoicePipelineOptions {
   /** The hearing policy's bars for grammar transcripts (default {@link DEFAULT_HEARING_BARS}). */
   hearingBars?: HearingBars;
   /**
+   * What the grammar recogniser hears of a command (default `raw`): the audio as the device sent it, or RNNoise's
+   * output of it (`denoised`); config `stt.commandAudio`, resolved by {@link commandAudioSource}. Whisper and the
+   * hearing policy's SNR always take the audio as sent.
+   */
+  grammarAudio?: CommandAudioSource;
+  /**
    * Engine `whisper`: start the command's whisper pass at its first pause (`stt.prePass`, default on) and use it
    * when the endpointed audio is what that pass heard; see {@link prePassCovers}.
    */
@@ -72,6 +78,8 @@ export interface VoicePipelineStatus {
   engine: 'auto' | 'whisper';
   whisper: 'on' | string;
   grammar: 'on' | string;
+  /** What the grammar recogniser hears of a command (`stt.commandAudio`): the audio as sent, or RNNoise's output. */
+  grammarAudio: CommandAudioSource;
   passive: boolean;
   /** Names in the command grammar and whisper prompt: counts (see `namesCounted`), and the names themselves in `knownNames`. */
   names: { entities: number; areas: number; floors: number };
@@ -126,6 +134,22 @@ export function commandAudio(u: Pick<Utterance, 'trigger' | 'events' | 'pcm16k' 
   return from > 0 && pcm.length - from >= 8000 ? pcm.subarray(from) : pcm;
 }
 
+/** What the grammar recogniser hears of a command: the audio as the device sent it, or RNNoise's output of it. */
+export type CommandAudioSource = 'raw' | 'denoised';
+
+/**
+ * Config `stt.commandAudio` for the acoustic model in use. `auto` (the default): RNNoise's output with a model adapted
+ * to the household, the audio as sent with CMU's own. Chosen on the TUNE folds of the voice split (hub/src/stt/README.md,
+ * "The hearing policy and noise with the adapted model"): with the adapted model, RNNoise first was right more often in
+ * noise (5–0 dB: 2 → 6 and 1 → 9 right) and acted wrong less (2 → 1 and 1 → 1); with the base model the router grammar's
+ * thresholds were chosen on the raw audio, on which no threshold on RNNoise output kept both wrong commands and
+ * chit-chat out (`stt.grammar_accuracy`).
+ */
+export function commandAudioSource(setting: 'auto' | CommandAudioSource, adaptedModel: boolean): CommandAudioSource {
+  if (setting !== 'auto') return setting;
+  return adaptedModel ? 'denoised' : 'raw';
+}
+
 /**
  * Bare kind words are targets too ("turn off the lights": the speaking device's area says which). The router's
  * "turn off {target}" has no article slot, so without "the lights" as a phrase the grammar forced the nearest
@@ -153,6 +177,8 @@ interface PauseProbe {
   /** `Utterance.lastVoicedTs` if nothing more is said after the pause. */
   lastVoicedTs: number;
   grammar?: Promise<Transcript | undefined>;
+  /** The SNR estimate of the audio the grammar's answer came from, as the device sent it (the hearing policy's). */
+  rawSnrDb?: number;
   whisper?: PrePass;
 }
 
@@ -184,9 +210,17 @@ export function prePassCovers(
  * threshold) is below the policy's `sure` bar, and a streamed margin that lands between the two was asked about where
  * the whole decode of the same audio, scored a little higher, was acted on (`tests/e2e-voice.test.ts`, PTT).
  */
-export function streamedAnswerStands(t: Transcript, bars: HearingBars): boolean {
-  const snrDb = typeof t.snrDb === 'number' && Number.isFinite(t.snrDb) ? Math.round(t.snrDb * 10) / 10 : 0;
-  return t.engine === 'grammar' && hear(t, snrDb, bars).band === 'sure';
+export function streamedAnswerStands(t: Transcript, bars: HearingBars, rawSnrDb?: number): boolean {
+  return t.engine === 'grammar' && hear(t, policySnrDb(rawSnrDb ?? t.snrDb), bars).band === 'sure';
+}
+
+/**
+ * The SNR the hearing policy bands by: the estimate (`estimateSnrDb`) of the command's audio as the device sent it,
+ * to 0.1 dB; never that of RNNoise's output, which reads as clean (brown noise at 0 dB: 11 dB raw, 62 dB denoised),
+ * so the policy's noise rules would not see the noise. Not finite: 0 (the noisiest band).
+ */
+export function policySnrDb(rawSnrDb: number | undefined): number {
+  return typeof rawSnrDb === 'number' && Number.isFinite(rawSnrDb) ? Math.round(rawSnrDb * 10) / 10 : 0;
 }
 
 function errorCode(err: unknown, fallback: string): string {
@@ -223,23 +257,28 @@ export class VoicePipeline implements Component {
   private readonly prePassCounts = { started: 0, used: 0, discarded: 0 };
   /** Commands fed to the grammar while they are spoken (engine `auto` with a streaming grammar). */
   private readonly streams: GrammarStreams | undefined;
+  /** What the grammar hears; with `denoised`, commands decoded whole are denoised on a thread of their own. */
+  private readonly grammarAudio: CommandAudioSource;
+  private newDenoiser: (() => CommandDenoiser) | undefined;
+  private denoiseWorker: DenoiseWorker | undefined;
 
   constructor(private readonly options: VoicePipelineOptions) {
     this.log = options.logger ?? silentLogger();
     this.hearingBars = options.hearingBars ?? DEFAULT_HEARING_BARS;
+    this.grammarAudio = options.grammarAudio ?? 'raw';
     const pauses = options.engine === 'whisper' ? this.prePassEnabled() : options.speech.probe !== undefined;
     const speech = options.speech;
     this.streams = options.engine !== 'whisper' && speech.commandStream
-      ? new GrammarStreams((deviceId) => {
+      ? new GrammarStreams((deviceId, rawSnrDb) => {
         if (speech.off.grammar || this.options.isMuted(deviceId)) return undefined;
         const area = this.options.deviceArea?.(deviceId);
         // A streamed answer stands only where it would be acted on without asking; else the command is decoded whole.
-        return speech.commandStream?.({ ...(area ? { area } : {}), stands: (t) => streamedAnswerStands(t, this.hearingBars) });
+        return speech.commandStream?.({ ...(area ? { area } : {}), stands: (t) => streamedAnswerStands(t, this.hearingBars, rawSnrDb()) });
       }, (deviceId) => {
         const level = this.frontEnd.levels().get(deviceId);
         // `at` is the start of the last 10 ms frame the segmenter took.
         return level ? level.at + 10 : undefined;
-      }, (work) => this.track(work))
+      }, (work) => this.track(work), () => this.newDenoiser?.())
       : undefined;
     this.frontEnd = new AudioFrontEnd(options.frontEnd, {
       onUtterance: (u) => this.onUtterance(u),
@@ -255,6 +294,7 @@ export class VoicePipeline implements Component {
 
   async start(): Promise<void> {
     if (this.started) return;
+    if (this.grammarAudio === 'denoised') this.newDenoiser ??= await loadCommandDenoiser();
     await this.options.speech.start();
     await this.frontEnd.start();
     this.started = true;
@@ -290,6 +330,8 @@ export class VoicePipeline implements Component {
     await Promise.allSettled([...this.pending]);
     await this.namesQueue;
     await this.options.speech.stop();
+    await this.denoiseWorker?.close();
+    this.denoiseWorker = undefined;
   }
 
   /** Engines, names and load, for the API and tests. */
@@ -301,6 +343,7 @@ export class VoicePipeline implements Component {
       started: this.started,
       engine: this.options.engine,
       whisper: off.whisper ?? 'on',
+      grammarAudio: this.grammarAudio,
       grammar: this.options.engine === 'whisper' ? 'not used (stt.engine is whisper)' : (off.grammar ?? 'on'),
       passive: this.options.passive,
       names: { entities: this.names.entities.length, areas: this.names.areas.length, floors: this.names.floors.length },
@@ -332,6 +375,24 @@ export class VoicePipeline implements Component {
    */
   async idle(): Promise<void> {
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  }
+
+  /**
+   * The grammar alone, decoding a command whose audio as sent is `pcm` whole: on that audio (`raw`, begun at once), or
+   * (`denoised`) on RNNoise's output of it from a fresh state at its first sample, made on the denoise thread (off the
+   * event loop): the same samples as a stream's `CommandDenoiser` gives for the same audio. If the thread fails, the
+   * same function on this thread.
+   */
+  private probeGrammar(pcm: Float32Array, options: TranscribeOptions): Promise<{ transcript: Transcript; complete: boolean } | undefined> {
+    const speech = this.options.speech;
+    if (!speech.probe) return Promise.resolve(undefined);
+    const decode = speech.probe.bind(speech);
+    if (this.grammarAudio === 'raw') return decode(pcm, options);
+    const worker = (this.denoiseWorker ??= new DenoiseWorker());
+    return worker.denoise(pcm).catch((err: unknown) => {
+      this.log.warn({ code: (err as { code?: string }).code, err: (err as Error).message }, 'voice: the denoise thread failed; the command is denoised on the event loop');
+      return denoiseUtterance(pcm);
+    }).then((heard) => decode(heard, options));
   }
 
   /** Work that {@link idle} (and `stop`) waits for. */
@@ -442,9 +503,9 @@ export class VoicePipeline implements Component {
     const area = this.options.deviceArea?.(p.deviceId);
     const pcm = commandAudio(p);
     // Decoded while it was spoken: only the audio since the stream's holdback is left. Else the whole command now.
-    const answer = this.streams?.take(p.run.id, pcm) ?? speech.probe(pcm, area ? { area } : {});
+    const answer = this.streams?.take(p.run.id, pcm) ?? this.probeGrammar(pcm, area ? { area } : {});
     const grammar = answer.then((a) => a?.transcript, () => undefined);
-    this.probes.set(p.run.id, { deviceId: p.deviceId, lastVoicedTs: p.lastVoicedTs, grammar });
+    this.probes.set(p.run.id, { deviceId: p.deviceId, lastVoicedTs: p.lastVoicedTs, grammar, rawSnrDb: estimateSnrDb(pcm) });
     // Tracked until the answer was acted on (the utterance ended on it, or not): idle() waits for it.
     this.track(answer.then((a) => {
       if (a?.complete && p.run.ended === undefined) p.end();
@@ -520,7 +581,7 @@ export class VoicePipeline implements Component {
         const streamed = this.streams?.take(run.id, pcm);
         grammarResult = streamed
           ? streamed.then((a) => a.transcript)
-          : speech.probe(pcm, options).then((a) => a?.transcript ?? Promise.reject(new Error('the grammar is off')));
+          : this.probeGrammar(pcm, options).then((a) => a?.transcript ?? Promise.reject(new Error('the grammar is off')));
       }
       // A stream the answer does not come from (the pause's answer is reused) is dropped.
       this.streams?.drop(run.id);
@@ -557,9 +618,9 @@ export class VoicePipeline implements Component {
       const grammar = result?.grammar ?? (result?.winner === 'grammar' ? transcript : undefined) ?? (grammarResult ? await grammarResult.catch(() => undefined) : undefined);
       if (run.ended !== undefined) return;
       if (grammar?.engine === 'grammar') {
-        // The engine's own estimate (the one its accept rule used), recomputed only for a transcript without it.
-        const estimate = typeof grammar.snrDb === 'number' ? grammar.snrDb : estimateSnrDb(pcm);
-        const snrDb = Number.isFinite(estimate) ? Math.round(estimate * 10) / 10 : 0;
+        // Banded by the SNR of the audio as the device sent it (the pause's, when its answer is reused), never by the
+        // engine's estimate of what it decoded: RNNoise's output reads as clean.
+        const snrDb = policySnrDb(probed ? probe.rawSnrDb : estimateSnrDb(pcm));
         const h = hear(grammar, snrDb, this.hearingBars);
         heard = { band: h.band, snrDb };
         // A sure hearing is acted on as before; the others go to the router with the policy to judge by.

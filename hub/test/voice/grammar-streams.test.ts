@@ -1,13 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CommandOrigin, CommandOutcome } from '../../src/voice/command-service.js';
-import { commandAudio, VoicePipeline, type SpeechLike } from '../../src/voice/voice-pipeline.js';
+import { commandAudio, commandAudioSource, VoicePipeline, type CommandAudioSource, type SpeechLike } from '../../src/voice/voice-pipeline.js';
 import { STREAM_HOLDBACK_MS } from '../../src/voice/grammar-streams.js';
 import { deviceFeed } from './device-feed.js';
 import type { Transcript, TranscribeOptions } from '../../src/stt/engine.js';
 import type { GrammarCommandStream } from '../../src/stt/speech-service.js';
 import type { GrammarNames } from '../../src/stt/grammar/slots.js';
 import type { RaceResult } from '../../src/stt/racer.js';
-import type { Utterance } from '../../src/audio/index.js';
+import { denoiseUtterance, type CommandPause, type Utterance } from '../../src/audio/index.js';
+import { estimateSnrDb, hear } from '../../src/voice/hearing-policy.js';
 import { VoiceRunStore } from '../../src/voice/run-store.js';
 import { fixtureToolsAvailable } from '../../../tests/fixtures/audio/index.js';
 import { voiceFixture } from '../../../tests/fixtures/voice/index.js';
@@ -88,7 +89,7 @@ function concat(parts: readonly Float32Array[]): Float32Array {
   return out;
 }
 
-function rig(speech: StreamingSpeech, utterances: Utterance[]) {
+function rig(speech: SpeechLike, utterances: Utterance[], grammarAudio?: CommandAudioSource, pauses: CommandPause[] = []) {
   const { audio, mute, events, stream, press, muteNow } = deviceFeed(DEVICE);
   const runs = new VoiceRunStore();
   const handled: Array<{ text: string; origin: CommandOrigin }> = [];
@@ -109,7 +110,11 @@ function rig(speech: StreamingSpeech, utterances: Utterance[]) {
     publishTranscript: () => undefined,
     hasTranscriptListeners: () => false,
     onEvent: (e) => runs.observe(e),
+    ...(grammarAudio ? { grammarAudio } : {}),
   });
+  // The pauses the front end offers (the audio a pause's answer is decoded from).
+  const onPause = (pipeline as unknown as { onPause(p: CommandPause): void }).onPause.bind(pipeline);
+  (pipeline as unknown as { onPause(p: CommandPause): void }).onPause = (p) => { pauses.push(p); onPause(p); };
   // The utterances the front end cuts (what the batch path would decode), seen beside the pipeline's own handling.
   const original = (pipeline as unknown as { onUtterance(u: Utterance): void }).onUtterance.bind(pipeline);
   (pipeline as unknown as { onUtterance(u: Utterance): void }).onUtterance = (u) => { utterances.push(u); original(u); };
@@ -267,5 +272,114 @@ describe.skipIf(!tools)('VoicePipeline with a grammar decoded while the command 
     expect(stands(transcript('turn on the kitchen lights'))).toBe(true);
     speech.streams[0]!.answer(transcript('turn on the kitchen lights'));
     await r.pipeline.idle();
+  });
+});
+
+/** The same speech part without streams: every command is decoded whole (`stt.streamCommands: false`). */
+class WholeSpeech extends StreamingSpeech {
+  declare commandStream: undefined;
+  constructor() {
+    super();
+    Object.defineProperty(this, 'commandStream', { value: undefined });
+  }
+}
+
+/** The command in white noise at about 5 dB by the recogniser's estimate (the hearing policy's noisy band). */
+function noisy(samples: Int16Array): Int16Array {
+  let seed = 11;
+  const out = new Int16Array(samples.length);
+  for (let i = 0; i < samples.length; i++) {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    out[i] = Math.max(-32768, Math.min(32767, (samples[i] as number) + Math.round((seed / 2 ** 31 - 0.5) * 9000)));
+  }
+  return out;
+}
+
+describe('stt.commandAudio: what the grammar hears', () => {
+  it('auto: RNNoise\'s output with an adapted acoustic model, the audio as sent with CMU\'s; a setting other than auto wins', () => {
+    expect(commandAudioSource('auto', true)).toBe('denoised');
+    expect(commandAudioSource('auto', false)).toBe('raw');
+    expect(commandAudioSource('raw', true)).toBe('raw');
+    expect(commandAudioSource('denoised', false)).toBe('denoised');
+  });
+});
+
+describe.skipIf(!tools)('VoicePipeline: the grammar hears RNNoise\'s output (stt.commandAudio denoised)', () => {
+  const command = (): Int16Array => voiceFixture({ text: 'turn on the kitchen lights', leadMs: 400, tailMs: 900 }).samples;
+
+  it('a streamed command is fed RNNoise\'s output of exactly the audio decoded whole would be, from a fresh state at its start', async () => {
+    const speech = new StreamingSpeech();
+    const utterances: Utterance[] = [];
+    const pauses: CommandPause[] = [];
+    const r = rig(speech, utterances, 'denoised', pauses);
+    current = r.pipeline;
+    await r.pipeline.start();
+    expect(r.pipeline.status().grammarAudio).toBe('denoised');
+    r.stream(new Int16Array(16000));
+    r.stream(command(), r.press);
+    expect(speech.streams).toHaveLength(1);
+    const s = speech.streams[0]!;
+    expect(s.ended).toBe(true);
+    expect(pauses.length).toBeGreaterThan(0);
+    // Taken at the first pause: what was fed is the denoised audio of that pause's command audio, sample for sample.
+    const raw = commandAudio(pauses[0]!);
+    const fed = concat(s.pushes);
+    expect(fed.length).toBe(raw.length);
+    expect(Array.from(fed)).toEqual(Array.from(await denoiseUtterance(raw)));
+    expect(Array.from(fed.subarray(0, 16000))).not.toEqual(Array.from(raw.subarray(0, 16000)));
+    s.answer(transcript('turn on the kitchen lights'));
+    await r.pipeline.idle();
+    expect(speech.probes).toHaveLength(0);
+    expect(r.handled.map((h) => h.text)).toEqual(['turn on the kitchen lights']);
+    expect(r.pipeline.status().grammarStream).toMatchObject({ started: 1, used: 1, misaligned: 0 });
+  });
+
+  it('a command decoded whole is decoded on RNNoise\'s output of its audio; with raw, on the audio as sent', async () => {
+    for (const mode of ['denoised', 'raw'] as const) {
+      const speech = new WholeSpeech();
+      const pauses: CommandPause[] = [];
+      const r = rig(speech, [], mode, pauses);
+      current = r.pipeline;
+      await r.pipeline.start();
+      r.stream(new Int16Array(16000));
+      r.stream(command(), r.press);
+      await r.pipeline.idle();
+      expect(speech.streams).toHaveLength(0);
+      expect(speech.probes.length).toBeGreaterThan(0);
+      const raw = commandAudio(pauses[0]!);
+      const want = mode === 'denoised' ? await denoiseUtterance(raw) : raw;
+      expect(speech.probes[0]!.length).toBe(raw.length);
+      expect(Array.from(speech.probes[0]!)).toEqual(Array.from(want));
+      await r.pipeline.stop();
+      current = undefined;
+    }
+  });
+
+  it('a streamed answer stands by the SNR of the audio as sent, not the engine\'s estimate of the denoised audio', async () => {
+    const speech = new StreamingSpeech();
+    const pauses: CommandPause[] = [];
+    const r = rig(speech, [], 'denoised', pauses);
+    current = r.pipeline;
+    await r.pipeline.start();
+    const loud = noisy(command());
+    r.stream(noisy(new Int16Array(16000)));
+    r.stream(loud, r.press);
+    expect(speech.streams).toHaveLength(1);
+    const s = speech.streams[0]!;
+    expect(s.ended).toBe(true);
+    try {
+      // The audio as sent is noisy (under 12 dB, below which the policy holds nothing sure); its denoised version reads clean.
+      const raw = commandAudio(pauses[0]!);
+      expect(estimateSnrDb(raw)).toBeLessThan(12);
+      expect(estimateSnrDb(concat(s.pushes))).toBeGreaterThan(20);
+      // Margins the policy acts on at the engine's estimate of what it decoded (the denoised audio, clean) ...
+      const heard: Transcript = { ...transcript('turn on the kitchen light'), margin: 3, wordMargin: -5, snrDb: 62 };
+      expect(hear(heard, 62).band).toBe('sure');
+      // ... do not stand: the bar is judged at the SNR of the audio as sent.
+      expect(s.stands!(heard)).toBe(false);
+    } finally {
+      s.answer(transcript(''));
+      await r.pipeline.idle();
+    }
   });
 });

@@ -108,10 +108,15 @@ afterEach(async () => {
 
 let clock = Date.now();
 let stream = 0;
-/** PTT + the spoken words (a stream of their own), heard by the scripted recogniser as `heard`. */
-async function say(words: string, heard: Heard): Promise<void> {
+/** PTT + the spoken words (a stream of their own), heard by the scripted recogniser as `heard`; `noise`: white noise added, peak. */
+async function say(words: string, heard: Heard, noise = 0): Promise<void> {
   speech.next = heard;
-  const samples = voiceFixture({ text: words }).samples;
+  const samples = Int16Array.from(voiceFixture({ text: words }).samples);
+  let seed = 5;
+  for (let i = 0; noise > 0 && i < samples.length; i++) {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    samples[i] = Math.max(-32768, Math.min(32767, (samples[i] as number) + Math.round((seed / 2 ** 31 - 0.5) * 2 * noise)));
+  }
   const t0 = (clock += 60_000);
   const streamId = ++stream;
   for (let at = 0, k = 0; at < samples.length; at += 320, k++) {
@@ -165,12 +170,18 @@ describe.skipIf(!tools)('hearing policy through the voice pipeline', () => {
     expect(said[0]).not.toMatch(/^Did you say/);
   });
 
-  it('bands by the SNR the recogniser judged the audio at when the transcript carries it, not a new estimate', async () => {
-    // Margin 7 is sure for this clean clip (previous test); said at the engine's 5 dB it is under the noisy sure bar (10).
-    await say('turn on the kitchen lights', { text: 'turn on the kitchen light', margin: 7, wordMargin: -10, snrDb: 5 });
+  it('bands by the SNR of the audio as the device sent it, never by the engine\'s estimate of what it decoded (denoised audio reads clean)', async () => {
+    // Margin 7 is sure in clean audio (noisy sure bar 10). The engine's estimate says 62 dB, as it would of RNNoise's
+    // output; the audio sent is in loud white noise: unsure, asked.
+    await say('turn on the kitchen lights', { text: 'turn on the kitchen light', margin: 7, wordMargin: -10, snrDb: 62 }, 4500);
     expect(said).toEqual(['Did you say turn on the Kitchen Light?']);
     expect(calls()).toEqual([]);
-    expect(runs.list()[0]!.events.find((e) => e.type === 'stt-end')?.data).toMatchObject({ hearing: 'unsure', snrDb: 5 });
+    const data = runs.list()[0]!.events.find((e) => e.type === 'stt-end')?.data as { hearing?: string; snrDb?: number };
+    expect(data).toMatchObject({ hearing: 'unsure' });
+    expect(data.snrDb).toBeLessThan(10);
+    // And the other way: a clean clip the engine's estimate calls 5 dB is banded clean, and acted on.
+    await say('turn on the kitchen lights', { text: 'turn on the kitchen light', margin: 7, wordMargin: -10, snrDb: 5 });
+    expect(calls()).toEqual(['light.turn_on light.kitchen']);
   });
 
   it('with whisper on, whisper\'s text keeps its behaviour; when whisper hears nothing the close guess is asked about', async () => {

@@ -749,8 +749,9 @@ export class GrammarEngine implements SttEngine, Component {
     const voted = nbest !== undefined && bestPath !== '' && this.options.actionOf
       ? actionConsensus(bestPath.replace(/\s+/g, ' '), nbest, this.options.actionOf, options.area, consensus) : undefined;
     const text = voted?.changed ? voted.text : bestPath;
+    const words = command.hyp?.trim() ? wordMarginsOf(command, loop).map((w) => ({ ...w, margin: Math.round(w.margin * 100) / 100 })) : [];
     const nbestFields = {
-      ...(Number.isFinite(snr) ? { snrDb: snr } : {}),
+      ...(Number.isFinite(snr) ? { snrDb: snr } : {}), ...(words.length > 0 ? { wordMargins: words } : {}),
       ...(nbest !== undefined ? { nbest } : {}), ...(voted ? { agreement: voted.agreement } : {}), ...(voted?.changed ? { bestPath } : {}),
     };
     const grammar = search === 'command' ? 'home' as const : 'area' as const;
@@ -1047,13 +1048,20 @@ function acousticOver(segments: readonly DecodeSegment[], a: number, b: number):
 export function acousticMargins(command: DecodeResult, loop: DecodeResult): { margin: number; wordMargin: number } {
   const total = (r: DecodeResult): number => r.segments.reduce((a, s) => a + s.ascr, 0);
   const margin = command.frames > 0 ? (total(command) - total(loop)) / command.frames : -Infinity;
-  let wordMargin = Infinity;
+  const words = wordMarginsOf(command, loop);
+  const wordMargin = words.reduce((m, w) => Math.min(m, w.margin), Infinity);
+  return { margin, wordMargin: Number.isFinite(wordMargin) ? wordMargin : -Infinity };
+}
+
+/** Each word of the command path (fillers left out): its acoustic margin over the phone loop per frame of its own frames. */
+export function wordMarginsOf(command: DecodeResult, loop: DecodeResult): Array<{ word: string; margin: number; frames: number }> {
+  const out: Array<{ word: string; margin: number; frames: number }> = [];
   for (const s of command.segments) {
     if (isFiller(s.word)) continue;
     const n = s.end - s.start + 1;
-    wordMargin = Math.min(wordMargin, (s.ascr - acousticOver(loop.segments, s.start, s.end)) / n);
+    out.push({ word: s.word.replace(/\(\d+\)$/, ''), margin: (s.ascr - acousticOver(loop.segments, s.start, s.end)) / n, frames: n });
   }
-  return { margin, wordMargin: Number.isFinite(wordMargin) ? wordMargin : -Infinity };
+  return out;
 }
 
 /** The acceptance threshold for an utterance of estimated SNR `snrDb`: linear between 10 dB (noisy) and 40 dB (clean). */

@@ -1,6 +1,6 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DenoiseWorker, denoiseUtterance } from '../../../src/audio/dsp/denoise.js';
+import { CommandDenoiser, DenoiseWorker, denoiseUtterance, loadCommandDenoiser } from '../../../src/audio/dsp/denoise.js';
 import { getAudioFixture } from '../../../../tests/fixtures/audio/index.js';
 
 let worker: DenoiseWorker | undefined;
@@ -72,5 +72,63 @@ describe('denoising passive utterances', () => {
     await worker.close();
     await pending;
     await expect(worker.denoise(noisySpeech(1))).rejects.toMatchObject({ code: 'JARVIS_AUDIO_DENOISE_FAILED' });
+  });
+});
+
+describe('denoising a command as it arrives (what the grammar hears with an adapted model)', () => {
+  /** Joins what a denoiser handed out for `pcm` cut at `cuts`. */
+  function piecewise(denoiser: CommandDenoiser, pcm: Float32Array, cuts: readonly number[]): Float32Array {
+    const parts: Float32Array[] = [];
+    let from = 0;
+    for (const to of [...cuts, pcm.length]) {
+      parts.push(denoiser.push(pcm.subarray(from, to)));
+      from = to;
+    }
+    parts.push(denoiser.end());
+    const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const p of parts) {
+      out.set(p, at);
+      at += p.length;
+    }
+    return out;
+  }
+
+  it('gives sample for sample what denoiseUtterance gives for the whole command, however the audio is cut', async () => {
+    const pcm = noisySpeech(2).subarray(0, 2 * 16000 - 37);
+    const whole = await denoiseUtterance(pcm);
+    const make = await loadCommandDenoiser();
+    for (const cuts of [[], [1, 2, 3], [159, 160, 161, 4000], [333, 1000, 1001, 20_000, 31_900]]) {
+      const got = piecewise(make(), pcm, cuts);
+      expect(got.length).toBe(pcm.length);
+      expect(Array.from(got)).toEqual(Array.from(whole));
+    }
+    // It denoises: not the input back.
+    expect(energy(whole)).toBeLessThan(energy(pcm) * 0.9);
+  });
+
+  it('hands out only final samples while the command goes on: the output trails the input by the chain\'s delay', async () => {
+    const d = await CommandDenoiser.create();
+    const pcm = noisySpeech(1);
+    const first = d.push(pcm.subarray(0, 8000));
+    expect(d.lagSamples).toBeGreaterThan(0);
+    expect(first.length).toBe(8000 - d.lagSamples);
+    const second = d.push(pcm.subarray(8000));
+    const rest = d.end();
+    expect(first.length + second.length + rest.length).toBe(pcm.length);
+    // An empty command is an empty answer.
+    const empty = await CommandDenoiser.create();
+    expect(empty.end().length).toBe(0);
+  });
+
+  it('bad input and use after the end are coded errors; close() twice is safe', async () => {
+    const d = await CommandDenoiser.create();
+    expect(() => d.push(new Int16Array(160) as unknown as Float32Array)).toThrow(expect.objectContaining({ code: 'JARVIS_AUDIO_BAD_FRAME' }));
+    d.push(new Float32Array(500));
+    d.end();
+    expect(() => d.push(new Float32Array(160))).toThrow(expect.objectContaining({ code: 'JARVIS_AUDIO_NOT_READY' }));
+    expect(() => d.end()).toThrow(expect.objectContaining({ code: 'JARVIS_AUDIO_NOT_READY' }));
+    d.close();
+    d.close();
   });
 });

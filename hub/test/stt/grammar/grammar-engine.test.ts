@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it, beforeAll, afterAll } from 'vitest';
-import { DEFAULT_SPHINX_MODEL, GrammarEngine, acousticMargins, marginThreshold, templateHomophones } from '../../../src/stt/grammar/grammar-engine.js';
+import { DEFAULT_SPHINX_MODEL, GrammarEngine, acousticMargins, wordMarginsOf, marginThreshold, templateHomophones } from '../../../src/stt/grammar/grammar-engine.js';
 import { commandTemplates, expansionRules } from '../../../src/language/templates.js';
 import { namesFromRegistry, type GrammarNames } from '../../../src/stt/grammar/slots.js';
 import { loadRegistrySnapshot } from '../../../src/home-assistant/registry-snapshot.js';
@@ -48,6 +48,15 @@ describe('acousticMargins', () => {
     // "open" spans half of gbg_ow (−200 of −400); "door" all of gbg_p (−600): door is the worse word.
     expect(m.wordMargin).toBeCloseTo((-1000 + 600) / 20);
   });
+  it('gives each word its own margin (fillers out, alternate pronunciations named by their word): the worst is wordMargin', () => {
+    const command = { hyp: 'open door', score: -1e6, frames: 40, segments: [seg('<sil>', 0, 9, -100), seg('open', 10, 19, -300), seg('door(2)', 20, 39, -1000)] };
+    const loop = { hyp: 'gbg_ow gbg_p', score: 5, frames: 40, segments: [seg('gbg_ow', 0, 19, -400), seg('gbg_p', 20, 39, -600)] };
+    const words = wordMarginsOf(command, loop);
+    expect(words.map((w) => [w.word, w.frames])).toEqual([['open', 10], ['door', 20]]);
+    expect(words[0]!.margin).toBeCloseTo((-300 + 200) / 10);
+    expect(words[1]!.margin).toBeCloseTo((-1000 + 600) / 20);
+    expect(Math.min(...words.map((w) => w.margin))).toBeCloseTo(acousticMargins(command, loop).wordMargin);
+  });
   it('gives −Infinity for a path of fillers only or no frames', () => {
     const only = { hyp: '', score: 0, frames: 0, segments: [seg('<sil>', 0, 9, -5)] };
     expect(acousticMargins(only, only)).toEqual({ margin: -Infinity, wordMargin: -Infinity });
@@ -93,6 +102,9 @@ describe.skipIf(!haveModel)('GrammarEngine (PocketSphinx in-process)', () => {
         const t = await engine.transcribe(loadPcm(speak(phrase)));
         if (t.text !== '') {
           expect(core(t.text)).toBe(core(phrase));
+          // Every word of the text has its own margin, the worst of them the transcript's wordMargin.
+          expect(t.wordMargins?.map((w) => w.word).join(' ')).toBe(t.text.split(/\s+/).join(' '));
+          expect(Math.min(...t.wordMargins!.map((w) => w.margin))).toBeCloseTo(t.wordMargin!, 1);
           exact++;
         }
       }
