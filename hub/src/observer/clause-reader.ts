@@ -684,10 +684,15 @@ function acceptance(current: Utterance, previous: readonly Utterance[], options:
     const dueReply = /\?\s*$/.test(reply) ? null : findDueDate(reply, current.saidAt, options.timeZone);
     // "The results will be in the day after tomorrow. Call us after noon that day.": the day said before.
     const thatDay = /\b(?:that day|on that day)\b/i.test(request.action) ? findDueDate(normaliseSpeech(p.text), p.saidAt, options.timeZone) : null;
-    const dueRequest = thatDay ?? findDueDate(request.action, p.saidAt, options.timeZone) ?? findDueDate(request.whole, p.saidAt, options.timeZone);
+    // "We'll need the referral before then": the day agreed just before in this conversation.
+    const then = !thatDay && /\b(?:before|by|until|till) then\b/i.test(request.whole) ? dayAgreedBefore(previous.slice(0, i), options) : null;
+    const dueRequest = thatDay ?? then ?? findDueDate(request.action, p.saidAt, options.timeZone) ?? findDueDate(request.whole, p.saidAt, options.timeZone);
     const dueCounter = counter ? findDueDate(counter.text, counter.saidAt, options.timeZone) : null;
-    // The date asked for stands, unless the wearer bargained ("Tomorrow's bad. Friday?" … "Okay, Friday then").
-    const due = offered ?? (counter ? (dueReply ?? dueCounter ?? dueRequest) : (dueRequest ?? dueReply));
+    // The date asked for stands, unless the wearer bargained ("Tomorrow's bad. Friday?" … "Okay, Friday then") or
+    // names the day they will do it ("Sure, I'll have a draft by Wednesday afternoon"; a bare time is not a day).
+    // Only a deadline ("by …"): "I'll throw them in the trunk tonight" dates a step toward it, not the thing asked.
+    const ownDay = dueReply && NAMES_A_DAY.test(dueReply.text) && new RegExp(String.raw`\b(?:by|before|until|till|no later than)\s+(?:the\s+)?${dueReply.text.replace(/^(?:by|before|until|till)\s+/i, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'i').test(reply) ? dueReply : null;
+    const due = offered ?? (counter ? (dueReply ?? dueCounter ?? dueRequest) : (ownDay ?? dueRequest ?? dueReply));
     const said = normaliseSpeech(p.text);
     const context = [...previous.slice(0, i).map((u) => u.text), said.slice(0, Math.max(0, said.indexOf(request.sentence)))];
     // "bring your insurance card and arrive fifteen minutes early": how to turn up is not a to-do of its own.
@@ -696,6 +701,22 @@ function acceptance(current: Utterance, previous: readonly Utterance[], options:
     const text = texts.length > 0 ? resolvePronouns(texts.join(' and '), context) : '';
     if (text === '' || NOT_A_TASK.has(text.split(' ')[0]!.toLowerCase())) continue;
     return { text, due: due?.due ?? null, evidence: `${p.speaker ?? ''}: ${request.sentence} / ${current.text}`.trim() };
+  }
+  return null;
+}
+
+/** The wearer saying today is the day something is for: "first day back", "last day before break". */
+const TODAY_IS_THE_DAY = /\b(?:first day back|(?:last|final) day (?:before|of|at|in|to|for)|today is the (?:last|first|final) day)\b/i;
+
+/** Words that name a day, not only a time of it ("by Wednesday afternoon", "tomorrow", "the 3rd", "this week"). */
+const NAMES_A_DAY = /\b(?:today|tonight|tomorrow|tmrw|(?:mon|tues?|wednes|weds|thurs?|fri|satur|sun)(?:day)?|week|weekend|month|year|morning|afternoon|evening|eod|end of|\d{1,2}(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|twentieth|thirtieth|(?:eleven|twelf|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)th|january|february|march|april|may|june|july|august|september|october|november|december|\d{1,2}\/\d{1,2})\b/i;
+
+/** The latest day said in the last few utterances ("wednesday the twenty ninth, yeah that's fine"), for "before then". */
+function dayAgreedBefore(previous: readonly Utterance[], options: ExtractOptions): DueMatch | null {
+  for (const u of previous.slice(-4).reverse()) {
+    if (u.speaker && MEDIA_SPEAKERS.test(u.speaker.trim())) continue;
+    const due = findDueDate(normaliseSpeech(u.text), u.saidAt, options.timeZone);
+    if (due && NAMES_A_DAY.test(due.text)) return { due: due.due, text: '' };
   }
   return null;
 }
@@ -950,8 +971,10 @@ export function readUtterance(current: Utterance, previous: readonly Utterance[]
         // "We need the doctor's note by the end of the month" — "ok, I'll get a note from Dr. Kim": the deadline just stated.
         const deadline = /\b(?:by|before|until|no later than|due|deadline)\b/i.test(q) && /\b(?:need|needs|have to|has to|must|due|deadline|bring|send|drop)\b/i.test(q);
         if (q !== '' && (/\?\s*$/.test(q) || QUESTION_START.test(stripLeadIn(q)) || spokenQuestion || deadline)) c.due = notPast(findDueDate(q, asked!.saidAt, options.timeZone), current.saidAt, options.timeZone);
+        // "We'll need the referral from your primary before then": the day agreed just before.
+        if (!c.due && deadline && /\b(?:before|by|until|till) then\b/i.test(q)) c.due = notPast(dayAgreedBefore(previous.slice(0, -1), options), current.saidAt, options.timeZone);
       }
-      if (!c.due && (c.pronounObject || /\b(?:for|by|before|until) (?:that|it|then)\b|\bthen\s*[.!]?$/i.test(body))) {
+      if (!c.due && (c.pronounObject || /\b(?:for|by|before|until) (?:that|it|then)\b|\bthen\s*[.!]?$|\S\s+then(?:\s+(?:too|as well|also))?\s*(?:[,.!]|$)/i.test(body))) {
         // "Can you drop Leo at soccer Saturday? I'll pick him up": the pronoun's sentence carries the date.
         const own = text.slice(0, Math.max(0, text.indexOf(sentence))).trim();
         const said = own || (previous.at(-1)?.text ?? '');
@@ -964,6 +987,9 @@ export function readUtterance(current: Utterance, previous: readonly Utterance[]
         const today = localIsoDate(current.saidAt, options.timeZone);
         if (due && !(due.due.date === today && terms(lastSentence).some((t) => has(t, 'PastTense')))) c.due = due;
       }
+      // "First day back, I need to clear my inbox", "Last day before break. I need to water the plants": the wearer
+      // says today is the day, with no date anywhere in what they said.
+      if (!c.due && TODAY_IS_THE_DAY.test(text) && !findDueDate(text, current.saidAt, options.timeZone)) c.due = { due: { date: localIsoDate(current.saidAt, options.timeZone), at: null }, text: '' };
       if (c.anaphoric) {
         if (accepted) continue;
         // "I'll do it this weekend": the thing asked or said before.

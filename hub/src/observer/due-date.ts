@@ -70,8 +70,51 @@ function dayNamed(word: string, now: LocalFields): DueDate {
   return dateOf(addDays(now, next ? ahead || 7 : ahead));
 }
 
+/** An hour said as a word or digits ("six", "6"). */
+function hourWord(word: string): number {
+  const w = word.toLowerCase();
+  return /^\d+$/.test(w) ? Number(w) : NUMBER_WORDS[w]!;
+}
+
+/** The next time the clock shows `hour`:`minute` (a bare hour before noon may be the evening), as "at six" is read. */
+function nextTimeOfDay(hour: number, minute: number, now: LocalFields, timeZone: string): DueDate {
+  for (const h of hour < 12 ? [hour, hour + 12] : [hour]) {
+    if (h > now.hour || (h === now.hour && minute > now.minute)) return { date: isoDate(now.year, now.month, now.day), at: zonedInstant({ year: now.year, month: now.month, day: now.day, hour: h, minute }, timeZone) };
+  }
+  const t = addDays(now, 1);
+  return { date: isoDate(t.year, t.month, t.day), at: zonedInstant({ year: t.year, month: t.month, day: t.day, hour, minute }, timeZone) };
+}
+
+/** The `n`th `weekday` (0 Sunday) of a month, or the last one when `n` is -1. */
+function nthWeekday(year: number, month: number, weekdayIndex: number, n: number): number {
+  if (n < 0) {
+    const last = lastDayOfMonth(year, month);
+    const lastWeekday = new Date(Date.UTC(year, month - 1, last)).getUTCDay();
+    return last - ((lastWeekday - weekdayIndex + 7) % 7);
+  }
+  const first = new Date(Date.UTC(year, month - 1, 1)).getUTCDay();
+  return 1 + ((weekdayIndex - first + 7) % 7) + 7 * (n - 1);
+}
+
+/** Easter Sunday of `year` (Gregorian computus), as [month, day]. */
+function easter(year: number): [number, number] {
+  const a = year % 19;
+  const b = Math.floor(year / 100);
+  const c = year % 100;
+  const h = (19 * a + b - Math.floor(b / 4) - Math.floor((b - Math.floor((8 * b + 13) / 25)) / 3) + 15) % 30;
+  const l = (32 + 2 * (b % 4) + 2 * Math.floor(c / 4) - h - (c % 4)) % 7;
+  const m = Math.floor((a + 11 * h + 22 * l) / 451);
+  const month = Math.floor((h + l - 7 * m + 114) / 31);
+  return [month, ((h + l - 7 * m + 114) % 31) + 1];
+}
+
 /** Phrases people use for deadlines that chrono-node does not read, or reads in a way people do not mean. */
-const CUSTOM: { re: RegExp; resolve: (m: RegExpExecArray, now: LocalFields, timeZone: string) => DueDate }[] = [
+const CUSTOM: {
+  re: RegExp;
+  resolve: (m: RegExpExecArray, now: LocalFields, timeZone: string) => DueDate;
+  /** A reading that yields to any other date in the text ("for Memorial Day I'll get the burgers Saturday"). */
+  weak?: (m: RegExpExecArray) => boolean;
+}[] = [
   // "first thing Monday", "first thing tomorrow", "first thing in the morning" (the next morning: today when said
   // before nine). "First thing" alone only says when in a day already named ("Tuesday works, I'll drop it off first thing").
   {
@@ -86,15 +129,23 @@ const CUSTOM: { re: RegExp; resolve: (m: RegExpExecArray, now: LocalFields, time
   // "half six" (British: half past six), "by half five": the next such time of day, as "at six" is read.
   {
     re: /\b(?:(?:at|by|around|about|for|till|until) )?half (one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|1[0-2]|[1-9])\b(?!\s+(?:an?|the|of|hours?|dozen|days?|weeks?|percent)\b)/i,
+    resolve: (m, now, timeZone) => nextTimeOfDay(hourWord(m[1]!), 30, now, timeZone),
+  },
+  // "half past six", "quarter to five", "a quarter past ten": chrono reads none of them.
+  {
+    re: /\b(?:(?:at|by|around|about|till|until|before) )?(half|(?:a )?quarter) (past|after|to|of|till) (one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|noon|midnight|1[0-2]|[1-9])\b/i,
     resolve: (m, now, timeZone) => {
-      const word = m[1]!.toLowerCase();
-      const hour = /^\d+$/.test(word) ? Number(word) : NUMBER_WORDS[word]!;
-      for (const h of hour < 12 ? [hour, hour + 12] : [hour]) {
-        if (h > now.hour || (h === now.hour && 30 > now.minute)) return { date: isoDate(now.year, now.month, now.day), at: zonedInstant({ year: now.year, month: now.month, day: now.day, hour: h, minute: 30 }, timeZone) };
-      }
-      const t = addDays(now, 1);
-      return { date: isoDate(t.year, t.month, t.day), at: zonedInstant({ year: t.year, month: t.month, day: t.day, hour, minute: 30 }, timeZone) };
+      const word = m[3]!.toLowerCase();
+      const hour = word === 'noon' || word === 'midnight' ? 12 : hourWord(word);
+      const minutes = /half/i.test(m[1]!) ? 30 : 15;
+      const before = /^(?:to|of|till)$/i.test(m[2]!);
+      return before ? nextTimeOfDay(hour === 1 ? 12 : hour - 1, 60 - minutes, now, timeZone) : nextTimeOfDay(hour, minutes, now, timeZone);
     },
+  },
+  // "on my lunch break", "during my lunch break tomorrow": that day (today when no day is said).
+  {
+    re: new RegExp(`\\b(?:on|during|at|over) (?:my|the|our) lunch(?: break| hour)?\\b(?:[,\\s]+(?:on\\s+)?(next\\s+)?(tomorrow|${WEEKDAYS.join('|')})\\b)?`, 'i'),
+    resolve: (m, now) => (m[2] ? dayNamed(`${m[1] ?? ''}${m[2]}`, now) : dateOf(now)),
   },
   // "when I get home", "on the way home", "at pickup": later today.
   {
@@ -110,6 +161,26 @@ const CUSTOM: { re: RegExp; resolve: (m: RegExpExecArray, now: LocalFields, time
   },
   { re: /\b(?:by |before )?(?:the )?(?:end of (?:the )?(?:day|business)|close of business)\b|\beod\b|\bcob\b|\b(?:after|at|by|before|over|during) (?:lunch(?:time)?|dinner|work)\b|\bafter (?:the |my |our )?(?:standup|stand-up|school|class|practice|the meeting|my meeting|this meeting|the call|this call|my call|church|the gym|gym|pickup|drop-off|dropoff)\b|\blater today\b|\bthis (?:morning|afternoon|evening)\b|\bbefore (?:I|we) (?:log off|sign off|leave|head out|head home|go home|clock out|go to bed|leave work)\b(?![,\s]+(?:on\s+|this\s+|next\s+)?(?:tomorrow|tonight|monday|tuesday|wednesday|thursday|friday|saturday|sunday|next|this)\b)|\bbefore bed(?:time)?\b/i, resolve: (_m, now) => dateOf(now) },
   { re: /\b(?:the )?day after tomorrow\b/i, resolve: (_m, now) => dateOf(addDays(now, 2)) },
+  // Texting and typing: "tonite", "2morrow", "on tues", "weds".
+  { re: /\btonite\b/i, resolve: (_m, now) => dateOf(now) },
+  { re: /\b(?:2morrow|2moro|2mrw|tomoz|tomorow|tommorow|tommorrow)\b/i, resolve: (_m, now) => dateOf(addDays(now, 1)) },
+  {
+    re: /\b(?:(?:on|by|this|until|till|before) )(next )?(tues|weds|thur|thurs)\b/i,
+    resolve: (m, now) => dayNamed(`${m[1] ?? ''}${WEEKDAYS.find((w) => w.startsWith(m[2]!.toLowerCase().slice(0, 3)))!}`, now),
+  },
+  // "this coming Monday": the next one, never today.
+  {
+    re: new RegExp(`\\b(?:this )?coming (${WEEKDAYS.join('|')})\\b`, 'i'),
+    resolve: (m, now) => dayNamed(`next ${m[1]!}`, now),
+  },
+  // "next week Wednesday", "next week on Thursday": that day of next week (chrono reads only "next week").
+  {
+    re: new RegExp(`\\bnext week(?:,)? (?:on )?(${WEEKDAYS.join('|')})\\b`, 'i'),
+    resolve: (m, now) => {
+      const monday = addDays(now, ((8 - weekday(now)) % 7) || 7);
+      return dateOf(addDays(monday, (WEEKDAYS.indexOf(m[1]!.toLowerCase()) + 6) % 7));
+    },
+  },
   // "a week from Friday", "two weeks from today": the day named, then whole weeks on.
   {
     re: new RegExp(`\\b(a|one|two|three|\\d) weeks? from (today|now|tomorrow|${WEEKDAYS.join('|')})\\b`, 'i'),
@@ -138,7 +209,7 @@ const CUSTOM: { re: RegExp; resolve: (m: RegExpExecArray, now: LocalFields, time
   // Holidays people name as deadlines (US): the next one on or after today.
   {
     // Only after a preposition: "a halloween costume", "the kids' valentines" are things, not days.
-    re: /(?<=\b(?:on|by|before|for|until|till|over|around|this|next|at)\s+)(christmas eve|christmas(?: day)?|xmas|new year'?s eve|new year'?s day|thanksgiving|halloween|valentine'?s(?: day)?|(?:the )?fourth of july|july (?:4th|fourth)|independence day)\b/i,
+    re: /(?<=\b(?:on|by|before|for|until|till|over|around|this|next|at)\s+)(christmas eve|christmas(?: day)?|xmas|new year'?s eve|new year'?s day|thanksgiving|halloween|valentine'?s(?: day)?|(?:the )?fourth of july|july (?:4th|fourth)|independence day|mother'?s day|father'?s day|memorial day|labor day|easter(?: sunday)?|mlk day|martin luther king day|presidents'? day)\b/i,
     resolve: (m, now) => {
       const name = m[1]!.toLowerCase().replace(/'/g, '');
       const on = (year: number): [number, number] => {
@@ -152,6 +223,13 @@ const CUSTOM: { re: RegExp; resolve: (m: RegExpExecArray, now: LocalFields, time
         }
         if (name === 'halloween') return [10, 31];
         if (name.startsWith('valentine')) return [2, 14];
+        if (name.startsWith('mother')) return [5, nthWeekday(year, 5, 0, 2)];
+        if (name.startsWith('father')) return [6, nthWeekday(year, 6, 0, 3)];
+        if (name === 'memorial day') return [5, nthWeekday(year, 5, 1, -1)];
+        if (name === 'labor day') return [9, nthWeekday(year, 9, 1, 1)];
+        if (name.startsWith('easter')) return easter(year);
+        if (name.startsWith('mlk') || name.startsWith('martin')) return [1, nthWeekday(year, 1, 1, 3)];
+        if (name.startsWith('president')) return [2, nthWeekday(year, 2, 1, 3)];
         return [7, 4];
       };
       let [month, day] = on(now.year);
@@ -163,6 +241,8 @@ const CUSTOM: { re: RegExp; resolve: (m: RegExpExecArray, now: LocalFields, time
       const before = /\bbefore\s+$/i.test(m.input.slice(0, m.index));
       return before && name === 'christmas' ? { date: isoDate(year, 12, 24), at: null } : { date: isoDate(year, month, day), at: null };
     },
+    // "for Memorial Day" says what it is for; a day said as well is when.
+    weak: (m) => /\bfor\s+$/i.test(m.input.slice(0, m.index)),
   },
   { re: /\bin a fortnight\b|\bfortnight from (?:now|today)\b/i, resolve: (_m, now) => dateOf(addDays(now, 14)) },
   // "before the weekend": the Friday before it.
@@ -180,23 +260,24 @@ const CUSTOM: { re: RegExp; resolve: (m: RegExpExecArray, now: LocalFields, time
     },
   },
   {
-    re: /\b(?:by |before )?(?:the )?end of (?:the |this )?(week|month|year)\b|\b(?:by |before )?e(o)w\b/i,
+    re: /\b(?:by |before )?(?:the )?end of (?:the |this )?(week|month|year)\b|\b(?:by |before )?e(o)w\b|\b(?:by |before )?(?:the )?(month)[- ]end\b/i,
     resolve: (m, now) => {
-      const unit = m[2] ? 'week' : m[1]!.toLowerCase();
+      const unit = m[2] ? 'week' : (m[1] ?? m[3]!).toLowerCase();
       if (unit === 'year') return { date: isoDate(now.year, 12, 31), at: null };
       if (unit === 'month') return { date: isoDate(now.year, now.month, lastDayOfMonth(now.year, now.month)), at: null };
       return dateOf(addDays(now, (5 - weekday(now) + 7) % 7));
     },
   },
   {
-    re: new RegExp(`\\b(?:by |before )?(?:the )?end of (${MONTHS.join('|')})\\b`, 'i'),
+    // "end of April", "end of Feb".
+    re: new RegExp(`\\b(?:by |before )?(?:the )?end of (${MONTHS.join('|')}|jan|feb|apr|jun|jul|aug|sept?|oct|nov|dec)\\b`, 'i'),
     resolve: (m, now) => {
-      const month = MONTHS.indexOf(m[1]!.toLowerCase()) + 1;
+      const month = MONTHS.findIndex((name) => name.startsWith(m[1]!.toLowerCase())) + 1;
       const year = month < now.month ? now.year + 1 : now.year;
       return { date: isoDate(year, month, lastDayOfMonth(year, month)), at: null };
     },
   },
-  { re: /\b(?:before|by) (?:the )?new year(?:'s)?(?: day| eve)?\b/i, resolve: (_m, now) => ({ date: isoDate(now.year, 12, 31), at: null }) },
+  { re: /\b(?:before|by) (?:the )?new year(?!(?:'s)? day)(?:'s)?(?: eve)?\b/i, resolve: (_m, now) => ({ date: isoDate(now.year, 12, 31), at: null }) },
   {
     re: /\b(this|next) weekend\b/i,
     resolve: (m, now) => {
@@ -241,9 +322,11 @@ const CUSTOM: { re: RegExp; resolve: (m: RegExpExecArray, now: LocalFields, time
 export function findDueDate(text: string, saidAt: number, timeZone: string): DueMatch | null {
   const now = localFields(saidAt, timeZone);
   let best: { index: number; match: DueMatch } | null = null;
-  for (const { re, resolve } of CUSTOM) {
+  let weakest: DueMatch | null = null;
+  for (const { re, resolve, weak } of CUSTOM) {
     const m = re.exec(text);
-    if (m && (!best || m.index < best.index)) best = { index: m.index, match: { due: resolve(m, now, timeZone), text: m[0] } };
+    if (m && weak?.(m)) weakest ??= { due: resolve(m, now, timeZone), text: m[0] };
+    else if (m && (!best || m.index < best.index)) best = { index: m.index, match: { due: resolve(m, now, timeZone), text: m[0] } };
   }
   const digits = text
     .replace(NUMBER_WORD_RE, (_all, prep: string, word: string) => `${prep} ${NUMBER_WORDS[word.toLowerCase()]}`)
@@ -255,7 +338,7 @@ export function findDueDate(text: string, saidAt: number, timeZone: string): Due
     const said = text.includes(r.text) ? r.text : originalSpan(text, r.text);
     best = { index: r.index, match: { due: fromChrono(r, saidAt, now, timeZone), text: said } };
   }
-  return best?.match ?? null;
+  return best?.match ?? weakest;
 }
 
 /**
@@ -270,11 +353,22 @@ function plausible(r: chrono.ParsedResult, text: string): boolean {
   // "the w2s", "Q4", "a1": a code with digits in it, not a count of weeks or seconds.
   if (/[a-z]\d|\d(?!(?:st|nd|rd|th|am|pm|a\.m|p\.m|h|hr|hrs|s)\b)[a-z]/i.test(said)) return false;
   if (/^(?:a |one |the )?(?:second|sec|minute|min|moment)s?$/.test(said)) return false;
+  // "last day before break", "the last day of the month": which day, not yesterday.
+  if (/^(?:the )?(?:last|final|first|same|other) day$/.test(said)) return false;
   // "arrive fifteen minutes early", "it takes two hours": a length of time, not when.
   if (/^(?:[\w-]+ )?(?:minutes?|mins?|hours?|hrs?)(?: early| late| long)?$/.test(said) && !/\b(?:in|within|after)\s*$/i.test(before)) return false;
+  // "in April", "until april", "next year": a month or a year, not a day (a first of the month nobody said).
+  // "before April", "by June" stay: a deadline (read as the day before the month starts, see fromChrono).
+  if (monthOnly(r) && !/\b(?:before|by|until|till)\s+(?:the\s+)?(?:start of\s+|beginning of\s+)?$/i.test(before)) return false;
+  if (!monthOnly(r) && !r.start.isCertain('day') && !r.start.isCertain('weekday') && !r.start.isCertain('hour') && r.start.isCertain('year')) return false;
   if (/^(?:march|may)$/.test(said) && !/\b(?:in|by|before|until|till|of|end of|early|late|this|next)\s*$/i.test(before)) return false;
   if (/^(?:sat|sun|wed|mon)$/.test(said) && !/\b(?:on|by|this|next|until|till|before|for)\s*$/i.test(before)) return false;
   return true;
+}
+
+/** A reading that names a month and no day ("April", "next month"). */
+function monthOnly(r: chrono.ParsedResult): boolean {
+  return r.start.isCertain('month') && !r.start.isCertain('day') && !r.start.isCertain('weekday') && !r.start.isCertain('hour');
 }
 
 /** The words of `text` that chrono read as `rewritten` (where number words were turned into digits). */
@@ -301,7 +395,19 @@ function fromChrono(r: chrono.ParsedResult, saidAt: number, now: LocalFields, ti
     const t = addDays(now, 1);
     return { date: isoDate(t.year, t.month, t.day), at: zonedInstant({ year: t.year, month: t.month, day: t.day, hour, minute }, timeZone) };
   }
-  const instant = s.date().getTime();
-  const date = localIsoDate(instant, timeZone);
-  return { date, at: s.isCertain('hour') ? instant : null };
+  // chrono works in the offset in force when the words were said; across a daylight-saving change its instant is
+  // an hour off ("Sunday at 11:30 pm" said the Saturday before the clocks go forward would land on Monday). Its
+  // wall-clock fields are what was said: read the date from them and place the time in the zone.
+  const year = s.get('year');
+  const month = s.get('month');
+  const day = s.get('day');
+  // "before April": the last day before the month starts (plausible keeps a month alone only as a deadline).
+  if (monthOnly(r) && year !== null && month !== null) {
+    return month === 1 ? { date: isoDate(year - 1, 12, 31), at: null } : { date: isoDate(year, month - 1, lastDayOfMonth(year, month - 1)), at: null };
+  }
+  if (year === null || month === null || day === null) {
+    const instant = s.date().getTime();
+    return { date: localIsoDate(instant, timeZone), at: s.isCertain('hour') ? instant : null };
+  }
+  return { date: isoDate(year, month, day), at: s.isCertain('hour') ? zonedInstant({ year, month, day, hour, minute }, timeZone) : null };
 }

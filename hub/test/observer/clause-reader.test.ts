@@ -368,6 +368,22 @@ describe('the clause reader: frames that generalise', () => {
     expect(await kept('CLINIC: We have Thursday the 19th at 10:30.', 'USER: Sorry, I cannot do Thursdays.')).toEqual([]);
   });
 
+  it('dates an accepted request by the wearer\'s own deadline, "before then" by the day agreed, and "then too" by the day said before', async () => {
+    // The request's day stands unless the wearer names a deadline of their own ("by …"); a step toward it does not move it.
+    expect(await kept('BOSS: Could you write up the vendor comparison for Friday\'s meeting?', 'USER: Sure, I will have it by Thursday morning.')).toEqual([{ text: 'write up the vendor comparison', due: '2026-03-12' }]);
+    expect(await kept('AUNT: Can you bring the big cooler Saturday?', 'USER: Of course, I will load it in the car tonight.')).toEqual([{ text: 'bring the big cooler', due: '2026-03-14' }]);
+    expect(await kept('DENTIST: We can see you Tuesday the 17th at nine.', 'USER: Perfect, put me down for that.', 'DENTIST: Good, and we need your new insurance details before then.', 'USER: Okay, I will email the insurance details.')).toEqual([
+      { text: 'appointment at 9', due: '2026-03-17' }, { text: 'email the insurance details', due: '2026-03-17' },
+    ]);
+    expect(await kept('USER: The recycling pickup is Friday. I will clean the bins then too, it is the habit.')).toEqual([{ text: 'clean the bins', due: '2026-03-13' }]);
+  });
+
+  it('reads "first day back" and "last day before …" as today when nothing else dates the to-do', async () => {
+    expect(await kept('USER: First day back, so I need to sort the mail pile.')).toEqual([{ text: 'sort the mail pile', due: '2026-03-11' }]);
+    expect(await kept('USER: Last day before the move. I have to return the router to the cable company.')).toEqual([{ text: 'return the router to the cable company', due: '2026-03-11' }]);
+    expect(await kept('USER: Last day before the move. I have to return the router on Friday.')).toEqual([{ text: 'return the router', due: '2026-03-13' }]);
+  });
+
   it('copes with empty, punctuation-only and very long input', () => {
     for (const text of ['', ' ', ',,,', '?', '...', 'I need to', 'remind me to', 'I will', 'your is due', 'x '.repeat(3000)]) {
       expect(() => read(`USER: ${text}`), JSON.stringify(text.slice(0, 20))).not.toThrow();

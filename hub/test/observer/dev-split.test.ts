@@ -54,4 +54,18 @@ describe('the locked test third of the development sets', () => {
     expect(test.map((c) => c.id).sort()).toEqual(written);
     expect(tuning.length).toBe(errands.length - written.length);
   });
+  it('splits the second blind writer\'s calls set (dev-calls.jsonl, writer "g") by the same rule, as written, without moving the other thirds', () => {
+    const calls = loadEvalCases(`${dir}dev-calls.jsonl`);
+    const others = [...dev, ...loadEvalCases(`${dir}dev-varied.jsonl`), ...loadEvalCases(`${dir}dev-errands.jsonl`)];
+    expect(calls.every((c) => /^g\d{3}$/.test(c.id))).toBe(true);
+    expect(new Set(calls.map((c) => c.id)).size).toBe(calls.length);
+    const written = (JSON.parse(readFileSync(`${dir}test-split-calls.json`, 'utf8')) as { test: string[] }).test;
+    expect(written).toEqual([...lockedTestIds(calls.map((c) => c.id))].sort());
+    expect(written.length).toBe(Math.round(calls.length / 3));
+    const together = lockedTestIds([...others, ...calls].map((c) => c.id));
+    expect([...together].filter((id) => !id.startsWith('g')).sort()).toEqual([...lockedTestIds(others.map((c) => c.id))].sort());
+    const { tuning, test } = splitDevCases(calls);
+    expect(test.map((c) => c.id).sort()).toEqual(written);
+    expect(tuning.length).toBe(calls.length - written.length);
+  });
 });

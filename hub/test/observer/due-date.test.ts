@@ -137,4 +137,54 @@ describe('findDueDate', () => {
       expect(() => parseInstant(bad, 'now')).toThrow(expect.objectContaining({ code: 'JARVIS_OBSERVER_BAD_TIME' }));
     }
   });
+  describe('reference times at the edges (sentences written for these tests)', () => {
+    const ny = 'America/New_York';
+    const on = (phrase: string, at: string): string | null => findDueDate(`I need to phone the landlord ${phrase}`, Date.parse(at), ny)?.due.date ?? null;
+
+    it('keeps a late time on the day said across a daylight-saving change, and places the instant in the new offset', () => {
+      // Saturday evening before the clocks go forward (Sunday 2026-03-08): Sunday 11:30 pm is still Sunday.
+      expect(on('tomorrow at 11:30 pm', '2026-03-07T21:00:00-05:00')).toBe('2026-03-08');
+      expect(on('Sunday at 11 pm', '2026-03-07T21:00:00-05:00')).toBe('2026-03-08');
+      expect(findDueDate('Sunday at 11 pm', Date.parse('2026-03-07T21:00:00-05:00'), ny)?.due.at).toBe(Date.parse('2026-03-08T23:00:00-04:00'));
+      // The evening before the clocks go back (Sunday 2026-11-01).
+      expect(findDueDate('tomorrow at 11:30 pm', Date.parse('2026-10-31T21:00:00-04:00'), ny)?.due).toEqual({ date: '2026-11-01', at: Date.parse('2026-11-01T23:30:00-05:00') });
+    });
+
+    it('reads holidays that move with the calendar, and New Year\'s Day said on New Year\'s Eve', () => {
+      expect(on("before Mother's Day", '2026-03-02T09:00:00-05:00')).toBe('2026-05-10');
+      expect(on("by Father's Day", '2027-06-01T09:00:00-04:00')).toBe('2027-06-20');
+      expect(on('before Memorial Day', '2026-03-02T09:00:00-05:00')).toBe('2026-05-25');
+      expect(on('by Labor Day', '2026-09-08T09:00:00-04:00')).toBe('2027-09-06');
+      expect(on('before Easter', '2026-03-02T09:00:00-05:00')).toBe('2026-04-05');
+      expect(on('before Easter', '2027-01-10T09:00:00-05:00')).toBe('2027-03-28');
+      expect(on("by New Year's Day", '2026-12-31T22:30:00-05:00')).toBe('2027-01-01');
+      expect(on('before the new year', '2026-12-01T10:00:00-05:00')).toBe('2026-12-31');
+      // "for Memorial Day" says what it is for; the day said as well is when.
+      expect(findDueDate('for Memorial Day I will get the charcoal Saturday', Date.parse('2026-05-21T17:00:00-04:00'), ny)?.due.date).toBe('2026-05-23');
+    });
+
+    it('reads typed and clipped forms, month ends, quarter hours and the lunch break', () => {
+      expect(on('tonite', '2026-03-02T09:00:00-05:00')).toBe('2026-03-02');
+      expect(on('2morrow', '2026-02-28T09:00:00-05:00')).toBe('2026-03-01');
+      expect(on('on tues', '2026-03-02T09:00:00-05:00')).toBe('2026-03-03');
+      expect(on('this coming Monday', '2026-03-02T09:00:00-05:00')).toBe('2026-03-09');
+      expect(on('next week Wednesday', '2026-03-02T09:00:00-05:00')).toBe('2026-03-11');
+      expect(on('by month end', '2026-02-27T14:00:00-05:00')).toBe('2026-02-28');
+      expect(on('by the end of Feb', '2028-01-28T07:15:00-05:00')).toBe('2028-02-29');
+      expect(on('at quarter to five', '2026-03-02T09:00:00-05:00')).toBe('2026-03-02');
+      expect(findDueDate('at quarter to five', Date.parse('2026-03-02T09:00:00-05:00'), ny)?.due.at).toBe(Date.parse('2026-03-02T16:45:00-05:00'));
+      expect(on('at half past ten', '2026-03-02T23:00:00-05:00')).toBe('2026-03-03');
+      expect(on('on my lunch break', '2026-03-02T09:00:00-05:00')).toBe('2026-03-02');
+      expect(on('on my lunch break tomorrow', '2026-03-31T09:00:00-04:00')).toBe('2026-04-01');
+    });
+
+    it('does not make a day out of a month alone, a year alone, or "last day"', () => {
+      expect(on('in May', '2026-03-02T09:00:00-05:00')).toBeNull();
+      expect(on('next year', '2026-03-02T09:00:00-05:00')).toBeNull();
+      expect(findDueDate('Last day before the holidays. I need to clean out the fridge.', Date.parse('2026-12-18T09:00:00-05:00'), ny)).toBeNull();
+      // A month as a deadline is the day before it starts.
+      expect(on('before April', '2026-12-05T10:00:00-05:00')).toBe('2027-03-31');
+      expect(on('by January', '2026-12-05T10:00:00-05:00')).toBe('2026-12-31');
+    });
+  });
 });
