@@ -120,9 +120,9 @@ interface Flight {
  * The audio of a command: after a hub-heard wake phrase only what follows it (the grammar holds commands, not
  * "hey jarvis"), otherwise the whole utterance. Silence before the first word is kept on purpose: trimming PTT
  * commands to 300 ms before speech made PocketSphinx (live cepstral mean) miss 5 of 6 clean commands here.
- * The audio before the denoiser when the front end has it: on the router grammar's calibration set RNNoise's
- * output let no threshold keep both wrong commands and chit-chat out (best: 12 of 152 commands with one
- * chit-chat accepted); on the raw audio the chosen thresholds take 73 with 2 wrong and no chit-chat (`stt.grammar_accuracy`, hub/src/stt/README.md).
+ * The audio as the device sent it (before the front end's denoiser, whatever its VAD lane): whisper hears it, the hearing
+ * policy estimates its SNR, and the grammar hears it or RNNoise's output of it, made from it afresh
+ * (`VoicePipelineOptions.grammarAudio`, see {@link commandAudioSource}).
  */
 export function commandAudio(u: Pick<Utterance, 'trigger' | 'events' | 'pcm16k' | 'raw16k' | 'audioStartTs'>): Float32Array {
   const pcm = u.raw16k ?? u.pcm16k;
