@@ -5,11 +5,16 @@
  * at a time. For each feature setting, a model is trained on the other folds and replayed on the held-out
  * fold at each pair of thresholds; the held-out predictions of all folds are scored together.
  *
- *   npx tsx scripts/observer-cv.ts [--folds 5] [--quick] [--writers]
+ *   npx tsx scripts/observer-cv.ts [--folds 5] [--quick] [--writers] [--fresh dev-calls.jsonl]
  *
  * Prints one JSON line per (setting, thresholds) and the clause reader alone, labelled
  * "cross-validated on the tuning part"; with --writers also one line per held-out writer at the committed
  * thresholds (`heldOutWriter`: trained without that writer, scored on it).
+ *
+ * --fresh FILE: the folds are taken within FILE's tuning part only, a file the reader's rules were NOT tuned on
+ * (dev-calls.jsonl: scored unseen, then only due-date rules looked at it). Each fold's model is trained on the other
+ * folds of FILE plus every other file's tuning part, and scored on its held-out fold of FILE: the reader's errors on
+ * fresh text are what it learns from and what it is scored on. Labelled "cross-validated on fresh text".
  */
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -17,7 +22,7 @@ import { score, type EvalCase, type EvalPrediction } from '../hub/src/observer/e
 import type { FeatureConfig } from '../hub/src/observer/todo-classifier.js';
 import { developmentSnippets, foldOf, record, replay, trainTodoModel, TRAINING, type Recording } from '../hub/src/observer/todo-training.js';
 
-const { values } = parseArgs({ options: { folds: { type: 'string', default: '5' }, quick: { type: 'boolean', default: false }, writers: { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { folds: { type: 'string', default: '5' }, quick: { type: 'boolean', default: false }, writers: { type: 'boolean', default: false }, fresh: { type: 'string' } } });
 const K = Number(values.folds);
 const TZ = 'America/New_York';
 const dir = fileURLToPath(new URL('../tests/fixtures/observer/', import.meta.url));
@@ -29,6 +34,41 @@ const withKey = (r: Recording, p: EvalPrediction): EvalPrediction => ({ ...p, id
 const pos = recordings.reduce((n, r) => n + r.examples.filter((e) => e.label === 1).length, 0);
 const neg = recordings.reduce((n, r) => n + r.examples.filter((e) => e.label === 0).length, 0);
 console.error(`recorded ${recordings.length} tuning snippets, ${pos} positive / ${neg} negative candidates`);
+
+if (values.fresh !== undefined) {
+  await freshCrossValidation(values.fresh);
+  process.exit(0);
+}
+
+/** See --fresh in the header. */
+async function freshCrossValidation(file: string): Promise<void> {
+  const fresh = recordings.filter((r) => r.snippet.file === file);
+  if (fresh.length === 0) throw new Error(`no tuning snippets of ${file} among the training files`);
+  const rest = recordings.filter((r) => r.snippet.file !== file);
+  const freshCases = cases.filter((c) => fresh.some((r) => r.snippet.key === c.id));
+  const line = (setting: string, thresholds: string, preds: EvalPrediction[]): void => {
+    const s = score(freshCases, preds);
+    console.log(JSON.stringify({ data: `cross-validated on fresh text (${file} tuning part, ${K} folds; rules not tuned on it)`, setting, thresholds, f1: r3(s.f1), precision: r3(s.precision), recall: r3(s.recall), due: r3(s.dueAccuracy), expected: s.expected, predicted: s.predicted }));
+  };
+  const alone: EvalPrediction[] = [];
+  for (const r of fresh) alone.push(withKey(r, await replay(r, null, TZ)));
+  line('clause reader alone', '-', alone);
+  const settings: [string, FeatureConfig][] = [
+    ['verdict+cues+words', { words: true, previousWords: false, cues: true, verdict: true }],
+    ['cues+words (no verdict)', { words: true, previousWords: false, cues: true, verdict: false }],
+    ['verdict+cues', { words: false, previousWords: false, cues: true, verdict: true }],
+  ];
+  for (const [name, features] of settings) {
+    const models = Array.from({ length: K }, (_, k) => trainTodoModel([...fresh.filter((r) => foldOf(r.snippet.key, K) !== k), ...rest], { ...TRAINING, features }));
+    for (const keep of [0, 0.3, 0.5]) {
+      for (const recover of [0.5, 0.7, 0.9, 1.01]) {
+        const preds: EvalPrediction[] = [];
+        for (const r of fresh) preds.push(withKey(r, await replay(r, { ...models[foldOf(r.snippet.key, K)]!, thresholds: { keep, recover } }, TZ)));
+        line(name, `keep>=${keep} recover>=${recover > 1 ? 'off' : recover}`, preds);
+      }
+    }
+  }
+}
 
 const report = (setting: string, thresholds: string, preds: EvalPrediction[], split: string, only?: string): void => {
   const keys = only === undefined ? null : new Set(recordings.filter((r) => r.snippet.file === only).map((r) => r.snippet.key));

@@ -100,9 +100,11 @@ describe('the weights file', () => {
     const locked = new Set(ids('test-split.json'));
     const lockedVaried = new Set(ids('test-split-varied.json'));
     const lockedErrands = new Set(ids('test-split-errands.json'));
-    expect(locked.size + lockedVaried.size + lockedErrands.size).toBeGreaterThan(200);
-    expect(snippets.filter((s) => (/^dev-(?:home|office|whisper)/.test(s.file) && locked.has(s.case.id)) || (s.file === 'dev-varied.jsonl' && lockedVaried.has(s.case.id)) || (s.file === 'dev-errands.jsonl' && lockedErrands.has(s.case.id)))).toEqual([]);
+    const lockedCalls = new Set(ids('test-split-calls.json'));
+    expect(locked.size + lockedVaried.size + lockedErrands.size + lockedCalls.size).toBeGreaterThan(260);
+    expect(snippets.filter((s) => (/^dev-(?:home|office|whisper)/.test(s.file) && locked.has(s.case.id)) || (s.file === 'dev-varied.jsonl' && lockedVaried.has(s.case.id)) || (s.file === 'dev-errands.jsonl' && lockedErrands.has(s.case.id)) || (s.file === 'dev-calls.jsonl' && lockedCalls.has(s.case.id)))).toEqual([]);
     expect(snippets.filter((s) => s.file === 'dev-errands.jsonl').length).toBe(100);
+    expect(snippets.filter((s) => s.file === 'dev-calls.jsonl').length).toBe(133);
   });
 
   it('folds by snippet key, stable', () => {
