@@ -31,9 +31,9 @@ export interface ObserverComponentOptions {
   /** Home Assistant to-do list to sync open to-dos to. */
   homeAssistant?: { gateway: HaTodoGateway; entityId: string } | null;
   llm?: TodoLlm | null;
-  /** Which extractor reads transcripts (default `clauses`; `learned` adds the learned stage, `rules` the older string rules). */
+  /** Which extractor reads transcripts (default `learned` when `weightsPath` is given, else `clauses`; `rules` the older string rules). */
   extractor?: Extractor;
-  /** The learned stage's weights file (default: the committed one). */
+  /** The learned stage's weights file (none is shipped: `npx tsx scripts/train-todo-classifier.ts --out FILE` makes one). */
   weightsPath?: string;
   embedder?: TextEmbedder;
   userLabels?: readonly string[];

@@ -43,7 +43,7 @@ export interface ObserveTranscriptOptions {
   timeZone: string;
   /** Seconds between the starts of consecutive lines; default 3. */
   lineSpacingS?: number;
-  /** Which extractor reads the lines (default: the clause reader). */
+  /** Which extractor reads the lines (default: the learned stage when `weightsPath` is given, else the clause reader). */
   extractor?: Extractor;
   /** The learned stage's weights file (default: the committed one). */
   weightsPath?: string;

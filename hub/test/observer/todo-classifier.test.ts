@@ -130,6 +130,14 @@ describe('the learned stage in the observer', () => {
     expect((await observeTranscript(lines, { now: NOW, timeZone: TZ, reader: byWeight })).map((t) => t.text).sort()).toEqual(['call the plumber', 'have the dentist']);
   });
 
+  it('reads with the learned stage by default when a weights file is given, with the clause reader alone when none is', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'jarvis-todo-weights-')), 'take-all.json');
+    writeFileSync(path, JSON.stringify(model({ thresholds: { keep: 0, recover: 0 } })));
+    expect((await observeTranscript(lines, { now: NOW, timeZone: TZ, weightsPath: path })).map((t) => t.text).sort()).toEqual(['call the plumber', 'have the dentist']);
+    expect((await observeTranscript(lines, { now: NOW, timeZone: TZ })).map((t) => t.text)).toEqual(['call the plumber']);
+    expect((await observeTranscript(lines, { now: NOW, timeZone: TZ, weightsPath: path, extractor: 'clauses' })).map((t) => t.text)).toEqual(['call the plumber']);
+  });
+
   it('a bad weights file is logged with its code and the clause reader reads alone', async () => {
     const out = new PassThrough();
     let logged = '';
