@@ -149,7 +149,7 @@ const CUSTOM: {
   },
   // "when I get home", "on the way home", "at pickup": later today.
   {
-    re: new RegExp(`(?:\\b(?:when|once|as soon as) (?:I|we) (?:get|am|are) (?:home|back|there)|\\bon (?:the|my|our|your) way (?:home|back)|\\bat (?:school )?(?:pickup|pick-up|pick up|drop-off|dropoff))\\b(?:[,\\s]+(?:on\\s+)?(next\\s+)?(tomorrow|${WEEKDAYS.join('|')})\\b)?`, 'i'),
+    re: new RegExp(`(?:\\b(?:when|once|as soon as|by the time) (?:I|we|you|he|she|they) (?:get|gets|am|are|is) (?:home|back|there)|\\b(?:after|once|when) (?:the kids|the baby|they|he|she|you) (?:go|goes|are|is) (?:to bed|asleep|down)|\\bon (?:the|my|our|your) way (?:home|back)|\\bat (?:school )?(?:pickup|pick-up|pick up|drop-off|dropoff))\\b(?:[,\\s]+(?:on\\s+)?(next\\s+)?(tomorrow|${WEEKDAYS.join('|')})\\b)?`, 'i'),
     resolve: (m, now) => (m[2] ? dayNamed(`${m[1] ?? ''}${m[2]}`, now) : dateOf(now)),
   },
   // "by year end", "before year-end".
@@ -245,6 +245,8 @@ const CUSTOM: {
     weak: (m) => /\bfor\s+$/i.test(m.input.slice(0, m.index)),
   },
   { re: /\bin a fortnight\b|\bfortnight from (?:now|today)\b/i, resolve: (_m, now) => dateOf(addDays(now, 14)) },
+  // "after the weekend": the Monday after it.
+  { re: /\bafter the weekend\b/i, resolve: (_m, now) => dateOf(addDays(now, ((8 - weekday(now)) % 7) || 7)) },
   // "before the weekend": the Friday before it.
   { re: /\bbefore the weekend\b/i, resolve: (_m, now) => dateOf(addDays(now, Math.max(0, 5 - weekday(now)))) },
   // "the first of the month", "first of next month": the 1st of the coming month.
@@ -329,7 +331,12 @@ export function findDueDate(text: string, saidAt: number, timeZone: string): Due
     else if (m && (!best || m.index < best.index)) best = { index: m.index, match: { due: resolve(m, now, timeZone), text: m[0] } };
   }
   const digits = text
+    // "at seven thirty": the hour and its minutes in words.
+    .replace(/\b(at|by|around|about|before|until|till) (one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve) (fifteen|thirty|forty[- ]five)\b/gi,
+      (_all, prep: string, hour: string, minutes: string) => `${prep} ${NUMBER_WORDS[hour.toLowerCase()]}:${/^fi/i.test(minutes) ? 15 : /^th/i.test(minutes) ? 30 : 45}`)
     .replace(NUMBER_WORD_RE, (_all, prep: string, word: string) => `${prep} ${NUMBER_WORDS[word.toLowerCase()]}`)
+    // Whisper writes "at 7 30" for 7:30 (same length, so spans still line up).
+    .replace(/\b(at|by|around|about|before|until|till) (\d{1,2}) ([0-5]\d)\b(?!\s*(?:%|percent|dollars|bucks|people|minutes?|mins?|days?|boxes|of)\b)/gi, '$1 $2:$3')
     // "by 6" is a time of day chrono does not read; "by 6:00" it does (same length, so spans still line up).
     .replace(/\b(by|before) (\d{1,2})\b(?![:\d]|\s*(?:am|pm|a\.m|p\.m|days?|weeks?|months?|years?|hours?|minutes?|mins?|people|of|%|percent|dollars|bucks)\b)/gi, '$1 at $2');
   const results = chrono.casual.parse(digits, { instant: new Date(saidAt), timezone: zoneOffsetMinutes(saidAt, timeZone) }, { forwardDate: true });
@@ -371,10 +378,13 @@ function monthOnly(r: chrono.ParsedResult): boolean {
   return r.start.isCertain('month') && !r.start.isCertain('day') && !r.start.isCertain('weekday') && !r.start.isCertain('hour');
 }
 
+/** A clock time as said: "7:30", whisper's "7 30", "seven thirty". */
+const SPOKEN_CLOCK = String.raw`(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[: ](?:[0-5]\d|fifteen|thirty|forty[- ]five)`;
+
 /** The words of `text` that chrono read as `rewritten` (where number words were turned into digits). */
 function originalSpan(text: string, rewritten: string): string {
   const pattern = rewritten.trim().split(/\s+/)
-    .map((w) => (/^\d+$/.test(w) ? '[\\w-]+(?: of)?' : /^at$/i.test(w) ? '(?:at|by|before)' : w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .map((w) => (/^\d+$/.test(w) ? '[\\w-]+(?: of)?' : /^\d{1,2}:\d{2}$/.test(w) ? SPOKEN_CLOCK : /^at$/i.test(w) ? '(?:at|by|before)' : w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
     .join('\\s+');
   return new RegExp(pattern, 'i').exec(text)?.[0] ?? rewritten;
 }

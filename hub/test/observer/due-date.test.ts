@@ -178,6 +178,22 @@ describe('findDueDate', () => {
       expect(on('on my lunch break tomorrow', '2026-03-31T09:00:00-04:00')).toBe('2026-04-01');
     });
 
+    it('reads whisper\'s clock times without a colon and spoken minutes, with the day said after them', () => {
+      const monday = Date.parse('2026-03-02T09:00:00-05:00');
+      expect(findDueDate('drop the van off at 10 15 on friday', monday, ny)).toEqual({ due: { date: '2026-03-06', at: Date.parse('2026-03-06T10:15:00-05:00') }, text: 'at 10 15 on friday' });
+      expect(findDueDate('call the school at seven thirty tomorrow', monday, ny)?.due).toEqual({ date: '2026-03-03', at: Date.parse('2026-03-03T07:30:00-05:00') });
+      expect(findDueDate('ring the vet at 4 45', monday, ny)?.due).toEqual({ date: '2026-03-02', at: Date.parse('2026-03-02T16:45:00-05:00') });
+      // Counted things are not a clock.
+      expect(findDueDate('order 2 30 packs of labels', monday, ny)).toBeNull();
+    });
+
+    it('reads "after the weekend" as the Monday after, and bedtime or getting home as today', () => {
+      expect(on('after the weekend', '2026-03-04T12:00:00-05:00')).toBe('2026-03-09');
+      expect(on('after the weekend', '2026-03-08T12:00:00-04:00')).toBe('2026-03-09');
+      expect(on('by the time you get home', '2026-03-02T09:00:00-05:00')).toBe('2026-03-02');
+      expect(on('after the kids go to bed', '2026-03-02T17:00:00-05:00')).toBe('2026-03-02');
+    });
+
     it('does not make a day out of a month alone, a year alone, or "last day"', () => {
       expect(on('in May', '2026-03-02T09:00:00-05:00')).toBeNull();
       expect(on('next year', '2026-03-02T09:00:00-05:00')).toBeNull();
