@@ -74,6 +74,7 @@ function lightOn(e: EntityView, d: Record<string, unknown>): EntityChange {
   return { state: 'on', attributes: attrs };
 }
 
+/** A cover or a valve moved to a position: open unless fully closed (both keep `current_position`). */
 function coverTo(position: number) {
   return (e: EntityView): EntityChange => ({
     state: position > 0 ? 'open' : 'closed',
@@ -152,6 +153,13 @@ export const SERVICES: Record<string, Record<string, ServiceDef>> = {
     stop_cover: { fields: empty, apply: (e) => ({ state: e.state, attributes: e.attributes }) },
     toggle: { fields: empty, apply: (e) => coverTo(e.state === 'closed' ? 100 : 0)(e) },
     set_cover_position: { fields: z.object({ position: z.number().int().min(0).max(100) }), apply: (e, d) => coverTo(d['position'] as number)(e) },
+  },
+  valve: {
+    open_valve: { fields: empty, apply: coverTo(100) },
+    close_valve: { fields: empty, apply: coverTo(0) },
+    stop_valve: { fields: empty, apply: (e) => ({ state: e.state, attributes: e.attributes }) },
+    toggle: { fields: empty, apply: (e) => coverTo(e.state === 'closed' ? 100 : 0)(e) },
+    set_valve_position: { fields: z.object({ position: z.number().int().min(0).max(100) }), apply: (e, d) => coverTo(d['position'] as number)(e) },
   },
   lock: {
     lock: { fields: z.object({ code: z.string().optional() }), apply: (e) => ({ state: 'locked', attributes: e.attributes }) },
@@ -248,7 +256,7 @@ export const SERVICES: Record<string, Record<string, ServiceDef>> = {
 
 function genericOnOff(e: EntityView, on: boolean): EntityChange | undefined {
   const domain = e.entityId.slice(0, e.entityId.indexOf('.'));
-  const service = domain === 'cover' ? (on ? 'open_cover' : 'close_cover') : domain === 'lock' ? (on ? 'lock' : 'unlock') : on ? 'turn_on' : 'turn_off';
+  const service = domain === 'cover' ? (on ? 'open_cover' : 'close_cover') : domain === 'valve' ? (on ? 'open_valve' : 'close_valve') : domain === 'lock' ? (on ? 'lock' : 'unlock') : on ? 'turn_on' : 'turn_off';
   const def = SERVICES[domain]?.[service];
   return def ? def.apply(e, {}, new Date()) : undefined;
 }

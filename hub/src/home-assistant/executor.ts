@@ -215,7 +215,10 @@ export class DecisionExecutor {
         await this.call(calls, 'climate', 'set_temperature', { temperature: s['temperature'] }, ids, context);
         return { ok: true, reply: `Set ${what} to ${String(s['temperature'])} degrees.`, calls };
       case 'HassSetPosition':
-        await this.call(calls, 'cover', 'set_cover_position', { position: s['position'] }, ids, context);
+        // A valve has its own service (valve.set_valve_position), as Home Assistant's intent calls it.
+        for (const [domain, list] of groupByDomain(ids)) {
+          await this.call(calls, domain, domain === 'valve' ? 'set_valve_position' : 'set_cover_position', { position: s['position'] }, list, context);
+        }
         return { ok: true, reply: `Set ${what} to ${String(s['position'])} percent.`, calls };
       case 'HassSetVolume':
         await this.call(calls, 'media_player', 'volume_set', { volume_level: Number(s['volume_level']) / 100 }, ids, context);
@@ -304,6 +307,9 @@ export class DecisionExecutor {
         await this.call(calls, 'media_player', 'play_media', { media_content_id: query, media_content_type: type }, ids.slice(0, 1), context);
         return { ok: true, reply: `Playing ${query} on ${this.what({ ...decision, targets: ids.slice(0, 1) })}.`, calls };
       }
+      case 'HassShoppingListCompleteItem':
+        await this.call(calls, 'todo', 'update_item', { item: s['item'], status: 'completed' }, ids.slice(0, 1), context);
+        return { ok: true, reply: `Checked off ${String(s['item'])}.`, calls };
       case 'HassListCompleteItem':
         await this.call(calls, 'todo', 'update_item', { item: s['item'], status: 'completed' }, ids.slice(0, 1), context);
         return { ok: true, reply: `Checked ${String(s['item'])} off the ${this.name(ids[0]!)}${/list$/i.test(this.name(ids[0]!)) ? '' : ' list'}.`, calls };

@@ -4,7 +4,7 @@ export const INTENT_NAMES = [
   'HassClimateGetTemperature', 'HassSetPosition', 'HassFanSetSpeed', 'HassSetVolume', 'HassSetVolumeRelative',
   'HassMediaPause', 'HassMediaUnpause', 'HassMediaNext', 'HassMediaPrevious', 'HassMediaPlayerMute', 'HassMediaPlayerUnmute',
   'HassMediaSearchAndPlay', 'HassListAddItem', 'HassListCompleteItem', 'HassShoppingListAddItem',
-  'HassStartTimer', 'HassCancelTimer', 'HassCancelAllTimers', 'HassIncreaseTimer', 'HassDecreaseTimer', 'HassPauseTimer',
+  'HassShoppingListCompleteItem', 'HassStartTimer', 'HassCancelTimer', 'HassCancelAllTimers', 'HassIncreaseTimer', 'HassDecreaseTimer', 'HassPauseTimer',
   'HassUnpauseTimer', 'HassTimerStatus', 'HassGetCurrentTime', 'HassGetCurrentDate', 'HassGetWeather',
   'HassVacuumStart', 'HassVacuumReturnToBase', 'HassLawnMowerStartMowing', 'HassLawnMowerDock', 'HassBroadcast',
   'HassNevermind', 'HassRespond', 'JarvisColdTask',
@@ -21,8 +21,8 @@ export type IntentName = (typeof INTENT_NAMES)[number];
  * Named timers are open only in their name; "set a timer for five minutes" is closed.
  */
 export const OPEN_VOCABULARY_INTENTS: ReadonlySet<IntentName> = new Set<IntentName>([
-  'HassShoppingListAddItem', 'HassListAddItem', 'HassListCompleteItem', 'HassMediaSearchAndPlay', 'HassBroadcast',
-  'JarvisRemember', 'JarvisRecall', 'JarvisForgetFact',
+  'HassShoppingListAddItem', 'HassShoppingListCompleteItem', 'HassListAddItem', 'HassListCompleteItem', 'HassMediaSearchAndPlay',
+  'HassBroadcast', 'JarvisRemember', 'JarvisRecall', 'JarvisForgetFact',
 ]);
 
 /** hot: act now; cold: a task for a worker; passive: not a command; none: a command Jarvis will not or cannot do. */
@@ -72,6 +72,7 @@ const ACTIONS: Partial<Record<IntentName, string>> = {
   HassSetVolumeRelative: 'change volume', HassMediaPause: 'pause', HassMediaUnpause: 'resume', HassMediaNext: 'next track',
   HassMediaPrevious: 'previous track', HassMediaPlayerMute: 'mute', HassMediaPlayerUnmute: 'unmute', HassMediaSearchAndPlay: 'play',
   HassListAddItem: 'add to list', HassListCompleteItem: 'check off', HassShoppingListAddItem: 'add to shopping list',
+  HassShoppingListCompleteItem: 'check off shopping list item',
   HassStartTimer: 'start timer', HassCancelTimer: 'cancel timer', HassCancelAllTimers: 'cancel all timers', HassIncreaseTimer: 'add time',
   HassDecreaseTimer: 'remove time', HassPauseTimer: 'pause timer', HassUnpauseTimer: 'resume timer', HassTimerStatus: 'timer status',
   HassGetCurrentTime: 'tell time', HassGetCurrentDate: 'tell date', HassGetWeather: 'weather', HassVacuumStart: 'start vacuum',

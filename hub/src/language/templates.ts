@@ -232,6 +232,7 @@ const baseTemplates: readonly CommandTemplate[] = [
       'what is the weather going to be [like] [today|tomorrow]',
       '(tell me|give me) the weather',
       '[<what_is>|tell me] [the] weather (for|in|at) {name}',
+      '[<what_is>|tell me] [the] [weather] forecast (for|in|at) {name}',
       '(do i|will i) need (an umbrella|a coat|a jacket|sunscreen) [today]',
       'is it (going to|gonna) (rain|snow|be sunny|be cold|be hot|be warm) [today|later|tomorrow]',
       'is it (raining|snowing|sunny|cold|hot|windy|cloudy) (outside|out)',
@@ -284,6 +285,17 @@ const baseTemplates: readonly CommandTemplate[] = [
   { intent: 'HassListCompleteItem', sentences: [
     '[i|we] [have] (bought|got|get|did|finished|done|picked up|found) [the|some] {item} [now|already] [so] [you can] (tick|cross|check|mark|take) (them|it) off [of] <the> {list} <list_word>',
     '(mark|set) {item} (as|to) (done|complete|completed|finished|bought|checked) (on|in) <the> {list} <list_word>',
+  ], weak: true },
+  // "cross milk off my list": no list named, so Home Assistant's shopping list (HassShoppingListCompleteItem). A list
+  // said by name ("off the shopping list", "from the chores list") is that to-do list's (HassListCompleteItem, above),
+  // as every writer of the development sets annotates it.
+  { intent: 'HassShoppingListCompleteItem', sentences: [
+    '(check|tick|cross|strike|mark) off {item} (from|on|in|off) (my|the|our) list',
+    '(check|tick|cross|strike|mark) {item} off (my|the|our) list',
+    '(remove|delete|take|scratch) {item} (from|off) (my|the|our) list',
+    '(complete|finish) {item} (on|in|from) (my|the|our) list',
+    '(mark|set) {item} (as|to) (done|complete|completed|finished|bought|checked) (on|in) (my|the|our) list',
+    '[i|we] [have] (bought|got|picked up|found) [the|some] {item} [now|already] [so] [you can] (tick|cross|check|mark|take) (them|it) off (my|the|our) list',
   ], weak: true },
   // "add milk to my list", "put eggs in the shopping list": Home Assistant's shopping list (text only).
   { intent: 'HassShoppingListAddItem', sentences: ['(add|put|stick|pop|write) {item} (to|on|onto|in|into) (my|the|our) list', '(put|stick|pop|write|add) {item} (in|into) <the> shopping list'], weak: true },
@@ -362,7 +374,7 @@ const baseTemplates: readonly CommandTemplate[] = [
     ],
     domains: ['climate'],
   },
-  { intent: 'HassClimateSetTemperature', sentences: ['{target} [temperature] to {temperature} <degrees>', '{temperature} degrees [[in|on] {where}]'], domains: ['climate'], weak: true },
+  { intent: 'HassClimateSetTemperature', sentences: ['{target} [temperature] to {temperature} <degrees>', '{temperature} degrees [[in|on] {where}]', '(make|keep|get) {target} {temperature} degrees'], domains: ['climate'], weak: true },
   {
     intent: 'HassClimateGetTemperature',
     sentences: [

@@ -291,7 +291,9 @@ export class EntityIndex {
       floorSpans = this.findSpans(placeTokens, this.floorPhrases, true);
       areaSpans = this.findSpans(placeTokens, this.areaPhrases, true);
     }
-    let area: Span<SnapshotArea> | undefined = areaSpans[0];
+    // Two places said ("the cabin speaker in the cabin lounge"): the one said last is where; the first is a word of a
+    // name there.
+    let area: Span<SnapshotArea> | undefined = areaSpans.at(-1);
     let floor: Span<SnapshotFloor> | undefined = area ? undefined : floorSpans[0];
     let placeSpan: Span<SnapshotArea | SnapshotFloor> | undefined = area ?? floor;
 

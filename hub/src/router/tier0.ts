@@ -350,6 +350,14 @@ export class Tier0Router {
     if (search && (this.isPlace(search[2]!.replace(/^the /, '')) || this.wholeNames(['media_player']).has(search[2]!.replace(/^(?:the|my|our) /, '')))) {
       return this.build({ ...c, hasTarget: true }, { ...groups, search_query: search[1], target: search[2] }, contextAreaId, norm);
     }
+    // "play pink floyd on the cabin speaker in the cabin lounge": a player named by its name in a place (Home
+    // Assistant's name and area), not a search that ends in the player's name.
+    const player = c.template.intent === 'HassMediaSearchAndPlay' && c.hasTarget && groups['target'] !== undefined && this.isPlace(groups['target'].replace(/^the /, ''))
+      ? /^(.+) (?:in|on) (.+)$/.exec(groups['search_query'] ?? '') : null;
+    if (player && this.wholeNames(['media_player']).has(player[2]!.replace(/^(?:the|my|our) /, ''))) {
+      const named = this.build(c, { ...groups, search_query: player[1], target: `${player[2]} in ${groups['target']}` }, contextAreaId, norm);
+      if (named.ok) return named;
+    }
     // "make the jetty light blue": "light" ends the name before it starts a colour ("light blue"), when it does.
     const shade = groups['color'] !== undefined && groups['target'] !== undefined ? /^(light|dark) (.+)$/.exec(groups['color']) : null;
     if (shade) {
@@ -416,7 +424,9 @@ export class Tier0Router {
       return this.finish(intent, slots, [], 0);
     }
 
-    if (intent === 'HassShoppingListAddItem') {
+    if (intent === 'HassShoppingListAddItem' || intent === 'HassShoppingListCompleteItem') {
+      // "take it off my list": no item named.
+      if (/^(?:it|them|that|this|those|these|one|some|everything|all)$/.test(String(slots['item'] ?? ''))) return fail('JARVIS_ROUTE_NO_MATCH', 'Which item?', true);
       const list = this.index.snapshot.entities.find((e) => e.entity_id === 'todo.shopping_list') ?? this.index.snapshot.entities.find((e) => domainOf(e.entity_id) === 'todo' && /shopping/i.test(e.name));
       if (!list) return fail('JARVIS_ROUTE_NO_MATCH', 'There is no shopping list in Home Assistant.');
       return this.finish(intent, slots, [list], 0);
