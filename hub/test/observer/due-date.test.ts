@@ -187,11 +187,12 @@ describe('findDueDate', () => {
       expect(findDueDate('order 2 30 packs of labels', monday, ny)).toBeNull();
     });
 
-    it('reads "after the weekend" as the Monday after, and bedtime or getting home as today', () => {
+    it('reads "after the weekend" as the Monday after, and bedtime, getting home or the next hour as today', () => {
       expect(on('after the weekend', '2026-03-04T12:00:00-05:00')).toBe('2026-03-09');
       expect(on('after the weekend', '2026-03-08T12:00:00-04:00')).toBe('2026-03-09');
       expect(on('by the time you get home', '2026-03-02T09:00:00-05:00')).toBe('2026-03-02');
       expect(on('after the kids go to bed', '2026-03-02T17:00:00-05:00')).toBe('2026-03-02');
+      expect(on('in the next hour', '2026-03-02T23:30:00-05:00')).toBe('2026-03-02');
     });
 
     it('does not make a day out of a month alone, a year alone, or "last day"', () => {
