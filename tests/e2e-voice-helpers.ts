@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { topicFor } from '@jarvis/protocol';
 import { simulateWearable, type SimulateWearableOptions, type SimulationReport } from '@jarvis/wearable';
 import { fixtureToolsAvailable } from './fixtures/audio/index.js';
 import type { VoiceFixture } from './fixtures/voice/index.js';
@@ -36,31 +35,29 @@ export async function startVoiceHub(options: PartsHubOptions = {}): Promise<Part
 
 /** Options of {@link speak}. */
 export interface SpeakOptions extends Partial<Omit<SimulateWearableOptions, 'bundle' | 'audio'>> {
-  /** Press PTT (an MQTT `event/button`) once the hub hears the stream's first audio. */
+  /** Tap PTT at the stream's start (the simulator's `pttAt: [0]`: the PTT frame flag plus the MQTT `event/button`). */
   ptt?: boolean;
 }
 
 /**
- * Streams a fixture from a simulated wearable with the device's bundle, pressing PTT over MQTT (from the
- * device's own login) as soon as the hub receives the first audio of that stream; resolves when the voice
- * pipeline has finished every utterance.
+ * Streams a fixture from a simulated wearable with the device's bundle, tapping PTT as the stream starts the
+ * way the wearable does it: the first frames carry the PTT flag [UDP-2.6] and the press goes out on the
+ * device's own MQTT login. The flag rides with the audio, so the command starts at its first frame however
+ * late MQTT delivers the press on a busy machine (pressing over MQTT alone raced the speech: under load the
+ * press landed after speech had started and the run began passive). Resolves when the voice pipeline has
+ * finished every utterance.
  */
 export async function speak(t: PartsHub, device: TestDevice, fixture: VoiceFixture, options: SpeakOptions = {}): Promise<SimulationReport> {
   const { ptt = true, ...sim } = options;
-  const ctx = t.hub.parts;
-  let pressed: Promise<unknown> | undefined;
-  const stop = ctx.ingest.onAudio((chunk) => {
-    if (!ptt || pressed || chunk.deviceId !== device.bundle.deviceId) return;
-    pressed = device.client.publishAsync(topicFor(device.bundle.deviceId, 'event/button'), JSON.stringify({ button: 'ptt', action: 'press' }), { qos: 1 });
+  const report = await simulateWearable({
+    bundle: device.bundle,
+    audio: { samples: fixture.samples, sampleRate: fixture.sampleRate },
+    seed: 3,
+    ...(ptt ? { pttAt: [0] } : {}),
+    ...sim,
   });
-  try {
-    const report = await simulateWearable({ bundle: device.bundle, audio: { samples: fixture.samples, sampleRate: fixture.sampleRate }, seed: 3, ...sim });
-    await pressed;
-    // Let the jitter buffer release the tail and the segmenter's hangover pass, then wait for STT and the command.
-    await new Promise((r) => setTimeout(r, 400));
-    await ctx.voice!.pipeline.idle();
-    return report;
-  } finally {
-    stop();
-  }
+  // Let the jitter buffer release the tail and the segmenter's hangover pass, then wait for STT and the command.
+  await new Promise((r) => setTimeout(r, 400));
+  await t.hub.parts.voice!.pipeline.idle();
+  return report;
 }

@@ -25,7 +25,9 @@ Prints the run's report as one JSON line on stdout; progress goes to stderr.
   --mute-at S          stream second at which the mute switch goes on (repeatable)
   --unmute-at S        stream second at which it goes off again (repeatable)
   --ptt-at S           stream second at which the push-to-talk button is pressed (repeatable): the press
-                       goes out as event/button on the device's own MQTT login, as the real button's does
+                       goes out as event/button on the device's own MQTT login, as the real button's does,
+                       and the audio frames carry the PTT flag while the button is down
+  --ptt-hold S         seconds the button stays down after each press (default 0.2, a tap)
   --mute-signal M      both (default: MQTT state and frame flag, like the real switch), mqtt or flag
   --realtime           pace frames at capture speed (default)
   --fast               send as fast as the socket allows
@@ -54,6 +56,7 @@ const flagSpec = {
   'mute-at': { kind: 'number', multiple: true },
   'unmute-at': { kind: 'number', multiple: true },
   'ptt-at': { kind: 'number', multiple: true },
+  'ptt-hold': { kind: 'number' },
   'mute-signal': { kind: 'string', choices: ['both', 'mqtt', 'flag'] },
   realtime: { kind: 'boolean' },
   fast: { kind: 'boolean' },
@@ -108,6 +111,7 @@ export const simulateCommand: WearableCommand = {
         muteAt: f['mute-at'],
         unmuteAt: f['unmute-at'],
         pttAt: f['ptt-at'],
+        pttHoldS: f['ptt-hold'],
         muteSignal: (f['mute-signal'] ?? 'both') as MuteSignal,
         speed: f.fast ? Infinity : (f.speed ?? 1),
         loop: f.loop ?? false,

@@ -66,6 +66,12 @@ export interface SimulateWearableOptions {
    * device's own MQTT session, as the wearable's button sends it (so no second session is needed).
    */
   pttAt?: number[];
+  /**
+   * Seconds the button stays down after each `pttAt` press; default 0.2 (a tap). While it is down the audio
+   * frames carry the PTT flag [UDP-2.6], and a `release` follows the `press` on MQTT: the firmware sends both,
+   * and the flag rides with the audio, so the hub starts the command at the right sample whatever MQTT's delay.
+   */
+  pttHoldS?: number;
   /** Default `both`; see `MuteSignal`. */
   muteSignal?: MuteSignal;
   /** Stream seconds per wall-clock second: 1 is real time (default), Infinity is as fast as possible. */
@@ -231,6 +237,7 @@ export async function simulateWearable(options: SimulateWearableOptions): Promis
   const muteAt = (options.muteAt ?? []).map((s) => nonNegative('mute-at', s, 0));
   const unmuteAt = (options.unmuteAt ?? []).map((s) => nonNegative('unmute-at', s, 0));
   const pttAt = (options.pttAt ?? []).map((s) => nonNegative('ptt-at', s, 0)).sort((a, b) => a - b);
+  const pttHoldSamples = Math.round(nonNegative('ptt-hold', options.pttHoldS, 0.2) * sampleRate);
   const muteSignal = options.muteSignal ?? 'both';
   if (!['both', 'mqtt', 'flag'].includes(muteSignal)) badOption(`mute signal must be both, mqtt or flag, got ${String(muteSignal)}`);
   const seed = options.seed ?? 1;
@@ -362,6 +369,9 @@ export async function simulateWearable(options: SimulateWearableOptions): Promis
   let lastKeepalive = -Infinity;
   let position = 0;
   let ended = false;
+  /** The button is down while `position < pttUntil`; its release is still to be published. */
+  let pttUntil = 0;
+  let pttDown = false;
 
   const emit = (type: MessageType, flags: number, payload: Uint8Array, frameCodec: Codec, timestamp: number): void => {
     const bytes = encodeSignedAudioFrame(
@@ -406,7 +416,14 @@ export async function simulateWearable(options: SimulateWearableOptions): Promis
       while (pttAt.length > 0 && (pttAt[0] as number) * sampleRate <= position) {
         pttAt.shift();
         log(`button: ptt press at sample ${position}`);
+        pttUntil = Math.max(pttUntil, position + pttHoldSamples);
+        pttDown = true;
         await publish('event/button', encodePayload('event/button', { button: 'ptt', action: 'press' }), false);
+      }
+      if (pttDown && position >= pttUntil) {
+        pttDown = false;
+        log(`button: ptt release at sample ${position}`);
+        await publish('event/button', encodePayload('event/button', { button: 'ptt', action: 'release' }), false);
       }
       const frameMuted = timeline.frameMuted(position, remaining);
       if (frameMuted !== muted) {
@@ -436,7 +453,7 @@ export async function simulateWearable(options: SimulateWearableOptions): Promis
         } else {
           payload = new Uint8Array(pcm.buffer);
         }
-        const flags = (muted && muteSignal === 'flag' ? FrameFlag.MUTED : 0) | (isLast ? FrameFlag.END : 0);
+        const flags = (muted && muteSignal === 'flag' ? FrameFlag.MUTED : 0) | (position < pttUntil ? FrameFlag.PTT : 0) | (isLast ? FrameFlag.END : 0);
         if (muted) report.mutedAudioFrames++;
         emit(MessageType.AUDIO, flags, payload, codec, position);
         report.audioSamples += n;

@@ -183,6 +183,31 @@ describe('simulateWearable: the mute switch', () => {
   });
 });
 
+describe('simulateWearable: push-to-talk', () => {
+  it('marks the frames while the button is down with PTT and publishes press then release, as the firmware does [UDP-2.6]', async () => {
+    // 20 ms frames: a press at 0.3 s held 0.2 s covers the frames starting at 4800 .. 7680.
+    const report = await run({ pttAt: [0.3], pttHoldS: 0.2 }, 1);
+    await plane.until(() => plane.frames.length === report.framesSent);
+    const marked = plane.frames.filter((f) => f.flags & FrameFlag.PTT).map((f) => f.timestamp);
+    expect(marked).toEqual(Array.from({ length: 10 }, (_, i) => 4800 + i * 320));
+    const button = mqttOn(topicFor('0000002a', 'event/button')).map((m) => m.payload as { button: string; action: string });
+    expect(button).toEqual([{ button: 'ptt', action: 'press' }, { button: 'ptt', action: 'release' }]);
+  });
+
+  it('holds a tap of 0.2 s by default, and two presses each mark their own frames', async () => {
+    const report = await run({ pttAt: [0.6, 0] }, 1);
+    await plane.until(() => plane.frames.length === report.framesSent);
+    const marked = plane.frames.filter((f) => f.flags & FrameFlag.PTT).map((f) => f.timestamp / 320);
+    expect(marked).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39]);
+    expect(mqttOn(topicFor('0000002a', 'event/button')).map((m) => (m.payload as { action: string }).action)).toEqual(['press', 'release', 'press', 'release']);
+  });
+
+  it('refuses a negative hold, sending nothing', async () => {
+    await expect(run({ pttAt: [0.1], pttHoldS: -1 })).rejects.toMatchObject({ code: 'JARVIS_WEARABLE_BAD_OPTION', message: expect.stringContaining('ptt-hold') });
+    expect(plane.frames).toHaveLength(0);
+  });
+});
+
 describe('simulateWearable: lifecycle and commands', () => {
   it('loops until aborted, then sends END and goes offline', async () => {
     const controller = new AbortController();

@@ -143,6 +143,11 @@ export class Segmenter {
   private open: Open | undefined;
   private onsetRun = 0;
   private lastFlags = 0;
+  /**
+   * This stream's frames have carried the PTT flag: the device reports its button in band (the firmware sends
+   * the flag and an MQTT `event/button`), so the MQTT copy of a PTT press is the same press, late, and is dropped.
+   */
+  private pttInBand = false;
   private noisePow = dbToPow(-60);
   /** Energy after the chain of frames outside any utterance that the VAD calls silence, dBFS (smoothed). */
   private floorDb: number | undefined;
@@ -214,12 +219,13 @@ export class Segmenter {
     const rising = frame.flags & ~this.lastFlags;
     const falling = this.lastFlags & ~frame.flags;
     this.lastFlags = frame.flags;
+    if (frame.flags & FrameFlag.PTT) this.pttInBand = true;
     if (rising & FrameFlag.PTT) this.startCommand('ptt', frame.ts);
     if (rising & FrameFlag.WAKE) this.startCommand('device-wake', frame.ts, 1);
     if (this.pendingTrigger) {
       const t = this.pendingTrigger;
       this.pendingTrigger = undefined;
-      this.startCommand(t.trigger, t.at, t.score, t.heardAt);
+      if (!(t.trigger === 'ptt' && this.pttInBand)) this.startCommand(t.trigger, t.at, t.score, t.heardAt);
     }
     if (!frame.speech) this.noisePow = 0.98 * this.noisePow + 0.02 * dbToPow(frame.rawDb);
     const db = energyDb(frame.samples);

@@ -256,3 +256,33 @@ describe('segmenter', () => {
     });
   });
 });
+
+describe('push-to-talk reported twice: in band and over MQTT', () => {
+  /** A segmenter fed labelled frames; `flagged` frames carry PTT; `press` lists frame indexes where an MQTT press arrives. */
+  function stream(plan: { frames: number; speech: (n: number) => boolean; flagged: (n: number) => boolean; press: number[] }) {
+    const utterances: Utterance[] = [];
+    const events: VoiceEvent[] = [];
+    const s = new Segmenter('d', { onUtterance: (u) => { utterances.push(u); u.run.end('done'); }, onEvent: (e) => events.push(e) });
+    for (let n = 0; n < plan.frames; n++) {
+      if (plan.press.includes(n)) s.trigger('ptt', n * 10);
+      const speech = plan.speech(n);
+      s.push({ sampleRate: 16000, samples: new Float32Array(160).fill(speech ? 0.3 : 0.0001), ts: n * 10, flags: plan.flagged(n) ? FrameFlag.PTT : 0, rawDb: speech ? -10 : -80, speech });
+    }
+    const commands = events.filter((e) => e.type === 'run-start' && (e.data as { kind?: string } | undefined)?.kind === 'command').length;
+    return { utterances, commands };
+  }
+  // Speech from frame 30 to 80, then silence long enough for the hangover; a second stretch of speech at 150-200.
+  const speech = (n: number): boolean => (n >= 30 && n < 80) || (n >= 150 && n < 200);
+
+  it('counts the flag and its late MQTT copy as one press: the copy that lands after the command ended starts nothing', () => {
+    const { utterances, commands } = stream({ frames: 260, speech, flagged: (n) => n >= 20 && n < 30, press: [140] });
+    expect(commands).toBe(1);
+    expect(utterances.map((u) => [u.kind, u.trigger])).toEqual([['command', 'ptt'], ['passive', undefined]]);
+  });
+
+  it('still starts a command from an MQTT press when the device does not flag its audio', () => {
+    const { utterances, commands } = stream({ frames: 260, speech, flagged: () => false, press: [140] });
+    expect(commands).toBe(1);
+    expect(utterances.map((u) => [u.kind, u.trigger])).toEqual([['passive', undefined], ['command', 'ptt']]);
+  });
+});
