@@ -1,4 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startPartsHub, type PartsHub } from './hub-parts-helpers.js';
 
 let t: PartsHub | undefined;
@@ -114,5 +117,22 @@ describe('text commands through the hub with every part (router, Home Assistant,
     expect(t.hub.ports.grpc).toBeGreaterThan(0);
     expect((await t.api('GET', '/api/v1/tasks')).status).toBe(200);
     expect((await t.api('GET', '/api/v1/todos')).status).toBe(200);
+  });
+
+  it('reads to-dos with the learned stage only from a weights file it can load: a malformed one is logged with its code and the clause reader reads alone', async () => {
+    const weights = join(mkdtempSync(join(tmpdir(), 'jarvis-weights-')), 'todo-weights.json');
+    writeFileSync(weights, '{"not":"weights"');
+    t = await startPartsHub({ env: { JARVIS_OBSERVER_TODO_WEIGHTS: weights } });
+    expect(t.hub.config.observer.todoWeights).toBe(weights);
+    const bad = t.logs.filter((l) => l.includes('JARVIS_OBSERVER_BAD_WEIGHTS'));
+    expect(bad).toHaveLength(1);
+    // The observer still works: a to-do said passively is written down.
+    const kitchen = await t.device('kitchen-puck', 'Kitchen');
+    const now = Date.now();
+    t.services.transcripts!.publish({ deviceId: kitchen.bundle.deviceId, speaker: 'USER', text: 'I need to call the plumber about the boiler tomorrow.', startedAt: now - 3000, endedAt: now - 500 });
+    await t.services.observer!.observer.whenIdle();
+    await t.services.observer!.tick();
+    const todos = (await t.api('GET', '/api/v1/todos')).json['todos'] as Array<{ text: string }>;
+    expect(todos.map((x) => x.text)).toEqual([expect.stringMatching(/call the plumber/i)]);
   });
 });

@@ -57,7 +57,7 @@ import { registerVoiceMetrics } from './voice/metrics.js';
 import { OutcomeMetrics } from './voice/outcome-metrics.js';
 import { VoiceRunStore } from './voice/run-store.js';
 import { TranscriptBus } from './voice/transcripts.js';
-import { VoicePipeline } from './voice/voice-pipeline.js';
+import { commandAudioSource, VoicePipeline } from './voice/voice-pipeline.js';
 import { WyomingPart } from './wyoming/component.js';
 import { enrolledWakeBackend, speechSttBackend } from './wyoming/hub-backends.js';
 import { wyomingRoutes } from './wyoming/routes.js';
@@ -339,6 +339,7 @@ export async function startHub(config: JarvisConfig, logger: Logger, options: St
           notify: say,
           homeAssistant: todoEntity && haClient ? { gateway: haTodoSink(haClient), entityId: todoEntity } : null,
           llm: todoLlm,
+          ...(config.observer.todoWeights ? { weightsPath: config.observer.todoWeights } : {}),
           logger,
         }),
       );
@@ -386,7 +387,9 @@ export async function startHub(config: JarvisConfig, logger: Logger, options: St
       const acoustic = activeAcousticModel(join(config.dataDir, 'models'));
       const unusable = adaptationProblem(join(config.dataDir, 'models'));
       if (unusable) voiceLog.warn({ code: 'JARVIS_ACOUSTIC_BAD_ADAPTATION', reason: unusable }, 'speech: the adapted acoustic model is not used (rerun npm run stt:adapt)');
-      voiceLog.info({ acousticModel: acoustic.label }, 'speech: acoustic model');
+      // The grammar hears RNNoise's output with an adapted model, the raw audio with CMU's (config stt.commandAudio).
+      const grammarAudio = commandAudioSource(config.stt.commandAudio, acoustic.adapted);
+      voiceLog.info({ acousticModel: acoustic.label, grammarAudio }, 'speech: acoustic model');
       const speech = new SpeechService({
         whisper: { modelPath: whisper.path, modelName: whisper.name, threads: config.stt.threads },
         // The router's own templates: what the grammar accepts is exactly what tier 0 understands.
@@ -410,6 +413,7 @@ export async function startHub(config: JarvisConfig, logger: Logger, options: St
           logger: log('hub:audio'),
         },
         speech,
+        grammarAudio,
         engine: stt.engine,
         whisperPrePass: stt.prePass,
         passive: stt.passive,

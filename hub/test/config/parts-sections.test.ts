@@ -10,11 +10,12 @@ describe('config sections of the hub parts', () => {
     expect(c.homeAssistant.url).toBeUndefined();
     expect(c.router).toEqual({ coldReplyMaxAgeMs: 3_600_000, coldReplySweepMs: 5000 });
     expect(c.observer).toMatchObject({ windowMs: 300_000, muteTailMs: 30_000, requireApproval: false, settleMs: 20_000 });
+    expect(c.observer.todoWeights).toBeUndefined();
   });
 
   it('takes schema-derived environment variables', () => {
-    const c = loadConfig({ env: { ...base, JARVIS_TIME_ZONE: 'Europe/Berlin', JARVIS_HOME_ASSISTANT_URL: 'http://ha.local:8123', JARVIS_HOME_ASSISTANT_TOKEN: 't', JARVIS_OBSERVER_TODO_ENTITY: 'todo.chores', JARVIS_OBSERVER_REQUIRE_APPROVAL: 'yes' } });
-    expect([c.time.zone, c.homeAssistant.url, c.homeAssistant.token, c.observer.todoEntity, c.observer.requireApproval]).toEqual(['Europe/Berlin', 'http://ha.local:8123', 't', 'todo.chores', true]);
+    const c = loadConfig({ env: { ...base, JARVIS_TIME_ZONE: 'Europe/Berlin', JARVIS_HOME_ASSISTANT_URL: 'http://ha.local:8123', JARVIS_HOME_ASSISTANT_TOKEN: 't', JARVIS_OBSERVER_TODO_ENTITY: 'todo.chores', JARVIS_OBSERVER_REQUIRE_APPROVAL: 'yes', JARVIS_OBSERVER_TODO_WEIGHTS: '/var/lib/jarvis/todo-weights.json' } });
+    expect([c.time.zone, c.homeAssistant.url, c.homeAssistant.token, c.observer.todoEntity, c.observer.requireApproval, c.observer.todoWeights]).toEqual(['Europe/Berlin', 'http://ha.local:8123', 't', 'todo.chores', true, '/var/lib/jarvis/todo-weights.json']);
   });
 
   it('reports every bad value at once with its path and source', () => {

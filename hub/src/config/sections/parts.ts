@@ -48,5 +48,11 @@ export const observerSection = z
     requireApproval: z.boolean().default(false),
     /** Home Assistant to-do list that open to-dos are added to (e.g. `todo.shopping_list`); unset = no sync. */
     todoEntity: z.string().regex(/^todo\.[a-z0-9_]+$/, 'must be a todo entity id such as todo.shopping_list').optional(),
+    /**
+     * The learned to-do stage's weights file (model data, never shipped: `npx tsx scripts/train-todo-classifier.ts
+     * --out FILE` makes one). Set: the clause reader plus the learned stage; unset: the clause reader alone. A missing
+     * or malformed file is logged as JARVIS_OBSERVER_BAD_WEIGHTS and the clause reader reads alone.
+     */
+    todoWeights: z.string().min(1, 'must be a file path').optional(),
   })
   .prefault({});
