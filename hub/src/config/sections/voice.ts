@@ -84,6 +84,13 @@ export const sttSection = z
      * command is decoded whole after its pause (and the engine keeps no stream decoders).
      */
     streamCommands: z.boolean().default(true),
+    /**
+     * What the grammar recogniser hears of a command: `raw` (the audio as the device sent it), `denoised` (RNNoise's
+     * output of it, from a fresh RNNoise state at the command's start, streamed or whole alike), or `auto`: denoised when
+     * an acoustic model adapted to the household is active, raw with CMU's own (each chosen on the TUNE half of the
+     * voice split with that model: hub/src/stt/README.md). Whisper and the hearing policy's SNR always take the raw audio.
+     */
+    commandAudio: z.enum(['auto', 'raw', 'denoised']).default('auto'),
     /** Transcribe passive speech for the observer. */
     passive: z.boolean().default(true),
   })
