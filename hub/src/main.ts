@@ -448,7 +448,7 @@ export async function startHub(config: JarvisConfig, logger: Logger, options: St
           dataDir: config.dataDir,
           version: HUB_VERSION,
           logger: wyomingLog,
-          stt: speechSttBackend(speech, { grammar: stt.engine === 'auto', whisperModel: whisper }),
+          stt: speechSttBackend(speech, { grammar: stt.engine === 'auto', whisperModel: whisper, grammarAudio }),
           wake: audio.wake ? enrolledWakeBackend(audio.wakePhrase, wyomingLog) : undefined,
           router,
           registry: () => haClient?.snapshot(),

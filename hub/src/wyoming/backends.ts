@@ -20,6 +20,8 @@ export interface WyomingSttBackend {
   models(): ArtifactInfo[];
   /** Transcribes one finished utterance of 16 kHz mono float PCM. */
   transcribe(pcm16k: Float32Array, options: { language?: string }): Promise<{ text: string; engine: string }>;
+  /** Releases what the backend holds (a denoise thread); called when the Wyoming part stops. */
+  close?(): Promise<void>;
 }
 
 /** One open wake-word stream (one per connection). */

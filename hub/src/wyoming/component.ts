@@ -101,6 +101,7 @@ export class WyomingPart implements Component {
     await this.server?.stop();
     this.server = undefined;
     this.store = undefined;
+    await this.o.stt?.close?.().catch((err: unknown) => this.o.logger.warn({ err }, 'wyoming: the STT backend did not close'));
   }
 
   /** Every controlled satellite with its state, mute, metrics and last run. */
