@@ -1,4 +1,7 @@
-import { loadavg } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ADAPTED_META_FILE, ADAPTED_MODEL_DIR } from '../hub/src/stt/acoustic/adapted-model.js';
 import { WhisperModel, type WhisperPassResult } from '@jarvis/whisper';
 import type { DeviceAudioChunk } from '../hub/src/audio/types.js';
 import { speak, startVoiceHub, voiceSkipReason } from '../tests/e2e-voice-helpers.js';
@@ -13,7 +16,26 @@ const N = Number(process.env['JARVIS_BENCH_HOTPATH_N'] ?? 50);
  * `stt.streamCommands` false); `on` or unset: while it is spoken (the default), for a before/after in one tree.
  */
 const STREAM_SWITCH = process.env['JARVIS_BENCH_HOTPATH_GRAMMAR_STREAM'];
-const STREAM_ENV: Record<string, string> = STREAM_SWITCH === 'on' || STREAM_SWITCH === 'off' ? { JARVIS_STT_STREAM_COMMANDS: String(STREAM_SWITCH === 'on') } : {};
+/** The hub's environment for one measurement (a fresh data dir each time when an adapted model is given). */
+const hubEnv = (): Record<string, string> => ({
+  ...(STREAM_SWITCH === 'on' || STREAM_SWITCH === 'off' ? { JARVIS_STT_STREAM_COMMANDS: String(STREAM_SWITCH === 'on') } : {}),
+  ...acousticEnv(process.env['JARVIS_BENCH_HOTPATH_ACOUSTIC']),
+});
+
+/**
+ * `JARVIS_BENCH_HOTPATH_ACOUSTIC=DIR`: the hub runs with the household-adapted acoustic model DIR (made by
+ * `npx tsx scripts/adapt-acoustic-model.ts ... --out DIR`), placed where a hub looks for it
+ * (`$JARVIS_DATA_DIR/models/acoustic/en-us-adapted`), so its commands are heard as the hub hears them with it
+ * (stt.commandAudio auto: RNNoise output). Unset: CMU's model, raw audio.
+ */
+function acousticEnv(dir: string | undefined): Record<string, string> {
+  if (!dir) return {};
+  if (!existsSync(join(dir, ADAPTED_META_FILE))) throw new Error(`JARVIS_BENCH_HOTPATH_ACOUSTIC: ${dir} holds no ${ADAPTED_META_FILE} (make one with scripts/adapt-acoustic-model.ts)`);
+  const dataDir = mkdtempSync(join(tmpdir(), 'jarvis-hotpath-'));
+  mkdirSync(join(dataDir, 'models', 'acoustic'), { recursive: true });
+  symlinkSync(resolve(dir), join(dataDir, 'models', ADAPTED_MODEL_DIR));
+  return { JARVIS_DATA_DIR: dataDir };
+}
 /** whisper threads of the whisper-only runs, one block each in turn (`2,1` compares them in the same run). */
 const WHISPER_THREADS = (process.env['JARVIS_BENCH_HOTPATH_WHISPER_THREADS'] ?? '').split(',').filter((t) => t !== '').map(Number);
 /**
@@ -71,7 +93,7 @@ function recordWhisperPasses(): { passes: PassRecord[]; stop: () => void } {
  */
 async function measure(engine: 'auto' | 'whisper', emit: Parameters<Benchmark['run']>[0], threads?: number, prePass?: boolean): Promise<void> {
   const t = await startVoiceHub({ env: {
-    ...STREAM_ENV, JARVIS_STT_ENGINE: engine, ...(threads ? { JARVIS_STT_THREADS: String(threads) } : {}), ...(prePass !== undefined ? { JARVIS_STT_PRE_PASS: String(prePass) } : {}),
+    ...hubEnv(), JARVIS_STT_ENGINE: engine, ...(threads ? { JARVIS_STT_THREADS: String(threads) } : {}), ...(prePass !== undefined ? { JARVIS_STT_PRE_PASS: String(prePass) } : {}),
   } });
   const recorder = engine === 'whisper' ? recordWhisperPasses() : undefined;
   // The box's 1-minute load when the block starts and ends: latencies under load are upper bounds.
@@ -200,7 +222,7 @@ const CALLING_INTENTS = new Set(['HassTurnOn', 'HassTurnOff', 'HassToggle', 'Has
 async function measureTestHalf(emit: Parameters<Benchmark['run']>[0]): Promise<void> {
   const home = sideSources('test').home;
   const items = commandMatrix('test', { noisyPerSentence: 0 }).filter((i) => !i.openVocabulary && CALLING_INTENTS.has(i.sentence.intent ?? '')).slice(0, N);
-  const t = await startVoiceHub({ home, env: STREAM_ENV });
+  const t = await startVoiceHub({ home, env: hubEnv() });
   const ha = t.ha!;
   try {
     const ctx = t.hub.parts;
