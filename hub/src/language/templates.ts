@@ -101,6 +101,10 @@ const baseTemplates: readonly CommandTemplate[] = [
   { intent: 'HassRespond', sentences: [`[oh] (${OKAY_WORDS.join('|')}) [do it|go ahead]`], slots: { response: 'yes' }, weak: true },
   { intent: 'HassRespond', sentences: ['(hello|hi|good morning|good evening)'], slots: { response: 'hello' } },
   { intent: 'HassRespond', sentences: ['are you always (listening|recording)'], slots: { response: 'listening' } },
+  { intent: 'HassRespond', sentences: ['are you (still|even) (listening|recording)', 'are you (listening|recording) [to me|to us|right now|now]', '(is|are) (this|it|jarvis) (always|still) (listening|recording)'], slots: { response: 'listening' }, weak: true },
+  // Not "what do you do" or a bare "how are you", which people ask each other.
+  { intent: 'HassRespond', sentences: ['what can you do [for me|for us]', 'what are you able to do', 'what do you know how to do'], slots: { response: 'commands' }, weak: true },
+  { intent: 'HassRespond', sentences: ['(hi|hello|hey) there [how are you [doing|today]]', '(hi|hello|hey) [there] (how are you|how are you doing|how is it going)'], slots: { response: 'hello' }, weak: true },
   { intent: 'HassRespond', sentences: ['where does (my|the) data go [to]'], slots: { response: 'data' } },
   { intent: 'HassRespond', sentences: ['what can i (say|ask) [you]'], slots: { response: 'commands' } },
   { intent: 'HassRespond', sentences: ['who (made|created|built) you'], slots: { response: 'creator' } },
@@ -130,6 +134,7 @@ const baseTemplates: readonly CommandTemplate[] = [
       'how (much|long) [more] [time] [is|do i have|is there] [left|remaining] (on|for|in) <timer>',
       'how (much|long) [more] [time] [is|do i have|is there] (left|remaining)',
       'how much longer [is there] [on|for] [<timer>]',
+      'how much longer [is there] (on|for) [the|my] {duration} timer',
       'how many (minutes|seconds|hours) [are|do i have] (left|remaining) [on <timer>]',
       'how much time do i have left [on <timer>]',
       '[how much] time (left|remaining) on <timer>',
@@ -305,6 +310,7 @@ const baseTemplates: readonly CommandTemplate[] = [
   // Media search (open vocabulary), before unpause/next so "play the next song" stays a command of its own.
   { intent: 'HassMediaNext', sentences: ['(next|skip) [<track>] [please]', '(play|go to|skip to|jump to) [the] next <track> [(in|on) {target}]', 'skip [this|the|that] <track> [(in|on) {target}]', '(next|skip) [this|the] [<track>] (in|on) {target}', 'next <track> on {target}', 'skip ahead'], domains: media },
   { intent: 'HassMediaPrevious', sentences: ['(previous|last) <track> [please]', 'previous', '(play|go to|skip to|go back to|back to|jump to) [the] (previous|last) <track> [again] [(in|on) {target}]', 'go back [a|one] [<track>] [(in|on) {target}]', '(previous|last) <track> (in|on) {target}', 'play [the] (last|previous) <track> again', 'replay [the] (last|previous) <track>'], domains: media },
+  { intent: 'HassMediaPrevious', sentences: ['(previous|go back) (in|on) {target}'], domains: media, weak: true },
   { intent: 'HassMediaUnpause', sentences: ['(carry on|keep on|go on|start) playing [<media>] [(in|on) {target}]', '(carry on|continue|resume) [with] [the] (music|playback|song|show|movie|podcast|episode|film) [(in|on) {target}]', '(unpause|resume|continue) [<media>] (in|on) {target}', 'press play [(in|on) {target}]', 'play (it|that) again [(in|on) {target}]'], domains: media, weak: true },
   { intent: 'HassMediaUnpause', sentences: ['(resume|unpause|continue) {target}', '(resume|unpause|continue) <media> [in|on] {target}', '(resume|unpause) {target} (music|show|shows|tv show|media|media player|playback)', '(resume|unpause|continue) <media>', '(resume|continue|keep) playing [<media>] [(in|on) {target}]', 'play <media> again', '(start|put) [the] (music|playback) (back on|again)', '(resume|unpause|continue) playback [(in|on) {target}]', 'unpause', 'resume', 'carry on playing'], domains: media },
   { intent: 'HassMediaSearchAndPlay', sentences: ['(play|put on) the artist {search_query} [(in|on) {target}]', '(play|put on) (something|anything|some music|music|songs) by {search_query} [(in|on) {target}]'], slots: { media_class: 'artist' }, domains: media },
@@ -313,6 +319,10 @@ const baseTemplates: readonly CommandTemplate[] = [
   { intent: 'HassMediaSearchAndPlay', sentences: ['(play|put on) the playlist {search_query} [(in|on) {target}]', '(play|put on) [my|the] {search_query} playlist [(in|on) {target}]'], slots: { media_class: 'playlist' }, domains: media },
   { intent: 'HassMediaSearchAndPlay', sentences: ['(play|put on) the podcast {search_query} [(in|on) {target}]', '(play|put on) [my|the] {search_query} podcast [(in|on) {target}]'], slots: { media_class: 'podcast' }, domains: media },
   { intent: 'HassMediaSearchAndPlay', sentences: ['(play|put on) the (radio station|station) {search_query} [(in|on) {target}]'], slots: { media_class: 'channel' }, domains: media },
+  // "put on the film jaws on the telly", "play the audiobook dune": the class said before the query (text only; not
+  // "radio", which starts a station's own name: "radio 4").
+  { intent: 'HassMediaSearchAndPlay', sentences: ['(play|put on|stream|watch) the (movie|film) {search_query} [(in|on) {target}]'], slots: { media_class: 'movie' }, domains: media, weak: true },
+  { intent: 'HassMediaSearchAndPlay', sentences: ['(play|put on|stream) the (audiobook|audio book) {search_query} [(in|on) {target}]'], slots: { media_class: 'book' }, domains: media, weak: true },
   // "play abbey road album", "play the chill playlist in the kitchen": the class said after the query (text only).
   { intent: 'HassMediaSearchAndPlay', sentences: ['(play|put on) [the|my] {search_query} {media_class} [(in|on) {target}]'], domains: media, weak: true },
   { intent: 'HassMediaSearchAndPlay', sentences: ['(play|put on) [some] {search_query} (in|on) {target}', 'play [some] {search_query}', 'put on some {search_query}', 'i (want|would like) to (listen to|hear) [some] {search_query}', 'can i (hear|listen to) [some] {search_query}', '(let us|lets) (listen to|hear) [some] {search_query}', 'listen to {search_query}', '(shuffle|stream) {search_query}'], domains: media, weak: true },
@@ -374,7 +384,7 @@ const baseTemplates: readonly CommandTemplate[] = [
     ],
     domains: ['climate'],
   },
-  { intent: 'HassClimateSetTemperature', sentences: ['{target} [temperature] to {temperature} <degrees>', '{temperature} degrees [[in|on] {where}]', '(make|keep|get) {target} {temperature} degrees'], domains: ['climate'], weak: true },
+  { intent: 'HassClimateSetTemperature', sentences: ['{target} [temperature] to {temperature} <degrees>', '{temperature} degrees [[in|on] {where}]', '(make|keep|get) {target} {temperature} degrees', 'i (want|would like) it [at|to be] {temperature} (in|on) {where}'], domains: ['climate'], weak: true },
   {
     intent: 'HassClimateGetTemperature',
     sentences: [
@@ -428,6 +438,7 @@ const baseTemplates: readonly CommandTemplate[] = [
   },
   { intent: 'HassSetPosition', sentences: ['(open|close|raise|lower) {target} (halfway|half way|half)', '<set> {target} (to|at) half [way]'], slots: { position: 50 }, domains: covers },
   { intent: 'HassLightSet', sentences: ['<set> {target} to (full|max|maximum) [brightness]', '(brighten|turn up) {target} (all the way|fully)', '{target} (to|at) full brightness'], slots: { brightness: 100 }, domains: ['light'] },
+  { intent: 'HassLightSet', sentences: ['(brighten|raise|increase|turn up|bring up) {target} (to|all the way to) (full|max|maximum) [brightness]'], slots: { brightness: 100 }, domains: ['light'], weak: true },
   {
     intent: 'HassLightSet',
     sentences: [
@@ -585,6 +596,7 @@ const baseTemplates: readonly CommandTemplate[] = [
   { intent: 'HassVacuumStart', sentences: ['(start|run|turn on|switch on|launch) <vacuum>', '(start|begin) (vacuuming|cleaning|hoovering) [{where}]', '(have|let|tell|send|ask) <vacuum> [to] (clean|vacuum|start [cleaning]) [{where}]', '(start|run) <vacuum> [cleaning|vacuuming] (in|on) {where}', 'clean {where} with <vacuum>', 'get <vacuum> (going|started|cleaning)', '(vacuum|hoover) {where}', '(start|run) <vacuum> (in|on) {where}', '<vacuum> (start|clean) [{where}]', 'clean {where} with <vacuum>'], domains: ['vacuum'] },
   { intent: 'HassVacuumStart', sentences: ['(start|run|launch) {target}', '(have|let|tell|send|ask) {target} [to] (clean|vacuum|start [cleaning]) [{where}]', '{target} (clean|vacuum|start cleaning) [{where}]', 'get {target} (going|started|cleaning)', '(start|run) {target} (in|on) {where}'], domains: ['vacuum'], weak: true },
   { intent: 'HassLawnMowerDock', sentences: ['(dock|park|recall|stop) <mower>', '(bring|call) <mower> (back|home|in) [to [its|the] (base|dock|charger)]', '(send|return) <mower> <base>', '<mower> (go|return) <base>', 'stop mowing [and (go|return) <base>]'], domains: ['lawn_mower'] },
+  { intent: 'HassLawnMowerDock', sentences: ['(bring|call|get) (<mower>|{target}) back (in|inside|home|to [its|the] (base|dock|shed|garage))'], domains: ['lawn_mower'], weak: true },
   { intent: 'HassLawnMowerDock', sentences: ['(dock|park|stop|recall) {target}', '(send|return) {target} <base>', '{target} (go|return) <base>', '(have|tell|let|ask) {target} [to] (go|return) <base>'], domains: ['lawn_mower'], weak: true },
   { intent: 'HassLawnMowerStartMowing', sentences: ['(start|run|turn on|launch) <mower>', '(start|begin) mowing [[in] {where}]', '(mow|cut) the (lawn|grass|garden|yard|back yard|front yard)', 'time to mow [the lawn]', '(let|have) <mower> (cut|mow) the (grass|lawn)', 'send <mower> out', '<mower> start [mowing]'], domains: ['lawn_mower'] },
   { intent: 'HassLawnMowerStartMowing', sentences: ['(start|run|launch) {target}', '(have|let|tell|send|ask) {target} [to] (mow|cut|start mowing) [the (lawn|grass|garden|yard)]', 'send {target} out', '{target} (start|mow) [the lawn]', 'get {target} (going|started|mowing)'], domains: ['lawn_mower'], weak: true },
@@ -720,6 +732,10 @@ const baseTemplates: readonly CommandTemplate[] = [
     ],
   },
   { intent: 'HassGetState', sentences: ['did (i|we|you|someone|anyone) lock {target}'], slots: { state: 'locked' } },
+  // "did the chicken door close", "has the gate shut yet": whether it is now closed, open or locked.
+  { intent: 'HassGetState', sentences: ['(did|has) {target} (close|closed|shut) [properly|yet|ok|okay]'], slots: { state: 'closed' }, domains: ['cover', 'valve'], weak: true },
+  { intent: 'HassGetState', sentences: ['(did|has) {target} (open|opened) [properly|yet|ok|okay]'], slots: { state: 'open' }, domains: ['cover', 'valve'], weak: true },
+  { intent: 'HassGetState', sentences: ['(did|has) {target} lock [properly|yet|ok|okay]', '(did|has) {target} locked [properly|yet]'], slots: { state: 'locked' }, domains: ['lock'], weak: true },
   { intent: 'HassGetState', sentences: ['(has there been|have there been|was there|were there|did (you|it) (see|detect|pick up)) [any] (motion|movement) [recently|lately|today] [[in|on|at] {where}]', 'is (anyone|anybody|someone|something) moving [[in|on|at] {where}]'], targetWord: 'motion', slots: { state: 'on' }, weak: true },
   { intent: 'HassGetState', sentences: ['any (leaks|leak|water leaks|flooding) [[in|on] {where}]', '(is|are) there (any water|water|a flood|any flooding|flooding) [on the floor] [[in|on] {where}]', '(is|has) (anything|something) (leaking|leaked|flooded) [[in|on] {where}]'], targetWord: 'leak', slots: { state: 'on' }, weak: true },
   { intent: 'HassGetState', sentences: ['(have|has) (i|we|you|someone|somebody|anyone) (left|forgotten) {target} {state}', '(did|have) (i|we|you|someone|anyone) (turn|switch|turned|switched) {target} {state}', '(is|are) {target} {state} {where}', '(is|are) {target} (still|currently|now) {state} [{where}]'], weak: true },

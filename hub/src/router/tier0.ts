@@ -69,6 +69,8 @@ const LEADING_REMARK = /^(?:it is|oh it is|well it is) (?:(?:a bit|a little|real
 const ARRIVAL_REMARK = /^(?:(?:we are|i am|we have|i have|we|i) (?:back|home|off|leaving|going out|heading out|going to bed|off to bed|up|awake|in|got back|got home|just got (?:back|home|in)) (?:now )?)(?=[a-z])/;
 /** A word after a target a person adds ("open the stopcock again"). */
 const TRAILING_ADVERB = / (?:again|too|as well|already|then|for (?:the night|tonight|now|a while|the evening|the day|today|the morning|the afternoon|the weekend|a bit)|overnight|until (?:morning|tomorrow|later))$/;
+/** What a command is for, said after it ("open the gate for the van", "remind me in 20 minutes with a timer"). */
+const TRAILING_PURPOSE = / (?:for|with) (?:the|a|an|my|our|his|her|their) [a-z]+(?: [a-z]+)?$/;
 /** "sam left them on again", "someone left it open": who left a thing as it is, said after the command. */
 const WHO_LEFT_IT = / (?:(?:because|since|as) )?[a-z]+ (?:left|forgot|turned|switched|put) (?:it|them|that|those)(?: (?:on|off|open|running|going))?(?: (?:again|all day|all night|earlier))?$/;
 /** Words never left out of a sentence to make a name fit (negations, quantities, states, directions). */
@@ -77,8 +79,8 @@ const KEEP_WORDS = new Set(['not', 'never', 'all', 'every', 'each', 'any', 'othe
 const FRACTIONS: ReadonlyArray<[RegExp, string]> = [
   [/ (to|at) (?:a )?quarter$/, ' $1 25 percent'], [/ (to|at) half(?: way)?$/, ' $1 50 percent'], [/ (to|at) three quarters$/, ' $1 75 percent'], [/ (to|at) (?:a )?third$/, ' $1 33 percent'],
 ];
-/** "it is going to rain" after a command. */
-const TRAILING_REMARK = / (?:(?:(?:because|since|as) )?(?:i|we) (?:have )?(?:got|bought|done|did|finished|picked up) (?:it|them|that|those|one|some)|(?:(?:because|since|as) )?it is (?:(?:going to|gonna|about to|starting to|getting|so|too|really|very|a bit|a little|quite|pretty|absolutely|far too|way too) )*[a-z]+(?: (?:in here|out there|outside|today|now|again|already))?)$|(?:,? (?:got|bought|done) (?:it|them|that|those))$/;
+/** "it is going to rain" after a command; someone or something said doing something ("the phone ringing", "we are back"). */
+const TRAILING_REMARK = / (?:(?:(?:because|since|as) )?(?:we are|i am|they are|he is|she is) (?:back|home|in|out|off|up|here|leaving|going out|off out|heading out|going to bed)|(?:(?:because|since|as) )?the [a-z]+ (?:is )?[a-z]+ing|(?:(?:because|since|as) )?(?:i|we) (?:have )?(?:got|bought|done|did|finished|picked up) (?:it|them|that|those|one|some)|(?:(?:because|since|as) )?it is (?:(?:going to|gonna|about to|starting to|getting|so|too|really|very|a bit|a little|quite|pretty|absolutely|far too|way too) )*[a-z]+(?: (?:in here|out there|outside|out|today|now|again|already))?)$|(?:,? (?:got|bought|done) (?:it|them|that|those))$/;
 /** How a reply names a kind of thing. */
 const KIND_NAMES: Readonly<Record<string, string>> = { climate: 'thermostat', media_player: 'speaker or TV', binary_sensor: 'sensor', alarm_control_panel: 'alarm', input_boolean: 'switch', lawn_mower: 'lawn mower' };
 /** Slots that carry a value to set. */
@@ -206,7 +208,8 @@ export class Tier0Router {
         // Understood but short of something ("set the heating to 17 for the night" with no room): the question beats silence.
         if (plain.path === 'none' && plain.intent && plain.code !== 'JARVIS_ROUTE_UNKNOWN_TARGET') asked ??= plain;
       }
-      if (first.path === 'passive' && asked) first = asked;
+      // A target the words after the command hid ("open the front gate for the van", a gate that needs a yes): known beats unknown.
+      if ((first.path === 'passive' || first.code === 'JARVIS_ROUTE_UNKNOWN_TARGET') && asked) first = asked;
       if (first.path !== 'hot') first = this.withoutUnknownWord(said, context) ?? first;
     }
     if (first.path !== 'passive') return first;
@@ -259,6 +262,8 @@ export class Tier0Router {
     const out: string[] = [];
     if (TRAILING_ADVERB.test(norm)) out.push(norm.replace(TRAILING_ADVERB, ''));
     if (WHO_LEFT_IT.test(norm)) out.push(norm.replace(WHO_LEFT_IT, ''));
+    if (TRAILING_PURPOSE.test(norm)) out.push(norm.replace(TRAILING_PURPOSE, ''));
+    if (TRAILING_REMARK.test(norm)) out.push(norm.replace(TRAILING_REMARK, ''));
     for (const [re, to] of FRACTIONS) if (re.test(norm)) out.push(norm.replace(re, to));
     // "turn the fan back on", "put the blinds back up": the state asked for.
     if (/ back (?:on|off|up|down)(?: |$)/.test(norm)) out.push(norm.replace(/ back (on|off|up|down)(?= |$)/, ' $1'));
