@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ADAPTED_META_FILE, ADAPTED_MODEL_DIR } from '../hub/src/stt/acoustic/adapted-model.js';
 import { WhisperModel, type WhisperPassResult } from '@jarvis/whisper';
@@ -16,11 +16,7 @@ const N = Number(process.env['JARVIS_BENCH_HOTPATH_N'] ?? 50);
  * `stt.streamCommands` false); `on` or unset: while it is spoken (the default), for a before/after in one tree.
  */
 const STREAM_SWITCH = process.env['JARVIS_BENCH_HOTPATH_GRAMMAR_STREAM'];
-/** The hub's environment for one measurement (a fresh data dir each time when an adapted model is given). */
-const hubEnv = (): Record<string, string> => ({
-  ...(STREAM_SWITCH === 'on' || STREAM_SWITCH === 'off' ? { JARVIS_STT_STREAM_COMMANDS: String(STREAM_SWITCH === 'on') } : {}),
-  ...acousticEnv(process.env['JARVIS_BENCH_HOTPATH_ACOUSTIC']),
-});
+const STREAM_ENV: Record<string, string> = STREAM_SWITCH === 'on' || STREAM_SWITCH === 'off' ? { JARVIS_STT_STREAM_COMMANDS: String(STREAM_SWITCH === 'on') } : {};
 
 /**
  * `JARVIS_BENCH_HOTPATH_ACOUSTIC=DIR`: the hub runs with the household-adapted acoustic model DIR (made by
@@ -28,14 +24,13 @@ const hubEnv = (): Record<string, string> => ({
  * (`$JARVIS_DATA_DIR/models/acoustic/en-us-adapted`), so its commands are heard as the hub hears them with it
  * (stt.commandAudio auto: RNNoise output). Unset: CMU's model, raw audio.
  */
-function acousticEnv(dir: string | undefined): Record<string, string> {
-  if (!dir) return {};
-  if (!existsSync(join(dir, ADAPTED_META_FILE))) throw new Error(`JARVIS_BENCH_HOTPATH_ACOUSTIC: ${dir} holds no ${ADAPTED_META_FILE} (make one with scripts/adapt-acoustic-model.ts)`);
-  const dataDir = mkdtempSync(join(tmpdir(), 'jarvis-hotpath-'));
+const ACOUSTIC = process.env['JARVIS_BENCH_HOTPATH_ACOUSTIC'];
+if (ACOUSTIC && !existsSync(join(ACOUSTIC, ADAPTED_META_FILE))) throw new Error(`JARVIS_BENCH_HOTPATH_ACOUSTIC: ${ACOUSTIC} holds no ${ADAPTED_META_FILE} (make one with scripts/adapt-acoustic-model.ts)`);
+const placeAcoustic = (dataDir: string): void => {
+  if (!ACOUSTIC) return;
   mkdirSync(join(dataDir, 'models', 'acoustic'), { recursive: true });
-  symlinkSync(resolve(dir), join(dataDir, 'models', ADAPTED_MODEL_DIR));
-  return { JARVIS_DATA_DIR: dataDir };
-}
+  symlinkSync(resolve(ACOUSTIC), join(dataDir, 'models', ADAPTED_MODEL_DIR));
+};
 /** whisper threads of the whisper-only runs, one block each in turn (`2,1` compares them in the same run). */
 const WHISPER_THREADS = (process.env['JARVIS_BENCH_HOTPATH_WHISPER_THREADS'] ?? '').split(',').filter((t) => t !== '').map(Number);
 /**
@@ -93,8 +88,8 @@ function recordWhisperPasses(): { passes: PassRecord[]; stop: () => void } {
  */
 async function measure(engine: 'auto' | 'whisper', emit: Parameters<Benchmark['run']>[0], threads?: number, prePass?: boolean): Promise<void> {
   const t = await startVoiceHub({ env: {
-    ...hubEnv(), JARVIS_STT_ENGINE: engine, ...(threads ? { JARVIS_STT_THREADS: String(threads) } : {}), ...(prePass !== undefined ? { JARVIS_STT_PRE_PASS: String(prePass) } : {}),
-  } });
+    ...STREAM_ENV, JARVIS_STT_ENGINE: engine, ...(threads ? { JARVIS_STT_THREADS: String(threads) } : {}), ...(prePass !== undefined ? { JARVIS_STT_PRE_PASS: String(prePass) } : {}),
+  }, prepareDataDir: placeAcoustic });
   const recorder = engine === 'whisper' ? recordWhisperPasses() : undefined;
   // The box's 1-minute load when the block starts and ends: latencies under load are upper bounds.
   const load1 = [Math.round(loadavg()[0]! * 100) / 100];
@@ -222,7 +217,7 @@ const CALLING_INTENTS = new Set(['HassTurnOn', 'HassTurnOff', 'HassToggle', 'Has
 async function measureTestHalf(emit: Parameters<Benchmark['run']>[0]): Promise<void> {
   const home = sideSources('test').home;
   const items = commandMatrix('test', { noisyPerSentence: 0 }).filter((i) => !i.openVocabulary && CALLING_INTENTS.has(i.sentence.intent ?? '')).slice(0, N);
-  const t = await startVoiceHub({ home, env: hubEnv() });
+  const t = await startVoiceHub({ home, env: STREAM_ENV, prepareDataDir: placeAcoustic });
   const ha = t.ha!;
   try {
     const ctx = t.hub.parts;
@@ -270,7 +265,8 @@ async function measureTestHalf(emit: Parameters<Benchmark['run']>[0]): Promise<v
     const data = `${sideSources('test').sentences.replace(/.*tests\/fixtures\//, '')} commands ending in a service call, home-b, test-half voices, clean`;
     const p50s = Object.fromEntries(Object.entries(parts).filter(([, v]) => v.length > 0).map(([k, v]) => [k, distribution('x', 'ms', v).p50]));
     const grammarStream = ctx.voice!.pipeline.status().grammarStream;
-    const common = { set: 'test-half', data, utterances: items.length, endedBy, realtime: true, load1, breakdown_ms_p50: p50s, ...(grammarStream ? { grammarStream } : {}) };
+    const heard = { acoustic: ACOUSTIC ? 'household-adapted (JARVIS_BENCH_HOTPATH_ACOUSTIC)' : 'CMU en-us', grammarAudio: ctx.voice!.pipeline.status().grammarAudio };
+    const common = { set: 'test-half', data, utterances: items.length, endedBy, realtime: true, load1, ...heard, breakdown_ms_p50: p50s, ...(grammarStream ? { grammarStream } : {}) };
     const figure = distribution('x', 'ms', e2e.length > 0 ? e2e : [NaN]);
     const transcript = distribution('x', 'ms', toTranscript.length > 0 ? toTranscript : [NaN]);
     process.stderr.write(`hotpath test-half: end of speech -> HA call p50 ${figure.p50} ms, p95 ${figure.p95} ms (n ${figure.n}, missed ${missed}); -> transcript p50 ${transcript.p50} ms, p95 ${transcript.p95} ms (n ${transcript.n}); 1-min load ${load1.join(' -> ')}\n`);

@@ -60,11 +60,14 @@ export interface PartsHubOptions {
   broker?: 'embedded' | 'mosquitto';
   /** Registry snapshot the HA simulator serves (default {@link FIXTURE_HOME}). */
   home?: string;
+  /** Called with the hub's fresh data dir before the hub starts (to place model data where the hub looks for it). */
+  prepareDataDir?: (dataDir: string) => void;
 }
 
 /** Starts the HA simulator (unless turned off) and a real hub with all parts against it. */
 export async function startPartsHub(options: PartsHubOptions = {}): Promise<PartsHub> {
   const dataDir = mkdtempSync(join(tmpdir(), 'jarvis-parts-'));
+  options.prepareDataDir?.(dataDir);
   const ha = options.homeAssistant === false ? undefined : new HomeAssistantSimulator({ snapshot: loadRegistrySnapshot(options.home ?? FIXTURE_HOME), token: 'sim-token' });
   await ha?.start();
   const logs: string[] = [];
