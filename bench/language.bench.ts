@@ -18,7 +18,9 @@ const fixture = (p: string): string => fileURLToPath(new URL(`../tests/fixtures/
  * reading it), then tuned on except its every fourth line from the fourth (i % 4 === 3), held out like tune-e's;
  * `tune-g` a seventh writer and home, scored unseen 0.882 (485/550) with the code of its commit b25c9d1 and 0.885
  * (487/550) at f64b280 (the intent audit, made without reading it), then tuned on except its quarter i % 4 === 3 (held out);
- * `test-b` is a different household, locked: only its aggregate figures
+ * `tune-h` an eighth writer and home, held out of all tuning (its failures are never printed): scored unseen 0.867 (386/445)
+ * with the code at the start of that session (4478171), then again at its end to see whether the session's changes
+ * carry to text nobody tuned on; `test-b` is a different household, locked: only its aggregate figures
  * are looked at.
  */
 const SETS = [
@@ -28,6 +30,7 @@ const SETS = [
   { set: 'tune-e', sentences: 'language/tune-e.jsonl', registry: 'registry/home-e.json', tuned: true },
   { set: 'tune-f', sentences: 'language/tune-f.jsonl', registry: 'registry/home-f.json', tuned: true },
   { set: 'tune-g', sentences: 'language/tune-g.jsonl', registry: 'registry/home-g.json', tuned: true },
+  { set: 'tune-h', sentences: 'language/tune-h.jsonl', registry: 'registry/home-h.json', tuned: false },
   { set: 'test-b', sentences: 'language/test-b.jsonl', registry: 'registry/home-b.json', tuned: false },
 ] as const;
 

@@ -8,6 +8,7 @@
  * `observer.learned.*` the clause reader with the learned stage (`learned-reader.ts`, not the default);
  * `observer.errands.*` / `observer.errands.tuning.*` / `observer.learned.errands.*` the blind writer's errands set split by the same rule;
  * `observer.calls.*` / `observer.calls.tuning.*` / `observer.learned.calls.*` the second blind writer's calls set, split the same way;
+ * `observer.shifts.*` / `observer.learned.shifts.*` the third blind writer's shifts set, whole, held out of all tuning and training;
  * `observer.fresh.*` / `observer.learned.fresh.*` the 40 snippets of `dev-fresh.jsonl` (seen by neither).
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -99,6 +100,10 @@ export const benchmarks: Benchmark[] = [
       await report('observer.calls.', 'dev-calls.jsonl locked third (blind writer; not tuned or trained on)', calls.test);
       await report('observer.calls.tuning.', 'dev-calls.jsonl tuning two-thirds (due-date rules looked at, learned stage trained on these; not the result)', calls.tuning);
       await report('observer.learned.calls.', 'dev-calls.jsonl locked third, clause reader + learned stage (not tuned or trained on)', calls.test, 'learned');
+      // The third blind writer's shifts set (writer "k", 150 snippets): held out of all tuning and training, whole.
+      const shifts = loadEvalCases(fixture('dev-shifts.jsonl'));
+      await report('observer.shifts.', 'dev-shifts.jsonl whole (blind writer k; never tuned or trained on)', shifts);
+      await report('observer.learned.shifts.', 'dev-shifts.jsonl whole, clause reader + learned stage (never tuned or trained on)', shifts, 'learned');
       // 40 snippets written for the learned stage by a new writer; neither rules nor training have seen them.
       const fresh = loadEvalCases(fixture('dev-fresh.jsonl'));
       await report('observer.fresh.', 'dev-fresh.jsonl (new writer; unseen by rules and training)', fresh);
