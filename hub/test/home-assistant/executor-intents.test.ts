@@ -1,48 +1,28 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { HomeAssistantClient } from '../../src/home-assistant/client.js';
-import { HomeAssistantSimulator } from '@jarvis/ha-simulator';
-import { DecisionExecutor } from '../../src/home-assistant/executor.js';
 import { loadRegistrySnapshot } from '../../src/home-assistant/registry-snapshot.js';
 import { Tier0Router } from '../../src/router/tier0.js';
-import { TimerService } from '../../src/router/timers.js';
+import { startExecutor } from './helpers.js';
 
 // The second fixture home: it has a vacuum, a mower, people, batteries and many lists.
 const home = loadRegistrySnapshot(fileURLToPath(new URL('../../../tests/fixtures/registry/home-b.json', import.meta.url)));
 const router = new Tier0Router(home);
 
-let sim: HomeAssistantSimulator;
-let client: HomeAssistantClient;
-let timers: TimerService;
-let executor: DecisionExecutor;
+let h: Awaited<ReturnType<typeof startExecutor>>;
 let clock = 0;
 const broadcasts: string[] = [];
 
 beforeEach(async () => {
-  sim = new HomeAssistantSimulator({ snapshot: home, token: 't' });
-  await sim.start();
-  client = new HomeAssistantClient({ url: sim.url, token: 't', backoffInitialMs: 20, backoffMaxMs: 50 });
-  await client.start();
-  await client.waitUntilConnected();
   clock = 0;
-  timers = new TimerService(() => clock);
   broadcasts.length = 0;
-  executor = new DecisionExecutor({
-    ha: client,
-    getState: (id) => client.getState(id),
-    getEntity: (id) => home.entities.find((e) => e.entity_id === id),
-    timers,
-    broadcast: (m) => void broadcasts.push(m),
-  });
+  h = await startExecutor(home, { clock: () => clock, deps: { broadcast: (m) => void broadcasts.push(m) } });
 });
 afterEach(async () => {
-  await timers.stop();
-  await client.stop();
-  await sim.stop();
+  await h.stop();
 });
 
-const run = (text: string, area?: string) => executor.execute(router.route(text, { area }), { areaId: area });
-const calls = (): string[] => sim.serviceCalls.map((c) => `${c.domain}.${c.service} ${c.entityIds.join(',')} ${JSON.stringify(c.serviceData)}`);
+const run = (text: string, area?: string) => h.executor.execute(router.route(text, { area }), { areaId: area });
+const calls = (): string[] => h.calls();
 
 describe('executor: the service calls Home Assistant would make for each intent', () => {
   it('vacuum, mower, fan speed, mute, relative volume, media search and list completion', async () => {
@@ -66,7 +46,7 @@ describe('executor: the service calls Home Assistant would make for each intent'
       'todo.add_item todo.hardware_store {"item":"screws"}',
       'todo.update_item todo.hardware_store {"item":"screws","status":"completed"}',
     ]);
-    expect(client.getState('vacuum.dusty')?.state).toBe('cleaning');
+    expect(h.client.getState('vacuum.dusty')?.state).toBe('cleaning');
   });
 
   it('answers state questions the way Home Assistant does', async () => {
@@ -92,7 +72,7 @@ describe('executor: the service calls Home Assistant would make for each intent'
     expect((await run('take a minute off the pasta timer')).reply).toBe('Took off 1 minute. 10 minutes left.');
     expect((await run('cancel all timers')).reply).toBe('Cancelled all 2 timers.');
     expect(await run('pause the timer')).toMatchObject({ ok: false, code: 'JARVIS_ROUTE_NO_TIMER' });
-    expect(sim.serviceCalls).toHaveLength(0);
+    expect(h.sim.serviceCalls).toHaveLength(0);
   });
 
   it('broadcasts to Jarvis devices', async () => {

@@ -1,46 +1,31 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { HomeAssistantClient } from '../../src/home-assistant/client.js';
-import { HomeAssistantSimulator } from '@jarvis/ha-simulator';
-import { DecisionExecutor } from '../../src/home-assistant/executor.js';
 import { loadRegistrySnapshot } from '../../src/home-assistant/registry-snapshot.js';
 import { Tier0Router } from '../../src/router/tier0.js';
-import { TimerService } from '../../src/router/timers.js';
+import { startExecutor } from './helpers.js';
 
 // The fifth fixture home: water valves (a stopcock, a garden tap, two irrigation zones) and a shopping list.
 const home = loadRegistrySnapshot(fileURLToPath(new URL('../../../tests/fixtures/registry/home-e.json', import.meta.url)));
 const router = new Tier0Router(home);
 
-let sim: HomeAssistantSimulator;
-let client: HomeAssistantClient;
-let timers: TimerService;
-let executor: DecisionExecutor;
-
+let h: Awaited<ReturnType<typeof startExecutor>>;
 beforeEach(async () => {
-  sim = new HomeAssistantSimulator({ snapshot: home, token: 't' });
-  await sim.start();
-  client = new HomeAssistantClient({ url: sim.url, token: 't', backoffInitialMs: 20, backoffMaxMs: 50 });
-  await client.start();
-  await client.waitUntilConnected();
-  timers = new TimerService(() => 0);
-  executor = new DecisionExecutor({ ha: client, getState: (id) => client.getState(id), getEntity: (id) => home.entities.find((e) => e.entity_id === id), timers });
+  h = await startExecutor(home);
 });
 afterEach(async () => {
-  await timers.stop();
-  await client.stop();
-  await sim.stop();
+  await h.stop();
 });
 
-const run = (text: string, area?: string) => executor.execute(router.route(text, { area }), { areaId: area });
-const calls = (): string[] => sim.serviceCalls.map((c) => `${c.domain}.${c.service} ${c.entityIds.join(',')} ${JSON.stringify(c.serviceData)}`);
+const run = (text: string, area?: string) => h.executor.execute(router.route(text, { area }), { areaId: area });
+const calls = (): string[] => h.calls();
 
 describe('executor: valves through their own services, as Home Assistant calls them', () => {
   it('opens, closes and sets a valve by name, alias and place', async () => {
     expect(await run('shut off the stopcock')).toMatchObject({ ok: true, reply: 'Closed the Main Water Valve.' });
-    expect(client.getState('valve.main_water_valve')?.state).toBe('closed');
+    expect(h.client.getState('valve.main_water_valve')?.state).toBe('closed');
     expect(await run('open the outside tap')).toMatchObject({ ok: true });
     expect(await run('set the veg bed sprinkler to 30 percent')).toMatchObject({ ok: true, reply: 'Set the Irrigation Zone 1 to 30 percent.' });
-    expect(client.getState('valve.irrigation_zone_1')?.attributes['current_position']).toBe(30);
+    expect(h.client.getState('valve.irrigation_zone_1')?.attributes['current_position']).toBe(30);
     expect(await run('close the valves in the garden')).toMatchObject({ ok: true });
     expect(calls()).toEqual([
       'valve.close_valve valve.main_water_valve {}',
@@ -54,7 +39,7 @@ describe('executor: valves through their own services, as Home Assistant calls t
   it('sets a cover and a valve in one place each with its own service', async () => {
     const decision = router.route('set the patio awning to 40 percent', {});
     const both = { ...decision, targets: [...decision.targets, 'valve.garden_tap'] };
-    expect(await executor.execute(both)).toMatchObject({ ok: true });
+    expect(await h.executor.execute(both)).toMatchObject({ ok: true });
     expect(calls()).toEqual([
       'cover.set_cover_position cover.patio_awning {"position":40}',
       'valve.set_valve_position valve.garden_tap {"position":40}',
@@ -62,7 +47,7 @@ describe('executor: valves through their own services, as Home Assistant calls t
   });
 
   it('rejects a valve position out of range in the simulator as Home Assistant does', async () => {
-    await expect(client.callService('valve', 'set_valve_position', { position: 140 }, { entity_id: 'valve.garden_tap' })).rejects.toThrow();
+    await expect(h.client.callService('valve', 'set_valve_position', { position: 140 }, { entity_id: 'valve.garden_tap' })).rejects.toThrow();
   });
 });
 
@@ -71,7 +56,7 @@ describe('executor: HassShoppingListCompleteItem checks an item off the shopping
     expect(await run('add oat milk to the shopping list')).toMatchObject({ ok: true });
     const d = router.route('cross oat milk off my list', {});
     expect(d).toMatchObject({ intent: 'HassShoppingListCompleteItem', slots: { item: 'oat milk' }, targets: ['todo.shopping_list'] });
-    expect(await executor.execute(d)).toMatchObject({ ok: true, reply: 'Checked off oat milk.' });
+    expect(await h.executor.execute(d)).toMatchObject({ ok: true, reply: 'Checked off oat milk.' });
     expect(calls().at(-1)).toBe('todo.update_item todo.shopping_list {"item":"oat milk","status":"completed"}');
   });
 

@@ -7,6 +7,8 @@ import { createWsSocketFactory } from '../../src/home-assistant/ws-socket.js';
 import { HomeAssistantClient, type HomeAssistantClientOptions } from '../../src/home-assistant/client.js';
 import { Allowlist } from '../../src/home-assistant/allowlist.js';
 import { CommandRouter, type CommandRouterOptions } from '../../src/router/command-router.js';
+import { DecisionExecutor, type ExecutorDeps } from '../../src/home-assistant/executor.js';
+import { TimerService } from '../../src/router/timers.js';
 
 /** Path of the shared fixture home. */
 export const FIXTURE_HOME = fileURLToPath(new URL('../../../tests/fixtures/registry/home.json', import.meta.url));
@@ -118,4 +120,28 @@ export async function startSimulatedHaRouter(options: SimulatedHaRouterOptions =
     throw err;
   }
   return { sim: home.sim, ha: home.ha, router, stop: async () => { await router.stop(); await home.stop(); } };
+}
+
+/**
+ * A simulator serving `home`, the real client connected to it, timers on `clock`, and a DecisionExecutor over them
+ * (`deps` adds or replaces its dependencies, e.g. `broadcast`); `calls()` lists the service calls the simulator got as
+ * "domain.service entity,ids {data}"; `stop()` ends them all.
+ */
+export async function startExecutor(home: RegistrySnapshot, options: { clock?: () => number; deps?: Partial<ExecutorDeps> } = {}) {
+  const sim = new HomeAssistantSimulator({ snapshot: home, token: 't' });
+  await sim.start();
+  const client = new HomeAssistantClient({ url: sim.url, token: 't', backoffInitialMs: 20, backoffMaxMs: 50 });
+  await client.start();
+  await client.waitUntilConnected();
+  const timers = new TimerService(options.clock ?? (() => 0));
+  const executor = new DecisionExecutor({ ha: client, getState: (id) => client.getState(id), getEntity: (id) => home.entities.find((e) => e.entity_id === id), timers, ...options.deps });
+  return {
+    sim, client, timers, executor,
+    calls: (): string[] => sim.serviceCalls.map((c) => `${c.domain}.${c.service} ${c.entityIds.join(',')} ${JSON.stringify(c.serviceData)}`),
+    async stop(): Promise<void> {
+      await timers.stop();
+      await client.stop();
+      await sim.stop();
+    },
+  };
 }

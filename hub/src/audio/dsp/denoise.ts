@@ -3,9 +3,9 @@ import { DspChain } from './chain.js';
 import { AudioError } from './errors.js';
 import { loadResampler, ResampleStage } from './resample-stage.js';
 import { loadRnnoise, RNNOISE_RATE, RnnoiseStage } from './rnnoise-stage.js';
+import { chainDelayMs } from '../segmenter/pipeline-delay.js';
 
 type RnnoiseModule = Awaited<ReturnType<typeof loadRnnoise>>;
-import { chainDelayMs } from '../segmenter/pipeline-delay.js';
 
 const FRAME = 160;
 
