@@ -19,6 +19,9 @@ import { setInferenceThread, type InferenceThread } from '../hub/src/audio/onnx-
 import { getAudioFixture } from '../tests/fixtures/audio/index.js';
 import { voiceFixture } from '../tests/fixtures/voice/index.js';
 import { devVerifierFile, devWakeFiles } from '../hub/test/audio/model-files.js';
+import { NON_WAKE } from './wake-oww-sets.js';
+import { HeadReplay, extraHeads } from './wake-oww-heads.js';
+import { heldOutNearMisses } from '../tests/fixtures/wake/index.js';
 
 const round = (x: number, d = 3): number => Math.round(x * 10 ** d) / 10 ** d;
 const headFile = async (): Promise<string> => process.env['JARVIS_BENCH_WAKE_HEAD'] ?? (await devVerifierFile({}));
@@ -38,6 +41,14 @@ async function loadModel(): Promise<OpenWakeWordModel> {
   return model;
 }
 
+/** The extra heads (JARVIS_BENCH_WAKE_HEADS), replayed on the same pass; their figures carry verifier: NAME. */
+const EXTRA = extraHeads();
+/** What a figure of an extra head says about it. */
+const extraInfo = (name: string): Record<string, unknown> => {
+  const h = EXTRA.find((x) => x.name === name)!;
+  return { verifier_file: h.file, verifier_kind: h.head.kind, verifier_threshold: h.head.threshold, verifier_ask_at: h.head.askAt, verifier_trigger_level: h.head.triggerLevel, verifier_base_weight: h.head.baseWeight, replayed: 'from the same pass\'s step scores and features (bench/wake-oww-heads.ts), checked against the loaded head' };
+};
+
 /**
  * Runs many clips as parallel streams (batched like the hub's devices); returns each clip's detections with
  * the verifier on (the detector's own) and off: replayed from the same scores by the detector's rule at
@@ -48,13 +59,18 @@ async function detectAll(model: OpenWakeWordModel, clips: readonly Int16Array[],
   return (await detectBoth(model, clips, onProgress)).on;
 }
 
-async function detectBoth(model: OpenWakeWordModel, clips: readonly Int16Array[], onProgress?: (done: number) => void): Promise<{ on: OpenWakeWordDetection[][]; off: Array<Array<{ at: number; score: number }>> }> {
+async function detectBoth(model: OpenWakeWordModel, clips: readonly Int16Array[], onProgress?: (done: number) => void): Promise<{ on: OpenWakeWordDetection[][]; off: Array<Array<{ at: number; score: number }>>; extra: Record<string, Array<Array<{ at: number; score: number }>>> }> {
   const out = clips.map(() => [] as OpenWakeWordDetection[]);
   const off = clips.map(() => [] as Array<{ at: number; score: number }>);
   const o = model.options;
+  const replays = clips.map(() => EXTRA.map((h) => new HeadReplay(h.head, o.threshold, o.triggerLevel, o.refractoryMs)));
+  // The loaded head replayed as well: its detections must equal the detector's (the replay's check).
+  const self = model.verifier && EXTRA.length > 0 ? clips.map(() => new HeadReplay(model.verifier!, o.threshold, o.triggerLevel, o.refractoryMs)) : undefined;
   const streams = clips.map((_, i) => model.createStream((d) => out[i]!.push(d), (sc) => {
     const list = off[i]!;
     if (sc.score >= o.threshold && sc.at - (list.at(-1)?.at ?? -Infinity) >= o.refractoryMs) list.push({ at: sc.at, score: sc.score });
+    for (const r of replays[i]!) r.step(sc);
+    self?.[i]!.step(sc);
   }));
   const longest = Math.max(...clips.map((c) => c.length));
   for (let at = 0; at < longest; at += 1280) {
@@ -63,7 +79,12 @@ async function detectBoth(model: OpenWakeWordModel, clips: readonly Int16Array[]
     if (onProgress && (at / 1280) % 500 === 0) onProgress(at);
   }
   await model.idle();
-  return { on: out, off };
+  if (self) {
+    const differ = self.findIndex((r, i) => r.detections.map((d) => d.at).join() !== out[i]!.map((d) => d.at).join());
+    if (differ >= 0) throw new Error(`the head replay disagrees with the detector on clip ${differ}: replayed ${self[differ]!.detections.map((d) => d.at).join()}, detected ${out[differ]!.map((d) => d.at).join()}`);
+  }
+  const extra = Object.fromEntries(EXTRA.map((h, k) => [h.name, replays.map((r) => r[k]!.detections)]));
+  return { on: out, off, extra };
 }
 
 const COMMANDS = ['lights', 'time', 'timer', 'fan'] as const;
@@ -97,7 +118,7 @@ const hitRate: Benchmark = {
     for (const cond of CONDITIONS) {
       const items = voices.flatMap((voice) => COMMANDS.flatMap((p) => PHASES.map((phase) => ({ voice, fx: getAudioFixture(`${p}.${voice}${cond}`), phase }))));
       const both = await detectBoth(model, items.map((it) => it.fx.samples.subarray(it.phase)));
-      for (const [mode, dets] of [['on', both.on], ['off', both.off]] as const) {
+      for (const [mode, dets] of [['on', both.on], ['off', both.off], ...Object.entries(both.extra)] as Array<[string, Array<Array<{ at: number }>>]>) {
         // A hit is a detection while the phrase is said: from 300 ms into the speech to 2 s after the speech began.
         const hit = (dets as Array<Array<{ at: number }>>).map((d, i) => {
           const it = items[i]!;
@@ -112,7 +133,7 @@ const hitRate: Benchmark = {
         emit({
           name: 'wake.hit_rate', value: round(hit.filter(Boolean).length / items.length), unit: 'ratio', engine: 'openwakeword', condition: cond.slice(1) || 'clean', verifier: mode,
           n: items.length, clips: items.length / PHASES.length, alignments: PHASES.length, voices: voices.length, split, threshold: model.options.threshold,
-          detections_elsewhere: elsewhere, per_voice: perVoice.join(' '), ...(mode === 'on' ? verifier : {}),
+          detections_elsewhere: elsewhere, per_voice: perVoice.join(' '), ...(mode === 'on' ? verifier : mode === 'off' ? {} : extraInfo(mode)),
         });
       }
     }
@@ -120,7 +141,7 @@ const hitRate: Benchmark = {
     // comparison with the figures above (the same voices, alignments and hit window).
     const alone = voices.flatMap((voice) => PHASES.map((phase) => ({ voice, fx: getAudioFixture(`wake.${voice}`), phase })));
     const aloneBoth = await detectBoth(model, alone.map((it) => it.fx.samples.subarray(it.phase)));
-    for (const [mode, aloneDets] of [['on', aloneBoth.on], ['off', aloneBoth.off]] as const) {
+    for (const [mode, aloneDets] of [['on', aloneBoth.on], ['off', aloneBoth.off], ...Object.entries(aloneBoth.extra)] as Array<[string, Array<Array<{ at: number }>>]>) {
       const aloneHit = (aloneDets as Array<Array<{ at: number }>>).map((d, i) => {
         const it = alone[i]!;
         const start = it.fx.manifest.speechStartMs - it.phase / 16;
@@ -129,25 +150,11 @@ const hitRate: Benchmark = {
       emit({
         name: 'wake.hit_rate_phrase_alone', value: round(aloneHit.filter(Boolean).length / alone.length), unit: 'ratio', engine: 'openwakeword', condition: 'clean', verifier: mode,
         n: alone.length, clips: alone.length / PHASES.length, alignments: PHASES.length, voices: voices.length, split, threshold: model.options.threshold,
-        per_voice: voices.map((v) => `${v}:${aloneHit.filter((h, i) => h && alone[i]!.voice === v).length}/${PHASES.length}`).join(' '), ...(mode === 'on' ? verifier : {}),
+        per_voice: voices.map((v) => `${v}:${aloneHit.filter((h, i) => h && alone[i]!.voice === v).length}/${PHASES.length}`).join(' '), ...(mode === 'on' ? verifier : mode === 'off' ? {} : extraInfo(mode)),
       });
     }
   },
 };
-
-/** Sentences with no wake phrase: chit-chat, near misses, and "jarvis" as a name inside a sentence. */
-const NON_WAKE = [
-  'we need to buy milk and eggs tomorrow', 'the weather was lovely this afternoon', 'did you see the game last night',
-  'remind me to call the dentist on monday', 'the service was slow but the food was great', 'there are jars of jam on the shelf',
-  'harvey is coming over for dinner', 'can you pass me the salt please', 'I think the meeting moved to three',
-  'the kids have swimming after school', 'my phone battery is almost empty', 'let us watch a film tonight',
-  // near misses
-  'hey travis, how are you doing', 'hey harvey, come over here', 'hey jarvie, is that you', 'hey marvin, pass the bread',
-  'hey service, can we order', 'they jarred the peaches last summer', 'hey charles, nice to see you',
-  // the name inside a sentence
-  'I asked jarvis to bring the car round', 'my friend jarvis cooks on fridays', 'jarvis said the train was late',
-  'we met jarvis at the station', 'the butler in that film is called jarvis', 'did jarvis call you back yesterday',
-];
 
 /** Deterministic pseudo-random numbers. */
 function rng(seed: number): () => number {
@@ -199,7 +206,7 @@ function tvBed(speech: Int16Array[]): Int16Array {
 
 /** The benchmark's sentences by kind: near misses (index 12–18), "jarvis" as a name (19–24), plain chit-chat. */
 function kindOf(text: string): 'near' | 'name' | 'plain' {
-  const i = NON_WAKE.indexOf(text);
+  const i = (NON_WAKE as readonly string[]).indexOf(text);
   return i >= 19 ? 'name' : i >= 12 ? 'near' : 'plain';
 }
 
@@ -207,106 +214,160 @@ function newTally(): { accepts: number; heardAs: Map<string, number>; byHalf: Re
   return { accepts: 0, heardAs: new Map(), byHalf: { test: 0, tune: 0, bed: 0 }, byKind: { near: 0, name: 0, plain: 0 }, byHalfKind: {} };
 }
 
+/** What one false-accept benchmark speaks, and how it is reported. */
+interface FaSet {
+  /** The benchmark's name, the figure's name and the env var of its hours (default 10). */
+  bench: string;
+  figure: string;
+  hoursEnv: string;
+  sentences: readonly string[];
+  kindOf: (text: string) => 'near' | 'name' | 'plain';
+  voices: { test: string[]; tune: string[] };
+  /** Seed of the first stream. */
+  seed: number;
+  /** The clips the TV-like bed is made of. */
+  tvFrom: (pool: Int16Array[], texts: string[]) => Int16Array[];
+  note: string;
+  extra?: Record<string, unknown>;
+}
+
+/** Hours of non-wake audio through the detector, faster than real time: accepts per hour for each head. */
+async function falseAcceptRun(set: FaSet, emit: (f: Figure) => void): Promise<void> {
+  const model = await loadModel();
+  const hours = Number(process.env[set.hoursEnv] ?? 10);
+  if (!(hours > 0)) throw new Error(`${set.hoursEnv} is "${process.env[set.hoursEnv]}": say a number of hours over 0`);
+  const testVoices = new Set(set.voices.test);
+  const voices = [...set.voices.test, ...set.voices.tune];
+  const pool: Int16Array[] = [];
+  const texts: string[] = [];
+  const voiceOf: string[] = [];
+  voices.forEach((voice, vi) => {
+    // Each voice speaks a rotating third of the sentences: every sentence is heard in about a third of the voices.
+    set.sentences.forEach((text, ti) => {
+      if ((ti + vi) % 3 !== 0) return;
+      pool.push(voiceFixture({ text, voice, leadMs: 0, tailMs: 0 }).samples);
+      texts.push(text);
+      voiceOf.push(voice);
+    });
+  });
+  const beds = [getAudioFixture('noise.pink').samples, getAudioFixture('noise.brown').samples, getAudioFixture('noise.babble').samples, tvBed(set.tvFrom(pool, texts))];
+  // Streams of 2 minutes, run 16 at a time as 16 devices (a round is 32 minutes of audio).
+  const streamSeconds = 120;
+  const total = Math.ceil((hours * 3600) / streamSeconds);
+  // Per mode (verifier on / off / each extra head): accepts, by what was said and by which half of the voice split said it.
+  const modes = ['on', 'off', ...EXTRA.map((h) => h.name)];
+  const tally: Record<string, ReturnType<typeof newTally>> = Object.fromEntries(modes.map((m) => [m, newTally()]));
+  const speechS = { test: 0, tune: 0 };
+  const t0 = performance.now();
+  // A wall-clock budget (JARVIS_BENCH_FA_WALL_S): stop after the round that crosses it and report the hours run.
+  const budgetS = Number(process.env['JARVIS_BENCH_FA_WALL_S'] ?? Infinity);
+  // JARVIS_BENCH_FA_GATE_CHECK=1: the same streams also through a detector without the energy pre-gate, to show
+  // whether skipping quiet steps changes the model's accepts (it should not: skipped steps are rebuilt exactly).
+  const ungated = process.env['JARVIS_BENCH_FA_GATE_CHECK'] === '1' ? await OpenWakeWordModel.load(model.files, { gateDb: 0 }) : undefined;
+  const gateCheck = { gated: 0, ungated: 0, differing: 0 };
+  let done = 0;
+  for (let first = 0; first < total && (performance.now() - t0) / 1000 < budgetS; first += 16) {
+    const placements = Array.from({ length: Math.min(16, total - first) }, () => [] as Array<{ fromMs: number; toMs: number; clip: number }>);
+    const clips = placements.map((p, k) => nonWakeStream(streamSeconds, set.seed + first + k, pool, beds, p));
+    const both = await detectBoth(model, clips);
+    if (ungated) {
+      const plain = await detectBoth(ungated, clips);
+      both.off.forEach((d, k) => {
+        const u = plain.off[k]!;
+        gateCheck.gated += d.length;
+        gateCheck.ungated += u.length;
+        const key = (x: { at: number }): string => x.at.toFixed(1);
+        const a = new Set(d.map(key));
+        const b = new Set(u.map(key));
+        gateCheck.differing += [...a].filter((x) => !b.has(x)).length + [...b].filter((x) => !a.has(x)).length;
+      });
+    }
+    for (const mode of modes) {
+      const t = tally[mode]!;
+      const dets = (mode === 'on' ? both.on : mode === 'off' ? both.off : both.extra[mode]!) as Array<Array<{ at: number }>>;
+      dets.forEach((d, k) => {
+        t.accepts += d.length;
+        // What was being said when it fired (the sentence that ended last before the detection).
+        for (const x of d) {
+          const said = placements[k]!.filter((p) => p.fromMs <= x.at).at(-1);
+          const near = said && x.at - said.toMs < 1500;
+          const what = near ? `${texts[said.clip]} [${voiceOf[said.clip]}]` : 'the bed alone';
+          t.heardAs.set(what, (t.heardAs.get(what) ?? 0) + 1);
+          const half = near ? (testVoices.has(voiceOf[said.clip]!) ? 'test' : 'tune') : 'bed';
+          t.byHalf[half]++;
+          const kind = near ? set.kindOf(texts[said.clip]!) : 'plain';
+          t.byKind[kind]++;
+          if (half !== 'bed') t.byHalfKind[`${half}_${kind}`] = (t.byHalfKind[`${half}_${kind}`] ?? 0) + 1;
+        }
+      });
+    }
+    // Seconds of speech each half of the split said (the FA rate of a half is per hour of the whole stream).
+    placements.forEach((ps) => ps.forEach((p) => { speechS[testVoices.has(voiceOf[p.clip]!) ? 'test' : 'tune'] += (Math.min(p.toMs, streamSeconds * 1000) - p.fromMs) / 1000; }));
+    done += clips.length;
+    process.stderr.write(`${set.bench}: ${((first + clips.length) * streamSeconds) / 3600} h done, accepts ${modes.map((m) => `${m} ${tally[m]!.accepts}`).join(', ')}, ${Math.round((performance.now() - t0) / 1000)} s\n`);
+  }
+  const audioHours = (done * streamSeconds) / 3600;
+  if (ungated) {
+    emit({
+      name: 'wake.fa_gate_check', value: gateCheck.differing, unit: 'accepts that differ', engine: 'openwakeword', verifier: 'off', audio_hours: audioHours,
+      accepts_with_pre_gate: gateCheck.gated, accepts_without_pre_gate: gateCheck.ungated, gate_db: GATE_DB,
+      note: 'the pre-trained model alone (threshold 0.5) on the same streams with the per-step energy pre-gate and without it; accepts matched by time',
+    });
+  }
+  const wallS = (performance.now() - t0) / 1000;
+  for (const mode of modes) {
+    const t = tally[mode]!;
+    emit({
+      name: set.figure, value: round(t.accepts / audioHours, 3), unit: 'per hour', engine: 'openwakeword', verifier: mode, accepts: t.accepts, audio_hours: audioHours,
+      // Who said what it fired on: voices of the TEST half (the verifier never heard them), of the TUNE half
+      // (its training voices, though not these sentences), or nobody (the bed alone).
+      accepts_test_half_voices: t.byHalf.test, accepts_tune_half_voices: t.byHalf.tune, accepts_bed_alone: t.byHalf.bed,
+      per_hour_test_half_voices: round(t.byHalf.test / audioHours, 3), per_hour_tune_half_voices: round(t.byHalf.tune / audioHours, 3),
+      speech_hours_test_half: round(speechS.test / 3600, 2), speech_hours_tune_half: round(speechS.tune / 3600, 2),
+      accepts_near_miss: t.byKind.near, accepts_name_in_sentence: t.byKind.name, accepts_plain_speech_or_bed: t.byKind.plain,
+      by_half_and_kind: Object.entries(t.byHalfKind).map(([k, n]) => `${k}:${n}`).join(' '),
+      speed_x_realtime: round((audioHours * 3600) / wallS, 1), sentences: set.sentences.length, clips: pool.length, voices: voices.length,
+      beds: 'pink, brown, babble, tv-like', threshold: model.options.threshold, gated_steps: model.counts.gated, ran_steps: model.counts.ran,
+      ...(mode === 'on' ? { verifier_file: await headFile(), verifier_threshold: model.verifierThreshold, verifier_ask_at: model.askAt, verifier_kind: model.verifier?.kind, vetoed_steps: model.counts.vetoed } : mode === 'off' ? {} : extraInfo(mode)),
+      fired_on: [...t.heardAs].sort((a, b) => b[1] - a[1]).map(([what, n]) => `${n}× ${what}`).join('; '),
+      note: set.note, ...set.extra,
+    });
+  }
+}
+
 const falseAccepts: Benchmark = {
   name: 'wake.oww_fa',
   async run(emit: (f: Figure) => void) {
-    const model = await loadModel();
-    const hours = Number(process.env['JARVIS_BENCH_FA_HOURS'] ?? 10);
-    const testVoices = new Set(splitVoices('test', 16));
-    const voices = [...testVoices, ...splitVoices('tune', 16)];
-    const pool: Int16Array[] = [];
-    const texts: string[] = [];
-    const voiceOf: string[] = [];
-    voices.forEach((voice, vi) => {
-      // Each voice speaks a rotating third of the sentences: every sentence is heard in about ten voices.
-      NON_WAKE.forEach((text, ti) => {
-        if ((ti + vi) % 3 !== 0) return;
-        pool.push(voiceFixture({ text, voice, leadMs: 0, tailMs: 0 }).samples);
-        texts.push(text);
-        voiceOf.push(voice);
-      });
-    });
-    const beds = [getAudioFixture('noise.pink').samples, getAudioFixture('noise.brown').samples, getAudioFixture('noise.babble').samples, tvBed(pool.slice(0, 40))];
-    // Streams of 2 minutes, run 16 at a time as 16 devices (a round is 32 minutes of audio).
-    const streamSeconds = 120;
-    const total = Math.ceil((hours * 3600) / streamSeconds);
-    // Per mode (verifier on / off): accepts, by what was said and by which half of the voice split said it.
-    const tally = { on: newTally(), off: newTally() };
-    const speechS = { test: 0, tune: 0 };
-    const t0 = performance.now();
-    // A wall-clock budget (JARVIS_BENCH_FA_WALL_S): stop after the round that crosses it and report the hours run.
-    const budgetS = Number(process.env['JARVIS_BENCH_FA_WALL_S'] ?? Infinity);
-    // JARVIS_BENCH_FA_GATE_CHECK=1: the same streams also through a detector without the energy pre-gate, to show
-    // whether skipping quiet steps changes the model's accepts (it should not: skipped steps are rebuilt exactly).
-    const ungated = process.env['JARVIS_BENCH_FA_GATE_CHECK'] === '1' ? await OpenWakeWordModel.load(model.files, { gateDb: 0 }) : undefined;
-    const gateCheck = { gated: 0, ungated: 0, differing: 0 };
-    let done = 0;
-    for (let first = 0; first < total && (performance.now() - t0) / 1000 < budgetS; first += 16) {
-      const placements = Array.from({ length: Math.min(16, total - first) }, () => [] as Array<{ fromMs: number; toMs: number; clip: number }>);
-      const clips = placements.map((p, k) => nonWakeStream(streamSeconds, 1000 + first + k, pool, beds, p));
-      const both = await detectBoth(model, clips);
-      if (ungated) {
-        const plain = await detectBoth(ungated, clips);
-        both.off.forEach((d, k) => {
-          const u = plain.off[k]!;
-          gateCheck.gated += d.length;
-          gateCheck.ungated += u.length;
-          const key = (x: { at: number }): string => x.at.toFixed(1);
-          const a = new Set(d.map(key));
-          const b = new Set(u.map(key));
-          gateCheck.differing += [...a].filter((x) => !b.has(x)).length + [...b].filter((x) => !a.has(x)).length;
-        });
-      }
-      for (const mode of ['on', 'off'] as const) {
-        const t = tally[mode];
-        (both[mode] as Array<Array<{ at: number }>>).forEach((d, k) => {
-          t.accepts += d.length;
-          // What was being said when it fired (the sentence that ended last before the detection).
-          for (const x of d) {
-            const said = placements[k]!.filter((p) => p.fromMs <= x.at).at(-1);
-            const near = said && x.at - said.toMs < 1500;
-            const what = near ? `${texts[said.clip]} [${voiceOf[said.clip]}]` : 'the bed alone';
-            t.heardAs.set(what, (t.heardAs.get(what) ?? 0) + 1);
-            const half = near ? (testVoices.has(voiceOf[said.clip]!) ? 'test' : 'tune') : 'bed';
-            t.byHalf[half]++;
-            const kind = near ? kindOf(texts[said.clip]!) : 'plain';
-            t.byKind[kind]++;
-            if (half !== 'bed') t.byHalfKind[`${half}_${kind}`] = (t.byHalfKind[`${half}_${kind}`] ?? 0) + 1;
-          }
-        });
-      }
-      // Seconds of speech each half of the split said (the FA rate of a half is per hour of the whole stream).
-      placements.forEach((ps) => ps.forEach((p) => { speechS[testVoices.has(voiceOf[p.clip]!) ? 'test' : 'tune'] += (Math.min(p.toMs, streamSeconds * 1000) - p.fromMs) / 1000; }));
-      done += clips.length;
-      process.stderr.write(`wake.oww_fa: ${((first + clips.length) * streamSeconds) / 3600} h done, ${tally.on.accepts} accepts with the verifier (${tally.off.accepts} without), ${Math.round((performance.now() - t0) / 1000)} s\n`);
-    }
-    const audioHours = (done * streamSeconds) / 3600;
-    if (ungated) {
-      emit({
-        name: 'wake.fa_gate_check', value: gateCheck.differing, unit: 'accepts that differ', engine: 'openwakeword', verifier: 'off', audio_hours: audioHours,
-        accepts_with_pre_gate: gateCheck.gated, accepts_without_pre_gate: gateCheck.ungated, gate_db: GATE_DB,
-        note: 'the pre-trained model alone (threshold 0.5) on the same streams with the per-step energy pre-gate and without it; accepts matched by time',
-      });
-    }
-    const wallS = (performance.now() - t0) / 1000;
-    for (const mode of ['on', 'off'] as const) {
-      const t = tally[mode];
-      emit({
-        name: 'wake.false_accepts_per_hour', value: round(t.accepts / audioHours, 3), unit: 'per hour', engine: 'openwakeword', verifier: mode, accepts: t.accepts, audio_hours: audioHours,
-        // Who said what it fired on: voices of the TEST half (the verifier never heard them), of the TUNE half
-        // (its training voices, though not these sentences), or nobody (the bed alone).
-        accepts_test_half_voices: t.byHalf.test, accepts_tune_half_voices: t.byHalf.tune, accepts_bed_alone: t.byHalf.bed,
-        per_hour_test_half_voices: round(t.byHalf.test / audioHours, 3), per_hour_tune_half_voices: round(t.byHalf.tune / audioHours, 3),
-        speech_hours_test_half: round(speechS.test / 3600, 2), speech_hours_tune_half: round(speechS.tune / 3600, 2),
-        accepts_near_miss: t.byKind.near, accepts_name_in_sentence: t.byKind.name, accepts_plain_speech_or_bed: t.byKind.plain,
-        by_half_and_kind: Object.entries(t.byHalfKind).map(([k, n]) => `${k}:${n}`).join(' '),
-        speed_x_realtime: round((audioHours * 3600) / wallS, 1), sentences: NON_WAKE.length, clips: pool.length, voices: voices.length,
-        beds: 'pink, brown, babble, tv-like', threshold: model.options.threshold, gated_steps: model.counts.gated, ran_steps: model.counts.ran,
-        ...(mode === 'on' ? { verifier_threshold: model.verifierThreshold, verifier_ask_at: model.askAt, verifier_kind: model.verifier?.kind, vetoed_steps: model.counts.vetoed } : {}),
-        fired_on: [...t.heardAs].sort((a, b) => b[1] - a[1]).map(([what, n]) => `${n}× ${what}`).join('; '),
-        note: 'sentences repeat: 25 texts in 32 voices (16 test half, 16 tune half) looped over the hours, over four beds at random levels; verifier off is replayed from the same scores',
-      });
-    }
+    await falseAcceptRun({
+      bench: 'wake.oww_fa', figure: 'wake.false_accepts_per_hour', hoursEnv: 'JARVIS_BENCH_FA_HOURS', sentences: NON_WAKE, kindOf,
+      voices: { test: splitVoices('test', 16), tune: splitVoices('tune', 16) }, seed: 1000, tvFrom: (pool) => pool.slice(0, 40),
+      note: 'sentences repeat: 25 texts in 32 voices (16 test half, 16 tune half) looped over the hours, over four beds at random levels; verifier off is replayed from the same scores. NOT held out for the v2/v4 heads: their training phrases say some of its near-miss words (travis, harvey, jarvie, marvin, service, charles, jarred)',
+    }, emit);
+  },
+};
+
+/**
+ * False accepts on the HELD-OUT near-miss set (tests/fixtures/wake/heldout-near-misses.json): near misses no
+ * training recipe may say (the training script refuses to start if one does) and the FA benchmark does not say,
+ * "jarvis" as a name in other sentences, and news-reader lines, in every voice of both halves of the split, over
+ * pink, brown, babble and a TV-like bed made of the set's own news lines. Reported only: never used to choose a
+ * head. `JARVIS_BENCH_FA_HELDOUT_HOURS` (default 10).
+ */
+const falseAcceptsHeldOut: Benchmark = {
+  name: 'wake.oww_heldout_fa',
+  async run(emit: (f: Figure) => void) {
+    const set = heldOutNearMisses();
+    const near = new Set(set.near.map((n) => n.text));
+    const names = new Set(set.name);
+    const sentences = [...set.near.map((n) => n.text), ...set.name, ...set.plain];
+    await falseAcceptRun({
+      bench: 'wake.oww_heldout_fa', figure: 'wake.false_accepts_per_hour_heldout', hoursEnv: 'JARVIS_BENCH_FA_HELDOUT_HOURS', sentences,
+      kindOf: (text) => (near.has(text) ? 'near' : names.has(text) ? 'name' : 'plain'),
+      voices: { test: splitVoices('test'), tune: splitVoices('tune') }, seed: 700_000,
+      tvFrom: (pool, texts) => pool.filter((_, i) => set.plain.includes(texts[i]!)).slice(0, 40),
+      note: `held-out near misses: ${set.near.length} near misses, ${set.name.length} name sentences, ${set.plain.length} news/plain lines, each voice saying a rotating third, looped over the hours; no training recipe says these near-miss words (checked by the training script at start); never used to choose a head; verifier off is replayed from the same scores`,
+      extra: { set: 'tests/fixtures/wake/heldout-near-misses.json', near_miss_words: set.near.flatMap((n) => n.words).join(' ') },
+    }, emit);
   },
 };
 
@@ -397,4 +458,4 @@ const cost: Benchmark = {
 };
 
 /** openWakeWord's benchmarks. */
-export const benchmarks: Benchmark[] = [hitRate, pause, falseAccepts, cost];
+export const benchmarks: Benchmark[] = [hitRate, pause, falseAccepts, falseAcceptsHeldOut, cost];

@@ -4,7 +4,19 @@
  * --out). No head is in the repository: weights are model data (DESIGN §6). Deterministic: espeak-ng and sox are,
  * the streams are seeded and training is seeded.
  *
- *   npm run wake:verifier -- [--streams 160] [--seconds 60] [--hidden 32] [--epochs 20] [--fa-share 0.25] [--out FILE] [--check]
+ *   npm run wake:verifier -- [--recipe v2|v4] [--streams 160] [--seconds 60] [--hidden 32] [--epochs 20] [--fa-share 0.25]
+ *                            [--out FILE] [--fold-out FILE] [--compare FOLD_HEAD] [--check]
+ *
+ * Recipes: v2 (the default) is described below. v4 is v2 plus `streams / 5` streams with NO bed at all, half in
+ * exact digital silence and half with only ±1 LSB triangular dither (the v2 "clean" streams have a bed 40 dB
+ * under the speech, and a head trained so missed wakes in exact zeros on held-out tune voices). The v2 streams
+ * of a v4 run are the same audio (and the same cached features) as a v2 run's.
+ *
+ * Held-out near misses: tests/fixtures/wake/heldout-near-misses.json is a false-accept set no recipe may see.
+ * The script REFUSES to start if any training phrase says one of its near-miss words or one of its sentences.
+ * The v2 phrases do share words with the wake.oww_fa benchmark's near misses ("hey travis", …): that is
+ * reported at start and written into the head file (`trained.shares_with_fa_bench`), so that benchmark's figure
+ * is not a held-out one; wake.oww_heldout_fa is.
  *
  * Method: openWakeWord's own (its automatic model training): a small classifier on the FROZEN 16 × 96
  * embeddings of the pre-trained pipeline, trained on many synthetic positives and lots of negative speech and
@@ -41,39 +53,13 @@ import { splitVoices } from '../bench/voice-split.js';
 import { OpenWakeWordModel } from '../hub/src/audio/wake/openwakeword.js';
 import { resolveDataDir } from '../hub/src/config/load.js';
 import { decodeWav } from '../hub/src/audio/dsp/wav.js';
-import { VERIFIER_DIM, VERIFIER_FILE, VERIFIER_FORMAT, VERIFIER_FRAMES, VERIFIER_VERSION, WakeVerifier, trainHead, type WakeVerifierFile } from '../hub/src/audio/wake/verifier.js';
+import { VERIFIER_DIM, VERIFIER_FILE, VERIFIER_FORMAT, VERIFIER_FRAMES, VERIFIER_VERSION, WakeVerifier, loadWakeVerifier, trainHead, type WakeVerifierFile } from '../hub/src/audio/wake/verifier.js';
 import { getAudioFixture, speechFramesOf } from '../tests/fixtures/audio/index.js';
 import { devWakeFiles } from '../hub/test/audio/model-files.js';
-
-/** Commands said after "hey jarvis," (written for training; the hit benchmark's commands are others). */
-const COMMANDS = [
-  'switch off the hall lamp', 'how warm is it outside', 'play some music', 'lock the front door', 'open the blinds', 'what is on my calendar',
-  'dim the lounge lights', 'stop', 'is the garage shut', 'set an alarm for seven', 'pause the film', 'close the curtains', 'what is the weather like',
-];
-/** Near misses: other names and words after "hey", and sounds like "jarvis". */
-const NEAR = [
-  'hey jarvy, over here', 'hey marvis, hello again', 'hey jervis, wait up', 'hey jarred, good morning', 'hey charlie, come and look',
-  'hey davis, what is up', 'hey garvey, nice shirt', 'hey chavez, are you ready', 'hey nervous, calm down', 'hey carvers, the turkey is done',
-  'hey jarvo, long time', 'hey mavis, lovely hat', 'hey, jar this for me', 'hey artist, show us', 'hey starbuck, more coffee',
-  'hey parvis, where is the church', 'hey jaws, the shark is back', 'a jarful of buttons', 'hey jasmine, sit down', 'hey service desk, my laptop broke',
-  'hey travis, over here', 'hey harvey, got a minute', 'hey travis', 'hey harvey', 'hey jarvie', 'hey service', 'hey marvin, look at this',
-  'hey charles, good to see you', 'hey jarvik, the heart is ready', 'hey garbage truck', 'hey jar, fill up', 'they jarred it shut',
-];
-/** "jarvis" as a name inside a sentence. */
-const NAMES = [
-  'my cousin jarvis lives in leeds', 'the new manager is jarvis smith', 'ask jarvis about the invoice', 'jarvis plays bass in the band',
-  'we called the dog jarvis', 'I told jarvis the news already', 'jarvis will pick us up at noon', 'in the comics the assistant is named jarvis',
-  'that jarvis character was fun', 'have you met jarvis yet', 'doctor jarvis is on holiday', 'send it to jarvis and me', 'say hi to jarvis',
-  'our neighbour is called jarvis', 'jarvis', 'they jarvis', 'hey there jarvis fans',
-];
-/** Chit-chat. */
-const CHAT = [
-  'could you bring the washing in', 'the bus was twenty minutes late today', 'I love the smell of fresh bread', 'where did I leave my glasses',
-  'we should paint the fence this weekend', 'the football is on at eight', 'my sister has a new puppy', 'is there any soup left',
-  'the garden needs watering again', 'I have a meeting at half past two', 'turn the music down a bit', 'what a strange dream I had',
-  'the printer is out of paper', 'let us go for a walk later', 'it might snow on thursday', 'harvest festival is next week',
-  'hey, how was your day', 'hey you, come here', 'have a service check on the car', 'the travel agent called',
-];
+import { assertNotHeldOut, heldOutNearMisses, sharedWithHeldOut } from '../tests/fixtures/wake/index.js';
+import { FA_BENCH_NEAR_MISS_WORDS } from '../bench/wake-oww-sets.js';
+import { parseTrainArgs, type Recipe } from './wake-verifier-args.js';
+import { CHAT, COMMANDS, NAMES, NEAR, TRAINING_PHRASES } from './wake-verifier-phrases.js';
 
 const SPEEDS = (JSON.parse(readFileSync(new URL('../tests/fixtures/voice/split.json', import.meta.url), 'utf8')) as { speedsWpm: number[] }).speedsWpm;
 const PITCHES = [35, 50, 65];
@@ -200,6 +186,10 @@ function speechPower(x: Int16Array): number {
 interface Placed { fromMs: number; toMs: number; kind: Kind; voice: string; phraseEndMs?: number }
 /** Stream SNRs, dB; 99 is clean (the bed 40 dB under the speech). */
 const SNRS = [99, 20, 10, 5, 0];
+/** v4's streams with no bed: exact digital silence between the clips, or only ±1 LSB triangular dither. */
+const SILENCE = 999;
+const DITHER = 998;
+const snrLabel = (snr: number): string => (snr === 99 ? 'clean' : snr === SILENCE ? 'digital silence' : snr === DITHER ? 'dither only' : `${snr}dB`);
 
 /** One stream: clips (about 40% "hey jarvis") in voices of one fold, with pauses, over a bed at one SNR. */
 function stream(seconds: number, seed: number, voices: string[], beds: Int16Array[], snr: number, placed: Placed[]): { audio: Int16Array; snr: number } {
@@ -217,6 +207,14 @@ function stream(seconds: number, seed: number, voices: string[], beds: Int16Arra
     placed.push({ fromMs: at / 16 + c.startMs, toMs: (at + c.samples.length) / 16, kind, voice: c.voice, ...(c.phraseEndMs !== undefined ? { phraseEndMs: at / 16 + c.phraseEndMs } : {}) });
     for (let i = 0; i < c.samples.length && at + i < out.length; i++) out[at + i]! += (c.samples[i] as number) * g;
     at += c.samples.length + Math.floor((0.3 + 2.5 * r()) * 16000);
+  }
+  if (snr === SILENCE || snr === DITHER) {
+    // No bed. Dither: triangular, ±1 LSB, from its own seeded generator.
+    const d = rng(seed ^ 0x5eed);
+    let peak = 1;
+    for (const v of out) peak = Math.max(peak, Math.abs(v));
+    const scale = Math.min(1, 30000 / peak);
+    return { audio: Int16Array.from(out, (v) => clamp16(v * scale + (snr === DITHER ? d() - d() : 0))), snr };
   }
   // The bed at the stream's SNR against the mean speech power of its clips (clean: 40 dB under it).
   const sp = clips.reduce((s, x) => s + speechPower(x.c.samples) * x.g * x.g, 0) / Math.max(1, clips.length);
@@ -244,17 +242,20 @@ const IGNORE_AFTER = 1200;
 const PARTIAL_MS = 120;
 
 /** Runs the streams through the detector and collects labelled features (cached by everything that makes them). */
-async function collect(streams: number, seconds: number, voices: string[]): Promise<{ examples: Example[]; wakes: Array<{ stream: number; p: Placed; fold: number }>; seconds: number; snrs: number[] }> {
+async function collect(streams: number, seconds: number, voices: string[], recipe: Recipe): Promise<{ examples: Example[]; wakes: Array<{ stream: number; p: Placed; fold: number }>; seconds: number; snrs: number[] }> {
   const folds = [0, 1, 2, 3].map((f) => voices.filter((_, i) => i % 4 === f));
   const beds = [getAudioFixture('noise.pink').samples, getAudioFixture('noise.brown').samples, babbleBed(voices, 4), babbleBed(voices, 6), tvBed(voices)];
   const placements: Placed[][] = [];
   const audio: Int16Array[] = [];
   const snrs: number[] = [];
-  for (let s = 0; s < streams; s++) {
+  // v4: after the v2 streams (unchanged), a fifth as many again with no bed, each fold's in turn silence / dither.
+  const noBed = recipe === 'v4' ? Math.ceil(streams / 5) : 0;
+  for (let s = 0; s < streams + noBed; s++) {
     const placed: Placed[] = [];
     // Each stream speaks with the voices of one fold, so a fold's streams can be held out whole.
     // ... and every fold's streams go through the SNRs in turn.
-    const made = stream(seconds, 9000 + s, folds[s % 4]!, beds, SNRS[Math.floor(s / 4) % SNRS.length]!, placed);
+    const snr = s < streams ? SNRS[Math.floor(s / 4) % SNRS.length]! : [SILENCE, DITHER][Math.floor((s - streams) / 4) % 2]!;
+    const made = stream(seconds, 9000 + s, folds[s % 4]!, beds, snr, placed);
     audio.push(made.audio);
     snrs.push(made.snr);
     placements.push(placed);
@@ -271,8 +272,9 @@ async function collect(streams: number, seconds: number, voices: string[]): Prom
   const parts: Float32Array[] = [];
   const t0 = performance.now();
   // Blocks of 16 streams run as 16 devices at once, each block cached on its own (a larger run reuses a smaller one's).
-  for (let first = 0; first < streams; first += 16) {
-    const idx = Array.from({ length: Math.min(16, streams - first) }, (_, k) => first + k);
+  const total = streams + noBed;
+  for (let first = 0; first < total; first += 16) {
+    const idx = Array.from({ length: Math.min(16, total - first) }, (_, k) => first + k);
     const hash = createHash('sha256').update(`v2|${POS_FROM}|${POS_TO}|${IGNORE_AFTER}|${modelKey}|${first}|${JSON.stringify(idx.map((s) => [placements[s], snrs[s]]))}`);
     for (const s of idx) hash.update(new Uint8Array(audio[s]!.buffer, audio[s]!.byteOffset, audio[s]!.byteLength));
     const key = hash.digest('hex').slice(0, 16);
@@ -317,7 +319,7 @@ async function collect(streams: number, seconds: number, voices: string[]): Prom
     renameSync(`${cacheMeta}.${process.pid}.tmp`, cacheMeta);
     metas.push(...blockMetas);
     parts.push(data);
-    process.stderr.write(`streams ${first + idx.length}/${streams}, ${metas.length} examples, ${Math.round((performance.now() - t0) / 1000)} s\n`);
+    process.stderr.write(`streams ${first + idx.length}/${total}, ${metas.length} examples, ${Math.round((performance.now() - t0) / 1000)} s\n`);
   }
   const data = new Float32Array(metas.length * STEP_FLOATS);
   let off = 0;
@@ -360,6 +362,7 @@ function outcome(ex: Example[], scores: Float64Array, wakes: Array<{ p: Placed }
   return { hits: hit.size, wakes: allWakes, fa, faBy };
 }
 
+/** The arguments again without the named flags (and --check), for the `trained.by` line. */
 function argsWithout(args: string[], names: string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < args.length; i++) {
@@ -375,19 +378,24 @@ function argsWithout(args: string[], names: string[]): string[] {
 
 const ASK_AT = [0.001, 0.01, 0.05, 0.2, 0.5];
 
+/**
+ * Refuses to train if a phrase says a word or sentence of the held-out near-miss set; returns the words the
+ * phrases share with the wake.oww_fa benchmark's near misses (known, reported, not held out).
+ */
+function checkHeldOut(): string[] {
+  assertNotHeldOut(TRAINING_PHRASES, heldOutNearMisses());
+  return [...new Set(sharedWithHeldOut(TRAINING_PHRASES, FA_BENCH_NEAR_MISS_WORDS).map((x) => x.word))];
+}
+
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const opt = (name: string, dflt: string): string => {
-    const i = args.indexOf(`--${name}`);
-    return i >= 0 ? (args[i + 1] as string) : dflt;
-  };
-  const streams = Number(opt('streams', '160'));
-  const units = Number(opt('hidden', '32'));
-  const epochs = Number(opt('epochs', '20'));
-  const faShare = Number(opt('fa-share', '0.25'));
-  const out = opt('out', join(resolveDataDir(), 'models', 'hey-jarvis', VERIFIER_FILE));
+  const rawArgs = process.argv.slice(2);
+  const args = parseTrainArgs(rawArgs);
+  const benchShared = checkHeldOut();
+  if (benchShared.length > 0) process.stderr.write(`note: the training phrases say ${benchShared.join(', ')}, words of wake.oww_fa's near misses: that benchmark is not held out for this head (wake.oww_heldout_fa is)\n`);
+  const { streams, hidden: units, epochs, faShare, recipe } = args;
+  const out = args.out ?? join(resolveDataDir(), 'models', 'hey-jarvis', VERIFIER_FILE);
   const voices = splitVoices('tune');
-  const { examples, wakes, seconds, snrs } = await collect(streams, Number(opt('seconds', '60')), voices);
+  const { examples, wakes, seconds, snrs } = await collect(streams, args.seconds, voices, recipe);
   const train = (ex: Example[]): WakeVerifier => {
     const usable = ex.filter((e) => e.label !== -1);
     const m = trainHead(usable.map((e) => e.features), usable.map((e) => e.label), { units, epochs, sampleWeights: usable.map((e) => e.weight), seed: 1 });
@@ -405,7 +413,7 @@ async function main(): Promise<void> {
   const head = train(examples.filter((e) => e.fold !== 0));
   process.stderr.write(`trained on 3/4 of the tune voices in ${Math.round((performance.now() - t0) / 1000)} s\n`);
   const scores = Float64Array.from(heldOut, (e) => head.score(e.features));
-  const hours = (streams / 4) * seconds / 3600;
+  const hours = (snrs.length / 4) * seconds / 3600;
   const table: Record<string, unknown>[] = [];
   let best: { askAt: number; t: number; trigger: number; hits: number; fa: number; n: number; faBy: Record<string, number> } | undefined;
   const n = wakes.filter((w) => w.fold === 0).length;
@@ -437,28 +445,55 @@ async function main(): Promise<void> {
   best ??= fallback!;
   // Held-out hits by SNR at the chosen setting.
   const indexOf = new Map(heldOut.map((e, i) => [e, i]));
-  const bySnr = Object.fromEntries(SNRS.map((snr) => {
+  const snrsHere = [...new Set(snrs)];
+  const bySnr = Object.fromEntries(snrsHere.map((snr) => {
     const mine = heldOut.filter((e) => e.snr === snr);
     const o = outcome(mine, Float64Array.from(mine, (e) => scores[indexOf.get(e)!]!), wakes, best!.askAt, best!.t, best!.trigger);
     const b = outcome(mine, Float64Array.from(mine, () => 1), wakes, 0.5, 0.5);
-    return [snr === 99 ? 'clean' : `${snr}dB`, `head ${o.hits}/${o.wakes.size}, pre-trained alone ${b.hits}/${b.wakes.size}`];
+    return [snrLabel(snr), `head ${o.hits}/${o.wakes.size} fa ${o.fa}, pre-trained alone ${b.hits}/${b.wakes.size} fa ${b.fa}`];
   }));
-  const heldOutFigures = { held_out_voices: voices.filter((_, i) => i % 4 === 0), held_out_hours: Number(hours.toFixed(3)), fa_budget: `${faBudget} (${faShare} of the pre-trained model's ${base.fa})`, ask_at: best.askAt, threshold: best.t, trigger_level: best.trigger, wakes_detected: `${best.hits}/${best.n}`, false_accepts: best.fa, false_accepts_by_kind: best.faBy, pre_trained_alone: `wakes ${base.hits}/${best.n}, false accepts ${base.fa}`, by_snr: bySnr, table };
+  // --compare: another fold head (e.g. the other recipe's, its own askAt, threshold and steps) on the SAME held-out streams.
+  let compared: Record<string, unknown> | undefined;
+  if (args.compare) {
+    const other = loadWakeVerifier(args.compare);
+    const otherScores = Float64Array.from(heldOut, (e) => other.score(e.features, e.score));
+    const at = (ex: Example[], sc: Float64Array): ReturnType<typeof outcome> => outcome(ex, sc, wakes, other.askAt ?? 0.5, other.threshold, other.triggerLevel ?? 1);
+    const all = at(heldOut, otherScores);
+    compared = {
+      file: args.compare, kind: other.kind, ask_at: other.askAt, threshold: other.threshold, trigger_level: other.triggerLevel,
+      wakes_detected: `${all.hits}/${n}`, false_accepts: all.fa, false_accepts_by_kind: all.faBy,
+      by_snr: Object.fromEntries(snrsHere.map((snr) => {
+        const mine = heldOut.filter((e) => e.snr === snr);
+        const o = at(mine, Float64Array.from(mine, (e) => otherScores[indexOf.get(e)!]!));
+        return [snrLabel(snr), `${o.hits}/${o.wakes.size} fa ${o.fa}`];
+      })),
+    };
+    process.stderr.write(`compared on the same held-out tune streams: ${JSON.stringify(compared)}\n`);
+  }
+  const heldOutFigures = { recipe, held_out_voices: voices.filter((_, i) => i % 4 === 0), held_out_hours: Number(hours.toFixed(3)), fa_budget: `${faBudget} (${faShare} of the pre-trained model's ${base.fa})`, ask_at: best.askAt, threshold: best.t, trigger_level: best.trigger, wakes_detected: `${best.hits}/${best.n}`, false_accepts: best.fa, false_accepts_by_kind: best.faBy, pre_trained_alone: `wakes ${base.hits}/${best.n}, false accepts ${base.fa}`, by_snr: bySnr, ...(compared ? { compared } : {}), table };
   process.stderr.write(`chosen on held-out tune voices: ${JSON.stringify(heldOutFigures)}\n`);
 
-  const final = train(examples);
-  const file: WakeVerifierFile = {
+  const fileOf = (head: WakeVerifier, trainedOn: string, ex: Example[]): WakeVerifierFile => ({
     format: VERIFIER_FORMAT, version: VERIFIER_VERSION, model: 'hey_jarvis_v0.1', frames: VERIFIER_FRAMES, dim: VERIFIER_DIM,
-    hidden: { units, weights: Array.from(final.hidden!.weights, (w) => Number(w.toPrecision(7))), bias: Array.from(final.hidden!.bias, (b) => Number(b.toPrecision(9))) },
-    weights: Array.from(final.weights, (w) => Number(w.toPrecision(9))), bias: Number(final.bias.toPrecision(10)), askAt: best.askAt, triggerLevel: best.trigger, threshold: best.t,
+    hidden: { units, weights: Array.from(head.hidden!.weights, (w) => Number(w.toPrecision(7))), bias: Array.from(head.hidden!.bias, (b) => Number(b.toPrecision(9))) },
+    weights: Array.from(head.weights, (w) => Number(w.toPrecision(9))), bias: Number(head.bias.toPrecision(10)), askAt: best!.askAt, triggerLevel: best!.trigger, threshold: best!.t,
     trained: {
-      by: `npx tsx scripts/train-wake-verifier.ts ${argsWithout(args, ['out']).join(' ')}`.trim(),
-      data: `TUNE half only: ${voices.length} voices, ${streams} streams of ${seconds} s (SNRs ${[...new Set(snrs)].join(', ')}) of phrases written in the script`,
-      examples: examples.length, wake_steps: pos, epochs, held_out: heldOutFigures,
+      by: `npx tsx scripts/train-wake-verifier.ts ${argsWithout(rawArgs, ['out', 'fold-out', 'compare']).join(' ')}`.trim(),
+      recipe,
+      data: `TUNE half only (${trainedOn}): ${voices.length} voices, ${snrs.length} streams of ${seconds} s (${[...new Set(snrs)].map(snrLabel).join(', ')}) of phrases written in the script`,
+      shares_with_fa_bench: benchShared,
+      examples: ex.length, wake_steps: ex.filter((e) => e.label === 1).length, epochs, held_out: heldOutFigures,
     },
-  };
+  });
+  if (args.foldOut && !args.check) {
+    mkdirSync(dirname(args.foldOut), { recursive: true });
+    writeFileSync(args.foldOut, `${JSON.stringify(fileOf(head, 'the fold head: without the held-out quarter', examples.filter((e) => e.fold !== 0)))}\n`);
+    process.stderr.write(`wrote the fold head (trained without ${heldOutFigures.held_out_voices.join(', ')}) to ${args.foldOut}\n`);
+  }
+  const final = train(examples);
+  const file: WakeVerifierFile = fileOf(final, 'all of it', examples);
   const text = `${JSON.stringify(file)}\n`;
-  if (args.includes('--check')) {
+  if (args.check) {
     const same = existsSync(out) && readFileSync(out, 'utf8') === text;
     process.stdout.write(same ? `${out} is reproduced exactly\n` : `${out} differs from what the script makes\n`);
     process.exitCode = same ? 0 : 1;
