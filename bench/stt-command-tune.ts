@@ -9,7 +9,9 @@
  * target forms (default the speech grammar's `SPEECH_TARGET_FORMS`, empty = none). `JARVIS_TUNE_SECOND=0` turns off the second opinion; `JARVIS_TUNE_SPEECH=0` keeps the router's rule spellings and articles; `JARVIS_TUNE_DOMAINS=0` turns off the domain-limited targets.
  * `JARVIS_TUNE_ACOUSTIC=DIR` decodes with the adapted acoustic model in DIR (scripts/adapt-acoustic-model.ts --out DIR;
  * `JARVIS_TUNE_ACOUSTIC_USE=mllr|map` picks one of its fits), `JARVIS_TUNE_BASES=en-us,en-gb-scotland` scores only
- * utterances of tune voices with those bases (cross-validation across voices: adapt on the other bases).
+ * utterances of tune voices with those bases (cross-validation across voices: adapt on the other bases);
+ * `JARVIS_TUNE_VARIANTS=f2,m3,base` also keeps only voices of those variants (`base` = the bare voice), to score variants an
+ * adaptation left out (scripts/adapt-acoustic-model.ts --hold-out-variants).
  * `JARVIS_TUNE_NBEST=20` asks the lattice for that many N-best sentences and records them (for bench/stt-nbest-consensus.ts).
  * `home`: the whole-home grammar only (as before issue 14's per-area grammars); `area`: the speaking device's area
  * first, the whole home when that declines. `JARVIS_TUNE_AREA_ONLY=1` keeps the sentences with a device area
@@ -45,6 +47,7 @@ const acousticDir = process.env['JARVIS_TUNE_ACOUSTIC'];
 const acoustic = acousticDir ? readAdaptation(acousticDir, process.env['JARVIS_TUNE_ACOUSTIC_USE'] as AdaptationMethod | undefined) : BASE_ACOUSTIC_MODEL;
 if (!acoustic) throw new Error(`JARVIS_TUNE_ACOUSTIC=${acousticDir} holds no usable adaptation (adapted.json and the chosen fit)`);
 const bases = process.env['JARVIS_TUNE_BASES']?.split(',').filter(Boolean);
+const variants = process.env['JARVIS_TUNE_VARIANTS']?.split(',').filter(Boolean).map((v) => (v === 'base' ? '' : v));
 // `JARVIS_TUNE_DENOISE=1`: the recogniser hears the hub's RNNoise output (`denoiseUtterance`) instead of the raw audio the
 // hub feeds it today (`commandAudio` takes `raw16k`); the records' SNR estimate stays that of the raw audio.
 const denoise = process.env['JARVIS_TUNE_DENOISE'] === '1';
@@ -65,13 +68,13 @@ try {
   const started = performance.now();
   records = await runMatrix('tune', { transcribe: async (pcm, context) => engine.transcribe(denoise ? await denoiseUtterance(pcm) : pcm, context), inGrammar: (text) => engine.inGrammar(text) }, {
     every, noisyPerSentence: 1,
-    only: (item) => (!areaOnly || item.sentence.device_area !== undefined) && (!bases || bases.includes(item.voice.split('+')[0]!)),
+    only: (item) => (!areaOnly || item.sentence.device_area !== undefined) && (!bases || bases.includes(item.voice.split('+')[0]!)) && (!variants || variants.includes(item.voice.split('+')[1] ?? '')),
     onProgress: (done, total) => { if (done % 20 === 0) process.stderr.write(`${done}/${total} (${Math.round((performance.now() - started) / 1000)} s)\n`); },
   });
 } finally {
   await engine.stop();
 }
-const label = `tune-${variant}${domains ? '-dom' : ''}${speech ? '-sp' : ''}${polite ? '-pol' : ''}${hey ? '-hey' : ''}${onOff ? `-${onOff}` : ''}${formsEnv === undefined ? '' : `-f${Object.keys(targetForms).map((k) => k.slice(0, 4)).join('')}`}${second ? '-2nd' : ''}${nbestSize > 0 ? `-nb${nbestSize}` : ''}${areaOnly ? '-areaonly' : ''}${bases ? `-v${bases.join('.')}` : ''}${acousticDir ? `-ac${acousticDir.split('/').filter(Boolean).pop()}${process.env['JARVIS_TUNE_ACOUSTIC_USE'] ?? ''}` : ''}${denoise ? '-dn' : ''}-e${every}${extra.length ? '-args' : ''}`;
+const label = `tune-${variant}${domains ? '-dom' : ''}${speech ? '-sp' : ''}${polite ? '-pol' : ''}${hey ? '-hey' : ''}${onOff ? `-${onOff}` : ''}${formsEnv === undefined ? '' : `-f${Object.keys(targetForms).map((k) => k.slice(0, 4)).join('')}`}${second ? '-2nd' : ''}${nbestSize > 0 ? `-nb${nbestSize}` : ''}${areaOnly ? '-areaonly' : ''}${bases ? `-v${bases.join('.')}` : ''}${variants ? `-var${variants.map((v) => v || 'base').join('.')}` : ''}${acousticDir ? `-ac${acousticDir.split('/').filter(Boolean).pop()}${process.env['JARVIS_TUNE_ACOUSTIC_USE'] ?? ''}` : ''}${denoise ? '-dn' : ''}-e${every}${extra.length ? '-args' : ''}`;
 process.stderr.write(`records in ${saveRecords(label, records)}\n`);
 const closed = records.filter((r) => !r.openVocabulary);
 for (const [name, keep] of [['all', () => true], ['clean', (r: UtteranceRecord) => r.noise === 'clean'], ['noisy', (r: UtteranceRecord) => r.noise !== 'clean']] as const) {

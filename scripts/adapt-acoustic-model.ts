@@ -5,7 +5,7 @@
  *
  *   npx tsx scripts/adapt-acoustic-model.ts --recordings DIR|MANIFEST.jsonl [--out DIR] [--methods mllr,map] [--use mllr|map]
  *   npx tsx scripts/adapt-acoustic-model.ts --espeak-tune [--voices en-us,en-gb-scotland] [--count 200] [--noisy 0.5] [--extra-variants]
- *     [--perturb pitch,speed,tempo|none] [--map-after-mllr] [--denoise] [--out DIR]
+ *     [--hold-out-variants f2,m3] [--perturb pitch,speed,tempo|none] [--map-after-mllr] [--denoise] [--out DIR]
  *
  * --recordings: the household's own recordings, a folder of NAME.wav + NAME.txt (what was said) or a JSONL manifest of
  *   {"wav": "relative/path.wav", "text": "turn on the kitchen light"}; 16 kHz mono 16-bit. Every word must be in the
@@ -22,6 +22,8 @@
  * --perturb LIST: each --espeak-tune utterance in turn gets one of the sox perturbations in LIST (pitch, speed, tempo) or
  *   none: pitch ±200–375 cents (formants and F0 together, same length), speed 0.88–0.95 or 1.05–1.12 (rate: pitch,
  *   formants and length), tempo 0.86–0.93 or 1.07–1.14 (length only). Deterministic per utterance. `none` = off.
+ * --hold-out-variants LIST: leave these tune variants (split.json's; `base` = the bare base voice) out of --espeak-tune, so a
+ *   TUNE fold can score voices whose variant the adaptation never heard (bench/stt-command-tune.ts JARVIS_TUNE_VARIANTS).
  * --map-after-mllr: fit the global MLLR transform first, apply it to the base means (sphinxtrain mllr_transform), and
  *   collect counts and fit MAP against that transformed model (MAP's prior is then the MLLR-moved model).
  * --denoise: every adaptation utterance (recordings or espeak) goes through the hub's RNNoise (`denoiseUtterance`) first:
@@ -120,16 +122,19 @@ export function soxEffect(samples: Int16Array, effect: readonly string[]): Int16
 }
 
 /** The voices `--espeak-tune` speaks with: tune bases (all, or `bases`) × tune variants, plus the extra variants when asked. */
-export function adaptationVoices(options: { bases?: readonly string[]; extraVariants?: boolean }): string[] {
+export function adaptationVoices(options: { bases?: readonly string[]; extraVariants?: boolean; holdOut?: readonly string[] }): string[] {
   const split = loadVoiceSplit();
   const testVariants = new Set(split.test.variants.filter((v) => v !== ''));
   const leaked = EXTRA_TUNE_VARIANTS.filter((v) => testVariants.has(v));
   if (leaked.length) throw new Error(`EXTRA_TUNE_VARIANTS holds test-half variants ${leaked.join(', ')}`);
-  const keep = (v: string): boolean => !options.bases || options.bases.includes(v.split('+')[0]!);
+  const held = new Set((options.holdOut ?? []).map((v) => (v === 'base' ? '' : v)));
+  const notTune = [...held].filter((v) => !split.tune.variants.includes(v));
+  if (notTune.length) throw badArgument(`--hold-out-variants ${notTune.join(',')}: not a tune variant (${split.tune.variants.map((v) => v || 'base').join(', ')})`);
+  const keep = (v: string): boolean => (!options.bases || options.bases.includes(v.split('+')[0]!)) && !held.has(v.split('+')[1] ?? '');
   const voices = sideVoices('tune', split).filter(keep);
-  if (voices.length === 0) throw badArgument(`no tune-half voice has a base in ${options.bases?.join(',')} (tune bases: ${split.tune.bases.join(', ')})`);
+  if (voices.length === 0) throw badArgument(`no tune-half voice left with bases ${options.bases?.join(',') ?? 'all'} and variants held out ${[...held].join(',')}`);
   if (!options.extraVariants) return voices;
-  const extra = split.tune.bases.filter((b) => keep(b)).flatMap((b) => EXTRA_TUNE_VARIANTS.filter((v) => !split.tune.variants.includes(v)).map((v) => `${b}+${v}`));
+  const extra = split.tune.bases.filter((b) => !options.bases || options.bases.includes(b)).flatMap((b) => EXTRA_TUNE_VARIANTS.filter((v) => !split.tune.variants.includes(v)).map((v) => `${b}+${v}`));
   return [...voices, ...extra];
 }
 
@@ -141,10 +146,11 @@ function strideFor(n: number): number {
 
 /** The tune-half adaptation set: tune-a sentences the benchmarks do not score, spoken by tune voices of `bases`. */
 export function espeakTuneSet(options: {
-  bases?: readonly string[]; count: number; noisy?: number; dictFile: string; extraVariants?: boolean; perturb?: readonly Perturbation[]; log?: (s: string) => void;
+  bases?: readonly string[]; count: number; noisy?: number; dictFile: string; extraVariants?: boolean; holdOut?: readonly string[]; perturb?: readonly Perturbation[];
+  log?: (s: string) => void;
 }): AdaptationUtterance[] {
   const split = loadVoiceSplit();
-  const voices = adaptationVoices({ ...(options.bases ? { bases: options.bases } : {}), extraVariants: options.extraVariants ?? false });
+  const voices = adaptationVoices({ ...(options.bases ? { bases: options.bases } : {}), extraVariants: options.extraVariants ?? false, holdOut: options.holdOut ?? [] });
   const dict = loadDictionaryWords(options.dictFile);
   const lines = readFileSync(sideSources('tune').sentences, 'utf8').split('\n').filter((l) => l.trim() !== '');
   const all = lines.map((l) => (JSON.parse(l) as { text: string }).text).filter((_, i) => i % 3 !== 0);
@@ -215,6 +221,7 @@ export interface AdaptArgs {
   count: number;
   noisy: number;
   extraVariants: boolean;
+  holdOut: string[];
   perturb: Perturbation[];
   mapAfterMllr: boolean;
   methods: AdaptationMethod[];
@@ -234,7 +241,7 @@ export function parseAdaptArgs(argv: readonly string[]): AdaptArgs {
       args: [...argv], strict: true, allowPositionals: false,
       options: {
         recordings: { type: 'string' }, 'espeak-tune': { type: 'boolean' }, voices: { type: 'string' }, count: { type: 'string' }, noisy: { type: 'string' },
-        'extra-variants': { type: 'boolean' }, perturb: { type: 'string' }, 'map-after-mllr': { type: 'boolean' },
+        'extra-variants': { type: 'boolean' }, 'hold-out-variants': { type: 'string' }, perturb: { type: 'string' }, 'map-after-mllr': { type: 'boolean' },
         out: { type: 'string' }, methods: { type: 'string' }, use: { type: 'string' }, work: { type: 'string' }, 'keep-work': { type: 'boolean' },
         model: { type: 'string' }, denoise: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
       },
@@ -249,17 +256,19 @@ export function parseAdaptArgs(argv: readonly string[]): AdaptArgs {
   const mapAfterMllr = values['map-after-mllr'] ?? false;
   if (mapAfterMllr && (!methods.includes('map') || !methods.includes('mllr') || use === 'mllr')) throw badArgument('--map-after-mllr fits both and uses MAP: leave --methods mllr,map and --use map');
   if (values.recordings !== undefined && values['espeak-tune']) throw badArgument('--recordings and --espeak-tune are two sources: give one');
-  const espeakOnly = (['voices', 'count', 'noisy', 'extra-variants', 'perturb'] as const).filter((f) => values[f] !== undefined);
+  const espeakOnly = (['voices', 'count', 'noisy', 'extra-variants', 'hold-out-variants', 'perturb'] as const).filter((f) => values[f] !== undefined);
   if (values.recordings !== undefined && espeakOnly.length) throw badArgument(`${espeakOnly.map((f) => `--${f}`).join(', ')} only go with --espeak-tune`);
   const bases = values.voices?.split(',').map((b) => b.trim()).filter(Boolean);
   if (values.voices !== undefined && (!bases || bases.length === 0)) throw badArgument('--voices takes a comma list of tune bases');
+  const holdOut = values['hold-out-variants']?.split(',').map((v) => v.trim()).filter(Boolean) ?? [];
+  if (values['hold-out-variants'] !== undefined && holdOut.length === 0) throw badArgument('--hold-out-variants takes a comma list of tune variants (base for the bare voice)');
   const tuneBases = loadVoiceSplit().tune.bases;
   const notTune = (bases ?? []).filter((b) => !tuneBases.includes(b));
   if (notTune.length) throw badArgument(`--voices ${notTune.join(',')}: not a tune-half base (${tuneBases.join(', ')}); the test half is never adapted on`);
   return {
     help: values.help ?? false, espeakTune: values['espeak-tune'] ?? false, ...(values.recordings !== undefined ? { recordings: values.recordings } : {}),
     ...(bases ? { bases } : {}), count: parseCount('--count', values.count, DEFAULTS.count), noisy: parseFraction('--noisy', values.noisy, DEFAULTS.noisy),
-    extraVariants: values['extra-variants'] ?? DEFAULTS.extraVariants, perturb: parsePerturbations(values.perturb ?? DEFAULTS.perturb), mapAfterMllr,
+    extraVariants: values['extra-variants'] ?? DEFAULTS.extraVariants, holdOut, perturb: parsePerturbations(values.perturb ?? DEFAULTS.perturb), mapAfterMllr,
     methods, ...(use ? { use } : {}), ...(values.out !== undefined ? { out: values.out } : {}), ...(values.work !== undefined ? { work: values.work } : {}),
     keepWork: values['keep-work'] ?? false, ...(values.model !== undefined ? { model: values.model } : {}), denoise: values.denoise ?? false,
   };
@@ -283,10 +292,10 @@ async function main(argv: readonly string[]): Promise<number> {
     source = `recordings ${args.recordings}`;
   } else {
     utterances = espeakTuneSet({
-      count: args.count, noisy: args.noisy, dictFile: join(baseModelDir, 'cmudict-en-us.dict'), log, extraVariants: args.extraVariants, perturb: args.perturb,
+      count: args.count, noisy: args.noisy, dictFile: join(baseModelDir, 'cmudict-en-us.dict'), log, extraVariants: args.extraVariants, holdOut: args.holdOut, perturb: args.perturb,
       ...(args.bases ? { bases: args.bases } : {}),
     });
-    source = `espeak-ng tune-half voices${args.bases ? ` ${args.bases.join(',')}` : ''}${args.extraVariants ? ' with the extra tune variants' : ''}, ${args.count} unscored tune-a sentences` +
+    source = `espeak-ng tune-half voices${args.bases ? ` ${args.bases.join(',')}` : ''}${args.extraVariants ? ' with the extra tune variants' : ''}${args.holdOut.length ? ` without variants ${args.holdOut.join(',')}` : ''}, ${args.count} unscored tune-a sentences` +
       `${args.noisy ? `, ${args.noisy} of them in matrix noise` : ''}${args.perturb.length ? `, sox ${args.perturb.join('/')} perturbed in turn` : ''}`;
   }
   if (args.denoise) {

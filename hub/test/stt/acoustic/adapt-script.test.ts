@@ -57,6 +57,7 @@ describe('adapt-acoustic-model flags', () => {
     [['--espeak-tune', '--methods', 'map', '--map-after-mllr'], 'JARVIS_CLI_BAD_ARGUMENT', '--map-after-mllr'],
     [['--recordings', 'x.jsonl', '--espeak-tune'], 'JARVIS_CLI_BAD_ARGUMENT', 'give one'],
     [['--recordings', 'x.jsonl', '--perturb', 'pitch'], 'JARVIS_CLI_BAD_ARGUMENT', '--perturb'],
+    [['--espeak-tune', '--hold-out-variants', ','], 'JARVIS_CLI_BAD_ARGUMENT', '--hold-out-variants'],
   ])('%j is a coded error', (argv, code, said) => {
     expect(() => parseAdaptArgs(argv)).toThrow(expect.objectContaining({ code, message: expect.stringContaining(said) }));
   });
@@ -99,6 +100,15 @@ describe('adaptation voices', () => {
       if (variant !== undefined) expect(split.test.variants).not.toContain(variant);
     }
     expect(() => adaptationVoices({ bases: ['en-gb'] })).toThrow(expect.objectContaining({ code: 'JARVIS_CLI_BAD_ARGUMENT' }));
+  });
+
+  it('leaves held-out tune variants out (and refuses a variant that is not a tune one)', () => {
+    const voices = adaptationVoices({ bases: ['en-us'], holdOut: ['f2', 'base'], extraVariants: true });
+    expect(voices).not.toContain('en-us');
+    expect(voices).not.toContain('en-us+f2');
+    expect(voices).toContain('en-us+f1');
+    expect(voices).toHaveLength(split.tune.variants.length - 2 + EXTRA_TUNE_VARIANTS.length);
+    expect(() => adaptationVoices({ holdOut: ['f3'] })).toThrow(expect.objectContaining({ code: 'JARVIS_CLI_BAD_ARGUMENT', message: expect.stringContaining('f3') }));
   });
 });
 
