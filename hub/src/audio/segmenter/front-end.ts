@@ -1,4 +1,4 @@
-import type { PayloadOf } from '@jarvis/protocol';
+import { FrameFlag, type PayloadOf } from '@jarvis/protocol';
 import { InternalError, silentLogger, type Component, type Logger, type VoiceEventSink } from '../../core/index.js';
 import type { DeviceAudioChunk, MuteTransition } from '../types.js';
 import { buildDefaultChain, DspChain, loadDsp, type VadKind } from '../dsp/chain.js';
@@ -10,7 +10,7 @@ import { pulledSileroFile, pulledWakeFiles } from '../trained-models.js';
 import { WakeArbiter } from '../wake/arbiter.js';
 import { DtwWakeDetector, type WakeTemplate } from '../wake/dtw-wake.js';
 import { DEFAULT_ENROLL_VOICES, DEFAULT_WAKE_PHRASE, enrollWithEspeak } from '../wake/enroll.js';
-import { OpenWakeWordModel, type OpenWakeWordFiles, type OpenWakeWordOptions, type OpenWakeWordStream } from '../wake/openwakeword.js';
+import { OpenWakeWordModel, OWW_STEP, type OpenWakeWordFiles, type OpenWakeWordOptions, type OpenWakeWordStream } from '../wake/openwakeword.js';
 import { loadWakeVerifier, TRAIN_VERIFIER_COMMAND, verifierBeside } from '../wake/verifier.js';
 import { ResampleStage } from '../dsp/resample-stage.js';
 import { DenoiseWorker } from '../dsp/denoise.js';
@@ -92,7 +92,7 @@ export interface FrontEndStatus {
 interface SileroLane {
   vad: SileroVadStream;
   energy: EnergyVadStage | undefined;
-  pending: Array<{ frame: DspFrame; loud: boolean }>;
+  pending: Array<{ frame: DspFrame; loud: boolean; owwEnd: number }>;
   /** Stream frame number of `pending[0]`. */
   nextFrame: number;
   /** Decisions of the windows not yet passed, by window number. */
@@ -113,11 +113,32 @@ interface DeviceState {
   wake: DtwWakeDetector | undefined;
   /** openWakeWord's stream of this device (fed the raw 16 kHz audio). */
   oww: OpenWakeWordStream | undefined;
+  /** With openWakeWord: the frames it has not yet scored, which the segmenter must not see yet (see {@link WakeHold}). */
+  hold: WakeHold | undefined;
   /** With Silero: the lane, and the denoising chain the DTW detector reads (it was tuned on denoised audio). */
   silero: SileroLane | undefined;
   dtwChain: DspChain | undefined;
   /** Input level as the dashboard's meter shows it: peak dBFS falling 0.5 dB per frame, and the last voiced frame's time. */
   level: { db: number; speechAt: number; at: number };
+}
+
+/**
+ * The frames of one device that openWakeWord has not scored yet. The detector runs on inference threads, in
+ * batches, and decides later than the segmenter would see the same audio: on an idle machine a few ms, on a
+ * busy one seconds (its queue falls behind). A detection is a trigger the segmenter takes on its next frame,
+ * so a segmenter running ahead had already closed "hey jarvis, turn on the lights" as passive speech, or had
+ * seen the stream's last frame, when the wake arrived: the command was lost, or opened on the silence after it.
+ * So a frame reaches the segmenter only once every 80 ms step it ends in is scored, and a detection always
+ * lands on the frame right after its step, however far behind the detector is: what the segmenter decides no
+ * longer depends on how fast the models run.
+ */
+interface WakeHold {
+  /** Waiting frames in stream order, each with the openWakeWord sample count that must be scored before it goes. */
+  frames: Array<{ frame: DspFrame; need: number }>;
+  /** Samples pushed to openWakeWord so far. */
+  pushed: number;
+  /** Samples of the steps openWakeWord has scored so far (whole 80 ms steps). */
+  scored: number;
 }
 
 /** How long after the VAD's last voiced frame a device still shows as speaking, ms. */
@@ -177,7 +198,18 @@ export class AudioFrontEnd implements Component {
 
   /** Resolves when every queued wake step and VAD window has been scored and every passive utterance denoised (tests, benchmarks). */
   async idle(): Promise<void> {
-    await Promise.all([this.oww?.idle(), this.silero?.idle(), ...this.denoising]);
+    for (;;) {
+      await Promise.all([this.oww?.idle(), this.silero?.idle(), ...this.denoising]);
+      // A failed wake batch scores nothing: what its device holds goes on now (releaseHeld sees the error).
+      for (const d of this.devices.values()) if (d.hold && d.oww?.error !== undefined) this.releaseHeld(d);
+      // Frames released by the last scores may have ended a passive utterance, now being denoised.
+      if (this.backlogSize() === 0) return;
+    }
+  }
+
+  private backlogSize(): number {
+    const b = this.backlog();
+    return b.wakeSteps + b.vadWindows + b.denoise;
   }
 
   private async startVad(): Promise<void> {
@@ -283,16 +315,55 @@ export class AudioFrontEnd implements Component {
       if (lane) {
         // Raw lane: what the recognisers hear is the frame itself.
         frame.raw16k = frame.samples;
-        d.oww?.push(frame.samples, frame.ts);
+        const owwEnd = this.wakePush(d, frame.samples, frame.ts);
         if (d.wake && d.dtwChain) this.dtw(d, chunk.deviceId, { ...d.dtwChain.processFrame(frame), ts: frame.ts });
-        lane.pending.push({ frame, loud: lane.energy ? lane.energy.process(frame).speech === true : true });
+        lane.pending.push({ frame, loud: lane.energy ? lane.energy.process(frame).speech === true : true, owwEnd });
         lane.vad.push(frame.samples);
         this.release(d);
         continue;
       }
-      d.oww?.push(frame.raw16k ?? frame.samples, frame.ts);
+      const owwEnd = this.wakePush(d, frame.raw16k ?? frame.samples, frame.ts);
       if (d.wake) this.dtw(d, chunk.deviceId, frame);
-      this.deliver(d, frame);
+      this.toSegmenter(d, frame, owwEnd);
+    }
+  }
+
+  /** Feeds openWakeWord (when on); returns the count of samples it must have scored to cover this frame. */
+  private wakePush(d: DeviceState, samples: Float32Array, ts: number): number {
+    if (!d.oww || !d.hold) return 0;
+    d.oww.push(samples, ts);
+    d.hold.pushed += samples.length;
+    return d.hold.pushed;
+  }
+
+  /** A VAD-labelled frame goes to the segmenter, after openWakeWord has scored it (see {@link WakeHold}). */
+  private toSegmenter(d: DeviceState, frame: DspFrame, owwEnd: number): void {
+    const hold = d.hold;
+    if (!hold) return this.deliver(d, frame);
+    let need = owwEnd;
+    if (frame.flags & FrameFlag.END) {
+      // The stream's last frame: its final part-step is never scored, so everything waits only for the steps queued.
+      const queued = Math.floor(hold.pushed / OWW_STEP) * OWW_STEP;
+      for (const h of hold.frames) h.need = Math.min(h.need, queued);
+      need = Math.min(need, queued);
+    }
+    hold.frames.push({ frame, need });
+    this.releaseHeld(d);
+  }
+
+  /**
+   * Passes on, in order, the held frames openWakeWord has scored. While a command is open a wake changes nothing
+   * (the segmenter ignores it), so frames go on at once and the end of a command is not held up; a stream whose
+   * detector failed no longer holds anything (its scores will not all come). `all`: everything, scored or not.
+   */
+  private releaseHeld(d: DeviceState, all = false): void {
+    const hold = d.hold as WakeHold;
+    const broken = all || d.oww?.error !== undefined;
+    while (hold.frames.length > 0) {
+      const head = hold.frames[0] as { frame: DspFrame; need: number };
+      if (!broken && head.need > hold.scored && d.segmenter.openKind !== 'command') return;
+      hold.frames.shift();
+      this.deliver(d, head.frame);
     }
   }
 
@@ -330,9 +401,9 @@ export class AudioFrontEnd implements Component {
       let speech = false;
       for (let w = first; w <= last; w++) speech ||= lane.windows.get(w) === true;
       for (let w = first; w < last; w++) lane.windows.delete(w);
-      const { frame, loud } = lane.pending.shift() as { frame: DspFrame; loud: boolean };
+      const { frame, loud, owwEnd } = lane.pending.shift() as { frame: DspFrame; loud: boolean; owwEnd: number };
       lane.nextFrame++;
-      this.deliver(d, { ...frame, speech: speech && loud });
+      this.toSegmenter(d, { ...frame, speech: speech && loud }, owwEnd);
     }
   }
 
@@ -345,6 +416,7 @@ export class AudioFrontEnd implements Component {
       d.silero.nextFrame += d.silero.pending.length;
       d.silero.pending.length = 0;
     }
+    if (d.hold) d.hold.frames.length = 0;
     d.segmenter.mute(transition.at);
     d.chain.resetPending();
   }
@@ -388,6 +460,8 @@ export class AudioFrontEnd implements Component {
     let d = this.devices.get(chunk.deviceId);
     if (d && d.streamId === chunk.streamId && d.sampleRate === chunk.sampleRate) return d;
     if (!this.started || !this.rnnoise) throw new InternalError('JARVIS_INTERNAL_NOT_STARTED', 'audio front end used before start()');
+    // The old stream's audio still waiting for its wake scores goes on without them: its detector is dropped with it.
+    if (d?.hold) this.releaseHeld(d, true);
     // A press that came after the old stream's last frame belongs to this one (see takePendingTrigger).
     const carried = d?.segmenter.takePendingTrigger();
     if (d) this.close(d, chunk.receivedAt);
@@ -426,6 +500,7 @@ export class AudioFrontEnd implements Component {
       }, this.options.segmenter, this.arbiter),
       wake: this.templates.length > 0 ? new DtwWakeDetector(this.templates, wakeOpts) : undefined,
       oww: undefined,
+      hold: undefined,
       silero: lane,
       dtwChain,
       level: { db: -100, speechAt: -Infinity, at: 0 },
@@ -433,11 +508,18 @@ export class AudioFrontEnd implements Component {
     const id = chunk.deviceId;
     const live = (): boolean => this.devices.get(id) === state;
     if (this.oww) {
+      const hold: WakeHold = { frames: [], pushed: 0, scored: 0 };
+      state.hold = hold;
       state.oww = this.oww.createStream((det) => {
         if (!live()) return;
         this.log.debug({ deviceId: id, score: det.score, verifierScore: det.verifierScore, at: det.at, phraseEnd: det.endTs }, 'wake phrase (openWakeWord)');
         // Cut the command where the phrase ended; arbitrate from when it was heard.
         state.segmenter.trigger('hub-wake', det.endTs, det.score, det.at);
+      }, () => {
+        if (!live()) return;
+        // Every step is scored (or skipped by the pre-gate) once, in order; a detection follows its step's score.
+        hold.scored += OWW_STEP;
+        this.releaseHeld(state);
       });
     }
     if (lane) {
