@@ -49,6 +49,7 @@ export interface SpeakOptions extends Partial<Omit<SimulateWearableOptions, 'bun
  */
 export async function speak(t: PartsHub, device: TestDevice, fixture: VoiceFixture, options: SpeakOptions = {}): Promise<SimulationReport> {
   const { ptt = true, ...sim } = options;
+  const before = await datagramsCounted(t, device);
   const report = await simulateWearable({
     bundle: device.bundle,
     audio: { samples: fixture.samples, sampleRate: fixture.sampleRate },
@@ -56,8 +57,44 @@ export async function speak(t: PartsHub, device: TestDevice, fixture: VoiceFixtu
     ...(ptt ? { pttAt: [0] } : {}),
     ...sim,
   });
-  // Let the jitter buffer release the tail and the segmenter's hangover pass, then wait for STT and the command.
-  await new Promise((r) => setTimeout(r, 400));
+  await received(t, device, before + report.framesSent);
+  // The front end holds audio until the wake detector has scored it (its inference falls behind on a busy
+  // machine): wait for it, then for STT and the command.
+  await t.hub.parts.voice!.pipeline.frontEnd.idle();
   await t.hub.parts.voice!.pipeline.idle();
   return report;
+}
+
+/** How long {@link received} waits for the hub to take in what was sent: far beyond any event-loop stall. */
+const RECEIVE_WAIT_MS = 20_000;
+
+/**
+ * Waits until the hub's device stream has counted `total` datagrams (all it had before and every one the simulator
+ * sent) and its jitter buffer is empty:
+ * the hub's UDP socket is read on the same (busy) event loop as the simulator ran on, so the last datagrams may
+ * still be queued when the simulator returns. A fixed pause guessed how long that takes. A datagram the kernel
+ * dropped never arrives: after RECEIVE_WAIT_MS the test goes on and its own assertions judge what the hub made
+ * of the audio it got.
+ */
+async function received(t: PartsHub, device: TestDevice, total: number): Promise<void> {
+  for (const until = Date.now() + RECEIVE_WAIT_MS; Date.now() < until; await new Promise((r) => setTimeout(r, 20))) {
+    const stream = await streamOf(t, device);
+    if (stream && datagramsOf(stream) >= total && stream.bufferDepth === 0) return;
+  }
+}
+
+type StreamJson = { datagrams: Record<string, number>; bufferDepth: number };
+
+/** The device's live stream statistics from the hub's API (null before its first datagram). */
+async function streamOf(t: PartsHub, device: TestDevice): Promise<StreamJson | null> {
+  const json = (await t.api('GET', `/api/v1/devices/${device.bundle.deviceId}`)).json['device'] as { stream: StreamJson | null };
+  return json.stream;
+}
+
+const datagramsOf = (stream: StreamJson): number => Object.values(stream.datagrams).reduce((n, v) => n + v, 0);
+
+/** Datagrams of every result the hub has counted for the device so far. */
+async function datagramsCounted(t: PartsHub, device: TestDevice): Promise<number> {
+  const stream = await streamOf(t, device);
+  return stream ? datagramsOf(stream) : 0;
 }

@@ -86,7 +86,11 @@ describe.skipIf(skip !== undefined)('wake phrase end to end: "hey jarvis, …" t
     const woke = runs.filter((r) => r.events.some((e) => e.type === 'wake'));
     expect(woke, JSON.stringify(runs.map((r) => r.events.map((e) => e.type)))).toHaveLength(1);
     const run = (await t.api('GET', `/api/v1/runs/${woke[0]!.id}`)).json as unknown as RunJson;
-    const at = (type: string): number => run.events.find((e) => e.type === type)!.at;
+    const at = (type: string): number => {
+      const event = run.events.find((e) => e.type === type);
+      if (!event) throw new Error(`the woken run has no ${type} event: ${JSON.stringify(run.events)}`);
+      return event.at;
+    };
     const wake = run.events.find((e) => e.type === 'wake')!;
     expect(wake.data).toMatchObject({ trigger: 'hub-wake' });
     expect(wake.data?.['score'] as number).toBeGreaterThanOrEqual(0.5);
