@@ -230,6 +230,24 @@ export const haPhrasings: readonly CommandTemplate[] = [
   { intent: 'HassRespond', sentences: ['(say|respond with|reply with|answer with) {response}'], weak: true },
   { intent: 'HassGetState', sentences: ['(is|are) there (a|an|one) {target} [still|currently|left] {state} [[in|on] {where}]'], weak: true },
 
+  // British everyday phrasings (weak: text only): a track back, a machine sent round or back to its house, a thing that
+  // "can go off now", the heating put on a number, a radiator "up to" a number, a room wanted at a number.
+  { intent: 'HassMediaPrevious', sentences: ['(back|skip back|go back) (a|one) <track> [(in|on) {target}]'], domains: media, weak: true },
+  { intent: 'HassLawnMowerStartMowing', sentences: ['(mow|cut) the (lawn|grass|garden|yard) with (<mower>|{target})'], domains: ['lawn_mower'], weak: true },
+  { intent: 'HassLawnMowerDock', sentences: ['(send|put) (<mower>|{target}) back (to|in|into) (his|her|its|their|the) (house|home|hut|shed|garage|base|dock|kennel|charger|box)'], domains: ['lawn_mower'], weak: true },
+  { intent: 'HassVacuumReturnToBase', sentences: ['(send|put) (<vacuum>|{target}) back (to|in|into) (his|her|its|their|the) (house|home|hut|base|dock|kennel|charger|box)'], domains: ['vacuum'], weak: true },
+  { intent: 'HassVacuumStart', sentences: ['send (<vacuum>|{target}) (round|around|round the house|around the house)'], domains: ['vacuum'], weak: true },
+  { intent: 'HassTurnOff', sentences: ['{target} can (go|be turned|be switched) off [now]'], weak: true },
+  { intent: 'HassTurnOn', sentences: ['{target} can (come|go|be turned|be switched) on [now]'], weak: true },
+  { intent: 'HassClimateSetTemperature', sentences: ['(put|turn|set) (the heating|the heat) (on|up) [to|at] {temperature} [degrees]', '(put|turn|set) (the heating|the heat) on (to|at) {temperature} [degrees] (in|on) {target}'], domains: ['climate'], weak: true },
+  { intent: 'HassClimateSetTemperature', sentences: ['{target} (up|down) to {temperature} [degrees]', '(i would like|i want|i would love) {target} (at|to be|to be at|on) {temperature} [degrees]'], domains: ['climate'], weak: true },
+  { intent: 'HassGetWeather', sentences: ['(do i|will i|should i|do we|will we) (need|take|bring) (a|my|our) brolly [today|tomorrow|later]'], weak: true },
+  // "tick off bananas", "check off the teabags": no list said, so Home Assistant's shopping list, as "cross milk off my list".
+  { intent: 'HassShoppingListCompleteItem', sentences: ['(check|tick|cross) off [the|some] {item}'], weak: true },
+  // "turn the sound back on on the telly": normalising says "on" once.
+  { intent: 'HassMediaPlayerUnmute', sentences: ['(turn|put) the (sound|audio) back on {target}'], domains: media, weak: true },
+  // "nothing, cancel that": nothing wanted after all.
+  { intent: 'HassNevermind', sentences: ['(nothing|no|nah) (cancel|cancel that|never mind|nevermind|forget it|forget about it)'], weak: true },
   {
     intent: 'HassSetVolume',
     sentences: [

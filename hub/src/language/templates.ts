@@ -463,7 +463,7 @@ const baseTemplates: readonly CommandTemplate[] = [
   { intent: 'HassLightSet', sentences: ['<set> {target} to {brightness}', '<set> {target} {brightness} percent'], domains: ['light'], weak: true },
   // Other word orders for a value (text only).
   { intent: 'HassFanSetSpeed', sentences: ['(<set>|<turn>|put|make) {target} [to|at|on] half speed', '{target} (to|at|on) half speed'], slots: { percentage: 50 }, domains: ['fan'], weak: true },
-  { intent: 'HassFanSetSpeed', sentences: ['(<set>|<turn>|put|make) {target} [to|at|on] (full|max|maximum|top) speed', '{target} (to|at|on) (full|max|maximum|top) speed'], slots: { percentage: 100 }, domains: ['fan'], weak: true },
+  { intent: 'HassFanSetSpeed', sentences: ['(<set>|<turn>|put|make) {target} [to|at|on] (full|max|maximum|top) speed', '{target} (to|at|on) (full|max|maximum|top) speed', '{target} (to|on) (full|max|maximum|full blast)'], slots: { percentage: 100 }, domains: ['fan'], weak: true },
   { intent: 'HassFanSetSpeed', sentences: ['{target} speed [to|at] {percentage} [percent]', '(make|have|run) {target} [run|go|spin] at {percentage} [percent] [speed]', '{percentage} percent (fan speed|speed) [(on|for|in) {target}]'], domains: ['fan'], weak: true },
   {
     intent: 'HassSetVolumeRelative',
@@ -485,6 +485,7 @@ const baseTemplates: readonly CommandTemplate[] = [
       '(<turn>|crank|bump) {target} up (a bit|a little|a little bit|a notch|a touch|a tad|some|slightly)',
       '(raise|boost|increase) {target} [volume]',
       '(make|get) {target} (louder|a bit louder|a little louder)',
+      '{target} (louder|a bit louder|a little louder) [please]',
       '(louder|more volume) (on|in) {target}',
       'i can not hear {target}',
     ],
@@ -499,6 +500,7 @@ const baseTemplates: readonly CommandTemplate[] = [
       '<turn> {target} down (a bit|a little|a little bit|a notch|a touch|a tad|some|slightly)',
       '(lower|quieten|quiet|reduce|decrease) {target} [volume] [down]',
       '(make|get) {target} (quieter|softer|a bit quieter|a little quieter)',
+      '{target} (quieter|softer|a bit quieter|a little quieter) [please]',
       '(quieter|less volume) (on|in) {target}',
       '{target} is too loud',
     ],
@@ -517,6 +519,7 @@ const baseTemplates: readonly CommandTemplate[] = [
     intent: 'HassSetVolume',
     sentences: [
       '{target} volume [to|at] {volume_level} [percent]',
+      '{target} (to|at) {volume_level} percent volume',
       '(<set>|<turn>|put) {target} [to|at] volume {volume_level} [percent]',
       '(<set>|<turn>|put) [the] volume (to|at) {volume_level} [percent] (on|in|for) {target}',
       'volume (on|of|for) {target} (to|at) {volume_level} [percent]',

@@ -80,7 +80,7 @@ const FRACTIONS: ReadonlyArray<[RegExp, string]> = [
   [/ (to|at) (?:a )?quarter$/, ' $1 25 percent'], [/ (to|at) half(?: way)?$/, ' $1 50 percent'], [/ (to|at) three quarters$/, ' $1 75 percent'], [/ (to|at) (?:a )?third$/, ' $1 33 percent'],
 ];
 /** "it is going to rain" after a command; someone or something said doing something ("the phone ringing", "we are back"). */
-const TRAILING_REMARK = / (?:(?:(?:because|since|as) )?(?:we are|i am|they are|he is|she is) (?:back|home|in|out|off|up|here|leaving|going out|off out|heading out|going to bed)|(?:(?:because|since|as) )?the [a-z]+ (?:is )?[a-z]+ing|(?:(?:because|since|as) )?(?:i|we) (?:have )?(?:got|bought|done|did|finished|picked up) (?:it|them|that|those|one|some)|(?:(?:because|since|as) )?it is (?:(?:going to|gonna|about to|starting to|getting|so|too|really|very|a bit|a little|quite|pretty|absolutely|far too|way too) )*[a-z]+(?: (?:in here|out there|outside|out|today|now|again|already))?)$|(?:,? (?:got|bought|done) (?:it|them|that|those))$/;
+const TRAILING_REMARK = / (?:(?:(?:because|since|as) )?(?:we are|i am|they are|he is|she is) (?:back|home|in|out|off|up|here|leaving|going out|off out|heading out|going to bed)|(?:(?:because|since|as) )?the [a-z]+ (?:is )?[a-z]+ing|(?:(?:because|since|as) )?(?:i|we) (?:have )?(?:got|bought|done|did|finished|picked up) (?:it|them|that|those|one|some)|(?:(?:because|since|as) )?(?:the |my |our )?(?!(?:the|a|an|my|our|on|off|in|to|up|down|and|it|that)\b)[a-z]+ (?:is |are )?(?:having|taking|coming|arriving|sleeping|napping|resting|working|waiting|watching|studying|reading|doing)(?: (?:a|an|the|some|her|his|their|our|my) [a-z]+)?|(?:(?:because|since|as) )?(?:he|she|they|we|i|[a-z]+) (?:is|are|am) (?:asleep|awake|napping|sleeping|in bed|on the phone|busy|trying to sleep)|(?:(?:because|since|as) )?(?:he|she|they|we|i|[a-z]+) (?:can not|cannot) (?:hear|see|sleep)(?: (?:it|them|a thing|anything|properly))?|(?:(?:because|since|as) )?it is (?:(?:going to|gonna|about to|starting to|getting|so|too|really|very|a bit|a little|quite|pretty|absolutely|far too|way too) )*[a-z]+(?: (?:in here|out there|outside|out|today|now|again|already))?)$|(?:,? (?:got|bought|done) (?:it|them|that|those))$/;
 /** How a reply names a kind of thing. */
 const KIND_NAMES: Readonly<Record<string, string>> = { climate: 'thermostat', media_player: 'speaker or TV', binary_sensor: 'sensor', alarm_control_panel: 'alarm', input_boolean: 'switch', lawn_mower: 'lawn mower' };
 /** Slots that carry a value to set. */
@@ -188,7 +188,7 @@ export class Tier0Router {
 
   /** Decides what an utterance means. */
   route(text: string, context: RouteContext = {}): Decision {
-    const said = normalizeText(text);
+    const said = this.plainPlaceWord(normalizeText(text));
     if (!context.awaitingAnswer && isAcknowledgement(said)) return { intent: null, slots: {}, path: 'passive', tier: 0, confidence: 0, targets: [] };
     const later = this.delayed(said, context);
     if (later) return later;
@@ -298,6 +298,30 @@ export class Tier0Router {
       return request.includes(' ') ? `${request} in ${place}` : undefined;
     }
     return undefined;
+  }
+
+  /**
+   * "switch on the lights down in the cellar", "is anyone up in the loft": "up"/"down"/"out"/"over" before "in <place>"
+   * says where the place is, not which way to turn a value, when the sentence already says what to do (on/off, open,
+   * close) or asks a question. "turn the heating down in the kitchen" keeps its "down".
+   */
+  private plainPlaceWord(norm: string): string {
+    const m = / (?:up|down|out|over|round) (in|at) (.+)$/.exec(norm);
+    if (!m) return norm;
+    const before = norm.slice(0, m.index);
+    const says = /^(?:is|are|was|were|any|anyone|anybody|someone|somebody|who|what|how|which|where|has|have|did|does|do)\b/.test(before) || / (?:on|off)(?: |$)|^(?:open|close|shut|lock|unlock|start|stop|turn on|turn off|switch on|switch off) /.test(`${before} `);
+    if (!says) return norm;
+    const rest = m[2]!.split(' ');
+    for (const k of [4, 3, 2, 1]) {
+      if (rest.length < k) continue;
+      if (this.isPlace(rest.slice(0, k).join(' ').replace(/^the /, ''))) return `${before} ${m[1]} ${m[2]}`;
+    }
+    return norm;
+  }
+
+  /** Home Assistant's shopping list (the one its shopping-list intents use), if the home has one. */
+  private shoppingList(): SnapshotEntity | undefined {
+    return this.index.snapshot.entities.find((e) => e.entity_id === 'todo.shopping_list') ?? this.index.snapshot.entities.find((e) => domainOf(e.entity_id) === 'todo' && /shopping/i.test(e.name));
   }
 
   /** Whether the words are exactly an area's or a floor's name or alias. */
@@ -432,7 +456,7 @@ export class Tier0Router {
     if (intent === 'HassShoppingListAddItem' || intent === 'HassShoppingListCompleteItem') {
       // "take it off my list": no item named.
       if (/^(?:it|them|that|this|those|these|one|some|everything|all)$/.test(String(slots['item'] ?? ''))) return fail('JARVIS_ROUTE_NO_MATCH', 'Which item?', true);
-      const list = this.index.snapshot.entities.find((e) => e.entity_id === 'todo.shopping_list') ?? this.index.snapshot.entities.find((e) => domainOf(e.entity_id) === 'todo' && /shopping/i.test(e.name));
+      const list = this.shoppingList();
       if (!list) return fail('JARVIS_ROUTE_NO_MATCH', 'There is no shopping list in Home Assistant.');
       return this.finish(intent, slots, [list], 0);
     }
@@ -454,6 +478,11 @@ export class Tier0Router {
       if (!list) {
         if (byWords.length > 1) return fail('JARVIS_ROUTE_AMBIGUOUS', `Which list do you mean, ${byWords.map((e) => e.name).join(' or ')}?`);
         return fail('JARVIS_ROUTE_UNKNOWN_TARGET', `I don't know a list called ${said}.`, true);
+      }
+      // "add cat food to the grocery list": an add to Home Assistant's shopping list said as such is its own intent
+      // (HassShoppingListAddItem), as "add it to the shopping list" is.
+      if (intent === 'HassListAddItem' && /\b(?:shopping|grocery) list\b/.test(norm) && list === this.shoppingList()) {
+        return this.finish('HassShoppingListAddItem', slots, [list], 'failure' in r ? 1 : r.fuzzy);
       }
       slots['list'] = list.name;
       return this.finish(intent, slots, [list], 'failure' in r ? 1 : r.fuzzy);
@@ -597,6 +626,14 @@ export class Tier0Router {
       if (!resolved.slots.name || !e || ![e.name, ...e.aliases].some((n) => normalizeText(n) === said)) return fail('JARVIS_ROUTE_UNKNOWN_TARGET', 'What should I activate?', true);
     }
     Object.assign(slots, resolved.slots);
+    // "nan's kettle" (an alias) where two things are named Kettle: the one meant is said by its name and its area, as
+    // Home Assistant tells two of a name apart.
+    if (typeof slots['name'] === 'string' && slots['area'] === undefined && entities.length === 1 && entities[0]!.area_id) {
+      const one = entities[0]!;
+      const twin = this.index.snapshot.entities.some((e) => e.entity_id !== one.entity_id && e.exposed !== false && e.name.toLowerCase() === one.name.toLowerCase());
+      const area = twin ? this.index.areasById.get(one.area_id!) : undefined;
+      if (area) slots['area'] = area.name;
+    }
     if (entities.length === 0) {
       const what = resolved.slots.device_class ?? resolved.slots.domain ?? (defaults?.[0] ?? 'device').replace(/_/g, ' ');
       const where = resolved.slots.area ? ` in the ${resolved.slots.area}` : resolved.slots.floor ? ` on the ${resolved.slots.floor}` : '';
