@@ -244,6 +244,8 @@ export const haPhrasings: readonly CommandTemplate[] = [
   { intent: 'HassGetWeather', sentences: ['(do i|will i|should i|do we|will we) (need|take|bring) (a|my|our) brolly [today|tomorrow|later]'], weak: true },
   // "tick off bananas", "check off the teabags": no list said, so Home Assistant's shopping list, as "cross milk off my list".
   { intent: 'HassShoppingListCompleteItem', sentences: ['(check|tick|cross) off [the|some] {item}'], weak: true },
+  // "play the telly again": a player said where the media would be, played again (a search said so is not a player).
+  { intent: 'HassMediaUnpause', sentences: ['play {target} again'], domains: media, weak: true },
   // "turn the sound back on on the telly": normalising says "on" once.
   { intent: 'HassMediaPlayerUnmute', sentences: ['(turn|put) the (sound|audio) back on {target}'], domains: media, weak: true },
   // "nothing, cancel that": nothing wanted after all.

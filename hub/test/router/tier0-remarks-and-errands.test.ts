@@ -27,6 +27,7 @@ describe('tier 0: remarks, places and errands said the everyday way', () => {
     ['office speaker quieter please', 'd', 'HassSetVolumeRelative', { name: 'Office Speaker', volume_step: -10 }],
     ['turn the sound back on on the telly', 'd', 'HassMediaPlayerUnmute', { name: 'Living Room TV' }],
     ['back one song on the office speaker', 'd', 'HassMediaPrevious', { name: 'Office Speaker' }],
+    ['play the telly again', 'd', 'HassMediaUnpause', { name: 'Living Room TV' }],
     // A fan "to full" (no "speed" said), a thing that "can go off now".
     ['extractor fan to full', 'd', 'HassFanSetSpeed', { name: 'Extractor Fan', percentage: 100 }],
     ['the office fan can go off now', 'd', 'HassTurnOff', { name: 'Office Fan' }],
@@ -69,7 +70,7 @@ describe('tier 0: remarks, places and errands said the everyday way', () => {
   });
 
   it('takes a remark alone, or a tick with nothing to tick, as no command', () => {
-    for (const text of ['the kids are sleeping', 'mia is having a bath', "he can't hear it", 'tick off', 'the guests are arriving']) {
+    for (const text of ['the kids are sleeping', 'mia is having a bath', "he can't hear it", 'tick off', 'the guests are arriving', 'play the game again']) {
       expect(homes.d.route(text, {}).path, text).toBe('passive');
     }
   });
