@@ -67,8 +67,8 @@ const INDIRECT_QUESTION = /^(?:tell me|remind me|do you know|can you tell me|cou
 const LEADING_REMARK = /^(?:it is|oh it is|well it is) (?:(?:a bit|a little|really|very|so|too|quite|getting|pretty|rather|bit|going to|about to|starting to) )*[a-z]+(?: (?:in here|here|outside|out there|out|today|tonight|now))? (?=(?:turn|switch|put|open|close|shut|send|bring|call|lock|unlock|retract|extend|start|stop|set|make|dim|raise|lower|get|pull|roll|close|mute|pause|play) )/;
 /** "we are back, holiday mode off": a remark about coming or going before a command. */
 const ARRIVAL_REMARK = /^(?:(?:we are|i am|we have|i have|we|i) (?:back|home|off|leaving|going out|heading out|going to bed|off to bed|up|awake|in|got back|got home|just got (?:back|home|in)) (?:now )?)(?=[a-z])/;
-/** A word after a target a person adds ("open the stopcock again"). */
-const TRAILING_ADVERB = / (?:again|too|as well|already|then|for (?:the night|tonight|now|a while|the evening|the day|today|the morning|the afternoon|the weekend|a bit)|overnight|until (?:morning|tomorrow|later))$/;
+/** A word after a target a person adds ("open the stopcock again", "remind me in ten minutes, set a timer"). */
+const TRAILING_ADVERB = / (?:again|too|as well|already|then|for (?:the night|tonight|now|a while|the evening|the day|today|the morning|the afternoon|the weekend|a bit)|overnight|until (?:morning|tomorrow|later)|(?:and )?(?:set|start|use) a timer)$/;
 /** What a command is for, said after it ("open the gate for the van", "remind me in 20 minutes with a timer"). */
 const TRAILING_PURPOSE = / (?:for|with) (?:the|a|an|my|our|his|her|their) [a-z]+(?: [a-z]+)?$/;
 /** "sam left them on again", "someone left it open": who left a thing as it is, said after the command. */

@@ -41,6 +41,8 @@ describe('tier 0: remarks, places and errands said the everyday way', () => {
     // Weather asked the British way, "nothing, never mind".
     ['do we need a brolly today', 'd', 'HassGetWeather', {}],
     ['nothing, never mind', 'd', 'HassNevermind', {}],
+    // How to do it said after the request.
+    ['remind me in ten minutes, set a timer', 'd', 'HassStartTimer', { duration: 600 }],
     // Ticked off with no list said: Home Assistant's shopping list, as "cross it off my list".
     ['tick off batteries', 'd', 'HassShoppingListCompleteItem', { item: 'batteries' }],
     ['check off the light bulbs', 'c', 'HassShoppingListCompleteItem', { item: 'light bulbs' }],
