@@ -169,6 +169,7 @@ export class Tier0Router {
   private readonly namesOf = new Map<string, Set<string>>();
   /** Every area's and floor's name and alias, normalised without "the" ({@link isPlace}); built on first use. */
   private placeNames: Set<string> | undefined;
+  private twinNames: Set<string> | undefined;
 
   /** Every name and alias (normalised) of the entities of some domains. */
   private wholeNames(domains: readonly string[]): Set<string> {
@@ -317,6 +318,21 @@ export class Tier0Router {
       if (this.isPlace(rest.slice(0, k).join(' ').replace(/^the /, ''))) return `${before} ${m[1]} ${m[2]}`;
     }
     return norm;
+  }
+
+  /** Names (lower case) that more than one exposed thing of the home has, built once. */
+  private sharedNames(): ReadonlySet<string> {
+    if (!this.twinNames) {
+      const seen = new Set<string>();
+      this.twinNames = new Set();
+      for (const e of this.index.snapshot.entities) {
+        if (e.exposed === false) continue;
+        const n = e.name.toLowerCase();
+        if (seen.has(n)) this.twinNames.add(n);
+        seen.add(n);
+      }
+    }
+    return this.twinNames;
   }
 
   /** Home Assistant's shopping list (the one its shopping-list intents use), if the home has one. */
@@ -630,8 +646,7 @@ export class Tier0Router {
     // Home Assistant tells two of a name apart.
     if (typeof slots['name'] === 'string' && slots['area'] === undefined && entities.length === 1 && entities[0]!.area_id) {
       const one = entities[0]!;
-      const twin = this.index.snapshot.entities.some((e) => e.entity_id !== one.entity_id && e.exposed !== false && e.name.toLowerCase() === one.name.toLowerCase());
-      const area = twin ? this.index.areasById.get(one.area_id!) : undefined;
+      const area = this.sharedNames().has(one.name.toLowerCase()) ? this.index.areasById.get(one.area_id!) : undefined;
       if (area) slots['area'] = area.name;
     }
     if (entities.length === 0) {
