@@ -5,7 +5,10 @@
  * accepted text and its best path routed again, and the hearing policy (hub/src/voice/hearing-policy.ts, shipped bars and
  * rules) over the same records. TUNE records only; it refuses the test half's. Not a result: the folds choose, TEST reports.
  *
- *   npx tsx bench/stt-acoustic-folds.ts <held-out B records.jsonl> <held-out A records.jsonl> [--label TEXT]
+ *   npx tsx bench/stt-acoustic-folds.ts <held-out B records.jsonl> <held-out A records.jsonl> [--label TEXT] [--variants f2,m3,base]
+ *
+ * `--variants` keeps only the records of voices with those variants (`base` = the bare voice): to compare a full fold's
+ * records with a variant-held-out run (scripts/adapt-acoustic-model.ts --hold-out-variants) on the same utterances.
  */
 import { DEFAULT_HEARING_BARS } from '../hub/src/voice/hearing-policy.js';
 import { loadRecords, policyDetail, sideExamples, sideRouter, type RouteFn } from './hearing-policy.js';
@@ -85,15 +88,24 @@ export function formatFoldRow(f: FoldRow): string {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const args = process.argv.slice(2);
-  const labelAt = args.indexOf('--label');
-  const label = labelAt >= 0 ? args[labelAt + 1] ?? '' : '';
-  const paths = args.filter((a, i) => !a.startsWith('--') && i !== labelAt + 1);
-  if (paths.length !== 2) throw new Error('usage: npx tsx bench/stt-acoustic-folds.ts <held-out B records> <held-out A records> [--label TEXT]');
+  const valueOf = (flag: string): { at: number; value: string | undefined } => {
+    const at = args.indexOf(flag);
+    return { at, value: at >= 0 ? args[at + 1] : undefined };
+  };
+  const label = valueOf('--label');
+  const only = valueOf('--variants');
+  const variants = only.value?.split(',').filter(Boolean).map((v) => (v === 'base' ? '' : v));
+  const valueAt = new Set([label.at, only.at].filter((at) => at >= 0).map((at) => at + 1));
+  const paths = args.filter((a, i) => !a.startsWith('--') && !valueAt.has(i));
+  if (paths.length !== 2 || (only.at >= 0 && !variants?.length)) {
+    throw new Error('usage: npx tsx bench/stt-acoustic-folds.ts <held-out B records> <held-out A records> [--label TEXT] [--variants f2,m3,base]');
+  }
   if (paths.some((p) => /bench-test|test-b|\/bench-/.test(p))) throw new Error('fold rows are made from TUNE records only (bench/stt-command-tune.ts)');
   const examples = sideExamples('tune');
   const route = sideRouter('tune');
   process.stdout.write('| held out | adaptation | engine right clean / noisy | best path right clean / noisy | engine accepted (wrong) | policy acted right / wrong | asked right / wrong | chit-chat acted |\n');
   for (const [fold, path] of [['B', paths[0]!], ['A', paths[1]!]] as const) {
-    process.stdout.write(`| ${fold} | ${label} | ${formatFoldRow(foldRow(loadRecords(path), examples, route))} |\n`);
+    const records = loadRecords(path).filter((r) => !variants || variants.includes(r.voice.split('+')[1] ?? ''));
+    process.stdout.write(`| ${fold} | ${label.value ?? ''} | ${formatFoldRow(foldRow(records, examples, route))} |\n`);
   }
 }

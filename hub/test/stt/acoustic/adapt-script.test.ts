@@ -27,7 +27,7 @@ const soxAvailable = ((): boolean => {
 describe('adapt-acoustic-model flags', () => {
   it('fills the defaults when a flag is left out', () => {
     const a = parseAdaptArgs(['--espeak-tune']);
-    expect(a).toMatchObject({ espeakTune: true, count: DEFAULTS.count, noisy: DEFAULTS.noisy, extraVariants: DEFAULTS.extraVariants, mapAfterMllr: false, methods: ['mllr', 'map'] });
+    expect(a).toMatchObject({ espeakTune: true, count: DEFAULTS.count, noisy: DEFAULTS.noisy, extraVariants: DEFAULTS.variants === 'wide', mapAfterMllr: false, methods: ['mllr', 'map'] });
     expect(a.perturb).toEqual(parsePerturbations(DEFAULTS.perturb));
   });
 
@@ -35,6 +35,8 @@ describe('adapt-acoustic-model flags', () => {
     const a = parseAdaptArgs(['--espeak-tune', '--voices', 'en-us,en-029', '--count', '1600', '--noisy', '0.5', '--extra-variants', '--perturb', 'pitch,tempo', '--map-after-mllr']);
     expect(a).toMatchObject({ bases: ['en-us', 'en-029'], count: 1600, noisy: 0.5, extraVariants: true, perturb: ['pitch', 'tempo'], mapAfterMllr: true });
     expect(parseAdaptArgs(['--espeak-tune', '--perturb', 'none']).perturb).toEqual([]);
+    expect(parseAdaptArgs(['--espeak-tune', '--variants', 'tune']).extraVariants).toBe(false);
+    expect(parseAdaptArgs(['--espeak-tune', '--variants', 'wide']).extraVariants).toBe(true);
   });
 
   it.each([
@@ -57,6 +59,9 @@ describe('adapt-acoustic-model flags', () => {
     [['--espeak-tune', '--methods', 'map', '--map-after-mllr'], 'JARVIS_CLI_BAD_ARGUMENT', '--map-after-mllr'],
     [['--recordings', 'x.jsonl', '--espeak-tune'], 'JARVIS_CLI_BAD_ARGUMENT', 'give one'],
     [['--recordings', 'x.jsonl', '--perturb', 'pitch'], 'JARVIS_CLI_BAD_ARGUMENT', '--perturb'],
+    [['--espeak-tune', '--variants', 'all'], 'JARVIS_CLI_BAD_ARGUMENT', '--variants'],
+    [['--espeak-tune', '--variants', 'tune', '--extra-variants'], 'JARVIS_CLI_BAD_ARGUMENT', 'contradict'],
+    [['--recordings', 'x.jsonl', '--variants', 'wide'], 'JARVIS_CLI_BAD_ARGUMENT', '--variants'],
     [['--espeak-tune', '--hold-out-variants', ','], 'JARVIS_CLI_BAD_ARGUMENT', '--hold-out-variants'],
   ])('%j is a coded error', (argv, code, said) => {
     expect(() => parseAdaptArgs(argv)).toThrow(expect.objectContaining({ code, message: expect.stringContaining(said) }));
@@ -73,7 +78,7 @@ describe('adapt-acoustic-model flags', () => {
   it('the script prints its help with exit 0 and exits 2 with the code on a malformed flag', async () => {
     const run = promisify(execFile);
     const help = await run(process.execPath, ['--import', 'tsx', SCRIPT, '--help'], { cwd: ROOT });
-    for (const flag of ['--extra-variants', '--perturb', '--map-after-mllr', '--noisy', '--count']) expect(help.stdout).toContain(flag);
+    for (const flag of ['--variants', '--hold-out-variants', '--perturb', '--map-after-mllr', '--noisy', '--count']) expect(help.stdout).toContain(flag);
     await expect(run(process.execPath, ['--import', 'tsx', SCRIPT, '--espeak-tune', '--perturb', 'wobble'], { cwd: ROOT }))
       .rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('JARVIS_CLI_BAD_ARGUMENT') });
   });
