@@ -5,7 +5,7 @@
  * the streams are seeded and training is seeded.
  *
  *   npm run wake:verifier -- [--recipe v2|v4] [--streams 160] [--seconds 60] [--hidden 32] [--epochs 20] [--fa-share 0.25]
- *                            [--out FILE] [--fold-out FILE] [--compare FOLD_HEAD] [--check]
+ *                            [--out FILE] [--fold-out FILE] [--compare FOLD_HEAD] [--choose-folds 1|4] [--check] [--help]
  *
  * Recipes: v2 (the default) is described below. v4 is v2 plus `streams / 5` streams with NO bed at all, half in
  * exact digital silence and half with only ±1 LSB triangular dither (the v2 "clean" streams have a bed 40 dB
@@ -41,7 +41,9 @@
  * --fa-share of the false accepts the pre-trained model alone makes on the same audio (refractory 2 s). (An
  * absolute 0.5/h cannot be resolved on half an hour of audio dense with near misses, and asking for none there
  * costs more wakes than the pre-trained model alone detects.) Then the head is trained on all tune voices with
- * the same settings. Features are cached in tests/fixtures/generated/wake-verifier/ (git-ignored).
+ * the same settings. `--choose-folds 4` rests the choice on all the tune audio: one head per quarter held out,
+ * each quarter scored by the head that did not see it, and the same choice on the four quarters' scores pooled
+ * (scripts/wake-verifier-choice.ts); it also reports the point each quarter alone would choose. Features are cached in tests/fixtures/generated/wake-verifier/ (git-ignored).
  * `--check` retrains from the cache and fails if the result differs from FILE.
  */
 import { createHash } from 'node:crypto';
@@ -58,7 +60,8 @@ import { getAudioFixture, speechFramesOf } from '../tests/fixtures/audio/index.j
 import { devWakeFiles } from '../hub/test/audio/model-files.js';
 import { assertNotHeldOut, heldOutNearMisses, sharedWithHeldOut } from '../tests/fixtures/wake/index.js';
 import { FA_BENCH_NEAR_MISS_WORDS } from '../bench/wake-oww-sets.js';
-import { parseTrainArgs, type Recipe } from './wake-verifier-args.js';
+import { parseTrainArgs, TrainArgsError, TRAIN_USAGE, type Recipe } from './wake-verifier-args.js';
+import { ASK_AT, chooseOperatingPoint, outcome as outcomeAt, type OperatingPoint } from './wake-verifier-choice.js';
 import { CHAT, COMMANDS, NAMES, NEAR, TRAINING_PHRASES } from './wake-verifier-phrases.js';
 
 const SPEEDS = (JSON.parse(readFileSync(new URL('../tests/fixtures/voice/split.json', import.meta.url), 'utf8')) as { speedsWpm: number[] }).speedsWpm;
@@ -328,40 +331,6 @@ async function collect(streams: number, seconds: number, voices: string[], recip
   return { examples, wakes, seconds, snrs };
 }
 
-/**
- * What a head does on held-out examples at (askAt, threshold, trigger): the wakes detected (the trigger-th passing
- * step in a row, 300–2000 ms after the phrase start, as the hit benchmark counts) and the false accepts (the same
- * away from any wake, 2 s refractory), by what was being said.
- */
-function outcome(ex: Example[], scores: Float64Array, wakes: Array<{ p: Placed }>, askAt: number, t: number, trigger = 1): { hits: number; wakes: Set<number>; fa: number; faBy: Record<string, number> } {
-  const hit = new Set<number>();
-  const allWakes = new Set<number>();
-  let fa = 0;
-  const faBy: Record<string, number> = {};
-  const last = new Map<number, number>();
-  const run = new Map<number, { at: number; n: number }>();
-  ex.forEach((e, i) => {
-    if (e.wake >= 0) allWakes.add(e.wake);
-    const pass = e.score >= askAt && scores[i]! >= t;
-    if (!pass) return;
-    const prev = run.get(e.stream);
-    const n = prev && e.at - prev.at <= 81 ? prev.n + 1 : 1;
-    run.set(e.stream, { at: e.at, n });
-    if (n < trigger) return;
-    if (e.wake >= 0) {
-      const from = wakes[e.wake]!.p.fromMs;
-      if (e.at >= from + 300 && e.at <= from + 2000) hit.add(e.wake);
-      return;
-    }
-    if (e.at - (last.get(e.stream) ?? -Infinity) >= 2000) {
-      fa++;
-      faBy[e.kind] = (faBy[e.kind] ?? 0) + 1;
-    }
-    last.set(e.stream, e.at);
-  });
-  return { hits: hit.size, wakes: allWakes, fa, faBy };
-}
-
 /** The arguments again without the named flags (and --check), for the `trained.by` line. */
 function argsWithout(args: string[], names: string[]): string[] {
   const out: string[] = [];
@@ -376,8 +345,6 @@ function argsWithout(args: string[], names: string[]): string[] {
   return out;
 }
 
-const ASK_AT = [0.001, 0.01, 0.05, 0.2, 0.5];
-
 /**
  * Refuses to train if a phrase says a word or sentence of the held-out near-miss set; returns the words the
  * phrases share with the wake.oww_fa benchmark's near misses (known, reported, not held out).
@@ -390,6 +357,10 @@ function checkHeldOut(): string[] {
 async function main(): Promise<void> {
   const rawArgs = process.argv.slice(2);
   const args = parseTrainArgs(rawArgs);
+  if (args.help) {
+    process.stdout.write(TRAIN_USAGE);
+    return;
+  }
   const benchShared = checkHeldOut();
   if (benchShared.length > 0) process.stderr.write(`note: the training phrases say ${benchShared.join(', ')}, words of wake.oww_fa's near misses: that benchmark is not held out for this head (wake.oww_heldout_fa is)\n`);
   const { streams, hidden: units, epochs, faShare, recipe } = args;
@@ -407,49 +378,81 @@ async function main(): Promise<void> {
   const pos = examples.filter((e) => e.label === 1).length;
   process.stderr.write(`${examples.length} examples: ${pos} wake steps, ${examples.filter((e) => e.label === 0).length} others, ${wakes.length} wakes said\n`);
 
-  // Held out: fold 0's voices (every 4th tune voice) and their streams.
-  const t0 = performance.now();
+  // Held out: fold 0's voices (every 4th tune voice) and their streams. With --choose-folds 4 also folds 1-3,
+  // each quarter scored by the head trained without it (out of fold), and the point chosen on all four pooled.
+  const wakeStart = wakes.map((w) => w.p.fromMs);
   const heldOut = examples.filter((e) => e.fold === 0);
-  const head = train(examples.filter((e) => e.fold !== 0));
-  process.stderr.write(`trained on 3/4 of the tune voices in ${Math.round((performance.now() - t0) / 1000)} s\n`);
+  const foldHeads: WakeVerifier[] = [];
+  const oof = new Float64Array(examples.length);
+  for (let k = 0; k < args.chooseFolds; k++) {
+    const t0 = performance.now();
+    foldHeads.push(train(examples.filter((e) => e.fold !== k)));
+    examples.forEach((e, i) => { if (e.fold === k) oof[i] = foldHeads[k]!.score(e.features); });
+    process.stderr.write(`trained without tune quarter ${k} in ${Math.round((performance.now() - t0) / 1000)} s\n`);
+  }
+  const head = foldHeads[0]!;
   const scores = Float64Array.from(heldOut, (e) => head.score(e.features));
   const hours = (snrs.length / 4) * seconds / 3600;
   const table: Record<string, unknown>[] = [];
-  let best: { askAt: number; t: number; trigger: number; hits: number; fa: number; n: number; faBy: Record<string, number> } | undefined;
   const n = wakes.filter((w) => w.fold === 0).length;
-  // Thresholds on the logit scale up to 0.9999: a head's useful range is often near 1.
-  // The false accepts allowed: a share (--fa-share) of the pre-trained model's alone (at its 0.5) on the same held-out audio.
-  const base = outcome(heldOut, Float64Array.from(heldOut, () => 1), wakes, 0.5, 0.5);
-  const faBudget = Math.floor(faShare * base.fa);
-  const thresholds = Array.from({ length: 45 }, (_, k) => 1 / (1 + Math.exp(-(-2 + k * 0.25)))).map((t) => Number(t.toPrecision(4)));
-  const better = (a: { hits: number; fa: number }, b: { hits: number; fa: number } | undefined, within: boolean): boolean => !b || (within ? a.hits > b.hits || (a.hits === b.hits && a.fa < b.fa) : a.fa < b.fa || (a.fa === b.fa && a.hits > b.hits));
-  let fallback: typeof best;
+  // The choice (scripts/wake-verifier-choice.ts): the most wakes with at most --fa-share of the false accepts the
+  // pre-trained model alone (at its 0.5) makes on the same held-out audio.
+  const quarterOf = (k: number): { ex: Example[]; sc: Float64Array } => {
+    const idx = examples.flatMap((e, i) => (e.fold === k ? [i] : []));
+    return { ex: idx.map((i) => examples[i]!), sc: Float64Array.from(idx, (i) => oof[i]!) };
+  };
+  const single = quarterOf(0);
+  const one = chooseOperatingPoint(single.ex, single.sc, wakeStart, faShare);
   for (const askAt of ASK_AT) {
     for (const trigger of [1, 2, 3]) {
-      for (const t of thresholds) {
-        const o = outcome(heldOut, scores, wakes, askAt, t, trigger);
-        const row = { askAt, t, trigger, hits: o.hits, fa: o.fa, n, faBy: o.faBy };
-        if (o.fa <= faBudget && better(o, best, true)) best = row;
-        if (better(o, fallback, false)) fallback = row;
-      }
       const row: Record<string, unknown> = { askAt, trigger };
       for (const t of [0.5, 0.9, 0.99, 0.999]) {
-        const o = outcome(heldOut, scores, wakes, askAt, t, trigger);
+        const o = outcomeAt(heldOut, scores, wakeStart, askAt, t, trigger);
         row[`t${t}`] = `hit ${o.hits}/${n}, fa ${o.fa} ${JSON.stringify(o.faBy)}`;
       }
       table.push(row);
       process.stderr.write(`${JSON.stringify(row)}\n`);
     }
   }
-  if (!best) process.stderr.write(`no setting keeps false accepts at or under ${faBudget} on the held-out tune voices; taking the fewest\n`);
-  best ??= fallback!;
+  let chosen = one;
+  let chosenEx: Example[] = heldOut;
+  let chosenScores: Float64Array = scores;
+  let pooledFigures: Record<string, unknown> | undefined;
+  if (args.chooseFolds === 4) {
+    const pooled = chooseOperatingPoint(examples, oof, wakeStart, faShare);
+    const at = (p: OperatingPoint, ex: Example[], sc: Float64Array): string => {
+      const o = outcomeAt(ex, sc, wakeStart, p.askAt, p.t, p.trigger);
+      return `${o.hits}/${o.wakes.size} wakes, ${o.fa} FA`;
+    };
+    const quarters = [0, 1, 2, 3].map(quarterOf);
+    const describe = (c: typeof one): Record<string, unknown> => ({
+      ask_at: c.best.askAt, threshold: c.best.t, trigger_level: c.best.trigger, within_budget: c.withinBudget,
+      pooled_out_of_fold: at(c.best, examples, oof), by_quarter: quarters.map((q) => at(c.best, q.ex, q.sc)),
+    });
+    pooledFigures = {
+      data: `TUNE, out of fold: each quarter scored by the head trained without it, ${(4 * hours).toFixed(3)} h in all`,
+      pre_trained_alone: `${pooled.base.hits}/${pooled.base.wakes.size} wakes, ${pooled.base.fa} FA (budget ${pooled.faBudget})`,
+      chosen_on_all_four: describe(pooled),
+      chosen_on_one_quarter: [0, 1, 2, 3].map((k) => {
+        const c = chooseOperatingPoint(quarters[k]!.ex, quarters[k]!.sc, wakeStart, faShare);
+        return { quarter: k, voices: voices.filter((_, i) => i % 4 === k), budget: c.faBudget, ...describe(c) };
+      }),
+    };
+    process.stderr.write(`choice on all four tune quarters (out of fold): ${JSON.stringify(pooledFigures)}\n`);
+    chosen = pooled;
+    chosenEx = examples;
+    chosenScores = oof;
+  }
+  const { faBudget, base } = chosen;
+  if (!chosen.withinBudget) process.stderr.write(`no setting keeps false accepts at or under ${faBudget} on the held-out tune voices; taking the fewest\n`);
+  const best: OperatingPoint = { ...chosen.best, n: args.chooseFolds === 4 ? wakes.length : n };
   // Held-out hits by SNR at the chosen setting.
-  const indexOf = new Map(heldOut.map((e, i) => [e, i]));
+  const indexOf = new Map(chosenEx.map((e, i) => [e, i]));
   const snrsHere = [...new Set(snrs)];
   const bySnr = Object.fromEntries(snrsHere.map((snr) => {
-    const mine = heldOut.filter((e) => e.snr === snr);
-    const o = outcome(mine, Float64Array.from(mine, (e) => scores[indexOf.get(e)!]!), wakes, best!.askAt, best!.t, best!.trigger);
-    const b = outcome(mine, Float64Array.from(mine, () => 1), wakes, 0.5, 0.5);
+    const mine = chosenEx.filter((e) => e.snr === snr);
+    const o = outcomeAt(mine, Float64Array.from(mine, (e) => chosenScores[indexOf.get(e)!]!), wakeStart, best.askAt, best.t, best.trigger);
+    const b = outcomeAt(mine, Float64Array.from(mine, () => 1), wakeStart, 0.5, 0.5);
     return [snrLabel(snr), `head ${o.hits}/${o.wakes.size} fa ${o.fa}, pre-trained alone ${b.hits}/${b.wakes.size} fa ${b.fa}`];
   }));
   // --compare: another fold head (e.g. the other recipe's, its own askAt, threshold and steps) on the SAME held-out streams.
@@ -457,20 +460,21 @@ async function main(): Promise<void> {
   if (args.compare) {
     const other = loadWakeVerifier(args.compare);
     const otherScores = Float64Array.from(heldOut, (e) => other.score(e.features, e.score));
-    const at = (ex: Example[], sc: Float64Array): ReturnType<typeof outcome> => outcome(ex, sc, wakes, other.askAt ?? 0.5, other.threshold, other.triggerLevel ?? 1);
+    const at = (ex: Example[], sc: Float64Array): ReturnType<typeof outcomeAt> => outcomeAt(ex, sc, wakeStart, other.askAt ?? 0.5, other.threshold, other.triggerLevel ?? 1);
+    const heldOutIndex = new Map(heldOut.map((e, i) => [e, i]));
     const all = at(heldOut, otherScores);
     compared = {
       file: args.compare, kind: other.kind, ask_at: other.askAt, threshold: other.threshold, trigger_level: other.triggerLevel,
       wakes_detected: `${all.hits}/${n}`, false_accepts: all.fa, false_accepts_by_kind: all.faBy,
       by_snr: Object.fromEntries(snrsHere.map((snr) => {
         const mine = heldOut.filter((e) => e.snr === snr);
-        const o = at(mine, Float64Array.from(mine, (e) => otherScores[indexOf.get(e)!]!));
+        const o = at(mine, Float64Array.from(mine, (e) => otherScores[heldOutIndex.get(e)!]!));
         return [snrLabel(snr), `${o.hits}/${o.wakes.size} fa ${o.fa}`];
       })),
     };
     process.stderr.write(`compared on the same held-out tune streams: ${JSON.stringify(compared)}\n`);
   }
-  const heldOutFigures = { recipe, held_out_voices: voices.filter((_, i) => i % 4 === 0), held_out_hours: Number(hours.toFixed(3)), fa_budget: `${faBudget} (${faShare} of the pre-trained model's ${base.fa})`, ask_at: best.askAt, threshold: best.t, trigger_level: best.trigger, wakes_detected: `${best.hits}/${best.n}`, false_accepts: best.fa, false_accepts_by_kind: best.faBy, pre_trained_alone: `wakes ${base.hits}/${best.n}, false accepts ${base.fa}`, by_snr: bySnr, ...(compared ? { compared } : {}), table };
+  const heldOutFigures = { recipe, held_out_voices: voices.filter((_, i) => i % 4 === 0), held_out_hours: Number(hours.toFixed(3)), chosen_on: args.chooseFolds === 4 ? 'all four tune quarters, out of fold' : 'tune quarter 0', ...(pooledFigures ? { choose_folds: pooledFigures } : {}), fa_budget: `${faBudget} (${faShare} of the pre-trained model's ${base.fa})`, ask_at: best.askAt, threshold: best.t, trigger_level: best.trigger, wakes_detected: `${best.hits}/${best.n}`, false_accepts: best.fa, false_accepts_by_kind: best.faBy, pre_trained_alone: `wakes ${base.hits}/${best.n}, false accepts ${base.fa}`, by_snr: bySnr, ...(compared ? { compared } : {}), table };
   process.stderr.write(`chosen on held-out tune voices: ${JSON.stringify(heldOutFigures)}\n`);
 
   const fileOf = (head: WakeVerifier, trainedOn: string, ex: Example[]): WakeVerifierFile => ({
@@ -501,7 +505,14 @@ async function main(): Promise<void> {
   }
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, text);
-  process.stdout.write(`wrote ${out}: ${units} hidden units, asked at wake score ≥ ${best.askAt}, threshold ${best.t}, ${best.trigger} step(s) in a row (chosen on held-out tune voices: ${best.hits}/${best.n} wakes, ${best.fa} false accepts in ${hours.toFixed(2)} h)\n`);
+  process.stdout.write(`wrote ${out}: ${units} hidden units, asked at wake score ≥ ${best.askAt}, threshold ${best.t}, ${best.trigger} step(s) in a row (chosen on held-out tune voices: ${best.hits}/${best.n} wakes, ${best.fa} false accepts in ${(args.chooseFolds === 4 ? 4 * hours : hours).toFixed(2)} h${args.chooseFolds === 4 ? ', all four quarters out of fold' : ''})\n`);
 }
 
-await main();
+try {
+  await main();
+} catch (err) {
+  // A bad flag is the caller's: say which and how to ask for the usage, without a stack.
+  if (!(err instanceof TrainArgsError)) throw err;
+  process.stderr.write(`${err.code}: ${err.message} (--help lists the flags)\n`);
+  process.exitCode = 2;
+}
