@@ -420,18 +420,20 @@ async function main(): Promise<void> {
   let pooledFigures: Record<string, unknown> | undefined;
   if (args.chooseFolds === 4) {
     const pooled = chooseOperatingPoint(examples, oof, wakeStart, faShare);
-    const at = (p: OperatingPoint, ex: Example[], sc: Float64Array): string => {
+    // Out of the wakes SAID (a wake with no step the detector ran is a miss too), as the head file's figures.
+    const at = (p: OperatingPoint, ex: Example[], sc: Float64Array, said: number): string => {
       const o = outcomeAt(ex, sc, wakeStart, p.askAt, p.t, p.trigger);
-      return `${o.hits}/${o.wakes.size} wakes, ${o.fa} FA`;
+      return `${o.hits}/${said} wakes, ${o.fa} FA`;
     };
+    const saidIn = (k: number): number => wakes.filter((w) => w.fold === k).length;
     const quarters = [0, 1, 2, 3].map(quarterOf);
     const describe = (c: typeof one): Record<string, unknown> => ({
       ask_at: c.best.askAt, threshold: c.best.t, trigger_level: c.best.trigger, within_budget: c.withinBudget,
-      pooled_out_of_fold: at(c.best, examples, oof), by_quarter: quarters.map((q) => at(c.best, q.ex, q.sc)),
+      pooled_out_of_fold: at(c.best, examples, oof, wakes.length), by_quarter: quarters.map((q, k) => at(c.best, q.ex, q.sc, saidIn(k))),
     });
     pooledFigures = {
       data: `TUNE, out of fold: each quarter scored by the head trained without it, ${(4 * hours).toFixed(3)} h in all`,
-      pre_trained_alone: `${pooled.base.hits}/${pooled.base.wakes.size} wakes, ${pooled.base.fa} FA (budget ${pooled.faBudget})`,
+      pre_trained_alone: `${pooled.base.hits}/${wakes.length} wakes, ${pooled.base.fa} FA (budget ${pooled.faBudget})`,
       chosen_on_all_four: describe(pooled),
       chosen_on_one_quarter: [0, 1, 2, 3].map((k) => {
         const c = chooseOperatingPoint(quarters[k]!.ex, quarters[k]!.sc, wakeStart, faShare);
